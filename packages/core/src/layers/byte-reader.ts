@@ -1,0 +1,80 @@
+/**
+ * Pull-based reader over an async iterable of chunks. Reads of header-sized pieces are
+ * zero-copy when they fall inside one chunk; skipped bodies are never copied.
+ */
+export class ByteReader {
+  readonly #iterator: AsyncIterator<Buffer>;
+  #chunk: Buffer = Buffer.alloc(0);
+  #offset = 0;
+  #done = false;
+  /** Bytes consumed so far (the position in the stream). */
+  position = 0;
+
+  constructor(source: AsyncIterable<Buffer>) {
+    this.#iterator = source[Symbol.asyncIterator]();
+  }
+
+  async #fill(): Promise<boolean> {
+    while (this.#offset >= this.#chunk.length) {
+      if (this.#done) return false;
+      const next = await this.#iterator.next();
+      if (next.done === true) {
+        this.#done = true;
+        return false;
+      }
+      this.#chunk = next.value;
+      this.#offset = 0;
+    }
+    return true;
+  }
+
+  /** Exactly `n` bytes, or fewer at end of stream. */
+  async read(n: number): Promise<Buffer> {
+    if (!(await this.#fill())) return Buffer.alloc(0);
+    if (this.#chunk.length - this.#offset >= n) {
+      const out = this.#chunk.subarray(this.#offset, this.#offset + n);
+      this.#offset += n;
+      this.position += n;
+      return out;
+    }
+    const parts: Buffer[] = [];
+    let remaining = n;
+    while (remaining > 0 && (await this.#fill())) {
+      const take = Math.min(remaining, this.#chunk.length - this.#offset);
+      parts.push(this.#chunk.subarray(this.#offset, this.#offset + take));
+      this.#offset += take;
+      remaining -= take;
+    }
+    const got = n - remaining;
+    this.position += got;
+    return Buffer.concat(parts, got);
+  }
+
+  /** Skip `n` bytes; returns how many were skipped (fewer at end of stream). */
+  async skip(n: number): Promise<number> {
+    let remaining = n;
+    while (remaining > 0 && (await this.#fill())) {
+      const take = Math.min(remaining, this.#chunk.length - this.#offset);
+      this.#offset += take;
+      remaining -= take;
+    }
+    this.position += n - remaining;
+    return n - remaining;
+  }
+
+  /** Consume everything left (so digests over the whole stream complete). */
+  async drain(): Promise<void> {
+    while (await this.#fill()) {
+      this.position += this.#chunk.length - this.#offset;
+      this.#offset = this.#chunk.length;
+    }
+  }
+
+  /** Stop the underlying iterator early (closes files and decompressors). */
+  async close(): Promise<void> {
+    if (!this.#done) {
+      this.#done = true;
+      await this.#iterator.return?.();
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { writeTar } from '@sekisho/testkit';
+import type { TarEntrySpec } from '@sekisho/testkit';
+import { describe, expect, it } from 'vitest';
+import type { EntryHeader } from './entry.js';
+import { walkTar } from './tar-walker.js';
+
+const LIMITS = { maxEntries: 1_000_000, maxBytes: 1024 * 1024 * 1024 };
+
+async function* chunks(data: Buffer, size: number): AsyncIterable<Buffer> {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+}
+
+async function walk(data: Buffer, options: { chunk?: number; want?: (h: EntryHeader) => number; limits?: typeof LIMITS } = {}) {
+  const seen: { header: EntryHeader; body: string | null; truncated: boolean }[] = [];
+  const stats = await walkTar(
+    chunks(data, options.chunk ?? 4096),
+    {
+      bodyBytes: options.want ?? (() => 1 << 20),
+      entry: (header, body, truncated) => {
+        seen.push({ header, body: body?.toString('utf8') ?? null, truncated });
+      },
+    },
+    options.limits ?? LIMITS,
+  );
+  return { seen, stats };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as { code?: string }).code ?? 'no code';
+  }
+  return 'no error';
+}
+
+describe('walkTar', () => {
+  it('reads files, dirs, links and metadata; chunk boundaries do not matter', async () => {
+    const tar = writeTar([
+      { name: 'etc/', type: 'dir' },
+      { name: 'etc/os-release', content: 'ID=debian\n', mode: 0o644 },
+      { name: 'usr/bin/sudo', content: 'ELF', mode: 0o4755, uid: 0, gid: 0 },
+      { name: 'bin', type: 'symlink', linkTarget: 'usr/bin' },
+      { name: 'usr/bin/sudoedit', type: 'hardlink', linkTarget: 'usr/bin/sudo' },
+      { name: 'dev/null', type: 'char-device' },
+      { name: 'run/fifo', type: 'fifo' },
+    ]);
+    for (const chunk of [1, 7, 512, 100_000]) {
+      const { seen, stats } = await walk(tar, { chunk });
+      expect(stats.entries).toBe(7);
+      expect(stats.bytes).toBe(tar.length);
+      expect(seen.map((s) => [s.header.path, s.header.kind])).toEqual([
+        ['/etc', 'dir'],
+        ['/etc/os-release', 'file'],
+        ['/usr/bin/sudo', 'file'],
+        ['/bin', 'symlink'],
+        ['/usr/bin/sudoedit', 'hardlink'],
+        ['/dev/null', 'char-device'],
+        ['/run/fifo', 'fifo'],
+      ]);
+      expect(seen[1]?.body).toBe('ID=debian\n');
+      expect(seen[2]?.header.mode).toBe(0o4755);
+      expect(seen[3]?.header.linkTarget).toBe('usr/bin');
+      expect(seen[4]?.header.linkTarget).toBe('/usr/bin/sudo');
+    }
+  });
+
+  it('skips bodies it was not asked for and caps the ones it was', async () => {
+    const tar = writeTar([
+      { name: 'a', content: 'x'.repeat(2000) },
+      { name: 'b', content: 'hello world' },
+    ]);
+    const { seen } = await walk(tar, { want: (h) => (h.path === '/a' ? 0 : 5) });
+    expect(seen[0]).toMatchObject({ body: null, truncated: true });
+    expect(seen[1]).toMatchObject({ body: 'hello', truncated: true });
+  });
+
+  it('reads PAX and GNU long names and link targets', async () => {
+    const long = 'usr/lib/' + 'deep/'.repeat(40) + 'file.txt';
+    const tar = writeTar([
+      { name: long, content: 'pax' },
+      { name: long + '.gnu', content: 'gnu', longNames: 'gnu' },
+      { name: 'link', type: 'symlink', linkTarget: '/' + 'x/'.repeat(80) + 'target', longNames: 'gnu' },
+    ]);
+    const { seen } = await walk(tar);
+    expect(seen.map((s) => s.header.path)).toEqual(['/' + long, '/' + long + '.gnu', '/link']);
+    expect(seen[1]?.body).toBe('gnu');
+    expect(seen[2]?.header.linkTarget).toBe('/' + 'x/'.repeat(80) + 'target');
+  });
+
+  it('reads base-256 sizes', async () => {
+    const { seen } = await walk(writeTar([{ name: 'f', content: 'abc', base256Size: true }]));
+    expect(seen[0]).toMatchObject({ body: 'abc', header: { size: 3 } });
+  });
+
+  it('normalizes ./ prefixes and inner dot segments', async () => {
+    const { seen } = await walk(writeTar([{ name: './etc/./x/../passwd', content: '' }]));
+    expect(seen[0]?.header.path).toBe('/etc/passwd');
+  });
+
+  it('walks 100,000 tiny files', async () => {
+    const entries: TarEntrySpec[] = [];
+    for (let i = 0; i < 100_000; i += 1) entries.push({ name: `f/${i}`, content: 'x' });
+    const { stats } = await walk(writeTar(entries), { chunk: 256 * 1024, want: () => 0 });
+    expect(stats.entries).toBe(100_000);
+  });
+
+  describe('hostile archives', () => {
+    it.each<[string, TarEntrySpec[], string]>([
+      ['a ../ path', [{ name: '../../etc/cron.d/x', content: 'x' }], 'LAYER_PATH_ESCAPE'],
+      ['an inner escape', [{ name: 'a/../../x', content: 'x' }], 'LAYER_PATH_ESCAPE'],
+      ['an absolute path', [{ name: '/etc/passwd', content: 'x' }], 'LAYER_PATH_ESCAPE'],
+      ['a hard link out of the root', [{ name: 'x', type: 'hardlink', linkTarget: '../../etc/shadow' }], 'LAYER_LINK_ESCAPE'],
+      ['an absolute hard link', [{ name: 'x', type: 'hardlink', linkTarget: '/etc/shadow' }], 'LAYER_LINK_ESCAPE'],
+    ])('rejects %s', async (_name, entries, code) => {
+      expect(await codeOf(walk(writeTar(entries)))).toBe(code);
+    });
+
+    it('keeps symlinks out of the root as data (resolution clamps them later)', async () => {
+      const { seen } = await walk(writeTar([{ name: 'x', type: 'symlink', linkTarget: '../../../../etc/shadow' }]));
+      expect(seen[0]?.header.linkTarget).toBe('../../../../etc/shadow');
+    });
+
+    it('rejects a header claiming 10 TB before reading it', async () => {
+      const tar = writeTar([{ name: 'huge', content: 'x', declaredSize: 10 * 1024 ** 4 }], { endBlocks: false });
+      expect(await codeOf(walk(tar))).toBe('LIMIT_LAYER_SIZE');
+    });
+
+    it('reports a truncated body', async () => {
+      const tar = writeTar([{ name: 'f', content: 'x'.repeat(5000) }]);
+      expect(await codeOf(walk(tar.subarray(0, 2048)))).toBe('LAYER_TRUNCATED');
+    });
+
+    it('reports a truncated header', async () => {
+      const tar = writeTar([{ name: 'f', content: 'x' }]);
+      expect(await codeOf(walk(tar.subarray(0, 300)))).toBe('LAYER_TRUNCATED');
+    });
+
+    it('rejects garbage as corrupt', async () => {
+      const garbage = Buffer.alloc(4096, 0x41);
+      expect(await codeOf(walk(garbage))).toBe('LAYER_CORRUPT');
+    });
+
+    it('enforces the entry-count limit', async () => {
+      const tar = writeTar([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+      expect(await codeOf(walk(tar, { limits: { ...LIMITS, maxEntries: 2 } }))).toBe('LIMIT_ENTRY_COUNT');
+    });
+
+    it('rejects huge extended headers', async () => {
+      const tar = writeTar([{ name: 'x'.repeat(2 * 1024 * 1024), content: '' }]);
+      expect(await codeOf(walk(tar))).toBe('LIMIT_ENTRY_SIZE');
+    });
+
+    it('survives random corruption of a valid archive without hanging or throwing untyped errors', async () => {
+      const base = writeTar([
+        { name: 'etc/os-release', content: 'ID=debian\n' },
+        { name: 'usr/'.repeat(30) + 'x', content: 'long' },
+        { name: 'l', type: 'symlink', linkTarget: 'etc' },
+      ]);
+      let seed = 42;
+      const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      for (let round = 0; round < 300; round += 1) {
+        const copy = Buffer.from(base);
+        for (let k = 0; k < 4; k += 1) copy[Math.floor(random() * copy.length)] = Math.floor(random() * 256);
+        const code = await codeOf(walk(copy));
+        expect(['no error', 'LAYER_CORRUPT', 'LAYER_TRUNCATED', 'LAYER_PATH_ESCAPE', 'LAYER_LINK_ESCAPE', 'LIMIT_LAYER_SIZE', 'LIMIT_ENTRY_SIZE']).toContain(code);
+      }
+    });
+  });
+});
