@@ -1,0 +1,4 @@
+export { getVersionScheme, isVersionSchemeId, versionSchemes } from './registry.js';
+export { isAffectedByEvents } from './osv-range.js';
+export { VERSION_SCHEME_IDS } from './types.js';
+export type { OsvEvent, VersionScheme, VersionSchemeId } from './types.js';

@@ -1,0 +1,23 @@
+import { SekishoError } from '../errors.js';
+import { apkScheme } from './apk/index.js';
+import { debScheme } from './deb/index.js';
+import { rpmScheme } from './rpm/index.js';
+import type { VersionScheme, VersionSchemeId } from './types.js';
+
+/** Every version scheme, one line each. A contract test keeps this in step with the folders. */
+export const versionSchemes: readonly VersionScheme[] = [debScheme, rpmScheme, apkScheme];
+
+const byId: ReadonlyMap<string, VersionScheme> = new Map(versionSchemes.map((s) => [s.id, s]));
+
+export function isVersionSchemeId(id: string): id is VersionSchemeId {
+  return byId.has(id);
+}
+
+/** The scheme with this id; throws a SekishoError `USAGE_INVALID` for an unknown id. */
+export function getVersionScheme(id: string): VersionScheme {
+  const scheme = byId.get(id);
+  if (scheme === undefined) {
+    throw new SekishoError('USAGE_INVALID', `unknown version scheme "${id.slice(0, 64)}"`);
+  }
+  return scheme;
+}
