@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { openLayerStream, sniffCompression } from './layer-stream.js';
+
+const LIMITS = { maxBytes: 1 << 30, maxRatio: 1000, ratioFloorBytes: 1 << 20 };
+const sha = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest('hex');
+
+async function* chunks(data: Buffer, size = 1000): AsyncIterable<Buffer> {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+}
+
+async function readAll(data: Buffer, limits = LIMITS) {
+  const stream = openLayerStream(chunks(data), limits);
+  const out: Buffer[] = [];
+  for await (const c of stream.chunks) out.push(c);
+  return { out: Buffer.concat(out), digests: stream.digests() };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+  return 'no error';
+}
+
+const payload = Buffer.from('hello layer '.repeat(10_000));
+
+describe('openLayerStream', () => {
+  it.each([
+    ['none', payload],
+    ['gzip', zlib.gzipSync(payload)],
+    ['zstd', zlib.zstdCompressSync(payload)],
+  ] as const)('decompresses %s and hashes both forms', async (compression, stored) => {
+    expect(sniffCompression(stored)).toBe(compression);
+    const { out, digests } = await readAll(stored);
+    expect(out.equals(payload)).toBe(true);
+    expect(digests).toEqual({
+      compression,
+      digest: sha(stored),
+      diffId: sha(payload),
+      compressedBytes: stored.length,
+      uncompressedBytes: payload.length,
+    });
+  });
+
+  it('handles an empty blob', async () => {
+    const { digests } = await readAll(Buffer.alloc(0));
+    expect(digests.diffId).toBe(sha(Buffer.alloc(0)));
+  });
+
+  it('reports truncated gzip', async () => {
+    const gz = zlib.gzipSync(payload);
+    expect(await codeOf(readAll(gz.subarray(0, gz.length - 20)))).toBe('LAYER_TRUNCATED');
+  });
+
+  it('reports truncated zstd', async () => {
+    const zst = zlib.zstdCompressSync(payload);
+    expect(await codeOf(readAll(zst.subarray(0, zst.length - 8)))).toBe('LAYER_TRUNCATED');
+  });
+
+  it('reports corrupt gzip', async () => {
+    const gz = Buffer.from(zlib.gzipSync(payload));
+    gz.fill(0x55, 20, 60);
+    expect(await codeOf(readAll(gz))).toBe('LAYER_CORRUPT');
+  });
+
+  it('reports corrupt zstd', async () => {
+    const text = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `line ${(i * 7919) % 10007}\n`).join(''));
+    const zst = Buffer.from(zlib.zstdCompressSync(text));
+    zst.fill(0x55, Math.floor(zst.length / 2), Math.floor(zst.length / 2) + 64);
+    expect(['LAYER_CORRUPT', 'LAYER_TRUNCATED']).toContain(await codeOf(readAll(zst)));
+  });
+
+  it('stops a decompression bomb by ratio', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(64 << 20));
+    expect(await codeOf(readAll(bomb, { maxBytes: 1 << 40, maxRatio: 100, ratioFloorBytes: 1 << 20 }))).toBe('LIMIT_LAYER_SIZE');
+  });
+
+  it('stops at the size limit', async () => {
+    expect(await codeOf(readAll(payload, { ...LIMITS, maxBytes: 1000 }))).toBe('LIMIT_LAYER_SIZE');
+  });
+});
