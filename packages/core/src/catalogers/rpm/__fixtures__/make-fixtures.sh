@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Regenerates the rpmdb fixtures beside this script with Debian's rpm tools:
+#   apt-get install -y rpm db-util sqlite3
+# Outputs (all committed, each well under 100 KB):
+#   rpmdb.sqlite.gz    rpm 4.18's own SQLite rpmdb after `rpm -i --justdb` of two tiny packages
+#   Packages           a Berkeley DB hash rpmdb holding the same header blobs, written by
+#                      db_load (keys are 4-byte little-endian record numbers, key 0 holds the
+#                      next-record counter, as rpm wrote them); checked readable by rpm's bdb_ro
+#   rpm-qa.json        what rpm itself reports for those packages (the oracle for the tests)
+# The ndb format has no writer on Debian; its tests build Packages.db from these blobs.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1700000000
+top="$work/top"
+mkdir -p "$top"
+
+cat >"$work/hello.spec" <<'SPEC'
+Name: sekisho-hello
+Version: 1.2.3
+Release: 4.fx1
+Epoch: 2
+Summary: tiny test package
+License: MIT AND Apache-2.0
+Vendor: Sekisho Fixtures
+BuildArch: noarch
+ModularityLabel: hello:1.2:20240101:abcdef
+%description
+Tiny package for rpmdb parser tests.
+%install
+mkdir -p %{buildroot}/usr/share/sekisho-hello %{buildroot}/etc
+echo hi > %{buildroot}/usr/share/sekisho-hello/README
+echo cfg > %{buildroot}/etc/sekisho-hello.conf
+%files
+/usr/share/sekisho-hello
+%config /etc/sekisho-hello.conf
+SPEC
+
+# Enough files that its header (~30 KB) spans several 4 KiB BDB overflow pages.
+cat >"$work/many.spec" <<'SPEC'
+%global debug_package %{nil}
+%global __os_install_post %{nil}
+Name: sekisho-many
+Version: 0.9
+Release: 1
+Summary: package with many files
+License: GPL-2.0-only
+%description
+Package with many small files for rpmdb parser tests.
+%install
+for d in alpha beta gamma; do
+  mkdir -p %{buildroot}/usr/lib/sekisho-many/$d
+  for i in $(seq 1 100); do echo "$d $i" > %{buildroot}/usr/lib/sekisho-many/$d/file-$i.dat; done
+done
+mkdir -p %{buildroot}/usr/bin
+printf '#!/bin/sh\necho many\n' > %{buildroot}/usr/bin/sekisho-many
+chmod 755 %{buildroot}/usr/bin/sekisho-many
+%files
+/usr/lib/sekisho-many
+/usr/bin/sekisho-many
+SPEC
+
+rpmbuild --quiet --define "_topdir $top" -bb "$work/hello.spec" >/dev/null
+rpmbuild --quiet --define "_topdir $top" --target x86_64 -bb "$work/many.spec" >/dev/null
+
+db="$work/db"
+mkdir -p "$db"
+rpm --dbpath "$db" --initdb
+rpm -i --nodeps --justdb --noscripts --dbpath "$db" \
+  "$top"/RPMS/noarch/sekisho-hello-*.rpm "$top"/RPMS/x86_64/sekisho-many-*.rpm 2>/dev/null
+gzip -9 -n -c "$db/rpmdb.sqlite" >"$here/rpmdb.sqlite.gz"
+
+# rpm's own view of the packages: tab-separated fields, then the file list from -ql.
+for name in $(rpm --dbpath "$db" -qa --qf '%{NAME}\n' | sort); do
+  rpm --dbpath "$db" -q "$name" \
+    --qf '%{NAME}\t%{VERSION}\t%{RELEASE}\t%{EPOCH}\t%{ARCH}\t%{SOURCERPM}\t%{VENDOR}\t%{LICENSE}\t%{SIZE}\t%{MODULARITYLABEL}\n'
+  rpm --dbpath "$db" -ql "$name" | sed 's/^/\t/'
+done >"$work/qa.tsv"
+python3 - "$work/qa.tsv" >"$here/rpm-qa.json" <<'PY'
+import json, sys
+keys = ["name", "version", "release", "epoch", "arch", "sourceRpm", "vendor", "license", "size", "modularityLabel"]
+pkgs = []
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    if line.startswith("\t"):
+        pkgs[-1]["files"].append(line[1:])
+    else:
+        pkg = dict(zip(keys, line.split("\t")))
+        pkg["files"] = []
+        pkgs.append(pkg)
+print(json.dumps(pkgs, indent=2))
+PY
+
+# Berkeley DB hash Packages from the same blobs.
+{
+  printf 'VERSION=3\nformat=bytevalue\ntype=hash\ndb_pagesize=4096\nHEADER=END\n'
+  max=0
+  while IFS='|' read -r hnum hex; do
+    printf ' %02x%02x%02x%02x\n %s\n' $((hnum & 255)) $(((hnum >> 8) & 255)) $(((hnum >> 16) & 255)) $(((hnum >> 24) & 255)) \
+      "$(printf '%s' "$hex" | tr 'A-F' 'a-f')"
+    max=$hnum
+  done < <(sqlite3 -readonly "$db/rpmdb.sqlite" 'SELECT hnum, hex(blob) FROM Packages ORDER BY hnum')
+  next=$((max + 1))
+  printf ' 00000000\n %02x000000\n' "$next"
+  printf 'DATA=END\n'
+} >"$work/dump.txt"
+bdb="$work/bdb"
+mkdir -p "$bdb"
+db_load -f "$work/dump.txt" "$bdb/Packages"
+# rpm's read-only BDB backend must see the same packages.
+diff <(rpm --define '_db_backend bdb_ro' --dbpath "$bdb" -qa --qf '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}\n' 2>/dev/null | sort) \
+  <(rpm --dbpath "$db" -qa --qf '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}\n' | sort)
+cp "$bdb/Packages" "$here/Packages"
+ls -l "$here"
