@@ -1,11 +1,20 @@
 import { SekishoError } from '../errors.js';
 import { apkScheme } from './apk/index.js';
 import { debScheme } from './deb/index.js';
+import { golangScheme } from './golang/index.js';
 import { rpmScheme } from './rpm/index.js';
+import { npmScheme, semverScheme } from './semver/index.js';
 import type { VersionScheme, VersionSchemeId } from './types.js';
 
 /** Every version scheme, one line each. A contract test keeps this in step with the folders. */
-export const versionSchemes: readonly VersionScheme[] = [debScheme, rpmScheme, apkScheme];
+export const versionSchemes: readonly VersionScheme[] = [
+  debScheme,
+  rpmScheme,
+  apkScheme,
+  semverScheme,
+  npmScheme,
+  golangScheme,
+];
 
 const byId: ReadonlyMap<string, VersionScheme> = new Map(versionSchemes.map((s) => [s.id, s]));
 
