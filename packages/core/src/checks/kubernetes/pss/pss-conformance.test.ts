@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadKubernetesFile } from '../load.js';
+import { workloadOf } from '../pod-spec.js';
+import { applicableChecks, evaluatePodSecurity, parsePssVersion, type PssLevel } from './checks.js';
+
+function repoRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(path.join(dir, 'tsconfig.base.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('repo root not found');
+    dir = up;
+  }
+  return dir;
+}
+
+const suite = path.resolve(repoRoot(), '../shared/conformance/pod-security');
+const indexFile = path.join(suite, 'index.json');
+
+interface FixtureRow {
+  readonly file: string;
+  readonly level: PssLevel;
+  readonly version: string;
+  readonly expected: 'pass' | 'fail';
+  readonly check: string | null;
+}
+
+// Upstream fixtures: kubernetes/pod-security-admission test/testdata (see ../shared/conformance/README.md).
+describe.skipIf(!existsSync(indexFile))('Pod Security Admission conformance (upstream fixtures)', () => {
+  it('agrees with PSA on every fixture, and denies through the fixture’s check', () => {
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { files: FixtureRow[] };
+    const disagreements: string[] = [];
+    let agree = 0;
+    for (const row of index.files) {
+      const minor = parsePssVersion(row.version);
+      expect(minor).not.toBeNull();
+      const loaded = loadKubernetesFile(row.file, readFileSync(path.join(suite, row.file)));
+      const object = loaded.objects[0];
+      const workload = object === undefined ? null : workloadOf(object);
+      if (workload === null) {
+        disagreements.push(`${row.file}: not loaded (${loaded.errors.map((e) => e.reason).join('; ')})`);
+        continue;
+      }
+      const evaluation = evaluatePodSecurity(workload.pod, row.level, minor!);
+      const failing = evaluation.results.filter((r) => !r.outcome.allowed).map((r) => r.check.id);
+      let ok = evaluation.allowed === (row.expected === 'pass');
+      if (ok && row.expected === 'fail' && row.check !== null) {
+        // The denial must come from the fixture's check, or from the restricted check that overrides it.
+        const overriders = applicableChecks(row.level, minor!)
+          .filter((a) => (a.versioned.overrides ?? []).some((o) => o === row.check))
+          .map((a) => a.check.id as string);
+        ok = failing.some((id) => id === row.check || overriders.includes(id));
+      }
+      if (ok) agree++;
+      else disagreements.push(`${row.file}: expected ${row.expected} (${row.check ?? 'base'}), failing [${failing.join(', ')}]`);
+    }
+    const total = index.files.length;
+    console.log(`PSA conformance: ${agree}/${total} fixtures agree (${((100 * agree) / total).toFixed(2)}%)`);
+    expect(disagreements.slice(0, 20)).toEqual([]);
+    expect(agree).toBe(total);
+  });
+});
