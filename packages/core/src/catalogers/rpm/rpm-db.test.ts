@@ -12,6 +12,7 @@ import { buildNdb, prng } from './test-builders.js';
 const fixtures = path.join(import.meta.dirname, '__fixtures__');
 const sqliteBytes = gunzipSync(readFileSync(path.join(fixtures, 'rpmdb.sqlite.gz')));
 const bdbBytes = new Uint8Array(readFileSync(path.join(fixtures, 'Packages')));
+const bdbBigEndianBytes = new Uint8Array(readFileSync(path.join(fixtures, 'Packages.be')));
 
 interface RpmQa {
   name: string;
@@ -55,12 +56,13 @@ describe('parseRpmDb agrees with rpm on fixtures it made', () => {
     expect(realBlobs).toHaveLength(2);
   });
 
-  for (const [format, bytes] of [
-    ['sqlite', sqliteBytes],
-    ['bdb', bdbBytes],
-    ['ndb', ndbBytes],
+  for (const [label, format, bytes] of [
+    ['sqlite', 'sqlite', sqliteBytes],
+    ['little-endian bdb', 'bdb', bdbBytes],
+    ['big-endian bdb', 'bdb', bdbBigEndianBytes],
+    ['ndb', 'ndb', ndbBytes],
   ] as const) {
-    it(`reads every field of every package from ${format}`, () => {
+    it(`reads every field of every package from ${label}`, () => {
       const result = parseRpmDb(bytes, format);
       expect(result.errors).toEqual([]);
       expect(byName(result.entries)).toEqual(expected);
@@ -81,6 +83,7 @@ describe('detectRpmDbFormat', () => {
   it('recognises each format by magic, whatever the file is called', () => {
     expect(detectRpmDbFormat('x', sqliteBytes)).toBe('sqlite');
     expect(detectRpmDbFormat('x', bdbBytes)).toBe('bdb');
+    expect(detectRpmDbFormat('x', bdbBigEndianBytes)).toBe('bdb');
     expect(detectRpmDbFormat('x', ndbBytes)).toBe('ndb');
   });
 
@@ -162,6 +165,15 @@ describe('hostile databases', () => {
     expect(result.entries).toEqual([]);
     expect(result.errors).toHaveLength(2);
     expect(result.errors.join()).toMatch(/outside the data area/);
+  });
+
+  it('rejects huge ndb slot page counts and BDB page sizes without allocating for them', () => {
+    const ndb = ndbBytes.slice();
+    new DataView(ndb.buffer).setUint32(12, 0xffffffff, true);
+    expect(parseRpmDb(ndb, 'ndb').errors.join()).toMatch(/slot pages do not fit/);
+    const bdb = bdbBytes.slice();
+    new DataView(bdb.buffer).setUint32(20, 0x80000000, true);
+    expect(parseRpmDb(bdb, 'bdb').errors.join()).toMatch(/bad page size/);
   });
 
   it('rejects an ndb blob whose length disagrees with its slot', () => {

@@ -6,6 +6,7 @@
 #   Packages           a Berkeley DB hash rpmdb holding the same header blobs, written by
 #                      db_load (keys are 4-byte little-endian record numbers, key 0 holds the
 #                      next-record counter, as rpm wrote them); checked readable by rpm's bdb_ro
+#   Packages.be        the same as a big-endian BDB file (as written on s390x), also checked
 #   rpm-qa.json        what rpm itself reports for those packages (the oracle for the tests)
 # The ndb format has no writer on Debian; its tests build Packages.db from these blobs.
 set -euo pipefail
@@ -91,24 +92,31 @@ for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
 print(json.dumps(pkgs, indent=2))
 PY
 
-# Berkeley DB hash Packages from the same blobs.
-{
-  printf 'VERSION=3\nformat=bytevalue\ntype=hash\ndb_pagesize=4096\nHEADER=END\n'
-  max=0
-  while IFS='|' read -r hnum hex; do
-    printf ' %02x%02x%02x%02x\n %s\n' $((hnum & 255)) $(((hnum >> 8) & 255)) $(((hnum >> 16) & 255)) $(((hnum >> 24) & 255)) \
-      "$(printf '%s' "$hex" | tr 'A-F' 'a-f')"
-    max=$hnum
-  done < <(sqlite3 -readonly "$db/rpmdb.sqlite" 'SELECT hnum, hex(blob) FROM Packages ORDER BY hnum')
-  next=$((max + 1))
-  printf ' 00000000\n %02x000000\n' "$next"
-  printf 'DATA=END\n'
-} >"$work/dump.txt"
-bdb="$work/bdb"
-mkdir -p "$bdb"
-db_load -f "$work/dump.txt" "$bdb/Packages"
-# rpm's read-only BDB backend must see the same packages.
-diff <(rpm --define '_db_backend bdb_ro' --dbpath "$bdb" -qa --qf '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}\n' 2>/dev/null | sort) \
-  <(rpm --dbpath "$db" -qa --qf '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}\n' | sort)
-cp "$bdb/Packages" "$here/Packages"
+# Berkeley DB hash Packages from the same blobs, in both byte orders (rpm wrote keys and
+# BDB metadata in the host's order; big-endian files come from s390x/ppc64 hosts).
+write_bdb() { # lorder(1234|4321) output
+  local lorder="$1" out="$2" max=0 hnum hex
+  key() {
+    if [ "$lorder" = 1234 ]; then printf '%02x%02x%02x%02x' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255))
+    else printf '%08x' "$1"; fi
+  }
+  {
+    printf 'VERSION=3\nformat=bytevalue\ntype=hash\ndb_pagesize=4096\ndb_lorder=%s\nHEADER=END\n' "$lorder"
+    while IFS='|' read -r hnum hex; do
+      printf ' %s\n %s\n' "$(key "$hnum")" "$(printf '%s' "$hex" | tr 'A-F' 'a-f')"
+      max=$hnum
+    done < <(sqlite3 -readonly "$db/rpmdb.sqlite" 'SELECT hnum, hex(blob) FROM Packages ORDER BY hnum')
+    printf ' %s\n %s\n' "$(key 0)" "$(key $((max + 1)))"
+    printf 'DATA=END\n'
+  } >"$work/dump-$lorder.txt"
+  local dir="$work/bdb-$lorder"
+  mkdir -p "$dir"
+  db_load -f "$work/dump-$lorder.txt" "$dir/Packages"
+  # rpm's read-only BDB backend must see the same packages.
+  diff <(rpm --define '_db_backend bdb_ro' --dbpath "$dir" -qa --qf '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}\n' 2>/dev/null | sort) \
+    <(rpm --dbpath "$db" -qa --qf '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}\n' | sort)
+  cp "$dir/Packages" "$out"
+}
+write_bdb 1234 "$here/Packages"
+write_bdb 4321 "$here/Packages.be"
 ls -l "$here"
