@@ -2,6 +2,7 @@ import { SekishoError } from '../errors.js';
 import { apkScheme } from './apk/index.js';
 import { debScheme } from './deb/index.js';
 import { golangScheme } from './golang/index.js';
+import { pep440Scheme } from './pep440/index.js';
 import { rpmScheme } from './rpm/index.js';
 import { npmScheme, semverScheme } from './semver/index.js';
 import type { VersionScheme, VersionSchemeId } from './types.js';
@@ -14,6 +15,7 @@ export const versionSchemes: readonly VersionScheme[] = [
   semverScheme,
   npmScheme,
   golangScheme,
+  pep440Scheme,
 ];
 
 const byId: ReadonlyMap<string, VersionScheme> = new Map(versionSchemes.map((s) => [s.id, s]));
