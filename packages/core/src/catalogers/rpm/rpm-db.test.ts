@@ -79,6 +79,23 @@ describe('parseRpmDb agrees with rpm on fixtures it made', () => {
   });
 });
 
+describe('BDB hash files with many records (bucket splits, inline values)', () => {
+  const oracle = readFileSync(path.join(fixtures, 'many-records.rpm-qa.txt'), 'utf8').trim().split('\n');
+
+  for (const order of ['1234', '4321']) {
+    it(`lists what rpm lists, byte order ${order}`, () => {
+      const bytes = gunzipSync(readFileSync(path.join(fixtures, `many-records-${order}.bdb.gz`)));
+      const result = parseRpmDb(bytes, 'bdb');
+      expect(result.errors).toEqual([]);
+      expect(result.entries.map((e) => `${e.name} ${e.version}-${e.release}`).sort()).toEqual(oracle);
+      // Every 20th synthetic package lists 120 files; those headers span overflow chains.
+      const withFiles = result.entries.filter((e) => e.files.length > 0);
+      expect(withFiles).toHaveLength(oracle.length / 20);
+      expect(withFiles.every((e) => e.files.length === 120 && e.files[0] === `/usr/share/${e.name.replace(/-0*/, '-')}/file-000`)).toBe(true);
+    });
+  }
+});
+
 describe('detectRpmDbFormat', () => {
   it('recognises each format by magic, whatever the file is called', () => {
     expect(detectRpmDbFormat('x', sqliteBytes)).toBe('sqlite');

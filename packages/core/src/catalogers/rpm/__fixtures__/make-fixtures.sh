@@ -8,6 +8,8 @@
 #                      next-record counter, as rpm wrote them); checked readable by rpm's bdb_ro
 #   Packages.be        the same as a big-endian BDB file (as written on s390x), also checked
 #   rpm-qa.json        what rpm itself reports for those packages (the oracle for the tests)
+#   many-records-{1234,4321}.bdb.gz  400 synthetic headers in a 512-byte-page BDB hash file, in
+#                      both byte orders; many-records.rpm-qa.txt is rpm bdb_ro's listing of them
 # The ndb format has no writer on Debian; its tests build Packages.db from these blobs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -119,4 +121,40 @@ write_bdb() { # lorder(1234|4321) output
 }
 write_bdb 1234 "$here/Packages"
 write_bdb 4321 "$here/Packages.be"
+# Many small synthetic headers in 512-byte pages: inline (H_KEYDATA) values, bucket splits,
+# spare-page arithmetic and some multi-page overflow chains; rpm must list all of them.
+cat >"$work/gen.py" <<'PY'
+import struct, sys
+def blob(tags):
+    # tags: list of (tag, type, payload bytes, count, align)
+    idx=[]; data=b''
+    for tag,typ,payload,count,align in tags:
+        while len(data)%align: data+=b'\0'
+        idx.append(struct.pack('>iIiI',tag,typ,len(data),count)); data+=payload
+    return struct.pack('>II',len(idx),len(data))+b''.join(idx)+data
+def s(t,v): return (t,6,v.encode()+b'\0',1,1)
+def sa(t,vs): return (t,8,b''.join(v.encode()+b'\0' for v in vs),len(vs),1)
+def i32(t,vs): return (t,4,b''.join(struct.pack('>I',v) for v in vs),len(vs),4)
+lorder=sys.argv[1]; n=int(sys.argv[2]); pagesize=sys.argv[3]
+print(f'VERSION=3\nformat=bytevalue\ntype=hash\ndb_pagesize={pagesize}\ndb_lorder={lorder}\nHEADER=END')
+def key(i): return struct.pack('<I' if lorder=='1234' else '>I', i).hex()
+for i in range(1,n+1):
+    tags=[s(1000,f'pkg-{i:04d}'), s(1001,f'{i}.0'), s(1002,'1'), s(1022,'x86_64')]
+    if i%20==0:
+        files=[f'file-{j:03d}' for j in range(120)]
+        tags+= [i32(1116,[0]*len(files)), sa(1117,files), sa(1118,[f'/usr/share/pkg-{i}/'])]
+    print(' '+key(i)); print(' '+blob(tags).hex())
+print(' '+key(0)); print(' '+key(n+1))
+print('DATA=END')
+PY
+for lorder in 1234 4321; do
+  dir="$work/many-$lorder"
+  mkdir -p "$dir"
+  python3 "$work/gen.py" "$lorder" 400 512 >"$work/many-$lorder.txt"
+  db_load -f "$work/many-$lorder.txt" "$dir/Packages"
+  rpm --define '_db_backend bdb_ro' --dbpath "$dir" -qa --qf '%{NAME} %{VERSION}-%{RELEASE}\n' 2>/dev/null | sort >"$work/many-$lorder.qa"
+  gzip -9 -n -c "$dir/Packages" >"$here/many-records-$lorder.bdb.gz"
+done
+cmp "$work/many-1234.qa" "$work/many-4321.qa"
+cp "$work/many-1234.qa" "$here/many-records.rpm-qa.txt"
 ls -l "$here"
