@@ -1,4 +1,4 @@
 export { detectRpmDbFormat, parseRpmDb, RPM_DB_LIMITS, RPM_DB_PATHS } from './rpm-db.js';
-export type { RpmDbFormat, RpmDbResult } from './rpm-db.js';
+export type { RpmDbFormat, RpmDbOptions, RpmDbResult } from './rpm-db.js';
 export { parseRpmHeaderBlob, RPM_HEADER_LIMITS } from './rpm-header.js';
 export type { RpmHeaderEntry, RpmHeaderResult } from './rpm-header.js';

@@ -228,6 +228,29 @@ describe('hostile databases', () => {
     }
   });
 
+  it('reads transactions still in the write-ahead log when given it', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'rpmdb-test-'));
+    try {
+      const file = path.join(dir, 'rpmdb.sqlite');
+      writeFileSync(file, sqliteBytes);
+      const db = new DatabaseSync(file);
+      db.exec('PRAGMA wal_autocheckpoint = 0');
+      db.exec('INSERT INTO Packages (blob) SELECT blob FROM Packages ORDER BY hnum LIMIT 1');
+      // Copy while the connection is open: closing would checkpoint the log into the file.
+      const main = new Uint8Array(readFileSync(file));
+      const wal = new Uint8Array(readFileSync(`${file}-wal`));
+      db.close();
+      expect(wal.length).toBeGreaterThan(0);
+      expect(parseRpmDb(main, 'sqlite').entries).toHaveLength(2);
+      expect(parseRpmDb(main, 'sqlite', { sqliteWal: wal }).entries).toHaveLength(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports a truncated SQLite file instead of throwing', () => {
     const result = parseRpmDb(sqliteBytes.subarray(0, 20_000), 'sqlite');
     expect(result.errors.length).toBeGreaterThan(0);

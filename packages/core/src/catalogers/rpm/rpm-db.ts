@@ -64,7 +64,12 @@ export function detectRpmDbFormat(filePath: string, bytes: Uint8Array): RpmDbFor
   return null;
 }
 
-function readBlobs(bytes: Uint8Array, format: RpmDbFormat): { blobs: RecordedBlob[]; errors: string[] } {
+export interface RpmDbOptions {
+  /** Content of `rpmdb.sqlite-wal` beside an SQLite rpmdb, when the image has a non-empty one. */
+  readonly sqliteWal?: Uint8Array;
+}
+
+function readBlobs(bytes: Uint8Array, format: RpmDbFormat, options: RpmDbOptions): { blobs: RecordedBlob[]; errors: string[] } {
   const limits = {
     maxRecords: RPM_DB_LIMITS.maxPackages,
     maxValueBytes: RPM_DB_LIMITS.maxHeaderBytes,
@@ -75,7 +80,7 @@ function readBlobs(bytes: Uint8Array, format: RpmDbFormat): { blobs: RecordedBlo
   }
   switch (format) {
     case 'sqlite':
-      return readSqliteBlobs(bytes, limits);
+      return readSqliteBlobs(bytes, limits, options.sqliteWal);
     case 'ndb':
       return readNdbBlobs(bytes, limits);
     case 'bdb':
@@ -83,8 +88,8 @@ function readBlobs(bytes: Uint8Array, format: RpmDbFormat): { blobs: RecordedBlo
   }
 }
 
-export function parseRpmDb(bytes: Uint8Array, format: RpmDbFormat): RpmDbResult {
-  const { blobs, errors } = readBlobs(bytes, format);
+export function parseRpmDb(bytes: Uint8Array, format: RpmDbFormat, options: RpmDbOptions = {}): RpmDbResult {
+  const { blobs, errors } = readBlobs(bytes, format, options);
   blobs.sort((a, b) => a.recordId - b.recordId);
   const entries: RpmHeaderEntry[] = [];
   let indexEntries = 0;

@@ -20,13 +20,18 @@ export function hasSqliteMagic(bytes: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * `wal` is the content of a sibling `rpmdb.sqlite-wal`, if the image has a non-empty one:
+ * transactions not yet checkpointed into the main file live only there.
+ */
 export function readSqliteBlobs(
   bytes: Uint8Array,
   limits: { maxRecords: number; maxValueBytes: number; maxFileBytes: number },
+  wal?: Uint8Array,
 ): { blobs: RecordedBlob[]; errors: string[] } {
   const blobs: RecordedBlob[] = [];
   const errors: string[] = [];
-  if (bytes.length > limits.maxFileBytes) {
+  if (bytes.length + (wal?.length ?? 0) > limits.maxFileBytes) {
     return { blobs, errors: [`sqlite: database of ${bytes.length} bytes over the ${limits.maxFileBytes}-byte limit`] };
   }
   if (!hasSqliteMagic(bytes)) return { blobs, errors: ['sqlite: not an SQLite 3 database'] };
@@ -35,6 +40,7 @@ export function readSqliteBlobs(
   try {
     const file = path.join(dir, 'rpmdb.sqlite');
     writeFileSync(file, bytes, { mode: 0o600 });
+    if (wal !== undefined && wal.length > 0) writeFileSync(`${file}-wal`, wal, { mode: 0o600 });
     db = new DatabaseSync(file, { readOnly: true });
     // A view named Packages could run arbitrary (if built-in) SQL; only a real table is read.
     const kind = db.prepare("SELECT type FROM sqlite_master WHERE name = 'Packages'").get();
