@@ -151,6 +151,27 @@ describe('hostile databases', () => {
     expect(result.entries.length).toBeLessThan(2);
   });
 
+  it('reads an overflow chain for one item only, even if others point at it', () => {
+    const bytes = bdbBytes.slice();
+    const layout = bdbLayout(bytes);
+    const offPage: number[] = []; // byte offsets of H_OFFPAGE items' page numbers
+    for (const pg of layout.hash) {
+      const at = pg * layout.pageSize;
+      const entries = layout.view.getUint16(at + 20, true);
+      for (let i = 1; i < entries; i += 2) {
+        const off = layout.view.getUint16(at + 26 + i * 2, true);
+        if (bytes[at + off] === 3) offPage.push(at + off + 4);
+      }
+    }
+    expect(offPage.length).toBe(2);
+    const [first, second] = offPage as [number, number];
+    layout.view.setUint32(second, layout.view.getUint32(first, true), true);
+    layout.view.setUint32(second + 4, layout.view.getUint32(first + 4, true), true);
+    const result = parseRpmDb(bytes, 'bdb');
+    expect(result.entries).toHaveLength(1);
+    expect(result.errors.join()).toMatch(/reached twice/);
+  });
+
   it('stops at a BDB bucket chain that loops', () => {
     const bytes = bdbBytes.slice();
     const layout = bdbLayout(bytes);
