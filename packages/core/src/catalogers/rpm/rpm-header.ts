@@ -94,7 +94,6 @@ interface RpmHeaderTags {
   /** Last entry per tag (dribbles replace region entries). */
   readonly entries: ReadonlyMap<number, RpmIndexEntry>;
   readonly data: Uint8Array;
-  readonly indexCount: number;
 }
 
 class HeaderFormatError extends Error {}
@@ -135,7 +134,7 @@ function readIndex(bytes: Uint8Array): RpmHeaderTags {
     }
     entries.set(tag, { tag, type, offset, count });
   }
-  return { entries, data, indexCount: il };
+  return { entries, data };
 }
 
 function readStrings(tags: RpmHeaderTags, entry: RpmIndexEntry, max: number): string[] {
