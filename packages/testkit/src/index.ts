@@ -1,1 +1,2 @@
 export * from './tar-writer.js';
+export * from './image-writer.js';

@@ -1,0 +1,248 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { lstat, open, readFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import { SekishoError } from '../errors.js';
+import { parseHeaderBlock } from '../layers/tar-walker.js';
+import { sniffCompression } from '../layers/layer-stream.js';
+
+const READ_CHUNK = 1024 * 1024;
+
+/** Files of an image container (a layout directory or an archive), addressed by relative path. */
+export interface BlobStore {
+  /** For messages: the directory or archive path. */
+  readonly description: string;
+  has(path: string): Promise<boolean>;
+  size(path: string): Promise<number>;
+  /** The whole file, refusing files larger than `maxBytes` (LIMIT_JSON_SIZE). */
+  read(path: string, maxBytes: number): Promise<Buffer>;
+  open(path: string): AsyncIterable<Buffer>;
+  close(): Promise<void>;
+}
+
+/** Relative paths named by manifests are hostile: no absolute paths, no `..`. */
+export function checkRelativePath(path: string, where: string): string {
+  const normalized = posix.normalize(path.replace(/^\.\//, ''));
+  if (normalized.startsWith('/') || normalized === '..' || normalized.startsWith('../') || normalized.includes('\0')) {
+    throw new SekishoError('SOURCE_INVALID', `path ${JSON.stringify(path)} points outside the image`, { where: { image: where, path } });
+  }
+  return normalized;
+}
+
+export class DirectoryBlobStore implements BlobStore {
+  readonly description: string;
+  readonly #root: string;
+
+  constructor(root: string) {
+    this.#root = root;
+    this.description = root;
+  }
+
+  async #regularFile(path: string): Promise<{ full: string; size: number } | null> {
+    const full = join(this.#root, checkRelativePath(path, this.#root));
+    try {
+      const info = await lstat(full);
+      // Symlinks are refused rather than followed: they could lead out of the layout.
+      return info.isFile() ? { full, size: info.size } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async has(path: string): Promise<boolean> {
+    return (await this.#regularFile(path)) !== null;
+  }
+
+  async size(path: string): Promise<number> {
+    return (await this.#require(path)).size;
+  }
+
+  async #require(path: string): Promise<{ full: string; size: number }> {
+    const file = await this.#regularFile(path);
+    if (file === null) {
+      throw new SekishoError('SOURCE_MISSING_BLOB', `missing file ${path}`, { where: { image: this.description, path } });
+    }
+    return file;
+  }
+
+  async read(path: string, maxBytes: number): Promise<Buffer> {
+    const file = await this.#require(path);
+    if (file.size > maxBytes) {
+      throw new SekishoError('LIMIT_JSON_SIZE', `${path} is ${file.size} bytes, over the ${maxBytes}-byte limit`, {
+        where: { image: this.description, path },
+      });
+    }
+    return readFile(file.full);
+  }
+
+  async *open(path: string): AsyncIterable<Buffer> {
+    const file = await this.#require(path);
+    yield* createReadStream(file.full, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
+  }
+
+  async close(): Promise<void> {
+    // nothing held open
+  }
+}
+
+interface TarMember {
+  readonly offset: number;
+  readonly size: number;
+  readonly link: string | null;
+}
+
+const MAX_ARCHIVE_ENTRIES = 200_000;
+const MAX_LINK_HOPS = 8;
+
+/**
+ * Members of an uncompressed tar file, indexed by reading headers only (positioned reads; bodies
+ * are never touched until asked for). docker-save archives link duplicate layers to each other,
+ * so symlinks and hard links inside the archive are followed — within the archive only.
+ */
+export class TarBlobStore implements BlobStore {
+  readonly description: string;
+  readonly #file: string;
+  readonly #members: Map<string, TarMember>;
+
+  private constructor(file: string, description: string, members: Map<string, TarMember>) {
+    this.#file = file;
+    this.description = description;
+    this.#members = members;
+  }
+
+  /** Index `archive`; a gzip- or zstd-compressed archive is first unpacked into `tempDir`. */
+  static async open(archive: string, tempDir: string): Promise<TarBlobStore> {
+    let file = archive;
+    const head = Buffer.alloc(4);
+    const probe = await open(archive, 'r');
+    try {
+      await probe.read(head, 0, 4, 0);
+    } finally {
+      await probe.close();
+    }
+    const compression = sniffCompression(head);
+    if (compression !== 'none') {
+      file = join(tempDir, 'archive.tar');
+      const decoder = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024 }) : zlib.createZstdDecompress();
+      try {
+        await pipeline(createReadStream(archive, { highWaterMark: READ_CHUNK }), decoder, createWriteStream(file));
+      } catch (error) {
+        throw new SekishoError('SOURCE_INVALID', `cannot decompress archive: ${String(error)}`, { where: { image: archive }, cause: error });
+      }
+    }
+    const handle = await open(file, 'r');
+    try {
+      return new TarBlobStore(file, archive, await indexTar(handle, (await handle.stat()).size, archive));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  #resolve(path: string): TarMember | null {
+    let name = checkRelativePath(path, this.description);
+    for (let hop = 0; hop <= MAX_LINK_HOPS; hop += 1) {
+      const member = this.#members.get(name);
+      if (member === undefined) return null;
+      if (member.link === null) return member;
+      name = member.link;
+    }
+    throw new SekishoError('SOURCE_INVALID', `link loop at ${path}`, { where: { image: this.description, path } });
+  }
+
+  #require(path: string): TarMember {
+    const member = this.#resolve(path);
+    if (member === null) {
+      throw new SekishoError('SOURCE_MISSING_BLOB', `missing file ${path} in archive`, { where: { image: this.description, path } });
+    }
+    return member;
+  }
+
+  async has(path: string): Promise<boolean> {
+    return this.#resolve(path) !== null;
+  }
+
+  async size(path: string): Promise<number> {
+    return this.#require(path).size;
+  }
+
+  async read(path: string, maxBytes: number): Promise<Buffer> {
+    const member = this.#require(path);
+    if (member.size > maxBytes) {
+      throw new SekishoError('LIMIT_JSON_SIZE', `${path} is ${member.size} bytes, over the ${maxBytes}-byte limit`, {
+        where: { image: this.description, path },
+      });
+    }
+    const handle = await open(this.#file, 'r');
+    try {
+      const buffer = Buffer.alloc(member.size);
+      const { bytesRead } = await handle.read(buffer, 0, member.size, member.offset);
+      if (bytesRead < member.size) throw new SekishoError('SOURCE_INVALID', `archive truncated inside ${path}`, { where: { image: this.description, path } });
+      return buffer;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async *open(path: string): AsyncIterable<Buffer> {
+    const member = this.#require(path);
+    if (member.size === 0) return;
+    yield* createReadStream(this.#file, {
+      start: member.offset,
+      end: member.offset + member.size - 1,
+      highWaterMark: READ_CHUNK,
+    }) as AsyncIterable<Buffer>;
+  }
+
+  async close(): Promise<void> {
+    // the temp copy (if any) is removed with the scan's private temp directory
+  }
+}
+
+async function indexTar(handle: FileHandle, fileSize: number, description: string): Promise<Map<string, TarMember>> {
+  const members = new Map<string, TarMember>();
+  const block = Buffer.alloc(512);
+  let offset = 0;
+  let longName: string | null = null;
+  let paxPath: string | null = null;
+  let count = 0;
+  while (offset + 512 <= fileSize) {
+    await handle.read(block, 0, 512, offset);
+    if (block.every((b) => b === 0)) break;
+    let header;
+    try {
+      header = parseHeaderBlock(block, offset);
+    } catch (error) {
+      throw new SekishoError('SOURCE_INVALID', `not a valid tar archive (bad header at byte ${offset})`, { where: { image: description }, cause: error });
+    }
+    const dataStart = offset + 512;
+    const size = header.type === '1' || header.type === '2' || header.type === '5' ? 0 : header.size;
+    if (dataStart + size > fileSize) {
+      throw new SekishoError('SOURCE_INVALID', `archive truncated inside ${header.name}`, { where: { image: description, path: header.name } });
+    }
+    offset = dataStart + Math.ceil(size / 512) * 512;
+    if (header.type === 'L' || header.type === 'x') {
+      if (size > 65536) throw new SekishoError('SOURCE_INVALID', 'oversized extended header in archive', { where: { image: description } });
+      const data = Buffer.alloc(size);
+      await handle.read(data, 0, size, dataStart);
+      if (header.type === 'L') longName = data.toString('utf8').replace(/\0.*$/s, '');
+      else paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'))?.[1] ?? null;
+      continue;
+    }
+    const rawName = paxPath ?? longName ?? header.name;
+    paxPath = null;
+    longName = null;
+    if (++count > MAX_ARCHIVE_ENTRIES) throw new SekishoError('LIMIT_ENTRY_COUNT', `archive has more than ${MAX_ARCHIVE_ENTRIES} entries`, { where: { image: description } });
+    const name = posix.normalize(rawName.replace(/^\.\//, '')).replace(/\/$/, '');
+    if (name.startsWith('/') || name.startsWith('..')) continue; // never addressable; ignore
+    if (header.type === '0' || header.type === '7') {
+      members.set(name, { offset: dataStart, size, link: null });
+    } else if (header.type === '1' || header.type === '2') {
+      const target = header.type === '2' ? posix.join(posix.dirname(name), header.linkname) : header.linkname;
+      const normalized = posix.normalize(target.replace(/^\.\//, ''));
+      if (!normalized.startsWith('/') && !normalized.startsWith('..')) members.set(name, { offset: 0, size: 0, link: normalized });
+    }
+  }
+  return members;
+}

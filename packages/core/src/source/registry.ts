@@ -1,0 +1,43 @@
+import { existsSync, statSync } from 'node:fs';
+import { SekishoError } from '../errors.js';
+import { TarBlobStore } from './blob-store.js';
+import { dockerArchiveSource, openDockerArchiveStore } from './docker-archive/index.js';
+import { ociArchiveSource } from './oci-archive/index.js';
+import { ociLayoutSource, openOciStore } from './oci-layout/index.js';
+import { parseReference } from './reference.js';
+import { rootfsSource } from './rootfs/index.js';
+import type { ImageHandle, ImageSource, OpenOptions } from './types.js';
+
+/** Every image source, in sniffing order. */
+export const imageSources: readonly ImageSource[] = [ociLayoutSource, dockerArchiveSource, ociArchiveSource, rootfsSource];
+
+const BY_SCHEME = {
+  oci: ociLayoutSource,
+  'oci-archive': ociArchiveSource,
+  'docker-archive': dockerArchiveSource,
+  dir: rootfsSource,
+} as const;
+
+/**
+ * Open an image from a reference: `oci:DIR[:TAG|@DIGEST]`, `oci-archive:FILE[:TAG]`,
+ * `docker-archive:FILE[:REPO:TAG]`, `dir:PATH`, or a plain path whose kind is sniffed
+ * (an OCI layout directory, another directory as a root fs, or an archive: docker-save or OCI,
+ * optionally gzip/zstd compressed).
+ */
+export async function openImage(text: string, options: OpenOptions): Promise<ImageHandle> {
+  const reference = parseReference(text, existsSync);
+  if (!existsSync(reference.path)) {
+    throw new SekishoError('SOURCE_NOT_FOUND', `no such file or directory: ${reference.path}`, { where: { image: text } });
+  }
+  if (reference.scheme !== 'auto') return BY_SCHEME[reference.scheme].open(reference, options);
+  if (statSync(reference.path).isDirectory()) {
+    return ((await ociLayoutSource.canOpen(reference)) ? ociLayoutSource : rootfsSource).open(reference, options);
+  }
+  // A file: index it once, then decide by what it holds.
+  const store = await TarBlobStore.open(reference.path, options.tempDir);
+  if (await store.has('manifest.json')) return openDockerArchiveStore(store, reference, options);
+  if (await store.has('oci-layout')) return openOciStore(store, reference, options, 'oci-archive');
+  throw new SekishoError('SOURCE_UNSUPPORTED', 'not a docker-archive or OCI archive (no manifest.json or oci-layout inside)', {
+    where: { image: text },
+  });
+}

@@ -1,0 +1,52 @@
+import type { Platform, SourceType } from '@sekisho/model';
+import type { TarEntryVisitor, TarWalkStats } from '../layers/tar-walker.js';
+import type { ImageConfig } from './schema.js';
+
+/** A layer of an image: its digests as the manifest/config state them, and how to read it. */
+export interface LayerRef {
+  readonly index: number;
+  /** Digest of the stored blob, as the manifest states it (null when the source has none, e.g. legacy docker-archive). */
+  readonly digest: string | null;
+  /** The uncompressed digest the config states for this layer (`rootfs.diff_ids`). */
+  readonly diffId: string | null;
+  readonly mediaType: string | null;
+  readonly size: number | null;
+  readonly createdBy: string | null;
+  /** Stored bytes of the blob. */
+  openBlob?(): AsyncIterable<Buffer>;
+  /** Directory sources: visit entries directly (no tar stream). */
+  walk?(visitor: TarEntryVisitor): Promise<TarWalkStats>;
+}
+
+export interface ImageHandle {
+  readonly reference: string;
+  readonly sourceType: SourceType;
+  readonly manifestDigest: string | null;
+  readonly configDigest: string | null;
+  readonly platform: Platform | null;
+  readonly repoTags: readonly string[];
+  readonly config: ImageConfig | null;
+  readonly layers: readonly LayerRef[];
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** `os/arch[/variant]` to pick from a multi-platform index. */
+  readonly platform?: string;
+  /** Private temporary directory for sources that must unpack (gzip-compressed archives). */
+  readonly tempDir: string;
+}
+
+export interface ParsedReference {
+  readonly scheme: 'oci' | 'oci-archive' | 'docker-archive' | 'dir' | 'auto';
+  readonly path: string;
+  /** Tag (or `repo:tag`) or digest selecting an image inside a layout or archive. */
+  readonly selector: string | null;
+}
+
+export interface ImageSource {
+  readonly id: SourceType;
+  /** Cheap sniff of a reference whose scheme is `auto`. */
+  canOpen(reference: ParsedReference): Promise<boolean>;
+  open(reference: ParsedReference, options: OpenOptions): Promise<ImageHandle>;
+}
