@@ -2,6 +2,7 @@ import { SekishoError } from '../errors.js';
 import { apkScheme } from './apk/index.js';
 import { debScheme } from './deb/index.js';
 import { golangScheme } from './golang/index.js';
+import { mavenScheme } from './maven/index.js';
 import { pep440Scheme } from './pep440/index.js';
 import { rpmScheme } from './rpm/index.js';
 import { npmScheme, semverScheme } from './semver/index.js';
@@ -16,6 +17,7 @@ export const versionSchemes: readonly VersionScheme[] = [
   npmScheme,
   golangScheme,
   pep440Scheme,
+  mavenScheme,
 ];
 
 const byId: ReadonlyMap<string, VersionScheme> = new Map(versionSchemes.map((s) => [s.id, s]));
