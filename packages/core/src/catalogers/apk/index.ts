@@ -1,0 +1,85 @@
+import type { CatalogOutput, CatalogedPackage, CatalogedRelationship, Cataloger } from '../types.js';
+
+const MAX_PACKAGES = 100_000;
+const MAX_FILES = 2_000_000;
+
+/**
+ * Alpine/Wolfi packages from `/lib/apk/db/installed`: blank-line separated records of
+ * one-letter keys (apk-tools' installed database format: P name, V version, A arch, o origin,
+ * L license, m maintainer, I installed size, C checksum, D depends, p provides,
+ * F folder followed by R files in it).
+ */
+export const apkCataloger: Cataloger = {
+  id: 'apk-db-cataloger',
+  version: 1,
+  packageTypes: ['apk'],
+  selector: { paths: ['/lib/apk/db/installed'] },
+  maxFileSize: 128 * 1024 * 1024,
+  parse(file) {
+    const packages: CatalogedPackage[] = [];
+    const depends = new Map<string, string[]>();
+    const provides = new Map<string, string>();
+    let record: Record<string, string> = {};
+    let files: string[] = [];
+    let deps: string[] = [];
+    let folder = '';
+    let totalFiles = 0;
+    const flush = (): void => {
+      const name = record['P'];
+      const version = record['V'];
+      if (name && version && packages.length < MAX_PACKAGES) {
+        const size = Number.parseInt(record['I'] ?? '', 10);
+        packages.push({
+          ref: name,
+          name,
+          version,
+          type: 'apk',
+          purl: null,
+          licenses: record['L'] ? [record['L']] : [],
+          evidence: 'installed',
+          source: record['o'] ? { name: record['o'], version } : null,
+          metadata: {
+            type: 'apk-db-entry',
+            architecture: record['A'] ?? null,
+            maintainer: record['m'] ?? null,
+            installedSize: Number.isFinite(size) ? size : null,
+            checksum: record['C'] ?? null,
+          },
+          paths: [file.path],
+          files,
+        });
+        depends.set(name, deps);
+        for (const p of (record['p'] ?? '').split(/\s+/)) if (p !== '') provides.set(p.split('=')[0] ?? p, name);
+        provides.set(name, name);
+      }
+      record = {};
+      files = [];
+      deps = [];
+      folder = '';
+    };
+    for (const line of file.content.toString('utf8').split('\n')) {
+      if (line === '') {
+        flush();
+        continue;
+      }
+      if (line.length < 2 || line[1] !== ':') continue;
+      const key = line[0] ?? '';
+      const value = line.slice(2);
+      if (key === 'F') folder = value;
+      else if (key === 'R') {
+        if (++totalFiles <= MAX_FILES) files.push(`/${folder ? `${folder}/` : ''}${value}`);
+      } else if (key === 'D') deps = value.split(/\s+/).filter((d) => d !== '' && !d.startsWith('!'));
+      else if (!(key in record)) record[key] = value;
+    }
+    flush();
+    const relationships: CatalogedRelationship[] = [];
+    for (const [name, list] of depends) {
+      for (const dep of list) {
+        const target = provides.get(dep.replace(/[<>=~].*$/, ''));
+        if (target !== undefined && target !== name) relationships.push({ fromRef: name, toRef: target, type: 'depends-on' });
+      }
+    }
+    const out: CatalogOutput = { packages, relationships, ownership: [], unknowns: [] };
+    return out;
+  },
+};

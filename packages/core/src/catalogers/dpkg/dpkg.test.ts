@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { catalogFile } from '../../testing/catalog-tester.js';
+import { dpkgCataloger } from './index.js';
+
+const STATUS = `Package: libssl3
+Status: install ok installed
+Priority: optional
+Section: libs
+Installed-Size: 6236
+Maintainer: Debian OpenSSL Team <pkg-openssl-devel@alioth-lists.debian.net>
+Architecture: amd64
+Multi-Arch: same
+Source: openssl
+Version: 3.0.15-1~deb12u1
+Depends: libc6 (>= 2.34)
+Description: Secure Sockets Layer toolkit - shared libraries
+ This package is part of the OpenSSL project's implementation.
+ .
+ It provides the libssl and libcrypto shared libraries.
+
+Package: libc6
+Status: install ok installed
+Architecture: amd64
+Source: glibc (2.36-9+deb12u8)
+Version: 2.36-9+deb12u8
+Installed-Size: 12000
+
+Package: old-thing
+Status: deinstall ok config-files
+Architecture: all
+Version: 1.0-1
+
+Package: curl
+Status: install ok installed
+Architecture: amd64
+Version: 7.88.1-10+deb12u8
+Pre-Depends: libc6
+Depends: libcurl4 (= 7.88.1-10+deb12u8) | libcurl-alt, libssl3 (>= 3.0.0), zlib1g
+`;
+
+describe('dpkg-db-cataloger', () => {
+  it('reads installed packages with source, metadata and dependencies', async () => {
+    const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status', STATUS);
+    expect(out.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['libssl3@3.0.15-1~deb12u1', 'libc6@2.36-9+deb12u8', 'curl@7.88.1-10+deb12u8']);
+    expect(out.packages[0]).toMatchObject({
+      type: 'deb',
+      source: { name: 'openssl', version: '3.0.15-1~deb12u1' },
+      metadata: { type: 'dpkg-db-entry', architecture: 'amd64', installedSize: 6236, status: 'install ok installed' },
+      paths: ['/var/lib/dpkg/status'],
+    });
+    expect(out.packages[1]?.source).toEqual({ name: 'glibc', version: '2.36-9+deb12u8' });
+    expect(out.packages[2]?.source).toBeNull();
+    expect(out.relationships).toEqual(
+      expect.arrayContaining([
+        { fromRef: 'libssl3:amd64', toRef: 'libc6:amd64', type: 'depends-on' },
+        { fromRef: 'curl:amd64', toRef: 'libc6:amd64', type: 'depends-on' },
+        { fromRef: 'curl:amd64', toRef: 'libssl3:amd64', type: 'depends-on' },
+      ]),
+    );
+    expect(out.relationships).toHaveLength(3);
+  });
+
+  it('reads distroless status.d files and skips md5sums', async () => {
+    const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status.d/tzdata', 'Package: tzdata\nVersion: 2024a-0+deb12u1\nArchitecture: all\n');
+    expect(out.packages.map((p) => p.name)).toEqual(['tzdata']);
+    expect((await catalogFile(dpkgCataloger, '/var/lib/dpkg/status.d/tzdata.md5sums', 'abc  usr/share/x\n')).packages).toEqual([]);
+  });
+
+  it('reads the files a package owns from info/*.list', async () => {
+    const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/info/libssl3:amd64.list', '/.\n/usr\n/usr/lib/x86_64-linux-gnu/libssl.so.3\n');
+    expect(out.ownership).toEqual([{ path: '/var/lib/dpkg/info/libssl3:amd64.list', packageType: 'deb', packageName: 'libssl3:amd64', files: ['/usr', '/usr/lib/x86_64-linux-gnu/libssl.so.3'] }]);
+  });
+
+  it('survives garbage', async () => {
+    const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status', Buffer.from([0, 1, 2, 255, 10, 58, 58, 10]));
+    expect(out.packages).toEqual([]);
+  });
+});

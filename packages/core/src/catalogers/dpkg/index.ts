@@ -1,0 +1,106 @@
+import type { CatalogFile, CatalogOutput, CatalogedPackage, CatalogedRelationship, Cataloger, FileOwnership } from '../types.js';
+import { parseControlStanzas } from '../control-stanzas.js';
+
+const MAX_PACKAGES = 100_000;
+const STATUS = '/var/lib/dpkg/status';
+const STATUS_D = '/var/lib/dpkg/status.d/';
+const INFO = '/var/lib/dpkg/info/';
+
+/**
+ * Debian packages from dpkg's database: `/var/lib/dpkg/status`, the per-package files of
+ * distroless images (`/var/lib/dpkg/status.d/<name>`), and `info/<name>[:<arch>].list` for the
+ * files each package installed. Only packages whose status says `installed` are reported
+ * (`deinstall ok config-files` leaves only configuration behind).
+ */
+export const dpkgCataloger: Cataloger = {
+  id: 'dpkg-db-cataloger',
+  version: 1,
+  packageTypes: ['deb'],
+  selector: { paths: [STATUS], globs: [`${STATUS_D}*`, `${INFO}*.list`] },
+  maxFileSize: 64 * 1024 * 1024,
+  parse(file) {
+    if (file.path.startsWith(INFO)) return parseListFile(file);
+    if (file.path.startsWith(STATUS_D) && file.path.endsWith('.md5sums')) return empty();
+    return parseStatus(file);
+  },
+};
+
+function empty(): CatalogOutput {
+  return { packages: [], relationships: [], ownership: [], unknowns: [] };
+}
+
+function parseListFile(file: CatalogFile): CatalogOutput {
+  const base = file.path.slice(INFO.length, -'.list'.length);
+  const [name = base, arch] = base.split(':');
+  const files = file.content
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('/') && line !== '/.')
+    .slice(0, 1_000_000);
+  const ownership: FileOwnership = { path: file.path, packageType: 'deb', packageName: arch ? `${name}:${arch}` : name, files };
+  return { ...empty(), ownership: [ownership] };
+}
+
+/** `Source: name (version)` or `Source: name`. */
+function parseSource(field: string | undefined, version: string): { name: string; version: string } | null {
+  if (field === undefined || field === '') return null;
+  const match = /^(\S+)(?:\s+\((.+)\))?$/.exec(field.trim());
+  if (!match?.[1]) return null;
+  return { name: match[1], version: match[2] ?? version };
+}
+
+function isInstalled(status: string | undefined): boolean {
+  if (status === undefined) return true; // distroless status.d files carry no Status field at times
+  const words = status.split(/\s+/);
+  return words[2] === 'installed' || words[2] === 'half-configured' || words[2] === 'triggers-awaited' || words[2] === 'triggers-pending';
+}
+
+function dependencyNames(field: string | undefined): string[] {
+  if (field === undefined) return [];
+  return field
+    .split(',')
+    .map((clause) => clause.split('|')[0]?.trim().split(/[\s(:]/)[0] ?? '')
+    .filter((name) => name !== '');
+}
+
+function parseStatus(file: CatalogFile): CatalogOutput {
+  const stanzas = parseControlStanzas(file.content.toString('utf8'), MAX_PACKAGES);
+  const packages: CatalogedPackage[] = [];
+  const dependsByRef = new Map<string, string[]>();
+  for (const stanza of stanzas) {
+    const name = stanza.get('package');
+    const version = stanza.get('version');
+    if (!name || !version || !isInstalled(stanza.get('status'))) continue;
+    const architecture = stanza.get('architecture') ?? null;
+    const size = Number.parseInt(stanza.get('installed-size') ?? '', 10);
+    const ref = `${name}:${architecture ?? ''}`;
+    packages.push({
+      ref,
+      name,
+      version,
+      type: 'deb',
+      purl: null,
+      licenses: [],
+      evidence: 'installed',
+      source: parseSource(stanza.get('source'), version),
+      metadata: {
+        type: 'dpkg-db-entry',
+        architecture,
+        maintainer: stanza.get('maintainer') ?? null,
+        installedSize: Number.isFinite(size) ? size : null,
+        status: stanza.get('status') ?? null,
+      },
+      paths: [file.path],
+    });
+    dependsByRef.set(ref, [...dependencyNames(stanza.get('depends')), ...dependencyNames(stanza.get('pre-depends'))]);
+  }
+  const byName = new Map(packages.map((p) => [p.name, p.ref]));
+  const relationships: CatalogedRelationship[] = [];
+  for (const [ref, names] of dependsByRef) {
+    for (const dep of new Set(names)) {
+      const target = byName.get(dep);
+      if (target !== undefined && target !== ref) relationships.push({ fromRef: ref, toRef: target, type: 'depends-on' });
+    }
+  }
+  return { packages, relationships, ownership: [], unknowns: [] };
+}
