@@ -8,7 +8,8 @@
  * Ed25519 signs the message itself (RFC 8032 §5.1.6), so a digest alone can never verify it.
  * Only public values are involved, so constant-time arithmetic is not needed.
  */
-import { constants, createHash, publicDecrypt, type KeyObject } from 'node:crypto';
+import { constants, createHash, createPublicKey, publicDecrypt, type KeyObject } from 'node:crypto';
+import { ASN1Obj } from '@sigstore/core';
 
 export type PrehashAlgorithm = 'sha256' | 'sha384' | 'sha512';
 
@@ -184,13 +185,25 @@ function mgf1(hash: PrehashAlgorithm, seed: Buffer, length: number): Buffer {
   return Buffer.concat(out).subarray(0, length);
 }
 
+/**
+ * OpenSSL refuses the raw RSA operation on an id-RSASSA-PSS key; the same modulus and exponent
+ * as an rsaEncryption key do it. SubjectPublicKeyInfo's BIT STRING holds the PKCS#1 RSAPublicKey.
+ */
+function asPlainRsa(key: KeyObject): KeyObject {
+  if (key.asymmetricKeyType !== 'rsa-pss') return key;
+  const spki = ASN1Obj.parseBuffer(key.export({ format: 'der', type: 'spki' }));
+  const bitString = spki.subs[1]?.value;
+  if (bitString === undefined || bitString[0] !== 0) throw new RangeError('malformed RSA-PSS public key');
+  return createPublicKey({ key: Buffer.from(bitString.subarray(1)), format: 'der', type: 'pkcs1' });
+}
+
 function verifyRsaPssPrehashed(key: KeyObject, algorithm: PrehashAlgorithm, digest: Uint8Array, signature: Uint8Array): boolean {
   const modulusBits = key.asymmetricKeyDetails?.modulusLength;
   if (modulusBits === undefined) return false;
   const saltLength = key.asymmetricKeyDetails?.saltLength;
   let em: Buffer;
   try {
-    em = publicDecrypt({ key, padding: constants.RSA_NO_PADDING }, signature);
+    em = publicDecrypt({ key: asPlainRsa(key), padding: constants.RSA_NO_PADDING }, signature);
   } catch {
     return false;
   }

@@ -350,6 +350,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
     });
   } else {
     if (leaf === undefined) failed('the bundle is signed with a public key, but a certificate identity was required');
+    checkLeafUsage(leaf);
     material = {
       ...anchors,
       publicKey: () => failed('the bundle names a public key, but a certificate identity was required'),
@@ -402,6 +403,22 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
     })),
     ...(statement === undefined ? {} : { statement }),
   };
+}
+
+const OID_EXT_KEY_USAGE = '2.5.29.37';
+const OID_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
+
+/** A signing certificate is an end-entity certificate for code signing (as Fulcio issues and sigstore-python requires). */
+function checkLeafUsage(leaf: X509Certificate): void {
+  if (leaf.extBasicConstraints?.isCA === true) failed('the signing certificate is a CA certificate');
+  let usages: string[];
+  try {
+    usages = (leaf.extension(OID_EXT_KEY_USAGE)?.valueObj.subs[0]?.subs ?? []).map((o) => o.toOID());
+  } catch (error) {
+    failed('the signing certificate has a malformed extended key usage', error);
+  }
+  if (!usages.includes(OID_CODE_SIGNING)) failed('the signing certificate is not for code signing (extended key usage)');
+  if (leaf.extKeyUsage !== undefined && !leaf.extKeyUsage.digitalSignature) failed('the signing certificate key usage lacks digitalSignature');
 }
 
 function parsePublicKeyFromCertificate(cert: X509Certificate): KeyObject {
