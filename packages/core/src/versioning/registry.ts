@@ -1,6 +1,7 @@
 import { SekishoError } from '../errors.js';
 import { apkScheme } from './apk/index.js';
 import { debScheme } from './deb/index.js';
+import { gemScheme } from './gem/index.js';
 import { golangScheme } from './golang/index.js';
 import { mavenScheme } from './maven/index.js';
 import { pep440Scheme } from './pep440/index.js';
@@ -18,6 +19,7 @@ export const versionSchemes: readonly VersionScheme[] = [
   golangScheme,
   pep440Scheme,
   mavenScheme,
+  gemScheme,
 ];
 
 const byId: ReadonlyMap<string, VersionScheme> = new Map(versionSchemes.map((s) => [s.id, s]));
