@@ -4,6 +4,7 @@ import { debScheme } from './deb/index.js';
 import { gemScheme } from './gem/index.js';
 import { golangScheme } from './golang/index.js';
 import { mavenScheme } from './maven/index.js';
+import { nugetScheme } from './nuget/index.js';
 import { pep440Scheme } from './pep440/index.js';
 import { rpmScheme } from './rpm/index.js';
 import { npmScheme, semverScheme } from './semver/index.js';
@@ -20,6 +21,7 @@ export const versionSchemes: readonly VersionScheme[] = [
   pep440Scheme,
   mavenScheme,
   gemScheme,
+  nugetScheme,
 ];
 
 const byId: ReadonlyMap<string, VersionScheme> = new Map(versionSchemes.map((s) => [s.id, s]));
