@@ -1,0 +1,1 @@
+export { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet.js';

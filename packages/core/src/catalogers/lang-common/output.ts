@@ -1,0 +1,184 @@
+import { PackageURL } from 'packageurl-js';
+import type { LanguagePackageEntry, PackageEvidence, PackageType } from '@sekisho/model';
+import type { CatalogedPackage, CatalogedRelationship, CatalogOutput, CatalogUnknown } from '../types.js';
+
+export function unknownOutput(path: string, reason: string): CatalogOutput {
+  return { packages: [], relationships: [], ownership: [], unknowns: [{ path, reason }] };
+}
+
+export function output(
+  packages: readonly CatalogedPackage[],
+  relationships: readonly CatalogedRelationship[] = [],
+  unknowns: readonly CatalogUnknown[] = [],
+): CatalogOutput {
+  return { packages, relationships, ownership: [], unknowns };
+}
+
+/** Run a parser; anything it throws becomes an unknown for the file instead of escaping. */
+export function guarded(path: string, parse: () => CatalogOutput): CatalogOutput {
+  try {
+    return parse();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return unknownOutput(path, `parser failed: ${message.slice(0, 200)}`);
+  }
+}
+
+/** A purl string, or null when the parts cannot form one (empty name or version). */
+export function purl(
+  type: string,
+  namespace: string | null,
+  name: string,
+  version: string,
+  qualifiers?: Readonly<Record<string, string>>,
+): string | null {
+  if (name === '' || version === '') return null;
+  try {
+    return new PackageURL(type, namespace ?? undefined, name, version, qualifiers ? { ...qualifiers } : undefined, undefined).toString();
+  } catch {
+    return null;
+  }
+}
+
+/** Language-package metadata with empty values dropped and keys sorted. */
+export function languageMetadata(source: string, fields: Readonly<Record<string, string | null | undefined>>): LanguagePackageEntry {
+  const kept: Record<string, string> = {};
+  for (const key of Object.keys(fields).sort()) {
+    const value = fields[key];
+    if (typeof value === 'string' && value.trim() !== '') kept[key] = value.trim().slice(0, 2048);
+  }
+  return { type: 'language-package', source, fields: kept };
+}
+
+export interface PackageInit {
+  readonly ref: string;
+  readonly name: string;
+  readonly version: string;
+  readonly type: PackageType;
+  readonly purl: string | null;
+  readonly licenses?: readonly string[];
+  readonly evidence: PackageEvidence;
+  readonly source: string;
+  readonly fields?: Readonly<Record<string, string | null | undefined>>;
+  readonly paths: readonly string[];
+  readonly files?: readonly string[];
+}
+
+export function languagePackage(init: PackageInit): CatalogedPackage {
+  const licenses = [...new Set((init.licenses ?? []).map((l) => l.trim()).filter((l) => l !== ''))];
+  return {
+    ref: init.ref,
+    name: init.name,
+    version: init.version,
+    type: init.type,
+    purl: init.purl,
+    licenses,
+    evidence: init.evidence,
+    source: null,
+    metadata: languageMetadata(init.source, init.fields ?? {}),
+    paths: init.paths,
+    ...(init.files ? { files: init.files } : {}),
+  };
+}
+
+/**
+ * Keep the first package of each name@version (a lockfile may list one package under several
+ * keys); relationships are rewritten to the kept refs and de-duplicated; self-loops dropped.
+ */
+export function dedupePackages(
+  packages: readonly CatalogedPackage[],
+  relationships: readonly CatalogedRelationship[],
+): { packages: CatalogedPackage[]; relationships: CatalogedRelationship[] } {
+  const keep = new Map<string, CatalogedPackage>();
+  const alias = new Map<string, string>();
+  for (const pkg of packages) {
+    const key = `${pkg.name}@${pkg.version}`;
+    const first = keep.get(key);
+    if (first) alias.set(pkg.ref, first.ref);
+    else keep.set(key, pkg);
+  }
+  const seen = new Set<string>();
+  const rels: CatalogedRelationship[] = [];
+  for (const rel of relationships) {
+    const fromRef = alias.get(rel.fromRef) ?? rel.fromRef;
+    const toRef = alias.get(rel.toRef) ?? rel.toRef;
+    if (fromRef === toRef) continue;
+    const key = `${fromRef}\u0000${toRef}\u0000${rel.type}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rels.push({ fromRef, toRef, type: rel.type });
+  }
+  return { packages: [...keep.values()], relationships: rels };
+}
+
+/**
+ * Drop packages reachable only from development roots (Syft's IncludeDevDependencies=false): a
+ * package stays when a production root reaches it, or when no root reaches it at all.
+ */
+export function pruneDevOnly(
+  packages: readonly CatalogedPackage[],
+  relationships: readonly CatalogedRelationship[],
+  prodRoots: readonly string[],
+  devRoots: readonly string[],
+): { packages: CatalogedPackage[]; relationships: CatalogedRelationship[] } {
+  const edges = new Map<string, string[]>();
+  for (const rel of relationships) {
+    if (rel.type !== 'depends-on') continue;
+    const list = edges.get(rel.fromRef);
+    if (list) list.push(rel.toRef);
+    else edges.set(rel.fromRef, [rel.toRef]);
+  }
+  const reach = (roots: readonly string[]): Set<string> => {
+    const seen = new Set<string>(roots);
+    const stack = [...roots];
+    while (stack.length > 0) {
+      const ref = stack.pop()!;
+      for (const next of edges.get(ref) ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return seen;
+  };
+  const prod = reach(prodRoots);
+  const dev = reach(devRoots);
+  const drop = new Set([...dev].filter((ref) => !prod.has(ref)));
+  return {
+    packages: packages.filter((p) => !drop.has(p.ref)),
+    relationships: relationships.filter((r) => !drop.has(r.fromRef) && !drop.has(r.toRef)),
+  };
+}
+
+export function dirname(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Normalize an absolute POSIX path: resolve `.` and `..` without leaving the root. */
+export function normalizePath(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return '/' + parts.join('/');
+}
+
+export const MiB = 1024 * 1024;
+
+/** Concatenate outputs, keeping only the four contract fields (parsers may attach join data). */
+export function mergeAll(outputs: readonly CatalogOutput[]): CatalogOutput {
+  return {
+    packages: outputs.flatMap((o) => o.packages),
+    relationships: outputs.flatMap((o) => o.relationships),
+    ownership: outputs.flatMap((o) => o.ownership),
+    unknowns: outputs.flatMap((o) => o.unknowns),
+  };
+}

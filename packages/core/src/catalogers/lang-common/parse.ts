@@ -1,0 +1,146 @@
+import { parse as parseYamlDocument } from 'yaml';
+import { parse as parseTomlDocument } from 'smol-toml';
+
+/** A parse result: the value, or why the file could not be read (it becomes a CatalogUnknown). */
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+/** Deepest nesting accepted in JSON/JSONC documents; real lockfiles stay far below it. */
+export const MAX_JSON_DEPTH = 512;
+/** YAML aliases allowed per document (defeats "billion laughs" alias bombs). */
+export const MAX_YAML_ALIASES = 100;
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  return firstLine.length > 200 ? `${firstLine.slice(0, 200)}…` : firstLine;
+}
+
+export function decodeText(content: Buffer): string {
+  const text = content.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Nesting depth of a JSON text, counted in one linear pass that skips strings; stops early past
+ * `limit`. JSON.parse itself copes with deep input, but every walk over the result would not.
+ */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+export function parseJson(content: Buffer): Parsed<unknown> {
+  const text = decodeText(content);
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return { ok: false, reason: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, reason: `invalid JSON: ${errorText(error)}` };
+  }
+}
+
+/**
+ * JSON with comments and trailing commas (bun.lock), turned into JSON by one pass that keeps
+ * strings intact: drops `//` and `/* *\/` comments and commas directly before `}` or `]`.
+ */
+export function jsoncToJson(text: string): string {
+  let out = '';
+  let i = 0;
+  let pendingComma = -1;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      pendingComma = -1;
+      i = j + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 2;
+    } else if (c === ',') {
+      pendingComma = out.length;
+      out += c;
+      i++;
+    } else if (c === '}' || c === ']') {
+      if (pendingComma !== -1) out = out.slice(0, pendingComma) + out.slice(pendingComma + 1);
+      pendingComma = -1;
+      out += c;
+      i++;
+    } else {
+      if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') pendingComma = -1;
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+export function parseJsonc(content: Buffer): Parsed<unknown> {
+  return parseJson(Buffer.from(jsoncToJson(decodeText(content))));
+}
+
+/**
+ * YAML with the failsafe schema: every scalar stays a string, so versions such as `1.10` are not
+ * turned into numbers; aliases are capped.
+ */
+export function parseYaml(content: Buffer): Parsed<unknown> {
+  try {
+    const value = parseYamlDocument(decodeText(content), {
+      schema: 'failsafe',
+      maxAliasCount: MAX_YAML_ALIASES,
+      uniqueKeys: false,
+      strict: false,
+    }) as unknown;
+    return { ok: true, value };
+  } catch (error) {
+    return { ok: false, reason: `invalid YAML: ${errorText(error)}` };
+  }
+}
+
+export function parseToml(content: Buffer): Parsed<Record<string, unknown>> {
+  try {
+    return { ok: true, value: parseTomlDocument(decodeText(content)) as Record<string, unknown> };
+  } catch (error) {
+    return { ok: false, reason: `invalid TOML: ${errorText(error)}` };
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asRecord(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
+
+export function asString(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** A non-empty string after trimming, else null. */
+export function nonEmpty(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}

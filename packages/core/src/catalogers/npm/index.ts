@@ -1,0 +1,2 @@
+export { javascriptPackageCataloger } from './package-json.js';
+export { javascriptLockCataloger } from './lock-cataloger.js';

@@ -1,0 +1,1 @@
+export { phpComposerInstalledCataloger, phpComposerLockCataloger } from './composer.js';

@@ -1,0 +1,166 @@
+import { asArray, asRecord, decodeText, isRecord, nonEmpty, parseJson, parseToml } from '../lang-common/parse.js';
+import { basename, dedupePackages, guarded, languagePackage, MiB, output, unknownOutput } from '../lang-common/output.js';
+import type { CatalogedPackage, CatalogedRelationship, CatalogOutput, Cataloger, CatalogFile } from '../types.js';
+import { normalizePythonName, pypiPurl, requirementName } from './python-names.js';
+
+const MAX_ENTRIES = 100_000;
+
+interface LockEntry {
+  readonly name: string;
+  readonly version: string;
+  readonly deps: readonly string[];
+  readonly fields?: Readonly<Record<string, string | null | undefined>>;
+}
+
+/** Packages of one lockfile; dependency names resolve against the same file (one version per name). */
+function lockOutput(path: string, source: string, entries: readonly LockEntry[]): CatalogOutput {
+  const packages: CatalogedPackage[] = [];
+  const refByName = new Map<string, string>();
+  for (const entry of entries.slice(0, MAX_ENTRIES)) {
+    const name = normalizePythonName(entry.name);
+    const ref = `${path}#${name}@${entry.version}`;
+    if (!refByName.has(name)) refByName.set(name, ref);
+    packages.push(
+      languagePackage({
+        ref,
+        name,
+        version: entry.version,
+        type: 'pypi',
+        purl: pypiPurl(name, entry.version),
+        evidence: 'declared',
+        source,
+        fields: entry.fields ?? {},
+        paths: [path],
+      }),
+    );
+  }
+  const relationships: CatalogedRelationship[] = [];
+  entries.slice(0, MAX_ENTRIES).forEach((entry, i) => {
+    const fromRef = packages[i]!.ref;
+    for (const dep of new Set(entry.deps.map(normalizePythonName))) {
+      const toRef = refByName.get(dep);
+      if (toRef !== undefined) relationships.push({ fromRef, toRef, type: 'depends-on' });
+    }
+  });
+  const deduped = dedupePackages(packages, relationships);
+  return output(deduped.packages, deduped.relationships);
+}
+
+function tomlPackages(path: string, content: Buffer, kind: string): readonly Record<string, unknown>[] | CatalogOutput {
+  const parsed = parseToml(content);
+  if (!parsed.ok) return unknownOutput(path, parsed.reason);
+  const list = parsed.value['package'];
+  if (!Array.isArray(list)) return unknownOutput(path, `${kind} has no [[package]] entries`);
+  return list.filter(isRecord);
+}
+
+function named(entry: Record<string, unknown>): { name: string; version: string } | null {
+  const name = nonEmpty(entry['name']);
+  const version = nonEmpty(entry['version']);
+  return name && version ? { name, version } : null;
+}
+
+/** poetry.lock: `[[package]]` with a `[package.dependencies]` table (https://python-poetry.org/docs/basic-usage/#installing-with-poetrylock). */
+export function parsePoetryLock(path: string, content: Buffer): CatalogOutput {
+  const list = tomlPackages(path, content, 'poetry.lock');
+  if (!Array.isArray(list)) return list as CatalogOutput;
+  const entries = list.flatMap((p): LockEntry[] => {
+    const id = named(p);
+    if (!id) return [];
+    const source = asRecord(p['source']);
+    return [{ ...id, deps: Object.keys(asRecord(p['dependencies'])), fields: { category: nonEmpty(p['category']), sourceUrl: nonEmpty(source['url']) } }];
+  });
+  return lockOutput(path, 'poetry.lock', entries);
+}
+
+/** uv.lock (and uv's `<script>.py.lock`): `[[package]]` with `dependencies = [{ name = ... }]` (https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile). */
+export function parseUvLock(path: string, content: Buffer): CatalogOutput {
+  const list = tomlPackages(path, content, 'uv.lock');
+  if (!Array.isArray(list)) return list as CatalogOutput;
+  const entries = list.flatMap((p): LockEntry[] => {
+    const id = named(p);
+    if (!id) return [];
+    const deps = asArray(p['dependencies']).flatMap((d) => nonEmpty(asRecord(d)['name']) ?? []);
+    const source = asRecord(p['source']);
+    return [{ ...id, deps, fields: { registry: nonEmpty(source['registry']), editable: nonEmpty(source['editable']) ?? nonEmpty(source['virtual']) } }];
+  });
+  return lockOutput(path, 'uv.lock', entries);
+}
+
+/** pdm.lock: `[[package]]` with PEP 508 strings in `dependencies` (https://pdm-project.org/latest/usage/lockfile/). */
+export function parsePdmLock(path: string, content: Buffer): CatalogOutput {
+  const list = tomlPackages(path, content, 'pdm.lock');
+  if (!Array.isArray(list)) return list as CatalogOutput;
+  const entries = list.flatMap((p): LockEntry[] => {
+    const id = named(p);
+    if (!id) return [];
+    const deps = asArray(p['dependencies']).flatMap((d) => (typeof d === 'string' ? (requirementName(d) ?? []) : []));
+    const groups = asArray(p['groups']).filter((g): g is string => typeof g === 'string');
+    return [{ ...id, deps, fields: { groups: groups.join(',') } }];
+  });
+  return lockOutput(path, 'pdm.lock', entries);
+}
+
+/** Pipfile.lock: JSON with `default` and `develop` maps of `{ version: "==1.2.3" }` (https://pipenv.pypa.io/en/latest/pipfile.html). */
+export function parsePipfileLock(path: string, content: Buffer): CatalogOutput {
+  const parsed = parseJson(content);
+  if (!parsed.ok) return unknownOutput(path, parsed.reason);
+  if (!isRecord(parsed.value) || (!isRecord(parsed.value['default']) && !isRecord(parsed.value['develop']))) {
+    return unknownOutput(path, 'Pipfile.lock has no default or develop section');
+  }
+  const entries: LockEntry[] = [];
+  for (const group of ['default', 'develop']) {
+    for (const [name, value] of Object.entries(asRecord(parsed.value[group]))) {
+      const pin = nonEmpty(asRecord(value)['version']);
+      if (pin === null || !pin.startsWith('==')) continue;
+      entries.push({ name, version: pin.replace(/^===?/, '').trim(), deps: [], fields: { group, index: nonEmpty(asRecord(value)['index']) } });
+    }
+  }
+  return lockOutput(path, 'Pipfile.lock', entries);
+}
+
+/**
+ * requirements files (https://pip.pypa.io/en/stable/reference/requirements-file-format/): only exact
+ * pins `name==1.2.3` (or `===`) carry a version; options, URLs, editable installs and ranges are skipped.
+ */
+export function parseRequirements(path: string, content: Buffer): CatalogOutput {
+  const text = decodeText(content).replace(/\\\r?\n/g, ' ');
+  if (text.includes('\u0000')) return unknownOutput(path, 'requirements file is binary');
+  const entries: LockEntry[] = [];
+  for (const raw of text.split('\n')) {
+    if (entries.length >= MAX_ENTRIES) break;
+    const line = raw.slice(0, 4096).replace(/(^|\s)#.*$/, '').trim();
+    if (line === '' || line.startsWith('-')) continue;
+    const requirement = line.split(';', 1)[0]!.split(/\s--?[a-z]/, 1)[0]!.trim();
+    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)\s*$/.exec(requirement);
+    if (!match) continue;
+    entries.push({ name: match[1]!, version: match[2]!, deps: [] });
+  }
+  return lockOutput(path, 'requirements.txt', entries);
+}
+
+function parserFor(path: string): ((path: string, content: Buffer) => CatalogOutput) | null {
+  const name = basename(path);
+  if (name === 'poetry.lock') return parsePoetryLock;
+  if (name === 'uv.lock' || name.endsWith('.py.lock')) return parseUvLock;
+  if (name === 'pdm.lock') return parsePdmLock;
+  if (name === 'Pipfile.lock') return parsePipfileLock;
+  if (name.endsWith('.txt') && name.includes('requirements')) return parseRequirements;
+  return null;
+}
+
+export const pythonPackageCataloger: Cataloger = {
+  id: 'python-package-cataloger',
+  version: 1,
+  packageTypes: ['pypi'],
+  selector: {
+    basenames: ['poetry.lock', 'uv.lock', 'pdm.lock', 'Pipfile.lock'],
+    suffixes: ['.py.lock'],
+    globs: ['/**/*requirements*.txt'],
+  },
+  maxFileSize: 32 * MiB,
+  parse(file: CatalogFile) {
+    const parser = parserFor(file.path);
+    return parser ? guarded(file.path, () => parser(file.path, file.content)) : output([]);
+  },
+};

@@ -1,0 +1,2 @@
+export { pythonInstalledPackageCataloger } from './installed.js';
+export { pythonPackageCataloger } from './declared.js';

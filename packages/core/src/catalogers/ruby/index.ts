@@ -1,0 +1,2 @@
+export { rubyGemfileCataloger } from './gemfile-lock.js';
+export { rubyInstalledGemspecCataloger } from './gemspec.js';

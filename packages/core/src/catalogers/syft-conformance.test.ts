@@ -1,0 +1,297 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { catalogDirectory, catalogFile } from '../testing/catalog-tester.js';
+import { sharedDir } from '../testing/shared-data.js';
+import { compileSelector } from '../util/file-selector.js';
+import { SYFT_CATALOGERS, SYFT_FILE_RENAMES, SYFT_TYPES } from './syft-conformance-table.js';
+import type { SyftConformanceEntry } from './syft-conformance-table.js';
+import type { CatalogedPackage, CatalogOutput, Cataloger } from './types.js';
+
+/*
+ * Runs Sekisho's catalogers on Syft's own cataloger fixtures and compares with the packages Syft's
+ * tests expect (../shared/conformance/syft/expected.json; see its README). Compared: name, version,
+ * type (mapped through SYFT_TYPES) and purl where Syft's test states it. Skipped when ../shared is absent.
+ */
+
+const syftDir = sharedDir('conformance', 'syft');
+
+interface ExpectedPackage {
+  readonly name?: string;
+  readonly version?: string;
+  readonly type: string;
+  readonly purl?: string;
+}
+interface Expectation {
+  readonly test: string;
+  readonly mode: string;
+  readonly cataloger: string;
+  readonly packages: readonly ExpectedPackage[];
+  readonly expect_error?: boolean;
+  readonly expected_files_read?: readonly string[];
+  readonly variants?: Readonly<Record<string, readonly ExpectedPackage[]>>;
+  readonly must_not_contain?: readonly string[];
+  readonly expected_unique_npm_package_names_count?: number;
+  readonly cases?: readonly CoverageCase[];
+  readonly image_only_cases?: readonly CoverageCase[];
+}
+interface CoverageCase {
+  readonly case: string;
+  readonly type: string;
+  readonly duplicates: number;
+  readonly packages: readonly ExpectedPackage[];
+}
+
+/**
+ * Where Sekisho and Syft's expectations differ on purpose. `kind` names the difference as the
+ * comparison reports it; the test fails on any difference not listed here, and on any listed
+ * difference that no longer occurs.
+ */
+const EXPECTED_DISAGREEMENTS: readonly { fixture: string; kind: string; reason: string }[] = [
+  {
+    fixture: 'syft/pkg/cataloger/javascript/testdata/pkg-json/package-partial.json',
+    kind: 'missing (empty name)@(empty version)',
+    reason: 'Syft reports a package with an empty name and version; a manifest without them names no package and cannot be matched, so Sekisho reports none.',
+  },
+  {
+    fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',
+    kind: 'missing mypy@v0.770',
+    reason: 'input not in the fixture copy: it comes from pkgs/python/setup/setup.py, which was not copied (source code).',
+  },
+  {
+    fixture: 'syft/pkg/cataloger/dotnet/testdata/glob-paths',
+    kind: 'not selected src/something.bpl, src/something.dll, src/something.exe, src/winsomething.BPL, src/winsomething.DLL, src/winsomething.EXE',
+    reason: 'unsupported input: Sekisho does not read .NET PE assembly version resources (only deps.json and packages.lock.json).',
+  },
+  {
+    fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',
+    kind: 'missing DocuSign.eSign@6.8.0.0',
+    reason: 'unsupported input: found by Syft in a .NET PE assembly (image scan); Sekisho reads deps.json and packages.lock.json only.',
+  },
+  {
+    fixture: 'syft/pkg/cataloger/php/testdata/glob-paths',
+    kind: 'not selected php/.registry/.channel.pecl.php.net/memcached.reg',
+    reason: 'unsupported input: PEAR/PECL registry files are outside the PHP scope (composer only).',
+  },
+];
+
+/**
+ * Fixtures whose Syft test asserts only part of the output (notes in expected.json): the expected
+ * packages must be found, extra packages are not counted against either side.
+ */
+const PARTIAL_FIXTURES: ReadonlyMap<string, string> = new Map([
+  ['syft/pkg/cataloger/dotnet/testdata/deps-with-referenceassembly/MyApp.deps.json', 'only Newtonsoft.Json is asserted'],
+  ['syft/pkg/cataloger/javascript/test-fixtures/bun-variable-tuples/bun.lock', 'names only are asserted'],
+]);
+
+/** Syft's default is IncludeDevDependencies=false, as is Sekisho's: compare with that variant. */
+const DEFAULT_VARIANT = 'IncludeDevDependencies=false';
+
+interface Found {
+  readonly name: string;
+  readonly version: string;
+  readonly type: string;
+  readonly purl: string | null;
+}
+
+interface Tally {
+  matched: number;
+  expected: number;
+  extra: number;
+}
+
+function entriesFor(cataloger: string): SyftConformanceEntry[] {
+  return cataloger
+    .split(' / ')
+    .map((name) => SYFT_CATALOGERS[name.trim()])
+    .filter((e): e is SyftConformanceEntry => e !== undefined);
+}
+
+function uniqueCatalogers(entries: readonly SyftConformanceEntry[]): Cataloger[] {
+  return [...new Set(entries.flatMap((e) => e.catalogers))];
+}
+
+function ecosystemOf(fixture: string, cataloger: string): string {
+  const match = /^syft\/pkg\/cataloger\/([^/]+)\//.exec(fixture);
+  return match ? match[1]! : cataloger.split('-')[0]!;
+}
+
+function toFound(pkg: CatalogedPackage): Found {
+  return { name: pkg.name, version: pkg.version, type: pkg.type, purl: pkg.purl };
+}
+
+async function runFile(root: string, fixture: string, catalogers: readonly Cataloger[]): Promise<CatalogOutput[]> {
+  const name = basename(fixture);
+  const rename = SYFT_FILE_RENAMES.find(([pattern]) => pattern.test(name))?.[1] ?? name;
+  const virtualPath = `/${dirname(fixture)}/${rename}`;
+  const selecting = catalogers.filter((c) => compileSelector(c.selector)(virtualPath));
+  const content = readFileSync(join(root, fixture));
+  const outputs: CatalogOutput[] = [];
+  for (const cataloger of selecting.length > 0 ? selecting : catalogers) outputs.push(await catalogFile(cataloger, virtualPath, content));
+  return outputs;
+}
+
+/** Catalog the fixture folder from its parent, so folder names that carry meaning (`x.dist-info`) stay in the paths. */
+async function runDirectory(root: string, fixture: string, catalogers: readonly Cataloger[]) {
+  const prefix = `/${basename(fixture)}/`;
+  const results = await Promise.all(catalogers.map((c) => catalogDirectory(c, join(root, dirname(fixture)))));
+  return {
+    packages: results.flatMap((r) => r.packages.filter((p) => (p.paths[0] ?? '').startsWith(prefix))),
+    unknowns: results.flatMap((r) => r.unknowns.filter((u) => u.path.startsWith(prefix))),
+    selected: results.flatMap((r) => r.selectedPaths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length))),
+  };
+}
+
+/** Pair expected with found packages; returns the differences as short strings. */
+function compare(expected: readonly ExpectedPackage[], found: readonly Found[], partial: boolean, tally: Tally): string[] {
+  const differences: string[] = [];
+  const unmatched = [...found];
+  for (const want of expected) {
+    tally.expected++;
+    const label = `${want.name ?? '(empty name)'}@${want.version ?? '(empty version)'}`;
+    const index = unmatched.findIndex((f) => f.name === want.name && (want.version === undefined || f.version === want.version));
+    if (index === -1) {
+      differences.push(`missing ${label}`);
+      continue;
+    }
+    const got = unmatched.splice(index, 1)[0]!;
+    const wrong: string[] = [];
+    if (SYFT_TYPES[want.type] !== got.type) wrong.push(`type ${got.type} (Syft ${want.type})`);
+    if (want.purl !== undefined && (want.purl === '' ? got.purl !== null : got.purl !== want.purl)) wrong.push(`purl ${got.purl} (Syft ${want.purl})`);
+    if (wrong.length > 0) differences.push(`${label}: ${wrong.join(', ')}`);
+    else tally.matched++;
+  }
+  if (!partial) {
+    for (const extra of unmatched) {
+      tally.extra++;
+      differences.push(`extra ${extra.name}@${extra.version}`);
+    }
+  }
+  return differences;
+}
+
+describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformance/syft)', () => {
+  const root = syftDir ?? '';
+  const expected = syftDir ? (JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')) as { fixtures: Record<string, Expectation[]> }) : { fixtures: {} };
+
+  it('agrees with Syft on every fixture of the supported ecosystems', async () => {
+    const tallies = new Map<string, Tally>();
+    const differences: { fixture: string; kind: string }[] = [];
+    const tallyOf = (ecosystem: string): Tally => {
+      const t = tallies.get(ecosystem) ?? { matched: 0, expected: 0, extra: 0 };
+      tallies.set(ecosystem, t);
+      return t;
+    };
+    const report = (fixture: string, kinds: readonly string[]) => {
+      for (const kind of kinds) differences.push({ fixture, kind });
+    };
+
+    for (const [fixture, expectations] of Object.entries(expected.fixtures)) {
+      for (const expectation of expectations) {
+        if (expectation.cases) {
+          await compareCoverage(root, fixture, expectation, tallyOf, report);
+          continue;
+        }
+        const entries = entriesFor(expectation.cataloger);
+        if (entries.length === 0) continue;
+        const catalogers = uniqueCatalogers(entries);
+        const tally = tallyOf(ecosystemOf(fixture, expectation.cataloger));
+        const isFile = expectation.mode.startsWith('file');
+
+        if (expectation.expected_files_read) {
+          const run = await runDirectory(root, fixture, catalogers);
+          // Some listed files are source code that was not copied (setup.py): only present files count.
+          const present = expectation.expected_files_read.filter((f) => existsSync(join(root, fixture, f)));
+          const missed = present.filter((f) => !run.selected.includes(f)).sort();
+          tally.expected += present.length;
+          tally.matched += present.length - missed.length;
+          if (missed.length > 0) report(fixture, [`not selected ${missed.join(', ')}`]);
+          continue;
+        }
+        const run = isFile
+          ? await runFile(root, fixture, catalogers).then((outs) => ({ packages: outs.flatMap((o) => o.packages), unknowns: outs.flatMap((o) => o.unknowns) }))
+          : await runDirectory(root, fixture, catalogers);
+        if (expectation.expect_error) {
+          tally.expected++;
+          if (run.unknowns.length > 0 && run.packages.length === 0) tally.matched++;
+          else report(fixture, ['no unknown for a corrupt file']);
+          continue;
+        }
+        if (expectation.expected_unique_npm_package_names_count !== undefined) {
+          tally.expected++;
+          const names = new Set(run.packages.filter((p) => !p.paths[0]!.includes('/node_modules/')).map((p) => p.name));
+          if (names.size === expectation.expected_unique_npm_package_names_count && run.packages.every((p) => !p.paths[0]!.includes('/node_modules/'))) tally.matched++;
+          else report(fixture, [`${names.size} distinct npm names (Syft ${expectation.expected_unique_npm_package_names_count})`]);
+          continue;
+        }
+        const wanted = expectation.variants?.[DEFAULT_VARIANT] ?? expectation.packages;
+        if (wanted.length === 0) continue;
+        const partial = PARTIAL_FIXTURES.has(fixture);
+        report(fixture, compare(wanted, run.packages.map(toFound), partial, tally));
+        for (const forbidden of expectation.must_not_contain ?? []) {
+          if (run.packages.some((p) => p.name === forbidden)) report(fixture, [`contains ${forbidden}`]);
+        }
+      }
+    }
+
+    const lines = [...tallies.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([eco, t]) => {
+        const agreement = t.expected + t.extra === 0 ? 100 : (100 * t.matched) / (t.expected + t.extra);
+        return `  ${eco.padEnd(14)} ${String(t.matched).padStart(4)}/${t.expected} expected agree, ${t.extra} extra → ${agreement.toFixed(1)}%`;
+      });
+    console.log(`Syft conformance (name, version, type, purl):\n${lines.join('\n')}`);
+    for (const d of differences) console.log(`  difference ${d.fixture}: ${d.kind}`);
+
+    const listed = (d: { fixture: string; kind: string }) => EXPECTED_DISAGREEMENTS.some((e) => e.fixture === d.fixture && e.kind === d.kind);
+    expect(differences.filter((d) => !listed(d))).toEqual([]);
+    const stale = EXPECTED_DISAGREEMENTS.filter((e) => !differences.some((d) => d.fixture === e.fixture && d.kind === e.kind));
+    expect(stale).toEqual([]);
+    expect(tallies.size).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Syft's whole-folder integration fixture: per package type, the set found must equal the listed
+ * name → version map. `cases` come from Syft's directory scan, `image_only_cases` from its image scan.
+ */
+async function compareCoverage(
+  root: string,
+  fixture: string,
+  expectation: Expectation,
+  tallyOf: (ecosystem: string) => Tally,
+  report: (fixture: string, kinds: readonly string[]) => void,
+): Promise<void> {
+  for (const [scan, cases] of [
+    ['directory', expectation.cases ?? []],
+    ['image', expectation.image_only_cases ?? []],
+  ] as const) {
+    const catalogers = uniqueCatalogers(Object.values(SYFT_CATALOGERS).filter((e) => e.scans.includes(scan)));
+    const covered = new Set(catalogers.flatMap((c) => c.packageTypes));
+    const run = await runDirectory(root, fixture, catalogers);
+    for (const coverage of cases) {
+      const type = SYFT_TYPES[coverage.type];
+      if (type === undefined || !covered.has(type)) continue;
+      const found = run.packages.filter((p) => p.type === type).map(toFound);
+      const tally = tallyOf(coverage.type === 'python' ? 'python' : ecosystemName(coverage.type));
+      report(fixture, compare(coverage.packages, dedupe(found, coverage.duplicates), false, tally));
+    }
+  }
+}
+
+/** Syft counts a name@version once unless the case expects duplicates. */
+function dedupe(found: readonly Found[], duplicates: number): Found[] {
+  if (duplicates > 0) return [...found];
+  const seen = new Set<string>();
+  return found.filter((f) => {
+    const key = `${f.name}@${f.version}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function ecosystemName(syftType: string): string {
+  const names: Record<string, string> = { npm: 'javascript', gem: 'ruby', 'php-composer': 'php', dotnet: 'dotnet' };
+  return names[syftType] ?? syftType;
+}
