@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { Distro, LayerInfo, Location, Package, Relationship, Unknown } from '@sekisho/model';
+import { isOsPackageType } from '@sekisho/model';
+import type { MergedLayers } from '../scan/apply-layers.js';
+import { osPackagePurl } from './purl.js';
+
+export function location(path: string, layer: number | null, layers: readonly LayerInfo[]): Location {
+  const info = layer === null ? undefined : layers[layer];
+  return { path, layerDigest: info?.digest ?? null, diffId: info?.diffId ?? null, layerIndex: info ? layer : null };
+}
+
+function shortHash(parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+}
+
+export interface Inventory {
+  readonly packages: Package[];
+  readonly relationships: Relationship[];
+  readonly unknowns: Unknown[];
+  /** Absolute path → id of the OS package that installed it. */
+  readonly fileOwners: ReadonlyMap<string, string>;
+}
+
+/**
+ * Turn merged layer results into model packages: purls for OS packages (now that the distro is
+ * known), stable ids, locations with layer digests, relationships by id. Language packages seen
+ * both installed and declared (a lockfile) keep the installed record; the lockfile becomes an
+ * extra location.
+ */
+export function buildInventory(merged: MergedLayers, distro: Distro | null, layers: readonly LayerInfo[]): Inventory {
+  const idByKey = new Map<string, string>();
+  const byPurl = new Map<string, Package>();
+  const packages: Package[] = [];
+  const ownedFiles = new Map<string, readonly string[]>();
+  const ordered = [...merged.packages].sort((a, b) => rankEvidence(a.pkg.evidence) - rankEvidence(b.pkg.evidence) || a.introducedIn - b.introducedIn);
+  for (const entry of ordered) {
+    const { pkg } = entry;
+    const purl = isOsPackageType(pkg.type) ? osPackagePurl(pkg, pkg.type, distro) : (pkg.purl ?? '');
+    const locations = pkg.paths.map((path, i) => location(path, i === 0 ? entry.introducedIn : entry.evidenceLayer, layers));
+    const existing = purl !== '' && !isOsPackageType(pkg.type) ? byPurl.get(purl) : undefined;
+    if (existing !== undefined && existing.evidence === 'installed' && pkg.evidence === 'declared') {
+      idByKey.set(entry.key, existing.id);
+      const merged: Package = { ...existing, locations: [...existing.locations, ...locations.filter((l) => !existing.locations.some((e) => e.path === l.path))] };
+      packages[packages.indexOf(existing)] = merged;
+      byPurl.set(purl, merged);
+      continue;
+    }
+    const id = shortHash([pkg.type, pkg.name, pkg.version, purl, pkg.paths[0] ?? '', String(entry.introducedIn)]);
+    idByKey.set(entry.key, id);
+    const model: Package = {
+      id,
+      name: pkg.name,
+      version: pkg.version,
+      type: pkg.type,
+      purl,
+      cpes: pkg.cpes ?? [],
+      licenses: pkg.licenses,
+      locations,
+      foundBy: pkg.foundBy,
+      evidence: pkg.evidence,
+      source: pkg.source,
+      metadata: pkg.metadata,
+    };
+    packages.push(model);
+    if (purl !== '' && existing === undefined) byPurl.set(purl, model);
+    if (pkg.files && pkg.files.length > 0) ownedFiles.set(id, pkg.files);
+  }
+  // dpkg lists files in info/<name>[:arch].list, apart from the package record.
+  const debByName = new Map<string, string>();
+  for (const p of packages) {
+    if (p.type !== 'deb') continue;
+    const arch = p.metadata?.type === 'dpkg-db-entry' ? p.metadata.architecture : null;
+    debByName.set(p.name, p.id);
+    if (arch) debByName.set(`${p.name}:${arch}`, p.id);
+  }
+  for (const own of merged.ownership) {
+    const id = own.packageType === 'deb' ? debByName.get(own.packageName) : undefined;
+    if (id !== undefined) ownedFiles.set(id, [...(ownedFiles.get(id) ?? []), ...own.files]);
+  }
+  const fileOwners = new Map<string, string>();
+  for (const p of packages) {
+    if (!isOsPackageType(p.type)) continue;
+    for (const file of ownedFiles.get(p.id) ?? []) fileOwners.set(file, p.id);
+  }
+  const relationships = dedupeRelationships(
+    merged.relationships.flatMap((r) => {
+      const from = idByKey.get(r.from);
+      const to = idByKey.get(r.to);
+      return from !== undefined && to !== undefined && from !== to ? [{ from, to, type: r.type }] : [];
+    }),
+  );
+  // A language package whose evidence files an OS package installed (Debian's python3-urllib3 ships urllib3's dist-info).
+  for (const p of packages) {
+    if (isOsPackageType(p.type)) continue;
+    const owner = p.locations.map((l) => fileOwners.get(l.path)).find((o) => o !== undefined);
+    if (owner !== undefined) relationships.push({ from: owner, to: p.id, type: 'contains' });
+  }
+  const unknowns: Unknown[] = merged.unknowns.map((u) => ({ location: location(u.path, u.layer, layers), foundBy: u.foundBy, reason: u.reason }));
+  return {
+    packages: packages.sort(comparePackages),
+    relationships: dedupeRelationships(relationships).sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.type.localeCompare(b.type)),
+    unknowns: unknowns.sort((a, b) => a.location.path.localeCompare(b.location.path) || a.reason.localeCompare(b.reason)),
+    fileOwners,
+  };
+}
+
+function rankEvidence(evidence: Package['evidence']): number {
+  return evidence === 'installed' ? 0 : evidence === 'binary' ? 1 : 2;
+}
+
+function dedupeRelationships(list: Relationship[]): Relationship[] {
+  const seen = new Set<string>();
+  return list.filter((r) => {
+    const key = `${r.from}|${r.to}|${r.type}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function comparePackages(a: Package, b: Package): number {
+  return a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.id.localeCompare(b.id);
+}

@@ -1,0 +1,35 @@
+import type { Distro, OsPackageType } from '@sekisho/model';
+import { PackageURL } from 'packageurl-js';
+import type { CatalogedPackage } from '../catalogers/types.js';
+
+/** purl namespace per distribution (purl-spec types deb, rpm, apk; rpm uses vendor names). */
+function namespaceFor(type: OsPackageType, distro: Distro | null): string {
+  const id = distro?.id ?? '';
+  if (type === 'rpm') {
+    const vendors: Record<string, string> = { rhel: 'redhat', centos: 'centos', rocky: 'rocky', almalinux: 'almalinux', fedora: 'fedora', amzn: 'amazon', ol: 'oracle', sles: 'suse', 'opensuse-leap': 'opensuse' };
+    return vendors[id] ?? (id || 'rpm');
+  }
+  if (type === 'apk') return id || 'alpine';
+  return id || 'debian';
+}
+
+/**
+ * purl of an OS package, once the distribution is known:
+ * `pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64&distro=debian-12`.
+ */
+export function osPackagePurl(pkg: CatalogedPackage, type: OsPackageType, distro: Distro | null): string {
+  const qualifiers: Record<string, string> = {};
+  const metadata = pkg.metadata;
+  let version = pkg.version;
+  if (metadata && 'architecture' in metadata && metadata.architecture) qualifiers['arch'] = metadata.architecture;
+  if (metadata?.type === 'rpm-db-entry') {
+    version = `${metadata.version}-${metadata.release}`;
+    if (metadata.epoch !== null && metadata.epoch > 0) qualifiers['epoch'] = String(metadata.epoch);
+    if (metadata.sourceRpm) qualifiers['upstream'] = metadata.sourceRpm;
+  } else if (pkg.source && pkg.source.name !== pkg.name) {
+    qualifiers['upstream'] = pkg.source.version !== pkg.version ? `${pkg.source.name}@${pkg.source.version}` : pkg.source.name;
+  }
+  if (distro !== null && distro.versionId !== '') qualifiers['distro'] = `${distro.id}-${distro.versionId}`;
+  else if (distro !== null && distro.codename) qualifiers['distro'] = `${distro.id}-${distro.codename}`;
+  return new PackageURL(type, namespaceFor(type, distro), pkg.name, version, qualifiers, undefined).toString();
+}

@@ -1,0 +1,187 @@
+import type { AnalyzerFinding, LayerAnalyzer, PathFact } from '../analyzers/types.js';
+import type { CatalogContext, CatalogOutput, Cataloger } from '../catalogers/types.js';
+import { mergeOutputs } from '../catalogers/types.js';
+import { SekishoError } from '../errors.js';
+import type { EntryHeader } from '../layers/entry.js';
+import { SETGID, SETUID } from '../layers/entry.js';
+import { openLayerStream } from '../layers/layer-stream.js';
+import type { LayerStreamLimits } from '../layers/layer-stream.js';
+import { baseName, parentDir } from '../layers/normalize-path.js';
+import { walkTar } from '../layers/tar-walker.js';
+import type { TarEntryVisitor, TarLimits } from '../layers/tar-walker.js';
+import type { LayerRef } from '../source/types.js';
+import { compileSelector } from '../util/file-selector.js';
+import type { PathMatcher } from '../util/file-selector.js';
+import { encodeHashes, LAYER_RESULT_SCHEMA, pathHash } from './layer-result.js';
+import type { LayerResult, SpecialFile } from './layer-result.js';
+
+export interface LayerLimits extends TarLimits, LayerStreamLimits {}
+
+export interface LayerPlugins {
+  readonly catalogers: readonly Cataloger[];
+  readonly analyzers: readonly LayerAnalyzer[];
+}
+
+interface CompiledCataloger {
+  readonly cataloger: Cataloger;
+  readonly matches: PathMatcher;
+}
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+const MAX_SYMLINKS = 500_000;
+const MAX_SPECIAL = 100_000;
+
+/**
+ * Analyse one layer in a single streaming pass: verify its digests, record whiteouts and links,
+ * hand selected files to catalogers and analyzers, and return a cacheable result. Nothing is
+ * applied across layers here.
+ */
+export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limits: LayerLimits, ctx: CatalogContext, image: string): Promise<LayerResult> {
+  const compiled: CompiledCataloger[] = plugins.catalogers.map((cataloger) => ({ cataloger, matches: compileSelector(cataloger.selector) }));
+  const outputs = new Map<Cataloger, CatalogOutput[]>();
+  const findings: AnalyzerFinding[] = [];
+  const facts: PathFact[] = [];
+  const whiteouts: string[] = [];
+  const opaqueDirs: string[] = [];
+  const symlinks: [string, string][] = [];
+  const special: SpecialFile[] = [];
+  let hashes = new Uint32Array(4096);
+  let hashCount = 0;
+  const layerIndex = layer.index;
+
+  // Selection of the entry being read: computed once in bodyBytes, used again in entry.
+  let selectedCatalogers: Cataloger[] = [];
+  let selectedAnalyzers: LayerAnalyzer[] = [];
+
+  const visitor: TarEntryVisitor = {
+    bodyBytes(header) {
+      selectedCatalogers = [];
+      selectedAnalyzers = [];
+      const name = baseName(header.path);
+      if (name.startsWith(WHITEOUT)) return 0;
+      let want = 0;
+      if (header.kind === 'file') {
+        for (const { cataloger, matches } of compiled) {
+          if (!matches(header.path)) continue;
+          selectedCatalogers.push(cataloger);
+          if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size);
+        }
+      }
+      for (const analyzer of plugins.analyzers) {
+        if (!analyzer.selects(header)) continue;
+        selectedAnalyzers.push(analyzer);
+        if (header.kind === 'file' && analyzer.wantsBody(header)) want = Math.max(want, Math.min(header.size, analyzer.maxBodySize));
+      }
+      return want;
+    },
+    async entry(header, body, truncated) {
+      const name = baseName(header.path);
+      if (name.startsWith(WHITEOUT)) {
+        if (name === OPAQUE) opaqueDirs.push(parentDir(header.path));
+        else whiteouts.push(`${parentDir(header.path) === '/' ? '' : parentDir(header.path)}/${name.slice(WHITEOUT.length)}`);
+        return;
+      }
+      if (hashCount === hashes.length) {
+        const grown = new Uint32Array(hashes.length * 2);
+        grown.set(hashes);
+        hashes = grown;
+      }
+      hashes[hashCount++] = pathHash(header.path);
+      recordSpecial(header);
+      if (header.kind === 'symlink' && header.linkTarget !== null && symlinks.length < MAX_SYMLINKS) symlinks.push([header.path, header.linkTarget]);
+      for (const cataloger of selectedCatalogers) {
+        let list = outputs.get(cataloger);
+        if (list === undefined) outputs.set(cataloger, (list = []));
+        if (body === null || header.size > cataloger.maxFileSize) {
+          list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path: header.path, reason: `file of ${header.size} bytes exceeds the ${cataloger.maxFileSize}-byte limit of ${cataloger.id}` }] });
+          continue;
+        }
+        const content = body.length > header.size ? body.subarray(0, header.size) : body;
+        try {
+          list.push(await cataloger.parse({ path: header.path, content, mode: header.mode, layerIndex }, ctx));
+        } catch (error) {
+          if (error instanceof SekishoError && error.code.startsWith('LIMIT_')) throw error.withWhere({ image, layer: layer.digest ?? undefined, path: header.path });
+          list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path: header.path, reason: `${cataloger.id} failed: ${error instanceof Error ? error.message : String(error)}` }] });
+        }
+      }
+      for (const analyzer of selectedAnalyzers) {
+        const input = header.kind === 'file' && analyzer.wantsBody(header) ? body : null;
+        const out = await analyzer.analyze(header, input, truncated, { layerIndex });
+        findings.push(...out.findings);
+        facts.push(...out.facts);
+      }
+    },
+  };
+
+  function recordSpecial(header: EntryHeader): void {
+    if (special.length >= MAX_SPECIAL) return;
+    const setid = header.kind === 'file' && (header.mode & (SETUID | SETGID)) !== 0;
+    const worldWritable = (header.kind === 'file' || header.kind === 'dir') && (header.mode & 0o002) !== 0;
+    const device = header.kind === 'char-device' || header.kind === 'block-device';
+    if (setid || worldWritable || device) special.push({ path: header.path, kind: header.kind, mode: header.mode, uid: header.uid, gid: header.gid });
+  }
+
+  const where = { image, layer: layer.digest ?? layer.diffId ?? `#${layer.index}` };
+  let stats;
+  try {
+    if (layer.walk) {
+      stats = await layer.walk(visitor);
+    } else if (layer.openBlob) {
+      const stream = openLayerStream(layer.openBlob(), limits);
+      stats = await walkTar(stream.chunks, visitor, limits);
+      verifyLayerDigests(layer, stream.digests(), where);
+    } else {
+      throw new SekishoError('INTERNAL', 'layer has no content reader');
+    }
+  } catch (error) {
+    if (error instanceof SekishoError) throw error.withWhere(where);
+    throw error;
+  }
+
+  const catalogOutputs: CatalogOutput[] = [];
+  for (const { cataloger } of compiled) {
+    const list = outputs.get(cataloger);
+    if (list === undefined) continue;
+    const joined = cataloger.finish ? cataloger.finish(list, ctx) : mergeOutputs(list);
+    catalogOutputs.push(tag(joined, cataloger.id));
+  }
+  const all = mergeOutputs(catalogOutputs);
+  return {
+    schema: LAYER_RESULT_SCHEMA,
+    entries: stats.entries,
+    bytes: stats.bytes,
+    whiteouts,
+    opaqueDirs,
+    symlinks,
+    pathHashes: encodeHashes(hashes.subarray(0, hashCount)),
+    packages: all.packages as LayerResult['packages'],
+    relationships: all.relationships as LayerResult['relationships'],
+    ownership: all.ownership,
+    unknowns: all.unknowns as LayerResult['unknowns'],
+    findings,
+    facts,
+    specialFiles: special,
+  };
+}
+
+function tag(output: CatalogOutput, foundBy: string): CatalogOutput {
+  return {
+    packages: output.packages.map((p) => ({ ...p, foundBy })),
+    relationships: output.relationships.map((r) => ({ ...r, foundBy })),
+    ownership: output.ownership,
+    unknowns: output.unknowns.map((u) => ({ ...u, foundBy })),
+  };
+}
+
+function verifyLayerDigests(layer: LayerRef, actual: { digest: string; diffId: string; compressedBytes: number }, where: { image: string; layer: string }): void {
+  if (layer.digest !== null && layer.digest.startsWith('sha256:') && layer.digest !== actual.digest) {
+    throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', `layer blob digest mismatch: expected ${layer.digest}, got ${actual.digest}`, { where });
+  }
+  if (layer.size !== null && layer.size !== actual.compressedBytes) {
+    throw new SekishoError('INTEGRITY_SIZE_MISMATCH', `layer blob is ${actual.compressedBytes} bytes, the manifest says ${layer.size}`, { where });
+  }
+  if (layer.diffId !== null && layer.diffId !== actual.diffId) {
+    throw new SekishoError('INTEGRITY_DIFFID_MISMATCH', `layer diffID mismatch: the config says ${layer.diffId}, the content hashes to ${actual.diffId}`, { where });
+  }
+}

@@ -1,0 +1,197 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding, ImageConfigFacts, LayerInfo, Report } from '@sekisho/model';
+import { REPORT_SCHEMA, severityRank } from '@sekisho/model';
+import { baseAnalyzers } from '../analyzers/registry.js';
+import type { LayerAnalyzer } from '../analyzers/types.js';
+import { catalogers as defaultCatalogers } from '../catalogers/registry.js';
+import type { CatalogContext, Cataloger } from '../catalogers/types.js';
+import { detectDistro } from '../inventory/detect-distro.js';
+import { buildInventory, location } from '../inventory/finalize.js';
+import { openImage } from '../source/registry.js';
+import type { ImageConfig } from '../source/schema.js';
+import type { ImageHandle, LayerRef } from '../source/types.js';
+import { TOOL_VERSION } from '../version.js';
+import { analyzeLayer } from './analyze-layer.js';
+import type { LayerLimits } from './analyze-layer.js';
+import { applyLayers } from './apply-layers.js';
+import type { MergedLayers } from './apply-layers.js';
+import { LayerCache, layerCacheKey } from './layer-cache.js';
+import type { LayerResult } from './layer-result.js';
+import { createHash } from 'node:crypto';
+
+export interface ScanLimits extends LayerLimits {
+  readonly maxNestedDepth: number;
+  readonly maxExpandedBytes: number;
+}
+
+export const DEFAULT_LIMITS: ScanLimits = {
+  maxEntries: 2_000_000,
+  maxBytes: 64 * 1024 ** 3,
+  maxRatio: 200,
+  ratioFloorBytes: 256 * 1024 ** 2,
+  maxNestedDepth: 4,
+  maxExpandedBytes: 1024 ** 3,
+};
+
+export type ScanProgress =
+  | { readonly type: 'image'; readonly layers: number; readonly bytes: number }
+  | { readonly type: 'layer-done'; readonly index: number; readonly bytes: number; readonly cached: boolean };
+
+export interface ScanOptions {
+  /** `os/arch[/variant]` for multi-platform indexes. */
+  readonly platform?: string;
+  /** Layer cache directory; null disables the cache. */
+  readonly cacheDir: string | null;
+  /** Where the private temporary directory is made (default: the OS temp dir). */
+  readonly tempRoot?: string;
+  readonly limits?: Partial<ScanLimits>;
+  /** Layers analysed at once (default 2). */
+  readonly concurrency?: number;
+  readonly catalogers?: readonly Cataloger[];
+  /** Analyzers in addition to the base ones (secrets, malware…). */
+  readonly analyzers?: readonly LayerAnalyzer[];
+  /** Options that change analyzer output (part of cache keys). */
+  readonly analyzerOptions?: Readonly<Record<string, unknown>>;
+  readonly onProgress?: (event: ScanProgress) => void;
+  readonly now?: Date;
+}
+
+/** Everything a scan learns about an image before vulnerability matching. */
+export interface ImageScan {
+  readonly report: Report;
+  readonly merged: MergedLayers;
+  /** Absolute path → id of the OS package that installed it. */
+  readonly fileOwners: ReadonlyMap<string, string>;
+}
+
+/**
+ * Read an image once and return its inventory as a Report: every digest verified, each layer
+ * walked in one streaming pass (or taken from the cache), layers merged with overlay semantics.
+ */
+export async function scanImage(reference: string, options: ScanOptions): Promise<ImageScan> {
+  const tempDir = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'sekisho-'));
+  let handle: ImageHandle | null = null;
+  try {
+    handle = await openImage(reference, { tempDir, ...(options.platform === undefined ? {} : { platform: options.platform }) });
+    return await scanHandle(handle, options);
+  } finally {
+    await handle?.close();
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<ImageScan> {
+  const limits: ScanLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const catalogers = options.catalogers ?? defaultCatalogers;
+  const analyzers = [...baseAnalyzers, ...(options.analyzers ?? [])];
+  const plugins = [...catalogers, ...analyzers].map((p) => ({ id: p.id, version: p.version }));
+  const ctx: CatalogContext = { limits: { maxNestedDepth: limits.maxNestedDepth, maxExpandedBytes: limits.maxExpandedBytes } };
+  const cache = options.cacheDir === null ? null : LayerCache.open(options.cacheDir);
+  const totalBytes = handle.layers.reduce((sum, l) => sum + (l.size ?? 0), 0);
+  options.onProgress?.({ type: 'image', layers: handle.layers.length, bytes: totalBytes });
+  try {
+    const results = await mapLargestFirst(handle.layers, options.concurrency ?? 2, async (layer) => {
+      const content = layer.diffId ?? layer.digest;
+      const key = content === null ? null : layerCacheKey(content, plugins, options.analyzerOptions ?? {});
+      const cached = key === null ? null : (cache?.get(key) ?? null);
+      if (cached !== null) {
+        options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: true });
+        return cached;
+      }
+      const result = await analyzeLayer(layer, { catalogers, analyzers }, limits, ctx, handle.reference);
+      if (key !== null) cache?.put(key, result);
+      options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: false });
+      return result;
+    });
+    return buildReport(handle, results, options.now ?? new Date());
+  } finally {
+    cache?.close();
+  }
+}
+
+/** Run `work` over layers, at most `concurrency` at once, starting with the largest (it bounds the total time). */
+async function mapLargestFirst(layers: readonly LayerRef[], concurrency: number, work: (layer: LayerRef) => Promise<LayerResult>): Promise<LayerResult[]> {
+  const order = [...layers].sort((a, b) => (b.size ?? 0) - (a.size ?? 0));
+  const results: LayerResult[] = new Array<LayerResult>(layers.length);
+  let next = 0;
+  let failure: unknown = null;
+  async function worker(): Promise<void> {
+    while (failure === null) {
+      const layer = order[next++];
+      if (layer === undefined) return;
+      try {
+        results[layer.index] = await work(layer);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, order.length)) }, worker));
+  if (failure !== null) throw failure;
+  return results;
+}
+
+function configFacts(config: ImageConfig | null): ImageConfigFacts {
+  const c = config?.config;
+  return {
+    user: c?.User ?? null,
+    env: c?.Env ?? [],
+    entrypoint: c?.Entrypoint ?? [],
+    cmd: c?.Cmd ?? [],
+    workingDir: c?.WorkingDir ?? null,
+    exposedPorts: Object.keys(c?.ExposedPorts ?? {}).sort(),
+    labels: c?.Labels ?? {},
+    healthcheck: c?.Healthcheck?.Test ?? null,
+    created: config?.created ?? null,
+  };
+}
+
+function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: Date): ImageScan {
+  const layers: LayerInfo[] = handle.layers.map((l) => ({
+    index: l.index,
+    digest: l.digest,
+    diffId: l.diffId,
+    mediaType: l.mediaType,
+    size: l.size,
+    createdBy: l.createdBy,
+  }));
+  const merged = applyLayers(results);
+  const releaseFiles = new Map(merged.facts.filter((f) => f.analyzer === 'os-release-analyzer').map((f) => [f.path, f.value]));
+  const evidence = new Set(merged.packages.map((p) => p.pkg.paths[0] ?? ''));
+  const distroless = !evidence.has('/var/lib/dpkg/status') && [...evidence].some((p) => p.startsWith('/var/lib/dpkg/status.d/'));
+  const distro = detectDistro({ files: releaseFiles, distroless, today: now });
+  const inventory = buildInventory(merged, distro, handle.sourceType === 'rootfs' ? [] : layers);
+  const findings: Finding[] = merged.findings.map(({ finding, layer, removedInLayer }) => {
+    const { path, ...rest } = finding;
+    const loc = location(path, handle.layers.length > 1 || handle.sourceType !== 'rootfs' ? layer : null, layers);
+    return {
+      ...rest,
+      id: createHash('sha256').update([rest.kind, rest.ruleId, path, String(layer), rest.title].join('\0')).digest('hex').slice(0, 16),
+      location: loc,
+      createdBy: layers[layer]?.createdBy ?? null,
+      removedInLayer,
+    } as Finding;
+  });
+  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id));
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'sekisho', version: TOOL_VERSION },
+    target: {
+      reference: handle.reference,
+      sourceType: handle.sourceType,
+      manifestDigest: handle.manifestDigest,
+      configDigest: handle.configDigest,
+      platform: handle.platform,
+      repoTags: handle.repoTags,
+    },
+    image: handle.sourceType === 'rootfs' ? null : { layers, config: configFacts(handle.config), size: layers.reduce((s, l) => s + (l.size ?? 0), 0) },
+    distro,
+    packages: inventory.packages,
+    relationships: inventory.relationships,
+    findings,
+    unknowns: inventory.unknowns,
+  };
+  return { report, merged, fileOwners: inventory.fileOwners };
+}
