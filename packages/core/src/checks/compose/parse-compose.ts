@@ -229,6 +229,7 @@ class Reader {
       runtime: this.located(svc, 'runtime', base),
       appliedAppArmor: null,
       daemonUsernsRemap: null,
+      imageUserMerged: false,
       addAt: {
         base,
         user: `${base}.user`,

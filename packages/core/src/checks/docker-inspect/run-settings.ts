@@ -71,6 +71,8 @@ export interface DockerRunSettings {
   readonly appliedAppArmor: Located<string> | null;
   /** True when the daemon remaps users (userns-remap), false/null when not or unknown. */
   readonly daemonUsernsRemap: boolean | null;
+  /** True when `user` already includes the image's USER (`docker inspect`): then no user means root. */
+  readonly imageUserMerged: boolean;
   /** Where a missing setting would be added, by setting. */
   readonly addAt: {
     readonly base: string;
@@ -166,6 +168,7 @@ function userLayer(user: string | null): { runAsUser: number | null; runAsGroup:
 
 /** True when the settings run the process as root (explicitly), false when not, null when it depends on the image. */
 export function runsAsRoot(s: DockerRunSettings): boolean | null {
+  if (s.user === null && s.imageUserMerged) return true;
   return userLayer(s.user?.value ?? null).root;
 }
 
@@ -216,7 +219,7 @@ export function dockerIsolationProfile(s: DockerRunSettings): IsolationProfile {
       appArmorProfile = applied;
     }
   }
-  const user = userLayer(s.user?.value ?? null);
+  const user = s.user === null && s.imageUserMerged ? { runAsUser: 0, runAsGroup: null, root: true } : userLayer(s.user?.value ?? null);
   const userns = isHost(s.usernsMode) ? false : s.daemonUsernsRemap === true ? true : null;
   const selinuxUnconfined = sec.label.disabled || (sec.label.type !== null && /^(spc_t|unconfined_t)$/.test(sec.label.type));
   return {

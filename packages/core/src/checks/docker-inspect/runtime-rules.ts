@@ -256,12 +256,9 @@ export const DOCKER_RUNTIME_RULES: readonly DockerRuntimeCheck[] = [
       if (s.daemonUsernsRemap === true && (s.usernsMode === null || s.usernsMode.value !== 'host')) return [];
       const root = runsAsRoot(s);
       if (root === true && s.user !== null) return [{ fieldPath: s.user.path, what: `${s.name} runs as ${s.user.value}`, severity: 'high' }];
-      if (root === null && s.user === null) {
-        // `docker inspect` shows the image's USER merged in: empty there means root for sure.
-        return s.source === 'docker-inspect'
-          ? [{ fieldPath: s.addAt.user, what: `${s.name} runs as root (no user set in the container or its image)`, severity: 'high' }]
-          : [{ fieldPath: s.addAt.user, what: `${s.name} sets no user; it runs as the image's USER, root for most images` }];
-      }
+      // `docker inspect` shows the image's USER merged in: empty there means root for sure.
+      if (root === true) return [{ fieldPath: s.addAt.user, what: `${s.name} runs as root (no user set in the container or its image)`, severity: 'high' }];
+      if (root === null && s.user === null) return [{ fieldPath: s.addAt.user, what: `${s.name} sets no user; it runs as the image's USER, root for most images` }];
       return [];
     },
   }),
