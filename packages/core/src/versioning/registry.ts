@@ -1,5 +1,6 @@
 import { SekishoError } from '../errors.js';
 import { apkScheme } from './apk/index.js';
+import { composerScheme } from './composer/index.js';
 import { debScheme } from './deb/index.js';
 import { gemScheme } from './gem/index.js';
 import { golangScheme } from './golang/index.js';
@@ -22,6 +23,7 @@ export const versionSchemes: readonly VersionScheme[] = [
   mavenScheme,
   gemScheme,
   nugetScheme,
+  composerScheme,
 ];
 
 const byId: ReadonlyMap<string, VersionScheme> = new Map(versionSchemes.map((s) => [s.id, s]));
