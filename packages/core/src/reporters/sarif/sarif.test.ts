@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '@sekisho/model';
 import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import * as ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { auditKubernetes } from '../../checks/kubernetes/index.js';
 import { pathToUri, toSarif } from './index.js';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM interop.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: under ESM its plugin function is the module's `default`.
+const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
 
 const schema = JSON.parse(readFileSync(path.join(import.meta.dirname, '__fixtures__/sarif-schema-2.1.0.json'), 'utf8')) as object;
 const ajv = new Ajv({ strict: false, allErrors: true });
