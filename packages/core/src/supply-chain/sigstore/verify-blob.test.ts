@@ -344,12 +344,57 @@ describe('verifyBlob: key-based', () => {
     }
   });
 
+  it('accepts a certificate-carrying bundle with --key only when the certificate holds that key', async () => {
+    const leafKeys = ecKeyPair();
+    const bundle = keylessBundle({ leaf: { keys: leafKeys } });
+    const leafPem = leafKeys.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    await expect(verifyBlob(options(bundle, { policy: { key: leafPem } }))).resolves.toEqual(expect.objectContaining({ signer: { kind: 'key' } }));
+    expect((await rejection(verifyBlob(options(bundle, { policy: { key: p256Pem } })))).code).toBe('VERIFY_FAILED');
+  });
+
   it('rejects a key-signed bundle when a certificate identity is required', async () => {
     expect((await rejection(verifyBlob(options(keyBundle(p256, 'sha256', true))))).code).toBe('VERIFY_FAILED');
   });
 });
 
 describe('verifyBlob: malformed input', () => {
+  it('turns corrupted certificates, log bodies, proofs and signatures into VERIFY_* errors, never crashes', async () => {
+    // Deterministic xorshift so a failure reproduces.
+    let state = 0x9e3779b9;
+    const next = (): number => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return state >>> 0;
+    };
+    const template = keylessBundle();
+    const paths: readonly (readonly string[])[] = [
+      ['verificationMaterial', 'certificate', 'rawBytes'],
+      ['verificationMaterial', 'tlogEntries', '0', 'canonicalizedBody'],
+      ['verificationMaterial', 'tlogEntries', '0', 'inclusionPromise', 'signedEntryTimestamp'],
+      ['verificationMaterial', 'tlogEntries', '0', 'inclusionProof', 'rootHash'],
+      ['messageSignature', 'signature'],
+    ];
+    let outcomes = 0;
+    for (let round = 0; round < 250; round++) {
+      const bundle = structuredClone(template);
+      const fieldPath = paths[round % paths.length] ?? [];
+      let holder = bundle as Record<string, unknown>;
+      for (const step of fieldPath.slice(0, -1)) holder = holder[step] as Record<string, unknown>;
+      const leafKey = fieldPath[fieldPath.length - 1] ?? '';
+      const bytes = Buffer.from(holder[leafKey] as string, 'base64');
+      for (let flips = 1 + (next() % 3); flips > 0; flips--) {
+        const at = next() % bytes.length;
+        bytes[at] = (bytes[at] ?? 0) ^ (1 << (next() % 8));
+      }
+      holder[leafKey] = (next() % 4 === 0 ? bytes.subarray(0, next() % bytes.length) : bytes).toString('base64');
+      const error = await rejection(verifyBlob(options(bundle)));
+      expect(['VERIFY_FAILED', 'VERIFY_INPUT']).toContain(error.code);
+      outcomes++;
+    }
+    expect(outcomes).toBe(250);
+  });
+
   it('rejects bundles that are not JSON, not objects, of unknown media type, or structurally invalid', async () => {
     const cases: Uint8Array[] = [
       Buffer.from('{"mediaType": '),

@@ -157,10 +157,20 @@ function checkTlogEntries(entries: TransparencyLogEntry[], now: Date): void {
       if (!/^\d{1,15}$/.test(entry.integratedTime)) failed(`tlog entry ${i}: integrated time is not a valid time`);
       if (Number(entry.integratedTime) * 1000 > now.getTime() + FUTURE_SKEW_MS) failed(`tlog entry ${i}: integrated time is in the future`);
     }
-    const checkpoint = entry.inclusionProof?.checkpoint;
-    if (checkpoint !== undefined) {
+    const proof = entry.inclusionProof;
+    const checkpoint = proof?.checkpoint;
+    if (proof !== undefined && checkpoint !== undefined) {
       if (checkpoint.envelope.length > MAX_CHECKPOINT_BYTES) input(`tlog entry ${i}: checkpoint is larger than ${MAX_CHECKPOINT_BYTES} bytes`);
       checkpoint.envelope = sanitizeCheckpoint(checkpoint.envelope);
+      // @sigstore/verify proves inclusion against the signed checkpoint only; the proof's own root
+      // hash and tree size must then say the same (sigstore-go checks this too).
+      const [, size, root] = checkpoint.envelope.slice(0, Math.max(0, checkpoint.envelope.indexOf('\n\n'))).split('\n');
+      if (size !== undefined && root !== undefined) {
+        if (size !== proof.treeSize) failed(`tlog entry ${i}: inclusion proof tree size differs from its checkpoint`);
+        if (!bufferEqual(Buffer.from(proof.rootHash), Buffer.from(root, 'base64'))) {
+          failed(`tlog entry ${i}: inclusion proof root hash differs from its checkpoint`);
+        }
+      }
     }
   }
 }
@@ -257,6 +267,29 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
+/**
+ * RFC 5280 §4.1.1.2: the outer signatureAlgorithm MUST equal tbsCertificate.signature. The outer
+ * field is not signed, so a mismatch means the certificate was altered (Go's x509, and so cosign, refuse it).
+ */
+function checkSignatureAlgorithmFields(cert: X509Certificate): void {
+  const tbs = cert.tbsCertificate;
+  const inner = tbs.subs[tbs.subs[0]?.tag.isContextSpecific(0) === true ? 2 : 1];
+  const outer = cert.root.subs[1];
+  if (inner === undefined || outer === undefined || !inner.toDER().equals(outer.toDER())) {
+    input('malformed certificate: signature algorithm differs from the signed one');
+  }
+}
+
+/** @sigstore/core parses certificate extensions lazily: a malformed one throws on first access. */
+function guardParse<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof SekishoError) throw error;
+    input(`malformed certificate: ${describeError(error)}`, error);
+  }
+}
+
 function leafCertificate(bundle: Bundle): X509Certificate | undefined {
   const content = bundle.verificationMaterial.content;
   switch (content.$case) {
@@ -290,6 +323,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
   try {
     entity = toSignedEntity(bundle, bytes === undefined ? undefined : Buffer.from(bytes));
     leaf = leafCertificate(bundle);
+    if (leaf !== undefined) checkSignatureAlgorithmFields(leaf);
   } catch (error) {
     input(`malformed bundle: ${describeError(error)}`, error);
   }
@@ -350,7 +384,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
     });
   } else {
     if (leaf === undefined) failed('the bundle is signed with a public key, but a certificate identity was required');
-    checkLeafUsage(leaf);
+    guardParse(() => checkLeafUsage(leaf));
     material = {
       ...anchors,
       publicKey: () => failed('the bundle names a public key, but a certificate identity was required'),
@@ -371,7 +405,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
 
   let signer: VerifiedSigner = { kind: 'key' };
   if (checkIdentity !== undefined && leaf !== undefined) {
-    const identity = certificateIdentity(leaf);
+    const identity = guardParse(() => certificateIdentity(leaf));
     checkIdentity(identity);
     signer = {
       kind: 'certificate',
