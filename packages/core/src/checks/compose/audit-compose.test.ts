@@ -181,7 +181,7 @@ describe('Compose end to end', () => {
 
   it('maps each service to an isolation profile with Docker defaults', () => {
     const file = parseCompose(fixture('web-db.compose.yml'));
-    const profiles = Object.fromEntries(composeWorkloadProfiles('c.yml', file).map((w) => [w.target.name, w.profile] as const));
+    const profiles = Object.fromEntries(composeWorkloadProfiles('c.yml', file).map((w) => [w.target.name ?? '', w.profile] as const));
     const web = profiles['web'];
     expect(web?.seccomp).toEqual({ declared: 'unset', effective: 'RuntimeDefault', localhostProfile: null });
     expect(web?.appArmor.effective).toBe('RuntimeDefault');

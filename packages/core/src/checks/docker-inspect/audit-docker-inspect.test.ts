@@ -117,7 +117,7 @@ describe('docker inspect end to end', () => {
   });
 
   it('maps each container to an isolation profile', () => {
-    const profiles = Object.fromEntries(inspectWorkloadProfiles('c', parseDockerInspect(FIXTURE)).map((w) => [w.target.name, w.profile] as const));
+    const profiles = Object.fromEntries(inspectWorkloadProfiles('c', parseDockerInspect(FIXTURE)).map((w) => [w.target.name ?? '', w.profile] as const));
     const ci = profiles['ci-agent'];
     expect(ci?.privileged).toBe(true);
     expect(ci?.seccomp.effective).toBe('Unconfined');
