@@ -367,18 +367,22 @@ describe('verifyBlob: malformed input', () => {
       state ^= state << 5;
       return state >>> 0;
     };
-    const template = keylessBundle();
-    const paths: readonly (readonly string[])[] = [
-      ['verificationMaterial', 'certificate', 'rawBytes'],
-      ['verificationMaterial', 'tlogEntries', '0', 'canonicalizedBody'],
-      ['verificationMaterial', 'tlogEntries', '0', 'inclusionPromise', 'signedEntryTimestamp'],
-      ['verificationMaterial', 'tlogEntries', '0', 'inclusionProof', 'rootHash'],
-      ['messageSignature', 'signature'],
+    const message = keylessBundle();
+    const envelope = dsseBundle([artifact]);
+    const paths: readonly (readonly [Record<string, unknown>, readonly string[]])[] = [
+      [message, ['verificationMaterial', 'certificate', 'rawBytes']],
+      [message, ['verificationMaterial', 'tlogEntries', '0', 'canonicalizedBody']],
+      [message, ['verificationMaterial', 'tlogEntries', '0', 'inclusionPromise', 'signedEntryTimestamp']],
+      [message, ['verificationMaterial', 'tlogEntries', '0', 'inclusionProof', 'rootHash']],
+      [message, ['messageSignature', 'signature']],
+      [envelope, ['dsseEnvelope', 'payload']],
+      [envelope, ['dsseEnvelope', 'signatures', '0', 'sig']],
+      [envelope, ['verificationMaterial', 'tlogEntries', '0', 'canonicalizedBody']],
     ];
     let outcomes = 0;
-    for (let round = 0; round < 250; round++) {
+    for (let round = 0; round < 320; round++) {
+      const [template, fieldPath] = paths[round % paths.length] ?? [message, []];
       const bundle = structuredClone(template);
-      const fieldPath = paths[round % paths.length] ?? [];
       let holder = bundle as Record<string, unknown>;
       for (const step of fieldPath.slice(0, -1)) holder = holder[step] as Record<string, unknown>;
       const leafKey = fieldPath[fieldPath.length - 1] ?? '';
@@ -392,7 +396,7 @@ describe('verifyBlob: malformed input', () => {
       expect(['VERIFY_FAILED', 'VERIFY_INPUT']).toContain(error.code);
       outcomes++;
     }
-    expect(outcomes).toBe(250);
+    expect(outcomes).toBe(320);
   });
 
   it('rejects bundles that are not JSON, not objects, of unknown media type, or structurally invalid', async () => {
