@@ -23,6 +23,17 @@ export function rubyStrings(text: string): string[] {
   return out;
 }
 
+/**
+ * The strings of a literal right-hand side: a string (optionally `.freeze`d or wrapped in
+ * `Gem::Version.new(...)`) or an array of strings. Anything computed (`File.read(...)`) is null.
+ */
+function literalValues(rhs: string): string[] | null {
+  const text = rhs.trim().replace(/^Gem::Version\.new\(\s*/, '');
+  if (!/^(?:["'\[]|%q)/.test(text)) return null;
+  const strings = rubyStrings(text);
+  return strings.length > 0 ? strings : null;
+}
+
 interface GemspecOutput extends CatalogOutput {
   readonly gemDeps: { readonly ref: string; readonly specsDir: string; readonly deps: readonly string[] };
 }
@@ -45,7 +56,8 @@ export function parseGemspec(path: string, content: Buffer): CatalogOutput {
   for (const line of text.split('\n').slice(0, MAX_LINES)) {
     const assign = ASSIGN.exec(line.slice(0, 8192));
     if (assign) {
-      if (!values.has(assign[1]!)) values.set(assign[1]!, rubyStrings(assign[2]!));
+      const literal = literalValues(assign[2]!);
+      if (literal && !values.has(assign[1]!)) values.set(assign[1]!, literal);
       continue;
     }
     const dependency = DEPENDENCY.exec(line.slice(0, 8192));

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { catalogFile } from '../../testing/catalog-tester.js';
+import { edges, ids } from '../lang-common/test-helpers.js';
+import { pythonPackageCataloger } from './declared.js';
+
+const run = (path: string, text: string) => catalogFile(pythonPackageCataloger, path, text);
+
+describe('python-package-cataloger', () => {
+  it('poetry.lock: packages and dependency edges, names normalized', async () => {
+    const out = await run(
+      '/src/poetry.lock',
+      '[[package]]\nname = "Requests"\nversion = "2.32.2"\n\n[package.dependencies]\ncertifi = ">=2017"\nidna = "*"\n\n[[package]]\nname = "certifi"\nversion = "2024.2.2"\n\n[[package]]\nname = "IDNA"\nversion = "3.7"\n',
+    );
+    expect(ids(out)).toEqual(['certifi@2024.2.2', 'idna@3.7', 'requests@2.32.2']);
+    expect(out.packages.find((p) => p.name === 'requests')).toMatchObject({ purl: 'pkg:pypi/requests@2.32.2', evidence: 'declared', type: 'pypi' });
+    expect(edges(out)).toEqual(['requests -> certifi', 'requests -> idna']);
+  });
+
+  it('uv.lock and pdm.lock', async () => {
+    const uv = await run(
+      '/src/uv.lock',
+      'version = 1\n[[package]]\nname = "testpkg"\nversion = "0.1.0"\nsource = { editable = "." }\ndependencies = [{ name = "requests" }]\n\n[[package]]\nname = "requests"\nversion = "2.32.3"\nsource = { registry = "https://pypi.org/simple" }\n',
+    );
+    expect(ids(uv)).toEqual(['requests@2.32.3', 'testpkg@0.1.0']);
+    expect(edges(uv)).toEqual(['testpkg -> requests']);
+    const pdm = await run('/src/pdm.lock', '[[package]]\nname = "flask"\nversion = "3.0.0"\ngroups = ["default"]\ndependencies = ["werkzeug>=3.0.0", "click>=8.1.3; python_version >= \\"3.8\\""]\n\n[[package]]\nname = "click"\nversion = "8.1.7"\n');
+    expect(ids(pdm)).toEqual(['click@8.1.7', 'flask@3.0.0']);
+    expect(edges(pdm)).toEqual(['flask -> click']);
+  });
+
+  it('Pipfile.lock: exact pins of default and develop', async () => {
+    const out = await run('/src/Pipfile.lock', JSON.stringify({ default: { django: { version: '==4.2.0' }, vcs: { git: 'https://x' } }, develop: { pytest: { version: '==7.4.0' } } }));
+    expect(ids(out)).toEqual(['django@4.2.0', 'pytest@7.4.0']);
+  });
+
+  it('requirements files: only == pins are versions', async () => {
+    const out = await run(
+      '/src/requirements-dev.txt',
+      ['flask==3.0.0  # web', 'Requests[socks] == 2.31.0 ; python_version > "3.7"', 'numpy>=1.0', 'pandas==2.*', '-e git+https://x#egg=y', '--index-url https://pypi', 'pytz==2019.3 \\', '    --hash=sha256:abc', '# comment'].join('\n'),
+    );
+    expect(ids(out)).toEqual(['flask@3.0.0', 'pytz@2019.3', 'requests@2.31.0']);
+  });
+
+  it('invalid lockfiles become unknowns; other files are not selected', async () => {
+    for (const path of ['/src/poetry.lock', '/src/uv.lock', '/src/pdm.lock']) {
+      const out = await run(path, 'this is not toml = = =');
+      expect(out.unknowns).toHaveLength(1);
+    }
+    expect((await run('/src/Pipfile.lock', '{]')).unknowns).toHaveLength(1);
+    expect((await run('/src/Pipfile.lock', '[]')).unknowns).toHaveLength(1);
+  });
+});
