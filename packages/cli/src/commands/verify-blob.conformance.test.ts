@@ -2,7 +2,7 @@
  * sigstore-conformance bundle-verification cases (../shared/conformance/sigstore/, see its README):
  * each case runs through `sekisho verify-blob` twice — with the artifact file and with
  * `sha256:<hex>` — and must verify exactly when the case is a pass case. Skipped when the shared
- * folder is absent.
+ * folder is absent. SIGSTORE_CONFORMANCE_VERBOSE=1 prints each outcome with its reason.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
