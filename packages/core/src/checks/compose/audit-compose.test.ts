@@ -208,6 +208,17 @@ describe('Compose end to end', () => {
       analyze: (p) => ({ layers: {} as never, openPaths: [], score: p.privileged ? 0 : 100 }),
     });
     expect(r.workloads.map((w) => [w.target.name, w.fieldPath, w.score, w.profile.seccomp.effective])).toEqual([['web', 'services.web', 0, 'Unconfined']]);
-    expect(auditCompose('c.yml', svc('privileged: true')).workloads).toEqual([]);
+  });
+
+  it('evaluates breakout paths per service with the isolation catalog by default', () => {
+    const r = auditCompose('c.yml', fixture('web-db.compose.yml'));
+    const by = Object.fromEntries(r.workloads.map((w) => [w.target.name ?? '', w] as const));
+    expect(Object.keys(by).sort()).toEqual(['cache', 'db', 'proxy', 'web', 'worker']);
+    expect(by['proxy']?.openPaths.map((p) => p.techniqueId)).toContain('container-runtime-socket');
+    expect(by['worker']?.openPaths.map((p) => p.techniqueId)).toContain('ptrace-host-processes');
+    expect(by['cache']?.openPaths.map((p) => p.techniqueId)).toContain('host-network-node-access');
+    expect(by['web']?.openPaths.filter((p) => p.certainty === 'open')).toEqual([]);
+    expect(by['web']?.score).toBeGreaterThan(by['proxy']?.score ?? 100);
+    expect(by['web']?.layers['non-root'].state).toBe('held');
   });
 });

@@ -8,7 +8,7 @@ import { parseCompose, type ComposeFile, type ParseComposeOptions } from './pars
 export const COMPOSE_CHECKER_ID = 'compose-checks';
 
 export interface AuditComposeOptions extends ParseComposeOptions {
-  /** Fills `workloads`: the isolation evaluation to apply to each service's profile. */
+  /** The isolation evaluation for each service (default: checks/isolation). */
   readonly analyze?: IsolationAnalyzer;
 }
 

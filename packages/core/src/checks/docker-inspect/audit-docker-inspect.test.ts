@@ -142,6 +142,15 @@ describe('docker inspect end to end', () => {
     expect(api?.limits).toEqual({ cpu: '1', memory: '536870912', pids: 256, ephemeralStorage: null });
     expect(api?.sources['limits.pids']).toBe('[2].HostConfig.PidsLimit');
   });
+
+  it('evaluates breakout paths per container', () => {
+    const w = Object.fromEntries(auditDockerInspect('c', FIXTURE).workloads.map((x) => [x.target.name ?? '', x] as const));
+    expect(w['ci-agent']?.openPaths.map((p) => p.techniqueId)).toEqual(expect.arrayContaining(['privileged-container', 'container-runtime-socket']));
+    expect(w['shop-api-1']?.layers.sandbox.state).toBe('held');
+    expect(w['shop-api-1']?.layers['user-namespace'].state).toBe('held');
+    expect(w['shop-api-1']?.score).toBeGreaterThan(w['web']?.score ?? 100);
+    expect(w['web']?.score).toBeGreaterThan(w['ci-agent']?.score ?? 100);
+  });
 });
 
 describe('hostile inspect input', () => {

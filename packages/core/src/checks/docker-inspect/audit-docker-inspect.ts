@@ -9,7 +9,7 @@ export const DOCKER_INSPECT_CHECKER_ID = 'docker-inspect-checks';
 
 export interface AuditDockerInspectOptions {
   readonly limits?: Partial<InspectLimits>;
-  /** Fills `workloads`: the isolation evaluation to apply to each container's profile. */
+  /** The isolation evaluation for each container (default: checks/isolation). */
   readonly analyze?: IsolationAnalyzer;
 }
 

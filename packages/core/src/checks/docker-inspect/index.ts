@@ -11,4 +11,4 @@ export {
   type PublishedPort,
 } from './run-settings.js';
 export { DOCKER_RUNTIME_RULES, type DockerRuntimeCheck } from './runtime-rules.js';
-export { toWorkloads, type IsolationAnalyzer, type WorkloadProfile } from './workloads.js';
+export { defaultIsolationAnalyzer, toWorkloads, type IsolationAnalyzer, type WorkloadProfile } from './workloads.js';

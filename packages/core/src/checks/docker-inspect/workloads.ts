@@ -1,4 +1,5 @@
 import type { ConfigTarget } from '@sekisho/model';
+import { isolationScore, layerMatrix, openPaths } from '../isolation/evaluate.js';
 import type { IsolationProfile, LayerMatrix, OpenPath } from '../isolation/profile.js';
 import type { WorkloadIsolation } from '../types.js';
 
@@ -9,6 +10,13 @@ export type IsolationAnalyzer = (profile: IsolationProfile) => {
   readonly score: number;
 };
 
+/** The isolation analysis of checks/isolation: layer matrix, open breakout paths and score. */
+export const defaultIsolationAnalyzer: IsolationAnalyzer = (profile) => {
+  const layers = layerMatrix(profile);
+  const paths = openPaths(profile);
+  return { layers, openPaths: paths, score: isolationScore(layers, paths) };
+};
+
 /** A workload before evaluation: where it is, and its profile. */
 export interface WorkloadProfile {
   readonly target: ConfigTarget;
@@ -16,7 +24,6 @@ export interface WorkloadProfile {
   readonly profile: IsolationProfile;
 }
 
-export function toWorkloads(profiles: readonly WorkloadProfile[], analyze: IsolationAnalyzer | undefined): WorkloadIsolation[] {
-  if (analyze === undefined) return [];
+export function toWorkloads(profiles: readonly WorkloadProfile[], analyze: IsolationAnalyzer = defaultIsolationAnalyzer): WorkloadIsolation[] {
   return profiles.map((w) => ({ ...w, ...analyze(w.profile) }));
 }
