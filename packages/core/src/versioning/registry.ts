@@ -1,5 +1,6 @@
 import { SekishoError } from '../errors.js';
 import { apkScheme } from './apk/index.js';
+import { cargoScheme } from './cargo/index.js';
 import { composerScheme } from './composer/index.js';
 import { debScheme } from './deb/index.js';
 import { gemScheme } from './gem/index.js';
@@ -24,6 +25,7 @@ export const versionSchemes: readonly VersionScheme[] = [
   gemScheme,
   nugetScheme,
   composerScheme,
+  cargoScheme,
 ];
 
 const byId: ReadonlyMap<string, VersionScheme> = new Map(versionSchemes.map((s) => [s.id, s]));
