@@ -120,8 +120,13 @@ function tags(f: Finding): string[] {
 
 const RANK: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3, negligible: 4, unknown: 5 };
 
+export interface SarifOptions {
+  /** Problems with inputs (unreadable files…), reported as tool execution notifications. */
+  readonly notifications?: readonly { readonly file: string; readonly message: string }[];
+}
+
 /** Builds a SARIF 2.1.0 log with one run for the findings. */
-export function toSarif(findings: readonly Finding[], tool: SarifToolInfo): Record<string, unknown> {
+export function toSarif(findings: readonly Finding[], tool: SarifToolInfo, options: SarifOptions = {}): Record<string, unknown> {
   // One rule per ruleId; its default level is the most severe of its results.
   const ruleMap = new Map<string, { finding: Finding; severity: Severity }>();
   for (const f of findings) {
@@ -172,9 +177,17 @@ export function toSarif(findings: readonly Finding[], tool: SarifToolInfo): Reco
 
   const driver: Record<string, unknown> = { name: tool.name, version: tool.version, semanticVersion: tool.version, rules };
   if (tool.informationUri !== undefined && isAbsoluteUri(tool.informationUri)) driver['informationUri'] = tool.informationUri;
-  return {
-    $schema: SARIF_SCHEMA_URI,
-    version: SARIF_VERSION,
-    runs: [{ tool: { driver }, results, columnKind: 'utf16CodeUnits' }],
-  };
+  const run: Record<string, unknown> = { tool: { driver }, results, columnKind: 'utf16CodeUnits' };
+  if (options.notifications !== undefined && options.notifications.length > 0)
+    run['invocations'] = [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: options.notifications.map((n) => ({
+          level: 'warning',
+          message: { text: n.message },
+          locations: [{ physicalLocation: { artifactLocation: { uri: pathToUri(n.file) } } }],
+        })),
+      },
+    ];
+  return { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
 }

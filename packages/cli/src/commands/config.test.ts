@@ -1,0 +1,138 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isSekishoError } from '@sekisho/core';
+import { configCommand } from './config.js';
+
+const PRIVILEGED = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: monitoring}
+spec:
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      hostPID: true
+      containers:
+      - name: agent
+        image: example/agent:1.2
+        securityContext: {privileged: true}
+`;
+
+const HARDENED = `apiVersion: v1
+kind: Pod
+metadata: {name: ok, namespace: apps}
+spec:
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  automountServiceAccountToken: false
+  containers:
+  - name: c
+    image: example/app@sha256:${'a'.repeat(64)}
+    securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+    resources: {limits: {cpu: 100m, memory: 64Mi}}
+`;
+
+let dir: string;
+let out: string;
+let stdinText: string;
+
+async function run(...args: string[]): Promise<string> {
+  out = '';
+  const command = configCommand({
+    stdout: (t) => (out += t),
+    readStdin: () => Promise.resolve(new TextEncoder().encode(stdinText)),
+    toolVersion: '0.1.0-test',
+  }).exitOverride();
+  await command.parseAsync(args, { from: 'user' });
+  return out;
+}
+
+async function errorCode(...args: string[]): Promise<string> {
+  try {
+    await run(...args);
+  } catch (error) {
+    return isSekishoError(error) ? error.code : `not a SekishoError: ${String(error)}`;
+  }
+  return 'no error';
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sekisho-config-'));
+  mkdirSync(path.join(dir, 'charts'));
+  mkdirSync(path.join(dir, 'node_modules', 'x'), { recursive: true });
+  writeFileSync(path.join(dir, 'charts', 'agent.yaml'), PRIVILEGED);
+  writeFileSync(path.join(dir, 'charts', 'ok.yaml'), HARDENED);
+  writeFileSync(path.join(dir, 'charts', 'logo.json'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]));
+  writeFileSync(path.join(dir, 'charts', 'README.md'), '# not scanned');
+  writeFileSync(path.join(dir, 'node_modules', 'x', 'pod.yaml'), PRIVILEGED.replace('agent', 'skipped'));
+  stdinText = '';
+  process.exitCode = undefined;
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  process.exitCode = undefined;
+});
+
+describe('sekisho config', () => {
+  it('walks directories (skipping node_modules), reports JSON with PSS refs, isolation and file errors', async () => {
+    const report = JSON.parse(await run(dir, '--format', 'json', '--pss-version', 'v1.29')) as {
+      pssVersion: string;
+      findings: { ruleId: string; target: { file: string; name: string }; standard: { level: string; check: string; version: string } | null }[];
+      workloads: { target: { name: string }; score: number; openPaths: { techniqueId: string; certainty: string }[] }[];
+      fileErrors: { file: string; reason: string }[];
+    };
+    expect(report.pssVersion).toBe('v1.29');
+    expect(report.findings.some((f) => f.target.file.includes('node_modules'))).toBe(false);
+    const priv = report.findings.find((f) => f.ruleId === 'pss-privileged');
+    expect(priv?.standard).toEqual({ name: 'Pod Security Standards', level: 'baseline', check: 'privileged', version: 'v1.29' });
+    expect(report.findings.filter((f) => f.target.name === 'ok' && f.standard !== null)).toEqual([]);
+    const agent = report.workloads.find((w) => w.target.name === 'agent')!;
+    const ok = report.workloads.find((w) => w.target.name === 'ok')!;
+    expect(agent.openPaths.find((p) => p.techniqueId === 'privileged-container')?.certainty).toBe('open');
+    expect(ok.openPaths.filter((p) => p.certainty === 'open')).toEqual([]);
+    expect(agent.score).toBeLessThan(ok.score);
+    expect(report.fileErrors).toEqual([{ file: path.join(dir, 'charts', 'logo.json'), reason: 'binary or not UTF-8 text' }]);
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('reads helm template output from stdin, writes SARIF to a file, and fails on --fail-on', async () => {
+    stdinText = `---\n# Source: chart/templates/ds.yaml\n${PRIVILEGED}`;
+    const file = path.join(dir, 'out.sarif');
+    await run('-', '--format', 'sarif', '-o', file, '--fail-on', 'critical');
+    expect(out).toBe('');
+    const log = JSON.parse(readFileSync(file, 'utf8')) as { version: string; runs: { results: { ruleId: string; properties: Record<string, unknown> }[] }[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]!.results.find((r) => r.ruleId === 'pss-hostNamespaces')?.properties['standardCheck']).toBe('hostNamespaces');
+    expect(process.exitCode).toBe(1);
+  });
+
+  it('does not fail when nothing reaches the threshold', async () => {
+    await run(path.join(dir, 'charts', 'ok.yaml'), '--fail-on', 'critical');
+    expect(out).toContain('Isolation');
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('prints a table with the layer matrix and open paths', async () => {
+    const text = await run(path.join(dir, 'charts', 'agent.yaml'));
+    expect(text).toContain('pss-privileged [PSS baseline privileged v1.');
+    expect(text).toMatch(/OPEN\s+critical\s+Privileged container/);
+    expect(text).toContain('seccomp □');
+  });
+
+  it('honours --type for files with any name', async () => {
+    writeFileSync(path.join(dir, 'manifest.txt'), PRIVILEGED);
+    const report = JSON.parse(await run(path.join(dir, 'manifest.txt'), '--type', 'kubernetes', '--format', 'json')) as { findings: unknown[] };
+    expect(report.findings.length).toBeGreaterThan(0);
+  });
+
+  it('maps bad usage and missing paths to error codes', async () => {
+    expect(await errorCode(dir, '--format', 'xml')).toBe('USAGE_INVALID');
+    expect(await errorCode(dir, '--type', 'helm')).toBe('USAGE_INVALID');
+    expect(await errorCode(dir, '--fail-on', 'severe')).toBe('USAGE_INVALID');
+    expect(await errorCode(dir, '--pss-version', '1.x')).toBe('USAGE_INVALID');
+    expect(await errorCode(path.join(dir, 'missing.yaml'))).toBe('SOURCE_NOT_FOUND');
+    mkdirSync(path.join(dir, 'empty'));
+    expect(await errorCode(path.join(dir, 'empty'))).toBe('SOURCE_EMPTY');
+  });
+});

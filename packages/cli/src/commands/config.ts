@@ -1,0 +1,224 @@
+import { lstat, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command } from 'commander';
+import {
+  auditConfig,
+  isConfigCandidate,
+  isConfigDocumentKind,
+  LAYER_WEIGHTS,
+  parsePssVersion,
+  SekishoError,
+  toSarif,
+  type ConfigAuditResult,
+  type ConfigDocumentKind,
+  type ConfigFileError,
+  type ConfigInput,
+  type IsolationLayerId,
+} from '@sekisho/core';
+import { isSeverity, severityAtLeast, severityRank, type Severity } from '@sekisho/model';
+
+export interface ConfigCommandIo {
+  readonly stdout: (text: string) => void;
+  /** Reads all of standard input (bounded by the caller's limit). */
+  readonly readStdin: (limit: number) => Promise<Uint8Array>;
+  readonly toolVersion: string;
+}
+
+interface ConfigFlags {
+  readonly type?: string;
+  readonly pssVersion: string;
+  readonly format: string;
+  readonly output?: string;
+  readonly failOn?: string;
+}
+
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const MAX_FILES = 20_000;
+const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+const FORMATS = ['table', 'json', 'sarif'] as const;
+
+async function readAllStdin(limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > limit) throw new SekishoError('LIMIT_ENTRY_SIZE', `standard input is larger than ${limit} bytes`, { where: { file: '-' } });
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+const defaultIo: ConfigCommandIo = {
+  stdout: (text) => process.stdout.write(text),
+  readStdin: readAllStdin,
+  toolVersion: '0.1.0',
+};
+
+interface Collected {
+  readonly inputs: ConfigInput[];
+  readonly errors: ConfigFileError[];
+}
+
+/** Walks the given paths: named files always, files in directories when they look like configuration. */
+async function collect(paths: readonly string[], typeHint: ConfigDocumentKind | undefined, io: ConfigCommandIo): Promise<Collected> {
+  const inputs: ConfigInput[] = [];
+  const errors: ConfigFileError[] = [];
+  let total = 0;
+  const add = (file: string, content: Uint8Array): void => {
+    if (inputs.length >= MAX_FILES) throw new SekishoError('LIMIT_ENTRY_COUNT', `more than ${MAX_FILES} files to scan`);
+    total += content.byteLength;
+    if (total > MAX_TOTAL_BYTES) throw new SekishoError('LIMIT_IMAGE_SIZE', `more than ${MAX_TOTAL_BYTES} bytes to scan`);
+    inputs.push(typeHint === undefined ? { path: file, content } : { path: file, content, typeHint });
+  };
+  const readOne = async (file: string, size: number): Promise<void> => {
+    if (size > MAX_FILE_BYTES) {
+      errors.push({ file, reason: `larger than ${MAX_FILE_BYTES} bytes` });
+      return;
+    }
+    try {
+      add(file, await readFile(file));
+    } catch (error) {
+      if (error instanceof SekishoError) throw error;
+      errors.push({ file, reason: `unreadable: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+    }
+  };
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      errors.push({ file: dir, reason: `unreadable directory: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      // Symbolic links inside a tree are not followed: they could leave it or loop.
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) await walk(full);
+      } else if (e.isFile() && (typeHint !== undefined || isConfigCandidate(e.name))) {
+        const info = await lstat(full);
+        await readOne(full, info.size);
+      }
+    }
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      add('-', await io.readStdin(MAX_FILE_BYTES));
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(p);
+    } catch (error) {
+      throw new SekishoError('SOURCE_NOT_FOUND', `no such file or directory: ${p}`, { where: { path: p }, cause: error });
+    }
+    if (info.isDirectory()) await walk(p);
+    else await readOne(p, info.size);
+  }
+  return { inputs, errors };
+}
+
+const LAYER_SHORT: Readonly<Record<IsolationLayerId, string>> = {
+  'user-namespace': 'userns',
+  'non-root': 'nonroot',
+  capabilities: 'caps',
+  seccomp: 'seccomp',
+  mac: 'mac',
+  'no-new-privs': 'nnp',
+  'read-only-root': 'rofs',
+  'cgroup-limits': 'limits',
+  'host-namespaces': 'hostns',
+  'host-mounts': 'mounts',
+  sandbox: 'sandbox',
+  'api-credentials': 'token',
+};
+
+function targetLabel(t: ConfigAuditResult['findings'][number]['target']): string {
+  const obj = [t.kind, t.namespace === null ? t.name : `${t.namespace}/${t.name ?? ''}`].filter((x) => x !== null && x !== '').join(' ');
+  return `${t.file}${obj === '' ? '' : ` ${obj}`}${t.container === null ? '' : ` [${t.container}]`}`;
+}
+
+/** Plain-text report: findings by severity, then the isolation analysis of each workload. */
+export function renderTable(result: ConfigAuditResult, pssVersion: string): string {
+  const lines: string[] = [];
+  const findings = [...result.findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  const counts = new Map<Severity, number>();
+  for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  lines.push(
+    `Findings: ${findings.length} (${[...counts].map(([s, n]) => `${s} ${n}`).join(', ') || 'none'}) — Pod Security Standards ${pssVersion}`,
+    '',
+  );
+  for (const f of findings) {
+    const std = f.standard === null ? '' : ` [PSS ${f.standard.level} ${f.standard.check} ${f.standard.version}]`;
+    lines.push(`${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${std}`);
+    lines.push(`         ${targetLabel(f.target)}${f.fieldPath === null ? '' : ` · ${f.fieldPath}`}`);
+    lines.push(`         ${f.description}`);
+    if (f.fix !== null) lines.push(`         fix: ${f.fix}`);
+  }
+  if (result.workloads.length > 0) {
+    lines.push('', `Isolation (score 0–100; layers: held ■ partial ◧ missing □)`);
+    const layers = Object.keys(LAYER_WEIGHTS) as IsolationLayerId[];
+    for (const w of result.workloads) {
+      const matrix = layers.map((l) => `${LAYER_SHORT[l]} ${w.layers[l].state === 'held' ? '■' : w.layers[l].state === 'partial' ? '◧' : '□'}`).join('  ');
+      lines.push('', `${String(w.score).padStart(3)}  ${targetLabel(w.target)}`, `     ${matrix}`);
+      for (const p of w.openPaths) {
+        lines.push(`     ${p.certainty === 'open' ? 'OPEN' : 'MAYBE'} ${p.severity.padEnd(8)} ${p.name}`);
+        if (p.unknowns.length > 0) lines.push(`          depends on: ${p.unknowns.join('; ')}`);
+        lines.push(`          fix: ${p.fix}`);
+      }
+    }
+  }
+  if (result.fileErrors.length > 0) {
+    lines.push('', 'Files not scanned:');
+    for (const e of result.fileErrors) lines.push(`  ${e.file}: ${e.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function configCommand(io: ConfigCommandIo = defaultIo): Command {
+  return new Command('config')
+    .description('audit Kubernetes manifests, Dockerfiles, Compose files and docker inspect output; show which isolation layers hold and which breakout paths stay open')
+    .argument('<paths...>', 'files or directories to scan (- reads standard input, e.g. helm template output)')
+    .option('--type <type>', 'treat every input as this type: kubernetes, dockerfile, compose or docker-inspect')
+    .option('--pss-version <version>', 'Pod Security Standards version, v1.<minor> or latest', 'latest')
+    .option('--format <format>', 'output format: table, json or sarif', 'table')
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('--fail-on <severity>', 'exit with 1 when a finding at or above this severity exists')
+    .action(async (paths: string[], flags: ConfigFlags) => {
+      if (flags.type !== undefined && !isConfigDocumentKind(flags.type))
+        throw new SekishoError('USAGE_INVALID', `--type must be one of kubernetes, dockerfile, compose, docker-inspect (got "${flags.type}")`);
+      if (!(FORMATS as readonly string[]).includes(flags.format))
+        throw new SekishoError('USAGE_INVALID', `--format must be one of ${FORMATS.join(', ')} (got "${flags.format}")`);
+      if (flags.failOn !== undefined && !isSeverity(flags.failOn))
+        throw new SekishoError('USAGE_INVALID', `--fail-on must be a severity: critical, high, medium, low, negligible (got "${flags.failOn}")`);
+      const minor = parsePssVersion(flags.pssVersion);
+      if (minor === null) throw new SekishoError('USAGE_INVALID', `--pss-version must be v1.<minor> or latest (got "${flags.pssVersion}")`);
+      const pssVersion = `v1.${minor}`;
+
+      const typeHint = flags.type as ConfigDocumentKind | undefined;
+      const { inputs, errors } = await collect(paths, typeHint, io);
+      if (inputs.length === 0 && errors.length === 0) throw new SekishoError('SOURCE_EMPTY', 'no configuration files found in the given paths');
+      const audited = auditConfig(inputs, { pssVersion });
+      const result: ConfigAuditResult = { ...audited, fileErrors: [...errors, ...audited.fileErrors] };
+
+      let text: string;
+      if (flags.format === 'json') {
+        text = `${JSON.stringify({ schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: io.toolVersion }, pssVersion, ...result }, null, 2)}\n`;
+      } else if (flags.format === 'sarif') {
+        const log = toSarif(result.findings, { name: 'sekisho', version: io.toolVersion }, {
+          notifications: result.fileErrors.map((e) => ({ file: e.file, message: e.reason })),
+        });
+        text = `${JSON.stringify(log, null, 2)}\n`;
+      } else {
+        text = renderTable(result, pssVersion);
+      }
+      if (flags.output !== undefined) await writeFile(flags.output, text);
+      else io.stdout(text);
+
+      const threshold = flags.failOn;
+      if (threshold !== undefined && isSeverity(threshold) && result.findings.some((f) => severityAtLeast(f.severity, threshold))) process.exitCode = 1;
+    });
+}
