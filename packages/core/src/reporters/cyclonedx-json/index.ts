@@ -1,0 +1,97 @@
+import type { Package, Report } from '@sekisho/model';
+import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+import { PackageURL } from 'packageurl-js';
+import { isSpdxExpression, isSpdxId } from '../license.js';
+import type { Reporter } from '../types.js';
+
+/**
+ * CycloneDX allows either one license expression or a list of licenses, never both: a single
+ * valid SPDX expression is written as an expression; otherwise each license is an SPDX id when it
+ * is one, or a named license.
+ */
+function licenses(pkg: Package): Models.LicenseRepository {
+  const repo = new Models.LicenseRepository();
+  const only = pkg.licenses[0];
+  if (pkg.licenses.length === 1 && only !== undefined && isSpdxExpression(only)) {
+    repo.add(isSpdxId(only) ? new Models.SpdxLicense(only) : new Models.LicenseExpression(only));
+    return repo;
+  }
+  for (const text of pkg.licenses) repo.add(isSpdxId(text) ? new Models.SpdxLicense(text) : new Models.NamedLicense(text));
+  return repo;
+}
+
+function properties(pkg: Package): Models.PropertyRepository {
+  const props = new Models.PropertyRepository();
+  props.add(new Models.Property('sekisho:package:type', pkg.type));
+  props.add(new Models.Property('sekisho:package:foundBy', pkg.foundBy));
+  props.add(new Models.Property('sekisho:package:evidence', pkg.evidence));
+  if (pkg.source) props.add(new Models.Property('sekisho:package:source', `${pkg.source.name}@${pkg.source.version}`));
+  pkg.locations.forEach((loc, i) => {
+    props.add(new Models.Property(`sekisho:location:${i}:path`, loc.path));
+    if (loc.layerDigest) props.add(new Models.Property(`sekisho:location:${i}:layerDigest`, loc.layerDigest));
+    if (loc.diffId) props.add(new Models.Property(`sekisho:location:${i}:layerDiffID`, loc.diffId));
+  });
+  return props;
+}
+
+/** The purl as a string, only when it parses (the library's component model stores purls as strings). */
+function safePurl(text: string): string | undefined {
+  if (text === '') return undefined;
+  try {
+    return PackageURL.fromString(text).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** CycloneDX 1.6 JSON, built and serialized with the CycloneDX library (sorted lists, no timestamps). */
+export function toCycloneDx(report: Report): Models.Bom {
+  const bom = new Models.Bom();
+  bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, 'sekisho', { version: report.tool.version, group: 'sekisho' }));
+  const subject = new Models.Component(
+    report.target.sourceType === 'rootfs' ? Enums.ComponentType.File : Enums.ComponentType.Container,
+    report.target.repoTags[0] ?? report.target.reference,
+    { bomRef: 'sekisho:target', ...(report.target.manifestDigest ? { version: report.target.manifestDigest } : {}) },
+  );
+  bom.metadata.component = subject;
+  const refs = new Map<string, Models.Component>();
+  if (report.distro) {
+    const os = new Models.Component(Enums.ComponentType.OperatingSystem, report.distro.id, {
+      bomRef: `sekisho:os:${report.distro.id}`,
+      version: report.distro.versionId,
+      description: report.distro.prettyName,
+    });
+    bom.components.add(os);
+    subject.dependencies.add(os.bomRef);
+  }
+  for (const pkg of report.packages) {
+    const purl = safePurl(pkg.purl);
+    const component = new Models.Component(Enums.ComponentType.Library, pkg.name, {
+      bomRef: pkg.id,
+      version: pkg.version,
+      licenses: licenses(pkg),
+      properties: properties(pkg),
+      ...(purl ? { purl } : {}),
+      ...(pkg.cpes[0] ? { cpe: pkg.cpes[0] } : {}),
+    });
+    refs.set(pkg.id, component);
+    bom.components.add(component);
+    subject.dependencies.add(component.bomRef);
+  }
+  for (const rel of report.relationships) {
+    const from = refs.get(rel.from);
+    const to = refs.get(rel.to);
+    if (from && to && rel.type === 'depends-on') from.dependencies.add(to.bomRef);
+  }
+  return bom;
+}
+
+export const cyclonedxJsonReporter: Reporter = {
+  id: 'cyclonedx-json',
+  mediaType: 'application/vnd.cyclonedx+json',
+  specVersions: ['1.6'],
+  render(report) {
+    const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+    return `${serializer.serialize(toCycloneDx(report), { sortLists: true, space: 2 })}\n`;
+  },
+};

@@ -1,0 +1,9 @@
+import type { Reporter } from '../types.js';
+
+/** Sekisho's own report format (`sekisho.report/v1`), the full data model. */
+export const jsonReporter: Reporter = {
+  id: 'json',
+  mediaType: 'application/json',
+  specVersions: ['sekisho.report/v1'],
+  render: (report) => `${JSON.stringify(report, null, 2)}\n`,
+};

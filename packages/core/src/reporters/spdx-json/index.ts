@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { Package, Report } from '@sekisho/model';
+import { isSpdxExpression } from '../license.js';
+import type { Reporter } from '../types.js';
+
+/** SPDX identifiers allow letters, digits, `.` and `-` only. */
+function spdxId(kind: string, name: string, id: string): string {
+  return `SPDXRef-${kind}-${name.replace(/[^A-Za-z0-9.-]/g, '-')}-${id}`;
+}
+
+function licenseDeclared(pkg: Package): string {
+  if (pkg.licenses.length === 0) return 'NOASSERTION';
+  const valid = pkg.licenses.filter(isSpdxExpression);
+  if (valid.length !== pkg.licenses.length) return 'NOASSERTION';
+  return valid.length === 1 ? (valid[0] ?? 'NOASSERTION') : valid.map((l) => `(${l})`).join(' AND ');
+}
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * SPDX 2.3 JSON. `created` is required by the spec: it is the render time, or SOURCE_DATE_EPOCH
+ * when set. The document namespace is derived from the content, so the same report gives the
+ * same document.
+ */
+export function toSpdx(report: Report, now: Date): Record<string, unknown> {
+  const subjectName = report.target.repoTags[0] ?? report.target.reference;
+  const rootId = 'SPDXRef-DOCUMENT-SUBJECT';
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify([report.target, report.packages.map((p) => p.id)]))
+    .digest('hex')
+    .slice(0, 32);
+  const packages: Record<string, unknown>[] = [
+    {
+      SPDXID: rootId,
+      name: subjectName,
+      ...(report.target.manifestDigest ? { versionInfo: report.target.manifestDigest } : {}),
+      downloadLocation: 'NOASSERTION',
+      filesAnalyzed: false,
+      primaryPackagePurpose: report.target.sourceType === 'rootfs' ? 'FILE' : 'CONTAINER',
+      licenseConcluded: 'NOASSERTION',
+      licenseDeclared: 'NOASSERTION',
+      copyrightText: 'NOASSERTION',
+    },
+  ];
+  const relationships: Record<string, string>[] = [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: rootId }];
+  const ids = new Map<string, string>();
+  if (report.distro) {
+    const osId = spdxId('OperatingSystem', report.distro.id, report.distro.versionId || 'unknown');
+    packages.push({
+      SPDXID: osId,
+      name: report.distro.id,
+      versionInfo: report.distro.versionId,
+      downloadLocation: 'NOASSERTION',
+      filesAnalyzed: false,
+      primaryPackagePurpose: 'OPERATING_SYSTEM',
+      licenseConcluded: 'NOASSERTION',
+      licenseDeclared: 'NOASSERTION',
+      copyrightText: 'NOASSERTION',
+      description: report.distro.prettyName,
+    });
+    relationships.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: osId });
+  }
+  for (const pkg of report.packages) {
+    const id = spdxId('Package', `${pkg.type}-${pkg.name}`, pkg.id);
+    ids.set(pkg.id, id);
+    const refs: Record<string, string>[] = [];
+    if (pkg.purl !== '') refs.push({ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: pkg.purl });
+    for (const cpe of pkg.cpes) refs.push({ referenceCategory: 'SECURITY', referenceType: 'cpe23Type', referenceLocator: cpe });
+    const first = pkg.locations[0];
+    packages.push({
+      SPDXID: id,
+      name: pkg.name,
+      versionInfo: pkg.version,
+      downloadLocation: 'NOASSERTION',
+      filesAnalyzed: false,
+      licenseConcluded: 'NOASSERTION',
+      licenseDeclared: licenseDeclared(pkg),
+      copyrightText: 'NOASSERTION',
+      ...(pkg.source && pkg.source.name !== pkg.name ? { sourceInfo: `built from source package ${pkg.source.name} ${pkg.source.version}` } : {}),
+      ...(first ? { comment: `found by ${pkg.foundBy} in ${first.path}${first.layerDigest ? ` (layer ${first.layerDigest})` : ''}` } : {}),
+      externalRefs: refs,
+    });
+    relationships.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
+  }
+  for (const rel of report.relationships) {
+    const from = ids.get(rel.from);
+    const to = ids.get(rel.to);
+    if (from === undefined || to === undefined) continue;
+    relationships.push({ spdxElementId: from, relationshipType: rel.type === 'depends-on' ? 'DEPENDS_ON' : 'CONTAINS', relatedSpdxElement: to });
+  }
+  return {
+    spdxVersion: 'SPDX-2.3',
+    dataLicense: 'CC0-1.0',
+    SPDXID: 'SPDXRef-DOCUMENT',
+    name: subjectName,
+    documentNamespace: `https://sekisho.dev/spdx/${encodeURIComponent(subjectName.replace(/[^A-Za-z0-9._-]/g, '-'))}-${contentHash}`,
+    creationInfo: { created: isoSeconds(now), creators: [`Tool: sekisho-${report.tool.version}`] },
+    documentDescribes: [rootId],
+    packages,
+    relationships,
+  };
+}
+
+export const spdxJsonReporter: Reporter = {
+  id: 'spdx-json',
+  mediaType: 'application/spdx+json',
+  specVersions: ['2.3'],
+  render: (report, options) => `${JSON.stringify(toSpdx(report, options.now), null, 2)}\n`,
+};
