@@ -57,39 +57,43 @@ export function parseJson(content: Buffer): Parsed<unknown> {
  * strings intact: drops `//` and `/* *\/` comments and commas directly before `}` or `]`.
  */
 export function jsoncToJson(text: string): string {
-  let out = '';
-  let i = 0;
+  const parts: string[] = [];
+  let runStart = 0;
   let pendingComma = -1;
+  const flush = (end: number): void => {
+    if (end > runStart) parts.push(text.slice(runStart, end));
+  };
+  let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
       let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
+      while (j < text.length && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
       pendingComma = -1;
       i = j + 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      const end = text.indexOf('\n', i);
-      i = end === -1 ? text.length : end;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 2;
-    } else if (c === ',') {
-      pendingComma = out.length;
-      out += c;
+    } else if (c === 0x2f && (text.charCodeAt(i + 1) === 0x2f || text.charCodeAt(i + 1) === 0x2a)) {
+      flush(i);
+      const block = text.charCodeAt(i + 1) === 0x2a;
+      const end = block ? text.indexOf('*/', i + 2) : text.indexOf('\n', i);
+      i = end === -1 ? text.length : block ? end + 2 : end;
+      runStart = i;
+    } else if (c === 0x2c) {
+      flush(i);
+      pendingComma = parts.length;
+      parts.push(',');
       i++;
-    } else if (c === '}' || c === ']') {
-      if (pendingComma !== -1) out = out.slice(0, pendingComma) + out.slice(pendingComma + 1);
+      runStart = i;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (pendingComma !== -1) parts[pendingComma] = '';
       pendingComma = -1;
-      out += c;
       i++;
     } else {
-      if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') pendingComma = -1;
-      out += c;
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) pendingComma = -1;
       i++;
     }
   }
-  return out;
+  flush(text.length);
+  return parts.join('');
 }
 
 export function parseJsonc(content: Buffer): Parsed<unknown> {

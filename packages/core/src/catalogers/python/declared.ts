@@ -131,8 +131,9 @@ export function parseRequirements(path: string, content: Buffer): CatalogOutput 
     if (entries.length >= MAX_ENTRIES) break;
     const line = raw.slice(0, 4096).replace(/(^|\s)#.*$/, '').trim();
     if (line === '' || line.startsWith('-')) continue;
-    const requirement = line.split(';', 1)[0]!.split(/\s--?[a-z]/, 1)[0]!.trim();
-    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)\s*$/.exec(requirement);
+    // Whitespace is not significant in a pin; dropping it keeps the pattern free of adjacent `\s*`.
+    const requirement = line.split(';', 1)[0]!.split(/\s--?[a-z]/, 1)[0]!.replace(/\s+/g, '');
+    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?===?([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/.exec(requirement);
     if (!match) continue;
     entries.push({ name: match[1]!, version: match[2]!, deps: [] });
   }
