@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { catalogDirectory, catalogFile } from '../../testing/catalog-tester.js';
+import { sharedDir } from '../../testing/shared-data.js';
+import { binaryClassifierCataloger, classifyBinary } from './classifier-cataloger.js';
+import { CLASSIFIERS } from './classifiers.js';
+
+describe('classifyBinary', () => {
+  it('reads a version from bytes around an anchor and templates purl and CPE', () => {
+    const bytes = Buffer.concat([Buffer.alloc(5000, 0x90), Buffer.from('\x00nginx version: nginx/1.25.3\x00', 'latin1'), Buffer.alloc(100)]);
+    expect(classifyBinary('/usr/sbin/nginx', bytes).map((p) => [p.name, p.version, p.purl, p.cpes])).toEqual([
+      ['nginx', '1.25.3', 'pkg:generic/nginx@1.25.3', ['cpe:2.3:a:f5:nginx:1.25.3:*:*:*:*:*:*:*', 'cpe:2.3:a:nginx:nginx:1.25.3:*:*:*:*:*:*:*']],
+    ]);
+  });
+
+  it('applies only to files whose name the classifier names', () => {
+    const bytes = Buffer.from('\x00nginx version: nginx/1.25.3\x00', 'latin1');
+    expect(classifyBinary('/usr/sbin/not-nginx', bytes)).toEqual([]);
+  });
+
+  it('uses the file name to build the pattern (python3.11 looks for \\x003.11.x\\x00)', () => {
+    const bytes = Buffer.from('junk\x003.12.1\x00more\x003.11.9\x00', 'latin1');
+    expect(classifyBinary('/usr/local/bin/python3.11', bytes).map((p) => p.version)).toEqual(['3.11.9']);
+  });
+
+  it('honours exclusions (AWS-LC ships an openssl binary)', () => {
+    const bytes = Buffer.from('\x00OpenSSL 1.1.1 (compatible; AWS-LC 1.69.0)\x00', 'latin1');
+    expect(classifyBinary('/usr/bin/openssl', bytes).map((p) => p.name)).toEqual(['aws-lc']);
+  });
+
+  it('stays bounded on hostile input: many anchors, long runs of digits', () => {
+    const evil = Buffer.from('nginx version: '.repeat(50_000) + '1.'.repeat(100_000), 'latin1');
+    expect(classifyBinary('/usr/sbin/nginx', evil)).toEqual([]);
+    const digits = Buffer.from('\x00' + '1.'.repeat(500_000), 'latin1');
+    expect(classifyBinary('/usr/local/bin/traefik', digits)).toEqual([]);
+  });
+
+  it('covers the products the issue requires', () => {
+    const names = new Set(CLASSIFIERS.map((c) => c.name));
+    for (const n of ['node', 'python', 'openjdk', 'go', 'redis', 'nginx', 'httpd', 'openssl', 'curl', 'busybox', 'postgresql', 'mysql', 'mariadb', 'php-cli', 'ruby', 'perl', 'haproxy', 'traefik', 'consul', 'github.com/hashicorp/vault']) {
+      expect(names.has(n), n).toBe(true);
+    }
+  });
+
+  it('the cataloger selects by the classifiers’ file names', async () => {
+    const out = await catalogFile(binaryClassifierCataloger, '/usr/bin/busybox', Buffer.from('BusyBox v1.36.1 (2023-11-07)', 'latin1'));
+    expect(out.packages.map((p) => p.purl)).toEqual(['pkg:generic/busybox@1.36.1']);
+  });
+});
+
+interface Expectation {
+  cataloger: string;
+  packages: { name: string; version: string; purl?: string }[];
+}
+const syft = sharedDir('conformance', 'syft');
+const classifiersDir = sharedDir('conformance', 'syft', 'syft', 'pkg', 'cataloger', 'binary', 'testdata', 'classifiers');
+
+describe.skipIf(!syft || !classifiersDir)('Syft binary-classifier snippets', () => {
+  const expected = syft ? (JSON.parse(readFileSync(join(syft, 'expected.json'), 'utf8')) as { fixtures: Record<string, Expectation[]> }) : { fixtures: {} };
+  const cases = Object.entries(expected.fixtures).filter(([k]) => k.includes('/binary/testdata/classifiers/snippets/'));
+
+  it('agrees on name and version for every snippet (figure printed)', async () => {
+    let agree = 0;
+    let total = 0;
+    const misses: string[] = [];
+    for (const [fixture, exps] of cases) {
+      const out = await catalogDirectory(binaryClassifierCataloger, join(syft ?? '', fixture));
+      for (const e of exps) {
+        for (const want of e.packages) {
+          total++;
+          if (out.packages.some((p) => p.name === want.name && p.version === want.version)) agree++;
+          else misses.push(`${fixture.split('/snippets/')[1]}: want ${want.name}@${want.version}, got ${out.packages.map((p) => `${p.name}@${p.version}`).join(',') || 'nothing'}`);
+        }
+      }
+    }
+    console.log(`binary classifiers: ${agree}/${total} Syft snippet packages agree\n  ${misses.join('\n  ')}`);
+    expect(misses).toEqual([]);
+  });
+
+  it('classifies none of the negative fixtures', async () => {
+    const out = await catalogDirectory(binaryClassifierCataloger, join(classifiersDir ?? '', 'negative'));
+    expect(out.packages.map((p) => `${p.paths[0]} ${p.name}@${p.version}`)).toEqual([]);
+  });
+});
+
+/** Real binaries on this machine, checked against the version dpkg recorded for their package. */
+const DPKG_STATUS = '/var/lib/dpkg/status';
+const REAL: [string, string][] = ([
+  ['/usr/bin/bash', 'bash'],
+  ['/usr/bin/openssl', 'openssl'],
+  ['/usr/bin/curl', 'curl'],
+  ['/usr/bin/xz', 'xz-utils'],
+  ['/usr/bin/zstd', 'zstd'],
+  ['/usr/bin/jq', 'jq'],
+] as [string, string][]).filter((entry): entry is [string, string] => existsSync(entry[0] ?? ''));
+
+function dpkgVersion(status: string, pkg: string): string | null {
+  const stanza = status.split('\n\n').find((s) => s.startsWith(`Package: ${pkg}\n`));
+  const v = /\nVersion: (?:\d+:)?([^\s-+~]+)/.exec(stanza ?? '')?.[1];
+  return v ?? null;
+}
+
+describe.skipIf(REAL.length === 0 || !existsSync(DPKG_STATUS))('real binaries on this machine vs dpkg', () => {
+  const status = existsSync(DPKG_STATUS) ? readFileSync(DPKG_STATUS, 'utf8') : '';
+  it.each(REAL)('%s matches the upstream version of Debian package %s', (path, pkg) => {
+    const upstream = dpkgVersion(status, pkg);
+    if (!upstream) return;
+    const found = classifyBinary(path, readFileSync(path));
+    expect(found.map((p) => p.version), path).toContain(upstream.replace(/\+.*$/, ''));
+  });
+});

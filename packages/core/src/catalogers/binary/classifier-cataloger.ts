@@ -1,0 +1,184 @@
+import { posix } from 'node:path';
+import picomatch from 'picomatch';
+import { PackageURL } from 'packageurl-js';
+import type { LanguagePackageEntry } from '@sekisho/model';
+import { EMPTY_OUTPUT } from '../types.js';
+import type { CatalogFile, CatalogOutput, CatalogedPackage, Cataloger } from '../types.js';
+import { CLASSIFIERS } from './classifiers.js';
+import type { ClassifierSpec, VersionMatcher } from './classifiers.js';
+
+/**
+ * Identify software installed without a package manager from its files' bytes, never by running
+ * them. Each classifier (classifiers.ts) names the files it applies to and byte patterns that
+ * carry the version. Searches are bounded: anchored patterns run on small windows around
+ * native `indexOf` hits (at most MAX_ANCHOR_HITS per pattern); unanchored ones scan at most
+ * MAX_UNANCHORED_SCAN bytes in overlapping chunks. The windows bound any regex's work.
+ */
+export const MAX_UNANCHORED_SCAN = 64 * 1024 * 1024;
+const CHUNK = 4 * 1024 * 1024;
+const OVERLAP = 1024;
+const WINDOW = 512;
+const MAX_ANCHOR_HITS = 2_000;
+const MAX_CANDIDATES = 10_000;
+
+interface CompiledMatcher {
+  readonly spec: VersionMatcher;
+  readonly anchor: Buffer | null;
+  readonly fileName: RegExp | null;
+  /** Compiled pattern, or a builder when the pattern depends on the file name. */
+  readonly pattern: RegExp | ((fileVersion: string) => RegExp);
+}
+
+interface CompiledClassifier {
+  readonly spec: ClassifierSpec;
+  readonly matchesName: (base: string) => boolean;
+  readonly exclude: readonly Buffer[];
+  readonly matchers: readonly CompiledMatcher[];
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function compile(spec: ClassifierSpec): CompiledClassifier {
+  const globs = spec.files.map((g) => picomatch(g, { dot: true }));
+  return {
+    spec,
+    matchesName: (base) => globs.some((g) => g(base)),
+    exclude: (spec.exclude ?? []).map((e) => Buffer.from(e, 'latin1')),
+    matchers: spec.matchers.map((m) => ({
+      spec: m,
+      anchor: m.anchor ? Buffer.from(m.anchor, 'latin1') : null,
+      fileName: m.fileName ? new RegExp(m.fileName) : null,
+      pattern: m.pattern.includes('{fileVersion}') ? (fv: string) => new RegExp(m.pattern.replace('{fileVersion}', escapeRegex(fv)), 'g') : new RegExp(m.pattern, 'g'),
+    })),
+  };
+}
+
+const COMPILED = CLASSIFIERS.map(compile);
+
+/** Compare dotted numeric versions; a pre-release suffix sorts below its release. */
+function compareLoose(a: string, b: string): number {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === undefined) return y !== undefined && /^\d+$/.test(y) ? -1 : 1;
+    if (y === undefined) return /^\d+$/.test(x) ? 1 : -1;
+    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
+    if (!Number.isNaN(nx) && !Number.isNaN(ny)) {
+      if (nx !== ny) return nx - ny;
+    } else if (x !== y) return Number.isNaN(nx) ? -1 : 1;
+  }
+  return 0;
+}
+
+/** All version candidates of one matcher, in file order, within the search bounds. */
+function candidates(content: Buffer, re: RegExp, anchor: Buffer | null, firstOnly: boolean): string[] {
+  const out: string[] = [];
+  const run = (text: string) => {
+    re.lastIndex = 0;
+    for (const m of text.matchAll(re)) {
+      const v = m.groups?.version;
+      if (v) out.push(v);
+      if ((firstOnly && out.length > 0) || out.length >= MAX_CANDIDATES) return true;
+    }
+    return false;
+  };
+  if (anchor) {
+    let from = 0;
+    for (let hits = 0; hits < MAX_ANCHOR_HITS; hits++) {
+      const at = content.indexOf(anchor, from);
+      if (at < 0) break;
+      const start = Math.max(0, at - WINDOW);
+      const end = Math.min(content.length, at + anchor.length + WINDOW);
+      if (run(content.toString('latin1', start, end))) break;
+      from = end - anchor.length; // windows overlap enough for a pattern spanning the anchor
+      if (from <= at) from = at + 1;
+    }
+    return out;
+  }
+  const limit = Math.min(content.length, MAX_UNANCHORED_SCAN);
+  for (let start = 0; start < limit; start += CHUNK) {
+    if (run(content.toString('latin1', Math.max(0, start - OVERLAP), Math.min(limit, start + CHUNK)))) break;
+  }
+  return out;
+}
+
+function versionOf(content: Buffer, base: string, c: CompiledClassifier): string | null {
+  if (c.exclude.some((e) => content.includes(e))) return null;
+  for (const m of c.matchers) {
+    let re: RegExp;
+    if (typeof m.pattern === 'function') {
+      const fv = m.fileName?.exec(base)?.groups?.version;
+      if (!fv) continue;
+      re = m.pattern(fv);
+    } else {
+      if (m.fileName && !m.fileName.test(base)) continue;
+      re = m.pattern;
+    }
+    const highest = m.spec.pick === 'highest';
+    const found = candidates(content, re, m.anchor, !highest);
+    if (found.length === 0) continue;
+    return highest ? found.reduce((a, b) => (compareLoose(b, a) > 0 ? b : a)) : (found[0] ?? null);
+  }
+  return null;
+}
+
+/** CPE 2.3 formatted-string escaping of a version (anything but alphanumerics, `.`, `_`, `-`). */
+function cpeVersion(v: string): string {
+  return v.replace(/[^A-Za-z0-9._-]/g, (c) => `\\${c}`);
+}
+
+function metadata(fields: Record<string, string>): LanguagePackageEntry {
+  const sorted: Record<string, string> = {};
+  for (const k of Object.keys(fields).sort()) if (fields[k]) sorted[k] = fields[k];
+  return { type: 'language-package', source: 'binary-classifier', fields: sorted };
+}
+
+/** Run every classifier whose file globs match the base name. */
+export function classifyBinary(path: string, content: Buffer): CatalogedPackage[] {
+  const base = posix.basename(path);
+  const out: CatalogedPackage[] = [];
+  const seen = new Set<string>();
+  for (const c of COMPILED) {
+    if (!c.matchesName(base)) continue;
+    const version = versionOf(content, base, c);
+    if (!version) continue;
+    const key = `${c.spec.name}@${version}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const p = c.spec.purl;
+    out.push({
+      ref: `${path}#${c.spec.id}`,
+      name: c.spec.name,
+      version,
+      type: 'binary',
+      purl: new PackageURL(p.type, p.namespace ?? null, p.name, version, null, null).toString(),
+      cpes: (c.spec.cpes ?? []).map((t) => t.replace('{version}', cpeVersion(version))),
+      licenses: [],
+      evidence: 'binary',
+      source: null,
+      metadata: metadata({ classifier: c.spec.id }),
+      paths: [path],
+    });
+  }
+  return out;
+}
+
+function selectorGlobs(): string[] {
+  return [...new Set(CLASSIFIERS.flatMap((c) => c.files))].map((f) => `**/${f}`);
+}
+
+/** Software identified by byte patterns in known files (servers, runtimes, CLIs installed from tarballs). */
+export const binaryClassifierCataloger: Cataloger = {
+  id: 'binary-classifier-cataloger',
+  version: 1,
+  packageTypes: ['binary'],
+  selector: { globs: selectorGlobs() },
+  maxFileSize: 512 * 1024 * 1024,
+  parse(file: CatalogFile): CatalogOutput {
+    const packages = classifyBinary(file.path, file.content);
+    return packages.length > 0 ? { ...EMPTY_OUTPUT, packages } : EMPTY_OUTPUT;
+  },
+};

@@ -1,0 +1,1 @@
+export { binaryClassifierCataloger } from './classifier-cataloger.js';
