@@ -4,6 +4,8 @@
  * NetworkPolicy coverage span files — to the Kubernetes audit, and Dockerfiles, Compose files and
  * `docker inspect` output to their auditors. One bad file becomes a fileError; the rest is scanned.
  */
+import { auditCompose, detectCompose } from './compose/index.js';
+import { auditDockerInspect, detectDockerInspect } from './docker-inspect/index.js';
 import { auditDockerfile, detectDockerfile } from './dockerfile/index.js';
 import { auditKubernetes, resolvePssVersion } from './kubernetes/index.js';
 import { decodeText, looksLikeKubernetes } from './kubernetes/load.js';
@@ -29,17 +31,11 @@ export function isConfigCandidate(path: string): boolean {
   return /\.(ya?ml|json)$/i.test(base) || /^(docker|container)file([.-][\w.-]+)?$/i.test(base) || /\.(docker|container)file$/i.test(base);
 }
 
-/** A `docker inspect` dump: a JSON array of objects with Id and HostConfig/Config. */
-function looksLikeDockerInspect(text: string): boolean {
-  const head = text.slice(0, 64 * 1024).trimStart();
-  return head.startsWith('[') && /"Id"\s*:/.test(head) && /"(HostConfig|Config)"\s*:/.test(head);
-}
-
 export function detectConfigKind(path: string, text: string): ConfigDocumentKind | null {
   if (detectDockerfile(path, text) !== null) return 'dockerfile';
-  if (looksLikeDockerInspect(text)) return 'docker-inspect';
+  if (detectDockerInspect(path, text) !== null) return 'docker-inspect';
+  if (detectCompose(path, text) !== null) return 'compose';
   if (looksLikeKubernetes(text)) return 'kubernetes';
-  if (/^services:/m.test(text.slice(0, 256 * 1024)) && /\.ya?ml$/i.test(path)) return 'compose';
   if (/\.(ya?ml|json)$/i.test(path) || path === '-' || path === '<stdin>') return 'kubernetes';
   return null;
 }
@@ -63,8 +59,10 @@ export function auditConfig(inputs: readonly ConfigInput[], options: ConfigAudit
         results.push(auditDockerfile(input.path, text));
         break;
       case 'compose':
+        results.push(auditCompose(input.path, text));
+        break;
       case 'docker-inspect':
-        results.push({ findings: [], workloads: [], fileErrors: [{ file: input.path, reason: `${kind} auditing is not available in this build` }] });
+        results.push(auditDockerInspect(input.path, text));
         break;
       case null:
         results.push({ findings: [], workloads: [], fileErrors: [{ file: input.path, reason: 'not a recognised configuration format (use --type)' }] });
