@@ -1,4 +1,15 @@
 export * from './errors.js';
+export { TOOL_VERSION } from './version.js';
+export { scanImage, DEFAULT_LIMITS } from './scan/scan-image.js';
+export type { ImageScan, ScanLimits, ScanOptions, ScanProgress } from './scan/scan-image.js';
+export { openImage, parseReference } from './source/index.js';
+export type { ImageHandle, LayerRef } from './source/index.js';
+export { catalogers } from './catalogers/registry.js';
+export type { Cataloger, CatalogFile, CatalogOutput, CatalogedPackage } from './catalogers/types.js';
+export type { LayerAnalyzer } from './analyzers/types.js';
+export { reporters, getReporter } from './reporters/registry.js';
+export type { Reporter, RenderOptions } from './reporters/types.js';
+export { detectDistro, parseOsRelease } from './inventory/detect-distro.js';
 export * from './supply-chain/index.js';
 export * from './checks/index.js';
 export * from './reporters/sarif/index.js';

@@ -1,0 +1,31 @@
+import { Command, Option } from 'commander';
+import { SEVERITIES, isSeverity, severityAtLeast } from '@sekisho/model';
+import type { Severity } from '@sekisho/model';
+import { EXIT_CODES, SekishoError } from '@sekisho/core';
+import type { CliIo } from '../io.js';
+import type { GlobalOptions } from '../global-options.js';
+import { addScanOptions, runScan, writeReport } from './scan-common.js';
+import type { ScanFlags } from './scan-common.js';
+import { REFERENCE_HELP } from './sbom.js';
+
+interface ImageFlags extends ScanFlags {
+  readonly failOn?: string;
+}
+
+export function imageCommand(io: CliIo): Command {
+  const command = new Command('image')
+    .description('Scan an image: inventory, OS and end-of-life status, image facts and findings; fail a CI gate with --fail-on')
+    .argument('<image>', 'the image to scan (see below)')
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists').choices(SEVERITIES.filter((s) => s !== 'unknown')))
+    .addHelpText('after', `\n${REFERENCE_HELP}`);
+  addScanOptions(command, ['table', 'json', 'cyclonedx-json', 'spdx-json'], 'table');
+  command.action(async (reference: string, flags: ImageFlags, cmd: Command) => {
+    const global = cmd.optsWithGlobals<GlobalOptions>();
+    if (flags.failOn !== undefined && !isSeverity(flags.failOn)) throw new SekishoError('USAGE_INVALID', `unknown severity ${flags.failOn}`);
+    const { report } = await runScan(reference, flags, global, io);
+    await writeReport(report, flags, io);
+    const threshold = flags.failOn as Severity | undefined;
+    if (threshold !== undefined && report.findings.some((f) => severityAtLeast(f.severity, threshold))) process.exitCode = EXIT_CODES.policy;
+  });
+  return command;
+}

@@ -1,0 +1,42 @@
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { getReporter, scanImage, SekishoError } from '@sekisho/core';
+import type { ImageScan } from '@sekisho/core';
+import type { CliIo } from '../io.js';
+import { writeOutput } from '../io.js';
+import { layerCacheDir, renderTime } from '../global-options.js';
+import type { GlobalOptions } from '../global-options.js';
+import { progressReporter } from '../progress.js';
+import type { Report } from '@sekisho/model';
+
+export interface ScanFlags {
+  readonly format: string;
+  readonly output?: string;
+  readonly platform?: string;
+}
+
+export function addScanOptions(command: Command, formats: readonly string[], defaultFormat: string): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default(defaultFormat))
+    .option('-o, --output <file>', 'write the output to FILE (atomically) instead of standard output')
+    .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image index (default: linux on this machine\'s architecture)');
+}
+
+export async function runScan(reference: string, flags: ScanFlags, global: GlobalOptions, io: CliIo): Promise<ImageScan> {
+  const progress = progressReporter(io, global.quiet === true);
+  try {
+    return await scanImage(reference, {
+      cacheDir: layerCacheDir(global),
+      ...(flags.platform === undefined ? {} : { platform: flags.platform }),
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+export async function writeReport(report: Report, flags: ScanFlags, io: CliIo): Promise<void> {
+  const reporter = getReporter(flags.format);
+  if (reporter === undefined) throw new SekishoError('USAGE_INVALID', `unknown format ${flags.format}`);
+  await writeOutput(io, reporter.render(report, { now: renderTime(), color: false }), flags.output);
+}

@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { TOOL_VERSION } from '@sekisho/core';
+import { configCommand } from './commands/config.js';
+import { imageCommand } from './commands/image.js';
+import { sbomCommand } from './commands/sbom.js';
+import { verifyBlobCommand } from './commands/verify-blob.js';
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
+
+const EXIT_HELP = `Exit codes:
+  0  success            1  policy failed (--fail-on)   2  usage error
+  3  image unreadable   4  digest/size mismatch         5  corrupt or unsafe layer
+  6  limit exceeded     7  vulnerability database       8  configuration input
+  9  registry           10 signature verification       70 internal error`;
+
+export function buildProgram(io: CliIo = processIo): Command {
+  const program = new Command('sekisho')
+    .description('Sekisho (関所): know what is inside container images and workloads, and stop what is dangerous before it ships')
+    .version(TOOL_VERSION, '-v, --version')
+    .option('-q, --quiet', 'no progress display and no warnings on standard error')
+    .option('--debug', 'print stack traces and causes of errors')
+    .option('--cache-dir <dir>', 'cache directory (default: $SEKISHO_CACHE_DIR, $XDG_CACHE_HOME/sekisho or ~/.cache/sekisho)')
+    .option('--no-cache', 'do not read or write the layer cache')
+    .showHelpAfterError()
+    .addHelpText('after', `\n${EXIT_HELP}`);
+  program.addCommand(imageCommand(io));
+  program.addCommand(sbomCommand(io));
+  program.addCommand(configCommand());
+  program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
+  return program;
+}
