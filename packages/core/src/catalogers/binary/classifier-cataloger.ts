@@ -153,7 +153,7 @@ export function classifyBinary(path: string, content: Buffer): CatalogedPackage[
       ref: `${path}#${c.spec.id}`,
       name: c.spec.name,
       version,
-      type: 'binary',
+      type: c.spec.packageType ?? 'binary',
       purl: new PackageURL(p.type, p.namespace ?? null, p.name, version, null, null).toString(),
       cpes: (c.spec.cpes ?? []).map((t) => t.replace('{version}', cpeVersion(version))),
       licenses: [],
@@ -174,7 +174,7 @@ function selectorGlobs(): string[] {
 export const binaryClassifierCataloger: Cataloger = {
   id: 'binary-classifier-cataloger',
   version: 1,
-  packageTypes: ['binary'],
+  packageTypes: ['binary', 'golang'],
   selector: { globs: selectorGlobs() },
   maxFileSize: 512 * 1024 * 1024,
   parse(file: CatalogFile): CatalogOutput {

@@ -29,6 +29,8 @@ export interface ClassifierSpec {
   readonly exclude?: readonly string[];
   /** Package name as reported. */
   readonly name: string;
+  /** Package type; `binary` unless the product is itself a module of an ecosystem (vault is a Go module). */
+  readonly packageType?: 'binary' | 'golang';
   /** purl pieces; the version is the matched one. */
   readonly purl: { readonly type: 'generic' | 'golang' | 'github'; readonly namespace?: string; readonly name: string };
   /** CPE 2.3 templates with `{version}`; only products with a known NVD vendor:product. */
@@ -371,6 +373,7 @@ export const CLASSIFIERS: readonly ClassifierSpec[] = [
       { pattern: BOUNDED(`${SEMVER}(?:-rc\\d+)?`) },
     ],
     name: 'github.com/hashicorp/vault',
+    packageType: 'golang',
     purl: { type: 'golang', namespace: 'github.com/hashicorp', name: 'vault' },
     cpes: [cpe('hashicorp', 'vault')],
   },
