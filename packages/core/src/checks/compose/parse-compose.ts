@@ -18,8 +18,12 @@ export interface ComposeLimits {
   readonly maxListItems: number;
 }
 
+/**
+ * The `yaml` package parses about 0.5 MB/s here and slower on broken input (1 MB of invalid YAML
+ * took 3.6 s), so the size cap is what bounds time; real Compose files are tens of kilobytes.
+ */
 export const DEFAULT_COMPOSE_LIMITS: ComposeLimits = {
-  maxBytes: 2 * 1024 * 1024,
+  maxBytes: 512 * 1024,
   maxAliasCount: 200,
   maxServices: 2_000,
   maxListItems: 1_000,
