@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { PackageURL } from 'packageurl-js';
 import { describe, expect, it } from 'vitest';
 import { catalogDirectory, catalogFile } from '../testing/catalog-tester.js';
 import { sharedDir } from '../testing/shared-data.js';
 import { compileSelector } from '../util/file-selector.js';
-import { SYFT_CATALOGERS, SYFT_FILE_RENAMES, SYFT_TYPES } from './syft-conformance-table.js';
+import { SYFT_CATALOGERS, SYFT_EXPECTED_DISAGREEMENTS, SYFT_FILE_RENAMES, SYFT_PARTIAL_FIXTURES, SYFT_TYPES } from './syft-conformance-table.js';
 import type { SyftConformanceEntry } from './syft-conformance-table.js';
 import type { CatalogedPackage, CatalogOutput, Cataloger } from './types.js';
 
@@ -19,7 +20,7 @@ const syftDir = sharedDir('conformance', 'syft');
 interface ExpectedPackage {
   readonly name?: string;
   readonly version?: string;
-  readonly type: string;
+  readonly type?: string;
   readonly purl?: string;
 }
 interface Expectation {
@@ -34,6 +35,10 @@ interface Expectation {
   readonly expected_unique_npm_package_names_count?: number;
   readonly cases?: readonly CoverageCase[];
   readonly image_only_cases?: readonly CoverageCase[];
+  /** `[dependency, 'dependency-of', dependent]`; names may carry `@version`. */
+  readonly relationships?: readonly (readonly [string, string, string])[];
+  /** `name @ version (location) [dependency-of] name @ version (location)`. */
+  readonly relationship_strings?: readonly string[];
 }
 interface CoverageCase {
   readonly case: string;
@@ -41,48 +46,6 @@ interface CoverageCase {
   readonly duplicates: number;
   readonly packages: readonly ExpectedPackage[];
 }
-
-/**
- * Where Sekisho and Syft's expectations differ on purpose. `kind` names the difference as the
- * comparison reports it; the test fails on any difference not listed here, and on any listed
- * difference that no longer occurs.
- */
-const EXPECTED_DISAGREEMENTS: readonly { fixture: string; kind: string; reason: string }[] = [
-  {
-    fixture: 'syft/pkg/cataloger/javascript/testdata/pkg-json/package-partial.json',
-    kind: 'missing (empty name)@(empty version)',
-    reason: 'Syft reports a package with an empty name and version; a manifest without them names no package and cannot be matched, so Sekisho reports none.',
-  },
-  {
-    fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',
-    kind: 'missing mypy@v0.770',
-    reason: 'input not in the fixture copy: it comes from pkgs/python/setup/setup.py, which was not copied (source code).',
-  },
-  {
-    fixture: 'syft/pkg/cataloger/dotnet/testdata/glob-paths',
-    kind: 'not selected src/something.bpl, src/something.dll, src/something.exe, src/winsomething.BPL, src/winsomething.DLL, src/winsomething.EXE',
-    reason: 'unsupported input: Sekisho does not read .NET PE assembly version resources (only deps.json and packages.lock.json).',
-  },
-  {
-    fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',
-    kind: 'missing DocuSign.eSign@6.8.0.0',
-    reason: 'unsupported input: found by Syft in a .NET PE assembly (image scan); Sekisho reads deps.json and packages.lock.json only.',
-  },
-  {
-    fixture: 'syft/pkg/cataloger/php/testdata/glob-paths',
-    kind: 'not selected php/.registry/.channel.pecl.php.net/memcached.reg',
-    reason: 'unsupported input: PEAR/PECL registry files are outside the PHP scope (composer only).',
-  },
-];
-
-/**
- * Fixtures whose Syft test asserts only part of the output (notes in expected.json): the expected
- * packages must be found, extra packages are not counted against either side.
- */
-const PARTIAL_FIXTURES: ReadonlyMap<string, string> = new Map([
-  ['syft/pkg/cataloger/dotnet/testdata/deps-with-referenceassembly/MyApp.deps.json', 'only Newtonsoft.Json is asserted'],
-  ['syft/pkg/cataloger/javascript/test-fixtures/bun-variable-tuples/bun.lock', 'names only are asserted'],
-]);
 
 /** Syft's default is IncludeDevDependencies=false, as is Sekisho's: compare with that variant. */
 const DEFAULT_VARIANT = 'IncludeDevDependencies=false';
@@ -138,8 +101,19 @@ async function runDirectory(root: string, fixture: string, catalogers: readonly 
   return {
     packages: results.flatMap((r) => r.packages.filter((p) => (p.paths[0] ?? '').startsWith(prefix))),
     unknowns: results.flatMap((r) => r.unknowns.filter((u) => u.path.startsWith(prefix))),
+    relationships: results.flatMap((r) => r.relationships),
     selected: results.flatMap((r) => r.selectedPaths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length))),
   };
+}
+
+/** purls are equal when their components are (`+` and `%2B` in a version are the same purl). */
+function samePurl(got: string | null, want: string): boolean {
+  if (got === null) return false;
+  try {
+    return PackageURL.fromString(got).toString() === PackageURL.fromString(want).toString();
+  } catch {
+    return got === want;
+  }
 }
 
 /** Pair expected with found packages; returns the differences as short strings. */
@@ -156,8 +130,8 @@ function compare(expected: readonly ExpectedPackage[], found: readonly Found[], 
     }
     const got = unmatched.splice(index, 1)[0]!;
     const wrong: string[] = [];
-    if (SYFT_TYPES[want.type] !== got.type) wrong.push(`type ${got.type} (Syft ${want.type})`);
-    if (want.purl !== undefined && (want.purl === '' ? got.purl !== null : got.purl !== want.purl)) wrong.push(`purl ${got.purl} (Syft ${want.purl})`);
+    if (want.type !== undefined && (SYFT_TYPES[want.type] ?? want.type) !== got.type) wrong.push(`type ${got.type} (Syft ${want.type})`);
+    if (want.purl !== undefined && (want.purl === '' ? got.purl !== null : !samePurl(got.purl, want.purl))) wrong.push(`purl ${got.purl} (Syft ${want.purl})`);
     if (wrong.length > 0) differences.push(`${label}: ${wrong.join(', ')}`);
     else tally.matched++;
   }
@@ -176,6 +150,8 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
 
   it('agrees with Syft on every fixture of the supported ecosystems', async () => {
     const tallies = new Map<string, Tally>();
+    // Dependency edges are reported, not asserted: Syft also links packages named only by extras.
+    const edgeTallies = new Map<string, { matched: number; expected: number }>();
     const differences: { fixture: string; kind: string; ecosystem: string; items: number }[] = [];
     const tallyOf = (ecosystem: string): Tally => {
       const t = tallies.get(ecosystem) ?? { matched: 0, expected: 0, extra: 0 };
@@ -210,7 +186,11 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
           continue;
         }
         const run = isFile
-          ? await runFile(root, fixture, catalogers).then((outs) => ({ packages: outs.flatMap((o) => o.packages), unknowns: outs.flatMap((o) => o.unknowns) }))
+          ? await runFile(root, fixture, catalogers).then((outs) => ({
+              packages: outs.flatMap((o) => o.packages),
+              unknowns: outs.flatMap((o) => o.unknowns),
+              relationships: outs.flatMap((o) => o.relationships),
+            }))
           : await runDirectory(root, fixture, catalogers);
         if (expectation.expect_error) {
           tally.expected++;
@@ -225,9 +205,17 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
           else report(fixture, ecosystem, [`${names.size} distinct npm names (Syft ${expectation.expected_unique_npm_package_names_count})`]);
           continue;
         }
+        const stated = statedEdges(expectation);
+        if (stated.length > 0) {
+          const got = foundEdges(run.packages, run.relationships);
+          const edgeTally = edgeTallies.get(ecosystem) ?? { matched: 0, expected: 0 };
+          edgeTally.expected += stated.length;
+          edgeTally.matched += stated.filter((e) => got.has(e)).length;
+          edgeTallies.set(ecosystem, edgeTally);
+        }
         const wanted = expectation.variants?.[DEFAULT_VARIANT] ?? expectation.packages;
         if (wanted.length === 0) continue;
-        const partial = PARTIAL_FIXTURES.has(fixture);
+        const partial = SYFT_PARTIAL_FIXTURES.has(fixture);
         report(fixture, ecosystem, compare(wanted, run.packages.map(toFound), partial, tally));
         for (const forbidden of expectation.must_not_contain ?? []) {
           if (run.packages.some((p) => p.name === forbidden)) report(fixture, ecosystem, [`contains ${forbidden}`]);
@@ -235,7 +223,7 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
       }
     }
 
-    const listed = (d: { fixture: string; kind: string }) => EXPECTED_DISAGREEMENTS.some((e) => e.fixture === d.fixture && e.kind === d.kind);
+    const listed = (d: { fixture: string; kind: string }) => SYFT_EXPECTED_DISAGREEMENTS.some((e) => e.fixture === d.fixture && e.kind === d.kind);
     const lines = [...tallies.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([eco, t]) => {
@@ -245,11 +233,12 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
         const supported = total - excused === 0 ? 100 : (100 * t.matched) / (total - excused);
         return `  ${eco.padEnd(11)} ${String(t.matched).padStart(4)}/${total} agree (${agreement.toFixed(1)}%); ${excused} listed disagreements; ${supported.toFixed(1)}% of the rest`;
       });
-    console.log(`Syft conformance (name, version, type, purl):\n${lines.join('\n')}`);
+    const edgeLines = [...edgeTallies.entries()].map(([eco, t]) => `  ${eco.padEnd(11)} ${t.matched}/${t.expected} of the dependency edges Syft's tests state`);
+    console.log(`Syft conformance (name, version, type, purl):\n${lines.join('\n')}\nDependency edges:\n${edgeLines.join('\n')}`);
     for (const d of differences) console.log(`  difference ${d.fixture}: ${d.kind}`);
 
     expect(differences.filter((d) => !listed(d))).toEqual([]);
-    const stale = EXPECTED_DISAGREEMENTS.filter((e) => !differences.some((d) => d.fixture === e.fixture && d.kind === e.kind));
+    const stale = SYFT_EXPECTED_DISAGREEMENTS.filter((e) => !differences.some((d) => d.fixture === e.fixture && d.kind === e.kind));
     expect(stale).toEqual([]);
     expect(tallies.size).toBeGreaterThan(0);
   });
@@ -283,6 +272,27 @@ async function compareCoverage(
   }
 }
 
+/** Stated edges as `dependent -> dependency` names (versions dropped: names are unique in these fixtures' statements). */
+function statedEdges(expectation: Expectation): string[] {
+  const name = (text: string) => splitNameVersion(text.trim());
+  const fromTriples = (expectation.relationships ?? []).map(([dep, , dependent]) => `${name(dependent)} -> ${name(dep)}`);
+  const fromStrings = (expectation.relationship_strings ?? []).flatMap((line) => {
+    const match = /^(\S+) @ \S+ \([^)]*\) \[dependency-of\] (\S+) @ /.exec(line);
+    return match ? [`${match[2]} -> ${match[1]}`] : [];
+  });
+  return [...new Set([...fromTriples, ...fromStrings])];
+}
+
+function splitNameVersion(text: string): string {
+  const at = text.indexOf('@', 1);
+  return at === -1 ? text : text.slice(0, at);
+}
+
+function foundEdges(packages: readonly CatalogedPackage[], relationships: readonly { fromRef: string; toRef: string }[]): Set<string> {
+  const byRef = new Map(packages.map((p) => [p.ref, p.name]));
+  return new Set(relationships.flatMap((r) => (byRef.has(r.fromRef) && byRef.has(r.toRef) ? [`${byRef.get(r.fromRef)} -> ${byRef.get(r.toRef)}`] : [])));
+}
+
 /** Syft counts a name@version once unless the case expects duplicates. */
 function dedupe(found: readonly Found[], duplicates: number): Found[] {
   if (duplicates > 0) return [...found];
@@ -296,6 +306,13 @@ function dedupe(found: readonly Found[], duplicates: number): Found[] {
 }
 
 function ecosystemName(syftType: string): string {
-  const names: Record<string, string> = { npm: 'javascript', gem: 'ruby', 'php-composer': 'php', dotnet: 'dotnet' };
+  const names: Record<string, string> = {
+    npm: 'javascript',
+    gem: 'ruby',
+    'php-composer': 'php',
+    'java-archive': 'java',
+    'go-module': 'golang',
+    'rust-crate': 'rust',
+  };
   return names[syftType] ?? syftType;
 }

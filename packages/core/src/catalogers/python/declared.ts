@@ -60,27 +60,64 @@ function named(entry: Record<string, unknown>): { name: string; version: string 
   return name && version ? { name, version } : null;
 }
 
-/** poetry.lock: `[[package]]` with a `[package.dependencies]` table (https://python-poetry.org/docs/basic-usage/#installing-with-poetrylock). */
+/**
+ * poetry.lock: `[[package]]` with a `[package.dependencies]` table
+ * (https://python-poetry.org/docs/basic-usage/#installing-with-poetrylock). An extra requested by
+ * another locked package (`httpx = {version = "*", extras = ["http2"]}`) adds the members of that
+ * `[package.extras]` group as dependencies.
+ */
 export function parsePoetryLock(path: string, content: Buffer): CatalogOutput {
   const list = tomlPackages(path, content, 'poetry.lock');
   if (!Array.isArray(list)) return list as CatalogOutput;
+  const requested = new Map<string, Set<string>>();
+  for (const p of list) {
+    for (const [depName, spec] of Object.entries(asRecord(p['dependencies']))) {
+      const specs = Array.isArray(spec) ? spec : [spec];
+      const set = requested.get(normalizePythonName(depName)) ?? new Set<string>();
+      for (const extra of specs.flatMap((s) => asArray(asRecord(s)['extras']))) if (typeof extra === 'string') set.add(extra);
+      requested.set(normalizePythonName(depName), set);
+    }
+  }
   const entries = list.flatMap((p): LockEntry[] => {
     const id = named(p);
     if (!id) return [];
+    const groups = asRecord(p['extras']);
+    const extras = [...(requested.get(normalizePythonName(id.name)) ?? [])].flatMap((extra) =>
+      asArray(groups[extra]).flatMap((r) => (typeof r === 'string' ? (requirementName(r) ?? []) : [])),
+    );
     const source = asRecord(p['source']);
-    return [{ ...id, deps: Object.keys(asRecord(p['dependencies'])), fields: { category: nonEmpty(p['category']), sourceUrl: nonEmpty(source['url']) } }];
+    return [{ ...id, deps: [...Object.keys(asRecord(p['dependencies'])), ...extras], fields: { category: nonEmpty(p['category']), sourceUrl: nonEmpty(source['url']) } }];
   });
   return lockOutput(path, 'poetry.lock', entries);
 }
 
-/** uv.lock (and uv's `<script>.py.lock`): `[[package]]` with `dependencies = [{ name = ... }]` (https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile). */
+/**
+ * uv.lock (and uv's `<script>.py.lock`): `[[package]]` with `dependencies = [{ name = ... }]`
+ * (https://docs.astral.sh/uv/concepts/projects/layout/#the-lockfile). An extra requested anywhere in
+ * the lock (`{ name = "uvicorn", extra = ["standard"] }`) activates that package's
+ * `[package.optional-dependencies]` group, so its members become dependencies of the package.
+ */
 export function parseUvLock(path: string, content: Buffer): CatalogOutput {
   const list = tomlPackages(path, content, 'uv.lock');
   if (!Array.isArray(list)) return list as CatalogOutput;
+  const requested = new Map<string, Set<string>>();
+  for (const p of list) {
+    const groups = [asArray(p['dependencies']), ...Object.values(asRecord(p['optional-dependencies'])).map(asArray), ...Object.values(asRecord(p['dev-dependencies'])).map(asArray)];
+    for (const dep of groups.flat()) {
+      const depName = nonEmpty(asRecord(dep)['name']);
+      if (depName === null) continue;
+      const extras = asArray(asRecord(dep)['extra']).filter((e): e is string => typeof e === 'string');
+      const set = requested.get(normalizePythonName(depName)) ?? new Set<string>();
+      for (const extra of extras) set.add(extra);
+      requested.set(normalizePythonName(depName), set);
+    }
+  }
   const entries = list.flatMap((p): LockEntry[] => {
     const id = named(p);
     if (!id) return [];
-    const deps = asArray(p['dependencies']).flatMap((d) => nonEmpty(asRecord(d)['name']) ?? []);
+    const optional = asRecord(p['optional-dependencies']);
+    const extras = [...(requested.get(normalizePythonName(id.name)) ?? [])].flatMap((extra) => asArray(optional[extra]));
+    const deps = [...asArray(p['dependencies']), ...extras].flatMap((d) => nonEmpty(asRecord(d)['name']) ?? []);
     const source = asRecord(p['source']);
     return [{ ...id, deps, fields: { registry: nonEmpty(source['registry']), editable: nonEmpty(source['editable']) ?? nonEmpty(source['virtual']) } }];
   });
