@@ -16,7 +16,8 @@ export function detectDockerfile(path: string, content: string): DetectedBy | nu
   for (const line of content.slice(0, 64 * 1024).split(/\r?\n/, 200)) {
     const t = line.trim();
     if (t === '' || t.startsWith('#')) continue;
-    if (/^from\s+\S/i.test(t)) return 'content';
+    // FROM [--platform=…] <image> [AS <name>]: prose starting with "from" does not fit.
+    if (/^from\s/i.test(t)) return /^from(\s+--\S+)*\s+[\w.${}/:@-]+(\s+as\s+[\w.-]+)?$/i.test(t) ? 'content' : null;
     if (!/^arg\s+[A-Za-z_]/i.test(t) || ++seen > 50) return null;
   }
   return null;

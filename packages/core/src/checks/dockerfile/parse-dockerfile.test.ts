@@ -212,6 +212,16 @@ describe('ARG and ENV expansion', () => {
     expect(df.instructions[4]?.pairs[0]).toMatchObject({ key: 'LEGACY', value: 'some value here' });
   });
 
+  it('removes quotes and escapes in ENV values, keeps single-quoted text literal', () => {
+    const df = parseDockerfile('FROM x\nENV x=1\nENV A="hello $x world" B=\'$x\' C=a\\ b D=""\n');
+    expect(df.instructions[2]?.pairs.map((p) => [p.key, p.value])).toEqual([
+      ['A', 'hello 1 world'],
+      ['B', '$x'],
+      ['C', 'a b'],
+      ['D', ''],
+    ]);
+  });
+
   it('lets build args override defaults', () => {
     const df = parseDockerfile('ARG V=1\nFROM img:$V\nARG W=a\nUSER $W\n', { buildArgs: { V: '2', W: 'b' } });
     expect(df.stages[0]?.image).toBe('img:2');

@@ -103,7 +103,8 @@ describe('rule helpers', () => {
     expect(detectDockerfile('api.dockerfile', '')).toBe('name');
     expect(detectDockerfile('src/dockerfile-checks.ts', 'export {}')).toBeNull();
     expect(detectDockerfile('build/image', '# syntax=docker/dockerfile:1\nARG V=1\nFROM node:$V\n')).toBe('content');
-    expect(detectDockerfile('notes.txt', 'from the start\nsome text')).toBe('content');
+    expect(detectDockerfile('build/ci', 'FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n')).toBe('content');
+    expect(detectDockerfile('notes.txt', 'from the start\nsome text')).toBeNull();
     expect(detectDockerfile('compose.yaml', 'services:\n  a: {}\n')).toBeNull();
   });
 });
