@@ -233,7 +233,9 @@ export function auditKubernetesObjects(objects: readonly KubeObject[], options: 
 export function auditKubernetes(inputs: readonly ConfigInput[], options: KubernetesAuditOptions = {}): ConfigAuditResult {
   const objects: KubeObject[] = [];
   const fileErrors: ConfigFileError[] = [];
-  for (const input of inputs) {
+  // Input order must not change the result (first-wins lookups, "first workload" targets).
+  const sorted = [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const input of sorted) {
     const r = loadKubernetesFile(input.path, input.content);
     objects.push(...r.objects);
     fileErrors.push(...r.errors);
