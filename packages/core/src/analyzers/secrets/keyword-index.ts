@@ -1,0 +1,99 @@
+/**
+ * Finds every occurrence of many lowercase ASCII keywords in one pass over the bytes, ASCII
+ * case-insensitively, with an Aho–Corasick automaton compiled to a dense transition table
+ * (Aho & Corasick, "Efficient string matching", CACM 18(6), 1975). Files without a keyword are
+ * never decoded to strings.
+ */
+export class KeywordIndex {
+  readonly keywords: readonly string[];
+  private readonly delta: Int32Array;
+  /** For each state: the first keyword id it ends, or -1. */
+  private readonly out: Int32Array;
+  /** Next state in the output chain (dictionary suffix link), or -1. */
+  private readonly outLink: Int32Array;
+
+  constructor(keywords: readonly string[]) {
+    this.keywords = keywords;
+    const goto: Map<number, number>[] = [new Map()];
+    const ends: number[] = [-1];
+    keywords.forEach((keyword, id) => {
+      let state = 0;
+      for (let i = 0; i < keyword.length; i++) {
+        const byte = lower(keyword.charCodeAt(i) & 0xff);
+        let next = goto[state]!.get(byte);
+        if (next === undefined) {
+          next = goto.length;
+          goto.push(new Map());
+          ends.push(-1);
+          goto[state]!.set(byte, next);
+        }
+        state = next;
+      }
+      if (ends[state] === -1) ends[state] = id;
+    });
+    const count = goto.length;
+    this.delta = new Int32Array(count * 256);
+    this.out = Int32Array.from(ends);
+    this.outLink = new Int32Array(count).fill(-1);
+    const fail = new Int32Array(count);
+    const queue: number[] = [];
+    for (let b = 0; b < 256; b++) {
+      const next = goto[0]!.get(b);
+      if (next === undefined) this.delta[b] = 0;
+      else {
+        this.delta[b] = next;
+        fail[next] = 0;
+        queue.push(next);
+      }
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!;
+      const f = fail[state]!;
+      this.outLink[state] = this.out[f]! !== -1 ? f : this.outLink[f]!;
+      for (let b = 0; b < 256; b++) {
+        const next = goto[state]!.get(b);
+        if (next === undefined) this.delta[state * 256 + b] = this.delta[f * 256 + b]!;
+        else {
+          fail[next] = this.delta[f * 256 + b]!;
+          this.delta[state * 256 + b] = next;
+          queue.push(next);
+        }
+      }
+    }
+  }
+
+  /**
+   * Start offsets of keyword hits, per keyword id. A hit closer than `spacing` bytes to the previous
+   * recorded hit of the same keyword is not recorded (its window is already covered), which bounds
+   * the number of windows on pathological files.
+   */
+  scan(bytes: Uint8Array, spacing: number): Map<number, number[]> {
+    const hits = new Map<number, number[]>();
+    const last = new Map<number, number>();
+    const { delta, out, outLink, keywords } = this;
+    let state = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      state = delta[state * 256 + LOWER[bytes[i]!]!]!;
+      let s = out[state] !== -1 ? state : outLink[state]!;
+      while (s !== -1) {
+        const id = out[s]!;
+        const start = i - keywords[id]!.length + 1;
+        const prev = last.get(id);
+        if (prev === undefined || start - prev >= spacing) {
+          last.set(id, start);
+          const list = hits.get(id);
+          if (list === undefined) hits.set(id, [start]);
+          else list.push(start);
+        }
+        s = outLink[s]!;
+      }
+    }
+    return hits;
+  }
+}
+
+const LOWER = new Uint8Array(256).map((_, b) => lower(b));
+
+function lower(byte: number): number {
+  return byte >= 65 && byte <= 90 ? byte + 32 : byte;
+}
