@@ -160,5 +160,20 @@ describe('breakout catalog', () => {
     const missing = Object.entries(hardened.layers).filter(([, c]) => c.state !== 'held').map(([l]) => l);
     expect(missing).toEqual(['cgroup-limits']);
     expect(hardened.score).toBe(95);
+
+    // The formula in docs/isolation.md: one open critical path halves what the layers give.
+    const withSocket = analyze({
+      pod: {
+        hostUsers: false,
+        automountServiceAccountToken: false,
+        runtimeClassName: 'kata-qemu',
+        securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' }, appArmorProfile: { type: 'RuntimeDefault' } },
+      },
+      sc: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      hostPath: { path: '/var/run/docker.sock', readOnly: true },
+    });
+    expect(withSocket.openPaths.map((p) => p.techniqueId)).toEqual(['container-runtime-socket']);
+    expect(withSocket.layers['host-mounts'].state).toBe('missing');
+    expect(withSocket.score).toBe(42);
   });
 });

@@ -34,3 +34,18 @@ describe('NetworkPolicy coverage', () => {
     expect(found.sort()).toEqual(['k8s-netpol-allow-all-egress open', 'k8s-netpol-allow-all-ingress open']);
   });
 });
+
+describe('namespace Pod Security labels', () => {
+  it('predicts rejection by the namespace enforce level and flags namespaces without one', () => {
+    const docs = [
+      JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod', labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.28' } } }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'prod' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'x:1' }] } }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q', namespace: 'prod' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } }),
+    ];
+    const r = auditKubernetes([{ path: 'ns.yaml', content: new TextEncoder().encode(docs.join('\n---\n')) }]);
+    const rejects = r.findings.filter((f) => f.ruleId === 'k8s-psa-enforce-rejects');
+    expect(rejects.map((f) => [f.target.name, f.standard?.level, f.standard?.version])).toEqual([['p', 'baseline', 'v1.28']]);
+    expect(r.findings.filter((f) => f.ruleId === 'k8s-namespace-no-psa').map((f) => f.target.name)).toEqual(['dev']);
+  });
+});
