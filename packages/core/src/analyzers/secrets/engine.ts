@@ -204,13 +204,26 @@ function isBreak(byte: number | undefined, binary: boolean): boolean {
   return byte === 10 || (binary && byte === 0);
 }
 
+/**
+ * Up to LINE_WINDOW_BEFORE/AFTER bytes around a hit, trimmed to whole lines at both edges (so
+ * neighbouring lines that hits skipped by HIT_SPACING sit on are covered), cut mid-line only
+ * when the hit's own line is longer than the window.
+ */
 function lineWindow(bytes: Buffer, hit: number, binary: boolean): [number, number] {
-  let start = hit;
   const low = Math.max(0, hit - LINE_WINDOW_BEFORE);
-  while (start > low && !isBreak(bytes[start - 1], binary)) start--;
-  let end = hit;
   const high = Math.min(bytes.length, hit + LINE_WINDOW_AFTER);
-  while (end < high && !isBreak(bytes[end], binary)) end++;
+  let start = low;
+  if (low > 0 && !isBreak(bytes[low - 1], binary)) {
+    let i = low;
+    while (i < hit && !isBreak(bytes[i], binary)) i++;
+    if (i < hit) start = i + 1;
+  }
+  let end = high;
+  if (high < bytes.length && !isBreak(bytes[high], binary)) {
+    let i = high;
+    while (i > hit && !isBreak(bytes[i - 1], binary)) i--;
+    if (i > hit) end = i;
+  }
   return [start, end];
 }
 
