@@ -1091,7 +1091,8 @@ const messagingRules: SecretRule[] = [
     description: 'A Facebook / Meta Graph API access token.',
     prefix: 'EAA',
     body: `[A-Z][${B62}]{80,400}`,
-    edge: B62,
+    // Not inside base64 blobs (embedded wasm, fonts).
+    edge: 'A-Za-z0-9+/=',
     entropy: 4,
   }),
   assigned({
@@ -1605,12 +1606,11 @@ const opsRules: SecretRule[] = [
 ];
 
 const CODE_LIKE = [
-  // Identifiers and member access rather than values: `password = user.password`, `token: string`.
-  '^[a-z_]{1,64}$',
-  '^[A-Z_]{1,64}$',
-  '^[A-Za-z_][A-Za-z0-9_]{0,63}\\.[A-Za-z_][A-Za-z0-9_.]{0,127}$',
-  '^[a-z]{1,30}[A-Z][A-Za-z]{0,60}$',
-  '^(?:true|false|null|nil|none|undefined|string|required|optional)$',
+  // Identifiers, member chains, type names and kebab-case names rather than values:
+  // `password = user.password`, `password: BinaryLike`, `secret: my-tls-secret`. Values made of
+  // letters only are dropped by the generic rules (a real key almost always has a digit).
+  '^[?!#@:]?[A-Za-z_.\\-]{1,256}$',
+  '^(?:true|false|null|nil|none|undefined)$',
 ];
 
 /** Paths whose generic matches are almost always fixtures or docs of third-party code. */
