@@ -1,7 +1,9 @@
 export * from './errors.js';
 export { TOOL_VERSION } from './version.js';
 export { scanImage, DEFAULT_LIMITS } from './scan/scan-image.js';
-export type { ImageScan, ScanLimits, ScanOptions, ScanProgress } from './scan/scan-image.js';
+export { setupScanners, parseScanners, SCANNERS } from './scan/scanners.js';
+export type { Scanner, ScannerSetup } from './scan/scanners.js';
+export type { ImageScan, ScanLimits, ScanOptions, ScanProgress, ImageConfigAnalyzer } from './scan/scan-image.js';
 export { openImage, parseReference } from './source/index.js';
 export type { ImageHandle, LayerRef } from './source/index.js';
 export { catalogers } from './catalogers/registry.js';

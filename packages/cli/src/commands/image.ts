@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { SEVERITIES, isSeverity, severityAtLeast } from '@sekisho/model';
 import type { Severity } from '@sekisho/model';
-import { EXIT_CODES, SekishoError } from '@sekisho/core';
+import { EXIT_CODES, SekishoError, parseScanners, setupScanners } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
 import { addScanOptions, runScan, writeReport } from './scan-common.js';
@@ -10,19 +10,32 @@ import { REFERENCE_HELP } from './sbom.js';
 
 interface ImageFlags extends ScanFlags {
   readonly failOn?: string;
+  readonly scanners: string;
+  readonly showSecrets?: boolean;
 }
+
+export const DEFAULT_SCANNERS = 'vuln,secret,hardening';
 
 export function imageCommand(io: CliIo): Command {
   const command = new Command('image')
-    .description('Scan an image: inventory, OS and end-of-life status, image facts and findings; fail a CI gate with --fail-on')
+    .description('Scan an image: inventory, OS and end-of-life status, image facts and findings (secrets in every layer, even deleted files); fail a CI gate with --fail-on')
     .argument('<image>', 'the image to scan (see below)')
+    .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening', DEFAULT_SCANNERS)
+    .option('--show-secrets', 'print secrets in full (default: first 4 characters and the length)')
     .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists').choices(SEVERITIES.filter((s) => s !== 'unknown')))
     .addHelpText('after', `\n${REFERENCE_HELP}`);
-  addScanOptions(command, ['table', 'json', 'cyclonedx-json', 'spdx-json'], 'table');
+  addScanOptions(command, ['table', 'json', 'cyclonedx-json', 'spdx-json', 'sarif'], 'table');
   command.action(async (reference: string, flags: ImageFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     if (flags.failOn !== undefined && !isSeverity(flags.failOn)) throw new SekishoError('USAGE_INVALID', `unknown severity ${flags.failOn}`);
-    const { report } = await runScan(reference, flags, global, io);
+    let selected;
+    try {
+      selected = parseScanners(flags.scanners);
+    } catch (error) {
+      throw new SekishoError('USAGE_INVALID', error instanceof Error ? error.message : String(error));
+    }
+    const scanners = setupScanners(selected, { showSecrets: flags.showSecrets === true });
+    const { report } = await runScan(reference, flags, global, io, scanners);
     await writeReport(report, flags, io);
     const threshold = flags.failOn as Severity | undefined;
     if (threshold !== undefined && report.findings.some((f) => severityAtLeast(f.severity, threshold))) process.exitCode = EXIT_CODES.policy;

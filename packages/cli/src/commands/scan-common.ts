@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { getReporter, scanImage, SekishoError } from '@sekisho/core';
-import type { ImageScan } from '@sekisho/core';
+import type { ImageScan, ScannerSetup } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { writeOutput } from '../io.js';
 import { layerCacheDir, renderTime } from '../global-options.js';
@@ -22,11 +22,12 @@ export function addScanOptions(command: Command, formats: readonly string[], def
     .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image index (default: linux on this machine\'s architecture)');
 }
 
-export async function runScan(reference: string, flags: ScanFlags, global: GlobalOptions, io: CliIo): Promise<ImageScan> {
+export async function runScan(reference: string, flags: ScanFlags, global: GlobalOptions, io: CliIo, scanners?: ScannerSetup): Promise<ImageScan> {
   const progress = progressReporter(io, global.quiet === true);
   try {
     return await scanImage(reference, {
       cacheDir: layerCacheDir(global),
+      ...(scanners ? { analyzers: scanners.analyzers, configAnalyzers: scanners.configAnalyzers, analyzerOptions: scanners.analyzerOptions } : {}),
       ...(flags.platform === undefined ? {} : { platform: flags.platform }),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });

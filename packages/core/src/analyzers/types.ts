@@ -9,7 +9,10 @@ export interface PathFact {
 }
 
 /** A finding before core attaches layer, build step and id. `location.path` must be set via `path`. */
-export type AnalyzerFinding = Omit<Finding, 'id' | 'location' | 'createdBy' | 'removedInLayer'> & { readonly path: string };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A finding before core attaches layer, build step and id; `path` names the file (or `config:…` for image configuration). */
+export type AnalyzerFinding = DistributiveOmit<Finding, 'id' | 'location' | 'createdBy' | 'removedInLayer'> & { readonly path: string };
 
 export interface AnalyzerOutput {
   readonly findings: readonly AnalyzerFinding[];

@@ -1,7 +1,39 @@
 import { apkCataloger } from './apk/index.js';
+import { binaryClassifierCataloger } from './binary/index.js';
+import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
+import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
+import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
+import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
+import { phpComposerInstalledCataloger, phpComposerLockCataloger } from './php/index.js';
+import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
 import { rpmCataloger } from './rpm/index.js';
+import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
+import { cargoAuditableBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 import type { Cataloger } from './types.js';
 
-/** Every cataloger, explicitly (no side-effect registration). */
-export const catalogers: readonly Cataloger[] = [dpkgCataloger, apkCataloger, rpmCataloger];
+/** Every cataloger, explicitly (no side-effect registration). OS databases first, then languages, then binaries. */
+export const catalogers: readonly Cataloger[] = [
+  dpkgCataloger,
+  apkCataloger,
+  rpmCataloger,
+  javascriptPackageCataloger,
+  javascriptLockCataloger,
+  pythonInstalledPackageCataloger,
+  pythonPackageCataloger,
+  rubyInstalledGemspecCataloger,
+  rubyGemfileCataloger,
+  phpComposerInstalledCataloger,
+  phpComposerLockCataloger,
+  dotnetDepsCataloger,
+  dotnetPackagesLockCataloger,
+  javaArchiveCataloger,
+  javaPomCataloger,
+  javaGradleLockfileCataloger,
+  javaJvmCataloger,
+  goModuleBinaryCataloger,
+  goModuleFileCataloger,
+  cargoAuditableBinaryCataloger,
+  rustCargoLockCataloger,
+  binaryClassifierCataloger,
+];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Distro, LayerInfo, Location, Package, Relationship, Unknown } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
+import { resolveInRoot } from '../scan/apply-layers.js';
 import type { MergedLayers } from '../scan/apply-layers.js';
 import { osPackagePurl } from './purl.js';
 
@@ -77,10 +78,20 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
     const id = own.packageType === 'deb' ? debByName.get(own.packageName) : undefined;
     if (id !== undefined) ownedFiles.set(id, [...(ownedFiles.get(id) ?? []), ...own.files]);
   }
+  // Owned paths as packages list them (`/bin/bash`) and as they sit in a merged-/usr image (`/usr/bin/bash`).
+  const canonical = canonicalizer(merged.symlinks);
   const fileOwners = new Map<string, string>();
   for (const p of packages) {
     if (!isOsPackageType(p.type)) continue;
-    for (const file of ownedFiles.get(p.id) ?? []) fileOwners.set(file, p.id);
+    for (const file of ownedFiles.get(p.id) ?? []) {
+      fileOwners.set(file, p.id);
+      fileOwners.set(canonical(file), p.id);
+    }
+  }
+  // A binary classifier hit on a file an OS package installed repeats that package (Syft drops these too).
+  for (let i = packages.length - 1; i >= 0; i -= 1) {
+    const p = packages[i];
+    if (p?.evidence === 'binary' && p.type === 'binary' && p.locations.some((l) => fileOwners.has(l.path) || fileOwners.has(canonical(l.path)))) packages.splice(i, 1);
   }
   const relationships = dedupeRelationships(
     merged.relationships.flatMap((r) => {
@@ -120,4 +131,20 @@ function dedupeRelationships(list: Relationship[]): Relationship[] {
 
 export function comparePackages(a: Package, b: Package): number {
   return a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.id.localeCompare(b.id);
+}
+
+/** Resolve paths through the image's symlinks, memoizing parent directories (most paths share a few). */
+function canonicalizer(symlinks: ReadonlyMap<string, string>): (path: string) => string {
+  const dirs = new Map<string, string>();
+  return (path) => {
+    const slash = path.lastIndexOf('/');
+    const dir = slash <= 0 ? '/' : path.slice(0, slash);
+    let resolved = dirs.get(dir);
+    if (resolved === undefined) {
+      resolved = resolveInRoot(dir, symlinks) ?? dir;
+      dirs.set(dir, resolved);
+    }
+    const joined = `${resolved === '/' ? '' : resolved}/${path.slice(slash + 1)}`;
+    return symlinks.has(joined) ? (resolveInRoot(joined, symlinks) ?? joined) : joined;
+  };
 }

@@ -168,3 +168,27 @@ describe('walkTar', () => {
     });
   });
 });
+
+describe('walkTar selection', () => {
+  it('asks the visitor about every entry, and hands empty files an empty body', async () => {
+    const asked: string[] = [];
+    const bodies: (string | null)[] = [];
+    await walkTar(
+      (async function* () {
+        yield writeTar([{ name: 'd', type: 'dir' }, { name: 'empty' }, { name: 'l', type: 'symlink', linkTarget: 'd' }]);
+      })(),
+      {
+        bodyBytes: (h) => {
+          asked.push(h.path);
+          return 100;
+        },
+        entry: (_h, body) => {
+          bodies.push(body === null ? null : body.toString());
+        },
+      },
+      { maxEntries: 10, maxBytes: 1 << 20 },
+    );
+    expect(asked).toEqual(['/d', '/empty', '/l']);
+    expect(bodies).toEqual([null, '', null]);
+  });
+});

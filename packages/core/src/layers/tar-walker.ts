@@ -23,7 +23,7 @@ export interface TarLimits {
 }
 
 export interface TarEntryVisitor {
-  /** How many body bytes to buffer for this entry (0: skip the body without reading it). */
+  /** Called for every entry first: how many body bytes to buffer (0: skip the body without reading it; ignored for non-files). */
   bodyBytes(header: EntryHeader): number;
   /** Called for every entry; `body` holds at most `bodyBytes(header)` bytes and `truncated` says whether more existed. */
   entry(header: EntryHeader, body: Buffer | null, truncated: boolean): void | Promise<void>;
@@ -103,7 +103,9 @@ export async function walkTar(source: AsyncIterable<Buffer>, visitor: TarEntryVi
       longName = undefined;
       longLink = undefined;
 
-      const want = kind === 'file' ? Math.min(visitor.bodyBytes(entry), declaredSize) : 0;
+      // Asked for every entry, so the visitor's selection always belongs to this entry.
+      const wanted = visitor.bodyBytes(entry);
+      const want = kind === 'file' ? Math.min(wanted, declaredSize) : 0;
       if (want > 0) {
         const body = await reader.read(want);
         if (body.length < want) throw truncated(reader.position, path);
@@ -113,7 +115,8 @@ export async function walkTar(source: AsyncIterable<Buffer>, visitor: TarEntryVi
         await visitor.entry(entry, copy, want < declaredSize);
       } else {
         await skipExactly(reader, padded, path);
-        await visitor.entry(entry, null, kind === 'file' && declaredSize > 0);
+        const empty = kind === 'file' && declaredSize === 0 && wanted > 0 ? Buffer.alloc(0) : null;
+        await visitor.entry(entry, empty, kind === 'file' && declaredSize > 0);
       }
     }
     await reader.drain();

@@ -65,13 +65,13 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
         for (const { cataloger, matches } of compiled) {
           if (!matches(header.path)) continue;
           selectedCatalogers.push(cataloger);
-          if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size);
+          if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
         }
       }
       for (const analyzer of plugins.analyzers) {
         if (!analyzer.selects(header)) continue;
         selectedAnalyzers.push(analyzer);
-        if (header.kind === 'file' && analyzer.wantsBody(header)) want = Math.max(want, Math.min(header.size, analyzer.maxBodySize));
+        if (header.kind === 'file' && analyzer.wantsBody(header)) want = Math.max(want, Math.min(header.size, analyzer.maxBodySize), 1);
       }
       return want;
     },
@@ -93,7 +93,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       for (const cataloger of selectedCatalogers) {
         let list = outputs.get(cataloger);
         if (list === undefined) outputs.set(cataloger, (list = []));
-        if (body === null || header.size > cataloger.maxFileSize) {
+        if (body === null || header.size > cataloger.maxFileSize || body.length < Math.min(header.size, cataloger.maxFileSize)) {
           list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path: header.path, reason: `file of ${header.size} bytes exceeds the ${cataloger.maxFileSize}-byte limit of ${cataloger.id}` }] });
           continue;
         }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Finding, ImageConfigFacts, LayerInfo, Report } from '@sekisho/model';
 import { REPORT_SCHEMA, severityRank } from '@sekisho/model';
 import { baseAnalyzers } from '../analyzers/registry.js';
-import type { LayerAnalyzer } from '../analyzers/types.js';
+import type { AnalyzerFinding, LayerAnalyzer } from '../analyzers/types.js';
 import { catalogers as defaultCatalogers } from '../catalogers/registry.js';
 import type { CatalogContext, Cataloger } from '../catalogers/types.js';
 import { detectDistro } from '../inventory/detect-distro.js';
@@ -54,9 +54,21 @@ export interface ScanOptions {
   readonly analyzers?: readonly LayerAnalyzer[];
   /** Options that change analyzer output (part of cache keys). */
   readonly analyzerOptions?: Readonly<Record<string, unknown>>;
+  /** Analysers of the image configuration (Env, Labels, history): e.g. secrets leaked through build args. */
+  readonly configAnalyzers?: readonly ImageConfigAnalyzer[];
   readonly onProgress?: (event: ScanProgress) => void;
   readonly now?: Date;
 }
+
+export interface ImageConfigStrings {
+  readonly env: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  /** `created_by` of every history entry, including empty layers, in order. */
+  readonly history: readonly string[];
+}
+
+/** Findings about the image configuration; their `path` is `config:…` (no layer). */
+export type ImageConfigAnalyzer = (config: ImageConfigStrings) => readonly AnalyzerFinding[];
 
 /** Everything a scan learns about an image before vulnerability matching. */
 export interface ImageScan {
@@ -105,7 +117,7 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
       options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: false });
       return result;
     });
-    return buildReport(handle, results, options.now ?? new Date());
+    return buildReport(handle, results, options.now ?? new Date(), configFindings(handle.config, options.configAnalyzers ?? []));
   } finally {
     cache?.close();
   }
@@ -133,6 +145,16 @@ async function mapLargestFirst(layers: readonly LayerRef[], concurrency: number,
   return results;
 }
 
+function configFindings(config: ImageConfig | null, analyzers: readonly ImageConfigAnalyzer[]): AnalyzerFinding[] {
+  if (config === null || analyzers.length === 0) return [];
+  const strings: ImageConfigStrings = {
+    env: config.config?.Env ?? [],
+    labels: config.config?.Labels ?? {},
+    history: (config.history ?? []).map((h) => h.created_by ?? ''),
+  };
+  return analyzers.flatMap((analyze) => analyze(strings));
+}
+
 function configFacts(config: ImageConfig | null): ImageConfigFacts {
   const c = config?.config;
   return {
@@ -148,7 +170,7 @@ function configFacts(config: ImageConfig | null): ImageConfigFacts {
   };
 }
 
-function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: Date): ImageScan {
+function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: Date, fromConfig: readonly AnalyzerFinding[]): ImageScan {
   const layers: LayerInfo[] = handle.layers.map((l) => ({
     index: l.index,
     digest: l.digest,
@@ -174,6 +196,16 @@ function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: 
       removedInLayer,
     } as Finding;
   });
+  for (const finding of fromConfig) {
+    const { path, ...rest } = finding;
+    findings.push({
+      ...rest,
+      id: createHash('sha256').update([rest.kind, rest.ruleId, path, rest.title].join('\0')).digest('hex').slice(0, 16),
+      location: { path, layerDigest: null, diffId: null, layerIndex: null },
+      createdBy: null,
+      removedInLayer: null,
+    } as Finding);
+  }
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id));
   const report: Report = {
     schema: REPORT_SCHEMA,

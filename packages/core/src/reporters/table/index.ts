@@ -43,7 +43,7 @@ function header(report: Report): string[] {
 }
 
 function findingsTable(findings: readonly Finding[]): string {
-  const table = new Table({ head: ['SEVERITY', 'KIND', 'RULE', 'WHERE', 'TITLE'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 16, 24, 40, 50] });
+  const table = new Table({ head: ['SEVERITY', 'KIND', 'RULE', 'WHERE', 'TITLE'], style: { head: [], border: [], compact: true }, wordWrap: true, colWidths: [10, 16, 24, 40, 50] });
   for (const f of findings) {
     const where = f.location ? `${f.location.path}${f.location.layerIndex !== null ? ` (layer ${f.location.layerIndex})` : ''}${f.removedInLayer !== null ? ` removed in layer ${f.removedInLayer}` : ''}` : '';
     table.push([f.severity.toUpperCase(), f.kind, f.ruleId, where, f.title]);
@@ -59,7 +59,7 @@ export const tableReporter: Reporter = {
   render(report) {
     const out = [...header(report), ''];
     if (report.packages.length > 0) {
-      const table = new Table({ head: ['NAME', 'VERSION', 'TYPE', 'LAYER', 'BUILD STEP'], style: { head: [], border: [] } });
+      const table = new Table({ head: ['NAME', 'VERSION', 'TYPE', 'LAYER', 'BUILD STEP'], style: { head: [], border: [], compact: true } });
       for (const pkg of report.packages) {
         const { layer, step } = layerOf(pkg, report);
         table.push([pkg.name, pkg.version, pkg.type, layer, step]);

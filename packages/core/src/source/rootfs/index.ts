@@ -105,10 +105,11 @@ export async function walkDirectory(root: string, visitor: TarEntryVisitor): Pro
         linkTarget: kind === 'symlink' ? await readlink(full).catch(() => '') : null,
         mtime: Math.floor(info.mtimeMs / 1000),
       };
+      const wanted = visitor.bodyBytes(header);
       if (kind === 'file') {
         bytes += info.size;
-        const want = Math.min(visitor.bodyBytes(header), info.size);
-        const body = want > 0 ? await readPrefix(full, want).catch(() => null) : null;
+        const want = Math.min(wanted, info.size);
+        const body = want > 0 ? await readPrefix(full, want).catch(() => null) : wanted > 0 && info.size === 0 ? Buffer.alloc(0) : null;
         await visitor.entry(header, body, body === null ? info.size > 0 : body.length < info.size);
       } else {
         await visitor.entry(header, null, false);
