@@ -11,8 +11,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-OUT="$ROOT/.fixtures/images"
-WORK="$ROOT/.fixtures/work"
+OUT="${SEKISHO_FIXTURES_DIR:-$ROOT/.fixtures/images}"
+WORK="${OUT%/}.work"
 SCRIPT_HASH="$(sha256sum "$0" | cut -c1-16)"
 SUITE=bookworm
 MIRROR="${SEKISHO_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
