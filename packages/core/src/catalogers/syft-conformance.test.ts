@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { describe, expect, it } from 'vitest';
 import { catalogDirectory, catalogFile } from '../testing/catalog-tester.js';
 import { sharedDir } from '../testing/shared-data.js';
 import { compileSelector } from '../util/file-selector.js';
+import { writeZip } from './java/__fixtures__/zip-writer.js';
+import type { ZipSpecEntry } from './java/__fixtures__/zip-writer.js';
 import { SYFT_CATALOGERS, SYFT_EXPECTED_DISAGREEMENTS, SYFT_FILE_RENAMES, SYFT_PARTIAL_FIXTURES, SYFT_TYPES } from './syft-conformance-table.js';
 import type { SyftConformanceEntry } from './syft-conformance-table.js';
 import type { CatalogedPackage, CatalogOutput, Cataloger } from './types.js';
@@ -92,6 +94,24 @@ async function runFile(root: string, fixture: string, catalogers: readonly Catal
   const outputs: CatalogOutput[] = [];
   for (const cataloger of selecting.length > 0 ? selecting : catalogers) outputs.push(await catalogFile(cataloger, virtualPath, content));
   return outputs;
+}
+
+/** Syft's jar fixtures are directories its Makefile zips into a jar (`cd DIR && zip -r DIR.jar .`): do the same in memory. */
+async function runZipped(root: string, fixture: string, catalogers: readonly Cataloger[]) {
+  const dir = join(root, fixture);
+  const entries: ZipSpecEntry[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else entries.push({ name: relative(dir, full).split(sep).join('/'), data: readFileSync(full) });
+    }
+  };
+  walk(dir);
+  const jarPath = `/${dirname(fixture)}/${basename(fixture)}.jar`;
+  const outputs: CatalogOutput[] = [];
+  for (const cataloger of catalogers) if (compileSelector(cataloger.selector)(jarPath)) outputs.push(await catalogFile(cataloger, jarPath, writeZip(entries)));
+  return { packages: outputs.flatMap((o) => o.packages), unknowns: outputs.flatMap((o) => o.unknowns), relationships: outputs.flatMap((o) => o.relationships) };
 }
 
 /** Catalog the fixture folder from its parent, so folder names that carry meaning (`x.dist-info`) stay in the paths. */
@@ -185,7 +205,10 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
           if (missed.length > 0) report(fixture, ecosystem, [`not selected ${missed.join(', ')}`], missed.length);
           continue;
         }
-        const run = isFile
+        const zipped = expectation.mode.startsWith('zip of this directory');
+        const run = zipped
+          ? await runZipped(root, fixture, catalogers)
+          : isFile
           ? await runFile(root, fixture, catalogers).then((outs) => ({
               packages: outs.flatMap((o) => o.packages),
               unknowns: outs.flatMap((o) => o.unknowns),
