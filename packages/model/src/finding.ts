@@ -1,4 +1,5 @@
 import type { Location } from './location.js';
+import type { PackageType } from './ecosystem.js';
 import type { Severity } from './severity.js';
 
 export const FINDING_KINDS = [
@@ -40,6 +41,53 @@ export interface VulnerabilityFinding extends FindingBase {
   readonly installedVersion: string;
   readonly fixedVersions: readonly string[];
   readonly status: 'fixed' | 'not-fixed' | 'wont-fix' | 'end-of-life' | 'unknown';
+  /** Package type and purl of the affected package (set by the matchers). */
+  readonly packageType?: PackageType;
+  readonly purl?: string;
+  /** How the match was made: what was searched, which advisories matched, by which matcher. */
+  readonly match?: VulnerabilityMatch;
+  /** Set when the package's files belong to an OS package and it was also matched against its language feed. */
+  readonly osOwner?: { readonly packageId: string; readonly packageName: string } | null;
+  /** The distribution's own severity, when its tracker states one. */
+  readonly vendorSeverity?: Severity | null;
+  /** CVSS scores computed from the vectors the feeds and NVD publish. */
+  readonly cvss?: readonly CvssScore[];
+  readonly epss?: { readonly score: number; readonly percentile: number } | null;
+  readonly kev?: { readonly dateAdded: string; readonly dueDate: string | null; readonly ransomware: boolean } | null;
+  /** Where the finding ranks for action (docs/priority.md). */
+  readonly priority?: VulnerabilityPriority;
+}
+
+/** One search that found a vulnerability, and what it found. */
+export interface VulnerabilityMatch {
+  /** Matcher id, e.g. `distro-matcher`, `pypi-matcher`. */
+  readonly matcher: string;
+  /** `direct` (the package's own name), `source-package` (an OS package's source name), `os-owned` (a language package inside an OS package). */
+  readonly searchedBy: 'direct' | 'source-package' | 'os-owned';
+  readonly namespace: string;
+  readonly packageName: string;
+  readonly version: string;
+  /** Version scheme used to compare, e.g. `deb`, `pep440`. */
+  readonly scheme: string;
+  /** Each advisory that matched, with the range or vendor status that made it match. */
+  readonly found: readonly { readonly advisoryId: string; readonly source: string; readonly constraint: string }[];
+}
+
+export interface CvssScore {
+  /** Who published the vector: `nvd`, the feed id, … */
+  readonly source: string;
+  readonly version: '2.0' | '3.0' | '3.1' | '4.0';
+  readonly vector: string;
+  readonly baseScore: number;
+}
+
+export type PriorityLevel = 'p1' | 'p2' | 'p3' | 'p4';
+
+export interface VulnerabilityPriority {
+  readonly level: PriorityLevel;
+  readonly score: number;
+  /** The factors behind the score, in words. */
+  readonly factors: readonly string[];
 }
 
 export interface SecretFinding extends FindingBase {

@@ -1,0 +1,43 @@
+import type { PackageType } from '@sekisho/model';
+import { distroMatcher } from './distro/index.js';
+import { binaryMatcher, languageMatcher } from './language/index.js';
+import type { Matcher } from './types.js';
+
+const pypiMatcher = languageMatcher('pypi');
+const npmMatcher = languageMatcher('npm');
+const mavenMatcher = languageMatcher('maven');
+const golangMatcher = languageMatcher('golang');
+const cargoMatcher = languageMatcher('cargo');
+const gemMatcher = languageMatcher('gem');
+const composerMatcher = languageMatcher('composer');
+const nugetMatcher = languageMatcher('nuget');
+
+/** Every matcher, one line each. */
+export const matchers: readonly Matcher[] = [
+  distroMatcher,
+  pypiMatcher,
+  npmMatcher,
+  mavenMatcher,
+  golangMatcher,
+  cargoMatcher,
+  gemMatcher,
+  composerMatcher,
+  nugetMatcher,
+  binaryMatcher,
+];
+
+/** The matcher for each package type: a new package type fails to compile until it has one. */
+export const MATCHER_BY_PACKAGE_TYPE = {
+  deb: distroMatcher,
+  apk: distroMatcher,
+  rpm: distroMatcher,
+  pypi: pypiMatcher,
+  npm: npmMatcher,
+  maven: mavenMatcher,
+  golang: golangMatcher,
+  cargo: cargoMatcher,
+  gem: gemMatcher,
+  composer: composerMatcher,
+  nuget: nugetMatcher,
+  binary: binaryMatcher,
+} as const satisfies Record<PackageType, Matcher>;
