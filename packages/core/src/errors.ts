@@ -32,7 +32,7 @@ export type DbErrorCode = 'DB_NOT_FOUND' | 'DB_CORRUPT' | 'DB_SCHEMA' | 'DB_BUIL
 
 export type ConfigErrorCode = 'CONFIG_INVALID' | 'CONFIG_UNSUPPORTED';
 
-export type RegistryErrorCode = 'REGISTRY_AUTH' | 'REGISTRY_HTTP' | 'REGISTRY_PROTOCOL' | 'REGISTRY_UNTRUSTED_REDIRECT';
+export type RegistryErrorCode = 'REGISTRY_AUTH' | 'REGISTRY_HTTP' | 'REGISTRY_PROTOCOL' | 'REGISTRY_UNTRUSTED_REDIRECT' | 'REGISTRY_REDIRECT_LOOP';
 
 export type VerifyErrorCode = 'VERIFY_FAILED' | 'VERIFY_INPUT';
 

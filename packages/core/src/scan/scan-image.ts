@@ -11,6 +11,7 @@ import { detectDistro } from '../inventory/detect-distro.js';
 import { buildInventory, location } from '../inventory/finalize.js';
 import { openImage } from '../source/registry.js';
 import type { ImageConfig } from '../source/schema.js';
+import type { RegistryOptions } from '../source/registry/options.js';
 import type { ImageHandle, LayerRef } from '../source/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzeLayer } from './analyze-layer.js';
@@ -58,6 +59,8 @@ export interface ScanOptions {
   readonly configAnalyzers?: readonly ImageConfigAnalyzer[];
   readonly onProgress?: (event: ScanProgress) => void;
   readonly now?: Date;
+  /** Credentials, TLS and retry settings for images pulled from registries. */
+  readonly registry?: RegistryOptions;
 }
 
 export interface ImageConfigStrings {
@@ -86,7 +89,11 @@ export async function scanImage(reference: string, options: ScanOptions): Promis
   const tempDir = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'sekisho-'));
   let handle: ImageHandle | null = null;
   try {
-    handle = await openImage(reference, { tempDir, ...(options.platform === undefined ? {} : { platform: options.platform }) });
+    handle = await openImage(reference, {
+      tempDir,
+      ...(options.platform === undefined ? {} : { platform: options.platform }),
+      ...(options.registry === undefined ? {} : { registry: options.registry }),
+    });
     return await scanHandle(handle, options);
   } finally {
     await handle?.close();

@@ -5,6 +5,8 @@ import { dockerArchiveSource, openDockerArchiveStore } from './docker-archive/in
 import { ociArchiveSource } from './oci-archive/index.js';
 import { ociLayoutSource, openOciStore } from './oci-layout/index.js';
 import { parseReference } from './reference.js';
+import { registryReferenceOf } from './registry/reference.js';
+import { openRegistryImage } from './registry/source.js';
 import { rootfsSource } from './rootfs/index.js';
 import type { ImageHandle, ImageSource, OpenOptions } from './types.js';
 
@@ -22,9 +24,14 @@ const BY_SCHEME = {
  * Open an image from a reference: `oci:DIR[:TAG|@DIGEST]`, `oci-archive:FILE[:TAG]`,
  * `docker-archive:FILE[:REPO:TAG]`, `dir:PATH`, or a plain path whose kind is sniffed
  * (an OCI layout directory, another directory as a root fs, or an archive: docker-save or OCI,
- * optionally gzip/zstd compressed).
+ * optionally gzip/zstd compressed). Anything else that is a valid image reference
+ * (`nginx`, `ghcr.io/o/app:1`, `host:5000/app@sha256:…`, or forced with `registry:`/`docker://`)
+ * is pulled from its registry.
  */
 export async function openImage(text: string, options: OpenOptions): Promise<ImageHandle> {
+  // `registry:`/`docker://` prefixes, or an image reference that names no local path.
+  const remote = registryReferenceOf(text, existsSync);
+  if (remote !== null) return openRegistryImage(remote, options);
   const reference = parseReference(text, existsSync);
   if (!existsSync(reference.path)) {
     throw new SekishoError('SOURCE_NOT_FOUND', `no such file or directory: ${reference.path}`, { where: { image: text } });

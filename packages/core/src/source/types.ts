@@ -1,5 +1,6 @@
 import type { Platform, SourceType } from '@sekisho/model';
 import type { TarEntryVisitor, TarWalkStats } from '../layers/tar-walker.js';
+import type { RegistryOptions } from './registry/options.js';
 import type { ImageConfig } from './schema.js';
 
 /** A layer of an image: its digests as the manifest/config state them, and how to read it. */
@@ -35,6 +36,8 @@ export interface OpenOptions {
   readonly platform?: string;
   /** Private temporary directory for sources that must unpack (gzip-compressed archives). */
   readonly tempDir: string;
+  /** Credentials, TLS and retry settings for images pulled from registries. */
+  readonly registry?: RegistryOptions;
 }
 
 export interface ParsedReference {

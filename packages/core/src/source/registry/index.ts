@@ -1,0 +1,10 @@
+export { RegistryClient, MANIFEST_ACCEPT, nextLink, scopeFor } from './client.js';
+export type { FetchedManifest, ListOptions, ReferrerDescriptor, RegistryTarget } from './client.js';
+export { findCredentials, normalizeAuthKey } from './credentials.js';
+export type { Credentials } from './credentials.js';
+export type { RegistryOptions, RegistryRequestEvent, RegistryRequestKind } from './options.js';
+export { formatImageReference, parseImageReference, parseRegistryTarget, registryReferenceOf, DOCKER_HUB, DOCKER_HUB_API } from './reference.js';
+export type { ImageReference } from './reference.js';
+export { openRegistryImage, RegistryBlobStore } from './source.js';
+export { parseChallenges } from './www-authenticate.js';
+export type { Challenge } from './www-authenticate.js';

@@ -1,0 +1,325 @@
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
+import type { Readable } from 'node:stream';
+import { EnvHttpProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { SekishoError } from '../../errors.js';
+import type { RegistryOptions, RegistryRequestKind } from './options.js';
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Readable & { dump(opts?: { limit: number }): Promise<void> };
+  /** The URL that answered (after redirects). */
+  readonly url: URL;
+}
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH';
+  readonly url: URL;
+  readonly kind: RegistryRequestKind;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Buffer | string;
+  /** The Authorization value for a URL, or null. Asked at every hop: credentials stay with their origin. */
+  readonly authorization?: (url: URL) => string | null;
+  /** Statuses returned to the caller instead of retried (e.g. 416 for a range past the end). */
+  readonly acceptStatus?: (status: number) => boolean;
+  /** Attempts for this request (default: the `retries` option). */
+  readonly attempts?: number;
+}
+
+export const MAX_REDIRECTS = 5;
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const MAX_ERROR_BODY = 4096;
+
+export interface TransportDeps {
+  /** Waits between attempts; tests record the delays instead of waiting. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+let systemCas: string[] | null = null;
+
+/** The bundled Mozilla roots plus the operating system's store (Node ≥ 22.15 has `tls.getCACertificates`). */
+function trustedRoots(): string[] {
+  if (systemCas !== null) return systemCas;
+  const get = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+  const roots = new Set<string>(tls.rootCertificates);
+  if (get !== undefined) {
+    for (const type of ['default', 'system']) {
+      try {
+        for (const cert of get(type)) roots.add(cert);
+      } catch {
+        // a platform without a readable system store: the bundled roots remain
+      }
+    }
+  }
+  systemCas = [...roots];
+  return systemCas;
+}
+
+function readPem(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SekishoError('USAGE_INVALID', `cannot read the ${what} ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/** Host names compare case-insensitively; default ports are implied. */
+export function hostKey(url: URL): string {
+  return url.host.toLowerCase();
+}
+
+/**
+ * HTTP for registries over undici: TLS per the options (system + extra CAs, client certificates,
+ * verification off only for `--insecure-registry` hosts), proxies from HTTP(S)_PROXY/NO_PROXY,
+ * retries with backoff on 429/5xx/dropped connections honouring Retry-After, redirects followed
+ * by hand so the Authorization header is recomputed for every hop.
+ */
+export class Transport {
+  readonly options: RegistryOptions;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #insecure: Set<string>;
+  #verified: Dispatcher | null = null;
+  #unverified: Dispatcher | null = null;
+
+  constructor(options: RegistryOptions, deps: TransportDeps = {}) {
+    this.options = options;
+    this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '')));
+  }
+
+  /** Whether `host` (host:port) was named with --insecure-registry (with or without its port). */
+  isInsecure(host: string): boolean {
+    const h = host.toLowerCase();
+    if (this.#insecure.has(h)) return true;
+    const colon = h.lastIndexOf(':');
+    return colon > 0 && !h.endsWith(']') && this.#insecure.has(h.slice(0, colon));
+  }
+
+  #dispatcher(url: URL): Dispatcher {
+    const verify = !(url.protocol === 'https:' && this.isInsecure(hostKey(url)));
+    if (verify && this.#verified !== null) return this.#verified;
+    if (!verify && this.#unverified !== null) return this.#unverified;
+    const o = this.options;
+    const timeout = o.timeoutMs ?? 30_000;
+    const connect: tls.ConnectionOptions & { timeout: number } = { timeout };
+    if (o.clientCertFile !== undefined || o.clientKeyFile !== undefined) {
+      if (o.clientCertFile === undefined || o.clientKeyFile === undefined) throw new SekishoError('USAGE_INVALID', 'a client certificate needs its key and the other way round');
+      connect.cert = readPem(o.clientCertFile, 'client certificate');
+      connect.key = readPem(o.clientKeyFile, 'client key');
+    }
+    if (verify) {
+      connect.ca = [...trustedRoots(), ...(o.caCertFiles ?? []).map((f) => readPem(f, 'CA certificate'))];
+    } else {
+      connect.rejectUnauthorized = false;
+    }
+    const env = o.env ?? process.env;
+    const dispatcher = new EnvHttpProxyAgent({
+      httpProxy: env['http_proxy'] ?? env['HTTP_PROXY'] ?? '',
+      httpsProxy: env['https_proxy'] ?? env['HTTPS_PROXY'] ?? '',
+      noProxy: env['no_proxy'] ?? env['NO_PROXY'] ?? '',
+      connect,
+      requestTls: connect,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      keepAliveTimeout: 10_000,
+    });
+    if (verify) this.#verified = dispatcher;
+    else this.#unverified = dispatcher;
+    return dispatcher;
+  }
+
+  /** Wait before the next attempt of something (a resumed blob read). */
+  pause(attempt: number): Promise<void> {
+    return this.#sleep(backoff(attempt, this.options.maxRetryDelayMs ?? 30_000));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#verified?.close(), this.#unverified?.close()]);
+    this.#verified = null;
+    this.#unverified = null;
+  }
+
+  /**
+   * Send a request: follow up to MAX_REDIRECTS redirects, retry transient failures. A response
+   * with any other status is returned (the caller reads or dumps its body).
+   */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const attempts = Math.max(1, req.attempts ?? this.options.retries ?? 4);
+    const maxDelay = this.options.maxRetryDelayMs ?? 30_000;
+    const idempotent = req.method === 'GET' || req.method === 'HEAD';
+    for (let attempt = 1; ; attempt++) {
+      let response: HttpResponse;
+      try {
+        response = await this.#follow(req, attempt);
+      } catch (error) {
+        if (error instanceof SekishoError || !idempotent || attempt >= attempts) throw networkError(error, req.url);
+        await this.#sleep(backoff(attempt, maxDelay));
+        continue;
+      }
+      if (!RETRYABLE_STATUS.has(response.status) || req.acceptStatus?.(response.status) === true) return response;
+      const retryAfter = parseRetryAfter(response.headers['retry-after']);
+      await response.body.dump({ limit: MAX_ERROR_BODY }).catch(() => undefined);
+      const retryable = idempotent || response.status === 429;
+      if (!retryable || attempt >= attempts) throw httpError(response.status, response.url, null);
+      if (retryAfter !== null && retryAfter > maxDelay) {
+        throw new SekishoError('REGISTRY_HTTP', `${describe(response.url)} answered ${response.status} and asks to retry after ${Math.ceil(retryAfter / 1000)} s (longer than the ${Math.ceil(maxDelay / 1000)} s limit)`);
+      }
+      await this.#sleep(Math.max(retryAfter ?? 0, backoff(attempt, maxDelay)));
+    }
+  }
+
+  async #follow(req: HttpRequest, attempt: number): Promise<HttpResponse> {
+    let url = req.url;
+    const seen = new Set<string>();
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = { 'user-agent': 'sekisho', ...req.headers };
+      const authorization = req.authorization?.(url) ?? null;
+      if (authorization !== null) headers['authorization'] = authorization;
+      // Bodies are only sent to the URL asked for; a redirected upload is re-sent by the caller.
+      const body = hop === 0 ? req.body : undefined;
+      const method = hop > 0 && req.method === 'POST' ? 'GET' : req.method;
+      const res = await request(url, { method, headers, body, dispatcher: this.#dispatcher(url) });
+      this.options.onRequest?.({ method, url: `${url.origin}${url.pathname}`, status: res.statusCode, kind: req.kind, attempt });
+      const location = res.headers['location'];
+      if (res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304 || typeof location !== 'string' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+        return { status: res.statusCode, headers: res.headers, body: res.body, url };
+      }
+      await res.body.dump({ limit: MAX_ERROR_BODY }).catch(() => undefined);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch (error) {
+        throw new SekishoError('REGISTRY_PROTOCOL', `${describe(url)} redirects to an invalid URL`, { cause: error });
+      }
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+        throw new SekishoError('REGISTRY_UNTRUSTED_REDIRECT', `${describe(url)} redirects to a ${next.protocol} URL`);
+      }
+      if (url.protocol === 'https:' && next.protocol === 'http:' && !this.isInsecure(hostKey(next))) {
+        throw new SekishoError('REGISTRY_UNTRUSTED_REDIRECT', `${describe(url)} redirects from HTTPS to plain HTTP (${next.host}); refused`);
+      }
+      const key = next.href;
+      if (seen.has(key) || hop + 1 > MAX_REDIRECTS) {
+        throw new SekishoError('REGISTRY_REDIRECT_LOOP', `${describe(req.url)}: more than ${MAX_REDIRECTS} redirects or a redirect loop`);
+      }
+      seen.add(key);
+      url = next;
+    }
+  }
+}
+
+/** Exponential backoff with full jitter: 250 ms · 2^(n-1), capped. */
+function backoff(attempt: number, max: number): number {
+  const base = Math.min(max, 250 * 2 ** (attempt - 1));
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+/** `Retry-After` in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim().slice(0, 100);
+  if (text === undefined || text === '') return null;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** A URL for messages: no query string (signed URLs carry secrets). */
+export function describe(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+function networkError(error: unknown, url: URL): SekishoError {
+  if (error instanceof SekishoError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new SekishoError('LIMIT_TIMEOUT', `${describe(url)}: timed out (${code})`, { cause: error });
+  }
+  return new SekishoError('REGISTRY_HTTP', `cannot reach ${describe(url)}: ${message}${code ? ` (${code})` : ''}`, { cause: error });
+}
+
+/** The registry's error (OCI distribution-spec error codes) for messages. */
+export function httpError(status: number, url: URL, body: Buffer | null): SekishoError {
+  let detail = '';
+  if (body !== null && body.length > 0) {
+    try {
+      const parsed = JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown; message?: unknown }[] };
+      const first = parsed.errors?.[0];
+      if (first !== undefined) detail = `: ${String(first.code ?? '')} ${String(first.message ?? '')}`.slice(0, 300);
+    } catch {
+      detail = '';
+    }
+  }
+  if (status === 401 || status === 403) return new SekishoError('REGISTRY_AUTH', `${describe(url)}: access denied (${status})${detail}`);
+  return new SekishoError('REGISTRY_HTTP', `${describe(url)} answered ${status}${detail}`);
+}
+
+/** Read an error body (bounded) and turn the response into an error. */
+export async function failure(response: HttpResponse): Promise<SekishoError> {
+  let body: Buffer | null = null;
+  try {
+    body = await readBounded(response, MAX_ERROR_BODY, 'error body', { truncate: true });
+  } catch {
+    body = null;
+  }
+  return httpError(response.status, response.url, body);
+}
+
+/**
+ * A whole response body, refusing more than `max` bytes — by Content-Length before reading, and
+ * while reading (endless chunked responses) — and slow drips past `deadlineMs`.
+ */
+export async function readBounded(
+  response: HttpResponse,
+  max: number,
+  what: string,
+  options: { truncate?: boolean; deadlineMs?: number } = {},
+): Promise<Buffer> {
+  const declared = Number(response.headers['content-length'] ?? Number.NaN);
+  if (options.truncate !== true && Number.isFinite(declared) && declared > max) {
+    response.body.destroy();
+    throw new SekishoError('LIMIT_JSON_SIZE', `${what} from ${describe(response.url)} is ${declared} bytes, over the ${max}-byte limit`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    response.body.destroy();
+  }, options.deadlineMs ?? 120_000);
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > max) {
+        if (options.truncate === true) {
+          chunks.push(chunk.subarray(0, chunk.length - (size - max)));
+          break;
+        }
+        throw new SekishoError('LIMIT_JSON_SIZE', `${what} from ${describe(response.url)} is over the ${max}-byte limit`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof SekishoError) throw error;
+    if (timedOut) throw new SekishoError('LIMIT_TIMEOUT', `${what} from ${describe(response.url)} took too long`);
+    throw networkError(error, response.url);
+  } finally {
+    clearTimeout(timer);
+    response.body.destroy();
+  }
+  if (timedOut) throw new SekishoError('LIMIT_TIMEOUT', `${what} from ${describe(response.url)} took too long`);
+  return Buffer.concat(chunks);
+}
+
+export function header(response: HttpResponse, name: string): string | null {
+  const value = response.headers[name];
+  if (Array.isArray(value)) return value[0] ?? null;
+  return value ?? null;
+}
+
+export function headerList(response: HttpResponse, name: string): string[] {
+  const value = response.headers[name];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
