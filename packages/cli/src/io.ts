@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { SekishoError } from '@sekisho/core';
 
@@ -19,6 +19,12 @@ export const processIo: CliIo = {
 export async function writeOutput(io: CliIo, text: string, file: string | undefined): Promise<void> {
   if (file === undefined || file === '-') {
     io.stdout(text);
+    return;
+  }
+  const existing = await stat(file).catch(() => null);
+  if (existing !== null && !existing.isFile()) {
+    // a device or pipe (-o /dev/stdout, /dev/null): write through, never replace it
+    await writeFile(file, text);
     return;
   }
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
