@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { SekishoError } from '../../errors.js';
 import { digestOf, parseDigest } from '../digest.js';
 import { MAX_MANIFEST_BYTES } from '../resolve-image.js';
@@ -270,6 +271,9 @@ export class RegistryClient {
               : new SekishoError('INTEGRITY_SIZE_MISMATCH', `the registry sent more than the ${size} bytes the manifest states`, { where });
           }
           hash.update(chunk);
+          // Check the digest before the last bytes go on, so a wrong blob fails as INTEGRITY_* and
+          // not as whatever the decompressor makes of its trailer.
+          if (received === size) verifyHash(hash, digest, where);
           yield chunk;
         }
         ended = true;
@@ -289,8 +293,7 @@ export class RegistryClient {
       }
       await this.transport.pause(attempt + 1);
     }
-    const actual = `${algorithm}:${hash.digest('hex')}`;
-    if (actual !== digest) throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', `blob digest mismatch: expected ${digest}, got ${actual}`, { where });
+    if (size === null || size === 0) verifyHash(hash, digest, where);
   }
 
   /** Tags of a repository, following `Link` pagination (`n`/`last`). */
@@ -429,6 +432,11 @@ export class RegistryClient {
   async close(): Promise<void> {
     await this.transport.close();
   }
+}
+
+function verifyHash(hash: Hash, digest: string, where: { image: string; layer: string }): void {
+  const actual = `${digest.slice(0, digest.indexOf(':'))}:${hash.digest('hex')}`;
+  if (actual !== digest) throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', `blob digest mismatch: expected ${digest}, got ${actual}`, { where });
 }
 
 /** The `rel="next"` target of a Link header (RFC 8288), kept on the same origin and endpoint. */
