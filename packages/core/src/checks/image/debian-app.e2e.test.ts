@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sensitiveFilesAnalyzer } from '../../analyzers/hardening/index.js';
+import { scanImage } from '../../scan/scan-image.js';
+import { evaluateImageHardening } from './index.js';
+
+function repoRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(path.join(dir, 'tsconfig.base.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('repository root not found');
+    dir = up;
+  }
+  return dir;
+}
+
+const FIXTURE = path.join(repoRoot(), '.fixtures/images/debian-app');
+const present = existsSync(path.join(FIXTURE, 'oci', 'index.json'));
+if (!present) console.warn(`skipping image-hardening end-to-end test: ${FIXTURE} is missing (build it with scripts/build-fixture-images.sh)`);
+
+/**
+ * The real image from scripts/build-fixture-images.sh: Debian 12 minbase + curl, a layer that
+ * adds /root/.aws/credentials, one that deletes it with /var/cache/apt/*, an npm app,
+ * USER 1000:1000, EXPOSE 8080/tcp, no HEALTHCHECK.
+ */
+describe.skipIf(!present)('image hardening of the debian-app fixture', () => {
+  const NOW = new Date('2026-12-01T00:00:00Z');
+  const scan = (ref: string) => scanImage(ref, { cacheDir: null, analyzers: [sensitiveFilesAnalyzer], now: NOW });
+
+  it('reports the end-of-life base, the missing health check and the setuid system binaries, nothing else', async () => {
+    const { report, merged } = await scan(path.join(FIXTURE, 'oci'));
+    const findings = evaluateImageHardening({ report, merged, now: NOW });
+    expect(findings.map((f) => f.ruleId)).toEqual(['SEK-IMG-019', 'SEK-IMG-003', 'SEK-IMG-015']);
+
+    const eol = findings[0];
+    expect(eol?.severity).toBe('high');
+    expect(eol?.evidence).toContain('Debian GNU/Linux 12 (bookworm)');
+    expect(eol?.evidence).toContain('security support ended 2026-06-10');
+    expect(eol?.fix).toBe('Rebuild on a supported release, e.g. debian 13.');
+
+    const setid = findings[1]?.evidence ?? '';
+    for (const tool of ['/usr/bin/passwd', '/usr/bin/su', '/usr/bin/mount', '/usr/bin/umount', '/usr/bin/chsh', '/usr/bin/chfn', '/usr/bin/gpasswd', '/usr/bin/newgrp', '/usr/sbin/unix_chkpwd', '/usr/bin/chage', '/usr/bin/expiry']) {
+      expect(setid).toContain(`${tool} (`);
+    }
+    expect(setid).toContain('/usr/bin/passwd (setuid 4755, layer 0)');
+
+    // The AWS credentials file of layer 1 was deleted in layer 2: the final image has none.
+    expect(merged.facts.some((f) => f.path.includes('/.aws/'))).toBe(false);
+    // USER 1000:1000, EXPOSE 8080, apt caches removed, /tmp sticky: no findings for those.
+    expect(findings.some((f) => ['SEK-IMG-001', 'SEK-IMG-004', 'SEK-IMG-011', 'SEK-IMG-012', 'SEK-IMG-016', 'SEK-IMG-017'].includes(f.ruleId))).toBe(false);
+  });
+
+  it('flags the image as old once the limit has passed since its creation', async () => {
+    const { report, merged } = await scan(path.join(FIXTURE, 'oci'));
+    const created = Date.parse(report.image?.config.created ?? '');
+    expect(Number.isNaN(created)).toBe(false);
+    const later = new Date(created + 400 * 86_400_000);
+    const age = evaluateImageHardening({ report, merged, now: later }).filter((f) => f.ruleId === 'SEK-IMG-020');
+    expect(age.map((f) => f.evidence)).toEqual([expect.stringContaining('400 days before')]);
+  });
+
+  it.skipIf(!existsSync(path.join(FIXTURE, 'image.tar')))('gives the same findings for the docker-archive form', async () => {
+    const oci = await scan(path.join(FIXTURE, 'oci'));
+    const archive = await scan(path.join(FIXTURE, 'image.tar'));
+    const summary = (s: typeof oci) => evaluateImageHardening({ report: s.report, merged: s.merged, now: NOW }).map((f) => [f.ruleId, f.evidence]);
+    expect(summary(archive)).toEqual(summary(oci));
+  });
+});
