@@ -1,2 +1,3 @@
 export { buildProgram } from './program.js';
+export { runCli } from './run.js';
 export type { CliIo } from './io.js';

@@ -1,0 +1,97 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import zlib from 'node:zlib';
+import { writeOciLayout, writeTar } from '@sekisho/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/run.js';
+import type { CliIo } from '../src/io.js';
+
+const EXAMPLE = resolve(import.meta.dirname, '../../../examples/hello-app.oci.tar');
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sekisho-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('sekisho CLI', () => {
+  it('scans the bundled example: OS, packages with layers, the deleted secret (redacted)', async () => {
+    const { code, stdout } = await cli('--no-cache', 'image', EXAMPLE);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Debian GNU/Linux 12 (bookworm)');
+    expect(stdout).toMatch(/lodash\s*│\s*4\.17\.15\s*│\s*npm\s*│\s*1 /);
+    expect(stdout).toContain('/app/.env (layer 2) removed in layer 3');
+    expect(stdout).not.toContain('ghp_Q3vX8bN2mK7pL4sW9tR1yU6iO0aE5dF3gH2j');
+  });
+
+  it('fails the gate with exit 1 on --fail-on, and passes below it', async () => {
+    expect((await cli('--no-cache', 'image', EXAMPLE, '--fail-on', 'high')).code).toBe(1);
+    expect((await cli('--no-cache', 'image', EXAMPLE, '--scanners', 'hardening', '--fail-on', 'critical', '-q')).code).toBe(0);
+  });
+
+  it.each(['cyclonedx-json', 'spdx-json', 'json'])('writes %s to a file atomically with -o', async (format) => {
+    const out = join(dir, `sbom.${format}`);
+    const { code, stdout } = await cli('--no-cache', 'sbom', `oci-archive:${EXAMPLE}`, '--format', format, '-o', out);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    const doc = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(doc).length).toBeGreaterThan(3);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('prints help for every command', async () => {
+    for (const command of ['image', 'sbom', 'config', 'verify-blob']) {
+      const { code, stdout } = await cli(command, '--help');
+      expect(code, command).toBe(0);
+      expect(stdout, command).toContain('Usage: sekisho');
+    }
+  });
+
+  it.each<[string, () => Promise<string>, number]>([
+    ['a missing image', async () => join(dir, 'nope.tar'), 3],
+    ['a layer escaping the root', async () => {
+      const layout = join(dir, 'escape');
+      await writeOciLayout(layout, { layers: [{ entries: [{ name: '../../etc/cron.d/x', content: 'x' }] }] });
+      return layout;
+    }, 5],
+    ['a layer with a wrong digest', async () => {
+      const layout = join(dir, 'digest');
+      await writeOciLayout(layout, { layers: [{ entries: [{ name: 'a', content: 'a' }] }] }, {
+        tamper: (files) => {
+          for (const [path, bytes] of files) if (bytes[0] === 0x1f) files.set(path, zlib.gzipSync(writeTar([{ name: 'b', content: 'b' }])));
+        },
+      });
+      return layout;
+    }, 4],
+    ['a decompression bomb', async () => {
+      const file = join(dir, 'huge-header.oci');
+      await writeOciLayout(file, { layers: [{ compression: 'none', raw: writeTar([{ name: 'x', content: 'x', declaredSize: 10 * 1024 ** 4 }], { endBlocks: false }), entries: [] }] });
+      return file;
+    }, 6],
+    ['a file that is not an image', async () => {
+      const file = join(dir, 'not-an-image.tar');
+      await writeFile(file, writeTar([{ name: 'hello.txt', content: 'hi' }]));
+      return file;
+    }, 3],
+  ])('exits with the documented code for %s', async (_name, make, expected) => {
+    const { code, stderr } = await cli('--no-cache', 'sbom', await make());
+    expect(code).toBe(expected);
+    expect(stderr).toMatch(/^sekisho: error: [A-Z_]+: /);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await cli('image', EXAMPLE, '--format', 'nope')).code).toBe(2);
+    expect((await cli('image', EXAMPLE, '--scanners', 'nope', '--no-cache')).code).toBe(2);
+  });
+});
