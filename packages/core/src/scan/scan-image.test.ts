@@ -120,6 +120,22 @@ describe('scanImage', () => {
     expect(report.packages).toHaveLength(2);
   });
 
+  it('shares one cache between concurrent scans (SQLite WAL, no single-writer lock)', async () => {
+    const cacheDir = join(dir, 'shared-cache');
+    const variants = await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        const spec: ImageSpec = { ...SPEC, layers: [...SPEC.layers, { entries: [{ name: `app/${i}`, content: String(i) }] }] };
+        await writeOciLayout(join(dir, `concurrent-${i}`), spec);
+        return join(dir, `concurrent-${i}`);
+      }),
+    );
+    const reports = await Promise.all(variants.map((ref) => scan(ref, { cacheDir })));
+    for (const { report } of reports) expect(report.packages).toHaveLength(2);
+    const cached: boolean[] = [];
+    await scan(variants[2] ?? '', { cacheDir, onProgress: (e) => e.type === 'layer-done' && cached.push(e.cached) });
+    expect(cached).toEqual([true, true, true, true]);
+  });
+
   it('removes its private temp directory', async () => {
     const tempRoot = join(dir, 'tmp-root');
     await import('node:fs/promises').then((fs) => fs.mkdir(tempRoot));
