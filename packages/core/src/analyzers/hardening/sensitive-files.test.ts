@@ -163,6 +163,28 @@ describe('sensitiveFilesAnalyzer.analyze', () => {
   });
 });
 
+describe('bad input', () => {
+  it('a shadow file longer than the body limit is read up to the limit', async () => {
+    const line = 'u:$6$a$b:1::::::\n';
+    const body = Buffer.from(line.repeat(Math.ceil((sensitiveFilesAnalyzer.maxBodySize * 2) / line.length)));
+    const entry = header('/etc/shadow', { size: body.length });
+    const out = await sensitiveFilesAnalyzer.analyze(entry, body.subarray(0, sensitiveFilesAnalyzer.maxBodySize), true, { layerIndex: 0 });
+    const fact = decodeFact(out.facts[0]?.value ?? '');
+    expect(fact?.kind === 'shadow' && fact.hashed.length === MAX_NAMES && fact.hashedCount > 1000).toBe(true);
+  });
+  it('binary bodies and single huge lines give no facts or bounded ones, never a throw', async () => {
+    const binary = Buffer.from(Array.from({ length: 65_536 }, (_, i) => (i * 7919) % 256));
+    for (const path of ['/etc/shadow', '/etc/gshadow', '/etc/passwd', '/root/.docker/config.json']) {
+      const out = await sensitiveFilesAnalyzer.analyze(header(path, { size: binary.length }), binary, false, { layerIndex: 0 });
+      expect(out.findings).toEqual([]);
+      for (const f of out.facts) expect(f.value.length).toBeLessThan(4096);
+    }
+    const huge = `root:${'$6$'.padEnd(900_000, 'a')}:1::::::`;
+    expect(await analyze('/etc/shadow', huge)).toEqual([{ kind: 'shadow', hashed: ['root'], empty: [], hashedCount: 1, emptyCount: 0 }]);
+    expect(registryAuthHasCredentials(`{"auths":{"r":{"auth":"${'"'.repeat(500_000)}`)).toBe(false);
+  });
+});
+
 describe('facts follow the final image state', () => {
   let dir: string;
   beforeAll(async () => {
