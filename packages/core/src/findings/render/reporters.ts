@@ -1,0 +1,58 @@
+import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+import { toCycloneDx } from '../../reporters/cyclonedx-json/index.js';
+import { junitReporter } from '../../reporters/junit/index.js';
+import { reporters } from '../../reporters/registry.js';
+import { tableReporter } from '../../reporters/table/index.js';
+import { templateReporter } from '../../reporters/template/index.js';
+import type { Reporter } from '../../reporters/types.js';
+import type { AttributionOptions } from '../attribution.js';
+import { addCycloneDxVulnerabilities } from './cyclonedx.js';
+import { renderVulnerabilitySection } from './vulnerability-table.js';
+
+export interface ScanReporterOptions {
+  /** Template text for `--format template`. */
+  readonly template?: string | null;
+  readonly attribution?: AttributionOptions;
+}
+
+/** The table: inventory and non-vulnerability findings as before, then vulnerabilities grouped by package with base-image attribution. */
+export function vulnerabilityTableReporter(attribution: AttributionOptions = {}): Reporter {
+  return {
+    ...tableReporter,
+    render(report, options) {
+      const others = { ...report, findings: report.findings.filter((f) => f.kind !== 'vulnerability') };
+      return `${tableReporter.render(others, options)}\n${renderVulnerabilitySection(report, attribution)}`;
+    },
+  };
+}
+
+/** CycloneDX 1.6 JSON with the `vulnerabilities` array. */
+export const cyclonedxVulnerabilityReporter: Reporter = {
+  id: 'cyclonedx-json',
+  mediaType: 'application/vnd.cyclonedx+json',
+  specVersions: ['1.6'],
+  render(report) {
+    const bom = toCycloneDx(report);
+    addCycloneDxVulnerabilities(bom, report);
+    const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+    return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
+  },
+};
+
+/** Every output format of a vulnerability scan: the core reporters, with table and CycloneDX showing vulnerabilities, plus junit and template. */
+export function scanReporters(options: ScanReporterOptions = {}): Reporter[] {
+  const overrides = new Map<string, Reporter>([
+    ['table', vulnerabilityTableReporter(options.attribution)],
+    ['cyclonedx-json', cyclonedxVulnerabilityReporter],
+  ]);
+  const list = reporters.map((r) => overrides.get(r.id) ?? r);
+  list.push(junitReporter);
+  if (options.template != null) list.push(templateReporter(options.template));
+  return list;
+}
+
+export const SCAN_FORMATS = ['table', 'json', 'sarif', 'cyclonedx-json', 'spdx-json', 'junit', 'template'] as const;
+
+export function getScanReporter(id: string, options: ScanReporterOptions = {}): Reporter | undefined {
+  return scanReporters(options).find((r) => r.id === id);
+}
