@@ -1,11 +1,12 @@
 export * from './errors.js';
 export { TOOL_VERSION } from './version.js';
 export { scanImage, DEFAULT_LIMITS } from './scan/scan-image.js';
-export { setupScanners, parseScanners, SCANNERS } from './scan/scanners.js';
+export { setupScanners, parseScanners, withPostScanFindings, SCANNERS } from './scan/scanners.js';
 export type { Scanner, ScannerSetup } from './scan/scanners.js';
 export type { ImageScan, ScanLimits, ScanOptions, ScanProgress, ImageConfigAnalyzer } from './scan/scan-image.js';
 export { openImage, parseReference } from './source/index.js';
 export type { ImageHandle, LayerRef } from './source/index.js';
+export * from './source/registry/index.js';
 export { catalogers } from './catalogers/registry.js';
 export type { Cataloger, CatalogFile, CatalogOutput, CatalogedPackage } from './catalogers/types.js';
 export type { LayerAnalyzer } from './analyzers/types.js';

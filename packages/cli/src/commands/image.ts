@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { SEVERITIES, isSeverity, severityAtLeast } from '@sekisho/model';
 import type { Severity } from '@sekisho/model';
-import { EXIT_CODES, SekishoError, parseScanners, setupScanners } from '@sekisho/core';
+import { EXIT_CODES, SekishoError, parseScanners, setupScanners, withPostScanFindings } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
 import { addScanOptions, runScan, writeReport } from './scan-common.js';
@@ -35,7 +35,8 @@ export function imageCommand(io: CliIo): Command {
       throw new SekishoError('USAGE_INVALID', error instanceof Error ? error.message : String(error));
     }
     const scanners = setupScanners(selected, { showSecrets: flags.showSecrets === true });
-    const { report } = await runScan(reference, flags, global, io, scanners);
+    const scan = await runScan(reference, flags, global, io, scanners);
+    const report = withPostScanFindings(scan, scanners, new Date());
     await writeReport(report, flags, io);
     const threshold = flags.failOn as Severity | undefined;
     if (threshold !== undefined && report.findings.some((f) => severityAtLeast(f.severity, threshold))) process.exitCode = EXIT_CODES.policy;

@@ -1,6 +1,10 @@
 import { createSecretsAnalyzer, scanConfigStrings, secretRulesFingerprint } from '../analyzers/secrets/index.js';
+import { sensitiveFilesAnalyzer } from '../analyzers/hardening/index.js';
 import type { LayerAnalyzer } from '../analyzers/types.js';
-import type { ImageConfigAnalyzer, ImageConfigStrings } from './scan-image.js';
+import { evaluateImageHardening } from '../checks/image/index.js';
+import type { Finding, Report } from '@sekisho/model';
+import { severityRank } from '@sekisho/model';
+import type { ImageConfigAnalyzer, ImageConfigStrings, ImageScan } from './scan-image.js';
 
 /** What `sekisho image --scanners` can turn on besides the inventory, which always runs. */
 export const SCANNERS = ['vuln', 'secret', 'malware', 'hardening'] as const;
@@ -8,13 +12,19 @@ export type Scanner = (typeof SCANNERS)[number];
 
 export interface ScannerOptions {
   readonly showSecrets?: boolean;
+  /** Hardening: flag images older than this (default 365). */
+  readonly maxAgeDays?: number;
 }
+
+/** Checks that run on the merged image after the layer pass (hardening). */
+export type PostScanCheck = (scan: ImageScan, now: Date) => readonly Finding[];
 
 export interface ScannerSetup {
   readonly analyzers: readonly LayerAnalyzer[];
   readonly configAnalyzers: readonly ImageConfigAnalyzer[];
   /** Everything that changes analyzer output beyond plugin versions: part of layer cache keys. */
   readonly analyzerOptions: Readonly<Record<string, unknown>>;
+  readonly postScan: readonly PostScanCheck[];
 }
 
 /** Layer analyzers and config analyzers for the selected scanners (vulnerabilities are matched after the scan). */
@@ -22,6 +32,12 @@ export function setupScanners(selected: ReadonlySet<Scanner>, options: ScannerOp
   const analyzers: LayerAnalyzer[] = [];
   const configAnalyzers: ImageConfigAnalyzer[] = [];
   const analyzerOptions: Record<string, unknown> = {};
+  const postScan: PostScanCheck[] = [];
+  if (selected.has('hardening')) {
+    analyzers.push(sensitiveFilesAnalyzer);
+    const maxAgeDays = options.maxAgeDays;
+    postScan.push(({ report, merged }, now) => evaluateImageHardening({ report, merged, now, ...(maxAgeDays === undefined ? {} : { options: { maxAgeDays } }) }));
+  }
   if (selected.has('secret')) {
     const secretOptions = { showSecrets: options.showSecrets === true };
     analyzers.push(createSecretsAnalyzer(secretOptions));
@@ -38,7 +54,17 @@ export function setupScanners(selected: ReadonlySet<Scanner>, options: ScannerOp
     analyzerOptions['secrets'] = secretRulesFingerprint(secretOptions);
     analyzerOptions['showSecrets'] = secretOptions.showSecrets;
   }
-  return { analyzers, configAnalyzers, analyzerOptions };
+  return { analyzers, configAnalyzers, analyzerOptions, postScan };
+}
+
+/** The report with the post-scan checks' findings added, sorted as every report is. */
+export function withPostScanFindings(scan: ImageScan, setup: ScannerSetup, now: Date): Report {
+  const extra = setup.postScan.flatMap((check) => check(scan, now));
+  if (extra.length === 0) return scan.report;
+  const findings = [...scan.report.findings, ...extra].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id),
+  );
+  return { ...scan.report, findings };
 }
 
 export function parseScanners(text: string): Set<Scanner> {
