@@ -175,6 +175,8 @@ build_bench() {
   replace_rootfs "$name" "$WORK/$name.tar"
   commit "$name" "ADD rootfs.tar / # mmdebstrap --variant=minbase --include=python3,nodejs,npm $SUITE"
   finish "$name"
+  # the same image with zstd layers
+  skopeo copy --quiet --dest-compress-format zstd --dest-compress-level 3 "oci:$OUT/$name/oci:latest" "oci:$OUT/$name/oci-zstd:latest"
 }
 
 ALL=(debian-app distroless rpm-sqlite debian-python debian-jars-go)

@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-import { runCli } from './run.js';
-
+// Checked before anything else loads: older Node versions lack node:sqlite and built-in zstd.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(`sekisho: error: Node.js ${process.versions.node} is too old; Sekisho needs Node.js 22.18 or newer (24 LTS recommended)\n`);
+  process.exit(2);
+}
+const { runCli } = await import('./run.js');
 process.exitCode = await runCli(process.argv.slice(2));

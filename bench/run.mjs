@@ -1,0 +1,88 @@
+// npm run bench — Sekisho's speed as ratios against a floor measured in the same run.
+//   1. the bench image (Debian minbase + python3 + nodejs + npm, ≥ 400 MB uncompressed), gzip and zstd:
+//      decompression floor, cold SBOM, cold/floor, warm (all layers cached), warm/cold, peak RSS
+//   2. a many-files image (200,000 small files, synthetic node_modules tree): files/s, cold/floor, RSS
+// Runs are interleaved (floor, cold, warm per round) and the median is reported: this VM is noisy.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+// The pinned Node 24 (node_modules/.bin/node) even when this script was started by another node.
+const PINNED = join(ROOT, 'node_modules/.bin/node');
+const NODE = existsSync(PINNED) ? PINNED : process.execPath;
+const CLI = join(ROOT, 'packages/cli/dist/main.js');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const IMAGES = process.env.SEKISHO_FIXTURES_DIR ?? join(ROOT, '.fixtures/images');
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+function run(args, env = {}) {
+  const command = TIME ? [TIME, '-f', '%e %M', NODE, ...args] : [NODE, ...args];
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command[0], command.slice(1), { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr.slice(-2000)}`);
+  const rssKb = TIME ? Number(result.stderr.trim().split('\n').at(-1).split(' ')[1]) : NaN;
+  return { seconds, rssMb: rssKb / 1024, stdout: result.stdout };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+function measure(label, layout, extraNote = '') {
+  const cache = mkdtempSync(join(tmpdir(), 'sekisho-bench-cache-'));
+  const sbom = (cacheArgs) => [CLI, ...cacheArgs, '--quiet', 'sbom', `oci:${layout}`, '--format', 'json'];
+  try {
+    const uncompressed = Number(run([join(ROOT, 'bench/floor.mjs'), layout]).stdout.trim());
+    run(sbom(['--cache-dir', cache])); // prime the cache for warm runs
+    const floor = [], cold = [], warm = [], rss = [];
+    for (let i = 0; i < ROUNDS; i += 1) {
+      floor.push(run([join(ROOT, 'bench/floor.mjs'), layout]).seconds);
+      const c = run(sbom(['--no-cache']));
+      cold.push(c.seconds);
+      rss.push(c.rssMb);
+      warm.push(run(sbom(['--cache-dir', cache])).seconds);
+    }
+    const packages = JSON.parse(run(sbom(['--cache-dir', cache])).stdout).packages.length;
+    const f = median(floor), c = median(cold), w = median(warm);
+    return { label, uncompressedMb: uncompressed / 1e6, packages, floor: f, cold: c, ratio: c / f, warm: w, warmRatio: w / c, rss: Math.max(...rss), note: extraNote };
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
+
+function ensureImages() {
+  if (!existsSync(join(IMAGES, 'bench/oci')) || !existsSync(join(IMAGES, 'bench/oci-zstd'))) {
+    console.log('building the bench image (mmdebstrap; a few minutes, once)…');
+    execFileSync(join(ROOT, 'scripts/build-fixture-images.sh'), ['--bench'], { stdio: 'inherit' });
+  }
+  const many = join(IMAGES, 'many-files/oci');
+  if (!existsSync(many)) {
+    console.log('writing the many-files image (200,000 files)…');
+    execFileSync(NODE, [join(ROOT, 'bench/many-files-image.mjs'), many], { stdio: 'inherit' });
+  }
+}
+
+if (!existsSync(CLI)) {
+  console.error('build first: npm run build');
+  process.exit(2);
+}
+mkdirSync(IMAGES, { recursive: true });
+ensureImages();
+const rows = [
+  measure('gzip, 1 layer', join(IMAGES, 'bench/oci')),
+  measure('zstd, 1 layer', join(IMAGES, 'bench/oci-zstd')),
+  measure('many files (gzip)', join(IMAGES, 'many-files/oci'), '200,000 files'),
+];
+console.log(`\nSekisho bench (${ROUNDS} interleaved rounds, medians; node ${process.version}; floor = read + decompress every layer)\n`);
+console.log('image               | MB tar | pkgs  | floor s | cold s | cold/floor | warm s | warm/cold | peak RSS MB');
+console.log('--------------------|--------|-------|---------|--------|------------|--------|-----------|------------');
+for (const r of rows) {
+  console.log(
+    `${r.label.padEnd(20)}| ${fmt(r.uncompressedMb, 0).padStart(6)} | ${String(r.packages).padStart(5)} | ${fmt(r.floor).padStart(7)} | ${fmt(r.cold).padStart(6)} | ${fmt(r.ratio).padStart(10)} | ${fmt(r.warm).padStart(6)} | ${fmt(r.warmRatio).padStart(9)} | ${fmt(r.rss, 0).padStart(11)}`,
+  );
+}
+const many = rows[2];
+console.log(`\nmany-files: ${fmt(200_000 / many.cold, 0)} files/s cold`);
+console.log('targets: cold/floor ≤ 1.3 (gzip, zstd), warm/cold ≤ 0.10, peak RSS ≤ 300 MB (≤ 400 MB many-files)');
