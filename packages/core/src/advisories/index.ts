@@ -9,3 +9,5 @@ export { AdvisoryDbWriter } from './db-writer.js';
 export { FEED_IMPORTERS } from './feeds/registry.js';
 export type { CveFactsUpdate, FeedContext, FeedFile, FeedImporter, FeedItem } from './feeds/types.js';
 export { normalizeOsvRecord } from './feeds/osv/index.js';
+export { updateAdvisoryDb, feedSources, DEFAULT_ALPINE_RELEASES } from './update/index.js';
+export type { FeedDownload, FeedSource, UpdateAdvisoryDbOptions, UpdateReport } from './update/index.js';
