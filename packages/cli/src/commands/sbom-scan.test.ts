@@ -1,0 +1,185 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import type { Package, Report } from '@sekisho/model';
+import { REPORT_SCHEMA } from '@sekisho/model';
+import { advisoryStoreFromRecords, cyclonedxVulnerabilityReporter, isSekishoError } from '@sekisho/core';
+import type { Advisory, AdvisoryStore } from '@sekisho/core';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { sbomScanCommand } from './sbom-scan.js';
+import { runVulnerabilityScan } from './vulnerability-options.js';
+
+// Small advisories written for this test (shapes of the Debian tracker and PyPA OSV).
+const advisory = (id: string, aliases: string[], affected: Advisory['affected'], vector?: string): Advisory => ({
+  id,
+  aliases,
+  summary: `${id} summary`,
+  details: '',
+  published: null,
+  modified: null,
+  withdrawn: null,
+  severity: vector === undefined ? [] : [{ source: 'nvd', type: 'CVSS_V3', score: vector }],
+  references: [],
+  affected,
+  source: 'test',
+});
+const CRITICAL = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
+const advisories: Advisory[] = [
+  advisory('CVE-2024-0001', [], [{ namespace: 'debian:12', packageName: 'openssl', ranges: [{ scheme: 'deb', events: [{ introduced: '0' }, { fixed: '3.0.15-1~deb12u1' }] }], versions: [], fixedVersions: ['3.0.15-1~deb12u1'], status: 'fixed', vendorSeverity: 'high' }]),
+  advisory('PYSEC-2024-1', ['CVE-2024-0002'], [{ namespace: 'PyPI', packageName: 'requests', ranges: [{ scheme: 'pep440', events: [{ introduced: '0' }, { fixed: '2.32.0' }] }], versions: [], fixedVersions: ['2.32.0'], status: 'fixed', vendorSeverity: null }], CRITICAL),
+];
+const built = '2025-06-01T00:00:00Z';
+const store = (): AdvisoryStore => {
+  const s = advisoryStoreFromRecords(advisories, new Map());
+  return { ...s, metadata: () => ({ ...s.metadata(), built }), close: () => undefined };
+};
+
+const pkgOf = (id: string, type: Package['type'], name: string, version: string, purl: string, source: Package['source'] = null): Package => ({
+  id, name, version, type, purl, cpes: [], licenses: [], locations: [{ path: `/x/${name}`, layerDigest: 'sha256:aa', diffId: null, layerIndex: null }], foundBy: 'test', evidence: 'installed', source, metadata: null,
+});
+const inventory: Report = {
+  schema: REPORT_SCHEMA,
+  tool: { name: 'sekisho', version: 'test' },
+  target: { reference: 'app:1', sourceType: 'oci-layout', manifestDigest: 'sha256:m', configDigest: null, platform: null, repoTags: [] },
+  image: null,
+  distro: { id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian 12', idLike: [], distroless: false, eol: { status: 'supported', date: null }, foundIn: '/etc/os-release' },
+  packages: [
+    pkgOf('p-ssl', 'deb', 'libssl3', '3.0.11-1~deb12u2', 'pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl', { name: 'openssl', version: '3.0.11-1~deb12u2' }),
+    pkgOf('p-req', 'pypi', 'requests', '2.31.0', 'pkg:pypi/requests@2.31.0'),
+  ],
+  relationships: [],
+  findings: [],
+  unknowns: [],
+};
+
+const dir = mkdtempSync(path.join(tmpdir(), 'sekisho-sbom-scan-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  process.exitCode = undefined;
+});
+const file = (name: string, text: string): string => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+async function run(args: string[], deps: { openStore?: () => AdvisoryStore } = { openStore: store }): Promise<{ out: string; err: string; code: number | undefined }> {
+  process.exitCode = undefined;
+  let out = '';
+  let err = '';
+  const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (err += t), isTty: false };
+  const program = new Command('sekisho').option('-q, --quiet').option('--cache-dir <dir>').exitOverride();
+  program.addCommand(sbomScanCommand(io, { ...deps, now: new Date('2025-06-03T00:00:00Z'), cwd: dir }));
+  await program.parseAsync(['node', 'sekisho', 'sbom-scan', ...args]);
+  const code = typeof process.exitCode === 'number' ? process.exitCode : undefined;
+  return { out, err, code };
+}
+
+const sekishoCdx = file('sekisho.cdx.json', cyclonedxVulnerabilityReporter.render(inventory, { now: new Date(0), color: false }));
+const db = file('advisories.db', 'placeholder: the tests open an in-memory store');
+
+describe('sekisho sbom-scan', () => {
+  it('re-matches Sekisho CycloneDX: OS package by its source package and distro, PyPI by name', async () => {
+    const { out, code } = await run([sekishoCdx, '--db', db, '-f', 'json']);
+    const report = JSON.parse(out) as Report;
+    expect(report.target.sourceType).toBe('sbom');
+    expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['CVE-2024-0001', 'CVE-2024-0002']);
+    expect(code).toBeUndefined();
+  });
+
+  it('reads plain CycloneDX from another tool: purl type, distro and upstream qualifiers', async () => {
+    const plain = file(
+      'syft.cdx.json',
+      JSON.stringify({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.5',
+        components: [
+          { type: 'library', name: 'libssl3', version: '3.0.11-1~deb12u2', purl: 'pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&upstream=openssl&distro=debian-12' },
+          { type: 'library', name: 'requests', version: '2.32.3', purl: 'pkg:pypi/requests@2.32.3' },
+          { type: 'library', name: 'no-purl' },
+        ],
+      }),
+    );
+    const { out, err } = await run([plain, '--db', db, '-f', 'json']);
+    expect((JSON.parse(out) as Report).findings.map((f) => f.ruleId)).toEqual(['CVE-2024-0001']);
+    expect(err).toMatch(/1 SBOM entries skipped/);
+  });
+
+  it('exit codes: --fail-on at or below a finding is 1, above it 0', async () => {
+    expect((await run([sekishoCdx, '--db', db, '--fail-on', 'high'])).code).toBe(1);
+    expect((await run([sekishoCdx, '--db', db, '--fail-on', 'critical'])).code).toBe(1);
+    expect((await run([sekishoCdx, '--db', db, '--fail-on', 'critical', '--severity', 'HIGH'])).code).toBeUndefined();
+  });
+
+  it('--only-new with a baseline passes the gate when nothing is new', async () => {
+    const first = await run([sekishoCdx, '--db', db, '-f', 'json']);
+    const baseline = file('baseline.json', first.out);
+    const again = await run([sekishoCdx, '--db', db, '--only-new', '--baseline', baseline, '--fail-on', 'low', '-f', 'json']);
+    expect((JSON.parse(again.out) as Report).findings).toEqual([]);
+    expect(again.code).toBeUndefined();
+    await expect(run([sekishoCdx, '--db', db, '--only-new'])).rejects.toSatisfy((e) => isSekishoError(e) && e.code === 'USAGE_INVALID');
+  });
+
+  it('exceptions: one in force suppresses and is written as OpenVEX, an expired one warns and stops applying', async () => {
+    const ignore = file('ignore.yaml', 'exceptions:\n  - id: CVE-2024-0002\n    purl: pkg:pypi/requests\n    reason: not reachable\n    owner: a@example.com\n    expires: 2025-12-31\n  - id: CVE-2024-0001\n    reason: old decision\n    owner: b@example.com\n    expires: 2025-06-01\n');
+    const vexOut = path.join(dir, 'out.openvex.json');
+    const { out, err } = await run([sekishoCdx, '--db', db, '--ignore-file', ignore, '--write-vex', vexOut, '-f', 'json']);
+    expect((JSON.parse(out) as Report).findings.map((f) => f.ruleId)).toEqual(['CVE-2024-0001']);
+    expect(err).toMatch(/exception for CVE-2024-0001 \(owner b@example.com\) expired on 2025-06-01/);
+    const vex = JSON.parse(readFileSync(vexOut, 'utf8')) as { statements: { vulnerability: { name: string }; status: string }[] };
+    expect(vex.statements.map((s) => [s.vulnerability.name, s.status])).toEqual([['CVE-2024-0002', 'not_affected']]);
+    // and the written VEX suppresses the same finding on the next run
+    const next = await run([sekishoCdx, '--db', db, '--vex', vexOut, '-f', 'json']);
+    expect((JSON.parse(next.out) as Report).findings.map((f) => f.ruleId)).toEqual(['CVE-2024-0001']);
+  });
+
+  it('junit and template formats', async () => {
+    const junit = await run([sekishoCdx, '--db', db, '-f', 'junit']);
+    expect(junit.out).toMatch(/^<\?xml/);
+    expect(junit.out.match(/<failure /g)).toHaveLength(2);
+    const tpl = file('t.tpl', '{{#vulnerabilities}}{{vulnerabilityId}} {{packageName}} {{severity | upper}}\n{{/vulnerabilities}}');
+    const text = await run([sekishoCdx, '--db', db, '-f', 'template', '--template', tpl]);
+    expect(text.out).toBe('CVE-2024-0002 requests CRITICAL\nCVE-2024-0001 libssl3 HIGH\n');
+  });
+});
+
+describe('runVulnerabilityScan', () => {
+  const io = () => {
+    const lines: string[] = [];
+    return { io: { stdout: () => undefined, stderr: (t: string) => lines.push(t), isTty: false }, lines };
+  };
+
+  it('without a database: warns and keeps the inventory, unless a flag needs the database', async () => {
+    const { io: quietIo, lines } = io();
+    const missing = path.join(dir, 'missing', 'advisories.db');
+    const prev = process.env['SEKISHO_DB'];
+    delete process.env['SEKISHO_DB'];
+    try {
+      const r = await runVulnerabilityScan(inventory, {}, quietIo, { cacheDir: path.join(dir, 'missing-cache') });
+      expect(r.findings).toEqual([]);
+      expect(lines.join('')).toMatch(/no advisory database/);
+      await expect(runVulnerabilityScan(inventory, { db: missing }, quietIo)).rejects.toSatisfy((e) => isSekishoError(e) && e.code === 'DB_NOT_FOUND');
+      await expect(runVulnerabilityScan(inventory, { failOn: 'high' }, quietIo, { cacheDir: path.join(dir, 'missing-cache') })).rejects.toSatisfy((e) => isSekishoError(e) && e.code === 'DB_NOT_FOUND');
+    } finally {
+      if (prev !== undefined) process.env['SEKISHO_DB'] = prev;
+    }
+  });
+
+  it('warns when the database is older than --db-max-age, and scans anyway', async () => {
+    const { io: warnIo, lines } = io();
+    const r = await runVulnerabilityScan(inventory, { db: db, dbMaxAge: '1' }, warnIo, { openStore: store, now: new Date('2025-06-10T00:00:00Z') });
+    expect(r.findings).toHaveLength(2);
+    expect(lines.join('')).toMatch(/9 days old/);
+    const { io: freshIo, lines: none } = io();
+    await runVulnerabilityScan(inventory, { db: db }, freshIo, { openStore: store, now: new Date('2025-06-03T00:00:00Z') });
+    expect(none.join('')).not.toMatch(/days old/);
+  });
+
+  it('--match-os-owned and --context reach the matcher', async () => {
+    const { io: silent } = io();
+    const r = await runVulnerabilityScan(inventory, { db, context: 'internet-facing' }, silent, { openStore: store });
+    const f = r.findings.find((x) => x.ruleId === 'CVE-2024-0002');
+    expect(f?.kind === 'vulnerability' && f.priority?.factors).toContain('internet-facing ×1.25');
+  });
+});

@@ -1,0 +1,46 @@
+import { readFile, stat } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { SEVERITIES, severityAtLeast } from '@sekisho/model';
+import type { Severity } from '@sekisho/model';
+import { EXIT_CODES, SBOM_INPUT_LIMITS, SekishoError, reportFromSbom } from '@sekisho/core';
+import type { CliIo } from '../io.js';
+import { processIo } from '../io.js';
+import type { GlobalOptions } from '../global-options.js';
+import { renderTime } from '../global-options.js';
+import { VULNERABILITY_FORMATS, addVulnerabilityOptions, runVulnerabilityScan, writeScanReport } from './vulnerability-options.js';
+import type { VulnerabilityFlags, VulnerabilityScanOptions } from './vulnerability-options.js';
+
+interface SbomScanFlags extends VulnerabilityFlags {
+  readonly format: string;
+  readonly output?: string;
+}
+
+/** `sekisho sbom-scan FILE`: re-match a stored SBOM (CycloneDX JSON or a Sekisho JSON report) without the image. */
+export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityScanOptions, 'openStore' | 'now' | 'cwd'> = {}): Command {
+  const command = new Command('sbom-scan')
+    .description('Match the packages of a stored SBOM (CycloneDX JSON, or a Sekisho JSON report) against the advisory database, without the image')
+    .argument('<file>', 'the SBOM: CycloneDX JSON from Sekisho or another tool (purls), or `sekisho image --format json` output')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(VULNERABILITY_FORMATS).default('table'))
+    .option('-o, --output <file>', 'write the output to FILE (atomically) instead of standard output')
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity remains').choices(SEVERITIES.filter((s) => s !== 'unknown')));
+  addVulnerabilityOptions(command);
+  command.action(async (file: string, flags: SbomScanFlags, cmd: Command) => {
+    const global = cmd.optsWithGlobals<GlobalOptions>();
+    let text: string;
+    try {
+      const info = await stat(file);
+      if (info.size > SBOM_INPUT_LIMITS.maxBytes) throw new SekishoError('LIMIT_JSON_SIZE', `SBOM larger than ${SBOM_INPUT_LIMITS.maxBytes} bytes`, { where: { file } });
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (error instanceof SekishoError) throw error;
+      throw new SekishoError('SOURCE_NOT_FOUND', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { where: { file }, cause: error });
+    }
+    const input = reportFromSbom(text, file);
+    if (input.skipped.length > 0 && global.quiet !== true) io.stderr(`sekisho: warning: ${input.skipped.length} SBOM entries skipped (first: ${input.skipped[0] ?? ''})\n`);
+    const report = await runVulnerabilityScan(input.report, flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
+    await writeScanReport(report, flags, io, renderTime());
+    const threshold = flags.failOn as Severity | undefined;
+    if (threshold !== undefined && report.findings.some((f) => severityAtLeast(f.severity, threshold))) process.exitCode = EXIT_CODES.policy;
+  });
+  return command;
+}

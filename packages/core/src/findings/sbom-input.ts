@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import type { Distro, Location, Package, PackageType, Relationship, Report } from '@sekisho/model';
+import { isOsPackageType, isPackageType, REPORT_SCHEMA } from '@sekisho/model';
+import { SekishoError } from '../errors.js';
+import { sourceRpmName } from '../matchers/distro/index.js';
+import { TOOL_VERSION } from '../version.js';
+import { parsePurl } from './purl-match.js';
+
+export const SBOM_INPUT_LIMITS = { maxBytes: 256 * 1024 * 1024, maxComponents: 500_000, maxDepth: 16 } as const;
+
+type Json = Record<string, unknown>;
+
+function obj(v: unknown): Json | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
+}
+function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+export interface SbomInput {
+  readonly report: Report;
+  /** Components or packages that could not be used, with why. */
+  readonly skipped: readonly string[];
+  readonly format: 'sekisho-json' | 'cyclonedx-json';
+}
+
+/**
+ * Read an SBOM for re-matching without the image: a Sekisho JSON report (`--format json`) or a
+ * CycloneDX JSON document, Sekisho's own (`sekisho:*` properties) or another tool's (purl type →
+ * package type, `distro` qualifier → distribution, `upstream` qualifier → source package).
+ */
+export function reportFromSbom(text: string, source: string): SbomInput {
+  if (text.length > SBOM_INPUT_LIMITS.maxBytes) throw new SekishoError('LIMIT_JSON_SIZE', `SBOM larger than ${SBOM_INPUT_LIMITS.maxBytes} bytes`, { where: { file: source } });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new SekishoError('CONFIG_INVALID', 'SBOM is not valid JSON', { where: { file: source }, cause: error });
+  }
+  const root = obj(data);
+  if (root?.['schema'] === REPORT_SCHEMA) return fromSekishoReport(root, source);
+  if (root?.['bomFormat'] === 'CycloneDX') return fromCycloneDx(root, source);
+  throw new SekishoError('CONFIG_UNSUPPORTED', 'not a CycloneDX JSON document or a Sekisho JSON report', { where: { file: source } });
+}
+
+function validLocation(v: unknown): Location | null {
+  const o = obj(v);
+  const path = str(o?.['path']);
+  if (o === null || path === null) return null;
+  const layerIndex = typeof o['layerIndex'] === 'number' && Number.isInteger(o['layerIndex']) ? o['layerIndex'] : null;
+  return { path, layerDigest: str(o['layerDigest']), diffId: str(o['diffId']), layerIndex };
+}
+
+function validDistro(v: unknown): Distro | null {
+  const o = obj(v);
+  const id = str(o?.['id']);
+  if (o === null || id === null || typeof o['versionId'] !== 'string') return null;
+  return distroOf(id, o['versionId'], str(o['codename']));
+}
+
+function distroOf(id: string, versionId: string, codename: string | null = null): Distro {
+  return { id: id.toLowerCase(), versionId, codename, prettyName: `${id} ${versionId}`.trim(), idLike: [], distroless: false, eol: { status: 'unknown', date: null }, foundIn: 'sbom' };
+}
+
+function fromSekishoReport(root: Json, source: string): SbomInput {
+  const skipped: string[] = [];
+  const packages: Package[] = [];
+  for (const [i, raw] of arr(root['packages']).slice(0, SBOM_INPUT_LIMITS.maxComponents).entries()) {
+    const p = obj(raw);
+    const id = str(p?.['id']);
+    const name = str(p?.['name']);
+    const type = str(p?.['type']);
+    if (p === null || id === null || name === null || typeof p['version'] !== 'string' || type === null || !isPackageType(type)) {
+      skipped.push(`packages[${i}]: missing id, name, version or a known type`);
+      continue;
+    }
+    const src = obj(p['source']);
+    const srcName = str(src?.['name']);
+    packages.push({
+      id,
+      name,
+      version: p['version'],
+      type,
+      purl: str(p['purl']) ?? '',
+      cpes: arr(p['cpes']).filter((c): c is string => typeof c === 'string'),
+      licenses: arr(p['licenses']).filter((c): c is string => typeof c === 'string'),
+      locations: arr(p['locations']).map(validLocation).filter((l): l is Location => l !== null),
+      foundBy: str(p['foundBy']) ?? 'sbom',
+      evidence: p['evidence'] === 'declared' || p['evidence'] === 'binary' ? p['evidence'] : 'installed',
+      source: srcName === null ? null : { name: srcName, version: str(src?.['version']) ?? '' },
+      metadata: (obj(p['metadata']) as Package['metadata']) ?? null,
+    });
+  }
+  const ids = new Set(packages.map((p) => p.id));
+  const relationships: Relationship[] = arr(root['relationships']).flatMap((raw): Relationship[] => {
+    const r = obj(raw);
+    const from = str(r?.['from']);
+    const to = str(r?.['to']);
+    const type = r?.['type'];
+    if (from === null || to === null || !ids.has(from) || (type !== 'contains' && type !== 'depends-on' && type !== 'owns-file')) return [];
+    return [{ from, to, type }];
+  });
+  const target = obj(root['target']);
+  const image = obj(root['image']);
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'sekisho', version: TOOL_VERSION },
+    target: {
+      reference: str(target?.['reference']) ?? source,
+      sourceType: 'sbom',
+      manifestDigest: str(target?.['manifestDigest']),
+      configDigest: str(target?.['configDigest']),
+      platform: null,
+      repoTags: arr(target?.['repoTags']).filter((t): t is string => typeof t === 'string'),
+    },
+    image: image !== null && Array.isArray(image['layers']) && obj(image['config']) !== null ? (image as unknown as Report['image']) : null,
+    distro: validDistro(root['distro']),
+    packages,
+    relationships,
+    findings: arr(root['findings']).filter((f) => obj(f) !== null && obj(f)?.['kind'] !== 'vulnerability' && typeof obj(f)?.['kind'] === 'string') as unknown as Report['findings'],
+    unknowns: [],
+  };
+  return { report, skipped, format: 'sekisho-json' };
+}
+
+const PURL_TYPES: Readonly<Record<string, PackageType>> = {
+  deb: 'deb',
+  apk: 'apk',
+  rpm: 'rpm',
+  npm: 'npm',
+  pypi: 'pypi',
+  maven: 'maven',
+  golang: 'golang',
+  cargo: 'cargo',
+  gem: 'gem',
+  composer: 'composer',
+  nuget: 'nuget',
+};
+
+function properties(c: Json): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of arr(c['properties'])) {
+    const p = obj(raw);
+    const name = str(p?.['name']);
+    const value = p?.['value'];
+    if (name !== null && typeof value === 'string' && !out.has(name)) out.set(name, value);
+  }
+  return out;
+}
+
+function flatten(components: unknown, into: Json[], depth = 0): void {
+  if (depth > SBOM_INPUT_LIMITS.maxDepth) return;
+  for (const raw of arr(components)) {
+    if (into.length >= SBOM_INPUT_LIMITS.maxComponents) return;
+    const c = obj(raw);
+    if (c === null) continue;
+    into.push(c);
+    flatten(c['components'], into, depth + 1);
+  }
+}
+
+function distroFromQualifier(q: string): Distro | null {
+  const m = /^([a-z][a-z0-9-]*?)-([0-9][^-]*|[a-z]+)$/.exec(q.toLowerCase());
+  return m === null ? null : distroOf(m[1]!, /^\d/.test(m[2]!) ? m[2]! : '', /^\d/.test(m[2]!) ? null : m[2]!);
+}
+
+function fromCycloneDx(root: Json, source: string): SbomInput {
+  const skipped: string[] = [];
+  const all: Json[] = [];
+  flatten(root['components'], all);
+  let distro: Distro | null = null;
+  const os = all.find((c) => c['type'] === 'operating-system');
+  if (os !== undefined && str(os['name']) !== null) distro = distroOf(str(os['name'])!, str(os['version']) ?? '');
+  const packages: Package[] = [];
+  const owned: { from: string; to: string }[] = [];
+  all.forEach((c, i) => {
+    if (c['type'] === 'operating-system') return;
+    const purlText = str(c['purl']);
+    const purl = purlText === null ? null : parsePurl(purlText);
+    const props = properties(c);
+    const declared = props.get('sekisho:package:type') ?? null;
+    const type: PackageType | null = declared !== null && isPackageType(declared) ? declared : purl !== null ? (PURL_TYPES[purl.type] ?? 'binary') : null;
+    if (type === null || purl === null) {
+      skipped.push(`component ${str(c['name']) ?? i}: no purl`);
+      return;
+    }
+    const q = (purl.qualifiers ?? {}) as Record<string, string | undefined>;
+    let version = str(c['version']) ?? purl.version ?? '';
+    if (type === 'rpm' && q['epoch'] !== undefined && q['epoch'] !== '0' && !version.includes(':')) version = `${q['epoch']}:${version}`;
+    const name = purl.namespace && (type === 'npm' || type === 'golang' || type === 'composer') ? `${purl.namespace}/${purl.name}` : purl.name;
+    let sourcePkg: Package['source'] = null;
+    const sourceProp = props.get('sekisho:package:source');
+    const upstream = q['upstream'];
+    if (sourceProp !== undefined) {
+      const at = sourceProp.lastIndexOf('@');
+      sourcePkg = at > 0 ? { name: sourceProp.slice(0, at), version: sourceProp.slice(at + 1) } : { name: sourceProp, version };
+    } else if (upstream !== undefined && isOsPackageType(type)) {
+      const rpmName = upstream.endsWith('.rpm') ? sourceRpmName(upstream) : null;
+      const at = upstream.indexOf('@');
+      sourcePkg = rpmName !== null ? { name: rpmName, version } : at > 0 ? { name: upstream.slice(0, at), version: upstream.slice(at + 1) } : { name: upstream, version };
+    }
+    if (distro === null && isOsPackageType(type) && q['distro'] !== undefined) distro = distroFromQualifier(q['distro']);
+    const locations: Location[] = [];
+    for (let n = 0; n < 100; n++) {
+      const path = props.get(`sekisho:location:${n}:path`) ?? props.get(`syft:location:${n}:path`);
+      if (path === undefined) break;
+      locations.push({ path, layerDigest: props.get(`sekisho:location:${n}:layerDigest`) ?? null, diffId: props.get(`sekisho:location:${n}:layerDiffID`) ?? props.get(`syft:location:${n}:layerID`) ?? null, layerIndex: null });
+    }
+    const id = str(c['bom-ref']) ?? createHash('sha256').update(`${purlText}\u0000${i}`).digest('hex').slice(0, 16);
+    packages.push({
+      id,
+      name,
+      version,
+      type,
+      purl: purlText!,
+      cpes: str(c['cpe']) === null ? [] : [str(c['cpe'])!],
+      licenses: [],
+      locations,
+      foundBy: props.get('sekisho:package:foundBy') ?? 'sbom',
+      evidence: 'installed',
+      source: sourcePkg,
+      metadata: null,
+    });
+    const owner = props.get('sekisho:package:ownedBy');
+    if (owner !== undefined) owned.push({ from: owner, to: id });
+  });
+  const ids = new Set(packages.map((p) => p.id));
+  const relationships: Relationship[] = owned.filter((o) => ids.has(o.from)).map((o) => ({ from: o.from, to: o.to, type: 'contains' as const }));
+  for (const raw of arr(root['dependencies'])) {
+    const d = obj(raw);
+    const from = str(d?.['ref']);
+    if (from === null || !ids.has(from)) continue;
+    for (const to of arr(d?.['dependsOn'])) if (typeof to === 'string' && ids.has(to)) relationships.push({ from, to, type: 'depends-on' });
+  }
+  const subject = obj(obj(root['metadata'])?.['component']);
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'sekisho', version: TOOL_VERSION },
+    target: { reference: str(subject?.['name']) ?? source, sourceType: 'sbom', manifestDigest: str(subject?.['version'])?.startsWith('sha256:') ? str(subject?.['version']) : null, configDigest: null, platform: null, repoTags: [] },
+    image: null,
+    distro,
+    packages: packages.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)),
+    relationships,
+    findings: [],
+    unknowns: [],
+  };
+  return { report, skipped, format: 'cyclonedx-json' };
+}
