@@ -107,7 +107,7 @@ async function withRetries<T>(what: string, options: DownloadOptions, run: () =>
     }
   }
   const message = last instanceof Error ? last.message : String(last);
-  throw new Error(`${what}: ${message}${last instanceof Error && last.cause instanceof Error ? ` (${last.cause.message})` : ''}`, { cause: last });
+  throw new Error(`${message.includes(what) ? message : `${what}: ${message}`}${last instanceof Error && last.cause instanceof Error ? ` (${last.cause.message})` : ''}`, { cause: last });
 }
 
 async function gunzipDigest(path: string): Promise<{ sha256: string; size: number }> {
