@@ -83,3 +83,24 @@ describe('openLayerStream', () => {
     expect(await codeOf(readAll(payload, { ...LIMITS, maxBytes: 1000 }))).toBe('LIMIT_LAYER_SIZE');
   });
 });
+
+describe('openLayerStream early stop', () => {
+  it('closes the stored-bytes source when the consumer stops reading', async () => {
+    let closed = false;
+    async function* source(): AsyncGenerator<Buffer> {
+      try {
+        const big = zlib.gzipSync(Buffer.alloc(32 << 20, 7));
+        for (let i = 0; i < big.length; i += 4096) yield big.subarray(i, i + 4096);
+      } finally {
+        closed = true;
+      }
+    }
+    const stream = openLayerStream(source(), LIMITS);
+    for await (const chunk of stream.chunks) {
+      expect(chunk.length).toBeGreaterThan(0);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable, pipeline } from 'node:stream';
+import { once } from 'node:events';
 import zlib from 'node:zlib';
 import { SekishoError } from '../errors.js';
 
@@ -107,13 +107,29 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
   };
 }
 
+/**
+ * Feed the stored bytes to the decoder from a separate pump so that reading, hashing and
+ * inflating (on libuv's thread pool) overlap with the tar walk on the main thread; the decoder
+ * buffers up to 8 MiB of input ahead.
+ */
 function decompress(input: AsyncIterable<Buffer>, compression: 'gzip' | 'zstd'): AsyncIterable<Buffer> {
-  const decoder =
-    compression === 'gzip' ? zlib.createGunzip({ chunkSize: CHUNK_SIZE }) : zlib.createZstdDecompress({ chunkSize: CHUNK_SIZE });
-  const readable = Readable.from(input, { objectMode: false, highWaterMark: 1 });
-  pipeline(readable, decoder, () => {
-    // errors surface through the async iterator below
-  });
+  const options = { chunkSize: CHUNK_SIZE, writableHighWaterMark: 8 * 1024 * 1024 };
+  const decoder = compression === 'gzip' ? zlib.createGunzip(options) : zlib.createZstdDecompress(options);
+  // When the consumer stops early the decoder is destroyed: stop waiting and close the input.
+  const closed = new AbortController();
+  decoder.once('close', () => closed.abort());
+  const pump = async (): Promise<void> => {
+    try {
+      for await (const chunk of input) {
+        if (decoder.destroyed) return;
+        if (!decoder.write(chunk)) await once(decoder, 'drain', { signal: closed.signal });
+      }
+      decoder.end();
+    } catch (error) {
+      if (!decoder.destroyed) decoder.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+  void pump();
   return mapErrors(decoder, compression);
 }
 

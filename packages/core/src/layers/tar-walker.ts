@@ -109,10 +109,10 @@ export async function walkTar(source: AsyncIterable<Buffer>, visitor: TarEntryVi
       if (want > 0) {
         const body = await reader.read(want);
         if (body.length < want) throw truncated(reader.position, path);
-        // A later read may reuse the chunk: hand out a stable copy.
-        const copy = Buffer.from(body);
+        // Chunks are never reused by their producers (zlib and fs allocate fresh buffers), so
+        // the body can be a view; visitors copy what they keep beyond the call.
         await skipExactly(reader, padded - want, path);
-        await visitor.entry(entry, copy, want < declaredSize);
+        await visitor.entry(entry, body, want < declaredSize);
       } else {
         await skipExactly(reader, padded, path);
         const empty = kind === 'file' && declaredSize === 0 && wanted > 0 ? Buffer.alloc(0) : null;
