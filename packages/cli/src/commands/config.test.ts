@@ -136,3 +136,23 @@ describe('sekisho config', () => {
     expect(await errorCode(path.join(dir, 'empty'))).toBe('SOURCE_EMPTY');
   });
 });
+
+describe('sekisho config host facts', () => {
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: default}\nspec:\n  containers:\n  - name: app\n    image: app@sha256:' + 'a'.repeat(64) + '\n';
+  async function run(...extra: string[]): Promise<string> {
+    let out = '';
+    const command = configCommand({ stdout: (t) => void (out += t), readStdin: async () => Buffer.from(pod), toolVersion: 'test' });
+    await command.parseAsync(['-', '--format', 'json', ...extra], { from: 'user' });
+    return out;
+  }
+  it('turns a runc-version-dependent breakout path into a closed one when the version is known', async () => {
+    const unknown = JSON.parse(await run()) as { workloads: { openPaths: { techniqueId: string; certainty: string }[] }[] };
+    const known = JSON.parse(await run('--runc-version', '1.1.14')) as typeof unknown;
+    const status = (r: typeof unknown) => r.workloads[0]?.openPaths.find((p) => p.techniqueId.includes('2024-21626'))?.certainty ?? 'absent';
+    expect(status(unknown)).toBe('conditional');
+    expect(status(known)).toBe('absent');
+  });
+  it('rejects a malformed version', async () => {
+    await expect(run('--runc-version', 'latest; rm -rf')).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+  });
+});

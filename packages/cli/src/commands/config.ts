@@ -13,6 +13,7 @@ import {
   type ConfigDocumentKind,
   type ConfigFileError,
   type ConfigInput,
+  type HostFacts,
   type IsolationLayerId,
 } from '@sekisho/core';
 import { isSeverity, severityAtLeast, severityRank, type Severity } from '@sekisho/model';
@@ -25,6 +26,10 @@ export interface ConfigCommandIo {
 }
 
 interface ConfigFlags {
+  readonly kernelVersion?: string;
+  readonly runcVersion?: string;
+  readonly containerdVersion?: string;
+  readonly cgroupVersion?: string;
   readonly type?: string;
   readonly pssVersion: string;
   readonly format: string;
@@ -178,6 +183,22 @@ export function renderTable(result: ConfigAuditResult, pssVersion: string): stri
   return `${lines.join('\n')}\n`;
 }
 
+function hostFactsFrom(flags: ConfigFlags): HostFacts {
+  const version = /^\d+(\.\d+){0,3}([-+.~][\w.~-]+)?$/;
+  for (const [name, value] of [['--kernel-version', flags.kernelVersion], ['--runc-version', flags.runcVersion], ['--containerd-version', flags.containerdVersion]] as const) {
+    if (value !== undefined && !version.test(value)) throw new SekishoError('USAGE_INVALID', `${name} must be a version like 1.2.3 (got "${value}")`);
+  }
+  if (flags.cgroupVersion !== undefined && flags.cgroupVersion !== '1' && flags.cgroupVersion !== '2') {
+    throw new SekishoError('USAGE_INVALID', `--cgroup-version must be 1 or 2 (got "${flags.cgroupVersion}")`);
+  }
+  return {
+    ...(flags.kernelVersion === undefined ? {} : { kernelVersion: flags.kernelVersion }),
+    ...(flags.runcVersion === undefined ? {} : { runcVersion: flags.runcVersion.replace(/^v/, '') }),
+    ...(flags.containerdVersion === undefined ? {} : { containerdVersion: flags.containerdVersion }),
+    ...(flags.cgroupVersion === undefined ? {} : { cgroupVersion: flags.cgroupVersion === '1' ? 1 : 2 }),
+  };
+}
+
 export function configCommand(io: ConfigCommandIo = defaultIo): Command {
   return new Command('config')
     .description('audit Kubernetes manifests, Dockerfiles, Compose files and docker inspect output; show which isolation layers hold and which breakout paths stay open')
@@ -187,6 +208,10 @@ export function configCommand(io: ConfigCommandIo = defaultIo): Command {
     .option('--format <format>', 'output format: table, json or sarif', 'table')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--fail-on <severity>', 'exit with 1 when a finding at or above this severity exists')
+    .option('--kernel-version <version>', 'the nodes\' kernel version, for kernel-dependent breakout paths (e.g. 5.15.0)')
+    .option('--runc-version <version>', 'the nodes\' runc version, for runc CVEs (e.g. 1.1.12)')
+    .option('--containerd-version <version>', 'the nodes\' containerd version')
+    .option('--cgroup-version <1|2>', 'the nodes\' cgroup version (release_agent escapes need cgroup v1)')
     .action(async (paths: string[], flags: ConfigFlags) => {
       if (flags.type !== undefined && !isConfigDocumentKind(flags.type))
         throw new SekishoError('USAGE_INVALID', `--type must be one of kubernetes, dockerfile, compose, docker-inspect (got "${flags.type}")`);
@@ -201,7 +226,7 @@ export function configCommand(io: ConfigCommandIo = defaultIo): Command {
       const typeHint = flags.type as ConfigDocumentKind | undefined;
       const { inputs, errors } = await collect(paths, typeHint, io);
       if (inputs.length === 0 && errors.length === 0) throw new SekishoError('SOURCE_EMPTY', 'no configuration files found in the given paths');
-      const audited = auditConfig(inputs, { pssVersion });
+      const audited = auditConfig(inputs, { pssVersion, hostFacts: hostFactsFrom(flags) });
       const result: ConfigAuditResult = { ...audited, fileErrors: [...errors, ...audited.fileErrors] };
 
       let text: string;

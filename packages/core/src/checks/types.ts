@@ -1,3 +1,4 @@
+import type { HostFacts } from './isolation/profile.js';
 import { createHash } from 'node:crypto';
 import type { ConfigTarget, MisconfigurationFinding, Severity, StandardRef } from '@sekisho/model';
 import type { IsolationProfile, LayerMatrix, OpenPath } from './isolation/profile.js';
@@ -21,6 +22,8 @@ export interface ConfigInput {
 export interface ConfigAuditOptions {
   /** Pod Security Standards version, `v1.xx` or `latest` (the default). */
   readonly pssVersion?: string;
+  /** What is known about the nodes (kernel, runc, containerd, cgroup version): turns "depends on" breakout paths into open or closed ones. */
+  readonly hostFacts?: HostFacts;
 }
 
 /** What one check says about one spot in a document. */
