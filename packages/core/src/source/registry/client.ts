@@ -29,6 +29,7 @@ const MAX_LIST_BYTES = 4 * 1024 * 1024;
 const MAX_PAGES = 10_000;
 const PAGE_SIZE = 1000;
 const MAX_RESUMES = 5;
+const COALESCE_BYTES = 1024 * 1024;
 
 export interface FetchedManifest {
   readonly bytes: Buffer;
@@ -210,6 +211,16 @@ export class RegistryClient {
     const hash = createHash(algorithm);
     const limit = size ?? max;
     let received = 0;
+    // Socket reads come in 64 KiB pieces; handing the decompressor ~1 MiB at a time halves the
+    // per-chunk cost of the pipeline behind (measured: bench/registry-bench.mjs).
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const take = (): Buffer => {
+      const out = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      return out;
+    };
     for (let attempt = 0; ; attempt++) {
       const res = await this.request({
         method: 'GET',
@@ -271,10 +282,12 @@ export class RegistryClient {
               : new SekishoError('INTEGRITY_SIZE_MISMATCH', `the registry sent more than the ${size} bytes the manifest states`, { where });
           }
           hash.update(chunk);
+          pending.push(chunk);
+          pendingBytes += chunk.length;
           // Check the digest before the last bytes go on, so a wrong blob fails as INTEGRITY_* and
           // not as whatever the decompressor makes of its trailer.
           if (received === size) verifyHash(hash, digest, where);
-          yield chunk;
+          if (pendingBytes >= COALESCE_BYTES || received === size) yield take();
         }
         ended = true;
       } catch (error) {
@@ -294,6 +307,7 @@ export class RegistryClient {
       await this.transport.pause(attempt + 1);
     }
     if (size === null || size === 0) verifyHash(hash, digest, where);
+    if (pendingBytes > 0) yield take();
   }
 
   /** Tags of a repository, following `Link` pagination (`n`/`last`). */

@@ -1,5 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImage, sha256 } from '@sekisho/testkit';
@@ -356,6 +359,86 @@ describe('credentials stay home', () => {
     expect(query.getAll('scope')).toEqual(['repository:app:pull']);
     expect(query.get('account')).toBe(USER);
     expect(registry.requests.every((r) => r.headers.authorization === undefined || r.headers.authorization === 'Bearer tok-123')).toBe(true);
+  });
+});
+
+describe('identity tokens and proxies', () => {
+  let registry: FakeServer;
+  let realm: FakeServer;
+  beforeEach(async () => {
+    registry = await fakeServer();
+    realm = await fakeServer();
+  });
+  afterEach(async () => {
+    await registry.close();
+    await realm.close();
+  });
+
+  it('exchanges an identity token at the realm (OAuth2 refresh_token grant)', async () => {
+    registry.handle = registryHandler(IMAGE, (req, res) => {
+      if (req.headers.authorization === 'Bearer access-9') return false;
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm.origin}/oauth",service="svc"` }).end();
+      return true;
+    });
+    let form: URLSearchParams | null = null;
+    realm.handle = (req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        form = new URLSearchParams(body);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"access-9","expires_in":60}');
+      });
+    };
+    const result = await scanImage(`${registry.host}/app:1`, {
+      cacheDir: null,
+      registry: { insecureRegistries: [registry.host], dockerConfig: null, env: {}, retries: 1, identityToken: 'refresh-xyz' },
+    });
+    expect(result.report.target.manifestDigest).toBe(IMAGE.manifest.digest);
+    expect(realm.requests.map((r) => r.method)).toEqual(['POST']);
+    const sent = form as URLSearchParams | null;
+    expect(sent?.get('grant_type')).toBe('refresh_token');
+    expect(sent?.get('refresh_token')).toBe('refresh-xyz');
+    expect(sent?.get('service')).toBe('svc');
+    expect(sent?.get('scope')).toBe('repository:app:pull');
+  });
+
+  it('goes through HTTP(S)_PROXY, and not for NO_PROXY hosts', async () => {
+    registry.handle = registryHandler(IMAGE);
+    const tunnels: string[] = [];
+    const sockets = new Set<Socket>();
+    const proxy = createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      sockets.add(client);
+      const port = Number(registry.host.split(':')[1]);
+      const upstream = connect(port, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      sockets.add(upstream);
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      // A name that does not resolve: only the proxy can reach it.
+      const host = 'registry.sekisho.invalid:5000';
+      const registryOptions: RegistryOptions = { insecureRegistries: [host], dockerConfig: null, env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl }, retries: 1 };
+      const result = await scanImage(`${host}/app:1`, { cacheDir: null, registry: registryOptions });
+      expect(result.report.target.manifestDigest).toBe(IMAGE.manifest.digest);
+      expect(tunnels.length).toBeGreaterThan(0);
+      expect(new Set(tunnels)).toEqual(new Set([host]));
+      const before = tunnels.length;
+      const code = await codeOf(scanImage(`${host}/app:1`, { cacheDir: null, registry: { ...registryOptions, env: { ...registryOptions.env, NO_PROXY: 'registry.sekisho.invalid' } } }));
+      expect(code).toBe('REGISTRY_HTTP');
+      expect(tunnels.length).toBe(before);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
 
