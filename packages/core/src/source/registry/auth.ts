@@ -86,11 +86,6 @@ export class Authenticator {
     throw new SekishoError('REGISTRY_AUTH', `${describe(from)} answered 401 without a usable WWW-Authenticate challenge`);
   }
 
-  /** Forget the token for `scope` (after a 401 with a token: it was refused). */
-  hadToken(scope: string): boolean {
-    return this.#tokens.has(scope);
-  }
-
   async #fetchToken(challenge: Challenge, scope: string): Promise<CachedToken> {
     const realmText = challenge.params['realm'];
     if (realmText === undefined) throw new SekishoError('REGISTRY_AUTH', `${this.#origin}: Bearer challenge without a realm`);

@@ -276,6 +276,11 @@ describe('a lying registry', () => {
     }
   });
 
+  it('a registry that never answers times out', async () => {
+    fake.handle = () => undefined; // accept the request, never respond
+    expect(await codeOf(scan(`${fake.host}/app:1`, { timeoutMs: 300, retries: 1 }))).toBe('LIMIT_TIMEOUT');
+  });
+
   it('schema 1 manifests are refused', async () => {
     fake.handle = registryHandler(IMAGE, (req, res) => {
       if (!req.url?.includes('/manifests/')) return false;
