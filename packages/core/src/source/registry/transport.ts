@@ -103,17 +103,21 @@ export class Transport {
     if (!verify && this.#unverified !== null) return this.#unverified;
     const o = this.options;
     const timeout = o.timeoutMs ?? 30_000;
-    const connect: tls.ConnectionOptions & { timeout: number } = { timeout };
+    const context: tls.SecureContextOptions = {};
     if (o.clientCertFile !== undefined || o.clientKeyFile !== undefined) {
       if (o.clientCertFile === undefined || o.clientKeyFile === undefined) throw new SekishoError('USAGE_INVALID', 'a client certificate needs its key and the other way round');
-      connect.cert = readPem(o.clientCertFile, 'client certificate');
-      connect.key = readPem(o.clientKeyFile, 'client key');
+      context.cert = readPem(o.clientCertFile, 'client certificate');
+      context.key = readPem(o.clientKeyFile, 'client key');
     }
-    if (verify) {
-      connect.ca = [...trustedRoots(), ...(o.caCertFiles ?? []).map((f) => readPem(f, 'CA certificate'))];
-    } else {
-      connect.rejectUnauthorized = false;
+    if (verify) context.ca = [...trustedRoots(), ...(o.caCertFiles ?? []).map((f) => readPem(f, 'CA certificate'))];
+    let secureContext: tls.SecureContext;
+    try {
+      // One context per dispatcher: passing `ca` per connection would parse every root each time.
+      secureContext = tls.createSecureContext(context);
+    } catch (error) {
+      throw new SekishoError('USAGE_INVALID', `invalid TLS material: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
+    const connect: tls.ConnectionOptions & { timeout: number } = { timeout, secureContext, ...(verify ? {} : { rejectUnauthorized: false }) };
     const env = o.env ?? process.env;
     const dispatcher = new EnvHttpProxyAgent({
       httpProxy: env['http_proxy'] ?? env['HTTP_PROXY'] ?? '',
