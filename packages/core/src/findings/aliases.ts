@@ -64,5 +64,13 @@ export function preferredId(ids: Iterable<string>): string {
 
 /** CVE-2021-999 before CVE-2021-1000: numeric parts compare as numbers. */
 export function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  const da = /^(.*?-)(\d+)-(\d+)$/.exec(a);
+  const db = da === null ? null : /^(.*?-)(\d+)-(\d+)$/.exec(b);
+  if (da !== null && db !== null && da[1] === db[1]) {
+    const year = Number(da[2]) - Number(db[2]);
+    if (year !== 0) return year < 0 ? -1 : 1;
+    const n = Number(da[3]) - Number(db[3]);
+    if (n !== 0) return n < 0 ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -49,6 +49,28 @@ export function describeEvents(scheme: VersionScheme, events: readonly OsvEvent[
   return parts.join(' || ');
 }
 
+/** The first numeric run, ignoring a zero epoch (`0:`, `0!`) and leading zeros: versions equal under any scheme here share it. */
+function leadingNumber(version: string): string | null {
+  const m = /^(?:0+[:!])?\D*?0*(\d+)/.exec(version.slice(0, 64));
+  return m === null ? null : m[1]!;
+}
+
+/**
+ * The listed version equal to `v` under the scheme (`1.0` lists `1.0.0` for PEP 440): exact
+ * strings first; the scheme's compare only for listed versions that share `v`'s first number,
+ * which keeps long OSV `versions` lists from costing a parse per entry.
+ */
+function findListed(scheme: VersionScheme, v: string, versions: readonly string[], map: VersionMapper): string | undefined {
+  const exact = versions.find((listed) => map(listed) === v);
+  if (exact !== undefined) return exact;
+  const lead = leadingNumber(v);
+  return versions.find((listed) => {
+    const mapped = map(listed);
+    const other = leadingNumber(mapped);
+    return (lead === null || other === null || lead === other) && scheme.compare(mapped, v) === 0;
+  });
+}
+
 function ascendingUnique(scheme: VersionScheme, versions: Iterable<string>): string[] {
   const out: string[] = [];
   for (const v of [...new Set(versions)].sort((a, b) => scheme.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0))) {
@@ -76,7 +98,7 @@ export function evaluateAffected(scheme: VersionScheme, installed: string, affec
     if (isAffectedByEvents(scheme, v, events)) reasons.push(describeEvents(scheme, range.events));
   }
   if (reasons.length === 0 && affected.versions.length <= MAX_LISTED_VERSIONS) {
-    const hit = affected.versions.find((listed) => scheme.compare(map(listed), v) === 0);
+    const hit = findListed(scheme, v, affected.versions, map);
     if (hit !== undefined) reasons.push(`version ${hit} listed`);
   }
   if (reasons.length > 0) return { affected: true, constraint: reasons.join('; '), fixedVersions: fixedAbove };
