@@ -6,7 +6,13 @@ import { SekishoError } from '../errors.js';
  * absolute, or whose `..` would leave the root, cannot come from a legitimate layer and aborts
  * the scan (LAYER_PATH_ESCAPE) — containerd refuses such entries too.
  */
+/** Names that need no rewriting: no leading `/` or `./`, no `.`/`..`/empty segments, no NUL. */
+const CLEAN = /^(?!\.{1,2}(?:\/|$))(?:[^/\0]+\/)*[^/\0]*$/;
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)|\/\//;
+
 export function normalizeEntryPath(name: string, code: 'LAYER_PATH_ESCAPE' | 'LAYER_LINK_ESCAPE' = 'LAYER_PATH_ESCAPE'): string {
+  // Fast path for the common case (most entries of real layers): already clean.
+  if (name !== '' && CLEAN.test(name) && !DOT_SEGMENT.test(name)) return `/${name.endsWith('/') ? name.slice(0, -1) : name}`;
   if (name.startsWith('/')) {
     throw new SekishoError(code, `tar entry ${describeName(name)} is an absolute path`, { where: { path: name } });
   }

@@ -184,14 +184,19 @@ export function parseHeaderBlock(block: Buffer, offset: number): RawHeader {
 
 function verifyChecksum(block: Buffer, offset: number): void {
   const stored = readOctal(block, 148, 8);
-  let unsigned = 0;
-  let signed = 0;
+  // Sum of all bytes with the checksum field counted as spaces; the signed variant (old tars)
+  // is computed only when the unsigned one does not match.
+  let unsigned = 8 * 0x20;
+  for (let i = 0; i < 148; i += 1) unsigned += block[i] ?? 0;
+  for (let i = 156; i < BLOCK; i += 1) unsigned += block[i] ?? 0;
+  if (stored === unsigned) return;
+  let signed = 8 * 0x20;
   for (let i = 0; i < BLOCK; i += 1) {
-    const byte = i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
-    unsigned += byte;
+    if (i >= 148 && i < 156) continue;
+    const byte = block[i] ?? 0;
     signed += byte > 127 ? byte - 256 : byte;
   }
-  if (stored !== unsigned && stored !== signed) {
+  if (stored !== signed) {
     throw new SekishoError('LAYER_CORRUPT', `tar header checksum mismatch at byte ${offset} (not a tar stream, or corrupted)`);
   }
 }

@@ -10,8 +10,7 @@ import { baseName, parentDir } from '../layers/normalize-path.js';
 import { walkTar } from '../layers/tar-walker.js';
 import type { TarEntryVisitor, TarLimits } from '../layers/tar-walker.js';
 import type { LayerRef } from '../source/types.js';
-import { compileSelector } from '../util/file-selector.js';
-import type { PathMatcher } from '../util/file-selector.js';
+import { SelectorIndex } from '../util/file-selector.js';
 import { encodeHashes, LAYER_RESULT_SCHEMA, pathHash } from './layer-result.js';
 import type { LayerResult, SpecialFile } from './layer-result.js';
 
@@ -20,11 +19,6 @@ export interface LayerLimits extends TarLimits, LayerStreamLimits {}
 export interface LayerPlugins {
   readonly catalogers: readonly Cataloger[];
   readonly analyzers: readonly LayerAnalyzer[];
-}
-
-interface CompiledCataloger {
-  readonly cataloger: Cataloger;
-  readonly matches: PathMatcher;
 }
 
 const WHITEOUT = '.wh.';
@@ -38,7 +32,7 @@ const MAX_SPECIAL = 100_000;
  * applied across layers here.
  */
 export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limits: LayerLimits, ctx: CatalogContext, image: string): Promise<LayerResult> {
-  const compiled: CompiledCataloger[] = plugins.catalogers.map((cataloger) => ({ cataloger, matches: compileSelector(cataloger.selector) }));
+  const dispatch = new SelectorIndex(plugins.catalogers.map((cataloger) => ({ selector: cataloger.selector, plugin: cataloger })));
   const outputs = new Map<Cataloger, CatalogOutput[]>();
   const findings: AnalyzerFinding[] = [];
   const facts: PathFact[] = [];
@@ -62,9 +56,8 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       if (name.startsWith(WHITEOUT)) return 0;
       let want = 0;
       if (header.kind === 'file') {
-        for (const { cataloger, matches } of compiled) {
-          if (!matches(header.path)) continue;
-          selectedCatalogers.push(cataloger);
+        selectedCatalogers = dispatch.select(header.path);
+        for (const cataloger of selectedCatalogers) {
           if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
         }
       }
@@ -140,7 +133,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   }
 
   const catalogOutputs: CatalogOutput[] = [];
-  for (const { cataloger } of compiled) {
+  for (const cataloger of plugins.catalogers) {
     const list = outputs.get(cataloger);
     if (list === undefined) continue;
     const joined = cataloger.finish ? cataloger.finish(list, ctx) : mergeOutputs(list);

@@ -25,6 +25,8 @@ interface CompiledGlob {
   /** Literal start and end of the last path segment, when it has any: cheap rejects before the regex. */
   readonly namePrefix: string;
   readonly nameSuffix: string;
+  /** The last segment is `!(*.*)`: names with a dot never match. */
+  readonly noDotInName: boolean;
   readonly test: (path: string) => boolean;
 }
 
@@ -46,7 +48,66 @@ function compileGlob(glob: string): CompiledGlob {
     while (end > 0 && !GLOB_CHARS.test(last[end - 1] ?? '')) end -= 1;
     nameSuffix = first === -1 ? '' : last.slice(end);
   }
-  return { base: base.startsWith('/') || base === '' ? base : `/${base}`.replace(/^\/\*\*$/, ''), namePrefix, nameSuffix, test: picomatch(glob, { dot: true }) };
+  return {
+    base: base.startsWith('/') || base === '' ? base : `/${base}`.replace(/^\/\*\*$/, ''),
+    namePrefix,
+    nameSuffix,
+    noDotInName: last === '!(*.*)',
+    test: picomatch(glob, { dot: true }),
+  };
+}
+
+/** `/{a,b}/rest` → `/a/rest`, `/b/rest`: a leading brace group otherwise hides the static prefix. */
+function expandLeadingBraces(glob: string): string[] {
+  const match = /^\/\{([^{}]+)\}(\/.*)?$/.exec(glob);
+  if (!match?.[1]) return [glob];
+  return match[1].split(',').map((alt) => `/${alt}${match[2] ?? ''}`);
+}
+
+/**
+ * Plugins dispatched by path: exact paths and base names by map lookup, suffixes and globs by a
+ * short scan. The walker asks this once per tar entry for all plugins together.
+ */
+export class SelectorIndex<T> {
+  readonly #byPath = new Map<string, T[]>();
+  readonly #byName = new Map<string, T[]>();
+  readonly #suffixes: { suffix: string; plugin: T }[] = [];
+  readonly #globs: { glob: CompiledGlob; plugin: T }[] = [];
+
+  constructor(entries: readonly { readonly selector: FileSelector; readonly plugin: T }[]) {
+    const add = (map: Map<string, T[]>, key: string, plugin: T): void => {
+      const list = map.get(key);
+      if (list === undefined) map.set(key, [plugin]);
+      else if (!list.includes(plugin)) list.push(plugin);
+    };
+    for (const { selector, plugin } of entries) {
+      for (const path of selector.paths ?? []) add(this.#byPath, path, plugin);
+      for (const name of selector.basenames ?? []) add(this.#byName, name, plugin);
+      for (const suffix of selector.suffixes ?? []) this.#suffixes.push({ suffix, plugin });
+      for (const glob of selector.globs ?? []) for (const expanded of expandLeadingBraces(glob)) this.#globs.push({ glob: compileGlob(expanded), plugin });
+    }
+  }
+
+  /** Plugins selecting `path`, in no particular order, each once. */
+  select(path: string): T[] {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    let out: T[] | null = null;
+    const push = (plugin: T): void => {
+      if (out === null) out = [plugin];
+      else if (!out.includes(plugin)) out.push(plugin);
+    };
+    for (const plugin of this.#byPath.get(path) ?? []) push(plugin);
+    for (const plugin of this.#byName.get(name) ?? []) push(plugin);
+    for (const { suffix, plugin } of this.#suffixes) if (path.endsWith(suffix)) push(plugin);
+    for (const { glob, plugin } of this.#globs) {
+      if (glob.base !== '' && !path.startsWith(glob.base)) continue;
+      if (glob.noDotInName && name.includes('.')) continue;
+      if (!name.startsWith(glob.namePrefix) || !name.endsWith(glob.nameSuffix)) continue;
+      if (out !== null && (out as T[]).includes(plugin)) continue;
+      if (glob.test(path)) push(plugin);
+    }
+    return out ?? [];
+  }
 }
 
 /** Compile a selector into a predicate: sets for exact rules, pre-checked regexes for globs. */
@@ -54,7 +115,7 @@ export function compileSelector(selector: FileSelector): PathMatcher {
   const paths = new Set(selector.paths ?? []);
   const basenames = new Set(selector.basenames ?? []);
   const suffixes = [...(selector.suffixes ?? [])];
-  const globs = (selector.globs ?? []).map(compileGlob);
+  const globs = (selector.globs ?? []).flatMap(expandLeadingBraces).map(compileGlob);
   return (path) => {
     if (paths.has(path)) return true;
     const name = path.slice(path.lastIndexOf('/') + 1);
@@ -62,6 +123,7 @@ export function compileSelector(selector: FileSelector): PathMatcher {
     for (const suffix of suffixes) if (path.endsWith(suffix)) return true;
     for (const glob of globs) {
       if (glob.base !== '' && !path.startsWith(glob.base)) continue;
+      if (glob.noDotInName && name.includes('.')) continue;
       if (!name.startsWith(glob.namePrefix) || !name.endsWith(glob.nameSuffix)) continue;
       if (glob.test(path)) return true;
     }
