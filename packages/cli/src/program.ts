@@ -4,6 +4,7 @@ import { configCommand } from './commands/config.js';
 import { imageCommand } from './commands/image.js';
 import { sbomCommand } from './commands/sbom.js';
 import { verifyBlobCommand } from './commands/verify-blob.js';
+import { sbomScanCommand } from './commands/sbom-scan.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addHelpText('after', `\n${EXIT_HELP}`);
   program.addCommand(imageCommand(io));
   program.addCommand(sbomCommand(io));
+  program.addCommand(sbomScanCommand(io));
   program.addCommand(configCommand());
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   return program;

@@ -36,7 +36,7 @@ describe('sekisho CLI', () => {
   });
 
   it('fails the gate with exit 1 on --fail-on, and passes below it', async () => {
-    expect((await cli('--no-cache', 'image', EXAMPLE, '--fail-on', 'high')).code).toBe(1);
+    expect((await cli('--no-cache', 'image', EXAMPLE, '--scanners', 'secret,hardening', '--fail-on', 'high')).code).toBe(1);
     expect((await cli('--no-cache', 'image', EXAMPLE, '--scanners', 'hardening', '--fail-on', 'critical', '-q')).code).toBe(0);
   });
 
@@ -88,6 +88,14 @@ describe('sekisho CLI', () => {
     const { code, stderr } = await cli('--no-cache', 'sbom', await make());
     expect(code).toBe(expected);
     expect(stderr).toMatch(/^sekisho: error: [A-Z_]+: /);
+  });
+
+  it('refuses to pass a vulnerability gate without a database (exit 7), and scans without one otherwise', async () => {
+    const db = join(dir, 'no-such.db');
+    expect((await cli('--no-cache', 'image', EXAMPLE, '--db', db, '--fail-on', 'critical')).code).toBe(7);
+    const { code, stderr } = await cli('--no-cache', 'image', EXAMPLE, '--scanners', 'vuln');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/database/i);
   });
 
   it('exits 2 on usage errors', async () => {

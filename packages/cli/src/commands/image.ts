@@ -4,7 +4,9 @@ import type { Severity } from '@sekisho/model';
 import { EXIT_CODES, SekishoError, parseScanners, setupScanners, withPostScanFindings } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
-import { addScanOptions, runScan, writeReport } from './scan-common.js';
+import { addScanOptions, runScan } from './scan-common.js';
+import { addVulnerabilityOptions, runVulnerabilityScan, writeScanReport, VULNERABILITY_FORMATS } from './vulnerability-options.js';
+import { renderTime } from '../global-options.js';
 import type { ScanFlags } from './scan-common.js';
 import { REFERENCE_HELP } from './sbom.js';
 
@@ -22,9 +24,10 @@ export function imageCommand(io: CliIo): Command {
     .argument('<image>', 'the image to scan (see below)')
     .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening', DEFAULT_SCANNERS)
     .option('--show-secrets', 'print secrets in full (default: first 4 characters and the length)')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists').choices(SEVERITIES.filter((s) => s !== 'unknown')))
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists (with vulnerability scanning on, a missing database is then an error)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
     .addHelpText('after', `\n${REFERENCE_HELP}`);
-  addScanOptions(command, ['table', 'json', 'cyclonedx-json', 'spdx-json', 'sarif'], 'table');
+  addScanOptions(command, [...VULNERABILITY_FORMATS], 'table');
+  addVulnerabilityOptions(command);
   command.action(async (reference: string, flags: ImageFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     if (flags.failOn !== undefined && !isSeverity(flags.failOn)) throw new SekishoError('USAGE_INVALID', `unknown severity ${flags.failOn}`);
@@ -36,8 +39,11 @@ export function imageCommand(io: CliIo): Command {
     }
     const scanners = setupScanners(selected, { showSecrets: flags.showSecrets === true });
     const scan = await runScan(reference, flags, global, io, scanners);
-    const report = withPostScanFindings(scan, scanners, new Date());
-    await writeReport(report, flags, io);
+    let report = withPostScanFindings(scan, scanners, new Date());
+    if (selected.has('vuln')) {
+      report = await runVulnerabilityScan(report, flags as Parameters<typeof runVulnerabilityScan>[1], io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });
+    }
+    await writeScanReport(report, flags as Parameters<typeof writeScanReport>[1], io, renderTime());
     const threshold = flags.failOn as Severity | undefined;
     if (threshold !== undefined && report.findings.some((f) => severityAtLeast(f.severity, threshold))) process.exitCode = EXIT_CODES.policy;
   });
