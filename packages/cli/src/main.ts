@@ -5,5 +5,12 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(`sekisho: error: Node.js ${process.versions.node} is too old; Sekisho needs Node.js 22.18 or newer (24 LTS recommended)\n`);
   process.exit(2);
 }
+// A closed pipe (`sekisho … | head`) ends the output; it is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const { runCli } = await import('./run.js');
 process.exitCode = await runCli(process.argv.slice(2));

@@ -5,6 +5,7 @@ import { imageCommand } from './commands/image.js';
 import { sbomCommand } from './commands/sbom.js';
 import { verifyBlobCommand } from './commands/verify-blob.js';
 import { sbomScanCommand } from './commands/sbom-scan.js';
+import { registryCommand } from './commands/registry.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(imageCommand(io));
   program.addCommand(sbomCommand(io));
   program.addCommand(sbomScanCommand(io));
+  program.addCommand(registryCommand(io));
   program.addCommand(configCommand());
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   return program;

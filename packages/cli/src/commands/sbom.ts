@@ -5,6 +5,7 @@ import { addScanOptions, runScan, writeReport } from './scan-common.js';
 import type { ScanFlags } from './scan-common.js';
 
 const REFERENCE_HELP = `IMAGE is one of:
+  REGISTRY/REPO[:TAG|@DIGEST]  an image in a registry (docker.io short names too: nginx, user/app); registry: forces it
   PATH                        a docker-archive (docker save) or OCI archive, gzip/zstd too; an OCI layout or root-fs directory
   docker-archive:FILE[:TAG]   a docker save archive, picking REPO:TAG when it holds several images
   oci:DIR[:TAG|@DIGEST]       an OCI image layout

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { getReporter, scanImage, SekishoError } from '@sekisho/core';
 import type { ImageScan, ScannerSetup } from '@sekisho/core';
 import type { CliIo } from '../io.js';
+import { addRegistryOptions, registryOptionsFrom } from './registry.js';
+import type { RegistryFlags } from './registry.js';
 import { writeOutput } from '../io.js';
 import { layerCacheDir, renderTime } from '../global-options.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -16,6 +18,7 @@ export interface ScanFlags {
 }
 
 export function addScanOptions(command: Command, formats: readonly string[], defaultFormat: string): Command {
+  addRegistryOptions(command);
   return command
     .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default(defaultFormat))
     .option('-o, --output <file>', 'write the output to FILE (atomically) instead of standard output')
@@ -23,9 +26,11 @@ export function addScanOptions(command: Command, formats: readonly string[], def
 }
 
 export async function runScan(reference: string, flags: ScanFlags, global: GlobalOptions, io: CliIo, scanners?: ScannerSetup): Promise<ImageScan> {
+  const registry = await registryOptionsFrom(flags as RegistryFlags);
   const progress = progressReporter(io, global.quiet === true);
   try {
     return await scanImage(reference, {
+      registry,
       cacheDir: layerCacheDir(global),
       ...(scanners ? { analyzers: scanners.analyzers, configAnalyzers: scanners.configAnalyzers, analyzerOptions: scanners.analyzerOptions } : {}),
       ...(flags.platform === undefined ? {} : { platform: flags.platform }),
