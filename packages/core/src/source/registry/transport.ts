@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import type { Readable } from 'node:stream';
-import { EnvHttpProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
+
+/** undici is loaded on the first request: most scans never talk to a registry, and loading it costs ~0.2 s of start-up. */
+type Undici = typeof import('undici');
+let undici: Undici | null = null;
+async function loadUndici(): Promise<Undici> {
+  undici ??= await import('undici');
+  return undici;
+}
 import { SekishoError } from '../../errors.js';
 import type { RegistryOptions, RegistryRequestKind } from './options.js';
 
@@ -97,7 +104,7 @@ export class Transport {
     return colon > 0 && !h.endsWith(']') && this.#insecure.has(h.slice(0, colon));
   }
 
-  #dispatcher(url: URL): Dispatcher {
+  #dispatcher(url: URL, lib: Undici): Dispatcher {
     const verify = !(url.protocol === 'https:' && this.isInsecure(hostKey(url)));
     if (verify && this.#verified !== null) return this.#verified;
     if (!verify && this.#unverified !== null) return this.#unverified;
@@ -119,7 +126,7 @@ export class Transport {
     }
     const connect: tls.ConnectionOptions & { timeout: number } = { timeout, secureContext, ...(verify ? {} : { rejectUnauthorized: false }) };
     const env = o.env ?? process.env;
-    const dispatcher = new EnvHttpProxyAgent({
+    const dispatcher = new lib.EnvHttpProxyAgent({
       httpProxy: env['http_proxy'] ?? env['HTTP_PROXY'] ?? '',
       httpsProxy: env['https_proxy'] ?? env['HTTPS_PROXY'] ?? '',
       noProxy: env['no_proxy'] ?? env['NO_PROXY'] ?? '',
@@ -184,7 +191,8 @@ export class Transport {
       // Bodies are only sent to the URL asked for; a redirected upload is re-sent by the caller.
       const body = hop === 0 ? req.body : undefined;
       const method = hop > 0 && req.method === 'POST' ? 'GET' : req.method;
-      const res = await request(url, { method, headers, body, dispatcher: this.#dispatcher(url) });
+      const lib = await loadUndici();
+      const res = await lib.request(url, { method, headers, body, dispatcher: this.#dispatcher(url, lib) });
       this.options.onRequest?.({ method, url: `${url.origin}${url.pathname}`, status: res.statusCode, kind: req.kind, attempt });
       const location = res.headers['location'];
       if (res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304 || typeof location !== 'string' || (req.method !== 'GET' && req.method !== 'HEAD')) {
