@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { zstdCompressSync } from 'node:zlib';
+import { encodeAdvisoryBody, encodeAffected } from './codec.js';
 import { normalizePackageName } from './namespaces.js';
-import { ADVISORY_DB_SCHEMA_VERSION, COMPRESS_FROM_BYTES, ENCODING_JSON, ENCODING_ZSTD, SCHEMA_SQL } from './sqlite-schema.js';
+import { ADVISORY_DB_SCHEMA_VERSION, COMPRESS_FROM_BYTES, COMPRESS_PAYLOAD_FROM_BYTES, ENCODING_JSON, ENCODING_ZSTD, SCHEMA_SQL } from './sqlite-schema.js';
 import type { Advisory } from './types.js';
 import type { CveFactsUpdate } from './feeds/types.js';
+
+/** An affected entry: JSON text, or zstd bytes (a BLOB) when it is large (long `versions` lists). */
+function packPayload(json: string): string | Uint8Array {
+  if (json.length < COMPRESS_PAYLOAD_FROM_BYTES) return json;
+  const packed = zstdCompressSync(Buffer.from(json));
+  return packed.length * 10 <= json.length * 9 ? packed : json;
+}
 
 export type InsertResult = 'inserted' | 'replaced' | 'duplicate';
 
@@ -38,14 +46,14 @@ export class AdvisoryDbWriter {
   constructor(path: string, options: { batchSize?: number } = {}) {
     this.#db = new DatabaseSync(path);
     this.#batchSize = options.batchSize ?? 5000;
-    this.#db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096; PRAGMA cache_size = -65536;');
+    this.#db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096; PRAGMA cache_size = -262144;');
     this.#db.exec(SCHEMA_SQL);
     this.#insertAdvisory = this.#db.prepare('INSERT INTO advisories (id, source, key, modified, encoding, body) VALUES (?, ?, ?, ?, ?, ?)');
     this.#findKey = this.#db.prepare('SELECT rowid, modified FROM advisories WHERE key = ?');
     this.#deleteAffected = this.#db.prepare('DELETE FROM affected WHERE advisory = ?');
     this.#deleteAliases = this.#db.prepare('DELETE FROM aliases WHERE advisory = ?');
     this.#updateAdvisory = this.#db.prepare('UPDATE advisories SET modified = ?, encoding = ?, body = ? WHERE rowid = ?');
-    this.#insertAffected = this.#db.prepare('INSERT OR IGNORE INTO affected (namespace, package, advisory, idx) VALUES (?, ?, ?, ?)');
+    this.#insertAffected = this.#db.prepare('INSERT OR IGNORE INTO affected (namespace, package, advisory, idx, payload) VALUES (?, ?, ?, ?, ?)');
     this.#insertAlias = this.#db.prepare('INSERT OR IGNORE INTO aliases (alias, advisory) VALUES (?, ?)');
     this.#epss = this.#db.prepare(
       'INSERT INTO cve_facts (cve, epss, percentile) VALUES (?, ?, ?) ON CONFLICT (cve) DO UPDATE SET epss = excluded.epss, percentile = excluded.percentile',
@@ -68,7 +76,7 @@ export class AdvisoryDbWriter {
    */
   addAdvisory(advisory: Advisory): InsertResult {
     const key = recordKey(advisory);
-    const json = Buffer.from(JSON.stringify(advisory));
+    const json = Buffer.from(encodeAdvisoryBody(advisory));
     let encoding = ENCODING_JSON;
     let body: Uint8Array = json;
     if (json.length >= COMPRESS_FROM_BYTES) {
@@ -93,7 +101,7 @@ export class AdvisoryDbWriter {
       result = 'inserted';
     }
     advisory.affected.forEach((affected, idx) => {
-      this.#insertAffected.run(affected.namespace, normalizePackageName(affected.namespace, affected.packageName), rowid, idx);
+      this.#insertAffected.run(affected.namespace, normalizePackageName(affected.namespace, affected.packageName), rowid, idx, packPayload(encodeAffected(affected)));
     });
     this.#insertAlias.run(advisory.id, rowid);
     for (const alias of advisory.aliases) this.#insertAlias.run(alias, rowid);

@@ -2,11 +2,15 @@
  * The advisory database file (SQLite). `meta.schema_version` must equal ADVISORY_DB_SCHEMA_VERSION
  * for a store to open it; any change to tables or to the advisory JSON shape bumps it.
  *
- * - `advisories`: one row per normalized advisory; `body` is the Advisory as JSON, plain
- *   (`encoding` 0) or zstd-compressed (`encoding` 1, used when the record is large enough that
- *   compression pays). `key` (a hash of source, id, affected packages) deduplicates a record seen twice.
- * - `affected`: (namespace, package) → advisory row and the index of its `affected` entry; the
- *   primary key makes `query(namespace, name)` one index range scan.
+ * - `advisories`: one row per normalized advisory; `body` is the Advisory without `affected` as
+ *   JSON, plain (`encoding` 0) or zstd-compressed (`encoding` 1, only for large records: each zstd
+ *   call costs ~60 µs of context setup, more than parsing a small record). `key` (a hash of
+ *   source, id, affected packages) deduplicates a record seen twice.
+ * - `affected`: (namespace, package) → advisory row, the index of the entry in
+ *   `Advisory.affected`, and the entry itself (`payload`: JSON text, or zstd bytes when large). The primary key makes
+ *   `query(namespace, name)` one index range scan that yields everything a matcher evaluates;
+ *   the advisory body is decoded only when a hit's `advisory` is read. `affected_by_advisory`
+ *   rebuilds `Advisory.affected`.
  * - `aliases`: alias → advisory row (CVE ↔ GHSA ↔ DSA ↔ PYSEC …), for merging across feeds.
  * - `cve_facts`: EPSS, KEV and NVD CVSS per CVE, merged from their feeds.
  * - `sources`: per feed: records, skipped records, fetched time. `meta`: schema version, build time.
@@ -30,8 +34,10 @@ CREATE TABLE affected (
   package TEXT NOT NULL,
   advisory INTEGER NOT NULL,
   idx INTEGER NOT NULL,
+  payload BLOB NOT NULL,
   PRIMARY KEY (namespace, package, advisory, idx)
 ) WITHOUT ROWID;
+CREATE INDEX affected_by_advisory ON affected (advisory, idx);
 CREATE TABLE aliases (alias TEXT NOT NULL, advisory INTEGER NOT NULL, PRIMARY KEY (alias, advisory)) WITHOUT ROWID;
 CREATE TABLE cve_facts (
   cve TEXT PRIMARY KEY,
@@ -44,5 +50,9 @@ CREATE TABLE cve_facts (
 
 export const ENCODING_JSON = 0;
 export const ENCODING_ZSTD = 1;
-/** Bodies at least this long are compressed when that saves a tenth or more. */
-export const COMPRESS_FROM_BYTES = 256;
+/**
+ * Advisory bodies at least this long are compressed when that saves a tenth or more (decoded
+ * only when a hit's advisory is read); affected entries, parsed for every hit, from a larger size.
+ */
+export const COMPRESS_FROM_BYTES = 768;
+export const COMPRESS_PAYLOAD_FROM_BYTES = 2048;

@@ -2,9 +2,10 @@ import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { zstdDecompressSync } from 'node:zlib';
 import { SekishoError } from '../errors.js';
+import { decodeAdvisoryBody, decodeAffected } from './codec.js';
 import { normalizePackageName } from './namespaces.js';
 import { ADVISORY_DB_SCHEMA_VERSION, ENCODING_ZSTD } from './sqlite-schema.js';
-import type { Advisory, AdvisoryHit, AdvisoryStore, CveFacts, DbMetadata, SeverityVector } from './types.js';
+import type { Advisory, AdvisoryHit, AdvisoryStore, AffectedPackage, CveFacts, DbMetadata, SeverityVector } from './types.js';
 
 const REBUILD_HINT = 'run `sekisho db update` (or `sekisho db build --from DIR`) to create it';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -28,6 +29,12 @@ function hasSqliteHeader(path: string): boolean {
 interface AffectedRow {
   advisory: number;
   idx: number;
+  payload: string | Uint8Array;
+  encoding: number;
+  body: Uint8Array;
+}
+
+interface BodyRow {
   encoding: number;
   body: Uint8Array;
 }
@@ -61,6 +68,13 @@ export function openAdvisoryStore(path: string): AdvisoryStore {
   const corrupt = (error: unknown): SekishoError =>
     dbError('DB_CORRUPT', `advisory database ${path} is damaged (${error instanceof Error ? error.message : String(error)}); rebuild it with \`sekisho db update\``, path, error);
 
+  try {
+    // Reads go through a memory map (no read() per page) and a larger page cache: look-ups
+    // touch random pages of a file that can be hundreds of MB.
+    db.exec('PRAGMA mmap_size = 2147483648; PRAGMA cache_size = -65536;');
+  } catch {
+    // both are hints
+  }
   let schemaVersion: number;
   let metadata: DbMetadata;
   try {
@@ -93,27 +107,63 @@ export function openAdvisoryStore(path: string): AdvisoryStore {
   }
 
   let byPackage: StatementSync;
+  let byRow: StatementSync;
+  let affectedOf: StatementSync;
   let byCve: StatementSync;
   try {
+    // The body comes along (one statement per query, not one per hit) but is decoded lazily.
     byPackage = db.prepare(
-      'SELECT x.advisory AS advisory, x.idx AS idx, a.encoding AS encoding, a.body AS body FROM affected x JOIN advisories a ON a.rowid = x.advisory WHERE x.namespace = ? AND x.package = ? ORDER BY x.advisory, x.idx',
+      'SELECT x.advisory AS advisory, x.idx AS idx, x.payload AS payload, a.encoding AS encoding, a.body AS body FROM affected x JOIN advisories a ON a.rowid = x.advisory WHERE x.namespace = ? AND x.package = ? ORDER BY x.advisory, x.idx',
     );
+    byRow = db.prepare('SELECT encoding, body FROM advisories WHERE rowid = ?');
+    affectedOf = db.prepare('SELECT namespace, package, payload FROM affected WHERE advisory = ? ORDER BY idx');
     byCve = db.prepare('SELECT cve, epss, percentile, kev, nvd FROM cve_facts WHERE cve = ?');
   } catch (error) {
     db.close();
     throw dbError('DB_SCHEMA', `advisory database ${path} lacks expected tables (${String(error)}); ${REBUILD_HINT}`, path, error);
   }
 
-  // Decoded advisories by row: a popular advisory (e.g. a kernel CVE) is decoded once.
+  // Affected entries are JSON text, or zstd bytes when large (see db-writer.ts).
+  const unpackPayload = (payload: string | Uint8Array, namespace: string, name: string): AffectedPackage => {
+    if (typeof payload === 'string') return decodeAffected(payload, namespace, name);
+    const bytes = zstdDecompressSync(payload, { maxOutputLength: MAX_BODY_BYTES });
+    return decodeAffected(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), namespace, name);
+  };
+
+  // Advisories are decoded only when a hit's `advisory` is read (most hits are ruled out by their
+  // ranges alone), and kept by row: a popular advisory (e.g. a kernel CVE) is decoded once.
   const cache = new Map<number, Advisory>();
-  const decode = (row: AffectedRow): Advisory => {
-    const cached = cache.get(row.advisory);
+  const loadAdvisory = (rowid: number, known?: BodyRow): Advisory => {
+    const cached = cache.get(rowid);
     if (cached !== undefined) return cached;
-    if (row.body.length > MAX_BODY_BYTES) throw new Error(`advisory row ${row.advisory} is too large`);
-    const bytes = row.encoding === ENCODING_ZSTD ? zstdDecompressSync(row.body, { maxOutputLength: MAX_BODY_BYTES }) : row.body;
-    const advisory = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as Advisory;
+    let advisory: Advisory;
+    try {
+      const row = known ?? (byRow.get(rowid) as BodyRow | undefined);
+      if (row === undefined) throw new Error(`advisory row ${rowid} is missing`);
+      if (row.body.length > MAX_BODY_BYTES) throw new Error(`advisory row ${rowid} is too large`);
+      const bytes = row.encoding === ENCODING_ZSTD ? zstdDecompressSync(row.body, { maxOutputLength: MAX_BODY_BYTES }) : row.body;
+      const rest = decodeAdvisoryBody(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+      // `affected` (every package of the advisory) is read on first use: matchers rarely need it.
+      let affected: AffectedPackage[] | undefined;
+      advisory = Object.defineProperty({ ...rest }, 'affected', {
+        enumerable: true,
+        get(): AffectedPackage[] {
+          if (affected === undefined) {
+            try {
+              const rows = affectedOf.all(rowid) as unknown as { namespace: string; package: string; payload: string | Uint8Array }[];
+              affected = rows.map((r) => unpackPayload(r.payload, r.namespace, r.package));
+            } catch (error) {
+              throw corrupt(error);
+            }
+          }
+          return affected;
+        },
+      }) as Advisory;
+    } catch (error) {
+      throw corrupt(error);
+    }
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as number);
-    cache.set(row.advisory, advisory);
+    cache.set(rowid, advisory);
     return advisory;
   };
 
@@ -125,18 +175,27 @@ export function openAdvisoryStore(path: string): AdvisoryStore {
   return {
     query(namespace, packageName) {
       ensureOpen();
+      let rows: AffectedRow[];
+      const name = normalizePackageName(namespace, packageName);
       try {
-        const rows = byPackage.all(namespace, normalizePackageName(namespace, packageName)) as unknown as AffectedRow[];
-        const hits: AdvisoryHit[] = [];
-        for (const row of rows) {
-          const advisory = decode(row);
-          const affected = advisory.affected[row.idx];
-          if (affected !== undefined) hits.push({ advisory, affected });
-        }
-        return hits;
+        rows = byPackage.all(namespace, name) as unknown as AffectedRow[];
       } catch (error) {
         throw corrupt(error);
       }
+      return rows.map((row): AdvisoryHit => {
+        let affected: AffectedPackage;
+        try {
+          affected = unpackPayload(row.payload, namespace, name);
+        } catch (error) {
+          throw corrupt(error);
+        }
+        return {
+          affected,
+          get advisory(): Advisory {
+            return loadAdvisory(row.advisory, row);
+          },
+        };
+      });
     },
     cveFacts(cveIds) {
       ensureOpen();

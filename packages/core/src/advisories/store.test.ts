@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SekishoError } from '../errors.js';
 import { buildAdvisoryDb } from './build.js';
+import { normalizeOsvRecord } from './feeds/osv/index.js';
 import { openAdvisoryStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sekisho-advdb-'));
@@ -63,6 +64,35 @@ describe('SQLite advisory store', () => {
     );
     expect(store.metadata()).toMatchObject({ schemaVersion: 1, built: '2099-03-01T00:00:00.000Z' });
     expect(store.metadata().sources.find((s) => s.id === 'osv')).toEqual({ id: 'osv', records: 0, skipped: 1, fetched: null });
+    store.close();
+  });
+
+  it('returns advisories exactly as imported (defaults restored, affected rebuilt in order)', async () => {
+    const record = {
+      id: 'GHSA-test-0002',
+      modified: '2099-01-01T00:00:00Z',
+      aliases: [],
+      summary: '',
+      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+      affected: [
+        { package: { ecosystem: 'npm', name: 'b-pkg' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] },
+        // a long `versions` list: stored zstd-compressed
+        { package: { ecosystem: 'npm', name: 'a-pkg' }, versions: Array.from({ length: 400 }, (_, i) => `1.${i}.0`) },
+      ],
+    };
+    const root = join(dir, 'roundtrip');
+    mkdirSync(root);
+    writeFileSync(join(root, 'GHSA-test-0002.json'), JSON.stringify(record));
+    const out = join(dir, 'roundtrip.sqlite');
+    await buildAdvisoryDb({ out, from: [root] });
+    const store = openAdvisoryStore(out);
+    const expected = normalizeOsvRecord(record);
+    const [hit] = store.query('npm', 'a-pkg');
+    expect(hit?.affected).toEqual(expected.affected[1]);
+    const raw = new DatabaseSync(out, { readOnly: true });
+    expect(raw.prepare("SELECT typeof(payload) AS t FROM affected WHERE package = 'a-pkg'").get()).toEqual({ t: 'blob' });
+    raw.close();
+    expect(JSON.parse(JSON.stringify(hit?.advisory))).toEqual(JSON.parse(JSON.stringify(expected)));
     store.close();
   });
 
