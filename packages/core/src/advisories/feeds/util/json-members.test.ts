@@ -24,6 +24,20 @@ describe('jsonMembers', () => {
     expect(await members(text, ['missing'], 5)).toEqual([]);
   });
 
+  it('reports a truncated document after the complete members', async () => {
+    const seen: unknown[] = [];
+    const cut = JSON.stringify({ v: [1, { a: 2 }, { b: 3 }] }).slice(0, -6);
+    async function* chunks(): AsyncGenerator<string> {
+      yield cut;
+    }
+    await expect(
+      (async () => {
+        for await (const m of jsonMembers(chunks(), ['v'])) seen.push(JSON.parse(m.text));
+      })(),
+    ).rejects.toThrow(/truncated/);
+    expect(seen).toEqual([1, { a: 2 }]);
+  });
+
   it('refuses members over the limit', async () => {
     await expect(members(JSON.stringify({ v: ['x'.repeat(1000)] }), ['v'], 16, 100)).rejects.toThrow(/exceeds/);
   });

@@ -7,7 +7,8 @@
  *
  * The scanner tracks only strings, escapes and bracket depth; it does not validate the JSON
  * outside the members (a member that is not valid JSON fails at the caller's JSON.parse, and is
- * skipped there). A member longer than `maxMemberChars` throws, as does a key longer than 4 KiB.
+ * skipped there). A member longer than `maxMemberChars` throws, as does a key longer than 4 KiB
+ * and a document that ends inside a container (after the complete members were yielded).
  */
 export interface JsonMember {
   readonly key: string | null;
@@ -157,4 +158,5 @@ export async function* jsonMembers(
   feed(decoder.decode());
   if (primitive && capturing) finish('', 0, 0);
   yield* out;
+  if (stack.length > 0 || inString) throw new Error('JSON ends early (truncated)');
 }
