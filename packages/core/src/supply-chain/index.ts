@@ -1,1 +1,2 @@
 export * from './sigstore/index.js';
+export * from './image/index.js';
