@@ -15,3 +15,5 @@ export { attestImage, signImage } from './sign-image.js';
 export type { AttestImageOptions, SignImageOptions, SignImageResult, StorageForm } from './sign-image.js';
 export { requireVerified, verifyImage } from './verify-image.js';
 export type { SignatureCheck, VerifyImageMode, VerifyImageOptions, VerifyImageResult } from './verify-image.js';
+export { EMPTY_TRUSTED_ROOT, compileGlob, loadTrustPolicy, parseTrustPolicy, trustPolicySchema, verifyImageTrust } from './trust-policy.js';
+export type { ImageTrustOptions, TrustPolicy, TrustPolicyInput, TrustSigner } from './trust-policy.js';

@@ -11,7 +11,9 @@ import { missingRegistryTools, pushLayout, startRegistry } from '../../source/re
 import type { RunningRegistry } from '../../source/registry/test-registry.js';
 import { legacyTag, parseArtifactManifest, simpleSigningPayload, SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE, descriptorOf, ociManifest, legacyConfig } from './payload.js';
 import { attestImage, signImage } from './sign-image.js';
+import { parseTrustPolicy, verifyImageTrust } from './trust-policy.js';
 import { verifyImage } from './verify-image.js';
+import { writeFile } from 'node:fs/promises';
 
 /* Signing and verification against Debian's docker-registry (distribution 2.8, no referrers API:
    the bundle form goes through the referrers tag schema), images pushed with skopeo. */
@@ -135,5 +137,21 @@ describe.skipIf(missing !== null)('image signatures in a real registry', () => {
     await signImage(ref('ed'), { key: ed.key, registry: options });
     const result = await verifyImage(ref('ed'), { policy: keyPolicy(ed.pub), trustedRoot: EMPTY_ROOT, registry: options });
     expect(result.checks.map((c) => c.ok)).toEqual([true, true]);
+  });
+
+  it('applies a trust policy: required signer and attestation, allowed repositories', async () => {
+    await writeFile(join(work, 'signer.pub'), signer.pub);
+    const text = (attestations: string) =>
+      `allowedRepositories: ["${registry.host}/team/*"]\nrules:\n  - repositories: ["${registry.host}/team/**"]\n    signers: [{ key: signer.pub, tlog: if-present }]\n    attestations: [${attestations}]\n`;
+    const policy = await parseTrustPolicy(text(''), work);
+    // signed in the first test ("app"), never signed ("ed" is signed by another key)
+    expect(await verifyImageTrust(ref('app'), policy, { registry: options })).toEqual([]);
+    const unsigned = await verifyImageTrust(ref('ed'), policy, { registry: options });
+    expect(unsigned.map((f) => f.ruleId)).toEqual(['SC-TRUST-002']);
+    expect(unsigned[0]?.evidence).toContain('signer.pub');
+    const withSbom = await parseTrustPolicy(text('cyclonedx'), work);
+    expect((await verifyImageTrust(ref('app'), withSbom, { registry: options })).map((f) => [f.ruleId, f.evidence])).toEqual([['SC-TRUST-003', 'https://cyclonedx.org/bom']]);
+    const notAllowed = await parseTrustPolicy(`allowedRepositories: ["${registry.host}/official/*"]`, work);
+    expect((await verifyImageTrust(ref('app'), notAllowed, { registry: options })).map((f) => f.ruleId)).toEqual(['SC-TRUST-001']);
   });
 });
