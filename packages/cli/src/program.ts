@@ -6,6 +6,7 @@ import { sbomCommand } from './commands/sbom.js';
 import { verifyBlobCommand } from './commands/verify-blob.js';
 import { sbomScanCommand } from './commands/sbom-scan.js';
 import { registryCommand } from './commands/registry.js';
+import { dbCommand } from './commands/db.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(sbomCommand(io));
   program.addCommand(sbomScanCommand(io));
   program.addCommand(registryCommand(io));
+  program.addCommand(dbCommand(io));
   program.addCommand(configCommand());
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   return program;
