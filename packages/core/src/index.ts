@@ -19,6 +19,6 @@ export * from './reporters/sarif/index.js';
 export * from './findings/index.js';
 export * from './matchers/index.js';
 export { advisoryStoreFromRecords, openAdvisoryStore } from './advisories/index.js';
-export { buildAdvisoryDb, feedSources, updateAdvisoryDb } from './advisories/index.js';
+export { buildAdvisoryDb, feedSources, updateAdvisoryDb, pushAdvisoryDb, pullAdvisoryDb, DB_ARTIFACT_TYPE } from './advisories/index.js';
 export type { BuildAdvisoryDbOptions, BuildReport, FeedSource, UpdateAdvisoryDbOptions, UpdateReport } from './advisories/index.js';
 export type { Advisory, AdvisoryHit, AdvisoryStore, AffectedPackage, CveFacts, DbMetadata, VendorStatus } from './advisories/index.js';

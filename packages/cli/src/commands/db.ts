@@ -1,7 +1,9 @@
+import { addRegistryOptions, registryOptionsFrom } from './registry.js';
+import type { RegistryFlags } from './registry.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { buildAdvisoryDb, feedSources, openAdvisoryStore, SekishoError, updateAdvisoryDb } from '@sekisho/core';
+import { buildAdvisoryDb, feedSources, openAdvisoryStore, pullAdvisoryDb, pushAdvisoryDb, SekishoError, updateAdvisoryDb } from '@sekisho/core';
 import type { BuildReport, DbMetadata } from '@sekisho/core';
 import { defaultCacheDir } from '../global-options.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -148,6 +150,32 @@ export function dbCommand(options: DbCommandOptions | CliIo = {}): Command {
       const downloaded = report.downloaded.map((d) => `${d.source} (${formatBytes(d.bytes)}, ${d.verified === 'checksum' ? 'checksum verified' : 'size checked'})`);
       io.stdout(`Downloaded: ${downloaded.join(', ')}\n${buildSummary(report.build)}`);
     });
+
+  addRegistryOptions(
+    command
+      .command('push')
+      .description('Push the database to an OCI registry as an artifact (mirror it once for air-gapped scanners)')
+      .argument('<reference>', 'registry/repository:tag')
+      .option(dbOption, dbHelp),
+  ).action(async (reference: string, flags: DbFlags & RegistryFlags, cmd: Command) => {
+    const global = cmd.optsWithGlobals<GlobalOptions>();
+    const db = resolveDbPath(flags.db, global.cacheDir);
+    const pushed = await pushAdvisoryDb(db, reference, await registryOptionsFrom(flags));
+    io.stdout(`Pushed ${db} to ${reference} (${pushed.digest}, ${formatBytes(pushed.size)} compressed)\n`);
+  });
+
+  addRegistryOptions(
+    command
+      .command('pull')
+      .description('Pull a database pushed with db push; it replaces the local one only once it verified and opened')
+      .argument('<reference>', 'registry/repository:tag or @digest')
+      .option(dbOption, dbHelp),
+  ).action(async (reference: string, flags: DbFlags & RegistryFlags, cmd: Command) => {
+    const global = cmd.optsWithGlobals<GlobalOptions>();
+    const db = resolveDbPath(flags.db, global.cacheDir);
+    const pulled = await pullAdvisoryDb(reference, db, await registryOptionsFrom(flags));
+    io.stdout(`Pulled ${reference} (${pulled.digest}) into ${db} (${formatBytes(pulled.size)})\n`);
+  });
 
   return command;
 }

@@ -11,3 +11,4 @@ export type { CveFactsUpdate, FeedContext, FeedFile, FeedImporter, FeedItem } fr
 export { normalizeOsvRecord } from './feeds/osv/index.js';
 export { updateAdvisoryDb, feedSources, DEFAULT_ALPINE_RELEASES } from './update/index.js';
 export type { FeedDownload, FeedSource, UpdateAdvisoryDbOptions, UpdateReport } from './update/index.js';
+export { pushAdvisoryDb, pullAdvisoryDb, DB_ARTIFACT_TYPE } from './oci-artifact.js';
