@@ -70,6 +70,20 @@ if (!existsSync(CLI)) {
 }
 mkdirSync(IMAGES, { recursive: true });
 ensureImages();
+/** `image --scanners secret,malware` (no cache) against `sbom` (no cache) on the same image, interleaved. */
+function scannersOverhead(layout) {
+  const sbom = [CLI, '--no-cache', '--quiet', 'sbom', `oci:${layout}`, '--format', 'json'];
+  const scan = [CLI, '--no-cache', '--quiet', 'image', `oci:${layout}`, '--scanners', 'secret,malware', '--format', 'json'];
+  const a = [], b = [], rss = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    a.push(run(sbom).seconds);
+    const r = run(scan);
+    b.push(r.seconds);
+    rss.push(r.rssMb);
+  }
+  return { sbom: median(a), scanners: median(b), ratio: median(b) / median(a), rss: Math.max(...rss) };
+}
+
 const rows = [
   measure('gzip, 1 layer', join(IMAGES, 'bench/oci')),
   measure('zstd, 1 layer', join(IMAGES, 'bench/oci-zstd')),
@@ -86,3 +100,17 @@ for (const r of rows) {
 const many = rows[2];
 console.log(`\nmany-files: ${fmt(200_000 / many.cold, 0)} files/s cold`);
 console.log('targets: cold/floor ≤ 1.3 (gzip, zstd), warm/cold ≤ 0.10, peak RSS ≤ 300 MB (≤ 400 MB many-files)');
+
+const overhead = scannersOverhead(join(IMAGES, 'bench/oci'));
+console.log(`\nsecrets + malware on the bench image: ${fmt(overhead.scanners)} s vs SBOM-only ${fmt(overhead.sbom)} s = ${fmt(overhead.ratio)}× (target ≤ 1.5×), peak RSS ${fmt(overhead.rss, 0)} MB`);
+
+// The advisory database and the registry have their own benches (same machine, same run).
+for (const [script, needs] of [['bench/db-bench.mjs', null], ['bench/registry-bench.mjs', 'docker-registry']]) {
+  if (needs !== null && spawnSync('sh', ['-c', `command -v ${needs}`]).status !== 0) {
+    console.log(`\n${script}: skipped (${needs} not installed)`);
+    continue;
+  }
+  console.log(`\n== ${script}`);
+  const result = spawnSync(NODE, [join(ROOT, script)], { stdio: 'inherit', env: process.env });
+  if (result.status !== 0) console.log(`${script} failed with status ${result.status}`);
+}
