@@ -154,4 +154,23 @@ describe.skipIf(missing !== null)('image signatures in a real registry', () => {
     const notAllowed = await parseTrustPolicy(`allowedRepositories: ["${registry.host}/official/*"]`, work);
     expect((await verifyImageTrust(ref('app'), notAllowed, { registry: options })).map((f) => f.ruleId)).toEqual(['SC-TRUST-001']);
   });
+
+  it('reports a malformed bundle referrer as a failed check, never as verified', async () => {
+    const client = new RegistryClient({ registry: registry.host, apiHost: registry.host }, options);
+    try {
+      const subject = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digestOf('other'), size: buildImage(spec('other')).manifest.bytes.length };
+      const garbage = Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":7}');
+      await client.pushBlob('team/other', garbage);
+      await client.pushBlob('team/other', Buffer.from('{}'));
+      const manifest = ociManifest({ artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', config: descriptorOf('application/vnd.oci.empty.v1+json', Buffer.from('{}')), layers: [descriptorOf('application/vnd.dev.sigstore.bundle.v0.3+json', garbage)], subject });
+      const digest = await client.pushManifest('team/other', descriptorOf('x', manifest).digest, manifest, 'application/vnd.oci.image.manifest.v1+json');
+      const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ ...descriptorOf('application/vnd.oci.image.manifest.v1+json', manifest), artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }] }));
+      await client.pushManifest('team/other', digestOf('other').replace(':', '-'), index, 'application/vnd.oci.image.index.v1+json');
+      const result = await verifyImage(ref('other'), { policy: keyPolicy(signer.pub), trustedRoot: EMPTY_ROOT, registry: options });
+      expect(result.verified).toEqual([]);
+      expect(result.checks.find((c) => c.source === digest)?.error?.code).toBe('VERIFY_INPUT');
+    } finally {
+      await client.close();
+    }
+  });
 });
