@@ -7,6 +7,10 @@ import { verifyBlobCommand } from './commands/verify-blob.js';
 import { sbomScanCommand } from './commands/sbom-scan.js';
 import { registryCommand } from './commands/registry.js';
 import { dbCommand } from './commands/db.js';
+import { signCommand } from './commands/sign.js';
+import { attestCommand } from './commands/attest.js';
+import { verifyCommand } from './commands/verify.js';
+import { verifyAttestationCommand } from './commands/verify-attestation.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -31,6 +35,10 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(sbomScanCommand(io));
   program.addCommand(registryCommand(io));
   program.addCommand(dbCommand(io));
+  program.addCommand(signCommand(io));
+  program.addCommand(attestCommand(io));
+  program.addCommand(verifyCommand(io));
+  program.addCommand(verifyAttestationCommand(io));
   program.addCommand(configCommand());
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   return program;

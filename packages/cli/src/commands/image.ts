@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { SEVERITIES, isSeverity, severityAtLeast } from '@sekisho/model';
 import type { Severity } from '@sekisho/model';
-import { EXIT_CODES, SekishoError, parseScanners, setupScanners, withPostScanFindings } from '@sekisho/core';
+import { EXIT_CODES, SekishoError, loadTrustPolicy, sortFindings, parseScanners, setupScanners, verifyImageTrust, withPostScanFindings } from '@sekisho/core';
+import { registryOptionsFrom } from './registry.js';
+import type { RegistryFlags } from './registry.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
 import { addScanOptions, runScan } from './scan-common.js';
@@ -14,6 +16,7 @@ interface ImageFlags extends ScanFlags {
   readonly failOn?: string;
   readonly scanners: string;
   readonly showSecrets?: boolean;
+  readonly trustPolicy?: string;
 }
 
 export const DEFAULT_SCANNERS = 'vuln,secret,hardening';
@@ -24,6 +27,7 @@ export function imageCommand(io: CliIo): Command {
     .argument('<image>', 'the image to scan (see below)')
     .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening', DEFAULT_SCANNERS)
     .option('--show-secrets', 'print secrets in full (default: first 4 characters and the length)')
+    .option('--trust-policy <file>', 'check the image against a trust policy (allowed repositories, required signers and attestations); registry images only')
     .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists (with vulnerability scanning on, a missing database is then an error)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
     .addHelpText('after', `\n${REFERENCE_HELP}`);
   addScanOptions(command, [...VULNERABILITY_FORMATS], 'table');
@@ -40,6 +44,11 @@ export function imageCommand(io: CliIo): Command {
     const scanners = setupScanners(selected, { showSecrets: flags.showSecrets === true });
     const scan = await runScan(reference, flags, global, io, scanners);
     let report = withPostScanFindings(scan, scanners, new Date());
+    if (flags.trustPolicy !== undefined) {
+      const policy = await loadTrustPolicy(flags.trustPolicy);
+      const trust = await verifyImageTrust(reference, policy, { registry: await registryOptionsFrom(flags as unknown as RegistryFlags) });
+      report = { ...report, findings: sortFindings([...trust, ...report.findings]) };
+    }
     if (selected.has('vuln')) {
       report = await runVulnerabilityScan(report, flags as Parameters<typeof runVulnerabilityScan>[1], io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });
     }

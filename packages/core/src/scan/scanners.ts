@@ -61,10 +61,14 @@ export function setupScanners(selected: ReadonlySet<Scanner>, options: ScannerOp
 export function withPostScanFindings(scan: ImageScan, setup: ScannerSetup, now: Date): Report {
   const extra = setup.postScan.flatMap((check) => check(scan, now));
   if (extra.length === 0) return scan.report;
-  const findings = [...scan.report.findings, ...extra].sort(
+  return { ...scan.report, findings: sortFindings([...scan.report.findings, ...extra]) };
+}
+
+/** The one order of findings in every report: most severe first, then rule, path, id. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
     (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id),
   );
-  return { ...scan.report, findings };
 }
 
 export function parseScanners(text: string): Set<Scanner> {
