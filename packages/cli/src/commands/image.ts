@@ -25,7 +25,7 @@ export function imageCommand(io: CliIo): Command {
   const command = new Command('image')
     .description('Scan an image: inventory, OS and end-of-life status, image facts and findings (secrets in every layer, even deleted files); fail a CI gate with --fail-on')
     .argument('<image>', 'the image to scan (see below)')
-    .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening', DEFAULT_SCANNERS)
+    .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening; +name or -name changes the defaults', DEFAULT_SCANNERS)
     .option('--show-secrets', 'print secrets in full (default: first 4 characters and the length)')
     .option('--trust-policy <file>', 'check the image against a trust policy (allowed repositories, required signers and attestations); registry images only')
     .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists (with vulnerability scanning on, a missing database is then an error)').choices(SEVERITIES.filter((s) => s !== 'unknown')))

@@ -9,6 +9,7 @@ import type { ImageConfigAnalyzer, ImageConfigStrings, ImageScan } from './scan-
 /** What `sekisho image --scanners` can turn on besides the inventory, which always runs. */
 export const SCANNERS = ['vuln', 'secret', 'malware', 'hardening'] as const;
 export type Scanner = (typeof SCANNERS)[number];
+export const DEFAULT_SCANNERS: readonly Scanner[] = ['vuln', 'secret', 'hardening'];
 
 export interface ScannerOptions {
   readonly showSecrets?: boolean;
@@ -71,11 +72,19 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
-export function parseScanners(text: string): Set<Scanner> {
-  const out = new Set<Scanner>();
-  for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-    if (!(SCANNERS as readonly string[]).includes(part)) throw new Error(`unknown scanner ${part} (known: ${SCANNERS.join(', ')})`);
-    out.add(part as Scanner);
+/**
+ * `vuln,secret` selects exactly those; `+malware` (or `-vuln`) adds to (or removes from) the
+ * defaults, so turning one scanner on does not mean listing the others.
+ */
+export function parseScanners(text: string, defaults: readonly Scanner[] = DEFAULT_SCANNERS): Set<Scanner> {
+  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const relative = parts.length > 0 && parts.every((p) => p.startsWith('+') || p.startsWith('-'));
+  const out = new Set<Scanner>(relative ? defaults : []);
+  for (const part of parts) {
+    const name = relative ? part.slice(1) : part;
+    if (!(SCANNERS as readonly string[]).includes(name)) throw new Error(`unknown scanner ${part} (known: ${SCANNERS.join(', ')}; +name / -name change the defaults)`);
+    if (relative && part.startsWith('-')) out.delete(name as Scanner);
+    else out.add(name as Scanner);
   }
   return out;
 }
