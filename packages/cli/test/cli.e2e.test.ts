@@ -98,6 +98,23 @@ describe('sekisho CLI', () => {
     expect(stderr).toMatch(/database/i);
   });
 
+  it('finds malware in every layer with --scanners +malware, even in a file a later layer deleted', async () => {
+    const layout = join(dir, 'malware');
+    const eicar = String.raw`X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*`;
+    await writeOciLayout(layout, {
+      layers: [
+        { entries: [{ name: 'tmp/eicar.com', content: eicar }] },
+        { entries: [{ name: 'tmp/.wh.eicar.com', content: '' }, { name: 'opt/miner/config.json', content: '{"pools":[{"url":"stratum+tcp://pool.example.net:3333","user":"4AB"}],"cpu":{"enabled":true},"donate-level":1,"algo":"rx/0"}' }] },
+      ],
+    });
+    const { code, stdout } = await cli('--no-cache', 'image', layout, '--scanners', 'malware', '--format', 'json', '--fail-on', 'high');
+    const report = JSON.parse(stdout) as { findings: { kind: string; ruleId: string; location: { path: string; layerIndex: number }; removedInLayer: number | null }[] };
+    const malware = report.findings.filter((f) => f.kind === 'malware');
+    expect(malware.find((f) => f.location.path === '/tmp/eicar.com')).toMatchObject({ location: { layerIndex: 0 }, removedInLayer: 1 });
+    expect(malware.some((f) => f.location.path === '/opt/miner/config.json')).toBe(true);
+    expect(code).toBe(1);
+  });
+
   it('exits 2 on usage errors', async () => {
     expect((await cli('image', EXAMPLE, '--format', 'nope')).code).toBe(2);
     expect((await cli('image', EXAMPLE, '--scanners', 'nope', '--no-cache')).code).toBe(2);

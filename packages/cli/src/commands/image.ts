@@ -17,6 +17,9 @@ interface ImageFlags extends ScanFlags {
   readonly scanners: string;
   readonly showSecrets?: boolean;
   readonly trustPolicy?: string;
+  readonly malwareRules?: string[];
+  readonly hashList?: string[];
+  readonly clamd?: string;
 }
 
 export const DEFAULT_SCANNERS = 'vuln,secret,hardening';
@@ -27,6 +30,9 @@ export function imageCommand(io: CliIo): Command {
     .argument('<image>', 'the image to scan (see below)')
     .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening; +name or -name changes the defaults', DEFAULT_SCANNERS)
     .option('--show-secrets', 'print secrets in full (default: first 4 characters and the length)')
+    .option('--malware-rules <file...>', 'extra YARA rule files for the malware scanner')
+    .option('--hash-list <file...>', 'SHA-256 lists of known-bad files (`sha256  name` lines or JSON) for the malware scanner')
+    .option('--clamd <address>', 'also stream selected files to clamd: unix:///path/clamd.sock or tcp://host:port')
     .option('--trust-policy <file>', 'check the image against a trust policy (allowed repositories, required signers and attestations); registry images only')
     .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists (with vulnerability scanning on, a missing database is then an error)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
     .addHelpText('after', `\n${REFERENCE_HELP}`);
@@ -41,7 +47,14 @@ export function imageCommand(io: CliIo): Command {
     } catch (error) {
       throw new SekishoError('USAGE_INVALID', error instanceof Error ? error.message : String(error));
     }
-    const scanners = setupScanners(selected, { showSecrets: flags.showSecrets === true });
+    // Malware options imply the malware scanner.
+    if (flags.malwareRules !== undefined || flags.hashList !== undefined || flags.clamd !== undefined) selected.add('malware');
+    const scanners = await setupScanners(selected, {
+      showSecrets: flags.showSecrets === true,
+      ...(flags.malwareRules ? { malwareRules: flags.malwareRules } : {}),
+      ...(flags.hashList ? { hashLists: flags.hashList } : {}),
+      ...(flags.clamd ? { clamd: flags.clamd } : {}),
+    });
     const scan = await runScan(reference, flags, global, io, scanners);
     let report = withPostScanFindings(scan, scanners, new Date());
     if (flags.trustPolicy !== undefined) {

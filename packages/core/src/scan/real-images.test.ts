@@ -10,7 +10,7 @@ import { scanImage } from './scan-image.js';
  */
 const now = new Date('2026-11-22T00:00:00Z');
 const scan = async (ref: string, withSecrets = false): Promise<Report> => {
-  const scanners = withSecrets ? setupScanners(new Set(['secret'])) : undefined;
+  const scanners = withSecrets ? await setupScanners(new Set(['secret'])) : undefined;
   return (await scanImage(ref, { cacheDir: null, now, ...(scanners ? { analyzers: scanners.analyzers, configAnalyzers: scanners.configAnalyzers } : {}) })).report;
 };
 const find = (report: Report, type: string, name: string): Package | undefined => report.packages.find((p) => p.type === type && p.name === name);

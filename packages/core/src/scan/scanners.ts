@@ -1,5 +1,6 @@
 import { createSecretsAnalyzer, scanConfigStrings, secretRulesFingerprint } from '../analyzers/secrets/index.js';
 import { sensitiveFilesAnalyzer } from '../analyzers/hardening/index.js';
+import { createMalwareAnalyzer } from '../analyzers/malware/index.js';
 import type { LayerAnalyzer } from '../analyzers/types.js';
 import { evaluateImageHardening } from '../checks/image/index.js';
 import type { Finding, Report } from '@sekisho/model';
@@ -15,6 +16,10 @@ export interface ScannerOptions {
   readonly showSecrets?: boolean;
   /** Hardening: flag images older than this (default 365). */
   readonly maxAgeDays?: number;
+  /** Malware: extra YARA rule files, SHA-256 IOC lists, a clamd address (`unix:///…`, `tcp://host:port`). */
+  readonly malwareRules?: readonly string[];
+  readonly hashLists?: readonly string[];
+  readonly clamd?: string;
 }
 
 /** Checks that run on the merged image after the layer pass (hardening). */
@@ -29,7 +34,7 @@ export interface ScannerSetup {
 }
 
 /** Layer analyzers and config analyzers for the selected scanners (vulnerabilities are matched after the scan). */
-export function setupScanners(selected: ReadonlySet<Scanner>, options: ScannerOptions = {}): ScannerSetup {
+export async function setupScanners(selected: ReadonlySet<Scanner>, options: ScannerOptions = {}): Promise<ScannerSetup> {
   const analyzers: LayerAnalyzer[] = [];
   const configAnalyzers: ImageConfigAnalyzer[] = [];
   const analyzerOptions: Record<string, unknown> = {};
@@ -54,6 +59,16 @@ export function setupScanners(selected: ReadonlySet<Scanner>, options: ScannerOp
     );
     analyzerOptions['secrets'] = secretRulesFingerprint(secretOptions);
     analyzerOptions['showSecrets'] = secretOptions.showSecrets;
+  }
+  if (selected.has('malware')) {
+    const malware = await createMalwareAnalyzer({
+      ...(options.malwareRules && options.malwareRules.length > 0 ? { rules: options.malwareRules } : {}),
+      ...(options.hashLists && options.hashLists.length > 0 ? { hashLists: options.hashLists } : {}),
+      ...(options.clamd ? { clamd: options.clamd } : {}),
+    });
+    analyzers.push(malware);
+    // rules, IOC lists and the clamd database version change the output
+    analyzerOptions['malware'] = malware.fingerprint;
   }
   return { analyzers, configAnalyzers, analyzerOptions, postScan };
 }
