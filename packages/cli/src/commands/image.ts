@@ -20,6 +20,7 @@ interface ImageFlags extends ScanFlags {
   readonly malwareRules?: string[];
   readonly hashList?: string[];
   readonly clamd?: string;
+  readonly scanDistroTrees?: boolean;
 }
 
 export const DEFAULT_SCANNERS = 'vuln,secret,hardening';
@@ -33,6 +34,7 @@ export function imageCommand(io: CliIo): Command {
     .option('--malware-rules <file...>', 'extra YARA rule files for the malware scanner')
     .option('--hash-list <file...>', 'SHA-256 lists of known-bad files (`sha256  name` lines or JSON) for the malware scanner')
     .option('--clamd <address>', 'also stream selected files to clamd: unix:///path/clamd.sock or tcp://host:port')
+    .option('--scan-distro-trees', 'secrets and malware also read the distribution\'s own trees (system binaries, distro-packaged libraries), skipped by default')
     .option('--trust-policy <file>', 'check the image against a trust policy (allowed repositories, required signers and attestations); registry images only')
     .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists (with vulnerability scanning on, a missing database is then an error)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
     .addHelpText('after', `\n${REFERENCE_HELP}`);
@@ -54,6 +56,7 @@ export function imageCommand(io: CliIo): Command {
       ...(flags.malwareRules ? { malwareRules: flags.malwareRules } : {}),
       ...(flags.hashList ? { hashLists: flags.hashList } : {}),
       ...(flags.clamd ? { clamd: flags.clamd } : {}),
+      distroTrees: flags.scanDistroTrees === true,
     });
     const scan = await runScan(reference, flags, global, io, scanners);
     let report = withPostScanFindings(scan, scanners, new Date());

@@ -20,6 +20,8 @@ export interface ScannerOptions {
   readonly malwareRules?: readonly string[];
   readonly hashLists?: readonly string[];
   readonly clamd?: string;
+  /** Secrets and malware also read the distribution's own trees (system binaries, distro-packaged libraries). */
+  readonly distroTrees?: boolean;
 }
 
 /** Checks that run on the merged image after the layer pass (hardening). */
@@ -45,7 +47,7 @@ export async function setupScanners(selected: ReadonlySet<Scanner>, options: Sca
     postScan.push(({ report, merged }, now) => evaluateImageHardening({ report, merged, now, ...(maxAgeDays === undefined ? {} : { options: { maxAgeDays } }) }));
   }
   if (selected.has('secret')) {
-    const secretOptions = { showSecrets: options.showSecrets === true };
+    const secretOptions = { showSecrets: options.showSecrets === true, distroTrees: options.distroTrees === true };
     analyzers.push(createSecretsAnalyzer(secretOptions));
     configAnalyzers.push((config: ImageConfigStrings) =>
       scanConfigStrings(
@@ -59,12 +61,14 @@ export async function setupScanners(selected: ReadonlySet<Scanner>, options: Sca
     );
     analyzerOptions['secrets'] = secretRulesFingerprint(secretOptions);
     analyzerOptions['showSecrets'] = secretOptions.showSecrets;
+    analyzerOptions['distroTrees'] = secretOptions.distroTrees;
   }
   if (selected.has('malware')) {
     const malware = await createMalwareAnalyzer({
       ...(options.malwareRules && options.malwareRules.length > 0 ? { rules: options.malwareRules } : {}),
       ...(options.hashLists && options.hashLists.length > 0 ? { hashLists: options.hashLists } : {}),
       ...(options.clamd ? { clamd: options.clamd } : {}),
+      distroTrees: options.distroTrees === true,
     });
     analyzers.push(malware);
     // rules, IOC lists and the clamd database version change the output

@@ -28,7 +28,8 @@ describe('selection', () => {
     ['/root/.bash_history', 100, true],
     ['/root/.docker/config.json', 100, true],
     ['/app/src/index.js', 100, true],
-    ['/usr/bin/curl', 100, true],
+    ['/usr/bin/curl', 100, false], // a distribution tree: read only with distroTrees
+    ['/usr/local/bin/tool', 100, true],
     ['/proc/self/environ', 100, false],
     ['/usr/lib/x86_64-linux-gnu/libssl.so.3', 100, false],
     ['/app/static/logo.PNG', 100, false],
@@ -176,5 +177,23 @@ describe('image config strings', () => {
     const items = [{ where: 'label' as const, key: 'ci.token', value: GHP }];
     expect(scanConfigStrings(items)[0]?.match).toBe('ghp_…(40 chars)');
     expect(scanConfigStrings(items, { showSecrets: true })[0]).toMatchObject({ match: GHP, path: 'config:Labels["ci.token"]' });
+  });
+});
+
+describe('secrets: distribution trees', () => {
+  const header = (path: string) => ({ path, kind: 'file' as const, mode: 0o644, uid: 0, gid: 0, size: 100, linkTarget: null, mtime: 0 });
+  it.each([
+    ['/usr/lib/python3/dist-packages/x/config.py', false],
+    ['/usr/lib/python3.11/email/utils.py', false],
+    ['/usr/bin/some-tool', false],
+    ['/usr/share/nodejs/npm/lib/x.js', false],
+    ['/usr/lib/python3.11/site-packages/app/settings.py', true],
+    ['/usr/local/lib/python3.11/dist-packages/app/settings.py', true],
+    ['/usr/local/bin/deploy.sh', true],
+    ['/app/.env', true],
+    ['/etc/app/config.yaml', true],
+  ])('%s selected by default: %s', (path, expected) => {
+    expect(selectsForSecrets(header(path))).toBe(expected);
+    expect(selectsForSecrets(header(path), true)).toBe(true);
   });
 });

@@ -68,6 +68,8 @@ export interface SecretsOptions {
   readonly showSecrets?: boolean;
   readonly extraRules?: readonly SecretRule[];
   readonly disabledRules?: readonly string[];
+  /** Also read the distribution's own trees (system binaries, distro-packaged language libraries); off by default. */
+  readonly distroTrees?: boolean;
 }
 
 /** A secret finding as the analyzer emits it (core adds id, location, build step and removal). */
