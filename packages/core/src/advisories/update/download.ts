@@ -4,7 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { fetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { FeedDownload } from './sources.js';
 
 export interface DownloadOptions {
@@ -47,6 +47,7 @@ export function parseNvdMeta(text: string): { sha256: string; size: number | nul
 }
 
 async function fetchOnce(url: string, dest: string, options: DownloadOptions): Promise<{ bytes: number; md5: string; contentMd5: string | null }> {
+  const { fetch } = await import('undici');
   const response = await fetch(url, {
     dispatcher: options.dispatcher,
     redirect: 'follow',
@@ -123,6 +124,7 @@ async function gunzipDigest(path: string): Promise<{ sha256: string; size: numbe
 }
 
 async function fetchText(url: string, options: DownloadOptions): Promise<string> {
+  const { fetch } = await import('undici');
   const response = await fetch(url, { dispatcher: options.dispatcher, redirect: 'follow', signal: AbortSignal.timeout(120_000) });
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
   const text = await response.text();

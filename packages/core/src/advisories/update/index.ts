@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { SekishoError } from '../../errors.js';
 import { buildAdvisoryDb, type BuildReport } from '../build.js';
 import { FEED_IMPORTERS } from '../feeds/registry.js';
@@ -82,7 +82,8 @@ export async function updateAdvisoryDb(options: UpdateAdvisoryDbOptions): Promis
   const cacheDir = options.feedCacheDir ?? join(dirname(options.db), 'feeds');
   const staging = join(cacheDir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
   const progress = options.onProgress ?? (() => {});
-  const ownDispatcher = options.dispatcher === undefined ? new EnvHttpProxyAgent({ headersTimeout: 60_000, bodyTimeout: 120_000 }) : null;
+  // undici is loaded here, not at start-up: most runs never download anything.
+  const ownDispatcher = options.dispatcher === undefined ? new (await import('undici')).EnvHttpProxyAgent({ headersTimeout: 60_000, bodyTimeout: 120_000 }) : null;
   const dispatcher = options.dispatcher ?? (ownDispatcher as Dispatcher);
   const downloaded: { source: string; files: number; bytes: number; verified: DownloadResult['verified'] }[] = [];
   try {
