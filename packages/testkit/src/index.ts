@@ -1,2 +1,3 @@
 export * from './tar-writer.js';
 export * from './image-writer.js';
+export * from './zip-writer.js';

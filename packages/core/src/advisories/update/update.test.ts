@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAdvisoryStore } from '../sqlite-store.js';
-import { makeZip } from '../feeds/util/test-zip.js';
+import { writeZip } from '@sekisho/testkit';
 import { googMd5, parseNvdMeta, updateAdvisoryDb } from './index.js';
 
 // A local mirror on 127.0.0.1 serving hand-written feeds; the network is never used.
@@ -35,7 +35,7 @@ const savedNoProxy = process.env['NO_PROXY'];
 
 function serveDefaults(): void {
   files.clear();
-  const zip = makeZip([{ name: 'PYSEC-2099-1.json', data: osvRecord('1.5') }]);
+  const zip = writeZip([{ name: 'PYSEC-2099-1.json', data: osvRecord('1.5'), store: true }]);
   files.set('/osv/PyPI/all.zip', { body: zip, headers: { 'x-goog-hash': `crc32c=AAAAAA==,md5=${md5b64(zip)}` } });
   files.set('/kev/known_exploited_vulnerabilities.json', { body: kevJson('CVE-2099-0001') });
   files.set(
@@ -113,7 +113,7 @@ describe('db update from a mirror', () => {
     const before = readFileSync(db);
     const cases: [string, Served, RegExp][] = [
       ['/debian/tracker.json', { body: Buffer.alloc(2 * 1024 * 1024, 0x20), truncateAt: 1000 }, /cannot download debian-tracker/],
-      ['/osv/PyPI/all.zip', { body: makeZip([{ name: 'a.json', data: osvRecord('9') }]), headers: { 'x-goog-hash': `md5=${md5b64(Buffer.from('other'))}` } }, /md5 .* does not match/],
+      ['/osv/PyPI/all.zip', { body: writeZip([{ name: 'a.json', data: osvRecord('9'), store: true }]), headers: { 'x-goog-hash': `md5=${md5b64(Buffer.from('other'))}` } }, /md5 .* does not match/],
       ['/kev/known_exploited_vulnerabilities.json', { body: Buffer.from(`<html>${'x'.repeat(4096)}</html>`) }, /unrecognized content/],
       ['/epss/epss_scores-current.csv.gz', { body: gzipSync(`cve,epss,percentile\n${epssRows()}`).subarray(0, 1500) }, /corrupt or truncated gzip/],
       ['/kev/known_exploited_vulnerabilities.json', { body: Buffer.from('gone'), status: 404 }, /HTTP 404/],

@@ -4,8 +4,8 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogFile } from '../../testing/catalog-tester.js';
 import { sharedDir } from '../../testing/shared-data.js';
-import { writeZip } from './__fixtures__/zip-writer.js';
-import type { ZipSpecEntry } from './__fixtures__/zip-writer.js';
+import { writeZip } from '@sekisho/testkit';
+import type { ZipSpecEntry } from '@sekisho/testkit';
 import { javaArchiveCataloger } from './archive-cataloger.js';
 
 const pomProps = (g: string, a: string, v: string): ZipSpecEntry => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeZip } from './__fixtures__/zip-writer.js';
+import { writeZip } from '@sekisho/testkit';
 import { openZip, readEntry } from './zip-reader.js';
 
 const big = (n: number) => Buffer.alloc(n, 0x41);

@@ -6,19 +6,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot, sharedDir } from '../../testing/shared-data.js';
 import { detectRpmDbFormat, parseRpmDb, RPM_DB_PATHS } from './rpm-db.js';
 
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(path.join(dir, 'tsconfig.base.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('repository root not found');
-    dir = parent;
-  }
-  return dir;
-}
-
-const syftDir = path.resolve(repoRoot(), '../shared/conformance/syft');
+const syftDir = sharedDir('conformance', 'syft') ?? path.resolve(repoRoot(), '../shared/conformance/syft');
 const expectedFile = path.join(syftDir, 'expected.json');
 
 interface ExpectedPackage {

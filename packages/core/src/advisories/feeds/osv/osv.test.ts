@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getVersionScheme, isAffectedByEvents } from '../../../versioning/index.js';
-import { makeZip } from '../util/test-zip.js';
+import { writeZip } from '@sekisho/testkit';
 import { diskFile, memoryFile, runImporter } from '../util/test-feed.js';
 import { normalizeOsvRecord, osvImporter } from './index.js';
 
@@ -124,12 +124,12 @@ describe('OSV importer', () => {
   });
 
   it('reads all.zip archives entry by entry, skipping bad entries', async () => {
-    const zip = makeZip([
-      { name: 'GO-2099-0001.json', data: JSON.stringify(goRecord), deflate: true },
+    const zip = writeZip([
+      { name: 'GO-2099-0001.json', data: JSON.stringify(goRecord) },
       { name: 'broken.json', data: '{"id": ' },
       { name: 'README.txt', data: 'not a record' },
       // declares 10 bytes but inflates to 100 kB: yauzl's size check stops it
-      { name: 'bomb.json', data: `{"id":"B-1","x":"${'a'.repeat(100_000)}"}`, deflate: true, declaredSize: 10 },
+      { name: 'bomb.json', data: `{"id":"B-1","x":"${'a'.repeat(100_000)}"}`, declaredSize: 10 },
     ]);
     const { file, cleanup } = await diskFile('all.zip', zip);
     try {
@@ -143,7 +143,7 @@ describe('OSV importer', () => {
   });
 
   it('refuses archives with escaping names', async () => {
-    const { file, cleanup } = await diskFile('all.zip', makeZip([{ name: '../../evil.json', data: JSON.stringify(goRecord) }]));
+    const { file, cleanup } = await diskFile('all.zip', writeZip([{ name: '../../evil.json', data: JSON.stringify(goRecord), store: true }]));
     try {
       await expect(runImporter(osvImporter, file)).rejects.toThrow(/invalid relative path|\.\./);
     } finally {

@@ -1,7 +1,7 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 
 /**
- * Test helper: writes a ZIP archive in memory (APPNOTE.TXT local headers, central directory,
+ * Writes a ZIP archive in memory for tests (APPNOTE.TXT local headers, central directory,
  * end record). Written for these tests; `declaredSize` lets a test lie about an entry's size.
  */
 export interface ZipSpecEntry {
