@@ -1,23 +1,13 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sensitiveFilesAnalyzer } from '../../analyzers/hardening/index.js';
 import { scanImage } from '../../scan/scan-image.js';
+import { fixtureImage } from '../../testing/fixture-images.js';
 import { evaluateImageHardening } from './index.js';
 
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(path.join(dir, 'tsconfig.base.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return dir;
-}
-
-const FIXTURE = path.join(repoRoot(), '.fixtures/images/debian-app');
-const present = existsSync(path.join(FIXTURE, 'oci', 'index.json'));
-if (!present) console.warn(`skipping image-hardening end-to-end test: ${FIXTURE} is missing (build it with scripts/build-fixture-images.sh)`);
+const layout = fixtureImage('debian-app');
+const archive = fixtureImage('debian-app', 'image.tar');
+const present = layout !== null;
+if (!present) console.warn('skipping image-hardening end-to-end test: the debian-app fixture is missing (build it with scripts/build-fixture-images.sh)');
 
 /**
  * The real image from scripts/build-fixture-images.sh: Debian 12 minbase + curl, a layer that
@@ -29,7 +19,7 @@ describe.skipIf(!present)('image hardening of the debian-app fixture', () => {
   const scan = (ref: string) => scanImage(ref, { cacheDir: null, analyzers: [sensitiveFilesAnalyzer], now: NOW });
 
   it('reports the end-of-life base, the missing health check and the setuid system binaries, nothing else', async () => {
-    const { report, merged } = await scan(path.join(FIXTURE, 'oci'));
+    const { report, merged } = await scan(layout ?? '');
     const findings = evaluateImageHardening({ report, merged, now: NOW });
     expect(findings.map((f) => f.ruleId)).toEqual(['SEK-IMG-019', 'SEK-IMG-003', 'SEK-IMG-015']);
 
@@ -52,7 +42,7 @@ describe.skipIf(!present)('image hardening of the debian-app fixture', () => {
   });
 
   it('flags the image as old once the limit has passed since its creation', async () => {
-    const { report, merged } = await scan(path.join(FIXTURE, 'oci'));
+    const { report, merged } = await scan(layout ?? '');
     const created = Date.parse(report.image?.config.created ?? '');
     expect(Number.isNaN(created)).toBe(false);
     const later = new Date(created + 400 * 86_400_000);
@@ -60,10 +50,10 @@ describe.skipIf(!present)('image hardening of the debian-app fixture', () => {
     expect(age.map((f) => f.evidence)).toEqual([expect.stringContaining('400 days before')]);
   });
 
-  it.skipIf(!existsSync(path.join(FIXTURE, 'image.tar')))('gives the same findings for the docker-archive form', async () => {
-    const oci = await scan(path.join(FIXTURE, 'oci'));
-    const archive = await scan(path.join(FIXTURE, 'image.tar'));
+  it.skipIf(archive === null)('gives the same findings for the docker-archive form', async () => {
+    const oci = await scan(layout ?? '');
+    const fromArchive = await scan(archive ?? '');
     const summary = (s: typeof oci) => evaluateImageHardening({ report: s.report, merged: s.merged, now: NOW }).map((f) => [f.ruleId, f.evidence]);
-    expect(summary(archive)).toEqual(summary(oci));
+    expect(summary(fromArchive)).toEqual(summary(oci));
   });
 });
