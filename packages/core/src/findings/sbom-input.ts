@@ -5,20 +5,12 @@ import { SekishoError } from '../errors.js';
 import { sourceRpmName } from '../matchers/distro/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { parsePurl } from './purl-match.js';
+import { arr, obj, str } from '../util/json-access.js';
+import type { JsonObject } from '../util/json-access.js';
 
 export const SBOM_INPUT_LIMITS = { maxBytes: 256 * 1024 * 1024, maxComponents: 500_000, maxDepth: 16 } as const;
 
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | null {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v !== '' ? v : null;
-}
+type Json = JsonObject;
 
 export interface SbomInput {
   readonly report: Report;

@@ -1,23 +1,12 @@
 import { SekishoError } from '../../errors.js';
 import type { VexDocument, VexProduct, VexStatement, VexStatus } from './types.js';
+import { arr, obj, str, strings } from '../../util/json-access.js';
+import type { JsonObject } from '../../util/json-access.js';
 
 /** Bounds for hostile documents. */
 export const VEX_LIMITS = { maxBytes: 32 * 1024 * 1024, maxStatements: 200_000, maxDepth: 32 } as const;
 
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | null {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-function str(v: unknown): string | null {
-  return typeof v === 'string' && v !== '' ? v : null;
-}
-function strings(v: unknown): string[] {
-  return arr(v).flatMap((x) => (typeof x === 'string' && x !== '' ? [x] : []));
-}
+type Json = JsonObject;
 
 export interface VexParseResult {
   readonly document: VexDocument;
