@@ -100,9 +100,25 @@ function candidates(content: Buffer, re: RegExp, anchor: Buffer | null, firstOnl
   }
   const limit = Math.min(content.length, MAX_UNANCHORED_SCAN);
   for (let start = 0; start < limit; start += CHUNK) {
-    if (run(content.toString('latin1', Math.max(0, start - OVERLAP), Math.min(limit, start + CHUNK)))) break;
+    if (run(chunkText(content, start, limit))) break;
   }
   return out;
+}
+
+/**
+ * The latin1 text of one search chunk, converted once per file and shared by every unanchored
+ * pattern that scans it (the conversions, not the regexes, dominated the classifier's cost). One
+ * file at a time is kept: parse runs file by file, and a different buffer simply misses.
+ */
+let chunkCache: { content: Buffer; texts: Map<number, string> } | null = null;
+function chunkText(content: Buffer, start: number, limit: number): string {
+  if (chunkCache?.content !== content) chunkCache = { content, texts: new Map() };
+  let text = chunkCache.texts.get(start);
+  if (text === undefined) {
+    text = content.toString('latin1', Math.max(0, start - OVERLAP), Math.min(limit, start + CHUNK));
+    chunkCache.texts.set(start, text);
+  }
+  return text;
 }
 
 function versionOf(content: Buffer, base: string, c: CompiledClassifier): string | null {
@@ -139,6 +155,14 @@ function metadata(fields: Record<string, string>): LanguagePackageEntry {
 /** Run every classifier whose file globs match the base name. */
 export function classifyBinary(path: string, content: Buffer): CatalogedPackage[] {
   const base = posix.basename(path);
+  try {
+    return classifyWith(path, base, content);
+  } finally {
+    chunkCache = null; // the strings of this file are not needed once it is classified
+  }
+}
+
+function classifyWith(path: string, base: string, content: Buffer): CatalogedPackage[] {
   const out: CatalogedPackage[] = [];
   const seen = new Set<string>();
   for (const c of COMPILED) {
