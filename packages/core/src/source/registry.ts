@@ -6,7 +6,6 @@ import { ociArchiveSource } from './oci-archive/index.js';
 import { ociLayoutSource, openOciStore } from './oci-layout/index.js';
 import { parseReference } from './reference.js';
 import { registryReferenceOf } from './registry/reference.js';
-import { openRegistryImage } from './registry/source.js';
 import { rootfsSource } from './rootfs/index.js';
 import type { ImageHandle, ImageSource, OpenOptions } from './types.js';
 
@@ -31,7 +30,11 @@ const BY_SCHEME = {
 export async function openImage(text: string, options: OpenOptions): Promise<ImageHandle> {
   // `registry:`/`docker://` prefixes, or an image reference that names no local path.
   const remote = registryReferenceOf(text, existsSync);
-  if (remote !== null) return openRegistryImage(remote, options);
+  if (remote !== null) {
+    // The registry client (HTTP, auth, TLS) loads only for remote references: most scans read local files.
+    const { openRegistryImage } = await import('./registry/source.js');
+    return openRegistryImage(remote, options);
+  }
   const reference = parseReference(text, existsSync);
   if (!existsSync(reference.path)) {
     throw new SekishoError('SOURCE_NOT_FOUND', `no such file or directory: ${reference.path}`, { where: { image: text } });
