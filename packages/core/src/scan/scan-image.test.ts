@@ -100,6 +100,29 @@ describe('scanImage', () => {
     expect(report.packages[0]?.locations[0]).toMatchObject({ path: '/var/lib/dpkg/status', layerIndex: null });
   });
 
+  it('drops binary-classifier hits on files a distroless package lists in its md5sums (merged /usr)', async () => {
+    const bash = '\x7fELF....@(#)Bash version 5.2.15(1) release GNU....';
+    const spec: ImageSpec = {
+      layers: [
+        {
+          entries: [
+            { name: 'etc/os-release', content: OS_RELEASE },
+            { name: 'bin', type: 'symlink', linkTarget: 'usr/bin' },
+            { name: 'usr/bin/bash', content: bash, mode: 0o755 },
+            { name: 'opt/tools/bash', content: bash, mode: 0o755 },
+            { name: 'var/lib/dpkg/status.d/bash', content: 'Package: bash\nVersion: 5.2.15-2+b7\nArchitecture: amd64\n' },
+            { name: 'var/lib/dpkg/status.d/bash.md5sums', content: `${'a'.repeat(32)}  bin/bash\n` },
+          ],
+        },
+      ],
+    };
+    await writeOciLayout(join(dir, 'distroless-bash'), spec);
+    const { report } = await scan(join(dir, 'distroless-bash'));
+    expect(report.distro?.distroless).toBe(true);
+    // /usr/bin/bash is dpkg's /bin/bash through the /bin symlink; the copy under /opt is nobody's
+    expect(report.packages.map((p) => `${p.type}:${p.name}:${p.locations[0]?.path}`)).toEqual(['binary:bash:/opt/tools/bash', 'deb:bash:/var/lib/dpkg/status.d/bash']);
+  });
+
   it('picks a platform from a multi-platform index', async () => {
     const arm: ImageSpec = { ...SPEC, architecture: 'arm64', layers: [{ entries: [{ name: 'etc/alpine-release', content: '3.20.3\n' }] }] };
     await writeOciLayout(join(dir, 'multi'), SPEC, { platforms: [SPEC, arm] });

@@ -60,10 +60,12 @@ describe('dpkg-db-cataloger', () => {
     expect(out.relationships).toHaveLength(3);
   });
 
-  it('reads distroless status.d files and skips md5sums', async () => {
+  it('reads distroless status.d files, and their md5sums as the files each package owns', async () => {
     const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status.d/tzdata', 'Package: tzdata\nVersion: 2024a-0+deb12u1\nArchitecture: all\n');
     expect(out.packages.map((p) => p.name)).toEqual(['tzdata']);
-    expect((await catalogFile(dpkgCataloger, '/var/lib/dpkg/status.d/tzdata.md5sums', 'abc  usr/share/x\n')).packages).toEqual([]);
+    const sums = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status.d/bash.md5sums', `${'a'.repeat(32)}  bin/bash\n${'b'.repeat(32)}  usr/share/doc/bash/copyright\nnot a line\n`);
+    expect(sums.packages).toEqual([]);
+    expect(sums.ownership).toEqual([{ path: '/var/lib/dpkg/status.d/bash.md5sums', packageType: 'deb', packageName: 'bash', files: ['/bin/bash', '/usr/share/doc/bash/copyright'] }]);
   });
 
   it('reads the files a package owns from info/*.list', async () => {

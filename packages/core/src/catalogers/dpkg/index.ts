@@ -14,13 +14,13 @@ const INFO = '/var/lib/dpkg/info/';
  */
 export const dpkgCataloger: Cataloger = {
   id: 'dpkg-db-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['deb'],
   selector: { paths: [STATUS], globs: [`${STATUS_D}*`, `${INFO}*.list`] },
   maxFileSize: 64 * 1024 * 1024,
   parse(file) {
     if (file.path.startsWith(INFO)) return parseListFile(file);
-    if (file.path.startsWith(STATUS_D) && file.path.endsWith('.md5sums')) return empty();
+    if (file.path.startsWith(STATUS_D) && file.path.endsWith('.md5sums')) return parseMd5sums(file);
     return parseStatus(file);
   },
 };
@@ -39,6 +39,21 @@ function parseListFile(file: CatalogFile): CatalogOutput {
     .slice(0, 1_000_000);
   const ownership: FileOwnership = { path: file.path, packageType: 'deb', packageName: arch ? `${name}:${arch}` : name, files };
   return { ...empty(), ownership: [ownership] };
+}
+
+/**
+ * Distroless images keep no `info/*.list`; their `status.d/<name>.md5sums` (`<md5>  <relative path>`
+ * lines) is the only record of the files a package installed.
+ */
+function parseMd5sums(file: CatalogFile): CatalogOutput {
+  const name = file.path.slice(STATUS_D.length, -'.md5sums'.length);
+  const files: string[] = [];
+  for (const line of file.content.toString('utf8').split('\n')) {
+    const match = /^[0-9a-f]{32}\s+(\S.*)$/.exec(line);
+    if (match?.[1]) files.push(`/${match[1].replace(/^\.?\//, '')}`);
+    if (files.length >= 1_000_000) break;
+  }
+  return { ...empty(), ownership: [{ path: file.path, packageType: 'deb', packageName: name, files }] };
 }
 
 /** `Source: name (version)` or `Source: name`. */
