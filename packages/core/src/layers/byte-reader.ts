@@ -28,6 +28,23 @@ export class ByteReader {
     return true;
   }
 
+  /** `n` bytes when the current chunk holds them (no await, no copy), else null: a fast path for `read`. */
+  tryRead(n: number): Buffer | null {
+    if (this.#chunk.length - this.#offset < n) return null;
+    const out = this.#chunk.subarray(this.#offset, this.#offset + n);
+    this.#offset += n;
+    this.position += n;
+    return out;
+  }
+
+  /** Skip `n` bytes when the current chunk holds them; false when `skip` must be awaited instead. */
+  trySkip(n: number): boolean {
+    if (this.#chunk.length - this.#offset < n) return false;
+    this.#offset += n;
+    this.position += n;
+    return true;
+  }
+
   /** Exactly `n` bytes, or fewer at end of stream. */
   async read(n: number): Promise<Buffer> {
     if (!(await this.#fill())) return Buffer.alloc(0);

@@ -52,7 +52,7 @@ export async function walkTar(source: AsyncIterable<Buffer>, visitor: TarEntryVi
   let longLink: string | undefined;
   try {
     for (;;) {
-      const block = await reader.read(BLOCK);
+      const block = reader.tryRead(BLOCK) ?? (await reader.read(BLOCK));
       if (block.length === 0) break; // end of stream without end-of-archive blocks: tolerated, as GNU tar does
       if (block.length < BLOCK) throw truncated(reader.position, 'header');
       if (isZeroBlock(block)) break; // end of archive
@@ -107,16 +107,19 @@ export async function walkTar(source: AsyncIterable<Buffer>, visitor: TarEntryVi
       const wanted = visitor.bodyBytes(entry);
       const want = kind === 'file' ? Math.min(wanted, declaredSize) : 0;
       if (want > 0) {
-        const body = await reader.read(want);
+        const body = reader.tryRead(want) ?? (await reader.read(want));
         if (body.length < want) throw truncated(reader.position, path);
         // Chunks are never reused by their producers (zlib and fs allocate fresh buffers), so
         // the body can be a view; visitors copy what they keep beyond the call.
-        await skipExactly(reader, padded - want, path);
-        await visitor.entry(entry, body, want < declaredSize);
+        if (!reader.trySkip(padded - want)) await skipExactly(reader, padded - want, path);
+        const pending = visitor.entry(entry, body, want < declaredSize);
+        if (pending !== undefined) await pending;
       } else {
-        await skipExactly(reader, padded, path);
+        if (!reader.trySkip(padded)) await skipExactly(reader, padded, path);
         const empty = kind === 'file' && declaredSize === 0 && wanted > 0 ? Buffer.alloc(0) : null;
-        await visitor.entry(entry, empty, kind === 'file' && declaredSize > 0);
+        // Most entries need no asynchronous work: await only when the visitor returned a promise.
+        const pending = visitor.entry(entry, empty, kind === 'file' && declaredSize > 0);
+        if (pending !== undefined) await pending;
       }
     }
     await reader.drain();

@@ -68,7 +68,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       }
       return want;
     },
-    async entry(header, body, truncated) {
+    entry(header, body, truncated) {
       const name = baseName(header.path);
       if (name.startsWith(WHITEOUT)) {
         if (name === OPAQUE) opaqueDirs.push(parentDir(header.path));
@@ -83,29 +83,35 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       hashes[hashCount++] = pathHash(header.path);
       recordSpecial(header);
       if (header.kind === 'symlink' && header.linkTarget !== null && symlinks.length < MAX_SYMLINKS) symlinks.push([header.path, header.linkTarget]);
-      for (const cataloger of selectedCatalogers) {
-        let list = outputs.get(cataloger);
-        if (list === undefined) outputs.set(cataloger, (list = []));
-        if (body === null || header.size > cataloger.maxFileSize || body.length < Math.min(header.size, cataloger.maxFileSize)) {
-          list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path: header.path, reason: `file of ${header.size} bytes exceeds the ${cataloger.maxFileSize}-byte limit of ${cataloger.id}` }] });
-          continue;
-        }
-        const content = body.length > header.size ? body.subarray(0, header.size) : body;
-        try {
-          list.push(await cataloger.parse({ path: header.path, content, mode: header.mode, layerIndex }, ctx));
-        } catch (error) {
-          if (error instanceof SekishoError && error.code.startsWith('LIMIT_')) throw error.withWhere({ image, layer: layer.digest ?? undefined, path: header.path });
-          list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path: header.path, reason: `${cataloger.id} failed: ${error instanceof Error ? error.message : String(error)}` }] });
-        }
-      }
-      for (const analyzer of selectedAnalyzers) {
-        const input = header.kind === 'file' && analyzer.wantsBody(header) ? body : null;
-        const out = await analyzer.analyze(header, input, truncated, { layerIndex });
-        findings.push(...out.findings);
-        facts.push(...out.facts);
-      }
+      // Most entries interest no plugin: stay synchronous for them (no promise per entry).
+      if (selectedCatalogers.length === 0 && selectedAnalyzers.length === 0) return;
+      return dispatchEntry(header, body, truncated, selectedCatalogers, selectedAnalyzers);
     },
   };
+
+  async function dispatchEntry(header: EntryHeader, body: Buffer | null, truncated: boolean, catalogers: readonly Cataloger[], analyzersForEntry: readonly LayerAnalyzer[]): Promise<void> {
+    for (const cataloger of catalogers) {
+      let list = outputs.get(cataloger);
+      if (list === undefined) outputs.set(cataloger, (list = []));
+      if (body === null || header.size > cataloger.maxFileSize || body.length < Math.min(header.size, cataloger.maxFileSize)) {
+        list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path: header.path, reason: `file of ${header.size} bytes exceeds the ${cataloger.maxFileSize}-byte limit of ${cataloger.id}` }] });
+        continue;
+      }
+      const content = body.length > header.size ? body.subarray(0, header.size) : body;
+      try {
+        list.push(await cataloger.parse({ path: header.path, content, mode: header.mode, layerIndex }, ctx));
+      } catch (error) {
+        if (error instanceof SekishoError && error.code.startsWith('LIMIT_')) throw error.withWhere({ image, layer: layer.digest ?? undefined, path: header.path });
+        list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path: header.path, reason: `${cataloger.id} failed: ${error instanceof Error ? error.message : String(error)}` }] });
+      }
+    }
+    for (const analyzer of analyzersForEntry) {
+      const input = header.kind === 'file' && analyzer.wantsBody(header) ? body : null;
+      const out = await analyzer.analyze(header, input, truncated, { layerIndex });
+      findings.push(...out.findings);
+      facts.push(...out.facts);
+    }
+  }
 
   function recordSpecial(header: EntryHeader): void {
     if (special.length >= MAX_SPECIAL) return;
