@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { Command } from 'commander';
-import { SekishoError, loadTrustedRoot, verifyBlob, type ArtifactInput, type VerifyPolicy } from '@sekisho/core';
+import { SekishoError, loadTrustedRoot, verifyBlob, type ArtifactInput } from '@sekisho/core';
+import { signerPolicy } from './verify-policy.js';
 
 interface VerifyBlobFlags {
   readonly bundle: string;
@@ -60,31 +61,6 @@ async function readArtifact(argument: string): Promise<ArtifactInput> {
   return { digest: `sha256:${hash.digest('hex')}` };
 }
 
-function policyFrom(flags: VerifyBlobFlags, key: Buffer | undefined): VerifyPolicy {
-  const identityFlags = [
-    flags.certificateIdentity,
-    flags.certificateIdentityRegexp,
-    flags.certificateOidcIssuer,
-    flags.certificateOidcIssuerRegexp,
-  ].some((v) => v !== undefined);
-  if (key !== undefined) {
-    if (identityFlags) usage('give either --key or the --certificate-identity/--certificate-oidc-issuer flags, not both');
-    return { key, tlog: flags.insecureIgnoreTlog === true ? 'if-present' : 'required' };
-  }
-  if (flags.certificateIdentity === undefined && flags.certificateIdentityRegexp === undefined) {
-    usage('give --key, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer');
-  }
-  if (flags.certificateOidcIssuer === undefined && flags.certificateOidcIssuerRegexp === undefined) {
-    usage('give --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp) with the certificate identity');
-  }
-  return {
-    ...(flags.certificateIdentity === undefined ? {} : { certificateIdentity: flags.certificateIdentity }),
-    ...(flags.certificateIdentityRegexp === undefined ? {} : { certificateIdentityRegexp: flags.certificateIdentityRegexp }),
-    ...(flags.certificateOidcIssuer === undefined ? {} : { certificateOidcIssuer: flags.certificateOidcIssuer }),
-    ...(flags.certificateOidcIssuerRegexp === undefined ? {} : { certificateOidcIssuerRegexp: flags.certificateOidcIssuerRegexp }),
-  };
-}
-
 /**
  * `sekisho verify-blob --bundle FILE (--key PUB | --certificate-identity ID --certificate-oidc-issuer ISS)
  * [--trusted-root FILE] ARTIFACT` — cosign verify-blob's contract: prints "Verified OK" and returns only
@@ -104,7 +80,7 @@ export function verifyBlobCommand(io: VerifyBlobIo = { stdout: (text) => process
     .option('--insecure-ignore-tlog', 'with --key: accept a bundle without a transparency-log entry')
     .action(async (artifact: string, flags: VerifyBlobFlags) => {
       const key = flags.key === undefined ? undefined : await readBounded(flags.key, MAX_KEY_BYTES, 'key');
-      const policy = policyFrom(flags, key);
+      const policy = signerPolicy(flags, key);
       if (flags.trustedRoot === undefined) {
         usage('give --trusted-root FILE: fetching the public-good trusted root over TUF is not available yet');
       }

@@ -5,6 +5,7 @@ import type { SignatureCheck, VerifyImageMode, VerifyImageResult, VerifyPolicy }
 import type { CliIo } from '../io.js';
 import { processIo } from '../io.js';
 import { addRegistryOptions, readStdin, registryOptionsFrom } from './registry.js';
+import { signerPolicy } from './verify-policy.js';
 import type { RegistryFlags } from './registry.js';
 
 export interface VerifyFlags extends RegistryFlags {
@@ -38,24 +39,11 @@ export async function readKeyFile(file: string): Promise<Buffer> {
 
 /** --key, or the certificate identity flags; the same rules as `verify-blob`. */
 export async function verifyPolicyFrom(flags: VerifyFlags): Promise<{ policy: VerifyPolicy; trustedRoot: object }> {
-  const identity = [flags.certificateIdentity, flags.certificateIdentityRegexp, flags.certificateOidcIssuer, flags.certificateOidcIssuerRegexp].some((v) => v !== undefined);
   const trustedRoot = flags.trustedRoot === undefined ? null : await loadTrustedRoot(flags.trustedRoot);
-  if (flags.key !== undefined) {
-    if (identity) usage('give either --key or the --certificate-identity/--certificate-oidc-issuer flags, not both');
-    return { policy: { key: await readKeyFile(flags.key), tlog: flags.insecureIgnoreTlog === true ? 'if-present' : 'required' }, trustedRoot: trustedRoot ?? EMPTY_TRUSTED_ROOT };
-  }
-  if (flags.certificateIdentity === undefined && flags.certificateIdentityRegexp === undefined) usage('give --key, or --certificate-identity (or --certificate-identity-regexp) with --certificate-oidc-issuer');
-  if (flags.certificateOidcIssuer === undefined && flags.certificateOidcIssuerRegexp === undefined) usage('give --certificate-oidc-issuer (or --certificate-oidc-issuer-regexp) with the certificate identity');
+  const policy = signerPolicy(flags, flags.key === undefined ? undefined : await readKeyFile(flags.key));
+  if ('key' in policy) return { policy, trustedRoot: trustedRoot ?? EMPTY_TRUSTED_ROOT };
   if (trustedRoot === null) usage('give --trusted-root FILE: fetching the public-good trusted root over TUF is not available yet');
-  return {
-    policy: {
-      ...(flags.certificateIdentity === undefined ? {} : { certificateIdentity: flags.certificateIdentity }),
-      ...(flags.certificateIdentityRegexp === undefined ? {} : { certificateIdentityRegexp: flags.certificateIdentityRegexp }),
-      ...(flags.certificateOidcIssuer === undefined ? {} : { certificateOidcIssuer: flags.certificateOidcIssuer }),
-      ...(flags.certificateOidcIssuerRegexp === undefined ? {} : { certificateOidcIssuerRegexp: flags.certificateOidcIssuerRegexp }),
-    },
-    trustedRoot,
-  };
+  return { policy, trustedRoot };
 }
 
 export function addVerifyOptions(command: Command): Command {
