@@ -26,13 +26,24 @@ const OPAQUE = '.wh..wh..opq';
 const MAX_SYMLINKS = 500_000;
 const MAX_SPECIAL = 100_000;
 
+/** The dispatch index of a cataloger list, compiled once per list rather than once per layer. */
+const dispatchIndexes = new WeakMap<readonly Cataloger[], SelectorIndex<Cataloger>>();
+function dispatchIndex(catalogers: readonly Cataloger[]): SelectorIndex<Cataloger> {
+  let index = dispatchIndexes.get(catalogers);
+  if (index === undefined) {
+    index = new SelectorIndex(catalogers.map((cataloger) => ({ selector: cataloger.selector, plugin: cataloger })));
+    dispatchIndexes.set(catalogers, index);
+  }
+  return index;
+}
+
 /**
  * Analyse one layer in a single streaming pass: verify its digests, record whiteouts and links,
  * hand selected files to catalogers and analyzers, and return a cacheable result. Nothing is
  * applied across layers here.
  */
 export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limits: LayerLimits, ctx: CatalogContext, image: string): Promise<LayerResult> {
-  const dispatch = new SelectorIndex(plugins.catalogers.map((cataloger) => ({ selector: cataloger.selector, plugin: cataloger })));
+  const dispatch = dispatchIndex(plugins.catalogers);
   const outputs = new Map<Cataloger, CatalogOutput[]>();
   const findings: AnalyzerFinding[] = [];
   const facts: PathFact[] = [];
