@@ -54,5 +54,35 @@ export interface Report {
   readonly packages: readonly Package[];
   readonly relationships: readonly Relationship[];
   readonly findings: readonly Finding[];
+  /** Files and entries that could not be read: each one makes the report incomplete. */
   readonly unknowns: readonly Unknown[];
+  /** Scanners that were asked for but could not judge the target: each one makes the report incomplete. */
+  readonly notChecked: readonly NotChecked[];
+}
+
+/** A scanner that was asked for and could not run (vulnerabilities without an advisory database…). */
+export interface NotChecked {
+  /** Scanner name as `--scanners` spells it: `vuln`, `secret`, `malware`, `config`… */
+  readonly scanner: string;
+  readonly reason: string;
+  /** The one command or flag that fixes it, or null. */
+  readonly fix: string | null;
+}
+
+export type ReportStatus = 'complete' | 'incomplete';
+
+export interface ReportCompleteness {
+  readonly status: ReportStatus;
+  /** Human-readable reasons, one per cause (unknowns are summarised by count). */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * A report is complete only when every file was read and every scanner asked for ran. Gates
+ * (`--fail-on`, policies) fail an incomplete report unless the user explicitly allows it.
+ */
+export function reportCompleteness(report: Pick<Report, 'unknowns' | 'notChecked'>): ReportCompleteness {
+  const reasons: string[] = report.notChecked.map((n) => `${n.scanner} not checked: ${n.reason}`);
+  if (report.unknowns.length > 0) reasons.push(`${report.unknowns.length} file(s) or entries could not be read (see unknowns)`);
+  return { status: reasons.length === 0 ? 'complete' : 'incomplete', reasons };
 }

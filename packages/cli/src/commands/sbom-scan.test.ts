@@ -51,6 +51,7 @@ const inventory: Report = {
   relationships: [],
   findings: [],
   unknowns: [],
+  notChecked: [],
 };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sekisho-sbom-scan-'));

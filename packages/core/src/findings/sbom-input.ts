@@ -114,6 +114,7 @@ function fromSekishoReport(root: Json, source: string): SbomInput {
     relationships,
     findings: arr(root['findings']).filter((f) => obj(f) !== null && obj(f)?.['kind'] !== 'vulnerability' && typeof obj(f)?.['kind'] === 'string') as unknown as Report['findings'],
     unknowns: [],
+    notChecked: [],
   };
   return { report, skipped, format: 'sekisho-json' };
 }
@@ -238,6 +239,7 @@ function fromCycloneDx(root: Json, source: string): SbomInput {
     relationships,
     findings: [],
     unknowns: [],
+    notChecked: [],
   };
   return { report, skipped, format: 'cyclonedx-json' };
 }

@@ -53,6 +53,7 @@ const REPORT: Report = {
   relationships: [{ from: 'fedcba9876543210', to: '0123456789abcdef', type: 'depends-on' }],
   findings: [],
   unknowns: [],
+  notChecked: [],
 };
 
 describe('reporters', () => {

@@ -231,6 +231,7 @@ function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: 
     relationships: inventory.relationships,
     findings,
     unknowns: inventory.unknowns,
+    notChecked: [],
   };
   return { report, merged, fileOwners: inventory.fileOwners };
 }

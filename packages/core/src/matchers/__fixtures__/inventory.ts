@@ -42,5 +42,6 @@ export function report(packages: readonly Package[], d: Distro | null = null, re
     relationships,
     findings: [],
     unknowns: [],
+    notChecked: [],
   };
 }
