@@ -1,5 +1,20 @@
 export type EolStatus = 'supported' | 'eol' | 'unknown';
 
+/** `regular` security support, an `extended` programme (Debian LTS, Ubuntu ESM), or past every phase. */
+export type SupportPhase = 'regular' | 'extended' | 'eol' | 'unknown';
+
+export interface DistroSupport {
+  /** `supported` while any phase lasts. */
+  readonly status: EolStatus;
+  /** End of regular security support. */
+  readonly date: string | null;
+  readonly phase: SupportPhase;
+  /** When the current phase ends; null past every phase or when unknown. */
+  readonly phaseEnds: string | null;
+  /** The extended programme's name (e.g. `Debian LTS`), when the release has one. */
+  readonly extendedName: string | null;
+}
+
 /** The operating system of an image, as read from os-release and friends. */
 export interface Distro {
   /** Normalized id: debian, ubuntu, alpine, rhel, rocky, almalinux, centos, fedora, amzn, sles, opensuse-leap, wolfi, chainguard, … */
@@ -14,7 +29,7 @@ export interface Distro {
   readonly idLike: readonly string[];
   /** True for distroless-style images (dpkg `status.d/` without a package manager). */
   readonly distroless: boolean;
-  readonly eol: { readonly status: EolStatus; readonly date: string | null };
+  readonly eol: DistroSupport;
   /** File that identified the OS. */
   readonly foundIn: string;
 }

@@ -43,7 +43,7 @@ const inventory: Report = {
   tool: { name: 'sekisho', version: 'test' },
   target: { reference: 'app:1', sourceType: 'oci-layout', manifestDigest: 'sha256:m', configDigest: null, platform: null, repoTags: [] },
   image: null,
-  distro: { id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian 12', idLike: [], distroless: false, eol: { status: 'supported', date: null }, foundIn: '/etc/os-release' },
+  distro: { id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian 12', idLike: [], distroless: false, eol: { status: 'supported', date: null, phase: 'regular', phaseEnds: null, extendedName: null }, foundIn: '/etc/os-release' },
   packages: [
     pkgOf('p-ssl', 'deb', 'libssl3', '3.0.11-1~deb12u2', 'pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl', { name: 'openssl', version: '3.0.11-1~deb12u2' }),
     pkgOf('p-req', 'pypi', 'requests', '2.31.0', 'pkg:pypi/requests@2.31.0'),

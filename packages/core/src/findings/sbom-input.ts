@@ -54,7 +54,7 @@ function validDistro(v: unknown): Distro | null {
 }
 
 function distroOf(id: string, versionId: string, codename: string | null = null): Distro {
-  return { id: id.toLowerCase(), versionId, codename, prettyName: `${id} ${versionId}`.trim(), idLike: [], distroless: false, eol: { status: 'unknown', date: null }, foundIn: 'sbom' };
+  return { id: id.toLowerCase(), versionId, codename, prettyName: `${id} ${versionId}`.trim(), idLike: [], distroless: false, eol: { status: 'unknown', date: null, phase: 'unknown', phaseEnds: null, extendedName: null }, foundIn: 'sbom' };
 }
 
 function fromSekishoReport(root: Json, source: string): SbomInput {

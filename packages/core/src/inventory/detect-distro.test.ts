@@ -10,7 +10,7 @@ describe('detectDistro', () => {
       '/usr/lib/os-release': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n',
       '/etc/debian_version': '12.7\n',
     });
-    expect(d).toMatchObject({ id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)', eol: { status: 'eol', date: '2026-06-10' } });
+    expect(d).toMatchObject({ id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)', eol: { status: 'supported', date: '2026-06-10', phase: 'extended', phaseEnds: '2028-06-30', extendedName: 'Debian LTS' } });
   });
 
   it.each([

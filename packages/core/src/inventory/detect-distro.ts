@@ -1,5 +1,5 @@
 import type { Distro } from '@sekisho/model';
-import { lookupEol } from './eol.js';
+import { distroSupport } from './eol.js';
 
 /** Parse `KEY=value` lines of os-release(5), with shell-style quotes. */
 export function parseOsRelease(text: string): Record<string, string> {
@@ -97,7 +97,7 @@ export function detectDistro(facts: DistroFacts): Distro | null {
     prettyName,
     idLike,
     distroless: facts.distroless,
-    eol: lookupEol(id, versionId, facts.today),
+    eol: distroSupport(id, versionId, facts.today),
     foundIn,
   };
 }

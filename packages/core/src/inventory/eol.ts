@@ -1,15 +1,23 @@
 /**
- * End-of-life dates of distribution releases (end of standard/security support as the vendor
- * publishes it; for Debian, the end of regular security support, before LTS). Dated table:
- * review when releases ship. Sources: debian.org/releases, ubuntu.com/about/release-cycle,
- * alpinelinux.org/releases, access.redhat.com/support/policy/updates/errata (end of
- * maintenance support), aws.amazon.com/linux (AL2/AL2023 FAQs), fedoraproject.org/wiki/End_of_life,
- * suse.com/lifecycle.
+ * Support phases of distribution releases, as their vendors publish them (the facts endoflife.date
+ * collects): the end of regular security support and, where one exists, an extended phase that
+ * still ships security fixes.
+ * - Debian LTS (free; fixes land in the normal debian-security archive, announced as DLAs, which
+ *   the advisory database loads).
+ * - Ubuntu ESM (security fixes for main/restricted through an Ubuntu Pro subscription, free for
+ *   personal use; images pulled from public registries do not get them without it).
+ * Dated table: review when releases ship. Sources: debian.org/releases, wiki.debian.org/LTS,
+ * ubuntu.com/about/release-cycle, alpinelinux.org/releases,
+ * access.redhat.com/support/policy/updates/errata (end of maintenance support), aws.amazon.com/linux
+ * (AL2/AL2023 FAQs), fedoraproject.org/wiki/End_of_life, suse.com/lifecycle.
  */
-export const EOL_TABLE_DATE = '2026-11-01';
+import type { DistroSupport, SupportPhase } from '@sekisho/model';
+
+export const EOL_TABLE_DATE = '2026-12-01';
 
 type EolTable = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
+/** End of regular security support per release. */
 export const EOL_DATES: EolTable = {
   debian: {
     '7': '2016-04-25',
@@ -56,6 +64,35 @@ export const EOL_DATES: EolTable = {
   sles: { '12.5': '2024-10-31', '15.4': '2023-12-31', '15.5': '2024-12-31', '15.6': '2031-07-31' },
 };
 
+export interface ExtendedSupport {
+  /** The programme's name, as shown to people. */
+  readonly name: string;
+  readonly until: string;
+  /** True when the fixes need a subscription that public images do not carry. */
+  readonly subscription: boolean;
+}
+
+/** Extended security support after the regular phase. */
+export const EXTENDED_SUPPORT: Readonly<Record<string, Readonly<Record<string, ExtendedSupport>>>> = {
+  debian: {
+    '7': { name: 'Debian LTS', until: '2018-05-31', subscription: false },
+    '8': { name: 'Debian LTS', until: '2020-06-30', subscription: false },
+    '9': { name: 'Debian LTS', until: '2022-06-30', subscription: false },
+    '10': { name: 'Debian LTS', until: '2024-06-30', subscription: false },
+    '11': { name: 'Debian LTS', until: '2026-08-31', subscription: false },
+    '12': { name: 'Debian LTS', until: '2028-06-30', subscription: false },
+    '13': { name: 'Debian LTS', until: '2030-06-30', subscription: false },
+  },
+  ubuntu: {
+    '14.04': { name: 'Ubuntu ESM (Ubuntu Pro)', until: '2024-04-25', subscription: true },
+    '16.04': { name: 'Ubuntu ESM (Ubuntu Pro)', until: '2026-04-30', subscription: true },
+    '18.04': { name: 'Ubuntu ESM (Ubuntu Pro)', until: '2028-05-31', subscription: true },
+    '20.04': { name: 'Ubuntu ESM (Ubuntu Pro)', until: '2030-04-02', subscription: true },
+    '22.04': { name: 'Ubuntu ESM (Ubuntu Pro)', until: '2032-04-09', subscription: true },
+    '24.04': { name: 'Ubuntu ESM (Ubuntu Pro)', until: '2034-04-25', subscription: true },
+  },
+};
+
 /** Release key used in the table: major for most, major.minor for Alpine, Ubuntu, SUSE. */
 export function eolKey(id: string, versionId: string): string {
   if (id === 'alpine' || id === 'opensuse-leap' || id === 'sles') return versionId.split('.').slice(0, 2).join('.');
@@ -63,8 +100,35 @@ export function eolKey(id: string, versionId: string): string {
   return versionId.split('.')[0] ?? versionId;
 }
 
-export function lookupEol(id: string, versionId: string, today: Date): { status: 'supported' | 'eol' | 'unknown'; date: string | null } {
-  const date = EOL_DATES[id]?.[eolKey(id, versionId)];
-  if (date === undefined) return { status: 'unknown', date: null };
-  return { status: Date.parse(date) < today.getTime() ? 'eol' : 'supported', date };
+export interface SupportStatus {
+  /** `supported` in the regular or an extended phase; `eol` after the last phase. */
+  readonly status: 'supported' | 'eol' | 'unknown';
+  /** End of regular security support. */
+  readonly date: string | null;
+  readonly phase: SupportPhase;
+  /** When the current phase ends (null when unknown, or for `eol`). */
+  readonly phaseEnds: string | null;
+  /** The extended programme the release is in or was in, if any. */
+  readonly extended: ExtendedSupport | null;
 }
+
+/** Where a release stands on `today`: regular support, an extended phase, or past every phase. */
+export function lookupEol(id: string, versionId: string, today: Date): SupportStatus {
+  const key = eolKey(id, versionId);
+  const date = EOL_DATES[id]?.[key];
+  if (date === undefined) return { status: 'unknown', date: null, phase: 'unknown', phaseEnds: null, extended: null };
+  const extended = EXTENDED_SUPPORT[id]?.[key] ?? null;
+  const now = today.getTime();
+  if (Date.parse(date) >= now) return { status: 'supported', date, phase: 'regular', phaseEnds: date, extended };
+  if (extended !== null && Date.parse(extended.until) >= now) return { status: 'supported', date, phase: 'extended', phaseEnds: extended.until, extended };
+  return { status: 'eol', date, phase: 'eol', phaseEnds: null, extended };
+}
+
+/** The support facts a report carries for its distribution. */
+export function distroSupport(id: string, versionId: string, today: Date): DistroSupport {
+  const s = lookupEol(id, versionId, today);
+  return { status: s.status, date: s.date, phase: s.phase, phaseEnds: s.phaseEnds, extendedName: s.extended?.name ?? null };
+}
+
+/** Support facts when nothing is known (SBOM input without a release table entry, tests). */
+export const UNKNOWN_SUPPORT: DistroSupport = { status: 'unknown', date: null, phase: 'unknown', phaseEnds: null, extendedName: null };

@@ -19,7 +19,7 @@ const REPORT: Report = {
     config: { user: null, env: [], entrypoint: [], cmd: [], workingDir: null, exposedPorts: [], labels: {}, healthcheck: null, created: null },
     size: 10,
   },
-  distro: { id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)', idLike: [], distroless: false, eol: { status: 'eol', date: '2026-06-10' }, foundIn: '/etc/os-release' },
+  distro: { id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)', idLike: [], distroless: false, eol: { status: 'supported', date: '2026-06-10', phase: 'extended', phaseEnds: '2028-06-30', extendedName: 'Debian LTS' }, foundIn: '/etc/os-release' },
   packages: [
     {
       id: '0123456789abcdef',
@@ -88,7 +88,7 @@ describe('reporters', () => {
 
   it('shows the OS, its EOL status, and the layer and build step of each package in the table', () => {
     const text = getReporter('table')?.render(REPORT, options) ?? '';
-    expect(text).toContain('Debian GNU/Linux 12 (bookworm) — END OF LIFE since 2026-06-10');
+    expect(text).toContain('Debian GNU/Linux 12 (bookworm) — regular support ended 2026-06-10; Debian LTS until 2028-06-30');
     expect(text).toMatch(/curl\s*│\s*7\.88\.1-10\+deb12u8\s*│\s*deb\s*│\s*0 aaaaaaaaaaaa\s*│\s*apt-get install -y curl/);
   });
 });

@@ -164,9 +164,9 @@ export const IMAGE_HARDENING_CHECKS = [
   },
   {
     id: 'SEK-IMG-019',
-    title: 'Base OS end of life',
+    title: 'Base OS out of regular security support',
     severity: 'high',
-    why: 'The distribution release no longer gets security updates; new vulnerabilities in its packages stay unfixed.',
+    why: 'Past every support phase the release gets no security updates and new vulnerabilities in its packages stay unfixed (high). In an extended phase (Debian LTS, Ubuntu ESM) fixes still come, for fewer packages or with a subscription (low or medium).',
     fix: 'Rebuild on a supported release of the distribution.',
     references: [`${CIS} §4.4`],
   },

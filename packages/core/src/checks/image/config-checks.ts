@@ -149,22 +149,35 @@ function supportedSuccessor(id: string, current: string, now: Date): string | nu
   return candidates[0] ?? null;
 }
 
+/**
+ * The base OS's support phase: past every phase is the check's severity (high); in an extended
+ * phase the fixes still come, so it is low (free programmes such as Debian LTS) or medium (a
+ * subscription public images do not carry, such as Ubuntu ESM); regular support is no finding.
+ */
 export function eolCheck(report: Report, now: Date): CheckHit[] {
   const distro = report.distro;
   if (distro === null) return [];
   const found = lookupEol(distro.id, distro.versionId, now);
-  const status = found.status === 'unknown' ? distro.eol.status : found.status;
-  const date = found.date ?? distro.eol.date;
-  if (status !== 'eol') return [];
+  if (found.phase === 'regular' || (found.phase === 'unknown' && distro.eol.status !== 'eol')) return [];
   const next = supportedSuccessor(distro.id, eolKey(distro.id, distro.versionId), now);
-  return [
-    {
-      check: 'SEK-IMG-019',
-      evidence: `${distro.prettyName} (${distro.id} ${distro.versionId}, from ${distro.foundIn}): security support ended ${date ?? 'on an unknown date'} (end-of-life table dated ${EOL_TABLE_DATE})`,
-      ...(next === null ? {} : { fix: `Rebuild on a supported release, e.g. ${distro.id} ${next}.` }),
-      key: `${distro.id}:${distro.versionId}`,
-    },
-  ];
+  const fix = next === null ? {} : { fix: `Rebuild on a release in regular support, e.g. ${distro.id} ${next}.` };
+  const what = `${distro.prettyName} (${distro.id} ${distro.versionId}, from ${distro.foundIn})`;
+  const key = `${distro.id}:${distro.versionId}`;
+  if (found.phase === 'extended' && found.extended !== null) {
+    const paid = found.extended.subscription ? ` (needs a subscription: fixes reach the image only if it is built with one)` : '';
+    return [
+      {
+        check: 'SEK-IMG-019',
+        severity: found.extended.subscription ? 'medium' : 'low',
+        evidence: `${what}: regular security support ended ${found.date ?? '?'}; ${found.extended.name} provides security fixes until ${found.extended.until}${paid} (support table dated ${EOL_TABLE_DATE})`,
+        ...fix,
+        key,
+      },
+    ];
+  }
+  const date = found.date ?? distro.eol.date;
+  const last = found.extended === null ? `security support ended ${date ?? 'on an unknown date'}` : `security support ended ${date ?? '?'} and ${found.extended.name} ended ${found.extended.until}`;
+  return [{ check: 'SEK-IMG-019', evidence: `${what}: ${last} (support table dated ${EOL_TABLE_DATE})`, ...fix, key }];
 }
 
 export function ageCheck(report: Report, now: Date, maxAgeDays: number): CheckHit[] {

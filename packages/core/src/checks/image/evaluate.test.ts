@@ -320,13 +320,25 @@ describe('SEK-IMG-018 sudo', () => {
   });
 });
 
-describe('SEK-IMG-019 end-of-life base', () => {
-  it('Debian 11 is past its end of life on the test date, and the fix names a supported release', async () => {
+describe('SEK-IMG-019 support phase of the base OS', () => {
+  const ubuntu = (version: string): TarEntrySpec => ({ name: 'etc/os-release', content: `PRETTY_NAME="Ubuntu ${version}"\nID=ubuntu\nVERSION_ID="${version}"\n` });
+  it('Debian 11 is past regular support and Debian LTS on the test date: high, and the fix names a release in regular support', async () => {
     const hits = of(await findings({ entries: [debian('11', 'bullseye')] }), 'SEK-IMG-019');
-    expect(hits.map((f) => [f.severity, f.fix])).toEqual([['high', 'Rebuild on a supported release, e.g. debian 13.']]);
-    expect(hits[0]?.evidence).toContain('security support ended 2024-08-14');
+    expect(hits.map((f) => [f.severity, f.fix])).toEqual([['high', 'Rebuild on a release in regular support, e.g. debian 13.']]);
+    expect(hits[0]?.evidence).toContain('security support ended 2024-08-14 and Debian LTS ended 2026-08-31');
   });
-  it('Debian 13, and an unknown release, are not reported', async () => {
+  it('Debian 12 is in Debian LTS (free): low, with the phase and its end date', async () => {
+    const hits = of(await findings({ entries: [debian('12', 'bookworm')] }), 'SEK-IMG-019');
+    expect(hits.map((f) => f.severity)).toEqual(['low']);
+    expect(hits[0]?.evidence).toContain('regular security support ended 2026-06-10; Debian LTS provides security fixes until 2028-06-30');
+  });
+  it('Ubuntu 20.04 is in ESM, which needs a subscription: medium; Ubuntu 16.04 is past ESM too: high', async () => {
+    const esm = of(await findings({ entries: [ubuntu('20.04')] }), 'SEK-IMG-019');
+    expect(esm.map((f) => f.severity)).toEqual(['medium']);
+    expect(esm[0]?.evidence).toContain('Ubuntu ESM (Ubuntu Pro) provides security fixes until 2030-04-02 (needs a subscription');
+    expect(of(await findings({ entries: [ubuntu('16.04')] }), 'SEK-IMG-019').map((f) => f.severity)).toEqual(['high']);
+  });
+  it('Debian 13 (regular support), and an unknown release, are not reported', async () => {
     expect(of(await findings({ entries: [debian('13', 'trixie')] }), 'SEK-IMG-019')).toEqual([]);
     expect(of(await findings({ entries: [debian('99', 'future')] }), 'SEK-IMG-019')).toEqual([]);
   });

@@ -3,7 +3,7 @@ import type { Distro, Package, PackageType, Relationship, Report } from '@sekish
 import { REPORT_SCHEMA } from '@sekisho/model';
 
 export function distro(id: string, versionId: string): Distro {
-  return { id, versionId, codename: null, prettyName: `${id} ${versionId}`, idLike: [], distroless: false, eol: { status: 'unknown', date: null }, foundIn: '/etc/os-release' };
+  return { id, versionId, codename: null, prettyName: `${id} ${versionId}`, idLike: [], distroless: false, eol: { status: 'unknown', date: null, phase: 'unknown', phaseEnds: null, extendedName: null }, foundIn: '/etc/os-release' };
 }
 
 export function pkg(type: PackageType, name: string, version: string, extra: Partial<Package> = {}): Package {

@@ -1,4 +1,4 @@
-import type { Finding, Package, Report } from '@sekisho/model';
+import type { DistroSupport, Finding, Package, Report } from '@sekisho/model';
 import Table from 'cli-table3';
 import type { Reporter } from '../types.js';
 
@@ -28,7 +28,7 @@ function header(report: Report): string[] {
   if (report.target.platform) lines.push(`Platform: ${[report.target.platform.os, report.target.platform.architecture, report.target.platform.variant].filter(Boolean).join('/')}`);
   const d = report.distro;
   if (d) {
-    const eol = d.eol.status === 'eol' ? `END OF LIFE since ${d.eol.date ?? '?'}` : d.eol.status === 'supported' ? `supported until ${d.eol.date ?? '?'}` : 'EOL date unknown';
+    const eol = supportText(d.eol);
     lines.push(`OS:       ${d.prettyName}${d.distroless ? ' (distroless)' : ''} — ${eol}`);
   } else {
     lines.push('OS:       unknown');
@@ -77,3 +77,17 @@ export const tableReporter: Reporter = {
     return `${out.join('\n')}\n`;
   },
 };
+
+/** The support phase as people read it: regular support, an extended programme, or end of life. */
+function supportText(eol: DistroSupport): string {
+  switch (eol.phase) {
+    case 'regular':
+      return `supported until ${eol.phaseEnds ?? '?'}`;
+    case 'extended':
+      return `regular support ended ${eol.date ?? '?'}; ${eol.extendedName ?? 'extended support'} until ${eol.phaseEnds ?? '?'}`;
+    case 'eol':
+      return `END OF LIFE since ${eol.date ?? '?'}${eol.extendedName === null ? '' : ` (${eol.extendedName} ended too)`}`;
+    case 'unknown':
+      return 'support dates unknown';
+  }
+}
