@@ -74,8 +74,9 @@ describe('sekisho db', () => {
 
   it('builds from feed folders and reports per-source counts', async () => {
     const { out } = await run('build', '--from', feeds, '--db', db);
-    expect(out).toMatch(/^SOURCE\s+RECORDS\s+SKIPPED\s+DUPLICATES\nalpine-secdb\s+1\s+0\s+0\nghsa\s+1\s+0\s+0\n/);
-    expect(out).toContain('2 advisories and 0 CVE facts from 2 files');
+    expect(out).toMatch(/^SOURCE\s+STORED\s+NOT USABLE\s+REPEATED\nalpine-secdb\s+1\s+0\s+0\nghsa\s+1\s+0\s+0\n/);
+    expect(out).toContain('2 advisories and 0 CVE facts stored from 2 feed files');
+    expect(out).toContain('REPEATED: records met again');
   });
 
   it('shows status as text and JSON, with the age of the build', async () => {

@@ -51,20 +51,27 @@ function pad(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
 
+const BUILD_LEGEND =
+  'STORED: records now in the database. NOT USABLE: records that name nothing Sekisho can match ' +
+  '(no package or version range, withdrawn, malformed); the first ones are listed above as warnings. ' +
+  'REPEATED: records met again (the same advisory in two files, or twice in one file); one copy was kept, the newest by its modified date.';
+
 function buildSummary(report: BuildReport): string {
-  const rows = [['SOURCE', 'RECORDS', 'SKIPPED', 'DUPLICATES'], ...report.sources.map((s) => [s.id, String(s.records), String(s.skipped), String(s.duplicates)])];
+  const rows = [['SOURCE', 'STORED', 'NOT USABLE', 'REPEATED'], ...report.sources.map((s) => [s.id, String(s.records), String(s.skipped), String(s.duplicates)])];
   const seconds = report.durationMs / 1000;
+  const others = report.unrecognizedFiles > 0 ? ` (${report.unrecognizedFiles} other files are not feed files and were not read)` : '';
   return (
     `${pad(rows)}\n\n` +
-    `${report.advisories} advisories and ${report.cveFacts} CVE facts from ${report.files} files in ${seconds.toFixed(1)} s ` +
-    `(${Math.round((report.advisories + report.cveFacts) / Math.max(seconds, 0.001))} records/s), ${formatBytes(report.bytes)}: ${report.out}\n`
+    `${report.advisories} advisories and ${report.cveFacts} CVE facts stored from ${report.files} feed files${others} in ${seconds.toFixed(1)} s ` +
+    `(${Math.round((report.advisories + report.cveFacts) / Math.max(seconds, 0.001))} records/s), ${formatBytes(report.bytes)}: ${report.out}\n` +
+    `${BUILD_LEGEND}\n`
   );
 }
 
 function statusText(path: string, meta: DbMetadata, bytes: number, now: Date): string {
   const age = now.getTime() - Date.parse(meta.built);
   const rows = [
-    ['SOURCE', 'RECORDS', 'SKIPPED', 'FETCHED'],
+    ['SOURCE', 'STORED', 'NOT USABLE', 'FETCHED'],
     ...meta.sources.map((s) => [s.id, String(s.records), String(s.skipped), s.fetched === null ? '-' : `${s.fetched} (${formatAge(now.getTime() - Date.parse(s.fetched))} ago)`]),
   ];
   const total = meta.sources.reduce((n, s) => n + s.records, 0);
