@@ -22,3 +22,4 @@ export { advisoryStoreFromRecords, openAdvisoryStore } from './advisories/index.
 export { buildAdvisoryDb, feedSources, updateAdvisoryDb, pushAdvisoryDb, pullAdvisoryDb, DB_ARTIFACT_TYPE } from './advisories/index.js';
 export type { BuildAdvisoryDbOptions, BuildReport, FeedSource, UpdateAdvisoryDbOptions, UpdateReport } from './advisories/index.js';
 export type { Advisory, AdvisoryHit, AdvisoryStore, AffectedPackage, CveFacts, DbMetadata, VendorStatus } from './advisories/index.js';
+export * from './policy/index.js';

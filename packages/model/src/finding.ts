@@ -56,6 +56,8 @@ export interface VulnerabilityFinding extends FindingBase {
   readonly kev?: { readonly dateAdded: string; readonly dueDate: string | null; readonly ransomware: boolean } | null;
   /** Where the finding ranks for action (docs/priority.md). */
   readonly priority?: VulnerabilityPriority;
+  /** The earliest publication date of the matched advisories (ISO 8601), when a feed states one: the clock of fix SLAs. */
+  readonly published?: string | null;
 }
 
 /** One search that found a vulnerability, and what it found. */

@@ -5,3 +5,4 @@ export * from './distro.js';
 export * from './package.js';
 export * from './finding.js';
 export * from './report.js';
+export * from './policy.js';

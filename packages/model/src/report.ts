@@ -58,6 +58,12 @@ export interface Report {
   readonly unknowns: readonly Unknown[];
   /** Scanners that were asked for but could not judge the target: each one makes the report incomplete. */
   readonly notChecked: readonly NotChecked[];
+  /**
+   * Scanners that ran to the end (`vuln`, `secret`, `malware`, `hardening`, `supply-chain`, `config`,
+   * `license`). Absent in reports from older versions: a policy rule that needs a scanner is then
+   * not judged, never passed.
+   */
+  readonly scanners?: readonly string[];
 }
 
 /** A scanner that was asked for and could not run (vulnerabilities without an advisory database…). */

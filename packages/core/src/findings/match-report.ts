@@ -191,6 +191,7 @@ function buildFinding(report: Report, entry: PackageMatches, matches: readonly A
     MAX_TEXT,
   );
   const fix = fixedVersions[0] !== undefined ? `Upgrade ${pkg.name} to ${fixedVersions[0]} or later` : null;
+  const published = matches.map((m) => m.advisory.published).filter((d): d is string => d !== null && !Number.isNaN(Date.parse(d))).sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
   const references = [...new Set(matches.flatMap((m) => m.advisory.references))].slice(0, MAX_REFERENCES);
   return {
     kind: 'vulnerability',
@@ -218,6 +219,7 @@ function buildFinding(report: Report, entry: PackageMatches, matches: readonly A
     osOwner: owner === null ? null : { packageId: owner.id, packageName: owner.name },
     vendorSeverity,
     cvss,
+    published,
     epss,
     kev,
     priority,

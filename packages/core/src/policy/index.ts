@@ -1,0 +1,10 @@
+export { evaluatePolicy } from './evaluate.js';
+export type { EvaluateOptions } from './evaluate.js';
+export { environmentFor, resolveEnvironment } from './environments.js';
+export type { ResolvedEnvironment, ResolvedRule } from './environments.js';
+export { healthGrade, healthScore } from './grade.js';
+export { loadPolicy, parsePolicy, policyJsonSchema } from './load-policy.js';
+export { POLICY_API_VERSION, policyDocumentSchema } from './schema.js';
+export type { PolicyDocument, PolicyException, PolicyMapping, PolicyRuleEntry } from './schema.js';
+export type { PolicySubject } from './subject.js';
+export { RULE_KINDS } from './rules/registry.js';

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/**
+ * The policy file, `sekisho.yaml` (docs/policy.md):
+ *
+ * ```yaml
+ * apiVersion: sekisho.dev/v1
+ * kind: Policy
+ * metadata: { name: acme }
+ * rules:                          # every environment starts from these
+ *   no-critical: { kind: vulnerabilities, severity: critical, fixable: true, action: fail }
+ *   secrets:     { kind: secrets, action: fail }
+ * environments:
+ *   dev:  { rules: { no-critical: { action: warn } } }
+ *   prod: { extends: dev, rules: { no-critical: { action: fail, severity: high } } }
+ * mappings:                       # first match wins
+ *   - { environment: prod, images: ["registry.acme.io/prod/**"], namespaces: ["prod-*"] }
+ * defaultEnvironment: dev
+ * exceptions:
+ *   - { id: CVE-2024-1234, purl: pkg:deb/debian/openssl, owner: a@acme.io, reason: "…", expires: 2027-01-31 }
+ * ```
+ *
+ * Rules are validated after inheritance is applied, against their kind's own schema
+ * (`rules/*.ts`), so an override may name only the fields it changes.
+ */
+export const POLICY_API_VERSION = 'sekisho.dev/v1' as const;
+
+const MAX_RULES = 500;
+const MAX_ENVIRONMENTS = 100;
+const MAX_MAPPINGS = 1000;
+const MAX_EXCEPTIONS = 100_000;
+
+const name = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/, 'lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit');
+const glob = z.string().min(1).max(512);
+const labelMap = z.record(z.string().max(317), z.string().max(512));
+
+export const ACTIONS = ['fail', 'warn', 'info'] as const;
+
+/** A rule as written: its kind-specific fields are checked once inheritance is applied. */
+const ruleEntry = z
+  .object({
+    kind: z.string().min(1).max(64).optional(),
+    action: z.enum(ACTIONS).optional(),
+    weight: z.number().min(0).max(1000).optional(),
+    /** `false` removes an inherited rule from this environment. */
+    enabled: z.boolean().optional(),
+    description: z.string().max(2000).optional(),
+  })
+  .catchall(z.unknown());
+
+const rules = z.record(name, ruleEntry).refine((r) => Object.keys(r).length <= MAX_RULES, `at most ${MAX_RULES} rules`);
+
+const environment = z
+  .object({
+    extends: name.optional(),
+    description: z.string().max(2000).optional(),
+    /** Whether an incomplete scan (unread files, scanners that could not run) may pass; default false. */
+    allowIncomplete: z.boolean().optional(),
+    rules: rules.optional(),
+  })
+  .strict();
+
+const mapping = z
+  .object({
+    environment: name,
+    /** `registry/repository[:tag]` globs: `*` within a path segment, `**` across segments. */
+    images: z.array(glob).max(1000).optional(),
+    namespaces: z.array(glob).max(1000).optional(),
+    /** Every listed label must be present on the namespace with a value matching the glob. */
+    namespaceLabels: labelMap.optional(),
+  })
+  .strict()
+  .refine((m) => m.images !== undefined || m.namespaces !== undefined || m.namespaceLabels !== undefined, 'a mapping needs images, namespaces or namespaceLabels');
+
+const dateString = z.union([z.string(), z.date()]).transform((v, ctx) => {
+  const text = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
+    ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD' });
+    return z.NEVER;
+  }
+  return text;
+});
+
+const exception = z
+  .object({
+    /** A vulnerability id or alias, a finding's rule id (secret rule, check id), … */
+    id: z.string().min(1).max(200).optional(),
+    /** … or a policy rule id: the whole rule is waived in scope. */
+    rule: name.optional(),
+    purl: z.string().startsWith('pkg:').max(2048).optional(),
+    package: z.string().min(1).max(500).optional(),
+    images: z.array(glob).max(1000).optional(),
+    environments: z.array(name).max(MAX_ENVIRONMENTS).optional(),
+    owner: z.string().min(1).max(200),
+    reason: z.string().min(1).max(4000),
+    /** Required: every accepted risk is reviewed. From the day after, it no longer applies. */
+    expires: dateString,
+    approvedBy: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((e) => (e.id === undefined) !== (e.rule === undefined), 'an exception names either id (a finding) or rule (a policy rule)');
+
+export const policyDocumentSchema = z
+  .object({
+    apiVersion: z.literal(POLICY_API_VERSION),
+    kind: z.literal('Policy'),
+    metadata: z.object({ name: name, description: z.string().max(2000).optional() }).strict(),
+    rules: rules.optional(),
+    environments: z.record(name, environment).refine((e) => Object.keys(e).length <= MAX_ENVIRONMENTS, `at most ${MAX_ENVIRONMENTS} environments`),
+    mappings: z.array(mapping).max(MAX_MAPPINGS).optional(),
+    /** Environment for subjects no mapping matches; without it such a subject is an error. */
+    defaultEnvironment: name.optional(),
+    exceptions: z.array(exception).max(MAX_EXCEPTIONS).optional(),
+  })
+  .strict();
+
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+export type PolicyRuleEntry = z.infer<typeof ruleEntry>;
+export type PolicyException = z.infer<typeof exception>;
+export type PolicyMapping = z.infer<typeof mapping>;
