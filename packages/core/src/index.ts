@@ -23,3 +23,4 @@ export { buildAdvisoryDb, feedSources, updateAdvisoryDb, pushAdvisoryDb, pullAdv
 export type { BuildAdvisoryDbOptions, BuildReport, FeedSource, UpdateAdvisoryDbOptions, UpdateReport } from './advisories/index.js';
 export type { Advisory, AdvisoryHit, AdvisoryStore, AffectedPackage, CveFacts, DbMetadata, VendorStatus } from './advisories/index.js';
 export * from './policy/index.js';
+export * from './compare/index.js';
