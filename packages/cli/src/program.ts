@@ -11,6 +11,8 @@ import { signCommand } from './commands/sign.js';
 import { attestCommand } from './commands/attest.js';
 import { verifyCommand } from './commands/verify.js';
 import { verifyAttestationCommand } from './commands/verify-attestation.js';
+import { compareCommand } from './commands/compare.js';
+import { policyCommand } from './commands/policy.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -40,6 +42,8 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(verifyCommand(io));
   program.addCommand(verifyAttestationCommand(io));
   program.addCommand(configCommand());
+  program.addCommand(compareCommand(io));
+  program.addCommand(policyCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   return program;
 }
