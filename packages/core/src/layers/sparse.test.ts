@@ -5,6 +5,7 @@ import { writeTar } from '@sekisho/testkit';
 import type { SparseSpec, TarEntrySpec } from '@sekisho/testkit';
 import { describe, expect, it } from 'vitest';
 import type { EntryHeader } from './entry.js';
+import { storedBytes } from './entry.js';
 import { walkTar } from './tar-walker.js';
 
 const LIMITS = { maxEntries: 1_000_000, maxBytes: 1024 * 1024 * 1024 };
@@ -72,7 +73,18 @@ describe('sparse members written by GNU tar', () => {
       ]);
       expect(seen[0]?.body?.equals(expectedStatus())).toBe(true);
       expect(seen[1]?.body?.equals(expectedManyHoles())).toBe(true);
+      expect(seen[0]?.header.sparseRegions).toEqual([{ offset: 12288, length: 4096 }]);
+      expect(seen[1]?.header.sparseRegions).toHaveLength(10);
     }
+  });
+
+  it('storedBytes joins the data regions of a sparse body, skipping the holes', async () => {
+    const [status, many] = await walk(fixture('gnu'));
+    if (status?.body == null || many?.body == null) throw new Error('fixture not read');
+    expect(storedBytes(status.header, status.body, 50).toString('latin1')).toBe(STANZA.slice(0, 50));
+    expect(storedBytes(many.header, many.body, 4096 + 9).toString('latin1', 4096)).toBe('region 1\n');
+    const plain = { ...status.header, sparseRegions: undefined };
+    expect(storedBytes(plain, Buffer.from('abcdef'), 3).toString()).toBe('abc');
   });
 
   it.each(FORMATS)('%s: a capped body is the start of the real file; a skipped one costs nothing', async (format) => {

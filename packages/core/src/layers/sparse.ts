@@ -1,4 +1,5 @@
 import { SekishoError } from '../errors.js';
+import type { SparseRegion } from './entry.js';
 
 /*
  * GNU sparse tar members, read the way Go's archive/tar reads them (reader.go:
@@ -23,11 +24,6 @@ import { SekishoError } from '../errors.js';
  * account for every stored byte: anything else is a corrupt layer (Go refuses such maps too,
  * with ErrHeader, errMissData or errUnrefData), never a skipped entry.
  */
-
-export interface SparseRegion {
-  readonly offset: number;
-  readonly length: number;
-}
 
 export interface SparseMember {
   readonly format: 'gnu' | 'pax-0.0' | 'pax-0.1' | 'pax-1.0';

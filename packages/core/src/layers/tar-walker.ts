@@ -1,9 +1,9 @@
 import { SekishoError } from '../errors.js';
 import { ByteReader } from './byte-reader.js';
-import type { EntryHeader, EntryKind } from './entry.js';
+import type { EntryHeader, EntryKind, SparseRegion } from './entry.js';
 import { normalizeEntryPath } from './normalize-path.js';
 import { addSparsePaxRecord, checkRealSize, corrupt, readOldGnuSparseEntries, readSparseMap1x0, sparseFromPax, validateSparseMap } from './sparse.js';
-import type { SparseMember, SparsePaxRecords, SparseRegion } from './sparse.js';
+import type { SparseMember, SparsePaxRecords } from './sparse.js';
 
 /*
  * A purpose-built streaming tar reader (POSIX ustar, PAX `x`/`g` records, GNU `L`/`K` long
@@ -168,7 +168,7 @@ async function readOldGnuSparse(reader: ByteReader, block: Buffer, headerOffset:
  * the bytes the visitor asked for (holes read as zeros, as they do once unpacked); the rest of
  * the stored data is skipped unread. Still one forward pass over the stream.
  */
-async function walkSparseBody(reader: ByteReader, visitor: TarEntryVisitor, entry: EntryHeader, sparse: SparseMember, declaredSize: number, padded: number): Promise<void> {
+async function walkSparseBody(reader: ByteReader, visitor: TarEntryVisitor, header: EntryHeader, sparse: SparseMember, declaredSize: number, padded: number): Promise<void> {
   let map = sparse.map;
   let stored = declaredSize;
   let remaining = padded;
@@ -176,17 +176,18 @@ async function walkSparseBody(reader: ByteReader, visitor: TarEntryVisitor, entr
     const read = await readSparseMap1x0(
       async () => {
         const block = reader.tryRead(BLOCK) ?? (await reader.read(BLOCK));
-        if (block.length < BLOCK) throw truncated(reader.position, entry.path);
+        if (block.length < BLOCK) throw truncated(reader.position, header.path);
         return block;
       },
       declaredSize,
-      entry.path,
+      header.path,
     );
     map = read.map;
     stored -= read.bytes;
     remaining -= read.bytes;
   }
-  validateSparseMap(map, sparse.realSize, stored, entry.path);
+  validateSparseMap(map, sparse.realSize, stored, header.path);
+  const entry: EntryHeader = { ...header, sparseRegions: map.filter((region) => region.length > 0) };
   const wanted = visitor.bodyBytes(entry);
   const want = Math.min(wanted, sparse.realSize);
   let body: Buffer | null = null;
