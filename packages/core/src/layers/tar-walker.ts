@@ -91,10 +91,13 @@ export async function walkTar(source: AsyncIterable<Buffer>, visitor: TarEntryVi
       }
       const kind = entryKind(header.type);
       // Sparse members: the map, the real size and the real name (GNU.sparse.name beats `path`).
+      // (Ordinary entries pay one comparison here: the walk's hot path.)
       const sparse =
         header.type === 'S'
           ? await readOldGnuSparse(reader, block, header.offsetOf, limits.maxBytes, safeName(longName ?? header.name))
-          : sparseFromPax(local.sparse, safeName(local.path ?? longName ?? header.name), limits.maxBytes);
+          : local.sparse === undefined
+            ? null
+            : sparseFromPax(local.sparse, safeName(local.path ?? longName ?? header.name), limits.maxBytes);
       if (sparse !== null && kind !== 'file') throw corrupt(`sparse map on a tar entry of type ${JSON.stringify(header.type)}`, safeName(header.name));
       const rawName = sparse?.realName ?? local.path ?? longName ?? header.name;
       const rawLink = local.linkpath ?? longLink ?? header.linkname;

@@ -38,7 +38,7 @@ afterEach(async () => {
 });
 
 interface Walked {
-  entries: { path: string; kind: string; body: string | null }[];
+  entries: { path: string; kind: string; body: string | null; linkTarget: string | null }[];
   unknowns: [string, string][];
 }
 
@@ -55,7 +55,7 @@ async function walk(options: WalkDirectoryOptions = {}, onSelect?: (header: Entr
       return 1 << 20;
     },
     entry(header, body) {
-      out.entries.push({ path: header.path, kind: header.kind, body: body === null ? null : body.toString() });
+      out.entries.push({ path: header.path, kind: header.kind, body: body === null ? null : body.toString(), linkTarget: header.linkTarget });
     },
     unknown(path, reason) {
       out.unknowns.push([path, reason]);
@@ -80,6 +80,7 @@ describe('walkDirectory', () => {
       ['/var/lib/dpkg/status', 'file'],
     ]);
     expect(entries.find((e) => e.path === '/var/lib/dpkg/status')?.body).toBe(STATUS);
+    expect(entries.find((e) => e.path === '/etc/link')?.linkTarget).toBe('../usr/lib/os-release');
     expect(unknowns).toEqual([]);
   });
 
