@@ -163,6 +163,23 @@ describe('hostile sparse members', () => {
     expect(await codeOf(walk(writeTar([entry])))).toBe(code);
   });
 
+  it.each(FORMATS)('%s: a real name that leaves the image root is a path escape', async (format) => {
+    const tar = writeTar([{ name: 'a/../../etc/cron.d/x', sparse: { format, realSize: 10, regions: [{ offset: 0, data: 'x' }] } }]);
+    expect(await codeOf(walk(tar))).toBe('LAYER_PATH_ESCAPE');
+  });
+
+  it('ignores GNU.sparse records of a global header (as Go does): the next file is ordinary', async () => {
+    const records = '30 GNU.sparse.realsize=999999\n';
+    const global = writeTar([{ name: 'g', content: records }]).subarray(0, 1024);
+    global[156] = 'g'.charCodeAt(0);
+    global.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i += 1) sum += global[i] ?? 0;
+    global.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'latin1');
+    const seen = await walk(Buffer.concat([global, writeTar([{ name: 'f', content: 'plain' }])]));
+    expect(seen.map((s) => [s.header.path, s.header.size, s.body?.toString()])).toEqual([['/f', 5, 'plain']]);
+  });
+
   it('rejects an unknown PAX sparse version instead of reporting its GNUSparseFile.N name', async () => {
     const tar = writeTar([{ name: 'f', sparse: { format: 'pax-1.0', realSize: 10, regions: [] } }]);
     const patched = Buffer.from(tar.toString('latin1').replace('GNU.sparse.major=1', 'GNU.sparse.major=2'), 'latin1');

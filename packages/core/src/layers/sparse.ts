@@ -48,9 +48,9 @@ export interface SparsePaxRecords {
 }
 
 /** Most regions in one sparse map (a file with this many holes is not a real layer's). */
-export const MAX_SPARSE_REGIONS = 100_000;
+const MAX_SPARSE_REGIONS = 100_000;
 /** Most bytes of a PAX 1.0 sparse map (the same bound as other tar metadata). */
-export const MAX_SPARSE_MAP_BYTES = 1024 * 1024;
+const MAX_SPARSE_MAP_BYTES = 1024 * 1024;
 
 const BLOCK = 512;
 

@@ -26,7 +26,7 @@ const OPAQUE = '.wh..wh..opq';
 const MAX_SYMLINKS = 500_000;
 const MAX_SPECIAL = 100_000;
 /** foundBy of unknowns a directory walk reports (files it could not read). */
-export const ROOTFS_WALK_ID = 'rootfs-source';
+const ROOTFS_WALK_ID = 'rootfs-source';
 
 /** The dispatch index of a cataloger list, compiled once per list rather than once per layer. */
 const dispatchIndexes = new WeakMap<readonly Cataloger[], SelectorIndex<Cataloger>>();

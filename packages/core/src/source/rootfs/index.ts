@@ -3,8 +3,6 @@ import { SekishoError } from '../../errors.js';
 import type { ImageSource } from '../types.js';
 import { walkDirectory } from './walk-directory.js';
 
-export { walkDirectory } from './walk-directory.js';
-
 /**
  * `dir:PATH`: an unpacked root file system, seen as a single layer. Nothing is followed: symlinks
  * are reported as links (resolved later inside the root), and only regular files are read, with

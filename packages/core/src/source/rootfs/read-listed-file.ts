@@ -13,7 +13,7 @@ import type { FileHandle } from 'node:fs/promises';
  */
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fsConstants;
-export const SAFE_OPEN_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
+const SAFE_OPEN_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
 
 /** The file-system calls a directory walk makes: a seam for tests that need errors root never gets (EACCES). */
 export interface WalkFs {

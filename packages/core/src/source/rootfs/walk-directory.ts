@@ -28,7 +28,7 @@ import type { WalkFs } from './read-listed-file.js';
 
 const MAX_ENTRIES = 5_000_000;
 /** Deepest directory nesting walked: each level holds one open directory handle. */
-export const MAX_DEPTH = 256;
+const MAX_DEPTH = 256;
 const PROC_FD = '/proc/self/fd';
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fsConstants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
