@@ -19,6 +19,26 @@ export interface TarEntrySpec {
   readonly base256Size?: boolean;
   /** How to carry a name longer than 100 bytes: PAX `path` record (default) or a GNU `L` entry. */
   readonly longNames?: 'pax' | 'gnu';
+  /** Store the file as a sparse member (`content` is then ignored). */
+  readonly sparse?: SparseSpec;
+}
+
+/**
+ * A sparse member in one of the formats GNU tar writes (`--sparse --format=gnu`, or
+ * `--format=posix --sparse-version=0.0|0.1|1.0`). The map lists `regions` in the given order, so
+ * hostile maps (unsorted, overlapping, out of range, lying lengths) are one spec away.
+ */
+export interface SparseSpec {
+  readonly format: 'gnu' | 'pax-0.0' | 'pax-0.1' | 'pax-1.0';
+  readonly realSize: number;
+  /** Data regions: `data` is stored; the map claims `length` (default: the data's length) at `offset`. */
+  readonly regions: readonly { readonly offset: number; readonly data?: string | Uint8Array; readonly length?: number }[];
+  /** pax-1.0: the map text written at the start of the data instead of the one built from `regions`. */
+  readonly mapText?: string;
+  /** pax-0.x: the GNU.sparse.numblocks value instead of the number of regions. */
+  readonly numBlocks?: string;
+  /** pax-0.x and pax-1.0: the name in the ustar header (GNU tar writes `<dir>/GNUSparseFile.<pid>/<name>`). */
+  readonly storedName?: string;
 }
 
 const BLOCK = 512;
@@ -65,6 +85,9 @@ function header(spec: {
   mtime: number;
   linkname: string;
   base256Size: boolean;
+  /** Old GNU header (`ustar  \0` magic); `fill` writes extra fields before the checksum. */
+  gnu?: boolean;
+  fill?: (block: Buffer) => void;
 }): Buffer {
   const block = Buffer.alloc(BLOCK);
   block.write(spec.name, 0, 100, 'utf8');
@@ -76,8 +99,13 @@ function header(spec: {
   writeOctal(block, 136, 12, spec.mtime);
   block.write(spec.type, 156, 1, 'latin1');
   block.write(spec.linkname, 157, 100, 'utf8');
-  block.write('ustar\0', 257, 6, 'latin1');
-  block.write('00', 263, 2, 'latin1');
+  if (spec.gnu === true) {
+    block.write('ustar  \0', 257, 8, 'latin1');
+  } else {
+    block.write('ustar\0', 257, 6, 'latin1');
+    block.write('00', 263, 2, 'latin1');
+  }
+  spec.fill?.(block);
   block.fill(0x20, 148, 156);
   let sum = 0;
   for (const byte of block) sum += byte;
@@ -138,7 +166,76 @@ function entryBlocks(entry: TarEntrySpec): Buffer[] {
       if (linkTooLong) link = link.slice(0, 99);
     }
   }
+  if (entry.sparse !== undefined) {
+    blocks.push(...sparseBlocks(entry.sparse, { ...base, name, linkname: link }, entry.declaredSize));
+    return blocks;
+  }
   blocks.push(header({ ...base, name, type: TYPE_FLAGS[type], size: entry.declaredSize ?? content.length, linkname: link }));
   if (content.length > 0) blocks.push(pad(content));
+  return blocks;
+}
+
+type BaseHeader = { name: string; linkname: string; mode: number; uid: number; gid: number; mtime: number; base256Size: boolean };
+
+function sparseBlocks(spec: SparseSpec, base: BaseHeader, declaredSize: number | undefined): Buffer[] {
+  const data = Buffer.concat(spec.regions.map((r) => toBytes(r.data)));
+  const map = spec.regions.map((r) => ({ offset: r.offset, length: r.length ?? toBytes(r.data).length }));
+  const blocks: Buffer[] = [];
+  if (spec.format === 'gnu') {
+    // Old GNU: 4 map entries (12-byte offset, 12-byte length) at 386, isextended at 482, realsize at 483;
+    // then extension blocks of 21 entries with isextended at 504.
+    const entryAt = (block: Buffer, at: number, e: { offset: number; length: number }) => {
+      writeOctal(block, at, 12, e.offset);
+      writeOctal(block, at + 12, 12, e.length);
+    };
+    const first = map.slice(0, 4);
+    let rest = map.slice(4);
+    blocks.push(
+      header({
+        ...base,
+        type: 'S',
+        size: declaredSize ?? data.length,
+        gnu: true,
+        fill: (block) => {
+          first.forEach((e, i) => entryAt(block, 386 + i * 24, e));
+          block[482] = rest.length > 0 ? 1 : 0;
+          writeOctal(block, 483, 12, spec.realSize);
+        },
+      }),
+    );
+    while (rest.length > 0) {
+      const ext = Buffer.alloc(BLOCK);
+      rest.slice(0, 21).forEach((e, i) => entryAt(ext, i * 24, e));
+      rest = rest.slice(21);
+      ext[504] = rest.length > 0 ? 1 : 0;
+      blocks.push(ext);
+    }
+    if (data.length > 0) blocks.push(pad(data));
+    return blocks;
+  }
+  const stored = spec.storedName ?? `GNUSparseFile.0/${base.name}`;
+  let records = '';
+  let body = data;
+  if (spec.format === 'pax-0.0') {
+    records += paxRecord('GNU.sparse.size', String(spec.realSize));
+    records += paxRecord('GNU.sparse.numblocks', spec.numBlocks ?? String(map.length));
+    for (const e of map) records += paxRecord('GNU.sparse.offset', String(e.offset)) + paxRecord('GNU.sparse.numbytes', String(e.length));
+  } else if (spec.format === 'pax-0.1') {
+    records += paxRecord('GNU.sparse.size', String(spec.realSize));
+    records += paxRecord('GNU.sparse.numblocks', spec.numBlocks ?? String(map.length));
+    records += paxRecord('GNU.sparse.name', base.name);
+    records += paxRecord('GNU.sparse.map', map.map((e) => `${e.offset},${e.length}`).join(','));
+  } else {
+    records += paxRecord('GNU.sparse.major', '1') + paxRecord('GNU.sparse.minor', '0');
+    records += paxRecord('GNU.sparse.name', base.name);
+    records += paxRecord('GNU.sparse.realsize', String(spec.realSize));
+    const text = spec.mapText ?? [String(map.length), ...map.flatMap((e) => [String(e.offset), String(e.length)])].join('\n') + '\n';
+    body = Buffer.concat([pad(Buffer.from(text, 'latin1')), data]);
+  }
+  const pax = Buffer.from(records);
+  blocks.push(header({ ...base, name: 'PaxHeader', type: 'x', size: pax.length, linkname: '' }), pad(pax));
+  const name = spec.format === 'pax-0.0' ? base.name : stored;
+  blocks.push(header({ ...base, name: name.slice(0, 99), type: '0', size: declaredSize ?? body.length }));
+  if (body.length > 0) blocks.push(pad(body));
   return blocks;
 }

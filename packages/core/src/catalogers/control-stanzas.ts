@@ -7,7 +7,10 @@ export function parseControlStanzas(text: string, maxStanzas: number): Map<strin
   const stanzas: Map<string, string>[] = [];
   let current = new Map<string, string>();
   let lastKey: string | null = null;
-  for (const line of text.split('\n')) {
+  // NUL is never part of control data: the zeros of a hole (a status file stored sparse, or
+  // preallocated and partly written) must not glue themselves to the first field name.
+  const clean = text.includes('\0') ? text.replace(/\0+/g, '') : text;
+  for (const line of clean.split('\n')) {
     if (line.trim() === '') {
       if (current.size > 0) {
         stanzas.push(current);

@@ -14,6 +14,36 @@ export interface EntryHeader {
   /** Link target as written in the archive (symlink: as is; hard link: normalized absolute path). */
   readonly linkTarget: string | null;
   readonly mtime: number;
+  /**
+   * Sparse members only: the regions of the real file that hold stored data, sorted; the rest is
+   * holes, delivered as zeros (as a runtime unpacks them). Text sniffers look at these regions
+   * rather than at the zeros, so a text file written after a hole still counts as text.
+   */
+  readonly sparseRegions?: readonly SparseRegion[];
+}
+
+/** One data region of a sparse file: `length` stored bytes at `offset` of the real file. */
+export interface SparseRegion {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * The stored (non-hole) bytes of `body` (the start of a sparse file), joined, at most `limit` of
+ * them; for an ordinary file, its first `limit` bytes.
+ */
+export function storedBytes(header: EntryHeader, body: Buffer, limit: number): Buffer {
+  const regions = header.sparseRegions;
+  if (regions === undefined) return body.subarray(0, limit);
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (const region of regions) {
+    if (region.offset >= body.length || total >= limit) break;
+    const part = body.subarray(region.offset, Math.min(region.offset + region.length, body.length, region.offset + limit - total));
+    parts.push(part);
+    total += part.length;
+  }
+  return Buffer.concat(parts, total);
 }
 
 export const SETUID = 0o4000;

@@ -8,8 +8,8 @@ import { openLayerStream } from '../layers/layer-stream.js';
 import type { LayerStreamLimits } from '../layers/layer-stream.js';
 import { baseName, parentDir } from '../layers/normalize-path.js';
 import { walkTar } from '../layers/tar-walker.js';
-import type { TarEntryVisitor, TarLimits } from '../layers/tar-walker.js';
-import type { LayerRef } from '../source/types.js';
+import type { TarLimits } from '../layers/tar-walker.js';
+import type { DirectoryVisitor, LayerRef } from '../source/types.js';
 import { SelectorIndex } from '../util/file-selector.js';
 import { encodeHashes, LAYER_RESULT_SCHEMA, pathHash } from './layer-result.js';
 import type { LayerResult, SpecialFile } from './layer-result.js';
@@ -25,6 +25,8 @@ const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 const MAX_SYMLINKS = 500_000;
 const MAX_SPECIAL = 100_000;
+/** foundBy of unknowns a directory walk reports (files it could not read). */
+const ROOTFS_WALK_ID = 'rootfs-source';
 
 /** The dispatch index of a cataloger list, compiled once per list rather than once per layer. */
 const dispatchIndexes = new WeakMap<readonly Cataloger[], SelectorIndex<Cataloger>>();
@@ -58,8 +60,15 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   // Selection of the entry being read: computed once in bodyBytes, used again in entry.
   let selectedCatalogers: Cataloger[] = [];
   let selectedAnalyzers: LayerAnalyzer[] = [];
+  // Files and directories a directory walk could not read, with the walk's reason.
+  const walkUnknowns: { path: string; foundBy: string; reason: string }[] = [];
+  let unreadable: string | null = null;
 
-  const visitor: TarEntryVisitor = {
+  const visitor: DirectoryVisitor = {
+    unknown(path, reason) {
+      walkUnknowns.push({ path, foundBy: ROOTFS_WALK_ID, reason });
+      unreadable = path;
+    },
     bodyBytes(header) {
       selectedCatalogers = [];
       selectedAnalyzers = [];
@@ -94,8 +103,12 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       hashes[hashCount++] = pathHash(header.path);
       recordSpecial(header);
       if (header.kind === 'symlink' && header.linkTarget !== null && symlinks.length < MAX_SYMLINKS) symlinks.push([header.path, header.linkTarget]);
+      // An entry the walk could not read already has its unknown with the real reason: plugins
+      // would only add a wrong one ("exceeds the size limit").
+      const unread = unreadable === header.path;
+      unreadable = null;
       // Most entries interest no plugin: stay synchronous for them (no promise per entry).
-      if (selectedCatalogers.length === 0 && selectedAnalyzers.length === 0) return;
+      if (unread || (selectedCatalogers.length === 0 && selectedAnalyzers.length === 0)) return;
       return dispatchEntry(header, body, truncated, selectedCatalogers, selectedAnalyzers);
     },
   };
@@ -168,7 +181,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     packages: all.packages as LayerResult['packages'],
     relationships: all.relationships as LayerResult['relationships'],
     ownership: all.ownership,
-    unknowns: all.unknowns as LayerResult['unknowns'],
+    unknowns: [...(all.unknowns as LayerResult['unknowns']), ...walkUnknowns],
     findings,
     facts,
     specialFiles: special,

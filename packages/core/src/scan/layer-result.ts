@@ -1,7 +1,8 @@
 import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
 import type { CatalogedPackage, CatalogedRelationship, FileOwnership } from '../catalogers/types.js';
 
-export const LAYER_RESULT_SCHEMA = 1;
+/** Bumped whenever a layer is read differently (2: GNU sparse members are read), so cached results from older walkers are not reused. */
+export const LAYER_RESULT_SCHEMA = 2;
 
 /** What one layer holds, as far as Sekisho's plugins care. Self-contained and cacheable by content. */
 export interface LayerResult {

@@ -16,7 +16,17 @@ export interface LayerRef {
   /** Stored bytes of the blob. */
   openBlob?(): AsyncIterable<Buffer>;
   /** Directory sources: visit entries directly (no tar stream). */
-  walk?(visitor: TarEntryVisitor): Promise<TarWalkStats>;
+  walk?(visitor: DirectoryVisitor): Promise<TarWalkStats>;
+}
+
+/** A visitor of a directory walk: entries as from a tar walk, plus what could not be read. */
+export interface DirectoryVisitor extends TarEntryVisitor {
+  /**
+   * `path` (image path) could not be listed, stat'ed or read — the reason names the cause
+   * (permission denied, changed during the scan, too deep). Called before `entry` for that path
+   * when the entry itself was listed. Becomes an unknown: the report is incomplete.
+   */
+  unknown(path: string, reason: string): void;
 }
 
 export interface ImageHandle {

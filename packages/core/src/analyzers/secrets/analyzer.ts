@@ -1,6 +1,7 @@
 import type { AnalyzerContext, AnalyzerOutput, LayerAnalyzer, PathFact } from '../types.js';
 import type { EntryHeader } from '../../layers/entry.js';
-import { prepareContent } from './content.js';
+import { storedBytes } from '../../layers/entry.js';
+import { prepareContent, SNIFF_BYTES } from './content.js';
 import { buildFindings, compileRules, resolveCandidates, scanBytes, SECRETS_ANALYZER_ID, type CompiledRules } from './engine.js';
 import type { SecretsOptions } from './types.js';
 
@@ -10,7 +11,7 @@ export const MAX_SCAN_BYTES = 2 * 1024 * 1024;
 export const MAX_SELECT_SIZE = 16 * 1024 * 1024;
 
 /** Bump when findings for the same input change. */
-export const SECRETS_ANALYZER_VERSION = 2;
+export const SECRETS_ANALYZER_VERSION = 3;
 
 /** Pseudo file systems and trees that hold no image content worth a read. */
 const SKIP_PREFIXES = [
@@ -114,7 +115,7 @@ export function selectsForSecrets(entry: EntryHeader, distroTrees = false): bool
 }
 
 /** Scan one file's content; `truncated` when only the first `body.length` bytes were read. */
-export function analyzeFile(rules: CompiledRules, path: string, size: number, body: Buffer, truncated: boolean): AnalyzerOutput {
+export function analyzeFile(rules: CompiledRules, path: string, size: number, body: Buffer, truncated: boolean, header?: EntryHeader): AnalyzerOutput {
   const facts: PathFact[] = [];
   const scanned = body.length > MAX_SCAN_BYTES ? body.subarray(0, MAX_SCAN_BYTES) : body;
   if (truncated || scanned.length < body.length) {
@@ -124,7 +125,8 @@ export function analyzeFile(rules: CompiledRules, path: string, size: number, bo
       value: `secrets: scanned the first ${scanned.length} of ${Math.max(size, body.length)} bytes; the rest was skipped`,
     });
   }
-  const content = prepareContent(scanned);
+  // Sparse files: decide text or binary from the stored data, not from the holes' zeros.
+  const content = prepareContent(scanned, header === undefined ? undefined : storedBytes(header, scanned, SNIFF_BYTES));
   const candidates = resolveCandidates(
     scanBytes(rules, { bytes: content.bytes, path, binary: content.binary, lines: !content.binary }),
   );
@@ -153,7 +155,7 @@ export function createSecretsAnalyzer(options: SecretsOptions = {}): LayerAnalyz
     wantsBody: (entry) => selectsForSecrets(entry, options.distroTrees === true),
     analyze(entry: EntryHeader, body: Buffer | null, truncated: boolean, _ctx: AnalyzerContext): AnalyzerOutput {
       if (body === null || body.length === 0) return { findings: [], facts: [] };
-      return analyzeFile(rules, entry.path, entry.size, body, truncated);
+      return analyzeFile(rules, entry.path, entry.size, body, truncated, entry);
     },
   };
 }

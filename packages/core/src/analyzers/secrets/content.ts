@@ -16,14 +16,14 @@ const BINARY_RATIO = 0.1;
  * runs on bytes); a NUL byte or too many control bytes / invalid UTF-8 sequences in the first
  * 8 KiB mark a file binary. Latin-1 text has a few invalid sequences and stays text.
  */
-export function prepareContent(body: Buffer): PreparedContent {
+export function prepareContent(body: Buffer, sniff: Buffer = body.subarray(0, SNIFF_BYTES)): PreparedContent {
   if (body.length >= 2) {
     const b0 = body[0];
     const b1 = body[1];
     if (b0 === 0xff && b1 === 0xfe) return utf16(body.subarray(2), 'utf-16le');
     if (b0 === 0xfe && b1 === 0xff) return utf16(body.subarray(2), 'utf-16be');
   }
-  const binary = looksBinary(body.subarray(0, SNIFF_BYTES));
+  const binary = looksBinary(sniff.subarray(0, SNIFF_BYTES));
   return { bytes: body, binary, encoding: binary ? 'binary' : 'utf-8' };
 }
 

@@ -73,6 +73,12 @@ describe('dpkg-db-cataloger', () => {
     expect(out.ownership).toEqual([{ path: '/var/lib/dpkg/info/libssl3:amd64.list', packageType: 'deb', packageName: 'libssl3:amd64', files: ['/usr', '/usr/lib/x86_64-linux-gnu/libssl.so.3'] }]);
   });
 
+  it('reads a status file that starts after a hole of zeros (stored sparse, or preallocated)', async () => {
+    const content = Buffer.concat([Buffer.alloc(12288), Buffer.from(STATUS), Buffer.alloc(3000)]);
+    const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status', content);
+    expect(out.packages.map((p) => p.name)).toEqual(['libssl3', 'libc6', 'curl']);
+  });
+
   it('survives garbage', async () => {
     const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status', Buffer.from([0, 1, 2, 255, 10, 58, 58, 10]));
     expect(out.packages).toEqual([]);
