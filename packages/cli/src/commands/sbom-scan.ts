@@ -23,7 +23,8 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     .argument('<file>', 'the SBOM: CycloneDX JSON from Sekisho or another tool (purls), or `sekisho image --format json` output')
     .addOption(new Option('-f, --format <format>', 'output format').choices(VULNERABILITY_FORMATS).default('table'))
     .option('-o, --output <file>', 'write the output to FILE (atomically) instead of standard output')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity remains, or when the report is incomplete (no database: exit 7)').choices(SEVERITIES.filter((s) => s !== 'unknown')));
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity remains, or when the report is incomplete (no database: exit 7)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
+    .option('--show-secrets', 'print secret values in full (default: redacted in every format)');
   addVulnerabilityOptions(command);
   addGateOptions(command);
   command.action(async (file: string, flags: SbomScanFlags, cmd: Command) => {
