@@ -143,3 +143,14 @@ describe('sekisho image without an advisory database', () => {
     expect(stderr).toMatch(/warning: the gate passed an incomplete report \(--allow-incomplete\): vuln not checked/);
   });
 });
+
+describe('sekisho config with refused input', () => {
+  it('exits 8 when nothing could be read, instead of passing the gate', async () => {
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n  spec: [\n');
+    const { code, stdout, stderr } = await cli('config', bad, '--fail-on', 'low');
+    expect(code).toBe(8);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^sekisho: error: CONFIG_INVALID: no configuration could be read/);
+  });
+});
