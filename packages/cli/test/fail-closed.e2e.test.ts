@@ -134,7 +134,7 @@ describe('sekisho image without an advisory database', () => {
     expect(report.status).toBe('incomplete');
     expect(report.notChecked).toMatchObject([{ scanner: 'vuln', fix: 'sekisho db update' }]);
     expect((await cli('--no-cache', 'image', EXAMPLE, '--scanners', 'vuln', '--fail-on', 'critical', '--no-vulnerabilities', '-q')).code).toBe(0);
-    expect((await cli('--no-cache', 'image', EXAMPLE, '--scanners', '-vuln', '--fail-on', 'critical', '-q')).code).toBe(0);
+    expect((await cli('--no-cache', 'image', EXAMPLE, '--scanners=-vuln,-secret', '--fail-on', 'critical', '-q')).code).toBe(0);
   });
 
   it('--allow-incomplete passes the gate with a warning that says why', async () => {
@@ -152,5 +152,26 @@ describe('sekisho config with refused input', () => {
     expect(code).toBe(8);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^sekisho: error: CONFIG_INVALID: no configuration could be read/);
+  });
+});
+
+describe('sekisho image with files it could not read', () => {
+  it('the report is incomplete and --fail-on fails it (exit 1) unless --allow-incomplete', async () => {
+    const layout = join(dir, 'unreadable');
+    await writeOciLayout(layout, {
+      layers: [{ entries: [
+        { name: 'var/lib/dpkg/status', content: 'Package: ok\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n\n' },
+        { name: 'app/node_modules/broken/package.json', content: '{"name": "broken", "version": ' },
+      ] }],
+    });
+    const json = await cli('--no-cache', 'image', layout, '--scanners=-vuln', '-f', 'json', '-q');
+    const report = JSON.parse(json.stdout) as { status: string; unknowns: { location: { path: string } }[] };
+    expect(report.unknowns.map((u) => u.location.path)).toContain('/app/node_modules/broken/package.json');
+    expect(report.status).toBe('incomplete');
+    expect(json.code).toBe(0);
+    const gated = await cli('--no-cache', 'image', layout, '--scanners=-vuln', '--fail-on', 'critical');
+    expect(gated.code).toBe(1);
+    expect(gated.stderr).toMatch(/gate failed: the report is incomplete.*1 file\(s\) or entries could not be read/);
+    expect((await cli('--no-cache', 'image', layout, '--scanners=-vuln', '--fail-on', 'critical', '--allow-incomplete')).code).toBe(0);
   });
 });
