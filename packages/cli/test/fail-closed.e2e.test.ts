@@ -175,3 +175,22 @@ describe('sekisho image with files it could not read', () => {
     expect((await cli('--no-cache', 'image', layout, '--scanners=-vuln', '--fail-on', 'critical', '--allow-incomplete')).code).toBe(0);
   });
 });
+
+describe('the layer cache never holds a secret in full', () => {
+  it('a normal scan caches redacted findings; --show-secrets does not write the cache', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const zlib = await import('node:zlib');
+    const { existsSync } = await import('node:fs');
+    const shown = join(dir, 'cache-shown');
+    await cli('--cache-dir', shown, 'image', image, '--scanners', 'secret', '-f', 'json', '--show-secrets');
+    expect(existsSync(join(shown, 'layers', 'layers.sqlite'))).toBe(false);
+    const normal = join(dir, 'cache-normal');
+    await cli('--cache-dir', normal, 'image', image, '--scanners', 'secret', '-f', 'json');
+    const db = new DatabaseSync(join(normal, 'layers', 'layers.sqlite'), { readOnly: true });
+    const values = (db.prepare('SELECT value FROM layers').all() as { value: Uint8Array }[]).map((r) => zlib.zstdDecompressSync(r.value).toString('utf8'));
+    db.close();
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.join('\n')).toContain('ghp_…(40 chars)');
+    expect(leaked(values.join('\n'))).toEqual([]);
+  });
+});

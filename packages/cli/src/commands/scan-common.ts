@@ -34,7 +34,8 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
   try {
     return await scanImage(reference, {
       registry,
-      cacheDir: layerCacheDir(global),
+      // Layer results hold secret findings: with --show-secrets they are unredacted and never reach the disk.
+      cacheDir: flags.showSecrets === true ? null : layerCacheDir(global),
       ...(scanners ? { analyzers: scanners.analyzers, configAnalyzers: scanners.configAnalyzers, analyzerOptions: scanners.analyzerOptions } : {}),
       ...(flags.platform === undefined ? {} : { platform: flags.platform }),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
