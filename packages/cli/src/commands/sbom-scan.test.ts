@@ -227,3 +227,17 @@ describe('sbom-scan gate without an advisory database', () => {
     expect((JSON.parse(inventoryOnly.out) as { status: string }).status).toBe('complete');
   });
 });
+
+describe('sbom-scan of an incomplete Sekisho report', () => {
+  it('carries the unknowns of the image scan: the gate fails unless --allow-incomplete', async () => {
+    const unread = { location: { path: '/app/node_modules/broken/package.json', layerDigest: null, diffId: null, layerIndex: 0 }, foundBy: 'npm', reason: 'invalid JSON' };
+    const input = file('incomplete.json', JSON.stringify({ ...inventory, unknowns: [unread] }));
+    const failed = await run([input, '--db', db, '--fail-on', 'critical', '--severity', 'HIGH', '-f', 'json']);
+    expect(failed.code).toBe(1);
+    const report = JSON.parse(failed.out) as { status: string; unknowns: unknown[] };
+    expect(report.status).toBe('incomplete');
+    expect(report.unknowns).toEqual([unread]);
+    expect((await run([input, '--db', db, '--fail-on', 'critical', '--severity', 'HIGH', '--allow-incomplete'])).code).toBeUndefined();
+  });
+});
+
