@@ -1,5 +1,5 @@
 import type { Report } from '@sekisho/model';
-import { compileRules, resolveCandidates, scanBytes } from '../analyzers/secrets/engine.js';
+import { compileRules, HIT_SPACING, resolveCandidates, scanBytes } from '../analyzers/secrets/engine.js';
 import type { CompiledRules } from '../analyzers/secrets/engine.js';
 import { redact } from '../analyzers/secrets/redact.js';
 import type { SecretsOptions } from '../analyzers/secrets/types.js';
@@ -91,7 +91,7 @@ function redactAssignments(text: string): string {
 
 /** Byte spans of every value a secret rule matches in `text`. */
 function ruleSpans(rules: CompiledRules, bytes: Buffer): [number, number][] {
-  const candidates = resolveCandidates(scanBytes(rules, { bytes, path: 'sekisho:output', binary: false, lines: false }));
+  const candidates = resolveCandidates(scanBytes(rules, { bytes, path: OUTPUT_PATH, binary: false, lines: false }));
   const spans = candidates.map((c): [number, number] => [c.start, c.end]).filter(([a, b]) => b > a);
   spans.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
   const merged: [number, number][] = [];
@@ -103,8 +103,13 @@ function ruleSpans(rules: CompiledRules, bytes: Buffer): [number, number][] {
   return merged;
 }
 
+/** Where scanBytes says these strings come from: no path-limited rule applies to it. */
+const OUTPUT_PATH = 'sekisho:output';
+
 function redactRules(rules: CompiledRules, text: string): string {
   const bytes = Buffer.from(text, 'utf8');
+  // Every rule that can apply here needs a keyword: most strings (names, versions, digests) have none.
+  if (rules.keywords.scan(bytes, HIT_SPACING).size === 0) return text;
   const spans = ruleSpans(rules, bytes);
   if (spans.length === 0) return text;
   let out = '';
@@ -138,6 +143,10 @@ function deep(value: unknown, text: (value: string) => string): unknown {
 /** A redactor driven by the secret rules (built-in rules plus `options.extraRules`, minus disabled ones). */
 export function createRedactor(options: SecretsOptions = {}): Redactor {
   const rules = compileRules({ ...options, showSecrets: false });
+  // The keyword pre-filter in redactRules is only sound while no keyword-less rule applies to output text.
+  if (rules.rules.some((r) => r.keywordIds.length === 0 && (r.onlyPaths === null || r.onlyPaths(OUTPUT_PATH)))) {
+    throw new Error('a secret rule without keywords applies to any path: the output redactor cannot pre-filter by keyword');
+  }
   const cache = new Map<string, string>();
   const text = (value: string): string => {
     if (value.length < 6) return value;
