@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { TOOL_VERSION } from '@sekisho/core';
-import { configCommand } from './commands/config.js';
+import { configCommand, defaultConfigIo } from './commands/config.js';
 import { imageCommand } from './commands/image.js';
 import { sbomCommand } from './commands/sbom.js';
 import { verifyBlobCommand } from './commands/verify-blob.js';
@@ -41,7 +41,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(attestCommand(io));
   program.addCommand(verifyCommand(io));
   program.addCommand(verifyAttestationCommand(io));
-  program.addCommand(configCommand());
+  program.addCommand(configCommand({ ...defaultConfigIo, stdout: (text) => io.stdout(text), stderr: (text) => io.stderr(text) }));
   program.addCommand(compareCommand(io));
   program.addCommand(policyCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));

@@ -3,9 +3,14 @@ import { EXIT_CODES, SekishoError, exitCodeFor } from '@sekisho/core';
 import { buildProgram } from './program.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
+import { outputRedactor, showSecretsRequested } from './redaction.js';
 
 /** Run the CLI with `argv` (user arguments only) and return the exit code; nothing calls process.exit. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+export async function runCli(argv: readonly string[], cliIo: CliIo = processIo): Promise<number> {
+  // Warnings, progress and error messages go through the same redactor as reports.
+  // (the redactor is built on the first write: commands that print nothing there do not compile the rules)
+  const showSecrets = showSecretsRequested(argv);
+  const io: CliIo = { ...cliIo, stdout: (text) => cliIo.stdout(text), stderr: (text) => cliIo.stderr(outputRedactor(showSecrets).text(text)) };
   const program = buildProgram(io);
   // Subcommands do not inherit these when added before the call: set them on every command.
   const commands = [program];

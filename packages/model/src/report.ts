@@ -92,3 +92,21 @@ export function reportCompleteness(report: Pick<Report, 'unknowns' | 'notChecked
   if (report.unknowns.length > 0) reasons.push(`${report.unknowns.length} file(s) or entries could not be read (see unknowns)`);
   return { status: reasons.length === 0 ? 'complete' : 'incomplete', reasons };
 }
+
+/**
+ * The report as `--format json` writes it: the Report plus its completeness, so a reader does not
+ * have to recompute it (`status` is `incomplete` when `unknowns` or `notChecked` are non-empty).
+ */
+export interface ReportDocument extends Report {
+  readonly status: ReportStatus;
+  readonly statusReasons: readonly string[];
+}
+
+/** The JSON form of a report, with `status` and `statusReasons` after `tool`. */
+export function toReportDocument(report: Report): ReportDocument {
+  const { schema, tool, ...rest } = report;
+  const completeness = reportCompleteness(report);
+  const document = { schema, tool, status: completeness.status, statusReasons: completeness.reasons, ...rest };
+  // an input that already carried a status (a report read back from JSON) gets the fresh one
+  return { ...document, status: completeness.status, statusReasons: completeness.reasons };
+}

@@ -156,3 +156,56 @@ describe('sekisho config host facts', () => {
     await expect(run('--runc-version', 'latest; rm -rf')).rejects.toMatchObject({ code: 'USAGE_INVALID' });
   });
 });
+
+describe('sekisho config fails closed on refused input', () => {
+  const BROKEN = 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n  spec: [\n';
+  // 11 levels of 10 aliases each: a "billion laughs" document the loader refuses
+  const BOMB = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 11 }, (_, i) => `  a${i + 1}: &a${i + 1} [${Array.from({ length: 10 }, () => `*a${i}`).join(', ')}]`).join('\n')}\n`;
+  let err: string;
+  async function gate(...args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
+    out = '';
+    err = '';
+    process.exitCode = undefined;
+    const command = configCommand({ stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: () => Promise.resolve(new TextEncoder().encode(stdinText)), toolVersion: '0.1.0-test' }).exitOverride();
+    await command.parseAsync(args, { from: 'user' });
+    return { code: typeof process.exitCode === 'number' ? process.exitCode : undefined, out, err };
+  }
+
+  it('a file that cannot be parsed, alone, is a CONFIG error (exit 8), not a pass', async () => {
+    writeFileSync(path.join(dir, 'bad.yaml'), BROKEN);
+    writeFileSync(path.join(dir, 'bomb.yaml'), BOMB);
+    expect(await errorCode(path.join(dir, 'bad.yaml'), '--fail-on', 'low')).toBe('CONFIG_INVALID');
+    expect(await errorCode(path.join(dir, 'bomb.yaml'), '--fail-on', 'low')).toBe('CONFIG_INVALID');
+    expect(await errorCode(path.join(dir, 'bad.yaml'), path.join(dir, 'bomb.yaml'))).toBe('CONFIG_INVALID');
+    stdinText = BROKEN;
+    expect(await errorCode('-', '--fail-on', 'critical')).toBe('CONFIG_INVALID');
+  });
+
+  it('with other files read, a refused file is an unknown: the report is incomplete and --fail-on fails it', async () => {
+    writeFileSync(path.join(dir, 'bomb.yaml'), BOMB);
+    const ok = path.join(dir, 'charts', 'ok.yaml');
+    const bomb = path.join(dir, 'bomb.yaml');
+    expect((await gate(ok, '--fail-on', 'critical')).code).toBeUndefined();
+    const failed = await gate(ok, bomb, '--fail-on', 'critical', '--format', 'json');
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/gate failed: the report is incomplete/);
+    const report = JSON.parse(failed.out) as { status: string; statusReasons: string[]; fileErrors: { file: string }[] };
+    expect(report.status).toBe('incomplete');
+    expect(report.fileErrors.map((e) => e.file)).toEqual([bomb]);
+    const table = await gate(ok, bomb, '--fail-on', 'critical');
+    expect(table.out.trimEnd().split('\n').at(-1)).toMatch(/^Status: INCOMPLETE — 1 file\(s\)/);
+    const sarif = JSON.parse((await gate(ok, bomb, '--format', 'sarif')).out) as { runs: { properties: { status: string } }[] };
+    expect(sarif.runs[0]?.properties.status).toBe('incomplete');
+    const allowed = await gate(ok, bomb, '--fail-on', 'critical', '--allow-incomplete');
+    expect(allowed.code).toBeUndefined();
+    expect(allowed.err).toMatch(/warning: the gate passed an incomplete report/);
+  });
+
+  it('YAML that is simply not a manifest (Helm values) in a directory does not make the report incomplete', async () => {
+    writeFileSync(path.join(dir, 'charts', 'values.yaml'), 'replicaCount: 2\nimage: {repository: app}\n');
+    const { code, out: text } = await gate(path.join(dir, 'charts', 'ok.yaml'), path.join(dir, 'charts', 'values.yaml'), '--fail-on', 'critical');
+    expect(code).toBeUndefined();
+    expect(text).toContain('Status: complete');
+  });
+});
+

@@ -16,10 +16,14 @@ import {
   type HostFacts,
   type IsolationLayerId,
 } from '@sekisho/core';
-import { isSeverity, severityAtLeast, severityRank, type Severity } from '@sekisho/model';
+import { isSeverity, reportCompleteness, severityRank, type Severity, type Unknown } from '@sekisho/model';
+import { outputRedactor } from '../redaction.js';
+import { ALLOW_INCOMPLETE_HELP, applyGate } from './gate.js';
 
 export interface ConfigCommandIo {
   readonly stdout: (text: string) => void;
+  /** Gate failures and warnings (default: process.stderr). */
+  readonly stderr?: (text: string) => void;
   /** Reads all of standard input (bounded by the caller's limit). */
   readonly readStdin: (limit: number) => Promise<Uint8Array>;
   readonly toolVersion: string;
@@ -35,6 +39,8 @@ interface ConfigFlags {
   readonly format: string;
   readonly output?: string;
   readonly failOn?: string;
+  readonly allowIncomplete?: boolean;
+  readonly showSecrets?: boolean;
 }
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -55,7 +61,7 @@ async function readAllStdin(limit: number): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-const defaultIo: ConfigCommandIo = {
+export const defaultConfigIo: ConfigCommandIo = {
   stdout: (text) => process.stdout.write(text),
   readStdin: readAllStdin,
   toolVersion: '0.1.0',
@@ -178,9 +184,21 @@ export function renderTable(result: ConfigAuditResult, pssVersion: string): stri
   }
   if (result.fileErrors.length > 0) {
     lines.push('', 'Files not scanned:');
-    for (const e of result.fileErrors) lines.push(`  ${e.file}: ${e.reason}`);
+    for (const e of result.fileErrors) lines.push(`  ${e.file}: ${e.reason}${e.notApplicable === true ? ' (skipped)' : ''}`);
   }
+  const refused = refusedFiles(result);
+  lines.push('', refused.length === 0 ? 'Status: complete' : `Status: INCOMPLETE — ${refused.length} file(s) or document(s) refused (see "Files not scanned")`);
   return `${lines.join('\n')}\n`;
+}
+
+/** File errors that make the report incomplete: everything but files that are simply not configuration. */
+function refusedFiles(result: ConfigAuditResult): ConfigFileError[] {
+  return result.fileErrors.filter((e) => e.notApplicable !== true);
+}
+
+/** Refused files as the report model's unknowns, for reportCompleteness and the gate. */
+function unknownsOf(result: ConfigAuditResult): Unknown[] {
+  return refusedFiles(result).map((e) => ({ location: { path: e.file, layerDigest: null, diffId: null, layerIndex: null }, foundBy: 'config', reason: e.reason }));
 }
 
 function hostFactsFrom(flags: ConfigFlags): HostFacts {
@@ -199,7 +217,7 @@ function hostFactsFrom(flags: ConfigFlags): HostFacts {
   };
 }
 
-export function configCommand(io: ConfigCommandIo = defaultIo): Command {
+export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
   return new Command('config')
     .description('audit Kubernetes manifests, Dockerfiles, Compose files and docker inspect output; show which isolation layers hold and which breakout paths stay open')
     .argument('<paths...>', 'files or directories to scan (- reads standard input, e.g. helm template output)')
@@ -207,7 +225,9 @@ export function configCommand(io: ConfigCommandIo = defaultIo): Command {
     .option('--pss-version <version>', 'Pod Security Standards version, v1.<minor> or latest', 'latest')
     .option('--format <format>', 'output format: table, json or sarif', 'table')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .option('--fail-on <severity>', 'exit with 1 when a finding at or above this severity exists')
+    .option('--fail-on <severity>', 'exit with 1 when a finding at or above this severity exists, or when a file was refused (unparseable YAML, alias bombs, limits)')
+    .option('--allow-incomplete', ALLOW_INCOMPLETE_HELP)
+    .option('--show-secrets', 'print values from the inputs in full (default: secret values redacted)')
     .option('--kernel-version <version>', 'the nodes\' kernel version, for kernel-dependent breakout paths (e.g. 5.15.0)')
     .option('--runc-version <version>', 'the nodes\' runc version, for runc CVEs (e.g. 1.1.12)')
     .option('--containerd-version <version>', 'the nodes\' containerd version')
@@ -228,22 +248,33 @@ export function configCommand(io: ConfigCommandIo = defaultIo): Command {
       if (inputs.length === 0 && errors.length === 0) throw new SekishoError('SOURCE_EMPTY', 'no configuration files found in the given paths');
       const audited = auditConfig(inputs, { pssVersion, hostFacts: hostFactsFrom(flags) });
       const result: ConfigAuditResult = { ...audited, fileErrors: [...errors, ...audited.fileErrors] };
+      // Nothing judged at all (every file refused or not configuration): no report can pass a gate.
+      const withErrors = new Set(result.fileErrors.map((e) => e.file));
+      if (inputs.every((i) => withErrors.has(i.path)) && result.findings.length === 0 && result.workloads.length === 0) {
+        const refused = refusedFiles(result);
+        const first = (refused[0] ?? result.fileErrors[0])!;
+        const more = result.fileErrors.length > 1 ? ` (and ${result.fileErrors.length - 1} more)` : '';
+        throw new SekishoError(refused.length > 0 ? 'CONFIG_INVALID' : 'CONFIG_UNSUPPORTED', `no configuration could be read: ${first.reason}${more}`, { where: { file: first.file } });
+      }
+      const unknowns = unknownsOf(result);
+      const completeness = reportCompleteness({ unknowns, notChecked: [] });
+      const shown = outputRedactor(flags.showSecrets === true).value(result);
 
       let text: string;
       if (flags.format === 'json') {
-        text = `${JSON.stringify({ schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: io.toolVersion }, pssVersion, ...result }, null, 2)}\n`;
+        text = `${JSON.stringify({ schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: io.toolVersion }, status: completeness.status, statusReasons: completeness.reasons, pssVersion, ...shown }, null, 2)}\n`;
       } else if (flags.format === 'sarif') {
-        const log = toSarif(result.findings, { name: 'sekisho', version: io.toolVersion }, {
-          notifications: result.fileErrors.map((e) => ({ file: e.file, message: e.reason })),
+        const log = toSarif(shown.findings, { name: 'sekisho', version: io.toolVersion }, {
+          notifications: shown.fileErrors.map((e) => ({ file: e.file, message: e.reason, level: e.notApplicable === true ? ('warning' as const) : ('error' as const) })),
+          completeness,
         });
         text = `${JSON.stringify(log, null, 2)}\n`;
       } else {
-        text = renderTable(result, pssVersion);
+        text = renderTable(shown, pssVersion);
       }
       if (flags.output !== undefined) await writeFile(flags.output, text);
       else io.stdout(text);
 
-      const threshold = flags.failOn;
-      if (threshold !== undefined && isSeverity(threshold) && result.findings.some((f) => severityAtLeast(f.severity, threshold))) process.exitCode = 1;
+      applyGate({ findings: result.findings, unknowns, notChecked: [] }, flags, io.stderr ?? ((t) => void process.stderr.write(t)), false);
     });
 }

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
-import { SEVERITIES, isSeverity, severityAtLeast } from '@sekisho/model';
-import type { Severity } from '@sekisho/model';
-import { EXIT_CODES, SekishoError, loadTrustPolicy, sortFindings, parseScanners, setupScanners, verifyImageTrust, withPostScanFindings } from '@sekisho/core';
+import { SEVERITIES, isSeverity } from '@sekisho/model';
+import { SekishoError, loadTrustPolicy, sortFindings, parseScanners, setupScanners, verifyImageTrust, withPostScanFindings } from '@sekisho/core';
 import { registryOptionsFrom } from './registry.js';
 import type { RegistryFlags } from './registry.js';
 import type { CliIo } from '../io.js';
@@ -11,9 +10,10 @@ import { addVulnerabilityOptions, runVulnerabilityScan, writeScanReport, VULNERA
 import { renderTime } from '../global-options.js';
 import type { ScanFlags } from './scan-common.js';
 import { REFERENCE_HELP } from './sbom.js';
+import { addGateOptions, applyGate } from './gate.js';
+import type { GateFlags } from './gate.js';
 
-interface ImageFlags extends ScanFlags {
-  readonly failOn?: string;
+interface ImageFlags extends ScanFlags, GateFlags {
   readonly scanners: string;
   readonly showSecrets?: boolean;
   readonly trustPolicy?: string;
@@ -36,10 +36,11 @@ export function imageCommand(io: CliIo): Command {
     .option('--clamd <address>', 'also stream selected files to clamd: unix:///path/clamd.sock or tcp://host:port')
     .option('--scan-distro-trees', 'secrets and malware also read the distribution\'s own trees (system binaries, distro-packaged libraries), skipped by default')
     .option('--trust-policy <file>', 'check the image against a trust policy (allowed repositories, required signers and attestations); registry images only')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists (with vulnerability scanning on, a missing database is then an error)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists, or when the report is incomplete (with vulnerability scanning on, a missing database exits 7)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
     .addHelpText('after', `\n${REFERENCE_HELP}`);
   addScanOptions(command, [...VULNERABILITY_FORMATS], 'table');
   addVulnerabilityOptions(command);
+  addGateOptions(command);
   command.action(async (reference: string, flags: ImageFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     if (flags.failOn !== undefined && !isSeverity(flags.failOn)) throw new SekishoError('USAGE_INVALID', `unknown severity ${flags.failOn}`);
@@ -69,8 +70,7 @@ export function imageCommand(io: CliIo): Command {
       report = await runVulnerabilityScan(report, flags as Parameters<typeof runVulnerabilityScan>[1], io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });
     }
     await writeScanReport(report, flags as Parameters<typeof writeScanReport>[1], io, renderTime());
-    const threshold = flags.failOn as Severity | undefined;
-    if (threshold !== undefined && report.findings.some((f) => severityAtLeast(f.severity, threshold))) process.exitCode = EXIT_CODES.policy;
+    applyGate(report, flags, io.stderr, global.quiet === true);
   });
   return command;
 }

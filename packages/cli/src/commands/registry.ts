@@ -4,6 +4,7 @@ import type { Severity } from '@sekisho/model';
 import { RegistryClient, SekishoError, exitCodeFor, parseRegistryTarget, scanImage } from '@sekisho/core';
 import type { RegistryOptions } from '@sekisho/core';
 import type { CliIo } from '../io.js';
+import { outputRedactor } from '../redaction.js';
 import { processIo, writeOutput } from '../io.js';
 import { layerCacheDir } from '../global-options.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -182,7 +183,9 @@ export function registryCommand(io: CliIo = processIo, input: () => Promise<stri
       })),
     );
     rows.sort((a, b) => a.reference.localeCompare(b.reference));
-    const text2 = flags.format === 'json' ? `${JSON.stringify({ registry: target.registry, repository: target.repository, images: rows }, null, 2)}\n` : renderTable(target.registry, rows);
+    // error messages of images that failed go through the same redactor as reports
+    const shown = outputRedactor(false).value(rows);
+    const text2 = flags.format === 'json' ? `${JSON.stringify({ registry: target.registry, repository: target.repository, images: shown }, null, 2)}\n` : renderTable(target.registry, shown);
     await writeOutput(io, text2, flags.output);
     const failed = rows.find((r) => r.error !== null);
     if (failed?.error) {

@@ -159,9 +159,13 @@ describe('runVulnerabilityScan', () => {
     try {
       const r = await runVulnerabilityScan(inventory, {}, quietIo, { cacheDir: path.join(dir, 'missing-cache') });
       expect(r.findings).toEqual([]);
+      expect(r.notChecked).toEqual([{ scanner: 'vuln', reason: `no advisory database at ${path.join(dir, 'missing-cache', 'db', 'advisories.sqlite')}`, fix: 'sekisho db update' }]);
       expect(lines.join('')).toMatch(/no advisory database/);
       await expect(runVulnerabilityScan(inventory, { db: missing }, quietIo)).rejects.toSatisfy((e) => isSekishoError(e) && e.code === 'DB_NOT_FOUND');
-      await expect(runVulnerabilityScan(inventory, { failOn: 'high' }, quietIo, { cacheDir: path.join(dir, 'missing-cache') })).rejects.toSatisfy((e) => isSekishoError(e) && e.code === 'DB_NOT_FOUND');
+      // --fail-on no longer throws before the report is written: the report says vuln was not checked, the gate exits 7
+      const gated = await runVulnerabilityScan(inventory, { failOn: 'high' }, quietIo, { cacheDir: path.join(dir, 'missing-cache') });
+      expect(gated.notChecked.map((n) => n.scanner)).toEqual(['vuln']);
+      expect((await runVulnerabilityScan(inventory, { vulnerabilities: false }, quietIo, { cacheDir: path.join(dir, 'missing-cache') })).notChecked).toEqual([]);
     } finally {
       if (prev !== undefined) process.env['SEKISHO_DB'] = prev;
     }
@@ -184,3 +188,56 @@ describe('runVulnerabilityScan', () => {
     expect(f?.kind === 'vulnerability' && f.priority?.factors).toContain('internet-facing ×1.25');
   });
 });
+
+describe('sbom-scan gate without an advisory database', () => {
+  const noDb = async (args: string[]): Promise<{ out: string; err: string; code: number | undefined }> => {
+    const prev = { db: process.env['SEKISHO_DB'], cache: process.env['SEKISHO_CACHE_DIR'] };
+    delete process.env['SEKISHO_DB'];
+    process.env['SEKISHO_CACHE_DIR'] = path.join(dir, 'empty-cache');
+    try {
+      return await run(args, {});
+    } finally {
+      if (prev.db !== undefined) process.env['SEKISHO_DB'] = prev.db;
+      if (prev.cache === undefined) delete process.env['SEKISHO_CACHE_DIR'];
+      else process.env['SEKISHO_CACHE_DIR'] = prev.cache;
+    }
+  };
+
+  it('--fail-on exits 7 and the report says vulnerabilities were not checked, in every format', async () => {
+    for (const format of ['table', 'json', 'sarif', 'cyclonedx-json', 'spdx-json', 'junit']) {
+      const { out, err, code } = await noDb([sekishoCdx, '--fail-on', 'critical', '-f', format]);
+      expect(code, format).toBe(7);
+      expect(out, format).toMatch(/incomplete/i);
+      expect(out, format).toContain('sekisho db update');
+      expect(out, format).not.toContain('none found');
+      expect(err, format).toMatch(/gate failed: DB_NOT_FOUND/);
+    }
+    const json = JSON.parse((await noDb([sekishoCdx, '-f', 'json'])).out) as { status: string; notChecked: { scanner: string }[] };
+    expect(json.status).toBe('incomplete');
+    expect(json.notChecked.map((n) => n.scanner)).toEqual(['vuln']);
+  });
+
+  it('without --fail-on it exits 0; --allow-incomplete passes with a warning; --no-vulnerabilities is complete', async () => {
+    expect((await noDb([sekishoCdx])).code).toBeUndefined();
+    const allowed = await noDb([sekishoCdx, '--fail-on', 'critical', '--allow-incomplete']);
+    expect(allowed.code).toBeUndefined();
+    expect(allowed.err).toMatch(/warning: the gate passed an incomplete report \(--allow-incomplete\): vuln not checked/);
+    const inventoryOnly = await noDb([sekishoCdx, '--fail-on', 'critical', '--no-vulnerabilities', '-f', 'json']);
+    expect(inventoryOnly.code).toBeUndefined();
+    expect((JSON.parse(inventoryOnly.out) as { status: string }).status).toBe('complete');
+  });
+});
+
+describe('sbom-scan of an incomplete Sekisho report', () => {
+  it('carries the unknowns of the image scan: the gate fails unless --allow-incomplete', async () => {
+    const unread = { location: { path: '/app/node_modules/broken/package.json', layerDigest: null, diffId: null, layerIndex: 0 }, foundBy: 'npm', reason: 'invalid JSON' };
+    const input = file('incomplete.json', JSON.stringify({ ...inventory, unknowns: [unread] }));
+    const failed = await run([input, '--db', db, '--fail-on', 'critical', '--severity', 'HIGH', '-f', 'json']);
+    expect(failed.code).toBe(1);
+    const report = JSON.parse(failed.out) as { status: string; unknowns: unknown[] };
+    expect(report.status).toBe('incomplete');
+    expect(report.unknowns).toEqual([unread]);
+    expect((await run([input, '--db', db, '--fail-on', 'critical', '--severity', 'HIGH', '--allow-incomplete'])).code).toBeUndefined();
+  });
+});
+

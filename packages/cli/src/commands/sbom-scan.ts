@@ -1,16 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { SEVERITIES, severityAtLeast } from '@sekisho/model';
-import type { Severity } from '@sekisho/model';
-import { EXIT_CODES, SBOM_INPUT_LIMITS, SekishoError, reportFromSbom } from '@sekisho/core';
+import { SEVERITIES } from '@sekisho/model';
+import { SBOM_INPUT_LIMITS, SekishoError, reportFromSbom } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { processIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
 import { renderTime } from '../global-options.js';
 import { VULNERABILITY_FORMATS, addVulnerabilityOptions, runVulnerabilityScan, writeScanReport } from './vulnerability-options.js';
 import type { VulnerabilityFlags, VulnerabilityScanOptions } from './vulnerability-options.js';
+import { addGateOptions, applyGate } from './gate.js';
+import type { GateFlags } from './gate.js';
 
-interface SbomScanFlags extends VulnerabilityFlags {
+interface SbomScanFlags extends VulnerabilityFlags, GateFlags {
   readonly format: string;
   readonly output?: string;
 }
@@ -22,8 +23,10 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     .argument('<file>', 'the SBOM: CycloneDX JSON from Sekisho or another tool (purls), or `sekisho image --format json` output')
     .addOption(new Option('-f, --format <format>', 'output format').choices(VULNERABILITY_FORMATS).default('table'))
     .option('-o, --output <file>', 'write the output to FILE (atomically) instead of standard output')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity remains').choices(SEVERITIES.filter((s) => s !== 'unknown')));
+    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity remains, or when the report is incomplete (no database: exit 7)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
+    .option('--show-secrets', 'print secret values in full (default: redacted in every format)');
   addVulnerabilityOptions(command);
+  addGateOptions(command);
   command.action(async (file: string, flags: SbomScanFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     let text: string;
@@ -39,8 +42,7 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     if (input.skipped.length > 0 && global.quiet !== true) io.stderr(`sekisho: warning: ${input.skipped.length} SBOM entries skipped (first: ${input.skipped[0] ?? ''})\n`);
     const report = await runVulnerabilityScan(input.report, flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
     await writeScanReport(report, flags, io, renderTime());
-    const threshold = flags.failOn as Severity | undefined;
-    if (threshold !== undefined && report.findings.some((f) => severityAtLeast(f.severity, threshold))) process.exitCode = EXIT_CODES.policy;
+    applyGate(report, flags, io.stderr, global.quiet === true);
   });
   return command;
 }

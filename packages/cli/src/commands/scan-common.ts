@@ -9,12 +9,15 @@ import { writeOutput } from '../io.js';
 import { layerCacheDir, renderTime } from '../global-options.js';
 import type { GlobalOptions } from '../global-options.js';
 import { progressReporter } from '../progress.js';
+import { renderReport } from '../redaction.js';
 import type { Report } from '@sekisho/model';
 
 export interface ScanFlags {
   readonly format: string;
   readonly output?: string;
   readonly platform?: string;
+  /** `--show-secrets`: the only way to turn output redaction off. */
+  readonly showSecrets?: boolean;
 }
 
 export function addScanOptions(command: Command, formats: readonly string[], defaultFormat: string): Command {
@@ -31,7 +34,8 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
   try {
     return await scanImage(reference, {
       registry,
-      cacheDir: layerCacheDir(global),
+      // Layer results hold secret findings: with --show-secrets they are unredacted and never reach the disk.
+      cacheDir: flags.showSecrets === true ? null : layerCacheDir(global),
       ...(scanners ? { analyzers: scanners.analyzers, configAnalyzers: scanners.configAnalyzers, analyzerOptions: scanners.analyzerOptions } : {}),
       ...(flags.platform === undefined ? {} : { platform: flags.platform }),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
@@ -44,5 +48,5 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
 export async function writeReport(report: Report, flags: ScanFlags, io: CliIo): Promise<void> {
   const reporter = getReporter(flags.format);
   if (reporter === undefined) throw new SekishoError('USAGE_INVALID', `unknown format ${flags.format}`);
-  await writeOutput(io, reporter.render(report, { now: renderTime(), color: false }), flags.output);
+  await writeOutput(io, renderReport(reporter, report, { now: renderTime(), color: false, showSecrets: flags.showSecrets === true }), flags.output);
 }

@@ -36,7 +36,7 @@ describe('auditConfig', () => {
     expect(new Set(r.workloads.map((w) => w.profile.platform))).toEqual(new Set(['docker', 'kubernetes']));
     for (const file of ['docker-compose.yml', 'inspect.json', 'pod.yaml'])
       expect(r.workloads.find((w) => w.target.file === file)?.openPaths.some((p) => p.techniqueId === 'privileged-container')).toBe(true);
-    expect(r.fileErrors).toEqual([{ file: 'notes.txt', reason: 'not a recognised configuration format (use --type)' }]);
+    expect(r.fileErrors).toEqual([{ file: 'notes.txt', reason: 'not a recognised configuration format (use --type)', notApplicable: true }]);
   });
 
   it('honours the type hint and rejects a malformed PSS version', () => {

@@ -65,7 +65,7 @@ export function auditConfig(inputs: readonly ConfigInput[], options: ConfigAudit
         results.push(auditDockerInspect(input.path, text));
         break;
       case null:
-        results.push({ findings: [], workloads: [], fileErrors: [{ file: input.path, reason: 'not a recognised configuration format (use --type)' }] });
+        results.push({ findings: [], workloads: [], fileErrors: [{ file: input.path, reason: 'not a recognised configuration format (use --type)', notApplicable: true }] });
         break;
     }
   }

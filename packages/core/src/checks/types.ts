@@ -77,6 +77,13 @@ export interface WorkloadIsolation {
 export interface ConfigFileError {
   readonly file: string;
   readonly reason: string;
+  /**
+   * True when the file (or document) was read and simply is not configuration a check judges
+   * (a Helm values.yaml, a JSON file that is no manifest): listed, but it does not make the
+   * report incomplete. Every other file error is a refusal (unparseable YAML, alias bombs,
+   * limits) and does.
+   */
+  readonly notApplicable?: boolean;
 }
 
 export interface ConfigAuditResult {

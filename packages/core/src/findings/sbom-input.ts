@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Distro, Location, Package, PackageType, Relationship, Report } from '@sekisho/model';
+import type { Distro, Location, Package, PackageType, Relationship, Report, Unknown } from '@sekisho/model';
 import { isOsPackageType, isPackageType, REPORT_SCHEMA } from '@sekisho/model';
 import { SekishoError } from '../errors.js';
 import { sourceRpmName } from '../matchers/distro/index.js';
@@ -44,6 +44,23 @@ function validLocation(v: unknown): Location | null {
   if (o === null || path === null) return null;
   const layerIndex = typeof o['layerIndex'] === 'number' && Number.isInteger(o['layerIndex']) ? o['layerIndex'] : null;
   return { path, layerDigest: str(o['layerDigest']), diffId: str(o['diffId']), layerIndex };
+}
+
+/**
+ * The unknowns of a Sekisho JSON report: files the image scan could not read stay unread, so a
+ * re-match of that inventory is as incomplete as the scan was (a malformed entry is one too).
+ */
+function carriedUnknowns(v: unknown): Unknown[] {
+  return arr(v).map((raw, i): Unknown => {
+    const o = obj(raw);
+    const location = validLocation(o?.['location']);
+    const foundBy = str(o?.['foundBy']);
+    const reason = str(o?.['reason']);
+    if (location === null || foundBy === null || reason === null) {
+      return { location: { path: `unknowns[${i}]`, layerDigest: null, diffId: null, layerIndex: null }, foundBy: 'sbom-input', reason: 'malformed unknown in the input report' };
+    }
+    return { location, foundBy, reason };
+  });
 }
 
 function validDistro(v: unknown): Distro | null {
@@ -113,7 +130,7 @@ function fromSekishoReport(root: Json, source: string): SbomInput {
     packages,
     relationships,
     findings: arr(root['findings']).filter((f) => obj(f) !== null && obj(f)?.['kind'] !== 'vulnerability' && typeof obj(f)?.['kind'] === 'string') as unknown as Report['findings'],
-    unknowns: [],
+    unknowns: carriedUnknowns(root['unknowns']),
     notChecked: [],
   };
   return { report, skipped, format: 'sekisho-json' };

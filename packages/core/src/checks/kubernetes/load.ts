@@ -103,6 +103,8 @@ function toObject(
     errors.push({
       file,
       reason: `document ${document}${pathPrefix === '' ? '' : ` (${pathPrefix.slice(0, -1)})`}: not a Kubernetes object (apiVersion and kind must be strings, kind alphanumeric)`,
+      // other YAML (Helm values, CI files) has neither; a manifest with a malformed one is refused
+      ...(apiVersion === undefined && kind === undefined ? { notApplicable: true } : {}),
     });
     return null;
   }

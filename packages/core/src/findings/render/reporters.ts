@@ -2,7 +2,7 @@ import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { toCycloneDx } from '../../reporters/cyclonedx-json/index.js';
 import { junitReporter } from '../../reporters/junit/index.js';
 import { reporters } from '../../reporters/registry.js';
-import { tableReporter } from '../../reporters/table/index.js';
+import { completenessFooter, renderTableBody, tableReporter } from '../../reporters/table/index.js';
 import { templateReporter } from '../../reporters/template/index.js';
 import type { Reporter } from '../../reporters/types.js';
 import type { AttributionOptions } from '../attribution.js';
@@ -19,9 +19,9 @@ export interface ScanReporterOptions {
 export function vulnerabilityTableReporter(attribution: AttributionOptions = {}): Reporter {
   return {
     ...tableReporter,
-    render(report, options) {
+    render(report) {
       const others = { ...report, findings: report.findings.filter((f) => f.kind !== 'vulnerability') };
-      return `${tableReporter.render(others, options)}\n${renderVulnerabilitySection(report, attribution)}`;
+      return `${renderTableBody(others)}\n${renderVulnerabilitySection(report, attribution)}\n${completenessFooter(report)}`;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
@@ -54,6 +55,11 @@ export function toCycloneDx(report: Report): Models.Bom {
     { bomRef: 'sekisho:target', ...(report.target.manifestDigest ? { version: report.target.manifestDigest } : {}) },
   );
   bom.metadata.component = subject;
+  // Completeness travels with the SBOM: a consumer must not read a partial scan as a clean one.
+  const completeness = reportCompleteness(report);
+  bom.metadata.properties.add(new Models.Property('sekisho:status', completeness.status));
+  for (const reason of completeness.reasons) bom.metadata.properties.add(new Models.Property('sekisho:status:reason', reason));
+  for (const n of report.notChecked) bom.metadata.properties.add(new Models.Property(`sekisho:notChecked:${n.scanner}`, n.fix === null ? n.reason : `${n.reason} (fix: ${n.fix})`));
   const refs = new Map<string, Models.Component>();
   if (report.distro) {
     const os = new Models.Component(Enums.ComponentType.OperatingSystem, report.distro.id, {

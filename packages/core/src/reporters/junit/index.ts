@@ -1,3 +1,4 @@
+import { reportCompleteness } from '@sekisho/model';
 import type { Finding, Report } from '@sekisho/model';
 import type { Reporter } from '../types.js';
 
@@ -47,9 +48,29 @@ export function toJunit(report: Report): string {
     suites.set(key, suite);
   }
   if (suites.size === 0) suites.set('none', { name: 'sekisho', cases: [{ classname: report.target.reference, name: 'no findings', finding: null }] });
+  // Completeness: one suite with the status as properties, and an errored test case for each scanner that did not run and for unreadable files.
+  const completeness = reportCompleteness(report);
+  const errored = [
+    ...report.notChecked.map((n) => ({ name: `${n.scanner} not checked`, text: `${n.reason}${n.fix === null ? '' : `\nFix: ${n.fix}`}` })),
+    ...(report.unknowns.length > 0 ? [{ name: 'files not read', text: report.unknowns.slice(0, 100).map((u) => `${u.location.path}: ${u.reason}`).join('\n') }] : []),
+  ];
   const failures = report.findings.length;
-  const tests = [...suites.values()].reduce((n, s) => n + s.cases.length, 0);
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${escapeXml(`sekisho ${report.target.reference}`)}" tests="${tests}" failures="${failures}" errors="0">`];
+  const tests = [...suites.values()].reduce((n, s) => n + s.cases.length, 0) + errored.length;
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${escapeXml(`sekisho ${report.target.reference}`)}" tests="${tests}" failures="${failures}" errors="${errored.length}">`,
+    `  <testsuite name="sekisho completeness" tests="${errored.length}" failures="0" errors="${errored.length}" skipped="0">`,
+    '    <properties>',
+    `      <property name="status" value="${completeness.status}"/>`,
+    ...completeness.reasons.map((r) => `      <property name="statusReason" value="${escapeXml(r)}"/>`),
+    '    </properties>',
+    ...errored.flatMap((e) => [
+      `    <testcase classname="sekisho" name="${escapeXml(e.name)}">`,
+      `      <error message="${escapeXml(e.name)}" type="incomplete">${escapeXml(e.text)}</error>`,
+      '    </testcase>',
+    ]),
+    '  </testsuite>',
+  ];
   for (const suite of [...suites.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const suiteFailures = suite.cases.filter((c) => c.finding !== null).length;
     out.push(`  <testsuite name="${escapeXml(suite.name)}" tests="${suite.cases.length}" failures="${suiteFailures}" errors="0" skipped="0">`);

@@ -122,7 +122,9 @@ const RANK: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium:
 
 export interface SarifOptions {
   /** Problems with inputs (unreadable files…), reported as tool execution notifications. */
-  readonly notifications?: readonly { readonly file: string; readonly message: string }[];
+  readonly notifications?: readonly { readonly file: string | null; readonly message: string; readonly level?: 'error' | 'warning' }[];
+  /** Whether the report is complete: written to the run's `properties` (`status`, `statusReasons`). */
+  readonly completeness?: { readonly status: string; readonly reasons: readonly string[] };
 }
 
 /** Builds a SARIF 2.1.0 log with one run for the findings. */
@@ -183,11 +185,12 @@ export function toSarif(findings: readonly Finding[], tool: SarifToolInfo, optio
       {
         executionSuccessful: true,
         toolExecutionNotifications: options.notifications.map((n) => ({
-          level: 'warning',
+          level: n.level ?? 'warning',
           message: { text: n.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: pathToUri(n.file) } } }],
+          ...(n.file === null ? {} : { locations: [{ physicalLocation: { artifactLocation: { uri: pathToUri(n.file) } } }] }),
         })),
       },
     ];
+  if (options.completeness !== undefined) run['properties'] = { status: options.completeness.status, statusReasons: [...options.completeness.reasons] };
   return { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
 import { isSpdxExpression } from '../license.js';
 import type { Reporter } from '../types.js';
@@ -90,13 +91,27 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
     if (from === undefined || to === undefined) continue;
     relationships.push({ spdxElementId: from, relationshipType: rel.type === 'depends-on' ? 'DEPENDS_ON' : 'CONTAINS', relatedSpdxElement: to });
   }
+  // Completeness travels with the SBOM: in the creation comment always, as an annotation when incomplete.
+  const completeness = reportCompleteness(report);
+  const statusText = completeness.status === 'complete' ? 'sekisho status: complete' : `sekisho status: incomplete — ${completeness.reasons.join('; ')}`;
+  const notChecked = report.notChecked.map((n) => `${n.scanner} not checked: ${n.reason}${n.fix === null ? '' : ` (fix: ${n.fix})`}`);
   return {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
     SPDXID: 'SPDXRef-DOCUMENT',
     name: subjectName,
     documentNamespace: `https://sekisho.dev/spdx/${encodeURIComponent(subjectName.replace(/[^A-Za-z0-9._-]/g, '-'))}-${contentHash}`,
-    creationInfo: { created: isoSeconds(now), creators: [`Tool: sekisho-${report.tool.version}`] },
+    creationInfo: { created: isoSeconds(now), creators: [`Tool: sekisho-${report.tool.version}`], comment: statusText },
+    ...(completeness.status === 'incomplete'
+      ? {
+          annotations: [statusText, ...notChecked].map((comment) => ({
+            annotator: `Tool: sekisho-${report.tool.version}`,
+            annotationDate: isoSeconds(now),
+            annotationType: 'OTHER',
+            comment,
+          })),
+        }
+      : {}),
     documentDescribes: [rootId],
     packages,
     relationships,

@@ -1,3 +1,4 @@
+import { reportCompleteness } from '@sekisho/model';
 import type { DistroSupport, Finding, Package, Report } from '@sekisho/model';
 import Table from 'cli-table3';
 import type { Reporter } from '../types.js';
@@ -51,31 +52,46 @@ function findingsTable(findings: readonly Finding[]): string {
   return table.toString();
 }
 
-/** A human-readable summary: image facts, the OS and its EOL status, then packages with the layer and build step that added each. */
+/**
+ * The last line of every table: `Status: complete`, or `Status: INCOMPLETE — …` naming what was
+ * not checked and how to fix it, so a reader never takes a partial scan for a clean one.
+ */
+export function completenessFooter(report: Report): string {
+  const { status } = reportCompleteness(report);
+  if (status === 'complete') return 'Status: complete\n';
+  const parts = report.notChecked.map((n) => `${n.scanner} NOT CHECKED (${n.reason}${n.fix === null ? '' : `; fix: ${n.fix}`})`);
+  if (report.unknowns.length > 0) parts.push(`${report.unknowns.length} file(s) not read`);
+  return `Status: INCOMPLETE — ${parts.join('; ')}\n`;
+}
+
+/** The table without its status footer (the vulnerability table adds its section before the footer). */
+export function renderTableBody(report: Report): string {
+  const out = [...header(report), ''];
+  if (report.packages.length > 0) {
+    const table = new Table({ head: ['NAME', 'VERSION', 'TYPE', 'LAYER', 'BUILD STEP'], style: { head: [], border: [], compact: true } });
+    for (const pkg of report.packages) {
+      const { layer, step } = layerOf(pkg, report);
+      table.push([pkg.name, pkg.version, pkg.type, layer, step]);
+    }
+    out.push(table.toString());
+  } else {
+    out.push('No packages found.');
+  }
+  if (report.findings.length > 0) out.push('', `Findings: ${report.findings.length}`, findingsTable(report.findings));
+  if (report.unknowns.length > 0) {
+    out.push('', `Unreadable files (${report.unknowns.length}):`);
+    for (const u of report.unknowns.slice(0, 20)) out.push(`  ${u.location.path}: ${u.reason}`);
+    if (report.unknowns.length > 20) out.push(`  … and ${report.unknowns.length - 20} more (see --format json)`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** A human-readable summary: image facts, the OS and its EOL status, then packages with the layer and build step that added each; the status last. */
 export const tableReporter: Reporter = {
   id: 'table',
   mediaType: 'text/plain',
   specVersions: ['1'],
-  render(report) {
-    const out = [...header(report), ''];
-    if (report.packages.length > 0) {
-      const table = new Table({ head: ['NAME', 'VERSION', 'TYPE', 'LAYER', 'BUILD STEP'], style: { head: [], border: [], compact: true } });
-      for (const pkg of report.packages) {
-        const { layer, step } = layerOf(pkg, report);
-        table.push([pkg.name, pkg.version, pkg.type, layer, step]);
-      }
-      out.push(table.toString());
-    } else {
-      out.push('No packages found.');
-    }
-    if (report.findings.length > 0) out.push('', `Findings: ${report.findings.length}`, findingsTable(report.findings));
-    if (report.unknowns.length > 0) {
-      out.push('', `Unreadable files (${report.unknowns.length}):`);
-      for (const u of report.unknowns.slice(0, 20)) out.push(`  ${u.location.path}: ${u.reason}`);
-      if (report.unknowns.length > 20) out.push(`  … and ${report.unknowns.length - 20} more (see --format json)`);
-    }
-    return `${out.join('\n')}\n`;
-  },
+  render: (report) => `${renderTableBody(report)}\n${completenessFooter(report)}`,
 };
 
 /** The support phase as people read it: regular support, an extended programme, or end of life. */

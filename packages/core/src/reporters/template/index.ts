@@ -1,5 +1,5 @@
 import type { Finding, Report } from '@sekisho/model';
-import { SEVERITIES } from '@sekisho/model';
+import { SEVERITIES, toReportDocument } from '@sekisho/model';
 import { SekishoError } from '../../errors.js';
 import type { Reporter } from '../types.js';
 
@@ -158,7 +158,7 @@ export function templateData(report: Report): Record<string, unknown> {
   const vulnerabilities = report.findings.filter((f: Finding) => f.kind === 'vulnerability');
   const summary: Record<string, number> = { total: report.findings.length, vulnerabilities: vulnerabilities.length };
   for (const s of SEVERITIES) summary[s] = report.findings.filter((f) => f.severity === s).length;
-  return JSON.parse(JSON.stringify({ ...report, vulnerabilities, summary })) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify({ ...toReportDocument(report), vulnerabilities, summary })) as Record<string, unknown>;
 }
 
 export const id = 'template';

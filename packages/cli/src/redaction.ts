@@ -1,0 +1,30 @@
+import { createRedactor, NO_REDACTION } from '@sekisho/core';
+import type { Redactor, RenderOptions, Reporter } from '@sekisho/core';
+import type { Report } from '@sekisho/model';
+
+let shared: Redactor | null = null;
+
+/**
+ * The redactor for everything the CLI writes (reports in every format, SBOMs, warnings, error
+ * messages): the secret rules plus sensitive names (core findings/redaction.ts). `--show-secrets`
+ * is the only way to turn it off. Built once per process (compiling the rules costs a few ms).
+ */
+export function outputRedactor(showSecrets: boolean): Redactor {
+  if (showSecrets) return NO_REDACTION;
+  shared ??= createRedactor();
+  return shared;
+}
+
+/** Whether the command line asks for secrets in full (`--show-secrets` anywhere before `--`). */
+export function showSecretsRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--show-secrets');
+}
+
+/**
+ * The one edge where a report meets a reporter: every format of every command renders through
+ * here, so every string of the report is redacted the same way unless `--show-secrets`.
+ */
+export function renderReport(reporter: Reporter, report: Report, options: RenderOptions & { readonly showSecrets: boolean }): string {
+  return reporter.render(outputRedactor(options.showSecrets).report(report), { now: options.now, color: options.color });
+}

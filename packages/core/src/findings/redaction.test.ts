@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createRedactor, isSensitiveKey, NO_REDACTION } from './redaction.js';
+
+const PAT = `ghp_${'R8kT2vN5qW7zX1cY4bH6jM9pL3sD0fG2aE5u'}`;
+
+describe('isSensitiveKey', () => {
+  it.each(['DB_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'POSTGRES_PASSWORD_FILE', 'NPM_TOKEN', 'GITHUBTOKEN', 'clientSecret', 'AWS_SECRET_ACCESS_KEY', 'API_KEY', 'apiKey', 'GPG_KEY', 'com.acme.api-key', 'REDIS_PASS', 'BASIC_AUTH', 'DB_PWD', 'SESSION_COOKIE', 'GOOGLE_CREDENTIALS'])('%s is sensitive', (name) => {
+    expect(isSensitiveKey(name)).toBe(true);
+  });
+  it.each(['PATH', 'HOME', 'PWD', 'OLDPWD', 'TOKENIZERS_PARALLELISM', 'KEYBOARD_LAYOUT', 'MONKEY', 'org.opencontainers.image.authors', 'NODE_VERSION', 'LANG'])('%s is not', (name) => {
+    expect(isSensitiveKey(name)).toBe(false);
+  });
+});
+
+describe('createRedactor', () => {
+  const redactor = createRedactor();
+
+  it('hides any value a secret rule matches, wherever it sits in the text', () => {
+    expect(redactor.text(`/bin/sh -c echo ${PAT} > /root/.gh`)).toBe('/bin/sh -c echo ghp_…(40 chars) > /root/.gh');
+  });
+
+  it('hides values assigned to sensitive names (build args, Env, flags), quoted or not', () => {
+    expect(redactor.text('|2 NPM_TOKEN=abc123def456 NODE_ENV=production /bin/sh -c npm ci')).toBe('|2 NPM_TOKEN=abc…(12 chars) NODE_ENV=production /bin/sh -c npm ci');
+    expect(redactor.text('ARG DB_PASSWORD="hunter2 with spaces"')).toBe('ARG DB_PASSWORD="hunt…(19 chars)"');
+    expect(redactor.text('mysql --password=s3cr3t-pw-value -h db')).toBe('mysql --password=s3c…(15 chars) -h db');
+  });
+
+  it('is idempotent and leaves ordinary text alone', () => {
+    const once = redactor.text(`TOKEN=${PAT}`);
+    expect(redactor.text(once)).toBe(once);
+    const plain = 'pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12';
+    expect(redactor.text(plain)).toBe(plain);
+  });
+
+  it('NO_REDACTION (--show-secrets) changes nothing', () => {
+    expect(NO_REDACTION.text(`TOKEN=${PAT}`)).toBe(`TOKEN=${PAT}`);
+  });
+});

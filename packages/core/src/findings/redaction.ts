@@ -1,0 +1,177 @@
+import type { Report } from '@sekisho/model';
+import { compileRules, HIT_SPACING, resolveCandidates, scanBytes } from '../analyzers/secrets/engine.js';
+import type { CompiledRules } from '../analyzers/secrets/engine.js';
+import { redact } from '../analyzers/secrets/redact.js';
+import type { SecretsOptions } from '../analyzers/secrets/types.js';
+
+/**
+ * One redaction mechanism for every string that leaves the process: reports in every format,
+ * SBOMs, warnings and error messages. It is driven by the secret rules the secrets scanner uses
+ * (a value any rule matches is replaced by `redact()`'s `first4…(N chars)` form), plus values
+ * assigned to names that look sensitive (see `isSensitiveKey`): `TOKEN=…` in an Env entry, an
+ * `ARG TOKEN=…` or `|1 TOKEN=… /bin/sh -c …` build step, a label `com.example.api-key`.
+ *
+ * `--show-secrets` is the only way around it (`NO_REDACTION`).
+ */
+export interface Redactor {
+  /** The text with every secret value replaced. */
+  text(value: string): string;
+  /** A copy of the report in which every string went through `text`, and sensitive Env and label values are hidden whole. */
+  report(report: Report): Report;
+  /** A copy of any JSON-like value (a config audit result, findings) in which every string went through `text`. */
+  value<T>(value: T): T;
+}
+
+/** Whole words (after splitting a name on `_`, `-`, `.` and camelCase) that mark a name as sensitive. */
+const SENSITIVE_WORDS = new Set([
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'tokens',
+  'key',
+  'keys',
+  'apikey',
+  'accesskey',
+  'secretkey',
+  'privatekey',
+  'credential',
+  'credentials',
+  'creds',
+  'auth',
+  'bearer',
+  'cookie',
+  'jwt',
+]);
+
+/** Word endings that mark a name as sensitive when written as one word (MYSQLPASSWORD, GITHUBTOKEN, CLIENTSECRET). */
+const SENSITIVE_SUFFIXES = ['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'credentials'];
+
+/** Names that contain a sensitive word but hold no secret: the shell's working directories. */
+const NOT_SENSITIVE = new Set(['pwd', 'oldpwd']);
+
+/**
+ * Whether an Env variable, build argument or label name looks like it holds a secret. Chosen to
+ * err on the side of hiding: `GPG_KEY` (a public fingerprint) is hidden too, which costs nothing;
+ * `TOKENIZERS_PARALLELISM` is not (the word is `tokenizers`), nor are `PWD`/`OLDPWD`.
+ */
+export function isSensitiveKey(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (NOT_SENSITIVE.has(lower)) return false;
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+  return words.some((w) => SENSITIVE_WORDS.has(w) || SENSITIVE_SUFFIXES.some((s) => w.length > s.length && w.endsWith(s)));
+}
+
+/** `NAME=value` (value bare, or in single or double quotes); the name may follow `--`, `ENV `, `ARG ` or `|1 `. */
+const ASSIGNMENT = /(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]{0,127})=("[^"\n]*"|'[^'\n]*'|[^\s"'`;&|)]+)/g;
+/** The form `redact()` leaves: never redacted twice. */
+const ALREADY = /…\(\d+ chars\)/;
+
+function hideValue(value: string): string {
+  return value === '' || ALREADY.test(value) ? value : redact(value);
+}
+
+function redactAssignments(text: string): string {
+  if (!text.includes('=')) return text;
+  return text.replace(ASSIGNMENT, (whole, name: string, value: string) => {
+    if (!isSensitiveKey(name) || value.includes('…(')) return whole;
+    const quote = value.startsWith('"') || value.startsWith("'") ? value[0] ?? '' : '';
+    const inner = quote === '' ? value : value.slice(1, -1);
+    return inner === '' ? whole : `${name}=${quote}${redact(inner)}${quote}`;
+  });
+}
+
+/** Byte spans of every value a secret rule matches in `text`. */
+function ruleSpans(rules: CompiledRules, bytes: Buffer): [number, number][] {
+  const candidates = resolveCandidates(scanBytes(rules, { bytes, path: OUTPUT_PATH, binary: false, lines: false }));
+  const spans = candidates.map((c): [number, number] => [c.start, c.end]).filter(([a, b]) => b > a);
+  spans.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
+  const merged: [number, number][] = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && span[0] < last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([span[0], span[1]]);
+  }
+  return merged;
+}
+
+/** Where scanBytes says these strings come from: no path-limited rule applies to it. */
+const OUTPUT_PATH = 'sekisho:output';
+
+function redactRules(rules: CompiledRules, text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  // Every rule that can apply here needs a keyword: most strings (names, versions, digests) have none.
+  if (rules.keywords.scan(bytes, HIT_SPACING).size === 0) return text;
+  const spans = ruleSpans(rules, bytes);
+  if (spans.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const [start, end] of spans) {
+    out += bytes.toString('utf8', at, start);
+    out += hideValue(bytes.toString('utf8', start, end));
+    at = end;
+  }
+  return out + bytes.toString('utf8', at);
+}
+
+function envEntry(entry: string, text: (value: string) => string): string {
+  const eq = entry.indexOf('=');
+  if (eq <= 0) return text(entry);
+  const name = entry.slice(0, eq);
+  return isSensitiveKey(name) ? `${name}=${hideValue(entry.slice(eq + 1))}` : text(entry);
+}
+
+function deep(value: unknown, text: (value: string) => string): unknown {
+  if (typeof value === 'string') return text(value);
+  if (Array.isArray(value)) return value.map((v) => deep(v, text));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = deep(v, text);
+    return out;
+  }
+  return value;
+}
+
+/** A redactor driven by the secret rules (built-in rules plus `options.extraRules`, minus disabled ones). */
+export function createRedactor(options: SecretsOptions = {}): Redactor {
+  const rules = compileRules({ ...options, showSecrets: false });
+  // The keyword pre-filter in redactRules is only sound while no keyword-less rule applies to output text.
+  if (rules.rules.some((r) => r.keywordIds.length === 0 && (r.onlyPaths === null || r.onlyPaths(OUTPUT_PATH)))) {
+    throw new Error('a secret rule without keywords applies to any path: the output redactor cannot pre-filter by keyword');
+  }
+  const cache = new Map<string, string>();
+  const text = (value: string): string => {
+    if (value.length < 6) return value;
+    const hit = cache.get(value);
+    if (hit !== undefined) return hit;
+    const result = redactAssignments(redactRules(rules, value));
+    if (cache.size < 100_000) cache.set(value, result);
+    return result;
+  };
+  return {
+    text,
+    value: <T>(value: T): T => deep(value, text) as T,
+    report(report) {
+      const copy = deep(report, text) as Report;
+      if (report.image === null || copy.image === null) return copy;
+      const config = report.image.config;
+      const labels: Record<string, string> = {};
+      for (const [key, value] of Object.entries(config.labels)) labels[text(key)] = isSensitiveKey(key) ? hideValue(value) : text(value);
+      return {
+        ...copy,
+        image: { ...copy.image, config: { ...copy.image.config, env: config.env.map((e) => envEntry(e, text)), labels } },
+      };
+    },
+  };
+}
+
+/** `--show-secrets`: everything as it is. */
+export const NO_REDACTION: Redactor = { text: (value) => value, report: (report) => report, value: (value) => value };
