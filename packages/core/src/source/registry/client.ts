@@ -53,6 +53,8 @@ export interface ListOptions {
   readonly max?: number;
   /** Entries asked for per page (`n`, default 1000). */
   readonly pageSize?: number;
+  /** Most pages followed; a registry still announcing a next page after these fails (default 10 000). */
+  readonly maxPages?: number;
 }
 
 export interface RegistryTarget {
@@ -320,13 +322,24 @@ export class RegistryClient {
     return this.#paginate('/v2/_catalog', 'catalog', 'registry:catalog:*', 'repositories', options);
   }
 
+  /**
+   * Follow `Link: <…>; rel="next"` pages. Pagination ends at the last page, at `max` entries (the
+   * caller's bound, e.g. --max-tags), or at the first page that adds no name not seen before: a
+   * registry handing out empty or repeated pages with fresh links would otherwise be followed
+   * page after page. A registry still announcing a next page after `maxPages` pages fails
+   * (REGISTRY_PROTOCOL) rather than yielding a silently truncated list.
+   */
   async #paginate(path: string, kind: RegistryRequestKind, scope: string, field: 'tags' | 'repositories', options: ListOptions): Promise<string[]> {
     const max = options.max ?? 100_000;
+    const maxPages = options.maxPages ?? MAX_PAGES;
     const base = await this.baseUrl();
-    const out: string[] = [];
+    const names = new Set<string>();
     let next: string | null = `${path}?n=${options.pageSize ?? PAGE_SIZE}`;
     const seen = new Set<string>();
-    for (let page = 0; next !== null && page < MAX_PAGES && out.length < max; page++) {
+    for (let page = 0; next !== null && names.size < max; page++) {
+      if (page >= maxPages) {
+        throw new SekishoError('REGISTRY_PROTOCOL', `${base.origin}${path}: the ${field} list goes on past ${maxPages} pages (${names.size} names so far); refusing a truncated list`);
+      }
       if (seen.has(next)) throw new SekishoError('REGISTRY_PROTOCOL', `${base.origin}${path}: pagination loops`);
       seen.add(next);
       const res = await this.request({ method: 'GET', path: next, kind, scope });
@@ -346,10 +359,13 @@ export class RegistryClient {
       if (list !== null && list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))) {
         throw new SekishoError('REGISTRY_PROTOCOL', `${base.origin}${path}: "${field}" is not a list of strings`);
       }
-      for (const entry of (list ?? []) as string[]) if (out.length < max) out.push(entry);
+      const before = names.size;
+      for (const entry of (list ?? []) as string[]) if (names.size < max) names.add(entry);
       next = nextLink(header(res, 'link'), base, path);
+      // A page with nothing new ends the listing, whatever its Link says.
+      if (names.size === before) break;
     }
-    return out;
+    return [...names];
   }
 
   /**
