@@ -118,13 +118,15 @@ describe('sekisho registry scan', () => {
 
 describe('registryOptionsFrom', () => {
   it('maps flags and refuses a user name without --password-stdin', async () => {
-    expect(await registryOptionsFrom({ username: 'u', passwordStdin: true, caCert: ['a.pem'], insecureRegistry: ['h:1'], clientCert: 'c', clientKey: 'k' }, () => Promise.resolve('p\r\n'))).toEqual({
+    expect(await registryOptionsFrom({ username: 'u', passwordStdin: true, caCert: ['a.pem'], insecureRegistry: ['h:1'], insecureTokenRealm: ['auth:8080'], clientCert: 'c', clientKey: 'k' }, () => Promise.resolve('p\r\n'))).toEqual({
       username: 'u',
       password: 'p',
       caCertFiles: ['a.pem'],
       insecureRegistries: ['h:1'],
+      insecureTokenRealms: ['auth:8080'],
       clientCertFile: 'c',
       clientKeyFile: 'k',
+      onWarning: expect.any(Function),
     });
     await expect(registryOptionsFrom({ username: 'u' })).rejects.toMatchObject({ code: 'USAGE_INVALID' });
     await expect(registryOptionsFrom({ passwordStdin: true }, () => Promise.resolve('p'))).rejects.toMatchObject({ code: 'USAGE_INVALID' });

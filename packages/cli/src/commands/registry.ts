@@ -16,6 +16,7 @@ export interface RegistryFlags {
   readonly clientCert?: string;
   readonly clientKey?: string;
   readonly insecureRegistry?: readonly string[];
+  readonly insecureTokenRealm?: readonly string[];
 }
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
@@ -29,7 +30,12 @@ export function addRegistryOptions(command: Command): Command {
     .option('--ca-cert <file>', 'trust this PEM CA certificate for registries, besides the system ones (repeatable)', collect)
     .option('--client-cert <file>', 'PEM client certificate for registries that require mutual TLS')
     .option('--client-key <file>', 'PEM key of --client-cert')
-    .option('--insecure-registry <host[:port]>', 'reach this registry over plain HTTP or unverified TLS (repeatable; only for hosts named here)', collect);
+    .option('--insecure-registry <host[:port]>', 'reach this registry over plain HTTP or unverified TLS (repeatable; only for hosts named here)', collect)
+    .option(
+      '--insecure-token-realm <host[:port]>',
+      'send credentials over plain HTTP to a token realm on this host although it is not the registry\'s own host (repeatable; warns)',
+      collect,
+    );
 }
 
 /** Read standard input to its end (bounded), for --password-stdin. */
@@ -48,7 +54,11 @@ export async function readStdin(): Promise<string> {
  * RegistryOptions from the flags; credentials from SEKISHO_REGISTRY_USERNAME/PASSWORD and
  * ~/.docker/config.json are found by the core when no flags are given.
  */
-export async function registryOptionsFrom(flags: RegistryFlags, input: () => Promise<string> = readStdin): Promise<RegistryOptions> {
+export async function registryOptionsFrom(
+  flags: RegistryFlags,
+  input: () => Promise<string> = readStdin,
+  onWarning: (message: string) => void = (message) => void process.stderr.write(`sekisho: warning: ${message}\n`),
+): Promise<RegistryOptions> {
   let password: string | undefined;
   if (flags.passwordStdin === true) {
     if (flags.username === undefined) throw new SekishoError('USAGE_INVALID', '--password-stdin needs --username');
@@ -63,6 +73,8 @@ export async function registryOptionsFrom(flags: RegistryFlags, input: () => Pro
     ...(flags.clientCert === undefined ? {} : { clientCertFile: flags.clientCert }),
     ...(flags.clientKey === undefined ? {} : { clientKeyFile: flags.clientKey }),
     ...(flags.insecureRegistry === undefined ? {} : { insecureRegistries: flags.insecureRegistry }),
+    ...(flags.insecureTokenRealm === undefined ? {} : { insecureTokenRealms: flags.insecureTokenRealm }),
+    onWarning,
   };
 }
 
@@ -143,7 +155,9 @@ export function registryCommand(io: CliIo = processIo, input: () => Promise<stri
   scan.action(async (text: string, flags: ScanFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     const target = parseRegistryTarget(text);
-    const options = await registryOptionsFrom(flags, input);
+    const options = await registryOptionsFrom(flags, input, (message) => {
+      if (global.quiet !== true) io.stderr(`sekisho: warning: ${message}\n`);
+    });
     const concurrency = positive(flags.concurrency, '--concurrency');
     const maxTags = positive(flags.maxTags, '--max-tags');
     const client = new RegistryClient({ registry: target.registry, apiHost: target.apiHost }, options);

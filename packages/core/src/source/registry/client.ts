@@ -142,7 +142,8 @@ export class RegistryClient {
       if (res.status !== 401) return res;
       if (round >= 1) {
         await res.body.dump({ limit: 4096 }).catch(() => undefined);
-        throw new SekishoError('REGISTRY_AUTH', `${describe(res.url)}: access denied (401) after authenticating for ${req.scope}`);
+        const withheld = auth.withheld === null ? '' : `; ${auth.withheld}`;
+        throw new SekishoError('REGISTRY_AUTH', `${describe(res.url)}: access denied (401) after authenticating for ${req.scope}${withheld}`);
       }
       await auth.answer(res, req.scope);
     }

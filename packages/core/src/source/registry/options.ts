@@ -25,6 +25,12 @@ export interface RegistryOptions {
   readonly clientKeyFile?: string;
   /** `host[:port]` values reached over plain HTTP or TLS without verification — only these (`--insecure-registry`). */
   readonly insecureRegistries?: readonly string[];
+  /**
+   * `host[:port]` of token realms that may receive credentials over plain HTTP although they are
+   * not the registry's own host (`--insecure-token-realm`). Without it a plain-HTTP realm on
+   * another host gets an anonymous token request at most.
+   */
+  readonly insecureTokenRealms?: readonly string[];
   /** Docker's config.json; default `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`; null ignores it. */
   readonly dockerConfig?: string | null;
   /** Environment for proxies, `SEKISHO_REGISTRY_USERNAME/PASSWORD` and `DOCKER_CONFIG` (default `process.env`). */
@@ -36,4 +42,6 @@ export interface RegistryOptions {
   /** Connect / response-headers / idle-body timeout (default 30 s). */
   readonly timeoutMs?: number;
   readonly onRequest?: (event: RegistryRequestEvent) => void;
+  /** Things the user should know but that do not stop the scan (credentials sent over plain HTTP). */
+  readonly onWarning?: (message: string) => void;
 }
