@@ -168,7 +168,7 @@ export class Authenticator {
       );
     }
     if (response.status !== 200) throw await failure(response);
-    const body = await readBounded(response, MAX_TOKEN_RESPONSE, 'token response', { deadlineMs: 60_000 });
+    const body = await readBounded(response, MAX_TOKEN_RESPONSE, 'token response', { deadlineMs: 60_000, transport: this.#transport });
     let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
@@ -192,15 +192,17 @@ function insecureRealm(hosts: readonly string[] | undefined, realm: URL): boolea
   return named.has(realm.host.toLowerCase()) || named.has(realm.hostname.toLowerCase());
 }
 
-const warned = new WeakMap<RegistryOptions, Set<string>>();
+const warned = new WeakMap<(message: string) => void, Set<string>>();
 
-/** One warning per realm per options object (a registry scan shares its options across images). */
+/** One warning per realm per warning sink (a registry scan shares its sink across images). */
 function warnOnce(options: RegistryOptions, realm: URL, message: string): void {
-  let seen = warned.get(options);
-  if (seen === undefined) warned.set(options, (seen = new Set()));
+  const sink = options.onWarning;
+  if (sink === undefined) return;
+  let seen = warned.get(sink);
+  if (seen === undefined) warned.set(sink, (seen = new Set()));
   if (seen.has(realm.origin)) return;
   seen.add(realm.origin);
-  options.onWarning?.(message);
+  sink(message);
 }
 
 function basicHeader(username: string, password: string): string {

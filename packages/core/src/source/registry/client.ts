@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { SekishoError } from '../../errors.js';
+import { deadlineError } from '../../util/deadline.js';
 import { digestOf, parseDigest } from '../digest.js';
 import { MAX_MANIFEST_BYTES } from '../resolve-image.js';
 import { MEDIA_TYPES } from '../schema.js';
@@ -164,7 +165,7 @@ export class RegistryClient {
       throw new SekishoError('SOURCE_NOT_FOUND', `no manifest ${reference} in ${this.target.registry}/${repository}`, { where: { image } });
     }
     if (res.status !== 200) throw (await failure(res)).withWhere({ image });
-    const bytes = await readBounded(res, MAX_MANIFEST_BYTES, 'manifest').catch((error: unknown) => {
+    const bytes = await readBounded(res, MAX_MANIFEST_BYTES, 'manifest', { transport: this.transport }).catch((error: unknown) => {
       throw error instanceof SekishoError ? error.withWhere({ image }) : error;
     });
     const contentType = header(res, 'content-type')?.split(';')[0]?.trim() ?? null;
@@ -213,6 +214,7 @@ export class RegistryClient {
     const { algorithm } = parseDigest(digest, where);
     const hash = createHash(algorithm);
     const limit = size ?? max;
+    const reading = `reading blob ${digest} from ${this.target.apiHost}`;
     let received = 0;
     // Socket reads come in 64 KiB pieces; handing the decompressor ~1 MiB at a time halves the
     // per-chunk cost of the pipeline behind (measured: bench/registry-bench.mjs).
@@ -267,8 +269,10 @@ export class RegistryClient {
       const before = received;
       let ended = false;
       let dropped: unknown = null;
+      const guard = this.transport.guard(res, reading, where);
       try {
         for await (const raw of res.body as AsyncIterable<Buffer>) {
+          guard.add(raw.length);
           let chunk = raw;
           if (skip > 0) {
             if (chunk.length <= skip) {
@@ -294,9 +298,12 @@ export class RegistryClient {
         }
         ended = true;
       } catch (error) {
+        const signal = this.transport.signal;
+        if (signal?.aborted === true) throw deadlineError(signal, reading).withWhere(where);
         if (error instanceof SekishoError) throw error;
         dropped = error;
       } finally {
+        guard.stop();
         res.body.destroy();
       }
       if (size === null ? ended : received === size) break;
@@ -307,7 +314,7 @@ export class RegistryClient {
           ...(dropped === null ? {} : { cause: dropped }),
         });
       }
-      await this.transport.pause(attempt + 1);
+      await this.transport.pause(attempt + 1, reading);
     }
     if (size === null || size === 0) verifyHash(hash, digest, where);
     if (pendingBytes > 0) yield take();
@@ -349,7 +356,7 @@ export class RegistryClient {
         throw new SekishoError('SOURCE_NOT_FOUND', `no repository ${path.slice(4, -10)} on ${this.target.registry}`);
       }
       if (res.status !== 200) throw await failure(res);
-      const body = await readBounded(res, MAX_LIST_BYTES, `${field} list`);
+      const body = await readBounded(res, MAX_LIST_BYTES, `${field} list`, { transport: this.transport });
       let parsed: Record<string, unknown>;
       try {
         parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -388,7 +395,7 @@ export class RegistryClient {
     const contentType = header(res, 'content-type')?.split(';')[0]?.trim();
     if (res.status === 200 && contentType === MEDIA_TYPES.ociIndex) {
       filtered = (header(res, 'oci-filters-applied') ?? '').split(',').map((s) => s.trim()).includes('artifactType');
-      index = await readBounded(res, MAX_MANIFEST_BYTES, 'referrers index');
+      index = await readBounded(res, MAX_MANIFEST_BYTES, 'referrers index', { transport: this.transport });
     } else {
       await res.body.dump({ limit: 4096 }).catch(() => undefined);
       if (res.status !== 404 && res.status !== 200 && res.status !== 400 && res.status !== 405) throw await failure(res);

@@ -41,6 +41,19 @@ export interface RegistryOptions {
   readonly maxRetryDelayMs?: number;
   /** Connect / response-headers / idle-body timeout (default 30 s). */
   readonly timeoutMs?: number;
+  /**
+   * Minimum transfer rate: a response body (a blob, a manifest, a listing) that delivers fewer than
+   * `minTransferBytes` within any `minTransferWindowMs` before it ends is aborted (LIMIT_TIMEOUT).
+   * Defaults: 1 MiB per 60 s (about 17 KiB/s); 0 bytes disables the check. The idle timeout alone
+   * lets a server that sends one byte every 20 s hold a scan forever.
+   */
+  readonly minTransferBytes?: number;
+  readonly minTransferWindowMs?: number;
+  /**
+   * The scan's deadline (`--timeout`): every request, retry wait and body read stops when it fires,
+   * with its reason (a LIMIT_TIMEOUT SekishoError from `scanDeadline`) naming what was being read.
+   */
+  readonly signal?: AbortSignal;
   readonly onRequest?: (event: RegistryRequestEvent) => void;
   /** Things the user should know but that do not stop the scan (credentials sent over plain HTTP). */
   readonly onWarning?: (message: string) => void;
