@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import { SEVERITIES } from '@sekisho/model';
 import type { Severity } from '@sekisho/model';
-import { RegistryClient, SekishoError, exitCodeFor, parseRegistryTarget, scanImage } from '@sekisho/core';
+import { RegistryClient, SekishoError, exitCodeFor, parseRegistryTarget, scanDeadline, scanImage } from '@sekisho/core';
 import type { RegistryOptions } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { processIo, writeOutput } from '../io.js';
 import { layerCacheDir } from '../global-options.js';
 import type { GlobalOptions } from '../global-options.js';
+import { addTimeoutOption, timeoutFrom } from './timeout-option.js';
 
 /** Flags that reach registries: shared by `registry scan` and (once wired) `image`/`sbom`. */
 export interface RegistryFlags {
@@ -85,6 +86,7 @@ interface ScanFlags extends RegistryFlags {
   readonly concurrency: string;
   readonly maxRepositories: string;
   readonly maxTags: string;
+  readonly timeout: string;
 }
 
 /** One image of a registry scan. */
@@ -152,15 +154,18 @@ export function registryCommand(io: CliIo = processIo, input: () => Promise<stri
     .option('--max-repositories <n>', 'most repositories taken from the catalog', '1000')
     .option('--max-tags <n>', 'most tags scanned per repository', '100');
   addRegistryOptions(scan);
+  addTimeoutOption(scan, 'listing the registry, and on each image,');
   scan.action(async (text: string, flags: ScanFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     const target = parseRegistryTarget(text);
     const options = await registryOptionsFrom(flags, input, (message) => {
       if (global.quiet !== true) io.stderr(`sekisho: warning: ${message}\n`);
     });
+    const timeoutMs = timeoutFrom(flags);
     const concurrency = positive(flags.concurrency, '--concurrency');
     const maxTags = positive(flags.maxTags, '--max-tags');
-    const client = new RegistryClient({ registry: target.registry, apiHost: target.apiHost }, options);
+    const listing = timeoutMs > 0 ? scanDeadline(timeoutMs) : null;
+    const client = new RegistryClient({ registry: target.registry, apiHost: target.apiHost }, { ...options, ...(listing === null ? {} : { signal: listing.signal }) });
     const rows: RegistryScanRow[] = [];
     const images: { repository: string; tag: string }[] = [];
     try {
@@ -174,6 +179,7 @@ export function registryCommand(io: CliIo = processIo, input: () => Promise<stri
         }
       }
     } finally {
+      listing?.cancel();
       await client.close();
     }
     const cacheDir = layerCacheDir(global);
@@ -184,6 +190,7 @@ export function registryCommand(io: CliIo = processIo, input: () => Promise<stri
           const { report } = await scanImage(`registry:${reference}`, {
             cacheDir,
             registry: options,
+            timeoutMs,
             ...(flags.platform === undefined ? {} : { platform: flags.platform }),
           });
           const findings = emptyCounts();
