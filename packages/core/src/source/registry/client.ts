@@ -294,7 +294,11 @@ export class RegistryClient {
           // Check the digest before the last bytes go on, so a wrong blob fails as INTEGRITY_* and
           // not as whatever the decompressor makes of its trailer.
           if (received === size) verifyHash(hash, digest, where);
-          if (pendingBytes >= COALESCE_BYTES || received === size) yield take();
+          if (pendingBytes >= COALESCE_BYTES || received === size) {
+            guard.pause();
+            yield take();
+            guard.resume();
+          }
         }
         ended = true;
       } catch (error) {

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { buildImage } from '@sekisho/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SekishoError } from '../../errors.js';
 import { scanImage } from '../../scan/scan-image.js';
 import type { ScanOptions } from '../../scan/scan-image.js';
+import { RegistryClient } from './client.js';
 import type { RegistryOptions } from './options.js';
 import { fakeServer } from './test-registry.js';
 import type { FakeServer } from './test-registry.js';
@@ -115,5 +117,42 @@ describe('slow registries', () => {
     fake.handle = registry((res, bytes) => void res.writeHead(200, { 'content-length': bytes.length }).end(bytes));
     const result = await scan({ timeoutMs: 60_000 }, { minTransferBytes: 1024, minTransferWindowMs: 200 });
     expect(result.report.target.manifestDigest).toBe(IMAGE.manifest.digest);
+  });
+});
+
+describe('a slow reader is not a slow registry', () => {
+  let fake: FakeServer;
+  beforeEach(async () => {
+    fake = await fakeServer();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('time the reader spends on a chunk does not count against the minimum rate', async () => {
+    // Over 2 MiB: handed on in ~1 MiB pieces, with the reader pausing after each.
+    const blob = noise(2_500_000);
+    const digest = `sha256:${createHash('sha256').update(blob).digest('hex')}`;
+    fake.handle = (req, res) => {
+      if (req.url === '/v2/') return void res.writeHead(200).end('{}');
+      res.writeHead(200, { 'content-length': blob.length }).end(blob);
+    };
+    const client = new RegistryClient(
+      { registry: fake.host, apiHost: fake.host },
+      { insecureRegistries: [fake.host], dockerConfig: null, env: {}, retries: 1, minTransferBytes: 1024, minTransferWindowMs: 200 },
+    );
+    try {
+      let bytes = 0;
+      let chunks = 0;
+      for await (const chunk of client.blobStream('app', digest, blob.length)) {
+        chunks++;
+        bytes += chunk.length;
+        await new Promise((resolve) => setTimeout(resolve, 600)); // a slow consumer, three windows long
+      }
+      expect(bytes).toBe(blob.length);
+      expect(chunks).toBeGreaterThan(1);
+    } finally {
+      await client.close();
+    }
   });
 });

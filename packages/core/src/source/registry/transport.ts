@@ -388,17 +388,21 @@ export function headerList(response: HttpResponse, name: string): string[] {
  * bytes received so far are sampled; when fewer than `minBytes` arrived since the sample one
  * window back, the body is destroyed with a LIMIT_TIMEOUT naming what was read. A body that ends
  * (or is abandoned) first is not judged: small responses finish long before a window passes.
+ * Time the reader spends on what it received (`pause`/`resume`) is not counted.
  */
 export class RateGuard {
   #total = 0;
   readonly #samples: { at: number; total: number }[] = [];
   readonly #timer: NodeJS.Timeout | null = null;
+  #pausedAt: number | null = null;
+  #pausedFor = 0;
 
   constructor(response: HttpResponse, what: string, minBytes: number, windowMs: number, where: { image?: string; layer?: string }) {
     if (minBytes <= 0 || windowMs <= 0) return;
-    this.#samples.push({ at: performance.now(), total: 0 });
+    this.#samples.push({ at: this.#clock(), total: 0 });
     this.#timer = setInterval(() => {
-      const now = performance.now();
+      if (this.#pausedAt !== null) return;
+      const now = this.#clock();
       this.#samples.push({ at: now, total: this.#total });
       // The newest sample at least one window old; older ones are no longer needed.
       let from = -1;
@@ -421,8 +425,24 @@ export class RateGuard {
     this.#timer.unref();
   }
 
+  /** Time spent waiting for the registry: the clock stands still while the reader holds a chunk. */
+  #clock(): number {
+    return (this.#pausedAt ?? performance.now()) - this.#pausedFor;
+  }
+
   add(bytes: number): void {
     this.#total += bytes;
+  }
+
+  /** The reader is busy with what it got (a slow layer walk is not a slow registry). */
+  pause(): void {
+    this.#pausedAt ??= performance.now();
+  }
+
+  resume(): void {
+    if (this.#pausedAt === null) return;
+    this.#pausedFor += performance.now() - this.#pausedAt;
+    this.#pausedAt = null;
   }
 
   stop(): void {
