@@ -118,15 +118,59 @@ describe('sekisho registry scan', () => {
 
 describe('registryOptionsFrom', () => {
   it('maps flags and refuses a user name without --password-stdin', async () => {
-    expect(await registryOptionsFrom({ username: 'u', passwordStdin: true, caCert: ['a.pem'], insecureRegistry: ['h:1'], clientCert: 'c', clientKey: 'k' }, () => Promise.resolve('p\r\n'))).toEqual({
+    expect(await registryOptionsFrom({ username: 'u', passwordStdin: true, caCert: ['a.pem'], insecureRegistry: ['h:1'], insecureTokenRealm: ['auth:8080'], clientCert: 'c', clientKey: 'k' }, () => Promise.resolve('p\r\n'))).toEqual({
       username: 'u',
       password: 'p',
       caCertFiles: ['a.pem'],
       insecureRegistries: ['h:1'],
+      insecureTokenRealms: ['auth:8080'],
       clientCertFile: 'c',
       clientKeyFile: 'k',
+      onWarning: expect.any(Function),
     });
     await expect(registryOptionsFrom({ username: 'u' })).rejects.toMatchObject({ code: 'USAGE_INVALID' });
     await expect(registryOptionsFrom({ passwordStdin: true }, () => Promise.resolve('p'))).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+  });
+});
+
+describe('sekisho registry scan --timeout', () => {
+  let slow: Server;
+  let slowHost: string;
+  beforeAll(async () => {
+    // Lists one repository and tag at once; its layer blob then arrives a few bytes at a time.
+    slow = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const json = (value: unknown) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (url.pathname === '/v2/') return json({});
+      if (url.pathname === '/v2/_catalog') return json({ repositories: ['team/slow'] });
+      if (url.pathname === '/v2/team/slow/tags/list') return json({ name: 'team/slow', tags: ['1'] });
+      if (url.pathname.startsWith('/v2/team/slow/manifests/')) {
+        return void res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': sha(MANIFEST) }).end(MANIFEST);
+      }
+      if (url.pathname === `/v2/team/slow/blobs/${sha(CONFIG)}`) return void res.writeHead(200, { 'content-length': CONFIG.length }).end(CONFIG);
+      res.writeHead(200, { 'content-length': LAYER.length });
+      const timer = setInterval(() => void res.write(Buffer.alloc(4)), 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    slowHost = `127.0.0.1:${(slow.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    slow.closeAllConnections();
+    await new Promise((resolve) => slow.close(resolve));
+  });
+
+  it('gives up on an image after --timeout: LIMIT_TIMEOUT naming the blob, exit code 6', { timeout: 15_000 }, async () => {
+    const { out } = await run([slowHost, '--insecure-registry', slowHost, '-f', 'json', '--timeout', '1s']);
+    const result = JSON.parse(out) as { images: RegistryScanRow[] };
+    expect(result.images).toHaveLength(1);
+    expect(result.images[0]?.error?.code).toBe('LIMIT_TIMEOUT');
+    expect(result.images[0]?.error?.message).toContain(sha(LAYER));
+    expect(result.images[0]?.error?.message).toContain(slowHost);
+    expect(process.exitCode).toBe(6);
+  });
+
+  it('refuses a --timeout that is not a duration', async () => {
+    await expect(run([slowHost, '--insecure-registry', slowHost, '--timeout', 'soon'])).rejects.toMatchObject({ code: 'USAGE_INVALID' });
   });
 });

@@ -1,13 +1,14 @@
 import { Command, Option } from 'commander';
 import { SEVERITIES } from '@sekisho/model';
 import type { Severity } from '@sekisho/model';
-import { RegistryClient, SekishoError, exitCodeFor, parseRegistryTarget, scanImage } from '@sekisho/core';
+import { RegistryClient, SekishoError, exitCodeFor, parseRegistryTarget, scanDeadline, scanImage } from '@sekisho/core';
 import type { RegistryOptions } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { outputRedactor } from '../redaction.js';
 import { processIo, writeOutput } from '../io.js';
 import { layerCacheDir } from '../global-options.js';
 import type { GlobalOptions } from '../global-options.js';
+import { addTimeoutOption, timeoutFrom } from './timeout-option.js';
 
 /** Flags that reach registries: shared by `registry scan` and (once wired) `image`/`sbom`. */
 export interface RegistryFlags {
@@ -17,6 +18,7 @@ export interface RegistryFlags {
   readonly clientCert?: string;
   readonly clientKey?: string;
   readonly insecureRegistry?: readonly string[];
+  readonly insecureTokenRealm?: readonly string[];
 }
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
@@ -30,7 +32,12 @@ export function addRegistryOptions(command: Command): Command {
     .option('--ca-cert <file>', 'trust this PEM CA certificate for registries, besides the system ones (repeatable)', collect)
     .option('--client-cert <file>', 'PEM client certificate for registries that require mutual TLS')
     .option('--client-key <file>', 'PEM key of --client-cert')
-    .option('--insecure-registry <host[:port]>', 'reach this registry over plain HTTP or unverified TLS (repeatable; only for hosts named here)', collect);
+    .option('--insecure-registry <host[:port]>', 'reach this registry over plain HTTP or unverified TLS (repeatable; only for hosts named here)', collect)
+    .option(
+      '--insecure-token-realm <host[:port]>',
+      'send credentials over plain HTTP to a token realm on this host although it is not the registry\'s own host (repeatable; warns)',
+      collect,
+    );
 }
 
 /** Read standard input to its end (bounded), for --password-stdin. */
@@ -49,7 +56,11 @@ export async function readStdin(): Promise<string> {
  * RegistryOptions from the flags; credentials from SEKISHO_REGISTRY_USERNAME/PASSWORD and
  * ~/.docker/config.json are found by the core when no flags are given.
  */
-export async function registryOptionsFrom(flags: RegistryFlags, input: () => Promise<string> = readStdin): Promise<RegistryOptions> {
+export async function registryOptionsFrom(
+  flags: RegistryFlags,
+  input: () => Promise<string> = readStdin,
+  onWarning: (message: string) => void = (message) => void process.stderr.write(`sekisho: warning: ${message}\n`),
+): Promise<RegistryOptions> {
   let password: string | undefined;
   if (flags.passwordStdin === true) {
     if (flags.username === undefined) throw new SekishoError('USAGE_INVALID', '--password-stdin needs --username');
@@ -64,6 +75,8 @@ export async function registryOptionsFrom(flags: RegistryFlags, input: () => Pro
     ...(flags.clientCert === undefined ? {} : { clientCertFile: flags.clientCert }),
     ...(flags.clientKey === undefined ? {} : { clientKeyFile: flags.clientKey }),
     ...(flags.insecureRegistry === undefined ? {} : { insecureRegistries: flags.insecureRegistry }),
+    ...(flags.insecureTokenRealm === undefined ? {} : { insecureTokenRealms: flags.insecureTokenRealm }),
+    onWarning,
   };
 }
 
@@ -74,6 +87,7 @@ interface ScanFlags extends RegistryFlags {
   readonly concurrency: string;
   readonly maxRepositories: string;
   readonly maxTags: string;
+  readonly timeout: string;
 }
 
 /** One image of a registry scan. */
@@ -141,13 +155,18 @@ export function registryCommand(io: CliIo = processIo, input: () => Promise<stri
     .option('--max-repositories <n>', 'most repositories taken from the catalog', '1000')
     .option('--max-tags <n>', 'most tags scanned per repository', '100');
   addRegistryOptions(scan);
+  addTimeoutOption(scan, 'listing the registry, and on each image,');
   scan.action(async (text: string, flags: ScanFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     const target = parseRegistryTarget(text);
-    const options = await registryOptionsFrom(flags, input);
+    const options = await registryOptionsFrom(flags, input, (message) => {
+      if (global.quiet !== true) io.stderr(`sekisho: warning: ${message}\n`);
+    });
+    const timeoutMs = timeoutFrom(flags);
     const concurrency = positive(flags.concurrency, '--concurrency');
     const maxTags = positive(flags.maxTags, '--max-tags');
-    const client = new RegistryClient({ registry: target.registry, apiHost: target.apiHost }, options);
+    const listing = timeoutMs > 0 ? scanDeadline(timeoutMs) : null;
+    const client = new RegistryClient({ registry: target.registry, apiHost: target.apiHost }, { ...options, ...(listing === null ? {} : { signal: listing.signal }) });
     const rows: RegistryScanRow[] = [];
     const images: { repository: string; tag: string }[] = [];
     try {
@@ -161,6 +180,7 @@ export function registryCommand(io: CliIo = processIo, input: () => Promise<stri
         }
       }
     } finally {
+      listing?.cancel();
       await client.close();
     }
     const cacheDir = layerCacheDir(global);
@@ -171,6 +191,7 @@ export function registryCommand(io: CliIo = processIo, input: () => Promise<stri
           const { report } = await scanImage(`registry:${reference}`, {
             cacheDir,
             registry: options,
+            timeoutMs,
             ...(flags.platform === undefined ? {} : { platform: flags.platform }),
           });
           const findings = emptyCounts();

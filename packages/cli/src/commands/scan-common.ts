@@ -10,6 +10,7 @@ import { layerCacheDir, renderTime } from '../global-options.js';
 import type { GlobalOptions } from '../global-options.js';
 import { progressReporter } from '../progress.js';
 import { renderReport } from '../redaction.js';
+import { addTimeoutOption, timeoutFrom } from './timeout-option.js';
 import type { Report } from '@sekisho/model';
 
 export interface ScanFlags {
@@ -18,10 +19,12 @@ export interface ScanFlags {
   readonly platform?: string;
   /** `--show-secrets`: the only way to turn output redaction off. */
   readonly showSecrets?: boolean;
+  readonly timeout?: string;
 }
 
 export function addScanOptions(command: Command, formats: readonly string[], defaultFormat: string): Command {
   addRegistryOptions(command);
+  addTimeoutOption(command);
   return command
     .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default(defaultFormat))
     .option('-o, --output <file>', 'write the output to FILE (atomically) instead of standard output')
@@ -29,11 +32,15 @@ export function addScanOptions(command: Command, formats: readonly string[], def
 }
 
 export async function runScan(reference: string, flags: ScanFlags, global: GlobalOptions, io: CliIo, scanners?: ScannerSetup): Promise<ImageScan> {
-  const registry = await registryOptionsFrom(flags as RegistryFlags);
+  const timeoutMs = timeoutFrom(flags);
+  const registry = await registryOptionsFrom(flags as RegistryFlags, undefined, (message) => {
+    if (global.quiet !== true) io.stderr(`sekisho: warning: ${message}\n`);
+  });
   const progress = progressReporter(io, global.quiet === true);
   try {
     return await scanImage(reference, {
       registry,
+      timeoutMs,
       // Layer results hold secret findings: with --show-secrets they are unredacted and never reach the disk.
       cacheDir: flags.showSecrets === true ? null : layerCacheDir(global),
       ...(scanners ? { analyzers: scanners.analyzers, configAnalyzers: scanners.configAnalyzers, analyzerOptions: scanners.analyzerOptions } : {}),

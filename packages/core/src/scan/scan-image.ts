@@ -12,8 +12,9 @@ import { buildInventory, location } from '../inventory/finalize.js';
 import { openImage } from '../source/registry.js';
 import type { ImageConfig } from '../source/schema.js';
 import type { RegistryOptions } from '../source/registry/options.js';
-import type { ImageHandle, LayerRef } from '../source/types.js';
+import type { DirectoryVisitor, ImageHandle, LayerRef } from '../source/types.js';
 import { TOOL_VERSION } from '../version.js';
+import { DEFAULT_SCAN_TIMEOUT_MS, checkDeadline, deadlineError, isDeadline, scanDeadline, untilDeadline } from '../util/deadline.js';
 import { analyzeLayer } from './analyze-layer.js';
 import type { LayerLimits } from './analyze-layer.js';
 import { applyLayers } from './apply-layers.js';
@@ -61,6 +62,13 @@ export interface ScanOptions {
   readonly now?: Date;
   /** Credentials, TLS and retry settings for images pulled from registries. */
   readonly registry?: RegistryOptions;
+  /**
+   * The overall deadline (`--timeout`; default 5 minutes, Trivy's): registry requests, blob reads
+   * and layer walks stop with LIMIT_TIMEOUT naming what was being read. 0 disables it.
+   */
+  readonly timeoutMs?: number;
+  /** Stops the scan early (LIMIT_TIMEOUT), e.g. a deadline shared by several scans. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ImageConfigStrings {
@@ -86,18 +94,60 @@ export interface ImageScan {
  * walked in one streaming pass (or taken from the cache), layers merged with overlay semantics.
  */
 export async function scanImage(reference: string, options: ScanOptions): Promise<ImageScan> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
+  const deadline = timeoutMs > 0 ? scanDeadline(timeoutMs) : null;
+  const signals = [deadline?.signal, options.signal].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   const tempDir = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'sekisho-'));
-  let handle: ImageHandle | null = null;
-  try {
-    handle = await openImage(reference, {
+  const work = (async (): Promise<ImageScan> => {
+    const handle = await openImage(reference, {
       tempDir,
       ...(options.platform === undefined ? {} : { platform: options.platform }),
-      ...(options.registry === undefined ? {} : { registry: options.registry }),
+      ...(options.registry === undefined && signal === undefined ? {} : { registry: { ...options.registry, ...(signal === undefined ? {} : { signal }) } }),
     });
-    return await scanHandle(handle, options);
+    try {
+      return await scanHandle(handle, { ...options, ...(signal === undefined ? {} : { signal }) });
+    } finally {
+      await handle.close();
+    }
+  })();
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  try {
+    // Readers stop by themselves when the signal fires; the race makes sure that nothing which
+    // ignores it (a stalled local read) holds the scan past its deadline.
+    return signal === undefined ? await work : await raceDeadline(work, signal, `scanning ${reference}`);
   } finally {
-    await handle?.close();
+    deadline?.cancel();
+    // After a deadline, give the readers a moment to wind down, not unbounded time.
+    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+const ABORT_GRACE_MS = 500;
+
+/** `work`, or the deadline error soon after `signal` fires. */
+async function raceDeadline<T>(work: Promise<T>, signal: AbortSignal, doing: string): Promise<T> {
+  checkDeadline(signal, doing);
+  let onAbort = (): void => undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    // A short grace first: the reader that was stopped usually fails at once, naming the host and
+    // the blob it was reading, which says more than this fallback.
+    onAbort = () => void (timer = setTimeout(() => reject(deadlineError(signal, doing)), ABORT_GRACE_MS));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } catch (error) {
+    if (isDeadline(error)) throw deadlineError(signal, doing);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
   }
 }
 
@@ -111,7 +161,8 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
   const totalBytes = handle.layers.reduce((sum, l) => sum + (l.size ?? 0), 0);
   options.onProgress?.({ type: 'image', layers: handle.layers.length, bytes: totalBytes });
   try {
-    const results = await mapLargestFirst(handle.layers, options.concurrency ?? 2, async (layer) => {
+    const results = await mapLargestFirst(handle.layers, options.concurrency ?? 2, async (found) => {
+      const layer = options.signal === undefined ? found : untilSignal(found, options.signal, handle.reference);
       const content = layer.diffId ?? layer.digest;
       const key = content === null ? null : layerCacheKey(content, plugins, options.analyzerOptions ?? {});
       const cached = key === null ? null : (cache?.get(key) ?? null);
@@ -128,6 +179,30 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
   } finally {
     cache?.close();
   }
+}
+
+/** A layer whose reads (blob chunks or walked entries) stop with the deadline error once `signal` fires. */
+function untilSignal(layer: LayerRef, signal: AbortSignal, image: string): LayerRef {
+  const doing = `reading layer ${layer.digest ?? layer.diffId ?? `#${layer.index}`} of ${image}`;
+  checkDeadline(signal, doing);
+  const { openBlob, walk } = layer;
+  return {
+    ...layer,
+    ...(openBlob === undefined ? {} : { openBlob: () => untilDeadline(openBlob.call(layer), signal, doing) }),
+    ...(walk === undefined
+      ? {}
+      : {
+          walk: (visitor: DirectoryVisitor) =>
+            walk.call(layer, {
+              bodyBytes: (header) => {
+                checkDeadline(signal, doing);
+                return visitor.bodyBytes(header);
+              },
+              entry: (header, body, truncated) => visitor.entry(header, body, truncated),
+              unknown: (path, reason) => visitor.unknown(path, reason),
+            }),
+        }),
+  };
 }
 
 /** Run `work` over layers, at most `concurrency` at once, starting with the largest (it bounds the total time). */

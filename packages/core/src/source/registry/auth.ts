@@ -1,5 +1,6 @@
 import { SekishoError } from '../../errors.js';
 import type { Credentials } from './credentials.js';
+import type { RegistryOptions } from './options.js';
 import type { HttpResponse, Transport } from './transport.js';
 import { describe, failure, headerList, readBounded } from './transport.js';
 import { parseChallenges } from './www-authenticate.js';
@@ -22,8 +23,11 @@ interface CachedToken {
  * - the Authorization header goes only to the registry's own origin, recomputed at every
  *   redirect hop (a blob-storage redirect target never sees it);
  * - only a challenge from the registry's own origin is answered; a 401 from anywhere else fails;
- * - credentials go to the token realm that the registry named, and only over HTTPS when the
- *   registry itself is HTTPS (an http:// realm gets an anonymous request at most);
+ * - credentials go to the token realm that the registry named: over HTTPS, or over plain HTTP
+ *   only when the realm is on the registry's own host (host and port) and the registry itself is
+ *   plain HTTP, or when the user named the realm's host with `insecureTokenRealms` (a warning,
+ *   once per realm). Otherwise the realm gets an anonymous request at most, and a refusal says
+ *   why the credentials were kept back;
  * - a redirect from the realm loses the credentials too.
  */
 export class Authenticator {
@@ -33,6 +37,8 @@ export class Authenticator {
   #credentials: Credentials | null | undefined;
   #basic: string | null = null;
   readonly #tokens = new Map<string, CachedToken>();
+  /** Why credentials that exist were not sent to a token realm (for the error that may follow). */
+  #withheld: string | null = null;
 
   constructor(transport: Transport, origin: URL, lookup: () => Promise<Credentials | null>) {
     this.#transport = transport;
@@ -46,6 +52,29 @@ export class Authenticator {
     const token = this.#tokens.get(scope);
     if (token !== undefined && token.expires > Date.now()) return token.header;
     return this.#basic;
+  }
+
+  /** Why credentials were kept from a token realm, or null: appended to a final refusal. */
+  get withheld(): string | null {
+    return this.#withheld;
+  }
+
+  /**
+   * Why credentials must not go to `realm`, or null when they may. A plain-HTTP realm on another
+   * host would let anyone who can answer the registry's plain-HTTP traffic collect the password.
+   */
+  #refuseRealm(realm: URL): string | null {
+    if (realm.protocol === 'https:') return null;
+    const origin = new URL(this.#origin);
+    if (insecureRealm(this.#transport.options.insecureTokenRealms, realm)) {
+      warnOnce(this.#transport.options, realm, `sending credentials for ${origin.host} over plain HTTP to the token realm ${realm.origin} (--insecure-token-realm)`);
+      return null;
+    }
+    if (origin.protocol === 'https:') return `the token realm ${realm.origin} is plain HTTP while ${this.#origin} is HTTPS`;
+    if (realm.host !== origin.host) {
+      return `the token realm ${realm.origin} is plain HTTP and on another host than ${this.#origin} (allow it with --insecure-token-realm ${realm.host})`;
+    }
+    return null;
   }
 
   async #creds(): Promise<Credentials | null> {
@@ -96,9 +125,10 @@ export class Authenticator {
       throw new SekishoError('REGISTRY_AUTH', `${this.#origin}: invalid token realm ${JSON.stringify(realmText.slice(0, 200))}`, { cause: error });
     }
     if (realm.protocol !== 'https:' && realm.protocol !== 'http:') throw new SekishoError('REGISTRY_AUTH', `${this.#origin}: token realm is not an HTTP(S) URL`);
-    const registryIsHttps = this.#origin.startsWith('https:');
-    const mayCarryCredentials = realm.protocol === 'https:' || !registryIsHttps;
-    const creds = mayCarryCredentials ? await this.#creds() : null;
+    const refused = this.#refuseRealm(realm);
+    const found = await this.#creds();
+    const creds = refused === null ? found : null;
+    if (found !== null && refused !== null) this.#withheld = `credentials from ${found.from} were not sent: ${refused}`;
     const scopes = [...new Set([scope, ...(challenge.params['scope'] ?? '').split(' ').filter((s) => s !== '')])];
     const service = challenge.params['service'];
     const realmOrigin = realm.origin;
@@ -133,12 +163,12 @@ export class Authenticator {
       throw new SekishoError(
         'REGISTRY_AUTH',
         creds === null
-          ? `${this.#origin}: anonymous access refused by the token service ${realm.origin}${mayCarryCredentials ? '' : ' (credentials are not sent to a plain-HTTP realm)'}`
+          ? `${this.#origin}: anonymous access refused by the token service ${realm.origin}${this.#withheld === null ? '' : `; ${this.#withheld}`}`
           : `${this.#origin}: the token service ${realm.origin} refused the credentials from ${creds.from}`,
       );
     }
     if (response.status !== 200) throw await failure(response);
-    const body = await readBounded(response, MAX_TOKEN_RESPONSE, 'token response', { deadlineMs: 60_000 });
+    const body = await readBounded(response, MAX_TOKEN_RESPONSE, 'token response', { deadlineMs: 60_000, transport: this.#transport });
     let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
@@ -153,6 +183,26 @@ export class Authenticator {
     // Renew a little early: a long blob read may start just before expiry.
     return { header: `Bearer ${token}`, expires: Date.now() + Math.max(1, seconds - 10) * 1000 };
   }
+}
+
+/** Whether `realm`'s host (with or without its port) was named in `insecureTokenRealms`. */
+function insecureRealm(hosts: readonly string[] | undefined, realm: URL): boolean {
+  if (hosts === undefined) return false;
+  const named = new Set(hosts.map((h) => h.toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '')));
+  return named.has(realm.host.toLowerCase()) || named.has(realm.hostname.toLowerCase());
+}
+
+const warned = new WeakMap<(message: string) => void, Set<string>>();
+
+/** One warning per realm per warning sink (a registry scan shares its sink across images). */
+function warnOnce(options: RegistryOptions, realm: URL, message: string): void {
+  const sink = options.onWarning;
+  if (sink === undefined) return;
+  let seen = warned.get(sink);
+  if (seen === undefined) warned.set(sink, (seen = new Set()));
+  if (seen.has(realm.origin)) return;
+  seen.add(realm.origin);
+  sink(message);
 }
 
 function basicHeader(username: string, password: string): string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { SekishoError } from '../../errors.js';
+import { deadlineError } from '../../util/deadline.js';
 import { digestOf, parseDigest } from '../digest.js';
 import { MAX_MANIFEST_BYTES } from '../resolve-image.js';
 import { MEDIA_TYPES } from '../schema.js';
@@ -53,6 +54,8 @@ export interface ListOptions {
   readonly max?: number;
   /** Entries asked for per page (`n`, default 1000). */
   readonly pageSize?: number;
+  /** Most pages followed; a registry still announcing a next page after these fails (default 10 000). */
+  readonly maxPages?: number;
 }
 
 export interface RegistryTarget {
@@ -140,7 +143,8 @@ export class RegistryClient {
       if (res.status !== 401) return res;
       if (round >= 1) {
         await res.body.dump({ limit: 4096 }).catch(() => undefined);
-        throw new SekishoError('REGISTRY_AUTH', `${describe(res.url)}: access denied (401) after authenticating for ${req.scope}`);
+        const withheld = auth.withheld === null ? '' : `; ${auth.withheld}`;
+        throw new SekishoError('REGISTRY_AUTH', `${describe(res.url)}: access denied (401) after authenticating for ${req.scope}${withheld}`);
       }
       await auth.answer(res, req.scope);
     }
@@ -161,7 +165,7 @@ export class RegistryClient {
       throw new SekishoError('SOURCE_NOT_FOUND', `no manifest ${reference} in ${this.target.registry}/${repository}`, { where: { image } });
     }
     if (res.status !== 200) throw (await failure(res)).withWhere({ image });
-    const bytes = await readBounded(res, MAX_MANIFEST_BYTES, 'manifest').catch((error: unknown) => {
+    const bytes = await readBounded(res, MAX_MANIFEST_BYTES, 'manifest', { transport: this.transport }).catch((error: unknown) => {
       throw error instanceof SekishoError ? error.withWhere({ image }) : error;
     });
     const contentType = header(res, 'content-type')?.split(';')[0]?.trim() ?? null;
@@ -210,6 +214,7 @@ export class RegistryClient {
     const { algorithm } = parseDigest(digest, where);
     const hash = createHash(algorithm);
     const limit = size ?? max;
+    const reading = `reading blob ${digest} from ${this.target.apiHost}`;
     let received = 0;
     // Socket reads come in 64 KiB pieces; handing the decompressor ~1 MiB at a time halves the
     // per-chunk cost of the pipeline behind (measured: bench/registry-bench.mjs).
@@ -264,8 +269,10 @@ export class RegistryClient {
       const before = received;
       let ended = false;
       let dropped: unknown = null;
+      const guard = this.transport.guard(res, reading, where);
       try {
         for await (const raw of res.body as AsyncIterable<Buffer>) {
+          guard.add(raw.length);
           let chunk = raw;
           if (skip > 0) {
             if (chunk.length <= skip) {
@@ -287,13 +294,20 @@ export class RegistryClient {
           // Check the digest before the last bytes go on, so a wrong blob fails as INTEGRITY_* and
           // not as whatever the decompressor makes of its trailer.
           if (received === size) verifyHash(hash, digest, where);
-          if (pendingBytes >= COALESCE_BYTES || received === size) yield take();
+          if (pendingBytes >= COALESCE_BYTES || received === size) {
+            guard.pause();
+            yield take();
+            guard.resume();
+          }
         }
         ended = true;
       } catch (error) {
+        const signal = this.transport.signal;
+        if (signal?.aborted === true) throw deadlineError(signal, reading).withWhere(where);
         if (error instanceof SekishoError) throw error;
         dropped = error;
       } finally {
+        guard.stop();
         res.body.destroy();
       }
       if (size === null ? ended : received === size) break;
@@ -304,7 +318,7 @@ export class RegistryClient {
           ...(dropped === null ? {} : { cause: dropped }),
         });
       }
-      await this.transport.pause(attempt + 1);
+      await this.transport.pause(attempt + 1, reading);
     }
     if (size === null || size === 0) verifyHash(hash, digest, where);
     if (pendingBytes > 0) yield take();
@@ -320,13 +334,24 @@ export class RegistryClient {
     return this.#paginate('/v2/_catalog', 'catalog', 'registry:catalog:*', 'repositories', options);
   }
 
+  /**
+   * Follow `Link: <…>; rel="next"` pages. Pagination ends at the last page, at `max` entries (the
+   * caller's bound, e.g. --max-tags), or at the first page that adds no name not seen before: a
+   * registry handing out empty or repeated pages with fresh links would otherwise be followed
+   * page after page. A registry still announcing a next page after `maxPages` pages fails
+   * (REGISTRY_PROTOCOL) rather than yielding a silently truncated list.
+   */
   async #paginate(path: string, kind: RegistryRequestKind, scope: string, field: 'tags' | 'repositories', options: ListOptions): Promise<string[]> {
     const max = options.max ?? 100_000;
+    const maxPages = options.maxPages ?? MAX_PAGES;
     const base = await this.baseUrl();
-    const out: string[] = [];
+    const names = new Set<string>();
     let next: string | null = `${path}?n=${options.pageSize ?? PAGE_SIZE}`;
     const seen = new Set<string>();
-    for (let page = 0; next !== null && page < MAX_PAGES && out.length < max; page++) {
+    for (let page = 0; next !== null && names.size < max; page++) {
+      if (page >= maxPages) {
+        throw new SekishoError('REGISTRY_PROTOCOL', `${base.origin}${path}: the ${field} list goes on past ${maxPages} pages (${names.size} names so far); refusing a truncated list`);
+      }
       if (seen.has(next)) throw new SekishoError('REGISTRY_PROTOCOL', `${base.origin}${path}: pagination loops`);
       seen.add(next);
       const res = await this.request({ method: 'GET', path: next, kind, scope });
@@ -335,7 +360,7 @@ export class RegistryClient {
         throw new SekishoError('SOURCE_NOT_FOUND', `no repository ${path.slice(4, -10)} on ${this.target.registry}`);
       }
       if (res.status !== 200) throw await failure(res);
-      const body = await readBounded(res, MAX_LIST_BYTES, `${field} list`);
+      const body = await readBounded(res, MAX_LIST_BYTES, `${field} list`, { transport: this.transport });
       let parsed: Record<string, unknown>;
       try {
         parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -346,10 +371,13 @@ export class RegistryClient {
       if (list !== null && list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))) {
         throw new SekishoError('REGISTRY_PROTOCOL', `${base.origin}${path}: "${field}" is not a list of strings`);
       }
-      for (const entry of (list ?? []) as string[]) if (out.length < max) out.push(entry);
+      const before = names.size;
+      for (const entry of (list ?? []) as string[]) if (names.size < max) names.add(entry);
       next = nextLink(header(res, 'link'), base, path);
+      // A page with nothing new ends the listing, whatever its Link says.
+      if (names.size === before) break;
     }
-    return out;
+    return [...names];
   }
 
   /**
@@ -371,7 +399,7 @@ export class RegistryClient {
     const contentType = header(res, 'content-type')?.split(';')[0]?.trim();
     if (res.status === 200 && contentType === MEDIA_TYPES.ociIndex) {
       filtered = (header(res, 'oci-filters-applied') ?? '').split(',').map((s) => s.trim()).includes('artifactType');
-      index = await readBounded(res, MAX_MANIFEST_BYTES, 'referrers index');
+      index = await readBounded(res, MAX_MANIFEST_BYTES, 'referrers index', { transport: this.transport });
     } else {
       await res.body.dump({ limit: 4096 }).catch(() => undefined);
       if (res.status !== 404 && res.status !== 200 && res.status !== 400 && res.status !== 405) throw await failure(res);

@@ -344,21 +344,73 @@ describe('credentials stay home', () => {
     expect(storage.requests.some((r) => r.url.startsWith('/token'))).toBe(false);
   });
 
-  it('the bearer flow: credentials go to the realm the registry named, the token only to the registry', async () => {
+  /** A plain-HTTP registry asking for a bearer token from `realm` (which requires BASIC). */
+  function bearerRegistry(realm: string): void {
     registry.handle = registryHandler(IMAGE, (req, res) => {
+      if (req.url?.startsWith('/token')) {
+        if (req.headers.authorization !== BASIC) res.writeHead(401).end();
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"tok-123","expires_in":300}');
+        return true;
+      }
       if (req.headers.authorization !== 'Bearer tok-123') {
-        { res.writeHead(401, { 'www-authenticate': `Bearer realm="${storage.origin}/token",service="fake",scope="repository:app:pull"` }).end(); return true; }
+        { res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="fake",scope="repository:app:pull"` }).end(); return true; }
       }
       return false;
     });
+  }
+
+  it('a plain-HTTP registry naming a plain-HTTP realm on another host: no credentials, and the refusal says why', async () => {
+    bearerRegistry(`${storage.origin}/token`);
     storage.handle = (req, res) => {
       if (req.headers.authorization !== BASIC) return void res.writeHead(401).end();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"tok-123","expires_in":300}');
     };
+    const error = await scanImage(`${registry.host}/app:1`, { cacheDir: null, registry: options() }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SekishoError);
+    expect((error as SekishoError).code).toBe('REGISTRY_AUTH');
+    expect((error as SekishoError).message).toContain('another host');
+    expect((error as SekishoError).message).toContain(storage.origin);
+    expect(storage.requests.every((r) => r.headers.authorization === undefined && !r.url.includes(USER))).toBe(true);
+  });
+
+  it('an anonymous token from such a realm that the registry refuses: the refusal says why credentials were kept back', async () => {
+    bearerRegistry(`${storage.origin}/token`);
+    storage.handle = (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"anonymous"}');
+    const error = await scanImage(`${registry.host}/app:1`, { cacheDir: null, registry: options() }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as SekishoError).code).toBe('REGISTRY_AUTH');
+    expect((error as SekishoError).message).toContain('--insecure-token-realm');
+    expect(storage.requests.every((r) => r.headers.authorization === undefined && !r.url.includes(USER))).toBe(true);
+  });
+
+  it('a plain-HTTP realm on the registry\'s own host gets the credentials', async () => {
+    bearerRegistry(`${registry.origin}/token`);
     const result = await scanImage(`${registry.host}/app:1`, { cacheDir: null, registry: options() });
     expect(result.report.target.manifestDigest).toBe(IMAGE.manifest.digest);
+    expect(registry.requests.some((r) => r.url.startsWith('/token') && r.headers.authorization === BASIC)).toBe(true);
+  });
+
+  it('the bearer flow: credentials go to the realm the registry named, the token only to the registry', async () => {
+    bearerRegistry(`${storage.origin}/token`);
+    storage.handle = (req, res) => {
+      if (req.headers.authorization !== BASIC) return void res.writeHead(401).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"tok-123","expires_in":300}');
+    };
+    const warnings: string[] = [];
+    // A plain-HTTP realm on another host: only because the user named it, with one warning.
+    const allowed: RegistryOptions = { ...options(), insecureTokenRealms: [storage.host], onWarning: (m) => void warnings.push(m) };
+    const result = await scanImage(`${registry.host}/app:1`, { cacheDir: null, registry: allowed });
+    await scanImage(`${registry.host}/app:1`, { cacheDir: null, registry: allowed });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(storage.origin);
+    expect(result.report.target.manifestDigest).toBe(IMAGE.manifest.digest);
     const tokenRequests = storage.requests.filter((r) => r.url.startsWith('/token'));
-    expect(tokenRequests).toHaveLength(1);
+    expect(tokenRequests).toHaveLength(2);
     const query = new URL(tokenRequests[0]?.url ?? '', 'http://x').searchParams;
     expect(query.get('service')).toBe('fake');
     expect(query.getAll('scope')).toEqual(['repository:app:pull']);
@@ -396,7 +448,8 @@ describe('identity tokens and proxies', () => {
     };
     const result = await scanImage(`${registry.host}/app:1`, {
       cacheDir: null,
-      registry: { insecureRegistries: [registry.host], dockerConfig: null, env: {}, retries: 1, identityToken: 'refresh-xyz' },
+      // The fake realm is plain HTTP on another port: credentials go there only when named.
+      registry: { insecureRegistries: [registry.host], insecureTokenRealms: [realm.host], dockerConfig: null, env: {}, retries: 1, identityToken: 'refresh-xyz' },
     });
     expect(result.report.target.manifestDigest).toBe(IMAGE.manifest.digest);
     expect(realm.requests.map((r) => r.method)).toEqual(['POST']);

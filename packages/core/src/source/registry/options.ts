@@ -25,6 +25,12 @@ export interface RegistryOptions {
   readonly clientKeyFile?: string;
   /** `host[:port]` values reached over plain HTTP or TLS without verification — only these (`--insecure-registry`). */
   readonly insecureRegistries?: readonly string[];
+  /**
+   * `host[:port]` of token realms that may receive credentials over plain HTTP although they are
+   * not the registry's own host (`--insecure-token-realm`). Without it a plain-HTTP realm on
+   * another host gets an anonymous token request at most.
+   */
+  readonly insecureTokenRealms?: readonly string[];
   /** Docker's config.json; default `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`; null ignores it. */
   readonly dockerConfig?: string | null;
   /** Environment for proxies, `SEKISHO_REGISTRY_USERNAME/PASSWORD` and `DOCKER_CONFIG` (default `process.env`). */
@@ -35,5 +41,20 @@ export interface RegistryOptions {
   readonly maxRetryDelayMs?: number;
   /** Connect / response-headers / idle-body timeout (default 30 s). */
   readonly timeoutMs?: number;
+  /**
+   * Minimum transfer rate: a response body (a blob, a manifest, a listing) that delivers fewer than
+   * `minTransferBytes` within any `minTransferWindowMs` before it ends is aborted (LIMIT_TIMEOUT).
+   * Defaults: 1 MiB per 60 s (about 17 KiB/s); 0 bytes disables the check. The idle timeout alone
+   * lets a server that sends one byte every 20 s hold a scan forever.
+   */
+  readonly minTransferBytes?: number;
+  readonly minTransferWindowMs?: number;
+  /**
+   * The scan's deadline (`--timeout`): every request, retry wait and body read stops when it fires,
+   * with its reason (a LIMIT_TIMEOUT SekishoError from `scanDeadline`) naming what was being read.
+   */
+  readonly signal?: AbortSignal;
   readonly onRequest?: (event: RegistryRequestEvent) => void;
+  /** Things the user should know but that do not stop the scan (credentials sent over plain HTTP). */
+  readonly onWarning?: (message: string) => void;
 }

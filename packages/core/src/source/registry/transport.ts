@@ -11,6 +11,7 @@ async function loadUndici(): Promise<Undici> {
   return undici;
 }
 import { SekishoError } from '../../errors.js';
+import { deadlineError, isDeadline } from '../../util/deadline.js';
 import type { RegistryOptions, RegistryRequestKind } from './options.js';
 
 export interface HttpResponse {
@@ -36,6 +37,9 @@ export interface HttpRequest {
 }
 
 export const MAX_REDIRECTS = 5;
+/** Minimum transfer rate (RegistryOptions.minTransferBytes / minTransferWindowMs). */
+export const DEFAULT_MIN_TRANSFER_BYTES = 1024 * 1024;
+export const DEFAULT_MIN_TRANSFER_WINDOW_MS = 60_000;
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const MAX_ERROR_BODY = 4096;
 
@@ -142,8 +146,39 @@ export class Transport {
   }
 
   /** Wait before the next attempt of something (a resumed blob read). */
-  pause(attempt: number): Promise<void> {
-    return this.#sleep(backoff(attempt, this.options.maxRetryDelayMs ?? 30_000));
+  pause(attempt: number, doing: string): Promise<void> {
+    return this.#wait(backoff(attempt, this.options.maxRetryDelayMs ?? 30_000), doing);
+  }
+
+  /** The scan's deadline signal, if any. */
+  get signal(): AbortSignal | undefined {
+    return this.options.signal;
+  }
+
+  /** Sleep, cut short by the deadline. */
+  async #wait(ms: number, doing: string): Promise<void> {
+    const signal = this.options.signal;
+    if (signal === undefined) return this.#sleep(ms);
+    if (signal.aborted) throw deadlineError(signal, doing);
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(deadlineError(signal, doing));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.#sleep(ms), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Watch a response body for the minimum transfer rate: call `add` with each chunk's size and
+   * `stop` when done. Too slow a body is destroyed with LIMIT_TIMEOUT naming `what` (host and
+   * blob digest), which the reader then throws.
+   */
+  guard(response: HttpResponse, what: string, where: { image?: string; layer?: string } = {}): RateGuard {
+    return new RateGuard(response, what, this.options.minTransferBytes ?? DEFAULT_MIN_TRANSFER_BYTES, this.options.minTransferWindowMs ?? DEFAULT_MIN_TRANSFER_WINDOW_MS, where);
   }
 
   async close(): Promise<void> {
@@ -160,13 +195,19 @@ export class Transport {
     const attempts = Math.max(1, req.attempts ?? this.options.retries ?? 4);
     const maxDelay = this.options.maxRetryDelayMs ?? 30_000;
     const idempotent = req.method === 'GET' || req.method === 'HEAD';
+    const signal = this.options.signal;
+    const doing = `requesting ${describe(req.url)}`;
+    // A function, not a narrowed property: the signal fires while awaiting.
+    const stopped = (): boolean => signal?.aborted === true;
     for (let attempt = 1; ; attempt++) {
+      if (signal !== undefined && stopped()) throw deadlineError(signal, doing);
       let response: HttpResponse;
       try {
         response = await this.#follow(req, attempt);
       } catch (error) {
+        if (signal !== undefined && stopped()) throw deadlineError(signal, doing);
         if (error instanceof SekishoError || !idempotent || attempt >= attempts) throw networkError(error, req.url);
-        await this.#sleep(backoff(attempt, maxDelay));
+        await this.#wait(backoff(attempt, maxDelay), doing);
         continue;
       }
       if (!RETRYABLE_STATUS.has(response.status) || req.acceptStatus?.(response.status) === true) return response;
@@ -177,7 +218,7 @@ export class Transport {
       if (retryAfter !== null && retryAfter > maxDelay) {
         throw new SekishoError('REGISTRY_HTTP', `${describe(response.url)} answered ${response.status} and asks to retry after ${Math.ceil(retryAfter / 1000)} s (longer than the ${Math.ceil(maxDelay / 1000)} s limit)`);
       }
-      await this.#sleep(Math.max(retryAfter ?? 0, backoff(attempt, maxDelay)));
+      await this.#wait(Math.max(retryAfter ?? 0, backoff(attempt, maxDelay)), doing);
     }
   }
 
@@ -192,7 +233,8 @@ export class Transport {
       const body = hop === 0 ? req.body : undefined;
       const method = hop > 0 && req.method === 'POST' ? 'GET' : req.method;
       const lib = await loadUndici();
-      const res = await lib.request(url, { method, headers, body, dispatcher: this.#dispatcher(url, lib) });
+      const signal = this.options.signal;
+      const res = await lib.request(url, { method, headers, body, dispatcher: this.#dispatcher(url, lib), ...(signal === undefined ? {} : { signal }) });
       this.options.onRequest?.({ method, url: `${url.origin}${url.pathname}`, status: res.statusCode, kind: req.kind, attempt });
       const location = res.headers['location'];
       if (res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304 || typeof location !== 'string' || (req.method !== 'GET' && req.method !== 'HEAD')) {
@@ -286,7 +328,7 @@ export async function readBounded(
   response: HttpResponse,
   max: number,
   what: string,
-  options: { truncate?: boolean; deadlineMs?: number } = {},
+  options: { truncate?: boolean; deadlineMs?: number; transport?: Transport } = {},
 ): Promise<Buffer> {
   const declared = Number(response.headers['content-length'] ?? Number.NaN);
   if (options.truncate !== true && Number.isFinite(declared) && declared > max) {
@@ -300,8 +342,10 @@ export async function readBounded(
     timedOut = true;
     response.body.destroy();
   }, options.deadlineMs ?? 120_000);
+  const guard = options.transport?.guard(response, `${what} from ${describe(response.url)}`) ?? null;
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      guard?.add(chunk.length);
       size += chunk.length;
       if (size > max) {
         if (options.truncate === true) {
@@ -313,10 +357,13 @@ export async function readBounded(
       chunks.push(chunk);
     }
   } catch (error) {
+    const signal = options.transport?.signal;
+    if (isDeadline(error) && signal !== undefined) throw deadlineError(signal, `reading the ${what} from ${describe(response.url)}`);
     if (error instanceof SekishoError) throw error;
     if (timedOut) throw new SekishoError('LIMIT_TIMEOUT', `${what} from ${describe(response.url)} took too long`);
     throw networkError(error, response.url);
   } finally {
+    guard?.stop();
     clearTimeout(timer);
     response.body.destroy();
   }
@@ -334,4 +381,71 @@ export function headerList(response: HttpResponse, name: string): string[] {
   const value = response.headers[name];
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The minimum transfer rate of one response body, as a sliding window: every quarter window the
+ * bytes received so far are sampled; when fewer than `minBytes` arrived since the sample one
+ * window back, the body is destroyed with a LIMIT_TIMEOUT naming what was read. A body that ends
+ * (or is abandoned) first is not judged: small responses finish long before a window passes.
+ * Time the reader spends on what it received (`pause`/`resume`) is not counted.
+ */
+export class RateGuard {
+  #total = 0;
+  readonly #samples: { at: number; total: number }[] = [];
+  readonly #timer: NodeJS.Timeout | null = null;
+  #pausedAt: number | null = null;
+  #pausedFor = 0;
+
+  constructor(response: HttpResponse, what: string, minBytes: number, windowMs: number, where: { image?: string; layer?: string }) {
+    if (minBytes <= 0 || windowMs <= 0) return;
+    this.#samples.push({ at: this.#clock(), total: 0 });
+    this.#timer = setInterval(() => {
+      if (this.#pausedAt !== null) return;
+      const now = this.#clock();
+      this.#samples.push({ at: now, total: this.#total });
+      // The newest sample at least one window old; older ones are no longer needed.
+      let from = -1;
+      for (let i = 0; i < this.#samples.length && (this.#samples[i]?.at ?? now) <= now - windowMs; i++) from = i;
+      if (from < 0) return;
+      this.#samples.splice(0, from);
+      const base = this.#samples[0] as { at: number; total: number };
+      const moved = this.#total - base.total;
+      if (moved >= minBytes) return;
+      this.stop();
+      const seconds = Math.round((now - base.at) / 100) / 10;
+      response.body.destroy(
+        new SekishoError(
+          'LIMIT_TIMEOUT',
+          `${what} is too slow: ${moved} bytes in the last ${seconds} s, under the minimum of ${minBytes} bytes per ${windowMs / 1000} s`,
+          { where },
+        ),
+      );
+    }, Math.max(10, Math.floor(windowMs / 4)));
+    this.#timer.unref();
+  }
+
+  /** Time spent waiting for the registry: the clock stands still while the reader holds a chunk. */
+  #clock(): number {
+    return (this.#pausedAt ?? performance.now()) - this.#pausedFor;
+  }
+
+  add(bytes: number): void {
+    this.#total += bytes;
+  }
+
+  /** The reader is busy with what it got (a slow layer walk is not a slow registry). */
+  pause(): void {
+    this.#pausedAt ??= performance.now();
+  }
+
+  resume(): void {
+    if (this.#pausedAt === null) return;
+    this.#pausedFor += performance.now() - this.#pausedAt;
+    this.#pausedAt = null;
+  }
+
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+  }
 }

@@ -29,7 +29,7 @@ export function parsePublicKey(input: PublicKeyInput): KeyObject {
   try {
     key = createPublicKey({ key: text, format: 'pem' });
   } catch (error) {
-    fail('does not parse', error);
+    fail(`does not parse: ${error instanceof Error ? error.message : String(error)}`, error);
   }
   switch (key.asymmetricKeyType) {
     case 'ec': {

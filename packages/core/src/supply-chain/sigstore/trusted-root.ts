@@ -4,9 +4,10 @@
  * input is validated strictly (bounded sizes, required validity starts) before any crypto runs.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { X509Certificate, crypto } from '@sigstore/core';
+import { crypto } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
 import { SekishoError } from '../../errors.js';
+import { decodeBase64, parseCertificate } from './certificate.js';
 import {
   trustedRootSchema,
   type CertificateAuthorityJson,
@@ -34,9 +35,10 @@ function toTLogAuthority(log: TransparencyLogInstanceJson, where: string): TLogA
   const keyType = details.startsWith('PKCS1_') ? 'pkcs1' : 'spki';
   let publicKey: crypto.KeyObject;
   try {
-    publicKey = crypto.createPublicKey(Buffer.from(log.publicKey.rawBytes, 'base64'), keyType);
+    publicKey = crypto.createPublicKey(decodeBase64(log.publicKey.rawBytes, `trusted root: ${where}: public key`), keyType);
   } catch (error) {
-    fail(`${where}: public key does not parse (${details})`, error);
+    if (error instanceof SekishoError) throw error;
+    fail(`${where}: public key does not parse (${details}): ${error instanceof Error ? error.message : String(error)}`, error);
   }
   return {
     baseURL: log.baseUrl,
@@ -51,11 +53,8 @@ function toTLogAuthority(log: TransparencyLogInstanceJson, where: string): TLogA
 
 function toCertAuthority(ca: CertificateAuthorityJson, where: string): CertAuthority {
   const certChain = ca.certChain.certificates.map((cert, i) => {
-    try {
-      return X509Certificate.parse(Buffer.from(cert.rawBytes, 'base64'));
-    } catch (error) {
-      fail(`${where}: certificate ${i} does not parse`, error);
-    }
+    const part = `trusted root: ${where}: certificate ${i}`;
+    return parseCertificate(decodeBase64(cert.rawBytes, part), part);
   });
   return {
     certChain,

@@ -23,6 +23,7 @@ import {
 import { X509Certificate, dsse } from '@sigstore/core';
 import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
 import { SekishoError } from '../../errors.js';
+import { decodeBase64, parseCertificate } from './certificate.js';
 import { certificateIdentity, compileIdentityPolicy, type CertificateIdentityPolicy } from './identity.js';
 import { parseStatement, statementHasSubject } from './in-toto.js';
 import { verifyPrehashed, type PrehashAlgorithm } from './prehash.js';
@@ -117,6 +118,7 @@ function parseBundle(bytes: Uint8Array): Bundle {
   if (typeof mediaType !== 'string' || !BUNDLE_MEDIA_TYPES.has(mediaType)) {
     input(`unsupported bundle media type ${JSON.stringify(typeof mediaType === 'string' ? mediaType.slice(0, 200) : mediaType)}`);
   }
+  checkBase64Fields(json as Record<string, unknown>);
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(json);
@@ -132,6 +134,44 @@ function parseBundle(bytes: Uint8Array): Bundle {
     input(`bundle certificate chain is longer than ${MAX_CHAIN_CERTIFICATES}`);
   }
   return bundle;
+}
+
+type Json = Record<string, unknown>;
+
+const asObject = (value: unknown): Json | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined);
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * The bundle's bytes fields are base64 (protobuf JSON mapping). Buffer.from skips characters
+ * outside the alphabet, so "!!!" would decode to a few stray bytes and fail later as a
+ * meaningless parse error; each field is checked here and named when it is not base64.
+ */
+function checkBase64Fields(json: Json): void {
+  const check = (value: unknown, part: string): void => {
+    if (typeof value === 'string') decodeBase64(value, `bundle ${part}`);
+  };
+  const material = asObject(json['verificationMaterial']);
+  check(asObject(material?.['certificate'])?.['rawBytes'], 'verificationMaterial.certificate.rawBytes');
+  asArray(asObject(material?.['x509CertificateChain'])?.['certificates']).forEach((c, i) => check(asObject(c)?.['rawBytes'], `verificationMaterial.x509CertificateChain.certificates[${i}].rawBytes`));
+  asArray(material?.['tlogEntries']).forEach((e, i) => {
+    const entry = asObject(e);
+    const at = `verificationMaterial.tlogEntries[${i}]`;
+    check(entry?.['canonicalizedBody'], `${at}.canonicalizedBody`);
+    check(asObject(entry?.['logId'])?.['keyId'], `${at}.logId.keyId`);
+    check(asObject(entry?.['inclusionPromise'])?.['signedEntryTimestamp'], `${at}.inclusionPromise.signedEntryTimestamp`);
+    const proof = asObject(entry?.['inclusionProof']);
+    check(proof?.['rootHash'], `${at}.inclusionProof.rootHash`);
+    asArray(proof?.['hashes']).forEach((h, j) => check(h, `${at}.inclusionProof.hashes[${j}]`));
+  });
+  asArray(asObject(material?.['timestampVerificationData'])?.['rfc3161Timestamps']).forEach((t, i) =>
+    check(asObject(t)?.['signedTimestamp'], `verificationMaterial.timestampVerificationData.rfc3161Timestamps[${i}].signedTimestamp`),
+  );
+  const message = asObject(json['messageSignature']);
+  check(message?.['signature'], 'messageSignature.signature');
+  check(asObject(message?.['messageDigest'])?.['digest'], 'messageSignature.messageDigest.digest');
+  const envelope = asObject(json['dsseEnvelope']);
+  check(envelope?.['payload'], 'dsseEnvelope.payload');
+  asArray(envelope?.['signatures']).forEach((sig, i) => check(asObject(sig)?.['sig'], `dsseEnvelope.signatures[${i}].sig`));
 }
 
 // A checkpoint signature line is "— <name> <base64>"; @sigstore/verify matches <name> against the
@@ -290,13 +330,21 @@ function guardParse<T>(fn: () => T): T {
   }
 }
 
+/**
+ * The signing certificate, with every certificate of the bundle parsed completely first: a
+ * malformed one fails here as VERIFY_INPUT naming it ("certificate chain: certificate 2 is not
+ * valid DER: …"), not later as an unexplained exception inside verification.
+ */
 function leafCertificate(bundle: Bundle): X509Certificate | undefined {
   const content = bundle.verificationMaterial.content;
   switch (content.$case) {
-    case 'x509CertificateChain':
-      return X509Certificate.parse(Buffer.from(content.x509CertificateChain.certificates[0]?.rawBytes ?? Buffer.alloc(0)));
+    case 'x509CertificateChain': {
+      const chain = content.x509CertificateChain.certificates.map((c, i) => parseCertificate(c.rawBytes, `certificate chain: certificate ${i + 1}`));
+      if (chain[0] === undefined) input('certificate chain: the bundle lists no certificate');
+      return chain[0];
+    }
     case 'certificate':
-      return X509Certificate.parse(Buffer.from(content.certificate.rawBytes));
+      return parseCertificate(content.certificate.rawBytes, 'bundle certificate');
     case 'publicKey':
       return undefined;
   }
@@ -318,12 +366,11 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
   checkTlogEntries(bundle.verificationMaterial.tlogEntries, now);
 
   const bytes = 'bytes' in options.artifact ? options.artifact.bytes : undefined;
+  const leaf = leafCertificate(bundle);
+  if (leaf !== undefined) checkSignatureAlgorithmFields(leaf);
   let entity: SignedEntity;
-  let leaf: X509Certificate | undefined;
   try {
     entity = toSignedEntity(bundle, bytes === undefined ? undefined : Buffer.from(bytes));
-    leaf = leafCertificate(bundle);
-    if (leaf !== undefined) checkSignatureAlgorithmFields(leaf);
   } catch (error) {
     input(`malformed bundle: ${describeError(error)}`, error);
   }
@@ -400,7 +447,10 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
     verifier.verify(entity);
   } catch (error) {
     if (error instanceof SekishoError) throw error;
-    failed(describeError(error), error);
+    // @sigstore/verify reports its findings as VerificationErrors with a code; anything else
+    // (a TypeError on a field it did not expect to be missing) is named as what it is.
+    const coded = error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+    failed(coded ? describeError(error) : `verification stopped on malformed input (${error instanceof Error ? error.name : 'error'}: ${describeError(error)})`, error);
   }
 
   let signer: VerifiedSigner = { kind: 'key' };
