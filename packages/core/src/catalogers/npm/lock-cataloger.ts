@@ -53,7 +53,7 @@ function parseYarn(path: string, content: Buffer): CatalogOutput {
   const result = parseYarnLockFile(path, content);
   if ('reason' in result) return unknownOutput(path, result.reason);
   const out: YarnOutput = {
-    ...output(result.packages, result.relationships),
+    ...output(result.packages, result.relationships, result.unknowns),
     yarnIndex: { dir: dirname(path), descriptors: Object.fromEntries(result.descriptors) },
   };
   return out;
