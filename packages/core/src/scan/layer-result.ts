@@ -1,7 +1,8 @@
 import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
 import type { CatalogedPackage, CatalogedRelationship, FileOwnership } from '../catalogers/types.js';
 
-export const LAYER_RESULT_SCHEMA = 1;
+/** Bump when what a layer result holds changes (2: per-kind special-file limits, limit overflow as unknowns). */
+export const LAYER_RESULT_SCHEMA = 2;
 
 /** What one layer holds, as far as Sekisho's plugins care. Self-contained and cacheable by content. */
 export interface LayerResult {
