@@ -13,7 +13,7 @@ const MAX_FILES = 2_000_000;
  */
 export const apkCataloger: Cataloger = {
   id: 'apk-db-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['apk'],
   selector: { paths: ['/lib/apk/db/installed'] },
   maxFileSize: 128 * 1024 * 1024,

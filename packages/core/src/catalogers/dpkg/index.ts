@@ -17,7 +17,7 @@ const INFO = '/var/lib/dpkg/info/';
  */
 export const dpkgCataloger: Cataloger = {
   id: 'dpkg-db-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['deb'],
   selector: { paths: [STATUS], globs: [`${STATUS_D}*`, `${INFO}*.list`] },
   maxFileSize: 64 * 1024 * 1024,

@@ -89,7 +89,7 @@ function finishLocks(outputs: readonly CatalogOutput[]): CatalogOutput {
 
 export const javascriptLockCataloger: Cataloger = {
   id: 'javascript-lock-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['npm'],
   selector: { basenames: Object.keys(PARSERS) },
   maxFileSize: 32 * MiB,
