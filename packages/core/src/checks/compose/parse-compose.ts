@@ -7,6 +7,7 @@
  * so `${PRIV:-true}` reads as `true`.
  */
 import { parseDocument } from 'yaml';
+import { addDuplicateKeyErrors } from '../yaml-unique-keys.js';
 import { SekishoError } from '../../errors.js';
 import type { BindMount, DockerRunSettings, Located, PublishedPort } from '../docker-inspect/run-settings.js';
 
@@ -111,7 +112,9 @@ export function parseCompose(content: string, options: ParseComposeOptions = {})
   if (content.includes('\u0000')) throw new SekishoError('CONFIG_INVALID', 'binary content (NUL bytes) is not a Compose file');
   let root: unknown;
   try {
-    const doc = parseDocument(content, { merge: true, uniqueKeys: true, prettyErrors: false, strict: true });
+    // Duplicate keys are found by addDuplicateKeyErrors: `uniqueKeys: true` is quadratic in map size.
+    const doc = parseDocument(content, { merge: true, uniqueKeys: false, prettyErrors: false, strict: true });
+    addDuplicateKeyErrors(doc);
     const first = doc.errors[0];
     if (first !== undefined) throw new SekishoError('CONFIG_INVALID', `invalid YAML: ${first.message.split('\n')[0] ?? ''}`);
     root = doc.toJS({ maxAliasCount: limits.maxAliasCount });
