@@ -265,7 +265,7 @@ export function catalogJavaArchive(file: CatalogFile, ctx: CatalogContext): Cata
 /** Java archives (`.jar .war .ear .jpi .hpi`) and the archives nested inside them. */
 export const javaArchiveCataloger: Cataloger = {
   id: 'java-archive-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['maven'],
   selector: { suffixes: [...JAVA_ARCHIVE_SUFFIXES] },
   maxFileSize: 256 * 1024 * 1024,
