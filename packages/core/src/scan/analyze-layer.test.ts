@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LayerAnalyzer } from '../analyzers/types.js';
 import { setidChecks, worldWritableChecks } from '../checks/image/file-checks.js';
 import type { EntryHeader } from '../layers/entry.js';
 import type { LayerRef } from '../source/types.js';
@@ -53,5 +54,18 @@ describe('analyzeLayer limits', () => {
     );
     expect(result.symlinks).toHaveLength(500_000);
     expect(result.unknowns).toEqual([expect.objectContaining({ reason: expect.stringMatching(/2 symlinks past the limit of 500000/) })]);
+  });
+
+  it('unknowns an analyzer returns become layer unknowns, with the analyzer as foundBy', async () => {
+    const analyzer: LayerAnalyzer = {
+      id: 'test-analyzer',
+      version: 1,
+      maxBodySize: 0,
+      selects: (entry) => entry.path === '/etc/x',
+      wantsBody: () => false,
+      analyze: (entry) => ({ findings: [], facts: [], unknowns: [{ path: entry.path, reason: 'could not read all of it' }] }),
+    };
+    const result = await analyzeLayer(layerOf(() => [header('/etc/x', 'file', 0o644)]), { catalogers: [], analyzers: [analyzer] }, DEFAULT_LIMITS, { limits: { maxNestedDepth: 4, maxExpandedBytes: 1024 } }, 'test-image');
+    expect(result.unknowns).toEqual([{ path: '/etc/x', foundBy: 'test-analyzer', reason: 'could not read all of it' }]);
   });
 });

@@ -55,6 +55,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   const outputs = new Map<Cataloger, CatalogOutput[]>();
   const findings: AnalyzerFinding[] = [];
   const facts: PathFact[] = [];
+  const analyzerUnknowns: { path: string; foundBy: string; reason: string }[] = [];
   const whiteouts: string[] = [];
   const opaqueDirs: string[] = [];
   const symlinks: [string, string][] = [];
@@ -136,6 +137,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       const out = await analyzer.analyze(header, input, truncated, { layerIndex });
       findings.push(...out.findings);
       facts.push(...out.facts);
+      for (const u of out.unknowns ?? []) analyzerUnknowns.push({ path: u.path, foundBy: analyzer.id, reason: u.reason });
     }
   }
 
@@ -207,7 +209,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     packages: all.packages as LayerResult['packages'],
     relationships: all.relationships as LayerResult['relationships'],
     ownership: all.ownership,
-    unknowns: [...(all.unknowns as LayerResult['unknowns']), ...limitUnknowns()],
+    unknowns: [...(all.unknowns as LayerResult['unknowns']), ...analyzerUnknowns, ...limitUnknowns()],
     findings,
     facts,
     specialFiles: special,
