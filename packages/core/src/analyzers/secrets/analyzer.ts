@@ -1,7 +1,7 @@
 import type { AnalyzerContext, AnalyzerOutput, LayerAnalyzer, PathFact } from '../types.js';
 import type { EntryHeader } from '../../layers/entry.js';
 import { prepareContent } from './content.js';
-import { buildFindings, compileRules, resolveCandidates, scanBytes, SECRETS_ANALYZER_ID, type CompiledRules } from './engine.js';
+import { buildFindings, compileRules, MAX_CANDIDATES_PER_RULE, newStats, resolveCandidates, scanBytes, SECRETS_ANALYZER_ID, type CompiledRules } from './engine.js';
 import type { SecretsOptions } from './types.js';
 
 /** Bytes of a file that are scanned; the rest is skipped and noted in a fact. */
@@ -10,7 +10,7 @@ export const MAX_SCAN_BYTES = 2 * 1024 * 1024;
 export const MAX_SELECT_SIZE = 16 * 1024 * 1024;
 
 /** Bump when findings for the same input change. */
-export const SECRETS_ANALYZER_VERSION = 2;
+export const SECRETS_ANALYZER_VERSION = 3;
 
 /** Pseudo file systems and trees that hold no image content worth a read. */
 const SKIP_PREFIXES = [
@@ -125,9 +125,13 @@ export function analyzeFile(rules: CompiledRules, path: string, size: number, bo
     });
   }
   const content = prepareContent(scanned);
+  const stats = newStats();
   const candidates = resolveCandidates(
-    scanBytes(rules, { bytes: content.bytes, path, binary: content.binary, lines: !content.binary }),
+    scanBytes(rules, { bytes: content.bytes, path, binary: content.binary, lines: !content.binary }, stats),
   );
+  if (stats.candidatesCapped > 0) {
+    facts.push({ analyzer: SECRETS_ANALYZER_ID, path, value: `secrets: ${stats.candidatesCapped} rule(s) reached ${MAX_CANDIDATES_PER_RULE} candidates in this file; later matches of those rules were not checked` });
+  }
   const { findings, omitted } = buildFindings(
     rules,
     candidates.map((candidate) => ({ candidate, path })),
