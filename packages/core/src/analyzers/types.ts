@@ -21,12 +21,7 @@ export interface AnalyzerOutput {
    * What the analyzer could not read (a body cut at `maxBodySize` it needs whole…): each becomes a
    * report unknown, found by the analyzer, and makes the report incomplete. A limit never hides silently.
    */
-  readonly unknowns?: readonly AnalyzerUnknown[];
-}
-
-export interface AnalyzerUnknown {
-  readonly path: string;
-  readonly reason: string;
+  readonly unknowns?: readonly { readonly path: string; readonly reason: string }[];
 }
 
 export interface AnalyzerContext {

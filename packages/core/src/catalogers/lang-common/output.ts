@@ -37,10 +37,6 @@ export class EntryBudget {
     return false;
   }
 
-  get skipped(): number {
-    return this.#skipped;
-  }
-
   unknowns(path: string): CatalogUnknown[] {
     return this.#skipped === 0 ? [] : [{ path, reason: `${this.#skipped} ${this.what} past the limit of ${this.limit} per file were not read` }];
   }
