@@ -17,6 +17,11 @@ export type AnalyzerFinding = DistributiveOmit<Finding, 'id' | 'location' | 'cre
 export interface AnalyzerOutput {
   readonly findings: readonly AnalyzerFinding[];
   readonly facts: readonly PathFact[];
+  /**
+   * What the analyzer could not read (a body cut at `maxBodySize` it needs whole…): each becomes a
+   * report unknown, found by the analyzer, and makes the report incomplete. A limit never hides silently.
+   */
+  readonly unknowns?: readonly { readonly path: string; readonly reason: string }[];
 }
 
 export interface AnalyzerContext {

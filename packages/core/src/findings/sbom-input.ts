@@ -77,7 +77,9 @@ function distroOf(id: string, versionId: string, codename: string | null = null)
 function fromSekishoReport(root: Json, source: string): SbomInput {
   const skipped: string[] = [];
   const packages: Package[] = [];
-  for (const [i, raw] of arr(root['packages']).slice(0, SBOM_INPUT_LIMITS.maxComponents).entries()) {
+  const list = arr(root['packages']);
+  if (list.length > SBOM_INPUT_LIMITS.maxComponents) tooMany(list.length, source);
+  for (const [i, raw] of list.entries()) {
     const p = obj(raw);
     const id = str(p?.['id']);
     const name = str(p?.['name']);
@@ -161,14 +163,23 @@ function properties(c: Json): Map<string, string> {
   return out;
 }
 
-function flatten(components: unknown, into: Json[], depth = 0): void {
-  if (depth > SBOM_INPUT_LIMITS.maxDepth) return;
-  for (const raw of arr(components)) {
-    if (into.length >= SBOM_INPUT_LIMITS.maxComponents) return;
+/** Past a limit the SBOM is refused (exit 6): dropping components would hide their vulnerabilities. */
+function tooMany(count: number, source: string): never {
+  throw new SekishoError('LIMIT_ENTRY_COUNT', `SBOM has ${count} or more components, more than the ${SBOM_INPUT_LIMITS.maxComponents} allowed`, { where: { file: source } });
+}
+
+function flatten(components: unknown, into: Json[], source: string, depth = 0): void {
+  const list = arr(components);
+  if (list.length === 0) return;
+  if (depth > SBOM_INPUT_LIMITS.maxDepth) {
+    throw new SekishoError('LIMIT_ENTRY_SIZE', `SBOM components nested deeper than ${SBOM_INPUT_LIMITS.maxDepth} levels`, { where: { file: source } });
+  }
+  for (const raw of list) {
     const c = obj(raw);
     if (c === null) continue;
+    if (into.length >= SBOM_INPUT_LIMITS.maxComponents) tooMany(into.length + 1, source);
     into.push(c);
-    flatten(c['components'], into, depth + 1);
+    flatten(c['components'], into, source, depth + 1);
   }
 }
 
@@ -180,7 +191,7 @@ function distroFromQualifier(q: string): Distro | null {
 function fromCycloneDx(root: Json, source: string): SbomInput {
   const skipped: string[] = [];
   const all: Json[] = [];
-  flatten(root['components'], all);
+  flatten(root['components'], all, source);
   let distro: Distro | null = null;
   const os = all.find((c) => c['type'] === 'operating-system');
   if (os !== undefined && str(os['name']) !== null) distro = distroOf(str(os['name'])!, str(os['version']) ?? '');

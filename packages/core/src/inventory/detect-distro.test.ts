@@ -42,4 +42,8 @@ describe('detectDistro', () => {
   it('parses quotes and escapes', () => {
     expect(parseOsRelease('A="x \\"y\\""\nB=\'z\'\n# c\nbad line')).toEqual({ A: 'x "y"', B: 'z' });
   });
+
+  it('reads every line (the file is bounded by size): comment padding cannot hide ID', () => {
+    expect(parseOsRelease(`${'# padding\n'.repeat(500)}ID=debian\nVERSION_ID="12"\n`)).toEqual({ ID: 'debian', VERSION_ID: '12' });
+  });
 });

@@ -1,10 +1,13 @@
 import type { Distro } from '@sekisho/model';
 import { distroSupport } from './eol.js';
 
-/** Parse `KEY=value` lines of os-release(5), with shell-style quotes. */
+/**
+ * Parse `KEY=value` lines of os-release(5), with shell-style quotes. Every line is read (the
+ * os-release analyzer bounds the text at 64 KiB): a line limit let comment padding hide `ID`.
+ */
 export function parseOsRelease(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const raw of text.split('\n').slice(0, 200)) {
+  for (const raw of text.split('\n')) {
     const line = raw.trim();
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
     if (!match?.[1]) continue;

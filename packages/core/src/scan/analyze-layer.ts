@@ -23,10 +23,18 @@ export interface LayerPlugins {
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
+/** Symlinks kept per layer (path resolution); past it, one unknown names how many were not kept. */
 const MAX_SYMLINKS = 500_000;
-const MAX_SPECIAL = 100_000;
 /** foundBy of unknowns a directory walk reports (files it could not read). */
 const ROOTFS_WALK_ID = 'rootfs-source';
+/**
+ * Special files kept per layer, per kind: padding with one kind (world-writable directories) can
+ * never push another kind (a setuid-root binary) out. Past a kind's limit, one unknown names the count.
+ */
+const MAX_SPECIAL_PER_KIND = 100_000;
+const SPECIAL_KINDS = ['setuid/setgid files', 'world-writable entries', 'device nodes'] as const;
+type SpecialKind = (typeof SPECIAL_KINDS)[number];
+const LAYER_ANALYSIS = 'layer-analysis';
 
 /** The dispatch index of a cataloger list, compiled once per list rather than once per layer. */
 const dispatchIndexes = new WeakMap<readonly Cataloger[], SelectorIndex<Cataloger>>();
@@ -49,10 +57,14 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   const outputs = new Map<Cataloger, CatalogOutput[]>();
   const findings: AnalyzerFinding[] = [];
   const facts: PathFact[] = [];
+  const analyzerUnknowns: { path: string; foundBy: string; reason: string }[] = [];
   const whiteouts: string[] = [];
   const opaqueDirs: string[] = [];
   const symlinks: [string, string][] = [];
   const special: SpecialFile[] = [];
+  const specialCounts = new Map<SpecialKind, number>();
+  const specialOverflow = new Map<SpecialKind, { count: number; first: string }>();
+  let symlinkOverflow: { count: number; first: string } | null = null;
   let hashes = new Uint32Array(4096);
   let hashCount = 0;
   const layerIndex = layer.index;
@@ -102,7 +114,11 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       }
       hashes[hashCount++] = pathHash(header.path);
       recordSpecial(header);
-      if (header.kind === 'symlink' && header.linkTarget !== null && symlinks.length < MAX_SYMLINKS) symlinks.push([header.path, header.linkTarget]);
+      if (header.kind === 'symlink' && header.linkTarget !== null) {
+        if (symlinks.length < MAX_SYMLINKS) symlinks.push([header.path, header.linkTarget]);
+        else if (symlinkOverflow === null) symlinkOverflow = { count: 1, first: header.path };
+        else symlinkOverflow.count += 1;
+      }
       // An entry the walk could not read already has its unknown with the real reason: plugins
       // would only add a wrong one ("exceeds the size limit").
       const unread = unreadable === header.path;
@@ -134,15 +150,40 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       const out = await analyzer.analyze(header, input, truncated, { layerIndex });
       findings.push(...out.findings);
       facts.push(...out.facts);
+      for (const u of out.unknowns ?? []) analyzerUnknowns.push({ path: u.path, foundBy: analyzer.id, reason: u.reason });
     }
   }
 
   function recordSpecial(header: EntryHeader): void {
-    if (special.length >= MAX_SPECIAL) return;
     const setid = header.kind === 'file' && (header.mode & (SETUID | SETGID)) !== 0;
     const worldWritable = (header.kind === 'file' || header.kind === 'dir') && (header.mode & 0o002) !== 0;
     const device = header.kind === 'char-device' || header.kind === 'block-device';
-    if (setid || worldWritable || device) special.push({ path: header.path, kind: header.kind, mode: header.mode, uid: header.uid, gid: header.gid });
+    let keep = false;
+    for (const [kind, is] of [[SPECIAL_KINDS[0], setid], [SPECIAL_KINDS[1], worldWritable], [SPECIAL_KINDS[2], device]] as const) {
+      if (!is) continue;
+      const n = specialCounts.get(kind) ?? 0;
+      if (n < MAX_SPECIAL_PER_KIND) {
+        specialCounts.set(kind, n + 1);
+        keep = true;
+        continue;
+      }
+      const over = specialOverflow.get(kind);
+      if (over === undefined) specialOverflow.set(kind, { count: 1, first: header.path });
+      else over.count += 1;
+    }
+    if (keep) special.push({ path: header.path, kind: header.kind, mode: header.mode, uid: header.uid, gid: header.gid });
+  }
+
+  /** What the per-layer limits left out, as unknowns (on the first path left out): never silent. */
+  function limitUnknowns(): LayerResult['unknowns'] {
+    const out: { path: string; foundBy: string; reason: string }[] = [];
+    for (const [kind, over] of specialOverflow) {
+      out.push({ path: over.first, foundBy: LAYER_ANALYSIS, reason: `${over.count} ${kind} past the limit of ${MAX_SPECIAL_PER_KIND} per layer were not recorded; image hardening checks did not see them` });
+    }
+    if (symlinkOverflow !== null) {
+      out.push({ path: symlinkOverflow.first, foundBy: LAYER_ANALYSIS, reason: `${symlinkOverflow.count} symlinks past the limit of ${MAX_SYMLINKS} per layer were not recorded; paths through them were not resolved` });
+    }
+    return out;
   }
 
   const where = { image, layer: layer.digest ?? layer.diffId ?? `#${layer.index}` };
@@ -181,7 +222,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     packages: all.packages as LayerResult['packages'],
     relationships: all.relationships as LayerResult['relationships'],
     ownership: all.ownership,
-    unknowns: [...(all.unknowns as LayerResult['unknowns']), ...walkUnknowns],
+    unknowns: [...(all.unknowns as LayerResult['unknowns']), ...analyzerUnknowns, ...limitUnknowns(), ...walkUnknowns],
     findings,
     facts,
     specialFiles: special,

@@ -1,7 +1,11 @@
 import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
 import type { CatalogedPackage, CatalogedRelationship, FileOwnership } from '../catalogers/types.js';
 
-/** Bumped whenever a layer is read differently (2: GNU sparse members are read), so cached results from older walkers are not reused. */
+/**
+ * Bump when a layer is read differently or what a layer result holds changes, so cached results
+ * from older versions are not reused (2: GNU sparse members are read; per-kind special-file
+ * limits and limit overflow as unknowns).
+ */
 export const LAYER_RESULT_SCHEMA = 2;
 
 /** What one layer holds, as far as Sekisho's plugins care. Self-contained and cacheable by content. */

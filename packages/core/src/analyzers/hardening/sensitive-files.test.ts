@@ -75,6 +75,16 @@ describe('summarizeShadow', () => {
     expect(s.hashedCount).toBe(100);
     expect(summarizeShadow('ev\u001b[31mil:$6$a$b:1::::::', 'shadow').hashed).toEqual(['ev??31mil']);
   });
+  it('reads every line of the (size-bounded) body: padding cannot push an empty password out', () => {
+    const padding = Array.from({ length: 20_000 }, (_, i) => `u${i}:*:1::::::`).join('\n');
+    expect(summarizeShadow(`${padding}\nroot::19000::::::\n`, 'shadow').emptyCount).toBe(1);
+    expect(uidZeroNames(`${Array.from({ length: 20_000 }, (_, i) => `u${i}:x:${i + 1}:1::/:/bin/sh`).join('\n')}\ntoor:x:0:0::/:/bin/sh\n`)).toEqual(['toor']);
+  });
+  it('a truncated account database becomes an unknown', async () => {
+    const entry = header('/etc/shadow', { size: 2 * 1024 * 1024 });
+    const out = await sensitiveFilesAnalyzer.analyze(entry, Buffer.from('root:*:1::::::\n'), true, { layerIndex: 0 });
+    expect(out.unknowns).toEqual([{ path: '/etc/shadow', reason: expect.stringMatching(/only the first 1048576 bytes were read/) }]);
+  });
   it('uid 0 names from passwd', () => {
     expect(uidZeroNames('root:x:0:0:root:/root:/bin/bash\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n#x:x:0:0\n')).toEqual(['root', 'toor']);
   });

@@ -91,7 +91,13 @@ function fact(path: string, value: SensitiveFact): AnalyzerOutput {
   return { findings: [], facts: [out] };
 }
 
-function analyzeEntry(entry: EntryHeader, body: Buffer | null): AnalyzerOutput {
+/** An account database longer than the body limit: what was read still counts, the rest is an unknown. */
+function withTruncation(out: AnalyzerOutput, entry: EntryHeader, truncated: boolean): AnalyzerOutput {
+  if (!truncated) return out;
+  return { ...out, unknowns: [{ path: entry.path, reason: `file of ${entry.size} bytes: only the first ${MAX_BODY} bytes were read; accounts after them were not checked` }] };
+}
+
+function analyzeEntry(entry: EntryHeader, body: Buffer | null, truncated: boolean): AnalyzerOutput {
   const target = classifyPath(entry.path);
   if (target === null) return NO_OUTPUT;
   switch (target.kind) {
@@ -99,11 +105,11 @@ function analyzeEntry(entry: EntryHeader, body: Buffer | null): AnalyzerOutput {
     case 'gshadow': {
       if (body === null) return NO_OUTPUT;
       const s = summarizeShadow(body.toString('utf8'), target.kind);
-      if (s.hashedCount === 0 && s.emptyCount === 0) return NO_OUTPUT;
-      return fact(entry.path, { kind: 'shadow', hashed: s.hashed, empty: s.empty, hashedCount: s.hashedCount, emptyCount: s.emptyCount });
+      if (s.hashedCount === 0 && s.emptyCount === 0) return withTruncation(NO_OUTPUT, entry, truncated);
+      return withTruncation(fact(entry.path, { kind: 'shadow', hashed: s.hashed, empty: s.empty, hashedCount: s.hashedCount, emptyCount: s.emptyCount }), entry, truncated);
     }
     case 'passwd':
-      return body === null ? NO_OUTPUT : fact(entry.path, { kind: 'passwd', uid0: uidZeroNames(body.toString('utf8')) });
+      return body === null ? NO_OUTPUT : withTruncation(fact(entry.path, { kind: 'passwd', uid0: uidZeroNames(body.toString('utf8')) }), entry, truncated);
     case 'registry-auth':
       if (body === null || !registryAuthHasCredentials(body.toString('utf8'))) return NO_OUTPUT;
       return fact(entry.path, { kind: 'cloud-credentials', provider: 'docker', bytes: entry.size });
@@ -130,9 +136,9 @@ function analyzeEntry(entry: EntryHeader, body: Buffer | null): AnalyzerOutput {
  */
 export const sensitiveFilesAnalyzer: LayerAnalyzer = {
   id: SENSITIVE_FILES_ANALYZER_ID,
-  version: 1,
+  version: 2,
   maxBodySize: MAX_BODY,
   selects: (entry) => entry.kind === 'file' && classifyPath(entry.path) !== null,
   wantsBody: (entry) => classifyPath(entry.path)?.body === true,
-  analyze: (entry, body) => analyzeEntry(entry, body),
+  analyze: (entry, body, truncated) => analyzeEntry(entry, body, truncated),
 };

@@ -2,7 +2,7 @@ import type { AnalyzerContext, AnalyzerOutput, LayerAnalyzer, PathFact } from '.
 import type { EntryHeader } from '../../layers/entry.js';
 import { storedBytes } from '../../layers/entry.js';
 import { prepareContent, SNIFF_BYTES } from './content.js';
-import { buildFindings, compileRules, resolveCandidates, scanBytes, SECRETS_ANALYZER_ID, type CompiledRules } from './engine.js';
+import { buildFindings, compileRules, MAX_CANDIDATES_PER_RULE, newStats, resolveCandidates, scanBytes, SECRETS_ANALYZER_ID, type CompiledRules } from './engine.js';
 import type { SecretsOptions } from './types.js';
 
 /** Bytes of a file that are scanned; the rest is skipped and noted in a fact. */
@@ -127,9 +127,13 @@ export function analyzeFile(rules: CompiledRules, path: string, size: number, bo
   }
   // Sparse files: decide text or binary from the stored data, not from the holes' zeros.
   const content = prepareContent(scanned, header === undefined ? undefined : storedBytes(header, scanned, SNIFF_BYTES));
+  const stats = newStats();
   const candidates = resolveCandidates(
-    scanBytes(rules, { bytes: content.bytes, path, binary: content.binary, lines: !content.binary }),
+    scanBytes(rules, { bytes: content.bytes, path, binary: content.binary, lines: !content.binary }, stats),
   );
+  if (stats.candidatesCapped > 0) {
+    facts.push({ analyzer: SECRETS_ANALYZER_ID, path, value: `secrets: ${stats.candidatesCapped} rule(s) reached ${MAX_CANDIDATES_PER_RULE} candidates in this file; later matches of those rules were not checked` });
+  }
   const { findings, omitted } = buildFindings(
     rules,
     candidates.map((candidate) => ({ candidate, path })),

@@ -24,7 +24,8 @@ export const MAX_WINDOW = Math.max(LINE_WINDOW_BEFORE + LINE_WINDOW_AFTER, BLOCK
 const MAX_MATCHES_PER_WINDOW = 64;
 /** Findings kept per file; beyond it the rest is counted, not reported. */
 export const MAX_FINDINGS_PER_FILE = 100;
-const MAX_CANDIDATES = 1000;
+/** Candidates per rule per file: per rule, so one rule's padding never hides another rule's match. */
+export const MAX_CANDIDATES_PER_RULE = 1000;
 const MAX_SECRET_LENGTH = 16 * 1024;
 
 export const SECRETS_ANALYZER_ID = 'secrets';
@@ -167,10 +168,12 @@ export interface ScanStats {
   maxWindowChars: number;
   regexInputChars: number;
   candidatesDropped: number;
+  /** Matches not evaluated because their rule reached MAX_CANDIDATES_PER_RULE in this file. */
+  candidatesCapped: number;
 }
 
 export function newStats(): ScanStats {
-  return { windows: 0, maxWindowChars: 0, regexInputChars: 0, candidatesDropped: 0 };
+  return { windows: 0, maxWindowChars: 0, regexInputChars: 0, candidatesDropped: 0, candidatesCapped: 0 };
 }
 
 class LineIndex {
@@ -276,8 +279,12 @@ export function scanBytes(rules: CompiledRules, input: ScanInput, stats: ScanSta
   const encoding = binary ? 'latin1' : 'utf8';
   const candidates: Candidate[] = [];
   for (const compiled of applicable) {
+    const before = candidates.length;
     for (const [from, to] of windowsFor(compiled, hits, input)) {
-      if (candidates.length >= MAX_CANDIDATES) return candidates;
+      if (candidates.length - before >= MAX_CANDIDATES_PER_RULE) {
+        stats.candidatesCapped++;
+        break;
+      }
       const text = bytes.toString(encoding, from, to);
       stats.windows++;
       stats.regexInputChars += text.length;

@@ -48,4 +48,16 @@ describe('apk-db-cataloger', () => {
     const out = await catalogFile(apkCataloger, '/lib/apk/db/installed', 'garbage\nP\nP:x\n\n');
     expect(out.packages).toEqual([]);
   });
+
+  it('turns packages and files past the limits into unknowns that name the count', async () => {
+    const padding = Array.from({ length: 100_000 }, (_, i) => `P:pad${i}\nV:1.0-r0\n\n`).join('');
+    const out = await catalogFile(apkCataloger, '/lib/apk/db/installed', `${padding}P:libssl3\nV:3.1.4-r0\n`);
+    expect(out.packages).toHaveLength(100_000);
+    expect(out.unknowns.map((u) => u.reason)).toEqual([expect.stringMatching(/1 installed package.* past the limit of 100000/)]);
+
+    const files = Array.from({ length: 2_000_001 }, (_, i) => `R:f${i}`).join('\n');
+    const big = await catalogFile(apkCataloger, '/lib/apk/db/installed', `P:big\nV:1.0-r0\nF:usr\n${files}\n`);
+    expect(big.packages[0]?.files).toHaveLength(2_000_000);
+    expect(big.unknowns.map((u) => u.reason)).toEqual([expect.stringMatching(/1 file.* past the limit of 2000000/)]);
+  });
 });

@@ -1,6 +1,8 @@
-import type { CatalogOutput, CatalogedPackage, CatalogedRelationship, Cataloger } from '../types.js';
+import type { CatalogOutput, CatalogUnknown, CatalogedPackage, CatalogedRelationship, Cataloger } from '../types.js';
 
+/** Installed packages per database; far above any real image. Past it, packages become one unknown. */
 const MAX_PACKAGES = 100_000;
+/** `R:` file lines per database; past it, the files' ownership becomes one unknown. */
 const MAX_FILES = 2_000_000;
 
 /**
@@ -11,7 +13,7 @@ const MAX_FILES = 2_000_000;
  */
 export const apkCataloger: Cataloger = {
   id: 'apk-db-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['apk'],
   selector: { paths: ['/lib/apk/db/installed'] },
   maxFileSize: 128 * 1024 * 1024,
@@ -24,6 +26,7 @@ export const apkCataloger: Cataloger = {
     let deps: string[] = [];
     let folder = '';
     let totalFiles = 0;
+    let skippedPackages = 0;
     const flush = (): void => {
       const name = record['P'];
       const version = record['V'];
@@ -51,6 +54,8 @@ export const apkCataloger: Cataloger = {
         depends.set(name, deps);
         for (const p of (record['p'] ?? '').split(/\s+/)) if (p !== '') provides.set(p.split('=')[0] ?? p, name);
         provides.set(name, name);
+      } else if (name && version) {
+        skippedPackages += 1;
       }
       record = {};
       files = [];
@@ -79,7 +84,10 @@ export const apkCataloger: Cataloger = {
         if (target !== undefined && target !== name) relationships.push({ fromRef: name, toRef: target, type: 'depends-on' });
       }
     }
-    const out: CatalogOutput = { packages, relationships, ownership: [], unknowns: [] };
+    const unknowns: CatalogUnknown[] = [];
+    if (skippedPackages > 0) unknowns.push({ path: file.path, reason: `${skippedPackages} installed package(s) past the limit of ${MAX_PACKAGES} per database were not read` });
+    if (totalFiles > MAX_FILES) unknowns.push({ path: file.path, reason: `${totalFiles - MAX_FILES} file(s) past the limit of ${MAX_FILES} per database were not read; their ownership is unknown` });
+    const out: CatalogOutput = { packages, relationships, ownership: [], unknowns };
     return out;
   },
 };

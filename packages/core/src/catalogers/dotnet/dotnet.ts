@@ -1,5 +1,5 @@
 import { asRecord, isRecord, nonEmpty, parseJson } from '../lang-common/parse.js';
-import { basename, dedupePackages, guarded, languagePackage, MiB, output, purl, unknownOutput } from '../lang-common/output.js';
+import { basename, dedupePackages, EntryBudget, guarded, languagePackage, MiB, output, purl, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 
 const MAX_ENTRIES = 100_000;
@@ -35,14 +35,15 @@ export function parseDepsJson(path: string, content: Buffer): CatalogOutput {
   const targets = Object.values(asRecord(doc['targets'])).map(asRecord);
   const packages: CatalogedPackage[] = [];
   const refByName = new Map<string, string>();
-  for (const [key, value] of Object.entries(asRecord(doc['libraries'])).slice(0, MAX_ENTRIES)) {
+  const budget = new EntryBudget(MAX_ENTRIES, 'package(s)');
+  for (const [key, value] of Object.entries(asRecord(doc['libraries']))) {
     const id = splitLibraryKey(key);
     if (!id) continue;
     const library = asRecord(value);
     const type = nonEmpty(library['type']);
     const targetEntries = targets.map((t) => asRecord(t[key]));
     const isRoot = type === 'project' && id.name.toLowerCase() === rootName.toLowerCase();
-    if (!isRoot && (type !== 'package' || !targetEntries.some(shipsAssets))) continue;
+    if ((!isRoot && (type !== 'package' || !targetEntries.some(shipsAssets))) || !budget.take()) continue;
     const ref = `${path}#${key}`;
     refByName.set(id.name.toLowerCase(), ref);
     packages.push(
@@ -62,7 +63,7 @@ export function parseDepsJson(path: string, content: Buffer): CatalogOutput {
   }
   const relationships: CatalogedRelationship[] = [];
   for (const target of targets) {
-    for (const [key, value] of Object.entries(target).slice(0, MAX_ENTRIES)) {
+    for (const [key, value] of Object.entries(target)) {
       const id = splitLibraryKey(key);
       const fromRef = id ? refByName.get(id.name.toLowerCase()) : undefined;
       if (fromRef === undefined) continue;
@@ -73,7 +74,7 @@ export function parseDepsJson(path: string, content: Buffer): CatalogOutput {
     }
   }
   const deduped = dedupePackages(packages, relationships);
-  return output(deduped.packages, deduped.relationships);
+  return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }
 
 /**
@@ -88,11 +89,12 @@ export function parsePackagesLock(path: string, content: Buffer): CatalogOutput 
   const packages: CatalogedPackage[] = [];
   const pending: { ref: string; framework: string; deps: string[] }[] = [];
   const refByFrameworkName = new Map<string, string>();
-  for (const [framework, value] of Object.entries(parsed.value['dependencies']).slice(0, 1000)) {
-    for (const [name, raw] of Object.entries(asRecord(value)).slice(0, MAX_ENTRIES)) {
+  const budget = new EntryBudget(MAX_ENTRIES, 'package(s)');
+  for (const [framework, value] of Object.entries(parsed.value['dependencies'])) {
+    for (const [name, raw] of Object.entries(asRecord(value))) {
       const entry = asRecord(raw);
       const version = nonEmpty(entry['resolved']);
-      if (version === null || nonEmpty(entry['type'])?.toLowerCase() === 'project') continue;
+      if (version === null || nonEmpty(entry['type'])?.toLowerCase() === 'project' || !budget.take()) continue;
       const ref = `${path}#${name}@${version}`;
       refByFrameworkName.set(`${framework}\u0000${name.toLowerCase()}`, ref);
       pending.push({ ref, framework, deps: Object.keys(asRecord(entry['dependencies'])) });
@@ -119,12 +121,12 @@ export function parsePackagesLock(path: string, content: Buffer): CatalogOutput 
     }
   }
   const deduped = dedupePackages(packages, relationships);
-  return output(deduped.packages, deduped.relationships);
+  return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }
 
 export const dotnetDepsCataloger: Cataloger = {
   id: 'dotnet-deps-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['nuget'],
   selector: { suffixes: ['.deps.json'] },
   maxFileSize: 32 * MiB,
@@ -133,7 +135,7 @@ export const dotnetDepsCataloger: Cataloger = {
 
 export const dotnetPackagesLockCataloger: Cataloger = {
   id: 'dotnet-packages-lock-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['nuget'],
   selector: { basenames: ['packages.lock.json'] },
   maxFileSize: 32 * MiB,

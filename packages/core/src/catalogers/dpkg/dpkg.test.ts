@@ -83,4 +83,37 @@ describe('dpkg-db-cataloger', () => {
     const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status', Buffer.from([0, 1, 2, 255, 10, 58, 58, 10]));
     expect(out.packages).toEqual([]);
   });
+
+  describe('limits never hide packages silently', () => {
+    const installed = (name: string): string => `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0\n\n`;
+    const removed = (name: string): string => `Package: ${name}\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 1.0\n\n`;
+    const libssl = 'Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nVersion: 3.0.15-1~deb12u1\n';
+
+    it('does not count removed / config-files stanzas toward the package limit', async () => {
+      const padding = Array.from({ length: 100_000 }, (_, i) => removed(`pad${i}`)).join('');
+      const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status', padding + libssl);
+      expect(out.packages.map((p) => p.name)).toEqual(['libssl3']);
+      expect(out.unknowns).toEqual([]);
+    });
+
+    it('turns installed packages past the limit into an unknown that names the count', async () => {
+      const padding = Array.from({ length: 100_000 }, (_, i) => installed(`pad${i}`)).join('');
+      const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status', padding + libssl);
+      expect(out.packages).toHaveLength(100_000);
+      expect(out.unknowns).toHaveLength(1);
+      expect(out.unknowns[0]?.path).toBe('/var/lib/dpkg/status');
+      expect(out.unknowns[0]?.reason).toMatch(/1 installed package.* past the limit of 100000/);
+    });
+
+    it('turns owned files past the limit into an unknown (info/*.list and status.d/*.md5sums)', async () => {
+      const list = Array.from({ length: 1_000_001 }, (_, i) => `/f${i}`).join('\n');
+      const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/info/big.list', list);
+      expect(out.ownership[0]?.files).toHaveLength(1_000_000);
+      expect(out.unknowns.map((u) => u.reason)).toEqual([expect.stringMatching(/1 file.* past the limit of 1000000/)]);
+      const sums = Array.from({ length: 1_000_001 }, (_, i) => `${'a'.repeat(32)}  f${i}`).join('\n');
+      const out2 = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status.d/big.md5sums', sums);
+      expect(out2.ownership[0]?.files).toHaveLength(1_000_000);
+      expect(out2.unknowns.map((u) => u.reason)).toEqual([expect.stringMatching(/1 file.* past the limit of 1000000/)]);
+    });
+  });
 });

@@ -1,7 +1,10 @@
 import type { CatalogFile, CatalogOutput, CatalogedPackage, CatalogedRelationship, Cataloger, FileOwnership } from '../types.js';
 import { parseControlStanzas } from '../control-stanzas.js';
 
-const MAX_PACKAGES = 100_000;
+/** Installed packages per database file; far above any real image (a full Debian archive is ~65k). */
+const MAX_DPKG_PACKAGES = 100_000;
+/** Files one package lists (`info/*.list`, `status.d/*.md5sums`). */
+const MAX_DPKG_OWNED_FILES = 1_000_000;
 const STATUS = '/var/lib/dpkg/status';
 const STATUS_D = '/var/lib/dpkg/status.d/';
 const INFO = '/var/lib/dpkg/info/';
@@ -32,13 +35,18 @@ function empty(): CatalogOutput {
 function parseListFile(file: CatalogFile): CatalogOutput {
   const base = file.path.slice(INFO.length, -'.list'.length);
   const [name = base, arch] = base.split(':');
-  const files = file.content
+  const all = file.content
     .toString('utf8')
     .split('\n')
-    .filter((line) => line.startsWith('/') && line !== '/.')
-    .slice(0, 1_000_000);
+    .filter((line) => line.startsWith('/') && line !== '/.');
+  const files = all.length > MAX_DPKG_OWNED_FILES ? all.slice(0, MAX_DPKG_OWNED_FILES) : all;
   const ownership: FileOwnership = { path: file.path, packageType: 'deb', packageName: arch ? `${name}:${arch}` : name, files };
-  return { ...empty(), ownership: [ownership] };
+  return { ...empty(), ownership: [ownership], unknowns: ownedFilesOverflow(file.path, all.length - files.length) };
+}
+
+function ownedFilesOverflow(path: string, skipped: number): CatalogOutput['unknowns'] {
+  if (skipped <= 0) return [];
+  return [{ path, reason: `${skipped} file(s) past the limit of ${MAX_DPKG_OWNED_FILES} owned files per package were not read; their ownership is unknown` }];
 }
 
 /**
@@ -48,12 +56,14 @@ function parseListFile(file: CatalogFile): CatalogOutput {
 function parseMd5sums(file: CatalogFile): CatalogOutput {
   const name = file.path.slice(STATUS_D.length, -'.md5sums'.length);
   const files: string[] = [];
+  let skipped = 0;
   for (const line of file.content.toString('utf8').split('\n')) {
     const match = /^[0-9a-f]{32}\s+(\S.*)$/.exec(line);
-    if (match?.[1]) files.push(`/${match[1].replace(/^\.?\//, '')}`);
-    if (files.length >= 1_000_000) break;
+    if (!match?.[1]) continue;
+    if (files.length < MAX_DPKG_OWNED_FILES) files.push(`/${match[1].replace(/^\.?\//, '')}`);
+    else skipped += 1;
   }
-  return { ...empty(), ownership: [{ path: file.path, packageType: 'deb', packageName: name, files }] };
+  return { ...empty(), ownership: [{ path: file.path, packageType: 'deb', packageName: name, files }], unknowns: ownedFilesOverflow(file.path, skipped) };
 }
 
 /** `Source: name (version)` or `Source: name`. */
@@ -79,13 +89,18 @@ function dependencyNames(field: string | undefined): string[] {
 }
 
 function parseStatus(file: CatalogFile): CatalogOutput {
-  const stanzas = parseControlStanzas(file.content.toString('utf8'), MAX_PACKAGES);
+  // Only installed packages cost memory: removed / config-files / not-installed stanzas are
+  // parsed, checked and dropped, so padding with them cannot push a real package past the limit.
+  const { stanzas, overflow } = parseControlStanzas(file.content.toString('utf8'), {
+    maxStanzas: MAX_DPKG_PACKAGES,
+    keep: (stanza) => Boolean(stanza.get('package')) && Boolean(stanza.get('version')) && isInstalled(stanza.get('status')),
+  });
   const packages: CatalogedPackage[] = [];
   const dependsByRef = new Map<string, string[]>();
   for (const stanza of stanzas) {
     const name = stanza.get('package');
     const version = stanza.get('version');
-    if (!name || !version || !isInstalled(stanza.get('status'))) continue;
+    if (!name || !version) continue;
     const architecture = stanza.get('architecture') ?? null;
     const size = Number.parseInt(stanza.get('installed-size') ?? '', 10);
     const ref = `${name}:${architecture ?? ''}`;
@@ -117,5 +132,7 @@ function parseStatus(file: CatalogFile): CatalogOutput {
       if (target !== undefined && target !== ref) relationships.push({ fromRef: ref, toRef: target, type: 'depends-on' });
     }
   }
-  return { packages, relationships, ownership: [], unknowns: [] };
+  const unknowns =
+    overflow > 0 ? [{ path: file.path, reason: `${overflow} installed package(s) past the limit of ${MAX_DPKG_PACKAGES} per database were not read` }] : [];
+  return { packages, relationships, ownership: [], unknowns };
 }

@@ -133,4 +133,12 @@ describe.skipIf(realJars.length === 0)('real jars shipped with Maven on this mac
       if (hasPom) expect(out.packages[0]?.purl ?? JSON.stringify(out.packages[0]), f).toMatch(/^pkg:maven\/[^/]+\/[^@]+@/);
     }
   });
+
+  it('names the pom files past the per-archive limit in an unknown', async () => {
+    const poms = Array.from({ length: 2_001 }, (_, i) => pomProps('org.pad', `pad${String(i).padStart(4, '0')}`, '1.0'));
+    // Sorted by name, log4j comes after every org.pad entry: past the limit.
+    const jar = writeZip([...poms, pomProps('org.zz.apache.logging.log4j', 'log4j-core', '2.14.1')]);
+    const out = await catalogFile(javaArchiveCataloger, '/app/uber.jar', jar);
+    expect(out.unknowns.map((u) => u.reason)).toEqual([expect.stringMatching(/2 Maven pom files past the limit of 2000 per archive were not read/)]);
+  });
 });

@@ -63,10 +63,13 @@ const isArchiveName = (name: string): boolean => {
 /** Identities stated by `META-INF/maven/<group>/<artifact>/pom.{properties,xml}`, properties first. */
 function readPoms(buf: Buffer, entries: readonly ZipEntry[], walk: Walk, where: string): Identity[] {
   const byDir = new Map<string, Identity>();
-  const pomEntries = entries
+  const allPoms = entries
     .filter((e) => e.name.startsWith('META-INF/maven/') && (e.name.endsWith('/pom.properties') || e.name.endsWith('/pom.xml')))
-    .sort((a, b) => (a.name.endsWith('.properties') === b.name.endsWith('.properties') ? a.name.localeCompare(b.name) : a.name.endsWith('.properties') ? -1 : 1))
-    .slice(0, MAX_POMS_PER_ARCHIVE);
+    .sort((a, b) => (a.name.endsWith('.properties') === b.name.endsWith('.properties') ? a.name.localeCompare(b.name) : a.name.endsWith('.properties') ? -1 : 1));
+  if (allPoms.length > MAX_POMS_PER_ARCHIVE) {
+    walk.unknowns.push({ path: walk.topPath, reason: `${where}: ${allPoms.length - MAX_POMS_PER_ARCHIVE} Maven pom files past the limit of ${MAX_POMS_PER_ARCHIVE} per archive were not read` });
+  }
+  const pomEntries = allPoms.slice(0, MAX_POMS_PER_ARCHIVE);
   for (const e of pomEntries) {
     const dir = posix.dirname(e.name);
     const data = readEntry(buf, e, walk.budget, MAX_METADATA_ENTRY);
@@ -262,7 +265,7 @@ export function catalogJavaArchive(file: CatalogFile, ctx: CatalogContext): Cata
 /** Java archives (`.jar .war .ear .jpi .hpi`) and the archives nested inside them. */
 export const javaArchiveCataloger: Cataloger = {
   id: 'java-archive-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['maven'],
   selector: { suffixes: [...JAVA_ARCHIVE_SUFFIXES] },
   maxFileSize: 256 * 1024 * 1024,

@@ -11,7 +11,8 @@ import { javaMetadata } from './archive-cataloger.js';
  */
 export function parseReleaseFile(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const line of text.split(/\r?\n/).slice(0, 1000)) {
+  // Every line: the file is at most 256 KiB (maxFileSize), and a line limit let padding hide JAVA_VERSION.
+  for (const line of text.split(/\r?\n/)) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (!m?.[1]) continue;
     let v = (m[2] ?? '').trim();
@@ -69,7 +70,7 @@ function jvmPackage(path: string, rel: Map<string, string>, hasJavac: boolean): 
 
 export const javaJvmCataloger: Cataloger = {
   id: 'java-jvm-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['binary'],
   selector: { basenames: ['release'], globs: ['/**/bin/javac'] },
   maxFileSize: 256 * 1024,

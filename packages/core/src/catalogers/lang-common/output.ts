@@ -14,6 +14,34 @@ export function output(
   return { packages, relationships, ownership: [], unknowns };
 }
 
+/**
+ * A limit on the entries one file may add. Past it, entries are only counted (no memory kept)
+ * and `unknowns` names how many were not read, so a limit never hides content silently.
+ */
+export class EntryBudget {
+  #kept = 0;
+  #skipped = 0;
+
+  constructor(
+    readonly limit: number,
+    readonly what: string,
+  ) {}
+
+  /** True while under the limit (keep the entry); false past it (the entry is counted as skipped). */
+  take(): boolean {
+    if (this.#kept < this.limit) {
+      this.#kept += 1;
+      return true;
+    }
+    this.#skipped += 1;
+    return false;
+  }
+
+  unknowns(path: string): CatalogUnknown[] {
+    return this.#skipped === 0 ? [] : [{ path, reason: `${this.#skipped} ${this.what} past the limit of ${this.limit} per file were not read` }];
+  }
+}
+
 /** Run a parser; anything it throws becomes an unknown for the file instead of escaping. */
 export function guarded(path: string, parse: () => CatalogOutput): CatalogOutput {
   try {

@@ -1,5 +1,5 @@
 import { asArray, asRecord, isRecord, nonEmpty, parseJsonc } from '../lang-common/parse.js';
-import { dedupePackages, languagePackage, output, pruneDevOnly, unknownOutput } from '../lang-common/output.js';
+import { dedupePackages, EntryBudget, languagePackage, output, pruneDevOnly, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogOutput } from '../types.js';
 import { npmPurl, splitNameAt } from './npm-names.js';
 
@@ -15,7 +15,7 @@ const LOCAL_PROTOCOLS = ['workspace:', 'root:', 'link:', 'file:'];
  * entries are the project itself and are skipped; dev-only packages are dropped by reachability
  * from the workspaces' dependency maps.
  */
-export function parseBunLock(path: string, content: Buffer): CatalogOutput {
+export function parseBunLock(path: string, content: Buffer, maxEntries = MAX_ENTRIES): CatalogOutput {
   const parsed = parseJsonc(content);
   if (!parsed.ok) return unknownOutput(path, parsed.reason);
   if (!isRecord(parsed.value)) return unknownOutput(path, 'bun.lock is not a JSON object');
@@ -23,11 +23,12 @@ export function parseBunLock(path: string, content: Buffer): CatalogOutput {
   const packages: CatalogedPackage[] = [];
   const refByKey = new Map<string, string>();
   const depsByKey = new Map<string, Record<string, unknown>>();
-  for (const [key, value] of Object.entries(asRecord(doc['packages'])).slice(0, MAX_ENTRIES)) {
+  const budget = new EntryBudget(maxEntries, 'package(s)');
+  for (const [key, value] of Object.entries(asRecord(doc['packages']))) {
     const tuple = asArray(value);
     const ident = nonEmpty(tuple[0]);
     const split = ident === null ? null : splitNameAt(ident);
-    if (split === null || split.spec === '' || LOCAL_PROTOCOLS.some((p) => split.spec.startsWith(p))) continue;
+    if (split === null || split.spec === '' || LOCAL_PROTOCOLS.some((p) => split.spec.startsWith(p)) || !budget.take()) continue;
     const ref = `${path}#${key}`;
     refByKey.set(key, ref);
     const info = tuple.find(isRecord) ?? {};
@@ -71,7 +72,7 @@ export function parseBunLock(path: string, content: Buffer): CatalogOutput {
     workspaces.flatMap((ws) => fields.flatMap((f) => Object.keys(asRecord(ws[f])).flatMap((dep) => resolve('', dep) ?? [])));
   const pruned = pruneDevOnly(packages, relationships, roots(['dependencies', 'optionalDependencies', 'peerDependencies']), roots(['devDependencies']));
   const deduped = dedupePackages(pruned.packages, pruned.relationships);
-  return output(deduped.packages, deduped.relationships);
+  return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }
 
 /** `a/@scope/b/c` → [`a`, `@scope/b`, `c`]. */

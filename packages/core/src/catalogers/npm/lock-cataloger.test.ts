@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { catalogFile } from '../../testing/catalog-tester.js';
 import { catalogFiles, edges, ids } from '../lang-common/test-helpers.js';
+import { parseBunLock } from './bun-lock.js';
+import { parseDenoLock } from './deno-lock.js';
 import { javascriptLockCataloger } from './lock-cataloger.js';
+import { parsePackageLock } from './package-lock.js';
+import { parsePnpmLock } from './pnpm-lock.js';
+import { parseYarnLockFile } from './yarn-lock.js';
 
 const lock = (path: string, text: string) => catalogFile(javascriptLockCataloger, path, text);
 
@@ -242,5 +247,61 @@ describe('bun.lock and deno.lock', () => {
       'pkg:npm/deno.land%2Fstd@0.140.0?repository_url=https%3A%2F%2Fdeno.land',
       'pkg:npm/typedoc@0.28.19',
     ]);
+  });
+});
+
+describe('entry limits never hide packages silently', () => {
+  // The real limit is 200,000 packages per lockfile; the parsers take it as a parameter so these stay fast.
+  const N = 5;
+  const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+  const limitReason = expect.stringMatching(/^1 (package\(s\)|lockfile entries) past the limit of 5 per file were not read$/);
+  const buf = (value: unknown): Buffer => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+
+  it('package-lock v3: dev and link entries do not count; real packages past the limit become an unknown', () => {
+    const dev = Object.fromEntries(range(N).map((i) => [`node_modules/dev${i}`, { version: '1.0.0', dev: true }]));
+    const links = Object.fromEntries(range(N).map((i) => [`node_modules/link${i}`, { link: true, resolved: `packages/l${i}` }]));
+    const padded = parsePackageLock('/app/package-lock.json', buf({ lockfileVersion: 3, packages: { ...dev, ...links, 'node_modules/lodash': { version: '4.17.20' } } }), N);
+    expect(ids(padded)).toEqual(['lodash@4.17.20']);
+    expect(padded.unknowns).toEqual([]);
+    const real = Object.fromEntries(range(N).map((i) => [`node_modules/pad${i}`, { version: '1.0.0' }]));
+    const out = parsePackageLock('/app/package-lock.json', buf({ lockfileVersion: 3, packages: { ...real, 'node_modules/lodash': { version: '4.17.20' } } }), N);
+    expect(out.packages).toHaveLength(N);
+    expect(out.unknowns).toEqual([{ path: '/app/package-lock.json', reason: limitReason }]);
+  });
+
+  it('package-lock v1', () => {
+    const deps = Object.fromEntries(range(N + 1).map((i) => [`pad${i}`, { version: '1.0.0' }]));
+    const out = parsePackageLock('/app/package-lock.json', buf({ lockfileVersion: 1, dependencies: deps }), N);
+    expect(out.packages).toHaveLength(N);
+    expect(out.unknowns.map((u) => u.reason)).toEqual([limitReason]);
+  });
+
+  it('yarn.lock v1 and berry', () => {
+    const v1 = parseYarnLockFile('/app/yarn.lock', buf(range(N + 1).map((i) => `pad${i}@^1.0.0:\n  version "1.0.0"\n`).join('\n')), N);
+    expect('packages' in v1 && v1.packages).toHaveLength(N);
+    expect('unknowns' in v1 && v1.unknowns.map((u) => u.reason)).toEqual([limitReason]);
+    const berryText = `__metadata:\n  version: 6\n\n${range(N + 1).map((i) => `"pad${i}@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "pad${i}@npm:1.0.0"\n`).join('\n')}`;
+    const berry = parseYarnLockFile('/app/yarn.lock', buf(berryText), N);
+    expect('packages' in berry && berry.packages).toHaveLength(N);
+    expect('unknowns' in berry && berry.unknowns.map((u) => u.reason)).toEqual([limitReason]);
+  });
+
+  it('bun.lock and deno.lock', () => {
+    const bunPackages = Object.fromEntries(range(N + 1).map((i) => [`pad${i}`, [`pad${i}@1.0.0`, '', {}, 'sha512-x']]));
+    const workspaces = { '': { dependencies: Object.fromEntries(range(N + 1).map((i) => [`pad${i}`, '1.0.0'])) } };
+    const bun = parseBunLock('/app/bun.lock', buf({ lockfileVersion: 1, workspaces, packages: bunPackages }), N);
+    expect(bun.packages).toHaveLength(N);
+    expect(bun.unknowns.map((u) => u.reason)).toEqual([limitReason]);
+    const npm = Object.fromEntries(range(N + 1).map((i) => [`pad${i}@1.0.0`, { integrity: 'sha512-x' }]));
+    const deno = parseDenoLock('/app/deno.lock', buf({ version: '4', npm }), N);
+    expect(deno.packages).toHaveLength(N);
+    expect(deno.unknowns.map((u) => u.reason)).toEqual([limitReason]);
+  });
+
+  it('pnpm-lock.yaml', () => {
+    const packages = range(N + 1).map((i) => `  /pad${i}@1.0.0:\n    resolution: {integrity: sha512-x}\n    dev: false\n`).join('');
+    const out = parsePnpmLock('/app/pnpm-lock.yaml', buf(`lockfileVersion: '6.0'\n\npackages:\n${packages}`), N);
+    expect(out.packages).toHaveLength(N);
+    expect(out.unknowns.map((u) => u.reason)).toEqual([limitReason]);
   });
 });

@@ -30,7 +30,8 @@ interface YarnOutput extends CatalogOutput {
 
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(asRecord(value)).slice(0, 10_000)) if (typeof v === 'string') out[k] = v;
+  // Every entry: a cut prod map would let padding make a prod dependency look dev-only (and pruned).
+  for (const [k, v] of Object.entries(asRecord(value))) if (typeof v === 'string') out[k] = v;
   return out;
 }
 
@@ -53,7 +54,7 @@ function parseYarn(path: string, content: Buffer): CatalogOutput {
   const result = parseYarnLockFile(path, content);
   if ('reason' in result) return unknownOutput(path, result.reason);
   const out: YarnOutput = {
-    ...output(result.packages, result.relationships),
+    ...output(result.packages, result.relationships, result.unknowns),
     yarnIndex: { dir: dirname(path), descriptors: Object.fromEntries(result.descriptors) },
   };
   return out;
@@ -89,7 +90,7 @@ function finishLocks(outputs: readonly CatalogOutput[]): CatalogOutput {
 
 export const javascriptLockCataloger: Cataloger = {
   id: 'javascript-lock-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['npm'],
   selector: { basenames: Object.keys(PARSERS) },
   maxFileSize: 32 * MiB,

@@ -50,7 +50,8 @@ export function npmLicenses(license: unknown, licenses?: unknown): string[] {
     }
   };
   for (const value of [license, licenses]) {
-    if (Array.isArray(value)) for (const item of value.slice(0, 32)) add(item);
+    // Every entry: the manifest is bounded by size, and a cut list could hide a license from a policy.
+    if (Array.isArray(value)) for (const item of value) add(item);
     else add(value);
   }
   return out;
@@ -71,5 +72,5 @@ export function personText(value: unknown): string | null {
 /** Names of the dependencies a manifest declares in one of its dependency maps. */
 export function dependencyNames(value: unknown): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
-  return Object.keys(value).slice(0, 10_000);
+  return Object.keys(value);
 }

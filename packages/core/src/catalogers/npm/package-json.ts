@@ -53,7 +53,7 @@ export function parsePackageJson(path: string, content: Buffer): CatalogOutput {
   });
   const deps: Record<string, string> = {};
   for (const field of ['dependencies', 'optionalDependencies']) {
-    for (const [dep, range] of Object.entries(asRecord(doc[field])).slice(0, 10_000)) {
+    for (const [dep, range] of Object.entries(asRecord(doc[field]))) {
       deps[dep] = typeof range === 'string' ? range : '*';
     }
   }
@@ -122,7 +122,7 @@ function resolveInPnpmStore(all: readonly CatalogedPackage[], from: string, rang
 
 export const javascriptPackageCataloger: Cataloger = {
   id: 'javascript-package-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['npm'],
   selector: { basenames: ['package.json'] },
   maxFileSize: 4 * MiB,

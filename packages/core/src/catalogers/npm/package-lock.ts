@@ -1,5 +1,5 @@
 import { asRecord, isRecord, nonEmpty, parseJson } from '../lang-common/parse.js';
-import { dedupePackages, languagePackage, output, unknownOutput } from '../lang-common/output.js';
+import { dedupePackages, EntryBudget, languagePackage, output, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogOutput } from '../types.js';
 import { npmLicenses, npmPurl, parseNpmAlias } from './npm-names.js';
 
@@ -30,14 +30,15 @@ function depNames(entry: Record<string, unknown>, ...fields: string[]): string[]
  * (the root `""` entry is the project, reported as Syft does); v1 reads the nested `dependencies`
  * tree. Development-only entries (`dev: true`) are skipped, as Syft does by default.
  */
-export function parsePackageLock(path: string, content: Buffer): CatalogOutput {
+export function parsePackageLock(path: string, content: Buffer, maxEntries = MAX_ENTRIES): CatalogOutput {
   const parsed = parseJson(content);
   if (!parsed.ok) return unknownOutput(path, parsed.reason);
   if (!isRecord(parsed.value)) return unknownOutput(path, 'package-lock.json is not a JSON object');
   const doc = parsed.value;
-  const result = isRecord(doc['packages']) ? readPackagesMap(path, doc, doc['packages']) : readV1(path, doc);
+  const budget = new EntryBudget(maxEntries, 'package(s)');
+  const result = isRecord(doc['packages']) ? readPackagesMap(path, doc, doc['packages'], budget) : readV1(path, doc, budget);
   const deduped = dedupePackages(result.packages, result.relationships);
-  return output(deduped.packages, deduped.relationships);
+  return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }
 
 function parentKey(key: string): string | null {
@@ -47,11 +48,11 @@ function parentKey(key: string): string | null {
   return '';
 }
 
-function readPackagesMap(path: string, doc: Record<string, unknown>, packagesMap: Record<string, unknown>) {
+function readPackagesMap(path: string, doc: Record<string, unknown>, packagesMap: Record<string, unknown>, budget: EntryBudget) {
   const packages: CatalogedPackage[] = [];
   const refByKey = new Map<string, string>();
   const links = new Map<string, string>();
-  const entries = Object.entries(packagesMap).slice(0, MAX_ENTRIES);
+  const entries = Object.entries(packagesMap);
   for (const [key, value] of entries) {
     const entry = asRecord(value);
     if (entry['link'] === true) {
@@ -66,7 +67,7 @@ function readPackagesMap(path: string, doc: Record<string, unknown>, packagesMap
     let version = nonEmpty(entry['version']) ?? (key === '' ? nonEmpty(doc['version']) : null);
     const alias = version === null ? null : parseNpmAlias(version);
     if (alias) ({ name, version } = alias);
-    if (name === null || version === null) continue;
+    if (name === null || version === null || !budget.take()) continue;
     const ref = `${path}#${key}`;
     refByKey.set(key, ref);
     packages.push(lockPackage(path, ref, name, version, entry));
@@ -98,18 +99,16 @@ interface V1Scope {
   readonly refs: Map<string, string>;
 }
 
-function readV1(path: string, doc: Record<string, unknown>) {
+function readV1(path: string, doc: Record<string, unknown>, budget: EntryBudget) {
   const packages: CatalogedPackage[] = [];
   const pending: { ref: string; scope: V1Scope; own: V1Scope; requires: string[] }[] = [];
   const root: V1Scope = { parent: null, refs: new Map() };
   const stack: { deps: Record<string, unknown>; scope: V1Scope; prefix: string }[] = [
     { deps: asRecord(doc['dependencies']), scope: root, prefix: '' },
   ];
-  let count = 0;
-  while (stack.length > 0 && count < MAX_ENTRIES) {
+  while (stack.length > 0) {
     const { deps, scope, prefix } = stack.pop()!;
     for (const [key, value] of Object.entries(deps)) {
-      if (++count > MAX_ENTRIES) break;
       const entry = asRecord(value);
       if (entry['dev'] === true) continue;
       let name = key;
@@ -117,7 +116,7 @@ function readV1(path: string, doc: Record<string, unknown>) {
       const alias = version === null ? null : parseNpmAlias(version);
       if (alias) ({ name, version } = alias);
       const own: V1Scope = { parent: scope, refs: new Map() };
-      if (version !== null) {
+      if (version !== null && budget.take()) {
         const ref = `${path}#${prefix}${key}`;
         scope.refs.set(key, ref);
         packages.push(lockPackage(path, ref, name, version, entry));

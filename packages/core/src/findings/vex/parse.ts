@@ -35,13 +35,21 @@ export function parseVex(text: string, source: string, order = 0): VexParseResul
 
 const OPENVEX_STATUS: Record<string, VexStatus> = { not_affected: 'not_affected', affected: 'affected', fixed: 'fixed', under_investigation: 'under_investigation' };
 
+/** Past the limit the document is refused (exit 6) rather than cut: a silently dropped statement changes results. */
+function checkedCount<T>(list: readonly T[], source: string): readonly T[] {
+  if (list.length > VEX_LIMITS.maxStatements) {
+    throw new SekishoError('LIMIT_ENTRY_COUNT', `VEX document has ${list.length} statements, more than the ${VEX_LIMITS.maxStatements} allowed`, { where: { file: source } });
+  }
+  return list;
+}
+
 /** OpenVEX v0.2.0 (https://github.com/openvex/spec/blob/main/OPENVEX-SPEC.md); v0.0.x strings for vulnerability and products too. */
 function parseOpenVex(root: Json, source: string, order: number): VexParseResult {
   const skipped: string[] = [];
   const statements: VexStatement[] = [];
   const docTime = str(root['last_updated']) ?? str(root['timestamp']);
   const list = arr(root['statements']);
-  list.slice(0, VEX_LIMITS.maxStatements).forEach((raw, i) => {
+  checkedCount(list, source).forEach((raw, i) => {
     const s = obj(raw);
     const status = s === null ? undefined : OPENVEX_STATUS[String(s['status'])];
     if (s === null || status === undefined) {
@@ -122,7 +130,7 @@ function parseCycloneDxVex(root: Json, source: string, order: number): VexParseR
   cdxComponentPurls(root['components'], purls);
   const docTime = str(obj(root['metadata'])?.['timestamp']);
   const list = arr(root['vulnerabilities']);
-  list.slice(0, VEX_LIMITS.maxStatements).forEach((raw, i) => {
+  checkedCount(list, source).forEach((raw, i) => {
     const v = obj(raw);
     const analysis = obj(v?.['analysis']);
     const state = analysis === null ? undefined : CDX_STATE[String(analysis['state'])];
