@@ -37,12 +37,21 @@ function dispatchIndex(catalogers: readonly Cataloger[]): SelectorIndex<Cataloge
   return index;
 }
 
+export interface AnalyzedLayer {
+  readonly result: LayerResult;
+  /**
+   * The stored blob as measured in this pass, once its digest, size and diffID were checked against
+   * the manifest and config; null for directory sources (nothing stored to verify).
+   */
+  readonly blob: { readonly digest: string; readonly size: number; readonly diffId: string } | null;
+}
+
 /**
  * Analyse one layer in a single streaming pass: verify its digests, record whiteouts and links,
  * hand selected files to catalogers and analyzers, and return a cacheable result. Nothing is
  * applied across layers here.
  */
-export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limits: LayerLimits, ctx: CatalogContext, image: string): Promise<LayerResult> {
+export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limits: LayerLimits, ctx: CatalogContext, image: string): Promise<AnalyzedLayer> {
   const dispatch = dispatchIndex(plugins.catalogers);
   const outputs = new Map<Cataloger, CatalogOutput[]>();
   const findings: AnalyzerFinding[] = [];
@@ -134,13 +143,16 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
 
   const where = { image, layer: layer.digest ?? layer.diffId ?? `#${layer.index}` };
   let stats;
+  let blob: AnalyzedLayer['blob'] = null;
   try {
     if (layer.walk) {
       stats = await layer.walk(visitor);
     } else if (layer.openBlob) {
       const stream = openLayerStream(layer.openBlob(), limits);
       stats = await walkTar(stream.chunks, visitor, limits);
-      verifyLayerDigests(layer, stream.digests(), where);
+      const digests = stream.digests();
+      verifyLayerDigests(layer, digests, where);
+      blob = { digest: digests.digest, size: digests.compressedBytes, diffId: digests.diffId };
     } else {
       throw new SekishoError('INTERNAL', 'layer has no content reader');
     }
@@ -157,7 +169,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     catalogOutputs.push(tag(joined, cataloger.id));
   }
   const all = mergeOutputs(catalogOutputs);
-  return {
+  const result: LayerResult = {
     schema: LAYER_RESULT_SCHEMA,
     entries: stats.entries,
     bytes: stats.bytes,
@@ -173,6 +185,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     facts,
     specialFiles: special,
   };
+  return { result, blob };
 }
 
 function tag(output: CatalogOutput, foundBy: string): CatalogOutput {

@@ -13,6 +13,13 @@ export interface LayerRef {
   readonly mediaType: string | null;
   readonly size: number | null;
   readonly createdBy: string | null;
+  /**
+   * The source itself guarantees that `openBlob` yields exactly the bytes of `digest` (a registry
+   * blob fetched by digest, named by a manifest whose digest was verified, and checked again as it
+   * streams). Only then may a cache entry recorded for that blob be used without reading it; blobs
+   * of local archives and layouts are hashed before a cache entry is trusted.
+   */
+  readonly digestBound?: boolean;
   /** Stored bytes of the blob. */
   openBlob?(): AsyncIterable<Buffer>;
   /** Directory sources: visit entries directly (no tar stream). */
