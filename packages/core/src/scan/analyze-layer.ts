@@ -62,6 +62,8 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   const special: SpecialFile[] = [];
   let hashes = new Uint32Array(4096);
   let hashCount = 0;
+  let nonDirHashes = new Uint32Array(4096);
+  let nonDirCount = 0;
   const layerIndex = layer.index;
 
   // Selection of the entry being read: computed once in bodyBytes, used again in entry.
@@ -100,7 +102,16 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
         grown.set(hashes);
         hashes = grown;
       }
-      hashes[hashCount++] = pathHash(header.path);
+      const hash = pathHash(header.path);
+      hashes[hashCount++] = hash;
+      if (header.kind !== 'dir') {
+        if (nonDirCount === nonDirHashes.length) {
+          const grown = new Uint32Array(nonDirHashes.length * 2);
+          grown.set(nonDirHashes);
+          nonDirHashes = grown;
+        }
+        nonDirHashes[nonDirCount++] = hash;
+      }
       recordSpecial(header);
       if (header.kind === 'symlink' && header.linkTarget !== null && symlinks.length < MAX_SYMLINKS) symlinks.push([header.path, header.linkTarget]);
       // Most entries interest no plugin: stay synchronous for them (no promise per entry).
@@ -177,6 +188,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     opaqueDirs,
     symlinks,
     pathHashes: encodeHashes(hashes.subarray(0, hashCount)),
+    nonDirHashes: encodeHashes(nonDirHashes.subarray(0, nonDirCount)),
     packages: all.packages as LayerResult['packages'],
     relationships: all.relationships as LayerResult['relationships'],
     ownership: all.ownership,

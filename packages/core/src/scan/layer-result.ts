@@ -1,7 +1,7 @@
 import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
 import type { CatalogedPackage, CatalogedRelationship, FileOwnership } from '../catalogers/types.js';
 
-export const LAYER_RESULT_SCHEMA = 1;
+export const LAYER_RESULT_SCHEMA = 2;
 
 /** What one layer holds, as far as Sekisho's plugins care. Self-contained and cacheable by content. */
 export interface LayerResult {
@@ -16,6 +16,11 @@ export interface LayerResult {
   readonly symlinks: readonly (readonly [string, string])[];
   /** Sorted 32-bit FNV-1a hashes of every path in the layer, base64: detects overwrites of lower files cheaply. */
   readonly pathHashes: string;
+  /**
+   * The same, for entries that are not directories (files, symlinks, hard links, devices, FIFOs):
+   * such an entry at P replaces a lower directory P, and with it everything under P/.
+   */
+  readonly nonDirHashes: string;
   readonly packages: readonly (CatalogedPackage & { readonly foundBy: string })[];
   readonly relationships: readonly (CatalogedRelationship & { readonly foundBy: string })[];
   readonly ownership: readonly FileOwnership[];
@@ -42,6 +47,19 @@ export function pathHash(path: string): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
+}
+
+/** True when the hash of a strict ancestor of `path` (`/a`, `/a/b` for `/a/b/c`) is in `sorted`; one pass (FNV-1a is a running hash). */
+export function hasAncestorHash(sorted: Uint32Array, path: string): boolean {
+  if (sorted.length === 0) return false;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i += 1) {
+    const c = path.charCodeAt(i);
+    if (c === 0x2f && i > 0 && hasHash(sorted, hash >>> 0)) return true;
+    hash ^= c;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return false;
 }
 
 export function encodeHashes(hashes: Uint32Array): string {
