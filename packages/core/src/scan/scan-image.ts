@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Finding, ImageConfigFacts, LayerInfo, Report } from '@sekisho/model';
 import { REPORT_SCHEMA, severityRank } from '@sekisho/model';
 import { baseAnalyzers } from '../analyzers/registry.js';
@@ -13,9 +11,11 @@ import { openImage } from '../source/registry.js';
 import type { ImageConfig } from '../source/schema.js';
 import type { RegistryOptions } from '../source/registry/options.js';
 import type { ImageHandle, LayerRef } from '../source/types.js';
+import { createTempDir, removeTempDir } from '../util/temp-dirs.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzeLayer } from './analyze-layer.js';
 import type { LayerLimits } from './analyze-layer.js';
+import { DEFAULT_STREAM_LIMITS } from '../layers/layer-stream.js';
 import { applyLayers } from './apply-layers.js';
 import type { MergedLayers } from './apply-layers.js';
 import { LayerCache, layerCacheKey } from './layer-cache.js';
@@ -30,9 +30,7 @@ export interface ScanLimits extends LayerLimits {
 
 export const DEFAULT_LIMITS: ScanLimits = {
   maxEntries: 2_000_000,
-  maxBytes: 64 * 1024 ** 3,
-  maxRatio: 200,
-  ratioFloorBytes: 256 * 1024 ** 2,
+  ...DEFAULT_STREAM_LIMITS,
   maxNestedDepth: 4,
   maxExpandedBytes: 1024 ** 3,
 };
@@ -87,18 +85,21 @@ export interface ImageScan {
  * walked in one streaming pass (or taken from the cache), layers merged with overlay semantics.
  */
 export async function scanImage(reference: string, options: ScanOptions): Promise<ImageScan> {
-  const tempDir = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'sekisho-'));
+  const { maxBytes, maxRatio, ratioFloorBytes } = { ...DEFAULT_LIMITS, ...options.limits };
+  // Registered until removed: the CLI removes it on SIGINT/SIGTERM/SIGHUP and on exit too.
+  const tempDir = await createTempDir(options.tempRoot ?? tmpdir());
   let handle: ImageHandle | null = null;
   try {
     handle = await openImage(reference, {
       tempDir,
+      limits: { maxBytes, maxRatio, ratioFloorBytes },
       ...(options.platform === undefined ? {} : { platform: options.platform }),
       ...(options.registry === undefined ? {} : { registry: options.registry }),
     });
     return await scanHandle(handle, options);
   } finally {
     await handle?.close();
-    await rm(tempDir, { recursive: true, force: true });
+    await removeTempDir(tempDir);
   }
 }
 

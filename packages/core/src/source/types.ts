@@ -1,4 +1,5 @@
 import type { Platform, SourceType } from '@sekisho/model';
+import type { LayerStreamLimits } from '../layers/layer-stream.js';
 import type { TarEntryVisitor, TarWalkStats } from '../layers/tar-walker.js';
 import type { RegistryOptions } from './registry/options.js';
 import type { ImageConfig } from './schema.js';
@@ -43,6 +44,8 @@ export interface OpenOptions {
   readonly platform?: string;
   /** Private temporary directory for sources that must unpack (gzip-compressed archives). */
   readonly tempDir: string;
+  /** Bounds on unpacking a compressed archive (default: the layer defaults, DEFAULT_STREAM_LIMITS). */
+  readonly limits?: LayerStreamLimits;
   /** Credentials, TLS and retry settings for images pulled from registries. */
   readonly registry?: RegistryOptions;
 }
