@@ -11,7 +11,7 @@ import { walkTar } from '../layers/tar-walker.js';
 import type { TarEntryVisitor, TarLimits } from '../layers/tar-walker.js';
 import type { LayerRef } from '../source/types.js';
 import { SelectorIndex } from '../util/file-selector.js';
-import { encodeHashes, LAYER_RESULT_SCHEMA, pathHash } from './layer-result.js';
+import { encodeHashes, encodeKeys, LAYER_RESULT_SCHEMA, pathHash, widePathKey } from './layer-result.js';
 import type { LayerResult, SpecialFile } from './layer-result.js';
 
 export interface LayerLimits extends TarLimits, LayerStreamLimits {}
@@ -62,7 +62,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   const special: SpecialFile[] = [];
   let hashes = new Uint32Array(4096);
   let hashCount = 0;
-  let nonDirHashes = new Uint32Array(4096);
+  let nonDirKeys = new Float64Array(4096);
   let nonDirCount = 0;
   const layerIndex = layer.index;
 
@@ -102,15 +102,14 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
         grown.set(hashes);
         hashes = grown;
       }
-      const hash = pathHash(header.path);
-      hashes[hashCount++] = hash;
+      hashes[hashCount++] = pathHash(header.path);
       if (header.kind !== 'dir') {
-        if (nonDirCount === nonDirHashes.length) {
-          const grown = new Uint32Array(nonDirHashes.length * 2);
-          grown.set(nonDirHashes);
-          nonDirHashes = grown;
+        if (nonDirCount === nonDirKeys.length) {
+          const grown = new Float64Array(nonDirKeys.length * 2);
+          grown.set(nonDirKeys);
+          nonDirKeys = grown;
         }
-        nonDirHashes[nonDirCount++] = hash;
+        nonDirKeys[nonDirCount++] = widePathKey(header.path);
       }
       recordSpecial(header);
       if (header.kind === 'symlink' && header.linkTarget !== null && symlinks.length < MAX_SYMLINKS) symlinks.push([header.path, header.linkTarget]);
@@ -188,7 +187,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     opaqueDirs,
     symlinks,
     pathHashes: encodeHashes(hashes.subarray(0, hashCount)),
-    nonDirHashes: encodeHashes(nonDirHashes.subarray(0, nonDirCount)),
+    nonDirKeys: encodeKeys(nonDirKeys.subarray(0, nonDirCount)),
     packages: all.packages as LayerResult['packages'],
     relationships: all.relationships as LayerResult['relationships'],
     ownership: all.ownership,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretsAnalyzer } from '../analyzers/secrets/index.js';
 import type { CatalogedPackage } from '../catalogers/types.js';
 import { applyLayers, resolveInRoot } from './apply-layers.js';
-import { encodeHashes, LAYER_RESULT_SCHEMA, pathHash } from './layer-result.js';
+import { encodeHashes, encodeKeys, LAYER_RESULT_SCHEMA, pathHash, widePathKey } from './layer-result.js';
 import type { LayerResult } from './layer-result.js';
 import { scanImage } from './scan-image.js';
 
@@ -43,7 +43,7 @@ function layer(parts: Partial<LayerResult> & { paths?: string[] }): LayerResult 
     opaqueDirs: [],
     symlinks: [],
     pathHashes: encodeHashes(Uint32Array.from((parts.paths ?? []).map(pathHash))),
-    nonDirHashes: encodeHashes(Uint32Array.from((parts.paths ?? []).map(pathHash))),
+    nonDirKeys: encodeKeys(Float64Array.from((parts.paths ?? []).map(widePathKey))),
     packages: [],
     relationships: [],
     ownership: [],

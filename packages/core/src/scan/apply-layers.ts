@@ -1,6 +1,6 @@
 import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
 import type { CatalogedPackage, FileOwnership } from '../catalogers/types.js';
-import { decodeHashes, hasAncestorHash, hasHash, pathHash } from './layer-result.js';
+import { decodeHashes, decodeKeys, hasAncestorKey, hasHash, pathHash } from './layer-result.js';
 import type { LayerResult, SpecialFile } from './layer-result.js';
 
 export interface LayeredPackage {
@@ -74,9 +74,9 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
     const whiteouts = whiteoutSets[layer] ?? new Set<string>();
     const opaque = opaqueSets[layer] ?? new Set<string>();
     const present = decodeHashes(result.pathHashes);
-    const nonDirs = decodeHashes(result.nonDirHashes);
+    const nonDirs = decodeKeys(result.nonDirKeys);
     const replaced = (path: string): boolean =>
-      coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false) || hasHash(present, pathHash(path)) || hasAncestorHash(nonDirs, path);
+      coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false) || hasHash(present, pathHash(path)) || hasAncestorKey(nonDirs, path);
 
     const grouped = new Map<string, (CatalogedPackage & { foundBy: string })[]>();
     for (const pkg of result.packages) {
@@ -140,7 +140,7 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
 
 function layeredFindings(results: readonly LayerResult[], whiteoutSets: readonly Set<string>[], opaqueSets: readonly Set<string>[]): LayeredFinding[] {
   const hashes: (Uint32Array | null)[] = results.map(() => null);
-  const nonDirHashes: (Uint32Array | null)[] = results.map(() => null);
+  const nonDirKeys: (Float64Array | null)[] = results.map(() => null);
   const out: LayeredFinding[] = [];
   results.forEach((result, layer) => {
     for (const finding of result.findings) {
@@ -152,9 +152,9 @@ function layeredFindings(results: readonly LayerResult[], whiteoutSets: readonly
           const opaque = opaqueSets[later] ?? new Set<string>();
           let layerHashes = hashes[later] ?? null;
           if (layerHashes === null) hashes[later] = layerHashes = decodeHashes(results[later]?.pathHashes ?? '');
-          let layerNonDirs = nonDirHashes[later] ?? null;
-          if (layerNonDirs === null) nonDirHashes[later] = layerNonDirs = decodeHashes(results[later]?.nonDirHashes ?? '');
-          if (coveredBy(finding.path, whiteouts, true) || coveredBy(finding.path, opaque, false) || hasHash(layerHashes, hash) || hasAncestorHash(layerNonDirs, finding.path)) {
+          let layerNonDirs = nonDirKeys[later] ?? null;
+          if (layerNonDirs === null) nonDirKeys[later] = layerNonDirs = decodeKeys(results[later]?.nonDirKeys ?? '');
+          if (coveredBy(finding.path, whiteouts, true) || coveredBy(finding.path, opaque, false) || hasHash(layerHashes, hash) || hasAncestorKey(layerNonDirs, finding.path)) {
             removedInLayer = later;
             break;
           }
