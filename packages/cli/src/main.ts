@@ -16,5 +16,8 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
+// Temp directories go on every way out: normal exit, process.exit, SIGINT/SIGTERM/SIGHUP.
+const { installCleanupHandlers } = await import('./signals.js');
+installCleanupHandlers();
 const { runCli } = await import('./run.js');
 process.exitCode = await runCli(process.argv.slice(2));

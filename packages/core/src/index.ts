@@ -5,6 +5,7 @@ export { DEFAULT_SCAN_TIMEOUT_MS, scanDeadline } from './util/deadline.js';
 export { setupScanners, parseScanners, sortFindings, withPostScanFindings, SCANNERS } from './scan/scanners.js';
 export type { Scanner, ScannerSetup } from './scan/scanners.js';
 export type { ImageScan, ScanLimits, ScanOptions, ScanProgress, ImageConfigAnalyzer } from './scan/scan-image.js';
+export { removeTempDirsSync } from './util/temp-dirs.js';
 export { openImage, parseReference } from './source/index.js';
 export type { ImageHandle, LayerRef } from './source/index.js';
 export * from './source/registry/index.js';

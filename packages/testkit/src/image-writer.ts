@@ -35,6 +35,8 @@ export interface ImageSpec {
   /** Extra history entries with empty_layer (e.g. ENV steps). */
   readonly emptySteps?: readonly string[];
   readonly created?: string;
+  /** `rootfs.diff_ids` to write instead of the real ones (configs that lie about their layers). */
+  readonly diffIds?: readonly string[];
 }
 
 export interface Blob {
@@ -80,7 +82,7 @@ export function buildImage(spec: ImageSpec): BuiltImage {
     ...platform,
     created: spec.created ?? '2024-01-01T00:00:00Z',
     config: spec.config ?? {},
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
+    rootfs: { type: 'layers', diff_ids: spec.diffIds ?? layers.map((l) => l.diffId) },
     history,
   };
   const configBytes = Buffer.from(JSON.stringify(configJson));

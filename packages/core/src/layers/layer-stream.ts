@@ -20,6 +20,13 @@ export interface LayerStreamLimits {
   readonly ratioFloorBytes: number;
 }
 
+/** The bounds layers (and compressed archives, inflated to a temp file) are read with unless options change them. */
+export const DEFAULT_STREAM_LIMITS: LayerStreamLimits = {
+  maxBytes: 64 * 1024 ** 3,
+  maxRatio: 200,
+  ratioFloorBytes: 256 * 1024 ** 2,
+};
+
 export interface LayerDigests {
   readonly compression: Compression;
   /** `sha256:` of the bytes as stored (the blob digest). */

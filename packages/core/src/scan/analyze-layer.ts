@@ -11,7 +11,7 @@ import { walkTar } from '../layers/tar-walker.js';
 import type { TarLimits } from '../layers/tar-walker.js';
 import type { DirectoryVisitor, LayerRef } from '../source/types.js';
 import { SelectorIndex } from '../util/file-selector.js';
-import { encodeHashes, LAYER_RESULT_SCHEMA, pathHash } from './layer-result.js';
+import { encodeHashes, encodeKeys, LAYER_RESULT_SCHEMA, pathHash, widePathKey } from './layer-result.js';
 import type { LayerResult, SpecialFile } from './layer-result.js';
 
 export interface LayerLimits extends TarLimits, LayerStreamLimits {}
@@ -47,12 +47,21 @@ function dispatchIndex(catalogers: readonly Cataloger[]): SelectorIndex<Cataloge
   return index;
 }
 
+export interface AnalyzedLayer {
+  readonly result: LayerResult;
+  /**
+   * The stored blob as measured in this pass, once its digest, size and diffID were checked against
+   * the manifest and config; null for directory sources (nothing stored to verify).
+   */
+  readonly blob: { readonly digest: string; readonly size: number; readonly diffId: string } | null;
+}
+
 /**
  * Analyse one layer in a single streaming pass: verify its digests, record whiteouts and links,
  * hand selected files to catalogers and analyzers, and return a cacheable result. Nothing is
  * applied across layers here.
  */
-export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limits: LayerLimits, ctx: CatalogContext, image: string): Promise<LayerResult> {
+export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limits: LayerLimits, ctx: CatalogContext, image: string): Promise<AnalyzedLayer> {
   const dispatch = dispatchIndex(plugins.catalogers);
   const outputs = new Map<Cataloger, CatalogOutput[]>();
   const findings: AnalyzerFinding[] = [];
@@ -67,6 +76,8 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   let symlinkOverflow: { count: number; first: string } | null = null;
   let hashes = new Uint32Array(4096);
   let hashCount = 0;
+  let nonDirKeys = new Float64Array(4096);
+  let nonDirCount = 0;
   const layerIndex = layer.index;
 
   // Selection of the entry being read: computed once in bodyBytes, used again in entry.
@@ -113,6 +124,14 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
         hashes = grown;
       }
       hashes[hashCount++] = pathHash(header.path);
+      if (header.kind !== 'dir') {
+        if (nonDirCount === nonDirKeys.length) {
+          const grown = new Float64Array(nonDirKeys.length * 2);
+          grown.set(nonDirKeys);
+          nonDirKeys = grown;
+        }
+        nonDirKeys[nonDirCount++] = widePathKey(header.path);
+      }
       recordSpecial(header);
       if (header.kind === 'symlink' && header.linkTarget !== null) {
         if (symlinks.length < MAX_SYMLINKS) symlinks.push([header.path, header.linkTarget]);
@@ -188,13 +207,16 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
 
   const where = { image, layer: layer.digest ?? layer.diffId ?? `#${layer.index}` };
   let stats;
+  let blob: AnalyzedLayer['blob'] = null;
   try {
     if (layer.walk) {
       stats = await layer.walk(visitor);
     } else if (layer.openBlob) {
       const stream = openLayerStream(layer.openBlob(), limits);
       stats = await walkTar(stream.chunks, visitor, limits);
-      verifyLayerDigests(layer, stream.digests(), where);
+      const digests = stream.digests();
+      verifyLayerDigests(layer, digests, where);
+      blob = { digest: digests.digest, size: digests.compressedBytes, diffId: digests.diffId };
     } else {
       throw new SekishoError('INTERNAL', 'layer has no content reader');
     }
@@ -211,7 +233,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     catalogOutputs.push(tag(joined, cataloger.id));
   }
   const all = mergeOutputs(catalogOutputs);
-  return {
+  const result: LayerResult = {
     schema: LAYER_RESULT_SCHEMA,
     entries: stats.entries,
     bytes: stats.bytes,
@@ -219,6 +241,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     opaqueDirs,
     symlinks,
     pathHashes: encodeHashes(hashes.subarray(0, hashCount)),
+    nonDirKeys: encodeKeys(nonDirKeys.subarray(0, nonDirCount)),
     packages: all.packages as LayerResult['packages'],
     relationships: all.relationships as LayerResult['relationships'],
     ownership: all.ownership,
@@ -227,6 +250,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     facts,
     specialFiles: special,
   };
+  return { result, blob };
 }
 
 function tag(output: CatalogOutput, foundBy: string): CatalogOutput {

@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeOciLayout } from '@sekisho/testkit';
+import type { ImageSpec, LayerSpec } from '@sekisho/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretsAnalyzer } from '../analyzers/secrets/index.js';
 import type { CatalogedPackage } from '../catalogers/types.js';
 import { applyLayers, resolveInRoot } from './apply-layers.js';
-import { encodeHashes, LAYER_RESULT_SCHEMA, pathHash } from './layer-result.js';
+import { encodeHashes, encodeKeys, LAYER_RESULT_SCHEMA, pathHash, widePathKey } from './layer-result.js';
 import type { LayerResult } from './layer-result.js';
+import { scanImage } from './scan-image.js';
 
 describe('resolveInRoot', () => {
   const links = new Map([
@@ -36,6 +43,7 @@ function layer(parts: Partial<LayerResult> & { paths?: string[] }): LayerResult 
     opaqueDirs: [],
     symlinks: [],
     pathHashes: encodeHashes(Uint32Array.from((parts.paths ?? []).map(pathHash))),
+    nonDirKeys: encodeKeys(Float64Array.from((parts.paths ?? []).map(widePathKey))),
     packages: [],
     relationships: [],
     ownership: [],
@@ -97,5 +105,55 @@ describe('applyLayers', () => {
       ['/c/hidden/x', 2],
       ['/d/kept', null],
     ]);
+  });
+});
+
+describe('a later layer replacing a directory by a file or a symlink', () => {
+  const TOKEN = 'ghp_' + 'Zq8xW3rT7yP2mK9vB4nL6cF1hJ5dG0sA2eR8';
+  const base: LayerSpec = {
+    entries: [
+      { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
+      { name: 'var/lib/dpkg/status', content: 'Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b7\nArchitecture: amd64\n\n' },
+      { name: 'var/lib/dpkg/info/bash.list', content: '/bin/bash\n' },
+      { name: 'var/lib/dpkg/leak.env', content: `GITHUB_TOKEN=${TOKEN}\n` },
+      { name: 'opt/app/node_modules/left/package.json', content: '{"name":"left","version":"1.0.0"}' },
+    ],
+  };
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sekisho-overlay-test-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const scanSpec = async (name: string, spec: ImageSpec) => {
+    await writeOciLayout(join(dir, name), spec);
+    return (await scanImage(join(dir, name), { cacheDir: null, analyzers: [createSecretsAnalyzer()], now: new Date('2026-01-01') })).report;
+  };
+
+  it('reports the lower directory contents while nothing replaces them (baseline)', async () => {
+    const report = await scanSpec('baseline', { layers: [base, { entries: [{ name: 'srv/x', content: 'x' }] }] });
+    expect(report.packages.map((p) => p.name).sort()).toEqual(['bash', 'left']);
+    expect(report.findings.filter((f) => f.location?.path === '/var/lib/dpkg/leak.env').map((f) => f.removedInLayer)).toEqual([null]);
+  });
+
+  it.each<[string, LayerSpec['entries']]>([
+    ['dir → file', [{ name: 'var/lib/dpkg', content: 'now a file' }]],
+    ['dir → symlink', [{ name: 'var/lib/dpkg', type: 'symlink', linkTarget: '/srv/elsewhere' }]],
+    ['ancestor dir → file', [{ name: 'var/lib', content: 'now a file' }]],
+    ['ancestor dir → symlink', [{ name: 'var', type: 'symlink', linkTarget: 'srv' }]],
+  ])('%s: everything under the old directory disappears; findings there are marked removed', async (name, entries) => {
+    const report = await scanSpec(name.replace(/\W+/g, '-'), { layers: [base, { entries }] });
+    expect(report.packages.map((p) => p.name)).toEqual(['left']);
+    const leak = report.findings.filter((f) => f.location?.path === '/var/lib/dpkg/leak.env');
+    expect(leak.length).toBeGreaterThan(0);
+    expect(leak.map((f) => f.removedInLayer)).toEqual(leak.map(() => 1));
+  });
+
+  it('keeps what the replacing layer itself adds under a path that was a directory below', async () => {
+    const report = await scanSpec('re-added', {
+      layers: [base, { entries: [{ name: 'opt/app', type: 'symlink', linkTarget: '/srv/app' }] }, { entries: [{ name: 'opt/app', type: 'dir' }, { name: 'opt/app/node_modules/right/package.json', content: '{"name":"right","version":"2.0.0"}' }] }],
+    });
+    expect(report.packages.map((p) => p.name).sort()).toEqual(['bash', 'right']);
   });
 });

@@ -1,6 +1,6 @@
 import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
 import type { CatalogedPackage, FileOwnership } from '../catalogers/types.js';
-import { decodeHashes, hasHash, pathHash } from './layer-result.js';
+import { decodeHashes, decodeKeys, hasAncestorKey, hasHash, pathHash } from './layer-result.js';
 import type { LayerResult, SpecialFile } from './layer-result.js';
 
 export interface LayeredPackage {
@@ -53,7 +53,9 @@ function identity(pkg: CatalogedPackage): string {
 
 /**
  * Replay layer results bottom-up with overlay semantics: a later file at the same path replaces
- * an earlier one, `.wh.` whiteouts delete paths, opaque directories hide lower contents.
+ * an earlier one, `.wh.` whiteouts delete paths, opaque directories hide lower contents, and a
+ * non-directory entry (file, symlink, link, device) at P replaces a lower directory P together
+ * with everything under P/ (as overlayfs and tar extraction do: the directory is gone).
  * Packages live and die with their primary evidence file. Findings are never dropped: a finding
  * in a file a later layer removed is kept and says in which layer it was removed.
  */
@@ -72,7 +74,9 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
     const whiteouts = whiteoutSets[layer] ?? new Set<string>();
     const opaque = opaqueSets[layer] ?? new Set<string>();
     const present = decodeHashes(result.pathHashes);
-    const replaced = (path: string): boolean => coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false) || hasHash(present, pathHash(path));
+    const nonDirs = decodeKeys(result.nonDirKeys);
+    const replaced = (path: string): boolean =>
+      coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false) || hasHash(present, pathHash(path)) || hasAncestorKey(nonDirs, path);
 
     const grouped = new Map<string, (CatalogedPackage & { foundBy: string })[]>();
     for (const pkg of result.packages) {
@@ -136,6 +140,7 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
 
 function layeredFindings(results: readonly LayerResult[], whiteoutSets: readonly Set<string>[], opaqueSets: readonly Set<string>[]): LayeredFinding[] {
   const hashes: (Uint32Array | null)[] = results.map(() => null);
+  const nonDirKeys: (Float64Array | null)[] = results.map(() => null);
   const out: LayeredFinding[] = [];
   results.forEach((result, layer) => {
     for (const finding of result.findings) {
@@ -147,7 +152,9 @@ function layeredFindings(results: readonly LayerResult[], whiteoutSets: readonly
           const opaque = opaqueSets[later] ?? new Set<string>();
           let layerHashes = hashes[later] ?? null;
           if (layerHashes === null) hashes[later] = layerHashes = decodeHashes(results[later]?.pathHashes ?? '');
-          if (coveredBy(finding.path, whiteouts, true) || coveredBy(finding.path, opaque, false) || hasHash(layerHashes, hash)) {
+          let layerNonDirs = nonDirKeys[later] ?? null;
+          if (layerNonDirs === null) nonDirKeys[later] = layerNonDirs = decodeKeys(results[later]?.nonDirKeys ?? '');
+          if (coveredBy(finding.path, whiteouts, true) || coveredBy(finding.path, opaque, false) || hasHash(layerHashes, hash) || hasAncestorKey(layerNonDirs, finding.path)) {
             removedInLayer = later;
             break;
           }

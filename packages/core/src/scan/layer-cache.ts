@@ -7,10 +7,25 @@ import { SekishoError } from '../errors.js';
 import { LAYER_RESULT_SCHEMA } from './layer-result.js';
 import type { LayerResult } from './layer-result.js';
 
+/** The stored blob a cached result was computed from, verified (digest, size and diffID) in that run. */
+export interface VerifiedBlob {
+  /** `sha256:` of the stored bytes, as measured while the layer was analysed. */
+  readonly digest: string;
+  readonly size: number;
+}
+
+export interface CacheEntry {
+  readonly result: LayerResult;
+  readonly blob: VerifiedBlob;
+}
+
 /**
- * Layer results keyed by content: the layer's diffID (or blob digest) plus the id and version
- * of every plugin that ran. SQLite in WAL mode lets many scanning processes read and write at
- * once (Trivy's single-writer BoltDB serialises parallel scans). Values are zstd-compressed JSON.
+ * Layer results keyed by content: the layer's diffID plus the id and version of every plugin that
+ * ran. Each entry also stores the blob whose content was verified against that diffID when the
+ * entry was written, so a hit is only trusted once the blob at hand is shown to be that same blob
+ * (a config can claim any diffID; see `scanImage`). SQLite in WAL mode lets many scanning processes
+ * read and write at once (Trivy's single-writer BoltDB serialises parallel scans). Values are
+ * zstd-compressed JSON.
  */
 export class LayerCache {
   readonly #db: DatabaseSync;
@@ -19,8 +34,8 @@ export class LayerCache {
 
   private constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#get = db.prepare('SELECT value FROM layers WHERE key = ?');
-    this.#put = db.prepare('INSERT OR REPLACE INTO layers (key, value, created) VALUES (?, ?, ?)');
+    this.#get = db.prepare('SELECT blob_digest, blob_size, value FROM verified_layers WHERE key = ?');
+    this.#put = db.prepare('INSERT OR REPLACE INTO verified_layers (key, blob_digest, blob_size, value, created) VALUES (?, ?, ?, ?, ?)');
   }
 
   static open(dir: string): LayerCache {
@@ -29,27 +44,30 @@ export class LayerCache {
       const db = new DatabaseSync(join(dir, 'layers.sqlite'), { timeout: 30_000 });
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
-      db.exec('CREATE TABLE IF NOT EXISTS layers (key TEXT PRIMARY KEY, value BLOB NOT NULL, created INTEGER NOT NULL)');
+      // `layers` (entries without the verified blob) is left to older versions sharing the directory.
+      db.exec('CREATE TABLE IF NOT EXISTS verified_layers (key TEXT PRIMARY KEY, blob_digest TEXT NOT NULL, blob_size INTEGER NOT NULL, value BLOB NOT NULL, created INTEGER NOT NULL)');
       return new LayerCache(db);
     } catch (error) {
       throw new SekishoError('CONFIG_INVALID', `cannot open the layer cache in ${dir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
 
-  get(key: string): LayerResult | null {
-    const row = this.#get.get(key) as { value?: Uint8Array } | undefined;
-    if (row?.value === undefined) return null;
+  /** The entry under `key`; the caller must check that its blob is the one being scanned before using it. */
+  get(key: string): CacheEntry | null {
+    const row = this.#get.get(key) as { blob_digest?: string; blob_size?: number; value?: Uint8Array } | undefined;
+    if (row?.value === undefined || typeof row.blob_digest !== 'string' || typeof row.blob_size !== 'number') return null;
     try {
       const result = JSON.parse(zlib.zstdDecompressSync(row.value).toString('utf8')) as LayerResult;
-      return result.schema === LAYER_RESULT_SCHEMA ? result : null;
+      return result.schema === LAYER_RESULT_SCHEMA ? { result, blob: { digest: row.blob_digest, size: row.blob_size } } : null;
     } catch {
       return null; // a damaged entry is a miss; the layer is analysed again and the entry replaced
     }
   }
 
-  put(key: string, result: LayerResult): void {
+  /** Store a result; only for a layer whose blob digest and diffID were verified in this run. */
+  put(key: string, result: LayerResult, blob: VerifiedBlob): void {
     const value = zlib.zstdCompressSync(Buffer.from(JSON.stringify(result)), { params: { [zlib.constants.ZSTD_c_compressionLevel]: 3 } });
-    this.#put.run(key, value, Date.now());
+    this.#put.run(key, blob.digest, blob.size, value, Date.now());
   }
 
   close(): void {
@@ -57,7 +75,7 @@ export class LayerCache {
   }
 }
 
-/** Cache key: layer content identity + result schema + every plugin's id and version + options that change output. */
+/** Cache key: the claimed diffID + result schema + every plugin's id and version + options that change output. */
 export function layerCacheKey(contentDigest: string, plugins: readonly { id: string; version: number }[], options: Readonly<Record<string, unknown>>): string {
   const material = JSON.stringify({
     content: contentDigest,

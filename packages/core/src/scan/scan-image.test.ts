@@ -260,6 +260,24 @@ describe('scanImage', () => {
       expect(await codeOf(scan(join(dir, 'bomb'), { limits: { maxRatio: 50, ratioFloorBytes: 1 << 20 } }))).toBe('LIMIT_LAYER_SIZE');
     });
 
+    it.each<['gzip' | 'zstd', Partial<Parameters<typeof scanImage>[1]['limits'] & object>]>([
+      ['gzip', { maxBytes: 4 << 20 }],
+      ['gzip', { maxRatio: 50, ratioFloorBytes: 1 << 20 }],
+      ['zstd', { maxBytes: 4 << 20 }],
+      ['zstd', { maxRatio: 50, ratioFloorBytes: 1 << 20 }],
+    ])('bounds a %s-compressed archive inflated to a temp file like a layer (%o)', async (compression, limits) => {
+      const tempRoot = join(dir, `inflate-root-${compression}-${Object.keys(limits).join('-')}`);
+      await import('node:fs/promises').then((fs) => fs.mkdir(tempRoot));
+      const tar = await import('node:fs/promises').then((fs) => fs.readFile(join(dir, 'legacy.tar')));
+      // A valid docker archive followed by 16 MiB of zeros: tiny compressed, large inflated.
+      const padded = Buffer.concat([tar.subarray(0, tar.length - 1024), writeTar([{ name: 'zeros', content: Buffer.alloc(16 << 20) }])]);
+      const file = join(dir, `inflate-${compression}-${Object.keys(limits).join('-')}.tar`);
+      await writeFile(file, compression === 'gzip' ? zlib.gzipSync(padded) : zlib.zstdCompressSync(padded));
+      expect((await scan(file, { tempRoot })).report.packages).toHaveLength(2);
+      expect(await codeOf(scan(file, { tempRoot, limits }))).toBe('LIMIT_IMAGE_SIZE');
+      expect(await readdir(tempRoot)).toEqual([]);
+    });
+
     it('keeps symlinks that point out of the root as data and never follows them', async () => {
       const { report } = await scan(await (async () => {
         await writeOciLayout(join(dir, 'symlink-out'), { layers: [{ entries: [{ name: 'etc/os-release', type: 'symlink', linkTarget: '../../../../etc/os-release' }, { name: 'loop', type: 'symlink', linkTarget: 'loop' }] }] });

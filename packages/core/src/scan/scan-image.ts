@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Finding, ImageConfigFacts, LayerInfo, Report } from '@sekisho/model';
 import { REPORT_SCHEMA, severityRank } from '@sekisho/model';
 import { baseAnalyzers } from '../analyzers/registry.js';
@@ -13,13 +11,16 @@ import { openImage } from '../source/registry.js';
 import type { ImageConfig } from '../source/schema.js';
 import type { RegistryOptions } from '../source/registry/options.js';
 import type { DirectoryVisitor, ImageHandle, LayerRef } from '../source/types.js';
+import { createTempDir, removeTempDir } from '../util/temp-dirs.js';
 import { TOOL_VERSION } from '../version.js';
 import { DEFAULT_SCAN_TIMEOUT_MS, checkDeadline, deadlineError, isDeadline, scanDeadline, untilDeadline } from '../util/deadline.js';
 import { analyzeLayer } from './analyze-layer.js';
 import type { LayerLimits } from './analyze-layer.js';
+import { DEFAULT_STREAM_LIMITS } from '../layers/layer-stream.js';
 import { applyLayers } from './apply-layers.js';
 import type { MergedLayers } from './apply-layers.js';
 import { LayerCache, layerCacheKey } from './layer-cache.js';
+import type { VerifiedBlob } from './layer-cache.js';
 import type { LayerResult } from './layer-result.js';
 import { createHash } from 'node:crypto';
 
@@ -30,9 +31,7 @@ export interface ScanLimits extends LayerLimits {
 
 export const DEFAULT_LIMITS: ScanLimits = {
   maxEntries: 2_000_000,
-  maxBytes: 64 * 1024 ** 3,
-  maxRatio: 200,
-  ratioFloorBytes: 256 * 1024 ** 2,
+  ...DEFAULT_STREAM_LIMITS,
   maxNestedDepth: 4,
   maxExpandedBytes: 1024 ** 3,
 };
@@ -98,10 +97,13 @@ export async function scanImage(reference: string, options: ScanOptions): Promis
   const deadline = timeoutMs > 0 ? scanDeadline(timeoutMs) : null;
   const signals = [deadline?.signal, options.signal].filter((s): s is AbortSignal => s !== undefined);
   const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
-  const tempDir = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'sekisho-'));
+  const { maxBytes, maxRatio, ratioFloorBytes } = { ...DEFAULT_LIMITS, ...options.limits };
+  // Registered until removed: the CLI removes it on SIGINT/SIGTERM/SIGHUP and on exit too.
+  const tempDir = await createTempDir(options.tempRoot ?? tmpdir());
   const work = (async (): Promise<ImageScan> => {
     const handle = await openImage(reference, {
       tempDir,
+      limits: { maxBytes, maxRatio, ratioFloorBytes },
       ...(options.platform === undefined ? {} : { platform: options.platform }),
       ...(options.registry === undefined && signal === undefined ? {} : { registry: { ...options.registry, ...(signal === undefined ? {} : { signal }) } }),
     });
@@ -123,7 +125,7 @@ export async function scanImage(reference: string, options: ScanOptions): Promis
     deadline?.cancel();
     // After a deadline, give the readers a moment to wind down, not unbounded time.
     await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-    await rm(tempDir, { recursive: true, force: true });
+    await removeTempDir(tempDir);
   }
 }
 
@@ -163,15 +165,16 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
   try {
     const results = await mapLargestFirst(handle.layers, options.concurrency ?? 2, async (found) => {
       const layer = options.signal === undefined ? found : untilSignal(found, options.signal, handle.reference);
-      const content = layer.diffId ?? layer.digest;
-      const key = content === null ? null : layerCacheKey(content, plugins, options.analyzerOptions ?? {});
-      const cached = key === null ? null : (cache?.get(key) ?? null);
-      if (cached !== null) {
+      // Keyed by the diffID the config claims; the entry is used only if its verified blob is this one.
+      const key = layer.diffId === null ? null : layerCacheKey(layer.diffId, plugins, options.analyzerOptions ?? {});
+      const entry = key === null ? null : (cache?.get(key) ?? null);
+      if (entry !== null && (await holdsVerifiedBlob(layer, entry.blob))) {
         options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: true });
-        return cached;
+        return entry.result;
       }
-      const result = await analyzeLayer(layer, { catalogers, analyzers }, limits, ctx, handle.reference);
-      if (key !== null) cache?.put(key, result);
+      // A miss, or an entry for other bytes: read and verify the layer as if there were no cache.
+      const { result, blob } = await analyzeLayer(layer, { catalogers, analyzers }, limits, ctx, handle.reference);
+      if (key !== null && blob !== null && blob.diffId === layer.diffId) cache?.put(key, result, blob);
       options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: false });
       return result;
     });
@@ -203,6 +206,32 @@ function untilSignal(layer: LayerRef, signal: AbortSignal, image: string): Layer
             }),
         }),
   };
+}
+
+/**
+ * May the result cached for `blob` stand for `layer`? The entry's blob was verified against the
+ * diffID it is keyed by when it was written; what remains is to show that `layer` is that blob.
+ * A registry layer is (its digest is bound by the verified manifest and checked if ever read);
+ * a local blob is hashed here, one sequential read (~1.8 GB/s), never decompressed. Any failure
+ * to read it is a miss: the layer is then analysed and fails exactly as it would with no cache.
+ */
+async function holdsVerifiedBlob(layer: LayerRef, blob: VerifiedBlob): Promise<boolean> {
+  if (layer.digest !== null && layer.digest.startsWith('sha256:') && layer.digest !== blob.digest) return false;
+  if (layer.size !== null && layer.size !== blob.size) return false;
+  if (layer.digestBound === true && layer.digest === blob.digest) return true;
+  if (layer.openBlob === undefined) return false;
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of layer.openBlob()) {
+      size += chunk.length;
+      if (size > blob.size) return false;
+      hash.update(chunk);
+    }
+  } catch {
+    return false;
+  }
+  return size === blob.size && `sha256:${hash.digest('hex')}` === blob.digest;
 }
 
 /** Run `work` over layers, at most `concurrency` at once, starting with the largest (it bounds the total time). */

@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { SekishoError } from '../errors.js';
 import { parseHeaderBlock } from '../layers/tar-walker.js';
-import { sniffCompression } from '../layers/layer-stream.js';
+import { DEFAULT_STREAM_LIMITS, sniffCompression } from '../layers/layer-stream.js';
+import type { LayerStreamLimits } from '../layers/layer-stream.js';
 
 const READ_CHUNK = 1024 * 1024;
 
@@ -112,8 +113,12 @@ export class TarBlobStore implements BlobStore {
     this.#members = members;
   }
 
-  /** Index `archive`; a gzip- or zstd-compressed archive is first unpacked into `tempDir`. */
-  static async open(archive: string, tempDir: string): Promise<TarBlobStore> {
+  /**
+   * Index `archive`; a gzip- or zstd-compressed archive is first unpacked into `tempDir`, bounded
+   * like a layer: at most `maxBytes` inflated, and past `ratioFloorBytes` at most `maxRatio`
+   * inflated bytes per stored byte (LIMIT_IMAGE_SIZE) — a small archive cannot fill the disk.
+   */
+  static async open(archive: string, tempDir: string, limits: LayerStreamLimits = DEFAULT_STREAM_LIMITS): Promise<TarBlobStore> {
     let file = archive;
     const head = Buffer.alloc(4);
     const probe = await open(archive, 'r');
@@ -125,12 +130,7 @@ export class TarBlobStore implements BlobStore {
     const compression = sniffCompression(head);
     if (compression !== 'none') {
       file = join(tempDir, 'archive.tar');
-      const decoder = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024 }) : zlib.createZstdDecompress();
-      try {
-        await pipeline(createReadStream(archive, { highWaterMark: READ_CHUNK }), decoder, createWriteStream(file));
-      } catch (error) {
-        throw new SekishoError('SOURCE_INVALID', `cannot decompress archive: ${String(error)}`, { where: { image: archive }, cause: error });
-      }
+      await inflateBounded(archive, compression, file, limits);
     }
     const handle = await open(file, 'r');
     try {
@@ -197,6 +197,40 @@ export class TarBlobStore implements BlobStore {
 
   async close(): Promise<void> {
     // the temp copy (if any) is removed with the scan's private temp directory
+  }
+}
+
+/** Stream-decompress `archive` into `file`, stopping at the first byte over the limits. */
+async function inflateBounded(archive: string, compression: 'gzip' | 'zstd', file: string, limits: LayerStreamLimits): Promise<void> {
+  const decoder = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024 }) : zlib.createZstdDecompress({ chunkSize: 256 * 1024 });
+  let stored = 0;
+  let inflated = 0;
+  async function* counted(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      stored += chunk.length;
+      yield chunk;
+    }
+  }
+  async function* bounded(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      inflated += chunk.length;
+      if (inflated > limits.maxBytes) {
+        throw new SekishoError('LIMIT_IMAGE_SIZE', `the ${compression}-compressed archive expands beyond ${limits.maxBytes} bytes`, { where: { image: archive } });
+      }
+      // `stored` counts what was read, a little ahead of what the decoder consumed: never stricter than the layer rule.
+      if (inflated > limits.ratioFloorBytes && inflated > stored * limits.maxRatio) {
+        throw new SekishoError('LIMIT_IMAGE_SIZE', `the ${compression}-compressed archive expands more than ${limits.maxRatio}× (${stored} → ${inflated} bytes so far): decompression bomb`, {
+          where: { image: archive },
+        });
+      }
+      yield chunk;
+    }
+  }
+  try {
+    await pipeline(createReadStream(archive, { highWaterMark: READ_CHUNK }), counted, decoder, bounded, createWriteStream(file, { mode: 0o600 }));
+  } catch (error) {
+    if (error instanceof SekishoError) throw error;
+    throw new SekishoError('SOURCE_INVALID', `cannot decompress archive: ${String(error)}`, { where: { image: archive }, cause: error });
   }
 }
 

@@ -44,7 +44,7 @@ export async function openImage(text: string, options: OpenOptions): Promise<Ima
     return ((await ociLayoutSource.canOpen(reference)) ? ociLayoutSource : rootfsSource).open(reference, options);
   }
   // A file: index it once, then decide by what it holds.
-  const store = await TarBlobStore.open(reference.path, options.tempDir);
+  const store = await TarBlobStore.open(reference.path, options.tempDir, options.limits);
   if (await store.has('manifest.json')) return openDockerArchiveStore(store, reference, options);
   if (await store.has('oci-layout')) return openOciStore(store, reference, options, 'oci-archive');
   throw new SekishoError('SOURCE_UNSUPPORTED', 'not a docker-archive or OCI archive (no manifest.json or oci-layout inside)', {

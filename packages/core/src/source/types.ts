@@ -1,4 +1,5 @@
 import type { Platform, SourceType } from '@sekisho/model';
+import type { LayerStreamLimits } from '../layers/layer-stream.js';
 import type { TarEntryVisitor, TarWalkStats } from '../layers/tar-walker.js';
 import type { RegistryOptions } from './registry/options.js';
 import type { ImageConfig } from './schema.js';
@@ -13,6 +14,13 @@ export interface LayerRef {
   readonly mediaType: string | null;
   readonly size: number | null;
   readonly createdBy: string | null;
+  /**
+   * The source itself guarantees that `openBlob` yields exactly the bytes of `digest` (a registry
+   * blob fetched by digest, named by a manifest whose digest was verified, and checked again as it
+   * streams). Only then may a cache entry recorded for that blob be used without reading it; blobs
+   * of local archives and layouts are hashed before a cache entry is trusted.
+   */
+  readonly digestBound?: boolean;
   /** Stored bytes of the blob. */
   openBlob?(): AsyncIterable<Buffer>;
   /** Directory sources: visit entries directly (no tar stream). */
@@ -46,6 +54,8 @@ export interface OpenOptions {
   readonly platform?: string;
   /** Private temporary directory for sources that must unpack (gzip-compressed archives). */
   readonly tempDir: string;
+  /** Bounds on unpacking a compressed archive (default: the layer defaults, DEFAULT_STREAM_LIMITS). */
+  readonly limits?: LayerStreamLimits;
   /** Credentials, TLS and retry settings for images pulled from registries. */
   readonly registry?: RegistryOptions;
 }

@@ -19,7 +19,7 @@ export const dockerArchiveSource: ImageSource = {
   id: 'docker-archive',
   canOpen: (reference) => isTarWith(reference.path, 'manifest.json'),
   async open(reference, options) {
-    return openDockerArchiveStore(await TarBlobStore.open(reference.path, options.tempDir), reference, options);
+    return openDockerArchiveStore(await TarBlobStore.open(reference.path, options.tempDir, options.limits), reference, options);
   },
 };
 

@@ -10,7 +10,7 @@ export const ociArchiveSource: ImageSource = {
     return (await isTarWith(reference.path, 'oci-layout')) && !(await isTarWith(reference.path, 'manifest.json'));
   },
   async open(reference, options) {
-    const store = await TarBlobStore.open(reference.path, options.tempDir);
+    const store = await TarBlobStore.open(reference.path, options.tempDir, options.limits);
     return openOciStore(store, reference, options, 'oci-archive');
   },
 };

@@ -291,6 +291,40 @@ describe('a lying registry', () => {
   });
 });
 
+describe('the layer cache and a registry', () => {
+  let fake: FakeServer;
+  let cacheDir: string;
+  const options = (): RegistryOptions => ({ insecureRegistries: [fake.host], dockerConfig: null, env: {}, retries: 1, maxRetryDelayMs: 50 });
+  const layerRequests = () => fake.requests.filter((r) => IMAGE.layers.some((l) => r.url.endsWith(`/blobs/${l.digest}`))).length;
+
+  beforeEach(async () => {
+    fake = await fakeServer();
+    cacheDir = await mkdtemp(join(tmpdir(), 'sekisho-registry-cache-'));
+  });
+  afterEach(async () => {
+    await fake.close();
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('takes a cached layer without pulling it: the verified manifest binds its blob digest', async () => {
+    fake.handle = registryHandler(IMAGE);
+    await scanImage(`${fake.host}/app:1`, { cacheDir, registry: options() });
+    const pulled = layerRequests();
+    expect(pulled).toBe(2);
+    const { report } = await scanImage(`${fake.host}/app:1`, { cacheDir, registry: options() });
+    expect(layerRequests()).toBe(pulled);
+    expect(report.packages.map((p) => p.name).sort()).toEqual(['curl', 'libc6']);
+  });
+
+  it('refuses an image whose config claims the diffID of a cached layer for another blob', async () => {
+    fake.handle = registryHandler(IMAGE);
+    await scanImage(`${fake.host}/app:1`, { cacheDir, registry: options() });
+    const hostile = buildImage({ layers: [SPEC.layers[0] ?? { entries: [] }, { entries: [{ name: 'app/node_modules/minimist/package.json', content: '{"name":"minimist","version":"1.2.0"}' }] }], diffIds: IMAGE.layers.map((l) => l.diffId) });
+    fake.handle = registryHandler(hostile);
+    expect(await codeOf(scanImage(`${fake.host}/app:1`, { cacheDir, registry: options() }))).toBe('INTEGRITY_DIFFID_MISMATCH');
+  });
+});
+
 describe('credentials stay home', () => {
   let registry: FakeServer;
   let storage: FakeServer;

@@ -177,7 +177,7 @@ describe('walkDirectory', () => {
     });
 
     it('an unreadable dpkg database is an unknown saying so, not "exceeds the size limit"', async () => {
-      const result = await analyzeLayer(
+      const { result } = await analyzeLayer(
         { index: 0, digest: null, diffId: null, mediaType: null, size: null, createdBy: null, walk: (visitor) => walkDirectory(root, visitor, { fs: denied(['/status']) }) },
         { catalogers: [dpkgCataloger], analyzers: [] },
         { maxEntries: 1000, maxBytes: 1 << 30, maxRatio: 200, ratioFloorBytes: 1 << 28 },
