@@ -70,3 +70,13 @@ export function sharedDir(...parts: string[]): string | null {
 export function sharedFile(...parts: string[]): string | null {
   return requiredTestData(resolve(sharedRoot(), ...parts), 'file', SHARED_HINT);
 }
+
+/**
+ * Tools that .ci/run installs (docker-registry, skopeo, htpasswd, clamd): `found` when present;
+ * when absent, false (suites skip), or in required mode a MissingTestDataError, because CI is
+ * supposed to have them and their suites must run there.
+ */
+export function requiredTool(found: boolean, name: string, howToInstall: string): boolean {
+  if (found || !testDataRequired()) return found;
+  throw new MissingTestDataError(`required tool is missing: ${name} (${REQUIRE_TEST_DATA_VARIABLE}=1 makes it an error, not a skip; ${howToInstall})`);
+}

@@ -1,2 +1,2 @@
 /** Test data lookups (../shared, required mode): see @sekisho/testkit's shared-data.ts. */
-export { MissingTestDataError, repoRoot, requiredTestData, sharedDir, sharedFile, sharedRoot, testDataRequired } from '@sekisho/testkit';
+export { MissingTestDataError, repoRoot, requiredTestData, requiredTool, sharedDir, sharedFile, sharedRoot, testDataRequired } from '@sekisho/testkit';
