@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient, SekishoError } from '@sekisho/core';
+import { requiredTool } from '@sekisho/testkit';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { attestCommand } from './attest.js';
@@ -22,7 +23,7 @@ function repoRoot(): string {
   return dir;
 }
 const onPath = (p: string) => (process.env['PATH'] ?? '').split(path.delimiter).some((d) => d !== '' && existsSync(path.join(d, p)));
-const missing = onPath('docker-registry') ? null : 'docker-registry (apt-get install -y docker-registry)';
+const missing = requiredTool(onPath('docker-registry'), 'docker-registry', 'apt-get install -y docker-registry') ? null : 'docker-registry (apt-get install -y docker-registry)';
 if (missing !== null) console.warn(`sign/verify CLI tests skipped: missing ${missing}`);
 
 describe.skipIf(missing !== null)('sekisho sign / attest / verify / verify-attestation', () => {

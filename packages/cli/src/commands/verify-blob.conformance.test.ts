@@ -2,25 +2,17 @@
  * sigstore-conformance bundle-verification cases (../shared/conformance/sigstore/, see its README):
  * each case runs through `sekisho verify-blob` twice — with the artifact file and with
  * `sha256:<hex>` — and must verify exactly when the case is a pass case. Skipped when the shared
- * folder is absent. SIGSTORE_CONFORMANCE_VERBOSE=1 prints each outcome with its reason.
+ * folder is absent (an error when SEKISHO_REQUIRE_FIXTURES=1). SIGSTORE_CONFORMANCE_VERBOSE=1 prints each outcome with its reason.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isSekishoError } from '@sekisho/core';
+import { sharedFile } from '@sekisho/testkit';
 import { verifyBlobCommand } from './verify-blob.js';
 
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(path.join(dir, 'tsconfig.base.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('repository root not found');
-    dir = parent;
-  }
-  return dir;
-}
-
-const suiteDir = path.resolve(repoRoot(), '../shared/conformance/sigstore');
+const indexFile = sharedFile('conformance', 'sigstore', 'index.json');
+const suiteDir = path.dirname(indexFile ?? '.');
 
 interface ConformanceCase {
   readonly name: string;
@@ -55,7 +47,7 @@ async function run(c: ConformanceCase, mode: Mode): Promise<{ verified: boolean;
   }
 }
 
-describe.skipIf(!existsSync(path.join(suiteDir, 'index.json')))('sigstore-conformance bundle verification through verify-blob', () => {
+describe.skipIf(indexFile === null)('sigstore-conformance bundle verification through verify-blob', () => {
   it('gets every case right, with the artifact file and with its digest', async () => {
     const index = JSON.parse(readFileSync(path.join(suiteDir, 'index.json'), 'utf8')) as { cases: ConformanceCase[] };
     expect(index.cases.length).toBeGreaterThan(0);

@@ -1,17 +1,18 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../testing/shared-data.js';
+import { sharedDir } from '../testing/shared-data.js';
 import { getVersionScheme, isAffectedByEvents } from '../versioning/index.js';
 import { buildAdvisoryDb, type BuildReport } from './build.js';
 import { openAdvisoryStore } from './sqlite-store.js';
 import type { AdvisoryStore } from './types.js';
 
-// Real feeds beside the repository (../shared/feeds, see its README): skipped when absent.
-const feeds = resolve(repoRoot(), '..', 'shared', 'feeds');
+// Real feeds beside the repository (../shared/feeds, see its README): skipped when absent,
+// an error when SEKISHO_REQUIRE_FIXTURES=1.
+const feeds = sharedDir('feeds');
 
-describe.skipIf(!existsSync(feeds))('advisory database from ../shared/feeds', () => {
+describe.skipIf(feeds === null)('advisory database from ../shared/feeds', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sekisho-feeds-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   let report: BuildReport;
@@ -19,7 +20,7 @@ describe.skipIf(!existsSync(feeds))('advisory database from ../shared/feeds', ()
 
   it('builds from every feed, skipping only defective records', async () => {
     const warnings: string[] = [];
-    report = await buildAdvisoryDb({ out: join(dir, 'advisories.sqlite'), from: [feeds], onWarning: (m) => warnings.push(m) });
+    report = await buildAdvisoryDb({ out: join(dir, 'advisories.sqlite'), from: [feeds ?? ''], onWarning: (m) => warnings.push(m) });
     const perSecond = Math.round(report.advisories / (report.durationMs / 1000));
     console.log(`built ${report.advisories} advisories from ${report.files} files in ${Math.round(report.durationMs)} ms (${perSecond} records/s), ${report.bytes} bytes`);
     console.log(report.sources.map((s) => `${s.id}: ${s.records} records, ${s.skipped} skipped, ${s.duplicates} duplicates`).join('\n'));

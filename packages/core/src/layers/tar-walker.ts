@@ -367,7 +367,7 @@ function parsePax(data: Buffer): PaxOverrides {
           out.gid = paxNumber(value, key);
           break;
         case 'mtime':
-          out.mtime = Math.floor(Number.parseFloat(value)) || 0;
+          out.mtime = paxTime(value);
           break;
         default:
           break;
@@ -383,6 +383,12 @@ function paxNumber(value: string, key: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new SekishoError('LIMIT_ENTRY_SIZE', `PAX ${key} value too large`);
   return n;
+}
+
+/** PAX mtime (decimal seconds, maybe fractional); informational, so a malformed or unsafe value becomes 0. */
+function paxTime(value: string): number {
+  const seconds = Math.floor(Number.parseFloat(value));
+  return Number.isSafeInteger(seconds) ? seconds : 0;
 }
 
 function entryKind(type: string): EntryKind {

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './shared-data.js';
+import { repoRoot, requiredTestData } from './shared-data.js';
 
 /** Where scripts/build-fixture-images.sh puts the real images (SEKISHO_FIXTURES_DIR or .fixtures/images). */
 export function fixtureImagesDir(): string {
@@ -14,9 +13,5 @@ export function fixtureImagesDir(): string {
  */
 export function fixtureImage(name: string, form: 'oci' | 'image.tar' = 'oci'): string | null {
   const path = join(fixtureImagesDir(), name, form);
-  if (existsSync(path)) return path;
-  if (process.env['SEKISHO_REQUIRE_FIXTURES'] === '1') {
-    throw new Error(`fixture image ${name} is missing at ${path}: run scripts/build-fixture-images.sh`);
-  }
-  return null;
+  return requiredTestData(path, 'path', 'run scripts/build-fixture-images.sh');
 }

@@ -2,27 +2,21 @@
  * Test helpers for the version-vector conformance suites in ../shared/conformance (see its
  * README for the row formats and how to judge). Only test files import this module.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { sharedFile } from '../testing/shared-data.js';
 
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(path.join(dir, 'tsconfig.base.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('repository root not found');
-    dir = parent;
-  }
-  return dir;
-}
-
-export const VECTORS_DIR = path.resolve(repoRoot(), '../shared/conformance/version-vectors');
-
-export function vectorFile(name: string): string {
-  return path.join(VECTORS_DIR, name);
+/**
+ * A version-vector file, or null when it is absent (suites then skip). With
+ * SEKISHO_REQUIRE_FIXTURES=1 an absent file throws instead, and the suite fails at collection.
+ */
+export function vectorFile(name: string): string | null {
+  return sharedFile('conformance', 'version-vectors', name);
 }
 
 export function readJsonl<T>(name: string): T[] {
-  const text = readFileSync(vectorFile(name), 'utf8');
+  const file = vectorFile(name);
+  if (file === null) throw new Error(`version-vector file ${name} is absent: guard the suite with vectorFile(name) !== null`);
+  const text = readFileSync(file, 'utf8');
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')

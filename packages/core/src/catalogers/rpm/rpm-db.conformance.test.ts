@@ -1,16 +1,19 @@
 /**
  * Scores parseRpmDb against syft's expectations for its rpmdb fixtures
- * (../shared/conformance/syft: expected.json, see its README). Skipped when that folder is absent.
+ * (../shared/conformance/syft: expected.json, see its README). Skipped when that folder is absent;
+ * an error when SEKISHO_REQUIRE_FIXTURES=1.
  */
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, sharedDir } from '../../testing/shared-data.js';
+import { sharedFile } from '../../testing/shared-data.js';
 import { detectRpmDbFormat, parseRpmDb, RPM_DB_PATHS } from './rpm-db.js';
 
-const syftDir = sharedDir('conformance', 'syft') ?? path.resolve(repoRoot(), '../shared/conformance/syft');
-const expectedFile = path.join(syftDir, 'expected.json');
+const expectedFile = sharedFile('conformance', 'syft', 'expected.json');
+const syftDir = path.dirname(expectedFile ?? '.');
+/** The empty ndb placeholder of syft's Test_corruptRpmDbEntry. */
+const EMPTY_NDB = 'syft/pkg/cataloger/redhat/testdata/glob-paths/usr/lib/sysimage/rpm/Packages.db';
 
 interface ExpectedPackage {
   name: string;
@@ -44,10 +47,8 @@ function findRpmDbs(root: string): string[] {
   return [...new Set(found)].sort();
 }
 
-describe.skipIf(!existsSync(expectedFile))('rpmdb conformance with syft fixtures', () => {
-  const fixtures = existsSync(expectedFile)
-    ? (JSON.parse(readFileSync(expectedFile, 'utf8')) as { fixtures: Record<string, Expectation[]> }).fixtures
-    : {};
+describe.skipIf(expectedFile === null)('rpmdb conformance with syft fixtures', () => {
+  const fixtures = expectedFile === null ? {} : (JSON.parse(readFileSync(expectedFile, 'utf8')) as { fixtures: Record<string, Expectation[]> }).fixtures;
   const cases: Array<{ fixture: string; expected: string[] }> = [];
   for (const [fixture, expectations] of Object.entries(fixtures)) {
     for (const e of expectations) {
@@ -67,7 +68,7 @@ describe.skipIf(!existsSync(expectedFile))('rpmdb conformance with syft fixtures
     const mismatches: string[] = [];
     for (const { fixture, expected } of cases) {
       const root = path.join(syftDir, fixture);
-      if (!existsSync(root)) continue;
+      expect(existsSync(root), `${fixture} is named in expected.json`).toBe(true);
       const dbs = findRpmDbs(root);
       // Manifest-only fixtures (CBL-Mariner container-manifest-2) belong to another parser.
       if (dbs.length === 0) continue;
@@ -102,12 +103,13 @@ describe.skipIf(!existsSync(expectedFile))('rpmdb conformance with syft fixtures
         `${dbFiles} rpmdb files in ${cases.length} fixtures${mismatches.length > 0 ? `\n  ${mismatches.join('\n  ')}` : ''}`,
     );
     expect(expectedTotal).toBeGreaterThan(0);
+    expect(dbFiles).toBeGreaterThan(0);
     expect(mismatches).toEqual([]);
   });
 
   it('reports an error for the empty ndb placeholder, as syft does (Test_corruptRpmDbEntry)', () => {
-    const file = path.join(syftDir, 'syft/pkg/cataloger/redhat/testdata/glob-paths/usr/lib/sysimage/rpm/Packages.db');
-    if (!existsSync(file)) return;
+    const file = path.join(syftDir, EMPTY_NDB);
+    expect(existsSync(file), `${file} is part of the syft fixtures`).toBe(true);
     const result = parseRpmDb(new Uint8Array(readFileSync(file)), detectRpmDbFormat(file, new Uint8Array()) ?? 'ndb');
     expect(result.entries).toEqual([]);
     expect(result.errors.length).toBeGreaterThan(0);

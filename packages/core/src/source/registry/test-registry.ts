@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { requiredTool } from '@sekisho/testkit';
 
 /* Test helpers (excluded from the build): a real registry started by scripts/start-registry.sh,
    images pushed with skopeo, and an in-process fake registry for the lying cases. */
@@ -31,7 +32,11 @@ function onPath(program: string): boolean {
 
 /** Why the real-registry tests cannot run here, or null. */
 export function missingRegistryTools(flags: readonly string[] = []): string | null {
-  const needed = ['docker-registry', 'skopeo', ...(flags.includes('--htpasswd') ? ['htpasswd'] : []), ...(flags.some((f) => f.includes('tls')) ? ['openssl'] : [])];
+  // CI installs these (.ci/run): absent there, the suite fails instead of skipping.
+  const fromCi = ['docker-registry', 'skopeo', ...(flags.includes('--htpasswd') ? ['htpasswd'] : [])];
+  for (const tool of fromCi) requiredTool(onPath(tool), tool, 'apt-get install -y docker-registry skopeo apache2-utils');
+  // openssl is the machine's own, not installed by CI.
+  const needed = [...fromCi, ...(flags.some((f) => f.includes('tls')) ? ['openssl'] : [])];
   const missing = needed.filter((p) => !onPath(p));
   return missing.length === 0 ? null : `missing ${missing.join(', ')} (apt-get install -y docker-registry skopeo apache2-utils openssl)`;
 }

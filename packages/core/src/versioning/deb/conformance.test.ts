@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { comparisonPasses, readJsonl, report, score, vectorFile } from '../conformance-helpers.js';
 import type { ComparisonRow } from '../conformance-helpers.js';
@@ -11,7 +10,7 @@ const file = vectorFile('dpkg.jsonl');
 const startsWithDigit = (v: string): boolean => /^\s*(?:[0-9]+:)?[0-9]/.test(v);
 const isEdge = (row: ComparisonRow): boolean => !startsWithDigit(row.a) || !startsWithDigit(row.b);
 
-describe.skipIf(!existsSync(file))('deb conformance: dpkg.jsonl', () => {
+describe.skipIf(file === null)('deb conformance: dpkg.jsonl', () => {
   it('agrees with dpkg on every row', () => {
     const result = score(readJsonl<ComparisonRow>('dpkg.jsonl'), (r) => comparisonPasses(r, (a, b) => debScheme.compare(a, b)), isEdge);
     report('dpkg vectors', result);

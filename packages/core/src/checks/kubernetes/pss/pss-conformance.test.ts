@@ -1,22 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedFile } from '../../../testing/shared-data.js';
 import { loadKubernetesFile } from '../load.js';
 import { workloadOf } from '../pod-spec.js';
 import { applicableChecks, evaluatePodSecurity, parsePssVersion, type PssLevel } from './checks.js';
 
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(path.join(dir, 'tsconfig.base.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('repo root not found');
-    dir = up;
-  }
-  return dir;
-}
-
-const suite = path.resolve(repoRoot(), '../shared/conformance/pod-security');
-const indexFile = path.join(suite, 'index.json');
+// Absent: skipped; an error when SEKISHO_REQUIRE_FIXTURES=1.
+const indexFile = sharedFile('conformance', 'pod-security', 'index.json');
+const suite = path.dirname(indexFile ?? '.');
 
 interface FixtureRow {
   readonly file: string;
@@ -27,9 +19,9 @@ interface FixtureRow {
 }
 
 // Upstream fixtures: kubernetes/pod-security-admission test/testdata (see ../shared/conformance/README.md).
-describe.skipIf(!existsSync(indexFile))('Pod Security Admission conformance (upstream fixtures)', () => {
+describe.skipIf(indexFile === null)('Pod Security Admission conformance (upstream fixtures)', () => {
   it('agrees with PSA on every fixture, and denies through the fixture’s check', () => {
-    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { files: FixtureRow[] };
+    const index = JSON.parse(readFileSync(path.join(suite, 'index.json'), 'utf8')) as { files: FixtureRow[] };
     const disagreements: string[] = [];
     let agree = 0;
     for (const row of index.files) {
