@@ -187,7 +187,7 @@ describe('the layer cache never holds a secret in full', () => {
     const normal = join(dir, 'cache-normal');
     await cli('--cache-dir', normal, 'image', image, '--scanners', 'secret', '-f', 'json');
     const db = new DatabaseSync(join(normal, 'layers', 'layers.sqlite'), { readOnly: true });
-    const values = (db.prepare('SELECT value FROM layers').all() as { value: Uint8Array }[]).map((r) => zlib.zstdDecompressSync(r.value).toString('utf8'));
+    const values = (db.prepare('SELECT value FROM verified_layers').all() as { value: Uint8Array }[]).map((r) => zlib.zstdDecompressSync(r.value).toString('utf8'));
     db.close();
     expect(values.length).toBeGreaterThan(0);
     expect(values.join('\n')).toContain('ghp_…(40 chars)');

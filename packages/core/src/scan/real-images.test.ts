@@ -20,7 +20,7 @@ const debianApp = fixtureImage('debian-app');
 describe.skipIf(debianApp === null)('real image: Debian bookworm + curl + an npm app (4 layers)', () => {
   it('reads the OS, dpkg packages with the layer that added them, and npm packages', async () => {
     const report = await scan(debianApp ?? '', true);
-    expect(report.distro).toMatchObject({ id: 'debian', versionId: '12', codename: 'bookworm', eol: { status: 'eol' } });
+    expect(report.distro).toMatchObject({ id: 'debian', versionId: '12', codename: 'bookworm', eol: { status: 'supported', phase: 'extended', extendedName: 'Debian LTS' } });
     const debs = report.packages.filter((p) => p.type === 'deb');
     expect(debs.length).toBeGreaterThan(80);
     expect(find(report, 'deb', 'bash')?.locations[0]?.layerIndex).toBe(0);
