@@ -8,7 +8,19 @@ import { parsePurl } from './purl-match.js';
 import { arr, obj, str } from '../util/json-access.js';
 import type { JsonObject } from '../util/json-access.js';
 
-export const SBOM_INPUT_LIMITS = { maxBytes: 256 * 1024 * 1024, maxComponents: 500_000, maxDepth: 16 } as const;
+/**
+ * Bounds on an SBOM given to `sbom-scan`: its size in bytes, the number of components or packages
+ * (nested ones included) and how deep CycloneDX components nest. Meeting a bound refuses the
+ * input with LIMIT_JSON_SIZE, LIMIT_SBOM_COMPONENTS or LIMIT_SBOM_DEPTH (exit 6) before any
+ * matching; nothing is dropped silently. See docs/dev/errors.md.
+ */
+export const SBOM_INPUT_LIMITS = { maxBytes: 256 * 1024 * 1024, maxComponents: 500_000, maxDepth: 1024 } as const;
+
+export interface SbomInputLimits {
+  readonly maxBytes: number;
+  readonly maxComponents: number;
+  readonly maxDepth: number;
+}
 
 type Json = JsonObject;
 
@@ -24,8 +36,9 @@ export interface SbomInput {
  * CycloneDX JSON document, Sekisho's own (`sekisho:*` properties) or another tool's (purl type →
  * package type, `distro` qualifier → distribution, `upstream` qualifier → source package).
  */
-export function reportFromSbom(text: string, source: string): SbomInput {
-  if (text.length > SBOM_INPUT_LIMITS.maxBytes) throw new SekishoError('LIMIT_JSON_SIZE', `SBOM larger than ${SBOM_INPUT_LIMITS.maxBytes} bytes`, { where: { file: source } });
+export function reportFromSbom(text: string, source: string, bounds: Partial<SbomInputLimits> = {}): SbomInput {
+  const limits: SbomInputLimits = { ...SBOM_INPUT_LIMITS, ...bounds };
+  if (text.length > limits.maxBytes) throw new SekishoError('LIMIT_JSON_SIZE', `SBOM larger than ${limits.maxBytes} bytes`, { where: { file: source } });
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -33,8 +46,8 @@ export function reportFromSbom(text: string, source: string): SbomInput {
     throw new SekishoError('CONFIG_INVALID', 'SBOM is not valid JSON', { where: { file: source }, cause: error });
   }
   const root = obj(data);
-  if (root?.['schema'] === REPORT_SCHEMA) return fromSekishoReport(root, source);
-  if (root?.['bomFormat'] === 'CycloneDX') return fromCycloneDx(root, source);
+  if (root?.['schema'] === REPORT_SCHEMA) return fromSekishoReport(root, source, limits);
+  if (root?.['bomFormat'] === 'CycloneDX') return fromCycloneDx(root, source, limits);
   throw new SekishoError('CONFIG_UNSUPPORTED', 'not a CycloneDX JSON document or a Sekisho JSON report', { where: { file: source } });
 }
 
@@ -57,10 +70,16 @@ function distroOf(id: string, versionId: string, codename: string | null = null)
   return { id: id.toLowerCase(), versionId, codename, prettyName: `${id} ${versionId}`.trim(), idLike: [], distroless: false, eol: { status: 'unknown', date: null }, foundIn: 'sbom' };
 }
 
-function fromSekishoReport(root: Json, source: string): SbomInput {
+function tooMany(limits: SbomInputLimits, source: string): SekishoError {
+  return new SekishoError('LIMIT_SBOM_COMPONENTS', `SBOM has more than ${limits.maxComponents} components`, { where: { file: source } });
+}
+
+function fromSekishoReport(root: Json, source: string, limits: SbomInputLimits): SbomInput {
   const skipped: string[] = [];
   const packages: Package[] = [];
-  for (const [i, raw] of arr(root['packages']).slice(0, SBOM_INPUT_LIMITS.maxComponents).entries()) {
+  const list = arr(root['packages']);
+  if (list.length > limits.maxComponents) throw tooMany(limits, source);
+  for (const [i, raw] of list.entries()) {
     const p = obj(raw);
     const id = str(p?.['id']);
     const name = str(p?.['name']);
@@ -144,15 +163,30 @@ function properties(c: Json): Map<string, string> {
   return out;
 }
 
-function flatten(components: unknown, into: Json[], depth = 0): void {
-  if (depth > SBOM_INPUT_LIMITS.maxDepth) return;
-  for (const raw of arr(components)) {
-    if (into.length >= SBOM_INPUT_LIMITS.maxComponents) return;
-    const c = obj(raw);
+/**
+ * Every component, nested ones included, in document order (depth first), walked with an explicit
+ * stack: no recursion, so a hostile nesting cannot overflow the call stack. More than
+ * `maxComponents` components or a nesting deeper than `maxDepth` levels is refused with a limit
+ * error rather than read in part.
+ */
+function flatten(components: unknown, limits: SbomInputLimits, source: string): Json[] {
+  const out: Json[] = [];
+  const stack: { readonly list: readonly unknown[]; next: number }[] = [{ list: arr(components), next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const c = obj(top.list[top.next++]);
     if (c === null) continue;
-    into.push(c);
-    flatten(c['components'], into, depth + 1);
+    if (stack.length > limits.maxDepth) throw new SekishoError('LIMIT_SBOM_DEPTH', `SBOM components nest deeper than ${limits.maxDepth} levels`, { where: { file: source } });
+    if (out.length >= limits.maxComponents) throw tooMany(limits, source);
+    out.push(c);
+    const children = arr(c['components']);
+    if (children.length > 0) stack.push({ list: children, next: 0 });
   }
+  return out;
 }
 
 function distroFromQualifier(q: string): Distro | null {
@@ -160,10 +194,9 @@ function distroFromQualifier(q: string): Distro | null {
   return m === null ? null : distroOf(m[1]!, /^\d/.test(m[2]!) ? m[2]! : '', /^\d/.test(m[2]!) ? null : m[2]!);
 }
 
-function fromCycloneDx(root: Json, source: string): SbomInput {
+function fromCycloneDx(root: Json, source: string, limits: SbomInputLimits): SbomInput {
   const skipped: string[] = [];
-  const all: Json[] = [];
-  flatten(root['components'], all);
+  const all = flatten(root['components'], limits, source);
   let distro: Distro | null = null;
   const os = all.find((c) => c['type'] === 'operating-system');
   if (os !== undefined && str(os['name']) !== null) distro = distroOf(str(os['name'])!, str(os['version']) ?? '');
