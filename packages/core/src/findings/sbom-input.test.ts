@@ -1,5 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Report } from '@sekisho/model';
 import { describe, expect, it } from 'vitest';
 import { isSekishoError } from '../errors.js';
+import { distro, pkg, report } from '../matchers/__fixtures__/inventory.js';
+import { getReporter } from '../reporters/registry.js';
+import { advisoryStoreFromYaml } from '../testing/advisory-store.js';
+import { matchVulnerabilities } from './match-report.js';
 import { reportFromSbom, SBOM_INPUT_LIMITS } from './sbom-input.js';
 
 // Small CycloneDX documents written for these tests.
@@ -51,5 +58,90 @@ describe('CycloneDX nesting and size bounds', () => {
   it('documents the default bounds', () => {
     expect(SBOM_INPUT_LIMITS.maxComponents).toBe(500_000);
     expect(SBOM_INPUT_LIMITS.maxDepth).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('OS ownership travels with the SBOM: the same inventory gives the same findings', () => {
+  const store = advisoryStoreFromYaml(readFileSync(path.join(import.meta.dirname, '../matchers/__fixtures__/advisories.yaml'), 'utf8'), 'advisories.yaml');
+  const base = pkg('deb', 'libexample1', '1.2.3-1', {
+    id: 'lib',
+    purl: 'pkg:deb/debian/libexample1@1.2.3-1?arch=amd64&distro=debian-12&upstream=example-src',
+    source: { name: 'example-src', version: '1.2.3-1' },
+  });
+  const os = pkg('deb', 'python3-urllib3', '1.26.12-1', { id: 'os-u3', purl: 'pkg:deb/debian/python3-urllib3@1.26.12-1?arch=all&distro=debian-12&upstream=python-urllib3', source: { name: 'python-urllib3', version: '1.26.12-1' } });
+  const py = pkg('pypi', 'urllib3', '1.26.12', { id: 'py-u3', purl: 'pkg:pypi/urllib3@1.26.12' });
+  const inventory = report([base, os, py], distro('debian', '12'), [{ from: 'os-u3', to: 'py-u3', type: 'contains' }]);
+  const opts = { now: new Date('2025-01-01T00:00:00Z'), color: false };
+  const key = (r: Report, matchOsOwned: boolean): string[] =>
+    matchVulnerabilities(r, store, { matchOsOwned })
+      .findings.map((f) => `${f.packageType ?? ''}:${f.packageName}@${f.installedVersion} ${f.vulnerabilityId}${f.osOwner ? ` owned-by ${f.osOwner.packageName}` : ''}`)
+      .sort();
+
+  it('the fixture has an OS-owned finding that only --match-os-owned reports', () => {
+    expect(key(inventory, false).some((k) => k.startsWith('pypi:'))).toBe(false);
+    expect(key(inventory, true)).toContain('pypi:urllib3@1.26.12 CVE-2023-43804 owned-by python3-urllib3');
+  });
+
+  for (const format of ['cyclonedx-json', 'spdx-json', 'json'] as const) {
+    it(`${format} from \`sekisho sbom\` re-matches like the image`, () => {
+      const text = getReporter(format)!.render(inventory, opts);
+      const input = reportFromSbom(text, `sbom.${format}`);
+      expect(key(input.report, false)).toEqual(key(inventory, false));
+      expect(key(input.report, true)).toEqual(key(inventory, true));
+    });
+  }
+
+  it('hand-written CycloneDX: the ownedBy property (bom-ref or purl) marks the OS owner', () => {
+    const doc = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      components: [
+        { type: 'operating-system', name: 'debian', version: '12' },
+        { type: 'library', 'bom-ref': 'deb-u3', name: 'python3-urllib3', version: '1.26.12-1', purl: 'pkg:deb/debian/python3-urllib3@1.26.12-1?upstream=python-urllib3' },
+        { type: 'library', 'bom-ref': 'py-u3', name: 'urllib3', version: '1.26.12', purl: 'pkg:pypi/urllib3@1.26.12', properties: [{ name: 'sekisho:package:ownedBy', value: 'deb-u3' }] },
+        { type: 'library', 'bom-ref': 'py-u3b', name: 'urllib3', version: '1.26.12', purl: 'pkg:pypi/urllib3@1.26.12?x=1', properties: [{ name: 'sekisho:package:ownedBy', value: 'pkg:deb/debian/python3-urllib3@1.26.12-1?upstream=python-urllib3' }] },
+      ],
+    };
+    const r = reportFromSbom(JSON.stringify(doc), 'hand.cdx.json').report;
+    expect(r.relationships).toEqual([
+      { from: 'deb-u3', to: 'py-u3', type: 'contains' },
+      { from: 'deb-u3', to: 'py-u3b', type: 'contains' },
+    ]);
+    const plain = matchVulnerabilities(r, store);
+    expect(plain.findings.map((f) => `${f.packageId} ${f.vulnerabilityId}`)).toEqual(['deb-u3 CVE-2023-43804']);
+    expect(plain.stats.osOwnedSkipped).toBe(2);
+    const all = matchVulnerabilities(r, store, { matchOsOwned: true });
+    expect(all.findings.filter((f) => f.packageType === 'pypi').map((f) => [f.packageId, f.osOwner?.packageId, f.match?.searchedBy])).toEqual([
+      ['py-u3', 'deb-u3', 'os-owned'],
+      ['py-u3b', 'deb-u3', 'os-owned'],
+    ]);
+  });
+
+  it('hand-written SPDX: `OS package CONTAINS language package` marks the OS owner; the OS package gives the distribution', () => {
+    const p = (id: string, name: string, version: string, purl: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+      SPDXID: id, name, versionInfo: version, downloadLocation: 'NOASSERTION', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }], ...extra,
+    });
+    const doc = {
+      spdxVersion: 'SPDX-2.3',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'hand',
+      packages: [
+        { SPDXID: 'SPDXRef-os', name: 'debian', versionInfo: '12', primaryPackagePurpose: 'OPERATING_SYSTEM' },
+        p('SPDXRef-deb', 'python3-urllib3', '1.26.12-1', 'pkg:deb/debian/python3-urllib3@1.26.12-1', { sourceInfo: 'built from source package python-urllib3 1.26.12-1' }),
+        p('SPDXRef-py', 'urllib3', '1.26.12', 'pkg:pypi/urllib3@1.26.12'),
+        p('SPDXRef-py2', 'urllib3', '1.26.12', 'pkg:pypi/urllib3@1.26.12?x=2'),
+      ],
+      relationships: [
+        { spdxElementId: 'SPDXRef-deb', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-py' },
+        { spdxElementId: 'SPDXRef-py2', relationshipType: 'CONTAINED_BY', relatedSpdxElement: 'SPDXRef-deb' },
+      ],
+    };
+    const input = reportFromSbom(JSON.stringify(doc), 'hand.spdx.json');
+    expect(input.format).toBe('spdx-json');
+    expect(input.report.distro).toMatchObject({ id: 'debian', versionId: '12' });
+    const plain = matchVulnerabilities(input.report, store);
+    expect(plain.findings.map((f) => `${f.packageId} ${f.vulnerabilityId}`)).toEqual(['SPDXRef-deb CVE-2023-43804']);
+    expect(plain.stats.osOwnedSkipped).toBe(2);
+    expect(matchVulnerabilities(input.report, store, { matchOsOwned: true }).findings.filter((f) => f.osOwner?.packageId === 'SPDXRef-deb')).toHaveLength(2);
   });
 });

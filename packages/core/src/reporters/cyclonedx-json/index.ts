@@ -1,4 +1,5 @@
 import type { Package, Report } from '@sekisho/model';
+import { isOsPackageType } from '@sekisho/model';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import { isSpdxExpression, isSpdxId } from '../license.js';
@@ -33,6 +34,9 @@ function properties(pkg: Package): Models.PropertyRepository {
   });
   return props;
 }
+
+/** On a language package an OS package installed: the owner's bom-ref (read back by `sbom-scan`). */
+export const OS_OWNER_PROPERTY = 'sekisho:package:ownedBy';
 
 /** The purl as a string, only when it parses (the library's component model stores purls as strings). */
 function safePurl(text: string): string | undefined {
@@ -78,10 +82,20 @@ export function toCycloneDx(report: Report): Models.Bom {
     bom.components.add(component);
     subject.dependencies.add(component.bomRef);
   }
+  const byId = new Map(report.packages.map((p) => [p.id, p]));
+  const owned = new Set<string>();
   for (const rel of report.relationships) {
     const from = refs.get(rel.from);
     const to = refs.get(rel.to);
     if (from && to && rel.type === 'depends-on') from.dependencies.add(to.bomRef);
+    // A language package whose files an OS package installed: the owner travels with the SBOM, so
+    // `sbom-scan` judges it through its owner as `image` does (the first owner, as the matcher takes it).
+    const owner = byId.get(rel.from);
+    const pkg = byId.get(rel.to);
+    if (to && rel.type === 'contains' && owner && pkg && isOsPackageType(owner.type) && !isOsPackageType(pkg.type) && !owned.has(pkg.id)) {
+      owned.add(pkg.id);
+      to.properties.add(new Models.Property(OS_OWNER_PROPERTY, owner.id));
+    }
   }
   return bom;
 }

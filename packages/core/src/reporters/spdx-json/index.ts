@@ -84,6 +84,9 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
     });
     relationships.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
   }
+  // `contains` from an OS package to a language package is OS ownership (dpkg installed
+  // urllib3's dist-info): written as `<OS package> CONTAINS <language package>`, which `sbom-scan`
+  // reads back, so the language package is judged through its owner as in the image scan.
   for (const rel of report.relationships) {
     const from = ids.get(rel.from);
     const to = ids.get(rel.to);
