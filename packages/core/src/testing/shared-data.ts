@@ -12,8 +12,11 @@ export function repoRoot(from: string = import.meta.dirname): string {
   return dir;
 }
 
-/** `../shared` beside the repository (peer test suites and feeds), or null when absent. */
+/**
+ * `../shared` beside the repository (peer test suites and feeds), or `$SEKISHO_SHARED_DIR` when set
+ * (a git worktree checked out elsewhere), or null when absent.
+ */
 export function sharedDir(...parts: string[]): string | null {
-  const dir = resolve(repoRoot(), '..', 'shared', ...parts);
+  const dir = resolve(process.env['SEKISHO_SHARED_DIR'] ?? resolve(repoRoot(), '..', 'shared'), ...parts);
   return existsSync(dir) ? dir : null;
 }
