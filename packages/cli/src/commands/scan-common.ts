@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { getReporter, scanImage, SekishoError } from '@sekisho/core';
+import { getReporter, reporterChunks, scanImage, SekishoError } from '@sekisho/core';
 import type { ImageScan, ScannerSetup } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { addRegistryOptions, registryOptionsFrom } from './registry.js';
@@ -44,5 +44,5 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
 export async function writeReport(report: Report, flags: ScanFlags, io: CliIo): Promise<void> {
   const reporter = getReporter(flags.format);
   if (reporter === undefined) throw new SekishoError('USAGE_INVALID', `unknown format ${flags.format}`);
-  await writeOutput(io, reporter.render(report, { now: renderTime(), color: false }), flags.output);
+  await writeOutput(io, reporterChunks(reporter, report, { now: renderTime(), color: false }), flags.output);
 }

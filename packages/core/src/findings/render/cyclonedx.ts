@@ -34,7 +34,12 @@ export function addCycloneDxVulnerabilities(bom: Models.Bom, report: Report): vo
   const components = new Map<string, Models.Component>();
   for (const c of bom.components) if (c.bomRef.value !== undefined) components.set(c.bomRef.value, c);
   const groups = new Map<string, VulnerabilityFinding[]>();
-  for (const f of report.findings) if (f.kind === 'vulnerability') groups.set(f.vulnerabilityId, [...(groups.get(f.vulnerabilityId) ?? []), f]);
+  for (const f of report.findings) {
+    if (f.kind !== 'vulnerability') continue;
+    const list = groups.get(f.vulnerabilityId);
+    if (list === undefined) groups.set(f.vulnerabilityId, [f]);
+    else list.push(f);
+  }
   for (const [id, list] of groups) {
     const first = list[0]!;
     const vuln = new Models.Vulnerability.Vulnerability({

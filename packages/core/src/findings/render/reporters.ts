@@ -2,12 +2,14 @@ import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { toCycloneDx } from '../../reporters/cyclonedx-json/index.js';
 import { junitReporter } from '../../reporters/junit/index.js';
 import { reporters } from '../../reporters/registry.js';
-import { tableReporter } from '../../reporters/table/index.js';
+import type { Report } from '@sekisho/model';
+import { lineChunks } from '../../reporters/chunks.js';
+import { tableLines, tableReporter } from '../../reporters/table/index.js';
 import { templateReporter } from '../../reporters/template/index.js';
 import type { Reporter } from '../../reporters/types.js';
 import type { AttributionOptions } from '../attribution.js';
 import { addCycloneDxVulnerabilities } from './cyclonedx.js';
-import { renderVulnerabilitySection } from './vulnerability-table.js';
+import { vulnerabilityLines } from './vulnerability-table.js';
 
 export interface ScanReporterOptions {
   /** Template text for `--format template`. */
@@ -17,12 +19,15 @@ export interface ScanReporterOptions {
 
 /** The table: inventory and non-vulnerability findings as before, then vulnerabilities grouped by package with base-image attribution. */
 export function vulnerabilityTableReporter(attribution: AttributionOptions = {}): Reporter {
+  function* lines(report: Report): Generator<string> {
+    yield* tableLines({ ...report, findings: report.findings.filter((f) => f.kind !== 'vulnerability') });
+    yield '';
+    yield* vulnerabilityLines(report, attribution);
+  }
   return {
     ...tableReporter,
-    render(report, options) {
-      const others = { ...report, findings: report.findings.filter((f) => f.kind !== 'vulnerability') };
-      return `${tableReporter.render(others, options)}\n${renderVulnerabilitySection(report, attribution)}`;
-    },
+    render: (report) => Array.from(lineChunks(lines(report))).join(''),
+    renderChunks: (report) => lineChunks(lines(report)),
   };
 }
 

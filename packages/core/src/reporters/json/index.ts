@@ -1,9 +1,11 @@
+import { jsonChunks } from '../chunks.js';
 import type { Reporter } from '../types.js';
 
-/** Sekisho's own report format (`sekisho.report/v1`), the full data model. */
+/** Sekisho's own report format (`sekisho.report/v1`), the full data model; written in chunks for large reports. */
 export const jsonReporter: Reporter = {
   id: 'json',
   mediaType: 'application/json',
   specVersions: ['sekisho.report/v1'],
-  render: (report) => `${JSON.stringify(report, null, 2)}\n`,
+  render: (report) => Array.from(jsonChunks(report as unknown as Record<string, unknown>)).join(''),
+  renderChunks: (report) => jsonChunks(report as unknown as Record<string, unknown>),
 };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Package, Report } from '@sekisho/model';
+import { jsonChunks } from '../chunks.js';
 import { isSpdxExpression } from '../license.js';
 import type { Reporter } from '../types.js';
 
@@ -110,5 +111,6 @@ export const spdxJsonReporter: Reporter = {
   id: 'spdx-json',
   mediaType: 'application/spdx+json',
   specVersions: ['2.3'],
-  render: (report, options) => `${JSON.stringify(toSpdx(report, options.now), null, 2)}\n`,
+  render: (report, options) => Array.from(jsonChunks(toSpdx(report, options.now))).join(''),
+  renderChunks: (report, options) => jsonChunks(toSpdx(report, options.now)),
 };
