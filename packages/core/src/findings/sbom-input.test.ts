@@ -55,6 +55,25 @@ describe('CycloneDX nesting and size bounds', () => {
     expect(codeOf(() => reportFromSbom(sekisho, 'report.json', { maxComponents: 3 }))).toBe('LIMIT_SBOM_COMPONENTS');
   });
 
+  it('refuses a CycloneDX document over the cap before parsing it', () => {
+    const purls = Array.from({ length: 4 }, (_, n) => `{"type":"library","name":"p${n}","purl":"pkg:npm/p${n}@1.0.0"}`).join(',');
+    const broken = `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[${purls}, not json`;
+    expect(codeOf(() => reportFromSbom(broken, 'broken.json', { maxComponents: 3 }))).toBe('LIMIT_SBOM_COMPONENTS');
+    expect(codeOf(() => reportFromSbom(broken, 'broken.json', { maxComponents: 4 }))).toBe('CONFIG_INVALID');
+  });
+
+  it('reads 150,000 components, with OS ownership, in one linear pass', { timeout: 60_000 }, () => {
+    const components: unknown[] = [{ type: 'operating-system', name: 'debian', version: '12' }];
+    for (let i = 0; i < 150_000; i += 2) {
+      components.push({ type: 'library', 'bom-ref': `d${i}`, name: `deb${i}`, version: '1.0-1', purl: `pkg:deb/debian/deb${i}@1.0-1?distro=debian-12` });
+      components.push({ type: 'library', 'bom-ref': `p${i}`, name: `py${i}`, version: '1.0', purl: `pkg:pypi/py${i}@1.0`, properties: [{ name: 'sekisho:package:ownedBy', value: `d${i}` }] });
+    }
+    const input = reportFromSbom(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', components }), 'large.json');
+    expect(input.report.packages).toHaveLength(150_000);
+    expect(input.report.relationships).toHaveLength(75_000);
+    expect(input.skipped).toEqual([]);
+  });
+
   it('documents the default bounds', () => {
     expect(SBOM_INPUT_LIMITS.maxComponents).toBe(500_000);
     expect(SBOM_INPUT_LIMITS.maxDepth).toBeGreaterThanOrEqual(1000);

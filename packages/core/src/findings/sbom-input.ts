@@ -42,6 +42,7 @@ export interface SbomInput {
 export function reportFromSbom(text: string, source: string, bounds: Partial<SbomInputLimits> = {}): SbomInput {
   const limits: SbomInputLimits = { ...SBOM_INPUT_LIMITS, ...bounds };
   if (text.length > limits.maxBytes) throw new SekishoError('LIMIT_JSON_SIZE', `SBOM larger than ${limits.maxBytes} bytes`, { where: { file: source } });
+  precheckCount(text, limits, source);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -53,6 +54,26 @@ export function reportFromSbom(text: string, source: string, bounds: Partial<Sbo
   if (root?.['bomFormat'] === 'CycloneDX') return fromCycloneDx(root, source, limits);
   if (typeof root?.['spdxVersion'] === 'string' && root['spdxVersion'].startsWith('SPDX-2.')) return fromSpdx(root, source, limits);
   throw new SekishoError('CONFIG_UNSUPPORTED', 'not a CycloneDX JSON document, an SPDX 2 JSON document or a Sekisho JSON report', { where: { file: source } });
+}
+
+/** Occurrences of `needle` in `text`, counting no further than `stop`. */
+function countUpTo(text: string, needle: string, stop: number): number {
+  let n = 0;
+  for (let at = text.indexOf(needle); at !== -1 && n < stop; at = text.indexOf(needle, at + needle.length)) n++;
+  return n;
+}
+
+/**
+ * Refuse a document over the component cap before parsing it (parsing a few hundred MB is the
+ * heavy part): the count of `"purl":` keys in CycloneDX, and of `"downloadLocation":` keys
+ * (required in every SPDX package, absent elsewhere) in SPDX, is at most the count of
+ * components or packages, so more of them than the cap is a refusal for sure. Components without
+ * a purl are counted after parsing.
+ */
+function precheckCount(text: string, limits: SbomInputLimits, source: string): void {
+  const start = text.slice(0, 65_536);
+  const key = /"bomFormat"\s*:\s*"CycloneDX"/.test(start) ? '"purl":' : /"spdxVersion"\s*:\s*"SPDX-2\./.test(start) ? '"downloadLocation":' : null;
+  if (key !== null && countUpTo(text, key, limits.maxComponents + 1) > limits.maxComponents) throw tooMany(limits, source);
 }
 
 function validLocation(v: unknown): Location | null {
