@@ -1,7 +1,10 @@
 import type { Package, Report, VulnerabilityFinding } from '@sekisho/model';
 import { describe, expect, it } from 'vitest';
 import { distro, pkg, report } from '../../matchers/__fixtures__/inventory.js';
+import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { reporterChunks } from '../../reporters/chunks.js';
+import { toCycloneDx } from '../../reporters/cyclonedx-json/index.js';
+import { addCycloneDxVulnerabilities } from './cyclonedx.js';
 import { getScanReporter } from './reporters.js';
 
 /*
@@ -78,5 +81,9 @@ describe(`a report of ${COUNT} packages`, () => {
       expect(Array.from(reporterChunks(reporter, small, opts)).join(''), format).toBe(reporter.render(small, opts));
     }
     expect(getScanReporter('json')!.render(small, opts)).toBe(`${JSON.stringify(small, null, 2)}\n`);
+    const bom = toCycloneDx(small);
+    addCycloneDxVulnerabilities(bom, small);
+    const library = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6)).serialize(bom, { sortLists: true, space: 2 });
+    expect(getScanReporter('cyclonedx-json')!.render(small, opts)).toBe(`${library}\n`);
   });
 });

@@ -1,5 +1,4 @@
-import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
-import { toCycloneDx } from '../../reporters/cyclonedx-json/index.js';
+import { cyclonedxChunks, toCycloneDx } from '../../reporters/cyclonedx-json/index.js';
 import { junitReporter } from '../../reporters/junit/index.js';
 import { reporters } from '../../reporters/registry.js';
 import type { Report } from '@sekisho/model';
@@ -31,17 +30,19 @@ export function vulnerabilityTableReporter(attribution: AttributionOptions = {})
   };
 }
 
+function cyclonedxVulnerabilityChunks(report: Report): Generator<string> {
+  const bom = toCycloneDx(report);
+  addCycloneDxVulnerabilities(bom, report);
+  return cyclonedxChunks(bom);
+}
+
 /** CycloneDX 1.6 JSON with the `vulnerabilities` array. */
 export const cyclonedxVulnerabilityReporter: Reporter = {
   id: 'cyclonedx-json',
   mediaType: 'application/vnd.cyclonedx+json',
   specVersions: ['1.6'],
-  render(report) {
-    const bom = toCycloneDx(report);
-    addCycloneDxVulnerabilities(bom, report);
-    const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-    return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
-  },
+  render: (report) => Array.from(cyclonedxVulnerabilityChunks(report)).join(''),
+  renderChunks: (report) => cyclonedxVulnerabilityChunks(report),
 };
 
 /** Every output format of a vulnerability scan: the core reporters, with table and CycloneDX showing vulnerabilities, plus junit and template. */

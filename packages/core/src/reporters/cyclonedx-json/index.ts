@@ -2,6 +2,7 @@ import type { Package, Report } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
+import { jsonChunks } from '../chunks.js';
 import { isSpdxExpression, isSpdxId } from '../license.js';
 import type { Reporter } from '../types.js';
 
@@ -100,12 +101,29 @@ export function toCycloneDx(report: Report): Models.Bom {
   return bom;
 }
 
+/**
+ * The library's JSON serializer, keeping the normalized document instead of stringifying it, so
+ * it can be written in chunks (the library's normalization, sorting and bom-ref handling are kept).
+ */
+class NormalizingSerializer extends Serialize.JsonSerializer {
+  normalized: Record<string, unknown> = {};
+  protected override _serialize(normalized: Serialize.JSON.Types.Normalized.Bom): string {
+    this.normalized = normalized as unknown as Record<string, unknown>;
+    return '';
+  }
+}
+
+/** CycloneDX 1.6 JSON of a BOM in chunks: the same bytes as the library's serializer (`space: 2`) plus a newline. */
+export function* cyclonedxChunks(bom: Models.Bom): Generator<string> {
+  const serializer = new NormalizingSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+  serializer.serialize(bom, { sortLists: true, space: 2 });
+  yield* jsonChunks(serializer.normalized);
+}
+
 export const cyclonedxJsonReporter: Reporter = {
   id: 'cyclonedx-json',
   mediaType: 'application/vnd.cyclonedx+json',
   specVersions: ['1.6'],
-  render(report) {
-    const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-    return `${serializer.serialize(toCycloneDx(report), { sortLists: true, space: 2 })}\n`;
-  },
+  render: (report) => Array.from(cyclonedxChunks(toCycloneDx(report))).join(''),
+  renderChunks: (report) => cyclonedxChunks(toCycloneDx(report)),
 };
