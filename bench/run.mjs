@@ -2,6 +2,7 @@
 //   1. the bench image (Debian minbase + python3 + nodejs + npm, ≥ 400 MB uncompressed), gzip and zstd:
 //      decompression floor, cold SBOM, cold/floor, warm (all layers cached), warm/cold, peak RSS
 //   2. a many-files image (200,000 small files, synthetic node_modules tree): files/s, cold/floor, RSS
+//   3. bench/large-sbom.mjs: sbom-scan of synthetic CycloneDX with 10k, 100k and 1M components (time, RSS, exit)
 // Runs are interleaved (floor, cold, warm per round) and the median is reported: this VM is noisy.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -105,7 +106,7 @@ const overhead = scannersOverhead(join(IMAGES, 'bench/oci'));
 console.log(`\nsecrets + malware on the bench image: ${fmt(overhead.scanners)} s vs SBOM-only ${fmt(overhead.sbom)} s = ${fmt(overhead.ratio)}× (target ≤ 1.5×), peak RSS ${fmt(overhead.rss, 0)} MB`);
 
 // The advisory database and the registry have their own benches (same machine, same run).
-for (const [script, needs] of [['bench/db-bench.mjs', null], ['bench/registry-bench.mjs', 'docker-registry']]) {
+for (const [script, needs] of [['bench/db-bench.mjs', null], ['bench/registry-bench.mjs', 'docker-registry'], ['bench/large-sbom.mjs', null]]) {
   if (needs !== null && spawnSync('sh', ['-c', `command -v ${needs}`]).status !== 0) {
     console.log(`\n${script}: skipped (${needs} not installed)`);
     continue;

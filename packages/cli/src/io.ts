@@ -1,4 +1,4 @@
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { SekishoError } from '@sekisho/core';
 
@@ -15,24 +15,38 @@ export const processIo: CliIo = {
   isTty: process.stderr.isTTY === true && process.env['CI'] === undefined,
 };
 
-/** Write to `-o FILE` atomically (temp file + rename: never a half-written report), or to stdout. */
-export async function writeOutput(io: CliIo, text: string, file: string | undefined): Promise<void> {
+/**
+ * Write to `-o FILE` atomically (temp file + rename: never a half-written report), or to stdout.
+ * Output may come in chunks (a large report's reporter renders it piece by piece): they are
+ * written one after another and never joined into one string.
+ */
+export async function writeOutput(io: CliIo, output: string | Iterable<string>, file: string | undefined): Promise<void> {
+  const chunks = typeof output === 'string' ? [output] : output;
   if (file === undefined || file === '-') {
-    io.stdout(text);
+    for (const chunk of chunks) io.stdout(chunk);
     return;
   }
   const existing = await stat(file).catch(() => null);
   if (existing !== null && !existing.isFile()) {
     // a device or pipe (-o /dev/stdout, /dev/null): write through, never replace it
-    await writeFile(file, text);
+    await writeChunks(file, chunks, 'w');
     return;
   }
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    await writeFile(temp, text);
+    await writeChunks(temp, chunks, 'w');
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
     throw new SekishoError('USAGE_INVALID', `cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+async function writeChunks(file: string, chunks: Iterable<string>, flags: 'w' | 'a'): Promise<void> {
+  const handle = await open(file, flags);
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
   }
 }

@@ -1,4 +1,4 @@
-import { createRedactor, NO_REDACTION } from '@sekisho/core';
+import { createRedactor, NO_REDACTION, reporterChunks } from '@sekisho/core';
 import type { Redactor, RenderOptions, Reporter } from '@sekisho/core';
 import type { Report } from '@sekisho/model';
 
@@ -25,6 +25,6 @@ export function showSecretsRequested(argv: readonly string[]): boolean {
  * The one edge where a report meets a reporter: every format of every command renders through
  * here, so every string of the report is redacted the same way unless `--show-secrets`.
  */
-export function renderReport(reporter: Reporter, report: Report, options: RenderOptions & { readonly showSecrets: boolean }): string {
-  return reporter.render(outputRedactor(options.showSecrets).report(report), { now: options.now, color: options.color });
+export function renderReport(reporter: Reporter, report: Report, options: RenderOptions & { readonly showSecrets: boolean }): Iterable<string> {
+  return reporterChunks(reporter, outputRedactor(options.showSecrets).report(report), { now: options.now, color: options.color });
 }

@@ -26,6 +26,8 @@ export type LimitErrorCode =
   | 'LIMIT_ENTRY_SIZE'
   | 'LIMIT_ENTRY_COUNT'
   | 'LIMIT_JSON_SIZE'
+  | 'LIMIT_SBOM_COMPONENTS'
+  | 'LIMIT_SBOM_DEPTH'
   | 'LIMIT_TIMEOUT';
 
 export type DbErrorCode = 'DB_NOT_FOUND' | 'DB_CORRUPT' | 'DB_SCHEMA' | 'DB_BUILD' | 'DB_DOWNLOAD';

@@ -14,6 +14,7 @@ export type { Cataloger, CatalogFile, CatalogOutput, CatalogedPackage } from './
 export type { LayerAnalyzer } from './analyzers/types.js';
 export { reporters, getReporter } from './reporters/registry.js';
 export type { Reporter, RenderOptions } from './reporters/types.js';
+export { reporterChunks } from './reporters/chunks.js';
 export { detectDistro, parseOsRelease } from './inventory/detect-distro.js';
 export * from './supply-chain/index.js';
 export * from './checks/index.js';

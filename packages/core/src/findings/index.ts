@@ -28,7 +28,7 @@ export type { ScanReporterOptions } from './render/reporters.js';
 export { junitReporter, toJunit } from '../reporters/junit/index.js';
 export { parseTemplate, renderTemplate, templateData, templateReporter, TEMPLATE_LIMITS } from '../reporters/template/index.js';
 export { reportFromSbom, SBOM_INPUT_LIMITS } from './sbom-input.js';
-export type { SbomInput } from './sbom-input.js';
+export type { SbomInput, SbomInputLimits } from './sbom-input.js';
 export { createRedactor, isSensitiveKey, NO_REDACTION } from './redaction.js';
 export type { Redactor } from './redaction.js';
 export { gateDecision, VULN_SCANNER } from './gate.js';

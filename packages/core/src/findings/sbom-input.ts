@@ -4,11 +4,24 @@ import { isOsPackageType, isPackageType, REPORT_SCHEMA } from '@sekisho/model';
 import { SekishoError } from '../errors.js';
 import { sourceRpmName } from '../matchers/distro/index.js';
 import { TOOL_VERSION } from '../version.js';
+import { OS_OWNER_PROPERTY } from '../reporters/cyclonedx-json/index.js';
 import { parsePurl } from './purl-match.js';
 import { arr, obj, str } from '../util/json-access.js';
 import type { JsonObject } from '../util/json-access.js';
 
-export const SBOM_INPUT_LIMITS = { maxBytes: 256 * 1024 * 1024, maxComponents: 500_000, maxDepth: 16 } as const;
+/**
+ * Bounds on an SBOM given to `sbom-scan`: its size in bytes, the number of components or packages
+ * (nested ones included) and how deep CycloneDX components nest. Meeting a bound refuses the
+ * input with LIMIT_JSON_SIZE, LIMIT_SBOM_COMPONENTS or LIMIT_SBOM_DEPTH (exit 6) before any
+ * matching; nothing is dropped silently. See docs/dev/errors.md.
+ */
+export const SBOM_INPUT_LIMITS = { maxBytes: 256 * 1024 * 1024, maxComponents: 500_000, maxDepth: 1024 } as const;
+
+export interface SbomInputLimits {
+  readonly maxBytes: number;
+  readonly maxComponents: number;
+  readonly maxDepth: number;
+}
 
 type Json = JsonObject;
 
@@ -16,16 +29,20 @@ export interface SbomInput {
   readonly report: Report;
   /** Components or packages that could not be used, with why. */
   readonly skipped: readonly string[];
-  readonly format: 'sekisho-json' | 'cyclonedx-json';
+  readonly format: 'sekisho-json' | 'cyclonedx-json' | 'spdx-json';
 }
 
 /**
- * Read an SBOM for re-matching without the image: a Sekisho JSON report (`--format json`) or a
- * CycloneDX JSON document, Sekisho's own (`sekisho:*` properties) or another tool's (purl type →
- * package type, `distro` qualifier → distribution, `upstream` qualifier → source package).
+ * Read an SBOM for re-matching without the image: a Sekisho JSON report (`--format json`), a
+ * CycloneDX JSON document or an SPDX 2 JSON document, Sekisho's own (`sekisho:*` properties, OS
+ * ownership) or another tool's (purl type → package type, `distro` qualifier → distribution,
+ * `upstream` qualifier → source package). OS ownership (a language package installed by an OS
+ * package) arrives as it left: the same inventory gives the same findings as the image scan.
  */
-export function reportFromSbom(text: string, source: string): SbomInput {
-  if (text.length > SBOM_INPUT_LIMITS.maxBytes) throw new SekishoError('LIMIT_JSON_SIZE', `SBOM larger than ${SBOM_INPUT_LIMITS.maxBytes} bytes`, { where: { file: source } });
+export function reportFromSbom(text: string, source: string, bounds: Partial<SbomInputLimits> = {}): SbomInput {
+  const limits: SbomInputLimits = { ...SBOM_INPUT_LIMITS, ...bounds };
+  if (text.length > limits.maxBytes) throw new SekishoError('LIMIT_JSON_SIZE', `SBOM larger than ${limits.maxBytes} bytes`, { where: { file: source } });
+  precheckCount(text, limits, source);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -33,9 +50,30 @@ export function reportFromSbom(text: string, source: string): SbomInput {
     throw new SekishoError('CONFIG_INVALID', 'SBOM is not valid JSON', { where: { file: source }, cause: error });
   }
   const root = obj(data);
-  if (root?.['schema'] === REPORT_SCHEMA) return fromSekishoReport(root, source);
-  if (root?.['bomFormat'] === 'CycloneDX') return fromCycloneDx(root, source);
-  throw new SekishoError('CONFIG_UNSUPPORTED', 'not a CycloneDX JSON document or a Sekisho JSON report', { where: { file: source } });
+  if (root?.['schema'] === REPORT_SCHEMA) return fromSekishoReport(root, source, limits);
+  if (root?.['bomFormat'] === 'CycloneDX') return fromCycloneDx(root, source, limits);
+  if (typeof root?.['spdxVersion'] === 'string' && root['spdxVersion'].startsWith('SPDX-2.')) return fromSpdx(root, source, limits);
+  throw new SekishoError('CONFIG_UNSUPPORTED', 'not a CycloneDX JSON document, an SPDX 2 JSON document or a Sekisho JSON report', { where: { file: source } });
+}
+
+/** Occurrences of `needle` in `text`, counting no further than `stop`. */
+function countUpTo(text: string, needle: string, stop: number): number {
+  let n = 0;
+  for (let at = text.indexOf(needle); at !== -1 && n < stop; at = text.indexOf(needle, at + needle.length)) n++;
+  return n;
+}
+
+/**
+ * Refuse a document over the component cap before parsing it (parsing a few hundred MB is the
+ * heavy part): the count of `"purl":` keys in CycloneDX, and of `"downloadLocation":` keys
+ * (required in every SPDX package, absent elsewhere) in SPDX, is at most the count of
+ * components or packages, so more of them than the cap is a refusal for sure. Components without
+ * a purl are counted after parsing.
+ */
+function precheckCount(text: string, limits: SbomInputLimits, source: string): void {
+  const start = text.slice(0, 65_536);
+  const key = /"bomFormat"\s*:\s*"CycloneDX"/.test(start) ? '"purl":' : /"spdxVersion"\s*:\s*"SPDX-2\./.test(start) ? '"downloadLocation":' : null;
+  if (key !== null && countUpTo(text, key, limits.maxComponents + 1) > limits.maxComponents) throw tooMany(limits, source);
 }
 
 function validLocation(v: unknown): Location | null {
@@ -74,11 +112,15 @@ function distroOf(id: string, versionId: string, codename: string | null = null)
   return { id: id.toLowerCase(), versionId, codename, prettyName: `${id} ${versionId}`.trim(), idLike: [], distroless: false, eol: { status: 'unknown', date: null, phase: 'unknown', phaseEnds: null, extendedName: null }, foundIn: 'sbom' };
 }
 
-function fromSekishoReport(root: Json, source: string): SbomInput {
+function tooMany(limits: SbomInputLimits, source: string): SekishoError {
+  return new SekishoError('LIMIT_SBOM_COMPONENTS', `SBOM has more than ${limits.maxComponents} components`, { where: { file: source } });
+}
+
+function fromSekishoReport(root: Json, source: string, limits: SbomInputLimits): SbomInput {
   const skipped: string[] = [];
   const packages: Package[] = [];
   const list = arr(root['packages']);
-  if (list.length > SBOM_INPUT_LIMITS.maxComponents) tooMany(list.length, source);
+  if (list.length > limits.maxComponents) throw tooMany(limits, source);
   for (const [i, raw] of list.entries()) {
     const p = obj(raw);
     const id = str(p?.['id']);
@@ -163,24 +205,30 @@ function properties(c: Json): Map<string, string> {
   return out;
 }
 
-/** Past a limit the SBOM is refused (exit 6): dropping components would hide their vulnerabilities. */
-function tooMany(count: number, source: string): never {
-  throw new SekishoError('LIMIT_ENTRY_COUNT', `SBOM has ${count} or more components, more than the ${SBOM_INPUT_LIMITS.maxComponents} allowed`, { where: { file: source } });
-}
-
-function flatten(components: unknown, into: Json[], source: string, depth = 0): void {
-  const list = arr(components);
-  if (list.length === 0) return;
-  if (depth > SBOM_INPUT_LIMITS.maxDepth) {
-    throw new SekishoError('LIMIT_ENTRY_SIZE', `SBOM components nested deeper than ${SBOM_INPUT_LIMITS.maxDepth} levels`, { where: { file: source } });
-  }
-  for (const raw of list) {
-    const c = obj(raw);
+/**
+ * Every component, nested ones included, in document order (depth first), walked with an explicit
+ * stack: no recursion, so a hostile nesting cannot overflow the call stack. More than
+ * `maxComponents` components or a nesting deeper than `maxDepth` levels is refused with a limit
+ * error rather than read in part.
+ */
+function flatten(components: unknown, limits: SbomInputLimits, source: string): Json[] {
+  const out: Json[] = [];
+  const stack: { readonly list: readonly unknown[]; next: number }[] = [{ list: arr(components), next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const c = obj(top.list[top.next++]);
     if (c === null) continue;
-    if (into.length >= SBOM_INPUT_LIMITS.maxComponents) tooMany(into.length + 1, source);
-    into.push(c);
-    flatten(c['components'], into, source, depth + 1);
+    if (stack.length > limits.maxDepth) throw new SekishoError('LIMIT_SBOM_DEPTH', `SBOM components nest deeper than ${limits.maxDepth} levels`, { where: { file: source } });
+    if (out.length >= limits.maxComponents) throw tooMany(limits, source);
+    out.push(c);
+    const children = arr(c['components']);
+    if (children.length > 0) stack.push({ list: children, next: 0 });
   }
+  return out;
 }
 
 function distroFromQualifier(q: string): Distro | null {
@@ -188,68 +236,123 @@ function distroFromQualifier(q: string): Distro | null {
   return m === null ? null : distroOf(m[1]!, /^\d/.test(m[2]!) ? m[2]! : '', /^\d/.test(m[2]!) ? null : m[2]!);
 }
 
-function fromCycloneDx(root: Json, source: string): SbomInput {
+interface PackageFields {
+  readonly id: string;
+  readonly purlText: string;
+  readonly version: string | null;
+  /** `sekisho:package:type`, when the document states it. */
+  readonly declaredType: string | null;
+  /** `name@version` or `name` of the source package, when the document states it. */
+  readonly sourceText: string | null;
+  readonly cpes: readonly string[];
+  readonly locations: readonly Location[];
+  readonly foundBy: string | null;
+}
+
+/**
+ * A package from the fields an SBOM gives (CycloneDX component, SPDX package): purl type →
+ * package type, `upstream` qualifier → source package, `epoch` qualifier for rpm. Null without a
+ * purl that parses.
+ */
+function packageFrom(f: PackageFields): { pkg: Package; distroQualifier: string | null } | null {
+  const purl = parsePurl(f.purlText);
+  if (purl === null) return null;
+  const type: PackageType = f.declaredType !== null && isPackageType(f.declaredType) ? f.declaredType : (PURL_TYPES[purl.type] ?? 'binary');
+  const q = (purl.qualifiers ?? {}) as Record<string, string | undefined>;
+  let version = f.version ?? purl.version ?? '';
+  if (type === 'rpm' && q['epoch'] !== undefined && q['epoch'] !== '0' && !version.includes(':')) version = `${q['epoch']}:${version}`;
+  const name = purl.namespace && (type === 'npm' || type === 'golang' || type === 'composer') ? `${purl.namespace}/${purl.name}` : purl.name;
+  let sourcePkg: Package['source'] = null;
+  const upstream = q['upstream'];
+  if (f.sourceText !== null) {
+    const at = f.sourceText.lastIndexOf('@');
+    sourcePkg = at > 0 ? { name: f.sourceText.slice(0, at), version: f.sourceText.slice(at + 1) } : { name: f.sourceText, version };
+  } else if (upstream !== undefined && isOsPackageType(type)) {
+    const rpmName = upstream.endsWith('.rpm') ? sourceRpmName(upstream) : null;
+    const at = upstream.indexOf('@');
+    sourcePkg = rpmName !== null ? { name: rpmName, version } : at > 0 ? { name: upstream.slice(0, at), version: upstream.slice(at + 1) } : { name: upstream, version };
+  }
+  const pkg: Package = {
+    id: f.id,
+    name,
+    version,
+    type,
+    purl: f.purlText,
+    cpes: [...f.cpes],
+    licenses: [],
+    locations: [...f.locations],
+    foundBy: f.foundBy ?? 'sbom',
+    evidence: 'installed',
+    source: sourcePkg,
+    metadata: null,
+  };
+  return { pkg, distroQualifier: isOsPackageType(type) ? (q['distro'] ?? null) : null };
+}
+
+function comparePackages(a: Package, b: Package): number {
+  return a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * `contains` relationships from an OS package to the language packages whose files it installed,
+ * as the document states them (owner given by id or purl). matchVulnerabilities judges such
+ * packages through their owner, as it does for an image scan.
+ */
+function ownership(owned: readonly { readonly owner: string; readonly to: string }[], packages: readonly Package[]): Relationship[] {
+  const byId = new Map(packages.map((p) => [p.id, p]));
+  const byPurl = new Map<string, Package>();
+  for (const p of packages) if (p.purl !== '' && !byPurl.has(p.purl)) byPurl.set(p.purl, p);
+  const out: Relationship[] = [];
+  for (const o of owned) {
+    const from = byId.get(o.owner) ?? byPurl.get(o.owner);
+    if (from !== undefined && from.id !== o.to) out.push({ from: from.id, to: o.to, type: 'contains' });
+  }
+  return out;
+}
+
+
+function fromCycloneDx(root: Json, source: string, limits: SbomInputLimits): SbomInput {
   const skipped: string[] = [];
-  const all: Json[] = [];
-  flatten(root['components'], all, source);
+  const all = flatten(root['components'], limits, source);
   let distro: Distro | null = null;
   const os = all.find((c) => c['type'] === 'operating-system');
   if (os !== undefined && str(os['name']) !== null) distro = distroOf(str(os['name'])!, str(os['version']) ?? '');
   const packages: Package[] = [];
-  const owned: { from: string; to: string }[] = [];
+  const owned: { owner: string; to: string }[] = [];
   all.forEach((c, i) => {
     if (c['type'] === 'operating-system') return;
     const purlText = str(c['purl']);
-    const purl = purlText === null ? null : parsePurl(purlText);
     const props = properties(c);
-    const declared = props.get('sekisho:package:type') ?? null;
-    const type: PackageType | null = declared !== null && isPackageType(declared) ? declared : purl !== null ? (PURL_TYPES[purl.type] ?? 'binary') : null;
-    if (type === null || purl === null) {
-      skipped.push(`component ${str(c['name']) ?? i}: no purl`);
-      return;
-    }
-    const q = (purl.qualifiers ?? {}) as Record<string, string | undefined>;
-    let version = str(c['version']) ?? purl.version ?? '';
-    if (type === 'rpm' && q['epoch'] !== undefined && q['epoch'] !== '0' && !version.includes(':')) version = `${q['epoch']}:${version}`;
-    const name = purl.namespace && (type === 'npm' || type === 'golang' || type === 'composer') ? `${purl.namespace}/${purl.name}` : purl.name;
-    let sourcePkg: Package['source'] = null;
-    const sourceProp = props.get('sekisho:package:source');
-    const upstream = q['upstream'];
-    if (sourceProp !== undefined) {
-      const at = sourceProp.lastIndexOf('@');
-      sourcePkg = at > 0 ? { name: sourceProp.slice(0, at), version: sourceProp.slice(at + 1) } : { name: sourceProp, version };
-    } else if (upstream !== undefined && isOsPackageType(type)) {
-      const rpmName = upstream.endsWith('.rpm') ? sourceRpmName(upstream) : null;
-      const at = upstream.indexOf('@');
-      sourcePkg = rpmName !== null ? { name: rpmName, version } : at > 0 ? { name: upstream.slice(0, at), version: upstream.slice(at + 1) } : { name: upstream, version };
-    }
-    if (distro === null && isOsPackageType(type) && q['distro'] !== undefined) distro = distroFromQualifier(q['distro']);
     const locations: Location[] = [];
     for (let n = 0; n < 100; n++) {
       const path = props.get(`sekisho:location:${n}:path`) ?? props.get(`syft:location:${n}:path`);
       if (path === undefined) break;
       locations.push({ path, layerDigest: props.get(`sekisho:location:${n}:layerDigest`) ?? null, diffId: props.get(`sekisho:location:${n}:layerDiffID`) ?? props.get(`syft:location:${n}:layerID`) ?? null, layerIndex: null });
     }
-    const id = str(c['bom-ref']) ?? createHash('sha256').update(`${purlText}\u0000${i}`).digest('hex').slice(0, 16);
-    packages.push({
-      id,
-      name,
-      version,
-      type,
-      purl: purlText!,
-      cpes: str(c['cpe']) === null ? [] : [str(c['cpe'])!],
-      licenses: [],
-      locations,
-      foundBy: props.get('sekisho:package:foundBy') ?? 'sbom',
-      evidence: 'installed',
-      source: sourcePkg,
-      metadata: null,
-    });
-    const owner = props.get('sekisho:package:ownedBy');
-    if (owner !== undefined) owned.push({ from: owner, to: id });
+    const made =
+      purlText === null
+        ? null
+        : packageFrom({
+            id: str(c['bom-ref']) ?? createHash('sha256').update(`${purlText}\u0000${i}`).digest('hex').slice(0, 16),
+            purlText,
+            version: str(c['version']),
+            declaredType: props.get('sekisho:package:type') ?? null,
+            sourceText: props.get('sekisho:package:source') ?? null,
+            cpes: str(c['cpe']) === null ? [] : [str(c['cpe'])!],
+            locations,
+            foundBy: props.get('sekisho:package:foundBy') ?? null,
+          });
+    if (made === null) {
+      skipped.push(`component ${str(c['name']) ?? i}: no purl`);
+      return;
+    }
+    if (distro === null && made.distroQualifier !== null) distro = distroFromQualifier(made.distroQualifier);
+    packages.push(made.pkg);
+    const owner = props.get(OS_OWNER_PROPERTY);
+    if (owner !== undefined) owned.push({ owner, to: made.pkg.id });
   });
   const ids = new Set(packages.map((p) => p.id));
-  const relationships: Relationship[] = owned.filter((o) => ids.has(o.from)).map((o) => ({ from: o.from, to: o.to, type: 'contains' as const }));
+  const relationships = ownership(owned, packages);
   for (const raw of arr(root['dependencies'])) {
     const d = obj(raw);
     const from = str(d?.['ref']);
@@ -263,11 +366,104 @@ function fromCycloneDx(root: Json, source: string): SbomInput {
     target: { reference: str(subject?.['name']) ?? source, sourceType: 'sbom', manifestDigest: str(subject?.['version'])?.startsWith('sha256:') ? str(subject?.['version']) : null, configDigest: null, platform: null, repoTags: [] },
     image: null,
     distro,
-    packages: packages.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)),
+    packages: packages.sort(comparePackages),
     relationships,
     findings: [],
     unknowns: [],
     notChecked: [],
   };
   return { report, skipped, format: 'cyclonedx-json' };
+}
+
+const SPDX_RELATIONSHIPS: Readonly<Record<string, { readonly type: Relationship['type']; readonly reversed: boolean }>> = {
+  CONTAINS: { type: 'contains', reversed: false },
+  CONTAINED_BY: { type: 'contains', reversed: true },
+  DEPENDS_ON: { type: 'depends-on', reversed: false },
+  DEPENDENCY_OF: { type: 'depends-on', reversed: true },
+};
+
+/**
+ * SPDX 2.x JSON: packages with a `purl` external reference; the `OPERATING_SYSTEM` package gives
+ * the distribution. OS ownership is the relationship `OS package CONTAINS language package` (or
+ * `CONTAINED_BY` the other way), as Sekisho writes it. Sekisho's SPDX ids end in the package id
+ * (`SPDXRef-Package-<type>-<name>-<id>`), which is kept so findings keep their ids.
+ */
+function fromSpdx(root: Json, source: string, limits: SbomInputLimits): SbomInput {
+  const skipped: string[] = [];
+  const list = arr(root['packages']);
+  if (list.length > limits.maxComponents) throw tooMany(limits, source);
+  const described = new Set(arr(root['documentDescribes']).filter((d): d is string => typeof d === 'string'));
+  for (const raw of arr(root['relationships'])) {
+    const r = obj(raw);
+    if (r?.['relationshipType'] === 'DESCRIBES' && typeof r['relatedSpdxElement'] === 'string') described.add(r['relatedSpdxElement']);
+  }
+  let distro: Distro | null = null;
+  const packages: Package[] = [];
+  const idBySpdx = new Map<string, string>();
+  list.forEach((raw, i) => {
+    const p = obj(raw);
+    const spdxId = str(p?.['SPDXID']);
+    if (p === null || spdxId === null) {
+      skipped.push(`packages[${i}]: no SPDXID`);
+      return;
+    }
+    if (p['primaryPackagePurpose'] === 'OPERATING_SYSTEM') {
+      if (distro === null && str(p['name']) !== null) distro = distroOf(str(p['name'])!, str(p['versionInfo']) ?? '');
+      return;
+    }
+    const refs = arr(p['externalRefs']).map(obj);
+    const locator = (type: string): string | null => str(refs.find((r) => r?.['referenceType'] === type)?.['referenceLocator']);
+    const purlText = locator('purl');
+    if (purlText === null) {
+      if (!described.has(spdxId)) skipped.push(`package ${str(p['name']) ?? spdxId}: no purl`);
+      return;
+    }
+    const sourceInfo = /^built from source package (\S+) (\S+)$/.exec(str(p['sourceInfo']) ?? '');
+    const found = /^found by (\S+) in (.+?)(?: \(layer (sha256:[0-9a-f]+)\))?$/.exec(str(p['comment']) ?? '');
+    const made = packageFrom({
+      id: /^SPDXRef-Package-.+-([0-9a-f]{16})$/.exec(spdxId)?.[1] ?? spdxId,
+      purlText,
+      version: str(p['versionInfo']),
+      declaredType: null,
+      sourceText: sourceInfo === null ? null : `${sourceInfo[1]!}@${sourceInfo[2]!}`,
+      cpes: refs.filter((r) => r?.['referenceType'] === 'cpe23Type' || r?.['referenceType'] === 'cpe22Type').flatMap((r) => (str(r?.['referenceLocator']) === null ? [] : [str(r?.['referenceLocator'])!])),
+      locations: found === null ? [] : [{ path: found[2]!, layerDigest: found[3] ?? null, diffId: null, layerIndex: null }],
+      foundBy: found?.[1] ?? null,
+    });
+    if (made === null) {
+      skipped.push(`package ${str(p['name']) ?? spdxId}: purl does not parse`);
+      return;
+    }
+    if (distro === null && made.distroQualifier !== null) distro = distroFromQualifier(made.distroQualifier);
+    idBySpdx.set(spdxId, made.pkg.id);
+    packages.push(made.pkg);
+  });
+  const dependencies: Relationship[] = [];
+  const owned: { owner: string; to: string }[] = [];
+  for (const raw of arr(root['relationships'])) {
+    const r = obj(raw);
+    const kind = SPDX_RELATIONSHIPS[str(r?.['relationshipType']) ?? ''];
+    const a = idBySpdx.get(str(r?.['spdxElementId']) ?? '');
+    const b = idBySpdx.get(str(r?.['relatedSpdxElement']) ?? '');
+    if (kind === undefined || a === undefined || b === undefined || a === b) continue;
+    const [from, to] = kind.reversed ? [b, a] : [a, b];
+    if (kind.type === 'contains') owned.push({ owner: from, to });
+    else dependencies.push({ from, to, type: kind.type });
+  }
+  const relationships = ownership(owned, packages);
+  for (const r of dependencies) relationships.push(r);
+  const name = str(root['name']) ?? source;
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'sekisho', version: TOOL_VERSION },
+    target: { reference: name, sourceType: 'sbom', manifestDigest: null, configDigest: null, platform: null, repoTags: [] },
+    image: null,
+    distro,
+    packages: packages.sort(comparePackages),
+    relationships,
+    findings: [],
+    unknowns: [],
+    notChecked: [],
+  };
+  return { report, skipped, format: 'spdx-json' };
 }

@@ -13,4 +13,9 @@ export interface Reporter {
   readonly mediaType: string;
   readonly specVersions: readonly string[];
   render(report: Report, options: RenderOptions): string;
+  /**
+   * The same bytes as render, in chunks written one after another: for large reports, so the
+   * output is never one giant string (optional; callers use reporterChunks()).
+   */
+  renderChunks?(report: Report, options: RenderOptions): Iterable<string>;
 }

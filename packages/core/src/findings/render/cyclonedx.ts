@@ -27,20 +27,19 @@ function sourceOf(id: string): Models.Vulnerability.Source {
  * Adds the report's vulnerability findings to a CycloneDX BOM built by toCycloneDx (components
  * keyed by package id): one entry per vulnerability, affecting every package it was found in,
  * with ratings (CVSS vectors, the chosen severity), aliases as references, fix recommendation,
- * and Sekisho's priority, EPSS and KEV as properties. OS-owned language packages get
- * `sekisho:package:ownedBy` so a later `sbom-scan` can judge them through their owner again.
+ * and Sekisho's priority, EPSS and KEV as properties. (OS-owned language packages carry
+ * `sekisho:package:ownedBy` from toCycloneDx, so a later `sbom-scan` judges them through their owner.)
  */
 export function addCycloneDxVulnerabilities(bom: Models.Bom, report: Report): void {
   const components = new Map<string, Models.Component>();
   for (const c of bom.components) if (c.bomRef.value !== undefined) components.set(c.bomRef.value, c);
-  const byPackage = new Map(report.packages.map((p) => [p.id, p]));
-  for (const rel of report.relationships) {
-    const from = byPackage.get(rel.from);
-    const to = components.get(rel.to);
-    if (rel.type === 'contains' && from !== undefined && to !== undefined && ['deb', 'apk', 'rpm'].includes(from.type)) to.properties.add(new Models.Property('sekisho:package:ownedBy', from.id));
-  }
   const groups = new Map<string, VulnerabilityFinding[]>();
-  for (const f of report.findings) if (f.kind === 'vulnerability') groups.set(f.vulnerabilityId, [...(groups.get(f.vulnerabilityId) ?? []), f]);
+  for (const f of report.findings) {
+    if (f.kind !== 'vulnerability') continue;
+    const list = groups.get(f.vulnerabilityId);
+    if (list === undefined) groups.set(f.vulnerabilityId, [f]);
+    else list.push(f);
+  }
   for (const [id, list] of groups) {
     const first = list[0]!;
     const vuln = new Models.Vulnerability.Vulnerability({

@@ -1,13 +1,14 @@
-import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
-import { toCycloneDx } from '../../reporters/cyclonedx-json/index.js';
+import { cyclonedxChunks, toCycloneDx } from '../../reporters/cyclonedx-json/index.js';
 import { junitReporter } from '../../reporters/junit/index.js';
 import { reporters } from '../../reporters/registry.js';
-import { completenessFooter, renderTableBody, tableReporter } from '../../reporters/table/index.js';
+import type { Report } from '@sekisho/model';
+import { lineChunks } from '../../reporters/chunks.js';
+import { completenessLine, tableLines, tableReporter } from '../../reporters/table/index.js';
 import { templateReporter } from '../../reporters/template/index.js';
 import type { Reporter } from '../../reporters/types.js';
 import type { AttributionOptions } from '../attribution.js';
 import { addCycloneDxVulnerabilities } from './cyclonedx.js';
-import { renderVulnerabilitySection } from './vulnerability-table.js';
+import { vulnerabilityLines } from './vulnerability-table.js';
 
 export interface ScanReporterOptions {
   /** Template text for `--format template`. */
@@ -17,13 +18,24 @@ export interface ScanReporterOptions {
 
 /** The table: inventory and non-vulnerability findings as before, then vulnerabilities grouped by package with base-image attribution. */
 export function vulnerabilityTableReporter(attribution: AttributionOptions = {}): Reporter {
+  function* lines(report: Report): Generator<string> {
+    yield* tableLines({ ...report, findings: report.findings.filter((f) => f.kind !== 'vulnerability') });
+    yield '';
+    yield* vulnerabilityLines(report, attribution);
+    yield '';
+    yield completenessLine(report);
+  }
   return {
     ...tableReporter,
-    render(report) {
-      const others = { ...report, findings: report.findings.filter((f) => f.kind !== 'vulnerability') };
-      return `${renderTableBody(others)}\n${renderVulnerabilitySection(report, attribution)}\n${completenessFooter(report)}`;
-    },
+    render: (report) => Array.from(lineChunks(lines(report))).join(''),
+    renderChunks: (report) => lineChunks(lines(report)),
   };
+}
+
+function cyclonedxVulnerabilityChunks(report: Report): Generator<string> {
+  const bom = toCycloneDx(report);
+  addCycloneDxVulnerabilities(bom, report);
+  return cyclonedxChunks(bom);
 }
 
 /** CycloneDX 1.6 JSON with the `vulnerabilities` array. */
@@ -31,12 +43,8 @@ export const cyclonedxVulnerabilityReporter: Reporter = {
   id: 'cyclonedx-json',
   mediaType: 'application/vnd.cyclonedx+json',
   specVersions: ['1.6'],
-  render(report) {
-    const bom = toCycloneDx(report);
-    addCycloneDxVulnerabilities(bom, report);
-    const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-    return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
-  },
+  render: (report) => Array.from(cyclonedxVulnerabilityChunks(report)).join(''),
+  renderChunks: (report) => cyclonedxVulnerabilityChunks(report),
 };
 
 /** Every output format of a vulnerability scan: the core reporters, with table and CycloneDX showing vulnerabilities, plus junit and template. */

@@ -1,7 +1,9 @@
 import { reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
+import { isOsPackageType } from '@sekisho/model';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
+import { jsonChunks } from '../chunks.js';
 import { isSpdxExpression, isSpdxId } from '../license.js';
 import type { Reporter } from '../types.js';
 
@@ -34,6 +36,9 @@ function properties(pkg: Package): Models.PropertyRepository {
   });
   return props;
 }
+
+/** On a language package an OS package installed: the owner's bom-ref (read back by `sbom-scan`). */
+export const OS_OWNER_PROPERTY = 'sekisho:package:ownedBy';
 
 /** The purl as a string, only when it parses (the library's component model stores purls as strings). */
 function safePurl(text: string): string | undefined {
@@ -84,20 +89,47 @@ export function toCycloneDx(report: Report): Models.Bom {
     bom.components.add(component);
     subject.dependencies.add(component.bomRef);
   }
+  const byId = new Map(report.packages.map((p) => [p.id, p]));
+  const owned = new Set<string>();
   for (const rel of report.relationships) {
     const from = refs.get(rel.from);
     const to = refs.get(rel.to);
     if (from && to && rel.type === 'depends-on') from.dependencies.add(to.bomRef);
+    // A language package whose files an OS package installed: the owner travels with the SBOM, so
+    // `sbom-scan` judges it through its owner as `image` does (the first owner, as the matcher takes it).
+    const owner = byId.get(rel.from);
+    const pkg = byId.get(rel.to);
+    if (to && rel.type === 'contains' && owner && pkg && isOsPackageType(owner.type) && !isOsPackageType(pkg.type) && !owned.has(pkg.id)) {
+      owned.add(pkg.id);
+      to.properties.add(new Models.Property(OS_OWNER_PROPERTY, owner.id));
+    }
   }
   return bom;
+}
+
+/**
+ * The library's JSON serializer, keeping the normalized document instead of stringifying it, so
+ * it can be written in chunks (the library's normalization, sorting and bom-ref handling are kept).
+ */
+class NormalizingSerializer extends Serialize.JsonSerializer {
+  normalized: Record<string, unknown> = {};
+  protected override _serialize(normalized: Serialize.JSON.Types.Normalized.Bom): string {
+    this.normalized = normalized as unknown as Record<string, unknown>;
+    return '';
+  }
+}
+
+/** CycloneDX 1.6 JSON of a BOM in chunks: the same bytes as the library's serializer (`space: 2`) plus a newline. */
+export function* cyclonedxChunks(bom: Models.Bom): Generator<string> {
+  const serializer = new NormalizingSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+  serializer.serialize(bom, { sortLists: true, space: 2 });
+  yield* jsonChunks(serializer.normalized);
 }
 
 export const cyclonedxJsonReporter: Reporter = {
   id: 'cyclonedx-json',
   mediaType: 'application/vnd.cyclonedx+json',
   specVersions: ['1.6'],
-  render(report) {
-    const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-    return `${serializer.serialize(toCycloneDx(report), { sortLists: true, space: 2 })}\n`;
-  },
+  render: (report) => Array.from(cyclonedxChunks(toCycloneDx(report))).join(''),
+  renderChunks: (report) => cyclonedxChunks(toCycloneDx(report)),
 };

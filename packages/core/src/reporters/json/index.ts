@@ -1,10 +1,12 @@
 import { toReportDocument } from '@sekisho/model';
+import { jsonChunks } from '../chunks.js';
 import type { Reporter } from '../types.js';
 
-/** Sekisho's own report format (`sekisho.report/v1`), the full data model plus `status` and `statusReasons`. */
+/** Sekisho's own report format (`sekisho.report/v1`): the full data model plus `status` and `statusReasons`, written in chunks for large reports. */
 export const jsonReporter: Reporter = {
   id: 'json',
   mediaType: 'application/json',
   specVersions: ['sekisho.report/v1'],
-  render: (report) => `${JSON.stringify(toReportDocument(report), null, 2)}\n`,
+  render: (report) => Array.from(jsonChunks(toReportDocument(report) as unknown as Record<string, unknown>)).join(''),
+  renderChunks: (report) => jsonChunks(toReportDocument(report) as unknown as Record<string, unknown>),
 };

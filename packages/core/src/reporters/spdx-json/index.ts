@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
+import { jsonChunks } from '../chunks.js';
 import { isSpdxExpression } from '../license.js';
 import type { Reporter } from '../types.js';
 
@@ -85,6 +86,9 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
     });
     relationships.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
   }
+  // `contains` from an OS package to a language package is OS ownership (dpkg installed
+  // urllib3's dist-info): written as `<OS package> CONTAINS <language package>`, which `sbom-scan`
+  // reads back, so the language package is judged through its owner as in the image scan.
   for (const rel of report.relationships) {
     const from = ids.get(rel.from);
     const to = ids.get(rel.to);
@@ -122,5 +126,6 @@ export const spdxJsonReporter: Reporter = {
   id: 'spdx-json',
   mediaType: 'application/spdx+json',
   specVersions: ['2.3'],
-  render: (report, options) => `${JSON.stringify(toSpdx(report, options.now), null, 2)}\n`,
+  render: (report, options) => Array.from(jsonChunks(toSpdx(report, options.now))).join(''),
+  renderChunks: (report, options) => jsonChunks(toSpdx(report, options.now)),
 };

@@ -1,7 +1,8 @@
 import { reportCompleteness } from '@sekisho/model';
 import type { DistroSupport, Finding, Package, Report } from '@sekisho/model';
-import Table from 'cli-table3';
+import { lineChunks } from '../chunks.js';
 import type { Reporter } from '../types.js';
+import { boxTableLines } from './box-table.js';
 
 const STEP_WIDTH = 60;
 
@@ -43,47 +44,58 @@ function header(report: Report): string[] {
   return lines;
 }
 
-function findingsTable(findings: readonly Finding[]): string {
-  const table = new Table({ head: ['SEVERITY', 'KIND', 'RULE', 'WHERE', 'TITLE'], style: { head: [], border: [], compact: true }, wordWrap: true, colWidths: [10, 16, 24, 40, 50] });
-  for (const f of findings) {
+const FINDING_HEAD = ['SEVERITY', 'KIND', 'RULE', 'WHERE', 'TITLE'];
+const FINDING_WIDTHS = [10, 16, 24, 40, 50];
+
+function findingRows(findings: readonly Finding[]): string[][] {
+  return findings.map((f) => {
     const where = f.location ? `${f.location.path}${f.location.layerIndex !== null ? ` (layer ${f.location.layerIndex})` : ''}${f.removedInLayer !== null ? ` removed in layer ${f.removedInLayer}` : ''}` : '';
-    table.push([f.severity.toUpperCase(), f.kind, f.ruleId, where, f.title]);
+    return [f.severity.toUpperCase(), f.kind, f.ruleId, where, f.title];
+  });
+}
+
+/** The table's lines, one at a time: no line list or string the size of the report is built. */
+export function* tableLines(report: Report): Generator<string> {
+  yield* header(report);
+  yield '';
+  if (report.packages.length > 0) {
+    const rows = report.packages.map((pkg): string[] => {
+      const { layer, step } = layerOf(pkg, report);
+      return [pkg.name, pkg.version, pkg.type, layer, step];
+    });
+    yield* boxTableLines(rows, { head: ['NAME', 'VERSION', 'TYPE', 'LAYER', 'BUILD STEP'] });
+  } else {
+    yield 'No packages found.';
   }
-  return table.toString();
+  if (report.findings.length > 0) {
+    yield '';
+    yield `Findings: ${report.findings.length}`;
+    yield* boxTableLines(findingRows(report.findings), { head: FINDING_HEAD, widths: FINDING_WIDTHS });
+  }
+  if (report.unknowns.length > 0) {
+    yield '';
+    yield `Unreadable files (${report.unknowns.length}):`;
+    for (const u of report.unknowns.slice(0, 20)) yield `  ${u.location.path}: ${u.reason}`;
+    if (report.unknowns.length > 20) yield `  … and ${report.unknowns.length - 20} more (see --format json)`;
+  }
 }
 
 /**
  * The last line of every table: `Status: complete`, or `Status: INCOMPLETE — …` naming what was
  * not checked and how to fix it, so a reader never takes a partial scan for a clean one.
  */
-export function completenessFooter(report: Report): string {
+export function completenessLine(report: Report): string {
   const { status } = reportCompleteness(report);
-  if (status === 'complete') return 'Status: complete\n';
+  if (status === 'complete') return 'Status: complete';
   const parts = report.notChecked.map((n) => `${n.scanner} NOT CHECKED (${n.reason}${n.fix === null ? '' : `; fix: ${n.fix}`})`);
   if (report.unknowns.length > 0) parts.push(`${report.unknowns.length} file(s) not read`);
-  return `Status: INCOMPLETE — ${parts.join('; ')}\n`;
+  return `Status: INCOMPLETE — ${parts.join('; ')}`;
 }
 
-/** The table without its status footer (the vulnerability table adds its section before the footer). */
-export function renderTableBody(report: Report): string {
-  const out = [...header(report), ''];
-  if (report.packages.length > 0) {
-    const table = new Table({ head: ['NAME', 'VERSION', 'TYPE', 'LAYER', 'BUILD STEP'], style: { head: [], border: [], compact: true } });
-    for (const pkg of report.packages) {
-      const { layer, step } = layerOf(pkg, report);
-      table.push([pkg.name, pkg.version, pkg.type, layer, step]);
-    }
-    out.push(table.toString());
-  } else {
-    out.push('No packages found.');
-  }
-  if (report.findings.length > 0) out.push('', `Findings: ${report.findings.length}`, findingsTable(report.findings));
-  if (report.unknowns.length > 0) {
-    out.push('', `Unreadable files (${report.unknowns.length}):`);
-    for (const u of report.unknowns.slice(0, 20)) out.push(`  ${u.location.path}: ${u.reason}`);
-    if (report.unknowns.length > 20) out.push(`  … and ${report.unknowns.length - 20} more (see --format json)`);
-  }
-  return `${out.join('\n')}\n`;
+function* tableWithStatus(report: Report): Generator<string> {
+  yield* tableLines(report);
+  yield '';
+  yield completenessLine(report);
 }
 
 /** A human-readable summary: image facts, the OS and its EOL status, then packages with the layer and build step that added each; the status last. */
@@ -91,7 +103,8 @@ export const tableReporter: Reporter = {
   id: 'table',
   mediaType: 'text/plain',
   specVersions: ['1'],
-  render: (report) => `${renderTableBody(report)}\n${completenessFooter(report)}`,
+  render: (report) => Array.from(lineChunks(tableWithStatus(report))).join(''),
+  renderChunks: (report) => lineChunks(tableWithStatus(report)),
 };
 
 /** The support phase as people read it: regular support, an extended programme, or end of life. */
