@@ -10,7 +10,7 @@ export const MAX_SCAN_BYTES = 2 * 1024 * 1024;
 export const MAX_SELECT_SIZE = 16 * 1024 * 1024;
 
 /** Bump when findings for the same input change. */
-export const SECRETS_ANALYZER_VERSION = 2;
+export const SECRETS_ANALYZER_VERSION = 3;
 
 /** Pseudo file systems and trees that hold no image content worth a read. */
 const SKIP_PREFIXES = [

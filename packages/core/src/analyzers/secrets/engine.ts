@@ -26,6 +26,8 @@ const MAX_MATCHES_PER_WINDOW = 64;
 export const MAX_FINDINGS_PER_FILE = 100;
 const MAX_CANDIDATES = 1000;
 const MAX_SECRET_LENGTH = 16 * 1024;
+/** A generic match with this many ascending characters in a row is a placeholder (1 in ~10^8 for random base62). */
+const GENERIC_MAX_RUN = 6;
 
 export const SECRETS_ANALYZER_ID = 'secrets';
 
@@ -257,7 +259,24 @@ function passesFilters(compiled: CompiledRule, rules: CompiledRules, secret: str
   for (const re of rules.globalAllowRegexes) if (re.test(secret)) return false;
   for (const re of compiled.allowRegexes) if (re.test(secret)) return false;
   if (secret.length >= 8 && (distinctChars(secret) <= 3 || dominantShare(secret) > 0.5)) return false;
+  // `abcdefgh…`, `123456789`: typed placeholders, not generated keys (a catch-all rule has no format to check).
+  if (compiled.rule.generic === true && longestAscendingRun(secret) >= GENERIC_MAX_RUN) return false;
   return true;
+}
+
+/** Longest run of consecutive ascending letters or digits (`abcd`, `6789`), case-insensitive. */
+export function longestAscendingRun(text: string): number {
+  const lower = text.toLowerCase();
+  let best = text.length === 0 ? 0 : 1;
+  let run = 1;
+  for (let i = 1; i < lower.length; i++) {
+    const prev = lower.charCodeAt(i - 1);
+    const code = lower.charCodeAt(i);
+    const alnum = (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+    run = alnum && code === prev + 1 ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
 }
 
 /** Run every applicable rule over one file's bytes; returns filtered candidates. */

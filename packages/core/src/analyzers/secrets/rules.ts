@@ -12,7 +12,37 @@ import type { SecretRule } from './types.js';
  */
 
 const DEFAULT_EDGE = 'A-Za-z0-9_';
+
+/**
+ * Browser API keys that Google publishes in its own SDKs, docs and sample apps (Firebase, Maps,
+ * Chromium): public by design, not a leak. The list is the one gitleaks' default configuration
+ * allowlists for its `gcp-api-key` rule (MIT).
+ */
+const GOOGLE_PUBLIC_API_KEYS = [
+  'AIzaSyabcdefghijklmnopqrstuvwxyz1234567',
+  'AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs',
+  'AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM',
+  'AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU',
+  'AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0',
+  'AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A',
+  'AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c',
+  'AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4',
+  'AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY',
+  'AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM',
+  'AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ',
+  'AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g',
+  'AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU',
+  'AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw',
+  'AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE',
+  'AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY',
+];
 const ASSIGN = String.raw`["']?[ \t]{0,4}(?:=|:|=>|:=)[ \t]{0,4}["'\x60]?`;
+/**
+ * The operators a provider-named value is assigned with across config and build languages:
+ * `=`, `:`, `=>`, `:=`/`::=`/`:::=` (Make, Go), `?=` (Make), `||` (shell defaults), `,` (function
+ * arguments). Provider rules use it; generic rules keep the narrow ASSIGN.
+ */
+const ASSIGN_ANY = String.raw`["']?[ \t]{0,4}:{0,3}(?:=>|=|:|\?=|\|\||,)[ \t]{0,4}["'\x60]?`;
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -35,7 +65,9 @@ interface TokenSpec {
   readonly references?: readonly string[];
   readonly fix?: string;
   readonly stopwords?: readonly string[];
+  readonly allowRegexes?: readonly string[];
   readonly supersedes?: readonly string[];
+  readonly flags?: '' | 'i';
 }
 
 function token(spec: TokenSpec): SecretRule {
@@ -51,8 +83,11 @@ function token(spec: TokenSpec): SecretRule {
     ...(spec.binary === true ? { binary: true } : {}),
     ...(spec.references === undefined ? {} : { references: spec.references }),
     ...(spec.fix === undefined ? {} : { fix: spec.fix }),
-    ...(spec.stopwords === undefined ? {} : { allow: { stopwords: spec.stopwords } }),
+    ...(spec.stopwords === undefined && spec.allowRegexes === undefined
+      ? {}
+      : { allow: { ...(spec.stopwords === undefined ? {} : { stopwords: spec.stopwords }), ...(spec.allowRegexes === undefined ? {} : { regexes: spec.allowRegexes }) } }),
     ...(spec.supersedes === undefined ? {} : { supersedes: spec.supersedes }),
+    ...(spec.flags === undefined ? {} : { flags: spec.flags }),
   };
 }
 
@@ -68,20 +103,28 @@ interface AssignedSpec {
   readonly keywords: readonly string[];
   readonly entropy?: number;
   readonly references?: readonly string[];
+  /** Match `names` as written (`[Ss]umo|SUMO`, so `sumOfExposures` is not Sumo Logic); the rest stays case-insensitive. */
+  readonly caseSensitiveNames?: boolean;
+  readonly stopwords?: readonly string[];
 }
 
 /** `<name><up to 32 name characters><assignment><value>`, on one line. */
 function assigned(spec: AssignedSpec): SecretRule {
+  const rest = String.raw`[\w.\-]{0,32}?${ASSIGN_ANY}(?<secret>${spec.value})`;
   return {
     id: spec.id,
     title: spec.title,
     description: spec.description,
     severity: spec.severity ?? 'high',
-    regex: String.raw`(?:${spec.names})[\w.\-]{0,32}?${ASSIGN}(?<secret>${spec.value})(?![A-Za-z0-9_\-])`,
-    flags: 'i',
+    regex:
+      spec.caseSensitiveNames === true
+        ? String.raw`(?:${spec.names})(?i:[\w.\-]{0,32}?)${ASSIGN_ANY}(?<secret>${spec.value})(?![A-Za-z0-9_\-])`
+        : String.raw`(?:${spec.names})${rest}(?![A-Za-z0-9_\-])`,
+    ...(spec.caseSensitiveNames === true ? {} : { flags: 'i' as const }),
     keywords: spec.keywords,
     entropy: spec.entropy ?? 3,
     ...(spec.references === undefined ? {} : { references: spec.references }),
+    ...(spec.stopwords === undefined ? {} : { allow: { stopwords: spec.stopwords } }),
   };
 }
 
@@ -258,6 +301,7 @@ const cloudRules: SecretRule[] = [
     edge: 'A-Za-z0-9_\\-',
     binary: true,
     references: ['https://cloud.google.com/docs/authentication/api-keys'],
+    allowRegexes: [`^(?:${GOOGLE_PUBLIC_API_KEYS.join('|')})$`],
   }),
   token({
     id: 'gcp-oauth-client-secret',
@@ -893,7 +937,16 @@ const vcsRules: SecretRule[] = [
     title: 'Sourcegraph access token',
     description: 'A Sourcegraph access token.',
     prefix: 'sgp_',
-    body: '(?:[a-f0-9]{16}_)?[a-f0-9]{40}',
+    body: '(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}',
+    entropy: 3,
+  }),
+  assigned({
+    id: 'sourcegraph-token-legacy',
+    title: 'Sourcegraph access token (legacy)',
+    description: 'A Sourcegraph access token in the older 40-hex form, named as such.',
+    names: 'sourcegraph',
+    value: '[a-fA-F0-9]{40}',
+    keywords: ['sourcegraph'],
   }),
 ];
 
@@ -905,29 +958,62 @@ const messagingRules: SecretRule[] = [
     title: 'Slack bot token',
     description: 'A Slack bot token: it reads and posts as the bot in every channel it joined.',
     prefix: 'xoxb-',
-    body: `[0-9]{10,13}-[0-9]{10,13}-[${B62}]{24}`,
+    body: `[0-9]{10,13}-[0-9]{10,13}-[${B62}\\-]{8,64}`,
+    entropy: 3,
     edge: 'A-Za-z0-9\\-',
     binary: true,
     references: SLACK_REF,
   }),
   token({
-    id: 'slack-user-token',
-    title: 'Slack user token',
-    description: 'A Slack user token: it acts as the user.',
-    severity: 'critical',
-    prefix: 'xoxp-',
-    body: '[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{32}',
+    id: 'slack-legacy-bot-token',
+    title: 'Slack bot token (legacy format)',
+    description: 'A Slack bot token in the older two-part format: it reads and posts as the bot.',
+    prefix: 'xoxb-',
+    body: `[0-9]{8,14}-[${B62}]{18,26}`,
     edge: 'A-Za-z0-9\\-',
-    binary: true,
+    entropy: 2,
     references: SLACK_REF,
   }),
+  {
+    id: 'slack-user-token',
+    title: 'Slack user token',
+    description: 'A Slack user (xoxp) or rotating (xoxe) token: it acts as the user.',
+    severity: 'critical',
+    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>xox[pe]-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9\-]{28,34})(?![A-Za-z0-9\-])`,
+    keywords: ['xoxp-', 'xoxe-'],
+    entropy: 2,
+    binary: true,
+    references: SLACK_REF,
+  },
+  {
+    id: 'slack-legacy-token',
+    title: 'Slack legacy token',
+    description: 'A Slack legacy workspace or user token (xoxo, xoxs): full access as its user.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>xox[os]-[0-9]{1,20}-[0-9]{1,20}-[0-9]{1,20}-[a-fA-F0-9]{1,64})(?![A-Za-z0-9\-])`,
+    keywords: ['xoxo-', 'xoxs-'],
+    entropy: 2,
+    references: SLACK_REF,
+  },
+  {
+    id: 'slack-legacy-workspace-token',
+    title: 'Slack legacy workspace token',
+    description: 'A Slack workspace app access (xoxa) or refresh (xoxr) token.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>xox[ar]-(?:[0-9]-)?[A-Za-z0-9]{8,48})(?![A-Za-z0-9\-])`,
+    keywords: ['xoxa-', 'xoxr-'],
+    entropy: 2,
+    references: SLACK_REF,
+  },
   token({
     id: 'slack-app-token',
     title: 'Slack app-level token',
     description: 'A Slack app-level token (Socket Mode).',
     prefix: 'xapp-',
-    body: '[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64}',
+    body: '[0-9]-[A-Z0-9]{1,32}-[0-9]{1,20}-[a-z0-9]{1,128}',
     edge: 'A-Za-z0-9\\-',
+    flags: 'i',
+    entropy: 2,
     references: SLACK_REF,
   }),
   token({
@@ -937,6 +1023,8 @@ const messagingRules: SecretRule[] = [
     prefix: 'xoxe.xox',
     body: '[bp]-[0-9]-[A-Z0-9]{163,166}',
     edge: 'A-Za-z0-9\\-',
+    flags: 'i',
+    entropy: 2,
     references: SLACK_REF,
   }),
   token({
@@ -946,6 +1034,8 @@ const messagingRules: SecretRule[] = [
     prefix: 'xoxe-',
     body: '[0-9]-[A-Z0-9]{146}',
     edge: 'A-Za-z0-9\\-',
+    flags: 'i',
+    entropy: 2,
     references: SLACK_REF,
   }),
   {
@@ -953,7 +1043,7 @@ const messagingRules: SecretRule[] = [
     title: 'Slack incoming webhook URL',
     description: 'A Slack incoming webhook: anyone with the URL posts to the channel.',
     severity: 'medium',
-    regex: String.raw`(?<secret>hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?![A-Za-z0-9])`,
+    regex: String.raw`(?<secret>hooks\.slack\.com/services/[A-Za-z0-9+/]{43,56})(?![A-Za-z0-9+/])`,
     keywords: ['hooks.slack.com/services/'],
     references: ['https://api.slack.com/messaging/webhooks'],
   },
@@ -1130,16 +1220,17 @@ const paymentRules: SecretRule[] = [
     description: 'A Stripe live-mode secret key: it moves money and reads customer data.',
     severity: 'critical',
     prefix: 'sk_live_',
-    body: `[${B62}]{24,247}`,
+    body: `[${B62}]{10,247}`,
     binary: true,
     references: ['https://docs.stripe.com/keys'],
   }),
   token({
     id: 'stripe-restricted-key',
-    title: 'Stripe live restricted key',
-    description: 'A Stripe live-mode restricted key.',
-    prefix: 'rk_live_',
-    body: `[${B62}]{24,247}`,
+    title: 'Stripe restricted key',
+    description: 'A Stripe restricted key (live, test or prod mode).',
+    prefix: 'rk_',
+    body: `(?:live|test|prod)_[${B62}]{10,247}`,
+    entropy: 2,
     binary: true,
     references: ['https://docs.stripe.com/keys'],
   }),
@@ -1149,8 +1240,17 @@ const paymentRules: SecretRule[] = [
     description: 'A Stripe test-mode secret key (no real money, but it exposes the test account).',
     severity: 'low',
     prefix: 'sk_test_',
-    body: `[${B62}]{24,247}`,
-    entropy: 3.5,
+    body: `[${B62}]{10,247}`,
+    entropy: 2,
+  }),
+  token({
+    id: 'stripe-prod-secret-key',
+    title: 'Stripe secret key (prod)',
+    description: 'A Stripe secret key with the `sk_prod_` prefix.',
+    severity: 'critical',
+    prefix: 'sk_prod_',
+    body: `[${B62}]{10,247}`,
+    entropy: 2,
   }),
   token({
     id: 'stripe-webhook-secret',
@@ -1345,8 +1445,8 @@ const opsRules: SecretRule[] = [
     title: 'Kubernetes Secret manifest with data',
     description: 'A base64 value in the `data` of a Kubernetes Secret manifest (base64 is encoding, not encryption).',
     severity: 'medium',
-    regex: String.raw`^[ \t]{2,12}[A-Za-z0-9_.\-]{1,128}:[ \t]{1,4}["']?(?<secret>[A-Za-z0-9+/]{12,8192}={0,2})["']?[ \t]{0,4}$`,
-    keywords: ['kind: secret'],
+    regex: String.raw`^[ \t]{1,12}[A-Za-z0-9_.\-]{1,128}:(?:[ \t]{1,4}|[ \t]{0,4}[|>]-?[ \t]{0,4}\r?\n[ \t]{1,16})["']?(?<secret>[A-Za-z0-9+/]{12,8192}={0,2})["']?[ \t]{0,4}\r?$`,
+    keywords: ['kind: secret', "kind: 'secret'", 'kind: "secret"', 'kind:secret'],
     scope: 'block',
     validate: 'base64-text',
     entropy: 3,
@@ -1409,8 +1509,9 @@ const opsRules: SecretRule[] = [
     title: 'Okta API token',
     description: 'An Okta API token: it administers the Okta org.',
     severity: 'critical',
-    names: 'okta',
-    value: '00[A-Za-z0-9_\\-]{40}',
+    names: '[Oo]kta|OKTA',
+    caseSensitiveNames: true,
+    value: '00[A-Za-z0-9_=\\-]{40}',
     keywords: ['okta'],
     entropy: 3.5,
   }),
@@ -1504,7 +1605,8 @@ const opsRules: SecretRule[] = [
     description: 'A 1Password service account token: it reads the vaults it was granted.',
     severity: 'critical',
     prefix: 'ops_eyJ',
-    body: '[A-Za-z0-9+/=_\\-]{250,2000}',
+    body: '[A-Za-z0-9+/=_\\-]{250,8192}',
+    entropy: 4,
     edge: 'A-Za-z0-9+/=_\\-',
   }),
   token({ id: 'contentful-pat', title: 'Contentful personal access token', description: 'A Contentful personal access token.', prefix: 'CFPAT-', body: '[A-Za-z0-9_\\-]{43}', edge: 'A-Za-z0-9_\\-' }),
@@ -1516,7 +1618,7 @@ const opsRules: SecretRule[] = [
     regex: String.raw`(?<![A-Za-z0-9])(?<secret>(?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[a-f0-9]{24}\.[A-Za-z0-9]{20})(?![A-Za-z0-9])`,
     keywords: ['pat.', 'sat.'],
   },
-  token({ id: 'infracost-api-key', title: 'Infracost API key', description: 'An Infracost API key.', severity: 'medium', prefix: 'ico-', body: `[${B62}]{32}`, edge: 'A-Za-z0-9\\-' }),
+  token({ id: 'infracost-api-key', title: 'Infracost API key', description: 'An Infracost API key.', severity: 'medium', prefix: 'ico-', body: `[${B62}]{32}`, edge: 'A-Za-z0-9.\\-' }),
   token({ id: 'segment-public-api-token', title: 'Segment public API token', description: 'A Segment public API token.', prefix: 'sgp_', body: `[${B62}]{64}` }),
   {
     id: 'cloudinary-url',
@@ -1852,11 +1954,160 @@ const shellRules: SecretRule[] = [
   {
     id: 'curl-basic-auth',
     title: 'Credentials passed to curl',
-    description: 'A `curl -u user:password` command line.',
+    description: 'A `curl -u user:password` (or `--user`) command line.',
     severity: 'medium',
-    regex: String.raw`(?:-u|--user)[ \t]{1,4}["']?(?<user>[^\s:"'\x60]{1,64}):(?<secret>[^\s"'\x60@]{4,128})`,
+    // The credential as curl reads it: `user:pass`, `"user:pass"`, `'user:pass'`, `user:'pass'`.
+    regex: String.raw`(?<![\w\-])(?:-u|--user)[ \t]{0,4}[ \t=](?<secret>"[^"\s]{3,160}"|'[^'\s]{3,160}'|[^\s"'\x60:=]{1,64}:["']?[^\s"'\x60]{3,128}["']?)(?=\s|$)`,
     keywords: ['curl'],
-    allow: { paths: THIRD_PARTY, regexes: ['^\\$'] },
+    entropy: 2,
+    allow: {
+      paths: THIRD_PARTY,
+      regexes: [
+        // no password part (curl prompts for it)
+        '^[^:]{0,200}$',
+        // placeholder passwords and variables
+        ':["\']?(?:change(?:it|me)|pass(?:word)?|pwd|test|token)',
+        ':["\']?(?:\\*{1,64}|x{1,64})["\']?$',
+        ':["\']?\\$',
+        '^["\']?\\$[A-Za-z_{(]',
+        '<[^<>]{1,128}>',
+        ':["\']?\\[[^\\]]{1,128}\\]',
+      ],
+    },
+  },
+  {
+    id: 'curl-auth-header',
+    title: 'Credential in a curl header',
+    description: 'An `Authorization`, `X-Api-Key` or `Token` header given to curl with `-H`/`--header`.',
+    severity: 'medium',
+    regex: String.raw`(?<![\w\-])(?:-H|--header)(?:=|[ \t]{1,5})["'](?:Authorization:(?:[ \t]{0,5}Basic[ \t](?<secret>[A-Za-z0-9+/]{8,4096}={0,3})|[ \t]{0,5}(?:Bearer|Api-Token|Token)[ \t](?<secret>[\w=~@.+/\-]{8,4096})|[ \t]{0,5}(?<secret>[\w=~@.+/\-]{8,4096}))|(?:X-(?:[a-z]{1,32}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5}(?<secret>[\w=~@.+/\-]{8,4096}))["']`,
+    flags: 'i',
+    keywords: ['curl'],
+    entropy: 2.75,
+    supersedes: ['authorization-header', 'jwt'],
+    allow: { paths: THIRD_PARTY },
+  },
+];
+
+const UUID_ANY_CASE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/** Providers whose tokens have a documented shape but no prefix of their own, and a few more prefixes. */
+const moreProviderRules: SecretRule[] = [
+  {
+    id: 'onepassword-secret-key',
+    title: '1Password account Secret Key',
+    description: 'A 1Password account Secret Key (`A3-…`): with the account password it decrypts the vaults.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9\-])(?<secret>A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?![A-Za-z0-9\-])`,
+    keywords: ['a3-'],
+    entropy: 3.8,
+  },
+  token({
+    id: 'intra42-client-secret',
+    title: '42 Intra client secret',
+    description: 'A 42 school Intra API client secret.',
+    prefix: 's-s4t2',
+    body: '(?:ud|af)-[a-fA-F0-9]{64}',
+    edge: 'A-Za-z0-9\\-',
+    keywords: ['s-s4t2ud-', 's-s4t2af-'],
+    entropy: 3,
+  }),
+  assigned({
+    id: 'messagebird-client-id',
+    title: 'MessageBird client id',
+    description: 'A MessageBird (Bird) API client id.',
+    severity: 'medium',
+    names: 'message[_\\-]?bird',
+    value: UUID_ANY_CASE,
+    keywords: ['messagebird', 'message-bird', 'message_bird'],
+  }),
+  assigned({
+    id: 'messagebird-api-token',
+    title: 'MessageBird API token',
+    description: 'A MessageBird (Bird) API access key.',
+    names: 'message[_\\-]?bird',
+    value: '[A-Za-z0-9]{25}',
+    keywords: ['messagebird', 'message-bird', 'message_bird'],
+  }),
+  assigned({
+    id: 'sidekiq-secret',
+    title: 'Sidekiq Pro/Enterprise credentials',
+    description: 'Bundler credentials for the Sidekiq Pro / Enterprise gem server (`BUNDLE_GEMS__CONTRIBSYS__COM`).',
+    names: 'bundle_enterprise__contribsys__com|bundle_gems__contribsys__com',
+    value: '[a-f0-9]{8}:[a-f0-9]{8}',
+    keywords: ['bundle_enterprise__contribsys__com', 'bundle_gems__contribsys__com'],
+    entropy: 2,
+  }),
+  {
+    id: 'nuget-config-password',
+    title: 'Password in a NuGet config',
+    description: 'A package source password stored in clear text in a NuGet.Config `packageSourceCredentials` entry.',
+    severity: 'high',
+    regex: String.raw`<add key="(?:ClearText)?Password"[ \t]{0,8}value="(?<secret>[^"\r\n]{8,256})"[ \t]{0,8}/>`,
+    flags: 'i',
+    keywords: ['<add key='],
+    entropy: 1,
+    allow: {
+      // `%VAR%` environment references, and the sample passwords of NuGet's own documentation.
+      regexes: ['^%[^%\\s]{1,128}%$', '^33f!!lloppa$', '^hal\\+9ooo_da!sY$'],
+    },
+    references: ['https://learn.microsoft.com/nuget/reference/nuget-config-file#packagesourcecredentials'],
+  },
+  assigned({
+    id: 'sonar-token',
+    title: 'SonarQube / SonarCloud token',
+    description: 'A SonarQube or SonarCloud token assigned to `sonar.login` / `SONAR_TOKEN`.',
+    severity: 'medium',
+    names: 'sonar[_.\\-]?(?:login|token)',
+    value: '(?:squ_|sqp_|sqa_)?[a-z0-9=_\\-]{40}',
+    keywords: ['sonar'],
+  }),
+  assigned({
+    id: 'sumologic-access-id',
+    title: 'Sumo Logic access id',
+    description: 'A Sumo Logic access id (half of an access key pair).',
+    severity: 'medium',
+    names: '[Ss]umo|SUMO',
+    caseSensitiveNames: true,
+    value: 'su[A-Za-z0-9]{12}',
+    keywords: ['sumo'],
+  }),
+  assigned({
+    id: 'sumologic-access-token',
+    title: 'Sumo Logic access key',
+    description: 'A Sumo Logic access key: with its access id it reads and changes the account.',
+    names: '[Ss]umo|SUMO',
+    caseSensitiveNames: true,
+    value: '[A-Za-z0-9]{64}',
+    keywords: ['sumo'],
+  }),
+  assigned({
+    id: 'cisco-meraki-api-key',
+    title: 'Cisco Meraki API key',
+    description: 'A Cisco Meraki Dashboard API key.',
+    names: '[Mm]eraki|MERAKI',
+    caseSensitiveNames: true,
+    value: '[0-9a-f]{40}',
+    keywords: ['meraki'],
+  }),
+  assigned({
+    id: 'etsy-access-token',
+    title: 'Etsy access token',
+    description: 'An Etsy API access token.',
+    severity: 'medium',
+    names: 'ETSY|[Ee]tsy',
+    caseSensitiveNames: true,
+    value: '[A-Za-z0-9]{24}',
+    keywords: ['etsy'],
+  }),
+  {
+    id: 'facebook-app-access-token',
+    title: 'Facebook app access token',
+    description: 'A Facebook app access token (`<app id>|<app secret>`): it acts as the app.',
+    severity: 'high',
+    regex: String.raw`(?<![0-9])(?<secret>[0-9]{15,16}(?:\||%)[0-9A-Za-z_\-]{27,40})(?![A-Za-z0-9_\-])`,
+    keywords: ['facebook'],
+    entropy: 3,
   },
 ];
 
@@ -1872,6 +2123,7 @@ export const BUILTIN_RULES: readonly SecretRule[] = [
   ...opsRules,
   ...databaseRules,
   ...shellRules,
+  ...moreProviderRules,
   ...genericRules,
 ];
 
@@ -1912,6 +2164,8 @@ export const GLOBAL_ALLOW_REGEXES: readonly string[] = [
   '^%\\(?[A-Za-z_]{0,64}\\)?s$',
   '^<[^>]{0,256}>$',
   '^\\*{3}',
+  // Elided values (`ops_eyJzaWdu...`, `sk-…`): documentation shows the start of a token, not a token.
+  '(?:\\.\\.\\.|\u2026)$',
 ];
 
 /** Paths never reported: documentation and test fixtures shipped by packages. */
