@@ -99,6 +99,9 @@ describe.skipIf(!available)('gitleaks rule samples through the image scan (../sh
         ...flagged.map((s) => `  flagged ${s.ruleId} ${s.path} by ${[...new Set(hits.get(s.path))].join(',')}: ${excerpt(s)}`),
       ].join('\n'),
     );
+    if (process.env['SECRETS_CONFORMANCE_DEBUG'] !== undefined) {
+      for (const s of tps) console.log(`  tp ${s.ruleId} ${s.path} by ${[...new Set(hits.get(s.path) ?? [])].join(',') || '-'}`);
+    }
     expect(tps.length).toBeGreaterThan(0);
     expect(fps.length).toBeGreaterThan(0);
     expect(recall).toBeGreaterThanOrEqual(0.95);

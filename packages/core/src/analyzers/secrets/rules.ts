@@ -77,7 +77,8 @@ function token(spec: TokenSpec): SecretRule {
     title: spec.title,
     description: spec.description,
     severity: spec.severity ?? 'high',
-    regex: `(?<![${edge}])(?<secret>${escapeRegex(spec.prefix)}${spec.body})(?![${edge}])`,
+    // `=` may end a token (base64 padding) but before one it is an assignment (`TOKEN=…`).
+    regex: `(?<![${edge.replace('=', '')}])(?<secret>${escapeRegex(spec.prefix)}${spec.body})(?![${edge}])`,
     keywords: spec.keywords ?? [spec.prefix.toLowerCase()],
     ...(spec.entropy === undefined ? {} : { entropy: spec.entropy }),
     ...(spec.binary === true ? { binary: true } : {}),
@@ -1052,7 +1053,7 @@ const messagingRules: SecretRule[] = [
     title: 'Slack workflow webhook URL',
     description: 'A Slack workflow / trigger webhook URL.',
     severity: 'medium',
-    regex: String.raw`(?<secret>hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/[0-9]{10,20}/[A-Za-z0-9]{24,32})(?![A-Za-z0-9])`,
+    regex: String.raw`(?<secret>hooks\.slack\.com/(?:workflows|triggers)/[A-Za-z0-9+/]{43,90})(?![A-Za-z0-9+/])`,
     keywords: ['hooks.slack.com/workflows/', 'hooks.slack.com/triggers/'],
   },
   {
@@ -1456,7 +1457,7 @@ const opsRules: SecretRule[] = [
     title: 'JSON Web Token',
     description: 'A signed JSON Web Token: a bearer credential until it expires.',
     severity: 'medium',
-    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{4,8000}\.[A-Za-z0-9_\-]{16,2000})(?![A-Za-z0-9_\-])`,
+    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{4,8000}\.(?:[A-Za-z0-9_\-]{16,2000})?)(?![A-Za-z0-9_\-])`,
     keywords: ['eyj'],
     validate: 'jwt',
     references: ['https://www.rfc-editor.org/rfc/rfc7519'],
@@ -1607,7 +1608,8 @@ const opsRules: SecretRule[] = [
     prefix: 'ops_eyJ',
     body: '[A-Za-z0-9+/=_\\-]{250,8192}',
     entropy: 4,
-    edge: 'A-Za-z0-9+/=_\\-',
+    // `OP_SERVICE_ACCOUNT_TOKEN=ops_…`: an `=` before the token is an assignment, not base64.
+    edge: 'A-Za-z0-9+/_\\-',
   }),
   token({ id: 'contentful-pat', title: 'Contentful personal access token', description: 'A Contentful personal access token.', prefix: 'CFPAT-', body: '[A-Za-z0-9_\\-]{43}', edge: 'A-Za-z0-9_\\-' }),
   {
@@ -2099,6 +2101,28 @@ const moreProviderRules: SecretRule[] = [
     caseSensitiveNames: true,
     value: '[A-Za-z0-9]{24}',
     keywords: ['etsy'],
+  }),
+  {
+    id: 'vault-service-token-legacy',
+    title: 'HashiCorp Vault token (legacy format)',
+    description: 'A HashiCorp Vault service token in the pre-1.10 `s.<24 characters>` format.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9_.\-])(?<secret>s\.[A-Za-z0-9]{24})(?=[\x60'"\s;]|\\[nr]|$)`,
+    keywords: ['s.'],
+    entropy: 3.5,
+    // `s.someCamelCaseIdentifier`: letters only is code, not a token
+    allow: { regexes: ['^s\\.[A-Za-z]{24}$'] },
+    supersedes: ['vault-legacy-token'],
+  },
+  token({
+    id: 'octopus-deploy-api-key',
+    title: 'Octopus Deploy API key',
+    description: 'An Octopus Deploy API key: it deploys releases as its user.',
+    prefix: 'API-',
+    body: '[A-Z0-9]{26}',
+    edge: 'A-Za-z0-9_\\-',
+    keywords: ['api-'],
+    entropy: 3,
   }),
   {
     id: 'facebook-app-access-token',

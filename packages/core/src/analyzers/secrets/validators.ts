@@ -56,10 +56,12 @@ function clip(text: string, max = 80): string {
 
 /** RFC 7519 §7.2: the header decodes to a JSON object; here it must name `alg`, and the payload must be a JSON object too. */
 const jwt: Validator = ({ secret }) => {
-  const [head, body] = secret.split('.');
+  const [head, body, signature] = secret.split('.');
   const header = parseJsonObject(decodeBase64(head ?? ''));
   const payload = parseJsonObject(decodeBase64(body ?? ''));
   if (payload === null) return null;
+  // No signature: only an unsigned token (`alg: none`) whose header says so.
+  if ((signature ?? '') === '' && (header === null || String(header.alg).toLowerCase() !== 'none')) return null;
   // A payload that decodes is enough: hand-edited or truncated headers are still bearer tokens.
   if (header === null || typeof header.alg !== 'string') return { note: 'JWT with an undecodable header' };
   const parts = [`JWT signed with ${clip(header.alg, 20)}`];
@@ -192,9 +194,13 @@ const base64PrivateKey: Validator = ({ secret }) => {
 
 /** A base64 value that decodes to printable text (Kubernetes Secret `data`). */
 const base64Text: Validator = ({ secret }) => {
-  const decoded = decodeBase64(secret)?.toString('utf8');
-  if (decoded === undefined || decoded.length < 6 || !isPrintable(decoded)) return null;
-  return { note: `decodes to ${decoded.length} characters of text` };
+  const bytes = decodeBase64(secret);
+  if (bytes === null) return null;
+  const decoded = bytes.toString('utf8');
+  if (decoded.length >= 6 && isPrintable(decoded)) return { note: `decodes to ${decoded.length} characters of text` };
+  // Keys and keystores are binary: long enough, it is still the secret's value.
+  if (bytes.length >= 16 && secret.replace(/\s/g, '').length % 4 === 0) return { note: `decodes to ${bytes.length} bytes of binary data` };
+  return null;
 };
 
 export const VALIDATORS = {
