@@ -227,9 +227,9 @@ const cloudRules: SecretRule[] = [
     title: 'AWS access key id',
     description: 'An AWS access key id (long-term AKIA or temporary ASIA); it identifies the key and the account.',
     prefix: '',
-    body: '(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}',
+    body: '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}',
     edge: 'A-Za-z0-9',
-    keywords: ['akia', 'asia', 'abia', 'acca'],
+    keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
     entropy: 3,
     binary: true,
     references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html'],
@@ -1296,6 +1296,16 @@ const paymentRules: SecretRule[] = [
     keywords: ['flwseck'],
   },
   token({ id: 'easypost-api-key', title: 'EasyPost API key', description: 'An EasyPost production API key.', prefix: 'EZAK', body: `[${B62}]{54}`, edge: B62 }),
+  token({
+    id: 'easypost-test-api-key',
+    title: 'EasyPost test API key',
+    description: 'An EasyPost test-mode API key (no real shipments, but it exposes the account).',
+    severity: 'low',
+    prefix: 'EZTK',
+    body: `[${B62}]{54}`,
+    edge: `${B62}+/`,
+    entropy: 2,
+  }),
   token({ id: 'shippo-api-token', title: 'Shippo live API token', description: 'A Shippo live API token.', prefix: 'shippo_live_', body: '[a-f0-9]{40}' }),
   {
     id: 'duffel-api-token',
@@ -1446,7 +1456,7 @@ const opsRules: SecretRule[] = [
     title: 'Kubernetes Secret manifest with data',
     description: 'A base64 value in the `data` of a Kubernetes Secret manifest (base64 is encoding, not encryption).',
     severity: 'medium',
-    regex: String.raw`^[ \t]{1,12}[A-Za-z0-9_.\-]{1,128}:(?:[ \t]{1,4}|[ \t]{0,4}[|>]-?[ \t]{0,4}\r?\n[ \t]{1,16})["']?(?<secret>[A-Za-z0-9+/]{12,8192}={0,2})["']?[ \t]{0,4}\r?$`,
+    regex: String.raw`^[ \t]{1,12}[A-Za-z0-9_.\-]{1,128}:(?:[ \t]{1,4}|[ \t]{0,4}[|>]-?[ \t]{0,4}\r?\n[ \t]{1,16})["']?(?<secret>[A-Za-z0-9+/]{10,8192}={0,2})["']?[ \t]{0,4}\r?$`,
     keywords: ['kind: secret', "kind: 'secret'", 'kind: "secret"', 'kind:secret'],
     scope: 'block',
     validate: 'base64-text',
@@ -1457,7 +1467,7 @@ const opsRules: SecretRule[] = [
     title: 'JSON Web Token',
     description: 'A signed JSON Web Token: a bearer credential until it expires.',
     severity: 'medium',
-    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{4,8000}\.(?:[A-Za-z0-9_\-]{16,2000})?)(?![A-Za-z0-9_\-])`,
+    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{4,8000}\.(?:[A-Za-z0-9_\-]{8,2000})?)(?![A-Za-z0-9_\-])`,
     keywords: ['eyj'],
     validate: 'jwt',
     references: ['https://www.rfc-editor.org/rfc/rfc7519'],
@@ -2177,6 +2187,8 @@ export const GLOBAL_STOPWORDS: readonly string[] = [
   // The jwt.io sample token (payload and signature), quoted in countless docs and tests.
   'eyjzdwiioiixmjm0nty3odkwiiwibmftzsi6ikpvag4grg9liiwiaw',
   'sflkxwrjsmekkf2qt4fwpmejf36pok6yjv_adqssw5c',
+  // PyJWT's documentation token (payload {"some": "payload"}), shipped in its package metadata.
+  'eyjzb21lijoicgf5bg9hzcj9',
 ];
 
 /** Regexes that mark a secret as a template or variable reference. */
