@@ -2145,6 +2145,110 @@ const moreProviderRules: SecretRule[] = [
   },
 ];
 
+/**
+ * Providers whose keys have no prefix: a value of the provider's documented shape assigned to a
+ * name that mentions the provider (`FINNHUB_TOKEN=…`, `"kucoin_secret": "…"`). Columns: id,
+ * provider (for the title), name alternatives (regex, case-insensitive), value (regex,
+ * case-insensitive), keywords, minimum entropy.
+ */
+const NAMED_VALUES: readonly (readonly [string, string, string, string, readonly string[], number])[] = [
+  ['adafruit-api-key', 'Adafruit IO API key', 'adafruit', '[a-z0-9_\\-]{32}', ['adafruit'], 2],
+  ['adobe-client-id', 'Adobe client id', 'adobe', '[a-f0-9]{32}', ['adobe'], 2],
+  ['beamer-api-token', 'Beamer API token', 'beamer', 'b_[a-z0-9=_\\-]{44}', ['beamer'], 2],
+  ['bittrex-api-key', 'Bittrex API key or secret', 'bittrex', '[a-z0-9]{32}', ['bittrex'], 2],
+  ['coinbase-access-token', 'Coinbase access token', 'coinbase', '[a-z0-9_\\-]{64}', ['coinbase'], 2],
+  ['confluent-access-token', 'Confluent access key', 'confluent', '[a-z0-9]{16}', ['confluent'], 2],
+  ['confluent-secret-key', 'Confluent secret key', 'confluent', '[a-z0-9]{64}', ['confluent'], 2],
+  ['contentful-delivery-api-token', 'Contentful delivery API token', 'contentful', '[a-z0-9=_\\-]{43}', ['contentful'], 2],
+  ['defined-networking-api-token', 'Defined Networking API token', 'dnkey', 'dnkey-[a-z0-9=_\\-]{26}-[a-z0-9=_\\-]{52}', ['dnkey'], 2],
+  ['droneci-access-token', 'Drone CI access token', 'droneci', '[a-z0-9]{32}', ['droneci'], 2],
+  ['dropbox-api-token', 'Dropbox API secret', 'dropbox', '[a-z0-9]{15}', ['dropbox'], 2],
+  ['dropbox-long-lived-api-token', 'Dropbox long-lived API token', 'dropbox', '[a-z0-9]{11}AAAAAAAAAA[a-z0-9_=\\-]{43}', ['dropbox'], 2],
+  ['dropbox-short-lived-api-token', 'Dropbox short-lived API token', 'dropbox', 'sl\\.[a-z0-9_=\\-]{135}', ['dropbox'], 2],
+  ['finicity-api-token', 'Finicity API token', 'finicity', '[a-f0-9]{32}', ['finicity'], 2],
+  ['finicity-client-secret', 'Finicity client secret', 'finicity', '[a-z0-9]{20}', ['finicity'], 2],
+  ['finnhub-access-token', 'Finnhub access token', 'finnhub', '[a-z0-9]{20}', ['finnhub'], 2],
+  ['flickr-access-token', 'Flickr access token', 'flickr', '[a-z0-9]{32}', ['flickr'], 2],
+  ['freshbooks-access-token', 'FreshBooks access token', 'freshbooks', '[a-z0-9]{64}', ['freshbooks'], 2],
+  ['gitter-access-token', 'Gitter access token', 'gitter', '[a-z0-9_\\-]{40}', ['gitter'], 2],
+  ['hubspot-api-key', 'HubSpot API key', 'hubspot', UUID_ANY_CASE, ['hubspot'], 2],
+  ['jfrog-api-key-named', 'JFrog API key', 'jfrog|artifactory|bintray|xray', '[a-z0-9]{73}', ['jfrog', 'artifactory', 'bintray', 'xray'], 2],
+  ['jfrog-identity-token-named', 'JFrog identity token', 'jfrog|artifactory|bintray|xray', '[a-z0-9]{64}', ['jfrog', 'artifactory', 'bintray', 'xray'], 2],
+  ['kraken-access-token', 'Kraken access token', 'kraken', '[a-z0-9/=_+\\-]{80,90}', ['kraken'], 2],
+  ['kucoin-access-token', 'KuCoin access token', 'kucoin', '[a-f0-9]{24}', ['kucoin'], 2],
+  ['kucoin-secret-key', 'KuCoin secret key', 'kucoin', UUID_ANY_CASE, ['kucoin'], 2],
+  ['linear-client-secret', 'Linear client secret', 'linear', '[a-f0-9]{32}', ['linear'], 2],
+  ['linkedin-client-id', 'LinkedIn client id', 'linked[_\\-]?in', '[a-z0-9]{14}', ['linkedin', 'linked_in', 'linked-in'], 2],
+  ['linkedin-client-secret', 'LinkedIn client secret', 'linked[_\\-]?in', '[a-z0-9]{16}', ['linkedin', 'linked_in', 'linked-in'], 2],
+  ['lob-pub-api-key', 'Lob publishable API key', 'lob', '(?:test|live)_pub_[a-f0-9]{31}', ['test_pub', 'live_pub', '_pub'], 2],
+  ['looker-client-id', 'Looker client id', 'looker', '[a-z0-9]{20}', ['looker'], 2],
+  ['looker-client-secret', 'Looker client secret', 'looker', '[a-z0-9]{24}', ['looker'], 2],
+  ['mapbox-api-token', 'Mapbox API token', 'mapbox', 'pk\\.[a-z0-9]{60}\\.[a-z0-9]{22}', ['mapbox'], 2],
+  ['mattermost-access-token', 'Mattermost access token', 'mattermost', '[a-z0-9]{26}', ['mattermost'], 2],
+  ['newrelic-user-api-id', 'New Relic user API id', 'new-relic|newrelic|new_relic', '[a-z0-9]{64}', ['new-relic', 'newrelic', 'new_relic'], 2],
+  ['nytimes-access-token', 'New York Times API token', 'nytimes|new-york-times|newyorktimes', '[a-z0-9=_\\-]{32}', ['nytimes', 'new-york-times', 'newyorktimes'], 2],
+  ['plaid-api-token', 'Plaid access token', 'plaid', 'access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', ['plaid'], 2],
+  ['plaid-client-id', 'Plaid client id', 'plaid', '[a-z0-9]{24}', ['plaid'], 3.5],
+  ['plaid-secret-key', 'Plaid secret', 'plaid', '[a-z0-9]{30}', ['plaid'], 3.5],
+  ['privateai-api-token', 'Private AI API token', 'private[_\\-]?ai', '[a-z0-9]{32}', ['privateai', 'private_ai', 'private-ai'], 3],
+  ['sendbird-access-id', 'Sendbird application id', 'sendbird', UUID_ANY_CASE, ['sendbird'], 2],
+  ['sendbird-access-token', 'Sendbird API token', 'sendbird', '[a-f0-9]{40}', ['sendbird'], 2],
+  ['sentry-access-token', 'Sentry access token', 'sentry', '[a-f0-9]{64}', ['sentry'], 3],
+  ['squarespace-access-token', 'Squarespace access token', 'squarespace', UUID_ANY_CASE, ['squarespace'], 2],
+  ['travisci-access-token', 'Travis CI access token', 'travis', '[a-z0-9]{22}', ['travis'], 2],
+  ['twitch-api-token', 'Twitch API token', 'twitch', '[a-z0-9]{30}', ['twitch'], 2],
+  ['yandex-access-token', 'Yandex access token', 'yandex', 't1\\.[a-z0-9_\\-]{1,256}={0,2}\\.[a-z0-9_\\-]{86}={0,2}', ['yandex'], 2],
+  ['yandex-aws-access-token', 'Yandex AWS-compatible access key', 'yandex', 'YC[a-z0-9_\\-]{38}', ['yandex'], 2],
+];
+
+const namedValueRules: SecretRule[] = [
+  ...NAMED_VALUES.map(([id, title, names, value, keywords, entropy]) =>
+    assigned({ id, title, description: `A ${title}, assigned to a name that mentions the provider.`, severity: 'medium', names, value, keywords, entropy }),
+  ),
+  token({ id: 'adobe-client-secret', title: 'Adobe client secret', description: 'An Adobe (Adobe I/O) OAuth client secret.', prefix: 'p8e-', body: '[a-z0-9]{32}', flags: 'i', entropy: 2 }),
+  token({ id: 'clickhouse-cloud-api-secret-key', title: 'ClickHouse Cloud API secret key', description: 'A ClickHouse Cloud API key secret.', prefix: '4b1d', body: `[${B62}]{38}`, edge: B62, entropy: 3 }),
+  token({
+    id: 'flutterwave-public-key',
+    title: 'Flutterwave test public key',
+    description: 'A Flutterwave test-mode public key.',
+    severity: 'low',
+    prefix: 'FLWPUBK_TEST-',
+    body: '[a-h0-9]{32}-X',
+    flags: 'i',
+    entropy: 2,
+  }),
+  {
+    id: 'flyio-access-token',
+    title: 'Fly.io access token',
+    description: 'A Fly.io API access token (fo1_, fm1a_/fm1r_, fm2_ macaroons): it deploys and reads apps.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9_])(?<secret>fo1_[\w\-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,4096}={0,3}|fm2_[A-Za-z0-9+/]{100,4096}={0,3})(?![A-Za-z0-9+/=_\-])`,
+    keywords: ['fo1_', 'fm1', 'fm2_'],
+    entropy: 4,
+  },
+  {
+    id: 'gitlab-session-cookie',
+    title: 'GitLab session cookie',
+    description: 'A GitLab `_gitlab_session` cookie: it is a logged-in browser session.',
+    severity: 'high',
+    regex: String.raw`_gitlab_session=(?<secret>[0-9a-z]{32})(?![0-9a-z])`,
+    keywords: ['_gitlab_session='],
+    entropy: 3,
+  },
+  token({ id: 'heroku-api-key-v2', title: 'Heroku API key', description: 'A Heroku platform API key (HRKU-AA…).', prefix: 'HRKU-AA', body: '[0-9A-Za-z_\\-]{58}', edge: 'A-Za-z0-9_\\-', entropy: 4 }),
+  token({ id: 'maxmind-license-key', title: 'MaxMind license key', description: 'A MaxMind GeoIP license key.', severity: 'medium', prefix: '', body: `[${B62}]{6}_[${B62}]{29}_mmk`, keywords: ['_mmk'], entropy: 4 }),
+  token({ id: 'settlemint-token', title: 'SettleMint access token', description: 'A SettleMint application, personal or service access token.', prefix: 'sm_', body: `(?:aat|pat|sat)_[${B62}]{16}`, keywords: ['sm_aat', 'sm_pat', 'sm_sat'], entropy: 3 }),
+  assigned({
+    id: 'telegram-bot-api-token',
+    title: 'Telegram bot token',
+    description: 'A Telegram Bot API token assigned to a name that mentions Telegram.',
+    names: 'telegr',
+    value: '[0-9]{5,16}:A[a-z0-9_\\-]{34}',
+    keywords: ['telegr'],
+    entropy: 2,
+  }),
+];
+
 /** All built-in rules, in priority order (earlier rules win ties). */
 export const BUILTIN_RULES: readonly SecretRule[] = [
   ...privateKeyRules,
@@ -2158,6 +2262,7 @@ export const BUILTIN_RULES: readonly SecretRule[] = [
   ...databaseRules,
   ...shellRules,
   ...moreProviderRules,
+  ...namedValueRules,
   ...genericRules,
 ];
 
