@@ -36,7 +36,7 @@ const GOOGLE_PUBLIC_API_KEYS = [
   'AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE',
   'AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY',
 ];
-const ASSIGN = String.raw`["']?[ \t]{0,4}(?:=|:|=>|:=)[ \t]{0,4}["'\x60]?`;
+const ASSIGN = String.raw`["']?[ \t]{0,4}(?:=>|:::=|::=|:=|\?=|=|:)[ \t]{0,4}["'\x60]?`;
 /**
  * The operators a provider-named value is assigned with across config and build languages:
  * `=`, `:`, `=>`, `:=`/`::=`/`:::=` (Make, Go), `?=` (Make), `||` (shell defaults), `,` (function
@@ -1786,6 +1786,18 @@ const genericRules: SecretRule[] = [
     entropy: 3.7,
     generic: true,
     allow: { paths: THIRD_PARTY, regexes: CODE_LIKE, stopwords: ['token'] },
+  },
+  {
+    id: 'generic-credential-assignment',
+    title: 'Credential assigned in a file',
+    description: 'A high-entropy value assigned to a name like `credentials`, `creds`, `access_key`, `private_key` or `key`.',
+    severity: 'medium',
+    regex: String.raw`(?:credentials?|creds|access_?key|access_?secret|private_?key|(?<![A-Za-z0-9])key)${ASSIGN}${VALUE}`,
+    flags: 'i',
+    keywords: ['credential', 'creds', 'access_key', 'accesskey', 'access_secret', 'accesssecret', 'private_key', 'privatekey', 'key'],
+    entropy: 3.7,
+    generic: true,
+    allow: { paths: THIRD_PARTY, regexes: CODE_LIKE, stopwords: ['key', 'credential', 'value'] },
   },
   {
     id: 'authorization-header',
