@@ -1473,6 +1473,16 @@ const opsRules: SecretRule[] = [
     references: ['https://www.rfc-editor.org/rfc/rfc7519'],
   },
   {
+    id: 'jwt-base64',
+    title: 'Base64-encoded JSON Web Token',
+    description: 'A JSON Web Token encoded once more in base64 (`ZXlK…`, e.g. in a Kubernetes Secret or a cookie): still a bearer credential.',
+    severity: 'medium',
+    regex: String.raw`(?<![A-Za-z0-9+/])(?<secret>ZXlK[A-Za-z0-9+/]{40,12000}={0,2})(?![A-Za-z0-9+/=])`,
+    keywords: ['zxlk'],
+    validate: 'base64-jwt',
+    supersedes: ['kubernetes-secret-data', 'generic-*'],
+  },
+  {
     id: 'datadog-api-key',
     title: 'Datadog API key',
     description: 'A Datadog API key: it submits metrics, logs and events.',

@@ -9,6 +9,7 @@ export const SECRET_VALIDATORS = [
   'docker-auth',
   'base64-private-key',
   'base64-text',
+  'base64-jwt',
 ] as const;
 export type SecretValidatorName = (typeof SECRET_VALIDATORS)[number];
 

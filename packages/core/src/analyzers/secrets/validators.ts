@@ -203,6 +203,16 @@ const base64Text: Validator = ({ secret }) => {
   return null;
 };
 
+/** base64 of a JWT (`ZXlK…` is base64 of `eyJ`): the decoded token must pass the JWT check. */
+const base64Jwt: Validator = (input) => {
+  const decoded = decodeBase64(input.secret)?.toString('latin1').trim();
+  if (decoded === undefined) return null;
+  const token = /^eyJ[A-Za-z0-9_\-]{4,8000}\.eyJ[A-Za-z0-9_\-]{2,8000}\.[A-Za-z0-9_\-]{0,2000}$/.exec(decoded)?.[0];
+  if (token === undefined) return null;
+  const result = jwt({ ...input, secret: token });
+  return result === null ? null : { ...result, note: `base64 of a ${result.note ?? 'JWT'}` };
+};
+
 export const VALIDATORS = {
   jwt,
   'pem-private-key': pemPrivateKey,
@@ -211,4 +221,5 @@ export const VALIDATORS = {
   'docker-auth': dockerAuth,
   'base64-private-key': base64PrivateKey,
   'base64-text': base64Text,
+  'base64-jwt': base64Jwt,
 } as const satisfies Record<SecretValidatorName, Validator>;

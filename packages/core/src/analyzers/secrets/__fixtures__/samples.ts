@@ -187,6 +187,11 @@ export const TRUE_POSITIVES: readonly Sample[] = [
   { rule: 'generic-api-key-assignment', text: `{"api_key": "${apiKey}"}\n`, path: '/app/settings.json', secret: apiKey },
   { rule: 'generic-credential-assignment', text: `creds := "${apiKey}"\n`, path: '/app/cmd/main.go', secret: apiKey },
   { rule: 'authorization-header', text: `wget --header="Authorization: Basic ${b64(`admin:${password}`)}" https://internal/api\n`, path: '/root/.ash_history' },
+  {
+    rule: 'jwt-base64',
+    text: `session: ${b64(`${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url(`{"sub":"${r(B62, 10)}","iat":1700000000}`)}.${r(URLSAFE, 43)}`)}\n`,
+    path: '/app/config/session.yaml',
+  },
   { rule: 'sentry-org-token', text: `SENTRY_AUTH_TOKEN=sntrys_eyJ${r(B62, 120)}\n`, path: '/app/.env' },
   { rule: 'vault-service-token-legacy', text: `export VAULT_TOKEN=s.${r(B62, 24)}\n`, path: '/root/.bashrc' },
   { rule: 'octopus-deploy-api-key', text: `set apikey="API-${r('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 26)}"\n`, path: '/app/deploy.ps1' },
