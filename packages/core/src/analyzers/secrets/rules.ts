@@ -1793,7 +1793,7 @@ const genericRules: SecretRule[] = [
     regex: String.raw`(?:api_?key|api-key|access_?token|auth_?token|app_?key|token)${ASSIGN}${VALUE}`,
     flags: 'i',
     keywords: ['api_key', 'apikey', 'api-key', 'access_token', 'accesstoken', 'auth_token', 'authtoken', 'app_key', 'appkey', 'token'],
-    entropy: 3.7,
+    entropy: 3.5,
     generic: true,
     allow: { paths: THIRD_PARTY, regexes: CODE_LIKE, stopwords: ['token'] },
   },
