@@ -131,7 +131,7 @@ interface AllowInput {
 }
 
 /** Whether an allowlist drops a match: any criterion (OR) or every given criterion (AND). */
-export function allowlistDrops(allowlist: CompiledAllowlist, input: AllowInput): boolean {
+function allowlistDrops(allowlist: CompiledAllowlist, input: AllowInput): boolean {
   const results: boolean[] = [];
   if (allowlist.paths.length > 0) results.push(allowlist.paths.some((re) => re.test(input.path)));
   if (allowlist.regexes.length > 0) {
@@ -357,7 +357,7 @@ function passesFilters(compiled: CompiledRule, rules: CompiledRules, secret: str
 }
 
 /** Longest run of consecutive ascending letters or digits (`abcd`, `6789`), case-insensitive. */
-export function longestAscendingRun(text: string): number {
+function longestAscendingRun(text: string): number {
   const lower = text.toLowerCase();
   let best = text.length === 0 ? 0 : 1;
   let run = 1;
