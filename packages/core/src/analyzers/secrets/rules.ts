@@ -2188,6 +2188,7 @@ const NAMED_VALUES: readonly (readonly [string, string, string, string, readonly
   ['confluent-secret-key', 'Confluent secret key', 'confluent', '[a-z0-9]{64}', ['confluent'], 2],
   ['contentful-delivery-api-token', 'Contentful delivery API token', 'contentful', '[a-z0-9=_\\-]{43}', ['contentful'], 2],
   ['defined-networking-api-token', 'Defined Networking API token', 'dnkey', 'dnkey-[a-z0-9=_\\-]{26}-[a-z0-9=_\\-]{52}', ['dnkey'], 2],
+  ['discord-client-id', 'Discord client id', 'discord', '[0-9]{18}', ['discord'], 2],
   ['droneci-access-token', 'Drone CI access token', 'droneci', '[a-z0-9]{32}', ['droneci'], 2],
   ['dropbox-api-token', 'Dropbox API secret', 'dropbox', '[a-z0-9]{15}', ['dropbox'], 2],
   ['dropbox-long-lived-api-token', 'Dropbox long-lived API token', 'dropbox', '[a-z0-9]{11}AAAAAAAAAA[a-z0-9_=\\-]{43}', ['dropbox'], 2],
