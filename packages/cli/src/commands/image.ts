@@ -53,6 +53,7 @@ export function imageCommand(io: CliIo): Command {
     }
     // Malware options imply the malware scanner.
     if (flags.malwareRules !== undefined || flags.hashList !== undefined || flags.clamd !== undefined) selected.add('malware');
+    if (flags.secretConfig !== undefined) selected.add('secret');
     const scanners = await setupScanners(selected, {
       showSecrets: flags.showSecrets === true,
       ...(flags.malwareRules ? { malwareRules: flags.malwareRules } : {}),
