@@ -1805,7 +1805,8 @@ const genericRules: SecretRule[] = [
     title: 'Credential assigned in a file',
     description: 'A high-entropy value assigned to a name like `credentials`, `creds`, `access_key`, `private_key` or `key`.',
     severity: 'medium',
-    regex: String.raw`(?:credentials?|creds|access[_.\-]?key|access[_.\-]?secret|private[_.\-]?key|(?<![A-Za-z0-9])key)${ASSIGN}${VALUE}`,
+    // A bare `key`, but not the kinds of key that name data (`public_key`, `primary_key`, `cache_key`…).
+    regex: String.raw`(?:credentials?|creds|access[_.\-]?key|access[_.\-]?secret|private[_.\-]?key|(?<![A-Za-z0-9])(?<!(?:bucket|cache|composite|foreign|group|hash|host|hot|idempotency|idx|index|lookup|map|natural|partition|primary|pub|public|routing|row|schema|sequence|shard|sort|unique)[_.\-]?)key)${ASSIGN}${VALUE}`,
     flags: 'i',
     keywords: ['credential', 'creds', 'access_key', 'accesskey', 'access_secret', 'accesssecret', 'private_key', 'privatekey', 'key'],
     entropy: 3.7,

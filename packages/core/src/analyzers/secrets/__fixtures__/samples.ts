@@ -270,6 +270,7 @@ export const FALSE_POSITIVES: readonly Sample[] = [
   { rule: 'generic-api-key-assignment', text: 'DATABRICKS_TOKEN=dapi123456789012345678a9bc01234defg5\n', path: '/app/.env.example' },
   { rule: 'generic-credential-assignment', text: 'const url = "https://example.org/x?key=value%23still-query#frag";\n' },
   { rule: 'generic-credential-assignment', text: 'key: i18n.home.title.subtitle\n', path: '/app/locales/en.yaml' },
+  { rule: 'generic-credential-assignment', text: `public_key: "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${r(B64, 40)}"\n`, path: '/app/jwks.yaml' },
   { rule: 'generic-api-key-assignment', text: 'token: ${{ secrets.GITHUB_TOKEN }}\n', path: '/app/.github/workflows/ci.yml' },
   { rule: 'generic-api-key-assignment', text: 'const token = tokenizer.next_token_value;\n' },
   { rule: 'authorization-header', text: 'curl -H "Authorization: Bearer $TOKEN" https://api\n', path: '/root/.bash_history' },
