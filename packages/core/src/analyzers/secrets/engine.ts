@@ -80,7 +80,7 @@ export function validateRule(rule: SecretRule): string[] {
   const problems: string[] = [];
   if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(rule.id)) problems.push('id must be kebab-case');
   if (rule.keywords.length === 0 && (rule.paths === undefined || rule.paths.length === 0) && rule.pathRegex === undefined) {
-    problems.push('a rule without keywords must be limited by paths');
+    problems.push('a rule without keywords must be limited by paths (keywords are literal strings that every match contains or is near; they decide where the regex runs)');
   }
   for (const keyword of rule.keywords) {
     if (keyword.length === 0 || keyword !== keyword.toLowerCase() || /[^\x20-\x7e]/.test(keyword)) {
