@@ -2342,6 +2342,7 @@ export const GLOBAL_STOPWORDS: readonly string[] = [
   // The jwt.io sample token (payload and signature), quoted in countless docs and tests.
   'eyjzdwiioiixmjm0nty3odkwiiwibmftzsi6ikpvag4grg9liiwiaw',
   'sflkxwrjsmekkf2qt4fwpmejf36pok6yjv_adqssw5c',
+  'abcdefghijklmnopqrstuvwxyz',
   // PyJWT's documentation token (payload {"some": "payload"}), shipped in its package metadata.
   'eyjzb21lijoicgf5bg9hzcj9',
 ];
@@ -2357,6 +2358,11 @@ export const GLOBAL_ALLOW_REGEXES: readonly string[] = [
   '^\\*{3}',
   // Elided values (`ops_eyJzaWdu...`, `sk-…`): documentation shows the start of a token, not a token.
   '(?:\\.\\.\\.|\u2026)$',
+  // Windows (`%DB_PASSWORD%`) and autoconf/Maven (`@DB_PASSWORD@`) substitutions.
+  '^%[A-Za-z_]{1,64}%$',
+  '^@[A-Za-z_]{1,64}@$',
+  // A file that holds the secret (`password_file: /run/secrets/db`), not the secret.
+  '^/(?:bin|etc|home|opt|tmp|usr|var|run|srv|Users)/[\\w ./\\-]{1,512}$',
 ];
 
 /** Paths never reported: documentation and test fixtures shipped by packages. */

@@ -260,6 +260,8 @@ export const FALSE_POSITIVES: readonly Sample[] = [
   { rule: 'generic-password-assignment', text: 'const password: string = req.body.password;\n', path: '/app/src/login.ts' },
   { rule: 'generic-password-assignment', text: '  password: "changeme"\n', path: '/app/values.yaml' },
   { rule: 'generic-password-assignment', text: 'PASSWORD_MIN_LENGTH = 12\n', path: '/app/settings.py' },
+  { rule: 'generic-password-assignment', text: 'set DB_PASSWORD=%DB_PASSWORD%\r\njdbc.password=@JDBC_PASSWORD@\n', path: '/app/setup.cmd' },
+  { rule: 'generic-password-assignment', text: 'password: /run/secrets/postgres_pw2\n', path: '/app/compose.yaml' },
   { rule: 'generic-password-assignment', text: 'password = self.password_hasher.hash(raw)\n', path: '/app/users.py' },
   { rule: 'generic-password-assignment', text: `{"password": "${password}"}\n`, path: '/usr/lib/node_modules/some-lib/fixture.json' },
   { rule: 'generic-secret-assignment', text: 'secret: my-tls-secret\n', path: '/deploy/ingress.yaml' },
