@@ -21,6 +21,7 @@ interface ImageFlags extends ScanFlags, GateFlags {
   readonly hashList?: string[];
   readonly clamd?: string;
   readonly scanDistroTrees?: boolean;
+  readonly secretConfig?: string;
 }
 
 export const DEFAULT_SCANNERS = 'vuln,secret,hardening';
@@ -34,6 +35,7 @@ export function imageCommand(io: CliIo): Command {
     .option('--malware-rules <file...>', 'extra YARA rule files for the malware scanner')
     .option('--hash-list <file...>', 'SHA-256 lists of known-bad files (`sha256  name` lines or JSON) for the malware scanner')
     .option('--clamd <address>', 'also stream selected files to clamd: unix:///path/clamd.sock or tcp://host:port')
+    .option('--secret-config <file>', 'user secret rules: a gitleaks .toml or a Trivy trivy-secret.yaml (refused, exit 8, when a rule cannot be used)')
     .option('--scan-distro-trees', 'secrets and malware also read the distribution\'s own trees (system binaries, distro-packaged libraries), skipped by default')
     .option('--trust-policy <file>', 'check the image against a trust policy (allowed repositories, required signers and attestations); registry images only')
     .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists, or when the report is incomplete (with vulnerability scanning on, a missing database exits 7)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
@@ -52,12 +54,14 @@ export function imageCommand(io: CliIo): Command {
     }
     // Malware options imply the malware scanner.
     if (flags.malwareRules !== undefined || flags.hashList !== undefined || flags.clamd !== undefined) selected.add('malware');
+    if (flags.secretConfig !== undefined) selected.add('secret');
     const scanners = await setupScanners(selected, {
       showSecrets: flags.showSecrets === true,
       ...(flags.malwareRules ? { malwareRules: flags.malwareRules } : {}),
       ...(flags.hashList ? { hashLists: flags.hashList } : {}),
       ...(flags.clamd ? { clamd: flags.clamd } : {}),
       distroTrees: flags.scanDistroTrees === true,
+      ...(flags.secretConfig === undefined ? {} : { secretConfig: flags.secretConfig }),
     });
     const scan = await runScan(reference, flags, global, io, scanners);
     let report = withPostScanFindings(scan, scanners, new Date());

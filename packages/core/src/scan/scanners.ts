@@ -1,4 +1,4 @@
-import { createSecretsAnalyzer, scanConfigStrings, secretRulesFingerprint } from '../analyzers/secrets/index.js';
+import { createSecretsAnalyzer, loadSecretConfig, scanConfigStrings, secretRulesFingerprint } from '../analyzers/secrets/index.js';
 import { sensitiveFilesAnalyzer } from '../analyzers/hardening/index.js';
 import { createMalwareAnalyzer } from '../analyzers/malware/index.js';
 import type { LayerAnalyzer } from '../analyzers/types.js';
@@ -22,6 +22,8 @@ export interface ScannerOptions {
   readonly clamd?: string;
   /** Secrets and malware also read the distribution's own trees (system binaries, distro-packaged libraries). */
   readonly distroTrees?: boolean;
+  /** Secrets: a gitleaks TOML or Trivy trivy-secret.yaml file with user rules (refused with CONFIG_INVALID when a rule cannot be used). */
+  readonly secretConfig?: string;
 }
 
 /** Checks that run on the merged image after the layer pass (hardening). */
@@ -47,7 +49,8 @@ export async function setupScanners(selected: ReadonlySet<Scanner>, options: Sca
     postScan.push(({ report, merged }, now) => evaluateImageHardening({ report, merged, now, ...(maxAgeDays === undefined ? {} : { options: { maxAgeDays } }) }));
   }
   if (selected.has('secret')) {
-    const secretOptions = { showSecrets: options.showSecrets === true, distroTrees: options.distroTrees === true };
+    const userRules = options.secretConfig === undefined ? {} : await loadSecretConfig(options.secretConfig);
+    const secretOptions = { ...userRules, showSecrets: options.showSecrets === true, distroTrees: options.distroTrees === true };
     analyzers.push(createSecretsAnalyzer(secretOptions));
     configAnalyzers.push((config: ImageConfigStrings) =>
       scanConfigStrings(

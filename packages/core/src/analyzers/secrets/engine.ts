@@ -7,7 +7,8 @@ import { KeywordIndex } from './keyword-index.js';
 import { redact } from './redact.js';
 import { checkRegexSafety } from './regex-safety.js';
 import { BUILTIN_RULES, GLOBAL_ALLOW_PATHS, GLOBAL_ALLOW_REGEXES, GLOBAL_STOPWORDS } from './rules.js';
-import { SECRET_VALIDATORS, type SecretAnalyzerFinding, type SecretRule, type SecretsOptions } from './types.js';
+import { GLOBAL_ALLOWLIST_IDS, SECRET_VALIDATORS } from './types.js';
+import type { GlobalAllowlistId, SecretAllowlist, SecretAnalyzerFinding, SecretRule, SecretsOptions } from './types.js';
 import { VALIDATORS } from './validators.js';
 
 /** Bytes of a line window before and after a keyword hit: regexes never see more than 4 KiB. */
@@ -27,6 +28,8 @@ export const MAX_FINDINGS_PER_FILE = 100;
 /** Candidates per rule per file: per rule, so one rule's padding never hides another rule's match. */
 export const MAX_CANDIDATES_PER_RULE = 1000;
 const MAX_SECRET_LENGTH = 16 * 1024;
+/** A generic match with this many ascending characters in a row is a placeholder (1 in ~10^8 for random base62). */
+const GENERIC_MAX_RUN = 6;
 
 export const SECRETS_ANALYZER_ID = 'secrets';
 
@@ -42,6 +45,17 @@ export interface CompiledRule {
   readonly allowPaths: ((path: string) => boolean) | null;
   readonly allowRegexes: readonly RegExp[];
   readonly stopwords: readonly string[];
+  readonly pathRegex: RegExp | null;
+  readonly allowlists: readonly CompiledAllowlist[];
+}
+
+/** A gitleaks-style allowlist, compiled. */
+export interface CompiledAllowlist {
+  readonly and: boolean;
+  readonly paths: readonly RegExp[];
+  readonly regexes: readonly RegExp[];
+  readonly target: 'secret' | 'match' | 'line';
+  readonly stopwords: readonly string[];
 }
 
 export interface CompiledRules {
@@ -50,6 +64,9 @@ export interface CompiledRules {
   readonly keywords: KeywordIndex;
   readonly globalAllowPath: (path: string) => boolean;
   readonly globalAllowRegexes: readonly RegExp[];
+  readonly globalStopwords: readonly string[];
+  /** User allowlists applied to every rule. */
+  readonly allowlists: readonly CompiledAllowlist[];
   readonly showSecrets: boolean;
   /** SHA-256 over the effective rule set and options: part of the cache key of layer results. */
   readonly fingerprint: string;
@@ -63,8 +80,8 @@ function invalid(message: string): SekishoError {
 export function validateRule(rule: SecretRule): string[] {
   const problems: string[] = [];
   if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(rule.id)) problems.push('id must be kebab-case');
-  if (rule.keywords.length === 0 && (rule.paths === undefined || rule.paths.length === 0)) {
-    problems.push('a rule without keywords must be limited by paths');
+  if (rule.keywords.length === 0 && (rule.paths === undefined || rule.paths.length === 0) && rule.pathRegex === undefined) {
+    problems.push('a rule without keywords must be limited by paths (keywords are literal strings that every match contains or is near; they decide where the regex runs)');
   }
   for (const keyword of rule.keywords) {
     if (keyword.length === 0 || keyword !== keyword.toLowerCase() || /[^\x20-\x7e]/.test(keyword)) {
@@ -78,7 +95,65 @@ export function validateRule(rule: SecretRule): string[] {
   if (rule.validate !== undefined && !(SECRET_VALIDATORS as readonly string[]).includes(rule.validate)) {
     problems.push(`unknown validator '${rule.validate}'`);
   }
+  if (rule.pathRegex !== undefined) {
+    for (const issue of checkRegexSafety(rule.pathRegex, '')) problems.push(`path regex: ${issue.kind}: ${issue.message}`);
+  }
+  for (const allowlist of rule.allowlists ?? []) problems.push(...validateAllowlist(allowlist));
+  if (typeof rule.secretGroup === 'number' && (!Number.isInteger(rule.secretGroup) || rule.secretGroup < 0)) {
+    problems.push('secretGroup must be a group number');
+  }
   return problems;
+}
+
+/** Problems with one allowlist; empty when it can run. */
+export function validateAllowlist(allowlist: SecretAllowlist): string[] {
+  const problems: string[] = [];
+  for (const source of [...(allowlist.paths ?? []), ...(allowlist.regexes ?? [])]) {
+    for (const issue of checkRegexSafety(source, '')) problems.push(`allowlist regex '${source}': ${issue.kind}: ${issue.message}`);
+  }
+  return problems;
+}
+
+function compileAllowlist(allowlist: SecretAllowlist): CompiledAllowlist {
+  return {
+    and: allowlist.condition === 'AND',
+    paths: (allowlist.paths ?? []).map((source) => new RegExp(source)),
+    regexes: (allowlist.regexes ?? []).map((source) => new RegExp(source, 'm')),
+    target: allowlist.regexTarget ?? 'secret',
+    stopwords: (allowlist.stopwords ?? []).map((word) => word.toLowerCase()),
+  };
+}
+
+interface AllowInput {
+  readonly path: string;
+  readonly secret: string;
+  readonly match: string;
+  readonly line: string;
+}
+
+/** Whether an allowlist drops a match: any criterion (OR) or every given criterion (AND). */
+function allowlistDrops(allowlist: CompiledAllowlist, input: AllowInput): boolean {
+  const results: boolean[] = [];
+  if (allowlist.paths.length > 0) results.push(allowlist.paths.some((re) => re.test(input.path)));
+  if (allowlist.regexes.length > 0) {
+    const target = input[allowlist.target === 'secret' ? 'secret' : allowlist.target];
+    results.push(allowlist.regexes.some((re) => re.test(target)));
+  }
+  if (allowlist.stopwords.length > 0) {
+    const lower = input.secret.toLowerCase();
+    results.push(allowlist.stopwords.some((word) => lower.includes(word)));
+  }
+  if (results.length === 0) return false;
+  return allowlist.and ? results.every(Boolean) : results.some(Boolean);
+}
+
+function selectBuiltins(choice: SecretsOptions['builtinRules']): readonly SecretRule[] {
+  if (choice === undefined || choice === 'all') return BUILTIN_RULES;
+  if (choice === 'none') return [];
+  const known = new Set(BUILTIN_RULES.map((rule) => rule.id));
+  for (const id of choice) if (!known.has(id)) throw invalid(`cannot enable unknown built-in secret rule '${id}'`);
+  const wanted = new Set(choice);
+  return BUILTIN_RULES.filter((rule) => wanted.has(rule.id));
 }
 
 function pathMatcher(globs: readonly string[] | undefined): ((path: string) => boolean) | null {
@@ -89,7 +164,15 @@ function pathMatcher(globs: readonly string[] | undefined): ((path: string) => b
 /** Compile the built-in rules plus `extraRules`, minus `disabledRules`; throws CONFIG_INVALID on a bad rule. */
 export function compileRules(options: SecretsOptions = {}): CompiledRules {
   const disabled = new Set(options.disabledRules ?? []);
-  const all = [...BUILTIN_RULES, ...(options.extraRules ?? [])];
+  const all = [...selectBuiltins(options.builtinRules), ...(options.extraRules ?? [])];
+  const globalOff = new Set<GlobalAllowlistId>(options.disabledGlobalAllowlists ?? []);
+  for (const id of globalOff) {
+    if (!(GLOBAL_ALLOWLIST_IDS as readonly string[]).includes(id)) throw invalid(`unknown global allowlist '${id}' (known: ${GLOBAL_ALLOWLIST_IDS.join(', ')})`);
+  }
+  for (const allowlist of options.allowlists ?? []) {
+    const problems = validateAllowlist(allowlist);
+    if (problems.length > 0) throw invalid(`secret allowlist${allowlist.description ? ` '${allowlist.description}'` : ''}: ${problems.join('; ')}`);
+  }
   const ids = new Set<string>();
   for (const rule of all) {
     if (ids.has(rule.id)) throw invalid(`secret rule '${rule.id}' is defined twice`);
@@ -121,17 +204,28 @@ export function compileRules(options: SecretsOptions = {}): CompiledRules {
       allowPaths: pathMatcher(rule.allow?.paths),
       allowRegexes: (rule.allow?.regexes ?? []).map((source) => new RegExp(source)),
       stopwords: rule.allow?.stopwords ?? [],
+      pathRegex: rule.pathRegex === undefined ? null : new RegExp(rule.pathRegex),
+      allowlists: (rule.allowlists ?? []).map(compileAllowlist),
     };
   });
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ rules: active, showSecrets: options.showSecrets === true }))
+    .update(
+      JSON.stringify({
+        rules: active,
+        showSecrets: options.showSecrets === true,
+        allowlists: options.allowlists ?? [],
+        globalOff: [...globalOff].sort(),
+      }),
+    )
     .digest('hex');
   return {
     rules,
     byId: new Map(rules.map((compiled) => [compiled.rule.id, compiled])),
     keywords: new KeywordIndex(keywordList),
-    globalAllowPath: pathMatcher(GLOBAL_ALLOW_PATHS) ?? (() => false),
-    globalAllowRegexes: GLOBAL_ALLOW_REGEXES.map((source) => new RegExp(source)),
+    globalAllowPath: globalOff.has('package-docs-and-tests') ? () => false : (pathMatcher(GLOBAL_ALLOW_PATHS) ?? (() => false)),
+    globalAllowRegexes: globalOff.has('template-references') ? [] : GLOBAL_ALLOW_REGEXES.map((source) => new RegExp(source)),
+    globalStopwords: globalOff.has('placeholder-words') ? [] : GLOBAL_STOPWORDS,
+    allowlists: (options.allowlists ?? []).map(compileAllowlist),
     showSecrets: options.showSecrets === true,
     fingerprint,
   };
@@ -255,12 +349,29 @@ function windowsFor(compiled: CompiledRule, hits: ReadonlyMap<number, readonly n
 function passesFilters(compiled: CompiledRule, rules: CompiledRules, secret: string): boolean {
   if (secret.length === 0 || secret.length > MAX_SECRET_LENGTH) return false;
   const lower = secret.toLowerCase();
-  for (const word of GLOBAL_STOPWORDS) if (lower.includes(word)) return false;
+  for (const word of rules.globalStopwords) if (lower.includes(word)) return false;
   for (const word of compiled.stopwords) if (lower.includes(word)) return false;
   for (const re of rules.globalAllowRegexes) if (re.test(secret)) return false;
   for (const re of compiled.allowRegexes) if (re.test(secret)) return false;
   if (secret.length >= 8 && (distinctChars(secret) <= 3 || dominantShare(secret) > 0.5)) return false;
+  // `abcdefgh…`, `123456789`: typed placeholders, not generated keys (a catch-all rule has no format to check).
+  if (compiled.rule.generic === true && longestAscendingRun(secret) >= GENERIC_MAX_RUN) return false;
   return true;
+}
+
+/** Longest run of consecutive ascending letters or digits (`abcd`, `6789`), case-insensitive. */
+function longestAscendingRun(text: string): number {
+  const lower = text.toLowerCase();
+  let best = text.length === 0 ? 0 : 1;
+  let run = 1;
+  for (let i = 1; i < lower.length; i++) {
+    const prev = lower.charCodeAt(i - 1);
+    const code = lower.charCodeAt(i);
+    const alnum = (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+    run = alnum && code === prev + 1 ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
 }
 
 /** Run every applicable rule over one file's bytes; returns filtered candidates. */
@@ -271,6 +382,7 @@ export function scanBytes(rules: CompiledRules, input: ScanInput, stats: ScanSta
     (compiled) =>
       (!binary || compiled.rule.binary === true) &&
       (compiled.onlyPaths === null || compiled.onlyPaths(path)) &&
+      (compiled.pathRegex === null || compiled.pathRegex.test(path)) &&
       (compiled.allowPaths === null || !compiled.allowPaths(path)),
   );
   if (applicable.length === 0) return [];
@@ -300,7 +412,7 @@ export function scanBytes(rules: CompiledRules, input: ScanInput, stats: ScanSta
           re.lastIndex++;
           continue;
         }
-        const candidate = evaluate(compiled, rules, m, text, offsetOf, lines, stats);
+        const candidate = evaluate(compiled, rules, m, text, offsetOf, lines, stats, path);
         if (candidate !== null) candidates.push(candidate);
       }
     }
@@ -316,14 +428,25 @@ function evaluate(
   offsetOf: (index: number) => number,
   lines: LineIndex | null,
   stats: ScanStats,
+  path: string,
 ): Candidate | null {
   const rule = compiled.rule;
   const groups = m.groups ?? {};
-  const secretSpan = m.indices?.groups?.secret ?? [m.index, m.index + m[0].length];
-  let secret = groups.secret ?? m[0];
+  const group = secretGroupOf(rule, m);
+  const secretSpan = (group === null ? m.indices?.groups?.secret : m.indices?.[group]) ?? [m.index, m.index + m[0].length];
+  let secret = group === null ? (groups.secret ?? m[0]) : (m[group] ?? '');
   if (!passesFilters(compiled, rules, secret)) {
     stats.candidatesDropped++;
     return null;
+  }
+  if (compiled.allowlists.length > 0 || rules.allowlists.length > 0) {
+    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+    const lineEnd = text.indexOf('\n', m.index + m[0].length);
+    const input = { path, secret, match: m[0], line: text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd) };
+    if (compiled.allowlists.some((a) => allowlistDrops(a, input)) || rules.allowlists.some((a) => allowlistDrops(a, input))) {
+      stats.candidatesDropped++;
+      return null;
+    }
   }
   const entropy = shannonEntropy(secret);
   if (rule.entropy !== undefined && entropy < rule.entropy) {
@@ -361,6 +484,16 @@ function evaluate(
     title,
     severity,
   };
+}
+
+/** The group number that holds the secret, or null for the named `secret` group (else the whole match). */
+function secretGroupOf(rule: SecretRule, m: RegExpExecArray): number | null {
+  if (rule.secretGroup === undefined) return null;
+  if (rule.secretGroup === 'first') {
+    for (let i = 1; i < m.length; i++) if (m[i] !== undefined && m[i] !== '') return i;
+    return 0;
+  }
+  return rule.secretGroup;
 }
 
 function supersedes(winner: CompiledRule, loser: CompiledRule): boolean {

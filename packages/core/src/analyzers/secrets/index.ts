@@ -4,4 +4,6 @@ export { checkRegexSafety, type RegexSafetyIssue } from './regex-safety.js';
 export { BUILTIN_RULES } from './rules.js';
 export { redact } from './redact.js';
 export { SECRETS_ANALYZER_ID } from './engine.js';
-export type { SecretAnalyzerFinding, SecretRule, SecretsOptions, SecretValidatorName } from './types.js';
+export { loadSecretConfig, parseSecretConfig, parseGitleaksConfig, parseTrivySecretConfig, detectSecretConfigFormat } from './user-config.js';
+export type { ParsedSecretConfig, SecretConfig, SecretConfigFormat, SecretConfigProblem } from './user-config.js';
+export type { GlobalAllowlistId, SecretAllowlist, SecretAnalyzerFinding, SecretRule, SecretsOptions, SecretValidatorName } from './types.js';

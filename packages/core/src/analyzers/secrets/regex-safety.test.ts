@@ -40,6 +40,13 @@ describe('checkRegexSafety', () => {
     expect(checkRegexSafety(source)).toEqual([]);
   });
 
+  it('models case modifier groups: (?i:…) folds case inside, (?-i:…) stops folding', () => {
+    expect(checkRegexSafety('(?:[Ss]umo|SUMO)(?i:[a-z]{0,8}?)=(?<secret>su[A-Za-z0-9]{12})')).toEqual([]);
+    expect(kinds('(?i:[a-z]{1,40})[A-Z]{1,9}')).toContain('adjacent-overlap');
+    expect(kinds('(?i:x)[A-Z]{1,9}[a-z]{1,9}')).toEqual([]); // folding ends with the group
+    expect(kinds('(?x:a)')).toContain('unsupported');
+  });
+
   it('rejects flags other than i and m', () => {
     expect(kinds('a', 's')).toContain('unsupported');
   });

@@ -146,7 +146,7 @@ class Parser {
 
   constructor(
     private readonly src: string,
-    private readonly ignoreCase: boolean,
+    private ignoreCase: boolean,
   ) {}
 
   parse(): Node {
@@ -247,7 +247,19 @@ class Parser {
       if (end < 0) throw new ParseError('unterminated group name');
       name = this.src.slice(this.pos + 2, end);
       this.pos = end + 1;
-    } else if (rest.startsWith('?')) throw new ParseError('unsupported group syntax');
+    } else if (rest.startsWith('?')) {
+      // Modifier group (`(?i:…)`, `(?-i:…)`): only the case flag changes what a class matches.
+      const modifiers = /^\?([ims]{0,3})(?:-([ims]{1,3}))?:/.exec(this.src.slice(this.pos, this.pos + 10));
+      if (modifiers === null) throw new ParseError('unsupported group syntax');
+      this.pos += modifiers[0].length;
+      const outer = this.ignoreCase;
+      if ((modifiers[1] ?? '').includes('i')) this.ignoreCase = true;
+      if ((modifiers[2] ?? '').includes('i')) this.ignoreCase = false;
+      const body = this.alternation();
+      this.ignoreCase = outer;
+      if (this.src[this.pos++] !== ')') throw new ParseError('unterminated group');
+      return body;
+    }
     const body = this.alternation();
     if (this.src[this.pos++] !== ')') throw new ParseError('unterminated group');
     if (look) return { t: 'look', body };

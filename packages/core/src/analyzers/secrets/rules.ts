@@ -12,7 +12,37 @@ import type { SecretRule } from './types.js';
  */
 
 const DEFAULT_EDGE = 'A-Za-z0-9_';
-const ASSIGN = String.raw`["']?[ \t]{0,4}(?:=|:|=>|:=)[ \t]{0,4}["'\x60]?`;
+
+/**
+ * Browser API keys that Google publishes in its own SDKs, docs and sample apps (Firebase, Maps,
+ * Chromium): public by design, not a leak. The list is the one gitleaks' default configuration
+ * allowlists for its `gcp-api-key` rule (MIT).
+ */
+const GOOGLE_PUBLIC_API_KEYS = [
+  'AIzaSyabcdefghijklmnopqrstuvwxyz1234567',
+  'AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs',
+  'AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM',
+  'AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU',
+  'AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0',
+  'AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A',
+  'AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c',
+  'AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4',
+  'AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY',
+  'AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM',
+  'AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ',
+  'AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g',
+  'AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU',
+  'AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw',
+  'AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE',
+  'AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY',
+];
+const ASSIGN = String.raw`["']?[ \t]{0,4}(?:=>|:::=|::=|:=|\?=|=|:)[ \t]{0,4}["'\x60]?`;
+/**
+ * The operators a provider-named value is assigned with across config and build languages:
+ * `=`, `:`, `=>`, `:=`/`::=`/`:::=` (Make, Go), `?=` (Make), `||` (shell defaults), `,` (function
+ * arguments). Provider rules use it; generic rules keep the narrow ASSIGN.
+ */
+const ASSIGN_ANY = String.raw`["']?[ \t]{0,4}:{0,3}(?:=>|=|:|\?=|\|\||,)[ \t]{0,4}["'\x60]?`;
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -35,7 +65,9 @@ interface TokenSpec {
   readonly references?: readonly string[];
   readonly fix?: string;
   readonly stopwords?: readonly string[];
+  readonly allowRegexes?: readonly string[];
   readonly supersedes?: readonly string[];
+  readonly flags?: '' | 'i';
 }
 
 function token(spec: TokenSpec): SecretRule {
@@ -45,14 +77,18 @@ function token(spec: TokenSpec): SecretRule {
     title: spec.title,
     description: spec.description,
     severity: spec.severity ?? 'high',
-    regex: `(?<![${edge}])(?<secret>${escapeRegex(spec.prefix)}${spec.body})(?![${edge}])`,
+    // `=` may end a token (base64 padding) but before one it is an assignment (`TOKEN=…`).
+    regex: `(?<![${edge.replace('=', '')}])(?<secret>${escapeRegex(spec.prefix)}${spec.body})(?![${edge}])`,
     keywords: spec.keywords ?? [spec.prefix.toLowerCase()],
     ...(spec.entropy === undefined ? {} : { entropy: spec.entropy }),
     ...(spec.binary === true ? { binary: true } : {}),
     ...(spec.references === undefined ? {} : { references: spec.references }),
     ...(spec.fix === undefined ? {} : { fix: spec.fix }),
-    ...(spec.stopwords === undefined ? {} : { allow: { stopwords: spec.stopwords } }),
+    ...(spec.stopwords === undefined && spec.allowRegexes === undefined
+      ? {}
+      : { allow: { ...(spec.stopwords === undefined ? {} : { stopwords: spec.stopwords }), ...(spec.allowRegexes === undefined ? {} : { regexes: spec.allowRegexes }) } }),
     ...(spec.supersedes === undefined ? {} : { supersedes: spec.supersedes }),
+    ...(spec.flags === undefined ? {} : { flags: spec.flags }),
   };
 }
 
@@ -68,20 +104,28 @@ interface AssignedSpec {
   readonly keywords: readonly string[];
   readonly entropy?: number;
   readonly references?: readonly string[];
+  /** Match `names` as written (`[Ss]umo|SUMO`, so `sumOfExposures` is not Sumo Logic); the rest stays case-insensitive. */
+  readonly caseSensitiveNames?: boolean;
+  readonly stopwords?: readonly string[];
 }
 
 /** `<name><up to 32 name characters><assignment><value>`, on one line. */
 function assigned(spec: AssignedSpec): SecretRule {
+  const rest = String.raw`[\w.\-]{0,32}?${ASSIGN_ANY}(?<secret>${spec.value})`;
   return {
     id: spec.id,
     title: spec.title,
     description: spec.description,
     severity: spec.severity ?? 'high',
-    regex: String.raw`(?:${spec.names})[\w.\-]{0,32}?${ASSIGN}(?<secret>${spec.value})(?![A-Za-z0-9_\-])`,
-    flags: 'i',
+    regex:
+      spec.caseSensitiveNames === true
+        ? String.raw`(?:${spec.names})(?i:[\w.\-]{0,32}?)${ASSIGN_ANY}(?<secret>${spec.value})(?![A-Za-z0-9_\-])`
+        : String.raw`(?:${spec.names})${rest}(?![A-Za-z0-9_\-])`,
+    ...(spec.caseSensitiveNames === true ? {} : { flags: 'i' as const }),
     keywords: spec.keywords,
     entropy: spec.entropy ?? 3,
     ...(spec.references === undefined ? {} : { references: spec.references }),
+    ...(spec.stopwords === undefined ? {} : { allow: { stopwords: spec.stopwords } }),
   };
 }
 
@@ -183,9 +227,9 @@ const cloudRules: SecretRule[] = [
     title: 'AWS access key id',
     description: 'An AWS access key id (long-term AKIA or temporary ASIA); it identifies the key and the account.',
     prefix: '',
-    body: '(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}',
+    body: '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}',
     edge: 'A-Za-z0-9',
-    keywords: ['akia', 'asia', 'abia', 'acca'],
+    keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
     entropy: 3,
     binary: true,
     references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html'],
@@ -258,6 +302,7 @@ const cloudRules: SecretRule[] = [
     edge: 'A-Za-z0-9_\\-',
     binary: true,
     references: ['https://cloud.google.com/docs/authentication/api-keys'],
+    allowRegexes: [`^(?:${GOOGLE_PUBLIC_API_KEYS.join('|')})$`],
   }),
   token({
     id: 'gcp-oauth-client-secret',
@@ -734,7 +779,7 @@ const vcsRules: SecretRule[] = [
     description: 'A GitLab personal, project or group access token.',
     severity: 'critical',
     prefix: 'glpat-',
-    body: '[A-Za-z0-9_\\-]{20,80}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{9})?',
+    body: '[A-Za-z0-9_\\-]{20,300}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{9})?',
     edge: 'A-Za-z0-9_\\-',
     binary: true,
     references: GITLAB_REF,
@@ -763,7 +808,7 @@ const vcsRules: SecretRule[] = [
     title: 'GitLab runner authentication token',
     description: 'A GitLab runner authentication token.',
     prefix: 'glrt-',
-    body: '[A-Za-z0-9_\\-]{20,80}',
+    body: '[A-Za-z0-9_\\-]{20,300}',
     edge: 'A-Za-z0-9_\\-',
     references: GITLAB_REF,
   }),
@@ -820,7 +865,7 @@ const vcsRules: SecretRule[] = [
     description: 'A GitLab CI/CD job token (valid while the job runs).',
     severity: 'medium',
     prefix: 'glcbt-',
-    body: '[0-9a-f]{1,5}_[A-Za-z0-9_\\-]{20,40}',
+    body: '[0-9A-Za-z]{1,5}_[A-Za-z0-9_\\-]{20,40}',
     edge: 'A-Za-z0-9_\\-',
     references: GITLAB_REF,
   }),
@@ -893,7 +938,16 @@ const vcsRules: SecretRule[] = [
     title: 'Sourcegraph access token',
     description: 'A Sourcegraph access token.',
     prefix: 'sgp_',
-    body: '(?:[a-f0-9]{16}_)?[a-f0-9]{40}',
+    body: '(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}',
+    entropy: 3,
+  }),
+  assigned({
+    id: 'sourcegraph-token-legacy',
+    title: 'Sourcegraph access token (legacy)',
+    description: 'A Sourcegraph access token in the older 40-hex form, named as such.',
+    names: 'sourcegraph',
+    value: '[a-fA-F0-9]{40}',
+    keywords: ['sourcegraph'],
   }),
 ];
 
@@ -905,29 +959,62 @@ const messagingRules: SecretRule[] = [
     title: 'Slack bot token',
     description: 'A Slack bot token: it reads and posts as the bot in every channel it joined.',
     prefix: 'xoxb-',
-    body: `[0-9]{10,13}-[0-9]{10,13}-[${B62}]{24}`,
+    body: `[0-9]{10,13}-[0-9]{10,13}-[${B62}\\-]{8,64}`,
+    entropy: 3,
     edge: 'A-Za-z0-9\\-',
     binary: true,
     references: SLACK_REF,
   }),
   token({
-    id: 'slack-user-token',
-    title: 'Slack user token',
-    description: 'A Slack user token: it acts as the user.',
-    severity: 'critical',
-    prefix: 'xoxp-',
-    body: '[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{32}',
+    id: 'slack-legacy-bot-token',
+    title: 'Slack bot token (legacy format)',
+    description: 'A Slack bot token in the older two-part format: it reads and posts as the bot.',
+    prefix: 'xoxb-',
+    body: `[0-9]{8,14}-[${B62}]{18,26}`,
     edge: 'A-Za-z0-9\\-',
-    binary: true,
+    entropy: 2,
     references: SLACK_REF,
   }),
+  {
+    id: 'slack-user-token',
+    title: 'Slack user token',
+    description: 'A Slack user (xoxp) or rotating (xoxe) token: it acts as the user.',
+    severity: 'critical',
+    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>xox[pe]-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9\-]{28,34})(?![A-Za-z0-9\-])`,
+    keywords: ['xoxp-', 'xoxe-'],
+    entropy: 2,
+    binary: true,
+    references: SLACK_REF,
+  },
+  {
+    id: 'slack-legacy-token',
+    title: 'Slack legacy token',
+    description: 'A Slack legacy workspace or user token (xoxo, xoxs): full access as its user.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>xox[os]-[0-9]{1,20}-[0-9]{1,20}-[0-9]{1,20}-[a-fA-F0-9]{1,64})(?![A-Za-z0-9\-])`,
+    keywords: ['xoxo-', 'xoxs-'],
+    entropy: 2,
+    references: SLACK_REF,
+  },
+  {
+    id: 'slack-legacy-workspace-token',
+    title: 'Slack legacy workspace token',
+    description: 'A Slack workspace app access (xoxa) or refresh (xoxr) token.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>xox[ar]-(?:[0-9]-)?[A-Za-z0-9]{8,48})(?![A-Za-z0-9\-])`,
+    keywords: ['xoxa-', 'xoxr-'],
+    entropy: 2,
+    references: SLACK_REF,
+  },
   token({
     id: 'slack-app-token',
     title: 'Slack app-level token',
     description: 'A Slack app-level token (Socket Mode).',
     prefix: 'xapp-',
-    body: '[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64}',
+    body: '[0-9]-[A-Z0-9]{1,32}-[0-9]{1,20}-[a-z0-9]{1,128}',
     edge: 'A-Za-z0-9\\-',
+    flags: 'i',
+    entropy: 2,
     references: SLACK_REF,
   }),
   token({
@@ -937,6 +1024,8 @@ const messagingRules: SecretRule[] = [
     prefix: 'xoxe.xox',
     body: '[bp]-[0-9]-[A-Z0-9]{163,166}',
     edge: 'A-Za-z0-9\\-',
+    flags: 'i',
+    entropy: 2,
     references: SLACK_REF,
   }),
   token({
@@ -946,6 +1035,8 @@ const messagingRules: SecretRule[] = [
     prefix: 'xoxe-',
     body: '[0-9]-[A-Z0-9]{146}',
     edge: 'A-Za-z0-9\\-',
+    flags: 'i',
+    entropy: 2,
     references: SLACK_REF,
   }),
   {
@@ -953,7 +1044,7 @@ const messagingRules: SecretRule[] = [
     title: 'Slack incoming webhook URL',
     description: 'A Slack incoming webhook: anyone with the URL posts to the channel.',
     severity: 'medium',
-    regex: String.raw`(?<secret>hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?![A-Za-z0-9])`,
+    regex: String.raw`(?<secret>hooks\.slack\.com/services/[A-Za-z0-9+/]{43,56})(?![A-Za-z0-9+/])`,
     keywords: ['hooks.slack.com/services/'],
     references: ['https://api.slack.com/messaging/webhooks'],
   },
@@ -962,7 +1053,7 @@ const messagingRules: SecretRule[] = [
     title: 'Slack workflow webhook URL',
     description: 'A Slack workflow / trigger webhook URL.',
     severity: 'medium',
-    regex: String.raw`(?<secret>hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/[0-9]{10,20}/[A-Za-z0-9]{24,32})(?![A-Za-z0-9])`,
+    regex: String.raw`(?<secret>hooks\.slack\.com/(?:workflows|triggers)/[A-Za-z0-9+/]{43,90})(?![A-Za-z0-9+/])`,
     keywords: ['hooks.slack.com/workflows/', 'hooks.slack.com/triggers/'],
   },
   {
@@ -997,7 +1088,7 @@ const messagingRules: SecretRule[] = [
     title: 'Microsoft Teams incoming webhook URL',
     description: 'A Microsoft Teams incoming webhook URL.',
     severity: 'medium',
-    regex: String.raw`(?<secret>[a-z0-9\-]{1,64}\.webhook\.office\.com/webhookb2/[a-f0-9\-]{36}@[a-f0-9\-]{36}/IncomingWebhook/[a-f0-9]{32}/[a-f0-9\-]{36})`,
+    regex: String.raw`(?<secret>[a-z0-9\-]{1,64}\.webhook\.office\.com/webhookb2/[a-z0-9\-]{36}@[a-z0-9\-]{36}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9\-]{36})`,
     keywords: ['webhook.office.com/webhookb2/'],
   },
   {
@@ -1032,6 +1123,7 @@ const messagingRules: SecretRule[] = [
     severity: 'medium',
     regex: String.raw`(?<![A-Za-z0-9])(?<secret>SK[0-9a-fA-F]{32})(?![A-Za-z0-9])`,
     keywords: ['twilio'],
+    entropy: 3,
   },
   assigned({
     id: 'twilio-auth-token',
@@ -1130,16 +1222,17 @@ const paymentRules: SecretRule[] = [
     description: 'A Stripe live-mode secret key: it moves money and reads customer data.',
     severity: 'critical',
     prefix: 'sk_live_',
-    body: `[${B62}]{24,247}`,
+    body: `[${B62}]{10,247}`,
     binary: true,
     references: ['https://docs.stripe.com/keys'],
   }),
   token({
     id: 'stripe-restricted-key',
-    title: 'Stripe live restricted key',
-    description: 'A Stripe live-mode restricted key.',
-    prefix: 'rk_live_',
-    body: `[${B62}]{24,247}`,
+    title: 'Stripe restricted key',
+    description: 'A Stripe restricted key (live, test or prod mode).',
+    prefix: 'rk_',
+    body: `(?:live|test|prod)_[${B62}]{10,247}`,
+    entropy: 2,
     binary: true,
     references: ['https://docs.stripe.com/keys'],
   }),
@@ -1149,8 +1242,17 @@ const paymentRules: SecretRule[] = [
     description: 'A Stripe test-mode secret key (no real money, but it exposes the test account).',
     severity: 'low',
     prefix: 'sk_test_',
-    body: `[${B62}]{24,247}`,
-    entropy: 3.5,
+    body: `[${B62}]{10,247}`,
+    entropy: 2,
+  }),
+  token({
+    id: 'stripe-prod-secret-key',
+    title: 'Stripe secret key (prod)',
+    description: 'A Stripe secret key with the `sk_prod_` prefix.',
+    severity: 'critical',
+    prefix: 'sk_prod_',
+    body: `[${B62}]{10,247}`,
+    entropy: 2,
   }),
   token({
     id: 'stripe-webhook-secret',
@@ -1191,10 +1293,20 @@ const paymentRules: SecretRule[] = [
     title: 'Flutterwave secret key',
     description: 'A Flutterwave secret key.',
     severity: 'high',
-    regex: String.raw`(?<secret>FLWSECK(?:_TEST)?-[a-f0-9]{32}-X)(?![A-Za-z0-9])`,
+    regex: String.raw`(?<secret>FLWSECK(?:_TEST)?-[a-hA-H0-9]{32}-X)(?![A-Za-z0-9])`,
     keywords: ['flwseck'],
   },
   token({ id: 'easypost-api-key', title: 'EasyPost API key', description: 'An EasyPost production API key.', prefix: 'EZAK', body: `[${B62}]{54}`, edge: B62 }),
+  token({
+    id: 'easypost-test-api-key',
+    title: 'EasyPost test API key',
+    description: 'An EasyPost test-mode API key (no real shipments, but it exposes the account).',
+    severity: 'low',
+    prefix: 'EZTK',
+    body: `[${B62}]{54}`,
+    edge: `${B62}+/`,
+    entropy: 2,
+  }),
   token({ id: 'shippo-api-token', title: 'Shippo live API token', description: 'A Shippo live API token.', prefix: 'shippo_live_', body: '[a-f0-9]{40}' }),
   {
     id: 'duffel-api-token',
@@ -1291,9 +1403,11 @@ const registryRules: SecretRule[] = [
     id: 'jfrog-identity-token',
     title: 'JFrog identity / reference token',
     description: 'A JFrog Platform reference token.',
-    prefix: 'cmVmdGtuOjAxOj',
-    body: `[${B62}]{50,300}`,
+    // base64 of `reftkn:01:…`; the first five characters are all that is fixed across versions.
+    prefix: 'cmVmd',
+    body: `[${B62}]{59,300}`,
     edge: B62,
+    entropy: 4.5,
   }),
   token({ id: 'dockerhub-pat', title: 'Docker Hub personal access token', description: 'A Docker Hub personal access token: it pushes images.', prefix: 'dckr_pat_', body: '[A-Za-z0-9_\\-]{27,40}', edge: 'A-Za-z0-9_\\-' }),
   token({ id: 'dockerhub-org-token', title: 'Docker Hub organization access token', description: 'A Docker Hub organization access token.', prefix: 'dckr_oat_', body: '[A-Za-z0-9_\\-]{27,40}', edge: 'A-Za-z0-9_\\-' }),
@@ -1345,8 +1459,8 @@ const opsRules: SecretRule[] = [
     title: 'Kubernetes Secret manifest with data',
     description: 'A base64 value in the `data` of a Kubernetes Secret manifest (base64 is encoding, not encryption).',
     severity: 'medium',
-    regex: String.raw`^[ \t]{2,12}[A-Za-z0-9_.\-]{1,128}:[ \t]{1,4}["']?(?<secret>[A-Za-z0-9+/]{12,8192}={0,2})["']?[ \t]{0,4}$`,
-    keywords: ['kind: secret'],
+    regex: String.raw`^[ \t]{1,12}[A-Za-z0-9_.\-]{1,128}:(?:[ \t]{1,4}|[ \t]{0,4}[|>]-?[ \t]{0,4}\r?\n[ \t]{1,16})["']?(?<secret>[A-Za-z0-9+/]{10,8192}={0,2})["']?[ \t]{0,4}\r?$`,
+    keywords: ['kind: secret', "kind: 'secret'", 'kind: "secret"', 'kind:secret'],
     scope: 'block',
     validate: 'base64-text',
     entropy: 3,
@@ -1356,10 +1470,20 @@ const opsRules: SecretRule[] = [
     title: 'JSON Web Token',
     description: 'A signed JSON Web Token: a bearer credential until it expires.',
     severity: 'medium',
-    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{4,8000}\.[A-Za-z0-9_\-]{16,2000})(?![A-Za-z0-9_\-])`,
+    regex: String.raw`(?<![A-Za-z0-9_\-])(?<secret>eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{4,8000}\.(?:[A-Za-z0-9_\-]{8,2000})?)(?![A-Za-z0-9_\-])`,
     keywords: ['eyj'],
     validate: 'jwt',
     references: ['https://www.rfc-editor.org/rfc/rfc7519'],
+  },
+  {
+    id: 'jwt-base64',
+    title: 'Base64-encoded JSON Web Token',
+    description: 'A JSON Web Token encoded once more in base64 (`ZXlK…`, e.g. in a Kubernetes Secret or a cookie): still a bearer credential.',
+    severity: 'medium',
+    regex: String.raw`(?<![A-Za-z0-9+/])(?<secret>ZXlK[A-Za-z0-9+/]{40,12000}={0,2})(?![A-Za-z0-9+/=])`,
+    keywords: ['zxlk'],
+    validate: 'base64-jwt',
+    supersedes: ['kubernetes-secret-data', 'generic-*'],
   },
   {
     id: 'datadog-api-key',
@@ -1409,8 +1533,9 @@ const opsRules: SecretRule[] = [
     title: 'Okta API token',
     description: 'An Okta API token: it administers the Okta org.',
     severity: 'critical',
-    names: 'okta',
-    value: '00[A-Za-z0-9_\\-]{40}',
+    names: '[Oo]kta|OKTA',
+    caseSensitiveNames: true,
+    value: '00[A-Za-z0-9_=\\-]{40}',
     keywords: ['okta'],
     entropy: 3.5,
   }),
@@ -1504,8 +1629,10 @@ const opsRules: SecretRule[] = [
     description: 'A 1Password service account token: it reads the vaults it was granted.',
     severity: 'critical',
     prefix: 'ops_eyJ',
-    body: '[A-Za-z0-9+/=_\\-]{250,2000}',
-    edge: 'A-Za-z0-9+/=_\\-',
+    body: '[A-Za-z0-9+/=_\\-]{250,8192}',
+    entropy: 4,
+    // `OP_SERVICE_ACCOUNT_TOKEN=ops_…`: an `=` before the token is an assignment, not base64.
+    edge: 'A-Za-z0-9+/_\\-',
   }),
   token({ id: 'contentful-pat', title: 'Contentful personal access token', description: 'A Contentful personal access token.', prefix: 'CFPAT-', body: '[A-Za-z0-9_\\-]{43}', edge: 'A-Za-z0-9_\\-' }),
   {
@@ -1513,10 +1640,10 @@ const opsRules: SecretRule[] = [
     title: 'Harness access token',
     description: 'A Harness personal or service account access token.',
     severity: 'high',
-    regex: String.raw`(?<![A-Za-z0-9])(?<secret>(?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[a-f0-9]{24}\.[A-Za-z0-9]{20})(?![A-Za-z0-9])`,
+    regex: String.raw`(?<![A-Za-z0-9])(?<secret>(?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20})(?![A-Za-z0-9])`,
     keywords: ['pat.', 'sat.'],
   },
-  token({ id: 'infracost-api-key', title: 'Infracost API key', description: 'An Infracost API key.', severity: 'medium', prefix: 'ico-', body: `[${B62}]{32}`, edge: 'A-Za-z0-9\\-' }),
+  token({ id: 'infracost-api-key', title: 'Infracost API key', description: 'An Infracost API key.', severity: 'medium', prefix: 'ico-', body: `[${B62}]{32}`, edge: 'A-Za-z0-9.\\-' }),
   token({ id: 'segment-public-api-token', title: 'Segment public API token', description: 'A Segment public API token.', prefix: 'sgp_', body: `[${B62}]{64}` }),
   {
     id: 'cloudinary-url',
@@ -1654,7 +1781,7 @@ const genericRules: SecretRule[] = [
     title: 'Secret assigned in a file',
     description: 'A high-entropy value assigned to a name like `secret`, `client_secret`, `secret_key`, `signing_key`.',
     severity: 'medium',
-    regex: String.raw`(?:secret_?key|secret|signing_?key|encryption_?key)${ASSIGN}${VALUE}`,
+    regex: String.raw`(?:secret[_.\-]?key|secret|signing[_.\-]?key|encryption[_.\-]?key)${ASSIGN}${VALUE}`,
     flags: 'i',
     keywords: ['secret', 'signing_key', 'signingkey', 'encryption_key', 'encryptionkey'],
     entropy: 3.5,
@@ -1666,12 +1793,25 @@ const genericRules: SecretRule[] = [
     title: 'API key or token assigned in a file',
     description: 'A high-entropy value assigned to a name like `api_key`, `access_token`, `auth_token`, `token`.',
     severity: 'medium',
-    regex: String.raw`(?:api_?key|api-key|access_?token|auth_?token|app_?key|token)${ASSIGN}${VALUE}`,
+    regex: String.raw`(?:api[_.\-]?key|access[_.\-]?token|auth[_.\-]?token|app[_.\-]?key|token)${ASSIGN}${VALUE}`,
     flags: 'i',
-    keywords: ['api_key', 'apikey', 'api-key', 'access_token', 'accesstoken', 'auth_token', 'authtoken', 'app_key', 'appkey', 'token'],
-    entropy: 3.7,
+    keywords: ['api_key', 'apikey', 'api-key', 'api.key', 'access_token', 'accesstoken', 'auth_token', 'authtoken', 'app_key', 'appkey', 'app-key', 'app.key', 'token'],
+    entropy: 3.5,
     generic: true,
     allow: { paths: THIRD_PARTY, regexes: CODE_LIKE, stopwords: ['token'] },
+  },
+  {
+    id: 'generic-credential-assignment',
+    title: 'Credential assigned in a file',
+    description: 'A high-entropy value assigned to a name like `credentials`, `creds`, `access_key`, `private_key` or `key`.',
+    severity: 'medium',
+    // A bare `key`, but not the kinds of key that name data (`public_key`, `primary_key`, `cache_key`…).
+    regex: String.raw`(?:credentials?|creds|access[_.\-]?key|access[_.\-]?secret|private[_.\-]?key|(?<![A-Za-z0-9])(?<!(?:bucket|cache|composite|foreign|group|hash|host|hot|idempotency|idx|index|lookup|map|natural|partition|primary|pub|public|routing|row|schema|sequence|shard|sort|unique)[_.\-]?)key)${ASSIGN}${VALUE}`,
+    flags: 'i',
+    keywords: ['credential', 'creds', 'access_key', 'accesskey', 'access_secret', 'accesssecret', 'private_key', 'privatekey', 'key'],
+    entropy: 3.7,
+    generic: true,
+    allow: { paths: THIRD_PARTY, regexes: CODE_LIKE, stopwords: ['key', 'credential', 'value'] },
   },
   {
     id: 'authorization-header',
@@ -1852,12 +1992,311 @@ const shellRules: SecretRule[] = [
   {
     id: 'curl-basic-auth',
     title: 'Credentials passed to curl',
-    description: 'A `curl -u user:password` command line.',
+    description: 'A `curl -u user:password` (or `--user`) command line.',
     severity: 'medium',
-    regex: String.raw`(?:-u|--user)[ \t]{1,4}["']?(?<user>[^\s:"'\x60]{1,64}):(?<secret>[^\s"'\x60@]{4,128})`,
+    // The credential as curl reads it: `user:pass`, `"user:pass"`, `'user:pass'`, `user:'pass'`.
+    regex: String.raw`(?<![\w\-])(?:-u|--user)[ \t]{0,4}[ \t=](?<secret>"[^"\s]{3,160}"|'[^'\s]{3,160}'|[^\s"'\x60:=]{1,64}:["']?[^\s"'\x60]{3,128}["']?)(?=\s|$)`,
     keywords: ['curl'],
-    allow: { paths: THIRD_PARTY, regexes: ['^\\$'] },
+    entropy: 2,
+    allow: {
+      paths: THIRD_PARTY,
+      regexes: [
+        // no password part (curl prompts for it)
+        '^[^:]{0,200}$',
+        // placeholder passwords and variables
+        ':["\']?(?:change(?:it|me)|pass(?:word)?|pwd|test|token)',
+        ':["\']?(?:\\*{1,64}|x{1,64})["\']?$',
+        ':["\']?\\$',
+        '^["\']?\\$[A-Za-z_{(]',
+        '<[^<>]{1,128}>',
+        ':["\']?\\[[^\\]]{1,128}\\]',
+      ],
+    },
   },
+  {
+    id: 'curl-auth-header',
+    title: 'Credential in a curl header',
+    description: 'An `Authorization`, `X-Api-Key` or `Token` header given to curl with `-H`/`--header`.',
+    severity: 'medium',
+    regex: String.raw`(?<![\w\-])(?:-H|--header)(?:=|[ \t]{1,5})["'](?:Authorization:(?:[ \t]{0,5}Basic[ \t](?<secret>[A-Za-z0-9+/]{8,4096}={0,3})|[ \t]{0,5}(?:Bearer|Api-Token|Token)[ \t](?<secret>[\w=~@.+/\-]{8,4096})|[ \t]{0,5}(?<secret>[\w=~@.+/\-]{8,4096}))|(?:X-(?:[a-z]{1,32}-)?)?(?:Api-?)?(?:Key|Token):[ \t]{0,5}(?<secret>[\w=~@.+/\-]{8,4096}))["']`,
+    flags: 'i',
+    keywords: ['curl'],
+    entropy: 2.75,
+    supersedes: ['authorization-header', 'jwt'],
+    allow: { paths: THIRD_PARTY },
+  },
+];
+
+const UUID_ANY_CASE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/** Providers whose tokens have a documented shape but no prefix of their own, and a few more prefixes. */
+const moreProviderRules: SecretRule[] = [
+  {
+    id: 'onepassword-secret-key',
+    title: '1Password account Secret Key',
+    description: 'A 1Password account Secret Key (`A3-…`): with the account password it decrypts the vaults.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9\-])(?<secret>A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?![A-Za-z0-9\-])`,
+    keywords: ['a3-'],
+    entropy: 3.8,
+  },
+  token({
+    id: 'intra42-client-secret',
+    title: '42 Intra client secret',
+    description: 'A 42 school Intra API client secret.',
+    prefix: 's-s4t2',
+    body: '(?:ud|af)-[a-fA-F0-9]{64}',
+    edge: 'A-Za-z0-9\\-',
+    keywords: ['s-s4t2ud-', 's-s4t2af-'],
+    entropy: 3,
+  }),
+  assigned({
+    id: 'messagebird-client-id',
+    title: 'MessageBird client id',
+    description: 'A MessageBird (Bird) API client id.',
+    severity: 'medium',
+    names: 'message[_\\-]?bird',
+    value: UUID_ANY_CASE,
+    keywords: ['messagebird', 'message-bird', 'message_bird'],
+  }),
+  assigned({
+    id: 'messagebird-api-token',
+    title: 'MessageBird API token',
+    description: 'A MessageBird (Bird) API access key.',
+    names: 'message[_\\-]?bird',
+    value: '[A-Za-z0-9]{25}',
+    keywords: ['messagebird', 'message-bird', 'message_bird'],
+  }),
+  assigned({
+    id: 'sidekiq-secret',
+    title: 'Sidekiq Pro/Enterprise credentials',
+    description: 'Bundler credentials for the Sidekiq Pro / Enterprise gem server (`BUNDLE_GEMS__CONTRIBSYS__COM`).',
+    names: 'bundle_enterprise__contribsys__com|bundle_gems__contribsys__com',
+    value: '[a-f0-9]{8}:[a-f0-9]{8}',
+    keywords: ['bundle_enterprise__contribsys__com', 'bundle_gems__contribsys__com'],
+    entropy: 2,
+  }),
+  {
+    id: 'nuget-config-password',
+    title: 'Password in a NuGet config',
+    description: 'A package source password stored in clear text in a NuGet.Config `packageSourceCredentials` entry.',
+    severity: 'high',
+    regex: String.raw`<add key="(?:ClearText)?Password"[ \t]{0,8}value="(?<secret>[^"\r\n]{8,256})"[ \t]{0,8}/>`,
+    flags: 'i',
+    keywords: ['<add key='],
+    entropy: 1,
+    allow: {
+      // `%VAR%` environment references, and the sample passwords of NuGet's own documentation.
+      regexes: ['^%[^%\\s]{1,128}%$', '^33f!!lloppa$', '^hal\\+9ooo_da!sY$'],
+    },
+    references: ['https://learn.microsoft.com/nuget/reference/nuget-config-file#packagesourcecredentials'],
+  },
+  assigned({
+    id: 'sonar-token',
+    title: 'SonarQube / SonarCloud token',
+    description: 'A SonarQube or SonarCloud token assigned to `sonar.login` / `SONAR_TOKEN`.',
+    severity: 'medium',
+    names: 'sonar[_.\\-]?(?:login|token)',
+    value: '(?:squ_|sqp_|sqa_)?[a-z0-9=_\\-]{40}',
+    keywords: ['sonar'],
+  }),
+  assigned({
+    id: 'sumologic-access-id',
+    title: 'Sumo Logic access id',
+    description: 'A Sumo Logic access id (half of an access key pair).',
+    severity: 'medium',
+    names: '[Ss]umo|SUMO',
+    caseSensitiveNames: true,
+    value: 'su[A-Za-z0-9]{12}',
+    keywords: ['sumo'],
+  }),
+  assigned({
+    id: 'sumologic-access-token',
+    title: 'Sumo Logic access key',
+    description: 'A Sumo Logic access key: with its access id it reads and changes the account.',
+    names: '[Ss]umo|SUMO',
+    caseSensitiveNames: true,
+    value: '[A-Za-z0-9]{64}',
+    keywords: ['sumo'],
+  }),
+  assigned({
+    id: 'cisco-meraki-api-key',
+    title: 'Cisco Meraki API key',
+    description: 'A Cisco Meraki Dashboard API key.',
+    names: '[Mm]eraki|MERAKI',
+    caseSensitiveNames: true,
+    value: '[0-9a-f]{40}',
+    keywords: ['meraki'],
+  }),
+  assigned({
+    id: 'etsy-access-token',
+    title: 'Etsy access token',
+    description: 'An Etsy API access token.',
+    severity: 'medium',
+    names: 'ETSY|[Ee]tsy',
+    caseSensitiveNames: true,
+    value: '[A-Za-z0-9]{24}',
+    keywords: ['etsy'],
+  }),
+  {
+    id: 'vault-service-token-legacy',
+    title: 'HashiCorp Vault token (legacy format)',
+    description: 'A HashiCorp Vault service token in the pre-1.10 `s.<24 characters>` format.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9_.\-])(?<secret>s\.[A-Za-z0-9]{24})(?=[\x60'"\s;]|\\[nr]|$)`,
+    keywords: ['s.'],
+    entropy: 3.5,
+    // `s.someCamelCaseIdentifier`: letters only is code, not a token
+    allow: { regexes: ['^s\\.[A-Za-z]{24}$'] },
+    supersedes: ['vault-legacy-token'],
+  },
+  token({
+    id: 'octopus-deploy-api-key',
+    title: 'Octopus Deploy API key',
+    description: 'An Octopus Deploy API key: it deploys releases as its user.',
+    prefix: 'API-',
+    body: '[A-Z0-9]{26}',
+    edge: 'A-Za-z0-9_\\-',
+    keywords: ['api-'],
+    entropy: 3,
+  }),
+  {
+    id: 'facebook-app-access-token',
+    title: 'Facebook app access token',
+    description: 'A Facebook app access token (`<app id>|<app secret>`): it acts as the app.',
+    severity: 'high',
+    regex: String.raw`(?<![0-9])(?<secret>[0-9]{15,16}(?:\||%)[0-9A-Za-z_\-]{27,40})(?![A-Za-z0-9_\-])`,
+    keywords: ['facebook'],
+    entropy: 3,
+  },
+];
+
+/**
+ * Providers whose keys have no prefix: a value of the provider's documented shape assigned to a
+ * name that mentions the provider (`FINNHUB_TOKEN=…`, `"kucoin_secret": "…"`). Columns: id,
+ * provider (for the title), name alternatives (regex, case-insensitive), value (regex,
+ * case-insensitive), keywords, minimum entropy.
+ */
+const NAMED_VALUES: readonly (readonly [string, string, string, string, readonly string[], number])[] = [
+  ['adafruit-api-key', 'Adafruit IO API key', 'adafruit', '[a-z0-9_\\-]{32}', ['adafruit'], 2],
+  ['adobe-client-id', 'Adobe client id', 'adobe', '[a-f0-9]{32}', ['adobe'], 2],
+  ['asana-client-id', 'Asana client id', 'asana', '[0-9]{16}', ['asana'], 2],
+  ['asana-client-secret', 'Asana client secret', 'asana', '[a-z0-9]{32}', ['asana'], 2],
+  ['beamer-api-token', 'Beamer API token', 'beamer', 'b_[a-z0-9=_\\-]{44}', ['beamer'], 2],
+  ['bittrex-api-key', 'Bittrex API key or secret', 'bittrex', '[a-z0-9]{32}', ['bittrex'], 2],
+  ['coinbase-access-token', 'Coinbase access token', 'coinbase', '[a-z0-9_\\-]{64}', ['coinbase'], 2],
+  ['confluent-access-token', 'Confluent access key', 'confluent', '[a-z0-9]{16}', ['confluent'], 2],
+  ['confluent-secret-key', 'Confluent secret key', 'confluent', '[a-z0-9]{64}', ['confluent'], 2],
+  ['contentful-delivery-api-token', 'Contentful delivery API token', 'contentful', '[a-z0-9=_\\-]{43}', ['contentful'], 2],
+  ['defined-networking-api-token', 'Defined Networking API token', 'dnkey', 'dnkey-[a-z0-9=_\\-]{26}-[a-z0-9=_\\-]{52}', ['dnkey'], 2],
+  ['discord-client-id', 'Discord client id', 'discord', '[0-9]{18}', ['discord'], 2],
+  ['droneci-access-token', 'Drone CI access token', 'droneci', '[a-z0-9]{32}', ['droneci'], 2],
+  ['dropbox-api-token', 'Dropbox API secret', 'dropbox', '[a-z0-9]{15}', ['dropbox'], 2],
+  ['dropbox-long-lived-api-token', 'Dropbox long-lived API token', 'dropbox', '[a-z0-9]{11}AAAAAAAAAA[a-z0-9_=\\-]{43}', ['dropbox'], 2],
+  ['dropbox-short-lived-api-token', 'Dropbox short-lived API token', 'dropbox', 'sl\\.[a-z0-9_=\\-]{135}', ['dropbox'], 2],
+  ['finicity-api-token', 'Finicity API token', 'finicity', '[a-f0-9]{32}', ['finicity'], 2],
+  ['finicity-client-secret', 'Finicity client secret', 'finicity', '[a-z0-9]{20}', ['finicity'], 2],
+  ['finnhub-access-token', 'Finnhub access token', 'finnhub', '[a-z0-9]{20}', ['finnhub'], 2],
+  ['flickr-access-token', 'Flickr access token', 'flickr', '[a-z0-9]{32}', ['flickr'], 2],
+  ['freshbooks-access-token', 'FreshBooks access token', 'freshbooks', '[a-z0-9]{64}', ['freshbooks'], 2],
+  ['gitter-access-token', 'Gitter access token', 'gitter', '[a-z0-9_\\-]{40}', ['gitter'], 2],
+  ['hubspot-api-key', 'HubSpot API key', 'hubspot', UUID_ANY_CASE, ['hubspot'], 2],
+  ['jfrog-api-key-named', 'JFrog API key', 'jfrog|artifactory|bintray|xray', '[a-z0-9]{73}', ['jfrog', 'artifactory', 'bintray', 'xray'], 2],
+  ['jfrog-identity-token-named', 'JFrog identity token', 'jfrog|artifactory|bintray|xray', '[a-z0-9]{64}', ['jfrog', 'artifactory', 'bintray', 'xray'], 2],
+  ['kraken-access-token', 'Kraken access token', 'kraken', '[a-z0-9/=_+\\-]{80,90}', ['kraken'], 2],
+  ['kucoin-access-token', 'KuCoin access token', 'kucoin', '[a-f0-9]{24}', ['kucoin'], 2],
+  ['kucoin-secret-key', 'KuCoin secret key', 'kucoin', UUID_ANY_CASE, ['kucoin'], 2],
+  ['linear-client-secret', 'Linear client secret', 'linear', '[a-f0-9]{32}', ['linear'], 2],
+  ['linkedin-client-id', 'LinkedIn client id', 'linked[_\\-]?in', '[a-z0-9]{14}', ['linkedin', 'linked_in', 'linked-in'], 2],
+  ['linkedin-client-secret', 'LinkedIn client secret', 'linked[_\\-]?in', '[a-z0-9]{16}', ['linkedin', 'linked_in', 'linked-in'], 2],
+  ['lob-pub-api-key', 'Lob publishable API key', 'lob', '(?:test|live)_pub_[a-f0-9]{31}', ['test_pub', 'live_pub', '_pub'], 2],
+  ['looker-client-id', 'Looker client id', 'looker', '[a-z0-9]{20}', ['looker'], 2],
+  ['looker-client-secret', 'Looker client secret', 'looker', '[a-z0-9]{24}', ['looker'], 2],
+  ['mapbox-api-token', 'Mapbox API token', 'mapbox', 'pk\\.[a-z0-9]{60}\\.[a-z0-9]{22}', ['mapbox'], 2],
+  ['mattermost-access-token', 'Mattermost access token', 'mattermost', '[a-z0-9]{26}', ['mattermost'], 2],
+  ['newrelic-user-api-id', 'New Relic user API id', 'new-relic|newrelic|new_relic', '[a-z0-9]{64}', ['new-relic', 'newrelic', 'new_relic'], 2],
+  ['nytimes-access-token', 'New York Times API token', 'nytimes|new-york-times|newyorktimes', '[a-z0-9=_\\-]{32}', ['nytimes', 'new-york-times', 'newyorktimes'], 2],
+  ['plaid-api-token', 'Plaid access token', 'plaid', 'access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', ['plaid'], 2],
+  ['plaid-client-id', 'Plaid client id', 'plaid', '[a-z0-9]{24}', ['plaid'], 3.5],
+  ['plaid-secret-key', 'Plaid secret', 'plaid', '[a-z0-9]{30}', ['plaid'], 3.5],
+  ['privateai-api-token', 'Private AI API token', 'private[_\\-]?ai', '[a-z0-9]{32}', ['privateai', 'private_ai', 'private-ai'], 3],
+  ['sendbird-access-id', 'Sendbird application id', 'sendbird', UUID_ANY_CASE, ['sendbird'], 2],
+  ['sendbird-access-token', 'Sendbird API token', 'sendbird', '[a-f0-9]{40}', ['sendbird'], 2],
+  ['sentry-access-token', 'Sentry access token', 'sentry', '[a-f0-9]{64}', ['sentry'], 3],
+  ['squarespace-access-token', 'Squarespace access token', 'squarespace', UUID_ANY_CASE, ['squarespace'], 2],
+  ['travisci-access-token', 'Travis CI access token', 'travis', '[a-z0-9]{22}', ['travis'], 2],
+  ['twitch-api-token', 'Twitch API token', 'twitch', '[a-z0-9]{30}', ['twitch'], 2],
+  ['yandex-access-token', 'Yandex access token', 'yandex', 't1\\.[a-z0-9_\\-]{1,256}={0,2}\\.[a-z0-9_\\-]{86}={0,2}', ['yandex'], 2],
+  ['yandex-aws-access-token', 'Yandex AWS-compatible access key', 'yandex', 'YC[a-z0-9_\\-]{38}', ['yandex'], 2],
+];
+
+const namedValueRules: SecretRule[] = [
+  ...NAMED_VALUES.map(([id, title, names, value, keywords, entropy]) =>
+    assigned({ id, title, description: `A ${title}, assigned to a name that mentions the provider.`, severity: 'medium', names, value, keywords, entropy }),
+  ),
+  token({ id: 'adobe-client-secret', title: 'Adobe client secret', description: 'An Adobe (Adobe I/O) OAuth client secret.', prefix: 'p8e-', body: '[a-z0-9]{32}', flags: 'i', entropy: 2 }),
+  token({ id: 'clickhouse-cloud-api-secret-key', title: 'ClickHouse Cloud API secret key', description: 'A ClickHouse Cloud API key secret.', prefix: '4b1d', body: `[${B62}]{38}`, edge: B62, entropy: 3 }),
+  token({
+    id: 'flutterwave-public-key',
+    title: 'Flutterwave test public key',
+    description: 'A Flutterwave test-mode public key.',
+    severity: 'low',
+    prefix: 'FLWPUBK_TEST-',
+    body: '[a-h0-9]{32}-X',
+    flags: 'i',
+    entropy: 2,
+  }),
+  {
+    id: 'flyio-access-token',
+    title: 'Fly.io access token',
+    description: 'A Fly.io API access token (fo1_, fm1a_/fm1r_, fm2_ macaroons): it deploys and reads apps.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9_])(?<secret>fo1_[\w\-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,4096}={0,3}|fm2_[A-Za-z0-9+/]{100,4096}={0,3})(?![A-Za-z0-9+/=_\-])`,
+    keywords: ['fo1_', 'fm1', 'fm2_'],
+    entropy: 4,
+  },
+  {
+    id: 'flutterwave-encryption-key',
+    title: 'Flutterwave test encryption key',
+    description: 'A Flutterwave test-mode encryption key.',
+    severity: 'low',
+    regex: String.raw`(?<![A-Za-z0-9])(?<secret>FLWSECK_TEST-[a-hA-H0-9]{12})(?![A-Za-z0-9\-])`,
+    keywords: ['flwseck_test'],
+    entropy: 2,
+  },
+  token({ id: 'mailgun-public-key', title: 'Mailgun public validation key', description: 'A Mailgun public validation key.', severity: 'low', prefix: 'pubkey-', body: '[a-f0-9]{32}', edge: 'A-Za-z0-9_\\-', entropy: 3 }),
+  token({ id: 'scalingo-api-token', title: 'Scalingo API token', description: 'A Scalingo API token.', prefix: 'tk-us-', body: '[A-Za-z0-9_\\-]{48}', edge: 'A-Za-z0-9_\\-', entropy: 2 }),
+  {
+    id: 'authress-access-key',
+    title: 'Authress service client access key',
+    description: 'An Authress service client access key: it calls the Authress API as the client.',
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9_])(?<secret>(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_\-][a-z0-9\-]{10,32}\.[a-z0-9+/_=\-]{30,120})(?![A-Za-z0-9+/_=\-])`,
+    flags: 'i',
+    keywords: ['sc_', 'ext_', 'scauth_', 'authress_'],
+    entropy: 2,
+  },
+  {
+    id: 'gitlab-session-cookie',
+    title: 'GitLab session cookie',
+    description: 'A GitLab `_gitlab_session` cookie: it is a logged-in browser session.',
+    severity: 'high',
+    regex: String.raw`_gitlab_session=(?<secret>[0-9a-z]{32})(?![0-9a-z])`,
+    keywords: ['_gitlab_session='],
+    entropy: 3,
+  },
+  token({ id: 'heroku-api-key-v2', title: 'Heroku API key', description: 'A Heroku platform API key (HRKU-AA…).', prefix: 'HRKU-AA', body: '[0-9A-Za-z_\\-]{58}', edge: 'A-Za-z0-9_\\-', entropy: 4 }),
+  token({ id: 'maxmind-license-key', title: 'MaxMind license key', description: 'A MaxMind GeoIP license key.', severity: 'medium', prefix: '', body: `[${B62}]{6}_[${B62}]{29}_mmk`, keywords: ['_mmk'], entropy: 4 }),
+  token({ id: 'settlemint-token', title: 'SettleMint access token', description: 'A SettleMint application, personal or service access token.', prefix: 'sm_', body: `(?:aat|pat|sat)_[${B62}]{16}`, keywords: ['sm_aat', 'sm_pat', 'sm_sat'], entropy: 3 }),
+  assigned({
+    id: 'telegram-bot-api-token',
+    title: 'Telegram bot token',
+    description: 'A Telegram Bot API token assigned to a name that mentions Telegram.',
+    names: 'telegr',
+    value: '[0-9]{5,16}:A[a-z0-9_\\-]{34}',
+    keywords: ['telegr'],
+    entropy: 2,
+  }),
 ];
 
 /** All built-in rules, in priority order (earlier rules win ties). */
@@ -1872,6 +2311,8 @@ export const BUILTIN_RULES: readonly SecretRule[] = [
   ...opsRules,
   ...databaseRules,
   ...shellRules,
+  ...moreProviderRules,
+  ...namedValueRules,
   ...genericRules,
 ];
 
@@ -1901,6 +2342,9 @@ export const GLOBAL_STOPWORDS: readonly string[] = [
   // The jwt.io sample token (payload and signature), quoted in countless docs and tests.
   'eyjzdwiioiixmjm0nty3odkwiiwibmftzsi6ikpvag4grg9liiwiaw',
   'sflkxwrjsmekkf2qt4fwpmejf36pok6yjv_adqssw5c',
+  'abcdefghijklmnopqrstuvwxyz',
+  // PyJWT's documentation token (payload {"some": "payload"}), shipped in its package metadata.
+  'eyjzb21lijoicgf5bg9hzcj9',
 ];
 
 /** Regexes that mark a secret as a template or variable reference. */
@@ -1912,6 +2356,13 @@ export const GLOBAL_ALLOW_REGEXES: readonly string[] = [
   '^%\\(?[A-Za-z_]{0,64}\\)?s$',
   '^<[^>]{0,256}>$',
   '^\\*{3}',
+  // Elided values (`ops_eyJzaWdu...`, `sk-…`): documentation shows the start of a token, not a token.
+  '(?:\\.\\.\\.|\u2026)$',
+  // Windows (`%DB_PASSWORD%`) and autoconf/Maven (`@DB_PASSWORD@`) substitutions.
+  '^%[A-Za-z_]{1,64}%$',
+  '^@[A-Za-z_]{1,64}@$',
+  // A file that holds the secret (`password_file: /run/secrets/db`), not the secret.
+  '^/(?:bin|etc|home|opt|tmp|usr|var|run|srv|Users)/[\\w ./\\-]{1,512}$',
 ];
 
 /** Paths never reported: documentation and test fixtures shipped by packages. */

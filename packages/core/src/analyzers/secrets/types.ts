@@ -9,6 +9,7 @@ export const SECRET_VALIDATORS = [
   'docker-auth',
   'base64-private-key',
   'base64-text',
+  'base64-jwt',
 ] as const;
 export type SecretValidatorName = (typeof SECRET_VALIDATORS)[number];
 
@@ -61,13 +62,43 @@ export interface SecretRule {
   readonly supersedes?: readonly string[];
   readonly fix?: string;
   readonly references?: readonly string[];
+  /** Only files whose absolute path matches this regex (user rules: gitleaks `path`, Trivy `path`). */
+  readonly pathRegex?: string;
+  /** Allowlists in gitleaks' form (user rules); `allow` above is the built-in form. */
+  readonly allowlists?: readonly SecretAllowlist[];
+  /** The capture group that is the secret: a group number (0: the whole match), or the first non-empty group. Default: the `secret` group, else the whole match. */
+  readonly secretGroup?: number | 'first';
 }
+
+/** One allowlist as gitleaks and Trivy configure them; every regex must pass `checkRegexSafety`. */
+export interface SecretAllowlist {
+  readonly description?: string;
+  /** `OR` (default): one criterion that holds drops the match; `AND`: every given criterion must hold. */
+  readonly condition?: 'OR' | 'AND';
+  /** Regexes over the absolute path. */
+  readonly paths?: readonly string[];
+  readonly regexes?: readonly string[];
+  /** What `regexes` are tested against (default the secret). */
+  readonly regexTarget?: 'secret' | 'match' | 'line';
+  /** Substrings of the secret (compared lowercase). */
+  readonly stopwords?: readonly string[];
+}
+
+/** Names of the built-in global allowlists, which a user config may turn off. */
+export const GLOBAL_ALLOWLIST_IDS = ['placeholder-words', 'template-references', 'package-docs-and-tests'] as const;
+export type GlobalAllowlistId = (typeof GLOBAL_ALLOWLIST_IDS)[number];
 
 export interface SecretsOptions {
   /** Put the secret itself in findings instead of `first4…(N chars)`. */
   readonly showSecrets?: boolean;
   readonly extraRules?: readonly SecretRule[];
   readonly disabledRules?: readonly string[];
+  /** Which built-in rules run: all (default), none (a user config that replaces them), or these ids. */
+  readonly builtinRules?: 'all' | 'none' | readonly string[];
+  /** Allowlists applied to every rule (gitleaks `[allowlist]`, Trivy `allow-rules`). */
+  readonly allowlists?: readonly SecretAllowlist[];
+  /** Built-in global allowlists to turn off. */
+  readonly disabledGlobalAllowlists?: readonly GlobalAllowlistId[];
   /** Also read the distribution's own trees (system binaries, distro-packaged language libraries); off by default. */
   readonly distroTrees?: boolean;
 }

@@ -56,10 +56,14 @@ function clip(text: string, max = 80): string {
 
 /** RFC 7519 §7.2: the header decodes to a JSON object; here it must name `alg`, and the payload must be a JSON object too. */
 const jwt: Validator = ({ secret }) => {
-  const [head, body] = secret.split('.');
+  const [head, body, signature] = secret.split('.');
   const header = parseJsonObject(decodeBase64(head ?? ''));
   const payload = parseJsonObject(decodeBase64(body ?? ''));
-  if (header === null || payload === null || typeof header.alg !== 'string') return null;
+  if (payload === null) return null;
+  // No signature: only an unsigned token (`alg: none`) whose header says so.
+  if ((signature ?? '') === '' && (header === null || String(header.alg).toLowerCase() !== 'none')) return null;
+  // A payload that decodes is enough: hand-edited or truncated headers are still bearer tokens.
+  if (header === null || typeof header.alg !== 'string') return { note: 'JWT with an undecodable header' };
   const parts = [`JWT signed with ${clip(header.alg, 20)}`];
   if (typeof payload.iss === 'string') parts.push(`issuer ${clip(payload.iss)}`);
   if (typeof payload.exp === 'number' && Number.isFinite(payload.exp) && Math.abs(payload.exp) < 1e11) {
@@ -190,9 +194,23 @@ const base64PrivateKey: Validator = ({ secret }) => {
 
 /** A base64 value that decodes to printable text (Kubernetes Secret `data`). */
 const base64Text: Validator = ({ secret }) => {
-  const decoded = decodeBase64(secret)?.toString('utf8');
-  if (decoded === undefined || decoded.length < 6 || !isPrintable(decoded)) return null;
-  return { note: `decodes to ${decoded.length} characters of text` };
+  const bytes = decodeBase64(secret);
+  if (bytes === null) return null;
+  const decoded = bytes.toString('utf8');
+  if (decoded.length >= 6 && isPrintable(decoded)) return { note: `decodes to ${decoded.length} characters of text` };
+  // Keys and keystores are binary: long enough, it is still the secret's value.
+  if (bytes.length >= 16 && secret.replace(/\s/g, '').length % 4 === 0) return { note: `decodes to ${bytes.length} bytes of binary data` };
+  return null;
+};
+
+/** base64 of a JWT (`ZXlK…` is base64 of `eyJ`): the decoded token must pass the JWT check. */
+const base64Jwt: Validator = (input) => {
+  const decoded = decodeBase64(input.secret)?.toString('latin1').trim();
+  if (decoded === undefined) return null;
+  const token = /^eyJ[A-Za-z0-9_\-]{4,8000}\.eyJ[A-Za-z0-9_\-]{2,8000}\.[A-Za-z0-9_\-]{0,2000}$/.exec(decoded)?.[0];
+  if (token === undefined) return null;
+  const result = jwt({ ...input, secret: token });
+  return result === null ? null : { ...result, note: `base64 of a ${result.note ?? 'JWT'}` };
 };
 
 export const VALIDATORS = {
@@ -203,4 +221,5 @@ export const VALIDATORS = {
   'docker-auth': dockerAuth,
   'base64-private-key': base64PrivateKey,
   'base64-text': base64Text,
+  'base64-jwt': base64Jwt,
 } as const satisfies Record<SecretValidatorName, Validator>;
