@@ -137,10 +137,10 @@ describe('sekisho image without an advisory database', () => {
     expect((await cli('--no-cache', 'image', EXAMPLE, '--scanners=-vuln,-secret', '--fail-on', 'critical', '-q')).code).toBe(0);
   });
 
-  it('--allow-incomplete passes the gate with a warning that says why', async () => {
+  it('--allow-incomplete does not let missing vulnerabilities pass: only --no-vulnerabilities says they are not wanted', async () => {
     const { code, stderr } = await cli('--no-cache', 'image', EXAMPLE, '--scanners', 'vuln', '--fail-on', 'critical', '--allow-incomplete');
-    expect(code).toBe(0);
-    expect(stderr).toMatch(/warning: the gate passed an incomplete report \(--allow-incomplete\): vuln not checked/);
+    expect(code).toBe(7);
+    expect(stderr).toMatch(/DB_NOT_FOUND: the gate cannot pass: vuln not checked/);
   });
 });
 

@@ -22,10 +22,11 @@ describe('gateDecision', () => {
     expect(gateDecision({ findings: [high], unknowns: [], notChecked: [noDb] }, { failOn: 'high', allowIncomplete: false }).exitCode).toBe(7);
   });
 
-  it('--allow-incomplete lets an incomplete report pass with a warning, but not its findings', () => {
-    const passed = gateDecision({ findings: [], unknowns: [unknown], notChecked: [noDb] }, { failOn: 'critical', allowIncomplete: true });
+  it('--allow-incomplete lets an incomplete report pass with a warning, but not its findings, and not missing vulnerabilities', () => {
+    const passed = gateDecision({ findings: [], unknowns: [unknown], notChecked: [] }, { failOn: 'critical', allowIncomplete: true });
     expect(passed).toMatchObject({ exitCode: 0, failure: null });
-    expect(passed.warning).toMatch(/vuln not checked.*could not be read/);
+    expect(passed.warning).toMatch(/could not be read/);
+    expect(gateDecision({ findings: [], unknowns: [], notChecked: [noDb] }, { failOn: 'critical', allowIncomplete: true })).toMatchObject({ exitCode: 7, failure: expect.stringContaining('--no-vulnerabilities') as string });
     expect(gateDecision({ findings: [high], unknowns: [unknown], notChecked: [] }, { failOn: 'high', allowIncomplete: true }).exitCode).toBe(1);
   });
 });

@@ -32,9 +32,10 @@ export const VULN_SCANNER = 'vuln';
 /**
  * The one decision every command with `--fail-on` makes. A gate fails closed: findings at or
  * above the threshold fail it (exit 1); vulnerabilities not checked because there is no
- * advisory database fail it with the database's exit code (7); any other incompleteness
- * (unreadable files, a scanner that could not run) fails it (exit 1). `--allow-incomplete` lets
- * an incomplete report through, and the warning says what was not checked.
+ * advisory database fail it with the database's exit code (7), even with `--allow-incomplete`
+ * (only `--no-vulnerabilities` says they are not wanted); any other incompleteness (unreadable
+ * files, a scanner that could not run) fails it (exit 1). `--allow-incomplete` lets such a
+ * report through, and the warning says what was not checked.
  */
 export function gateDecision(report: GateInput, options: GateOptions): GateDecision {
   const completeness = reportCompleteness(report);
@@ -43,12 +44,13 @@ export function gateDecision(report: GateInput, options: GateOptions): GateDecis
   const threshold = options.failOn;
   const over = report.findings.filter((f) => severityAtLeast(f.severity, threshold)).length;
   const incomplete = completeness.status === 'incomplete';
+  const reasons = completeness.reasons.join('; ');
+  // Vulnerabilities asked for and not checked: no verdict at all, whatever else is allowed.
+  const vuln = report.notChecked.find((n) => n.scanner === VULN_SCANNER);
+  if (vuln !== undefined) {
+    return { exitCode: EXIT_CODES.db, completeness, failure: `DB_NOT_FOUND: the gate cannot pass: ${reasons} (${[...(vuln.fix === null ? [] : [`run \`${vuln.fix}\``]), 'or pass --no-vulnerabilities'].join(', ')})`, warning: null };
+  }
   if (incomplete && !options.allowIncomplete) {
-    const fixes = report.notChecked.flatMap((n) => (n.fix === null ? [] : [`run \`${n.fix}\``]));
-    const reasons = completeness.reasons.join('; ');
-    if (report.notChecked.some((n) => n.scanner === VULN_SCANNER)) {
-      return { exitCode: EXIT_CODES.db, completeness, failure: `DB_NOT_FOUND: the gate cannot pass: ${reasons} (${[...fixes, 'or pass --no-vulnerabilities, or --allow-incomplete'].join(', ')})`, warning: null };
-    }
     if (over === 0) return { exitCode: EXIT_CODES.policy, completeness, failure: `the report is incomplete, so the gate fails: ${reasons} (pass --allow-incomplete to accept it)`, warning: null };
   }
   if (over > 0) return { exitCode: EXIT_CODES.policy, completeness, failure: `${over} finding(s) at or above ${threshold}`, warning: null };
