@@ -217,11 +217,11 @@ describe('sbom-scan gate without an advisory database', () => {
     expect(json.notChecked.map((n) => n.scanner)).toEqual(['vuln']);
   });
 
-  it('without --fail-on it exits 0; --allow-incomplete passes with a warning; --no-vulnerabilities is complete', async () => {
+  it('without --fail-on it exits 0; --allow-incomplete does not waive unchecked vulnerabilities; --no-vulnerabilities is complete', async () => {
     expect((await noDb([sekishoCdx])).code).toBeUndefined();
     const allowed = await noDb([sekishoCdx, '--fail-on', 'critical', '--allow-incomplete']);
-    expect(allowed.code).toBeUndefined();
-    expect(allowed.err).toMatch(/warning: the gate passed an incomplete report \(--allow-incomplete\): vuln not checked/);
+    expect(allowed.code).toBe(7);
+    expect(allowed.err).toMatch(/DB_NOT_FOUND: the gate cannot pass: vuln not checked/);
     const inventoryOnly = await noDb([sekishoCdx, '--fail-on', 'critical', '--no-vulnerabilities', '-f', 'json']);
     expect(inventoryOnly.code).toBeUndefined();
     expect((JSON.parse(inventoryOnly.out) as { status: string }).status).toBe('complete');

@@ -104,3 +104,30 @@ describe('openLayerStream early stop', () => {
     expect(closed).toBe(true);
   });
 });
+
+describe('integrity before decoding errors', () => {
+  async function drain(data: Buffer, expected: string | null): Promise<string> {
+    const stream = openLayerStream(chunks(data, 997), LIMITS, expected);
+    return codeOf((async () => {
+      for await (const _ of stream.chunks) void _;
+    })());
+  }
+  const random = createHash('sha512');
+  const noise = Buffer.concat(Array.from({ length: 400 }, (_, i) => random.copy().update(String(i)).digest()));
+  const gz = zlib.gzipSync(Buffer.concat([payload, noise]));
+
+  it('a blob that is not the one the manifest names is a digest mismatch, not a decoding error, wherever it breaks', async () => {
+    const truncated = gz.subarray(0, gz.length - 500);
+    expect(await drain(truncated, null)).toBe('LAYER_TRUNCATED');
+    expect(await drain(truncated, sha(gz))).toBe('INTEGRITY_DIGEST_MISMATCH');
+    const corrupt = Buffer.from(gz);
+    corrupt.fill(0xff, 200, 260);
+    expect(await drain(corrupt, null)).toBe('LAYER_CORRUPT');
+    expect(await drain(corrupt, sha(gz))).toBe('INTEGRITY_DIGEST_MISMATCH');
+  });
+
+  it('a blob that matches its digest and still fails to decode stays a decoding error', async () => {
+    const truncated = gz.subarray(0, gz.length - 500);
+    expect(await drain(truncated, sha(truncated))).toBe('LAYER_TRUNCATED');
+  });
+});

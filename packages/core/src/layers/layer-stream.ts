@@ -51,7 +51,13 @@ const CHUNK_SIZE = 256 * 1024;
  * One pass over a layer blob: hash the stored bytes, decompress (gzip, zstd or none), hash the
  * tar bytes, and hand them on — nothing is buffered or written to disk.
  */
-export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStreamLimits): LayerStream {
+/**
+ * @param expectedDigest the blob digest the manifest states (`sha256:…`), when it has one: if the
+ *   stored bytes fail to decompress, the rest of the blob is read and hashed first, so a blob that
+ *   is not the one the manifest names is reported as a digest mismatch (integrity), whatever its
+ *   bytes happen to decode to — the same answer however the layer was read.
+ */
+export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStreamLimits, expectedDigest: string | null = null): LayerStream {
   let result: LayerDigests | null = null;
   async function* run(): AsyncGenerator<Buffer> {
     const compressedHash = createHash('sha256');
@@ -78,7 +84,8 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
       }
     }
 
-    const output: AsyncIterable<Buffer> = compression === 'none' ? stored() : decompress(stored(), compression);
+    const decoding = compression === 'none' ? null : decompress(stored(), compression);
+    const output: AsyncIterable<Buffer> = decoding === null ? stored() : decoding.output;
     try {
       for await (const chunk of output) {
         uncompressedBytes += chunk.length;
@@ -94,6 +101,21 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
         diffHash.update(chunk);
         yield chunk;
       }
+    } catch (error) {
+      if (decoding !== null && expectedDigest?.startsWith('sha256:') === true && error instanceof SekishoError && (error.code === 'LAYER_TRUNCATED' || error.code === 'LAYER_CORRUPT')) {
+        // The pump has stopped feeding the decoder once this resolves: the iterator is ours alone.
+        await decoding.pumped;
+        for (;;) {
+          if (compressedBytes > limits.maxBytes) break;
+          const next = await iterator.next();
+          if (next.done === true) break;
+          compressedHash.update(next.value);
+          compressedBytes += next.value.length;
+        }
+        const actual = `sha256:${compressedHash.digest('hex')}`;
+        if (actual !== expectedDigest) throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', `layer blob digest mismatch: expected ${expectedDigest}, got ${actual} (the blob also fails to decompress)`, { cause: error });
+      }
+      throw error;
     } finally {
       await iterator.return?.();
     }
@@ -119,7 +141,7 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
  * inflating (on libuv's thread pool) overlap with the tar walk on the main thread; the decoder
  * buffers up to 8 MiB of input ahead.
  */
-function decompress(input: AsyncIterable<Buffer>, compression: 'gzip' | 'zstd'): AsyncIterable<Buffer> {
+function decompress(input: AsyncIterable<Buffer>, compression: 'gzip' | 'zstd'): { readonly output: AsyncIterable<Buffer>; readonly pumped: Promise<void> } {
   const options = { chunkSize: CHUNK_SIZE, writableHighWaterMark: 8 * 1024 * 1024 };
   const decoder = compression === 'gzip' ? zlib.createGunzip(options) : zlib.createZstdDecompress(options);
   // When the consumer stops early the decoder is destroyed: stop waiting and close the input.
@@ -136,8 +158,8 @@ function decompress(input: AsyncIterable<Buffer>, compression: 'gzip' | 'zstd'):
       if (!decoder.destroyed) decoder.destroy(error instanceof Error ? error : new Error(String(error)));
     }
   };
-  void pump();
-  return mapErrors(decoder, compression);
+  const pumped = pump();
+  return { output: mapErrors(decoder, compression), pumped };
 }
 
 async function* mapErrors(decoder: AsyncIterable<Buffer>, compression: string): AsyncGenerator<Buffer> {

@@ -212,7 +212,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     if (layer.walk) {
       stats = await layer.walk(visitor);
     } else if (layer.openBlob) {
-      const stream = openLayerStream(layer.openBlob(), limits);
+      const stream = openLayerStream(layer.openBlob(), limits, layer.digest);
       stats = await walkTar(stream.chunks, visitor, limits);
       const digests = stream.digests();
       verifyLayerDigests(layer, digests, where);

@@ -1,4 +1,5 @@
 import type { Package, Report, VulnerabilityFinding } from '@sekisho/model';
+import { toReportDocument } from '@sekisho/model';
 import { describe, expect, it } from 'vitest';
 import { distro, pkg, report } from '../../matchers/__fixtures__/inventory.js';
 import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
@@ -80,7 +81,7 @@ describe(`a report of ${COUNT} packages`, () => {
       const reporter = getScanReporter(format)!;
       expect(Array.from(reporterChunks(reporter, small, opts)).join(''), format).toBe(reporter.render(small, opts));
     }
-    expect(getScanReporter('json')!.render(small, opts)).toBe(`${JSON.stringify(small, null, 2)}\n`);
+    expect(getScanReporter('json')!.render(small, opts)).toBe(`${JSON.stringify(toReportDocument(small), null, 2)}\n`);
     const bom = toCycloneDx(small);
     addCycloneDxVulnerabilities(bom, small);
     const library = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6)).serialize(bom, { sortLists: true, space: 2 });
