@@ -16,10 +16,11 @@ export const VEX_JUSTIFICATIONS = [
   'inline_mitigations_already_exist',
 ] as const;
 
-const dateString = z.union([z.string(), z.date()]).transform((v, ctx) => {
+/** A calendar date as YAML writes it (a string, or a date YAML already parsed), as `YYYY-MM-DD`. */
+export const dateString = z.union([z.string(), z.date()]).transform((v, ctx) => {
   const text = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
-    ctx.addIssue({ code: 'custom', message: 'expires must be a date YYYY-MM-DD' });
+    ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD' });
     return z.NEVER;
   }
   return text;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateString } from '../findings/exceptions.js';
 
 /**
  * The policy file, `sekisho.yaml` (docs/policy.md):
@@ -75,15 +76,6 @@ const mapping = z
   })
   .strict()
   .refine((m) => m.images !== undefined || m.namespaces !== undefined || m.namespaceLabels !== undefined, 'a mapping needs images, namespaces or namespaceLabels');
-
-const dateString = z.union([z.string(), z.date()]).transform((v, ctx) => {
-  const text = v instanceof Date ? v.toISOString().slice(0, 10) : v.trim();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
-    ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD' });
-    return z.NEVER;
-  }
-  return text;
-});
 
 const exception = z
   .object({
