@@ -225,6 +225,14 @@ export function repositoryContract(name: string, factory: ContractFactory | null
         expect(text).not.toContain(token);
       });
 
+      it('stores text with NUL characters the same way on every backend (as U+FFFD)', async () => {
+        const repo = await open();
+        const odd = { ...secret('/app/bin', 'AKIA…(20 chars)'), description: 'a\u0000b \\u0000 c' };
+        await repo.recordScan(report({ digest: digestOf(1), findings: [odd] }), 'db-1', { scannedAt: T(2) });
+        const [stored] = (await repo.listFindings({ digest: digestOf(1) })).items;
+        expect(stored?.finding.description).toBe('a\ufffdb \\u0000 c');
+      });
+
       it('records concurrent scans of one repository without losing any', async () => {
         const repo = await open();
         const ref = 'registry.example/team/app:latest';

@@ -1,5 +1,6 @@
 -- Sekisho server schema, version 1 (PostgreSQL). Times are ISO 8601 UTC text with milliseconds
 -- (`2026-12-06T12:00:00.000Z`): they sort as they compare, in both dialects.
+-- JSON documents are JSONB here (TEXT in SQLite); the columns and keys are the same in both dialects.
 
 CREATE TABLE images (
   digest          TEXT PRIMARY KEY,
