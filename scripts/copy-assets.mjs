@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
-const ASSET = /\.yar$/;
+const ASSET = /\.(yar|sql)$/;
 
 function copyAssets(pkg) {
   const src = join(ROOT, 'packages', pkg, 'src');
@@ -26,5 +26,5 @@ function copyAssets(pkg) {
   return count;
 }
 
-const copied = ['core'].reduce((sum, pkg) => sum + copyAssets(pkg), 0);
+const copied = ['core', 'server'].reduce((sum, pkg) => sum + copyAssets(pkg), 0);
 if (copied === 0) throw new Error('copy-assets: no assets found (expected the YARA rules)');

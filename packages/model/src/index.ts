@@ -6,3 +6,4 @@ export * from './package.js';
 export * from './finding.js';
 export * from './report.js';
 export * from './policy.js';
+export * from './store.js';

@@ -1,0 +1,145 @@
+/**
+ * The one storage interface of the server. Two implementations (SQLite, the default, and
+ * PostgreSQL) pass the same contract suite (contract.ts). Jobs are not here: the queue library
+ * owns its own tables (see readme.md); `Repository` only needs to stay usable beside it.
+ */
+import type {
+  AuditEvent,
+  AuditResult,
+  ExceptionMatch,
+  ExceptionRecord,
+  ExceptionState,
+  FindingFilter,
+  FindingInterval,
+  ImageRecord,
+  Page,
+  PageRequest,
+  PolicyDecision,
+  Report,
+  ScanRecord,
+  StoredDecision,
+  StoredFinding,
+  StoredInventory,
+  TagRecord,
+} from '@sekisho/model';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Largest page any list returns; smaller `limit`s are honoured, larger ones capped. */
+export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = 100;
+
+export interface RecordScanOptions {
+  /** When the scan ran; the store's clock otherwise. */
+  readonly scannedAt?: Date;
+  /**
+   * Repositories (`registry/path`) and tags the digest is known by. Derived from the report's
+   * reference (registry scans) and repo tags when absent.
+   */
+  readonly names?: readonly { readonly repository: string; readonly tag: string | null }[];
+}
+
+export interface RecordScanResult {
+  readonly scan: ScanRecord;
+  /** Identities that opened an interval in this scan, per scope. */
+  readonly opened: number;
+  /** Identities that got `fixedAt` in this scan, per scope. */
+  readonly fixed: number;
+}
+
+export interface ListImagesFilter {
+  readonly repository?: string;
+}
+
+export interface IntervalFilter {
+  /** `repo:<repository>` or `image:<digest>`. */
+  readonly scope: string;
+  readonly identity?: string;
+  /** Only open (true) or only fixed (false) intervals. */
+  readonly open?: boolean;
+}
+
+export interface ProposeException {
+  readonly match: ExceptionMatch;
+  readonly owner: string;
+  readonly reason: string;
+  /** Last day it applies (YYYY-MM-DD). */
+  readonly expires: string;
+  readonly principal: string;
+}
+
+export interface ListExceptionsFilter {
+  readonly state?: ExceptionState;
+}
+
+export interface AppendAudit {
+  readonly at?: Date;
+  readonly sourceIp: string | null;
+  readonly method: string;
+  readonly action: string;
+  readonly principal: string;
+  readonly result: AuditResult;
+  readonly target?: string | null;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface ListAuditFilter {
+  readonly principal?: string;
+  readonly action?: string;
+  /** Inclusive bounds on `at` (ISO 8601). */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export interface Repository {
+  readonly dialect: Dialect;
+
+  /**
+   * Store one scan atomically: the image and its names, the scan, the digest's inventory, its
+   * findings under `dbVersion`, and the finding lifecycle (first-seen / fixed-at). The report is
+   * redacted again at this edge, so no secret value is stored whole.
+   */
+  recordScan(report: Report, dbVersion: string, options?: RecordScanOptions): Promise<RecordScanResult>;
+
+  getImage(digest: string): Promise<ImageRecord | null>;
+  /** Sorted by digest. */
+  listImages(filter: ListImagesFilter, page?: PageRequest): Promise<Page<ImageRecord>>;
+
+  /** Point a tag at a digest (a registry push, a watch result). */
+  setTag(repository: string, tag: string, digest: string, at?: Date): Promise<TagRecord>;
+  resolveTag(repository: string, tag: string): Promise<TagRecord | null>;
+  /** Sorted by tag. */
+  listTags(repository: string, page?: PageRequest): Promise<Page<TagRecord>>;
+
+  getScan(id: string): Promise<ScanRecord | null>;
+  /** Newest first. */
+  listScans(digest: string, page?: PageRequest): Promise<Page<ScanRecord>>;
+
+  getInventory(digest: string): Promise<StoredInventory | null>;
+  /** Most severe first, then by finding id. */
+  listFindings(filter: FindingFilter, page?: PageRequest): Promise<Page<StoredFinding>>;
+  /** Oldest first. */
+  listIntervals(filter: IntervalFilter, page?: PageRequest): Promise<Page<FindingInterval>>;
+
+  recordDecision(digest: string, decision: PolicyDecision, scanId?: string | null, at?: Date): Promise<StoredDecision>;
+  /** Newest first. */
+  listDecisions(digest: string, page?: PageRequest): Promise<Page<StoredDecision>>;
+
+  proposeException(input: ProposeException, at?: Date): Promise<ExceptionRecord>;
+  /** From `proposed` only; STORE_CONFLICT otherwise. */
+  approveException(id: string, principal: string, at?: Date): Promise<ExceptionRecord>;
+  /** Expire one exception now (from `proposed` or `approved`). */
+  expireException(id: string, principal: string, at?: Date): Promise<ExceptionRecord>;
+  /** Expire every exception whose last day is before `at`'s day; returns how many. */
+  expireDueExceptions(at?: Date): Promise<number>;
+  getException(id: string): Promise<ExceptionRecord | null>;
+  /** Sorted by proposal time, then id. */
+  listExceptions(filter: ListExceptionsFilter, page?: PageRequest): Promise<Page<ExceptionRecord>>;
+
+  /** Details and target are redacted before they are stored. */
+  appendAudit(event: AppendAudit): Promise<AuditEvent>;
+  /** Newest first. */
+  listAudit(filter: ListAuditFilter, page?: PageRequest): Promise<Page<AuditEvent>>;
+
+  close(): Promise<void>;
+}
