@@ -50,6 +50,6 @@ describe.skipIf(!isCheckout)('the README on a fresh clone', () => {
     const sbom = await run('npx', ['sekisho', 'sbom', 'examples/hello-app.oci.tar', '--format', 'cyclonedx-json', '-o', 'sbom.json'], { cwd: clone, env, timeout: 300_000 });
     expect(sbom.stderr).not.toMatch(/not found/);
     const rescan = await run('npx', ['sekisho', 'sbom-scan', 'sbom.json', '--format', 'json', '--no-vulnerabilities'], { cwd: clone, env, timeout: 300_000 });
-    expect((JSON.parse(rescan.stdout) as { packages: { name: string }[] }).packages.map((p) => p.name)).toEqual(expect.arrayContaining(["libssl3", "lodash", "minimist"]));
+    expect((JSON.parse(rescan.stdout) as { packages: { name: string }[] }).packages.map((p) => p.name)).toEqual(expect.arrayContaining(['libssl3', 'lodash', 'minimist']));
   }, 1_200_000);
 });
