@@ -223,7 +223,7 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
     .argument('<paths...>', 'files or directories to scan (- reads standard input, e.g. helm template output)')
     .option('--type <type>', 'treat every input as this type: kubernetes, dockerfile, compose or docker-inspect')
     .option('--pss-version <version>', 'Pod Security Standards version, v1.<minor> or latest', 'latest')
-    .option('--format <format>', 'output format: table, json or sarif', 'table')
+    .option('-f, --format <format>', 'output format: table, json or sarif', 'table')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--fail-on <severity>', 'exit with 1 when a finding at or above this severity exists, or when a file was refused (unparseable YAML, alias bombs, limits)')
     .option('--allow-incomplete', ALLOW_INCOMPLETE_HELP)
