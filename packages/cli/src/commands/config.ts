@@ -124,7 +124,8 @@ async function collect(paths: readonly string[], typeHint: ConfigDocumentKind | 
     try {
       info = await stat(p);
     } catch (error) {
-      throw new SekishoError('SOURCE_NOT_FOUND', `no such file or directory: ${p}`, { where: { path: p }, cause: error });
+      // A path the user typed that does not exist is a usage error (2), not an unreadable image (3).
+      throw new SekishoError('USAGE_INVALID', `no such file or directory: ${p}`, { where: { path: p }, cause: error });
     }
     if (info.isDirectory()) await walk(p);
     else await readOne(p, info.size);
