@@ -14,7 +14,7 @@ import { verifyAttestationCommand } from './commands/verify-attestation.js';
 import { compareCommand } from './commands/compare.js';
 import { policyCommand } from './commands/policy.js';
 import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
-import { addTrivyCompat } from './commands/trivy-compat.js';
+import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -51,5 +51,6 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(policyCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   for (const command of program.commands) addTrivyCompat(command, io);
+  alignShortFlags(program);
   return program;
 }

@@ -56,6 +56,9 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       ...(skip === null ? {} : { skip }),
     });
+    if (skip !== null && scan.report.target.sourceType !== 'rootfs' && global.quiet !== true) {
+      io.stderr('sekisho: warning: --skip-dirs and --skip-files apply to directories (fs, repo, rootfs, dir:PATH); image layers are read whole\n');
+    }
     return { ...scan, report: filterPkgTypes(scan.report, flags) };
   } finally {
     progress.stop();

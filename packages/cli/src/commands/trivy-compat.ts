@@ -37,7 +37,7 @@ const SKIPPING_COMMANDS = new Set(['image', 'sbom', 'fs', 'rootfs', 'repo']);
 const PACKAGE_COMMANDS = new Set(['image', 'sbom', 'sbom-scan', 'fs', 'rootfs', 'repo']);
 
 /** `cyclonedx` is Trivy's name for CycloneDX JSON. */
-export const FORMAT_ALIASES: Readonly<Record<string, string>> = { cyclonedx: 'cyclonedx-json', spdx: 'spdx-json' };
+export const FORMAT_ALIASES: Readonly<Record<string, string>> = { cyclonedx: 'cyclonedx-json' };
 
 function collect(value: string, previous: readonly string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
@@ -130,6 +130,24 @@ export function addTrivyCompat(command: Command, io: CliIo): Command {
     });
   }
   return command;
+}
+
+const SHORT_FLAGS: Readonly<Record<string, string>> = { '--format': '-f', '--output': '-o' };
+
+/** `-f` for --format and `-o` for --output on every command that has them (and no other use for the letter). */
+export function alignShortFlags(root: Command): void {
+  const commands = [root];
+  for (let i = 0; i < commands.length; i += 1) {
+    const command = commands[i];
+    if (command === undefined) continue;
+    commands.push(...command.commands);
+    for (const option of command.options) {
+      const short = option.long === undefined ? undefined : SHORT_FLAGS[option.long];
+      if (short === undefined || option.short !== undefined || command.options.some((o) => o.short === short)) continue;
+      option.short = short;
+      option.flags = `${short}, ${option.flags}`;
+    }
+  }
 }
 
 /** `--skip-dirs` and `--skip-files` as the core's PathSkip, or null. */
