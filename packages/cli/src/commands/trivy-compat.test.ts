@@ -95,6 +95,13 @@ describe('Trivy and Grype spellings', () => {
     expect(seen['offline']).toBe(true);
   });
 
+  it('config honours --skip-dirs and --skip-files in the directories it walks', async () => {
+    expect((await cli('config', dir, '--exit-code', '4')).code).toBe(4);
+    // only JSON files that are not configuration remain: nothing could be judged (exit 8)
+    expect((await cli('config', dir, '--skip-files', 'pod.yaml', '--exit-code', '4')).code).toBe(8);
+    expect((await cli('config', dir, '--skip-files', '*.json', '--exit-code', '4')).code).toBe(4);
+  });
+
   it('sbom given an SBOM says to use sbom-scan (usage error)', async () => {
     const { code, stderr } = await cli('sbom', join(dir, 'sbom.cdx.json'));
     expect(code).toBe(2);

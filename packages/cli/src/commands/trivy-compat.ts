@@ -31,8 +31,8 @@ export type PkgType = (typeof PKG_TYPES)[number];
 
 /** Commands that scan something and report findings or packages. */
 export const SCANNING_COMMANDS = ['image', 'sbom', 'sbom-scan', 'config', 'fs', 'rootfs', 'repo'] as const;
-/** Commands whose input is read by the directory walker (`--skip-dirs`, `--skip-files` apply). */
-const SKIPPING_COMMANDS = new Set(['image', 'sbom', 'fs', 'rootfs', 'repo']);
+/** Commands that walk directories (`--skip-dirs`, `--skip-files` apply). */
+const SKIPPING_COMMANDS = new Set(['image', 'sbom', 'config', 'fs', 'rootfs', 'repo']);
 /** Commands with an inventory (`--pkg-types`, `--list-all-pkgs`). */
 const PACKAGE_COMMANDS = new Set(['image', 'sbom', 'sbom-scan', 'fs', 'rootfs', 'repo']);
 
