@@ -13,6 +13,8 @@ import { verifyCommand } from './commands/verify.js';
 import { verifyAttestationCommand } from './commands/verify-attestation.js';
 import { compareCommand } from './commands/compare.js';
 import { policyCommand } from './commands/policy.js';
+import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
+import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -34,6 +36,9 @@ export function buildProgram(io: CliIo = processIo): Command {
     .addHelpText('after', `\n${EXIT_HELP}`);
   program.addCommand(imageCommand(io));
   program.addCommand(sbomCommand(io));
+  program.addCommand(fsCommand(io));
+  program.addCommand(rootfsCommand(io));
+  program.addCommand(repoCommand(io));
   program.addCommand(sbomScanCommand(io));
   program.addCommand(registryCommand(io));
   program.addCommand(dbCommand(io));
@@ -45,5 +50,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(compareCommand(io));
   program.addCommand(policyCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
+  for (const command of program.commands) addTrivyCompat(command, io);
+  alignShortFlags(program);
   return program;
 }

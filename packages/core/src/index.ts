@@ -8,6 +8,8 @@ export type { ImageScan, ScanLimits, ScanOptions, ScanProgress, ImageConfigAnaly
 export { removeTempDirsSync } from './util/temp-dirs.js';
 export { openImage, parseReference } from './source/index.js';
 export type { ImageHandle, LayerRef } from './source/index.js';
+export { combineSkips, skipGlobs } from './source/rootfs/path-skip.js';
+export type { PathSkip, SkipGlobs } from './source/rootfs/path-skip.js';
 export * from './source/registry/index.js';
 export { catalogers } from './catalogers/registry.js';
 export type { Cataloger, CatalogFile, CatalogOutput, CatalogedPackage } from './catalogers/types.js';

@@ -64,6 +64,21 @@ export interface Report {
    * not judged, never passed.
    */
   readonly scanners?: readonly string[];
+  /**
+   * Paths the user chose not to scan (`--skip-dirs`, `--skip-files`, a repository's `.gitignore`):
+   * never read, by choice. Unlike unknowns they do not make the report incomplete.
+   */
+  readonly skipped?: SkippedPaths;
+}
+
+/** What a scan left out on the user's request. */
+export interface SkippedPaths {
+  /** The patterns as given (`dir:node_modules`, `file:*.min.js`, `gitignore:.gitignore`). */
+  readonly patterns: readonly string[];
+  /** How many entries were skipped (a skipped directory counts once). */
+  readonly count: number;
+  /** The first skipped paths (at most 100). */
+  readonly paths: readonly string[];
 }
 
 /** A scanner that was asked for and could not run (vulnerabilities without an advisory database…). */

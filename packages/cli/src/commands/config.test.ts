@@ -131,7 +131,7 @@ describe('sekisho config', () => {
     expect(await errorCode(dir, '--type', 'helm')).toBe('USAGE_INVALID');
     expect(await errorCode(dir, '--fail-on', 'severe')).toBe('USAGE_INVALID');
     expect(await errorCode(dir, '--pss-version', '1.x')).toBe('USAGE_INVALID');
-    expect(await errorCode(path.join(dir, 'missing.yaml'))).toBe('SOURCE_NOT_FOUND');
+    expect(await errorCode(path.join(dir, 'missing.yaml'))).toBe('USAGE_INVALID');
     mkdirSync(path.join(dir, 'empty'));
     expect(await errorCode(path.join(dir, 'empty'))).toBe('SOURCE_EMPTY');
   });

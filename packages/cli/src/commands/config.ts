@@ -14,11 +14,14 @@ import {
   type ConfigFileError,
   type ConfigInput,
   type HostFacts,
+  type PathSkip,
   type IsolationLayerId,
 } from '@sekisho/core';
 import { isSeverity, reportCompleteness, severityRank, type Severity, type Unknown } from '@sekisho/model';
 import { outputRedactor } from '../redaction.js';
 import { ALLOW_INCOMPLETE_HELP, applyGate } from './gate.js';
+import { skipFrom } from './trivy-compat.js';
+import type { TrivyCompatFlags } from './trivy-compat.js';
 
 export interface ConfigCommandIo {
   readonly stdout: (text: string) => void;
@@ -29,7 +32,7 @@ export interface ConfigCommandIo {
   readonly toolVersion: string;
 }
 
-interface ConfigFlags {
+interface ConfigFlags extends Pick<TrivyCompatFlags, 'skipDirs' | 'skipFiles'> {
   readonly kernelVersion?: string;
   readonly runcVersion?: string;
   readonly containerdVersion?: string;
@@ -73,7 +76,7 @@ interface Collected {
 }
 
 /** Walks the given paths: named files always, files in directories when they look like configuration. */
-async function collect(paths: readonly string[], typeHint: ConfigDocumentKind | undefined, io: ConfigCommandIo): Promise<Collected> {
+async function collect(paths: readonly string[], typeHint: ConfigDocumentKind | undefined, io: ConfigCommandIo, skip: PathSkip | null = null): Promise<Collected> {
   const inputs: ConfigInput[] = [];
   const errors: ConfigFileError[] = [];
   let total = 0;
@@ -95,7 +98,8 @@ async function collect(paths: readonly string[], typeHint: ConfigDocumentKind | 
       errors.push({ file, reason: `unreadable: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
     }
   };
-  const walk = async (dir: string): Promise<void> => {
+  // `--skip-dirs` / `--skip-files` (trivy-compat.ts): judged on the path below each directory given.
+  const walk = async (dir: string, top: string = dir): Promise<void> => {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -106,9 +110,10 @@ async function collect(paths: readonly string[], typeHint: ConfigDocumentKind | 
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const full = path.join(dir, e.name);
+      if (skip?.test(`/${path.relative(top, full).split(path.sep).join('/')}`, e.isDirectory()) === true) continue;
       // Symbolic links inside a tree are not followed: they could leave it or loop.
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) await walk(full);
+        if (!SKIP_DIRS.has(e.name)) await walk(full, top);
       } else if (e.isFile() && (typeHint !== undefined || isConfigCandidate(e.name))) {
         const info = await lstat(full);
         await readOne(full, info.size);
@@ -124,7 +129,8 @@ async function collect(paths: readonly string[], typeHint: ConfigDocumentKind | 
     try {
       info = await stat(p);
     } catch (error) {
-      throw new SekishoError('SOURCE_NOT_FOUND', `no such file or directory: ${p}`, { where: { path: p }, cause: error });
+      // A path the user typed that does not exist is a usage error (2), not an unreadable image (3).
+      throw new SekishoError('USAGE_INVALID', `no such file or directory: ${p}`, { where: { path: p }, cause: error });
     }
     if (info.isDirectory()) await walk(p);
     else await readOne(p, info.size);
@@ -223,7 +229,7 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
     .argument('<paths...>', 'files or directories to scan (- reads standard input, e.g. helm template output)')
     .option('--type <type>', 'treat every input as this type: kubernetes, dockerfile, compose or docker-inspect')
     .option('--pss-version <version>', 'Pod Security Standards version, v1.<minor> or latest', 'latest')
-    .option('--format <format>', 'output format: table, json or sarif', 'table')
+    .option('-f, --format <format>', 'output format: table, json or sarif', 'table')
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--fail-on <severity>', 'exit with 1 when a finding at or above this severity exists, or when a file was refused (unparseable YAML, alias bombs, limits)')
     .option('--allow-incomplete', ALLOW_INCOMPLETE_HELP)
@@ -244,7 +250,7 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
       const pssVersion = `v1.${minor}`;
 
       const typeHint = flags.type as ConfigDocumentKind | undefined;
-      const { inputs, errors } = await collect(paths, typeHint, io);
+      const { inputs, errors } = await collect(paths, typeHint, io, skipFrom(flags));
       if (inputs.length === 0 && errors.length === 0) throw new SekishoError('SOURCE_EMPTY', 'no configuration files found in the given paths');
       const audited = auditConfig(inputs, { pssVersion, hostFacts: hostFactsFrom(flags) });
       const result: ConfigAuditResult = { ...audited, fileErrors: [...errors, ...audited.fileErrors] };

@@ -10,8 +10,10 @@ import { VULNERABILITY_FORMATS, addVulnerabilityOptions, runVulnerabilityScan, w
 import type { VulnerabilityFlags, VulnerabilityScanOptions } from './vulnerability-options.js';
 import { addGateOptions, applyGate } from './gate.js';
 import type { GateFlags } from './gate.js';
+import { filterPkgTypes } from './trivy-compat.js';
+import type { TrivyCompatFlags } from './trivy-compat.js';
 
-interface SbomScanFlags extends VulnerabilityFlags, GateFlags {
+interface SbomScanFlags extends VulnerabilityFlags, GateFlags, Pick<TrivyCompatFlags, 'pkgTypes'> {
   readonly format: string;
   readonly output?: string;
 }
@@ -40,7 +42,7 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     }
     const input = reportFromSbom(text, file);
     if (input.skipped.length > 0 && global.quiet !== true) io.stderr(`sekisho: warning: ${input.skipped.length} SBOM entries skipped (first: ${input.skipped[0] ?? ''})\n`);
-    const report = await runVulnerabilityScan(input.report, flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
+    const report = await runVulnerabilityScan(filterPkgTypes(input.report, flags), flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
     await writeScanReport(report, flags, io, renderTime());
     applyGate(report, flags, io.stderr, global.quiet === true);
   });

@@ -1,7 +1,9 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { getReporter, scanImage, SekishoError } from '@sekisho/core';
-import type { ImageScan, ScannerSetup } from '@sekisho/core';
+import type { ImageScan, PathSkip, ScannerSetup } from '@sekisho/core';
+import { filterPkgTypes, skipFrom } from './trivy-compat.js';
+import type { TrivyCompatFlags } from './trivy-compat.js';
 import type { CliIo } from '../io.js';
 import { addRegistryOptions, registryOptionsFrom } from './registry.js';
 import type { RegistryFlags } from './registry.js';
@@ -20,6 +22,11 @@ export interface ScanFlags {
   /** `--show-secrets`: the only way to turn output redaction off. */
   readonly showSecrets?: boolean;
   readonly timeout?: string;
+  /** Trivy's spellings (trivy-compat.ts): --skip-dirs, --skip-files, --pkg-types, --no-progress. */
+  readonly skipDirs?: readonly string[];
+  readonly skipFiles?: readonly string[];
+  readonly pkgTypes?: TrivyCompatFlags['pkgTypes'];
+  readonly progress?: boolean;
 }
 
 export function addScanOptions(command: Command, formats: readonly string[], defaultFormat: string): Command {
@@ -31,14 +38,15 @@ export function addScanOptions(command: Command, formats: readonly string[], def
     .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image index (default: linux on this machine\'s architecture)');
 }
 
-export async function runScan(reference: string, flags: ScanFlags, global: GlobalOptions, io: CliIo, scanners?: ScannerSetup): Promise<ImageScan> {
+export async function runScan(reference: string, flags: ScanFlags, global: GlobalOptions, io: CliIo, scanners?: ScannerSetup, extra: { readonly skip?: PathSkip | null } = {}): Promise<ImageScan> {
   const timeoutMs = timeoutFrom(flags);
   const registry = await registryOptionsFrom(flags as RegistryFlags, undefined, (message) => {
     if (global.quiet !== true) io.stderr(`sekisho: warning: ${message}\n`);
   });
-  const progress = progressReporter(io, global.quiet === true);
+  const progress = progressReporter(io, global.quiet === true || flags.progress === false);
+  const skip = extra.skip === undefined ? skipFrom(flags) : extra.skip;
   try {
-    return await scanImage(reference, {
+    const scan = await scanImage(reference, {
       registry,
       timeoutMs,
       // Layer results hold secret findings: with --show-secrets they are unredacted and never reach the disk.
@@ -46,7 +54,12 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
       ...(scanners ? { analyzers: scanners.analyzers, configAnalyzers: scanners.configAnalyzers, analyzerOptions: scanners.analyzerOptions } : {}),
       ...(flags.platform === undefined ? {} : { platform: flags.platform }),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      ...(skip === null ? {} : { skip }),
     });
+    if (skip !== null && scan.report.target.sourceType !== 'rootfs' && global.quiet !== true) {
+      io.stderr('sekisho: warning: --skip-dirs and --skip-files apply to directories (fs, repo, rootfs, dir:PATH); image layers are read whole\n');
+    }
+    return { ...scan, report: filterPkgTypes(scan.report, flags) };
   } finally {
     progress.stop();
   }

@@ -64,13 +64,17 @@ describe('sekisho verify-blob', () => {
     for (const args of [
       ['--bundle', garbage, '--key', key, '--trusted-root', trustedRoot, artifact],
       ['--bundle', missing, '--key', key, '--trusted-root', trustedRoot, artifact],
-      ['--bundle', bundle, '--key', missing, '--trusted-root', trustedRoot, artifact],
       ['--bundle', bundle, '--key', key, '--trusted-root', garbage, artifact],
       ['--bundle', bundle, '--key', key, '--trusted-root', trustedRoot, missing],
       ['--bundle', bundle, '--key', key, '--trusted-root', trustedRoot, '--insecure-ignore-tlog', 'sha256:1234'],
     ]) {
       expect(await run(args)).toEqual({ output: '', code: 'VERIFY_INPUT' });
     }
+  });
+
+  it('a missing key is a usage error, not a failed verification', async () => {
+    const missing = path.join(dir, 'missing.pub');
+    expect(await run(['--bundle', bundle, '--key', missing, '--trusted-root', trustedRoot, artifact])).toEqual({ output: '', code: 'USAGE_INVALID' });
   });
 
   it('rejects incomplete or contradictory policies as usage errors', async () => {

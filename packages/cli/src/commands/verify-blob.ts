@@ -31,16 +31,18 @@ function usage(message: string): never {
 }
 
 async function readBounded(file: string, limit: number, what: string): Promise<Buffer> {
+  // A key the user names is an input of the command line: missing or unreadable, a usage error (2).
+  const code = what === 'key' ? 'USAGE_INVALID' : 'VERIFY_INPUT';
   let size: number;
   try {
     const info = await stat(file);
-    if (!info.isFile()) throw new SekishoError('VERIFY_INPUT', `${what} ${file} is not a file`, { where: { file } });
+    if (!info.isFile()) throw new SekishoError(code, `${what} ${file} is not a file`, { where: { file } });
     size = info.size;
   } catch (error) {
     if (error instanceof SekishoError) throw error;
-    throw new SekishoError('VERIFY_INPUT', `cannot read ${what} ${file}`, { where: { file }, cause: error });
+    throw new SekishoError(code, `cannot read ${what} ${file}`, { where: { file }, cause: error });
   }
-  if (size > limit) throw new SekishoError('VERIFY_INPUT', `${what} ${file} is larger than ${limit} bytes`, { where: { file } });
+  if (size > limit) throw new SekishoError(code, `${what} ${file} is larger than ${limit} bytes`, { where: { file } });
   return readFile(file);
 }
 

@@ -25,15 +25,15 @@ function usage(message: string): never {
   throw new SekishoError('USAGE_INVALID', message);
 }
 
-/** A small local file (a key), bounded; VERIFY_INPUT when unreadable. */
+/** A small local file (a key), bounded; a missing or unreadable key is a usage error (exit 2), not a failed verification. */
 export async function readKeyFile(file: string): Promise<Buffer> {
   try {
     const info = await stat(file);
-    if (!info.isFile() || info.size > MAX_KEY_BYTES) throw new SekishoError('VERIFY_INPUT', `key ${file} is not a file of at most ${MAX_KEY_BYTES} bytes`, { where: { file } });
+    if (!info.isFile() || info.size > MAX_KEY_BYTES) throw new SekishoError('USAGE_INVALID', `key ${file} is not a file of at most ${MAX_KEY_BYTES} bytes`, { where: { file } });
     return await readFile(file);
   } catch (error) {
     if (error instanceof SekishoError) throw error;
-    throw new SekishoError('VERIFY_INPUT', `cannot read key ${file}`, { where: { file }, cause: error });
+    throw new SekishoError('USAGE_INVALID', `cannot read key ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { where: { file }, cause: error });
   }
 }
 

@@ -23,6 +23,7 @@ import { LayerCache, layerCacheKey } from './layer-cache.js';
 import type { VerifiedBlob } from './layer-cache.js';
 import type { LayerResult } from './layer-result.js';
 import { createHash } from 'node:crypto';
+import type { PathSkip } from '../source/rootfs/path-skip.js';
 
 export interface ScanLimits extends LayerLimits {
   readonly maxNestedDepth: number;
@@ -68,6 +69,11 @@ export interface ScanOptions {
   readonly timeoutMs?: number;
   /** Stops the scan early (LIMIT_TIMEOUT), e.g. a deadline shared by several scans. */
   readonly signal?: AbortSignal;
+  /**
+   * Paths the user chose not to scan (`skipGlobs`, a .gitignore): directory sources never read
+   * them, and the report lists them under `skipped` (not unknowns: the report stays complete).
+   */
+  readonly skip?: PathSkip | null;
 }
 
 export interface ImageConfigStrings {
@@ -105,6 +111,7 @@ export async function scanImage(reference: string, options: ScanOptions): Promis
       tempDir,
       limits: { maxBytes, maxRatio, ratioFloorBytes },
       ...(options.platform === undefined ? {} : { platform: options.platform }),
+      ...(options.skip == null ? {} : { skip: options.skip }),
       ...(options.registry === undefined && signal === undefined ? {} : { registry: { ...options.registry, ...(signal === undefined ? {} : { signal }) } }),
     });
     try {
@@ -178,7 +185,11 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
       options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: false });
       return result;
     });
-    return buildReport(handle, results, options.now ?? new Date(), configFindings(handle.config, options.configAnalyzers ?? []));
+    const scan = buildReport(handle, results, options.now ?? new Date(), configFindings(handle.config, options.configAnalyzers ?? []));
+    const skip = options.skip;
+    if (skip == null) return scan;
+    const skipped = { patterns: skip.patterns, count: skip.skippedPaths.length, paths: [...skip.skippedPaths].sort().slice(0, 100) };
+    return { ...scan, report: { ...scan.report, skipped } };
   } finally {
     cache?.close();
   }

@@ -23,5 +23,11 @@ export function parseReference(text: string, exists: (path: string) => boolean):
   for (let i = rest.indexOf(':'); i > 0; i = rest.indexOf(':', i + 1)) {
     if (exists(rest.slice(0, i))) return { scheme, path: rest.slice(0, i), selector: rest.slice(i + 1) };
   }
+  // Nothing exists: with an explicit scheme, `DIR:TAG` or `FILE@DIGEST` still names DIR or FILE,
+  // so the error says which path is missing (not `DIR:TAG`).
+  if (scheme !== 'auto') {
+    const cut = [rest.indexOf(':'), rest.indexOf('@')].filter((i) => i > 0).sort((a, b) => a - b)[0];
+    if (cut !== undefined && !rest.slice(cut + 1).startsWith('/')) return { scheme, path: rest.slice(0, cut), selector: rest.slice(cut + 1) };
+  }
   return { scheme, path: rest, selector: null };
 }

@@ -37,7 +37,8 @@ export async function openImage(text: string, options: OpenOptions): Promise<Ima
   }
   const reference = parseReference(text, existsSync);
   if (!existsSync(reference.path)) {
-    throw new SekishoError('SOURCE_NOT_FOUND', `no such file or directory: ${reference.path}`, { where: { image: text } });
+    // Name the path looked for (oci:DIR:TAG names DIR), not the reference with its tag.
+    throw new SekishoError('SOURCE_NOT_FOUND', `no such file or directory: ${reference.path}`, { where: { path: reference.path } });
   }
   if (reference.scheme !== 'auto') return BY_SCHEME[reference.scheme].open(reference, options);
   if (statSync(reference.path).isDirectory()) {

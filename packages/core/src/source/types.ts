@@ -1,3 +1,4 @@
+import type { PathSkip } from './rootfs/path-skip.js';
 import type { Platform, SourceType } from '@sekisho/model';
 import type { LayerStreamLimits } from '../layers/layer-stream.js';
 import type { TarEntryVisitor, TarWalkStats } from '../layers/tar-walker.js';
@@ -58,6 +59,8 @@ export interface OpenOptions {
   readonly limits?: LayerStreamLimits;
   /** Credentials, TLS and retry settings for images pulled from registries. */
   readonly registry?: RegistryOptions;
+  /** Paths the user chose not to scan; honoured by directory sources (`dir:`), which never read them. */
+  readonly skip?: PathSkip | null;
 }
 
 export interface ParsedReference {

@@ -18,7 +18,7 @@ export const rootfsSource: ImageSource = {
       return false;
     }
   },
-  async open(reference) {
+  async open(reference, options) {
     const root = reference.path;
     let info;
     try {
@@ -43,7 +43,7 @@ export const rootfsSource: ImageSource = {
           mediaType: null,
           size: null,
           createdBy: null,
-          walk: (visitor) => walkDirectory(root, visitor),
+          walk: (visitor) => walkDirectory(root, visitor, { skip: options.skip ?? null }),
         },
       ],
       close: async () => {},

@@ -7,6 +7,7 @@ import type { TarWalkStats } from '../../layers/tar-walker.js';
 import type { DirectoryVisitor } from '../types.js';
 import { describeFsError, kindName, nodeWalkFs, readListedFile } from './read-listed-file.js';
 import type { WalkFs } from './read-listed-file.js';
+import type { PathSkip } from './path-skip.js';
 
 /*
  * Walk an unpacked root file system as one layer. The tree may be live (another process writing
@@ -38,6 +39,8 @@ export interface WalkDirectoryOptions {
   readonly fs?: WalkFs;
   /** Reach children through /proc/self/fd (default: when it works here). */
   readonly pinDirectories?: boolean;
+  /** Entries the user chose not to scan: never opened or listed, recorded in `skip.skippedPaths`. */
+  readonly skip?: PathSkip | null;
 }
 
 interface Dir {
@@ -96,6 +99,10 @@ export async function walkDirectory(root: string, visitor: DirectoryVisitor, opt
       }
       if (++entries > MAX_ENTRIES) throw new SekishoError('LIMIT_ENTRY_COUNT', `more than ${MAX_ENTRIES} files`, { where: { image: root } });
       const kind = kindOf(info);
+      if (options.skip?.test(path, kind === 'dir') === true) {
+        options.skip.skippedPaths.push(path);
+        continue;
+      }
       const size = Number(info.size);
       let linkTarget: string | null = null;
       if (kind === 'symlink') {
