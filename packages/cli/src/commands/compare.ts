@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import type { Report, Severity } from '@sekisho/model';
 import { SEVERITIES, isSeverity, severityAtLeast } from '@sekisho/model';
-import { EXIT_CODES, SekishoError, compareReports, parseScanners, renderComparisonMarkdown, renderComparisonText, setupScanners, withPostScanFindings } from '@sekisho/core';
+import { EXIT_CODES, SekishoError, compareReports, parseScanners, renderComparisonMarkdown, renderComparisonText, setupScanners, withPostScanFindings, withScannersRan } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { writeOutput } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -41,7 +41,7 @@ async function sideReport(arg: string, flags: CompareFlags, global: GlobalOption
   const scanners = await setupScanners(parseScanners('vuln,secret,hardening'), {});
   const scan = await runScan(arg, { format: 'json', ...(flags.platform === undefined ? {} : { platform: flags.platform }) }, global, io, scanners);
   const report = withPostScanFindings(scan, scanners, new Date());
-  return runVulnerabilityScan({ ...report, scanners: ['secret', 'hardening'] }, flags, io, options);
+  return runVulnerabilityScan(withScannersRan(report, ['secret', 'hardening']), flags, io, options);
 }
 
 /** `sekisho compare BEFORE AFTER`: what changed between two images, reports or SBOMs. */

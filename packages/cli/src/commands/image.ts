@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { SEVERITIES, isSeverity } from '@sekisho/model';
-import { SekishoError, loadTrustPolicy, sortFindings, parseScanners, setupScanners, verifyImageTrust, withPostScanFindings } from '@sekisho/core';
+import { SekishoError, loadTrustPolicy, sortFindings, parseScanners, setupScanners, verifyImageTrust, withPostScanFindings, withScannersRan } from '@sekisho/core';
 import { registryOptionsFrom } from './registry.js';
 import type { RegistryFlags } from './registry.js';
 import type { CliIo } from '../io.js';
@@ -64,11 +64,12 @@ export function imageCommand(io: CliIo): Command {
       ...(flags.secretConfig === undefined ? {} : { secretConfig: flags.secretConfig }),
     });
     const scan = await runScan(reference, flags, global, io, scanners);
-    let report = withPostScanFindings(scan, scanners, new Date());
+    // the layer scanners ran to the end once the scan returned; vuln is added by the matching itself
+    let report = withScannersRan(withPostScanFindings(scan, scanners, new Date()), [...selected].filter((s) => s !== 'vuln'));
     if (flags.trustPolicy !== undefined) {
       const policy = await loadTrustPolicy(flags.trustPolicy);
       const trust = await verifyImageTrust(reference, policy, { registry: await registryOptionsFrom(flags as unknown as RegistryFlags) });
-      report = { ...report, findings: sortFindings([...trust, ...report.findings]) };
+      report = withScannersRan({ ...report, findings: sortFindings([...trust, ...report.findings]) }, ['supply-chain']);
     }
     if (selected.has('vuln')) {
       report = await runVulnerabilityScan(report, flags as Parameters<typeof runVulnerabilityScan>[1], io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });

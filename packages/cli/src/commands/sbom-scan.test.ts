@@ -86,7 +86,13 @@ describe('sekisho sbom-scan', () => {
     const report = JSON.parse(out) as Report;
     expect(report.target.sourceType).toBe('sbom');
     expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['CVE-2024-0001', 'CVE-2024-0002']);
+    expect(report.scanners).toEqual(['vuln']);
     expect(code).toBeUndefined();
+  });
+
+  it('lists vuln among the scanners only when matching ran', async () => {
+    const skipped = await run([sekishoCdx, '--no-vulnerabilities', '-f', 'json']);
+    expect((JSON.parse(skipped.out) as Report).scanners).toEqual([]);
   });
 
   it('reads plain CycloneDX from another tool: purl type, distro and upstream qualifiers', async () => {
@@ -165,6 +171,7 @@ describe('runVulnerabilityScan', () => {
       // --fail-on no longer throws before the report is written: the report says vuln was not checked, the gate exits 7
       const gated = await runVulnerabilityScan(inventory, { failOn: 'high' }, quietIo, { cacheDir: path.join(dir, 'missing-cache') });
       expect(gated.notChecked.map((n) => n.scanner)).toEqual(['vuln']);
+      expect(gated.scanners).toEqual([]);
       expect((await runVulnerabilityScan(inventory, { vulnerabilities: false }, quietIo, { cacheDir: path.join(dir, 'missing-cache') })).notChecked).toEqual([]);
     } finally {
       if (prev !== undefined) process.env['SEKISHO_DB'] = prev;
