@@ -10,8 +10,10 @@ import { VULNERABILITY_FORMATS, addVulnerabilityOptions, runVulnerabilityScan, w
 import type { VulnerabilityFlags, VulnerabilityScanOptions } from './vulnerability-options.js';
 import { addGateOptions, applyGate } from './gate.js';
 import type { GateFlags } from './gate.js';
+import { addPolicyOptions, applyPolicyGate, decide, policyFromFlags } from './policy.js';
+import type { PolicyFlags } from './policy.js';
 
-interface SbomScanFlags extends VulnerabilityFlags, GateFlags {
+interface SbomScanFlags extends VulnerabilityFlags, GateFlags, PolicyFlags {
   readonly format: string;
   readonly output?: string;
 }
@@ -27,8 +29,11 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     .option('--show-secrets', 'print secret values in full (default: redacted in every format)');
   addVulnerabilityOptions(command);
   addGateOptions(command);
+  addPolicyOptions(command);
   command.action(async (file: string, flags: SbomScanFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
+    // a broken policy file is exit 8 before anything is read or matched
+    const policy = await policyFromFlags(flags);
     let text: string;
     try {
       const info = await stat(file);
@@ -40,9 +45,11 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     }
     const input = reportFromSbom(text, file);
     if (input.skipped.length > 0 && global.quiet !== true) io.stderr(`sekisho: warning: ${input.skipped.length} SBOM entries skipped (first: ${input.skipped[0] ?? ''})\n`);
-    const report = await runVulnerabilityScan(input.report, flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
+    const scanned = await runVulnerabilityScan(input.report, flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
+    const report = policy === null ? scanned : { ...scanned, policy: decide(scanned, policy, flags, deps.now ?? new Date()) };
     await writeScanReport(report, flags, io, renderTime());
     applyGate(report, flags, io.stderr, global.quiet === true);
+    applyPolicyGate(report.policy, io.stderr);
   });
   return command;
 }
