@@ -6,7 +6,7 @@ import { EXIT_CODES, SekishoError, compareReports, parseScanners, renderComparis
 import type { CliIo } from '../io.js';
 import { writeOutput } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
-import { addPolicyOptions, decisionFor, readReport } from './policy.js';
+import { addPolicyOptions, decide, policyFromFlags, readReport } from './policy.js';
 import type { PolicyFlags } from './policy.js';
 import { addRegistryOptions } from './registry.js';
 import { runScan } from './scan-common.js';
@@ -60,10 +60,13 @@ export function compareCommand(io: CliIo): Command {
   command.action(async (before: string, after: string, flags: CompareFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     if (flags.failOn !== undefined && !isSeverity(flags.failOn)) throw new SekishoError('USAGE_INVALID', `unknown severity ${flags.failOn}`);
+    // a broken policy file is exit 8 before either side is scanned
+    const policy = await policyFromFlags(flags);
     const a = await sideReport(before, flags, global, io);
     const b = await sideReport(after, flags, global, io);
     const now = new Date();
-    const comparison = compareReports({ before: a, after: b, beforeDecision: await decisionFor(a, flags, now), afterDecision: await decisionFor(b, flags, now) });
+    const judge = (r: Report) => (policy === null ? null : decide(r, policy, flags, now));
+    const comparison = compareReports({ before: a, after: b, beforeDecision: judge(a), afterDecision: judge(b) });
     const text = flags.format === 'json' ? `${JSON.stringify(comparison, null, 2)}\n` : flags.format === 'markdown' ? renderComparisonMarkdown(comparison) : renderComparisonText(comparison);
     await writeOutput(io, text, flags.output);
     const threshold = flags.failOn as Severity | undefined;
