@@ -12,7 +12,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="${SEKISHO_FIXTURES_DIR:-$ROOT/.fixtures/images}"
-WORK="${OUT%/}.work"
+WORK="${SEKISHO_FIXTURES_WORK:-${OUT%/}.work}"   # per build: the script removes it at the end
 SCRIPT_HASH="$(sha256sum "$0" | cut -c1-16)"
 SUITE=bookworm
 MIRROR="${SEKISHO_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -179,7 +179,44 @@ build_bench() {
   skopeo copy --quiet --dest-compress-format zstd --dest-compress-level 3 "oci:$OUT/$name/oci:latest" "oci:$OUT/$name/oci-zstd:latest"
 }
 
-ALL=(debian-app distroless rpm-sqlite debian-python debian-jars-go)
+# 6. compare: two images, the second built on the first with one npm package upgraded
+#    (lodash 4.17.15 → 4.17.19, which fixes advisory 516 of the npm-nsp feed in ../shared/feeds).
+#    compare-before: Debian's base-files (extracted: /etc/os-release, no package database) and an
+#    app layer; compare-after: compare-before plus a layer that reinstalls the app with the newer
+#    lodash. The compare golden test (packages/cli/src/commands/compare.golden.test.ts) reads both.
+npm_app() { # dir packages... → an npm project in dir with exactly these packages
+  local dir=$1; shift
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf '{"name":"compare-app","version":"1.0.0","private":true}\n' > "$dir/package.json"
+  (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error --save-exact "$@" >/dev/null)
+}
+build_compare_before() {
+  local name=compare-before
+  rootfs "$name" extract base-files
+  start "$name"
+  replace_rootfs "$name" "$WORK/$name.tar"
+  commit "$name" "ADD rootfs.tar / # mmdebstrap --variant=extract --include=base-files $SUITE"
+  npm_app "$WORK/$name-app" lodash@4.17.15
+  mkdir -p "$WORK/$name.bundle/rootfs/app"
+  cp -r "$WORK/$name-app/." "$WORK/$name.bundle/rootfs/app/"
+  commit "$name" "COPY app/ /app/ # npm install lodash@4.17.15"
+  finish "$name" --config.workingdir /app
+}
+build_compare_after() {
+  local name=compare-after
+  if fresh compare-before; then build_compare_before; fi
+  rm -rf "$WORK/$name.oci" "$WORK/$name.bundle"
+  cp -r "$OUT/compare-before/oci" "$WORK/$name.oci"
+  umoci unpack --image "$WORK/$name.oci:latest" "$WORK/$name.bundle" >/dev/null
+  npm_app "$WORK/$name-app" lodash@4.17.19
+  rm -rf "$WORK/$name.bundle/rootfs/app"
+  mkdir -p "$WORK/$name.bundle/rootfs/app"
+  cp -r "$WORK/$name-app/." "$WORK/$name.bundle/rootfs/app/"
+  commit "$name" "RUN npm install lodash@4.17.19"
+  finish "$name"
+}
+
+ALL=(debian-app distroless rpm-sqlite debian-python debian-jars-go compare-before compare-after)
 [ "${1:-}" = "--bench" ] && { shift; ALL=(bench); }
 [ $# -gt 0 ] && ALL=("$@")
 for image in "${ALL[@]}"; do
@@ -190,6 +227,8 @@ for image in "${ALL[@]}"; do
     rpm-sqlite) build_rpm ;;
     debian-python) build_python ;;
     debian-jars-go) build_jars_and_go ;;
+    compare-before) build_compare_before ;;
+    compare-after) build_compare_after ;;
     bench) build_bench ;;
     *) echo "unknown image $image" >&2; exit 2 ;;
   esac

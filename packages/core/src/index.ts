@@ -2,7 +2,7 @@ export * from './errors.js';
 export { TOOL_VERSION } from './version.js';
 export { scanImage, DEFAULT_LIMITS } from './scan/scan-image.js';
 export { DEFAULT_SCAN_TIMEOUT_MS, scanDeadline } from './util/deadline.js';
-export { setupScanners, parseScanners, sortFindings, withPostScanFindings, SCANNERS } from './scan/scanners.js';
+export { setupScanners, parseScanners, sortFindings, withPostScanFindings, withScannersRan, SCANNERS } from './scan/scanners.js';
 export type { Scanner, ScannerSetup } from './scan/scanners.js';
 export type { ImageScan, ScanLimits, ScanOptions, ScanProgress, ImageConfigAnalyzer } from './scan/scan-image.js';
 export { removeTempDirsSync } from './util/temp-dirs.js';

@@ -2,6 +2,7 @@ import type { Distro } from './distro.js';
 import type { Finding } from './finding.js';
 import type { LayerInfo } from './location.js';
 import type { Package, Relationship, Unknown } from './package.js';
+import type { PolicyDecision } from './policy.js';
 
 export type SourceType = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'rootfs' | 'registry' | 'sbom';
 
@@ -64,6 +65,8 @@ export interface Report {
    * not judged, never passed.
    */
   readonly scanners?: readonly string[];
+  /** The policy decision when the scan was given `--policy FILE` (docs/policy.md): rendered in every format. */
+  readonly policy?: PolicyDecision;
   /**
    * Paths the user chose not to scan (`--skip-dirs`, `--skip-files`, a repository's `.gitignore`):
    * never read, by choice. Unlike unknowns they do not make the report incomplete.

@@ -2,11 +2,11 @@ import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import type { Report, Severity } from '@sekisho/model';
 import { SEVERITIES, isSeverity, severityAtLeast } from '@sekisho/model';
-import { EXIT_CODES, SekishoError, compareReports, parseScanners, renderComparisonMarkdown, renderComparisonText, setupScanners, withPostScanFindings } from '@sekisho/core';
+import { EXIT_CODES, SekishoError, compareReports, parseScanners, renderComparisonMarkdown, renderComparisonText, setupScanners, withPostScanFindings, withScannersRan } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { writeOutput } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
-import { addPolicyOptions, decisionFor, readReport } from './policy.js';
+import { addPolicyOptions, decide, policyFromFlags, readReport } from './policy.js';
 import type { PolicyFlags } from './policy.js';
 import { addRegistryOptions } from './registry.js';
 import { runScan } from './scan-common.js';
@@ -41,7 +41,7 @@ async function sideReport(arg: string, flags: CompareFlags, global: GlobalOption
   const scanners = await setupScanners(parseScanners('vuln,secret,hardening'), {});
   const scan = await runScan(arg, { format: 'json', ...(flags.platform === undefined ? {} : { platform: flags.platform }) }, global, io, scanners);
   const report = withPostScanFindings(scan, scanners, new Date());
-  return runVulnerabilityScan({ ...report, scanners: ['secret', 'hardening'] }, flags, io, options);
+  return runVulnerabilityScan(withScannersRan(report, ['secret', 'hardening']), flags, io, options);
 }
 
 /** `sekisho compare BEFORE AFTER`: what changed between two images, reports or SBOMs. */
@@ -60,10 +60,13 @@ export function compareCommand(io: CliIo): Command {
   command.action(async (before: string, after: string, flags: CompareFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     if (flags.failOn !== undefined && !isSeverity(flags.failOn)) throw new SekishoError('USAGE_INVALID', `unknown severity ${flags.failOn}`);
+    // a broken policy file is exit 8 before either side is scanned
+    const policy = await policyFromFlags(flags);
     const a = await sideReport(before, flags, global, io);
     const b = await sideReport(after, flags, global, io);
     const now = new Date();
-    const comparison = compareReports({ before: a, after: b, beforeDecision: await decisionFor(a, flags, now), afterDecision: await decisionFor(b, flags, now) });
+    const judge = (r: Report) => (policy === null ? null : decide(r, policy, flags, now));
+    const comparison = compareReports({ before: a, after: b, beforeDecision: judge(a), afterDecision: judge(b) });
     const text = flags.format === 'json' ? `${JSON.stringify(comparison, null, 2)}\n` : flags.format === 'markdown' ? renderComparisonMarkdown(comparison) : renderComparisonText(comparison);
     await writeOutput(io, text, flags.output);
     const threshold = flags.failOn as Severity | undefined;

@@ -209,3 +209,62 @@ describe('sekisho config fails closed on refused input', () => {
   });
 });
 
+
+describe('sekisho config --policy', () => {
+  const POLICY = `apiVersion: sekisho.dev/v1
+kind: Policy
+metadata: { name: acme }
+rules:
+  pss: { kind: misconfiguration, standard: { name: Pod Security Standards, level: baseline } }
+environments:
+  dev: { rules: { pss: { action: warn } } }
+  prod: {}
+mappings:
+  - { environment: prod, namespaces: ["monitoring"] }
+defaultEnvironment: dev
+`;
+  async function audit(...args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
+    let text = '';
+    let err = '';
+    process.exitCode = undefined;
+    const command = configCommand({ stdout: (t) => (text += t), stderr: (t) => (err += t), readStdin: () => Promise.resolve(new Uint8Array()), toolVersion: '0.1.0-test' }).exitOverride();
+    await command.parseAsync(args, { from: 'user' });
+    return { code: typeof process.exitCode === 'number' ? process.exitCode : undefined, out: text, err };
+  }
+
+  it('one namespace in the documents picks the environment by mapping; the privileged DaemonSet fails prod (exit 1)', async () => {
+    const policy = path.join(dir, 'sekisho.yaml');
+    writeFileSync(policy, POLICY);
+    const agent = path.join(dir, 'charts', 'agent.yaml');
+    const json = await audit(agent, '--format', 'json', '--policy', policy);
+    const report = JSON.parse(json.out) as { scanners: string[]; policy: { environment: string; result: string; rules: { id: string; status: string }[] } };
+    expect(report.scanners).toEqual(['config']);
+    expect(report.policy.environment).toBe('prod');
+    expect(report.policy.result).toBe('fail');
+    expect(report.policy.rules.find((r) => r.id === 'pss')?.status).toBe('violated');
+    expect(json.code).toBe(1);
+    expect(json.err).toMatch(/policy acme \(environment prod\) failed: pss/);
+
+    const table = await audit(agent, '--policy', policy, '--env', 'dev');
+    expect(table.out).toMatch(/Policy acme, environment dev: WARN — health grade/);
+    expect(table.out.trimEnd().split('\n').at(-1)).toBe('Status: complete');
+    expect(table.code).toBeUndefined();
+
+    const sarif = JSON.parse((await audit(agent, '--format', 'sarif', '--policy', policy)).out) as { runs: { results: { ruleId: string }[]; properties: Record<string, unknown> }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId)).toContain('policy/pss');
+    expect(sarif.runs[0]!.properties).toMatchObject({ policyResult: 'fail', policyEnvironment: 'prod' });
+  });
+
+  it('documents in several namespaces need --env, and say so', async () => {
+    const policy = path.join(dir, 'sekisho.yaml');
+    writeFileSync(policy, POLICY);
+    await expect(audit(path.join(dir, 'charts'), '--policy', policy)).rejects.toThrow(/2 namespaces \(apps, monitoring\).*--env NAME is required/);
+    expect((await audit(path.join(dir, 'charts'), '--policy', policy, '--env', 'prod')).code).toBe(1);
+  });
+
+  it('a broken policy is a configuration error before anything is read', async () => {
+    const policy = path.join(dir, 'broken.yaml');
+    writeFileSync(policy, POLICY.replace('level: baseline', 'level: baseline, nope: 1'));
+    await expect(audit(path.join(dir, 'does-not-exist'), '--policy', policy)).rejects.toSatisfy((e) => isSekishoError(e) && e.code === 'CONFIG_INVALID');
+  });
+});

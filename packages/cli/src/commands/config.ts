@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import {
   auditConfig,
+  decisionLines,
+  evaluatePolicy,
   isConfigCandidate,
   isConfigDocumentKind,
   LAYER_WEIGHTS,
@@ -16,12 +18,14 @@ import {
   type HostFacts,
   type PathSkip,
   type IsolationLayerId,
+  type PolicyDocument,
 } from '@sekisho/core';
-import { isSeverity, reportCompleteness, severityRank, type Severity, type Unknown } from '@sekisho/model';
+import { isSeverity, REPORT_SCHEMA, reportCompleteness, severityRank, type PolicyDecision, type Report, type Severity, type Unknown } from '@sekisho/model';
 import { outputRedactor } from '../redaction.js';
 import { ALLOW_INCOMPLETE_HELP, applyGate } from './gate.js';
 import { skipFrom } from './trivy-compat.js';
 import type { TrivyCompatFlags } from './trivy-compat.js';
+import { addPolicyOptions, applyPolicyGate, environmentOf, policyFromFlags } from './policy.js';
 
 export interface ConfigCommandIo {
   readonly stdout: (text: string) => void;
@@ -44,7 +48,12 @@ interface ConfigFlags extends Pick<TrivyCompatFlags, 'skipDirs' | 'skipFiles'> {
   readonly failOn?: string;
   readonly allowIncomplete?: boolean;
   readonly showSecrets?: boolean;
+  readonly policy?: string;
+  readonly env?: string;
 }
+
+/** The scanner name a configuration audit runs under (`--scanners`, policy `misconfiguration` rules). */
+const CONFIG_SCANNER = 'config';
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 const MAX_FILES = 20_000;
@@ -159,7 +168,7 @@ function targetLabel(t: ConfigAuditResult['findings'][number]['target']): string
 }
 
 /** Plain-text report: findings by severity, then the isolation analysis of each workload. */
-export function renderTable(result: ConfigAuditResult, pssVersion: string): string {
+export function renderTable(result: ConfigAuditResult, pssVersion: string, decision?: PolicyDecision): string {
   const lines: string[] = [];
   const findings = [...result.findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const counts = new Map<Severity, number>();
@@ -192,6 +201,7 @@ export function renderTable(result: ConfigAuditResult, pssVersion: string): stri
     lines.push('', 'Files not scanned:');
     for (const e of result.fileErrors) lines.push(`  ${e.file}: ${e.reason}${e.notApplicable === true ? ' (skipped)' : ''}`);
   }
+  if (decision !== undefined) lines.push('', ...decisionLines(decision));
   const refused = refusedFiles(result);
   lines.push('', refused.length === 0 ? 'Status: complete' : `Status: INCOMPLETE — ${refused.length} file(s) or document(s) refused (see "Files not scanned")`);
   return `${lines.join('\n')}\n`;
@@ -205,6 +215,40 @@ function refusedFiles(result: ConfigAuditResult): ConfigFileError[] {
 /** Refused files as the report model's unknowns, for reportCompleteness and the gate. */
 function unknownsOf(result: ConfigAuditResult): Unknown[] {
   return refusedFiles(result).map((e) => ({ location: { path: e.file, layerDigest: null, diffId: null, layerIndex: null }, foundBy: 'config', reason: e.reason }));
+}
+
+/**
+ * The audit as a report, for the policy engine: the configuration findings, refused files as
+ * unknowns, and `config` as the scanner that ran to the end.
+ */
+function auditReport(paths: readonly string[], result: ConfigAuditResult, unknowns: readonly Unknown[], toolVersion: string): Report {
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'sekisho', version: toolVersion },
+    target: { reference: paths.join(' '), sourceType: 'rootfs', manifestDigest: null, configDigest: null, platform: null, repoTags: [] },
+    image: null,
+    distro: null,
+    packages: [],
+    relationships: [],
+    findings: result.findings,
+    unknowns,
+    notChecked: [],
+    scanners: [CONFIG_SCANNER],
+  };
+}
+
+/**
+ * The environment of audited workloads: `--env`, else the policy's mappings applied to the one
+ * namespace the documents name. Documents in several namespaces (or in none) need `--env`.
+ */
+function configEnvironment(policy: PolicyDocument, flags: ConfigFlags, result: ConfigAuditResult): string {
+  if (flags.env !== undefined) return flags.env;
+  const namespaces = [...new Set([...result.workloads.map((w) => w.target.namespace), ...result.findings.map((f) => f.target.namespace)].filter((n): n is string => n !== null))].sort();
+  if (namespaces.length !== 1) {
+    const found = namespaces.length === 0 ? 'no namespace' : `${namespaces.length} namespaces (${namespaces.slice(0, 5).join(', ')})`;
+    throw new SekishoError('USAGE_INVALID', `--policy: the audited documents name ${found}, so the environment cannot be chosen by namespace; --env NAME is required`);
+  }
+  return environmentOf(policy, flags, { namespace: namespaces[0] });
 }
 
 function hostFactsFrom(flags: ConfigFlags): HostFacts {
@@ -224,7 +268,7 @@ function hostFactsFrom(flags: ConfigFlags): HostFacts {
 }
 
 export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
-  return new Command('config')
+  const command = new Command('config')
     .description('audit Kubernetes manifests, Dockerfiles, Compose files and docker inspect output; show which isolation layers hold and which breakout paths stay open')
     .argument('<paths...>', 'files or directories to scan (- reads standard input, e.g. helm template output)')
     .option('--type <type>', 'treat every input as this type: kubernetes, dockerfile, compose or docker-inspect')
@@ -237,8 +281,9 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
     .option('--kernel-version <version>', 'the nodes\' kernel version, for kernel-dependent breakout paths (e.g. 5.15.0)')
     .option('--runc-version <version>', 'the nodes\' runc version, for runc CVEs (e.g. 1.1.12)')
     .option('--containerd-version <version>', 'the nodes\' containerd version')
-    .option('--cgroup-version <1|2>', 'the nodes\' cgroup version (release_agent escapes need cgroup v1)')
-    .action(async (paths: string[], flags: ConfigFlags) => {
+    .option('--cgroup-version <1|2>', 'the nodes\' cgroup version (release_agent escapes need cgroup v1)');
+  addPolicyOptions(command);
+  return command.action(async (paths: string[], flags: ConfigFlags) => {
       if (flags.type !== undefined && !isConfigDocumentKind(flags.type))
         throw new SekishoError('USAGE_INVALID', `--type must be one of kubernetes, dockerfile, compose, docker-inspect (got "${flags.type}")`);
       if (!(FORMATS as readonly string[]).includes(flags.format))
@@ -248,6 +293,8 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
       const minor = parsePssVersion(flags.pssVersion);
       if (minor === null) throw new SekishoError('USAGE_INVALID', `--pss-version must be v1.<minor> or latest (got "${flags.pssVersion}")`);
       const pssVersion = `v1.${minor}`;
+      // a broken policy file is exit 8 before anything is read
+      const policy = await policyFromFlags(flags);
 
       const typeHint = flags.type as ConfigDocumentKind | undefined;
       const { inputs, errors } = await collect(paths, typeHint, io, skipFrom(flags));
@@ -264,23 +311,29 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
       }
       const unknowns = unknownsOf(result);
       const completeness = reportCompleteness({ unknowns, notChecked: [] });
-      const shown = outputRedactor(flags.showSecrets === true).value(result);
+      const redactor = outputRedactor(flags.showSecrets === true);
+      const shown = redactor.value(result);
+      const report = auditReport(paths, result, unknowns, io.toolVersion);
+      const decision = policy === null ? undefined : redactor.value(evaluatePolicy(report, policy, configEnvironment(policy, flags, result), { now: new Date() }));
 
       let text: string;
       if (flags.format === 'json') {
-        text = `${JSON.stringify({ schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: io.toolVersion }, status: completeness.status, statusReasons: completeness.reasons, pssVersion, ...shown }, null, 2)}\n`;
+        text = `${JSON.stringify({ schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: io.toolVersion }, status: completeness.status, statusReasons: completeness.reasons, pssVersion, scanners: report.scanners, ...shown, ...(decision === undefined ? {} : { policy: decision }) }, null, 2)}\n`;
       } else if (flags.format === 'sarif') {
         const log = toSarif(shown.findings, { name: 'sekisho', version: io.toolVersion }, {
           notifications: shown.fileErrors.map((e) => ({ file: e.file, message: e.reason, level: e.notApplicable === true ? ('warning' as const) : ('error' as const) })),
           completeness,
+          ...(decision === undefined ? {} : { policy: decision }),
         });
         text = `${JSON.stringify(log, null, 2)}\n`;
       } else {
-        text = renderTable(shown, pssVersion);
+        text = renderTable(shown, pssVersion, decision);
       }
       if (flags.output !== undefined) await writeFile(flags.output, text);
       else io.stdout(text);
 
-      applyGate({ findings: result.findings, unknowns, notChecked: [] }, flags, io.stderr ?? ((t) => void process.stderr.write(t)), false);
+      const stderr = io.stderr ?? ((t: string) => void process.stderr.write(t));
+      applyGate({ findings: result.findings, unknowns, notChecked: [] }, flags, stderr, false);
+      applyPolicyGate(decision, stderr);
     });
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { SEVERITIES, isSeverity } from '@sekisho/model';
-import { SekishoError, loadTrustPolicy, sortFindings, parseScanners, setupScanners, verifyImageTrust, withPostScanFindings } from '@sekisho/core';
+import { SekishoError, loadTrustPolicy, sortFindings, parseScanners, setupScanners, verifyImageTrust, withPostScanFindings, withScannersRan } from '@sekisho/core';
 import { registryOptionsFrom } from './registry.js';
 import type { RegistryFlags } from './registry.js';
 import type { CliIo } from '../io.js';
@@ -12,8 +12,10 @@ import type { ScanFlags } from './scan-common.js';
 import { REFERENCE_HELP } from './sbom.js';
 import { addGateOptions, applyGate } from './gate.js';
 import type { GateFlags } from './gate.js';
+import { addPolicyOptions, applyPolicyGate, decide, policyFromFlags } from './policy.js';
+import type { PolicyFlags } from './policy.js';
 
-interface ImageFlags extends ScanFlags, GateFlags {
+interface ImageFlags extends ScanFlags, GateFlags, PolicyFlags {
   readonly scanners: string;
   readonly showSecrets?: boolean;
   readonly trustPolicy?: string;
@@ -43,9 +45,12 @@ export function imageCommand(io: CliIo): Command {
   addScanOptions(command, [...VULNERABILITY_FORMATS], 'table');
   addVulnerabilityOptions(command);
   addGateOptions(command);
+  addPolicyOptions(command);
   command.action(async (reference: string, flags: ImageFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     if (flags.failOn !== undefined && !isSeverity(flags.failOn)) throw new SekishoError('USAGE_INVALID', `unknown severity ${flags.failOn}`);
+    // a broken policy file is exit 8 before anything is scanned
+    const policy = await policyFromFlags(flags);
     let selected;
     try {
       selected = parseScanners(flags.scanners);
@@ -64,17 +69,20 @@ export function imageCommand(io: CliIo): Command {
       ...(flags.secretConfig === undefined ? {} : { secretConfig: flags.secretConfig }),
     });
     const scan = await runScan(reference, flags, global, io, scanners);
-    let report = withPostScanFindings(scan, scanners, new Date());
+    // the layer scanners ran to the end once the scan returned; vuln is added by the matching itself
+    let report = withScannersRan(withPostScanFindings(scan, scanners, new Date()), [...selected].filter((s) => s !== 'vuln'));
     if (flags.trustPolicy !== undefined) {
       const policy = await loadTrustPolicy(flags.trustPolicy);
       const trust = await verifyImageTrust(reference, policy, { registry: await registryOptionsFrom(flags as unknown as RegistryFlags) });
-      report = { ...report, findings: sortFindings([...trust, ...report.findings]) };
+      report = withScannersRan({ ...report, findings: sortFindings([...trust, ...report.findings]) }, ['supply-chain']);
     }
     if (selected.has('vuln')) {
       report = await runVulnerabilityScan(report, flags as Parameters<typeof runVulnerabilityScan>[1], io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });
     }
+    if (policy !== null) report = { ...report, policy: decide(report, policy, flags, new Date()) };
     await writeScanReport(report, flags as Parameters<typeof writeScanReport>[1], io, renderTime());
     applyGate(report, flags, io.stderr, global.quiet === true);
+    applyPolicyGate(report.policy, io.stderr);
   });
   return command;
 }

@@ -2,8 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import type { PolicyDecision, Report } from '@sekisho/model';
 import { FINDING_KINDS, isSeverity } from '@sekisho/model';
-import { SBOM_INPUT_LIMITS, SekishoError, environmentFor, evaluatePolicy, loadPolicy, policyJsonSchema, reportFromSbom, resolveEnvironment } from '@sekisho/core';
-import type { PolicyDocument } from '@sekisho/core';
+import { EXIT_CODES, SBOM_INPUT_LIMITS, SekishoError, environmentFor, evaluatePolicy, loadPolicy, policyJsonSchema, renderDecision, reportFromSbom, resolveEnvironment } from '@sekisho/core';
+import type { PolicyDocument, PolicySubject } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { writeOutput } from '../io.js';
 
@@ -19,30 +19,46 @@ export function addPolicyOptions(command: Command): Command {
     .option('--env <name>', 'the policy environment (default: the first mapping that matches the image, else the policy\'s defaultEnvironment)');
 }
 
-/** Evaluate the policy the flags name, if any: the same `evaluatePolicy` call the server and the webhook make. */
-export async function decisionFor(report: Report, flags: PolicyFlags, now: Date): Promise<PolicyDecision | null> {
+/**
+ * Load the policy the flags name, before anything is scanned: a broken file (or an unknown
+ * `--env`) is a configuration error, exit 8, not a scan that fails at the end. Null without --policy.
+ */
+export async function policyFromFlags(flags: PolicyFlags): Promise<PolicyDocument | null> {
   if (flags.policy === undefined) {
     if (flags.env !== undefined) throw new SekishoError('USAGE_INVALID', '--env needs --policy FILE');
     return null;
   }
   const policy = await loadPolicy(flags.policy);
-  const env = flags.env ?? environmentFor(policy, { images: [report.target.reference, ...report.target.repoTags] });
-  return evaluatePolicy(report, policy, env, { now });
+  if (flags.env !== undefined) resolveEnvironment(policy, flags.env);
+  return policy;
 }
 
-const OUTCOME_MARK = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', info: 'INFO' } as const;
+/** The environment of a subject: `--env` when given, else the policy's mappings (first match), else its defaultEnvironment. */
+export function environmentOf(policy: PolicyDocument, flags: PolicyFlags, subject: PolicySubject): string {
+  return flags.env ?? environmentFor(policy, subject);
+}
 
-/** The decision as people read it: the result and grade, then each rule with its evidence and fix. */
-export function renderDecision(d: PolicyDecision): string {
-  const out = [`Policy ${d.policy}, environment ${d.environment}: ${d.result.toUpperCase()} — health grade ${d.grade} (${d.score}/100)`];
-  for (const r of d.rules) {
-    out.push(`  ${OUTCOME_MARK[r.outcome]}  ${r.id} (${r.kind}${r.status === 'not-evaluated' ? ', not evaluated' : ''}): ${r.message}`);
-    for (const e of r.evidence.slice(0, 10)) out.push(`          - ${e.text}${e.fix === null ? '' : ` → ${e.fix}`}`);
-    if (r.evidenceCount > 10) out.push(`          … and ${r.evidenceCount - 10} more (--format json)`);
-  }
-  for (const e of d.exceptions.applied) out.push(`  exception ${e.id} (owner ${e.owner}, until ${e.expires ?? '?'}) excused ${e.matched}: ${e.reason}`);
-  for (const e of d.exceptions.expired) out.push(`  exception ${e.id} (owner ${e.owner}) EXPIRED on ${e.expires ?? '?'} and no longer applies`);
-  return `${out.join('\n')}\n`;
+/** Judge a report: the same `evaluatePolicy` call the server and the webhook make. */
+export function decide(report: Report, policy: PolicyDocument, flags: PolicyFlags, now: Date): PolicyDecision {
+  return evaluatePolicy(report, policy, environmentOf(policy, flags, { images: [report.target.reference, ...report.target.repoTags] }), { now });
+}
+
+/** Evaluate the policy the flags name, if any: the same `evaluatePolicy` call the server and the webhook make. */
+export async function decisionFor(report: Report, flags: PolicyFlags, now: Date): Promise<PolicyDecision | null> {
+  const policy = await policyFromFlags(flags);
+  return policy === null ? null : decide(report, policy, flags, now);
+}
+
+/**
+ * The policy's part of the exit code, after the `--fail-on` gate: 1 when the decision is fail,
+ * unless the gate already set a stricter (higher) code. Printed even with --quiet: it explains the code.
+ */
+export function applyPolicyGate(decision: PolicyDecision | undefined, stderr: (text: string) => void): void {
+  if (decision === undefined || decision.result !== 'fail') return;
+  const failed = decision.rules.filter((r) => r.outcome === 'fail').map((r) => r.id);
+  stderr(`sekisho: policy ${decision.policy} (environment ${decision.environment}) failed: ${failed.join(', ')}\n`);
+  const current = typeof process.exitCode === 'number' ? process.exitCode : 0;
+  process.exitCode = Math.max(current, EXIT_CODES.policy);
 }
 
 const str = (v: unknown): boolean => typeof v === 'string';

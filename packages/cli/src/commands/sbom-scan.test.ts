@@ -86,7 +86,13 @@ describe('sekisho sbom-scan', () => {
     const report = JSON.parse(out) as Report;
     expect(report.target.sourceType).toBe('sbom');
     expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['CVE-2024-0001', 'CVE-2024-0002']);
+    expect(report.scanners).toEqual(['vuln']);
     expect(code).toBeUndefined();
+  });
+
+  it('lists vuln among the scanners only when matching ran', async () => {
+    const skipped = await run([sekishoCdx, '--no-vulnerabilities', '-f', 'json']);
+    expect((JSON.parse(skipped.out) as Report).scanners).toEqual([]);
   });
 
   it('reads plain CycloneDX from another tool: purl type, distro and upstream qualifiers', async () => {
@@ -145,6 +151,67 @@ describe('sekisho sbom-scan', () => {
   });
 });
 
+describe('sbom-scan --policy', () => {
+  const policy = file(
+    'sekisho.yaml',
+    `apiVersion: sekisho.dev/v1
+kind: Policy
+metadata: { name: acme }
+rules:
+  no-critical: { kind: vulnerabilities, severity: critical }
+environments:
+  dev: { allowIncomplete: true, rules: { no-critical: { action: warn } } }
+  prod: {}
+`,
+  );
+
+  it('prod fails on the critical vulnerability: exit 1, the decision in the JSON report', async () => {
+    const { out, err, code } = await run([sekishoCdx, '--db', db, '-f', 'json', '--policy', policy, '--env', 'prod']);
+    const report = JSON.parse(out) as Report;
+    expect(report.policy?.environment).toBe('prod');
+    expect(report.policy?.result).toBe('fail');
+    expect(report.policy?.rules.find((r) => r.id === 'no-critical')?.status).toBe('violated');
+    expect(err).toMatch(/policy acme \(environment prod\) failed: no-critical/);
+    expect(code).toBe(1);
+  });
+
+  it('dev only warns: exit 0; the table carries the policy section', async () => {
+    const { out, code } = await run([sekishoCdx, '--db', db, '--policy', policy, '--env', 'dev']);
+    expect(out).toMatch(/Policy acme, environment dev: WARN — health grade/);
+    expect(out).toMatch(/WARN {2}no-critical \(vulnerabilities\)/);
+    expect(code).toBeUndefined();
+  });
+
+  it('the stricter exit code wins: no database is 7 under --fail-on even when the policy fails too', async () => {
+    const prev = process.env['SEKISHO_DB'];
+    delete process.env['SEKISHO_DB'];
+    try {
+      const { out, code } = await run([sekishoCdx, '--fail-on', 'critical', '-f', 'json', '--policy', policy, '--env', 'prod', '--cache-dir', path.join(dir, 'no-cache')]);
+      // without vuln the vulnerability rule is not judged, so it fails; the database's 7 wins over the policy's 1
+      expect((JSON.parse(out) as Report).policy?.rules.find((r) => r.id === 'no-critical')?.status).toBe('not-evaluated');
+      expect(code).toBe(7);
+    } finally {
+      if (prev !== undefined) process.env['SEKISHO_DB'] = prev;
+    }
+  });
+
+  it('a broken policy or an unknown environment is a configuration error (exit 8) before anything is matched', async () => {
+    const broken = file('broken.yaml', 'apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: x }\nrules:\n  a: { kind: vulnerabilities, severity: huge }\nenvironments: { prod: {} }\n');
+    const opened: string[] = [];
+    const spy = (): AdvisoryStore => {
+      opened.push('db');
+      return store();
+    };
+    await expect(run([sekishoCdx, '--db', db, '--policy', broken, '--env', 'prod'], { openStore: spy })).rejects.toSatisfy((e) => isSekishoError(e) && e.code === 'CONFIG_INVALID');
+    await expect(run([sekishoCdx, '--db', db, '--policy', policy, '--env', 'nope'], { openStore: spy })).rejects.toSatisfy((e) => isSekishoError(e) && e.code === 'CONFIG_INVALID');
+    expect(opened).toEqual([]);
+  });
+
+  it('--env without --policy is a usage error', async () => {
+    await expect(run([sekishoCdx, '--db', db, '--env', 'prod'])).rejects.toSatisfy((e) => isSekishoError(e) && e.code === 'USAGE_INVALID');
+  });
+});
+
 describe('runVulnerabilityScan', () => {
   const io = () => {
     const lines: string[] = [];
@@ -165,6 +232,7 @@ describe('runVulnerabilityScan', () => {
       // --fail-on no longer throws before the report is written: the report says vuln was not checked, the gate exits 7
       const gated = await runVulnerabilityScan(inventory, { failOn: 'high' }, quietIo, { cacheDir: path.join(dir, 'missing-cache') });
       expect(gated.notChecked.map((n) => n.scanner)).toEqual(['vuln']);
+      expect(gated.scanners).toEqual([]);
       expect((await runVulnerabilityScan(inventory, { vulnerabilities: false }, quietIo, { cacheDir: path.join(dir, 'missing-cache') })).notChecked).toEqual([]);
     } finally {
       if (prev !== undefined) process.env['SEKISHO_DB'] = prev;

@@ -12,8 +12,10 @@ import { addGateOptions, applyGate } from './gate.js';
 import type { GateFlags } from './gate.js';
 import { filterPkgTypes } from './trivy-compat.js';
 import type { TrivyCompatFlags } from './trivy-compat.js';
+import { addPolicyOptions, applyPolicyGate, decide, policyFromFlags } from './policy.js';
+import type { PolicyFlags } from './policy.js';
 
-interface SbomScanFlags extends VulnerabilityFlags, GateFlags, Pick<TrivyCompatFlags, 'pkgTypes'> {
+interface SbomScanFlags extends VulnerabilityFlags, GateFlags, PolicyFlags, Pick<TrivyCompatFlags, 'pkgTypes'> {
   readonly format: string;
   readonly output?: string;
 }
@@ -29,8 +31,11 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     .option('--show-secrets', 'print secret values in full (default: redacted in every format)');
   addVulnerabilityOptions(command);
   addGateOptions(command);
+  addPolicyOptions(command);
   command.action(async (file: string, flags: SbomScanFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
+    // a broken policy file is exit 8 before anything is read or matched
+    const policy = await policyFromFlags(flags);
     let text: string;
     try {
       const info = await stat(file);
@@ -42,9 +47,11 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     }
     const input = reportFromSbom(text, file);
     if (input.skipped.length > 0 && global.quiet !== true) io.stderr(`sekisho: warning: ${input.skipped.length} SBOM entries skipped (first: ${input.skipped[0] ?? ''})\n`);
-    const report = await runVulnerabilityScan(filterPkgTypes(input.report, flags), flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
+    const scanned = await runVulnerabilityScan(filterPkgTypes(input.report, flags), flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
+    const report = policy === null ? scanned : { ...scanned, policy: decide(scanned, policy, flags, deps.now ?? new Date()) };
     await writeScanReport(report, flags, io, renderTime());
     applyGate(report, flags, io.stderr, global.quiet === true);
+    applyPolicyGate(report.policy, io.stderr);
   });
   return command;
 }

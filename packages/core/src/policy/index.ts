@@ -8,3 +8,4 @@ export { POLICY_API_VERSION, policyDocumentSchema } from './schema.js';
 export type { PolicyDocument, PolicyException, PolicyMapping, PolicyRuleEntry } from './schema.js';
 export type { PolicySubject } from './subject.js';
 export { RULE_KINDS } from './rules/registry.js';
+export { decisionLines, renderDecision } from './render-decision.js';

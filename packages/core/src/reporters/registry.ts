@@ -19,7 +19,7 @@ export const sarifReporter: Reporter = {
 function sarifCompleteness(report: Report): Parameters<typeof toSarif>[2] {
   const notifications = report.notChecked.map((n) => ({ file: null, level: 'error' as const, message: `${n.scanner} not checked: ${n.reason}${n.fix === null ? '' : ` (fix: ${n.fix})`}` }));
   for (const u of report.unknowns.slice(0, 100)) notifications.push({ file: null, level: 'error' as const, message: `not read: ${u.location.path}: ${u.reason}` });
-  return { completeness: reportCompleteness(report), notifications };
+  return { completeness: reportCompleteness(report), notifications, ...(report.policy === undefined ? {} : { policy: report.policy }) };
 }
 
 export const reporters: readonly Reporter[] = [tableReporter, jsonReporter, cyclonedxJsonReporter, spdxJsonReporter, sarifReporter];

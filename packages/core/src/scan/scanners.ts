@@ -110,3 +110,14 @@ export function parseScanners(text: string, defaults: readonly Scanner[] = DEFAU
   }
   return out;
 }
+
+/**
+ * The report with `scanners` naming every scanner that ran to the end: those it already lists plus
+ * `ran`, minus any the report says could not judge the target (`notChecked`). Sorted, no repeats.
+ * Policy rules that need a scanner are judged only when it is listed here (docs/policy.md).
+ */
+export function withScannersRan(report: Report, ran: Iterable<string>): Report {
+  const failed = new Set(report.notChecked.map((n) => n.scanner));
+  const all = new Set([...(report.scanners ?? []), ...ran]);
+  return { ...report, scanners: [...all].filter((s) => !failed.has(s)).sort() };
+}

@@ -54,8 +54,10 @@ export function toJunit(report: Report): string {
     ...report.notChecked.map((n) => ({ name: `${n.scanner} not checked`, text: `${n.reason}${n.fix === null ? '' : `\nFix: ${n.fix}`}` })),
     ...(report.unknowns.length > 0 ? [{ name: 'files not read', text: report.unknowns.slice(0, 100).map((u) => `${u.location.path}: ${u.reason}`).join('\n') }] : []),
   ];
-  const failures = report.findings.length;
-  const tests = [...suites.values()].reduce((n, s) => n + s.cases.length, 0) + errored.length;
+  const policy = report.policy;
+  const policyFailures = policy === undefined ? 0 : policy.rules.filter((r) => r.outcome === 'fail').length;
+  const failures = report.findings.length + policyFailures;
+  const tests = [...suites.values()].reduce((n, s) => n + s.cases.length, 0) + errored.length + (policy?.rules.length ?? 0);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${escapeXml(`sekisho ${report.target.reference}`)}" tests="${tests}" failures="${failures}" errors="${errored.length}">`,
@@ -71,6 +73,27 @@ export function toJunit(report: Report): string {
     ]),
     '  </testsuite>',
   ];
+  // The policy decision: one test case per rule, failed when its outcome is fail (violated or not judged).
+  if (policy !== undefined) {
+    out.push(`  <testsuite name="policy" tests="${policy.rules.length}" failures="${policyFailures}" errors="0" skipped="0">`);
+    out.push('    <properties>');
+    for (const [name, value] of [['policy', policy.policy], ['environment', policy.environment], ['result', policy.result], ['grade', policy.grade], ['score', String(policy.score)]] as const) {
+      out.push(`      <property name="${name}" value="${escapeXml(value)}"/>`);
+    }
+    out.push('    </properties>');
+    for (const r of policy.rules) {
+      const name = `${r.id} (${r.kind})`;
+      if (r.outcome !== 'fail') {
+        out.push(`    <testcase classname="policy.${escapeXml(policy.environment)}" name="${escapeXml(name)}"/>`);
+        continue;
+      }
+      const text = [r.message, ...r.evidence.map((e) => `- ${e.text}${e.fix === null ? '' : ` → ${e.fix}`}`), ...(r.evidenceCount > r.evidence.length ? [`… and ${r.evidenceCount - r.evidence.length} more`] : [])].join('\n');
+      out.push(`    <testcase classname="policy.${escapeXml(policy.environment)}" name="${escapeXml(name)}">`);
+      out.push(`      <failure message="${escapeXml(r.message)}" type="${escapeXml(r.status)}">${escapeXml(text)}</failure>`);
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
   for (const suite of [...suites.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const suiteFailures = suite.cases.filter((c) => c.finding !== null).length;
     out.push(`  <testsuite name="${escapeXml(suite.name)}" tests="${suite.cases.length}" failures="${suiteFailures}" errors="0" skipped="0">`);

@@ -5,7 +5,7 @@
  * partial fingerprint and its kind-specific facts (for misconfigurations: target, field path and
  * the standard's level/check/version) in `properties`. Output is deterministic for a given input.
  */
-import type { Finding, Severity } from '@sekisho/model';
+import type { Finding, PolicyDecision, PolicyOutcome, Severity } from '@sekisho/model';
 
 export const SARIF_VERSION = '2.1.0';
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -125,6 +125,33 @@ export interface SarifOptions {
   readonly notifications?: readonly { readonly file: string | null; readonly message: string; readonly level?: 'error' | 'warning' }[];
   /** Whether the report is complete: written to the run's `properties` (`status`, `statusReasons`). */
   readonly completeness?: { readonly status: string; readonly reasons: readonly string[] };
+  /** A policy decision: a result per rule that is violated or not judged (`policy/<rule id>`), and its result and grade in the run's properties. */
+  readonly policy?: PolicyDecision;
+}
+
+const OUTCOME_LEVEL: Readonly<Record<PolicyOutcome, SarifLevel>> = { fail: 'error', warn: 'warning', info: 'note', pass: 'none' };
+
+/** The policy rules that did not pass, as SARIF rules and results (ids `policy/<rule id>`). */
+function policyResults(decision: PolicyDecision, firstIndex: number): { rules: Record<string, unknown>[]; results: Record<string, unknown>[] } {
+  const broken = decision.rules.filter((r) => r.status !== 'pass');
+  const rules = broken.map((r) => ({
+    id: `policy/${r.id}`,
+    name: `policy/${r.id}`,
+    shortDescription: { text: `Policy ${decision.policy} rule ${r.id} (${r.kind})` },
+    fullDescription: { text: `Policy ${decision.policy} rule ${r.id} (${r.kind}), environment ${decision.environment}` },
+    help: { text: r.evidence.find((e) => e.fix !== null)?.fix ?? r.message },
+    defaultConfiguration: { level: OUTCOME_LEVEL[r.outcome] },
+    properties: { tags: ['policy', r.kind], precision: 'high' },
+  }));
+  const results = broken.map((r, i) => ({
+    ruleId: `policy/${r.id}`,
+    ruleIndex: firstIndex + i,
+    level: OUTCOME_LEVEL[r.outcome],
+    message: { text: [r.message, ...r.evidence.slice(0, 10).map((e) => `${e.text}${e.fix === null ? '' : ` (fix: ${e.fix})`}`)].join('; ') },
+    partialFingerprints: { sekishoPolicyRule: `${decision.policy}/${decision.environment}/${r.id}` },
+    properties: { kind: r.kind, action: r.action, status: r.status, outcome: r.outcome, evidenceCount: r.evidenceCount, excepted: r.excepted },
+  }));
+  return { rules, results };
 }
 
 /** Builds a SARIF 2.1.0 log with one run for the findings. */
@@ -177,6 +204,11 @@ export function toSarif(findings: readonly Finding[], tool: SarifToolInfo, optio
     return result;
   });
 
+  if (options.policy !== undefined) {
+    const extra = policyResults(options.policy, rules.length);
+    rules.push(...extra.rules);
+    results.push(...extra.results);
+  }
   const driver: Record<string, unknown> = { name: tool.name, version: tool.version, semanticVersion: tool.version, rules };
   if (tool.informationUri !== undefined && isAbsoluteUri(tool.informationUri)) driver['informationUri'] = tool.informationUri;
   const run: Record<string, unknown> = { tool: { driver }, results, columnKind: 'utf16CodeUnits' };
@@ -191,6 +223,12 @@ export function toSarif(findings: readonly Finding[], tool: SarifToolInfo, optio
         })),
       },
     ];
-  if (options.completeness !== undefined) run['properties'] = { status: options.completeness.status, statusReasons: [...options.completeness.reasons] };
+  const runProperties: Record<string, unknown> = {};
+  if (options.completeness !== undefined) Object.assign(runProperties, { status: options.completeness.status, statusReasons: [...options.completeness.reasons] });
+  if (options.policy !== undefined) {
+    const d = options.policy;
+    Object.assign(runProperties, { policy: d.policy, policyEnvironment: d.environment, policyResult: d.result, policyGrade: d.grade, policyScore: d.score });
+  }
+  if (Object.keys(runProperties).length > 0) run['properties'] = runProperties;
   return { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
 }

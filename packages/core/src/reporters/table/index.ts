@@ -1,6 +1,7 @@
 import { reportCompleteness } from '@sekisho/model';
 import type { DistroSupport, Finding, Package, Report } from '@sekisho/model';
 import { lineChunks } from '../chunks.js';
+import { decisionLines } from '../../policy/render-decision.js';
 import type { Reporter } from '../types.js';
 import { boxTableLines } from './box-table.js';
 
@@ -77,6 +78,10 @@ export function* tableLines(report: Report): Generator<string> {
     yield `Unreadable files (${report.unknowns.length}):`;
     for (const u of report.unknowns.slice(0, 20)) yield `  ${u.location.path}: ${u.reason}`;
     if (report.unknowns.length > 20) yield `  … and ${report.unknowns.length - 20} more (see --format json)`;
+  }
+  if (report.policy !== undefined) {
+    yield '';
+    yield* decisionLines(report.policy);
   }
 }
 
