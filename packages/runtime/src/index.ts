@@ -1,1 +1,51 @@
-export {};
+export {
+  BINARY_OPERATORS,
+  ConditionSyntaxError,
+  LIST_OPERATORS,
+  parseCondition,
+  TRANSFORMERS,
+  UNARY_OPERATORS,
+  type BinaryOperator,
+  type Expr,
+  type FieldExpr,
+  type ListOperator,
+  type ListValue,
+  type Operator,
+  type Transformer,
+  type UnaryOperator,
+  type Value,
+} from './condition.js';
+export { CompileError, type CompileErrorCode, type Predicate } from './compile.js';
+export { imageRepository, jsonPointer, K8S_AUDIT_FIELDS, type AuditEventContext, type ArgKind, type Extracted, type FieldDefinition, type FieldType } from './fields-k8saudit.js';
+export {
+  compareVersions,
+  ENGINE_VERSION,
+  parsePriority,
+  PRIORITIES,
+  PROVIDED_PLUGINS,
+  type CollectOptions,
+  type IssueCode,
+  type IssueLevel,
+  type LoadIssue,
+  type Priority,
+  type ProvidedPlugin,
+  type RuleFile,
+  type Where,
+} from './loader.js';
+export {
+  AuditInputError,
+  auditEventsOf,
+  formatIssue,
+  K8S_AUDIT_SOURCE,
+  loadRules,
+  NOT_AN_AUDIT_EVENT,
+  parseAuditLog,
+  replay,
+  timestampNs,
+  type CompiledRule,
+  type FalcoAlert,
+  type LoadOptions,
+  type ReplayOptions,
+  type ReplayResult,
+  type RuleSet,
+} from './engine.js';
