@@ -132,8 +132,13 @@ export function bindField(f: FieldExpr, fields: ReadonlyMap<string, FieldDefinit
   if (f.arg !== undefined && def.arg === 'none') throw new CompileError('INVALID_FIELD', `field '${f.name}' takes no argument`, f.offset);
   if (f.arg === undefined && def.arg === 'required-key') throw new CompileError('INVALID_FIELD', `field '${f.name}' requires an argument`, f.offset);
   if (f.arg !== undefined && def.arg === 'index' && !/^\d+$/.test(f.arg)) throw new CompileError('INVALID_FIELD', `field '${f.name}' needs a numeric index, got '${f.arg}'`, f.offset);
+  const key = `${f.transformers.join('(')}(${f.name}[${f.arg ?? ''}]`;
+  let shared = boundCache.get(fields);
+  if (shared === undefined) boundCache.set(fields, (shared = new Map()));
+  const cached = shared.get(key);
+  if (cached !== undefined) return cached;
   const arg = f.arg;
-  let extract: Extractor = (ctx) => def.extract(ctx, arg);
+  let extract: Extractor = def.bind !== undefined ? def.bind(arg) : (ctx) => def.extract(ctx, arg);
   let type = def.type;
   const list = def.list && (arg === undefined || def.arg !== 'index');
   for (const t of f.transformers) {
@@ -160,8 +165,24 @@ export function bindField(f: FieldExpr, fields: ReadonlyMap<string, FieldDefinit
       return v === undefined ? undefined : v.map(fn);
     };
   }
-  return { extract, type, list };
+  // One extraction per event however many rules read the field: the last event's values are kept.
+  const compute = extract;
+  let lastCtx: AuditEventContext | undefined;
+  let lastValue: Extracted | undefined;
+  const memo: Extractor = (ctx) => {
+    if (ctx !== lastCtx) {
+      lastValue = compute(ctx);
+      lastCtx = ctx;
+    }
+    return lastValue;
+  };
+  const bound: BoundField = { extract: memo, type, list };
+  shared.set(key, bound);
+  return bound;
 }
+
+/** Bound fields shared by every rule compiled against the same field table. */
+const boundCache = new WeakMap<ReadonlyMap<string, FieldDefinition>, Map<string, BoundField>>();
 
 /** Compiles a resolved expression to a closure; throws CompileError. */
 export function compileExpr(expr: Expr, fields: ReadonlyMap<string, FieldDefinition>): Predicate {

@@ -63,11 +63,17 @@ export interface FieldDefinition {
   readonly description: string;
   /** Values, or undefined when the event has none. */
   readonly extract: (ctx: AuditEventContext, arg: string | undefined) => Extracted | undefined;
+  /** Prepares the argument once (a JSON pointer, a glob) and returns the extractor. */
+  readonly bind?: (arg: string | undefined) => (ctx: AuditEventContext) => Extracted | undefined;
 }
 
 type Json = unknown;
 
 function get(obj: Json, ...path: string[]): Json {
+  return getIn(obj, path);
+}
+
+function getIn(obj: Json, path: readonly string[]): Json {
   let cur: Json = obj;
   for (const key of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
@@ -154,15 +160,20 @@ export function globToRegExp(glob: string, caseInsensitive = false): RegExp {
   return new RegExp(`^${out}$`, caseInsensitive ? 'is' : 's');
 }
 
-/** RFC 6901 JSON pointer. */
-export function jsonPointer(doc: Json, pointer: string): Json {
-  if (pointer === '') return doc;
+/** The reference tokens of an RFC 6901 JSON pointer; undefined when it is not one. */
+function pointerTokens(pointer: string): readonly string[] | undefined {
+  if (pointer === '') return [];
   if (!pointer.startsWith('/')) return undefined;
-  const parts = pointer
+  return pointer
     .slice(1)
     .split('/')
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  return get(doc, ...parts);
+}
+
+/** RFC 6901 JSON pointer. */
+export function jsonPointer(doc: Json, pointer: string): Json {
+  const tokens = pointerTokens(pointer);
+  return tokens === undefined ? undefined : getIn(doc, tokens);
 }
 
 const objCache = new WeakMap<object, string>();
@@ -187,19 +198,24 @@ function falcoTime(ns: bigint): string {
   return iso.slice(11, iso.length - 1);
 }
 
+function hostPathMatches(vols: readonly Json[], re: RegExp): readonly string[] {
+  return [String(vols.some((v) => { const p = asString(get(v, 'hostPath', 'path')); return p !== undefined && re.test(p); }))];
+}
+
 const defs: FieldDefinition[] = [];
 function field(
   name: string,
   description: string,
   extract: (ctx: AuditEventContext, arg: string | undefined) => Extracted | undefined,
-  options: { type?: FieldType; list?: boolean; arg?: ArgKind } = {},
+  options: { type?: FieldType; list?: boolean; arg?: ArgKind; bind?: FieldDefinition['bind'] } = {},
 ): void {
-  defs.push({ name, description, extract, type: options.type ?? 'string', list: options.list ?? false, arg: options.arg ?? 'none' });
+  const def: FieldDefinition = { name, description, extract, type: options.type ?? 'string', list: options.list ?? false, arg: options.arg ?? 'none' };
+  defs.push(options.bind === undefined ? def : { ...def, bind: options.bind });
 }
 const path =
   (...p: string[]) =>
   (ctx: AuditEventContext): readonly string[] | undefined =>
-    one(get(ctx.event, ...p));
+    one(getIn(ctx.event, p));
 
 field('ka.auditid', 'The unique id of the audit event', path('auditID'));
 field('ka.stage', 'Stage of the request', path('stage'));
@@ -313,10 +329,18 @@ field(
   (ctx, arg) => {
     const vols = get(ctx.event, 'requestObject', 'spec', 'volumes');
     if (!Array.isArray(vols) || arg === undefined) return undefined;
-    const re = globToRegExp(arg);
-    return [String(vols.some((v) => { const p = asString(get(v, 'hostPath', 'path')); return p !== undefined && re.test(p); }))];
+    return hostPathMatches(vols, globToRegExp(arg));
   },
-  { arg: 'required-key' },
+  {
+    arg: 'required-key',
+    bind: (arg) => {
+      const re = globToRegExp(arg ?? '');
+      return (ctx) => {
+        const vols = get(ctx.event, 'requestObject', 'spec', 'volumes');
+        return Array.isArray(vols) ? hostPathMatches(vols, re) : undefined;
+      };
+    },
+  },
 );
 field('ka.req.role.rules', 'The rules of a role', (ctx, arg) => indexed(arrayOf(get(ctx.event, 'requestObject', 'rules')).map((r) => asString(r) ?? ''), arg), { list: true, arg: 'index' });
 for (const [suffix, key] of [['apiGroups', 'apiGroups'], ['nonResourceURLs', 'nonResourceURLs'], ['verbs', 'verbs'], ['resources', 'resources']] as const) {
@@ -339,7 +363,13 @@ field('ka.response.reason', 'The response reason', path('responseStatus', 'reaso
 field('ka.sourceips', 'The IP addresses of the requesting client', (ctx, arg) => indexed(arrayOf(get(ctx.event, 'sourceIPs')).map((s) => asString(s) ?? ''), arg), { list: true, arg: 'index' });
 
 for (const prefix of ['jevt', 'json']) {
-  field(`${prefix}.value`, 'The value of a JSON pointer into the event', (ctx, arg) => (arg === undefined ? undefined : one(jsonPointer(ctx.event, arg))), { arg: 'required-key' });
+  field(`${prefix}.value`, 'The value of a JSON pointer into the event', (ctx, arg) => (arg === undefined ? undefined : one(jsonPointer(ctx.event, arg))), {
+    arg: 'required-key',
+    bind: (arg) => {
+      const tokens = arg === undefined ? undefined : pointerTokens(arg);
+      return tokens === undefined ? () => undefined : (ctx) => one(getIn(ctx.event, tokens));
+    },
+  });
   field(`${prefix}.obj`, 'The whole event as JSON', (ctx) => [eventJson(ctx)]);
 }
 for (const prefix of ['jevt', 'evt']) {
