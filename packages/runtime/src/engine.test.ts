@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from './condition.js';
+import { PRIORITY_SEVERITY } from './loader.js';
 import { AuditInputError, loadRules, NOT_AN_AUDIT_EVENT, parseAuditLog, replay, type RuleSet } from './engine.js';
 
 const pod = {
@@ -141,6 +142,7 @@ describe('loader', () => {
     ]);
     expect(rs.ok).toBe(true);
     expect(rs.rules[0]?.priority).toBe('Error');
+    expect(PRIORITY_SEVERITY[rs.rules[0]?.priority ?? 'Debug']).toBe('high');
     expect(replay([pod], rs).alerts).toHaveLength(0);
     expect(replay([{ ...pod, user: { username: 'bob' } }], rs).alerts).toHaveLength(1);
     expect(rs.issues).toContainEqual(expect.objectContaining({ code: 'DEPRECATED', item: { kind: 'macro', name: 'm' } }));

@@ -22,6 +22,7 @@ export {
   ENGINE_VERSION,
   parsePriority,
   PRIORITIES,
+  PRIORITY_SEVERITY,
   PROVIDED_PLUGINS,
   type CollectOptions,
   type IssueCode,

@@ -9,6 +9,7 @@
  * Every issue names the file, the item and its position (line and column from the `yaml`
  * library's source ranges).
  */
+import type { Severity } from '@sekisho/model';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
 
 export type IssueLevel = 'error' | 'warning';
@@ -54,6 +55,18 @@ export interface LoadIssue {
 
 export const PRIORITIES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'] as const;
 export type Priority = (typeof PRIORITIES)[number];
+
+/** Falco priorities on Sekisho's severity scale, so alerts sort and gate like findings. */
+export const PRIORITY_SEVERITY = {
+  Emergency: 'critical',
+  Alert: 'critical',
+  Critical: 'critical',
+  Error: 'high',
+  Warning: 'medium',
+  Notice: 'low',
+  Informational: 'negligible',
+  Debug: 'negligible',
+} as const satisfies Record<Priority, Severity>;
 
 /** Falco's priority names, case-insensitive, with `info` for Informational. */
 export function parsePriority(text: string): Priority | undefined {
