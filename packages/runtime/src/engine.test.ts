@@ -97,7 +97,8 @@ describe('condition language', () => {
   it('reports syntax errors with the rule, the file and the position', () => {
     const rs = load('- rule: bad\n  desc: d\n  condition: ka.verb = \n  output: o\n  priority: INFO\n  source: k8s_audit\n');
     const e = rs.issues.find((i) => i.level === 'error');
-    expect(e).toMatchObject({ code: 'SYNTAX', item: { kind: 'rule', name: 'bad' }, where: { file: 'test.yaml', line: 1, column: 3 } });
+    expect(e).toMatchObject({ code: 'SYNTAX', item: { kind: 'rule', name: 'bad' }, where: { file: 'test.yaml', line: 3, column: 14 } });
+    expect(e?.message).toMatch(/at condition offset 9/);
     expect(rs.ok).toBe(false);
   });
 

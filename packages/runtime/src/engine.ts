@@ -61,8 +61,8 @@ export function loadRules(files: readonly RuleFile[], options: LoadOptions = {})
       resolve({ kind: 'macro', name: macro.name, offset: 0 }, { ...env, onUse: undefined });
     } catch (e) {
       if (e instanceof CompileError && (e.code === 'SYNTAX' || e.code === 'MACRO_CYCLE')) {
-        if (!e.message.includes(`in macro '${macro.name}'`) && e.code === 'SYNTAX') issues.push({ level: 'error', code: e.code, message: `in macro '${macro.name}': ${e.message}`, where: macro.where, item: at });
-        else if (e.code === 'MACRO_CYCLE' || e.message.includes(`in macro '${macro.name}'`)) issues.push({ level: 'error', code: e.code, message: e.message, where: macro.where, item: at });
+        if (!e.message.includes(`in macro '${macro.name}'`) && e.code === 'SYNTAX') issues.push({ level: 'error', code: e.code, message: `in macro '${macro.name}': ${e.message}`, where: macro.conditionWhere, item: at });
+        else if (e.code === 'MACRO_CYCLE' || e.message.includes(`in macro '${macro.name}'`)) issues.push({ level: 'error', code: e.code, message: e.message, where: macro.conditionWhere, item: at });
       } else if (!(e instanceof CompileError)) throw e;
     }
   }
@@ -184,8 +184,8 @@ function outputTokens(output: string, fields: ReadonlyMap<string, FieldDefinitio
 
 function compileRule(def: RuleDef, env: ResolveEnv, sources: ReadonlyMap<string, ReadonlyMap<string, FieldDefinition>>, issues: LoadIssue[]): CompiledRule | undefined {
   const item = { kind: 'rule' as const, name: def.name };
-  const report = (level: 'error' | 'warning', code: LoadIssue['code'], message: string): undefined => {
-    issues.push({ level, code, message, where: def.where, item });
+  const report = (level: 'error' | 'warning', code: LoadIssue['code'], message: string, where: Where = def.where): undefined => {
+    issues.push({ level, code, message, where, item });
     return undefined;
   };
   let expr: Expr;
@@ -195,7 +195,7 @@ function compileRule(def: RuleDef, env: ResolveEnv, sources: ReadonlyMap<string,
     if (ex !== undefined) expr = { kind: 'and', items: [expr, ex] };
     expr = resolve(expr, env);
   } catch (e) {
-    if (e instanceof CompileError) return report('error', e.code, e.message);
+    if (e instanceof CompileError) return report('error', e.code, e.message, def.conditionWhere);
     throw e;
   }
   const fields = sources.get(def.source);

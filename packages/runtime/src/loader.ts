@@ -86,6 +86,8 @@ export interface ExceptionDef {
 export interface RuleDef {
   readonly name: string;
   condition: string;
+  /** Where the (last replaced) condition text starts. */
+  conditionWhere: Where;
   output: string;
   desc: string;
   priority: Priority;
@@ -100,6 +102,7 @@ export interface RuleDef {
 export interface MacroDef {
   readonly name: string;
   condition: string;
+  conditionWhere: Where;
   readonly where: Where;
 }
 
@@ -339,8 +342,10 @@ function readMacro(obj: Record<string, unknown>, ctx: ItemCtx): void {
   const prev = ctx.out.macros.get(name);
   if (mode !== 'define' && prev === undefined) return issue(ctx, 'error', 'APPEND_WITHOUT_TARGET', 'macro', name, "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists");
   if (mode === 'append' && prev !== undefined) prev.condition = `${prev.condition} ${condition}`;
-  else if (mode === 'replace' && prev !== undefined) prev.condition = condition;
-  else ctx.out.macros.set(name, { name, condition, where: ctx.where });
+  else if (mode === 'replace' && prev !== undefined) {
+    prev.condition = condition;
+    prev.conditionWhere = ctx.keyWhere('condition');
+  } else ctx.out.macros.set(name, { name, condition, conditionWhere: ctx.keyWhere('condition'), where: ctx.where });
 }
 
 function readExceptions(raw: unknown, ctx: ItemCtx, ruleName: string, requireFields: boolean): ExceptionDef[] | undefined {
@@ -481,6 +486,7 @@ function readRule(obj: Record<string, unknown>, ctx: ItemCtx): void {
           const s = str(v);
           if (s === undefined) return issue(ctx, 'error', 'INVALID_ITEM', 'rule', name, `'${key}' must be a string`, ctx.keyWhere(key));
           next[key] = mode === 'append' ? `${next[key]} ${s}` : s;
+          if (key === 'condition' && mode === 'replace') next.conditionWhere = ctx.keyWhere('condition');
           break;
         }
         case 'priority': {
@@ -528,6 +534,7 @@ function readRule(obj: Record<string, unknown>, ctx: ItemCtx): void {
   const def: RuleDef = {
     name,
     condition: str(obj['condition']) ?? '',
+    conditionWhere: ctx.keyWhere('condition'),
     output: (str(obj['output']) ?? '').trim(),
     desc: str(obj['desc']) ?? '',
     priority,
