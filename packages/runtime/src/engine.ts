@@ -1,0 +1,373 @@
+/**
+ * The rules engine: collected definitions → compiled rules (closures) → alerts in Falco's JSON
+ * alert shape (falco.org "Falco Outputs / JSON output"; falcosidekick types.FalcoPayload).
+ */
+import { hostname as osHostname } from 'node:os';
+import { parseCondition, type Expr, type FieldExpr, type Value } from './condition.js';
+import { bindField, CompileError, compileExpr, fieldsOf, parseOrThrow, resolve, type Predicate, type ResolveEnv } from './compile.js';
+import { isoTime, K8S_AUDIT_FIELDS, type AuditEventContext, type FieldDefinition } from './fields-k8saudit.js';
+import { collect, PRIORITIES, type CollectOptions, type LoadIssue, type Priority, type RuleDef, type RuleFile, type Where } from './loader.js';
+
+/** The event source the engine evaluates; rules of other sources are reported and skipped. */
+export const K8S_AUDIT_SOURCE = 'k8s_audit';
+
+export interface CompiledRule {
+  readonly name: string;
+  readonly desc: string;
+  readonly priority: Priority;
+  readonly source: string;
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  readonly where: Where;
+  readonly matches: Predicate;
+  readonly format: (ctx: AuditEventContext) => { readonly output: string; readonly fields: Record<string, string | number | null> };
+}
+
+export interface RuleSet {
+  readonly rules: readonly CompiledRule[];
+  readonly issues: readonly LoadIssue[];
+  /** True when no issue is an error. */
+  readonly ok: boolean;
+}
+
+export interface LoadOptions extends CollectOptions {
+  /** Fields per source; defaults to the k8s_audit fields. */
+  readonly fields?: ReadonlyMap<string, ReadonlyMap<string, FieldDefinition>>;
+}
+
+/** `file:line:column: level: rule 'name': message` */
+export function formatIssue(i: LoadIssue): string {
+  const item = i.item === undefined ? '' : `${i.item.kind} '${i.item.name}': `;
+  return `${i.where.file}:${i.where.line}:${i.where.column}: ${i.level}: ${item}${i.message} [${i.code}]`;
+}
+
+/** Loads rules files in order (later files override earlier ones) and compiles them. */
+export function loadRules(files: readonly RuleFile[], options: LoadOptions = {}): RuleSet {
+  const collected = collect(files, options);
+  const issues = collected.issues;
+  const sources = options.fields ?? new Map([[K8S_AUDIT_SOURCE, K8S_AUDIT_FIELDS]]);
+  const used = { macro: new Set<string>(), list: new Set<string>() };
+  const lists = resolveLists(collected.lists, used);
+  const env: ResolveEnv = {
+    macroCondition: (name) => collected.macros.get(name)?.condition,
+    lists,
+    onUse: (kind, name) => used[kind].add(name),
+  };
+
+  // Macros: syntax and cycles are errors even when no rule uses the macro.
+  for (const macro of collected.macros.values()) {
+    const at = { kind: 'macro' as const, name: macro.name };
+    try {
+      resolve({ kind: 'macro', name: macro.name, offset: 0 }, { ...env, onUse: undefined });
+    } catch (e) {
+      if (e instanceof CompileError && (e.code === 'SYNTAX' || e.code === 'MACRO_CYCLE')) {
+        if (!e.message.includes(`in macro '${macro.name}'`) && e.code === 'SYNTAX') issues.push({ level: 'error', code: e.code, message: `in macro '${macro.name}': ${e.message}`, where: macro.conditionWhere, item: at });
+        else if (e.code === 'MACRO_CYCLE' || e.message.includes(`in macro '${macro.name}'`)) issues.push({ level: 'error', code: e.code, message: e.message, where: macro.conditionWhere, item: at });
+      } else if (!(e instanceof CompileError)) throw e;
+    }
+  }
+
+  const rules: CompiledRule[] = [];
+  for (const def of collected.rules.values()) {
+    const compiled = compileRule(def, env, sources, issues);
+    if (compiled !== undefined) rules.push(compiled);
+  }
+  for (const m of collected.macros.values()) {
+    if (!used.macro.has(m.name)) issues.push({ level: 'warning', code: 'UNUSED_MACRO', message: 'macro not referenced by any rule or macro', where: m.where, item: { kind: 'macro', name: m.name } });
+  }
+  for (const l of collected.lists.values()) {
+    if (!used.list.has(l.name)) issues.push({ level: 'warning', code: 'UNUSED_LIST', message: 'list not referenced by any rule, macro or list', where: l.where, item: { kind: 'list', name: l.name } });
+  }
+  return { rules, issues, ok: !issues.some((i) => i.level === 'error') };
+}
+
+/** Lists whose items name other lists are expanded (recursively; a cycle stops expanding). */
+function resolveLists(defs: ReadonlyMap<string, { readonly items: readonly string[] }>, used: { list: Set<string> }): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  const expand = (name: string, stack: string[]): readonly string[] => {
+    const done = out.get(name);
+    if (done !== undefined) return done;
+    const items: string[] = [];
+    for (const item of defs.get(name)?.items ?? []) {
+      if (defs.has(item) && !stack.includes(item)) {
+        used.list.add(item);
+        items.push(...expand(item, [...stack, item]));
+      } else items.push(item);
+    }
+    out.set(name, items);
+    return items;
+  };
+  for (const name of defs.keys()) expand(name, [name]);
+  return out;
+}
+
+const EXCEPTION_LIST_OPS = new Set(['in', 'intersects', 'pmatch']);
+
+function exceptionField(text: string): FieldExpr {
+  const e = parseOrThrow(`${text} exists`);
+  if (e.kind !== 'unary') throw new CompileError('INVALID_FIELD', `invalid exception field '${text}'`);
+  return e.field;
+}
+
+function valueOf(v: unknown): Value {
+  return { kind: 'string', text: typeof v === 'string' ? v : JSON.stringify(v), quoted: true };
+}
+
+function exceptionCheck(field: FieldExpr, comp: string, value: unknown): Expr {
+  if (EXCEPTION_LIST_OPS.has(comp)) {
+    const items = Array.isArray(value) ? (value as unknown[]).map(valueOf) : [{ kind: 'string' as const, text: String(value), quoted: false }];
+    return { kind: 'list-check', field, op: comp as 'in' | 'intersects' | 'pmatch', value: { kind: 'list', items }, offset: field.offset };
+  }
+  const op = comp === '==' ? '=' : comp;
+  const parsed = parseCondition(`x.x ${op} a`);
+  if (parsed.kind !== 'binary') throw new CompileError('INVALID_VALUE', `invalid comparison '${comp}'`);
+  return { kind: 'binary', field, op: parsed.op, value: valueOf(value), offset: field.offset };
+}
+
+/** The exceptions as `not (item or item …)` (Falco's rule_loader_compiler builds the same text). */
+function exceptionsExpr(def: RuleDef): Expr | undefined {
+  const alternatives: Expr[] = [];
+  for (const ex of def.exceptions) {
+    if (typeof ex.fields === 'string') {
+      const field = exceptionField(ex.fields);
+      const comp = typeof ex.comps === 'string' ? ex.comps : 'in';
+      if (ex.values.length === 0) continue;
+      if (EXCEPTION_LIST_OPS.has(comp)) alternatives.push(exceptionCheck(field, comp, ex.values.flatMap((v) => (Array.isArray(v) ? v : [v]))));
+      else for (const v of ex.values) alternatives.push(exceptionCheck(field, comp, v));
+      continue;
+    }
+    const fields = ex.fields.map(exceptionField);
+    const comps = Array.isArray(ex.comps) ? ex.comps : fields.map(() => '=');
+    for (const tuple of ex.values) {
+      const parts = (tuple as unknown[]).map((v, i) => exceptionCheck(fields[i]!, comps[i] ?? '=', v));
+      if (parts.length > 0) alternatives.push(parts.length === 1 ? parts[0]! : { kind: 'and', items: parts });
+    }
+  }
+  if (alternatives.length === 0) return undefined;
+  return { kind: 'not', expr: alternatives.length === 1 ? alternatives[0]! : { kind: 'or', items: alternatives } };
+}
+
+const OUTPUT_FIELD = /%([a-zA-Z_][a-zA-Z0-9_]*(?:\.[a-zA-Z0-9_]+)+)(\[[^\]]*\])?/g;
+
+interface OutputToken {
+  readonly text: string;
+  readonly field?: { readonly key: string; readonly expr: FieldExpr };
+}
+
+/** Splits an output template at `%field` tokens; the longest known field name wins. */
+function outputTokens(output: string, fields: ReadonlyMap<string, FieldDefinition>): { tokens: OutputToken[]; unknown: string[] } {
+  const tokens: OutputToken[] = [];
+  const unknown: string[] = [];
+  let last = 0;
+  for (const m of output.matchAll(OUTPUT_FIELD)) {
+    let name = m[1]!;
+    let arg = m[2];
+    while (!fields.has(name) && name.includes('.') && name.lastIndexOf('.') > name.indexOf('.')) {
+      name = name.slice(0, name.lastIndexOf('.'));
+      arg = undefined;
+    }
+    if (!fields.has(name)) {
+      unknown.push(m[1]!);
+      continue;
+    }
+    const start = m.index;
+    const consumed = 1 + name.length + (arg?.length ?? 0);
+    tokens.push({ text: output.slice(last, start) });
+    const argText = arg === undefined ? undefined : arg.slice(1, -1);
+    const expr: FieldExpr = argText === undefined ? { name, transformers: [], offset: start } : { name, arg: argText, transformers: [], offset: start };
+    tokens.push({ text: '', field: { key: `${name}${arg ?? ''}`, expr } });
+    last = start + consumed;
+  }
+  tokens.push({ text: output.slice(last) });
+  return { tokens, unknown };
+}
+
+function compileRule(def: RuleDef, env: ResolveEnv, sources: ReadonlyMap<string, ReadonlyMap<string, FieldDefinition>>, issues: LoadIssue[]): CompiledRule | undefined {
+  const item = { kind: 'rule' as const, name: def.name };
+  const report = (level: 'error' | 'warning', code: LoadIssue['code'], message: string, where: Where = def.where): undefined => {
+    issues.push({ level, code, message, where, item });
+    return undefined;
+  };
+  let expr: Expr;
+  try {
+    expr = parseOrThrow(def.condition);
+    const ex = exceptionsExpr(def);
+    if (ex !== undefined) expr = { kind: 'and', items: [expr, ex] };
+    expr = resolve(expr, env);
+  } catch (e) {
+    if (e instanceof CompileError) return report('error', e.code, e.message, def.conditionWhere);
+    throw e;
+  }
+  const fields = sources.get(def.source);
+  if (fields === undefined) return report('warning', 'UNKNOWN_SOURCE', `source '${def.source}' is not available in this engine; rule skipped`);
+
+  const { tokens, unknown } = outputTokens(def.output, fields);
+  const unsupported = new Set<string>();
+  for (const f of fieldsOf(expr)) if (!fields.has(f.name)) unsupported.add(f.name);
+  for (const u of unknown) unsupported.add(u);
+  if (unsupported.size > 0) return report('warning', 'UNSUPPORTED_FIELD', `uses unsupported field${unsupported.size > 1 ? 's' : ''} ${[...unsupported].join(', ')}; rule skipped`);
+
+  let matches: Predicate;
+  const parts: { text: string; key?: string; list?: boolean; extract?: (ctx: AuditEventContext) => readonly (string | bigint)[] | undefined; type?: string }[] = [];
+  try {
+    matches = compileExpr(expr, fields);
+    for (const t of tokens) {
+      if (t.field === undefined) {
+        parts.push({ text: t.text });
+        continue;
+      }
+      const bound = bindField(t.field.expr, fields);
+      parts.push({ text: '', key: t.field.key, list: bound.list, extract: bound.extract, type: bound.type });
+    }
+  } catch (e) {
+    if (e instanceof CompileError) return report('error', e.code, e.message);
+    throw e;
+  }
+  const format = (ctx: AuditEventContext): { output: string; fields: Record<string, string | number | null> } => {
+    let output = '';
+    const values: Record<string, string | number | null> = {};
+    for (const p of parts) {
+      if (p.extract === undefined || p.key === undefined) {
+        output += p.text;
+        continue;
+      }
+      const vals = p.extract(ctx);
+      let text: string;
+      if (vals === undefined) {
+        text = '<NA>';
+        values[p.key] = null;
+      } else {
+        text = p.list === true ? `(${vals.map(String).join(',')})` : String(vals[0]);
+        values[p.key] = p.type === 'uint64' && p.list !== true && typeof vals[0] === 'bigint' && vals[0] <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(vals[0]) : text;
+      }
+      output += text;
+    }
+    return { output, fields: values };
+  };
+  return { name: def.name, desc: def.desc, priority: def.priority, source: def.source, tags: def.tags, enabled: def.enabled, where: def.where, matches, format };
+}
+
+/** One alert in Falco's JSON alert shape. */
+export interface FalcoAlert {
+  readonly time: string;
+  readonly rule: string;
+  readonly priority: Priority;
+  readonly output: string;
+  readonly output_fields: Record<string, string | number | null>;
+  readonly source: string;
+  readonly tags: readonly string[];
+  readonly hostname: string;
+}
+
+export interface ReplayOptions {
+  /** Defaults to $FALCO_HOSTNAME, else the machine's name. */
+  readonly hostname?: string;
+  /** Rules below this priority do not alert (Falco's `priority` setting). */
+  readonly minimumPriority?: Priority;
+}
+
+export interface ReplayResult {
+  readonly alerts: FalcoAlert[];
+  readonly events: number;
+  /** Inputs that are not audit events (or EventLists of them), skipped. */
+  readonly malformed: number;
+}
+
+/** The error text of the k8saudit plugin for input that is not an audit event. */
+export const NOT_AN_AUDIT_EVENT = 'data not recognized as a k8s audit event';
+
+export class AuditInputError extends Error {
+  override readonly name = 'AuditInputError';
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(`${message} (line ${line})`);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The audit events in a JSON value: an Event, or an EventList's items; undefined when neither. */
+export function auditEventsOf(value: unknown): Record<string, unknown>[] | undefined {
+  if (!isObject(value)) return undefined;
+  if (value['kind'] === 'Event') return [value];
+  if (value['kind'] === 'EventList' && Array.isArray(value['items'])) {
+    const items = value['items'] as unknown[];
+    return items.every((i) => isObject(i) && i['kind'] === 'Event') ? (items as Record<string, unknown>[]) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Strict reading of a JSON Lines audit log, as the k8saudit plugin reads a file: any line that is
+ * not an audit event (or EventList) is an error with the plugin's text.
+ */
+export function parseAuditLog(text: string): Record<string, unknown>[] {
+  const events: Record<string, unknown>[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new AuditInputError(NOT_AN_AUDIT_EVENT, i + 1);
+    }
+    const found = auditEventsOf(value);
+    if (found === undefined) throw new AuditInputError(NOT_AN_AUDIT_EVENT, i + 1);
+    events.push(...found);
+  }
+  return events;
+}
+
+/** Nanoseconds since the epoch of an RFC 3339 timestamp with up to 9 fractional digits. */
+export function timestampNs(text: unknown): bigint | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  if (m === null) return undefined;
+  const seconds = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(seconds)) return undefined;
+  return BigInt(seconds) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+/** Runs every enabled rule over the events, in order; malformed inputs are skipped and counted. */
+export function replay(inputs: Iterable<unknown>, ruleSet: RuleSet, options: ReplayOptions = {}): ReplayResult {
+  const host = options.hostname ?? process.env['FALCO_HOSTNAME'] ?? osHostname();
+  const minRank = options.minimumPriority === undefined ? PRIORITIES.length : PRIORITIES.indexOf(options.minimumPriority);
+  const active = ruleSet.rules.filter((r) => r.enabled && r.source === K8S_AUDIT_SOURCE && PRIORITIES.indexOf(r.priority) <= minRank);
+  const alerts: FalcoAlert[] = [];
+  let events = 0;
+  let malformed = 0;
+  for (const input of inputs) {
+    const found = auditEventsOf(input);
+    if (found === undefined) {
+      malformed++;
+      continue;
+    }
+    for (const event of found) {
+      events++;
+      const timeNs = timestampNs(event['stageTimestamp']) ?? timestampNs(event['requestReceivedTimestamp']) ?? 0n;
+      const ctx: AuditEventContext = { event, timeNs, num: events };
+      for (const rule of active) {
+        if (!rule.matches(ctx)) continue;
+        const { output, fields } = rule.format(ctx);
+        const time = isoTime(timeNs);
+        alerts.push({
+          time,
+          rule: rule.name,
+          priority: rule.priority,
+          output: `${time.slice(11, time.length - 1)}: ${rule.priority} ${output}`,
+          output_fields: fields,
+          source: rule.source,
+          tags: rule.tags,
+          hostname: host,
+        });
+      }
+    }
+  }
+  return { alerts, events, malformed };
+}
