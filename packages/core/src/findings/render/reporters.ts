@@ -79,7 +79,7 @@ export function scanReporters(options: ScanReporterOptions = {}): Reporter[] {
   return list;
 }
 
-export const SCAN_FORMATS = ['table', 'json', 'sarif', 'cyclonedx-json', 'spdx-json', 'junit', 'template'] as const;
+export const SCAN_FORMATS = ['table', 'json', 'sarif', 'cyclonedx-json', 'spdx-json', 'github', 'junit', 'template'] as const;
 
 export function getScanReporter(id: string, options: ScanReporterOptions = {}): Reporter | undefined {
   return scanReporters(options).find((r) => r.id === id);
