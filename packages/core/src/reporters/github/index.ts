@@ -94,7 +94,6 @@ export function toGithubSnapshot(report: Report, now: Date, env: GithubEnvironme
     const dependencies = [...new Set((dependsOn.get(pkg.id) ?? []).map((id) => byId.get(id)?.purl ?? '').filter((p) => p !== ''))].sort();
     if (!manifest.resolved.has(pkg.purl)) manifest.resolved.set(pkg.purl, { package_url: pkg.purl, relationship, scope: isDevelopment(pkg) ? 'development' : 'runtime', dependencies });
   }
-  const target = report.target.repoTags[0] ?? report.target.reference;
   const out: Record<string, GithubManifest> = {};
   for (const m of [...manifests.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const resolved: Record<string, GithubResolved> = {};
@@ -111,7 +110,7 @@ export function toGithubSnapshot(report: Report, now: Date, env: GithubEnvironme
   if (fixes.length > 0) metadata['sekisho:status_fix'] = [...new Set(fixes)].join('; ');
   return {
     version: 0,
-    job: { correlator: [env.GITHUB_WORKFLOW, env.GITHUB_JOB].filter((s) => s !== undefined && s !== '').join('_') || `sekisho_${target}`, id: env.GITHUB_RUN_ID ?? '' },
+    job: { correlator: [env.GITHUB_WORKFLOW, env.GITHUB_JOB].filter((s) => s !== undefined && s !== '').join('_') || `sekisho_${report.target.reference}`, id: env.GITHUB_RUN_ID ?? '' },
     sha: env.GITHUB_SHA ?? '',
     ref: env.GITHUB_REF ?? '',
     detector: { name: 'sekisho', version: report.tool.version, url: DETECTOR_URL },
