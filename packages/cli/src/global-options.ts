@@ -7,6 +7,20 @@ export interface GlobalOptions {
   readonly cacheDir?: string;
   /** commander sets this false for --no-cache. */
   readonly cache?: boolean;
+  /** commander sets this false for --no-color. */
+  readonly color?: boolean;
+}
+
+/**
+ * ANSI colours in table output: only when it goes to a terminal (standard output is a TTY and no
+ * -o FILE), and never with --no-color or NO_COLOR set to anything non-empty (no-color.org).
+ */
+export function colorOutput(global: GlobalOptions, output: string | undefined, stdoutIsTty: boolean): boolean {
+  if (global.color === false) return false;
+  const noColor = process.env['NO_COLOR'];
+  if (noColor !== undefined && noColor !== '') return false;
+  if (output !== undefined && output !== '-') return false;
+  return stdoutIsTty;
 }
 
 /** `$SEKISHO_CACHE_DIR`, else `$XDG_CACHE_HOME/sekisho`, else `~/.cache/sekisho`. */

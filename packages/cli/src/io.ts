@@ -7,12 +7,15 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   readonly isTty: boolean;
+  /** Standard output is a terminal (table colours); absent: not. */
+  readonly stdoutIsTty?: boolean;
 }
 
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTty: process.stderr.isTTY === true && process.env['CI'] === undefined,
+  stdoutIsTty: process.stdout.isTTY === true,
 };
 
 /**

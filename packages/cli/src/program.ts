@@ -32,6 +32,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--debug', 'print stack traces and causes of errors')
     .option('--cache-dir <dir>', 'cache directory (default: $SEKISHO_CACHE_DIR, $XDG_CACHE_HOME/sekisho or ~/.cache/sekisho)')
     .option('--no-cache', 'do not read or write the layer cache')
+    .option('--no-color', 'no ANSI colours in table output (also: NO_COLOR=1; colours are only used on a terminal)')
     .showHelpAfterError()
     .addHelpText('after', `\n${EXIT_HELP}`);
   program.addCommand(imageCommand(io));

@@ -23,3 +23,25 @@ export function progressReporter(io: CliIo, quiet: boolean): { onProgress?: (eve
     stop: () => bar.stop(),
   };
 }
+
+/**
+ * The first scan's database download (`db update` run for the user): a bar of feed files on a
+ * terminal; elsewhere (CI logs, pipes) one line per step, as Trivy logs its DB download; nothing with --quiet.
+ */
+export function dbDownloadProgress(io: CliIo, quiet: boolean, files: number): { onProgress: (message: string) => void; stop(): void } {
+  if (quiet) return { onProgress: () => {}, stop: () => {} };
+  if (!io.isTty) return { onProgress: (message) => io.stderr(`sekisho: ${message}\n`), stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: 'advisory database {bar} {value}/{total} feed files | {step}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(files, 0, { step: 'starting' });
+  return {
+    onProgress(message) {
+      const step = message.length > 60 ? `…${message.slice(-59)}` : message;
+      if (message.startsWith('downloading ')) bar.increment(1, { step });
+      else bar.update({ step });
+    },
+    stop: () => bar.stop(),
+  };
+}

@@ -27,12 +27,26 @@ afterAll(async () => {
 
 describe('sekisho CLI', () => {
   it('scans the bundled example: OS, packages with layers, the deleted secret (redacted)', async () => {
-    const { code, stdout } = await cli('--no-cache', 'image', EXAMPLE);
+    const { code, stdout } = await cli('--no-cache', 'image', EXAMPLE, '--list-all-pkgs');
     expect(code).toBe(0);
     expect(stdout).toContain('Debian GNU/Linux 12 (bookworm)');
     expect(stdout).toMatch(/lodash\s*│\s*4\.17\.15\s*│\s*npm\s*│\s*1 /);
     expect(stdout).toContain('/app/.env (layer 2) removed in layer 3');
     expect(stdout).not.toContain('ghp_Q3vX8bN2mK7pL4sW9tR1yU6iO0aE5dF3gH2j');
+  });
+
+  it('finds the example\'s real vulnerabilities with the bundled snapshot (npm run example); counts, not the package list, by default', async () => {
+    const db = join(dir, 'example.sqlite');
+    expect((await cli('db', 'build', '--from', resolve(import.meta.dirname, '../../../examples/advisories'), '--db', db)).code).toBe(0);
+    const { code, stdout } = await cli('--no-cache', 'image', EXAMPLE, '--db', db);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/lodash 4\.17\.15 \(npm\)\s+layer 1/);
+    expect(stdout).toMatch(/MEDIUM\s+NSWG-ECO-516\s+fixed\s+4\.17\.19/);
+    expect(stdout).toMatch(/│ npm packages +│ npm +│ 3 +│ 0 +│ 0 +│ 1 +│/);
+    expect(stdout).toContain('Packages: 8 (deb 5, npm 3); add --list-all-pkgs');
+    expect(stdout).not.toMatch(/│ NAME +│ VERSION/);
+    expect(stdout.indexOf('Summary: ')).toBeLessThan(stdout.indexOf('Vulnerabilities: 1'));
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('Status: complete');
   });
 
   it('fails the gate with exit 1 on --fail-on, and passes below it', async () => {

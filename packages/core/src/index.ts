@@ -21,6 +21,7 @@ export { detectDistro, parseOsRelease } from './inventory/detect-distro.js';
 export * from './supply-chain/index.js';
 export * from './checks/index.js';
 export * from './reporters/sarif/index.js';
+export * from './reporters/github/index.js';
 export * from './findings/index.js';
 export * from './matchers/index.js';
 export { advisoryStoreFromRecords, openAdvisoryStore } from './advisories/index.js';

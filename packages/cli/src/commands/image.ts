@@ -7,7 +7,7 @@ import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
 import { addScanOptions, runScan } from './scan-common.js';
 import { addVulnerabilityOptions, runVulnerabilityScan, writeScanReport, VULNERABILITY_FORMATS } from './vulnerability-options.js';
-import { renderTime } from '../global-options.js';
+import { colorOutput, renderTime } from '../global-options.js';
 import type { ScanFlags } from './scan-common.js';
 import { REFERENCE_HELP } from './sbom.js';
 import { addGateOptions, applyGate } from './gate.js';
@@ -80,7 +80,7 @@ export function imageCommand(io: CliIo): Command {
       report = await runVulnerabilityScan(report, flags as Parameters<typeof runVulnerabilityScan>[1], io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });
     }
     if (policy !== null) report = { ...report, policy: decide(report, policy, flags, new Date()) };
-    await writeScanReport(report, flags as Parameters<typeof writeScanReport>[1], io, renderTime());
+    await writeScanReport(report, flags as Parameters<typeof writeScanReport>[1], io, renderTime(), colorOutput(global, flags.output, io.stdoutIsTty === true));
     applyGate(report, flags, io.stderr, global.quiet === true);
     applyPolicyGate(report.policy, io.stderr);
   });

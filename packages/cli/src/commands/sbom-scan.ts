@@ -5,7 +5,7 @@ import { SBOM_INPUT_LIMITS, SekishoError, reportFromSbom } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { processIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
-import { renderTime } from '../global-options.js';
+import { colorOutput, renderTime } from '../global-options.js';
 import { VULNERABILITY_FORMATS, addVulnerabilityOptions, runVulnerabilityScan, writeScanReport } from './vulnerability-options.js';
 import type { VulnerabilityFlags, VulnerabilityScanOptions } from './vulnerability-options.js';
 import { addGateOptions, applyGate } from './gate.js';
@@ -49,7 +49,7 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     if (input.skipped.length > 0 && global.quiet !== true) io.stderr(`sekisho: warning: ${input.skipped.length} SBOM entries skipped (first: ${input.skipped[0] ?? ''})\n`);
     const scanned = await runVulnerabilityScan(filterPkgTypes(input.report, flags), flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
     const report = policy === null ? scanned : { ...scanned, policy: decide(scanned, policy, flags, deps.now ?? new Date()) };
-    await writeScanReport(report, flags, io, renderTime());
+    await writeScanReport(report, flags, io, renderTime(), colorOutput(global, flags.output, io.stdoutIsTty === true));
     applyGate(report, flags, io.stderr, global.quiet === true);
     applyPolicyGate(report.policy, io.stderr);
   });

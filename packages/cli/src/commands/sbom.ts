@@ -19,7 +19,7 @@ export function sbomCommand(io: CliIo): Command {
     .description('List what is inside an image (OS and language packages, with the layer and build step that added each) as a table, JSON, CycloneDX or SPDX')
     .argument('<image>', 'the image to read (see below)')
     .addHelpText('after', `\n${REFERENCE_HELP}`);
-  addScanOptions(command, ['table', 'json', 'cyclonedx-json', 'spdx-json'], 'table');
+  addScanOptions(command, ['table', 'json', 'cyclonedx-json', 'spdx-json', 'github'], 'table');
   command.option('--show-secrets', 'print secret values (Env, labels, build steps) in full (default: redacted in every format)');
   command.action(async (reference: string, flags: ScanFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();

@@ -1,4 +1,5 @@
 import { cyclonedxJsonReporter } from './cyclonedx-json/index.js';
+import { githubReporter } from './github/index.js';
 import { jsonReporter } from './json/index.js';
 import { spdxJsonReporter } from './spdx-json/index.js';
 import { tableReporter } from './table/index.js';
@@ -22,7 +23,7 @@ function sarifCompleteness(report: Report): Parameters<typeof toSarif>[2] {
   return { completeness: reportCompleteness(report), notifications, ...(report.policy === undefined ? {} : { policy: report.policy }) };
 }
 
-export const reporters: readonly Reporter[] = [tableReporter, jsonReporter, cyclonedxJsonReporter, spdxJsonReporter, sarifReporter];
+export const reporters: readonly Reporter[] = [tableReporter, jsonReporter, cyclonedxJsonReporter, spdxJsonReporter, sarifReporter, githubReporter];
 
 export function getReporter(id: string): Reporter | undefined {
   return reporters.find((r) => r.id === id);

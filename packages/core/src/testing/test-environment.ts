@@ -33,6 +33,9 @@ export function isolateCacheEnvironment(root: string, env: NodeJS.ProcessEnv = p
   mkdirSync(sekisho);
   env['XDG_CACHE_HOME'] = xdg;
   env['SEKISHO_CACHE_DIR'] = sekisho;
+  // a scan without a database downloads one (db update); in tests that goes to a closed local port
+  // (discard, 9): it fails at once and never reaches the network. Tests of the download set their own server.
+  env['SEKISHO_DB_MIRROR'] = 'http://127.0.0.1:9/';
   for (const name of CLEARED_VARIABLES) delete env[name];
   return dir;
 }

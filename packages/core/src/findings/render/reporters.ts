@@ -3,7 +3,7 @@ import { junitReporter } from '../../reporters/junit/index.js';
 import { reporters } from '../../reporters/registry.js';
 import type { Report } from '@sekisho/model';
 import { lineChunks } from '../../reporters/chunks.js';
-import { completenessLine, tableLines, tableReporter } from '../../reporters/table/index.js';
+import { completenessLine, findingLines, headerLines, packageLines, summaryLines, tableReporter, unknownLines } from '../../reporters/table/index.js';
 import { templateReporter } from '../../reporters/template/index.js';
 import type { Reporter } from '../../reporters/types.js';
 import type { AttributionOptions } from '../attribution.js';
@@ -14,21 +14,41 @@ export interface ScanReporterOptions {
   /** Template text for `--format template`. */
   readonly template?: string | null;
   readonly attribution?: AttributionOptions;
+  /** `--list-all-pkgs`: the table lists every package; otherwise it gives counts (as Trivy). */
+  readonly listAllPkgs?: boolean;
 }
 
-/** The table: inventory and non-vulnerability findings as before, then vulnerabilities grouped by package with base-image attribution. */
-export function vulnerabilityTableReporter(attribution: AttributionOptions = {}): Reporter {
-  function* lines(report: Report): Generator<string> {
-    yield* tableLines({ ...report, findings: report.findings.filter((f) => f.kind !== 'vulnerability') });
+/**
+ * The scan table, in the order a reader needs it: image facts, a per-target summary (counts by
+ * severity), vulnerabilities grouped by package with base-image attribution, the other findings,
+ * the package list (only with listAllPkgs; a line of counts otherwise), unreadable files, and the
+ * status line last.
+ */
+export function vulnerabilityTableReporter(attribution: AttributionOptions = {}, listAllPkgs = false): Reporter {
+  function* lines(report: Report, color: boolean): Generator<string> {
+    yield* headerLines(report);
     yield '';
-    yield* vulnerabilityLines(report, attribution);
+    yield* summaryLines(report, color);
+    yield '';
+    yield* vulnerabilityLines(report, attribution, { color });
+    const others = report.findings.filter((f) => f.kind !== 'vulnerability');
+    if (others.length > 0) {
+      yield '';
+      yield* findingLines(others, { color });
+    }
+    yield '';
+    yield* packageLines(report, { listAllPkgs });
+    if (report.unknowns.length > 0) {
+      yield '';
+      yield* unknownLines(report);
+    }
     yield '';
     yield completenessLine(report);
   }
   return {
     ...tableReporter,
-    render: (report) => Array.from(lineChunks(lines(report))).join(''),
-    renderChunks: (report) => lineChunks(lines(report)),
+    render: (report, options) => Array.from(lineChunks(lines(report, options.color))).join(''),
+    renderChunks: (report, options) => lineChunks(lines(report, options.color)),
   };
 }
 
@@ -50,7 +70,7 @@ export const cyclonedxVulnerabilityReporter: Reporter = {
 /** Every output format of a vulnerability scan: the core reporters, with table and CycloneDX showing vulnerabilities, plus junit and template. */
 export function scanReporters(options: ScanReporterOptions = {}): Reporter[] {
   const overrides = new Map<string, Reporter>([
-    ['table', vulnerabilityTableReporter(options.attribution)],
+    ['table', vulnerabilityTableReporter(options.attribution, options.listAllPkgs === true)],
     ['cyclonedx-json', cyclonedxVulnerabilityReporter],
   ]);
   const list = reporters.map((r) => overrides.get(r.id) ?? r);
@@ -59,7 +79,7 @@ export function scanReporters(options: ScanReporterOptions = {}): Reporter[] {
   return list;
 }
 
-export const SCAN_FORMATS = ['table', 'json', 'sarif', 'cyclonedx-json', 'spdx-json', 'junit', 'template'] as const;
+export const SCAN_FORMATS = ['table', 'json', 'sarif', 'cyclonedx-json', 'spdx-json', 'github', 'junit', 'template'] as const;
 
 export function getScanReporter(id: string, options: ScanReporterOptions = {}): Reporter | undefined {
   return scanReporters(options).find((r) => r.id === id);

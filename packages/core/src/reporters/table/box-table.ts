@@ -6,8 +6,10 @@
  */
 export interface BoxTableOptions {
   readonly head: readonly string[];
-  /** Fixed column widths, padding included; text wraps on spaces and long words are cut with `…`. Default: as wide as the widest cell. */
+  /** Fixed column widths, padding included; text wraps on spaces, and a word longer than a line is split across lines. Default: as wide as the widest cell. */
   readonly widths?: readonly number[];
+  /** Decorates a body cell's text after layout (ANSI colour): widths count the plain text only. */
+  readonly style?: (column: number, text: string) => string;
 }
 
 const PAD = 1;
@@ -18,24 +20,28 @@ function width(text: string): number {
   return n;
 }
 
-function cut(text: string, max: number): string {
-  if (width(text) <= max) return text;
-  return `${Array.from(text).slice(0, Math.max(0, max - 1)).join('')}…`;
-}
-
-/** Greedy wrap on spaces to `max` characters per line; a word longer than a line is cut. */
-function wrap(text: string, max: number): string[] {
+/** Greedy wrap on spaces to `max` characters per line; a word longer than a line is split, never cut: nothing is lost. */
+export function wrapText(text: string, max: number): string[] {
+  const limit = Math.max(1, max);
   const lines: string[] = [];
   let line = '';
+  const push = (word: string): void => {
+    let rest = Array.from(word);
+    while (rest.length > limit) {
+      lines.push(rest.slice(0, limit).join(''));
+      rest = rest.slice(limit);
+    }
+    line = rest.join('');
+  };
   for (const word of text.split(' ')) {
-    if (line === '') line = word;
-    else if (width(line) + 1 + width(word) <= max) line = `${line} ${word}`;
+    if (line === '') push(word);
+    else if (width(line) + 1 + width(word) <= limit) line = `${line} ${word}`;
     else {
-      lines.push(cut(line, max));
-      line = word;
+      lines.push(line);
+      push(word);
     }
   }
-  lines.push(cut(line, max));
+  lines.push(line);
   return lines;
 }
 
@@ -58,10 +64,10 @@ export function* boxTableLines(rows: readonly (readonly string[])[], options: Bo
     }
   }
   const rule = (left: string, mid: string, right: string): string => `${left}${widths.map((w) => '─'.repeat(w)).join(mid)}${right}`;
-  const draw = function* (cells: readonly string[]): Generator<string> {
+  const draw = function* (cells: readonly string[], body: boolean): Generator<string> {
     const texts = widths.map((w, i) => {
       const text = cells[i] ?? '';
-      return options.widths === undefined ? [text] : wrap(text, w - 2 * PAD);
+      return options.widths === undefined ? [text] : wrapText(text, w - 2 * PAD);
     });
     let height = 1;
     for (const t of texts) if (t.length > height) height = t.length;
@@ -69,14 +75,15 @@ export function* boxTableLines(rows: readonly (readonly string[])[], options: Bo
       let out = '│';
       for (let i = 0; i < widths.length; i++) {
         const text = texts[i]![line] ?? '';
-        out += `${' '.repeat(PAD)}${text}${' '.repeat(Math.max(0, widths[i]! - 2 * PAD - width(text)))}${' '.repeat(PAD)}│`;
+        const shown = body && options.style !== undefined && text !== '' ? options.style(i, text) : text;
+        out += `${' '.repeat(PAD)}${shown}${' '.repeat(Math.max(0, widths[i]! - 2 * PAD - width(text)))}${' '.repeat(PAD)}│`;
       }
       yield out;
     }
   };
   yield rule('┌', '┬', '┐');
-  yield* draw(options.head);
+  yield* draw(options.head, false);
   yield rule('├', '┼', '┤');
-  for (const row of rows) yield* draw(row);
+  for (const row of rows) yield* draw(row, true);
   yield rule('└', '┴', '┘');
 }

@@ -4,6 +4,18 @@ import { lineChunks } from '../chunks.js';
 import { decisionLines } from '../../policy/render-decision.js';
 import type { Reporter } from '../types.js';
 import { boxTableLines } from './box-table.js';
+import { paintSeverityText } from './color.js';
+
+export { summaryLines } from './summary.js';
+export { paintSeverity } from './color.js';
+
+/** How the table is laid out. */
+export interface TableOptions {
+  /** Every package in a table with its layer and build step (`--list-all-pkgs`); otherwise one line of counts. Default: true. */
+  readonly listAllPkgs?: boolean;
+  /** ANSI severity colours (RenderOptions.color). */
+  readonly color?: boolean;
+}
 
 const STEP_WIDTH = 60;
 
@@ -55,29 +67,59 @@ function findingRows(findings: readonly Finding[]): string[][] {
   });
 }
 
+/** The image facts: target, digest, platform, OS and its support phase, layers and user. */
+export function headerLines(report: Report): string[] {
+  return header(report);
+}
+
+/** The package list (one row per package, its layer and build step), or, without listAllPkgs, one line that says how to get it. */
+export function* packageLines(report: Report, options: TableOptions = {}): Generator<string> {
+  if (report.packages.length === 0) {
+    yield 'No packages found.';
+    return;
+  }
+  if (options.listAllPkgs === false) {
+    const perType = new Map<string, number>();
+    for (const pkg of report.packages) perType.set(pkg.type, (perType.get(pkg.type) ?? 0) + 1);
+    const types = [...perType].map(([type, n]) => `${type} ${n}`).join(', ');
+    yield `Packages: ${report.packages.length} (${types}); add --list-all-pkgs to list each with its layer and build step`;
+    return;
+  }
+  const rows = report.packages.map((pkg): string[] => {
+    const { layer, step } = layerOf(pkg, report);
+    return [pkg.name, pkg.version, pkg.type, layer, step];
+  });
+  yield* boxTableLines(rows, { head: ['NAME', 'VERSION', 'TYPE', 'LAYER', 'BUILD STEP'] });
+}
+
+/** The findings table (secrets, hardening, …); nothing when there are none. Titles wrap, never cut. */
+export function* findingLines(findings: readonly Finding[], options: TableOptions = {}): Generator<string> {
+  if (findings.length === 0) return;
+  yield `Findings: ${findings.length}`;
+  const color = options.color === true;
+  yield* boxTableLines(findingRows(findings), { head: FINDING_HEAD, widths: FINDING_WIDTHS, style: (column, text) => (column === 0 ? paintSeverityText(text, color) : text) });
+}
+
+/** Files that could not be read (the first 20). */
+export function* unknownLines(report: Report): Generator<string> {
+  if (report.unknowns.length === 0) return;
+  yield `Unreadable files (${report.unknowns.length}):`;
+  for (const u of report.unknowns.slice(0, 20)) yield `  ${u.location.path}: ${u.reason}`;
+  if (report.unknowns.length > 20) yield `  … and ${report.unknowns.length - 20} more (see --format json)`;
+}
+
 /** The table's lines, one at a time: no line list or string the size of the report is built. */
-export function* tableLines(report: Report): Generator<string> {
+export function* tableLines(report: Report, options: TableOptions = {}): Generator<string> {
   yield* header(report);
   yield '';
-  if (report.packages.length > 0) {
-    const rows = report.packages.map((pkg): string[] => {
-      const { layer, step } = layerOf(pkg, report);
-      return [pkg.name, pkg.version, pkg.type, layer, step];
-    });
-    yield* boxTableLines(rows, { head: ['NAME', 'VERSION', 'TYPE', 'LAYER', 'BUILD STEP'] });
-  } else {
-    yield 'No packages found.';
-  }
+  yield* packageLines(report, options);
   if (report.findings.length > 0) {
     yield '';
-    yield `Findings: ${report.findings.length}`;
-    yield* boxTableLines(findingRows(report.findings), { head: FINDING_HEAD, widths: FINDING_WIDTHS });
+    yield* findingLines(report.findings, options);
   }
   if (report.unknowns.length > 0) {
     yield '';
-    yield `Unreadable files (${report.unknowns.length}):`;
-    for (const u of report.unknowns.slice(0, 20)) yield `  ${u.location.path}: ${u.reason}`;
-    if (report.unknowns.length > 20) yield `  … and ${report.unknowns.length - 20} more (see --format json)`;
+    yield* unknownLines(report);
   }
   if (report.policy !== undefined) {
     yield '';
@@ -97,8 +139,8 @@ export function completenessLine(report: Report): string {
   return `Status: INCOMPLETE — ${parts.join('; ')}`;
 }
 
-function* tableWithStatus(report: Report): Generator<string> {
-  yield* tableLines(report);
+function* tableWithStatus(report: Report, color: boolean): Generator<string> {
+  yield* tableLines(report, { color });
   yield '';
   yield completenessLine(report);
 }
@@ -108,8 +150,8 @@ export const tableReporter: Reporter = {
   id: 'table',
   mediaType: 'text/plain',
   specVersions: ['1'],
-  render: (report) => Array.from(lineChunks(tableWithStatus(report))).join(''),
-  renderChunks: (report) => lineChunks(tableWithStatus(report)),
+  render: (report, options) => Array.from(lineChunks(tableWithStatus(report, options.color))).join(''),
+  renderChunks: (report, options) => lineChunks(tableWithStatus(report, options.color)),
 };
 
 /** The support phase as people read it: regular support, an extended programme, or end of life. */
