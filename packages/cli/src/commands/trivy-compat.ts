@@ -113,13 +113,13 @@ export function addTrivyCompat(command: Command, io: CliIo): Command {
       .addOption(new Option('--skip-files <globs>', 'do not read files matching these globs (as --skip-dirs)').argParser(collect));
   }
   if (PACKAGE_COMMANDS.has(name)) {
-    command
-      .option('--list-all-pkgs', 'list every package in the table, not only those with findings (Trivy; JSON and SBOM formats always list them)')
-      .addOption(new Option('--pkg-types <types>', 'package types to report: os, library, or os,library (default: both)').argParser(pkgTypesArg));
+    // The vulnerability options define --list-all-pkgs on the commands that have them.
+    if (findOption(command, '--list-all-pkgs') === undefined) command.option('--list-all-pkgs', 'list every package in the table, not only those with findings (Trivy; JSON and SBOM formats always list them)');
+    command.addOption(new Option('--pkg-types <types>', 'package types to report: os, library, or os,library (default: both)').argParser(pkgTypesArg));
   }
   if (findOption(command, '--no-progress') === undefined) command.option('--no-progress', 'no progress display (as --quiet, without silencing warnings)');
   if (findOption(command, '--ignore-file') !== undefined) alias(command, '--ignorefile <file>', 'the same as --ignore-file (Trivy)', 'ignoreFile');
-  if (findOption(command, '--offline') !== undefined) alias(command, '--offline-scan', 'the same as --offline (Trivy)', 'offline', true);
+  if (findOption(command, '--offline') !== undefined && findOption(command, '--offline-scan') === undefined) alias(command, '--offline-scan', 'the same as --offline (Trivy)', 'offline', true);
   if (findOption(command, '--output') !== undefined) {
     command.hook('preAction', (thisCommand) => {
       const output = thisCommand.getOptionValue('output') as string | undefined;
