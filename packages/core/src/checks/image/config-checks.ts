@@ -2,7 +2,7 @@ import { isOsPackageType } from '@sekisho/model';
 import type { Report, Severity } from '@sekisho/model';
 import { EOL_DATES, EOL_TABLE_DATE, eolKey, lookupEol } from '../../inventory/eol.js';
 import type { LayeredFact } from './file-checks.js';
-import { downloadPipedToShell, parseHistoryStep, remoteAddSources } from './history.js';
+import { downloadPipedToShell, historyStepUnjudged, parseHistoryStep, remoteAddSources } from './history.js';
 import type { CheckHit } from './types.js';
 
 const DAY = 86_400_000;
@@ -44,6 +44,17 @@ export function historyChecks(report: Report): CheckHit[] {
     }
   }
   return hits;
+}
+
+/** Build steps the history checks did not judge whole (over their caps): one entry per layer, never silent. */
+export function historyUnjudged(report: Report): { readonly layer: number; readonly reason: string }[] {
+  const out: { layer: number; reason: string }[] = [];
+  for (const layer of report.image?.layers ?? []) {
+    if (layer.createdBy === null) continue;
+    const reason = historyStepUnjudged(layer.createdBy);
+    if (reason !== null) out.push({ layer: layer.index, reason });
+  }
+  return out;
 }
 
 export function healthcheckCheck(report: Report): CheckHit[] {
