@@ -91,14 +91,16 @@ function wordsOf(text: string): string[] {
 function isDatabaseImage(report: Report, db: NonNullable<RiskyPort['database']>): boolean {
   if (report.packages.some((p) => isOsPackageType(p.type) && db.packages.test(p.name))) return true;
   const config = report.image?.config;
-  const command = [...(config?.entrypoint ?? []), ...(config?.cmd ?? [])].slice(0, 64).map((w) => w.slice(w.lastIndexOf('/') + 1));
+  // Every command word and name (the config is bounded at 32 MiB; the work is linear): a cut at 64
+  // words or 512 characters judged the image on part of its command, silently.
+  const command = [...(config?.entrypoint ?? []), ...(config?.cmd ?? [])].map((w) => w.slice(w.lastIndexOf('/') + 1));
   const names = [
     report.target.reference,
     ...report.target.repoTags,
     config?.labels['org.opencontainers.image.title'] ?? '',
     config?.labels['org.opencontainers.image.ref.name'] ?? '',
   ];
-  const words = new Set([...command.flatMap(wordsOf), ...names.slice(0, 64).flatMap((n) => wordsOf(n.slice(0, 512)))]);
+  const words = new Set([...command.flatMap(wordsOf), ...names.flatMap(wordsOf)]);
   return db.words.some((w) => words.has(w));
 }
 
