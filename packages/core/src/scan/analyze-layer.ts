@@ -11,7 +11,7 @@ import { walkTar } from '../layers/tar-walker.js';
 import type { TarLimits } from '../layers/tar-walker.js';
 import type { DirectoryVisitor, LayerRef } from '../source/types.js';
 import { SelectorIndex } from '../util/file-selector.js';
-import { encodeHashes, encodeKeys, LAYER_RESULT_SCHEMA, pathHash, widePathKey } from './layer-result.js';
+import { LAYER_RESULT_SCHEMA } from './layer-result.js';
 import type { LayerResult, SpecialFile } from './layer-result.js';
 
 export interface LayerLimits extends TarLimits, LayerStreamLimits {}
@@ -74,10 +74,9 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   const specialCounts = new Map<SpecialKind, number>();
   const specialOverflow = new Map<SpecialKind, { count: number; first: string }>();
   let symlinkOverflow: { count: number; first: string } | null = null;
-  let hashes = new Uint32Array(4096);
-  let hashCount = 0;
-  let nonDirKeys = new Float64Array(4096);
-  let nonDirCount = 0;
+  // Exact entry paths for overlay replay (the strings are the headers' own, not copies).
+  const paths: string[] = [];
+  const dirPaths: string[] = [];
   const layerIndex = layer.index;
 
   // Selection of the entry being read: computed once in bodyBytes, used again in entry.
@@ -118,20 +117,8 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
         else whiteouts.push(`${parentDir(header.path) === '/' ? '' : parentDir(header.path)}/${name.slice(WHITEOUT.length)}`);
         return;
       }
-      if (hashCount === hashes.length) {
-        const grown = new Uint32Array(hashes.length * 2);
-        grown.set(hashes);
-        hashes = grown;
-      }
-      hashes[hashCount++] = pathHash(header.path);
-      if (header.kind !== 'dir') {
-        if (nonDirCount === nonDirKeys.length) {
-          const grown = new Float64Array(nonDirKeys.length * 2);
-          grown.set(nonDirKeys);
-          nonDirKeys = grown;
-        }
-        nonDirKeys[nonDirCount++] = widePathKey(header.path);
-      }
+      paths.push(header.path);
+      if (header.kind === 'dir') dirPaths.push(header.path);
       recordSpecial(header);
       if (header.kind === 'symlink' && header.linkTarget !== null) {
         if (symlinks.length < MAX_SYMLINKS) symlinks.push([header.path, header.linkTarget]);
@@ -240,8 +227,8 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     whiteouts,
     opaqueDirs,
     symlinks,
-    pathHashes: encodeHashes(hashes.subarray(0, hashCount)),
-    nonDirKeys: encodeKeys(nonDirKeys.subarray(0, nonDirCount)),
+    paths: sortedUnique(paths),
+    dirPaths: sortedUnique(dirPaths),
     packages: all.packages as LayerResult['packages'],
     relationships: all.relationships as LayerResult['relationships'],
     ownership: all.ownership,
@@ -251,6 +238,18 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     specialFiles: special,
   };
   return { result, blob };
+}
+
+/** Sorted (by UTF-16 code units, deterministic) without duplicates; sorts in place. */
+function sortedUnique(list: string[]): string[] {
+  list.sort();
+  let n = 0;
+  for (let i = 0; i < list.length; i += 1) {
+    const value = list[i] as string;
+    if (n === 0 || list[n - 1] !== value) list[n++] = value;
+  }
+  list.length = n;
+  return list;
 }
 
 function tag(output: CatalogOutput, foundBy: string): CatalogOutput {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretsAnalyzer } from '../analyzers/secrets/index.js';
 import type { CatalogedPackage } from '../catalogers/types.js';
 import { applyLayers, resolveInRoot } from './apply-layers.js';
-import { encodeHashes, encodeKeys, LAYER_RESULT_SCHEMA, pathHash, widePathKey } from './layer-result.js';
+import { LAYER_RESULT_SCHEMA } from './layer-result.js';
 import type { LayerResult } from './layer-result.js';
 import { scanImage } from './scan-image.js';
 
@@ -34,7 +34,7 @@ describe('resolveInRoot', () => {
   });
 });
 
-function layer(parts: Partial<LayerResult> & { paths?: string[] }): LayerResult {
+function layer(parts: Partial<LayerResult>): LayerResult {
   return {
     schema: LAYER_RESULT_SCHEMA,
     entries: 0,
@@ -42,8 +42,8 @@ function layer(parts: Partial<LayerResult> & { paths?: string[] }): LayerResult 
     whiteouts: [],
     opaqueDirs: [],
     symlinks: [],
-    pathHashes: encodeHashes(Uint32Array.from((parts.paths ?? []).map(pathHash))),
-    nonDirKeys: encodeKeys(Float64Array.from((parts.paths ?? []).map(widePathKey))),
+    paths: [],
+    dirPaths: [],
     packages: [],
     relationships: [],
     ownership: [],
@@ -155,5 +155,77 @@ describe('a later layer replacing a directory by a file or a symlink', () => {
       layers: [base, { entries: [{ name: 'opt/app', type: 'symlink', linkTarget: '/srv/app' }] }, { entries: [{ name: 'opt/app', type: 'dir' }, { name: 'opt/app/node_modules/right/package.json', content: '{"name":"right","version":"2.0.0"}' }] }],
     });
     expect(report.packages.map((p) => p.name).sort()).toEqual(['bash', 'right']);
+  });
+});
+
+/** 32-bit FNV-1a over UTF-16 code units, the hash overlay matching used before exact paths. */
+function fnv1a32(text: string, from = 0x811c9dc5): number {
+  let hash = from;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * A path other than `target` with the same 32-bit FNV-1a hash, found by meeting in the middle:
+ * every step `h' = (h ^ c) * prime` is invertible mod 2^32, so 64^3 prefixes hashed forward meet
+ * 64^3 suffixes unwound back from the target's hash (about 16 expected matches; ~0.3 s).
+ */
+function forgeFnvCollision(target: string, prefix: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_';
+  let inverse = 1; // Newton's iteration for the inverse of the odd FNV prime mod 2^32
+  for (let i = 0; i < 5; i += 1) inverse = Math.imul(inverse, 2 - Math.imul(0x01000193, inverse));
+  const start = fnv1a32(prefix);
+  const forward = new Map<number, string>();
+  for (const a of alphabet) for (const b of alphabet) for (const c of alphabet) forward.set(fnv1a32(a + b + c, start), a + b + c);
+  const goal = fnv1a32(target);
+  for (const a of alphabet) {
+    const h3 = Math.imul(goal, inverse) ^ a.charCodeAt(0);
+    for (const b of alphabet) {
+      const h2 = Math.imul(h3, inverse) ^ b.charCodeAt(0);
+      for (const c of alphabet) {
+        const h1 = (Math.imul(h2, inverse) ^ c.charCodeAt(0)) >>> 0;
+        const head = forward.get(h1);
+        if (head !== undefined) return prefix + head + c + b + a;
+      }
+    }
+  }
+  throw new Error('no collision found');
+}
+
+describe('overlay matching compares exact paths, never forgeable hashes', () => {
+  const forged = forgeFnvCollision('/var/lib/dpkg/status', '/srv/pad-');
+  const TOKEN = 'ghp_' + 'Zq8xW3rT7yP2mK9vB4nL6cF1hJ5dG0sA2eR8';
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sekisho-collision-test-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the forged path is another path with the same 32-bit FNV-1a hash', () => {
+    expect(forged).not.toBe('/var/lib/dpkg/status');
+    expect(fnv1a32(forged)).toBe(fnv1a32('/var/lib/dpkg/status'));
+  });
+
+  it('a later file whose path collides with the dpkg database neither deletes its packages nor marks findings removed', async () => {
+    const leak = forgeFnvCollision('/etc/leak.env', '/srv/pad-');
+    await writeOciLayout(join(dir, 'forged'), {
+      layers: [
+        {
+          entries: [
+            { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
+            { name: 'var/lib/dpkg/status', content: 'Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b7\nArchitecture: amd64\n\n' },
+            { name: 'etc/leak.env', content: `GITHUB_TOKEN=${TOKEN}\n` },
+          ],
+        },
+        { entries: [{ name: forged.slice(1), content: 'x' }, { name: leak.slice(1), content: 'y' }] },
+      ],
+    });
+    const { report } = await scanImage(join(dir, 'forged'), { cacheDir: null, analyzers: [createSecretsAnalyzer()], now: new Date('2026-01-01') });
+    expect(report.packages.map((p) => p.name)).toEqual(['bash']);
+    const findings = report.findings.filter((f) => f.location?.path === '/etc/leak.env');
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.map((f) => f.removedInLayer)).toEqual(findings.map(() => null));
   });
 });

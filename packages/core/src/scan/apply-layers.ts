@@ -1,7 +1,7 @@
 import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
 import type { CatalogedPackage, FileOwnership } from '../catalogers/types.js';
-import { decodeHashes, decodeKeys, hasAncestorKey, hasHash, pathHash } from './layer-result.js';
-import type { LayerResult, SpecialFile } from './layer-result.js';
+import { layerPathSets, overwrites, replacesAncestor } from './layer-result.js';
+import type { LayerPathSets, LayerResult, SpecialFile } from './layer-result.js';
 
 export interface LayeredPackage {
   readonly pkg: CatalogedPackage & { readonly foundBy: string };
@@ -73,10 +73,9 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
   results.forEach((result, layer) => {
     const whiteouts = whiteoutSets[layer] ?? new Set<string>();
     const opaque = opaqueSets[layer] ?? new Set<string>();
-    const present = decodeHashes(result.pathHashes);
-    const nonDirs = decodeKeys(result.nonDirKeys);
+    const sets = layerPathSets(result);
     const replaced = (path: string): boolean =>
-      coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false) || hasHash(present, pathHash(path)) || hasAncestorKey(nonDirs, path);
+      coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false) || overwrites(sets, path) || replacesAncestor(sets, path);
 
     const grouped = new Map<string, (CatalogedPackage & { foundBy: string })[]>();
     for (const pkg of result.packages) {
@@ -139,22 +138,18 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
 }
 
 function layeredFindings(results: readonly LayerResult[], whiteoutSets: readonly Set<string>[], opaqueSets: readonly Set<string>[]): LayeredFinding[] {
-  const hashes: (Uint32Array | null)[] = results.map(() => null);
-  const nonDirKeys: (Float64Array | null)[] = results.map(() => null);
+  const pathSets: (LayerPathSets | null)[] = results.map(() => null);
   const out: LayeredFinding[] = [];
   results.forEach((result, layer) => {
     for (const finding of result.findings) {
       let removedInLayer: number | null = null;
       if (!finding.path.startsWith('config:')) {
-        const hash = pathHash(finding.path);
         for (let later = layer + 1; later < results.length; later += 1) {
           const whiteouts = whiteoutSets[later] ?? new Set<string>();
           const opaque = opaqueSets[later] ?? new Set<string>();
-          let layerHashes = hashes[later] ?? null;
-          if (layerHashes === null) hashes[later] = layerHashes = decodeHashes(results[later]?.pathHashes ?? '');
-          let layerNonDirs = nonDirKeys[later] ?? null;
-          if (layerNonDirs === null) nonDirKeys[later] = layerNonDirs = decodeKeys(results[later]?.nonDirKeys ?? '');
-          if (coveredBy(finding.path, whiteouts, true) || coveredBy(finding.path, opaque, false) || hasHash(layerHashes, hash) || hasAncestorKey(layerNonDirs, finding.path)) {
+          let sets = pathSets[later] ?? null;
+          if (sets === null) pathSets[later] = sets = layerPathSets(results[later] ?? { paths: [], dirPaths: [] });
+          if (coveredBy(finding.path, whiteouts, true) || coveredBy(finding.path, opaque, false) || overwrites(sets, finding.path) || replacesAncestor(sets, finding.path)) {
             removedInLayer = later;
             break;
           }

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKeys, encodeKeys, hasAncestorKey, widePathKey } from './layer-result.js';
+import { layerPathSets, overwrites, replacesAncestor } from './layer-result.js';
 
-describe('non-directory keys', () => {
-  const keys = decodeKeys(encodeKeys(Float64Array.from(['/var/lib/dpkg', '/opt/app', '/etc/passwd', '/var/lib/dpkg'].map(widePathKey))));
-
-  it('round-trips sorted, unique, exact 53-bit integers', () => {
-    expect(keys).toHaveLength(3);
-    for (const key of keys) expect(Number.isSafeInteger(key)).toBe(true);
-    expect([...keys]).toEqual([...keys].sort((a, b) => a - b));
-  });
+describe('layer path sets', () => {
+  const sets = layerPathSets({ paths: ['/etc', '/etc/passwd', '/opt/app', '/var/lib/dpkg'], dirPaths: ['/etc'] });
 
   it.each([
     ['/var/lib/dpkg/status', true],
@@ -18,7 +12,15 @@ describe('non-directory keys', () => {
     ['/var/lib/dpkgx/status', false],
     ['/var/lib/status', false],
     ['/etc/passwd', false],
+    ['/etc/passwd/x', true],
+    ['/etc/shadow', false], // /etc is a directory entry: it merges, it does not replace
   ])('%s has a replaced ancestor: %s', (path, expected) => {
-    expect(hasAncestorKey(keys, path)).toBe(expected);
+    expect(replacesAncestor(sets, path)).toBe(expected);
+  });
+
+  it('overwrites exactly the paths the layer names', () => {
+    expect(overwrites(sets, '/etc/passwd')).toBe(true);
+    expect(overwrites(sets, '/etc/passwd ')).toBe(false);
+    expect(overwrites(sets, '/var/lib/dpkg/status')).toBe(false);
   });
 });

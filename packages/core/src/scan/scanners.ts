@@ -2,8 +2,8 @@ import { createSecretsAnalyzer, loadSecretConfig, scanConfigStrings, secretRules
 import { sensitiveFilesAnalyzer } from '../analyzers/hardening/index.js';
 import { createMalwareAnalyzer } from '../analyzers/malware/index.js';
 import type { LayerAnalyzer } from '../analyzers/types.js';
-import { evaluateImageHardening } from '../checks/image/index.js';
-import type { Finding, Report } from '@sekisho/model';
+import { evaluateImageHardening, imageHardeningUnknowns } from '../checks/image/index.js';
+import type { Finding, Report, Unknown } from '@sekisho/model';
 import { severityRank } from '@sekisho/model';
 import type { ImageConfigAnalyzer, ImageConfigStrings, ImageScan } from './scan-image.js';
 
@@ -26,8 +26,17 @@ export interface ScannerOptions {
   readonly secretConfig?: string;
 }
 
-/** Checks that run on the merged image after the layer pass (hardening). */
-export type PostScanCheck = (scan: ImageScan, now: Date) => readonly Finding[];
+/**
+ * Checks that run on the merged image after the layer pass (hardening): their findings, and
+ * unknowns for what their limits left unjudged (these reach `report.unknowns`, so the report is
+ * incomplete rather than silently partial).
+ */
+export type PostScanCheck = (scan: ImageScan, now: Date) => PostScanResult;
+
+export interface PostScanResult {
+  readonly findings: readonly Finding[];
+  readonly unknowns?: readonly Unknown[];
+}
 
 export interface ScannerSetup {
   readonly analyzers: readonly LayerAnalyzer[];
@@ -46,7 +55,10 @@ export async function setupScanners(selected: ReadonlySet<Scanner>, options: Sca
   if (selected.has('hardening')) {
     analyzers.push(sensitiveFilesAnalyzer);
     const maxAgeDays = options.maxAgeDays;
-    postScan.push(({ report, merged }, now) => evaluateImageHardening({ report, merged, now, ...(maxAgeDays === undefined ? {} : { options: { maxAgeDays } }) }));
+    postScan.push(({ report, merged }, now) => ({
+      findings: evaluateImageHardening({ report, merged, now, ...(maxAgeDays === undefined ? {} : { options: { maxAgeDays } }) }),
+      unknowns: imageHardeningUnknowns({ report }),
+    }));
   }
   if (selected.has('secret')) {
     const userRules = options.secretConfig === undefined ? {} : await loadSecretConfig(options.secretConfig);
@@ -80,11 +92,22 @@ export async function setupScanners(selected: ReadonlySet<Scanner>, options: Sca
   return { analyzers, configAnalyzers, analyzerOptions, postScan };
 }
 
-/** The report with the post-scan checks' findings added, sorted as every report is. */
+/** The report with the post-scan checks' findings and unknowns added, sorted as every report is. */
 export function withPostScanFindings(scan: ImageScan, setup: ScannerSetup, now: Date): Report {
-  const extra = setup.postScan.flatMap((check) => check(scan, now));
-  if (extra.length === 0) return scan.report;
-  return { ...scan.report, findings: sortFindings([...scan.report.findings, ...extra]) };
+  const results = setup.postScan.map((check) => check(scan, now));
+  const extra = results.flatMap((r) => r.findings);
+  const unknowns = results.flatMap((r) => r.unknowns ?? []);
+  if (extra.length === 0 && unknowns.length === 0) return scan.report;
+  return {
+    ...scan.report,
+    findings: extra.length === 0 ? scan.report.findings : sortFindings([...scan.report.findings, ...extra]),
+    unknowns: unknowns.length === 0 ? scan.report.unknowns : sortUnknowns([...scan.report.unknowns, ...unknowns]),
+  };
+}
+
+/** The one order of unknowns in every report (as the inventory sorts them): path, then reason. */
+function sortUnknowns(unknowns: readonly Unknown[]): Unknown[] {
+  return [...unknowns].sort((a, b) => a.location.path.localeCompare(b.location.path) || a.reason.localeCompare(b.reason));
 }
 
 /** The one order of findings in every report: most severe first, then rule, path, id. */

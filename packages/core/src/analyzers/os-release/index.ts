@@ -13,16 +13,24 @@ export const OS_RELEASE_PATHS = [
 ] as const;
 
 const PATHS = new Set<string>(OS_RELEASE_PATHS);
-const MAX = 64 * 1024;
+/**
+ * Bytes read of each file (honest ones are a few hundred). A longer file is read in part and
+ * says so with an unknown: fields after the cut (`ID=` padded past it) would otherwise hide the
+ * distribution, and with it every OS package's vulnerabilities, silently.
+ */
+export const MAX_OS_RELEASE_BYTES = 64 * 1024;
+const MAX = MAX_OS_RELEASE_BYTES;
 
 export const osReleaseAnalyzer: LayerAnalyzer = {
   id: 'os-release-analyzer',
-  version: 1,
+  version: 2,
   maxBodySize: MAX,
   selects: (entry: EntryHeader) => entry.kind === 'file' && PATHS.has(entry.path),
   wantsBody: () => true,
-  analyze(entry, body) {
+  analyze(entry, body, truncated) {
     if (body === null) return { findings: [], facts: [] };
-    return { findings: [], facts: [{ analyzer: 'os-release-analyzer', path: entry.path, value: body.toString('utf8') }] };
+    const facts = [{ analyzer: 'os-release-analyzer', path: entry.path, value: body.toString('utf8') }];
+    if (!truncated && body.length >= entry.size) return { findings: [], facts };
+    return { findings: [], facts, unknowns: [{ path: entry.path, reason: `file of ${entry.size} bytes: only the first ${body.length} were read; fields after them (the distribution's ID and version) were not seen` }] };
   },
 };

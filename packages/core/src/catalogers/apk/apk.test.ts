@@ -44,6 +44,13 @@ describe('apk-db-cataloger', () => {
     expect(out.relationships).toEqual([{ fromRef: 'libcrypto3', toRef: 'musl', type: 'depends-on' }]);
   });
 
+  it('reads a database stored sparse: zeros of holes before and between records', async () => {
+    const [first, second] = INSTALLED.split('\n\n');
+    const content = Buffer.concat([Buffer.alloc(12288), Buffer.from(`${first}\n\n`), Buffer.alloc(4096), Buffer.from(`${second}\n`), Buffer.alloc(3000)]);
+    const out = await catalogFile(apkCataloger, '/lib/apk/db/installed', content);
+    expect(out.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['musl@1.2.4-r2', 'libcrypto3@3.1.4-r1']);
+  });
+
   it('ignores malformed lines', async () => {
     const out = await catalogFile(apkCataloger, '/lib/apk/db/installed', 'garbage\nP\nP:x\n\n');
     expect(out.packages).toEqual([]);

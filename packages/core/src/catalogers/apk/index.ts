@@ -1,3 +1,4 @@
+import { decodeText } from '../lang-common/parse.js';
 import type { CatalogOutput, CatalogUnknown, CatalogedPackage, CatalogedRelationship, Cataloger } from '../types.js';
 
 /** Installed packages per database; far above any real image. Past it, packages become one unknown. */
@@ -13,7 +14,7 @@ const MAX_FILES = 2_000_000;
  */
 export const apkCataloger: Cataloger = {
   id: 'apk-db-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['apk'],
   selector: { paths: ['/lib/apk/db/installed'] },
   maxFileSize: 128 * 1024 * 1024,
@@ -62,7 +63,8 @@ export const apkCataloger: Cataloger = {
       deps = [];
       folder = '';
     };
-    for (const line of file.content.toString('utf8').split('\n')) {
+    // decodeText drops NULs (the database is text): a database stored sparse reads back with zeros in its holes.
+    for (const line of decodeText(file.content).split('\n')) {
       if (line === '') {
         flush();
         continue;

@@ -9,31 +9,51 @@ import { CLASSIFIERS } from './classifiers.js';
 describe('classifyBinary', () => {
   it('reads a version from bytes around an anchor and templates purl and CPE', () => {
     const bytes = Buffer.concat([Buffer.alloc(5000, 0x90), Buffer.from('\x00nginx version: nginx/1.25.3\x00', 'latin1'), Buffer.alloc(100)]);
-    expect(classifyBinary('/usr/sbin/nginx', bytes).map((p) => [p.name, p.version, p.purl, p.cpes])).toEqual([
+    expect(classifyBinary('/usr/sbin/nginx', bytes).packages.map((p) => [p.name, p.version, p.purl, p.cpes])).toEqual([
       ['nginx', '1.25.3', 'pkg:generic/nginx@1.25.3', ['cpe:2.3:a:f5:nginx:1.25.3:*:*:*:*:*:*:*', 'cpe:2.3:a:nginx:nginx:1.25.3:*:*:*:*:*:*:*']],
     ]);
   });
 
   it('applies only to files whose name the classifier names', () => {
     const bytes = Buffer.from('\x00nginx version: nginx/1.25.3\x00', 'latin1');
-    expect(classifyBinary('/usr/sbin/not-nginx', bytes)).toEqual([]);
+    expect(classifyBinary('/usr/sbin/not-nginx', bytes)).toEqual({ packages: [], cut: [] });
   });
 
   it('uses the file name to build the pattern (python3.11 looks for \\x003.11.x\\x00)', () => {
     const bytes = Buffer.from('junk\x003.12.1\x00more\x003.11.9\x00', 'latin1');
-    expect(classifyBinary('/usr/local/bin/python3.11', bytes).map((p) => p.version)).toEqual(['3.11.9']);
+    expect(classifyBinary('/usr/local/bin/python3.11', bytes).packages.map((p) => p.version)).toEqual(['3.11.9']);
   });
 
   it('honours exclusions (AWS-LC ships an openssl binary)', () => {
     const bytes = Buffer.from('\x00OpenSSL 1.1.1 (compatible; AWS-LC 1.69.0)\x00', 'latin1');
-    expect(classifyBinary('/usr/bin/openssl', bytes).map((p) => p.name)).toEqual(['aws-lc']);
+    expect(classifyBinary('/usr/bin/openssl', bytes).packages.map((p) => p.name)).toEqual(['aws-lc']);
   });
 
   it('stays bounded on hostile input: many anchors, long runs of digits', () => {
     const evil = Buffer.from('nginx version: '.repeat(50_000) + '1.'.repeat(100_000), 'latin1');
-    expect(classifyBinary('/usr/sbin/nginx', evil)).toEqual([]);
+    expect(classifyBinary('/usr/sbin/nginx', evil).packages).toEqual([]);
     const digits = Buffer.from('\x00' + '1.'.repeat(500_000), 'latin1');
-    expect(classifyBinary('/usr/local/bin/traefik', digits)).toEqual([]);
+    expect(classifyBinary('/usr/local/bin/traefik', digits).packages).toEqual([]);
+  });
+
+  it('turns a search its bounds stopped into an unknown on the file, never a silent miss', async () => {
+    const parse = async (path: string, content: Buffer) => binaryClassifierCataloger.parse({ path, content, mode: 0o755, layerIndex: 0 }, { limits: { maxNestedDepth: 4, maxExpandedBytes: 1 << 30 } });
+    // 2,000 anchor hits (each past the last one's window) hide the real version string after them
+    const anchors = Buffer.from(`nginx version: x${' '.repeat(600)}`.repeat(2_100) + '\x00nginx version: nginx/1.25.3\x00', 'latin1');
+    expect((await parse('/usr/sbin/nginx', anchors)).unknowns.map((u) => u.reason)).toEqual([
+      'binary classifier search limits were met (nginx-binary: the search stopped at 2000 hits of its anchor): a version may be missing',
+    ]);
+    // an unanchored pattern reads the first 64 MiB only: the version past them is not seen
+    const window = Buffer.concat([Buffer.alloc(65 * 1024 * 1024), Buffer.from(' v3.14.0\x00', 'latin1')]);
+    expect((await parse('/usr/local/bin/helm', window)).unknowns.map((u) => u.reason)).toEqual([
+      `binary classifier search limits were met (helm: the search stopped at the first 64 MiB of ${window.length} bytes): a version may be missing`,
+    ]);
+    // a highest-version search stops at 10,000 candidates: a higher one after them may be missed
+    const many = Buffer.from(' 1.0.0\x00'.repeat(10_001) + ' 9.9.9\x00', 'latin1');
+    const istio = await parse('/usr/local/bin/pilot-discovery', many);
+    expect(istio.unknowns.map((u) => u.reason)).toEqual(['binary classifier search limits were met (istio-pilot-discovery-binary: the search stopped at 10000 version candidates): a version may be missing']);
+    // within the bounds: no unknown
+    expect((await parse('/usr/sbin/nginx', Buffer.from('\x00nginx version: nginx/1.25.3\x00', 'latin1'))).unknowns).toEqual([]);
   });
 
   it('covers the products the issue requires', () => {
@@ -114,7 +134,7 @@ const REAL: [string, string, string][] = (
 
 describe.skipIf(REAL.length === 0)('real binaries on this machine vs dpkg', () => {
   it.each(REAL)('%s matches the upstream version of Debian package %s (%s)', (path, _pkg, upstream) => {
-    const found = classifyBinary(path, readFileSync(path));
+    const found = classifyBinary(path, readFileSync(path)).packages;
     expect(found.map((p) => p.version), path).toContain(upstream.replace(/\+.*$/, ''));
   });
 });

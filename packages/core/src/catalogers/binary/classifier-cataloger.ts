@@ -73,36 +73,49 @@ function compareLoose(a: string, b: string): number {
   return 0;
 }
 
-/** All version candidates of one matcher, in file order, within the search bounds. */
-function candidates(content: Buffer, re: RegExp, anchor: Buffer | null, firstOnly: boolean): string[] {
+/**
+ * All version candidates of one matcher, in file order, within the search bounds, and which
+ * bound (if any) stopped the search before the file was searched whole: then a version the
+ * classifier would report may have been missed, which the caller must not keep silent.
+ */
+function candidates(content: Buffer, re: RegExp, anchor: Buffer | null, firstOnly: boolean): { found: string[]; cut: string | null } {
   const out: string[] = [];
+  let cut: string | null = null;
   const run = (text: string) => {
     re.lastIndex = 0;
     for (const m of text.matchAll(re)) {
       const v = m.groups?.version;
       if (v) out.push(v);
-      if ((firstOnly && out.length > 0) || out.length >= MAX_CANDIDATES) return true;
+      if (firstOnly && out.length > 0) return true;
+      if (out.length >= MAX_CANDIDATES) {
+        cut = `${MAX_CANDIDATES} version candidates`;
+        return true;
+      }
     }
     return false;
   };
   if (anchor) {
     let from = 0;
-    for (let hits = 0; hits < MAX_ANCHOR_HITS; hits++) {
+    for (let hits = 0; ; hits++) {
       const at = content.indexOf(anchor, from);
       if (at < 0) break;
+      if (hits === MAX_ANCHOR_HITS) {
+        cut = `${MAX_ANCHOR_HITS} hits of its anchor`;
+        break;
+      }
       const start = Math.max(0, at - WINDOW);
       const end = Math.min(content.length, at + anchor.length + WINDOW);
       if (run(content.toString('latin1', start, end))) break;
       from = end - anchor.length; // windows overlap enough for a pattern spanning the anchor
       if (from <= at) from = at + 1;
     }
-    return out;
+    return { found: out, cut };
   }
   const limit = Math.min(content.length, MAX_UNANCHORED_SCAN);
-  for (let start = 0; start < limit; start += CHUNK) {
-    if (run(chunkText(content, start, limit))) break;
-  }
-  return out;
+  let stopped = false;
+  for (let start = 0; start < limit && !stopped; start += CHUNK) stopped = run(chunkText(content, start, limit));
+  if (!stopped && content.length > MAX_UNANCHORED_SCAN) cut = `the first ${MAX_UNANCHORED_SCAN / (1024 * 1024)} MiB of ${content.length} bytes`;
+  return { found: out, cut };
 }
 
 /**
@@ -121,7 +134,8 @@ function chunkText(content: Buffer, start: number, limit: number): string {
   return text;
 }
 
-function versionOf(content: Buffer, base: string, c: CompiledClassifier): string | null {
+/** The version a classifier finds, or null; `cuts` gets each bound that stopped one of its searches early. */
+function versionOf(content: Buffer, base: string, c: CompiledClassifier, cuts: string[]): string | null {
   if (c.exclude.some((e) => content.includes(e))) return null;
   for (const m of c.matchers) {
     let re: RegExp;
@@ -134,7 +148,9 @@ function versionOf(content: Buffer, base: string, c: CompiledClassifier): string
       re = m.pattern;
     }
     const highest = m.spec.pick === 'highest';
-    const found = candidates(content, re, m.anchor, !highest);
+    const { found, cut } = candidates(content, re, m.anchor, !highest);
+    // A cut matters unless the first match was all that was asked for (and was found).
+    if (cut !== null && (highest || found.length === 0)) cuts.push(`${c.spec.id}: the search stopped at ${cut}`);
     if (found.length === 0) continue;
     return highest ? found.reduce((a, b) => (compareLoose(b, a) > 0 ? b : a)) : (found[0] ?? null);
   }
@@ -152,8 +168,17 @@ function metadata(fields: Record<string, string>): LanguagePackageEntry {
   return { type: 'language-package', source: 'binary-classifier', fields: sorted };
 }
 
+export interface BinaryClassification {
+  readonly packages: CatalogedPackage[];
+  /**
+   * Searches a bound stopped before the whole file was searched (`<classifier>: the search stopped
+   * at …`), so a version, or a higher one, may be missing: the cataloger reports them as an unknown.
+   */
+  readonly cut: readonly string[];
+}
+
 /** Run every classifier whose file globs match the base name. */
-export function classifyBinary(path: string, content: Buffer): CatalogedPackage[] {
+export function classifyBinary(path: string, content: Buffer): BinaryClassification {
   const base = posix.basename(path);
   try {
     return classifyWith(path, base, content);
@@ -162,12 +187,13 @@ export function classifyBinary(path: string, content: Buffer): CatalogedPackage[
   }
 }
 
-function classifyWith(path: string, base: string, content: Buffer): CatalogedPackage[] {
+function classifyWith(path: string, base: string, content: Buffer): BinaryClassification {
   const out: CatalogedPackage[] = [];
+  const cut: string[] = [];
   const seen = new Set<string>();
   for (const c of COMPILED) {
     if (!c.matchesName(base)) continue;
-    const version = versionOf(content, base, c);
+    const version = versionOf(content, base, c, cut);
     if (!version) continue;
     const key = `${c.spec.name}@${version}`;
     if (seen.has(key)) continue;
@@ -187,7 +213,7 @@ function classifyWith(path: string, base: string, content: Buffer): CatalogedPac
       paths: [path],
     });
   }
-  return out;
+  return { packages: out, cut };
 }
 
 function selectorGlobs(): string[] {
@@ -197,12 +223,14 @@ function selectorGlobs(): string[] {
 /** Software identified by byte patterns in known files (servers, runtimes, CLIs installed from tarballs). */
 export const binaryClassifierCataloger: Cataloger = {
   id: 'binary-classifier-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['binary', 'golang'],
   selector: { globs: selectorGlobs() },
   maxFileSize: 512 * 1024 * 1024,
   parse(file: CatalogFile): CatalogOutput {
-    const packages = classifyBinary(file.path, file.content);
-    return packages.length > 0 ? { ...EMPTY_OUTPUT, packages } : EMPTY_OUTPUT;
+    const { packages, cut } = classifyBinary(file.path, file.content);
+    if (packages.length === 0 && cut.length === 0) return EMPTY_OUTPUT;
+    const unknowns = cut.length === 0 ? [] : [{ path: file.path, reason: `binary classifier search limits were met (${cut.join('; ')}): a version may be missing` }];
+    return { ...EMPTY_OUTPUT, packages, unknowns };
   },
 };

@@ -15,8 +15,19 @@ function errorText(error: unknown): string {
   return firstLine.length > 200 ? `${firstLine.slice(0, 200)}…` : firstLine;
 }
 
+/** Control characters no text format here holds (whitespace controls and ESC aside): binary content. */
+export const BINARY_CONTROL = /[\u0001-\u0008\u000e-\u001a\u001c-\u001f]/;
+
+/**
+ * A text file's content as a string, without a leading BOM and without NUL characters. None of the
+ * text formats read through here (JSON, JSONC, YAML, TOML, core metadata, RECORD, lockfiles,
+ * manifests) can hold a NUL, while a file stored sparse (or preallocated and partly written) reads
+ * back with its holes as zeros: left in place, they glue themselves to the first key or line after
+ * the hole, and the file fails to parse or loses entries.
+ */
 export function decodeText(content: Buffer): string {
-  const text = content.toString('utf8');
+  const raw = content.toString('utf8');
+  const text = raw.includes('\0') ? raw.replace(/\0+/g, '') : raw;
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

@@ -6,6 +6,13 @@ import { javascriptPackageCataloger } from './package-json.js';
 const manifest = (name: string, version: string, deps: Record<string, string> = {}) => JSON.stringify({ name, version, dependencies: deps });
 
 describe('javascript-package-cataloger', () => {
+  it('reads a package.json stored sparse (zeros of a hole around the JSON text)', async () => {
+    const content = Buffer.concat([Buffer.alloc(8192), Buffer.from('{"name": "left-pad", "version": "1.3.0"}\n'), Buffer.alloc(2000)]);
+    const out = await catalogFile(javascriptPackageCataloger, '/app/node_modules/left-pad/package.json', content);
+    expect(out.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['left-pad@1.3.0']);
+    expect(out.unknowns).toEqual([]);
+  });
+
   it('reports a package.json with name and version, scoped purl, licenses and metadata', async () => {
     const out = await catalogFile(
       javascriptPackageCataloger,

@@ -122,7 +122,7 @@ function resolveInPnpmStore(all: readonly CatalogedPackage[], from: string, rang
 
 export const javascriptPackageCataloger: Cataloger = {
   id: 'javascript-package-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['npm'],
   selector: { basenames: ['package.json'] },
   maxFileSize: 4 * MiB,

@@ -1,4 +1,4 @@
-import { asArray, asRecord, decodeText, isRecord, nonEmpty, parseJson, parseToml } from '../lang-common/parse.js';
+import { BINARY_CONTROL, asArray, asRecord, decodeText, isRecord, nonEmpty, parseJson, parseToml } from '../lang-common/parse.js';
 import { basename, dedupePackages, EntryBudget, guarded, languagePackage, MiB, output, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogOutput, Cataloger, CatalogFile } from '../types.js';
 import { normalizePythonName, pypiPurl, requirementName } from './python-names.js';
@@ -164,7 +164,7 @@ export function parsePipfileLock(path: string, content: Buffer): CatalogOutput {
  */
 export function parseRequirements(path: string, content: Buffer): CatalogOutput {
   const text = decodeText(content).replace(/\\\r?\n/g, ' ');
-  if (text.includes('\u0000')) return unknownOutput(path, 'requirements file is binary');
+  if (BINARY_CONTROL.test(text)) return unknownOutput(path, 'requirements file is binary');
   const entries: LockEntry[] = [];
   // Every pin is collected (bounded by the file size): lockOutput names those past the limit.
   for (const raw of text.split('\n')) {

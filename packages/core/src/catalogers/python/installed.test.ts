@@ -6,6 +6,15 @@ import { pythonInstalledPackageCataloger } from './installed.js';
 const SITE = '/usr/lib/python3/site-packages';
 
 describe('python-installed-package-cataloger', () => {
+  it('reads METADATA and RECORD stored sparse (zeros of a hole before the text)', async () => {
+    const hole = '\0'.repeat(8192);
+    const out = await catalogFiles(pythonInstalledPackageCataloger, {
+      [`${SITE}/six-1.16.0.dist-info/METADATA`]: `${hole}Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n`,
+      [`${SITE}/six-1.16.0.dist-info/RECORD`]: `${hole}six.py,sha256=x,1\n`,
+    });
+    expect(out.packages.map((p) => [`${p.name}@${p.version}`, p.files])).toEqual([['six@1.16.0', [`${SITE}/six.py`]]]);
+  });
+
   it('joins METADATA, RECORD and direct_url.json of one dist-info folder', async () => {
     const out = await catalogFiles(pythonInstalledPackageCataloger, {
       [`${SITE}/Foo_Bar-1.0.dist-info/METADATA`]: 'Metadata-Version: 2.1\nName: Foo_Bar\nVersion: 1.0\nLicense: BSD License\nRequires-Dist: requests (>=2)\nRequires-Dist: pytest ; extra == "test"\n\nLong description\nName: not-a-header\n',

@@ -219,7 +219,7 @@ export function joinInstalled(outputs: readonly CatalogOutput[]): CatalogOutput 
 
 export const pythonInstalledPackageCataloger: Cataloger = {
   id: 'python-installed-package-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['pypi'],
   selector: {
     basenames: ['METADATA', 'PKG-INFO', 'RECORD', 'installed-files.txt', 'direct_url.json'],

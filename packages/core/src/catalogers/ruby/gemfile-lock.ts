@@ -1,4 +1,4 @@
-import { decodeText } from '../lang-common/parse.js';
+import { BINARY_CONTROL, decodeText } from '../lang-common/parse.js';
 import { dedupePackages, EntryBudget, guarded, languagePackage, MiB, output, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 import { gemPurl, splitPlatform } from './ruby-names.js';
@@ -14,7 +14,8 @@ const DEP = /^ {6}([^\s(!]+)/;
  */
 export function parseGemfileLock(path: string, content: Buffer): CatalogOutput {
   const text = decodeText(content);
-  if (text.includes('\u0000')) return unknownOutput(path, 'Gemfile.lock is binary');
+  // decodeText drops NULs (holes of a file stored sparse read as zeros); other control bytes still mean binary.
+  if (BINARY_CONTROL.test(text)) return unknownOutput(path, 'Gemfile.lock is binary');
   const packages: CatalogedPackage[] = [];
   const deps = new Map<string, string[]>();
   let section = '';
@@ -75,7 +76,7 @@ export function parseGemfileLock(path: string, content: Buffer): CatalogOutput {
 
 export const rubyGemfileCataloger: Cataloger = {
   id: 'ruby-gemfile-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['gem'],
   selector: { basenames: ['Gemfile.lock', 'gems.locked'] },
   maxFileSize: 32 * MiB,

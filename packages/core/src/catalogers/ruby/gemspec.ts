@@ -1,4 +1,4 @@
-import { decodeText } from '../lang-common/parse.js';
+import { BINARY_CONTROL, decodeText } from '../lang-common/parse.js';
 import { dirname, guarded, languagePackage, mergeAll, MiB, output, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 import { gemPurl } from './ruby-names.js';
@@ -49,7 +49,8 @@ function specificationsDir(path: string): string {
  */
 export function parseGemspec(path: string, content: Buffer): CatalogOutput {
   const text = decodeText(content);
-  if (text.includes('\u0000')) return unknownOutput(path, 'gemspec is binary');
+  // decodeText drops NULs (holes of a file stored sparse read as zeros); other control bytes still mean binary.
+  if (BINARY_CONTROL.test(text)) return unknownOutput(path, 'gemspec is binary');
   const values = new Map<string, string[]>();
   const deps: string[] = [];
   // Every line: the file is at most 4 MiB (maxFileSize) and each line is matched on at most 8 KiB.
@@ -111,7 +112,7 @@ function joinGemspecs(outputs: readonly CatalogOutput[]): CatalogOutput {
 
 export const rubyInstalledGemspecCataloger: Cataloger = {
   id: 'ruby-installed-gemspec-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['gem'],
   selector: { globs: ['/**/specifications/**/*.gemspec'] },
   maxFileSize: 4 * MiB,

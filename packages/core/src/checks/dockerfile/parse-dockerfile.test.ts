@@ -262,6 +262,13 @@ describe('hostile input', () => {
     expect(parseError('FROM x\nRUN ' + '<<A'.padEnd(4, ' ').repeat(40) + '\n')).toBe('LIMIT_ENTRY_COUNT');
   });
 
+  it('fails on an expansion past 256 KiB instead of cutting it', () => {
+    const pad = 'p'.repeat(100_000);
+    expect(parseError(`FROM x\nENV A=${pad}\nENV B=$A$A$A\nUSER root\n`)).toBe('LIMIT_ENTRY_SIZE');
+    expect(() => expandWord('$A$A$A', () => pad)).toThrow(/more than 262144 characters/);
+    expect(expandWord('$A$A', () => pad).value).toHaveLength(200_000);
+  });
+
   it('survives deeply nested expansions', () => {
     const src = '${A:-'.repeat(2000) + 'x' + '}'.repeat(2000);
     expect(() => expandWord(src, () => undefined)).not.toThrow();

@@ -7,9 +7,12 @@
  * double quotes expand; quotes are removed from the result. Written from the reference, not
  * from BuildKit's lexer.
  *
- * Input is bounded by the caller (one logical line); output is capped so that nested defaults
- * cannot blow up.
+ * Input is bounded by the caller (one logical line); output is bounded so that nested defaults
+ * and repeated references cannot blow up: an expansion past `MAX_OUTPUT` characters fails with
+ * `LIMIT_ENTRY_SIZE` rather than being cut (a cut value would be checked in part, silently).
  */
+import { SekishoError } from '../../errors.js';
+
 
 /** Variables visible to an instruction: `undefined` means declared but unset (an ARG without value). */
 export type VariableLookup = (name: string) => string | undefined;
@@ -20,7 +23,11 @@ export interface ExpandResult {
   readonly unresolved: readonly string[];
 }
 
-const MAX_OUTPUT = 256 * 1024;
+export const MAX_OUTPUT = 256 * 1024;
+
+function tooLong(): SekishoError {
+  return new SekishoError('LIMIT_ENTRY_SIZE', `variable expansion produces more than ${MAX_OUTPUT} characters`);
+}
 const MAX_DEPTH = 8;
 
 function isNameStart(c: string): boolean {
@@ -81,7 +88,7 @@ class Lexer {
         out += c;
         this.pos++;
       }
-      if (out.length > MAX_OUTPUT) out = out.slice(0, MAX_OUTPUT);
+      if (out.length > MAX_OUTPUT) throw tooLong();
     }
     return out;
   }
@@ -109,7 +116,7 @@ class Lexer {
         out += c;
         this.pos++;
       }
-      if (out.length > MAX_OUTPUT) out = out.slice(0, MAX_OUTPUT);
+      if (out.length > MAX_OUTPUT) throw tooLong();
     }
     return out;
   }

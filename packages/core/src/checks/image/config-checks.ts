@@ -2,7 +2,7 @@ import { isOsPackageType } from '@sekisho/model';
 import type { Report, Severity } from '@sekisho/model';
 import { EOL_DATES, EOL_TABLE_DATE, eolKey, lookupEol } from '../../inventory/eol.js';
 import type { LayeredFact } from './file-checks.js';
-import { downloadPipedToShell, parseHistoryStep, remoteAddSources } from './history.js';
+import { downloadPipedToShell, historyStepUnjudged, parseHistoryStep, remoteAddSources } from './history.js';
 import type { CheckHit } from './types.js';
 
 const DAY = 86_400_000;
@@ -46,6 +46,17 @@ export function historyChecks(report: Report): CheckHit[] {
   return hits;
 }
 
+/** Build steps the history checks did not judge whole (over their caps): one entry per layer, never silent. */
+export function historyUnjudged(report: Report): { readonly layer: number; readonly reason: string }[] {
+  const out: { layer: number; reason: string }[] = [];
+  for (const layer of report.image?.layers ?? []) {
+    if (layer.createdBy === null) continue;
+    const reason = historyStepUnjudged(layer.createdBy);
+    if (reason !== null) out.push({ layer: layer.index, reason });
+  }
+  return out;
+}
+
 export function healthcheckCheck(report: Report): CheckHit[] {
   const config = report.image?.config;
   if (config === undefined) return [];
@@ -80,14 +91,16 @@ function wordsOf(text: string): string[] {
 function isDatabaseImage(report: Report, db: NonNullable<RiskyPort['database']>): boolean {
   if (report.packages.some((p) => isOsPackageType(p.type) && db.packages.test(p.name))) return true;
   const config = report.image?.config;
-  const command = [...(config?.entrypoint ?? []), ...(config?.cmd ?? [])].slice(0, 64).map((w) => w.slice(w.lastIndexOf('/') + 1));
+  // Every command word and name (the config is bounded at 32 MiB; the work is linear): a cut at 64
+  // words or 512 characters judged the image on part of its command, silently.
+  const command = [...(config?.entrypoint ?? []), ...(config?.cmd ?? [])].map((w) => w.slice(w.lastIndexOf('/') + 1));
   const names = [
     report.target.reference,
     ...report.target.repoTags,
     config?.labels['org.opencontainers.image.title'] ?? '',
     config?.labels['org.opencontainers.image.ref.name'] ?? '',
   ];
-  const words = new Set([...command.flatMap(wordsOf), ...names.slice(0, 64).flatMap((n) => wordsOf(n.slice(0, 512)))]);
+  const words = new Set([...command.flatMap(wordsOf), ...names.flatMap(wordsOf)]);
   return db.words.some((w) => words.has(w));
 }
 

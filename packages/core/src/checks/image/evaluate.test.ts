@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { reportCompleteness } from '@sekisho/model';
 import type { HardeningFinding } from '@sekisho/model';
 import { writeOciLayout } from '@sekisho/testkit';
 import type { ImageSpec, LayoutOptions, TarEntrySpec } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sensitiveFilesAnalyzer } from '../../analyzers/hardening/index.js';
 import { scanImage } from '../../scan/scan-image.js';
+import { setupScanners, withPostScanFindings } from '../../scan/scanners.js';
 import { IMAGE_HARDENING_CHECKS, evaluateImageHardening } from './index.js';
 import type { ImageHardeningOptions } from './index.js';
 
@@ -263,6 +265,19 @@ describe('SEK-IMG-013/014 build history', () => {
       ),
     });
     expect([...of(all, 'SEK-IMG-013'), ...of(all, 'SEK-IMG-014')]).toEqual([]);
+  });
+  it('a step over the history caps becomes an unknown in the report, which is then incomplete', async () => {
+    const padded = `RUN |70 ${Array.from({ length: 70 }, (_, i) => `A${i}=1`).join(' ')} /bin/sh -c echo ok # buildkit`;
+    const huge = `/bin/sh -c echo ${'a'.repeat(20_000)} && curl -fsSL https://x/i.sh | sh`;
+    const ref = join(dir, `img-${counter++}`);
+    await writeOciLayout(ref, { layers: steps('/bin/sh -c apt-get update', padded, huge), config: QUIET, created: '2026-11-01T00:00:00Z' });
+    const scan = await scanImage(ref, { cacheDir: null, analyzers: [sensitiveFilesAnalyzer], now: NOW });
+    const report = withPostScanFindings(scan, await setupScanners(new Set(['hardening'])), NOW);
+    expect(report.unknowns.filter((u) => u.foundBy === 'image-hardening').map((u) => [u.location.path, u.location.layerIndex, u.reason.split(':')[0]])).toEqual([
+      ['config:layers[1].created_by', 1, "build step's shell script starts past its first 64 words"],
+      ['config:layers[2].created_by', 2, `build step of ${huge.length} characters`],
+    ]);
+    expect(reportCompleteness(report).status).toBe('incomplete');
   });
 });
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { severityRank } from '@sekisho/model';
-import type { HardeningFinding, LayerInfo } from '@sekisho/model';
+import type { HardeningFinding, LayerInfo, Unknown } from '@sekisho/model';
 import { location } from '../../inventory/finalize.js';
 import { imageCheck } from './catalog.js';
-import { ageCheck, eolCheck, healthcheckCheck, historyChecks, portChecks, rootCheck } from './config-checks.js';
+import { ageCheck, eolCheck, healthcheckCheck, historyChecks, historyUnjudged, portChecks, rootCheck } from './config-checks.js';
 import { cacheChecks, deviceChecks, sensitiveFacts, sensitiveFileChecks, setidChecks, sudoCheck, worldWritableChecks } from './file-checks.js';
 import { CHECKER_ID } from './types.js';
 import type { CheckHit, ImageHardeningInput } from './types.js';
@@ -40,6 +40,20 @@ export function evaluateImageHardening(input: ImageHardeningInput): HardeningFin
     .map((hit, order) => ({ finding: toFinding(hit, layers), order }))
     .sort((a, b) => compareFindings(a.finding, b.finding) || a.order - b.order)
     .map((x) => x.finding);
+}
+
+/**
+ * What the image hardening checks could not judge, as unknowns (the report is then incomplete):
+ * build steps longer than the history checks read, or whose script they could not locate.
+ * Located at `config:layers[N].created_by` with the layer.
+ */
+export function imageHardeningUnknowns(input: Pick<ImageHardeningInput, 'report'>): Unknown[] {
+  const layers = input.report.image?.layers ?? [];
+  return historyUnjudged(input.report).map(({ layer, reason }) => ({
+    location: location(`config:layers[${layer}].created_by`, layer, layers),
+    foundBy: CHECKER_ID,
+    reason,
+  }));
 }
 
 function toFinding(hit: CheckHit, layers: readonly LayerInfo[]): HardeningFinding {

@@ -9,9 +9,13 @@
  */
 import { programOf, splitShell } from '../dockerfile/shell-commands.js';
 
-/** created_by is attacker-controlled text: only its head is read. */
-const MAX_STEP = 16 * 1024;
-const MAX_TOKENS_BEFORE_SCRIPT = 64;
+/**
+ * created_by is attacker-controlled text: only its head is read (the caps bound the regexes run
+ * over it). What they leave out is never silent: `historyStepUnjudged` names it, and the image
+ * checks turn it into an unknown.
+ */
+export const MAX_STEP = 16 * 1024;
+export const MAX_TOKENS_BEFORE_SCRIPT = 64;
 
 export interface HistoryStep {
   /** Upper-case Dockerfile instruction, `RUN` for classic shell-form steps, '' when unknown. */
@@ -23,6 +27,11 @@ export interface HistoryStep {
 const SHELL_PATH = /^(?:\/usr)?\/bin\/(?:ba|da|z|a|k|mk)?sh$/;
 
 export function parseHistoryStep(createdBy: string): HistoryStep {
+  const step = parseStep(createdBy);
+  return { instruction: step.instruction, text: step.text };
+}
+
+function parseStep(createdBy: string): HistoryStep & { readonly cut: boolean } {
   let s = createdBy.slice(0, MAX_STEP).trim();
   s = s.replace(/\s+#\s*buildkit$/, '');
   const nop = /^(?:\/usr)?\/bin\/(?:ba|da|a)?sh\s+-c\s+#\(nop\)\s*/.exec(s);
@@ -31,15 +40,35 @@ export function parseHistoryStep(createdBy: string): HistoryStep {
   if (keyword !== null && keyword[1] !== undefined) {
     const instruction = keyword[1];
     const rest = s.slice(keyword[0].length);
-    return { instruction, text: instruction === 'RUN' ? scriptOf(rest) : rest };
+    if (instruction !== 'RUN') return { instruction, text: rest, cut: false };
+    const { script, cut } = locateScript(rest);
+    return { instruction, text: script, cut };
   }
-  if (nop === null && SHELL_PATH.test(s.split(/\s/, 1)[0] ?? '')) return { instruction: 'RUN', text: scriptOf(s) };
-  return { instruction: '', text: s };
+  if (nop === null && SHELL_PATH.test(s.split(/\s/, 1)[0] ?? '')) {
+    const { script, cut } = locateScript(s);
+    return { instruction: 'RUN', text: script, cut };
+  }
+  return { instruction: '', text: s, cut: false };
 }
 
 /** The script after `/bin/sh -c` (skipping BuildKit's `|N ARG=value` prefix and shell options). */
 export function scriptOf(run: string): string {
-  const tokens = [...run.matchAll(/\S+/g)].slice(0, MAX_TOKENS_BEFORE_SCRIPT);
+  return locateScript(run).script;
+}
+
+/**
+ * `scriptOf`, and whether its word cap cut the search: no script within the first
+ * `MAX_TOKENS_BEFORE_SCRIPT` words, where a search of every word finds one (`run` is at most
+ * `MAX_STEP` characters, so that search is bounded too).
+ */
+function locateScript(run: string): { script: string; cut: boolean } {
+  const tokens = [...run.matchAll(/\S+/g)];
+  const script = scriptIn(run, tokens.slice(0, MAX_TOKENS_BEFORE_SCRIPT));
+  if (script !== null) return { script, cut: false };
+  return { script: run.trim(), cut: tokens.length > MAX_TOKENS_BEFORE_SCRIPT && scriptIn(run, tokens) !== null };
+}
+
+function scriptIn(run: string, tokens: readonly RegExpExecArray[]): string | null {
   for (let i = 0; i < tokens.length; i += 1) {
     if (!SHELL_PATH.test(tokens[i]?.[0] ?? '')) continue;
     for (let j = i + 1; j < tokens.length; j += 1) {
@@ -52,7 +81,22 @@ export function scriptOf(run: string): string {
       if (/^-[A-Za-z]*c[A-Za-z]*$/.test(t[0])) return run.slice(t.index + t[0].length).trim();
     }
   }
-  return run.trim();
+  return null;
+}
+
+/**
+ * Why the history checks did not judge all of a build step, or null when they did: a step longer
+ * than `MAX_STEP` (only its head is parsed), or a shell (`/bin/sh`) named after the first
+ * `MAX_TOKENS_BEFORE_SCRIPT` words of a RUN step (its script was not located; the whole step was
+ * judged as one script instead).
+ */
+export function historyStepUnjudged(createdBy: string): string | null {
+  if (createdBy.length > MAX_STEP) {
+    return `build step of ${createdBy.length} characters: only the first ${MAX_STEP} were judged by the history checks (SEK-IMG-013, SEK-IMG-014)`;
+  }
+  const step = parseStep(createdBy);
+  if (step.instruction !== 'RUN' || !step.cut) return null;
+  return `build step's shell script starts past its first ${MAX_TOKENS_BEFORE_SCRIPT} words: it was not located, and the history checks judged the whole step as one script`;
 }
 
 const DOWNLOADERS = new Set(['curl', 'wget', 'fetch']);
