@@ -30,7 +30,7 @@ export function imageCommand(io: CliIo): Command {
   const command = new Command('image')
     .description('Scan an image: inventory, OS and end-of-life status, image facts and findings (secrets in every layer, even deleted files); fail a CI gate with --fail-on')
     .argument('<image>', 'the image to scan (see below)')
-    .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening; +name or -name changes the defaults', DEFAULT_SCANNERS)
+    .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening, license (a licence table); +name or -name changes the defaults', DEFAULT_SCANNERS)
     .option('--show-secrets', 'print secrets in full (default: first 4 characters and the length)')
     .option('--malware-rules <file...>', 'extra YARA rule files for the malware scanner')
     .option('--hash-list <file...>', 'SHA-256 lists of known-bad files (`sha256  name` lines or JSON) for the malware scanner')
@@ -73,7 +73,7 @@ export function imageCommand(io: CliIo): Command {
     if (selected.has('vuln')) {
       report = await runVulnerabilityScan(report, flags as Parameters<typeof runVulnerabilityScan>[1], io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });
     }
-    await writeScanReport(report, flags as Parameters<typeof writeScanReport>[1], io, renderTime());
+    await writeScanReport(report, { ...(flags as Parameters<typeof writeScanReport>[1]), licenses: selected.has('license') }, io, renderTime());
     applyGate(report, flags, io.stderr, global.quiet === true);
   });
   return command;

@@ -4,6 +4,7 @@ import { reporters } from '../../reporters/registry.js';
 import type { Report } from '@sekisho/model';
 import { lineChunks } from '../../reporters/chunks.js';
 import { completenessLine, tableLines, tableReporter } from '../../reporters/table/index.js';
+import { licenseLines } from '../../reporters/table/licenses.js';
 import { templateReporter } from '../../reporters/template/index.js';
 import type { Reporter } from '../../reporters/types.js';
 import type { AttributionOptions } from '../attribution.js';
@@ -14,13 +15,19 @@ export interface ScanReporterOptions {
   /** Template text for `--format template`. */
   readonly template?: string | null;
   readonly attribution?: AttributionOptions;
+  /** The table shows the licence section (`--scanners license`). */
+  readonly licenses?: boolean;
 }
 
 /** The table: inventory and non-vulnerability findings as before, then vulnerabilities grouped by package with base-image attribution. */
-export function vulnerabilityTableReporter(attribution: AttributionOptions = {}): Reporter {
+export function vulnerabilityTableReporter(attribution: AttributionOptions = {}, licenses = false): Reporter {
   function* lines(report: Report): Generator<string> {
     yield* tableLines({ ...report, findings: report.findings.filter((f) => f.kind !== 'vulnerability') });
     yield '';
+    if (licenses) {
+      yield* licenseLines(report);
+      yield '';
+    }
     yield* vulnerabilityLines(report, attribution);
     yield '';
     yield completenessLine(report);
@@ -50,7 +57,7 @@ export const cyclonedxVulnerabilityReporter: Reporter = {
 /** Every output format of a vulnerability scan: the core reporters, with table and CycloneDX showing vulnerabilities, plus junit and template. */
 export function scanReporters(options: ScanReporterOptions = {}): Reporter[] {
   const overrides = new Map<string, Reporter>([
-    ['table', vulnerabilityTableReporter(options.attribution)],
+    ['table', vulnerabilityTableReporter(options.attribution, options.licenses === true)],
     ['cyclonedx-json', cyclonedxVulnerabilityReporter],
   ]);
   const list = reporters.map((r) => overrides.get(r.id) ?? r);
