@@ -19,6 +19,14 @@ describe('normalizeLicense', () => {
     ['MIT or Apache 2.0', 'MIT OR Apache-2.0'],
     ['GPLv2+', 'GPL-2.0-or-later'],
     ['BSD-3-clause', 'BSD-3-Clause'],
+    // rpm (Fedora's old names), apk, Maven POM names and URLs, gemspec/composer ids, Python trove classifiers.
+    ['GPLv2+ and LGPLv2+', 'GPL-2.0-or-later AND LGPL-2.0-or-later'],
+    ['GPL-2.0-or-later AND LGPL-2.1-or-later', 'GPL-2.0-or-later AND LGPL-2.1-or-later'],
+    ['MIT AND BSD-2-Clause', 'MIT AND BSD-2-Clause'],
+    ['Eclipse Public License - v 1.0', 'EPL-1.0'],
+    ['https://opensource.org/licenses/MIT', 'MIT'],
+    ['Mozilla Public License 2.0 (MPL 2.0)', 'MPL-2.0'],
+    ['Python Software Foundation License', 'PSF-2.0'],
   ])('%s → %s', (input, expected) => {
     expect(normalizeLicense(input)).toBe(expected);
   });
