@@ -32,7 +32,7 @@ export function imageCommand(io: CliIo): Command {
   const command = new Command('image')
     .description('Scan an image: inventory, OS and end-of-life status, image facts and findings (secrets in every layer, even deleted files); fail a CI gate with --fail-on')
     .argument('<image>', 'the image to scan (see below)')
-    .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening; +name or -name changes the defaults', DEFAULT_SCANNERS)
+    .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening, license (a licence table); +name or -name changes the defaults', DEFAULT_SCANNERS)
     .option('--show-secrets', 'print secrets in full (default: first 4 characters and the length)')
     .option('--malware-rules <file...>', 'extra YARA rule files for the malware scanner')
     .option('--hash-list <file...>', 'SHA-256 lists of known-bad files (`sha256  name` lines or JSON) for the malware scanner')
@@ -80,7 +80,7 @@ export function imageCommand(io: CliIo): Command {
       report = await runVulnerabilityScan(report, flags as Parameters<typeof runVulnerabilityScan>[1], io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });
     }
     if (policy !== null) report = { ...report, policy: decide(report, policy, flags, new Date()) };
-    await writeScanReport(report, flags as Parameters<typeof writeScanReport>[1], io, renderTime(), colorOutput(global, flags.output, io.stdoutIsTty === true));
+    await writeScanReport(report, { ...(flags as Parameters<typeof writeScanReport>[1]), licenses: selected.has('license') }, io, renderTime(), colorOutput(global, flags.output, io.stdoutIsTty === true));
     applyGate(report, flags, io.stderr, global.quiet === true);
     applyPolicyGate(report.policy, io.stderr);
   });

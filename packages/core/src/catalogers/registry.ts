@@ -1,7 +1,7 @@
 import { apkCataloger } from './apk/index.js';
 import { binaryClassifierCataloger } from './binary/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
-import { dpkgCataloger } from './dpkg/index.js';
+import { dpkgCataloger, dpkgCopyrightCataloger } from './dpkg/index.js';
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
 import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
@@ -15,6 +15,7 @@ import type { Cataloger } from './types.js';
 /** Every cataloger, explicitly (no side-effect registration). OS databases first, then languages, then binaries. */
 export const catalogers: readonly Cataloger[] = [
   dpkgCataloger,
+  dpkgCopyrightCataloger,
   apkCataloger,
   rpmCataloger,
   javascriptPackageCataloger,

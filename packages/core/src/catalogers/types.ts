@@ -51,6 +51,18 @@ export interface FileOwnership {
   readonly files: readonly string[];
 }
 
+/**
+ * Licences a file states for a package apart from the package's own record (Debian's
+ * `/usr/share/doc/<name>/copyright`); core attaches them by name after the layers are merged.
+ */
+export interface LicenseFact {
+  /** The file that states them; whiteouts of it drop the fact. */
+  readonly path: string;
+  readonly packageType: PackageType;
+  readonly packageName: string;
+  readonly licenses: readonly string[];
+}
+
 export interface CatalogUnknown {
   readonly path: string;
   readonly reason: string;
@@ -61,6 +73,8 @@ export interface CatalogOutput {
   readonly relationships: readonly CatalogedRelationship[];
   readonly ownership: readonly FileOwnership[];
   readonly unknowns: readonly CatalogUnknown[];
+  /** Optional: only catalogers that read licence files apart from package records emit them. */
+  readonly licenseFacts?: readonly LicenseFact[];
 }
 
 export interface CatalogContext {
@@ -98,5 +112,6 @@ export function mergeOutputs(outputs: readonly CatalogOutput[]): CatalogOutput {
     relationships: outputs.flatMap((o) => o.relationships),
     ownership: outputs.flatMap((o) => o.ownership),
     unknowns: outputs.flatMap((o) => o.unknowns),
+    licenseFacts: outputs.flatMap((o) => o.licenseFacts ?? []),
   };
 }

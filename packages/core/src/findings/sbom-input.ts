@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Distro, Location, Package, PackageType, Relationship, Report, Unknown } from '@sekisho/model';
 import { isOsPackageType, isPackageType, REPORT_SCHEMA } from '@sekisho/model';
 import { SekishoError } from '../errors.js';
+import { normalizeLicenses } from '../licenses/normalize.js';
 import { sourceRpmName } from '../matchers/distro/index.js';
 import { TOOL_VERSION } from '../version.js';
 import { OS_OWNER_PROPERTY } from '../reporters/cyclonedx-json/index.js';
@@ -245,8 +246,36 @@ interface PackageFields {
   /** `name@version` or `name` of the source package, when the document states it. */
   readonly sourceText: string | null;
   readonly cpes: readonly string[];
+  /** Licence statements as the document gives them (normalized here). */
+  readonly licenses: readonly string[];
   readonly locations: readonly Location[];
   readonly foundBy: string | null;
+}
+
+/** Statements a document may give per package; more are not read. */
+const MAX_LICENSES = 100;
+
+/** CycloneDX `licenses`: `[{expression}]` or `[{license: {id | name}}]`. */
+function cyclonedxLicenses(value: unknown): string[] {
+  const out: string[] = [];
+  for (const raw of arr(value).slice(0, MAX_LICENSES)) {
+    const entry = obj(raw);
+    const license = obj(entry?.['license']);
+    const text = str(entry?.['expression']) ?? str(license?.['id']) ?? str(license?.['name']);
+    if (text !== null) out.push(text);
+  }
+  return out;
+}
+
+/**
+ * SPDX `licenseDeclared` (NOASSERTION and NONE state nothing); a `LicenseRef-sekisho-…` Sekisho
+ * wrote for text that is no SPDX expression is read back as that text (its `name`).
+ */
+function spdxLicenses(p: Json, extractedNames: ReadonlyMap<string, string>): string[] {
+  const declared = str(p['licenseDeclared'])?.trim() ?? '';
+  if (declared === '' || declared === 'NOASSERTION' || declared === 'NONE') return [];
+  const name = declared.startsWith('LicenseRef-sekisho-') ? extractedNames.get(declared) : undefined;
+  return [name ?? declared];
 }
 
 /**
@@ -279,7 +308,7 @@ function packageFrom(f: PackageFields): { pkg: Package; distroQualifier: string 
     type,
     purl: f.purlText,
     cpes: [...f.cpes],
-    licenses: [],
+    licenses: normalizeLicenses(f.licenses),
     locations: [...f.locations],
     foundBy: f.foundBy ?? 'sbom',
     evidence: 'installed',
@@ -339,6 +368,7 @@ function fromCycloneDx(root: Json, source: string, limits: SbomInputLimits): Sbo
             declaredType: props.get('sekisho:package:type') ?? null,
             sourceText: props.get('sekisho:package:source') ?? null,
             cpes: str(c['cpe']) === null ? [] : [str(c['cpe'])!],
+            licenses: cyclonedxLicenses(c['licenses']),
             locations,
             foundBy: props.get('sekisho:package:foundBy') ?? null,
           });
@@ -400,6 +430,13 @@ function fromSpdx(root: Json, source: string, limits: SbomInputLimits): SbomInpu
   let distro: Distro | null = null;
   const packages: Package[] = [];
   const idBySpdx = new Map<string, string>();
+  const extractedNames = new Map<string, string>();
+  for (const raw of arr(root['hasExtractedLicensingInfos']).slice(0, limits.maxComponents)) {
+    const info = obj(raw);
+    const id = str(info?.['licenseId']);
+    const name = str(info?.['name']);
+    if (id !== null && name !== null) extractedNames.set(id, name);
+  }
   list.forEach((raw, i) => {
     const p = obj(raw);
     const spdxId = str(p?.['SPDXID']);
@@ -427,6 +464,7 @@ function fromSpdx(root: Json, source: string, limits: SbomInputLimits): SbomInpu
       declaredType: null,
       sourceText: sourceInfo === null ? null : `${sourceInfo[1]!}@${sourceInfo[2]!}`,
       cpes: refs.filter((r) => r?.['referenceType'] === 'cpe23Type' || r?.['referenceType'] === 'cpe22Type').flatMap((r) => (str(r?.['referenceLocator']) === null ? [] : [str(r?.['referenceLocator'])!])),
+      licenses: spdxLicenses(p, extractedNames),
       locations: found === null ? [] : [{ path: found[2]!, layerDigest: found[3] ?? null, diffId: null, layerIndex: null }],
       foundBy: found?.[1] ?? null,
     });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Distro, LayerInfo, Location, Package, Relationship, Unknown } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
+import { normalizeLicenses } from '../licenses/normalize.js';
 import { resolveInRoot } from '../scan/apply-layers.js';
 import type { MergedLayers } from '../scan/apply-layers.js';
 import { osPackagePurl } from './purl.js';
@@ -55,7 +56,8 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
       type: pkg.type,
       purl,
       cpes: pkg.cpes ?? [],
-      licenses: pkg.licenses,
+      // Catalogers keep what the metadata says; the inventory holds SPDX expressions where they can be made.
+      licenses: normalizeLicenses(pkg.licenses),
       locations,
       foundBy: pkg.foundBy,
       evidence: pkg.evidence,
@@ -80,6 +82,7 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
   }
   // Owned paths as packages list them (`/bin/bash`) and as they sit in a merged-/usr image (`/usr/bin/bash`).
   const canonical = canonicalizer(merged.symlinks);
+  attachLicenseFacts(packages, merged.licenseFacts, canonical);
   const fileOwners = new Map<string, string>();
   for (const p of packages) {
     if (!isOsPackageType(p.type)) continue;
@@ -113,6 +116,23 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
     unknowns: unknowns.sort((a, b) => a.location.path.localeCompare(b.location.path) || a.reason.localeCompare(b.reason)),
     fileOwners,
   };
+}
+
+/**
+ * Debian states licences in `/usr/share/doc/<name>/copyright`, apart from dpkg's record: a `deb`
+ * package without licences of its own takes the facts of that file. The doc folder is often a
+ * symlink to another package's of the same source (`libssl-dev` → `libssl3`): resolved through the
+ * image's symlinks.
+ */
+function attachLicenseFacts(packages: Package[], facts: MergedLayers['licenseFacts'], canonical: (path: string) => string): void {
+  if (facts.length === 0) return;
+  const byPath = new Map(facts.filter((f) => f.packageType === 'deb').map((f) => [f.path, f.licenses]));
+  packages.forEach((p, i) => {
+    if (p.type !== 'deb' || p.licenses.length > 0) return;
+    const path = `/usr/share/doc/${p.name}/copyright`;
+    const found = byPath.get(path) ?? byPath.get(canonical(path));
+    if (found !== undefined && found.length > 0) packages[i] = { ...p, licenses: normalizeLicenses(found) };
+  });
 }
 
 function rankEvidence(evidence: Package['evidence']): number {

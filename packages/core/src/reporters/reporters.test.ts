@@ -81,7 +81,8 @@ describe('reporters', () => {
     const doc = JSON.parse(getReporter('spdx-json')?.render(REPORT, options) ?? '') as Record<string, unknown> & { packages: { name: string; licenseDeclared: string; SPDXID: string }[]; creationInfo: { created: string }; relationships: { relationshipType: string }[] };
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(doc.creationInfo.created).toBe('2026-01-02T03:04:05Z');
-    expect(doc.packages.find((p) => p.name === '@scope/left-pad')?.licenseDeclared).toBe('NOASSERTION');
+    expect(doc.packages.find((p) => p.name === '@scope/left-pad')?.licenseDeclared).toMatch(/^\(MIT OR Apache-2\.0\) AND LicenseRef-sekisho-Some-Custom-License-[0-9a-f]{8}$/);
+    expect(doc.packages.find((p) => p.name === 'curl')?.licenseDeclared).toBe('NOASSERTION');
     for (const p of doc.packages) expect(p.SPDXID).toMatch(/^SPDXRef-[A-Za-z0-9.-]+$/);
     expect(doc.relationships.map((r) => r.relationshipType).sort()).toEqual(['CONTAINS', 'CONTAINS', 'CONTAINS', 'DEPENDS_ON', 'DESCRIBES']);
   });

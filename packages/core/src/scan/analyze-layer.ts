@@ -232,6 +232,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     packages: all.packages as LayerResult['packages'],
     relationships: all.relationships as LayerResult['relationships'],
     ownership: all.ownership,
+    licenseFacts: all.licenseFacts ?? [],
     unknowns: [...(all.unknowns as LayerResult['unknowns']), ...analyzerUnknowns, ...limitUnknowns(), ...walkUnknowns],
     findings,
     facts,
@@ -258,6 +259,7 @@ function tag(output: CatalogOutput, foundBy: string): CatalogOutput {
     relationships: output.relationships.map((r) => ({ ...r, foundBy })),
     ownership: output.ownership,
     unknowns: output.unknowns.map((u) => ({ ...u, foundBy })),
+    licenseFacts: output.licenseFacts ?? [],
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
-import type { CatalogedPackage, FileOwnership } from '../catalogers/types.js';
+import type { CatalogedPackage, FileOwnership, LicenseFact } from '../catalogers/types.js';
 import { layerPathSets, overwrites, replacesAncestor } from './layer-result.js';
 import type { LayerPathSets, LayerResult, SpecialFile } from './layer-result.js';
 
@@ -24,6 +24,8 @@ export interface MergedLayers {
   readonly packages: readonly LayeredPackage[];
   readonly relationships: readonly { readonly from: string; readonly to: string; readonly type: 'depends-on' | 'contains' }[];
   readonly ownership: readonly (FileOwnership & { readonly layer: number })[];
+  /** Licence facts whose file is in the final image (a later version of the file replaces the earlier one). */
+  readonly licenseFacts: readonly (LicenseFact & { readonly layer: number })[];
   readonly unknowns: readonly { readonly path: string; readonly foundBy: string; readonly reason: string; readonly layer: number }[];
   readonly findings: readonly LayeredFinding[];
   readonly facts: readonly (PathFact & { readonly layer: number })[];
@@ -62,6 +64,7 @@ function identity(pkg: CatalogedPackage): string {
 export function applyLayers(results: readonly LayerResult[]): MergedLayers {
   const packagesByPath = new Map<string, Layered<LayeredPackage[]>>();
   const ownership = new Map<string, Layered<FileOwnership>>();
+  const licenseFacts = new Map<string, Layered<LicenseFact>>();
   const unknowns = new Map<string, Layered<LayerResult['unknowns'][number]>[]>();
   const facts = new Map<string, Layered<PathFact>[]>();
   const special = new Map<string, Layered<SpecialFile>>();
@@ -91,7 +94,7 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
       if (previous) earlierByPath.set(path, new Map(previous.value.map((p) => [identity(p.pkg), p.introducedIn])));
     }
 
-    for (const map of [packagesByPath, ownership, unknowns, facts, special, symlinks] as Map<string, unknown>[]) {
+    for (const map of [packagesByPath, ownership, licenseFacts, unknowns, facts, special, symlinks] as Map<string, unknown>[]) {
       for (const path of [...map.keys()]) if (replaced(path)) map.delete(path);
     }
 
@@ -109,6 +112,7 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
       allRelationships.push({ from: `${layer}/${rel.foundBy}/${rel.fromRef}`, to: `${layer}/${rel.foundBy}/${rel.toRef}`, type: rel.type });
     }
     for (const own of result.ownership) ownership.set(own.path, { layer, value: own });
+    for (const fact of result.licenseFacts ?? []) licenseFacts.set(fact.path, { layer, value: fact });
     for (const unknown of result.unknowns) {
       const list = unknowns.get(unknown.path) ?? [];
       list.push({ layer, value: unknown });
@@ -129,6 +133,7 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
     packages,
     relationships: allRelationships.filter((r) => alive.has(r.from) && alive.has(r.to)),
     ownership: [...ownership.values()].map((o) => ({ ...o.value, layer: o.layer })),
+    licenseFacts: [...licenseFacts.values()].map((f) => ({ ...f.value, layer: f.layer })),
     unknowns: [...unknowns.values()].flat().map((u) => ({ ...u.value, layer: u.layer })),
     findings: layeredFindings(results, whiteoutSets, opaqueSets),
     facts: [...facts.values()].flat().map((f) => ({ ...f.value, layer: f.layer })),

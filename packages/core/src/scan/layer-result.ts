@@ -1,5 +1,5 @@
 import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
-import type { CatalogedPackage, CatalogedRelationship, FileOwnership } from '../catalogers/types.js';
+import type { CatalogedPackage, CatalogedRelationship, FileOwnership, LicenseFact } from '../catalogers/types.js';
 
 /*
  * Overlay matching (which later entry overwrites or replaces a lower path) compares exact paths: a
@@ -44,6 +44,8 @@ export interface LayerResult {
   readonly packages: readonly (CatalogedPackage & { readonly foundBy: string })[];
   readonly relationships: readonly (CatalogedRelationship & { readonly foundBy: string })[];
   readonly ownership: readonly FileOwnership[];
+  /** Licence statements from files apart from package records (absent in results cached before they existed). */
+  readonly licenseFacts?: readonly LicenseFact[];
   readonly unknowns: readonly { readonly path: string; readonly foundBy: string; readonly reason: string }[];
   readonly findings: readonly AnalyzerFinding[];
   readonly facts: readonly PathFact[];

@@ -7,8 +7,12 @@ import type { Finding, Report, Unknown } from '@sekisho/model';
 import { severityRank } from '@sekisho/model';
 import type { ImageConfigAnalyzer, ImageConfigStrings, ImageScan } from './scan-image.js';
 
-/** What `sekisho image --scanners` can turn on besides the inventory, which always runs. */
-export const SCANNERS = ['vuln', 'secret', 'malware', 'hardening'] as const;
+/**
+ * What `sekisho image --scanners` can turn on besides the inventory, which always runs. `license`
+ * reads nothing more (every package's licences are in the inventory): it adds the licence section
+ * to the table.
+ */
+export const SCANNERS = ['vuln', 'secret', 'malware', 'hardening', 'license'] as const;
 export type Scanner = (typeof SCANNERS)[number];
 export const DEFAULT_SCANNERS: readonly Scanner[] = ['vuln', 'secret', 'hardening'];
 

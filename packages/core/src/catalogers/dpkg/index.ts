@@ -136,3 +136,4 @@ function parseStatus(file: CatalogFile): CatalogOutput {
     overflow > 0 ? [{ path: file.path, reason: `${overflow} installed package(s) past the limit of ${MAX_DPKG_PACKAGES} per database were not read` }] : [];
   return { packages, relationships, ownership: [], unknowns };
 }
+export { dpkgCopyrightCataloger } from './copyright.js';

@@ -4,6 +4,7 @@ import { reporters } from '../../reporters/registry.js';
 import type { Report } from '@sekisho/model';
 import { lineChunks } from '../../reporters/chunks.js';
 import { completenessLine, findingLines, headerLines, packageLines, summaryLines, tableReporter, unknownLines } from '../../reporters/table/index.js';
+import { licenseLines } from '../../reporters/table/licenses.js';
 import { templateReporter } from '../../reporters/template/index.js';
 import type { Reporter } from '../../reporters/types.js';
 import type { AttributionOptions } from '../attribution.js';
@@ -16,6 +17,8 @@ export interface ScanReporterOptions {
   readonly attribution?: AttributionOptions;
   /** `--list-all-pkgs`: the table lists every package; otherwise it gives counts (as Trivy). */
   readonly listAllPkgs?: boolean;
+  /** The table shows the licence section (`--scanners license`). */
+  readonly licenses?: boolean;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface ScanReporterOptions {
  * the package list (only with listAllPkgs; a line of counts otherwise), unreadable files, and the
  * status line last.
  */
-export function vulnerabilityTableReporter(attribution: AttributionOptions = {}, listAllPkgs = false): Reporter {
+export function vulnerabilityTableReporter(attribution: AttributionOptions = {}, listAllPkgs = false, licenses = false): Reporter {
   function* lines(report: Report, color: boolean): Generator<string> {
     yield* headerLines(report);
     yield '';
@@ -38,6 +41,10 @@ export function vulnerabilityTableReporter(attribution: AttributionOptions = {},
     }
     yield '';
     yield* packageLines(report, { listAllPkgs });
+    if (licenses) {
+      yield '';
+      yield* licenseLines(report);
+    }
     if (report.unknowns.length > 0) {
       yield '';
       yield* unknownLines(report);
@@ -70,7 +77,7 @@ export const cyclonedxVulnerabilityReporter: Reporter = {
 /** Every output format of a vulnerability scan: the core reporters, with table and CycloneDX showing vulnerabilities, plus junit and template. */
 export function scanReporters(options: ScanReporterOptions = {}): Reporter[] {
   const overrides = new Map<string, Reporter>([
-    ['table', vulnerabilityTableReporter(options.attribution, options.listAllPkgs === true)],
+    ['table', vulnerabilityTableReporter(options.attribution, options.listAllPkgs === true, options.licenses === true)],
     ['cyclonedx-json', cyclonedxVulnerabilityReporter],
   ]);
   const list = reporters.map((r) => overrides.get(r.id) ?? r);

@@ -4,19 +4,24 @@ import { isOsPackageType } from '@sekisho/model';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import { jsonChunks } from '../chunks.js';
-import { isSpdxExpression, isSpdxId } from '../license.js';
+import { combinedExpression, isSpdxExpression, isSpdxId } from '../license.js';
 import type { Reporter } from '../types.js';
 
 /**
- * CycloneDX allows either one license expression or a list of licenses, never both: a single
- * valid SPDX expression is written as an expression; otherwise each license is an SPDX id when it
- * is one, or a named license.
+ * CycloneDX allows either one license expression or a list of licenses, never both. Single SPDX
+ * ids are written as `license.id` (one entry per statement); when every statement is an SPDX
+ * expression and one is compound, all are one `expression` (ANDed: every statement applies);
+ * otherwise ids stay `license.id` and the rest (text, or an expression beside text) `license.name`.
  */
 function licenses(pkg: Package): Models.LicenseRepository {
   const repo = new Models.LicenseRepository();
-  const only = pkg.licenses[0];
-  if (pkg.licenses.length === 1 && only !== undefined && isSpdxExpression(only)) {
-    repo.add(isSpdxId(only) ? new Models.SpdxLicense(only) : new Models.LicenseExpression(only));
+  if (pkg.licenses.every(isSpdxId)) {
+    for (const id of pkg.licenses) repo.add(new Models.SpdxLicense(id));
+    return repo;
+  }
+  if (pkg.licenses.every(isSpdxExpression)) {
+    const combined = combinedExpression(pkg.licenses);
+    if (combined !== null) repo.add(new Models.LicenseExpression(combined.expression));
     return repo;
   }
   for (const text of pkg.licenses) repo.add(isSpdxId(text) ? new Models.SpdxLicense(text) : new Models.NamedLicense(text));

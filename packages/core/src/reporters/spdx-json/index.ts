@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
 import { jsonChunks } from '../chunks.js';
-import { isSpdxExpression } from '../license.js';
+import { combinedExpression } from '../license.js';
 import type { Reporter } from '../types.js';
 
 /** SPDX identifiers allow letters, digits, `.` and `-` only. */
@@ -10,11 +10,17 @@ function spdxId(kind: string, name: string, id: string): string {
   return `SPDXRef-${kind}-${name.replace(/[^A-Za-z0-9.-]/g, '-')}-${id}`;
 }
 
-function licenseDeclared(pkg: Package): string {
-  if (pkg.licenses.length === 0) return 'NOASSERTION';
-  const valid = pkg.licenses.filter(isSpdxExpression);
-  if (valid.length !== pkg.licenses.length) return 'NOASSERTION';
-  return valid.length === 1 ? (valid[0] ?? 'NOASSERTION') : valid.map((l) => `(${l})`).join(' AND ');
+/**
+ * `licenseDeclared`: what the package's metadata states, every statement ANDed; text that is no
+ * SPDX expression as a `LicenseRef-sekisho-…` whose text goes in `hasExtractedLicensingInfos`
+ * (as does every other LicenseRef used). NOASSERTION when nothing is stated. `licenseConcluded`
+ * stays NOASSERTION: Sekisho reads declarations, it does not analyse licence texts.
+ */
+function licenseDeclared(pkg: Package, extracted: Map<string, string>): string {
+  const combined = combinedExpression(pkg.licenses);
+  if (combined === null) return 'NOASSERTION';
+  for (const [ref, text] of combined.texts) if (!extracted.has(ref)) extracted.set(ref, text);
+  return combined.expression;
 }
 
 function isoSeconds(date: Date): string {
@@ -33,6 +39,7 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
     .update(JSON.stringify([report.target, report.packages.map((p) => p.id)]))
     .digest('hex')
     .slice(0, 32);
+  const extracted = new Map<string, string>();
   const packages: Record<string, unknown>[] = [
     {
       SPDXID: rootId,
@@ -78,7 +85,7 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
       downloadLocation: 'NOASSERTION',
       filesAnalyzed: false,
       licenseConcluded: 'NOASSERTION',
-      licenseDeclared: licenseDeclared(pkg),
+      licenseDeclared: licenseDeclared(pkg, extracted),
       copyrightText: 'NOASSERTION',
       ...(pkg.source && pkg.source.name !== pkg.name ? { sourceInfo: `built from source package ${pkg.source.name} ${pkg.source.version}` } : {}),
       ...(first ? { comment: `found by ${pkg.foundBy} in ${first.path}${first.layerDigest ? ` (layer ${first.layerDigest})` : ''}` } : {}),
@@ -117,6 +124,13 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
         }
       : {}),
     documentDescribes: [rootId],
+    ...(extracted.size > 0
+      ? { hasExtractedLicensingInfos: [...extracted].sort(([a], [b]) => a.localeCompare(b)).map(([licenseId, name]) => ({
+            licenseId,
+            extractedText: licenseId.startsWith('LicenseRef-sekisho-') ? name : `The licence the package's metadata names ${name}; its text was not extracted.`,
+            name,
+          })) }
+      : {}),
     packages,
     relationships,
   };
