@@ -20,6 +20,8 @@ export interface ScanFlags {
   /** `--show-secrets`: the only way to turn output redaction off. */
   readonly showSecrets?: boolean;
   readonly timeout?: string;
+  /** `--include-dev-deps`: also report lockfile packages needed only for development. */
+  readonly includeDevDeps?: boolean;
 }
 
 export function addScanOptions(command: Command, formats: readonly string[], defaultFormat: string): Command {
@@ -45,6 +47,7 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
       cacheDir: flags.showSecrets === true ? null : layerCacheDir(global),
       ...(scanners ? { analyzers: scanners.analyzers, configAnalyzers: scanners.configAnalyzers, analyzerOptions: scanners.analyzerOptions } : {}),
       ...(flags.platform === undefined ? {} : { platform: flags.platform }),
+      ...(flags.includeDevDeps === true ? { includeDevDeps: true } : {}),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
   } finally {
