@@ -167,6 +167,29 @@ build_jars_and_go() {
   finish "$name"
 }
 
+# 6. Debian's own Node.js and Python packages: nodejs and npm ship modules under /usr/share/nodejs
+#    with the lockfiles of their upstream projects inside (not installed packages), and
+#    python3-cryptography ships both an egg-info and a dist-info folder for one distribution.
+build_debian_node() {
+  local name=debian-node
+  rootfs "$name" minbase nodejs npm python3-cryptography
+  start "$name"
+  replace_rootfs "$name" "$WORK/$name.tar"
+  commit "$name" "RUN apt-get install -y nodejs npm python3-cryptography"
+  finish "$name"
+}
+
+# 7. A Java runtime from Debian: jars without pom.properties (the JDK's jrt-fs.jar, Debian's
+#    ca-certificates-java.jar), identified from MANIFEST.MF.
+build_debian_java() {
+  local name=debian-java
+  rootfs "$name" minbase openjdk-17-jre-headless
+  start "$name"
+  replace_rootfs "$name" "$WORK/$name.tar"
+  commit "$name" "RUN apt-get install -y openjdk-17-jre-headless"
+  finish "$name"
+}
+
 # Benchmark: minbase + python3 + nodejs + npm, ≥ 400 MB uncompressed, gzip and zstd layers.
 build_bench() {
   local name=bench
@@ -179,7 +202,7 @@ build_bench() {
   skopeo copy --quiet --dest-compress-format zstd --dest-compress-level 3 "oci:$OUT/$name/oci:latest" "oci:$OUT/$name/oci-zstd:latest"
 }
 
-ALL=(debian-app distroless rpm-sqlite debian-python debian-jars-go)
+ALL=(debian-app distroless rpm-sqlite debian-python debian-jars-go debian-node debian-java)
 [ "${1:-}" = "--bench" ] && { shift; ALL=(bench); }
 [ $# -gt 0 ] && ALL=("$@")
 for image in "${ALL[@]}"; do
@@ -190,6 +213,8 @@ for image in "${ALL[@]}"; do
     rpm-sqlite) build_rpm ;;
     debian-python) build_python ;;
     debian-jars-go) build_jars_and_go ;;
+    debian-node) build_debian_node ;;
+    debian-java) build_debian_java ;;
     bench) build_bench ;;
     *) echo "unknown image $image" >&2; exit 2 ;;
   esac

@@ -237,7 +237,8 @@ function mergeDistributions(
   for (const pkg of [...packages].sort((a, b) => rank(a) - rank(b) || a.ref.localeCompare(b.ref))) {
     const key = `${siteOf(pkg.ref)}\0${pkg.name}\0${pkg.version}`;
     const first = byKey.get(key);
-    if (first === undefined || pkg.version === '') {
+    // Only an egg-info joins a dist-info: two folders of one kind are two installs (Syft counts both).
+    if (first === undefined || pkg.version === '' || rank(first) === rank(pkg)) {
       byKey.set(first === undefined ? key : `${key}\0${pkg.ref}`, pkg);
       continue;
     }
