@@ -180,13 +180,15 @@ build_debian_node() {
 }
 
 # 7. A Java runtime from Debian: jars without pom.properties (the JDK's jrt-fs.jar, Debian's
-#    ca-certificates-java.jar), identified from MANIFEST.MF.
+#    ca-certificates-java.jar), identified from MANIFEST.MF. The packages are extracted, not
+#    installed: their maintainer scripts run java, which fails in mmdebstrap's chroot.
 build_debian_java() {
-  local name=debian-java
-  rootfs "$name" minbase openjdk-17-jre-headless
+  local name=debian-java dl="$WORK/java-debs"
+  rm -rf "$dl" && mkdir -p "$dl"
+  (cd "$dl" && apt-get download openjdk-17-jre-headless ca-certificates-java >/dev/null)
   start "$name"
-  replace_rootfs "$name" "$WORK/$name.tar"
-  commit "$name" "RUN apt-get install -y openjdk-17-jre-headless"
+  for deb in "$dl"/*.deb; do dpkg-deb -x "$deb" "$WORK/$name.bundle/rootfs/"; done
+  commit "$name" "COPY the JDK (dpkg-deb -x openjdk-17-jre-headless ca-certificates-java)"
   finish "$name"
 }
 
