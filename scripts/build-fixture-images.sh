@@ -167,6 +167,31 @@ build_jars_and_go() {
   finish "$name"
 }
 
+# 6. Debian's own Node.js and Python packages: nodejs and npm ship modules under /usr/share/nodejs
+#    with the lockfiles of their upstream projects inside (not installed packages), and
+#    python3-cryptography ships both an egg-info and a dist-info folder for one distribution.
+build_debian_node() {
+  local name=debian-node
+  rootfs "$name" minbase nodejs npm python3-cryptography
+  start "$name"
+  replace_rootfs "$name" "$WORK/$name.tar"
+  commit "$name" "RUN apt-get install -y nodejs npm python3-cryptography"
+  finish "$name"
+}
+
+# 7. A Java runtime from Debian: jars without pom.properties (the JDK's jrt-fs.jar, Debian's
+#    ca-certificates-java.jar), identified from MANIFEST.MF. The packages are extracted, not
+#    installed: their maintainer scripts run java, which fails in mmdebstrap's chroot.
+build_debian_java() {
+  local name=debian-java dl="$WORK/java-debs"
+  rm -rf "$dl" && mkdir -p "$dl"
+  (cd "$dl" && apt-get download openjdk-17-jre-headless ca-certificates-java >/dev/null)
+  start "$name"
+  for deb in "$dl"/*.deb; do dpkg-deb -x "$deb" "$WORK/$name.bundle/rootfs/"; done
+  commit "$name" "COPY the JDK (dpkg-deb -x openjdk-17-jre-headless ca-certificates-java)"
+  finish "$name"
+}
+
 # Benchmark: minbase + python3 + nodejs + npm, ≥ 400 MB uncompressed, gzip and zstd layers.
 build_bench() {
   local name=bench
@@ -216,7 +241,7 @@ build_compare_after() {
   finish "$name"
 }
 
-ALL=(debian-app distroless rpm-sqlite debian-python debian-jars-go compare-before compare-after)
+ALL=(debian-app distroless rpm-sqlite debian-python debian-jars-go compare-before compare-after debian-node debian-java)
 [ "${1:-}" = "--bench" ] && { shift; ALL=(bench); }
 [ $# -gt 0 ] && ALL=("$@")
 for image in "${ALL[@]}"; do
@@ -229,6 +254,8 @@ for image in "${ALL[@]}"; do
     debian-jars-go) build_jars_and_go ;;
     compare-before) build_compare_before ;;
     compare-after) build_compare_after ;;
+    debian-node) build_debian_node ;;
+    debian-java) build_debian_java ;;
     bench) build_bench ;;
     *) echo "unknown image $image" >&2; exit 2 ;;
   esac

@@ -69,6 +69,11 @@ export interface Package {
   /** Source package for OS packages (dpkg `Source:`, apk origin, rpm source RPM). */
   readonly source: SourcePackage | null;
   readonly metadata: PackageMetadata | null;
+  /**
+   * A development-only dependency (a lockfile's dev dependency, or reachable only from the
+   * project's devDependencies). Reported only when dev dependencies are included (`includeDevDeps`).
+   */
+  readonly dev?: boolean;
 }
 
 export type RelationshipType = 'contains' | 'depends-on' | 'owns-file';

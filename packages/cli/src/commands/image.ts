@@ -33,6 +33,7 @@ export function imageCommand(io: CliIo): Command {
     .description('Scan an image: inventory, OS and end-of-life status, image facts and findings (secrets in every layer, even deleted files); fail a CI gate with --fail-on')
     .argument('<image>', 'the image to scan (see below)')
     .option('--scanners <list>', 'what to look for besides the inventory: vuln, secret, malware, hardening, license (a licence table); +name or -name changes the defaults', DEFAULT_SCANNERS)
+    .option('--include-dev-deps', 'also report lockfile packages needed only for development (marked dev); left out by default')
     .option('--show-secrets', 'print secrets in full (default: first 4 characters and the length)')
     .option('--malware-rules <file...>', 'extra YARA rule files for the malware scanner')
     .option('--hash-list <file...>', 'SHA-256 lists of known-bad files (`sha256  name` lines or JSON) for the malware scanner')

@@ -20,6 +20,7 @@ export function sbomCommand(io: CliIo): Command {
     .argument('<image>', 'the image to read (see below)')
     .addHelpText('after', `\n${REFERENCE_HELP}`);
   addScanOptions(command, ['table', 'json', 'cyclonedx-json', 'spdx-json', 'github'], 'table');
+  command.option('--include-dev-deps', 'also list lockfile packages needed only for development (marked dev); left out by default');
   command.option('--show-secrets', 'print secret values (Env, labels, build steps) in full (default: redacted in every format)');
   command.action(async (reference: string, flags: ScanFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();

@@ -27,6 +27,8 @@ export interface ScanFlags {
   readonly skipFiles?: readonly string[];
   readonly pkgTypes?: TrivyCompatFlags['pkgTypes'];
   readonly progress?: boolean;
+  /** `--include-dev-deps`: also report lockfile packages needed only for development. */
+  readonly includeDevDeps?: boolean;
 }
 
 export function addScanOptions(command: Command, formats: readonly string[], defaultFormat: string): Command {
@@ -53,6 +55,7 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
       cacheDir: flags.showSecrets === true ? null : layerCacheDir(global),
       ...(scanners ? { analyzers: scanners.analyzers, configAnalyzers: scanners.configAnalyzers, analyzerOptions: scanners.analyzerOptions } : {}),
       ...(flags.platform === undefined ? {} : { platform: flags.platform }),
+      ...(flags.includeDevDeps === true ? { includeDevDeps: true } : {}),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       ...(skip === null ? {} : { skip }),
     });

@@ -33,6 +33,11 @@ export interface CatalogedPackage {
   readonly paths: readonly string[];
   /** Files the package installed (OS packages, Python RECORD), absolute paths. */
   readonly files?: readonly string[];
+  /**
+   * Needed only for development: a lockfile's dev dependency. Catalogers always report these;
+   * the scan keeps them only with `includeDevDeps` (so layer cache entries do not depend on it).
+   */
+  readonly dev?: boolean;
 }
 
 export interface CatalogedRelationship {

@@ -29,12 +29,19 @@ export interface Inventory {
  * both installed and declared (a lockfile) keep the installed record; the lockfile becomes an
  * extra location.
  */
-export function buildInventory(merged: MergedLayers, distro: Distro | null, layers: readonly LayerInfo[]): Inventory {
+export interface InventoryOptions {
+  /** Keep lockfile packages needed only for development (default false, as Syft). */
+  readonly includeDevDeps?: boolean;
+}
+
+export function buildInventory(merged: MergedLayers, distro: Distro | null, layers: readonly LayerInfo[], options: InventoryOptions = {}): Inventory {
   const idByKey = new Map<string, string>();
   const byPurl = new Map<string, Package>();
   const packages: Package[] = [];
   const ownedFiles = new Map<string, readonly string[]>();
-  const ordered = [...merged.packages].sort((a, b) => rankEvidence(a.pkg.evidence) - rankEvidence(b.pkg.evidence) || a.introducedIn - b.introducedIn);
+  // Dev-only lockfile packages are cataloged always (cache entries do not depend on the option) and dropped here.
+  const wanted = options.includeDevDeps === true ? merged.packages : merged.packages.filter((e) => e.pkg.dev !== true);
+  const ordered = [...wanted].sort((a, b) => rankEvidence(a.pkg.evidence) - rankEvidence(b.pkg.evidence) || a.introducedIn - b.introducedIn);
   for (const entry of ordered) {
     const { pkg } = entry;
     const purl = isOsPackageType(pkg.type) ? osPackagePurl(pkg, pkg.type, distro) : (pkg.purl ?? '');
@@ -63,6 +70,7 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
       evidence: pkg.evidence,
       source: pkg.source,
       metadata: pkg.metadata,
+      ...(pkg.dev === true ? { dev: true } : {}),
     };
     packages.push(model);
     if (purl !== '' && existing === undefined) byPurl.set(purl, model);

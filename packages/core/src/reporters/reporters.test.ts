@@ -57,6 +57,18 @@ const REPORT: Report = {
 };
 
 describe('reporters', () => {
+  it('marks development dependencies: CycloneDX property sekisho:package:dev, SPDX package comment, JSON field', () => {
+    const withDev: Report = { ...REPORT, packages: REPORT.packages.map((p) => (p.type === 'npm' ? { ...p, dev: true } : p)) };
+    const bom = JSON.parse(getReporter('cyclonedx-json')?.render(withDev, options) ?? '') as { components: { name: string; properties?: { name: string; value: string }[] }[] };
+    expect(bom.components.find((c) => c.name === '@scope/left-pad')?.properties).toContainEqual({ name: 'sekisho:package:dev', value: 'true' });
+    expect(bom.components.find((c) => c.name === 'curl')?.properties?.some((p) => p.name === 'sekisho:package:dev')).toBe(false);
+    const spdx = JSON.parse(getReporter('spdx-json')?.render(withDev, options) ?? '') as { packages: { name: string; comment?: string }[] };
+    expect(spdx.packages.find((p) => p.name === '@scope/left-pad')?.comment).toContain('development dependency');
+    expect(spdx.packages.find((p) => p.name === 'curl')?.comment).not.toContain('development dependency');
+    const json = JSON.parse(getReporter('json')?.render(withDev, options) ?? '') as { packages: { name: string; dev?: boolean }[] };
+    expect(json.packages.find((p) => p.name === '@scope/left-pad')?.dev).toBe(true);
+  });
+
   it('every reporter is deterministic', () => {
     for (const reporter of reporters) expect(reporter.render(REPORT, options)).toBe(reporter.render(structuredClone(REPORT), options));
   });

@@ -52,6 +52,11 @@ export interface ScanOptions {
   /** Layers analysed at once (default 2). */
   readonly concurrency?: number;
   readonly catalogers?: readonly Cataloger[];
+  /**
+   * Report lockfile packages needed only for development (`--include-dev-deps`). Off by default:
+   * an image runs its production dependencies. Not part of cache keys (catalogers always record them).
+   */
+  readonly includeDevDeps?: boolean;
   /** Analyzers in addition to the base ones (secrets, malware…). */
   readonly analyzers?: readonly LayerAnalyzer[];
   /** Options that change analyzer output (part of cache keys). */
@@ -185,7 +190,7 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
       options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: false });
       return result;
     });
-    const scan = buildReport(handle, results, options.now ?? new Date(), configFindings(handle.config, options.configAnalyzers ?? []));
+    const scan = buildReport(handle, results, options.now ?? new Date(), configFindings(handle.config, options.configAnalyzers ?? []), options.includeDevDeps === true);
     const skip = options.skip;
     if (skip == null) return scan;
     const skipped = { patterns: skip.patterns, count: skip.skippedPaths.length, paths: [...skip.skippedPaths].sort().slice(0, 100) };
@@ -292,7 +297,7 @@ function configFacts(config: ImageConfig | null): ImageConfigFacts {
   };
 }
 
-function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: Date, fromConfig: readonly AnalyzerFinding[]): ImageScan {
+function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: Date, fromConfig: readonly AnalyzerFinding[], includeDevDeps = false): ImageScan {
   const layers: LayerInfo[] = handle.layers.map((l) => ({
     index: l.index,
     digest: l.digest,
@@ -306,7 +311,7 @@ function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: 
   const evidence = new Set(merged.packages.map((p) => p.pkg.paths[0] ?? ''));
   const distroless = !evidence.has('/var/lib/dpkg/status') && [...evidence].some((p) => p.startsWith('/var/lib/dpkg/status.d/'));
   const distro = detectDistro({ files: releaseFiles, distroless, today: now });
-  const inventory = buildInventory(merged, distro, handle.sourceType === 'rootfs' ? [] : layers);
+  const inventory = buildInventory(merged, distro, handle.sourceType === 'rootfs' ? [] : layers, { includeDevDeps });
   const findings: Finding[] = merged.findings.map(({ finding, layer, removedInLayer }) => {
     const { path, ...rest } = finding;
     const loc = location(path, handle.layers.length > 1 || handle.sourceType !== 'rootfs' ? layer : null, layers);

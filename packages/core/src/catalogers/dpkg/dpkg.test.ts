@@ -68,6 +68,12 @@ describe('dpkg-db-cataloger', () => {
     expect(sums.ownership).toEqual([{ path: '/var/lib/dpkg/status.d/bash.md5sums', packageType: 'deb', packageName: 'bash', files: ['/bin/bash', '/usr/share/doc/bash/copyright'] }]);
   });
 
+  it('lists a status.d stanza without Version with an empty version and an unknown saying why', async () => {
+    const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/status.d/custom', 'Package: custom-tool\nArchitecture: amd64\n');
+    expect(out.packages.map((p) => [p.name, p.version])).toEqual([['custom-tool', '']]);
+    expect(out.unknowns).toEqual([{ path: '/var/lib/dpkg/status.d/custom', reason: 'custom-tool: no Version field; the package is listed without one and cannot be matched against advisories' }]);
+  });
+
   it('reads the files a package owns from info/*.list', async () => {
     const out = await catalogFile(dpkgCataloger, '/var/lib/dpkg/info/libssl3:amd64.list', '/.\n/usr\n/usr/lib/x86_64-linux-gnu/libssl.so.3\n');
     expect(out.ownership).toEqual([{ path: '/var/lib/dpkg/info/libssl3:amd64.list', packageType: 'deb', packageName: 'libssl3:amd64', files: ['/usr', '/usr/lib/x86_64-linux-gnu/libssl.so.3'] }]);

@@ -17,7 +17,7 @@ const INFO = '/var/lib/dpkg/info/';
  */
 export const dpkgCataloger: Cataloger = {
   id: 'dpkg-db-cataloger',
-  version: 3,
+  version: 4,
   packageTypes: ['deb'],
   selector: { paths: [STATUS], globs: [`${STATUS_D}*`, `${INFO}*.list`] },
   maxFileSize: 64 * 1024 * 1024,
@@ -93,14 +93,18 @@ function parseStatus(file: CatalogFile): CatalogOutput {
   // parsed, checked and dropped, so padding with them cannot push a real package past the limit.
   const { stanzas, overflow } = parseControlStanzas(file.content.toString('utf8'), {
     maxStanzas: MAX_DPKG_PACKAGES,
-    keep: (stanza) => Boolean(stanza.get('package')) && Boolean(stanza.get('version')) && isInstalled(stanza.get('status')),
+    keep: (stanza) => Boolean(stanza.get('package')) && isInstalled(stanza.get('status')),
   });
   const packages: CatalogedPackage[] = [];
+  const versionless: string[] = [];
   const dependsByRef = new Map<string, string[]>();
   for (const stanza of stanzas) {
     const name = stanza.get('package');
-    const version = stanza.get('version');
-    if (!name || !version) continue;
+    if (!name) continue;
+    // A stanza without Version (seen in hand-made distroless status.d files) still names an
+    // installed package: listed with an empty version, as Syft does, and said to be unmatchable.
+    const version = stanza.get('version') ?? '';
+    if (version === '') versionless.push(name);
     const architecture = stanza.get('architecture') ?? null;
     const size = Number.parseInt(stanza.get('installed-size') ?? '', 10);
     const ref = `${name}:${architecture ?? ''}`;
@@ -132,8 +136,10 @@ function parseStatus(file: CatalogFile): CatalogOutput {
       if (target !== undefined && target !== ref) relationships.push({ fromRef: ref, toRef: target, type: 'depends-on' });
     }
   }
-  const unknowns =
-    overflow > 0 ? [{ path: file.path, reason: `${overflow} installed package(s) past the limit of ${MAX_DPKG_PACKAGES} per database were not read` }] : [];
+  const unknowns = [
+    ...(overflow > 0 ? [{ path: file.path, reason: `${overflow} installed package(s) past the limit of ${MAX_DPKG_PACKAGES} per database were not read` }] : []),
+    ...versionless.map((name) => ({ path: file.path, reason: `${name}: no Version field; the package is listed without one and cannot be matched against advisories` })),
+  ];
   return { packages, relationships, ownership: [], unknowns };
 }
 export { dpkgCopyrightCataloger } from './copyright.js';

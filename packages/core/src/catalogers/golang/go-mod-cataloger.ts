@@ -15,7 +15,7 @@ function withDigests(pkg: CatalogedPackage, digest: string | undefined): Catalog
 /** Modules a `go.mod` requires (declared evidence), with `go.sum` digests from the same folder. */
 export const goModuleFileCataloger: Cataloger = {
   id: 'go-module-file-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['golang'],
   selector: { basenames: ['go.mod', 'go.sum'] },
   maxFileSize: 16 * 1024 * 1024,
@@ -48,7 +48,27 @@ export const goModuleFileCataloger: Cataloger = {
         paths: [file.path],
       };
     });
-    return { packages, relationships: [], ownership: [], unknowns: [] };
+    // `replace x => ../x`: the module is built from a local directory, which has no version. Syft
+    // lists the directory as a package of its own (named by the path, empty version): so do we,
+    // with an unknown saying it cannot be matched.
+    const unknowns: CatalogOutput['unknowns'][number][] = [];
+    mod.requires.forEach((r, i) => {
+      if (!r.replace || r.replace.version || packages.some((p) => p.name === r.replace?.path)) return;
+      packages.push({
+        ref: `${file.path}#replace:${i}`,
+        name: r.replace.path,
+        version: '',
+        type: 'golang',
+        purl: null,
+        licenses: [],
+        evidence: 'declared',
+        source: null,
+        metadata: goMetadata('go.mod', { replaces: `${r.path}@${r.version}`, requiredBy: mod.module || undefined }),
+        paths: [file.path],
+      });
+      unknowns.push({ path: file.path, reason: `${r.path} is replaced by the local directory ${r.replace.path}: no version, cannot be matched against advisories` });
+    });
+    return { packages, relationships: [], ownership: [], unknowns };
   },
   finish(outputs: readonly CatalogOutput[]): CatalogOutput {
     const byDir = new Map<string, Map<string, string>>();

@@ -54,8 +54,12 @@ describe('goModuleFileCataloger', () => {
       'pkg:golang/github.com/quoted/mod@v0.1.0',
       'pkg:golang/golang.org/x/text@v0.3.8',
       'pkg:golang/example.com/local@v0.0.0',
+      null,
     ]);
     expect(out.packages.every((p) => p.evidence === 'declared')).toBe(true);
+    // The local directory a relative replace points at is listed too (as Syft does), without a version.
+    expect(out.packages.at(-1)).toMatchObject({ name: '../local', version: '' });
+    expect(out.unknowns).toEqual([{ path: '/src/go.mod', reason: 'example.com/local is replaced by the local directory ../local: no version, cannot be matched against advisories' }]);
   });
 
   it('reads go.sum digests, skipping /go.mod lines', () => {

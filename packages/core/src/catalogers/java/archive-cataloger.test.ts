@@ -16,6 +16,26 @@ const manifest = (lines: string): ZipSpecEntry => ({ name: 'META-INF/MANIFEST.MF
 const fields = (p: { metadata: unknown }) => (p.metadata as { fields: Record<string, string> }).fields;
 
 describe('javaArchiveCataloger', () => {
+  it('derives Maven coordinates from MANIFEST.MF for jars without pom.properties, naming the evidence used', async () => {
+    // Debian's ca-certificates-java.jar: a Main-Class in the org.debian.security package.
+    const cacerts = writeZip([manifest('Main-Class: org.debian.security.UpdateCertificates\r\nImplementation-Version: 20230710')]);
+    const a = await catalogFile(javaArchiveCataloger, '/usr/share/ca-certificates-java/ca-certificates-java.jar', cacerts);
+    expect(a.packages.map((p) => [p.name, p.purl, fields(p).purlFrom])).toEqual([
+      ['ca-certificates-java', 'pkg:maven/org.debian.security/ca-certificates-java@20230710', 'MANIFEST.MF Main-Class'],
+    ]);
+    // An OSGi bundle: Bundle-SymbolicName <group>.<artifact>.
+    const bundle = writeZip([manifest('Bundle-SymbolicName: org.example.widget;singleton:=true\r\nBundle-Version: 2.1.0')]);
+    const b = await catalogFile(javaArchiveCataloger, '/opt/app/widget.jar', bundle);
+    expect(b.packages.map((p) => p.purl)).toEqual(['pkg:maven/org.example/widget@2.1.0']);
+    // The JDK's jrt-fs.jar states no group: the artifactId stands for it, the SHA-1 pins the archive.
+    const jrt = writeZip([manifest('Specification-Title: Java Platform API Specification\r\nSpecification-Version: 17\r\nImplementation-Version: 17.0.13')]);
+    const c = await catalogFile(javaArchiveCataloger, '/usr/lib/jvm/java-17-openjdk-amd64/lib/jrt-fs.jar', jrt);
+    const sha1 = createHash('sha1').update(jrt).digest('hex');
+    expect(c.packages.map((p) => [p.name, p.version, p.purl, fields(p).purlFrom])).toEqual([
+      ['jrt-fs', '17.0.13', `pkg:maven/jrt-fs/jrt-fs@17.0.13?checksum=sha1%3A${sha1}`, 'artifactId as groupId, archive SHA-1'],
+    ]);
+  });
+
   it('identifies a jar by its pom.properties and records the archive SHA-1', async () => {
     const jar = writeZip([manifest('Implementation-Version: 2.17.1'), pomProps('org.apache.logging.log4j', 'log4j-core', '2.17.1'), { name: 'org/x/A.class', data: 'cafebabe' }]);
     const out = await catalogFile(javaArchiveCataloger, '/usr/share/java/log4j-core-2.17.1.jar', jar);
@@ -30,7 +50,8 @@ describe('javaArchiveCataloger', () => {
     const jar = writeZip([manifest('Implementation-Title: my-app\r\nImplementation-Version: 1.0'), pomProps('com.google.guava', 'guava', '31.1-jre'), pomProps('org.yaml', 'snakeyaml', '1.33')]);
     const out = await catalogFile(javaArchiveCataloger, '/app/my-app.jar', jar);
     expect(out.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['my-app@1.0', 'guava@31.1-jre', 'snakeyaml@1.33']);
-    expect(out.packages[0]?.purl).toBeNull(); // no groupId is stated for my-app
+    // No groupId is stated: the artifactId stands for it and the archive's SHA-1 pins the artifact.
+    expect(out.packages[0]?.purl).toBe(`pkg:maven/my-app/my-app@1.0?checksum=sha1%3A${createHash('sha1').update(jar).digest('hex')}`);
     expect(out.relationships.filter((r) => r.type === 'contains')).toHaveLength(2);
   });
 

@@ -162,14 +162,56 @@ function manifestFields(manifest: JavaManifest): Record<string, string | undefin
   return out;
 }
 
-function emit(walk: Walk, id: Identity, archivePath: string, sha1: string | undefined, extra: Record<string, string | undefined>): string {
+/** Reverse-domain names (`org.apache.commons`): what a Maven groupId looks like. */
+const GROUP_LIKE = /^(?:[a-z][a-z0-9_-]*\.)+[a-z][a-z0-9_-]*$/;
+
+/**
+ * Maven coordinates for an archive no pom describes (the JDK's `jrt-fs.jar`, Debian's
+ * `ca-certificates-java.jar`), from the evidence it carries, best first: a groupId the manifest
+ * states (Implementation-Vendor-Id, an OSGi or JPMS name `<group>.<artifact>`, a reverse-domain
+ * vendor or title, the Main-Class package); otherwise the artifactId stands for the group (as
+ * Syft does) and the archive's SHA-1 goes in the purl's `checksum` qualifier, so the purl still
+ * names one exact artifact. `purlFrom` says which evidence was used.
+ */
+export function manifestCoordinates(
+  manifest: JavaManifest,
+  artifactId: string,
+  version: string,
+  sha1: string | undefined,
+): { purl: string | null; groupId: string; purlFrom: string } {
+  const m = manifest.main;
+  const name = (key: string): string => (m.get(key) ?? '').split(';')[0]?.trim() ?? '';
+  const candidates: [string, string][] = [['Implementation-Vendor-Id', name('Implementation-Vendor-Id')]];
+  for (const key of ['Bundle-SymbolicName', 'Automatic-Module-Name', 'Implementation-Title', 'Extension-Name']) {
+    const value = name(key);
+    if (value.endsWith(`.${artifactId}`)) candidates.push([key, value.slice(0, -artifactId.length - 1)]);
+    else if (key !== 'Implementation-Title' && key !== 'Extension-Name') candidates.push([key, value]);
+  }
+  const mainClass = name('Main-Class');
+  if (mainClass.includes('.')) candidates.push(['Main-Class', mainClass.slice(0, mainClass.lastIndexOf('.'))]);
+  for (const [key, groupId] of candidates) {
+    if (GROUP_LIKE.test(groupId)) return { purl: mavenPurl(groupId, artifactId, version), groupId, purlFrom: `MANIFEST.MF ${key}` };
+  }
+  if (!artifactId) return { purl: null, groupId: '', purlFrom: '' };
+  try {
+    const qualifiers = sha1 ? { checksum: `sha1:${sha1}` } : null;
+    const purl = new PackageURL('maven', artifactId, artifactId, isResolved(version) ? version : null, qualifiers, null).toString();
+    return { purl, groupId: '', purlFrom: sha1 ? 'artifactId as groupId, archive SHA-1' : 'artifactId as groupId' };
+  } catch {
+    return { purl: null, groupId: '', purlFrom: '' };
+  }
+}
+
+function emit(walk: Walk, id: Identity, archivePath: string, sha1: string | undefined, extra: Record<string, string | undefined>, manifest?: JavaManifest): string {
   const ref = `${archivePath}#${id.groupId}:${id.artifactId}:${walk.packages.length}`;
+  const stated = mavenPurl(id.groupId, id.artifactId, id.version);
+  const derived = stated === null && manifest !== undefined && (id.source === 'MANIFEST.MF' || id.source === 'file-name') ? manifestCoordinates(manifest, id.artifactId, id.version, sha1) : null;
   walk.packages.push({
     ref,
     name: id.artifactId,
     version: id.version,
     type: 'maven',
-    purl: mavenPurl(id.groupId, id.artifactId, id.version),
+    purl: derived?.purl ?? stated,
     licenses: id.licenses,
     evidence: 'installed',
     source: null,
@@ -180,6 +222,7 @@ function emit(walk: Walk, id: Identity, archivePath: string, sha1: string | unde
       archivePath: archivePath === walk.topPath ? undefined : archivePath,
       pomName: id.pomName,
       pomPath: id.pomDir,
+      ...(derived ? { purlFrom: derived.purlFrom, ...(derived.groupId ? { groupIdFromManifest: derived.groupId } : {}) } : {}),
       ...extra,
     }),
     paths: [walk.topPath],
@@ -211,7 +254,7 @@ function catalogArchive(buf: Buffer, archivePath: string, depth: number, ancesto
   const fileName = posix.basename(archivePath.slice(archivePath.lastIndexOf(':') + 1));
   const primary = choosePrimary(poms, manifest, fileName) ?? manifestIdentity(manifest, fileName);
   const mfFields = manifestFields(manifest);
-  const ownRef = primary ? emit(walk, primary, archivePath, sha1, mfFields) : null;
+  const ownRef = primary ? emit(walk, primary, archivePath, sha1, mfFields, manifest) : null;
   for (const p of poms) {
     if (p === primary || (primary && p.groupId === primary.groupId && p.artifactId === primary.artifactId)) continue;
     const ref = emit(walk, p, archivePath, undefined, { shadedIn: fileName });
@@ -265,7 +308,7 @@ export function catalogJavaArchive(file: CatalogFile, ctx: CatalogContext): Cata
 /** Java archives (`.jar .war .ear .jpi .hpi`) and the archives nested inside them. */
 export const javaArchiveCataloger: Cataloger = {
   id: 'java-archive-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['maven'],
   selector: { suffixes: [...JAVA_ARCHIVE_SUFFIXES] },
   maxFileSize: 256 * 1024 * 1024,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupePackages, languagePackage, normalizePath, pruneDevOnly, purl } from './output.js';
+import { dedupePackages, languagePackage, normalizePath, markDevOnly, purl } from './output.js';
 
 const pkg = (ref: string, name: string, version = '1.0.0') =>
   languagePackage({ ref, name, version, type: 'npm', purl: null, evidence: 'declared', source: 'test', paths: ['/l'] });
@@ -24,16 +24,17 @@ describe('output helpers', () => {
     expect(result.relationships).toEqual([{ fromRef: 'a1', toRef: 'b', type: 'depends-on' }]);
   });
 
-  it('drops packages reachable only from development roots', () => {
+  it('marks packages reachable only from development roots as dev', () => {
     const packages = [pkg('prod', 'prod'), pkg('dev', 'dev'), pkg('shared', 'shared'), pkg('devdep', 'devdep'), pkg('orphan', 'orphan')];
     const rels = [
       { fromRef: 'prod', toRef: 'shared', type: 'depends-on' as const },
       { fromRef: 'dev', toRef: 'shared', type: 'depends-on' as const },
       { fromRef: 'dev', toRef: 'devdep', type: 'depends-on' as const },
     ];
-    const result = pruneDevOnly(packages, rels, ['prod'], ['dev']);
-    expect(result.packages.map((p) => p.ref)).toEqual(['prod', 'shared', 'orphan']);
-    expect(result.relationships).toHaveLength(1);
+    const result = markDevOnly(packages, rels, ['prod'], ['dev']);
+    expect(result.packages.filter((p) => p.dev !== true).map((p) => p.ref)).toEqual(['prod', 'shared', 'orphan']);
+    expect(result.packages.filter((p) => p.dev === true).map((p) => p.ref)).toEqual(['dev', 'devdep']);
+    expect(result.relationships).toHaveLength(3);
   });
 
   it('normalizes paths without climbing above the root', () => {

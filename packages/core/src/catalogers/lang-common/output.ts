@@ -90,6 +90,8 @@ export interface PackageInit {
   readonly fields?: Readonly<Record<string, string | null | undefined>>;
   readonly paths: readonly string[];
   readonly files?: readonly string[];
+  /** Needed only for development (a lockfile's dev dependency). */
+  readonly dev?: boolean;
 }
 
 export function languagePackage(init: PackageInit): CatalogedPackage {
@@ -106,6 +108,7 @@ export function languagePackage(init: PackageInit): CatalogedPackage {
     metadata: languageMetadata(init.source, init.fields ?? {}),
     paths: init.paths,
     ...(init.files ? { files: init.files } : {}),
+    ...(init.dev === true ? { dev: true } : {}),
   };
 }
 
@@ -122,8 +125,11 @@ export function dedupePackages(
   for (const pkg of packages) {
     const key = `${pkg.name}@${pkg.version}`;
     const first = keep.get(key);
-    if (first) alias.set(pkg.ref, first.ref);
-    else keep.set(key, pkg);
+    if (first) {
+      alias.set(pkg.ref, first.ref);
+      // Needed outside development under any of its keys: it is not a dev package.
+      if (first.dev === true && pkg.dev !== true) keep.set(key, { ...first, dev: false });
+    } else keep.set(key, pkg);
   }
   const seen = new Set<string>();
   const rels: CatalogedRelationship[] = [];
@@ -139,11 +145,17 @@ export function dedupePackages(
   return { packages: [...keep.values()], relationships: rels };
 }
 
+/** The package marked as needed only for development (`dev: true`), or unchanged. */
+export function markDev(pkg: CatalogedPackage): CatalogedPackage {
+  return pkg.dev === true ? pkg : { ...pkg, dev: true };
+}
+
 /**
- * Drop packages reachable only from development roots (Syft's IncludeDevDependencies=false): a
- * package stays when a production root reaches it, or when no root reaches it at all.
+ * Mark packages reachable only from development roots as `dev` (Syft's IncludeDevDependencies
+ * decides whether they are reported; Sekisho's `includeDevDeps` does, after the layers are merged):
+ * a package stays production when a production root reaches it, or when no root reaches it at all.
  */
-export function pruneDevOnly(
+export function markDevOnly(
   packages: readonly CatalogedPackage[],
   relationships: readonly CatalogedRelationship[],
   prodRoots: readonly string[],
@@ -172,10 +184,9 @@ export function pruneDevOnly(
   };
   const prod = reach(prodRoots);
   const dev = reach(devRoots);
-  const drop = new Set([...dev].filter((ref) => !prod.has(ref)));
   return {
-    packages: packages.filter((p) => !drop.has(p.ref)),
-    relationships: relationships.filter((r) => !drop.has(r.fromRef) && !drop.has(r.toRef)),
+    packages: packages.map((p) => (dev.has(p.ref) && !prod.has(p.ref) ? markDev(p) : p)),
+    relationships: [...relationships],
   };
 }
 

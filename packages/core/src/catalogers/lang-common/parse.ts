@@ -1,4 +1,4 @@
-import { parse as parseYamlDocument } from 'yaml';
+import { parse as parseYamlDocument, parseAllDocuments } from 'yaml';
 import { parse as parseTomlDocument } from 'smol-toml';
 
 /** A parse result: the value, or why the file could not be read (it becomes a CatalogUnknown). */
@@ -124,6 +124,26 @@ export function parseYaml(content: Buffer): Parsed<unknown> {
       strict: false,
     }) as unknown;
     return { ok: true, value };
+  } catch (error) {
+    return { ok: false, reason: `invalid YAML: ${errorText(error)}` };
+  }
+}
+
+/**
+ * Every document of a YAML stream (`---`-separated), as plain values. pnpm 11+ writes its
+ * package-manager ("env") lockfile as a first document before the project's.
+ */
+export function parseYamlStream(content: Buffer): Parsed<unknown[]> {
+  try {
+    const docs = parseAllDocuments(decodeText(content), { schema: 'failsafe', uniqueKeys: false, strict: false });
+    const list = Array.isArray(docs) ? docs : [docs];
+    const values: unknown[] = [];
+    for (const doc of list) {
+      const error = doc.errors[0];
+      if (error !== undefined) return { ok: false, reason: `invalid YAML: ${errorText(error)}` };
+      values.push(doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown);
+    }
+    return { ok: true, value: values };
   } catch (error) {
     return { ok: false, reason: `invalid YAML: ${errorText(error)}` };
   }

@@ -1,5 +1,5 @@
 import { asArray, asRecord, isRecord, nonEmpty, parseJsonc } from '../lang-common/parse.js';
-import { dedupePackages, EntryBudget, languagePackage, output, pruneDevOnly, unknownOutput } from '../lang-common/output.js';
+import { dedupePackages, EntryBudget, languagePackage, output, markDevOnly, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogOutput } from '../types.js';
 import { npmPurl, splitNameAt } from './npm-names.js';
 
@@ -70,7 +70,7 @@ export function parseBunLock(path: string, content: Buffer, maxEntries = MAX_ENT
   const workspaces = Object.values(asRecord(doc['workspaces'])).map(asRecord);
   const roots = (fields: string[]): string[] =>
     workspaces.flatMap((ws) => fields.flatMap((f) => Object.keys(asRecord(ws[f])).flatMap((dep) => resolve('', dep) ?? [])));
-  const pruned = pruneDevOnly(packages, relationships, roots(['dependencies', 'optionalDependencies', 'peerDependencies']), roots(['devDependencies']));
+  const pruned = markDevOnly(packages, relationships, roots(['dependencies', 'optionalDependencies', 'peerDependencies']), roots(['devDependencies']));
   const deduped = dedupePackages(pruned.packages, pruned.relationships);
   return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogFile } from '../../testing/catalog-tester.js';
-import { catalogFiles, edges, ids } from '../lang-common/test-helpers.js';
+import { catalogFiles, devIds, edges, ids } from '../lang-common/test-helpers.js';
 import { parseBunLock } from './bun-lock.js';
 import { parseDenoLock } from './deno-lock.js';
 import { javascriptLockCataloger } from './lock-cataloger.js';
@@ -195,7 +195,8 @@ describe('pnpm-lock.yaml', () => {
       ].join('\n'),
     );
     expect(ids(out)).toEqual(['debug@2.6.9', 'express@4.17.1']);
-    expect(edges(out)).toEqual(['express -> debug']);
+    expect(devIds(out)).toEqual(['tinypool@0.8.0', 'vitest@1.0.0']);
+    expect(edges(out)).toEqual(['express -> debug', 'vitest -> debug', 'vitest -> tinypool']);
   });
 
   it('alias bombs and invalid YAML become unknowns', async () => {
@@ -257,11 +258,12 @@ describe('entry limits never hide packages silently', () => {
   const limitReason = expect.stringMatching(/^1 (package\(s\)|lockfile entries) past the limit of 5 per file were not read$/);
   const buf = (value: unknown): Buffer => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 
-  it('package-lock v3: dev and link entries do not count; real packages past the limit become an unknown', () => {
-    const dev = Object.fromEntries(range(N).map((i) => [`node_modules/dev${i}`, { version: '1.0.0', dev: true }]));
+  it('package-lock v3: link entries do not count; dev entries are kept, marked; real packages past the limit become an unknown', () => {
+    const dev = Object.fromEntries(range(N - 1).map((i) => [`node_modules/dev${i}`, { version: '1.0.0', dev: true }]));
     const links = Object.fromEntries(range(N).map((i) => [`node_modules/link${i}`, { link: true, resolved: `packages/l${i}` }]));
     const padded = parsePackageLock('/app/package-lock.json', buf({ lockfileVersion: 3, packages: { ...dev, ...links, 'node_modules/lodash': { version: '4.17.20' } } }), N);
     expect(ids(padded)).toEqual(['lodash@4.17.20']);
+    expect(devIds(padded)).toHaveLength(N - 1);
     expect(padded.unknowns).toEqual([]);
     const real = Object.fromEntries(range(N).map((i) => [`node_modules/pad${i}`, { version: '1.0.0' }]));
     const out = parsePackageLock('/app/package-lock.json', buf({ lockfileVersion: 3, packages: { ...real, 'node_modules/lodash': { version: '4.17.20' } } }), N);
@@ -303,5 +305,59 @@ describe('entry limits never hide packages silently', () => {
     const out = parsePnpmLock('/app/pnpm-lock.yaml', buf(`lockfileVersion: '6.0'\n\npackages:\n${packages}`), N);
     expect(out.packages).toHaveLength(N);
     expect(out.unknowns.map((u) => u.reason)).toEqual([limitReason]);
+  });
+});
+
+describe('lockfiles inside installed module trees', () => {
+  const shrinkwrap = JSON.stringify({ name: 'glob', version: '8.0.3', lockfileVersion: 2, packages: { '': { name: 'glob', version: '8.0.3' }, 'node_modules/tap': { version: '16.0.0', dev: true }, 'node_modules/minimatch': { version: '5.1.0' } } });
+
+  it('reports no packages for the lockfile an installed module ships (Debian /usr/share/nodejs, node_modules)', async () => {
+    for (const path of ['/usr/share/nodejs/glob/npm-shrinkwrap.json', '/usr/lib/nodejs/glob/package-lock.json', '/usr/lib/x86_64-linux-gnu/nodejs/glob/pnpm-lock.yaml', '/app/node_modules/glob/package-lock.json']) {
+      expect((await lock(path, shrinkwrap)).packages).toEqual([]);
+    }
+  });
+
+  it('still reads an application root lockfile', async () => {
+    const out = await lock('/srv/app/npm-shrinkwrap.json', shrinkwrap);
+    expect(ids(out)).toEqual(['glob@8.0.3', 'minimatch@5.1.0']);
+    expect(devIds(out)).toEqual(['tap@16.0.0']);
+  });
+});
+
+describe('pnpm-lock.yaml with several documents', () => {
+  it('reads the env document (pnpm itself) and the project document', () => {
+    const text = [
+      '---',
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    packageManagerDependencies:',
+      '      pnpm:',
+      '        specifier: 11.0.3',
+      '        version: 11.0.3',
+      'packages:',
+      '  pnpm@11.0.3:',
+      '    resolution: {integrity: sha512-aa}',
+      'snapshots:',
+      '  pnpm@11.0.3: {}',
+      '',
+      '---',
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    dependencies:',
+      '      lodash:',
+      '        specifier: ^4.17.0',
+      '        version: 4.17.21',
+      'packages:',
+      '  lodash@4.17.21:',
+      '    resolution: {integrity: sha512-bb}',
+      'snapshots:',
+      '  lodash@4.17.21: {}',
+      '',
+    ].join('\n');
+    const out = parsePnpmLock('/app/pnpm-lock.yaml', Buffer.from(text));
+    expect(out.unknowns).toEqual([]);
+    expect(ids(out)).toEqual(['lodash@4.17.21', 'pnpm@11.0.3']);
   });
 });

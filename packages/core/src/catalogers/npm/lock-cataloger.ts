@@ -1,5 +1,5 @@
 import { asRecord, isRecord, parseJson } from '../lang-common/parse.js';
-import { basename, dirname, guarded, mergeAll, MiB, output, pruneDevOnly } from '../lang-common/output.js';
+import { basename, dirname, guarded, mergeAll, MiB, output, markDevOnly } from '../lang-common/output.js';
 import type { CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 import { parseBunLock } from './bun-lock.js';
 import { parseDenoLock } from './deno-lock.js';
@@ -70,7 +70,24 @@ const PARSERS: Readonly<Record<string, (path: string, content: Buffer) => Catalo
   'package.json': parseProjectManifest,
 };
 
-/** Drop dev-only yarn packages where the project's package.json sits beside the yarn.lock. */
+/**
+ * Directories where Node modules are installed: `node_modules` trees, and the distributions'
+ * own module directories (Debian and Ubuntu install `node-*` packages under /usr/share/nodejs and
+ * /usr/lib/nodejs, multi-arch ones under /usr/lib/<triplet>/nodejs).
+ */
+const MODULE_TREE = /(?:\/node_modules\/|^\/usr\/(?:share|lib(?:\/[^/]+)?)\/nodejs\/)/;
+
+/**
+ * A lockfile inside an installed module (Debian ships upstream's `npm-shrinkwrap.json` in
+ * /usr/share/nodejs/<module>/, npm publishes some with theirs) records how that module was
+ * developed, not what is installed: the installed tree itself (`package.json` files) is the
+ * evidence. Lockfiles count only at an application root, outside every module tree.
+ */
+export function isInsideModuleTree(path: string): boolean {
+  return MODULE_TREE.test(path);
+}
+
+/** Mark dev-only yarn packages where the project's package.json sits beside the yarn.lock. */
 function finishLocks(outputs: readonly CatalogOutput[]): CatalogOutput {
   const manifests = new Map<string, ProjectManifest>();
   for (const out of outputs) if ('projectManifest' in out) manifests.set((out as ManifestOutput).projectManifest.dir, (out as ManifestOutput).projectManifest);
@@ -82,20 +99,21 @@ function finishLocks(outputs: readonly CatalogOutput[]): CatalogOutput {
     const descriptors = new Map(Object.entries(index.descriptors));
     const roots = (deps: Readonly<Record<string, string>>): string[] =>
       Object.entries(deps).flatMap(([name, range]) => lookupDescriptor(descriptors, name, range) ?? []);
-    const pruned = pruneDevOnly(out.packages, out.relationships, roots(manifest.prod), roots(manifest.dev));
-    return { ...out, packages: pruned.packages, relationships: pruned.relationships };
+    const marked = markDevOnly(out.packages, out.relationships, roots(manifest.prod), roots(manifest.dev));
+    return { ...out, packages: marked.packages, relationships: marked.relationships };
   });
   return mergeAll(adjusted);
 }
 
 export const javascriptLockCataloger: Cataloger = {
   id: 'javascript-lock-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['npm'],
   selector: { basenames: Object.keys(PARSERS) },
   maxFileSize: 32 * MiB,
   parse(file: CatalogFile) {
     const parser = PARSERS[basename(file.path)];
+    if (isInsideModuleTree(file.path)) return output([]);
     return parser ? guarded(file.path, () => parser(file.path, file.content)) : output([]);
   },
   finish: finishLocks,

@@ -5,7 +5,7 @@ import { npmLicenses, npmPurl, parseNpmAlias } from './npm-names.js';
 
 const MAX_ENTRIES = 200_000;
 
-function lockPackage(path: string, ref: string, name: string, version: string, entry: Record<string, unknown>): CatalogedPackage {
+function lockPackage(path: string, ref: string, name: string, version: string, entry: Record<string, unknown>, underDev = false): CatalogedPackage {
   return languagePackage({
     ref,
     name,
@@ -17,6 +17,7 @@ function lockPackage(path: string, ref: string, name: string, version: string, e
     source: 'package-lock.json',
     fields: { resolved: nonEmpty(entry['resolved']), integrity: nonEmpty(entry['integrity']) },
     paths: [path],
+    dev: underDev || entry['dev'] === true,
   });
 }
 
@@ -28,7 +29,8 @@ function depNames(entry: Record<string, unknown>, ...fields: string[]): string[]
  * package-lock.json / npm-shrinkwrap.json, lockfileVersion 1–3
  * (https://docs.npmjs.com/cli/v10/configuring-npm/package-lock-json). v2/v3 read `packages`
  * (the root `""` entry is the project, reported as Syft does); v1 reads the nested `dependencies`
- * tree. Development-only entries (`dev: true`) are skipped, as Syft does by default.
+ * tree. Development-only entries (`dev: true`) are marked `dev`; the scan drops them unless asked
+ * to include them (Syft's default is to leave them out).
  */
 export function parsePackageLock(path: string, content: Buffer, maxEntries = MAX_ENTRIES): CatalogOutput {
   const parsed = parseJson(content);
@@ -60,7 +62,6 @@ function readPackagesMap(path: string, doc: Record<string, unknown>, packagesMap
       if (target !== null) links.set(key, target);
       continue;
     }
-    if (entry['dev'] === true) continue;
     const slash = key.lastIndexOf('node_modules/');
     const keyName = slash === -1 ? null : key.slice(slash + 'node_modules/'.length);
     let name = nonEmpty(entry['name']) ?? keyName ?? (key === '' ? nonEmpty(doc['name']) : null);
@@ -103,14 +104,14 @@ function readV1(path: string, doc: Record<string, unknown>, budget: EntryBudget)
   const packages: CatalogedPackage[] = [];
   const pending: { ref: string; scope: V1Scope; own: V1Scope; requires: string[] }[] = [];
   const root: V1Scope = { parent: null, refs: new Map() };
-  const stack: { deps: Record<string, unknown>; scope: V1Scope; prefix: string }[] = [
-    { deps: asRecord(doc['dependencies']), scope: root, prefix: '' },
+  // A v1 entry nested under a dev entry exists only for it: it is dev too.
+  const stack: { deps: Record<string, unknown>; scope: V1Scope; prefix: string; dev: boolean }[] = [
+    { deps: asRecord(doc['dependencies']), scope: root, prefix: '', dev: false },
   ];
   while (stack.length > 0) {
-    const { deps, scope, prefix } = stack.pop()!;
+    const { deps, scope, prefix, dev } = stack.pop()!;
     for (const [key, value] of Object.entries(deps)) {
       const entry = asRecord(value);
-      if (entry['dev'] === true) continue;
       let name = key;
       let version = nonEmpty(entry['version']);
       const alias = version === null ? null : parseNpmAlias(version);
@@ -119,10 +120,10 @@ function readV1(path: string, doc: Record<string, unknown>, budget: EntryBudget)
       if (version !== null && budget.take()) {
         const ref = `${path}#${prefix}${key}`;
         scope.refs.set(key, ref);
-        packages.push(lockPackage(path, ref, name, version, entry));
+        packages.push(lockPackage(path, ref, name, version, entry, dev));
         pending.push({ ref, scope, own, requires: depNames(entry, 'requires') });
       }
-      if (isRecord(entry['dependencies'])) stack.push({ deps: entry['dependencies'], scope: own, prefix: `${prefix}${key}/` });
+      if (isRecord(entry['dependencies'])) stack.push({ deps: entry['dependencies'], scope: own, prefix: `${prefix}${key}/`, dev: dev || entry['dev'] === true });
     }
   }
   const relationships: CatalogedRelationship[] = [];

@@ -1,5 +1,5 @@
-import { asRecord, isRecord, nonEmpty, parseYaml } from '../lang-common/parse.js';
-import { dedupePackages, EntryBudget, languagePackage, output, pruneDevOnly, unknownOutput } from '../lang-common/output.js';
+import { asRecord, isRecord, nonEmpty, parseYamlStream } from '../lang-common/parse.js';
+import { dedupePackages, EntryBudget, languagePackage, output, markDevOnly, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogOutput } from '../types.js';
 import { npmPurl, splitNameAt } from './npm-names.js';
 
@@ -43,20 +43,36 @@ function importerDeps(importer: Record<string, unknown>, field: string): [string
 /**
  * pnpm-lock.yaml v5–v9 (https://github.com/pnpm/spec/tree/master/lockfile). Packages from
  * `packages`; dependency edges from `snapshots` (v9) or `packages` (older). Development-only
- * packages are dropped: `dev: true` where the lockfile marks it, otherwise by reachability from the
+ * packages are marked `dev`: `dev: true` where the lockfile marks it, otherwise by reachability from the
  * importers' `dependencies`/`optionalDependencies` versus `devDependencies`.
  */
 export function parsePnpmLock(path: string, content: Buffer, maxEntries = MAX_ENTRIES): CatalogOutput {
-  const parsed = parseYaml(content);
+  const parsed = parseYamlStream(content);
   if (!parsed.ok) return unknownOutput(path, parsed.reason);
-  if (!isRecord(parsed.value)) return unknownOutput(path, 'pnpm-lock.yaml is not a mapping');
-  const doc = parsed.value;
+  // pnpm 11+ may write two documents: the package-manager "env" lockfile (pnpm itself, config
+  // dependencies), then the project's. Both list packages pnpm installs: read every document.
+  const docs = parsed.value.filter(isRecord);
+  if (docs.length === 0) return unknownOutput(path, 'pnpm-lock.yaml is not a mapping');
+  const budget = new EntryBudget(maxEntries, 'package(s)');
+  const parts = docs.map((doc, i) => parsePnpmDocument(`${path}${i === 0 ? '' : `#doc${i}`}`, path, doc, budget));
+  const merged = dedupePackages(
+    parts.flatMap((p) => p.packages),
+    parts.flatMap((p) => p.relationships),
+  );
+  return output(merged.packages, merged.relationships, budget.unknowns(path));
+}
+
+function parsePnpmDocument(
+  refPrefix: string,
+  path: string,
+  doc: Record<string, unknown>,
+  budget: EntryBudget,
+): { packages: CatalogedPackage[]; relationships: CatalogedRelationship[] } {
   const lockVersion = Number.parseFloat(String(doc['lockfileVersion'] ?? '5')) || 5;
   const packagesMap = asRecord(doc['packages']);
   const packages: CatalogedPackage[] = [];
   const refByNameVersion = new Map<string, string>();
   let sawDevFlag = false;
-  const budget = new EntryBudget(maxEntries, 'package(s)');
   for (const [key, value] of Object.entries(packagesMap)) {
     const entry = asRecord(value);
     const fromKey = parsePnpmKey(key, lockVersion);
@@ -64,8 +80,7 @@ export function parsePnpmLock(path: string, content: Buffer, maxEntries = MAX_EN
     const version = nonEmpty(entry['version']) ?? fromKey?.version ?? null;
     if (name === null || version === null) continue;
     if (entry['dev'] !== undefined) sawDevFlag = true;
-    if (entry['dev'] === 'true') continue;
-    const ref = `${path}#${name}@${version}`;
+    const ref = `${refPrefix}#${name}@${version}`;
     if (refByNameVersion.has(`${name}@${version}`) || !budget.take()) continue;
     refByNameVersion.set(`${name}@${version}`, ref);
     const resolution = asRecord(entry['resolution']);
@@ -80,6 +95,7 @@ export function parsePnpmLock(path: string, content: Buffer, maxEntries = MAX_EN
         source: 'pnpm-lock.yaml',
         fields: { integrity: nonEmpty(resolution['integrity']), tarball: nonEmpty(resolution['tarball']) },
         paths: [path],
+        dev: entry['dev'] === true || entry['dev'] === 'true',
       }),
     );
   }
@@ -108,7 +124,7 @@ export function parsePnpmLock(path: string, content: Buffer, maxEntries = MAX_EN
     const importers = isRecord(doc['importers']) ? Object.values(doc['importers']).map(asRecord) : [doc];
     const roots = (fields: string[]): string[] =>
       importers.flatMap((imp) => fields.flatMap((f) => importerDeps(imp, f).flatMap(([n, v]) => lookup(n, v) ?? [])));
-    result = pruneDevOnly(result.packages, result.relationships, roots(['dependencies', 'optionalDependencies']), roots(['devDependencies']));
+    result = markDevOnly(result.packages, result.relationships, roots(['dependencies', 'optionalDependencies']), roots(['devDependencies']));
   }
-  return output(result.packages, result.relationships, budget.unknowns(path));
+  return result;
 }

@@ -49,14 +49,35 @@ describe('python-installed-package-cataloger', () => {
     expect(out.packages.find((p) => p.name === 'attrs')?.files).toEqual([`${SITE}/attr/__init__.py`, `${SITE}/attrs-21.egg-info/PKG-INFO`]);
   });
 
-  it('metadata without Name or Version is an unknown; RECORD alone is no package', async () => {
+  it('metadata without Name is an unknown; RECORD alone is no package', async () => {
     const out = await catalogFiles(pythonInstalledPackageCataloger, {
       [`${SITE}/broken.dist-info/METADATA`]: 'Summary: nothing\n',
       [`${SITE}/orphan.dist-info/RECORD`]: 'a.py,,\n',
     });
     expect(out.packages).toEqual([]);
-    expect(out.unknowns).toEqual([{ path: `${SITE}/broken.dist-info/METADATA`, reason: 'core metadata without Name or Version' }]);
+    expect(out.unknowns).toEqual([{ path: `${SITE}/broken.dist-info/METADATA`, reason: 'core metadata without Name' }]);
     const single = await catalogFile(pythonInstalledPackageCataloger, `${SITE}/a.dist-info/METADATA`, 'Name: A\nVersion: 1\nLicense-Expression: MIT OR Apache-2.0\n');
     expect(single.packages[0]?.licenses).toEqual(['MIT OR Apache-2.0']);
+  });
+
+  it('an installed distribution without a Version is listed with an empty version and an unknown saying why', async () => {
+    const out = await catalogFiles(pythonInstalledPackageCataloger, { [`${SITE}/localpkg.egg-info/PKG-INFO`]: 'Metadata-Version: 1.0\nName: localpkg\n' });
+    expect(out.packages.map((p) => [p.name, p.version, p.purl])).toEqual([['localpkg', '', null]]);
+    expect(out.unknowns).toEqual([{ path: `${SITE}/localpkg.egg-info/PKG-INFO`, reason: 'localpkg: core metadata states no Version; the package is listed without one and cannot be matched against advisories' }]);
+  });
+
+  it('merges the egg-info and dist-info folders of one distribution (Debian python3-cryptography)', async () => {
+    const dist = '/usr/lib/python3/dist-packages';
+    const out = await catalogFiles(pythonInstalledPackageCataloger, {
+      [`${dist}/cryptography.egg-info/PKG-INFO`]: 'Name: cryptography\nVersion: 38.0.4\n',
+      [`${dist}/cryptography-38.0.4.dist-info/METADATA`]: 'Name: cryptography\nVersion: 38.0.4\nLicense: Apache-2.0 OR BSD-3-Clause\nRequires-Dist: cffi\n',
+      [`${dist}/cryptography-38.0.4.dist-info/RECORD`]: 'cryptography/__init__.py,,\n',
+      [`${dist}/cffi-1.15.1.egg-info`]: 'Name: cffi\nVersion: 1.15.1\n',
+      [`/opt/venv/lib/python3.11/site-packages/cryptography-38.0.4.dist-info/METADATA`]: 'Name: cryptography\nVersion: 38.0.4\n',
+    });
+    expect(ids(out)).toEqual(['cffi@1.15.1', 'cryptography@38.0.4', 'cryptography@38.0.4']);
+    const debian = out.packages.find((p) => p.name === 'cryptography' && p.paths[0]!.startsWith(dist))!;
+    expect(debian.paths).toEqual([`${dist}/cryptography-38.0.4.dist-info/METADATA`, `${dist}/cryptography-38.0.4.dist-info/RECORD`, `${dist}/cryptography.egg-info/PKG-INFO`]);
+    expect(edges(out)).toEqual(['cryptography -> cffi']);
   });
 });

@@ -171,11 +171,13 @@ export function joinInstalled(outputs: readonly CatalogOutput[]): CatalogOutput 
     if (!metadata) continue;
     const headers = new Map(Object.entries(metadata.headers));
     const rawName = headers.get('name')?.[0]?.trim();
-    const version = headers.get('version')?.[0]?.trim();
-    if (!rawName || !version) {
-      unknowns.push({ path: metadata.path, reason: 'core metadata without Name or Version' });
+    const version = headers.get('version')?.[0]?.trim() ?? '';
+    if (!rawName) {
+      unknowns.push({ path: metadata.path, reason: 'core metadata without Name' });
       continue;
     }
+    // Installed but unversioned (as Syft reports it): listed, and said to be unmatchable.
+    if (version === '') unknowns.push({ path: metadata.path, reason: `${rawName}: core metadata states no Version; the package is listed without one and cannot be matched against advisories` });
     const name = normalizePythonName(rawName);
     const files = group.parts.flatMap((p) => (p.kind === 'files' ? p.files : []));
     const vcsUrl = group.parts.find((p) => p.kind === 'direct-url')?.vcsUrl ?? null;
@@ -206,15 +208,51 @@ export function joinInstalled(outputs: readonly CatalogOutput[]): CatalogOutput 
     index.set(name, dir);
     bySitePackages.set(group.sitePackages, index);
   }
+  const merged = mergeDistributions(packages, (ref) => groups.get(ref)!.sitePackages);
   const relationships: CatalogedRelationship[] = [];
-  for (const pkg of packages) {
+  for (const pkg of merged.packages) {
     const index = bySitePackages.get(groups.get(pkg.ref)!.sitePackages)!;
     for (const dep of new Set(requires.get(pkg.ref) ?? [])) {
-      const toRef = index.get(dep);
+      const found = index.get(dep);
+      const toRef = found === undefined ? undefined : (merged.alias.get(found) ?? found);
       if (toRef !== undefined && toRef !== pkg.ref) relationships.push({ fromRef: pkg.ref, toRef, type: 'depends-on' });
     }
   }
-  return { packages, relationships, ownership: [], unknowns };
+  return { packages: merged.packages, relationships, ownership: [], unknowns };
+}
+
+/**
+ * One distribution, one package: a distribution installed with two metadata folders in one site
+ * directory (Debian's python3-cryptography ships `cryptography.egg-info` and
+ * `cryptography-38.0.4.dist-info`) is one package. Same site directory, same normalized name and
+ * version; the dist-info record stays primary and the other folder's paths and files join it.
+ */
+function mergeDistributions(
+  packages: readonly CatalogedPackage[],
+  siteOf: (ref: string) => string,
+): { packages: CatalogedPackage[]; alias: Map<string, string> } {
+  const rank = (p: CatalogedPackage): number => (p.ref.toLowerCase().endsWith('dist-info') ? 0 : 1);
+  const byKey = new Map<string, CatalogedPackage>();
+  const alias = new Map<string, string>();
+  for (const pkg of [...packages].sort((a, b) => rank(a) - rank(b) || a.ref.localeCompare(b.ref))) {
+    const key = `${siteOf(pkg.ref)}\0${pkg.name}\0${pkg.version}`;
+    const first = byKey.get(key);
+    // Only an egg-info joins a dist-info: two folders of one kind are two installs (Syft counts both).
+    if (first === undefined || pkg.version === '' || rank(first) === rank(pkg)) {
+      byKey.set(first === undefined ? key : `${key}\0${pkg.ref}`, pkg);
+      continue;
+    }
+    alias.set(pkg.ref, first.ref);
+    const files = [...new Set([...(first.files ?? []), ...(pkg.files ?? [])])];
+    byKey.set(key, {
+      ...first,
+      licenses: first.licenses.length > 0 ? first.licenses : pkg.licenses,
+      paths: [...first.paths, ...pkg.paths.filter((p) => !first.paths.includes(p))],
+      ...(files.length > 0 ? { files } : {}),
+    });
+  }
+  const order = new Map(packages.map((p, i) => [p.ref, i]));
+  return { packages: [...byKey.values()].sort((a, b) => order.get(a.ref)! - order.get(b.ref)!), alias };
 }
 
 export const pythonInstalledPackageCataloger: Cataloger = {

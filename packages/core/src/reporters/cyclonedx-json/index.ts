@@ -33,6 +33,7 @@ function properties(pkg: Package): Models.PropertyRepository {
   props.add(new Models.Property('sekisho:package:type', pkg.type));
   props.add(new Models.Property('sekisho:package:foundBy', pkg.foundBy));
   props.add(new Models.Property('sekisho:package:evidence', pkg.evidence));
+  if (pkg.dev === true) props.add(new Models.Property('sekisho:package:dev', 'true'));
   if (pkg.source) props.add(new Models.Property('sekisho:package:source', `${pkg.source.name}@${pkg.source.version}`));
   pkg.locations.forEach((loc, i) => {
     props.add(new Models.Property(`sekisho:location:${i}:path`, loc.path));

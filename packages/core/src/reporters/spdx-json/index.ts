@@ -88,7 +88,7 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
       licenseDeclared: licenseDeclared(pkg, extracted),
       copyrightText: 'NOASSERTION',
       ...(pkg.source && pkg.source.name !== pkg.name ? { sourceInfo: `built from source package ${pkg.source.name} ${pkg.source.version}` } : {}),
-      ...(first ? { comment: `found by ${pkg.foundBy} in ${first.path}${first.layerDigest ? ` (layer ${first.layerDigest})` : ''}` } : {}),
+      ...(first ? { comment: `found by ${pkg.foundBy} in ${first.path}${first.layerDigest ? ` (layer ${first.layerDigest})` : ''}${pkg.dev === true ? '; development dependency' : ''}` } : {}),
       externalRefs: refs,
     });
     relationships.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
