@@ -5,6 +5,7 @@ import type { Report } from '@sekisho/model';
 import { lineChunks } from '../../reporters/chunks.js';
 import { completenessLine, findingLines, headerLines, packageLines, summaryLines, tableReporter, unknownLines } from '../../reporters/table/index.js';
 import { licenseLines } from '../../reporters/table/licenses.js';
+import { decisionLines } from '../../policy/render-decision.js';
 import { templateReporter } from '../../reporters/template/index.js';
 import type { Reporter } from '../../reporters/types.js';
 import type { AttributionOptions } from '../attribution.js';
@@ -48,6 +49,10 @@ export function vulnerabilityTableReporter(attribution: AttributionOptions = {},
     if (report.unknowns.length > 0) {
       yield '';
       yield* unknownLines(report);
+    }
+    if (report.policy !== undefined) {
+      yield '';
+      yield* decisionLines(report.policy);
     }
     yield '';
     yield completenessLine(report);
