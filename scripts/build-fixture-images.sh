@@ -204,7 +204,7 @@ build_bench() {
   skopeo copy --quiet --dest-compress-format zstd --dest-compress-level 3 "oci:$OUT/$name/oci:latest" "oci:$OUT/$name/oci-zstd:latest"
 }
 
-# 6. compare: two images, the second built on the first with one npm package upgraded
+# 8. compare: two images, the second built on the first with one npm package upgraded
 #    (lodash 4.17.15 → 4.17.19, which fixes advisory 516 of the npm-nsp feed in ../shared/feeds).
 #    compare-before: Debian's base-files (extracted: /etc/os-release, no package database) and an
 #    app layer; compare-after: compare-before plus a layer that reinstalls the app with the newer
