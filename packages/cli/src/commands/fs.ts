@@ -184,7 +184,7 @@ function directoryCommand(io: CliIo, name: 'fs' | 'repo', description: string): 
   addGateOptions(command);
   // Another change may add --include-dev-deps to shared scan options: define it only once.
   if (!command.options.some((o) => o.long === '--include-dev-deps')) {
-    command.option('--include-dev-deps', 'development dependencies from lockfiles too (accepted for Trivy scripts; until the lockfile catalogers take it, dev-only packages are still left out)');
+    command.option('--include-dev-deps', 'also report lockfile packages needed only for development (marked dev); left out by default');
   }
   command.action(async (dir: string, flags: FsFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
