@@ -87,21 +87,8 @@ const MAX_DEPTH = 500;
 const FIELD_NAME = /[a-zA-Z_][a-zA-Z0-9_]*(?:\.[a-zA-Z0-9_]+)+/y;
 const IDENTIFIER = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 const BARE_STRING = /[^\s(),"']+/y;
-const WORD_OPERATORS = new Set<string>([
-  'exists',
-  'in',
-  'intersects',
-  'pmatch',
-  'contains',
-  'icontains',
-  'bcontains',
-  'startswith',
-  'bstartswith',
-  'endswith',
-  'glob',
-  'iglob',
-  'regex',
-]);
+/** Operators spelled as words (the rest are symbols), derived from the operator lists above. */
+const WORD_OPERATORS = new Set<string>([...UNARY_OPERATORS, ...LIST_OPERATORS, ...BINARY_OPERATORS].filter((op) => /^[a-z]/.test(op)));
 const SYMBOL_OPERATORS = ['==', '!=', '<=', '>=', '=', '<', '>'] as const;
 
 /** Parses a condition; throws ConditionSyntaxError. */

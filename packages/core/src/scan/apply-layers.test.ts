@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretsAnalyzer } from '../analyzers/secrets/index.js';
 import type { CatalogedPackage } from '../catalogers/types.js';
 import { applyLayers, resolveInRoot } from './apply-layers.js';
-import { LAYER_RESULT_SCHEMA } from './layer-result.js';
-import type { LayerResult } from './layer-result.js';
+import { layerResult } from '../testing/layer-result.js';
 import { scanImage } from './scan-image.js';
 
 describe('resolveInRoot', () => {
@@ -34,26 +33,7 @@ describe('resolveInRoot', () => {
   });
 });
 
-function layer(parts: Partial<LayerResult>): LayerResult {
-  return {
-    schema: LAYER_RESULT_SCHEMA,
-    entries: 0,
-    bytes: 0,
-    whiteouts: [],
-    opaqueDirs: [],
-    symlinks: [],
-    paths: [],
-    dirPaths: [],
-    packages: [],
-    relationships: [],
-    ownership: [],
-    unknowns: [],
-    findings: [],
-    facts: [],
-    specialFiles: [],
-    ...parts,
-  };
-}
+const layer = layerResult;
 
 const pkg = (name: string, path: string, version = '1.0'): CatalogedPackage & { foundBy: string } => ({
   ref: name,

@@ -1,8 +1,7 @@
+import { layerResult } from '../../testing/layer-result.js';
 import { describe, expect, it } from 'vitest';
 import { buildInventory } from '../../inventory/finalize.js';
 import { applyLayers } from '../../scan/apply-layers.js';
-import { LAYER_RESULT_SCHEMA } from '../../scan/layer-result.js';
-import type { LayerResult } from '../../scan/layer-result.js';
 import type { CatalogedPackage } from '../types.js';
 import { parseCopyright } from './copyright.js';
 
@@ -101,24 +100,7 @@ describe('copyright facts in the inventory', () => {
     paths: ['/var/lib/dpkg/status'],
     foundBy: 'dpkg-db-cataloger',
   });
-  const layer = (parts: Partial<LayerResult>): LayerResult => ({
-    schema: LAYER_RESULT_SCHEMA,
-    entries: 0,
-    bytes: 0,
-    whiteouts: [],
-    opaqueDirs: [],
-    symlinks: [],
-    paths: [],
-    dirPaths: [],
-    packages: [],
-    relationships: [],
-    ownership: [],
-    unknowns: [],
-    findings: [],
-    facts: [],
-    specialFiles: [],
-    ...parts,
-  });
+  const layer = layerResult;
   const fact = (name: string, licenses: string[]) => ({ path: `/usr/share/doc/${name}/copyright`, packageType: 'deb' as const, packageName: name, licenses });
 
   it('attach to the deb of that name, through a symlinked doc folder; a whiteout of the file drops them', () => {
