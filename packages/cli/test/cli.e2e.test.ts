@@ -4,18 +4,12 @@ import { join, resolve } from 'node:path';
 import zlib from 'node:zlib';
 import { writeOciLayout, writeTar } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/run.js';
-import type { CliIo } from '../src/io.js';
+import { runCaptured } from '../src/testing/run-captured.js';
+import type { CapturedRun } from '../src/testing/run-captured.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../../examples/hello-app.oci.tar');
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]): Promise<CapturedRun> => runCaptured(argv);
 
 let dir: string;
 beforeAll(async () => {

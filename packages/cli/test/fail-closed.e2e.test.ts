@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeOciLayout } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/run.js';
-import type { CliIo } from '../src/io.js';
+import { runCaptured } from '../src/testing/run-captured.js';
+import type { CapturedRun } from '../src/testing/run-captured.js';
 
 /**
  * Outputs and gates fail closed: secrets from the image config and history never leave the
@@ -14,13 +14,7 @@ import type { CliIo } from '../src/io.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../../examples/hello-app.oci.tar');
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]): Promise<CapturedRun> => runCaptured(argv);
 
 // Secrets written for this test (shapes of GitHub and npm tokens; none is real).
 const ENV_PAT = `ghp_${'R8kT2vN5qW7zX1cY4bH6jM9pL3sD0fG2aE5u'}`;

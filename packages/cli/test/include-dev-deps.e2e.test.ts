@@ -2,15 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/run.js';
-import type { CliIo } from '../src/io.js';
+import { runCaptured } from '../src/testing/run-captured.js';
+import type { CapturedRun } from '../src/testing/run-captured.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: () => undefined, isTty: false };
-  const code = await runCli(argv, io);
-  return { code, stdout };
-}
+const cli = (...argv: string[]): Promise<CapturedRun> => runCaptured(argv);
 
 let root: string;
 beforeAll(async () => {

@@ -239,3 +239,16 @@ function sparseBlocks(spec: SparseSpec, base: BaseHeader, declaredSize: number |
   if (body.length > 0) blocks.push(pad(body));
   return blocks;
 }
+
+/** Deterministic bytes that do not compress (a xorshift stream): layer and blob bodies for tests. */
+export function noiseBytes(n: number, seed = 0x2545f491): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed | 0;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}

@@ -3,17 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '@sekisho/model';
-import { runCli } from '../run.js';
-import type { CliIo } from '../io.js';
+import { runCaptured } from '../testing/run-captured.js';
+import type { CapturedRun } from '../testing/run-captured.js';
 import { gitignoreSkip, parseFsScanners } from './fs.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false };
-  const code = await runCli(['--no-cache', '-q', ...argv], io);
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]): Promise<CapturedRun> => runCaptured(['--no-cache', '-q', ...argv]);
 
 const LOCK = {
   name: 'demo',

@@ -5,17 +5,11 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Package, Report } from '@sekisho/model';
 import { REPORT_SCHEMA } from '@sekisho/model';
-import { runCli } from '../run.js';
-import type { CliIo } from '../io.js';
+import { runCaptured } from '../testing/run-captured.js';
+import type { CapturedRun } from '../testing/run-captured.js';
 import { addTrivyCompat, filterPkgTypes, trivyExitCode } from './trivy-compat.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false };
-  const code = await runCli(['--no-cache', ...argv], io);
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]): Promise<CapturedRun> => runCaptured(['--no-cache', ...argv]);
 
 const PRIVILEGED_POD = `apiVersion: v1
 kind: Pod

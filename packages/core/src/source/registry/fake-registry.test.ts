@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImage, sha256 } from '@sekisho/testkit';
+import { buildImage, sha256, noiseBytes } from '@sekisho/testkit';
 import type { BuiltImage, ImageSpec } from '@sekisho/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SekishoError } from '../../errors.js';
@@ -29,17 +29,9 @@ const SPEC: ImageSpec = {
 const IMAGE = buildImage(SPEC);
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
+/** Deterministic, incompressible enough: a xorshift stream. */
 function randomBytes(n: number): Buffer {
-  // Deterministic, incompressible enough: a xorshift stream.
-  const out = Buffer.alloc(n);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return noiseBytes(n, 0x9e3779b9);
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => boolean | void;

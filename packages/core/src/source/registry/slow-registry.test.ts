@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { buildImage } from '@sekisho/testkit';
+import { buildImage, noiseBytes } from '@sekisho/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SekishoError } from '../../errors.js';
 import { scanImage } from '../../scan/scan-image.js';
@@ -16,17 +16,7 @@ import type { FakeServer } from './test-registry.js';
    codes and messages, not on times. */
 
 /** Incompressible bytes (a xorshift stream), so the layer blob stays this large. */
-function noise(n: number): Buffer {
-  const out = Buffer.alloc(n);
-  let x = 0x2545f491;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+const noise = (n: number): Buffer => noiseBytes(n, 0x2545f491);
 
 const IMAGE = buildImage({ layers: [{ entries: [{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }, { name: 'big.bin', content: noise(300_000) }] }] });
 const LAYER = IMAGE.layers[0] as { digest: string; bytes: Buffer };
