@@ -112,6 +112,16 @@ describe('sekisho policy', () => {
     expect((await run('policy', 'evaluate', forged, '--policy', policy)).code).toBe('CONFIG_INVALID');
   });
 
+  it('reads a stored report\'s image facts only when their shape is right: a forged label map is not read, never a crash', async () => {
+    const labelPolicy = file('labels.yaml', 'apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: l }\nenvironments:\n  e: { rules: { internal: { kind: labels, forbid: { team: "*" } } } }\n');
+    const forged = JSON.parse(report('x', [], [])) as Record<string, unknown>;
+    forged['image'] = { layers: [], config: { labels: { team: 7 }, env: [], created: null } };
+    const path = file('forged-image.json', JSON.stringify(forged));
+    const { out, code } = await run('policy', 'evaluate', path, '--policy', labelPolicy, '--env', 'e', '--format', 'json');
+    expect(code).toBe(1);
+    expect((JSON.parse(out) as { rules: { id: string; status: string }[] }).rules.find((r) => r.id === 'internal')?.status).toBe('not-evaluated');
+  });
+
   it('schema prints the JSON Schema', async () => {
     const { out } = await run('policy', 'schema');
     expect(JSON.parse(out)).toMatchObject({ type: 'object' });

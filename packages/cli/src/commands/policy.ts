@@ -74,6 +74,16 @@ function isFindingShape(value: unknown): boolean {
   return true;
 }
 
+/** Image facts as the policy rules and compare read them: layers, labels and env of the right types. */
+function isImageShape(value: unknown): value is NonNullable<Report['image']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const image = value as { layers?: unknown; config?: unknown };
+  if (!Array.isArray(image.layers) || typeof image.config !== 'object' || image.config === null) return false;
+  const config = image.config as { labels?: unknown; env?: unknown; created?: unknown };
+  const labelsOk = typeof config.labels === 'object' && config.labels !== null && Object.values(config.labels).every(str);
+  return labelsOk && strings(config.env) && (config.created === null || str(config.created));
+}
+
 export async function readReport(file: string): Promise<Report> {
   let text: string;
   try {
@@ -97,7 +107,9 @@ export async function readReport(file: string): Promise<Report> {
     const scanners = Array.isArray(raw.scanners) ? raw.scanners.filter((s): s is string => typeof s === 'string') : undefined;
     const bad = raw.findings.findIndex((f) => !isFindingShape(f));
     if (bad >= 0) throw new SekishoError('CONFIG_INVALID', `${file}: findings[${bad}] is not a Sekisho finding`, { where: { file } });
-    return { ...inventory, image: raw.image ?? null, distro: raw.distro ?? inventory.distro, findings: raw.findings, unknowns: raw.unknowns ?? [], notChecked: raw.notChecked ?? [], ...(scanners === undefined ? {} : { scanners }) };
+    if (!Array.isArray(raw.unknowns ?? []) || !Array.isArray(raw.notChecked ?? [])) throw new SekishoError('CONFIG_INVALID', `${file}: unknowns and notChecked must be lists`, { where: { file } });
+    // The distro comes from the validated inventory; image facts only when their shape is what the rules read.
+    return { ...inventory, image: isImageShape(raw.image) ? raw.image : null, findings: raw.findings, unknowns: raw.unknowns ?? [], notChecked: raw.notChecked ?? [], ...(scanners === undefined ? {} : { scanners }) };
   }
   return reportFromSbom(text, file).report;
 }
