@@ -7,3 +7,4 @@ export * from './finding.js';
 export * from './report.js';
 export * from './policy.js';
 export * from './store.js';
+export * from './event.js';
