@@ -5,3 +5,4 @@ export { openSqliteRepository, openPostgresRepository } from './repository/open.
 export type { OpenSqliteOptions, OpenPostgresOptions } from './repository/open.js';
 export { loadMigrations } from './repository/sql/migrate.js';
 export type { Migration } from './repository/sql/migrate.js';
+export type * from './jobs/types.js';
