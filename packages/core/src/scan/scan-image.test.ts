@@ -131,6 +131,12 @@ describe('scanImage', () => {
     expect(await codeOf(scan(join(dir, 'multi'), { platform: 'linux/s390x' }))).toBe('SOURCE_NO_MATCHING_PLATFORM');
   });
 
+  it('refuses a single-platform image when --platform asks for another one, instead of scanning it in its place', async () => {
+    await writeOciLayout(join(dir, 'single'), SPEC);
+    expect(await codeOf(scan(join(dir, 'single'), { platform: 'linux/arm64' }))).toBe('SOURCE_NO_MATCHING_PLATFORM');
+    expect((await scan(join(dir, 'single'), { platform: 'linux/amd64' })).report.distro?.id).toBe('debian');
+  });
+
   it('re-reads only new layers when base layers are cached', async () => {
     const cacheDir = join(dir, 'cache');
     const progress: boolean[] = [];

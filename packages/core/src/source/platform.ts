@@ -25,3 +25,9 @@ export function platformMatches(candidate: { os: string; architecture: string; v
   if (wanted.variant === null) return true;
   return (candidate.variant ?? (candidate.architecture === 'arm64' ? 'v8' : null)) === wanted.variant;
 }
+
+/** The platform an image config declares, when it names both OS and architecture. */
+export function configPlatform(config: { os?: string | undefined; architecture?: string | undefined; variant?: string | undefined }) {
+  if (config.os === undefined || config.architecture === undefined) return null;
+  return { os: config.os, architecture: config.architecture, variant: config.variant ?? null };
+}

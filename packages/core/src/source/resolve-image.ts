@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SekishoError } from '../errors.js';
 import type { BlobStore } from './blob-store.js';
 import { blobPath, verifyDigest } from './digest.js';
-import { formatPlatform, parsePlatform, platformMatches } from './platform.js';
+import { configPlatform, formatPlatform, parsePlatform, platformMatches } from './platform.js';
 import { Descriptor, ImageConfig, ImageIndex, ImageManifest, MEDIA_TYPES } from './schema.js';
 import type { LayerRef } from './types.js';
 
@@ -123,8 +123,18 @@ export async function resolveImage(store: BlobStore, selector: string | null, pl
       continue;
     }
     const manifest = parseJson(bytes, ImageManifest.describe('image manifest'), top.digest, image);
-    return { ...(await manifestToImage(store, manifest, top.digest)), platform: platform ?? null, refNames: names };
+    const resolved = await manifestToImage(store, manifest, top.digest);
+    if (platformText !== undefined) refuseOtherPlatform(platform ?? configPlatform(resolved.config), wanted, image);
+    return { ...resolved, platform: platform ?? null, refNames: names };
   }
+}
+
+/** An explicit `--platform` is a requirement: a single-platform image of another platform is not silently scanned instead. */
+function refuseOtherPlatform(actual: Platform | null, wanted: Platform, image: string): void {
+  if (actual !== null && platformMatches(actual, wanted)) return;
+  throw new SekishoError('SOURCE_NO_MATCHING_PLATFORM', `the image is ${actual ? formatPlatform(actual) : 'of unknown platform'}, not ${formatPlatform(wanted)}`, {
+    where: { image },
+  });
 }
 
 function choosePlatform(manifests: readonly Descriptor[], wanted: Platform, image: string): Descriptor {

@@ -4,6 +4,7 @@ import { SekishoError } from '../../errors.js';
 import { DirectoryBlobStore } from '../blob-store.js';
 import type { BlobStore } from '../blob-store.js';
 import { resolveImage } from '../resolve-image.js';
+import { configPlatform } from '../platform.js';
 import type { ImageHandle, ImageSource, OpenOptions, ParsedReference } from '../types.js';
 
 /** `oci:DIR[:TAG|@DIGEST]`: an OCI image layout directory (image-layout spec v1). */
@@ -46,7 +47,3 @@ export async function openOciStore(
   };
 }
 
-export function configPlatform(config: { os?: string | undefined; architecture?: string | undefined; variant?: string | undefined }) {
-  if (config.os === undefined || config.architecture === undefined) return null;
-  return { os: config.os, architecture: config.architecture, variant: config.variant ?? null };
-}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SekishoError } from '../../errors.js';
 import type { BlobStore } from '../blob-store.js';
 import { parseDigest } from '../digest.js';
-import { configPlatform } from '../oci-layout/index.js';
+import { configPlatform } from '../platform.js';
 import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES, resolveImage } from '../resolve-image.js';
 import type { ImageHandle, LayerRef, OpenOptions } from '../types.js';
 import { RegistryClient } from './client.js';
