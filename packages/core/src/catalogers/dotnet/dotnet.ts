@@ -1,12 +1,14 @@
 import { asRecord, isRecord, nonEmpty, parseJson } from '../lang-common/parse.js';
-import { basename, dedupePackages, EntryBudget, guarded, languagePackage, MiB, output, purl, unknownOutput } from '../lang-common/output.js';
+import { basename, dedupePackages, EntryBudget, guarded, languagePackage, MiB, output, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
+import { mergeOutputs } from '../types.js';
 
 const MAX_ENTRIES = 100_000;
 
-export function nugetPurl(name: string, version: string): string | null {
-  return purl('nuget', null, name, version);
-}
+import { nugetPurl } from './nuget-purl.js';
+import { parsePortableExecutable, PE_SUFFIXES } from './portable-executable.js';
+
+export { nugetPurl };
 
 function splitLibraryKey(key: string): { name: string; version: string } | null {
   const slash = key.lastIndexOf('/');
@@ -74,7 +76,47 @@ export function parseDepsJson(path: string, content: Buffer): CatalogOutput {
     }
   }
   const deduped = dedupePackages(packages, relationships);
-  return output(deduped.packages, deduped.relationships, budget.unknowns(path));
+  const result = output(deduped.packages, deduped.relationships, budget.unknowns(path));
+  claimedAssemblies.set(result, deployedAssets(path, targets));
+  return result;
+}
+
+/**
+ * Assemblies a deps.json accounts for, whatever their library type (packages, projects, the
+ * runtime pack of a self-contained app): published flat beside the deps.json, so one directory.
+ */
+function deployedAssets(depsPath: string, targets: readonly Record<string, unknown>[]): Set<string> {
+  const dir = depsPath.slice(0, depsPath.lastIndexOf('/'));
+  const claimed = new Set<string>();
+  for (const target of targets) {
+    for (const entry of Object.values(target)) {
+      for (const kind of ['runtime', 'native', 'resources']) {
+        for (const asset of Object.keys(asRecord(asRecord(entry)[kind]))) claimed.add(`${dir}/${basename(asset)}`);
+      }
+    }
+  }
+  return claimed;
+}
+
+/** The assemblies each deps.json output accounts for: `finish` drops their PE packages (the deps.json entry is the better record). */
+const claimedAssemblies = new WeakMap<CatalogOutput, Set<string>>();
+
+/**
+ * One layer's deps.json and assembly outputs: an assembly a deps.json in the layer lists is that
+ * entry's file, not a second package.
+ */
+function joinDepsAndAssemblies(outputs: readonly CatalogOutput[]): CatalogOutput {
+  const claimed = new Set<string>();
+  for (const out of outputs) for (const path of claimedAssemblies.get(out) ?? []) claimed.add(path);
+  const merged = mergeOutputs(outputs);
+  if (claimed.size === 0) return merged;
+  const dropped = new Set(merged.packages.filter((p) => p.metadata?.type === 'language-package' && p.metadata.source === 'pe' && claimed.has(p.paths[0] ?? '')).map((p) => p.ref));
+  return { ...merged, packages: merged.packages.filter((p) => !dropped.has(p.ref)) };
+}
+
+function isPortableExecutable(path: string): boolean {
+  const lower = path.toLowerCase();
+  return PE_SUFFIXES.some((suffix) => lower.endsWith(suffix));
 }
 
 /**
@@ -124,13 +166,20 @@ export function parsePackagesLock(path: string, content: Buffer): CatalogOutput 
   return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }
 
+/**
+ * deps.json and the assemblies beside it, as Syft's `dotnet-deps-binary-cataloger`: an assembly
+ * no deps.json in its layer lists (a framework-dependent app copied without one, a plugin folder,
+ * the shared framework) is reported from its version resource.
+ */
 export const dotnetDepsCataloger: Cataloger = {
   id: 'dotnet-deps-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['nuget'],
-  selector: { suffixes: ['.deps.json'] },
-  maxFileSize: 32 * MiB,
-  parse: (file: CatalogFile) => guarded(file.path, () => parseDepsJson(file.path, file.content)),
+  selector: { suffixes: ['.deps.json', ...PE_SUFFIXES.flatMap((s) => [s, s.toUpperCase()])] },
+  maxFileSize: 64 * MiB,
+  parse: (file: CatalogFile) =>
+    guarded(file.path, () => (isPortableExecutable(file.path) ? parsePortableExecutable(file.path, file.content) : parseDepsJson(file.path, file.content))),
+  finish: joinDepsAndAssemblies,
 };
 
 export const dotnetPackagesLockCataloger: Cataloger = {

@@ -41,6 +41,21 @@ describe('python-package-cataloger', () => {
     expect(ids(out)).toEqual(['flask@3.0.0', 'pytz@2019.3', 'requests@2.31.0']);
   });
 
+  it('requirements files: a VCS requirement pinned to a ref is that version (pip #egg= and PEP 508 forms); the URL and its credentials are not kept', async () => {
+    const out = await run(
+      '/src/requirements.txt',
+      [
+        'git+https://github.com/python/mypy.git@v0.770#egg=mypy',
+        '-e git+https://user:s3cret@git.example.com/org/tool@1.4.2#egg=tool&subdirectory=py',
+        'lib @ git+https://github.com/org/lib@2.0.1',
+        'git+https://github.com/org/unpinned#egg=unpinned',
+        'hg+https://hg.example.com/repo#egg=nover',
+      ].join('\n'),
+    );
+    expect(ids(out)).toEqual(['lib@2.0.1', 'mypy@v0.770', 'tool@1.4.2']);
+    expect(JSON.stringify(out)).not.toContain('s3cret');
+  });
+
   it('invalid lockfiles become unknowns; other files are not selected', async () => {
     for (const path of ['/src/poetry.lock', '/src/uv.lock', '/src/pdm.lock']) {
       const out = await run(path, 'this is not toml = = =');

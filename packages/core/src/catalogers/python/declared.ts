@@ -159,8 +159,9 @@ export function parsePipfileLock(path: string, content: Buffer): CatalogOutput {
 }
 
 /**
- * requirements files (https://pip.pypa.io/en/stable/reference/requirements-file-format/): only exact
- * pins `name==1.2.3` (or `===`) carry a version; options, URLs, editable installs and ranges are skipped.
+ * requirements files (https://pip.pypa.io/en/stable/reference/requirements-file-format/): exact pins
+ * `name==1.2.3` (or `===`) and VCS requirements pinned to a ref carry a version; options, other URLs
+ * and ranges are skipped.
  */
 export function parseRequirements(path: string, content: Buffer): CatalogOutput {
   const text = decodeText(content).replace(/\\\r?\n/g, ' ');
@@ -169,6 +170,11 @@ export function parseRequirements(path: string, content: Buffer): CatalogOutput 
   // Every pin is collected (bounded by the file size): lockOutput names those past the limit.
   for (const raw of text.split('\n')) {
     const line = raw.slice(0, 4096).replace(/(^|\s)#.*$/, '').trim();
+    const pinnedVcs = vcsRequirement(line);
+    if (pinnedVcs !== null) {
+      entries.push({ ...pinnedVcs, deps: [] });
+      continue;
+    }
     if (line === '' || line.startsWith('-')) continue;
     // Whitespace is not significant in a pin; dropping it keeps the pattern free of adjacent `\s*`.
     const requirement = line.split(';', 1)[0]!.split(/\s--?[a-z]/, 1)[0]!.replace(/\s+/g, '');
@@ -177,6 +183,31 @@ export function parseRequirements(path: string, content: Buffer): CatalogOutput 
     entries.push({ name: match[1]!, version: match[2]!, deps: [] });
   }
   return lockOutput(path, 'requirements.txt', entries);
+}
+
+/**
+ * A VCS requirement pinned to a ref, as pip writes it: `[-e ]git+https://host/org/repo@REF#egg=NAME`
+ * or PEP 508's `NAME @ git+https://host/org/repo@REF`. The ref (a tag such as `v0.770`) is the
+ * version, as Syft reports it; an unpinned VCS URL names no version and is skipped. The URL itself
+ * is not kept: it may carry credentials.
+ */
+function vcsRequirement(line: string): { name: string; version: string } | null {
+  const direct = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*@\s*((?:git|hg|svn|bzr)\+\S+)/.exec(line);
+  const editable = /^(?:-e\s+|--editable[=\s]+)?((?:git|hg|svn|bzr)\+\S+)$/.exec(line);
+  const url = direct?.[2] ?? editable?.[1];
+  if (url === undefined) return null;
+  const egg = /#(?:.*&)?egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(url)?.[1];
+  const name = direct?.[1] ?? egg;
+  let pathname: string;
+  try {
+    pathname = new URL(url.replace(/^[a-z]+\+/, '').replace(/#.*$/, '')).pathname;
+  } catch {
+    return null;
+  }
+  const at = pathname.lastIndexOf('@');
+  const ref = at === -1 ? '' : decodeURIComponent(pathname.slice(at + 1));
+  if (name === undefined || !/^[A-Za-z0-9][A-Za-z0-9.+!_-]*$/.test(ref)) return null;
+  return { name, version: ref };
 }
 
 function parserFor(path: string): ((path: string, content: Buffer) => CatalogOutput) | null {
@@ -191,7 +222,7 @@ function parserFor(path: string): ((path: string, content: Buffer) => CatalogOut
 
 export const pythonPackageCataloger: Cataloger = {
   id: 'python-package-cataloger',
-  version: 2,
+  version: 3,
   packageTypes: ['pypi'],
   selector: {
     basenames: ['poetry.lock', 'uv.lock', 'pdm.lock', 'Pipfile.lock'],
