@@ -13,6 +13,11 @@ import { runScan } from './scan-common.js';
 import { addVulnerabilityOptions, runVulnerabilityScan } from './vulnerability-options.js';
 import type { VulnerabilityFlags } from './vulnerability-options.js';
 
+/** What scanning one side needs: the vulnerability options and a platform. */
+export interface SideFlags extends VulnerabilityFlags {
+  readonly platform?: string;
+}
+
 interface CompareFlags extends PolicyFlags, VulnerabilityFlags {
   readonly format: string;
   readonly output?: string;
@@ -32,7 +37,7 @@ async function isJsonFile(arg: string): Promise<boolean> {
  * as `sekisho image`); stored Sekisho reports keep their findings; SBOMs are matched against the
  * database like `sbom-scan`.
  */
-async function sideReport(arg: string, flags: CompareFlags, global: GlobalOptions, io: CliIo): Promise<Report> {
+export async function sideReport(arg: string, flags: SideFlags, global: GlobalOptions, io: CliIo): Promise<Report> {
   const options = { quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) };
   if (await isJsonFile(arg)) {
     const report = await readReport(arg);

@@ -1,23 +1,6 @@
 import type { Finding, Package, PackageType, PolicyDecision, Report, VulnerabilityFinding } from '@sekisho/model';
 import { severityRank } from '@sekisho/model';
-import { getVersionScheme } from '../versioning/registry.js';
-import type { VersionSchemeId } from '../versioning/types.js';
-
-/** How versions of each package type are ordered, to tell an upgrade from a downgrade. */
-const SCHEME_OF = {
-  deb: 'deb',
-  apk: 'apk',
-  rpm: 'rpm',
-  npm: 'npm',
-  pypi: 'pep440',
-  maven: 'maven',
-  golang: 'golang',
-  cargo: 'cargo',
-  gem: 'gem',
-  composer: 'composer',
-  nuget: 'nuget',
-  binary: null,
-} as const satisfies Record<PackageType, VersionSchemeId | null>;
+import { versionSchemeOfPackageType } from '../versioning/registry.js';
 
 export interface ComparedSide {
   readonly reference: string;
@@ -217,9 +200,9 @@ function comparePackages(before: Report, after: Report): ReportComparison['packa
 }
 
 function direction(type: PackageType, from: string, to: string): PackageChange['direction'] {
-  const id = SCHEME_OF[type];
-  if (id === null) return 'changed';
-  const c = getVersionScheme(id).compare(from, to);
+  const scheme = versionSchemeOfPackageType(type);
+  if (scheme === null) return 'changed';
+  const c = scheme.compare(from, to);
   return c < 0 ? 'upgraded' : c > 0 ? 'downgraded' : 'changed';
 }
 

@@ -1,3 +1,4 @@
+import type { PackageType } from '@sekisho/model';
 import { SekishoError } from '../errors.js';
 import { apkScheme } from './apk/index.js';
 import { cargoScheme } from './cargo/index.js';
@@ -41,4 +42,26 @@ export function getVersionScheme(id: string): VersionScheme {
     throw new SekishoError('USAGE_INVALID', `unknown version scheme "${id.slice(0, 64)}"`);
   }
   return scheme;
+}
+
+/** How versions of each package type are ordered; `binary` packages have no order of their own. */
+const SCHEME_OF_PACKAGE_TYPE = {
+  deb: 'deb',
+  apk: 'apk',
+  rpm: 'rpm',
+  npm: 'npm',
+  pypi: 'pep440',
+  maven: 'maven',
+  golang: 'golang',
+  cargo: 'cargo',
+  gem: 'gem',
+  composer: 'composer',
+  nuget: 'nuget',
+  binary: null,
+} as const satisfies Record<PackageType, VersionSchemeId | null>;
+
+/** The version order of a package type, or null when it has none (binary classifier hits). */
+export function versionSchemeOfPackageType(type: PackageType): VersionScheme | null {
+  const id = SCHEME_OF_PACKAGE_TYPE[type];
+  return id === null ? null : getVersionScheme(id);
 }
