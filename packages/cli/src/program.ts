@@ -13,6 +13,7 @@ import { verifyCommand } from './commands/verify.js';
 import { verifyAttestationCommand } from './commands/verify-attestation.js';
 import { compareCommand } from './commands/compare.js';
 import { recommendCommand } from './commands/recommend.js';
+import { functionCommand } from './commands/function.js';
 import { policyCommand } from './commands/policy.js';
 import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
 import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
@@ -51,6 +52,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(configCommand({ ...defaultConfigIo, stdout: (text) => io.stdout(text), stderr: (text) => io.stderr(text) }));
   program.addCommand(compareCommand(io));
   program.addCommand(recommendCommand(io));
+  program.addCommand(functionCommand(io));
   program.addCommand(policyCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   for (const command of program.commands) addTrivyCompat(command, io);

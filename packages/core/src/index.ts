@@ -31,3 +31,4 @@ export type { Advisory, AdvisoryHit, AdvisoryStore, AffectedPackage, CveFacts, D
 export * from './policy/index.js';
 export * from './compare/index.js';
 export * from './recommend/index.js';
+export * from './function/index.js';

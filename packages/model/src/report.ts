@@ -4,7 +4,12 @@ import type { LayerInfo } from './location.js';
 import type { Package, Relationship, Unknown } from './package.js';
 import type { PolicyDecision } from './policy.js';
 
-export type SourceType = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'rootfs' | 'registry' | 'sbom';
+export type SourceType = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'rootfs' | 'zip' | 'registry' | 'sbom';
+
+/** A plain file tree (an unpacked root fs, a ZIP archive such as a function package): no image, no layers of its own. */
+export function isFileTreeSource(type: SourceType): boolean {
+  return type === 'rootfs' || type === 'zip';
+}
 
 export interface Platform {
   readonly os: string;

@@ -14,6 +14,7 @@ import { progressReporter } from '../progress.js';
 import { renderReport } from '../redaction.js';
 import { addTimeoutOption, timeoutFrom } from './timeout-option.js';
 import type { Report } from '@sekisho/model';
+import { isFileTreeSource } from '@sekisho/model';
 
 export interface ScanFlags {
   readonly format: string;
@@ -59,7 +60,7 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       ...(skip === null ? {} : { skip }),
     });
-    if (skip !== null && scan.report.target.sourceType !== 'rootfs' && global.quiet !== true) {
+    if (skip !== null && !isFileTreeSource(scan.report.target.sourceType) && global.quiet !== true) {
       io.stderr('sekisho: warning: --skip-dirs and --skip-files apply to directories (fs, repo, rootfs, dir:PATH); image layers are read whole\n');
     }
     return { ...scan, report: filterPkgTypes(scan.report, flags) };

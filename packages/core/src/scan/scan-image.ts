@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import type { Finding, ImageConfigFacts, LayerInfo, Report } from '@sekisho/model';
-import { REPORT_SCHEMA, severityRank } from '@sekisho/model';
+import { REPORT_SCHEMA, isFileTreeSource, severityRank } from '@sekisho/model';
 import { baseAnalyzers } from '../analyzers/registry.js';
 import type { AnalyzerFinding, LayerAnalyzer } from '../analyzers/types.js';
 import { catalogers as defaultCatalogers } from '../catalogers/registry.js';
@@ -311,10 +311,10 @@ function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: 
   const evidence = new Set(merged.packages.map((p) => p.pkg.paths[0] ?? ''));
   const distroless = !evidence.has('/var/lib/dpkg/status') && [...evidence].some((p) => p.startsWith('/var/lib/dpkg/status.d/'));
   const distro = detectDistro({ files: releaseFiles, distroless, today: now });
-  const inventory = buildInventory(merged, distro, handle.sourceType === 'rootfs' ? [] : layers, { includeDevDeps });
+  const inventory = buildInventory(merged, distro, isFileTreeSource(handle.sourceType) ? [] : layers, { includeDevDeps });
   const findings: Finding[] = merged.findings.map(({ finding, layer, removedInLayer }) => {
     const { path, ...rest } = finding;
-    const loc = location(path, handle.layers.length > 1 || handle.sourceType !== 'rootfs' ? layer : null, layers);
+    const loc = location(path, handle.layers.length > 1 || !isFileTreeSource(handle.sourceType) ? layer : null, layers);
     return {
       ...rest,
       id: createHash('sha256').update([rest.kind, rest.ruleId, path, String(layer), rest.title].join('\0')).digest('hex').slice(0, 16),
@@ -345,7 +345,7 @@ function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: 
       platform: handle.platform,
       repoTags: handle.repoTags,
     },
-    image: handle.sourceType === 'rootfs' ? null : { layers, config: configFacts(handle.config), size: layers.reduce((s, l) => s + (l.size ?? 0), 0) },
+    image: isFileTreeSource(handle.sourceType) ? null : { layers, config: configFacts(handle.config), size: layers.reduce((s, l) => s + (l.size ?? 0), 0) },
     distro,
     packages: inventory.packages,
     relationships: inventory.relationships,

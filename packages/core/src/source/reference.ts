@@ -1,6 +1,6 @@
 import type { ParsedReference } from './types.js';
 
-const SCHEMES = ['oci', 'oci-archive', 'docker-archive', 'dir'] as const;
+const SCHEMES = ['oci', 'oci-archive', 'docker-archive', 'dir', 'zip'] as const;
 
 /**
  * `scheme:PATH[:SELECTOR]` or a plain path. The selector (tag, `repo:tag` or `@digest`) follows
@@ -16,7 +16,7 @@ export function parseReference(text: string, exists: (path: string) => boolean):
       break;
     }
   }
-  if (scheme === 'dir' || exists(rest)) return { scheme, path: rest, selector: null };
+  if (scheme === 'dir' || scheme === 'zip' || exists(rest)) return { scheme, path: rest, selector: null };
   const at = rest.indexOf('@');
   if (at > 0 && exists(rest.slice(0, at))) return { scheme, path: rest.slice(0, at), selector: rest.slice(at + 1) };
   // The selector starts at the first colon after which the prefix names an existing path.

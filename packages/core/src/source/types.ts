@@ -64,7 +64,7 @@ export interface OpenOptions {
 }
 
 export interface ParsedReference {
-  readonly scheme: 'oci' | 'oci-archive' | 'docker-archive' | 'dir' | 'auto';
+  readonly scheme: 'oci' | 'oci-archive' | 'docker-archive' | 'dir' | 'zip' | 'auto';
   readonly path: string;
   /** Tag (or `repo:tag`) or digest selecting an image inside a layout or archive. */
   readonly selector: string | null;

@@ -10,12 +10,15 @@ export interface ConfigString {
   readonly value: string;
   /** Position in `Env` or `history`, used in the reported path (`config:Env[3]`, `config:history[5].created_by`). */
   readonly index?: number;
+  /** The reported path, when the string comes from elsewhere (a function's configuration file and field). */
+  readonly path?: string;
 }
 
 /** Characters of one config string that are scanned. */
 export const MAX_CONFIG_STRING = 64 * 1024;
 
 function pathOf(item: ConfigString): string {
+  if (item.path !== undefined) return item.path;
   switch (item.where) {
     case 'env':
       return `config:Env[${item.index ?? item.key}]`;

@@ -1,4 +1,4 @@
-import { reportCompleteness } from '@sekisho/model';
+import { isFileTreeSource, reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
@@ -61,7 +61,7 @@ export function toCycloneDx(report: Report): Models.Bom {
   const bom = new Models.Bom();
   bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, 'sekisho', { version: report.tool.version, group: 'sekisho' }));
   const subject = new Models.Component(
-    report.target.sourceType === 'rootfs' ? Enums.ComponentType.File : Enums.ComponentType.Container,
+    isFileTreeSource(report.target.sourceType) ? Enums.ComponentType.File : Enums.ComponentType.Container,
     report.target.repoTags[0] ?? report.target.reference,
     { bomRef: 'sekisho:target', ...(report.target.manifestDigest ? { version: report.target.manifestDigest } : {}) },
   );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { reportCompleteness } from '@sekisho/model';
+import { isFileTreeSource, reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
 import { jsonChunks } from '../chunks.js';
 import { combinedExpression } from '../license.js';
@@ -47,7 +47,7 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
       ...(report.target.manifestDigest ? { versionInfo: report.target.manifestDigest } : {}),
       downloadLocation: 'NOASSERTION',
       filesAnalyzed: false,
-      primaryPackagePurpose: report.target.sourceType === 'rootfs' ? 'FILE' : 'CONTAINER',
+      primaryPackagePurpose: isFileTreeSource(report.target.sourceType) ? 'FILE' : 'CONTAINER',
       licenseConcluded: 'NOASSERTION',
       licenseDeclared: 'NOASSERTION',
       copyrightText: 'NOASSERTION',
