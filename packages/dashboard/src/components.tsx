@@ -1,0 +1,70 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { HealthGrade, Severity, SeverityCounts } from '@sekisho/model';
+import { ApiFailure } from './api.js';
+import { SEVERITY_ORDER } from './format.js';
+
+export function SeverityBadge({ severity }: { severity: Severity | string }) {
+  return <span class={`sev sev-${severity}`}>{severity}</span>;
+}
+
+export function GradeBadge({ grade }: { grade: HealthGrade | null | undefined }) {
+  return grade ? <span class={`grade grade-${grade}`} aria-label={`health grade ${grade}`}>{grade}</span> : <span class="muted">—</span>;
+}
+
+export function SeverityCountsView({ counts }: { counts: SeverityCounts | null }) {
+  if (counts === null) return <span class="muted">not scanned</span>;
+  return (
+    <span class="counts">
+      {SEVERITY_ORDER.filter((s) => s !== 'unknown' && s !== 'negligible').map((s) => (
+        <span key={s} class={`count sev-${s}`} title={`${counts[s]} ${s}`}>
+          {counts[s]}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function Card({ label, value, hint, testId }: { label: string; value: ComponentChildren; hint?: string; testId?: string }) {
+  return (
+    <div class="card" data-testid={testId}>
+      <div class="card-value">{value}</div>
+      <div class="card-label">{label}</div>
+      {hint ? <div class="card-hint">{hint}</div> : null}
+    </div>
+  );
+}
+
+/** Load once per `deps` change; errors are shown, never swallowed. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | null; error: string | null; loading: boolean; reload: () => void } {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    load()
+      .then((d) => {
+        if (!live) return;
+        setData(d);
+        setError(null);
+      })
+      .catch((e: unknown) => {
+        if (live) setError(e instanceof ApiFailure ? `${e.status}: ${e.message}` : String(e));
+      })
+      .finally(() => {
+        if (live) setLoading(false);
+      });
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  return { data, error, loading, reload: () => setTick((t) => t + 1) };
+}
+
+export function Status({ error, loading }: { error: string | null; loading: boolean }) {
+  if (error !== null) return <p class="error" role="alert">Could not load: {error}</p>;
+  if (loading) return <p class="muted" aria-live="polite">Loading…</p>;
+  return null;
+}
