@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parsePolicy } from '@sekisho/core';
 import { EmailOutput } from '../outputs/email.js';
 import { ForwardOutput } from '../outputs/forward.js';
 import { NatsOutput } from '../outputs/nats.js';
@@ -123,5 +124,11 @@ describe('outputs configuration', () => {
     const config = parseEventsConfig(FULL, join(dir, 'sekisho.yaml'));
     expect(createBusOutputs(config, { env: ENV, only: ['off'] }).map((o) => o.output.name)).toEqual(['off']);
     expect(errorOf(() => createBusOutputs(config, { env: ENV, only: ['nope'] }))).toMatch(/no output named "nope" \(configured: siem, fluent, stream, slack, mail, off\)/);
+  });
+
+  it('one sekisho.yaml holds the policy and the outputs: each reader takes its own section', () => {
+    const text = `apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: acme }\nenvironments: { prod: {} }\n${FULL.slice(FULL.indexOf('outputs:'))}`;
+    expect(parsePolicy(text, 'sekisho.yaml').metadata.name).toBe('acme');
+    expect(Object.keys(parseEventsConfig(text, 'sekisho.yaml').outputs)).toEqual(['siem', 'fluent', 'stream', 'slack', 'mail', 'off']);
   });
 });
