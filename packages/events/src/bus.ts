@@ -67,6 +67,30 @@ export interface OutputStats {
   readonly lastError: string | null;
 }
 
+/**
+ * The event with every free-text field through the redactor. The fields Sekisho itself fills
+ * (schema, id, time, kind, severity, result, component) are closed vocabularies or generated
+ * values, skipped for speed; everything an emitter copies from what it saw is redacted.
+ */
+export function redactEvent(redactor: Redactor, event: SekishoEvent): SekishoEvent {
+  return {
+    schema: event.schema,
+    id: event.id,
+    time: event.time,
+    kind: event.kind,
+    severity: event.severity,
+    source: { component: event.source.component, instance: redactor.text(event.source.instance) },
+    subject: redactor.value(event.subject),
+    principal: event.principal === null ? null : redactor.text(event.principal),
+    sourceIp: event.sourceIp === null ? null : redactor.text(event.sourceIp),
+    action: redactor.text(event.action),
+    result: event.result,
+    reasons: redactor.value(event.reasons),
+    links: redactor.value(event.links),
+    details: redactor.value(event.details),
+  };
+}
+
 const DEFAULT_SPOOL: SpoolSpec = { maxBytes: 64 * 1024 * 1024 };
 const OUTPUT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -105,12 +129,12 @@ class OutputLane {
 
   /** Resolves once nothing is pending. */
   idle(): Promise<void> {
-    if (this.spool.stats.pending === 0) return Promise.resolve();
+    if (this.spool.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   settleIdle(): void {
-    if (this.spool.stats.pending !== 0) return;
+    if (this.#idle.length === 0 || this.spool.pending !== 0) return;
     for (const resolve of this.#idle.splice(0)) resolve();
   }
 
@@ -164,7 +188,7 @@ export class EventBus implements EventSink {
     this.#sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
     this.#lanes = options.outputs.map((o) => new OutputLane(o, options.spoolDir));
     for (const lane of this.#lanes) {
-      const replay = lane.spool.stats.pending;
+      const replay = lane.spool.pending;
       if (replay > 0) this.#logger.info({ output: lane.name, pending: replay }, 'replaying spooled events');
     }
     this.#loops = this.#lanes.map((lane) => this.#deliver(lane));
@@ -176,7 +200,7 @@ export class EventBus implements EventSink {
 
   async emit(event: SekishoEvent): Promise<void> {
     if (this.#closed) throw new Error('event bus is closed');
-    const redacted = this.#redactor.value(event);
+    const redacted = redactEvent(this.#redactor, event);
     let payload: Buffer | null = null;
     const failed: string[] = [];
     for (const lane of this.#lanes) {
@@ -205,7 +229,7 @@ export class EventBus implements EventSink {
   }
 
   #reportDrops(lane: OutputLane): void {
-    const dropped = lane.spool.stats.dropped;
+    const dropped = lane.spool.dropped;
     if (dropped === lane.reportedDrops) return;
     this.#logger.warn({ output: lane.name, dropped: dropped - lane.reportedDrops, droppedTotal: dropped }, 'spool full: oldest undelivered events dropped');
     lane.reportedDrops = dropped;

@@ -69,6 +69,18 @@ interface Segment {
 const HEADER = 8;
 const SEGMENT_NAME = /^(\d{12})\.seg$/;
 
+/** Index of the first offset >= `offset` (offsets ascend). */
+function lowerBound(offsets: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((offsets[mid] as number) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function segmentName(id: number): string {
   return `${String(id).padStart(12, '0')}.seg`;
 }
@@ -122,7 +134,8 @@ export class DiskSpool {
     if (first === undefined) return { segment: cursor.segment, offset: 0 };
     if (first.id > cursor.segment) return { segment: first.id, offset: 0 };
     // A cursor between records (never written by this class) is moved back to a record start.
-    const offset = first.offsets.filter((o) => o <= cursor.offset).pop() ?? 0;
+    const at = lowerBound(first.offsets, cursor.offset);
+    const offset = first.offsets[at] === cursor.offset ? cursor.offset : (first.offsets[at - 1] ?? 0);
     return { segment: first.id, offset: cursor.offset >= first.bytes ? first.bytes : offset };
   }
 
@@ -147,19 +160,31 @@ export class DiskSpool {
   }
 
   get stats(): SpoolStats {
-    let bytes = 0;
-    for (const s of this.#segments) bytes += s.bytes;
-    return { pending: this.#pendingRecords(), bytes, dropped: this.#dropped, corrupt: this.#corrupt };
+    return { pending: this.pending, bytes: this.#bytes(), dropped: this.#dropped, corrupt: this.#corrupt };
   }
 
-  #pendingRecords(): number {
+  #bytes(): number {
+    let bytes = 0;
+    for (const s of this.#segments) bytes += s.bytes;
+    return bytes;
+  }
+
+  /** Undelivered records in one segment. */
+  #undelivered(s: Segment): number {
+    if (s.id < this.#cursor.segment) return 0;
+    if (s.id > this.#cursor.segment) return s.offsets.length;
+    return s.offsets.length - lowerBound(s.offsets, this.#cursor.offset);
+  }
+
+  /** Records appended and not yet committed (cost: one step per segment). */
+  get pending(): number {
     let count = 0;
-    for (const s of this.#segments) {
-      if (s.id < this.#cursor.segment) continue;
-      if (s.id === this.#cursor.segment) count += s.offsets.filter((o) => o >= this.#cursor.offset).length;
-      else count += s.offsets.length;
-    }
+    for (const s of this.#segments) count += this.#undelivered(s);
     return count;
+  }
+
+  get dropped(): number {
+    return this.#dropped;
   }
 
   /** Appends one record; drops the oldest segments when the bound is passed. Synchronous: it never waits for a receiver. */
@@ -168,12 +193,12 @@ export class DiskSpool {
     if (payload.length === 0 || payload.length > this.#maxRecordBytes) throw new RangeError(`spool record of ${payload.length} bytes (limit ${this.#maxRecordBytes})`);
     let active = this.#segments[this.#segments.length - 1];
     if (active === undefined || this.#fd === null || active.bytes + HEADER + payload.length > this.#segmentBytes) active = this.#roll();
-    const header = Buffer.allocUnsafe(HEADER);
-    header.writeUInt32BE(payload.length, 0);
-    header.writeUInt32BE(crc32(payload), 4);
-    const fd = this.#fd as number;
-    writeSync(fd, header);
-    writeSync(fd, payload);
+    const record = Buffer.allocUnsafe(HEADER + payload.length);
+    record.writeUInt32BE(payload.length, 0);
+    record.writeUInt32BE(crc32(payload), 4);
+    payload.copy(record, HEADER);
+    // One write per record: a crash leaves at most one torn record, which recovery cuts.
+    writeSync(this.#fd as number, record);
     active.offsets.push(active.bytes);
     active.bytes += HEADER + payload.length;
     this.#dirty = true;
@@ -206,12 +231,10 @@ export class DiskSpool {
   }
 
   #enforceBound(): void {
-    let bytes = 0;
-    for (const s of this.#segments) bytes += s.bytes;
+    let bytes = this.#bytes();
     while (bytes > this.#maxBytes && this.#segments.length > 1) {
       const oldest = this.#segments[0] as Segment;
-      const undelivered = oldest.id < this.#cursor.segment ? 0 : oldest.id === this.#cursor.segment ? oldest.offsets.filter((o) => o >= this.#cursor.offset).length : oldest.offsets.length;
-      this.#dropped += undelivered;
+      this.#dropped += this.#undelivered(oldest);
       bytes -= oldest.bytes;
       this.#removeOldest();
       const next = this.#segments[0] as Segment;
@@ -235,8 +258,8 @@ export class DiskSpool {
         segment = s.id;
         offset = 0;
       }
-      const start = s.offsets.findIndex((o) => o >= offset);
-      if (start === -1) {
+      const start = lowerBound(s.offsets, offset);
+      if (start === s.offsets.length) {
         offset = s.bytes;
         continue;
       }
