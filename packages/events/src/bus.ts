@@ -186,7 +186,14 @@ export class EventBus implements EventSink {
     this.#logger = options.logger ?? silentLogger();
     this.#retry = options.retry ?? { baseMs: 200, maxMs: 30_000 };
     this.#sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
-    this.#lanes = options.outputs.map((o) => new OutputLane(o, options.spoolDir));
+    const lanes: OutputLane[] = [];
+    try {
+      for (const o of options.outputs) lanes.push(new OutputLane(o, options.spoolDir));
+    } catch (error) {
+      for (const lane of lanes) lane.spool.close();
+      throw error;
+    }
+    this.#lanes = lanes;
     for (const lane of this.#lanes) {
       const replay = lane.spool.pending;
       if (replay > 0) this.#logger.info({ output: lane.name, pending: replay }, 'replaying spooled events');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, truncateSync, statSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,5 +74,14 @@ describe('DiskSpool', () => {
     expect(() => spool.append(Buffer.alloc(0))).toThrow(RangeError);
     expect(() => spool.append(Buffer.alloc(5000))).toThrow(/limit/);
     spool.close();
+  });
+
+  it('one writer per folder: a second spool is refused while the first is open; a stale lock is taken over', () => {
+    const a = new DiskSpool({ dir, maxBytes: 8192 });
+    expect(() => new DiskSpool({ dir, maxBytes: 8192 })).toThrow(/in use by process/);
+    a.close();
+    writeFileSync(join(dir, 'lock'), '2147483646'); // no such process
+    const b = new DiskSpool({ dir, maxBytes: 8192 });
+    b.close();
   });
 });

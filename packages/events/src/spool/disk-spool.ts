@@ -17,6 +17,8 @@
  *   `interval` (default) syncs at most once per `fsyncIntervalMs` and when a segment is closed,
  *   so a power loss may lose up to that interval while a process crash loses nothing (the data is
  *   in the page cache); `never` leaves it to the kernel.
+ * - One writer: a `lock` file holds the pid of the process using the folder; a second process
+ *   is refused while that pid lives (a stale lock from a crashed process is taken over).
  * - A torn record at the end of a segment (a crash mid-write) or a record whose checksum does
  *   not match ends that segment: what follows cannot be framed and is counted in `corrupt`.
  */
@@ -81,6 +83,16 @@ function lowerBound(offsets: readonly number[], offset: number): number {
   return lo;
 }
 
+/** Whether the process holding a lock still runs (this process counts: one spool per folder per process too). */
+function holderAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function segmentName(id: number): string {
   return `${String(id).padStart(12, '0')}.seg`;
 }
@@ -110,7 +122,24 @@ export class DiskSpool {
     this.#fsyncIntervalMs = options.fsyncIntervalMs ?? 1000;
     this.#maxRecordBytes = Math.min(options.maxRecordBytes ?? 1024 * 1024, this.#segmentBytes, options.maxBytes / 2);
     mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+    this.#lock();
     this.#cursor = this.#recover();
+  }
+
+  #lock(): void {
+    const path = join(this.#dir, 'lock');
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 });
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isSafeInteger(holder) && holder > 0 && holderAlive(holder)) throw new Error(`spool ${this.#dir} is in use by process ${holder}`);
+      rmSync(path, { force: true });
+    }
+    throw new Error(`spool ${this.#dir}: cannot take the lock`);
   }
 
   /** Reads the segments and the cursor left by an earlier process; truncated tails are counted. */
@@ -323,6 +352,7 @@ export class DiskSpool {
     if (this.#fd !== null) closeSync(this.#fd);
     this.#fd = null;
     this.#closed = true;
+    rmSync(join(this.#dir, 'lock'), { force: true });
   }
 
   /** Total size on disk (for tests and stats). */
