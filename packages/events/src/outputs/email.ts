@@ -1,5 +1,5 @@
-import { createTransport } from 'nodemailer';
 import type { Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { SekishoEvent } from '@sekisho/model';
 import { severityRank } from '@sekisho/model';
 import type { Output } from '../output.js';
@@ -58,7 +58,8 @@ export class EmailOutput implements Output {
   readonly name: string;
   readonly maxBatch: number;
   readonly #options: EmailOutputOptions;
-  readonly #transport: Transporter;
+  readonly #settings: SMTPTransport.Options;
+  #transport: Transporter | null = null;
 
   constructor(options: EmailOutputOptions) {
     if (options.to.length === 0) throw new Error(`email ${options.name}: no recipients`);
@@ -67,7 +68,7 @@ export class EmailOutput implements Output {
     this.#options = options;
     const timeout = options.timeoutMs ?? 30_000;
     const secure = options.secure ?? false;
-    this.#transport = createTransport({
+    this.#settings = {
       host: options.host,
       port: options.port ?? (secure ? 465 : 587),
       secure,
@@ -80,7 +81,16 @@ export class EmailOutput implements Output {
       socketTimeout: timeout,
       disableFileAccess: true,
       disableUrlAccess: true,
-    });
+    };
+  }
+
+  /** The transport, created on first use: a process without an email output never loads nodemailer. */
+  async #smtp(): Promise<Transporter> {
+    if (this.#transport === null) {
+      const { createTransport } = await import('nodemailer');
+      this.#transport = createTransport(this.#settings);
+    }
+    return this.#transport;
   }
 
   async send(events: readonly SekishoEvent[]): Promise<void> {
@@ -89,7 +99,8 @@ export class EmailOutput implements Output {
     const prefix = this.#options.subjectPrefix ?? '[Sekisho]';
     const subject = oneLine(events.length === 1 ? `${prefix} ${eventTitle(worst)}` : `${prefix} ${events.length} events, highest ${worst.severity}: ${eventTitle(worst)}`).slice(0, 250);
     try {
-      await this.#transport.sendMail({
+      const transport = await this.#smtp();
+      await transport.sendMail({
         from: this.#options.from,
         to: [...this.#options.to],
         subject,
@@ -106,6 +117,7 @@ export class EmailOutput implements Output {
   }
 
   async close(): Promise<void> {
-    this.#transport.close();
+    this.#transport?.close();
+    this.#transport = null;
   }
 }

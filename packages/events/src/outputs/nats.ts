@@ -1,4 +1,3 @@
-import { connect, headers as natsHeaders } from 'nats';
 import type { ConnectionOptions, JetStreamClient, NatsConnection } from 'nats';
 import type { SekishoEvent } from '@sekisho/model';
 import type { Output } from '../output.js';
@@ -70,6 +69,8 @@ export class NatsOutput implements Output {
       ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
       ...(tls === undefined ? {} : { tls: { ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert }), ...(tls.key === undefined ? {} : { key: tls.key }) } }),
     };
+    // Loaded on first use: a process without a NATS output never pays for the client.
+    const { connect } = await import('nats');
     const connection = await connect(settings);
     try {
       const manager = await connection.jetstreamManager({ timeout });
@@ -90,6 +91,7 @@ export class NatsOutput implements Output {
 
   async send(events: readonly SekishoEvent[]): Promise<void> {
     const js = await this.#client();
+    const { headers: natsHeaders } = await import('nats');
     try {
       const acks = events.map((event) => {
         const h = natsHeaders();
