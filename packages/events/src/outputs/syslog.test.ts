@@ -88,6 +88,17 @@ describe.skipIf(skip !== null)('syslog output against rsyslogd', () => {
     for (const e of sent) expectFields(got.find((r) => r.sd.includes(e.id)) as ReceivedSyslog, e, 'tcp');
   });
 
+  it('escaped SD-PARAM values keep rsyslog parsing every field after them', async () => {
+    const output = new SyslogOutput({ name: 'tcp', transport: 'tcp', host: '127.0.0.1', port: rsyslog.tcpPort, hostname: 'node-1.example', procId: '4242' });
+    const sent = { ...event(99), principal: 'evil"] [x@1 a="b\\' };
+    await output.send([sent]);
+    await output.close();
+    const got = await waitFor(() => rsyslog.received().find((r) => r.sd.includes(sent.id)), 5000, 'the escaped message');
+    expect(got.sd).toContain(' principal="evil\\"\\] [x@1 a=\\"b\\\\" sourceIp="10.0.0.7"]');
+    expect(got.msgid).toBe('admission');
+    expect(JSON.parse(got.msg.replace(/^\uFEFF/, '').trim())).toEqual(sent);
+  });
+
   it('TLS: CA-validated, and pinned by fingerprint', async () => {
     const port = rsyslog.tlsPort as number;
     const validated = await roundTrip('tls', port, 5, { ca: certs.ca, serverName: 'localhost' });
