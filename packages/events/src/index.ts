@@ -26,3 +26,6 @@ export { outputsSchema } from './config/schema.js';
 export type { OutputConfig, OutputsConfig, SecretRef } from './config/schema.js';
 export { createLogger, silentLogger, withRequestId } from './logger.js';
 export type { CreateLoggerOptions, Logger } from './logger.js';
+export { defaultSpoolDir, openEventBus } from './service.js';
+export type { OpenEventBusOptions } from './service.js';
+export { redactEvent } from './bus.js';

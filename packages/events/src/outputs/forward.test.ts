@@ -3,7 +3,11 @@
  * (testing/forward-receiver.ts): both modes, EventTime, chunk/ack, the shared-key handshake with
  * user authentication, and refusals.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeTestCerts } from '../testing/certs.js';
 import { ForwardReceiver } from '../testing/forward-receiver.js';
 import { testEvent } from '../testing/events.js';
 import { EventTime, ForwardOutput } from './forward.js';
@@ -80,5 +84,23 @@ describe('Fluentd Forward output', () => {
     await expect(output.send([testEvent(1)])).rejects.toThrow(/no answer within 300 ms/);
     await output.close();
     silent.close();
+  });
+
+  it('over TLS, with the handshake inside it; an untrusted server certificate is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sekisho-forward-tls-'));
+    try {
+      const certs = makeTestCerts(dir);
+      const r = await start({ sharedKey: 'k', tls: { cert: readFileSync(certs.certFile, 'utf8'), key: readFileSync(certs.keyFile, 'utf8') } });
+      const output = new ForwardOutput({ name: 'fw', host: '127.0.0.1', port: r.port, sharedKey: 'k', tls: { ca: certs.ca, serverName: 'localhost' } });
+      const event = testEvent(1);
+      await output.send([event]);
+      await output.close();
+      expect(r.events.map((e) => e.record['id'])).toEqual([event.id]);
+      const untrusted = new ForwardOutput({ name: 'fw', host: '127.0.0.1', port: r.port, sharedKey: 'k', tls: { serverName: 'localhost' } });
+      await expect(untrusted.send([testEvent(2)])).rejects.toThrow(/certificate/);
+      await untrusted.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

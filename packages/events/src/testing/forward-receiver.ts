@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { gunzipSync } from 'node:zlib';
 import { decodeMulti, decodeMultiStream, encode } from '@msgpack/msgpack';
 import { EventTime, forwardExtensions } from '../outputs/forward.js';
@@ -27,6 +28,8 @@ export interface ForwardReceiverOptions {
   readonly users?: Readonly<Record<string, string>>;
   /** Close the connection instead of acknowledging the first N chunks (the events are discarded). */
   readonly dropFirstChunks?: number;
+  /** Serve TLS with this certificate and key (PEM). */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 function sha512hex(...parts: (string | Uint8Array)[]): string {
@@ -55,7 +58,8 @@ export class ForwardReceiver {
 
   /** Listens on 127.0.0.1 (port 0 the first time; the same port again after `stop`). */
   async start(port = this.#port): Promise<void> {
-    const server = createServer((socket) => void this.#serve(socket));
+    const tls = this.options.tls;
+    const server: Server = tls === undefined ? createServer((socket) => void this.#serve(socket)) : createTlsServer({ cert: tls.cert, key: tls.key }, (socket) => void this.#serve(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
