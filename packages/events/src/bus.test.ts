@@ -9,6 +9,8 @@ import { ForwardOutput } from './outputs/forward.js';
 import { testEvent } from './testing/events.js';
 import { ForwardReceiver } from './testing/forward-receiver.js';
 import { MemoryOutput } from './testing/memory-output.js';
+import { Writable } from 'node:stream';
+import { createLogger } from './logger.js';
 
 let dir: string;
 beforeEach(() => {
@@ -133,7 +135,9 @@ describe('EventBus', () => {
     const port = (silent.address() as { port: number }).port;
     const output = new ForwardOutput({ name: 'stalled', host: '127.0.0.1', port, ackTimeoutMs: 60_000 });
     const maxBytes = 256 * 1024;
-    const bus = new EventBus({ spoolDir: dir, retry: fastRetry, sendTimeoutMs: 60_000, outputs: [{ output, spool: { maxBytes } }] });
+    let log = '';
+    const logger = createLogger({ name: 'test', destination: new Writable({ write: (chunk: Buffer, _e, done) => ((log += chunk.toString('utf8')), done()) }) });
+    const bus = new EventBus({ spoolDir: dir, retry: fastRetry, sendTimeoutMs: 60_000, outputs: [{ output, spool: { maxBytes } }], logger });
     const count = 3000; // about 1.5 MB of events: six times the bound
     const started = performance.now();
     for (let i = 0; i < count; i += 1) await bus.emit(testEvent(i, { details: { seq: i, pad: 'p'.repeat(200) } }));
@@ -145,6 +149,14 @@ describe('EventBus', () => {
     expect(stats?.delivered).toBe(0);
     expect(stats?.dropped).toBeGreaterThan(0);
     expect((stats?.pending ?? 0) + (stats?.dropped ?? 0)).toBe(count);
+    // Every drop is reported in the service log, as well as counted.
+    const reported = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; dropped?: number; output?: string })
+      .filter((l) => l.msg === 'spool full: oldest undelivered events dropped');
+    expect(reported.every((l) => l.output === 'stalled')).toBe(true);
+    expect(reported.reduce((sum, l) => sum + (l.dropped ?? 0), 0)).toBe(stats?.dropped);
     // Generous: 3000 appends take well under a second here; a producer waiting on the receiver would take 60 s.
     expect(elapsed).toBeLessThan(20_000);
   });
