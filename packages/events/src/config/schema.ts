@@ -91,7 +91,7 @@ const forward = z
     type: z.literal('forward'),
     host,
     port: port.optional(),
-    mode: z.enum(['forward', 'packed-forward']).optional(),
+    mode: z.enum(['forward', 'packed-forward', 'compressed-packed-forward']).optional(),
     ack: z.boolean().optional(),
     ackTimeoutMs: z.number().int().min(100).max(600_000).optional(),
     tagPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated words').max(128).optional(),

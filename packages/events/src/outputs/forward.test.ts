@@ -103,4 +103,17 @@ describe('Fluentd Forward output', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('CompressedPackedForward (gzip), and a connection per delivery when HELO says keepalive: false', async () => {
+    const r = await start({ sharedKey: 'k', keepalive: false });
+    const output = new ForwardOutput({ name: 'fw', host: '127.0.0.1', port: r.port, sharedKey: 'k', mode: 'compressed-packed-forward' });
+    const events = Array.from({ length: 20 }, (_, i) => testEvent(i));
+    await output.send(events.slice(0, 10));
+    await output.send(events.slice(10));
+    await output.close();
+    expect(r.events.map((e) => e.record['id'])).toEqual(events.map((e) => e.id));
+    expect(new Set(r.events.map((e) => e.mode))).toEqual(new Set(['compressed-packed-forward']));
+    expect(r.handshakes).toBe(2);
+    expect(r.connections).toBe(2);
+  });
 });

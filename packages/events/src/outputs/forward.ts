@@ -11,12 +11,13 @@ import { hostname as osHostname } from 'node:os';
 import { connect as connectTcp } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { gzipSync } from 'node:zlib';
 import { decodeMultiStream, encode, ExtensionCodec } from '@msgpack/msgpack';
 import type { SekishoEvent } from '@sekisho/model';
 import type { Output } from '../output.js';
 import { withTimeout } from '../output.js';
 
-export type ForwardMode = 'forward' | 'packed-forward';
+export type ForwardMode = 'forward' | 'packed-forward' | 'compressed-packed-forward';
 
 export interface ForwardOutputOptions {
   readonly name: string;
@@ -85,6 +86,7 @@ function asBytes(value: unknown): Uint8Array | string | null {
 /** One connection: a queue of decoded server messages with a waiter. */
 class ForwardConnection {
   readonly socket: Socket;
+  keepalive = true;
   readonly #queue: unknown[] = [];
   #waiter: ((value: unknown) => void) | null = null;
   #failed: Error | null = null;
@@ -172,6 +174,8 @@ export class ForwardOutput implements Output {
         byTag.set(tag, list);
       }
       for (const [tag, list] of byTag) await this.#sendTagged(connection, tag, list);
+      // A server whose HELO said keepalive: false expects a connection per delivery.
+      if (!connection.keepalive) this.#drop();
     } catch (error) {
       this.#drop();
       throw error;
@@ -181,12 +185,15 @@ export class ForwardOutput implements Output {
   async #sendTagged(connection: ForwardConnection, tag: string, events: readonly SekishoEvent[]): Promise<void> {
     const requireAck = this.#options.requireAck ?? true;
     const chunk = requireAck ? randomBytes(16).toString('base64') : undefined;
-    const option: Record<string, unknown> = { size: events.length, ...(chunk === undefined ? {} : { chunk }) };
+    const mode = this.#options.mode ?? 'packed-forward';
+    const option: Record<string, unknown> = { size: events.length, ...(chunk === undefined ? {} : { chunk }), ...(mode === 'compressed-packed-forward' ? { compressed: 'gzip' } : {}) };
     const entries = events.map((e) => [EventTime.fromIso(e.time), e]);
-    const body =
-      (this.#options.mode ?? 'packed-forward') === 'forward'
-        ? [tag, entries, option]
-        : [tag, Buffer.concat(entries.map((entry) => encode(entry, { extensionCodec: forwardExtensions }))), option];
+    let body: unknown[];
+    if (mode === 'forward') body = [tag, entries, option];
+    else {
+      const packed = Buffer.concat(entries.map((entry) => encode(entry, { extensionCodec: forwardExtensions })));
+      body = [tag, mode === 'compressed-packed-forward' ? gzipSync(packed) : packed, option];
+    }
     await connection.write(encode(body, { extensionCodec: forwardExtensions }));
     if (chunk === undefined) return;
     const reply = await withTimeout(connection.next(), this.#options.ackTimeoutMs ?? 10_000, `forward ${this.#options.host}:${this.#port} ack`);
@@ -241,6 +248,7 @@ export class ForwardOutput implements Output {
     const nonce = asBytes(heloOptions['nonce']);
     if (nonce === null) throw new Error(`${where}: HELO without a nonce`);
     const authSalt = asBytes(heloOptions['auth']);
+    connection.keepalive = heloOptions['keepalive'] !== false;
     const self = this.#options.selfHostname ?? osHostname();
     const salt = randomBytes(16).toString('hex');
     const username = this.#options.username ?? '';

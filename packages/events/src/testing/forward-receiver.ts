@@ -28,6 +28,8 @@ export interface ForwardReceiverOptions {
   readonly users?: Readonly<Record<string, string>>;
   /** Close the connection instead of acknowledging the first N chunks (the events are discarded). */
   readonly dropFirstChunks?: number;
+  /** Sent in HELO; default true. */
+  readonly keepalive?: boolean;
   /** Serve TLS with this certificate and key (PEM). */
   readonly tls?: { readonly cert: string; readonly key: string };
 }
@@ -42,6 +44,7 @@ export class ForwardReceiver {
   readonly events: ReceivedForwardEvent[] = [];
   readonly errors: string[] = [];
   handshakes = 0;
+  connections = 0;
   acks = 0;
   #server: Server | null = null;
   readonly #sockets = new Set<Socket>();
@@ -81,6 +84,7 @@ export class ForwardReceiver {
 
   async #serve(socket: Socket): Promise<void> {
     this.#sockets.add(socket);
+    this.connections += 1;
     socket.on('error', () => undefined);
     const write = (value: unknown) => socket.write(encode(value));
     const messages = decodeMultiStream(socket, { extensionCodec: forwardExtensions })[Symbol.asyncIterator]();
@@ -104,7 +108,7 @@ export class ForwardReceiver {
     const key = this.options.sharedKey as string;
     const nonce = randomBytes(16);
     const authSalt = this.options.users === undefined ? '' : randomBytes(16).toString('hex');
-    write(['HELO', { nonce, auth: authSalt, keepalive: true }]);
+    write(['HELO', { nonce, auth: authSalt, keepalive: this.options.keepalive ?? true }]);
     const next = await messages.next();
     const ping = next.value as unknown[];
     if (next.done === true || !Array.isArray(ping) || ping[0] !== 'PING' || ping.length !== 6) {
