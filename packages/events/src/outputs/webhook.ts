@@ -56,7 +56,8 @@ function retryAfterMs(value: string | null): number | null {
  */
 export class WebhookOutput implements Output {
   readonly name: string;
-  readonly maxBatch = 20;
+  /** One event per delivery: a failure never resends events the receiver already took. */
+  readonly maxBatch = 1;
   readonly #options: WebhookOutputOptions;
   readonly #backoff: BackoffOptions;
 
