@@ -86,6 +86,19 @@ describe('EventBus', () => {
     expect(bus.stats()['picky']).toMatchObject({ delivered: 3, rejected: 1 });
   });
 
+  it('a spool that fails under the delivery loop (its folder removed) is reported and retried, never a crash', async () => {
+    const out = new MemoryOutput('mem');
+    const bus = new EventBus({ spoolDir: dir, retry: fastRetry, outputs: [{ output: out }] });
+    await bus.emit(testEvent(1));
+    expect(await bus.drain(5000)).toBe(true);
+    rmSync(join(dir, 'mem'), { recursive: true, force: true });
+    await bus.emit(testEvent(2)).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(bus.stats()['mem']?.lastError).toMatch(/ENOENT/);
+    await bus.close();
+    expect(out.received.map((e) => e.details['seq'])).toEqual([1]);
+  });
+
   it('replays spooled events after a restart', async () => {
     const down = new MemoryOutput('siem', Number.MAX_SAFE_INTEGER);
     const first = new EventBus({ spoolDir: dir, retry: { baseMs: 1000, maxMs: 1000 }, outputs: [{ output: down }] });

@@ -248,47 +248,60 @@ export class EventBus implements EventSink {
 
   async #deliver(lane: OutputLane): Promise<void> {
     const signal = this.#abort.signal;
-    let attempt = 0;
+    const state = { attempt: 0 };
     while (!signal.aborted) {
-      const batch = lane.spool.read(lane.output.maxBatch);
-      if (batch.records.length === 0) {
-        lane.spool.commit(batch.next);
-        lane.settleIdle();
-        await lane.waitForWork();
-        continue;
-      }
-      const events: SekishoEvent[] = [];
-      for (const record of batch.records) {
-        try {
-          events.push(JSON.parse(record.toString('utf8')) as SekishoEvent);
-        } catch {
-          lane.counts.corruptRecords += 1;
-        }
-      }
       try {
-        if (events.length > 0) await withTimeout(lane.output.send(events, signal), this.#sendTimeoutMs, `output ${lane.name}`, signal);
-        lane.spool.commit(batch.next);
-        lane.counts.delivered += events.length;
-        attempt = 0;
-        lane.settleIdle();
+        await this.#step(lane, signal, state);
       } catch (error) {
+        // The spool itself failed (disk error, folder removed): keep the loop alive and try again later.
         if (signal.aborted) break;
-        if (error instanceof PermanentDeliveryError) {
-          lane.spool.commit(batch.next);
-          lane.counts.rejected += events.length;
-          lane.lastError = this.#message(error);
-          this.#logger.error({ output: lane.name, events: events.length, err: lane.lastError }, 'receiver rejected events');
-          lane.settleIdle();
-          continue;
-        }
-        lane.counts.retries += 1;
         lane.lastError = this.#message(error);
-        const delay = backoffDelay(attempt, this.#retry);
-        attempt += 1;
-        this.#logger.warn({ output: lane.name, events: events.length, attempt, retryInMs: delay, err: lane.lastError }, 'delivery failed, will retry');
-        await sleep(delay, signal);
+        this.#logger.error({ output: lane.name, err: lane.lastError }, 'spool read or commit failed');
+        await sleep(backoffDelay(state.attempt++, this.#retry), signal);
       }
     }
+  }
+
+  /** One batch: read, send, commit (or count the rejection, or wait and retry). */
+  async #step(lane: OutputLane, signal: AbortSignal, state: { attempt: number }): Promise<void> {
+    const batch = lane.spool.read(lane.output.maxBatch);
+    if (batch.records.length === 0) {
+      lane.spool.commit(batch.next);
+      lane.settleIdle();
+      await lane.waitForWork();
+      return;
+    }
+    const events: SekishoEvent[] = [];
+    for (const record of batch.records) {
+      try {
+        events.push(JSON.parse(record.toString('utf8')) as SekishoEvent);
+      } catch {
+        lane.counts.corruptRecords += 1;
+      }
+    }
+    try {
+      if (events.length > 0) await withTimeout(lane.output.send(events, signal), this.#sendTimeoutMs, `output ${lane.name}`, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      lane.lastError = this.#message(error);
+      if (error instanceof PermanentDeliveryError) {
+        lane.spool.commit(batch.next);
+        lane.counts.rejected += events.length;
+        this.#logger.error({ output: lane.name, events: events.length, err: lane.lastError }, 'receiver rejected events');
+        lane.settleIdle();
+        return;
+      }
+      lane.counts.retries += 1;
+      const delay = backoffDelay(state.attempt, this.#retry);
+      state.attempt += 1;
+      this.#logger.warn({ output: lane.name, events: events.length, attempt: state.attempt, retryInMs: delay, err: lane.lastError }, 'delivery failed, will retry');
+      await sleep(delay, signal);
+      return;
+    }
+    lane.spool.commit(batch.next);
+    lane.counts.delivered += events.length;
+    state.attempt = 0;
+    lane.settleIdle();
   }
 
   /** Per output: what was accepted, filtered, rate-limited, delivered, rejected, dropped, and what is pending. */
