@@ -61,7 +61,7 @@ export class SyslogOutput implements Output {
 
   constructor(options: SyslogOutputOptions) {
     this.name = options.name;
-    this.maxBatch = options.maxBatch ?? 200;
+    this.maxBatch = options.maxBatch ?? 500;
     this.#options = options;
     this.#port = options.port ?? (options.transport === 'tls' ? 6514 : 514);
     this.#format = createSyslogFormatter({ ...options, maxBytes: options.maxBytes ?? (options.transport === 'udp' ? 2048 : 8192) });

@@ -26,6 +26,28 @@ describe('DiskSpool', () => {
     spool.close();
   });
 
+  it('a read stops at its byte budget (but takes at least one record), within and across segments', () => {
+    const spool = new DiskSpool({ dir, maxBytes: 64 * 1024, segmentBytes: 1024 });
+    for (let i = 0; i < 30; i += 1) spool.append(record(i)); // ~120 bytes each, 8 per segment
+    const small = spool.read(100, 300);
+    expect(numbers(small.records)).toEqual([0, 1]);
+    spool.commit(small.next);
+    expect(numbers(spool.read(100, 1).records)).toEqual([2]);
+    const framed = (n: number) => record(n).length + 8;
+    const across = spool.read(100, 1200);
+    const got = numbers(across.records);
+    // Contiguous from 2, past the first segment (records 0–7), as many as fit in 1200 bytes.
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => i + 2));
+    expect(got.length).toBeGreaterThan(6);
+    const used = got.reduce((sum, n) => sum + framed(n), 0);
+    expect(used).toBeLessThanOrEqual(1200);
+    expect(used + framed(got.length + 2)).toBeGreaterThan(1200);
+    spool.commit(across.next);
+    const next = got.length + 2;
+    expect(numbers(spool.read(3).records)).toEqual([next, next + 1, next + 2]);
+    spool.close();
+  });
+
   it('replays what was not committed after a restart, across segments', () => {
     const a = new DiskSpool({ dir, maxBytes: 64 * 1024, segmentBytes: 1024 });
     for (let i = 0; i < 40; i += 1) a.append(record(i));

@@ -292,21 +292,38 @@ export class DiskSpool {
         offset = s.bytes;
         continue;
       }
+      // The records to take from this segment, then one read for all of them.
+      let last = start;
+      let size = 0;
+      while (last < s.offsets.length && records.length + (last - start) < maxRecords) {
+        const end = s.offsets[last + 1] ?? s.bytes;
+        const length = end - (s.offsets[last] as number);
+        if (records.length + (last - start) > 0 && total + size + length > maxBytes) break;
+        size += length;
+        last += 1;
+      }
+      if (last === start) return { records, next: { segment: s.id, offset } };
+      const from = s.offsets[start] as number;
+      const buffer = Buffer.allocUnsafe(size);
       const fd = openSync(join(this.#dir, segmentName(s.id)), 'r');
       try {
-        for (let i = start; i < s.offsets.length && records.length < maxRecords; i += 1) {
-          const at = s.offsets[i] as number;
-          const end = s.offsets[i + 1] ?? s.bytes;
-          if (records.length > 0 && total + (end - at) > maxBytes) return { records, next: { segment: s.id, offset: at } };
-          const buffer = Buffer.allocUnsafe(end - at);
-          readSync(fd, buffer, 0, buffer.length, at);
-          records.push(buffer.subarray(HEADER));
-          total += buffer.length;
-          offset = end;
+        let got = 0;
+        while (got < size) {
+          const n = readSync(fd, buffer, got, size - got, from + got);
+          if (n === 0) throw new Error(`spool segment ${segmentName(s.id)} is shorter than recorded`);
+          got += n;
         }
       } finally {
         closeSync(fd);
       }
+      for (let i = start; i < last; i += 1) {
+        const at = (s.offsets[i] as number) - from;
+        const end = (s.offsets[i + 1] ?? s.bytes) - from;
+        records.push(buffer.subarray(at + HEADER, end));
+      }
+      total += size;
+      offset = s.offsets[last] ?? s.bytes;
+      if (last < s.offsets.length && records.length < maxRecords) return { records, next: { segment: s.id, offset } };
       if (records.length >= maxRecords) return { records, next: { segment: s.id, offset } };
     }
     return { records, next: { segment, offset } };
