@@ -75,6 +75,21 @@ describe('Fluentd Forward output', () => {
     expect(r.events.map((e) => e.record['id'])).toEqual(events.map((e) => e.id));
   });
 
+  it('a server answering garbage or the wrong ack fails the batch at once, without waiting for the timeout', async () => {
+    const { createServer } = await import('node:net');
+    for (const answer of [Buffer.from([0xc1, 0xc1, 0xc1]), Buffer.from([0x81, 0xa3, 0x61, 0x63, 0x6b, 0xa1, 0x78])]) {
+      const hostile = createServer((socket) => socket.once('data', () => socket.write(answer)));
+      await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+      const port = (hostile.address() as { port: number }).port;
+      const output = new ForwardOutput({ name: 'fw', host: '127.0.0.1', port, ackTimeoutMs: 10_000 });
+      const started = Date.now();
+      await expect(output.send([testEvent(1)])).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(5000);
+      await output.close();
+      await new Promise((resolve) => hostile.close(resolve));
+    }
+  });
+
   it('times out on a server that never acknowledges', async () => {
     const { createServer } = await import('node:net');
     const silent = createServer((socket) => socket.on('data', () => undefined));
