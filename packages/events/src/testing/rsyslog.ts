@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeTcpPort, freeUdpPort, waitFor } from './services.js';
 
@@ -40,10 +40,11 @@ export interface RsyslogTls {
   readonly keyFile: string;
 }
 
-export async function startRsyslog(dir: string, tls: RsyslogTls | null): Promise<RsyslogHandle> {
-  const udpPort = await freeUdpPort();
-  const tcpPort = await freeTcpPort();
-  const tlsPort = tls === null ? null : await freeTcpPort();
+/** `ports`: listen where an earlier instance did (a restart); default free ports. */
+export async function startRsyslog(dir: string, tls: RsyslogTls | null, ports?: { udp: number; tcp: number; tls: number | null }): Promise<RsyslogHandle> {
+  const udpPort = ports?.udp ?? (await freeUdpPort());
+  const tcpPort = ports?.tcp ?? (await freeTcpPort());
+  const tlsPort = tls === null ? null : (ports?.tls ?? (await freeTcpPort()));
   const out = join(dir, 'received.jsonl');
   const config = [
     `global(workDirectory="${dir}" maxMessageSize="64k"${tls === null ? '' : ` defaultNetstreamDriverCAFile="${tls.caFile}" defaultNetstreamDriverCertFile="${tls.certFile}" defaultNetstreamDriverKeyFile="${tls.keyFile}"`})`,
@@ -69,7 +70,8 @@ export async function startRsyslog(dir: string, tls: RsyslogTls | null): Promise
   ].join('\n');
   const confFile = join(dir, 'rsyslog.conf');
   writeFileSync(confFile, config);
-  writeFileSync(out, '');
+  if (!existsSync(out)) writeFileSync(out, '');
+  rmSync(join(dir, 'rsyslogd.pid'), { force: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     chmodSync(dir, 0o755);
