@@ -15,6 +15,7 @@ import { compareCommand } from './commands/compare.js';
 import { recommendCommand } from './commands/recommend.js';
 import { functionCommand } from './commands/function.js';
 import { policyCommand } from './commands/policy.js';
+import { eventsCommand } from './commands/events.js';
 import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
 import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
 import type { CliIo } from './io.js';
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(functionCommand(io));
   program.addCommand(policyCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
+  program.addCommand(eventsCommand(io));
   for (const command of program.commands) addTrivyCompat(command, io);
   alignShortFlags(program);
   return program;
