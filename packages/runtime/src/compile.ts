@@ -227,7 +227,7 @@ export function compileExpr(expr: Expr, fields: ReadonlyMap<string, FieldDefinit
 }
 
 function parseNumber(text: string, offset: number): bigint {
-  if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(text)) throw new CompileError('INVALID_VALUE', `'${text}' is not a number`, offset);
+  if (!/^(0x[0-9a-fA-F]+|-?\d+)$/.test(text)) throw new CompileError('INVALID_VALUE', `'${text}' is not a number`, offset);
   return BigInt(text);
 }
 

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDir } from '@sekisho/testkit';
 import { describe, expect, it } from 'vitest';
-import { AuditInputError, formatIssue, loadRules, parseAuditLog, replay } from './engine.js';
+import { AuditInputError, formatIssue, loadRules, parseAuditLog } from './engine.js';
+import { replay } from './detector.js';
 import { PRIORITIES, parsePriority, type RuleFile } from './loader.js';
 
 const root = sharedDir('conformance', 'falco');

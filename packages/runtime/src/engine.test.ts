@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from './condition.js';
 import { PRIORITY_SEVERITY } from './loader.js';
-import { AuditInputError, loadRules, NOT_AN_AUDIT_EVENT, parseAuditLog, replay, type RuleSet } from './engine.js';
+import { AuditInputError, loadRules, NOT_AN_AUDIT_EVENT, parseAuditLog, type RuleSet } from './engine.js';
+import { replay } from './detector.js';
 
 const pod = {
   kind: 'Event',

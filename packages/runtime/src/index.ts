@@ -41,12 +41,12 @@ export {
   loadRules,
   NOT_AN_AUDIT_EVENT,
   parseAuditLog,
-  replay,
   timestampNs,
   type CompiledRule,
-  type FalcoAlert,
   type LoadOptions,
-  type ReplayOptions,
-  type ReplayResult,
   type RuleSet,
 } from './engine.js';
+export { auditTimeNs, Detector, replay, type AlertHandler, type DetectorOptions, type FalcoAlert, type ReplayOptions, type ReplayResult } from './detector.js';
+export { SYSCALL_FIELDS, providesField, type ContainerInfo, type ProcessEvent, type ProcessInfo, type SocketOrFile } from './fields-syscall.js';
+export { flatFieldTable, type FlatEvent } from './fields-flat.js';
+export { INDEX_FIELDS, requiredValues, type KeyValues } from './rule-index.js';

@@ -37,7 +37,8 @@ export type IssueCode =
   | 'INVALID_VALUE'
   | 'UNKNOWN_SOURCE'
   | 'UNUSED_MACRO'
-  | 'UNUSED_LIST';
+  | 'UNUSED_LIST'
+  | 'UNAVAILABLE_OUTPUT_FIELD';
 
 export interface Where {
   readonly file: string;
