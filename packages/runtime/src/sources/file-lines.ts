@@ -110,27 +110,29 @@ export async function* fileLines(options: FileLinesOptions, stats: FileLinesStat
         }
         return;
       }
-      await sleep(pollMs, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(() => undefined);
-      if (aborted()) return;
+      // At the end of the file just read: has the path moved on to another file, or shrunk?
       const now = await stat(options.path).catch(() => undefined);
-      if (now === undefined) continue; // between rename and re-create: keep the old file
-      if (now.ino !== file.ino || now.dev !== file.dev) {
-        // Rotated: the old file was read to its end above; start the new one.
+      if (now !== undefined && (now.ino !== file.ino || now.dev !== file.dev)) {
+        // Rotated: the old file was read to its end; start the new one.
         const next = await openFile(options.path).catch(() => undefined);
-        if (next === undefined) continue;
-        await file.handle.close();
-        file = next;
-        stats.rotations++;
-        pending = [];
-        pendingBytes = 0;
-        skipping = false;
-      } else if (now.size < file.position) {
+        if (next !== undefined) {
+          await file.handle.close();
+          file = next;
+          stats.rotations++;
+          pending = [];
+          pendingBytes = 0;
+          skipping = false;
+          continue;
+        }
+      } else if (now !== undefined && now.size < file.position) {
         file.position = 0;
         stats.truncations++;
         pending = [];
         pendingBytes = 0;
         skipping = false;
+        continue;
       }
+      await sleep(pollMs, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(() => undefined);
     }
   } finally {
     await file.handle.close();
