@@ -81,7 +81,7 @@ describe('ProcSampler', () => {
     children.push(child);
     await new Promise((r) => setTimeout(r, 50));
     const items = await sampler.poll();
-    const mine = items.map((i) => (i as { event: ProcessEvent }).event).find((e) => e.proc.pid === child.pid);
+    const mine = items.map((i) => (i as unknown as { event: ProcessEvent }).event).find((e) => e.proc.pid === child.pid);
     expect(mine).toMatchObject({ type: 'execve', proc: { name: 'sleep', args: ['30.5'], ppid: process.pid } });
     expect(mine?.ancestors[0]?.pid).toBe(process.pid);
     expect(mine?.user?.uid).toBe(process.getuid?.());
