@@ -194,7 +194,7 @@ export function compileExpr(expr: Expr, fields: ReadonlyMap<string, FieldDefinit
         return (ctx) => a(ctx) && b(ctx);
       }
       return (ctx) => {
-        for (const p of parts) if (!p(ctx)) return false;
+        for (let i = 0; i < parts.length; i++) if (!parts[i]!(ctx)) return false;
         return true;
       };
     }
@@ -205,7 +205,7 @@ export function compileExpr(expr: Expr, fields: ReadonlyMap<string, FieldDefinit
         return (ctx) => a(ctx) || b(ctx);
       }
       return (ctx) => {
-        for (const p of parts) if (p(ctx)) return true;
+        for (let i = 0; i < parts.length; i++) if (parts[i]!(ctx)) return true;
         return false;
       };
     }
@@ -272,7 +272,8 @@ function compileListCheck(op: 'in' | 'intersects' | 'pmatch', f: BoundField, val
   return (ctx) => {
     const vals = f.extract(ctx);
     if (vals === undefined) return false;
-    for (const v of vals) if (set.has(v)) return true;
+    if (vals.length === 1) return set.has(vals[0]!);
+    for (let i = 0; i < vals.length; i++) if (set.has(vals[i]!)) return true;
     return false;
   };
 }
@@ -356,7 +357,7 @@ function compileBinary(op: string, f: BoundField, value: Value, fields: Readonly
   return (ctx) => {
     const vals = f.extract(ctx);
     if (vals === undefined) return false;
-    for (const v of vals) if (test(v)) return true;
+    for (let i = 0; i < vals.length; i++) if (test(vals[i]!)) return true;
     return false;
   };
 }

@@ -119,8 +119,11 @@ export class Detector {
     return this.sources.get(source)?.rules.length ?? 0;
   }
 
-  /** Runs the source's rules on one event; calls `onAlert` per match, in rule order. Returns the match count. */
-  evaluate(source: string, event: Readonly<Record<string, unknown>>, timeNs: bigint, onAlert: AlertHandler): number {
+  /**
+   * Runs the source's rules on one event; calls `onAlert` per match, in rule order. Returns the
+   * match count. Without a handler no alert is built (counting only).
+   */
+  evaluate(source: string, event: Readonly<Record<string, unknown>>, timeNs: bigint, onAlert?: AlertHandler): number {
     const rules = this.sources.get(source);
     this.seq++;
     if (rules === undefined) return 0;
@@ -129,7 +132,7 @@ export class Detector {
     for (const rule of rules.candidates(ctx)) {
       if (!rule.matches(ctx)) continue;
       matched++;
-      onAlert(this.alert(rule, ctx), rule, ctx);
+      if (onAlert !== undefined) onAlert(this.alert(rule, ctx), rule, ctx);
     }
     return matched;
   }

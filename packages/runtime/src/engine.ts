@@ -5,6 +5,7 @@
 import { parseCondition, type Expr, type FieldExpr, type Value } from './condition.js';
 import { INDEX_FIELDS, requiredValues, type KeyValues } from './rule-index.js';
 import { providesField } from './fields-syscall.js';
+import { rfc3339Ns } from './sources/source-item.js';
 import { bindField, CompileError, compileExpr, fieldsOf, parseOrThrow, resolve, type Predicate, type ResolveEnv } from './compile.js';
 import { K8S_AUDIT_FIELDS, type AuditEventContext, type FieldDefinition } from './fields-k8saudit.js';
 import { collect, type CollectOptions, type LoadIssue, type Priority, type RuleDef, type RuleFile, type Where } from './loader.js';
@@ -339,11 +340,4 @@ export function parseAuditLog(text: string): Record<string, unknown>[] {
 }
 
 /** Nanoseconds since the epoch of an RFC 3339 timestamp with up to 9 fractional digits. */
-export function timestampNs(text: unknown): bigint | undefined {
-  if (typeof text !== 'string') return undefined;
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
-  if (m === null) return undefined;
-  const seconds = Date.parse(`${m[1]}${m[3]}`);
-  if (Number.isNaN(seconds)) return undefined;
-  return BigInt(seconds) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
-}
+export const timestampNs = rfc3339Ns;

@@ -17,6 +17,7 @@ export type JsonResult = { readonly ok: true; readonly value: unknown } | { read
 
 /** The nesting depth of JSON text (strings skipped), stopping as soon as it passes `limit`. */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
+  if (text.length <= limit) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -113,7 +113,14 @@ export async function* fileLines(options: FileLinesOptions, stats: FileLinesStat
       // At the end of the file just read: has the path moved on to another file, or shrunk?
       const now = await stat(options.path).catch(() => undefined);
       if (now !== undefined && (now.ino !== file.ino || now.dev !== file.dev)) {
-        // Rotated: the old file was read to its end; start the new one.
+        // Rotated. The writer may have appended to the old file between our last read and the
+        // rename: read it to its end once more, then start the new one.
+        const { bytesRead } = await file.handle.read(buffer, 0, CHUNK, file.position);
+        if (bytesRead > 0) {
+          file.position += bytesRead;
+          yield* take(buffer.subarray(0, bytesRead));
+          continue;
+        }
         const next = await openFile(options.path).catch(() => undefined);
         if (next !== undefined) {
           await file.handle.close();
