@@ -157,3 +157,29 @@ describe('sekisho runtime run', () => {
     expect(res.code).toBe(2);
   });
 });
+
+describe('sekisho runtime run --proc', () => {
+  it('alerts on a process started on this host, in its own namespaces', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = temp({ 'rules.yaml': `- rule: Marker sleep\n  desc: x\n  condition: evt.type = execve and proc.name = sleep and proc.args = "7.123"\n  output: "%proc.cmdline parent=%proc.pname uid=%user.uid"\n  priority: WARNING\n` });
+    let err = '';
+    const io: CliIo = { stdout: () => undefined, stderr: (t) => void (err += t), isTty: false };
+    const emitted: SekishoEvent[] = [];
+    const controller = new AbortController();
+    const done = runRuntime(io, { rules: [join(dir, 'rules.yaml')], proc: true, maxBody: 1, queue: 1000, interval: 25 }, { emit: (e) => (emitted.push(e), Promise.resolve()) }, controller.signal);
+    for (let i = 0; i < 100 && !err.includes('sampling'); i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    // unshare: new UTS and IPC namespaces (no privilege needed beyond what the test runs with); plain exec otherwise.
+    const child = spawn('unshare', ['--uts', '--ipc', 'sleep', '7.123'], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 200 && emitted.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      child.kill('SIGKILL');
+      controller.abort();
+    }
+    await done;
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]).toMatchObject({ kind: 'runtime', action: 'Marker sleep', subject: { type: 'host' } });
+    expect(emitted[0]!.reasons[0]).toMatch(new RegExp(`Warning sleep 7\\.123 parent=\\S+ uid=${process.getuid?.() ?? 0}$`));
+  });
+});

@@ -266,7 +266,8 @@ export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, si
   } else {
     const path = which === 'auditLog' ? flags.auditLog! : which === 'falcoJson' ? flags.falcoJson! : flags.tetragon!;
     const decode = inputProfile(kind).decodeLine!;
-    await readBoundedFile(path, Number.MAX_SAFE_INTEGER, 'input');
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined || !info.isFile()) throw new SekishoError('SOURCE_NOT_FOUND', `cannot read input ${path}`);
     void (async () => {
       for await (const line of fileLines({ path, follow: true, signal })) for (const item of decode(line)) queue.push(item);
     })().catch((e: unknown) => {
