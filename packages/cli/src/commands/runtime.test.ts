@@ -183,3 +183,12 @@ describe('sekisho runtime run --proc', () => {
     expect(emitted[0]!.reasons[0]).toMatch(new RegExp(`Warning sleep 7\\.123 parent=\\S+ uid=${process.getuid?.() ?? 0}$`));
   });
 });
+
+describe('sekisho runtime replay of input that is not audit events', () => {
+  it("reports it in the k8saudit plugin's words and fails (exit 3)", async () => {
+    const dir = temp({ 'rules.yaml': `- rule: Any\n  desc: x\n  source: k8s_audit\n  condition: ka.verb exists\n  output: "%ka.verb"\n  priority: INFO\n`, 'bad.json': '{"kind": 0}\n' });
+    const res = await runCaptured(['runtime', 'replay', '-s', 'k8s_audit', '-r', join(dir, 'rules.yaml'), '-i', join(dir, 'bad.json')]);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('0 events, 0 alerts, 1 malformed (1 data not recognized as a k8s audit event)');
+  });
+});

@@ -2,7 +2,7 @@
  * Kubernetes audit events (audit.k8s.io/v1 Event, or an EventList of them, as the API server's
  * log and webhook backends write them) as source items for the `k8s_audit` rules.
  */
-import { auditEventsOf, K8S_AUDIT_SOURCE } from '../engine.js';
+import { auditEventsOf, K8S_AUDIT_SOURCE, NOT_AN_AUDIT_EVENT } from '../engine.js';
 import { auditTimeNs } from '../detector.js';
 import { K8S_AUDIT_FIELDS } from '../fields-k8saudit.js';
 import { DEFAULT_JSON_LIMITS, parseBoundedJson, type JsonLimits } from './bounded-json.js';
@@ -14,7 +14,8 @@ export const K8S_AUDIT_PROVIDES: ReadonlySet<string> = new Set(K8S_AUDIT_FIELDS.
 /** The items of one parsed JSON value. */
 export function auditItems(value: unknown): SourceItem[] {
   const events = auditEventsOf(value);
-  if (events === undefined) return [malformed('not an audit.k8s.io Event or EventList')];
+  // The k8saudit plugin's own words, so tooling that greps Falco's errors finds Sekisho's.
+  if (events === undefined) return [malformed(NOT_AN_AUDIT_EVENT)];
   return events.map((event) => ({ kind: 'event', source: K8S_AUDIT_SOURCE, event, timeNs: auditTimeNs(event) }));
 }
 
@@ -22,5 +23,5 @@ export function auditItems(value: unknown): SourceItem[] {
 export function auditLineItems(line: string, limits: JsonLimits = DEFAULT_JSON_LIMITS): SourceItem[] {
   if (line.trim() === '') return [];
   const parsed = parseBoundedJson(line, limits);
-  return parsed.ok ? auditItems(parsed.value) : [malformed(parsed.reason)];
+  return parsed.ok ? auditItems(parsed.value) : [malformed(`${NOT_AN_AUDIT_EVENT} (${parsed.reason})`)];
 }
