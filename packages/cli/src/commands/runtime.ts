@@ -239,6 +239,7 @@ export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, si
 
   let closeInput: () => Promise<void> = () => Promise.resolve();
   let inputDrops = (): number => 0;
+  let busy = (): number => 0;
   if (which === 'listen') {
     const { host, port } = hostPort(flags.listen!);
     if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new SekishoError('USAGE_INVALID', '--tls-cert and --tls-key go together');
@@ -257,6 +258,7 @@ export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, si
     io.stderr(`listening for Kubernetes audit events on ${hook.url}\n`);
     closeInput = () => hook.close();
     inputDrops = () => hook.stats.dropped;
+    busy = () => hook.stats.busy;
   } else if (which === 'proc') {
     const sampler = new ProcSampler({ intervalMs: flags.interval, signal });
     void (async () => {
@@ -298,7 +300,7 @@ export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, si
     signal.removeEventListener('abort', stop);
     await closeInput();
   }
-  io.stderr(summary(stats, `, ${queue.dropped + inputDrops()} dropped`));
+  io.stderr(summary(stats, `, ${queue.dropped + inputDrops()} dropped${busy() > 0 ? `, ${busy()} webhook requests refused while too many bodies were in flight` : ''}`));
   return stats;
 }
 

@@ -80,6 +80,26 @@ describe('audit webhook receiver', () => {
     expect(hook.stats.dropped).toBe(3);
   });
 
+  it('refuses (503) a request that would hold too many bodies in memory at once, and frees them after', async () => {
+    const got: SourceItem[] = [];
+    hook = await startAuditWebhook({ host: '127.0.0.1', port: 0, maxInFlightBytes: 3000, accept: (items) => (got.push(...items), true) });
+    const { request } = await import('node:http');
+    // A slow sender holds 2000 bytes in flight…
+    const slow = request(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    slow.on('error', () => undefined);
+    slow.write(`{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[${' '.repeat(2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    // …so a second 2000-byte body does not fit.
+    const second = await post(hook.url, JSON.stringify({ ...eventList('x'), pad: ' '.repeat(2000) }));
+    expect([second.status, second.headers.get('retry-after')]).toEqual([503, '1']);
+    expect(hook.stats.busy).toBe(1);
+    const slowStatus = new Promise<number>((resolve) => slow.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0))));
+    slow.end(']}');
+    expect(await slowStatus).toBe(200);
+    // Both bodies are released: a new one fits again.
+    expect((await post(hook.url, JSON.stringify(eventList('y')))).status).toBe(200);
+  });
+
   it('serves HTTPS with a given certificate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sekisho-tls-'));
     try {

@@ -5,7 +5,7 @@
  *
  * Responses: 200 accepted; 400 not JSON or not audit events; 404 another path; 405 another
  * method; 411/413 missing or oversized body; 415 a non-JSON content type; 503 (with Retry-After)
- * when the engine's queue is full — the API server's batch backend retries, and every refused
+ * when the engine's queue is full — the API server's batch backend retries, and every settled
  * event is counted.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,6 +23,8 @@ export interface AuditWebhookOptions {
   /** Largest accepted request body (the plugin's webhookMaxBatchSize, 12 MiB). */
   readonly maxBodyBytes?: number;
   readonly maxDepth?: number;
+  /** Request bodies held in memory at once, across connections (default 4 × maxBodyBytes); past it: 503. */
+  readonly maxInFlightBytes?: number;
   /** PEM certificate and key: serve HTTPS. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /**
@@ -38,6 +40,8 @@ export interface AuditWebhookStats {
   rejected: number;
   /** Events refused because the engine's queue was full. */
   dropped: number;
+  /** Requests refused (503) because too many request bodies were in memory at once. */
+  busy: number;
 }
 
 export interface AuditWebhook {
@@ -59,7 +63,9 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
   const path = options.path ?? '/k8s-audit';
   const maxBody = options.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY;
   const limits = { maxBytes: maxBody, maxDepth: options.maxDepth ?? DEFAULT_JSON_LIMITS.maxDepth };
-  const stats: AuditWebhookStats = { requests: 0, events: 0, rejected: 0, dropped: 0 };
+  const stats: AuditWebhookStats = { requests: 0, events: 0, rejected: 0, dropped: 0, busy: 0 };
+  const maxInFlight = options.maxInFlightBytes ?? 4 * maxBody;
+  let inFlight = 0;
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     stats.requests++;
@@ -68,8 +74,11 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       stats.rejected++;
       // The rest of the body is not read: close the connection after the answer.
       res.setHeader('connection', 'close');
+      // A client still sending is cut off once the answer is out; it is never read to its end.
+      res.once('finish', () => {
+        if (!req.complete) req.destroy();
+      });
       reply(res, status, { error }, headers);
-      req.resume();
     };
     if (url.pathname !== path) return refuse(404, `not found; audit events go to POST ${path}`);
     if (req.method !== 'POST') return refuse(405, 'only POST is accepted', { allow: 'POST' });
@@ -79,23 +88,43 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
     if (declared !== undefined && Number(declared) > maxBody) return refuse(413, `body larger than ${maxBody} bytes`);
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    let settled = false;
+    const release = (): void => {
+      inFlight -= size;
+      size = 0;
+      chunks.length = 0;
+    };
     req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
+      if (settled) return;
       size += chunk.length;
+      inFlight += chunk.length;
       if (size > maxBody) {
-        tooLarge = true;
-        chunks.length = 0;
+        settled = true;
+        release();
         refuse(413, `body larger than ${maxBody} bytes`);
+        return;
+      }
+      if (inFlight > maxInFlight) {
+        // Flooded: too many large bodies at once. Memory stays bounded; the sender retries.
+        settled = true;
+        release();
+        stats.busy++;
+        refuse(503, 'too many requests in flight; retry later', { 'retry-after': '1' });
         return;
       }
       chunks.push(chunk);
     });
     req.on('error', () => undefined);
+    req.on('close', () => {
+      if (!settled) release();
+    });
     req.on('end', () => {
-      if (tooLarge) return;
+      if (settled) return;
       if (size === 0) return refuse(400, 'empty body');
-      const parsed = parseBoundedJson(Buffer.concat(chunks, size).toString('utf8'), limits);
+      const body = Buffer.concat(chunks, size).toString('utf8');
+      settled = true;
+      release();
+      const parsed = parseBoundedJson(body, limits);
       if (!parsed.ok) return refuse(400, parsed.reason === 'too-deep' ? `JSON nested deeper than ${limits.maxDepth}` : 'body is not valid JSON');
       const items = auditItems(parsed.value);
       if (items.some((i) => i.kind === 'malformed')) return refuse(400, 'data not recognized as a k8s audit event');
