@@ -4,9 +4,9 @@
  * mode) or one Event. Limits follow the plugin's defaults (webhookMaxBatchSize 12 MiB).
  *
  * Responses: 200 accepted; 400 not JSON or not audit events; 404 another path; 405 another
- * method; 411/413 missing or oversized body; 415 a non-JSON content type; 503 (with Retry-After)
- * when the engine's queue is full — the API server's batch backend retries, and every settled
- * event is counted.
+ * method; 400 empty or 413 oversized body; 415 a non-JSON content type; 503 (with Retry-After)
+ * when the engine's queue is full or too many bodies are in memory at once — the API server's
+ * batch backend retries, and every refused event or request is counted.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
