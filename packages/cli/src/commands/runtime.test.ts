@@ -152,9 +152,11 @@ describe('sekisho runtime run', () => {
     expect(await done).toMatchObject({ events: 2, alerts: 2, malformed: 1 });
   });
 
-  it('needs exactly one input', async () => {
+  it('needs exactly one input, matching --source when given', async () => {
     const res = await runCaptured(['runtime', 'run', '-r', 'x.yaml', '--proc', '--audit-log', 'a.log']);
     expect(res.code).toBe(2);
+    const mismatch = await runCaptured(['runtime', 'run', '-r', 'x.yaml', '--source', 'k8s-audit-webhook', '--audit-log', 'a.log']);
+    expect([mismatch.code, mismatch.stderr]).toEqual([2, expect.stringContaining('--source k8s-audit-webhook reads from --listen, not --audit-log')]);
   });
 });
 

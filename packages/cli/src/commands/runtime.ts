@@ -187,6 +187,7 @@ function replayCommand(io: CliIo): Command {
 
 interface RunFlags {
   readonly rules: string[];
+  readonly source?: RunSource;
   readonly listen?: string;
   readonly auditLog?: string;
   readonly falcoJson?: string;
@@ -200,6 +201,11 @@ interface RunFlags {
   readonly minPriority?: string;
   readonly containers?: string;
 }
+
+const RUN_SOURCES = ['k8s-audit-webhook', 'k8s-audit-log', 'falco-json', 'tetragon', 'proc'] as const;
+type RunSource = (typeof RUN_SOURCES)[number];
+const RUN_SOURCE_FLAG = { 'k8s-audit-webhook': 'listen', 'k8s-audit-log': 'auditLog', 'falco-json': 'falcoJson', tetragon: 'tetragon', proc: 'proc' } as const;
+const FLAG_NAME = { listen: '--listen', auditLog: '--audit-log', falcoJson: '--falco-json', tetragon: '--tetragon', proc: '--proc' } as const;
 
 /** Writes each event as one JSON line to stdout (redacted): the default sink. */
 function stdoutSink(io: CliIo): EventSink {
@@ -225,8 +231,10 @@ function hostPort(text: string): { host: string; port: number } {
  */
 export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, signal: AbortSignal): Promise<StreamStats> {
   const chosen = (['listen', 'auditLog', 'falcoJson', 'tetragon', 'proc'] as const).filter((k) => flags[k] !== undefined && flags[k] !== false);
+  if (flags.source === 'proc' && chosen.length === 0) chosen.push('proc');
   if (chosen.length !== 1) throw new SekishoError('USAGE_INVALID', 'give exactly one input: --listen, --audit-log, --falco-json, --tetragon or --proc');
   const which = chosen[0]!;
+  if (flags.source !== undefined && RUN_SOURCE_FLAG[flags.source] !== which) throw new SekishoError('USAGE_INVALID', `--source ${flags.source} reads from ${FLAG_NAME[RUN_SOURCE_FLAG[flags.source]]}, not ${FLAG_NAME[which]}`);
   const kind: InputKind = which === 'listen' || which === 'auditLog' ? 'k8s_audit' : which === 'falcoJson' ? 'falco-json' : which;
   const min = minimumPriority(flags.minPriority);
   const ruleSet = await loadRuleFiles(io, flags.rules, loadOptionsFor(kind), false);
@@ -308,6 +316,7 @@ function runCommand(io: CliIo): Command {
   return new Command('run')
     .description('Evaluate a live event stream until interrupted; alerts go out as Sekisho events (JSON lines on stdout)')
     .requiredOption('-r, --rules <files...>', 'rules files, applied in order')
+    .addOption(new Option('-s, --source <kind>', 'the input kind, checked against the input flag given (optional)').choices([...RUN_SOURCES]))
     .option('--listen <host:port>', 'receive Kubernetes audit events from the API server webhook backend at POST /k8s-audit')
     .option('--audit-log <file>', 'follow a Kubernetes audit log file (JSON lines; rotation-aware)')
     .option('--falco-json <file>', 'follow a file of Falco JSON alerts')
