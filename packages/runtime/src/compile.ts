@@ -3,6 +3,7 @@
  * load (as Falco's rule_loader_compiler and libsinsp's filter_macro_resolver /
  * filter_list_resolver do), then every check becomes a closure. Nothing is interpreted per event.
  */
+import { RE2JS } from 're2js';
 import { ConditionSyntaxError, parseCondition, type Expr, type FieldExpr, type ListValue, type Value } from './condition.js';
 import { globToRegExp, type AuditEventContext, type Extracted, type FieldDefinition } from './fields-k8saudit.js';
 
@@ -339,13 +340,15 @@ function compileBinary(op: string, f: BoundField, value: Value, fields: Readonly
         break;
       }
       case 'regex': {
-        let re: RegExp;
+        // libsinsp matches `regex` with RE2, anchored at both ends: linear time, whatever the
+        // rule author wrote (a backtracking RegExp would let one rule stall the engine).
+        let re: RE2JS;
         try {
-          re = new RegExp(rhsText);
+          re = RE2JS.compile(rhsText);
         } catch (e) {
           throw new CompileError('INVALID_VALUE', `invalid regex '${rhsText}': ${(e as Error).message}`, offset);
         }
-        test = (v) => re.test(v as string);
+        test = (v) => re.testExact(v as string);
         break;
       }
       default: {

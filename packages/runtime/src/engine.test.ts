@@ -223,3 +223,23 @@ describe('input', () => {
     expect(parseAuditLog(`${JSON.stringify(pod)}\n\n`)).toHaveLength(1);
   });
 });
+
+describe('regex (RE2, anchored at both ends, as libsinsp)', () => {
+  it('matches the whole value, not a part of it', () => {
+    expect(fire('ka.user.name regex "ali.*"')).toBe(true);
+    expect(fire('ka.user.name regex "li"')).toBe(false);
+    expect(fire('ka.user.name regex "[a-z]+"')).toBe(true);
+  });
+
+  it('runs a pattern that backtracks catastrophically in JavaScript in linear time', () => {
+    // A backtracking engine would not finish this within the test timeout (or ever).
+    const event = { ...pod, user: { username: `${'a'.repeat(50_000)}!` } };
+    expect(fire('ka.user.name regex "(a+)+$"', event)).toBe(false);
+  });
+
+  it('refuses an invalid pattern at load, with the rule named', () => {
+    const rs = load('- rule: r\n  desc: d\n  condition: ka.user.name regex "(unclosed"\n  output: o\n  priority: WARNING\n  source: k8s_audit\n');
+    expect(rs.ok).toBe(false);
+    expect(rs.issues.find((i) => i.level === 'error')).toMatchObject({ code: 'INVALID_VALUE', item: { kind: 'rule', name: 'r' } });
+  });
+});
