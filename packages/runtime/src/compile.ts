@@ -335,8 +335,15 @@ function compileBinary(op: string, f: BoundField, value: Value, fields: Readonly
         break;
       case 'glob':
       case 'iglob': {
-        const re = globToRegExp(rhsText, op === 'iglob');
-        test = (v) => re.test(v as string);
+        // Translated once, matched with RE2: `*a*a*a*b` stays linear on long values.
+        const source = globToRegExp(rhsText).source;
+        let re: RE2JS;
+        try {
+          re = RE2JS.compile(source, RE2JS.DOTALL | (op === 'iglob' ? RE2JS.CASE_INSENSITIVE : 0));
+        } catch (e) {
+          throw new CompileError('INVALID_VALUE', `invalid glob '${rhsText}': ${(e as Error).message}`, offset);
+        }
+        test = (v) => re.testExact(v as string);
         break;
       }
       case 'regex': {

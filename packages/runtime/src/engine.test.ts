@@ -243,3 +243,21 @@ describe('regex (RE2, anchored at both ends, as libsinsp)', () => {
     expect(rs.issues.find((i) => i.level === 'error')).toMatchObject({ code: 'INVALID_VALUE', item: { kind: 'rule', name: 'r' } });
   });
 });
+
+describe('glob (fnmatch, matched with RE2)', () => {
+  it.each([
+    ['ka.user.name glob "a?i*"', true],
+    ['ka.user.name glob "[!b]lice"', true],
+    ['ka.user.name glob "[b]lice"', false],
+    ['ka.user.name iglob "ALI*"', true],
+    ['ka.user.name glob "ALI*"', false],
+    ['ka.uri glob "/api/v1/namespaces/default/pods?dryRun=All"', true],
+  ])('%s → %s', (condition, expected) => {
+    expect(fire(condition)).toBe(expected);
+  });
+
+  it('stays linear with many stars on a long value', () => {
+    const event = { ...pod, user: { username: 'a'.repeat(200_000) } };
+    expect(fire(`ka.user.name glob "${'*a'.repeat(30)}*b"`, event)).toBe(false);
+  });
+});
