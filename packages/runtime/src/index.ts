@@ -59,7 +59,7 @@ export { BoundedQueue } from './sources/bounded-queue.js';
 export { DEFAULT_MAX_LINE_BYTES, fileLines, type FileLinesOptions, type FileLinesStats } from './sources/file-lines.js';
 export { DEFAULT_WEBHOOK_MAX_BODY, startAuditWebhook, type AuditWebhook, type AuditWebhookOptions, type AuditWebhookStats } from './sources/audit-webhook.js';
 export { auditItems, auditLineItems, K8S_AUDIT_PROVIDES } from './sources/k8s-audit.js';
-export { falcoAlertItem, falcoAlertLineItems } from './sources/falco-json.js';
+export { falcoAlertBodyItems, falcoAlertItem, falcoAlertLineItems } from './sources/falco-json.js';
 export { TETRAGON_PROVIDES, tetragonItem, tetragonLineItems } from './sources/tetragon.js';
 export { processEventItem, processLineItems } from './sources/process-json.js';
 export { capabilityNames, containerOfCgroup, parseStat, PROC_PROVIDES, ProcSampler, type ProcSamplerOptions } from './sources/proc-sampler.js';

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SekishoEvent } from '@sekisho/model';
@@ -137,6 +137,25 @@ describe('sekisho runtime run', () => {
     const stats = await done;
     expect(stats).toMatchObject({ events: 2, alerts: 2 });
     expect(emitted[0]).toMatchObject({ kind: 'runtime', severity: 'low', principal: 'alice', sourceIp: '192.0.2.7', subject: { type: 'workload', id: 'shop/pods/web-1' }, reasons: ['10:00:00.000000000: Notice alice exec into shop/web-1'] });
+  });
+
+  it("receives Falco's http_output alerts and runs Sekisho rules on them", async () => {
+    const { io, err } = capture();
+    const emitted: SekishoEvent[] = [];
+    const controller = new AbortController();
+    const done = runRuntime(io, { rules: [join(FIXTURES, 'falco-json-rules.yaml')], falcoListen: '127.0.0.1:0', maxBody: 1 << 20, queue: 100, interval: 200 }, { emit: (e) => (emitted.push(e), Promise.resolve()) }, controller.signal);
+    await until(() => err().includes('listening'));
+    const url = /on (\S+)/.exec(err())![1]!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const [prodShell, devShell] = readFileSync(join(FIXTURES, 'falco-alerts.jsonl'), 'utf8').split('\n');
+    const post = (body: string) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect((await post(prodShell!)).status).toBe(200);
+    expect((await post(`[${devShell!},${prodShell!}]`)).status).toBe(200);
+    expect((await post('{"rule":"x"}')).status).toBe(400);
+    await until(() => emitted.length === 2);
+    controller.abort();
+    expect(await done).toMatchObject({ events: 3, alerts: 2 });
+    expect(emitted.map((e) => e.action)).toEqual(['Shell in production', 'Shell in production']);
   });
 
   it('follows an audit log file as it grows', async () => {

@@ -11,6 +11,7 @@ import {
   DEFAULT_JSON_LIMITS,
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_WEBHOOK_MAX_BODY,
+  falcoAlertBodyItems,
   fileLines,
   formatIssue,
   inputProfile,
@@ -189,6 +190,7 @@ interface RunFlags {
   readonly rules: string[];
   readonly source?: RunSource;
   readonly listen?: string;
+  readonly falcoListen?: string;
   readonly auditLog?: string;
   readonly falcoJson?: string;
   readonly tetragon?: string;
@@ -202,10 +204,10 @@ interface RunFlags {
   readonly containers?: string;
 }
 
-const RUN_SOURCES = ['k8s-audit-webhook', 'k8s-audit-log', 'falco-json', 'tetragon', 'proc'] as const;
+const RUN_SOURCES = ['k8s-audit-webhook', 'k8s-audit-log', 'falco-http', 'falco-json', 'tetragon', 'proc'] as const;
 type RunSource = (typeof RUN_SOURCES)[number];
-const RUN_SOURCE_FLAG = { 'k8s-audit-webhook': 'listen', 'k8s-audit-log': 'auditLog', 'falco-json': 'falcoJson', tetragon: 'tetragon', proc: 'proc' } as const;
-const FLAG_NAME = { listen: '--listen', auditLog: '--audit-log', falcoJson: '--falco-json', tetragon: '--tetragon', proc: '--proc' } as const;
+const RUN_SOURCE_FLAG = { 'k8s-audit-webhook': 'listen', 'k8s-audit-log': 'auditLog', 'falco-http': 'falcoListen', 'falco-json': 'falcoJson', tetragon: 'tetragon', proc: 'proc' } as const;
+const FLAG_NAME = { listen: '--listen', falcoListen: '--falco-listen', auditLog: '--audit-log', falcoJson: '--falco-json', tetragon: '--tetragon', proc: '--proc' } as const;
 
 /** Writes each event as one JSON line to stdout (redacted): the default sink. */
 function stdoutSink(io: CliIo): EventSink {
@@ -230,12 +232,12 @@ function hostPort(text: string): { host: string; port: number } {
  * as a SekishoEvent. Events wait in a bounded queue; what it refuses is counted and reported.
  */
 export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, signal: AbortSignal): Promise<StreamStats> {
-  const chosen = (['listen', 'auditLog', 'falcoJson', 'tetragon', 'proc'] as const).filter((k) => flags[k] !== undefined && flags[k] !== false);
+  const chosen = (['listen', 'falcoListen', 'auditLog', 'falcoJson', 'tetragon', 'proc'] as const).filter((k) => flags[k] !== undefined && flags[k] !== false);
   if (flags.source === 'proc' && chosen.length === 0) chosen.push('proc');
-  if (chosen.length !== 1) throw new SekishoError('USAGE_INVALID', 'give exactly one input: --listen, --audit-log, --falco-json, --tetragon or --proc');
+  if (chosen.length !== 1) throw new SekishoError('USAGE_INVALID', 'give exactly one input: --listen, --falco-listen, --audit-log, --falco-json, --tetragon or --proc');
   const which = chosen[0]!;
   if (flags.source !== undefined && RUN_SOURCE_FLAG[flags.source] !== which) throw new SekishoError('USAGE_INVALID', `--source ${flags.source} reads from ${FLAG_NAME[RUN_SOURCE_FLAG[flags.source]]}, not ${FLAG_NAME[which]}`);
-  const kind: InputKind = which === 'listen' || which === 'auditLog' ? 'k8s_audit' : which === 'falcoJson' ? 'falco-json' : which;
+  const kind: InputKind = which === 'listen' || which === 'auditLog' ? 'k8s_audit' : which === 'falcoJson' || which === 'falcoListen' ? 'falco-json' : which;
   const min = minimumPriority(flags.minPriority);
   const ruleSet = await loadRuleFiles(io, flags.rules, loadOptionsFor(kind), false);
   const containers = (await containerIndex(flags.containers)) ?? new ContainerIndex();
@@ -248,8 +250,8 @@ export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, si
   let closeInput: () => Promise<void> = () => Promise.resolve();
   let inputDrops = (): number => 0;
   let busy = (): number => 0;
-  if (which === 'listen') {
-    const { host, port } = hostPort(flags.listen!);
+  if (which === 'listen' || which === 'falcoListen') {
+    const { host, port } = hostPort(which === 'listen' ? flags.listen! : flags.falcoListen!);
     if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new SekishoError('USAGE_INVALID', '--tls-cert and --tls-key go together');
     const tls = flags.tlsCert === undefined ? undefined : { cert: await readBoundedFile(flags.tlsCert, 1024 * 1024, 'TLS certificate'), key: await readBoundedFile(flags.tlsKey!, 1024 * 1024, 'TLS key') };
     const hook = await startAuditWebhook({
@@ -257,13 +259,15 @@ export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, si
       port,
       maxBodyBytes: flags.maxBody,
       ...(tls === undefined ? {} : { tls }),
+      // Falco's http_output (and Falcosidekick's own input) posts alerts to the root path.
+      ...(which === 'falcoListen' ? { path: '/', decode: falcoAlertBodyItems } : {}),
       accept: (items) => {
         if (!queue.hasRoom(items.length)) return false;
         for (const item of items) queue.push(item);
         return true;
       },
     });
-    io.stderr(`listening for Kubernetes audit events on ${hook.url}\n`);
+    io.stderr(`listening for ${which === 'listen' ? 'Kubernetes audit events' : 'Falco alerts'} on ${hook.url}\n`);
     closeInput = () => hook.close();
     inputDrops = () => hook.stats.dropped;
     busy = () => hook.stats.busy;
@@ -318,11 +322,12 @@ function runCommand(io: CliIo): Command {
     .requiredOption('-r, --rules <files...>', 'rules files, applied in order')
     .addOption(new Option('-s, --source <kind>', 'the input kind, checked against the input flag given (optional)').choices([...RUN_SOURCES]))
     .option('--listen <host:port>', 'receive Kubernetes audit events from the API server webhook backend at POST /k8s-audit')
+    .option('--falco-listen <host:port>', 'receive Falco alerts from its http_output (POST /, one alert or an array) and run Sekisho rules on them')
     .option('--audit-log <file>', 'follow a Kubernetes audit log file (JSON lines; rotation-aware)')
     .option('--falco-json <file>', 'follow a file of Falco JSON alerts')
     .option('--tetragon <file>', 'follow a Tetragon JSON export file')
     .option('--proc', 'sample this host’s /proc for new processes')
-    .option('--tls-cert <file>', 'PEM certificate: serve --listen over HTTPS')
+    .option('--tls-cert <file>', 'PEM certificate: serve --listen / --falco-listen over HTTPS')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--max-body <bytes>', 'largest accepted webhook request body', positiveInt('--max-body'), DEFAULT_WEBHOOK_MAX_BODY)
     .option('--queue <events>', 'events waiting for the engine before new ones are refused (and counted)', positiveInt('--queue'), 10_000)

@@ -20,6 +20,11 @@ export interface AuditWebhookOptions {
   readonly port: number;
   /** Defaults to `/k8s-audit`. */
   readonly path?: string;
+  /**
+   * Turns a request body into items; any malformed item refuses the whole request (400) with its
+   * reason. Defaults to audit events (Event or EventList).
+   */
+  readonly decode?: (value: unknown) => SourceItem[];
   /** Largest accepted request body (the plugin's webhookMaxBatchSize, 12 MiB). */
   readonly maxBodyBytes?: number;
   readonly maxDepth?: number;
@@ -61,6 +66,7 @@ function reply(res: ServerResponse, status: number, body: Record<string, unknown
 
 export async function startAuditWebhook(options: AuditWebhookOptions): Promise<AuditWebhook> {
   const path = options.path ?? '/k8s-audit';
+  const decode = options.decode ?? auditItems;
   const maxBody = options.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY;
   const limits = { maxBytes: maxBody, maxDepth: options.maxDepth ?? DEFAULT_JSON_LIMITS.maxDepth };
   const stats: AuditWebhookStats = { requests: 0, events: 0, rejected: 0, dropped: 0, busy: 0 };
@@ -126,8 +132,9 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       release();
       const parsed = parseBoundedJson(body, limits);
       if (!parsed.ok) return refuse(400, parsed.reason === 'too-deep' ? `JSON nested deeper than ${limits.maxDepth}` : 'body is not valid JSON');
-      const items = auditItems(parsed.value);
-      if (items.some((i) => i.kind === 'malformed')) return refuse(400, 'data not recognized as a k8s audit event');
+      const items = decode(parsed.value);
+      const bad = items.find((i) => i.kind === 'malformed');
+      if (bad !== undefined && bad.kind === 'malformed') return refuse(400, bad.reason);
       if (!options.accept(items)) {
         stats.dropped += items.length;
         stats.rejected++;

@@ -28,6 +28,15 @@ export function falcoAlertItem(value: unknown): SourceItem {
   return { kind: 'event', source, event, timeNs };
 }
 
+/**
+ * The items of a body Falco's `http_output` (or a Falcosidekick-style forwarder) posts: one alert,
+ * or an array of alerts.
+ */
+export function falcoAlertBodyItems(value: unknown): SourceItem[] {
+  if (Array.isArray(value)) return value.length === 0 ? [malformed('empty alert array')] : value.map(falcoAlertItem);
+  return [falcoAlertItem(value)];
+}
+
 export function falcoAlertLineItems(line: string, limits: JsonLimits = DEFAULT_JSON_LIMITS): SourceItem[] {
   if (line.trim() === '') return [];
   const parsed = parseBoundedJson(line, limits);
