@@ -35,13 +35,14 @@ export interface DetectorOptions {
 
 export type AlertHandler = (alert: FalcoAlert, rule: CompiledRule, ctx: AuditEventContext) => void;
 
-/** Distinct key values cached per level; beyond it candidates are filtered per event. */
-const MAX_CACHED_KEYS = 512;
+/** Cached candidate lists (all levels together); beyond it candidates are filtered per event. */
+const MAX_CACHED_KEYS = 4096;
 
 type Level = Map<string | undefined, Level | readonly CompiledRule[]>;
 
 class SourceRules {
   private readonly cache: Level = new Map();
+  private cached = 0;
   private readonly keyReaders: ((ctx: AuditEventContext) => Extracted | undefined)[];
   private readonly keyNames: readonly string[];
 
@@ -65,7 +66,8 @@ class SourceRules {
       const key = typeof v === 'string' ? v : undefined;
       const next = level.get(key);
       if (next === undefined) {
-        if (level.size >= MAX_CACHED_KEYS) return this.filter(ctx);
+        if (this.cached >= MAX_CACHED_KEYS) return this.filter(ctx);
+        this.cached++;
         if (i === this.keyReaders.length - 1) {
           const list = this.filter(ctx);
           level.set(key, list);
