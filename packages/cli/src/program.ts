@@ -4,6 +4,7 @@ import { configCommand, defaultConfigIo } from './commands/config.js';
 import { imageCommand } from './commands/image.js';
 import { sbomCommand } from './commands/sbom.js';
 import { verifyBlobCommand } from './commands/verify-blob.js';
+import { runtimeCommand } from './commands/runtime.js';
 import { sbomScanCommand } from './commands/sbom-scan.js';
 import { registryCommand } from './commands/registry.js';
 import { dbCommand } from './commands/db.js';
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(policyCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   program.addCommand(eventsCommand(io));
+  program.addCommand(runtimeCommand(io));
   for (const command of program.commands) addTrivyCompat(command, io);
   alignShortFlags(program);
   return program;
