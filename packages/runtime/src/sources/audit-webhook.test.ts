@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAuditWebhook, type AuditWebhook } from './audit-webhook.js';
 import type { SourceItem } from './source-item.js';
+import { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 const event = (verb: string) => ({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID: `id-${verb}`, stage: 'ResponseComplete', verb, requestURI: '/api/v1/namespaces/default/pods', user: { username: 'alice' }, objectRef: { resource: 'pods', namespace: 'default' }, stageTimestamp: '2026-12-06T10:00:00.000000Z' });
 const eventList = (...verbs: string[]) => ({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: verbs.map(event) });
@@ -66,7 +67,7 @@ describe('audit webhook receiver', () => {
     const chunks = (async function* () {
       for (let i = 0; i < 1000; i++) yield new TextEncoder().encode('x'.repeat(1024));
     })();
-    const res = await fetch(hook.url, { method: 'POST', body: ReadableStream.from(chunks), headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit).catch((e: unknown) => e);
+    const res = await fetch(hook.url, { method: 'POST', body: WebReadableStream.from(chunks) as unknown as BodyInit, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit).catch((e: unknown) => e);
     if (res instanceof Response) expect(res.status).toBe(413);
     expect(hook.stats.rejected).toBe(1);
   });
