@@ -30,3 +30,4 @@ export type { BuildAdvisoryDbOptions, BuildReport, FeedSource, UpdateAdvisoryDbO
 export type { Advisory, AdvisoryHit, AdvisoryStore, AffectedPackage, CveFacts, DbMetadata, VendorStatus } from './advisories/index.js';
 export * from './policy/index.js';
 export * from './compare/index.js';
+export * from './host/index.js';

@@ -161,6 +161,8 @@ export interface HostFacts {
   readonly cgroupVersion?: 1 | 2;
   readonly appArmorEnabled?: boolean;
   readonly selinuxEnforcing?: boolean;
+  /** Unprivileged processes may create user namespaces (sysctls user.max_user_namespaces, kernel.unprivileged_userns_clone). */
+  readonly unprivilegedUserNamespaces?: boolean;
 }
 
 export interface IsolationProfile {
