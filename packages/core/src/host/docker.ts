@@ -23,8 +23,8 @@ type Json = Record<string, unknown>;
 export async function auditDocker(ctx: HostAuditContext, dockerInstalled: boolean): Promise<DockerFacts> {
   const unit = await readServiceUnit(ctx, 'docker.service');
   const jsonText = await ctx.text(DAEMON_JSON);
-  const etc = await ctx.root.stat('/etc/docker');
-  if (!dockerInstalled && unit === null && jsonText === null && etc === null) return { present: false, usernsRemap: null, logDriver: null };
+  // /etc/docker alone is no daemon: the registry and the CLI keep files there too.
+  if (!dockerInstalled && unit === null && jsonText === null) return { present: false, usernsRemap: null, logDriver: null };
 
   let config: Json = {};
   if (jsonText !== null) {

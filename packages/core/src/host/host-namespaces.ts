@@ -19,13 +19,13 @@ export async function auditHostNamespaceContainers(ctx: HostAuditContext): Promi
   }
   if (host.size === 0) {
     const proc = await ctx.root.stat('/proc/1');
-    if (proc !== null) ctx.notJudged('host-namespaces', 'the namespaces of PID 1 could not be read (/proc/1/ns): containers sharing host namespaces were not looked for', 'run with CAP_SYS_PTRACE or as root');
+    if (proc !== null) ctx.notJudged('namespaces', 'the namespaces of PID 1 could not be read (/proc/1/ns): containers sharing host namespaces were not looked for', 'run with CAP_SYS_PTRACE or as root');
     return;
   }
   const entries = await ctx.root.list('/proc');
   if (!Array.isArray(entries)) return;
   const pids = entries.filter((e) => /^\d+$/.test(e) && e !== '1');
-  if (pids.length > MAX_PIDS) ctx.notJudged('host-namespaces', `${pids.length} processes; only the first ${MAX_PIDS} were looked at`);
+  if (pids.length > MAX_PIDS) ctx.notJudged('namespaces', `${pids.length} processes; only the first ${MAX_PIDS} were looked at`);
   /** container id → namespaces shared, with one sample process. */
   const shared = new Map<string, { ns: Set<string>; pid: string; cgroup: string }>();
   for (const pid of pids.slice(0, MAX_PIDS)) {

@@ -7,6 +7,8 @@
 
 export interface ParsedVersion {
   readonly release: readonly number[];
+  /** The release part as written (`19.03.0` keeps its zero). */
+  readonly releaseText: string;
   /** Pre-release label and number, e.g. ['rc', 93]; null for a release. */
   readonly pre: readonly [string, number] | null;
 }
@@ -18,7 +20,7 @@ export function parseVersion(text: string): ParsedVersion | null {
   if (m === null) return null;
   const release = m[1]!.split('.').map(Number);
   const pre = m[2] === undefined ? null : ([m[2].toLowerCase(), Number(m[3] ?? 0)] as const);
-  return { release, pre };
+  return { release, releaseText: m[1]!, pre };
 }
 
 /** -1, 0 or 1; an unparseable version sorts first (it is treated as the oldest). */
@@ -40,7 +42,7 @@ export function compareVersions(a: string, b: string): number {
 
 /** The canonical text of a parsed version: `1.0.0-rc.93`. */
 export function formatVersion(v: ParsedVersion): string {
-  return `${v.release.join('.')}${v.pre === null ? '' : `-${v.pre[0]}.${v.pre[1]}`}`;
+  return `${v.releaseText}${v.pre === null ? '' : `-${v.pre[0]}.${v.pre[1]}`}`;
 }
 
 /** A half-open range [introduced, fixed); no `introduced` means "since the beginning". */
