@@ -274,6 +274,26 @@ describe('bad input on a host root', () => {
     expect(a.report.unknowns.map((u) => u.location.path).sort()).toEqual(['/etc/docker/daemon.json', '/var/lib/kubelet/config.yaml']);
   });
 
+  it('does not judge a daemon whose daemon.json could not be read (too large)', async () => {
+    const root = copyFixture('weak');
+    writeFileSync(path.join(root, 'etc/docker/daemon.json'), `{"icc": false, "pad": "${'x'.repeat(2 * 1024 * 1024)}"}`);
+    const a = await audit(root);
+    expect(a.report.unknowns.map((u) => u.location.path)).toContain('/etc/docker/daemon.json');
+    expect(a.report.notChecked.map((n) => n.scanner)).toContain('host-docker');
+    expect(rules(misconfigs(a)).filter((r) => r.startsWith('host-docker-'))).toEqual([]);
+  });
+
+  it('reads a binary reached through a merged-/usr link once', async () => {
+    const root = copyFixture('hardened');
+    symlinkSync('usr/bin', path.join(root, 'bin'));
+    // A file too large to read: reading it through both paths would leave two unknowns.
+    const fh = await open(path.join(root, 'usr/bin/runc'), 'w');
+    await fh.truncate(300 * 1024 * 1024);
+    await fh.close();
+    const a = await audit(root);
+    expect(a.report.unknowns.map((u) => u.location.path)).toEqual(['/usr/bin/runc']);
+  });
+
   it('reads the newest installed kernel of an offline root without /proc, and says what it could not judge', async () => {
     const base = mkdtempSync(path.join(tmpdir(), 'sekisho-host-offline-'));
     dirs.push(base);

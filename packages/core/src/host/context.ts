@@ -27,6 +27,14 @@ export class HostAuditContext {
     return null;
   }
 
+  /** Like `text`, but says whether an absent result means "no such file" or "could not be read" (already an unknown). */
+  async textOrState(hostPath: string, limit = MAX_TEXT_BYTES): Promise<string | 'missing' | 'unreadable'> {
+    const r = await this.root.readText(hostPath, limit);
+    if (r.kind === 'ok') return r.text;
+    if (r.kind === 'unreadable') this.unknown(hostPath, r.reason);
+    return r.kind;
+  }
+
   /** A one-line value (/proc/sys, /sys), trimmed; null when absent. */
   async value(hostPath: string): Promise<string | null> {
     const t = await this.text(hostPath, 64 * 1024);

@@ -22,9 +22,15 @@ type Json = Record<string, unknown>;
 
 export async function auditDocker(ctx: HostAuditContext, dockerInstalled: boolean): Promise<DockerFacts> {
   const unit = await readServiceUnit(ctx, 'docker.service');
-  const jsonText = await ctx.text(DAEMON_JSON);
+  const json = await ctx.textOrState(DAEMON_JSON);
   // /etc/docker alone is no daemon: the registry and the CLI keep files there too.
-  if (!dockerInstalled && unit === null && jsonText === null) return { present: false, usernsRemap: null, logDriver: null };
+  if (!dockerInstalled && unit === null && json === 'missing') return { present: false, usernsRemap: null, logDriver: null };
+  if (json === 'unreadable') {
+    // Judging the daemon's defaults while its real configuration is unread would report guesses.
+    ctx.notJudged('docker', `${DAEMON_JSON} could not be read (see unknowns): the daemon configuration was not judged`);
+    return { present: true, usernsRemap: null, logDriver: null };
+  }
+  const jsonText = json === 'missing' ? null : json;
 
   let config: Json = {};
   if (jsonText !== null) {

@@ -89,5 +89,7 @@ describe('HostRoot', () => {
     expect(await host.readLink('/etc/ns-like')).toBe(outside);
     expect(await host.stat('/etc/ns-like', false)).toMatchObject({ kind: 'symlink' });
     expect(await host.stat('/etc/file')).toMatchObject({ kind: 'file', mode: 0o640, size: 1 });
+    symlinkSync('file', path.join(root, 'etc/alias'));
+    expect((await host.stat('/etc/alias'))).toMatchObject({ id: (await host.stat('/etc/file') as { id: string }).id });
   });
 });

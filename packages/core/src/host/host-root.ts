@@ -40,6 +40,8 @@ export interface HostStat {
   readonly uid: number;
   readonly gid: number;
   readonly size: number;
+  /** Device and inode: the same file reached through two paths (`/bin` → `/usr/bin`) has one id. */
+  readonly id: string;
 }
 
 type Resolved = { readonly kind: 'ok'; readonly real: string; readonly info: BigIntStats } | { readonly kind: 'missing' } | { readonly kind: 'unreadable'; readonly reason: string };
@@ -168,7 +170,7 @@ export class HostRoot {
     if (r.kind === 'unreadable') return { unreadable: r.reason };
     const i = r.info;
     const kind = i.isFile() ? 'file' : i.isDirectory() ? 'directory' : i.isSocket() ? 'socket' : i.isSymbolicLink() ? 'symlink' : 'other';
-    return { path: hostPath, kind, mode: Number(i.mode & 0o7777n), uid: Number(i.uid), gid: Number(i.gid), size: Number(i.size) };
+    return { path: hostPath, kind, mode: Number(i.mode & 0o7777n), uid: Number(i.uid), gid: Number(i.gid), size: Number(i.size), id: `${i.dev}:${i.ino}` };
   }
 
   /** The target of a symbolic link itself (e.g. `/proc/1/ns/pid` → `pid:[4026531836]`), never followed; null when absent or not a link. */

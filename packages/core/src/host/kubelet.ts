@@ -28,8 +28,13 @@ export async function auditKubelet(ctx: HostAuditContext): Promise<KubeletFacts>
   const cmd = unit?.execStart ?? '';
   const cmdFile = unit?.execStartFile ?? unit?.unitFile ?? 'kubelet.service';
   const configPath = flagValues(cmd, '--config').at(-1) ?? DEFAULT_CONFIG;
-  const configText = configPath.startsWith('/') ? await ctx.text(configPath) : null;
-  if (unit === null && configText === null) return { present: false, seccompDefault: null };
+  const configRead = configPath.startsWith('/') ? await ctx.textOrState(configPath) : 'missing';
+  if (unit === null && configRead === 'missing') return { present: false, seccompDefault: null };
+  if (configRead === 'unreadable') {
+    ctx.notJudged('kubelet', `${configPath} could not be read (see unknowns): the kubelet configuration was not judged`);
+    return { present: true, seccompDefault: null };
+  }
+  const configText = configRead === 'missing' ? null : configRead;
 
   let config: Obj = {};
   const haveConfig = configText !== null;

@@ -79,6 +79,7 @@ export async function collectRuntimes(ctx: HostAuditContext): Promise<RuntimeFac
   const rpm = await ctx.root.stat('/var/lib/rpm');
   if (rpm !== null && status === null) ctx.unknown('/var/lib/rpm', 'rpm database present but not read: runtime versions come from the binaries only');
 
+  const seen = new Set<string>();
   for (const dir of BIN_DIRS) {
     for (const [name, spec] of Object.entries(BINARIES)) {
       const file = `${dir}/${name}`;
@@ -88,7 +89,8 @@ export async function collectRuntimes(ctx: HostAuditContext): Promise<RuntimeFac
         ctx.unknown(file, info.unreadable);
         continue;
       }
-      if (info.kind !== 'file') continue;
+      if (info.kind !== 'file' || seen.has(info.id)) continue;
+      seen.add(info.id);
       const read = await ctx.root.read(file, MAX_BINARY_BYTES);
       if (read.kind !== 'ok') {
         if (read.kind === 'unreadable') ctx.unknown(file, read.reason);
