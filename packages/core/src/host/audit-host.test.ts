@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { MisconfigurationFinding } from '@sekisho/model';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildElf64 } from '../catalogers/binary/__fixtures__/elf-builder.js';
+import { RPMTAG } from '../catalogers/rpm/rpm-header.js';
+import { buildHeaderBlob, buildNdb } from '../catalogers/rpm/test-builders.js';
 import { SekishoError } from '../errors.js';
 import { auditHost } from './audit-host.js';
 import { isolationHostFacts, parseHostFactsDocument } from './facts.js';
@@ -216,6 +218,32 @@ describe('sekisho host on a hardened fixture host', () => {
     expect(f.severity).toBe('low');
     expect(f.description).toContain('possibly affected');
     expect(f.description).toContain('unprivileged user namespaces are disabled');
+  });
+
+  it('reads runtime packages from an rpm database (ndb), a distribution build as "possibly affected"', async () => {
+    const root = copyFixture('hardened');
+    rmSync(path.join(root, 'var/lib/dpkg'), { recursive: true });
+    rmSync(path.join(root, 'usr/bin/runc'));
+    const str = (value: string) => ({ type: 'string' as const, value });
+    const pkg = (name: string, version: string, release: string, vendor: string) =>
+      buildHeaderBlob([[RPMTAG.name, str(name)], [RPMTAG.version, str(version)], [RPMTAG.release, str(release)], [RPMTAG.vendor, str(vendor)], [RPMTAG.arch, str('x86_64')]], { region: true });
+    mkdirSync(path.join(root, 'usr/lib/sysimage/rpm'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'usr/lib/sysimage/rpm/Packages.db'),
+      buildNdb([
+        { pkgidx: 1, blob: pkg('bash', '5.2.26', '3.fc40', 'Fedora Project') },
+        { pkgidx: 2, blob: pkg('runc', '1.1.4', '5.el9', 'Red Hat, Inc.') },
+        { pkgidx: 3, blob: pkg('containerd.io', '1.6.20', '3.1.el9', 'Docker') },
+      ]),
+    );
+    const a = await audit(root);
+    expect(a.facts.runtimes.filter((r) => r.source === 'rpm').map((r) => [r.component, r.version, r.rawVersion, r.distroBuild])).toEqual([
+      ['containerd', '1.6.20', '1.6.20-3.1.el9', false],
+      ['runc', '1.1.4', '1.1.4-5.el9', true],
+    ]);
+    const leaky = find(misconfigs(a), 'host-runtime-CVE-2024-21626')[0]!;
+    expect(leaky).toMatchObject({ severity: 'medium', target: { file: '/usr/lib/sysimage/rpm/Packages.db' } });
+    expect(leaky.description).toContain('possibly affected: 1.1.4-5.el9 is a distribution build');
   });
 
   it('reads a version a release build stamps into Go build information', async () => {

@@ -13,7 +13,7 @@ export const RUNTIME_COMPONENTS = ['runc', 'crun', 'containerd', 'cri-o', 'docke
 export type RuntimeComponent = (typeof RUNTIME_COMPONENTS)[number];
 
 /** Where a version was read. */
-export type VersionSource = 'dpkg' | 'go-buildinfo' | 'binary-string';
+export type VersionSource = 'dpkg' | 'rpm' | 'go-buildinfo' | 'binary-string';
 
 export interface RuntimeFact {
   readonly component: RuntimeComponent;
@@ -79,7 +79,7 @@ const runtimeFact = z
     component: z.enum(RUNTIME_COMPONENTS),
     version,
     rawVersion: z.string().max(256),
-    source: z.enum(['dpkg', 'go-buildinfo', 'binary-string']),
+    source: z.enum(['dpkg', 'rpm', 'go-buildinfo', 'binary-string']),
     file: z.string().max(4096),
     distroBuild: z.boolean(),
   })

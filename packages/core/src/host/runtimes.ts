@@ -1,12 +1,13 @@
 import { parseControlStanzas } from '../catalogers/control-stanzas.js';
 import { readGoBuildInfo } from '../catalogers/golang/buildinfo.js';
+import { detectRpmDbFormat, parseRpmDb, RPM_DB_PATHS } from '../catalogers/rpm/rpm-db.js';
 import { RUNTIME_CVES } from './catalog/runtime-cves.js';
 import { lowerSeverity, type HostAuditContext } from './context.js';
 import type { RuntimeComponent, RuntimeFact } from './facts.js';
 import { formatVersion, inRanges, parseVersion, upstreamOfPackageVersion } from './versions.js';
 
 /*
- * Container runtime versions, read — never executed — from the dpkg database and from the
+ * Container runtime versions, read — never executed — from the dpkg and rpm databases and from the
  * binaries themselves: Go build information (the version the release build stamps with
  * `-ldflags -X …version=`, or the main module's version), else a version string embedded in the
  * binary (`runc version 1.1.12`, `crun version 1.14`), found by a bounded search.
@@ -30,7 +31,11 @@ const PACKAGES: Readonly<Record<string, { readonly component: RuntimeComponent; 
   runsc: { component: 'gvisor', vendor: true },
   'kata-containers': { component: 'kata', vendor: true },
   'kata-runtime': { component: 'kata', vendor: true },
+  // RHEL, Fedora, Amazon Linux and SUSE name their packages so.
+  docker: { component: 'docker-engine', vendor: false },
+  'docker-engine': { component: 'docker-engine', vendor: false },
 };
+const MAX_RPMDB_BYTES = 256 * 1024 * 1024;
 
 const BIN_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/bin', '/sbin', '/opt/bin', '/usr/libexec/docker'];
 
@@ -76,8 +81,7 @@ export async function collectRuntimes(ctx: HostAuditContext): Promise<RuntimeFac
       found.push({ component: known.component, version, rawVersion: raw.slice(0, 256), source: 'dpkg', file: DPKG_STATUS, distroBuild: !known.vendor || /(?:ubuntu|deb\d|\+ds|\.el\d)/.test(raw) });
     }
   }
-  const rpm = await ctx.root.stat('/var/lib/rpm');
-  if (rpm !== null && status === null) ctx.unknown('/var/lib/rpm', 'rpm database present but not read: runtime versions come from the binaries only');
+  found.push(...(await rpmRuntimes(ctx)));
 
   const seen = new Set<string>();
   for (const dir of BIN_DIRS) {
@@ -102,6 +106,40 @@ export async function collectRuntimes(ctx: HostAuditContext): Promise<RuntimeFac
     }
   }
   return dedupe(found);
+}
+
+/** Runtime packages of the rpm database (SQLite, ndb or Berkeley DB), read by core's rpm parser. */
+async function rpmRuntimes(ctx: HostAuditContext): Promise<RuntimeFact[]> {
+  const out: RuntimeFact[] = [];
+  const seen = new Set<string>();
+  for (const rel of RPM_DB_PATHS) {
+    const file = `/${rel}`;
+    const info = await ctx.root.stat(file);
+    if (info === null || 'unreadable' in info || info.kind !== 'file' || seen.has(info.id)) continue;
+    seen.add(info.id);
+    const read = await ctx.root.read(file, MAX_RPMDB_BYTES);
+    if (read.kind !== 'ok') {
+      if (read.kind === 'unreadable') ctx.unknown(file, `${read.reason}: runtime packages of the rpm database were not read`);
+      continue;
+    }
+    const format = detectRpmDbFormat(file, read.body);
+    if (format === null) {
+      ctx.unknown(file, 'not an rpm database this audit can read');
+      continue;
+    }
+    const db = parseRpmDb(read.body, format);
+    if (db.errors.length > 0) ctx.unknown(file, `rpm database partly unreadable: ${db.errors[0]!}`);
+    for (const e of db.entries) {
+      const known = PACKAGES[e.name];
+      if (known === undefined) continue;
+      const raw = `${e.epoch === null ? '' : `${e.epoch}:`}${e.version}-${e.release}`;
+      const version = upstreamOfPackageVersion(e.version);
+      if (version === null) continue;
+      const vendorBuild = known.vendor || /docker/i.test(e.vendor ?? '');
+      out.push({ component: known.component, version, rawVersion: raw.slice(0, 256), source: 'rpm', file, distroBuild: !vendorBuild });
+    }
+  }
+  return out;
 }
 
 /** The version a runtime binary carries, or null. */
@@ -168,7 +206,7 @@ export function checkRuntimes(ctx: HostAuditContext, runtimes: readonly RuntimeF
         severity: r.distroBuild ? lowerSeverity(cve.severity) : cve.severity,
         description: `${cve.impact} ${note} (read from ${r.source}).`,
         file: r.file,
-        key: r.source === 'dpkg' ? `Package ${r.component} Version` : 'version',
+        key: r.source === 'dpkg' || r.source === 'rpm' ? `Package ${r.component} Version` : 'version',
         value: r.rawVersion,
         subject: `${cve.id} ${r.component}`,
         fix: cve.fix,
