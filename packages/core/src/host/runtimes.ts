@@ -127,7 +127,10 @@ async function rpmRuntimes(ctx: HostAuditContext): Promise<RuntimeFact[]> {
       ctx.unknown(file, 'not an rpm database this audit can read');
       continue;
     }
-    const db = parseRpmDb(read.body, format);
+    // Recent transactions may still sit in SQLite's write-ahead log.
+    const wal = format === 'sqlite' ? await ctx.root.read(`${file}-wal`, MAX_RPMDB_BYTES) : null;
+    if (wal?.kind === 'unreadable') ctx.unknown(`${file}-wal`, wal.reason);
+    const db = parseRpmDb(read.body, format, wal?.kind === 'ok' && wal.body.length > 0 ? { sqliteWal: wal.body } : {});
     if (db.errors.length > 0) ctx.unknown(file, `rpm database partly unreadable: ${db.errors[0]!}`);
     for (const e of db.entries) {
       const known = PACKAGES[e.name];
