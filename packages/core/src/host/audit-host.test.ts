@@ -209,6 +209,20 @@ describe('sekisho host on a hardened fixture host', () => {
     expect(find(misconfigs(a), 'host-docker-daemon-json-owner')[0]).toMatchObject({ description: expect.stringContaining(IS_ROOT ? 'uid 1000' : `uid ${process.getuid?.()}`) });
   });
 
+  it('judges SELinux when AppArmor is off: enforcing confines, permissive does not', async () => {
+    const root = copyFixture('hardened');
+    writeFileSync(path.join(root, 'sys/module/apparmor/parameters/enabled'), 'N\n');
+    writeFileSync(path.join(root, 'sys/kernel/security/lsm'), 'lockdown,capability,yama,selinux\n');
+    mkdirSync(path.join(root, 'sys/fs/selinux'));
+    writeFileSync(path.join(root, 'sys/fs/selinux/enforce'), '1');
+    const enforcing = await audit(root);
+    expect(enforcing.facts).toMatchObject({ appArmorEnabled: false, selinux: 'enforcing' });
+    expect(rules(misconfigs(enforcing)).filter((r) => r.includes('mac') || r.includes('selinux'))).toEqual([]);
+    writeFileSync(path.join(root, 'sys/fs/selinux/enforce'), '0');
+    const permissive = await audit(root);
+    expect(rules(misconfigs(permissive)).filter((r) => r.includes('mac') || r.includes('selinux'))).toEqual(['host-no-mac', 'host-selinux-permissive']);
+  });
+
   it('lowers a kernel CVE on a distribution kernel to "possibly affected"', async () => {
     const root = copyFixture('hardened');
     writeFileSync(path.join(root, 'proc/sys/kernel/osrelease'), '5.15.0-91-generic\n');
@@ -261,6 +275,29 @@ describe('sekisho host on a hardened fixture host', () => {
     const a = await audit(root);
     expect(a.facts.runtimes.find((r) => r.component === 'runc')).toMatchObject({ version: '1.1.9', source: 'go-buildinfo', rawVersion: '1.1.9' });
     expect(rules(misconfigs(a))).toContain('host-runtime-CVE-2024-21626');
+  });
+});
+
+describe('containers sharing host namespaces', () => {
+  it('finds a container process whose namespace links equal PID 1\'s', async () => {
+    const root = copyFixture('hardened');
+    const proc = (pid: string, cgroup: string, ns: Record<string, string>) => {
+      mkdirSync(path.join(root, `proc/${pid}/ns`), { recursive: true });
+      writeFileSync(path.join(root, `proc/${pid}/cgroup`), cgroup);
+      for (const [k, v] of Object.entries(ns)) symlinkSync(v, path.join(root, `proc/${pid}/ns/${k}`));
+    };
+    const host = { pid: 'pid:[4026531836]', net: 'net:[4026531840]', ipc: 'ipc:[4026531839]' };
+    proc('1', '0::/init.scope\n', host);
+    const id = 'a'.repeat(64);
+    // hostNetwork only; own PID and IPC namespaces
+    proc('4242', `0::/kubepods.slice/kubepods-besteffort.slice/cri-containerd-${id}.scope\n`, { ...host, pid: 'pid:[4026532001]', ipc: 'ipc:[4026532002]' });
+    // an isolated container, and a host process outside any container
+    proc('4343', `0::/system.slice/docker-${'b'.repeat(64)}.scope\n`, { pid: 'pid:[1]', net: 'net:[2]', ipc: 'ipc:[3]' });
+    proc('77', '0::/system.slice/sshd.service\n', host);
+    const a = await audit(root);
+    const found = find(misconfigs(a), 'host-container-host-namespace');
+    expect(found.map((f) => [f.target.name, f.fieldPath, f.severity])).toEqual([[id, 'net', 'low']]);
+    expect(found[0]!.description).toContain('process 4242');
   });
 });
 

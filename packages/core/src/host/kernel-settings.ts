@@ -140,7 +140,8 @@ export function checkKernelSettings(ctx: HostAuditContext, s: KernelSettings, co
       fix: 'Where no rootless containers or user-namespaced pods run: kernel.unprivileged_userns_clone=0 (Debian/Ubuntu) or kernel.apparmor_restrict_unprivileged_userns=1 (Ubuntu ≥ 23.10).',
     });
   }
-  if (s.appArmorEnabled === false && s.selinux !== null && s.selinux !== 'enforcing') {
+  const confined = s.appArmorEnabled === true || s.selinux === 'enforcing';
+  if (!confined && s.appArmorEnabled === false && (s.selinux === 'disabled' || s.selinux === 'permissive')) {
     ctx.add({
       ruleId: 'host-no-mac',
       title: 'Neither AppArmor nor SELinux confines containers on this host',
@@ -151,9 +152,10 @@ export function checkKernelSettings(ctx: HostAuditContext, s: KernelSettings, co
       value: s.lsms?.join(',') ?? 'apparmor absent',
       fix: 'Enable AppArmor (apparmor=1 security=apparmor on the kernel command line) or SELinux in enforcing mode.',
     });
-  } else if (s.appArmorEnabled === null && s.selinux === null) {
-    ctx.notJudged('lsm', 'AppArmor and SELinux status could not be read (no /sys under the root)', 'mount the host /sys under the root');
-  } else if (s.selinux === 'permissive' && s.appArmorEnabled !== true) {
+  } else if (!confined) {
+    ctx.notJudged('lsm', `AppArmor (${s.appArmorEnabled === null ? 'unknown' : 'off'}) and SELinux (${s.selinux ?? 'unknown'}) status could not both be read`, 'mount the host /sys under the root');
+  }
+  if (s.selinux === 'permissive' && s.appArmorEnabled !== true) {
     ctx.add({ ruleId: 'host-selinux-permissive', title: 'SELinux is permissive', severity: 'medium', description: 'SELinux logs but does not block: container labels (container_t) confine nothing.', file: '/sys/fs/selinux/enforce', key: 'enforce', value: '0', fix: 'setenforce 1 and SELINUX=enforcing in /etc/selinux/config.' });
   }
   if (s.seccompSupported === false) {
