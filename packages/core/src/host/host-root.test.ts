@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,6 +79,16 @@ describe('HostRoot', () => {
     expect(await host.read('/etc/fifo', 1024)).toMatchObject({ kind: 'unreadable', reason: expect.stringContaining('not a regular file') });
     // /dev/zero inside the root does not exist: the link resolves to <root>/dev/zero.
     expect((await host.read('/etc/zero', 1024)).kind).toBe('missing');
+  });
+
+  it.skipIf(!existsSync('/proc/kallsyms'))('reads pseudo-files that report size 0 whole, and bounds them', async () => {
+    const host = await HostRoot.open('/');
+    // /proc/kallsyms: megabytes behind a size of 0.
+    const expected = readFileSync('/proc/kallsyms');
+    expect(expected.length).toBeGreaterThan(64 * 1024);
+    const r = await host.read('/proc/kallsyms', 64 * 1024 * 1024);
+    expect(r.kind === 'ok' ? r.body.length : -1).toBe(expected.length);
+    expect(await host.read('/proc/kallsyms', 1024)).toMatchObject({ kind: 'unreadable', reason: 'larger than 1024 bytes; not read' });
   });
 
   it('reads a link target itself without following it, and stats links and files', async () => {

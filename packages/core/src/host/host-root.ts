@@ -139,17 +139,22 @@ export class HostRoot {
       const now = await handle.stat({ bigint: true });
       if (!now.isFile() || now.ino !== r.info.ino || now.dev !== r.info.dev) return { kind: 'unreadable', path: hostPath, reason: 'changed while it was read' };
       if (!(await this.insideRoot(handle))) return { kind: 'unreadable', path: hostPath, reason: 'resolves outside the host root; not read' };
-      // Pseudo-files (/proc, /sys) report size 0: read up to the limit, one byte more to tell "too large".
-      const buffer = Buffer.alloc(Math.min(limit + 1, Math.max(Number(now.size), 4096) + 1));
+      // Pseudo-files (/proc, /sys) report size 0 whatever they hold: read in chunks until EOF,
+      // one byte past the limit at most, to tell "too large" from "exactly the limit".
+      const chunks: Buffer[] = [];
+      const expected = Number(now.size);
       let got = 0;
       for (;;) {
-        if (got === buffer.length) break;
-        const { bytesRead } = await handle.read(buffer, got, buffer.length - got, null);
+        // A regular file in one buffer of its size (plus the byte that tells it grew); pseudo-files in 64 KiB steps.
+        const chunk = Buffer.alloc(Math.max(1, Math.min(limit + 1 - got, expected > got ? expected + 1 - got : 64 * 1024)));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
         if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
         got += bytesRead;
+        if (got > limit) break;
       }
       if (got > limit) return { kind: 'unreadable', path: hostPath, reason: `larger than ${limit} bytes; not read` };
-      return { kind: 'ok', body: buffer.subarray(0, got), path: hostPath };
+      return { kind: 'ok', body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, got), path: hostPath };
     } catch (error) {
       return { kind: 'unreadable', path: hostPath, reason: describeFsError(error, 'file') };
     } finally {
