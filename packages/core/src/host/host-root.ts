@@ -199,7 +199,8 @@ export class HostRoot {
     try {
       handle = await open(r.real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK);
       if (!(await this.insideRoot(handle))) return { unreadable: 'resolves outside the host root; not listed' };
-      const names = await readdir(r.real);
+      // List the directory that was opened and checked, not whatever the path names by now.
+      const names = await readdir(this.procFd ? `/proc/self/fd/${handle.fd}` : r.real);
       return names.sort().slice(0, MAX_LISTING);
     } catch (error) {
       return { unreadable: describeFsError(error, 'directory') };
