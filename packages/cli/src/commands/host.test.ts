@@ -93,6 +93,39 @@ describe('sekisho host', () => {
   });
 });
 
+describe('sekisho host events and redaction', () => {
+  it('appends one event per finding and one that closes the run, about the host by name', async () => {
+    const events = path.join(dir, 'events.jsonl');
+    const r = await runCaptured(['host', '--root', WEAK, '--format', 'json', '-o', path.join(dir, 'r.json'), '--events-out', events]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8')) as { findings: unknown[] };
+    const lines = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { schema: string; kind: string; action: string; result: string; subject: { type: string; id: string }; details: Record<string, unknown> });
+    expect(lines).toHaveLength(report.findings.length + 1);
+    expect(lines.every((e) => e.schema === 'sekisho.event/v1' && e.kind === 'host' && e.subject.type === 'host' && e.subject.id === 'node-weak-1')).toBe(true);
+    expect(lines.at(-1)).toMatchObject({ action: 'host.audit.complete', result: 'success', details: { findings: report.findings.length } });
+    expect(lines.find((e) => e.details['ruleId'] === 'host-docker-tcp-without-tls')).toMatchObject({ action: 'host.audit', result: 'detected' });
+  });
+
+  it('redacts secret values from host files in the report and the events', async () => {
+    const root = path.join(dir, 'root');
+    mkdirSync(path.join(root, 'etc/docker'), { recursive: true });
+    const token = `ghp_${'A1b2C3d4E5'.repeat(3)}abcdef`;
+    writeFileSync(path.join(root, 'etc/docker/daemon.json'), JSON.stringify({ 'insecure-registries': [`https://ci:${token}@registry.internal`] }));
+    const args = ['host', '--root', root, '--format', 'json', '--facts-out', path.join(dir, 'f.json'), '--events-out', path.join(dir, 'e.jsonl')];
+    const hidden = await runCaptured(args);
+    expect(hidden.stdout).toContain('host-docker-insecure-registries');
+    expect(hidden.stdout + readFileSync(path.join(dir, 'e.jsonl'), 'utf8')).not.toContain(token);
+    const shown = await runCaptured([...args, '--show-secrets']);
+    expect(shown.stdout).toContain(token);
+  });
+
+  it('refuses --every below a minute, and a gate that a loop could never report', async () => {
+    expect((await runCaptured(['host', '--root', WEAK, '--every', '10s'])).code).toBe(2);
+    expect((await runCaptured(['host', '--root', WEAK, '--every', '6h', '--fail-on', 'high'])).code).toBe(2);
+    expect((await runCaptured(['host', '--root', WEAK, '--every', 'soon'])).code).toBe(2);
+  });
+});
+
 describe('sekisho config --host-facts', () => {
   it('turns host-dependent breakout paths open or closed from the facts of sekisho host', async () => {
     const weakFacts = path.join(dir, 'weak.json');

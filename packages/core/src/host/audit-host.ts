@@ -12,6 +12,13 @@ import { checkKernelSettings, collectKernelSettings } from './kernel-settings.js
 import { auditKubelet } from './kubelet.js';
 import { checkRuntimes, collectRuntimes } from './runtimes.js';
 
+/** /etc/hostname of the host; on this machine the kernel's name as a fallback (under another root it would be the auditor's own). */
+async function collectHostname(ctx: HostAuditContext): Promise<string | null> {
+  const fromFile = (await ctx.value('/etc/hostname'))?.split('\n')[0]?.trim();
+  const name = fromFile !== undefined && fromFile !== '' ? fromFile : ctx.root.isLive ? await ctx.value('/proc/sys/kernel/hostname') : null;
+  return name !== null && /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(name) ? name : null;
+}
+
 export interface HostAuditOptions {
   /** The host root: `/` for this machine, or where the host file system is mounted. */
   readonly root: string;
@@ -40,6 +47,7 @@ export async function auditHost(options: HostAuditOptions): Promise<HostAudit> {
   }
   const ctx = new HostAuditContext(root, options.today);
 
+  const hostname = await collectHostname(ctx);
   const kernel = await collectKernel(ctx);
   const os = await collectOs(ctx);
   const settings = await collectKernelSettings(ctx, kernel?.release ?? null);
@@ -53,6 +61,7 @@ export async function auditHost(options: HostAuditOptions): Promise<HostAudit> {
     schema: HOST_FACTS_SCHEMA,
     tool: { name: 'sekisho', version: options.toolVersion },
     root: options.root,
+    hostname,
     kernel,
     os: os?.facts ?? null,
     ...settings,

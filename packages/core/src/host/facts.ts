@@ -55,6 +55,8 @@ export interface HostFactsDocument {
   readonly tool: { readonly name: 'sekisho'; readonly version: string };
   /** The audited root as given (`/`, `/host`). */
   readonly root: string;
+  /** The host's name from its /etc/hostname (this machine: the kernel's), or null. */
+  readonly hostname: string | null;
   readonly kernel: KernelFacts | null;
   readonly os: OsFacts | null;
   /** Sysctls that could be read, dotted names (`kernel.kptr_restrict`) → value as the kernel prints it. */
@@ -90,6 +92,7 @@ export const hostFactsSchema = z
     schema: z.literal(HOST_FACTS_SCHEMA),
     tool: z.object({ name: z.literal('sekisho'), version: z.string().max(64) }).strict(),
     root: z.string().max(4096),
+    hostname: z.string().max(253).nullable(),
     kernel: z.object({ release: version, upstream: version, distroBuild: z.boolean(), source: z.string().max(4096) }).strict().nullable(),
     os: z
       .object({

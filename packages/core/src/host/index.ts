@@ -7,3 +7,5 @@ export { KERNEL_CATALOG_DATE, KERNEL_CVES } from './catalog/kernel-cves.js';
 export { RUNTIME_CATALOG_DATE, RUNTIME_CVES } from './catalog/runtime-cves.js';
 export { compareVersions, parseKernelRelease } from './versions.js';
 export { hostFactLines, renderHostTable } from './render-table.js';
+export { emitHostAudit, hostAuditEvents } from './events.js';
+export type { HostEventOptions } from './events.js';
