@@ -145,6 +145,9 @@ describe('sekisho config --host-facts', () => {
 
     const hardened = await openPaths('--host-facts', hardFacts);
     expect(hardened.has('cve-2022-0492')).toBe(false);
+    // The hardened node's kubelet has seccompDefault: the unset profile is RuntimeDefault there.
+    expect(weak.has('keyctl-unmask')).toBe(true);
+    expect(hardened.has('keyctl-unmask')).toBe(false);
     expect(hardened.has('runc-cve-2024-21626')).toBe(false);
 
     // An explicit flag overrides the facts file.

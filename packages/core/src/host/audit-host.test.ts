@@ -389,6 +389,7 @@ describe('host facts document', () => {
       appArmorEnabled: false,
       selinuxEnforcing: false,
       unprivilegedUserNamespaces: true,
+      kubeletSeccompDefault: false,
     });
   });
 

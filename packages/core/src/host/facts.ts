@@ -164,5 +164,6 @@ export function isolationHostFacts(doc: HostFactsDocument, compare: (a: string, 
     ...(doc.appArmorEnabled === null ? {} : { appArmorEnabled: doc.appArmorEnabled }),
     ...(doc.selinux === null ? {} : { selinuxEnforcing: doc.selinux === 'enforcing' }),
     ...(unprivileged === null ? {} : { unprivilegedUserNamespaces: unprivileged }),
+    ...(doc.kubeletSeccompDefault === null ? {} : { kubeletSeccompDefault: doc.kubeletSeccompDefault }),
   };
 }

@@ -150,6 +150,15 @@ describe('breakout catalog', () => {
     expect(path({ ...NO_SELINUX, cgroupVersion: 1, kernelVersion: '5.15.19' })?.unknowns).toEqual(['whether the host allows unprivileged user namespaces is unknown']);
   });
 
+  it('gives containers without a seccomp profile RuntimeDefault on nodes whose kubelet has seccompDefault', () => {
+    const open = (hostFacts: HostFacts) => analyze({ sc: ROOT, hostFacts }).openPaths.map((p) => p.techniqueId);
+    expect(open({})).toEqual(expect.arrayContaining(['keyctl-unmask', 'kernel-syscall-exploits']));
+    expect(open({ kubeletSeccompDefault: true })).not.toContain('keyctl-unmask');
+    expect(open({ kubeletSeccompDefault: true })).not.toContain('kernel-syscall-exploits');
+    // An explicit Unconfined stays Unconfined.
+    expect(analyze({ sc: { ...ROOT, seccompProfile: { type: 'Unconfined' } }, hostFacts: { kubeletSeccompDefault: true } }).openPaths.map((p) => p.techniqueId)).toContain('keyctl-unmask');
+  });
+
   it('reports runtime CVEs as conditional, naming the version condition, when the runtime version is unknown', () => {
     const p = analyze({ sc: ROOT }).openPaths.find((x) => x.techniqueId === 'runc-cve-2024-21626');
     expect(p?.certainty).toBe('conditional');

@@ -163,6 +163,8 @@ export interface HostFacts {
   readonly selinuxEnforcing?: boolean;
   /** Unprivileged processes may create user namespaces (sysctls user.max_user_namespaces, kernel.unprivileged_userns_clone). */
   readonly unprivilegedUserNamespaces?: boolean;
+  /** The kubelet runs containers without a seccomp profile under RuntimeDefault (`seccompDefault: true`). */
+  readonly kubeletSeccompDefault?: boolean;
 }
 
 export interface IsolationProfile {
