@@ -106,7 +106,8 @@ export function flagValues(commandLine: string, ...names: string[]): string[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     for (const n of names) {
-      if (t === n && i + 1 < tokens.length) out.push(tokens[i + 1]!);
+      // `--flag value`, unless the next token is another flag (`--live-restore -H fd://`).
+      if (t === n && i + 1 < tokens.length && !tokens[i + 1]!.startsWith('-')) out.push(tokens[i + 1]!);
       else if (t.startsWith(`${n}=`)) out.push(t.slice(n.length + 1));
     }
   }
