@@ -2,6 +2,7 @@ import { REPORT_SCHEMA, type Report } from '@sekisho/model';
 import { SekishoError } from '../errors.js';
 import { sortFindings } from '../scan/scanners.js';
 import { auditDockerAuditRules } from './audit-rules.js';
+import { auditBootHardening } from './boot-hardening.js';
 import { HOST_SCANNER, HostAuditContext } from './context.js';
 import { auditDocker } from './docker.js';
 import { HOST_FACTS_SCHEMA, type HostFactsDocument } from './facts.js';
@@ -51,6 +52,7 @@ export async function auditHost(options: HostAuditOptions): Promise<HostAudit> {
   const kernel = await collectKernel(ctx);
   const os = await collectOs(ctx);
   const settings = await collectKernelSettings(ctx, kernel?.release ?? null);
+  await auditBootHardening(ctx);
   const runtimes = await collectRuntimes(ctx);
   const docker = await auditDocker(ctx, runtimes.some((r) => r.component === 'docker-engine'));
   const kubelet = await auditKubelet(ctx);
