@@ -214,6 +214,18 @@ describe('sekisho host on a hardened fixture host', () => {
     ]);
   });
 
+  it('merges kubelet --config-dir drop-ins over the config file, and names the drop-in that set a key', async () => {
+    const root = copyFixture('hardened');
+    harden(root);
+    writeFileSync(path.join(root, 'lib/systemd/system/kubelet.service'), '[Service]\nExecStart=/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --config-dir=/etc/kubernetes/kubelet.conf.d\n');
+    mkdirSync(path.join(root, 'etc/kubernetes/kubelet.conf.d'));
+    writeFileSync(path.join(root, 'etc/kubernetes/kubelet.conf.d/10-port.conf'), 'readOnlyPort: 10255\nseccompDefault: false\n');
+    writeFileSync(path.join(root, 'etc/kubernetes/kubelet.conf.d/20-seccomp.conf'), 'seccompDefault: true\n');
+    const a = await audit(root);
+    expect(find(misconfigs(a), 'host-kubelet-read-only-port')[0]).toMatchObject({ target: { file: '/etc/kubernetes/kubelet.conf.d/10-port.conf' }, fieldPath: 'readOnlyPort' });
+    expect(a.facts.kubeletSeccompDefault).toBe(true);
+  });
+
   it('flags ownership by another user when the audit runs as root', async () => {
     const root = copyFixture('hardened');
     harden(root);

@@ -36,50 +36,74 @@ export async function auditKubelet(ctx: HostAuditContext): Promise<KubeletFacts>
   }
   const configText = configRead === 'missing' ? null : configRead;
 
-  let config: Obj = {};
-  const haveConfig = configText !== null;
-  if (configText !== null) {
+  /** The config file, then the drop-ins of `--config-dir` in name order: a later file overrides an earlier one. */
+  const configs: { readonly file: string; readonly doc: Obj }[] = [];
+  const parse = (file: string, text: string): boolean => {
     try {
-      config = obj(parseYaml(configText, { maxAliasCount: 100, prettyErrors: false }));
+      configs.push({ file, doc: obj(parseYaml(text, { maxAliasCount: 100, prettyErrors: false })) });
+      return true;
     } catch (error) {
-      ctx.unknown(configPath, `not valid YAML (${(error as Error).message.split('\n')[0]}); kubelet settings were not judged`);
-      ctx.notJudged('kubelet', `${configPath} is not valid YAML`);
-      return { present: true, seccompDefault: null };
+      ctx.unknown(file, `not valid YAML (${(error as Error).message.split('\n')[0]}); kubelet settings were not judged`);
+      ctx.notJudged('kubelet', `${file} is not valid YAML`);
+      return false;
+    }
+  };
+  if (configText !== null && !parse(configPath, configText)) return { present: true, seccompDefault: null };
+  const configDir = flagValues(cmd, '--config-dir').at(-1);
+  if (configDir?.startsWith('/') === true) {
+    const names = await ctx.root.list(configDir);
+    for (const n of Array.isArray(names) ? names.filter((x) => x.endsWith('.conf')).slice(0, 100) : []) {
+      const text = await ctx.textOrState(`${configDir}/${n}`);
+      if (text === 'unreadable') {
+        ctx.notJudged('kubelet', `${configDir}/${n} could not be read (see unknowns)`);
+        return { present: true, seccompDefault: null };
+      }
+      if (text !== 'missing' && !parse(`${configDir}/${n}`, text)) return { present: true, seccompDefault: null };
     }
   }
+  const haveConfig = configs.length > 0;
+  /** A key of the merged configuration and the file that set it last. */
+  const lookup = (keys: readonly string[]): { value: unknown; file: string } | undefined => {
+    for (const c of [...configs].reverse()) {
+      let v: unknown = c.doc;
+      for (const k of keys) v = obj(v)[k];
+      if (v !== undefined) return { value: v, file: c.file };
+    }
+    return undefined;
+  };
 
-  /** The effective value of a setting: the flag, else the config file, else the default for how the kubelet was configured. */
-  const effective = (flag: string, configValue: unknown, fileDefault: unknown, flagDefault: unknown): { value: unknown; file: string; key: string } => {
+  /** The effective value of a setting: the flag, else the configuration files, else the default for how the kubelet was configured. */
+  const effective = (flag: string, keys: readonly string[], fileDefault: unknown, flagDefault: unknown): { value: unknown; file: string; key: string } => {
     const f = flagValues(cmd, flag).at(-1) ?? (flagOn(cmd, flag) === null ? undefined : String(flagOn(cmd, flag)));
     if (f !== undefined) return { value: f, file: cmdFile, key: flag };
-    if (configValue !== undefined) return { value: configValue, file: configPath, key: '' };
-    return { value: haveConfig ? fileDefault : flagDefault, file: haveConfig ? configPath : cmdFile, key: '' };
+    const set = lookup(keys);
+    if (set !== undefined) return { value: set.value, file: set.file, key: keys.join('.') };
+    return { value: haveConfig ? fileDefault : flagDefault, file: haveConfig ? configPath : cmdFile, key: keys.join('.') };
   };
-  const authn = obj(config['authentication']);
-  const anon = effective('--anonymous-auth', obj(authn['anonymous'])['enabled'], false, true);
+  const anon = effective('--anonymous-auth', ['authentication', 'anonymous', 'enabled'], false, true);
   if (String(anon.value) !== 'false') {
-    ctx.add({ ruleId: 'host-kubelet-anonymous-auth', title: 'The kubelet accepts anonymous requests', severity: 'high', description: 'Requests without credentials reach the kubelet API (10250) as system:anonymous.', file: anon.file, key: anon.key || 'authentication.anonymous.enabled', value: String(anon.value), fix: 'Set authentication.anonymous.enabled: false (or --anonymous-auth=false).', standard: cisKubernetes('4.2.1') });
+    ctx.add({ ruleId: 'host-kubelet-anonymous-auth', title: 'The kubelet accepts anonymous requests', severity: 'high', description: 'Requests without credentials reach the kubelet API (10250) as system:anonymous.', file: anon.file, key: anon.key, value: String(anon.value), fix: 'Set authentication.anonymous.enabled: false (or --anonymous-auth=false).', standard: cisKubernetes('4.2.1') });
   }
-  const mode = effective('--authorization-mode', obj(config['authorization'])['mode'], 'Webhook', 'AlwaysAllow');
+  const mode = effective('--authorization-mode', ['authorization', 'mode'], 'Webhook', 'AlwaysAllow');
   if (String(mode.value).split(',').includes('AlwaysAllow')) {
-    ctx.add({ ruleId: 'host-kubelet-authorization-mode', title: 'The kubelet authorizes every request (AlwaysAllow)', severity: 'critical', description: 'Anyone authenticated (or anonymous) can exec into every pod on the node through the kubelet API.', file: mode.file, key: mode.key || 'authorization.mode', value: String(mode.value), fix: 'Set authorization.mode: Webhook (or --authorization-mode=Webhook).', standard: cisKubernetes('4.2.2') });
+    ctx.add({ ruleId: 'host-kubelet-authorization-mode', title: 'The kubelet authorizes every request (AlwaysAllow)', severity: 'critical', description: 'Anyone authenticated (or anonymous) can exec into every pod on the node through the kubelet API.', file: mode.file, key: mode.key, value: String(mode.value), fix: 'Set authorization.mode: Webhook (or --authorization-mode=Webhook).', standard: cisKubernetes('4.2.2') });
   }
-  const ro = effective('--read-only-port', config['readOnlyPort'], 0, 10255);
+  const ro = effective('--read-only-port', ['readOnlyPort'], 0, 10255);
   if (String(ro.value) !== '0') {
-    ctx.add({ ruleId: 'host-kubelet-read-only-port', title: `The kubelet read-only port ${String(ro.value)} is open`, severity: 'medium', description: 'The unauthenticated read-only API lists pods, their specs and environment variables.', file: ro.file, key: ro.key || 'readOnlyPort', value: String(ro.value), fix: 'Set readOnlyPort: 0 (or --read-only-port=0).', standard: cisKubernetes('4.2.4') });
+    ctx.add({ ruleId: 'host-kubelet-read-only-port', title: `The kubelet read-only port ${String(ro.value)} is open`, severity: 'medium', description: 'The unauthenticated read-only API lists pods, their specs and environment variables.', file: ro.file, key: ro.key, value: String(ro.value), fix: 'Set readOnlyPort: 0 (or --read-only-port=0).', standard: cisKubernetes('4.2.4') });
   }
-  const pkd = effective('--protect-kernel-defaults', config['protectKernelDefaults'], false, false);
+  const pkd = effective('--protect-kernel-defaults', ['protectKernelDefaults'], false, false);
   if (String(pkd.value) !== 'true') {
-    ctx.add({ ruleId: 'host-kubelet-protect-kernel-defaults', title: 'The kubelet may change kernel tunables', severity: 'low', description: 'protectKernelDefaults is off: the kubelet silently rewrites sysctls that differ from its expectations instead of failing.', file: pkd.file, key: pkd.key || 'protectKernelDefaults', value: String(pkd.value), fix: 'Set protectKernelDefaults: true after setting the sysctls it expects.', standard: cisKubernetes('4.2.6') });
+    ctx.add({ ruleId: 'host-kubelet-protect-kernel-defaults', title: 'The kubelet may change kernel tunables', severity: 'low', description: 'protectKernelDefaults is off: the kubelet silently rewrites sysctls that differ from its expectations instead of failing.', file: pkd.file, key: pkd.key, value: String(pkd.value), fix: 'Set protectKernelDefaults: true after setting the sysctls it expects.', standard: cisKubernetes('4.2.6') });
   }
-  const rot = effective('--rotate-certificates', config['rotateCertificates'], false, false);
+  const rot = effective('--rotate-certificates', ['rotateCertificates'], false, false);
   if (String(rot.value) !== 'true') {
-    ctx.add({ ruleId: 'host-kubelet-rotate-certificates', title: 'Kubelet client certificates are not rotated', severity: 'medium', description: 'A stolen kubelet client certificate stays valid until it expires.', file: rot.file, key: rot.key || 'rotateCertificates', value: String(rot.value), fix: 'Set rotateCertificates: true.', standard: cisKubernetes('4.2.11') });
+    ctx.add({ ruleId: 'host-kubelet-rotate-certificates', title: 'Kubelet client certificates are not rotated', severity: 'medium', description: 'A stolen kubelet client certificate stays valid until it expires.', file: rot.file, key: rot.key, value: String(rot.value), fix: 'Set rotateCertificates: true.', standard: cisKubernetes('4.2.11') });
   }
-  const sd = effective('--seccomp-default', config['seccompDefault'], false, false);
+  const sd = effective('--seccomp-default', ['seccompDefault'], false, false);
   const seccompDefault = String(sd.value) === 'true';
   if (!seccompDefault) {
-    ctx.add({ ruleId: 'host-kubelet-seccomp-default', title: 'Pods without a seccomp profile run Unconfined', severity: 'medium', description: 'seccompDefault is off: every container that does not ask for RuntimeDefault gets no syscall filter (unshare, keyctl, bpf reachable).', file: sd.file, key: sd.key || 'seccompDefault', value: String(sd.value), fix: 'Set seccompDefault: true in the kubelet configuration.', references: ['https://kubernetes.io/docs/tutorials/security/seccomp/#enable-the-use-of-runtimedefault-as-the-default-seccomp-profile-for-all-workloads'] });
+    ctx.add({ ruleId: 'host-kubelet-seccomp-default', title: 'Pods without a seccomp profile run Unconfined', severity: 'medium', description: 'seccompDefault is off: every container that does not ask for RuntimeDefault gets no syscall filter (unshare, keyctl, bpf reachable).', file: sd.file, key: sd.key, value: String(sd.value), fix: 'Set seccompDefault: true in the kubelet configuration.', references: ['https://kubernetes.io/docs/tutorials/security/seccomp/#enable-the-use-of-runtimedefault-as-the-default-seccomp-profile-for-all-workloads'] });
   }
 
   // 4.1: files that hold the kubelet's identity and configuration.
@@ -87,7 +111,7 @@ export async function auditKubelet(ctx: HostAuditContext): Promise<KubeletFacts>
   if (haveConfig) await checkPermissions(ctx, { path: configPath, maxMode: 0o600, what: 'The kubelet configuration file', ruleId: 'host-kubelet-config-file', severity: 'medium', standard: cisKubernetes('4.1.9') });
   const kubeconfig = flagValues(cmd, '--kubeconfig').at(-1) ?? DEFAULT_KUBECONFIG;
   if (kubeconfig.startsWith('/')) await checkPermissions(ctx, { path: kubeconfig, maxMode: 0o600, what: 'The kubelet kubeconfig', ruleId: 'host-kubelet-kubeconfig', severity: 'high', standard: cisKubernetes('4.1.5') });
-  const ca = flagValues(cmd, '--client-ca-file').at(-1) ?? (obj(obj(authn['x509']))['clientCAFile'] as string | undefined);
+  const ca = flagValues(cmd, '--client-ca-file').at(-1) ?? lookup(['authentication', 'x509', 'clientCAFile'])?.value;
   if (typeof ca === 'string' && ca.startsWith('/')) await checkPermissions(ctx, { path: ca, maxMode: 0o644, what: 'The kubelet client CA file', ruleId: 'host-kubelet-client-ca', severity: 'medium', standard: cisKubernetes('4.1.7') });
   for (const dir of ['/var/lib/kubelet/pki', '/etc/kubernetes/pki']) {
     const names = await ctx.root.list(dir);
