@@ -155,6 +155,27 @@ describe('sekisho config --host-facts', () => {
     expect(overridden.get('runc-cve-2024-21626')?.certainty).toBe('open');
   });
 
+  it('applies the facts to Compose services too, Docker\'s userns-remap included', async () => {
+    const weakFacts = path.join(dir, 'weak.json');
+    const hardFacts = path.join(dir, 'hardened.json');
+    await runCaptured(['host', '--root', WEAK, '--facts-out', weakFacts, '-o', path.join(dir, 'r.txt')]);
+    await runCaptured(['host', '--root', HARDENED, '--facts-out', hardFacts, '-o', path.join(dir, 'r2.txt')]);
+    const compose = path.join(dir, 'compose.yaml');
+    writeFileSync(compose, 'services:\n  app:\n    image: example/app:1\n    user: "0"\n');
+    const service = async (facts: string) => {
+      const r = await runCaptured(['config', compose, '--format', 'json', '--host-facts', facts]);
+      expect(r.code, r.stderr).toBe(0);
+      const w = (JSON.parse(r.stdout) as { workloads: { layers: Record<string, { state: string }>; openPaths: OpenPathJson[] }[] }).workloads[0]!;
+      return { userns: w.layers['user-namespace']!.state, paths: new Map(w.openPaths.map((p) => [p.techniqueId, p.certainty])) };
+    };
+    const weak = await service(weakFacts);
+    expect(weak.userns).toBe('missing');
+    expect(weak.paths.get('runc-cve-2024-21626')).toBe('open');
+    const hardened = await service(hardFacts);
+    expect(hardened.userns).toBe('held');
+    expect(hardened.paths.has('runc-cve-2024-21626')).toBe(false);
+  });
+
   it('refuses a malformed facts file (exit 8) and a missing one (exit 2)', async () => {
     const manifest = path.join(dir, 'app.yaml');
     writeFileSync(manifest, WORKLOAD);

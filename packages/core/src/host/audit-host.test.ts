@@ -415,6 +415,7 @@ describe('host facts document', () => {
       selinuxEnforcing: false,
       unprivilegedUserNamespaces: true,
       kubeletSeccompDefault: false,
+      dockerUsernsRemap: false,
     });
   });
 

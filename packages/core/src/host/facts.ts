@@ -165,5 +165,6 @@ export function isolationHostFacts(doc: HostFactsDocument, compare: (a: string, 
     ...(doc.selinux === null ? {} : { selinuxEnforcing: doc.selinux === 'enforcing' }),
     ...(unprivileged === null ? {} : { unprivilegedUserNamespaces: unprivileged }),
     ...(doc.kubeletSeccompDefault === null ? {} : { kubeletSeccompDefault: doc.kubeletSeccompDefault }),
+    ...(doc.dockerUsernsRemap === null ? {} : { dockerUsernsRemap: doc.dockerUsernsRemap }),
   };
 }

@@ -165,6 +165,8 @@ export interface HostFacts {
   readonly unprivilegedUserNamespaces?: boolean;
   /** The kubelet runs containers without a seccomp profile under RuntimeDefault (`seccompDefault: true`). */
   readonly kubeletSeccompDefault?: boolean;
+  /** The Docker daemon remaps container root to an unprivileged host user (`userns-remap`). */
+  readonly dockerUsernsRemap?: boolean;
 }
 
 export interface IsolationProfile {
