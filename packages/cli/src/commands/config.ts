@@ -3,7 +3,6 @@ import path from 'node:path';
 import { Command } from 'commander';
 import {
   auditConfig,
-  compareVersions,
   decisionLines,
   evaluatePolicy,
   isConfigCandidate,
@@ -282,7 +281,7 @@ async function readHostFacts(file: string): Promise<HostFacts> {
     if (error instanceof SekishoError) throw error;
     throw new SekishoError('USAGE_INVALID', `--host-facts: cannot read ${file}`, { where: { file }, cause: error });
   }
-  return isolationHostFacts(parseHostFactsDocument(bytes, file), compareVersions);
+  return isolationHostFacts(parseHostFactsDocument(bytes, file));
 }
 
 export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {

@@ -11,7 +11,6 @@ import { buildHeaderBlob, buildNdb } from '../catalogers/rpm/test-builders.js';
 import { SekishoError } from '../errors.js';
 import { auditHost } from './audit-host.js';
 import { isolationHostFacts, parseHostFactsDocument } from './facts.js';
-import { compareVersions } from './versions.js';
 
 const FIXTURES = path.join(import.meta.dirname, '__fixtures__');
 const TODAY = new Date('2026-12-06T00:00:00Z');
@@ -406,7 +405,7 @@ describe('host facts document', () => {
     const again = parseHostFactsDocument(Buffer.from(JSON.stringify(a.facts)), 'facts.json');
     expect(again).toEqual(a.facts);
     const withTwoRuncs = { ...again, runtimes: [...again.runtimes, { ...again.runtimes.find((r) => r.component === 'runc')!, version: '1.0.0-rc.92', file: '/usr/local/bin/runc' }] };
-    expect(isolationHostFacts(withTwoRuncs, compareVersions)).toEqual({
+    expect(isolationHostFacts(withTwoRuncs)).toEqual({
       kernelVersion: '5.10.0',
       runcVersion: '1.0.0-rc.92',
       containerdVersion: '1.4.2',

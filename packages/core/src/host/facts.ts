@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HostFacts } from '../checks/isolation/profile.js';
 import { SekishoError } from '../errors.js';
+import { compareVersions } from './versions.js';
 
 /**
  * What a host audit learned about the machine, as `sekisho host --facts-out` writes it and
@@ -143,18 +144,18 @@ export function parseHostFactsDocument(bytes: Uint8Array, file: string): HostFac
  * The oldest version of a component among those found: when a host carries two runc binaries
  * (Docker's and the distribution's), the breakout analysis must assume the weaker one.
  */
-function oldestVersion(doc: HostFactsDocument, component: RuntimeComponent, compare: (a: string, b: string) => number): string | undefined {
+function oldestVersion(doc: HostFactsDocument, component: RuntimeComponent): string | undefined {
   const versions = doc.runtimes.filter((r) => r.component === component).map((r) => r.version);
-  return versions.sort(compare)[0];
+  return versions.sort(compareVersions)[0];
 }
 
 /**
  * The facts the breakout analysis of `sekisho config` reads. Only facts that were actually read
  * are passed on; everything else stays unknown there.
  */
-export function isolationHostFacts(doc: HostFactsDocument, compare: (a: string, b: string) => number): HostFacts {
-  const runc = oldestVersion(doc, 'runc', compare);
-  const containerd = oldestVersion(doc, 'containerd', compare);
+export function isolationHostFacts(doc: HostFactsDocument): HostFacts {
+  const runc = oldestVersion(doc, 'runc');
+  const containerd = oldestVersion(doc, 'containerd');
   const unprivileged = doc.userNamespaces.unprivileged;
   return {
     ...(doc.kernel === null ? {} : { kernelVersion: doc.kernel.upstream }),
