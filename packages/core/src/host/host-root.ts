@@ -25,6 +25,8 @@ import { describeFsError, kindName } from '../source/rootfs/read-listed-file.js'
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fsConstants;
 const MAX_SYMLINKS = 40;
+/** Path components looked at while resolving one path (links expand it): bounds the lstat calls. */
+const MAX_COMPONENTS = 4096;
 const MAX_LISTING = 10_000;
 
 export type HostRead =
@@ -76,7 +78,9 @@ export class HostRoot {
     const pending = hostPath.split('/').filter((p) => p !== '' && p !== '.');
     const done: string[] = [];
     let links = 0;
+    let steps = 0;
     while (pending.length > 0) {
+      if (++steps > MAX_COMPONENTS) return { kind: 'unreadable', reason: `more than ${MAX_COMPONENTS} path components through symbolic links` };
       const part = pending.shift()!;
       if (part === '..') {
         done.pop();
