@@ -49,6 +49,38 @@ describe('HostRoot', () => {
     expect(await host.stat('/linked-dir/secret')).toBeNull();
   });
 
+  it('never reads the outside file through any of 300 random link layouts (seeded)', async () => {
+    const { root, outside } = sandbox();
+    let seed = 0x5eed;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const dirsInRoot = ['etc', 'usr/lib', 'a/b/c', 'a/d'];
+    for (const d of dirsInRoot) mkdirSync(path.join(root, d), { recursive: true });
+    const targets = (): string => {
+      const ups = '../'.repeat(rand(12));
+      switch (rand(5)) {
+        case 0: return path.join(outside, 'secret');
+        case 1: return `${ups}outside/secret`;
+        case 2: return `/${ups}outside/secret`;
+        case 3: return `${ups}${dirsInRoot[rand(dirsInRoot.length)]}/l${rand(300)}`;
+        default: return outside;
+      }
+    };
+    const links: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const at = `${dirsInRoot[rand(dirsInRoot.length)]}/l${i}`;
+      symlinkSync(targets(), path.join(root, at));
+      links.push(`/${at}`, `/${at}/secret`);
+    }
+    const host = await HostRoot.open(root);
+    for (const p of links) {
+      const r = await host.read(p, 1024);
+      expect(r.kind === 'ok' ? r.body.toString() : '', p).not.toBe('OUTSIDE');
+    }
+  });
+
   it('stops at a link loop', async () => {
     const { root } = sandbox();
     symlinkSync('b', path.join(root, 'etc/a'));
