@@ -33,6 +33,9 @@ function copyFixture(name: string): string {
 }
 
 const audit = (root: string) => auditHost({ root, today: TODAY, toolVersion: 'test' });
+/** The weak fixture audited once, for the tests that only read it. */
+let weakOnce: ReturnType<typeof audit> | null = null;
+const weak = () => (weakOnce ??= audit(path.join(FIXTURES, 'weak')));
 const rules = (findings: readonly { ruleId: string }[]) => [...new Set(findings.map((f) => f.ruleId))].sort();
 const find = (findings: readonly MisconfigurationFinding[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId);
 const misconfigs = (a: Awaited<ReturnType<typeof audit>>) => a.report.findings as MisconfigurationFinding[];
@@ -51,7 +54,7 @@ function harden(root: string): void {
 
 describe('sekisho host on a weak fixture host', () => {
   it('reports the kernel CVEs of an upstream 5.10.0 kernel as affected, at full severity', async () => {
-    const a = await audit(copyFixture('weak'));
+    const a = await weak();
     expect(a.facts.kernel).toEqual({ release: '5.10.0', upstream: '5.10.0', distroBuild: false, source: '/proc/sys/kernel/osrelease' });
     const kernel = misconfigs(a).filter((f) => f.ruleId.startsWith('host-kernel-'));
     expect(kernel.map((f) => [f.ruleId, f.severity])).toEqual(
@@ -69,7 +72,7 @@ describe('sekisho host on a weak fixture host', () => {
   });
 
   it('reads every sysctl and flags the weak ones with file, key and value', async () => {
-    const a = await audit(copyFixture('weak'));
+    const a = await weak();
     expect(a.facts.sysctls['kernel.kptr_restrict']).toBe('0');
     expect(a.facts.userNamespaces).toEqual({ supported: true, unprivileged: true });
     expect(a.facts.cgroupVersion).toBe(1);
@@ -101,7 +104,7 @@ describe('sekisho host on a weak fixture host', () => {
   });
 
   it('finds runtime versions in dpkg and in binaries and matches them against the runtime catalog', async () => {
-    const a = await audit(copyFixture('weak'));
+    const a = await weak();
     expect(a.facts.runtimes.map((r) => [r.component, r.version, r.source, r.distroBuild])).toEqual([
       ['containerd', '1.4.2', 'dpkg', true],
       ['crun', '1.4.3', 'binary-string', false],
@@ -121,7 +124,7 @@ describe('sekisho host on a weak fixture host', () => {
   });
 
   it('judges the Docker daemon from daemon.json and the unit override (CIS Docker 2.x)', async () => {
-    const a = await audit(copyFixture('weak'));
+    const a = await weak();
     const tcp = find(misconfigs(a), 'host-docker-tcp-without-tls').sort((x, y) => x.target.file.localeCompare(y.target.file));
     expect(tcp.map((f) => [f.severity, f.target.file, f.description.match(/tcp:\/\/[\d.:]+/)?.[0]])).toEqual([
       ['critical', '/etc/docker/daemon.json', 'tcp://0.0.0.0:2375'],
@@ -135,7 +138,7 @@ describe('sekisho host on a weak fixture host', () => {
   });
 
   it('judges the kubelet from its config file and the flags of its drop-ins and env file', async () => {
-    const a = await audit(copyFixture('weak'));
+    const a = await weak();
     const anon = find(misconfigs(a), 'host-kubelet-anonymous-auth')[0]!;
     // The flag from kubeadm-flags.env overrides the config file's `enabled: false`.
     expect(anon).toMatchObject({ severity: 'high', target: { file: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf' }, fieldPath: '--anonymous-auth' });
@@ -146,7 +149,7 @@ describe('sekisho host on a weak fixture host', () => {
   });
 
   it('flags hardening switched off at boot and CPU side channels the kernel reports as unmitigated', async () => {
-    const a = await audit(copyFixture('weak'));
+    const a = await weak();
     const boot = misconfigs(a).filter((f) => f.ruleId.startsWith('host-boot-') || f.ruleId.startsWith('host-cpu-'));
     // nosmep comes after `--`: it is init's argument, not the kernel's.
     expect(boot.map((f) => [f.ruleId, f.severity]).sort()).toEqual([
@@ -159,7 +162,7 @@ describe('sekisho host on a weak fixture host', () => {
   });
 
   it('flags the end of life of the OS and Docker files no auditd rule watches', async () => {
-    const a = await audit(copyFixture('weak'));
+    const a = await weak();
     expect(find(misconfigs(a), 'host-os-end-of-life')[0]).toMatchObject({ severity: 'high', fieldPath: 'VERSION_ID' });
     expect(rules(misconfigs(a))).toContain('host-auditd-missing');
     expect(a.report.distro?.id).toBe('debian');
@@ -401,7 +404,7 @@ describe('bad input on a host root', () => {
 
 describe('host facts document', () => {
   it('round-trips through JSON and feeds the breakout analysis the weakest runtime', async () => {
-    const a = await audit(copyFixture('weak'));
+    const a = await weak();
     const again = parseHostFactsDocument(Buffer.from(JSON.stringify(a.facts)), 'facts.json');
     expect(again).toEqual(a.facts);
     const withTwoRuncs = { ...again, runtimes: [...again.runtimes, { ...again.runtimes.find((r) => r.component === 'runc')!, version: '1.0.0-rc.92', file: '/usr/local/bin/runc' }] };
