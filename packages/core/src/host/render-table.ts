@@ -2,6 +2,8 @@ import type { Report } from '@sekisho/model';
 import { decisionLines } from '../policy/render-decision.js';
 import { paintSeverity } from '../reporters/table/color.js';
 import { completenessLine, unknownLines } from '../reporters/table/index.js';
+import { KERNEL_CATALOG_DATE } from './catalog/kernel-cves.js';
+import { RUNTIME_CATALOG_DATE } from './catalog/runtime-cves.js';
 import type { HostFactsDocument } from './facts.js';
 
 const yesNo = (v: boolean | null, yes = 'yes', no = 'no'): string => (v === null ? 'unknown' : v ? yes : no);
@@ -21,6 +23,7 @@ export function hostFactLines(facts: HostFactsDocument): string[] {
   else for (const r of facts.runtimes) lines.push(`Runtime:   ${r.component} ${r.version} (${r.source}${r.distroBuild ? ', distribution build' : ''}: ${r.file})`);
   if (facts.kubeletSeccompDefault !== null) lines.push(`Kubelet:   seccompDefault ${facts.kubeletSeccompDefault}`);
   if (facts.dockerUsernsRemap !== null) lines.push(`Docker:    userns-remap ${facts.dockerUsernsRemap ? 'on' : 'off'}`);
+  lines.push(`Catalogs:  kernel CVEs of ${KERNEL_CATALOG_DATE}, runtime CVEs of ${RUNTIME_CATALOG_DATE}`);
   return lines;
 }
 
