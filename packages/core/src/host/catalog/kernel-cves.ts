@@ -7,6 +7,9 @@ import type { AffectedRange } from '../versions.js';
  * got the fix). Distribution kernels (`-generic`, `-amd64`, `.el9`) backport fixes without
  * changing the upstream version, so a match on one is "possibly affected", never certain.
  *
+ * Where a long-term branch's backport could not be confirmed, the branch stays inside the
+ * affected range (fail closed: a false "affected" beats a false "fixed").
+ *
  * Dated table: review when new bugs of this class are published. Sources: the NVD entries and
  * their change history, the kernel.org stable changelogs (cdn.kernel.org/pub/linux/kernel/v*.x/
  * ChangeLog-*), the distribution trackers (security-tracker.debian.org, ubuntu.com/security,
@@ -34,13 +37,11 @@ export const KERNEL_CVES: readonly KernelCve[] = [
     name: 'Dirty COW: copy-on-write race writes read-only memory mappings',
     impact: 'Any local user (or container process) overwrites read-only files such as setuid binaries or the vDSO: root on the host.',
     severity: 'critical',
+    // Fixed in 4.4.26, 4.7.9 and 4.8.3 (NVD). Older long-term branches are kept inside the first
+    // range on purpose: their backports are not confirmed here, and a false "affected" on a
+    // kernel that old beats a false "fixed".
     affected: [
-      { introduced: '2.6.22', fixed: '3.10.104' },
-      { introduced: '3.11', fixed: '3.12.66' },
-      { introduced: '3.13', fixed: '3.16.38' },
-      { introduced: '3.17', fixed: '3.18.44' },
-      { introduced: '3.19', fixed: '4.1.35' },
-      { introduced: '4.2', fixed: '4.4.26' },
+      { introduced: '2.6.22', fixed: '4.4.26' },
       { introduced: '4.5', fixed: '4.7.9' },
       { introduced: '4.8', fixed: '4.8.3' },
     ],
@@ -118,10 +119,8 @@ export const KERNEL_CVES: readonly KernelCve[] = [
     name: 'overlayfs copy-up keeps setuid files from a nosuid mount',
     impact: 'A setuid file copied up from a FUSE mount in a user namespace runs as root on the host.',
     severity: 'high',
-    affected: [
-      { introduced: '5.11', fixed: '5.15.91' },
-      { introduced: '5.16', fixed: '6.1.9' },
-    ],
+    // NVD: 5.11 up to 6.1.9; the 5.15 backport is not confirmed here, so 5.15 stays in the range.
+    affected: [{ introduced: '5.11', fixed: '6.1.9' }],
     needsUnprivilegedUserns: true,
     mitigations: ['kernel.unprivileged_userns_clone=0 or user.max_user_namespaces=0'],
     references: ['https://nvd.nist.gov/vuln/detail/CVE-2023-0386', 'https://www.cisa.gov/known-exploited-vulnerabilities-catalog'],
@@ -132,8 +131,8 @@ export const KERNEL_CVES: readonly KernelCve[] = [
     impact: 'A process with CAP_NET_ADMIN in a user namespace gets root on the host; public exploit, in CISA KEV.',
     severity: 'high',
     affected: [
-      { introduced: '3.15', fixed: '4.19.307' },
-      { introduced: '4.20', fixed: '5.4.269' },
+      // 4.19 is kept inside the first range: its backport is not confirmed here.
+      { introduced: '3.15', fixed: '5.4.269' },
       { introduced: '5.5', fixed: '5.10.209' },
       { introduced: '5.11', fixed: '5.15.149' },
       { introduced: '5.16', fixed: '6.1.76' },
