@@ -131,7 +131,7 @@ describe('sekisho host on a weak fixture host', () => {
       ['critical', '/etc/systemd/system/docker.service.d/override.conf', 'tcp://0.0.0.0:2376'],
     ]);
     expect(find(misconfigs(a), 'host-docker-icc')[0]).toMatchObject({ target: { file: '/etc/systemd/system/docker.service.d/override.conf' }, standard: { name: 'cis-docker-benchmark', check: '2.2' } });
-    for (const id of ['host-docker-insecure-registries', 'host-docker-seccomp-disabled', 'host-docker-userns-remap', 'host-docker-no-new-privileges', 'host-docker-live-restore'])
+    for (const id of ['host-docker-insecure-registries', 'host-docker-seccomp-disabled', 'host-docker-userns-remap', 'host-docker-no-new-privileges', 'host-docker-live-restore', 'host-docker-log-level', 'host-docker-iptables', 'host-docker-userland-proxy', 'host-docker-experimental'])
       expect(rules(misconfigs(a)), id).toContain(id);
     expect(find(misconfigs(a), 'host-docker-log-driver')[0]).toMatchObject({ severity: 'medium', title: expect.stringContaining('discarded') });
     expect(a.facts.dockerUsernsRemap).toBe(false);

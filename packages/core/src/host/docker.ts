@@ -84,6 +84,23 @@ export async function auditDocker(ctx: HostAuditContext, dockerInstalled: boolea
     ctx.add({ ruleId: 'host-docker-insecure-registries', title: 'Images are pulled from registries without TLS verification', severity: 'medium', description: `Insecure registries: ${insecureList.slice(0, 10).join(', ')}. Anyone on the path can swap the images this host runs.`, file: insecure!.file, key: 'insecure-registries', value: insecureList.slice(0, 10).join(','), fix: 'Remove "insecure-registries" and give those registries certificates.', standard: cisDocker('2.5') });
   }
 
+  const logLevel = setting('log-level', '--log-level');
+  if (logLevel !== null && typeof logLevel.value === 'string' && logLevel.value !== 'info' && ['debug', 'trace'].includes(logLevel.value)) {
+    ctx.add({ ruleId: 'host-docker-log-level', title: `The daemon logs at ${logLevel.value} level`, severity: 'low', description: 'Debug logs carry request bodies and environment values of containers.', file: logLevel.file, key: 'log-level', value: logLevel.value, fix: 'Set "log-level": "info" in daemon.json.', standard: cisDocker('2.3') });
+  }
+  const iptables = setting('iptables', '--iptables');
+  if (iptables !== null && falsy(iptables.value)) {
+    ctx.add({ ruleId: 'host-docker-iptables', title: 'Docker may not manage iptables', severity: 'medium', description: 'With iptables off, published ports and inter-container isolation depend on rules written by hand, which silently drift from what containers need.', file: iptables.file, key: 'iptables', value: String(iptables.value), fix: 'Remove "iptables": false from daemon.json.', standard: cisDocker('2.4') });
+  }
+  const proxy = setting('userland-proxy', '--userland-proxy');
+  if (proxy === null || !falsy(proxy.value)) {
+    ctx.add({ ruleId: 'host-docker-userland-proxy', title: 'The userland proxy is on', severity: 'low', description: 'docker-proxy listens on every published port as root: more attack surface than the kernel NAT rules alone.', file: proxy?.file ?? DAEMON_JSON, key: 'userland-proxy', value: String(proxy?.value ?? 'unset (true)'), fix: 'Set "userland-proxy": false in daemon.json.', standard: cisDocker('2.16') });
+  }
+  const experimental = setting('experimental', '--experimental');
+  if (experimental !== null && truthy(experimental.value)) {
+    ctx.add({ ruleId: 'host-docker-experimental', title: 'Experimental daemon features are on', severity: 'low', description: 'Experimental features are not covered by Docker\'s stability or security guarantees.', file: experimental.file, key: 'experimental', value: String(experimental.value), fix: 'Remove "experimental": true from daemon.json.', standard: cisDocker('2.18') });
+  }
+
   // 2.7: a TCP listener must require client certificates.
   const hosts = [...(Array.isArray(config['hosts']) ? (config['hosts'] as unknown[]).map(String) : []), ...flagValues(cmd, '-H', '--host')];
   const tlsverify = truthy(config['tlsverify']) || flagOn(cmd, '--tlsverify') === true;
