@@ -144,7 +144,8 @@ describe('sekisho host on a weak fixture host', () => {
     expect(anon).toMatchObject({ severity: 'high', target: { file: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf' }, fieldPath: '--anonymous-auth' });
     expect(find(misconfigs(a), 'host-kubelet-authorization-mode')[0]).toMatchObject({ severity: 'critical', target: { file: '/var/lib/kubelet/config.yaml' } });
     expect(find(misconfigs(a), 'host-kubelet-read-only-port')[0]!.description).toContain('--read-only-port = 10255');
-    for (const id of ['host-kubelet-protect-kernel-defaults', 'host-kubelet-rotate-certificates', 'host-kubelet-seccomp-default']) expect(rules(misconfigs(a)), id).toContain(id);
+    for (const id of ['host-kubelet-protect-kernel-defaults', 'host-kubelet-rotate-certificates', 'host-kubelet-seccomp-default', 'host-kubelet-streaming-idle-timeout', 'host-kubelet-iptables-util-chains', 'host-kubelet-server-certificate-rotation'])
+      expect(rules(misconfigs(a)), id).toContain(id);
     expect(a.facts.kubeletSeccompDefault).toBe(false);
   });
 

@@ -106,6 +106,19 @@ export async function auditKubelet(ctx: HostAuditContext): Promise<KubeletFacts>
     ctx.add({ ruleId: 'host-kubelet-seccomp-default', title: 'Pods without a seccomp profile run Unconfined', severity: 'medium', description: 'seccompDefault is off: every container that does not ask for RuntimeDefault gets no syscall filter (unshare, keyctl, bpf reachable).', file: sd.file, key: sd.key, value: String(sd.value), fix: 'Set seccompDefault: true in the kubelet configuration.', references: ['https://kubernetes.io/docs/tutorials/security/seccomp/#enable-the-use-of-runtimedefault-as-the-default-seccomp-profile-for-all-workloads'] });
   }
 
+  const idle = effective('--streaming-connection-idle-timeout', ['streamingConnectionIdleTimeout'], '4h0m0s', '4h0m0s');
+  if (/^0+(s|m|h|ms)?$/.test(String(idle.value))) {
+    ctx.add({ ruleId: 'host-kubelet-streaming-idle-timeout', title: 'Kubelet streaming connections never time out', severity: 'medium', description: 'exec, attach and port-forward sessions stay open forever: abandoned sessions keep a way into containers.', file: idle.file, key: idle.key, value: String(idle.value), fix: 'Set streamingConnectionIdleTimeout to 5m or more (not 0).', standard: cisKubernetes('4.2.5') });
+  }
+  const chains = effective('--make-iptables-util-chains', ['makeIPTablesUtilChains'], true, true);
+  if (String(chains.value) === 'false') {
+    ctx.add({ ruleId: 'host-kubelet-iptables-util-chains', title: 'The kubelet does not manage its iptables chains', severity: 'low', description: 'Pod networking rules depend on chains maintained by hand.', file: chains.file, key: chains.key, value: String(chains.value), fix: 'Set makeIPTablesUtilChains: true.', standard: cisKubernetes('4.2.7') });
+  }
+  const serving = lookup(['featureGates', 'RotateKubeletServerCertificate']);
+  if (serving !== undefined && String(serving.value) === 'false') {
+    ctx.add({ ruleId: 'host-kubelet-server-certificate-rotation', title: 'Kubelet serving certificates are not rotated', severity: 'medium', description: 'The RotateKubeletServerCertificate feature gate is off: the kubelet keeps one serving certificate until it expires.', file: serving.file, key: 'featureGates.RotateKubeletServerCertificate', value: 'false', fix: 'Remove the RotateKubeletServerCertificate: false feature gate and set serverTLSBootstrap: true.', standard: cisKubernetes('4.2.12') });
+  }
+
   // 4.1: files that hold the kubelet's identity and configuration.
   if (unit?.unitFile != null) await checkPermissions(ctx, { path: unit.unitFile, maxMode: 0o644, what: 'The kubelet service file', ruleId: 'host-kubelet-service-file', severity: 'medium', standard: cisKubernetes('4.1.1') });
   if (haveConfig) await checkPermissions(ctx, { path: configPath, maxMode: 0o600, what: 'The kubelet configuration file', ruleId: 'host-kubelet-config-file', severity: 'medium', standard: cisKubernetes('4.1.9') });
