@@ -18,6 +18,7 @@ import { functionCommand } from './commands/function.js';
 import { policyCommand } from './commands/policy.js';
 import { eventsCommand } from './commands/events.js';
 import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
+import { hostCommand } from './commands/host.js';
 import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
@@ -56,6 +57,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(recommendCommand(io));
   program.addCommand(functionCommand(io));
   program.addCommand(policyCommand(io));
+  program.addCommand(hostCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   program.addCommand(eventsCommand(io));
   program.addCommand(runtimeCommand(io));

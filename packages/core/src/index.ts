@@ -32,3 +32,4 @@ export * from './policy/index.js';
 export * from './compare/index.js';
 export * from './recommend/index.js';
 export * from './function/index.js';
+export * from './host/index.js';
