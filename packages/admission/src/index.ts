@@ -1,0 +1,13 @@
+export { AdmissionController, WORKLOAD_RULE_KINDS } from './controller.js';
+export type { AdmissionOptions, AdmissionOutcome, Endpoint, NamespaceLabelSource } from './controller.js';
+export { admissionSettings } from './settings.js';
+export type { AdmissionMode, AdmissionSettings } from './settings.js';
+export { ADMISSION_API_VERSION, parseAdmissionReview, reviewResponse } from './review.js';
+export type { AdmissionRequest, AdmissionResponse, AdmissionReviewResponse } from './review.js';
+export { BODY_LIMITS, parseJsonBody } from './body.js';
+export { JUDGED_KINDS, MAX_CONTAINERS } from './workload.js';
+export { HttpVerdictSource } from './remote/verdicts.js';
+export type { HttpVerdictSourceOptions, ImageVerdict, VerdictSource } from './remote/verdicts.js';
+export { RegistryTagResolver, TrustPolicyVerifier } from './remote/digests.js';
+export type { SignatureVerifier, TagResolver } from './remote/digests.js';
+export type { Reason } from './reasons.js';

@@ -1,0 +1,48 @@
+import { LRUCache } from 'lru-cache';
+
+/**
+ * A bounded TTL cache whose look-ups for the same key share one call in flight (a burst of
+ * replicas of one new image asks the server once). Failures are not cached.
+ */
+export class SharedCache<V extends object> {
+  readonly #values: LRUCache<string, V>;
+  readonly #inFlight = new Map<string, Promise<V>>();
+  hits = 0;
+  misses = 0;
+
+  constructor(max: number, ttlMs: number) {
+    this.#values = new LRUCache<string, V>({ max, ttl: ttlMs, ttlAutopurge: false });
+  }
+
+  async get(key: string, load: () => Promise<V>, ttlMs?: number): Promise<V> {
+    const cached = this.#values.get(key);
+    if (cached !== undefined) {
+      this.hits++;
+      return cached;
+    }
+    this.misses++;
+    const pending = this.#inFlight.get(key);
+    if (pending !== undefined) return pending;
+    const loading = load().then(
+      (value) => {
+        this.#values.set(key, value, ttlMs === undefined ? {} : { ttl: ttlMs });
+        return value;
+      },
+    );
+    this.#inFlight.set(key, loading);
+    void loading.then(
+      () => this.#inFlight.delete(key),
+      () => this.#inFlight.delete(key),
+    );
+    return loading;
+  }
+
+  /** Drops every entry (a policy or trust change). */
+  clear(): void {
+    this.#values.clear();
+  }
+
+  get size(): number {
+    return this.#values.size;
+  }
+}
