@@ -11,3 +11,9 @@ export type { HttpVerdictSourceOptions, ImageVerdict, VerdictSource } from './re
 export { RegistryTagResolver, TrustPolicyVerifier } from './remote/digests.js';
 export type { SignatureVerifier, TagResolver } from './remote/digests.js';
 export type { Reason } from './reasons.js';
+export { admissionManifests, renderManifests, webhookRules } from './manifests.js';
+export type { ManifestOptions } from './manifests.js';
+export { AdmissionMetrics } from './metrics.js';
+export { createAdmissionServer, timeoutOf } from './server.js';
+export type { AdmissionServer, AdmissionServerOptions } from './server.js';
+export { InClusterNamespaceLabels } from './remote/namespaces.js';
