@@ -76,11 +76,11 @@ export class HttpVerdictSource implements VerdictSource {
       chunks.push(chunk as Buffer);
     }
     if (res.statusCode === 404) return { status: 404, body: null };
-    if (res.statusCode !== 200) throw new Error(`${this.name}: ${path} answered ${res.statusCode}`);
+    if (res.statusCode !== 200) throw new Error(`${this.name} answered ${res.statusCode}${path.includes('/decisions') ? ' (decisions)' : ''}`);
     try {
       return { status: 200, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
     } catch {
-      throw new Error(`${this.name}: ${path} answered with something that is not JSON`);
+      throw new Error(`${this.name} answered with something that is not JSON`);
     }
   }
 
