@@ -13,6 +13,7 @@ import { verifyCommand } from './commands/verify.js';
 import { verifyAttestationCommand } from './commands/verify-attestation.js';
 import { compareCommand } from './commands/compare.js';
 import { policyCommand } from './commands/policy.js';
+import { admissionCommand } from './commands/admission.js';
 import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
 import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
 import type { CliIo } from './io.js';
@@ -51,6 +52,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(compareCommand(io));
   program.addCommand(policyCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
+  program.addCommand(admissionCommand(io));
   for (const command of program.commands) addTrivyCompat(command, io);
   alignShortFlags(program);
   return program;
