@@ -52,7 +52,9 @@ export interface AdmissionOptions {
   readonly instance?: string;
   /** Time for all remote calls of one request (default 2,500 ms); also capped by the API server's `?timeout=`. */
   readonly budgetMs?: number;
+  /** How long a stored decision is reused (default 5 min). */
   readonly verdictTtlMs?: number;
+  /** How long "the server has no scan" is reused (default 30 s): a scan asked for on a miss is picked up soon. */
   readonly missingTtlMs?: number;
   readonly signatureTtlMs?: number;
   readonly tagTtlMs?: number;
@@ -290,6 +292,7 @@ export class AdmissionController {
             this.#verdictCache.get(
               key,
               async () => boxed(await source.lookup(d, environment, AbortSignal.timeout(Math.max(remaining(deadline), 1000)))),
+              (v) => (v.value.kind === 'missing' ? (this.#options.missingTtlMs ?? 30_000) : undefined),
             ),
           )).value;
           if (verdict.kind === 'missing' && !dryRun && source.requestScan !== undefined) {

@@ -117,6 +117,13 @@ export function admissionManifests(options: ManifestOptions): Manifest[] {
       metadata: { name, namespace: ns, labels },
       spec: { selector: labels, ports: [{ name: 'https', port: 443, targetPort: 8443 }] },
     },
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name, namespace: ns, labels },
+      // with failurePolicy Fail, a drained node must never take every replica at once
+      spec: { minAvailable: 1, selector: { matchLabels: labels } },
+    },
     { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: `${name}-selfsigned`, namespace: ns, labels }, spec: { selfSigned: {} } },
     {
       apiVersion: 'cert-manager.io/v1',

@@ -14,7 +14,8 @@ export class SharedCache<V extends object> {
     this.#values = new LRUCache<string, V>({ max, ttl: ttlMs, ttlAutopurge: false });
   }
 
-  async get(key: string, load: () => Promise<V>, ttlMs?: number): Promise<V> {
+  /** `ttlFor` may give a loaded value its own lifetime (a "not scanned yet" answer lives shorter). */
+  async get(key: string, load: () => Promise<V>, ttlFor?: (value: V) => number | undefined): Promise<V> {
     const cached = this.#values.get(key);
     if (cached !== undefined) {
       this.hits++;
@@ -25,7 +26,8 @@ export class SharedCache<V extends object> {
     if (pending !== undefined) return pending;
     const loading = load().then(
       (value) => {
-        this.#values.set(key, value, ttlMs === undefined ? {} : { ttl: ttlMs });
+        const ttl = ttlFor?.(value);
+        this.#values.set(key, value, ttl === undefined ? {} : { ttl });
         return value;
       },
     );

@@ -67,7 +67,7 @@ describe('sekisho admission', () => {
     expect(out.code).toBe(0);
     const docs = parseAllDocuments(out.stdout).map((d) => d.toJS() as Record<string, unknown>);
     const kinds = docs.map((d) => d['kind']);
-    expect(kinds).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service', 'Issuer', 'Certificate', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
+    expect(kinds).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service', 'PodDisruptionBudget', 'Issuer', 'Certificate', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
     const validating = docs.find((d) => d['kind'] === 'ValidatingWebhookConfiguration') as { webhooks: Record<string, unknown>[]; metadata: { annotations: Record<string, string> } };
     const hook = validating.webhooks[0]!;
     expect(hook).toMatchObject({ admissionReviewVersions: ['v1'], sideEffects: 'None', timeoutSeconds: 4, failurePolicy: 'Fail', clientConfig: { service: { namespace: 'guard', path: '/validate' } } });
