@@ -221,6 +221,18 @@ describe('image verdicts by digest', () => {
     expect(warn.response.warnings?.join()).toContain('has no scan');
   });
 
+  it('asks again about an unscanned digest once the short miss TTL has passed', async () => {
+    let scanned = false;
+    const verdicts = new FakeVerdicts((_d, env) => Promise.resolve(scanned ? { kind: 'found', decision: decision('pass', env), scannedAt: null } : { kind: 'missing', why: 'never scanned' }));
+    const c = controller({ verdicts, missingTtlMs: 50 });
+    expect((await c.review(fixtureRequest('pod-create-restricted.json', 'scanned'), 'validate')).response.allowed).toBe(false);
+    scanned = true;
+    expect((await c.review(fixtureRequest('pod-create-restricted.json', 'scanned'), 'validate')).response.allowed).toBe(false);
+    await new Promise((r) => setTimeout(r, 80));
+    expect((await c.review(fixtureRequest('pod-create-restricted.json', 'scanned'), 'validate')).response.allowed).toBe(true);
+    expect(verdicts.calls).toBe(2);
+  });
+
   it('without a server every image counts as unscanned: a policy with image rules is never passed unjudged', async () => {
     const out = await controller().review(fixtureRequest('pod-create-restricted.json', 'scanned'), 'validate');
     expect(out.response.allowed).toBe(false);
@@ -334,7 +346,8 @@ describe('events', () => {
 
   it('a failing or stuck sink never blocks or breaks admission', async () => {
     const c = controller({ events: { emit: () => new Promise(() => undefined) } });
-    for (let i = 0; i < 1100; i++) await c.review(fixtureRequest('pod-create-restricted.json'), 'validate');
+    const request = fixtureRequest('pod-create-restricted.json', 'team-a');
+    for (let i = 0; i < 1100; i++) await c.review(request, 'validate');
     expect(c.eventsDropped).toBe(100);
     const throwing = controller({ events: { emit: () => { throw new Error('down'); } } });
     expect((await throwing.review(fixtureRequest('pod-create-restricted.json'), 'validate')).response.allowed).toBe(true);
