@@ -147,7 +147,8 @@ export class AdmissionController {
       };
     }
     const subject = found.subject;
-    if (endpoint === 'validate' && found.kind === 'workload' && request.operation === 'UPDATE' && request.kind.kind === 'Pod' && request.subResource !== 'ephemeralcontainers') {
+    // PSA applies this to the ephemeralcontainers sub-resource too: only an added or changed container is judged
+    if (endpoint === 'validate' && found.kind === 'workload' && request.operation === 'UPDATE' && request.kind.kind === 'Pod') {
       const old = request.oldObject;
       if (old !== null && old !== undefined && request.object !== null && request.object !== undefined && !isSignificantPodUpdate(request.object, old)) {
         return this.#finish(request, endpoint, subject, null, 'enforce', [], [], [], 'the update changes nothing Pod Security Admission judges (images, containers, seccomp annotations)');

@@ -10,8 +10,12 @@ export class SharedCache<V extends object> {
   hits = 0;
   misses = 0;
 
-  constructor(max: number, ttlMs: number) {
+  readonly #maxInFlight: number;
+
+  /** `maxInFlight` bounds the loads running at once: beyond it a miss fails at once (back-pressure, not a queue). */
+  constructor(max: number, ttlMs: number, maxInFlight = 256) {
     this.#values = new LRUCache<string, V>({ max, ttl: ttlMs, ttlAutopurge: false });
+    this.#maxInFlight = maxInFlight;
   }
 
   /** `ttlFor` may give a loaded value its own lifetime (a "not scanned yet" answer lives shorter). */
@@ -24,6 +28,7 @@ export class SharedCache<V extends object> {
     this.misses++;
     const pending = this.#inFlight.get(key);
     if (pending !== undefined) return pending;
+    if (this.#inFlight.size >= this.#maxInFlight) throw new Error(`more than ${this.#maxInFlight} look-ups in flight`);
     const loading = load().then(
       (value) => {
         const ttl = ttlFor?.(value);
