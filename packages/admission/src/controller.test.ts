@@ -1,5 +1,7 @@
 import fastJsonPatch from 'fast-json-patch';
-import type { PolicyDecision } from '@sekisho/model';
+import { auditConfig, evaluatePolicy } from '@sekisho/core';
+import { REPORT_SCHEMA, type PolicyDecision } from '@sekisho/model';
+import { stringify as stringifyYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { AdmissionController } from './controller.js';
 import type { ImageVerdict, VerdictSource } from './remote/verdicts.js';
@@ -171,6 +173,44 @@ defaultEnvironment: any
     expect(out.response.allowed).toBe(false);
     expect(out.response.status?.message).toContain('policy rule official (registries)');
     expect(out.response.status?.message).toContain('evil.example.net/miner');
+  });
+
+  it('makes the same policy decision as sekisho config on the same manifest (auditConfig + evaluatePolicy)', async () => {
+    const policy = testPolicy(`
+apiVersion: sekisho.dev/v1
+kind: Policy
+metadata: { name: same }
+rules:
+  official: { kind: registries, allow: ["registry.example.com/shop/*"] }
+  no-privileged: { kind: misconfiguration, severity: high }
+  pss: { kind: misconfiguration, standard: { name: Pod Security Standards, level: baseline }, action: warn }
+environments:
+  prod: { admission: { podSecurity: { level: privileged } } }
+defaultEnvironment: prod
+`);
+    const results: string[] = [];
+    for (const fixture of ['deployment-create-privileged.json', 'cronjob-create-restricted.json', 'pod-create-privileged.json']) {
+      const request = fixtureRequest(fixture);
+      const out = await new AdmissionController({ policy }).review(request, 'validate');
+      const object = { ...request.object, metadata: { ...(request.object?.['metadata'] as object), namespace: request.namespace } };
+      const audit = auditConfig([{ path: 'manifest.yaml', content: new TextEncoder().encode(stringifyYaml(object)) }], { pssVersion: 'latest' });
+      const images = (out.event?.details['images'] as { image: string }[]).map((i) => i.image);
+      const report = {
+        schema: REPORT_SCHEMA,
+        tool: { name: 'sekisho', version: 'test' },
+        target: { reference: 'manifest.yaml', sourceType: 'rootfs' as const, manifestDigest: null, configDigest: null, platform: null, repoTags: images },
+        image: null, distro: null, packages: [], relationships: [], findings: audit.findings, unknowns: [], notChecked: [], scanners: ['config'],
+      };
+      const cli = evaluatePolicy(report, policy, 'prod', { now: new Date() });
+      const summary = (d: PolicyDecision): string[] => d.rules.map((r) => `${r.id}:${r.outcome}:${r.evidenceCount}`);
+      expect(out.policyDecision, fixture).not.toBeNull();
+      expect(summary(out.policyDecision!), fixture).toEqual(summary(cli));
+      expect(out.policyDecision!.result, fixture).toBe(cli.result);
+      expect(out.response.allowed, fixture).toBe(cli.result !== 'fail');
+      results.push(`${fixture}:${cli.result}`);
+    }
+    // both outcomes are exercised
+    expect(results).toEqual(['deployment-create-privileged.json:fail', 'cronjob-create-restricted.json:pass', 'pod-create-privileged.json:fail']);
   });
 
   it('refuses a workload without a pod spec, and one with more containers than it judges, quickly', async () => {

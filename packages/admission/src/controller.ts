@@ -73,6 +73,8 @@ export interface AdmissionOutcome {
   readonly result: 'allowed' | 'denied' | 'warned';
   readonly environment: string | null;
   readonly reasons: readonly Reason[];
+  /** The policy's decision over the workload rules, when the environment has any. */
+  readonly policyDecision: PolicyDecision | null;
 }
 
 interface ImageCheck {
@@ -130,7 +132,7 @@ export class AdmissionController {
     } catch (error) {
       const reason: Reason = { level: 'deny', source: 'error', message: `internal error while judging: ${error instanceof Error ? error.message : String(error)}`, fix: null };
       const response: AdmissionResponse = { uid: request.uid, allowed: false, status: { code: 500, message: denialMessage('request', [reason]) } };
-      return { response: this.#redactor.value(response), event: null, result: 'denied', environment: null, reasons: [reason] };
+      return { response: this.#redactor.value(response), event: null, result: 'denied', environment: null, reasons: [reason], policyDecision: null };
     }
   }
 
@@ -144,6 +146,7 @@ export class AdmissionController {
         result: 'allowed',
         environment: null,
         reasons: [],
+        policyDecision: null,
       };
     }
     const subject = found.subject;
@@ -414,7 +417,7 @@ export class AdmissionController {
     }
     response = this.#redactor.value(response);
     const event = this.#event(request, endpoint, subject, environment, mode, result, reasons, images, mutations, note, policyDecision ?? null, pss ?? null);
-    return { response, event, result, environment, reasons };
+    return { response, event, result, environment, reasons, policyDecision: policyDecision ?? null };
   }
 
   #event(
