@@ -1,6 +1,6 @@
 import fastJsonPatch from 'fast-json-patch';
 import { auditConfig, evaluatePolicy } from '@sekisho/core';
-import { REPORT_SCHEMA, type PolicyDecision } from '@sekisho/model';
+import { REPORT_SCHEMA, type PolicyDecision, type Report } from '@sekisho/model';
 import { stringify as stringifyYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { AdmissionController } from './controller.js';
@@ -195,10 +195,10 @@ defaultEnvironment: prod
       const object = { ...request.object, metadata: { ...(request.object?.['metadata'] as object), namespace: request.namespace } };
       const audit = auditConfig([{ path: 'manifest.yaml', content: new TextEncoder().encode(stringifyYaml(object)) }], { pssVersion: 'latest' });
       const images = (out.event?.details['images'] as { image: string }[]).map((i) => i.image);
-      const report = {
+      const report: Report = {
         schema: REPORT_SCHEMA,
         tool: { name: 'sekisho', version: 'test' },
-        target: { reference: 'manifest.yaml', sourceType: 'rootfs' as const, manifestDigest: null, configDigest: null, platform: null, repoTags: images },
+        target: { reference: 'manifest.yaml', sourceType: 'rootfs', manifestDigest: null, configDigest: null, platform: null, repoTags: images },
         image: null, distro: null, packages: [], relationships: [], findings: audit.findings, unknowns: [], notChecked: [], scanners: ['config'],
       };
       const cli = evaluatePolicy(report, policy, 'prod', { now: new Date() });
