@@ -357,10 +357,12 @@ describe('mutations', () => {
     expect(after.response.allowed).toBe(true);
   });
 
-  it('does not touch a pod on UPDATE (its spec is immutable) nor environments that did not opt in', async () => {
-    const c = controller({ tags: resolver });
+  it('does not touch a pod on UPDATE (its spec is immutable) nor environments that did not opt in, and records no event for nothing', async () => {
+    const sink = new MemorySink();
+    const c = controller({ tags: resolver, events: sink });
     expect((await c.review(fixtureRequest('pod-update-privileged.json', 'mutating'), 'mutate')).response.patch).toBeUndefined();
     expect((await c.review(fixtureRequest('pod-create-privileged.json'), 'mutate')).response.patch).toBeUndefined();
+    expect(sink.events).toEqual([]);
   });
 });
 

@@ -416,7 +416,9 @@ export class AdmissionController {
       response = { uid: request.uid, allowed: true, ...(lines.length === 0 ? {} : { warnings: lines }), ...patch };
     }
     response = this.#redactor.value(response);
-    const event = this.#event(request, endpoint, subject, environment, mode, result, reasons, images, mutations, note, policyDecision ?? null, pss ?? null);
+    // a mutation pass that changed nothing and found nothing is no decision worth an event
+    const quiet = endpoint === 'mutate' && mutations.length === 0 && reasons.length === 0;
+    const event = quiet ? null : this.#event(request, endpoint, subject, environment, mode, result, reasons, images, mutations, note, policyDecision ?? null, pss ?? null);
     return { response, event, result, environment, reasons, policyDecision: policyDecision ?? null };
   }
 

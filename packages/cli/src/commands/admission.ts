@@ -136,10 +136,16 @@ function serveCommand(io: CliIo): Command {
     const remote = await remoteOptions(flags, io);
     const metrics = new AdmissionMetrics();
     const events: EventSink | undefined = flags.logEvents === true ? { emit: (event) => Promise.resolve(io.stdout(`${JSON.stringify(event)}\n`)) } : undefined;
+    let namespaces;
+    try {
+      namespaces = flags.inCluster === true ? new InClusterNamespaceLabels() : undefined;
+    } catch (error) {
+      throw new SekishoError('USAGE_INVALID', error instanceof Error ? error.message : String(error));
+    }
     const controller = new AdmissionController({
       policy,
       ...remote,
-      ...(flags.inCluster === true ? { namespaces: new InClusterNamespaceLabels() } : {}),
+      ...(namespaces === undefined ? {} : { namespaces }),
       ...(events === undefined ? {} : { events }),
       instance: process.env['POD_NAME'] ?? hostname(),
       onRemoteError: (call) => metrics.remoteErrors.inc({ call }),
