@@ -103,16 +103,36 @@ describe('AdmissionReview fixtures for every workload kind and operation', () =>
     expect((await c.review(fixtureRequest('pod-ephemeralcontainers-restricted.json'), 'validate')).response.allowed).toBe(true);
   });
 
-  it('does not judge DELETE, exec, or kinds that are no workload — and says so for a wrong kind', async () => {
+  it('does not judge DELETE, or kinds that are no workload — and says so for a wrong kind', async () => {
     const sink = new MemorySink();
     const c = controller({ events: sink });
-    for (const f of ['pod-delete.json', 'pod-exec-connect.json', 'configmap-create.json']) {
+    for (const f of ['pod-delete.json', 'configmap-create.json']) {
       const out = await c.review(fixtureRequest(f), 'validate');
       expect(out.response).toMatchObject({ uid: fixtureRequest(f).uid, allowed: true });
       expect(out.event).toBeNull();
     }
     expect((await c.review(fixtureRequest('configmap-create.json'), 'validate')).response.warnings?.[0]).toContain('ConfigMap is not a workload kind');
     expect(sink.events).toHaveLength(0);
+  });
+
+  it('records exec into a pod (who, which container, what command), and denies it where the environment says so', async () => {
+    const sink = new MemorySink();
+    const allowed = await controller({ events: sink }).review(fixtureRequest('pod-exec-connect.json'), 'validate');
+    expect(allowed.response).toMatchObject({ uid: fixtureRequest('pod-exec-connect.json').uid, allowed: true });
+    await Promise.resolve();
+    expect(sink.events[0]).toMatchObject({ kind: 'admission', principal: 'alice@example.com', result: 'allowed', subject: { id: 'shop/Pod/web' }, details: { operation: 'CONNECT', subResource: 'exec' } });
+    expect(sink.events[0]?.reasons).toContain('exec sh');
+    const policy = testPolicy(`
+apiVersion: sekisho.dev/v1
+kind: Policy
+metadata: { name: exec }
+environments:
+  prod: { admission: { exec: deny } }
+defaultEnvironment: prod
+`);
+    const denied = await new AdmissionController({ policy }).review(fixtureRequest('pod-exec-connect.json'), 'validate');
+    expect(denied.response.allowed).toBe(false);
+    expect(denied.response.status?.message).toContain('exec into container app of pod shop/web (sh) is not allowed in environment prod');
   });
 
   it('judges a dry run and marks its event so the server does not record a deployment', async () => {

@@ -170,6 +170,13 @@ export class AdmissionController {
     }
     const settings = this.#settings.get(environment) ?? admissionSettings(this.#options.policy, environment);
 
+    if (found.kind === 'connect') {
+      if (settings.exec !== 'allow') {
+        const target = `container ${found.container ?? '(default)'} of pod ${subject.namespace}/${subject.name}`;
+        reasons.push({ level: settings.exec, source: 'request', message: `${found.via} into ${target}${found.command.length === 0 ? '' : ` (${truncate(found.command.join(' '), 200)})`} is not allowed in environment ${environment}`, fix: 'Debug with an ephemeral container (kubectl debug), which the webhook judges, or in a non-production environment.' });
+      }
+      return this.#finish(request, endpoint, subject, environment, settings.mode, reasons, [], [], `${found.via} ${found.command.join(' ')}`.slice(0, 300));
+    }
     if (found.kind === 'refuse') {
       reasons.push({ level: 'deny', source: 'request', message: `cannot be judged: ${found.why}`, fix: null });
       return this.#finish(request, endpoint, subject, environment, settings.mode, reasons, [], []);

@@ -22,6 +22,13 @@ describe('admission manifests', () => {
     expect(policyOf(admissionManifests({ namespace: 'n', image: 'i', mode: 'audit', failurePolicy: 'Fail' }))).toBe('Fail');
   });
 
+  it('send exec and attach to the validating webhook only when asked', () => {
+    const rulesOf = (judgeExec: boolean): unknown[] =>
+      (admissionManifests({ namespace: 'n', image: 'i', mode: 'enforce', judgeExec }).find((x) => x['kind'] === 'ValidatingWebhookConfiguration')?.['webhooks'] as { rules: unknown[] }[])[0]!.rules;
+    expect(rulesOf(false)).not.toContainEqual(expect.objectContaining({ operations: ['CONNECT'] }));
+    expect(rulesOf(true)).toContainEqual(expect.objectContaining({ operations: ['CONNECT'], resources: ['pods/attach', 'pods/exec'] }));
+  });
+
   it('the Helm templates route the same resources with the same settings', () => {
     const text = readFileSync(path.join(CHART, 'admission-webhooks.yaml'), 'utf8');
     const validating = text.slice(0, text.indexOf('MutatingWebhookConfiguration'));

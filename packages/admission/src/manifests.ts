@@ -19,6 +19,8 @@ export interface ManifestOptions {
   readonly replicas?: number;
   /** Also install the mutating webhook (digest pinning, seccomp defaults). */
   readonly mutating?: boolean;
+  /** Also send `kubectl exec`/`attach` (CONNECT) to the validating webhook: recorded, and denied where an environment says `exec: deny`. */
+  readonly judgeExec?: boolean;
   /** ConfigMap holding `sekisho.yaml` (default `<name>-policy`). */
   readonly policyConfigMap?: string;
   /** Server URL for image verdicts, passed as --server. */
@@ -26,6 +28,8 @@ export interface ManifestOptions {
 }
 
 type Manifest = Record<string, unknown>;
+
+const EXEC_RULE: Manifest = { apiGroups: [''], apiVersions: ['v1'], operations: ['CONNECT'], resources: ['pods/attach', 'pods/exec'], scope: 'Namespaced' };
 
 /** One rule per API group: every workload kind, CREATE and UPDATE, plus ephemeral containers. */
 export function webhookRules(withEphemeral: boolean): Manifest[] {
@@ -58,7 +62,7 @@ export function admissionManifests(options: ManifestOptions): Manifest[] {
     failurePolicy: policy,
     matchPolicy: 'Equivalent',
     clientConfig: clientConfig(path),
-    rules: webhookRules(withEphemeral),
+    rules: [...webhookRules(withEphemeral), ...(withEphemeral && options.judgeExec === true ? [EXEC_RULE] : [])],
     namespaceSelector,
   });
   const policyConfigMap = options.policyConfigMap ?? `${name}-policy`;

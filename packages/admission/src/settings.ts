@@ -11,6 +11,7 @@ export interface AdmissionSettings {
   readonly onMissingScan: 'allow' | 'warn' | 'deny';
   readonly onError: 'allow' | 'deny';
   readonly minIsolationScore: number | null;
+  readonly exec: 'allow' | 'warn' | 'deny';
   readonly mutate: { readonly pinDigests: boolean; readonly seccompRuntimeDefault: boolean };
 }
 
@@ -31,6 +32,7 @@ export function admissionSettings(policy: PolicyDocument, environment: string): 
     onMissingScan: merged.onMissingScan ?? 'warn',
     onError: merged.onError ?? 'deny',
     minIsolationScore: merged.minIsolationScore ?? null,
+    exec: merged.exec ?? 'allow',
     mutate: { pinDigests: merged.mutate?.pinDigests ?? false, seccompRuntimeDefault: merged.mutate?.seccompRuntimeDefault ?? false },
   };
 }

@@ -21,6 +21,7 @@ const JUDGED_SUBRESOURCES = new Set(['', 'ephemeralcontainers']);
 
 export type WorkloadOf =
   | { readonly kind: 'workload'; readonly workload: Workload; readonly podSpecPointer: string; readonly subject: WorkloadSubject }
+  | { readonly kind: 'connect'; readonly subject: WorkloadSubject; readonly via: 'exec' | 'attach'; readonly container: string | null; readonly command: readonly string[] }
   | { readonly kind: 'skip'; readonly why: string }
   | { readonly kind: 'refuse'; readonly why: string; readonly subject: WorkloadSubject };
 
@@ -47,6 +48,11 @@ export function subjectOf(request: AdmissionRequest): WorkloadSubject {
 /** The pod spec of a request: which workload, or why it is not judged (`skip`) or cannot be (`refuse`). */
 export function workloadOfRequest(request: AdmissionRequest): WorkloadOf {
   const subject = subjectOf(request);
+  if (request.operation === 'CONNECT' && request.resource.group === '' && request.resource.resource === 'pods' && (request.subResource === 'exec' || request.subResource === 'attach')) {
+    const options = request.object ?? {};
+    const command = Array.isArray(options['command']) ? options['command'].filter((c): c is string => typeof c === 'string').slice(0, 64) : [];
+    return { kind: 'connect', subject: { kind: 'Pod', namespace: subject.namespace, name: request.name ?? '' }, via: request.subResource, container: str(options['container']), command };
+  }
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return { kind: 'skip', why: `${request.operation} is not judged` };
   if (!JUDGED_SUBRESOURCES.has(request.subResource ?? '')) return { kind: 'skip', why: `sub-resource ${request.subResource ?? ''} is not judged` };
   const judged = JUDGED_KINDS[request.kind.kind];

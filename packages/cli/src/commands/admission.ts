@@ -55,6 +55,7 @@ interface ManifestFlags {
   readonly timeoutSeconds: string;
   readonly replicas: string;
   readonly mutating?: boolean;
+  readonly judgeExec?: boolean;
   readonly server?: string;
   readonly policyConfigMap?: string;
 }
@@ -203,6 +204,7 @@ function manifestsCommand(io: CliIo): Command {
     .option('--timeout-seconds <n>', 'how long the API server waits for the webhook (1–30)', '5')
     .option('--replicas <n>', 'webhook replicas', '2')
     .option('--mutating', 'also install the mutating webhook (digest pinning, RuntimeDefault seccomp) for environments that opt in')
+    .option('--judge-exec', 'also send kubectl exec/attach to the webhook: recorded, denied where an environment sets exec: deny')
     .option('--server <url>', 'Sekisho server for image verdicts')
     .option('--policy-config-map <name>', 'ConfigMap holding sekisho.yaml (default <name>-policy)')
     .action((flags: ManifestFlags) => {
@@ -215,6 +217,7 @@ function manifestsCommand(io: CliIo): Command {
         timeoutSeconds: intFlag('--timeout-seconds', flags.timeoutSeconds, 1, 30),
         replicas: intFlag('--replicas', flags.replicas, 1, 100),
         mutating: flags.mutating === true,
+        judgeExec: flags.judgeExec === true,
         ...(flags.server === undefined ? {} : { server: flags.server }),
         ...(flags.policyConfigMap === undefined ? {} : { policyConfigMap: flags.policyConfigMap }),
       });

@@ -79,6 +79,8 @@ export const admissionSettingsSchema = z
     onError: z.enum(['allow', 'deny']).optional(),
     /** Lowest isolation score (docs/isolation.md) a container may have. */
     minIsolationScore: z.number().int().min(0).max(100).optional(),
+    /** `kubectl exec` / `attach` into pods (when the webhook is sent CONNECT requests): allow (default), warn, or deny. */
+    exec: z.enum(['allow', 'warn', 'deny']).optional(),
     /** Opt-in mutations, each reported in the response's warnings and the event. */
     mutate: z.object({ pinDigests: z.boolean().optional(), seccompRuntimeDefault: z.boolean().optional() }).strict().optional(),
   })
