@@ -70,10 +70,21 @@ export function workloadOfRequest(request: AdmissionRequest): WorkloadOf {
     namespace: subject.namespace === '' ? null : subject.namespace,
     raw,
   };
+  // counted on the raw object first: views of thousands of containers are not built only to be refused
+  const rawCount = containerCount(raw, judged.podSpecPointer);
+  if (rawCount > MAX_CONTAINERS) return { kind: 'refuse', why: `${rawCount} containers: more than the ${MAX_CONTAINERS} judged in one request`, subject };
   const workload = workloadOf(object);
   if (workload === null) return { kind: 'refuse', why: `${subject.kind} has no pod spec at ${judged.podSpecPointer}`, subject };
   if (workload.pod.containers.length > MAX_CONTAINERS) return { kind: 'refuse', why: `${workload.pod.containers.length} containers: more than the ${MAX_CONTAINERS} judged in one request`, subject };
   return { kind: 'workload', workload, podSpecPointer: judged.podSpecPointer, subject };
+}
+
+function containerCount(raw: Record<string, unknown>, pointer: string): number {
+  let cur: unknown = raw;
+  for (const part of pointer.split('/').slice(1)) cur = isRecord(cur) ? cur[part] : undefined;
+  if (!isRecord(cur)) return 0;
+  const spec = cur;
+  return ['initContainers', 'containers', 'ephemeralContainers'].reduce((n, f) => n + (Array.isArray(spec[f]) ? (spec[f] as unknown[]).length : 0), 0);
 }
 
 function containersOf(spec: Record<string, unknown>, field: string): Record<string, unknown>[] {
