@@ -309,7 +309,7 @@ export class AdmissionController {
           if (verdict.kind === 'missing' && !dryRun && source.requestScan !== undefined) {
             const reference = `${ref.registry}/${ref.repository}@${d}`;
             // best effort, off the request path
-            void source.requestScan(reference, d, AbortSignal.timeout(5000)).catch(() => this.#options.onRemoteError?.('scan request'));
+            void source.requestScan(reference, d, environment, AbortSignal.timeout(5000)).catch(() => this.#options.onRemoteError?.('scan request'));
           }
         } catch (error) {
           onError('looking up the image verdict', error);

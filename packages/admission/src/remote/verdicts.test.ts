@@ -30,7 +30,15 @@ function fakeServer(log: string[]): Server {
       res.end(JSON.stringify(body));
     };
     const m = /^\/api\/v1\/images\/(sha256:[0-9a-f]{64})(\/decisions)?$/.exec(url.pathname);
-    if (req.method === 'POST' && url.pathname === '/api/v1/scans') return json(202, { id: 'job-1' });
+    if (req.method === 'POST' && url.pathname === '/api/v1/jobs') {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        log.push(`body ${body}`);
+        json(202, { id: 'job-1' });
+      });
+      return;
+    }
     if (m === null) return json(404, { error: 'not found' });
     const [, digest, decisions] = m;
     if (digest === SLOW) return; // never answers
@@ -39,8 +47,10 @@ function fakeServer(log: string[]): Server {
     if (![SCANNED, OTHER_ENV, BROKEN].includes(digest!)) return json(404, { error: 'no such image' });
     if (decisions === undefined) return json(200, { digest, lastScannedAt: '2026-12-01T00:00:00Z' });
     if (digest === BROKEN) return json(200, { items: [{ decision: { schema: 'something-else' } }] });
-    const env = url.searchParams.get('environment') ?? '';
-    return json(200, { items: [{ digest, decision: decision(digest === OTHER_ENV ? 'dev' : env, 'fail') }], nextCursor: null });
+    if (url.search !== '?limit=100') return json(400, { error: `unexpected query ${url.search}` });
+    // newest first, several environments
+    const items = digest === OTHER_ENV ? [{ digest, decision: decision('dev', 'fail') }] : [{ digest, decision: decision('dev', 'pass') }, { digest, decision: decision('prod', 'fail') }, { digest, decision: decision('scanned', 'fail') }, { digest, decision: decision('prod', 'pass') }];
+    return json(200, { items, nextCursor: null });
   });
 }
 
@@ -60,12 +70,13 @@ describe('HttpVerdictSource against a fake server on loopback', () => {
   it('reads the stored decision of a digest for the environment, with the token', async () => {
     const verdict = await source.lookup(SCANNED, 'prod', signal());
     expect(verdict).toMatchObject({ kind: 'found', decision: { environment: 'prod', result: 'fail' }, scannedAt: '2026-12-01T00:00:00Z' });
-    expect(log).toContain(`GET /api/v1/images/${SCANNED}/decisions?environment=prod&limit=1 Bearer t0ken`);
+    expect(log).toContain(`GET /api/v1/images/${SCANNED}/decisions?limit=100 Bearer t0ken`);
+    expect(await source.lookup(SCANNED, 'dev', signal())).toMatchObject({ kind: 'found', decision: { environment: 'dev', result: 'pass' } });
   });
 
   it('a digest never scanned, or judged only for another environment, is missing', async () => {
     expect(await source.lookup(`sha256:${'9'.repeat(64)}`, 'prod', signal())).toMatchObject({ kind: 'missing' });
-    expect(await source.lookup(OTHER_ENV, 'prod', signal())).toMatchObject({ kind: 'missing', why: expect.stringContaining('environment dev') as string });
+    expect(await source.lookup(OTHER_ENV, 'prod', signal())).toMatchObject({ kind: 'missing', why: expect.stringContaining('no decision for environment prod') as string });
   });
 
   it('a reply of the wrong shape, an error status or an oversized reply is an error, never a verdict', async () => {
@@ -75,9 +86,9 @@ describe('HttpVerdictSource against a fake server on loopback', () => {
     await expect(source.lookup('sha256:../../admin', 'prod', signal())).rejects.toThrow('not a digest');
   });
 
-  it('asks for a scan with POST /api/v1/scans', async () => {
-    await source.requestScan('registry.example.com/shop/web@sha256:1', 'sha256:1', signal());
-    expect(log.some((l) => l.startsWith('POST /api/v1/scans'))).toBe(true);
+  it('asks for a scan with POST /api/v1/jobs (a scan-image job for the environment)', async () => {
+    await source.requestScan(`registry.example.com/shop/web@${SCANNED}`, SCANNED, 'prod', signal());
+    expect(log).toContain(`body ${JSON.stringify({ kind: 'scan-image', reference: `registry.example.com/shop/web@${SCANNED}`, digest: SCANNED, environment: 'prod' })}`);
   });
 
   it('through the controller: a failing or silent server gives a bounded decision per onError', async () => {

@@ -14,8 +14,8 @@ export type ImageVerdict =
 export interface VerdictSource {
   readonly name: string;
   lookup(digest: string, environment: string, signal: AbortSignal): Promise<ImageVerdict>;
-  /** Asks for a scan of an image the source has no verdict for (best effort). */
-  requestScan?(reference: string, digest: string, signal: AbortSignal): Promise<void>;
+  /** Asks for a scan of an image the source has no verdict for, judged for `environment` (best effort). */
+  requestScan?(reference: string, digest: string, environment: string, signal: AbortSignal): Promise<void>;
 }
 
 export interface HttpVerdictSourceOptions {
@@ -42,11 +42,15 @@ function isDecision(value: unknown): value is PolicyDecision {
   );
 }
 
+/** Decisions read per look-up: the newest for the environment is among them unless it is very old. */
+const DECISIONS_PAGE = 100;
+
 /**
  * The server's API (`/api/v1`): `GET /images/{digest}` (404: never scanned), then
- * `GET /images/{digest}/decisions?environment=E&limit=1` (newest first; items are StoredDecision
- * `{ decision }`); a miss is `POST /scans {reference}`. A reply of any other shape is an error, so a
- * broken server is never read as a clean verdict.
+ * `GET /images/{digest}/decisions?limit=100` (StoredDecision items `{ decision }`, newest first):
+ * the newest decision for the environment is the verdict. A miss is
+ * `POST /jobs {kind: scan-image, reference, digest, environment}`. A reply of any other shape is an
+ * error, so a broken server is never read as a clean verdict.
  */
 export class HttpVerdictSource implements VerdictSource {
   readonly name: string;
@@ -88,24 +92,29 @@ export class HttpVerdictSource implements VerdictSource {
     if (!DIGEST.test(digest)) throw new Error(`not a digest: ${digest.slice(0, 80)}`);
     const image = await this.#get(`api/v1/images/${digest}`, signal);
     if (image.status === 404) return { kind: 'missing', why: 'the server has no scan of this digest' };
-    const decisions = await this.#get(`api/v1/images/${digest}/decisions?environment=${encodeURIComponent(environment)}&limit=1`, signal);
+    const decisions = await this.#get(`api/v1/images/${digest}/decisions?limit=${DECISIONS_PAGE}`, signal);
     if (decisions.status === 404) return { kind: 'missing', why: `the server has no decision for environment ${environment}` };
     const items = isRecord(decisions.body) && Array.isArray(decisions.body['items']) ? decisions.body['items'] : null;
     if (items === null) throw new Error(`${this.name}: decisions of ${digest} are not a page of items`);
-    const first: unknown = items[0];
-    if (first === undefined) return { kind: 'missing', why: `the server has no decision for environment ${environment}` };
-    const decision = isRecord(first) ? first['decision'] : undefined;
-    if (!isDecision(decision)) throw new Error(`${this.name}: the decision for ${digest} is not a sekisho.decision/v1`);
-    if (decision.environment !== environment) return { kind: 'missing', why: `the server's newest decision is for environment ${decision.environment}, not ${environment}` };
+    let decision: PolicyDecision | undefined;
+    for (const item of items) {
+      const candidate = isRecord(item) ? item['decision'] : undefined;
+      if (!isDecision(candidate)) throw new Error(`${this.name}: a decision for ${digest} is not a sekisho.decision/v1`);
+      if (candidate.environment === environment) {
+        decision = candidate;
+        break;
+      }
+    }
+    if (decision === undefined) return { kind: 'missing', why: `the server has no decision for environment ${environment}` };
     const scannedAt = isRecord(image.body) && typeof image.body['lastScannedAt'] === 'string' ? image.body['lastScannedAt'] : null;
     return { kind: 'found', decision, scannedAt };
   }
 
-  async requestScan(reference: string, _digest: string, signal: AbortSignal): Promise<void> {
-    const res = await undiciRequest(new URL('api/v1/scans', this.#base), {
+  async requestScan(reference: string, digest: string, environment: string, signal: AbortSignal): Promise<void> {
+    const res = await undiciRequest(new URL('api/v1/jobs', this.#base), {
       method: 'POST',
       headers: { ...this.#headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ reference }),
+      body: JSON.stringify({ kind: 'scan-image', reference, digest, environment }),
       signal,
     });
     await res.body.dump({ limit: 64 * 1024 });
