@@ -23,9 +23,7 @@ export type * from './isolation/profile.js';
 export { BREAKOUT_CATALOG, type BreakoutTechnique, type Condition } from './isolation/catalog.js';
 export { LAYER_WEIGHTS, PATH_PENALTY, isolationScore, layerMatrix, openPaths } from './isolation/evaluate.js';
 export { auditKubernetes, auditKubernetesObjects, type KubernetesAuditOptions } from './kubernetes/index.js';
-export { PSS_CHECKS, PSS_LATEST_MINOR, evaluatePodSecurity, formatPssVersion, parsePssVersion, type PssEvaluation, type PssLevel } from './kubernetes/pss/checks.js';
-export { WORKLOAD_KINDS, workloadOf, type ContainerView, type PodSpecView, type Workload } from './kubernetes/pod-spec.js';
-export type { KubeObject } from './kubernetes/load.js';
+export { PSS_CHECKS, PSS_LATEST_MINOR, evaluatePodSecurity, parsePssVersion, type PssLevel } from './kubernetes/pss/checks.js';
 
 /** File names a directory walk should hand to `auditConfig`. */
 export function isConfigCandidate(path: string): boolean {
