@@ -189,7 +189,7 @@ defaultEnvironment: any
     const request = fixtureRequest('pod-create-restricted.json');
     const object = structuredClone(request.object) as { spec: { containers: { image: string }[] } };
     object.spec.containers[0]!.image = `evil.example.net/miner@${DIGEST}`;
-    const out = await controller().review({ ...request, object: object as unknown as Record<string, unknown> }, 'validate');
+    const out = await controller().review({ ...request, object: object }, 'validate');
     expect(out.response.allowed).toBe(false);
     expect(out.response.status?.message).toContain('policy rule official (registries)');
     expect(out.response.status?.message).toContain('evil.example.net/miner');
@@ -328,7 +328,7 @@ describe('image verdicts by digest', () => {
     const request = fixtureRequest('pod-create-restricted.json', 'scanned');
     const object = structuredClone(request.object) as { spec: { containers: { image: string }[] } };
     object.spec.containers[0]!.image = 'registry.example.com/shop/web:1.4';
-    await controller({ verdicts, tags: resolver }).review({ ...request, object: object as unknown as Record<string, unknown> }, 'validate');
+    await controller({ verdicts, tags: resolver }).review({ ...request, object: object }, 'validate');
     expect(seen).toEqual([DIGEST]);
 
     const strict = testPolicy(`
@@ -339,7 +339,7 @@ environments:
   prod: { admission: { requireDigest: true } }
 defaultEnvironment: prod
 `);
-    const out = await new AdmissionController({ policy: strict }).review({ ...request, object: object as unknown as Record<string, unknown> }, 'validate');
+    const out = await new AdmissionController({ policy: strict }).review({ ...request, object: object }, 'validate');
     expect(out.response.status?.message).toContain('is not pinned by digest');
   });
 

@@ -54,7 +54,7 @@ describe('tag → digest through the registry client', () => {
     const object = structuredClone(request.object) as { spec: { containers: { image: string }[] } };
     object.spec.containers[0]!.image = `${host}/shop/web:hangs`;
     const started = Date.now();
-    const out = await controller.review({ ...request, object: object as unknown as Record<string, unknown> }, 'validate');
+    const out = await controller.review({ ...request, object: object }, 'validate');
     expect(Date.now() - started).toBeLessThan(3000);
     expect(out.response.allowed).toBe(false);
     expect(out.response.status?.message).toContain('resolving the tag to a digest failed');

@@ -20,6 +20,26 @@ function decision(environment: string, result: 'pass' | 'fail'): object {
   };
 }
 
+/** What the fake server answers about an image or its decisions; null: it never answers. */
+function imageAnswer(url: URL): [number, unknown] | null {
+  const m = /^\/api\/v1\/images\/(sha256:[0-9a-f]{64})(\/decisions)?$/.exec(url.pathname);
+  if (m === null) return [404, { error: 'not found' }];
+  const [, digest = '', decisions] = m;
+  if (digest === SLOW) return null;
+  if (digest === FAILING) return [500, { error: 'database down' }];
+  if (digest === HUGE) return [200, { pad: 'x'.repeat(5 * 1024 * 1024) }];
+  if (![SCANNED, OTHER_ENV, BROKEN].includes(digest)) return [404, { error: 'no such image' }];
+  if (decisions === undefined) return [200, { digest, lastScannedAt: '2026-12-01T00:00:00Z' }];
+  if (digest === BROKEN) return [200, { items: [{ decision: { schema: 'something-else' } }] }];
+  if (url.search !== '?limit=100') return [400, { error: `unexpected query ${url.search}` }];
+  // newest first, several environments
+  const items =
+    digest === OTHER_ENV
+      ? [{ digest, decision: decision('dev', 'fail') }]
+      : [{ digest, decision: decision('dev', 'pass') }, { digest, decision: decision('prod', 'fail') }, { digest, decision: decision('scanned', 'fail') }, { digest, decision: decision('prod', 'pass') }];
+  return [200, { items, nextCursor: null }];
+}
+
 /** A stand-in for the server's /api/v1 on loopback. */
 function fakeServer(log: string[]): Server {
   return createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -29,28 +49,8 @@ function fakeServer(log: string[]): Server {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const m = /^\/api\/v1\/images\/(sha256:[0-9a-f]{64})(\/decisions)?$/.exec(url.pathname);
-    if (req.method === 'POST' && url.pathname === '/api/v1/jobs') {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        log.push(`body ${body}`);
-        json(202, { id: 'job-1' });
-      });
-      return;
-    }
-    if (m === null) return json(404, { error: 'not found' });
-    const [, digest, decisions] = m;
-    if (digest === SLOW) return; // never answers
-    if (digest === FAILING) return json(500, { error: 'database down' });
-    if (digest === HUGE) return json(200, { pad: 'x'.repeat(5 * 1024 * 1024) });
-    if (![SCANNED, OTHER_ENV, BROKEN].includes(digest!)) return json(404, { error: 'no such image' });
-    if (decisions === undefined) return json(200, { digest, lastScannedAt: '2026-12-01T00:00:00Z' });
-    if (digest === BROKEN) return json(200, { items: [{ decision: { schema: 'something-else' } }] });
-    if (url.search !== '?limit=100') return json(400, { error: `unexpected query ${url.search}` });
-    // newest first, several environments
-    const items = digest === OTHER_ENV ? [{ digest, decision: decision('dev', 'fail') }] : [{ digest, decision: decision('dev', 'pass') }, { digest, decision: decision('prod', 'fail') }, { digest, decision: decision('scanned', 'fail') }, { digest, decision: decision('prod', 'pass') }];
-    return json(200, { items, nextCursor: null });
+    const answer = imageAnswer(url);
+    if (answer !== null) json(...answer);
   });
 }
 
@@ -97,7 +97,7 @@ describe('HttpVerdictSource against a fake server on loopback', () => {
       const request = fixtureRequest('pod-create-restricted.json', namespace);
       const object = structuredClone(request.object) as { spec: { containers: { image: string }[] } };
       object.spec.containers[0]!.image = `registry.example.com/shop/web@${digest}`;
-      return { ...request, object: object as unknown as Record<string, unknown> };
+      return { ...request, object: object };
     };
     const started = Date.now();
     const slow = await controller.review(withImage(SLOW, 'scanned'), 'validate');

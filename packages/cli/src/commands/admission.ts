@@ -18,7 +18,7 @@ import {
   type Endpoint,
 } from '@sekisho/admission';
 import { EXIT_CODES, loadPolicy, loadTrustPolicy, SekishoError, type RegistryOptions } from '@sekisho/core';
-import type { EventSink } from '@sekisho/model';
+import type { EventSink, SekishoEvent } from '@sekisho/model';
 import type { CliIo } from '../io.js';
 import { processIo } from '../io.js';
 import { addRegistryOptions, registryOptionsFrom, type RegistryFlags } from './registry.js';
@@ -136,7 +136,11 @@ function serveCommand(io: CliIo): Command {
     const policy = await loadPolicy(flags.policy);
     const remote = await remoteOptions(flags, io);
     const metrics = new AdmissionMetrics();
-    const events: EventSink | undefined = flags.logEvents === true ? { emit: (event) => Promise.resolve(io.stdout(`${JSON.stringify(event)}\n`)) } : undefined;
+    const printEvent = (event: SekishoEvent): Promise<void> => {
+      io.stdout(`${JSON.stringify(event)}\n`);
+      return Promise.resolve();
+    };
+    const events: EventSink | undefined = flags.logEvents === true ? { emit: printEvent } : undefined;
     let namespaces;
     try {
       namespaces = flags.inCluster === true ? new InClusterNamespaceLabels() : undefined;
