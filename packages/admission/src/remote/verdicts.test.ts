@@ -49,6 +49,15 @@ function fakeServer(log: string[]): Server {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    if (req.method === 'POST' && url.pathname === '/api/v1/jobs') {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        log.push(`body ${body}`);
+        json(202, { id: 'job-1' });
+      });
+      return;
+    }
     const answer = imageAnswer(url);
     if (answer !== null) json(...answer);
   });
