@@ -377,6 +377,17 @@ describe('mutations', () => {
     expect(after.response.allowed).toBe(true);
   });
 
+  it.each(KINDS)('%s: the patch points at the kind’s own pod spec and applies cleanly', async (kind) => {
+    const request = fixtureRequest(`${kind}-create-privileged.json`, 'mutating');
+    const out = await controller({ tags: resolver }).review(request, 'mutate');
+    const patch = JSON.parse(Buffer.from(out.response.patch ?? '', 'base64').toString('utf8')) as fastJsonPatch.Operation[];
+    expect(patch.map((p) => p.op)).toEqual(['add', 'replace']);
+    // validate: true makes a pointer to a missing field an error
+    const patched = fastJsonPatch.applyPatch(structuredClone(request.object), patch, true).newDocument as Record<string, unknown>;
+    expect(JSON.stringify(patched)).toContain(`registry.example.com/shop/web:1.4@${DIGEST}`);
+    expect(JSON.stringify(patched)).toContain('"seccompProfile":{"type":"RuntimeDefault"}');
+  });
+
   it('does not touch a pod on UPDATE (its spec is immutable) nor environments that did not opt in, and records no event for nothing', async () => {
     const sink = new MemorySink();
     const c = controller({ tags: resolver, events: sink });
