@@ -15,17 +15,15 @@ import {
   environmentFor,
   evaluatePolicy,
   formatPssVersion,
-  parseImageReference,
   resolveEnvironment,
   type PolicyDocument,
   type Redactor,
   type Workload,
 } from '@sekisho/core';
 import { createEvent, REPORT_SCHEMA, type EventSink, type PolicyDecision, type Report, type SekishoEvent, type Severity } from '@sekisho/model';
+import { ImageJudge, type ImageCheck, type ImageJudgeOptions } from './images.js';
 import { SharedCache } from './remote/cache.js';
 import { remaining, withDeadline } from './remote/deadline.js';
-import type { SignatureVerifier, TagResolver } from './remote/digests.js';
-import type { ImageVerdict, VerdictSource } from './remote/verdicts.js';
 import { encodePatch, pinDigestMutations, seccompMutations, type Mutation } from './mutate.js';
 import { namespacePodSecurity, podSecurityReasons, type PodSecurityLevel } from './pod-security.js';
 import { denialMessage, reasonLine, ruleReason, truncate, warningLines, type Reason } from './reasons.js';
@@ -41,27 +39,15 @@ export interface NamespaceLabelSource {
   labels(namespace: string, signal: AbortSignal): Promise<Readonly<Record<string, string>> | null>;
 }
 
-export interface AdmissionOptions {
+export interface AdmissionOptions extends ImageJudgeOptions {
   readonly policy: PolicyDocument;
-  readonly verdicts?: VerdictSource;
-  readonly tags?: TagResolver;
-  readonly signatures?: SignatureVerifier;
   readonly namespaces?: NamespaceLabelSource;
   readonly events?: EventSink;
   /** Names this webhook instance in events (the pod name in a cluster). */
   readonly instance?: string;
   /** Time for all remote calls of one request (default 2,500 ms); also capped by the API server's `?timeout=`. */
   readonly budgetMs?: number;
-  /** How long a stored decision is reused (default 5 min). */
-  readonly verdictTtlMs?: number;
-  /** How long "the server has no scan" is reused (default 30 s): a scan asked for on a miss is picked up soon. */
-  readonly missingTtlMs?: number;
-  readonly signatureTtlMs?: number;
-  readonly tagTtlMs?: number;
-  readonly cacheSize?: number;
   readonly now?: () => Date;
-  /** Counts for /metrics. */
-  readonly onRemoteError?: (what: string) => void;
 }
 
 export type Endpoint = 'validate' | 'mutate';
@@ -77,12 +63,6 @@ export interface AdmissionOutcome {
   readonly policyDecision: PolicyDecision | null;
 }
 
-interface ImageCheck {
-  readonly image: string;
-  readonly digest: string | null;
-  readonly verdict: ImageVerdict | null;
-  readonly reasons: readonly Reason[];
-}
 
 const DEFAULT_BUDGET_MS = 2500;
 const MAX_PENDING_EVENTS = 1000;
@@ -97,9 +77,7 @@ export class AdmissionController {
   readonly #options: AdmissionOptions;
   readonly #redactor: Redactor;
   readonly #settings = new Map<string, AdmissionSettings>();
-  readonly #verdictCache: SharedCache<{ value: ImageVerdict }>;
-  readonly #tagCache: SharedCache<{ value: string }>;
-  readonly #signatureCache: SharedCache<{ value: readonly Reason[] }>;
+  readonly #images: ImageJudge;
   readonly #labelCache: SharedCache<{ value: Readonly<Record<string, string>> | null }>;
   #pendingEvents = 0;
   eventsDropped = 0;
@@ -107,17 +85,14 @@ export class AdmissionController {
   constructor(options: AdmissionOptions) {
     this.#options = options;
     this.#redactor = createRedactor();
-    const size = options.cacheSize ?? 10_000;
-    this.#verdictCache = new SharedCache(size, options.verdictTtlMs ?? 5 * 60_000);
-    this.#tagCache = new SharedCache(size, options.tagTtlMs ?? 60_000);
-    this.#signatureCache = new SharedCache(size, options.signatureTtlMs ?? 10 * 60_000);
+    this.#images = new ImageJudge(options);
     this.#labelCache = new SharedCache(1000, 60_000);
     // every environment must resolve before the first request (a broken policy fails at start)
     for (const env of Object.keys(options.policy.environments)) this.#settings.set(env, admissionSettings(options.policy, env));
   }
 
   get cacheStats(): { hits: number; misses: number; size: number } {
-    return { hits: this.#verdictCache.hits, misses: this.#verdictCache.misses, size: this.#verdictCache.size };
+    return this.#images.cacheStats;
   }
 
   /**
@@ -188,7 +163,8 @@ export class AdmissionController {
     const pss: PodSecurityLevel | null = settings.podSecurity === null ? namespacePodSecurity(labels) : { ...settings.podSecurity, from: 'policy' };
     if (pss !== null) reasons.push(...podSecurityReasons(workload.pod, pss));
     const policyDecision = this.#workloadPolicy(workload, environment, settings, pss, images, reasons);
-    const checks = await this.#checkImages(images, environment, settings, deadline, request.dryRun === true);
+    const needVerdict = resolveEnvironment(this.#options.policy, environment).rules.some((r) => !WORKLOAD_RULE_KINDS.has(r.kind.kind));
+    const checks = await this.#images.judge(images, environment, settings, needVerdict, deadline, request.dryRun === true);
     for (const c of checks) reasons.push(...c.reasons);
     return this.#finish(request, endpoint, subject, environment, settings.mode, reasons, checks, [], undefined, policyDecision, pss);
   }
@@ -254,100 +230,6 @@ export class AdmissionController {
     return { ...full, rules, result };
   }
 
-  async #checkImages(images: readonly string[], environment: string, settings: AdmissionSettings, deadline: number, dryRun: boolean): Promise<ImageCheck[]> {
-    const env = resolveEnvironment(this.#options.policy, environment);
-    const imageRules = env.rules.filter((r) => !WORKLOAD_RULE_KINDS.has(r.kind.kind));
-    const needVerdict = imageRules.length > 0;
-    return Promise.all(images.map((image) => this.#checkImage(image, environment, settings, needVerdict, deadline, dryRun)));
-  }
-
-  async #checkImage(image: string, environment: string, settings: AdmissionSettings, needVerdict: boolean, deadline: number, dryRun: boolean): Promise<ImageCheck> {
-    const reasons: Reason[] = [];
-    let ref;
-    try {
-      ref = parseImageReference(image);
-    } catch {
-      reasons.push({ level: 'deny', source: 'request', message: `image ${JSON.stringify(truncate(image, 200))} is not a valid image reference`, fix: null });
-      return { image, digest: null, verdict: null, reasons };
-    }
-    const onError = (what: string, error: unknown): void => {
-      this.#options.onRemoteError?.(what);
-      const why = error instanceof Error ? error.message : String(error);
-      reasons.push({ level: settings.onError === 'deny' ? 'deny' : 'warn', source: 'error', message: `image ${image}: ${what} failed: ${truncate(why, 300)}`, fix: settings.onError === 'deny' ? 'Retry; if the service stays down, the environment\'s admission.onError decides.' : null });
-    };
-    if (ref.digest === null && settings.requireDigest) {
-      reasons.push({ level: 'deny', source: 'digest', message: `image ${image} is not pinned by digest`, fix: `Use ${image}@sha256:… (the digest the tag points at now).` });
-    }
-    let digest = ref.digest;
-    const wantDigest = needVerdict || this.#options.signatures !== undefined;
-    if (digest === null && wantDigest && this.#options.tags !== undefined) {
-      const tags = this.#options.tags;
-      try {
-        digest = (await withDeadline(`resolving ${image}`, remaining(deadline), undefined, () => this.#tagCache.get(image, async () => boxed(await tags.resolve(image, AbortSignal.timeout(Math.max(remaining(deadline), 1000))))))).value;
-      } catch (error) {
-        onError('resolving the tag to a digest', error);
-        return { image, digest: null, verdict: null, reasons };
-      }
-    }
-
-    let verdict: ImageVerdict | null = null;
-    if (needVerdict) {
-      if (digest === null) verdict = { kind: 'missing', why: 'the tag was not resolved to a digest (no registry access configured)' };
-      else if (this.#options.verdicts === undefined) verdict = { kind: 'missing', why: 'no server is configured (--server)' };
-      else {
-        const source = this.#options.verdicts;
-        const key = `${digest}|${environment}`;
-        const d = digest;
-        try {
-          verdict = (await withDeadline(`image verdict of ${image}`, remaining(deadline), undefined, () =>
-            this.#verdictCache.get(
-              key,
-              async () => boxed(await source.lookup(d, environment, AbortSignal.timeout(Math.max(remaining(deadline), 1000)))),
-              (v) => (v.value.kind === 'missing' ? (this.#options.missingTtlMs ?? 30_000) : undefined),
-            ),
-          )).value;
-          if (verdict.kind === 'missing' && !dryRun && source.requestScan !== undefined) {
-            const reference = `${ref.registry}/${ref.repository}@${d}`;
-            // best effort, off the request path
-            void source.requestScan(reference, d, environment, AbortSignal.timeout(5000)).catch(() => this.#options.onRemoteError?.('scan request'));
-          }
-        } catch (error) {
-          onError('looking up the image verdict', error);
-        }
-      }
-      if (verdict?.kind === 'found') {
-        for (const rule of verdict.decision.rules) {
-          const reason = ruleReason(rule, 'image-policy', `image ${image} (${digest ?? ''}): `);
-          if (reason !== null) reasons.push(reason);
-        }
-      } else if (verdict?.kind === 'missing' && settings.onMissingScan !== 'allow') {
-        reasons.push({
-          level: settings.onMissingScan === 'deny' ? 'deny' : 'warn',
-          source: 'scan',
-          message: `image ${image} has no scan to judge it by: ${verdict.why}`,
-          fix: `Scan it first: sekisho image ${image} --server …`,
-        });
-      }
-    }
-
-    const verifier = this.#options.signatures;
-    if (verifier !== undefined && digest !== null) {
-      const reference = `${ref.registry}/${ref.repository}@${digest}`;
-      try {
-        const found = (await withDeadline(`signatures of ${image}`, remaining(deadline), undefined, () =>
-          this.#signatureCache.get(reference, async () => {
-            const findings = await verifier.verify(reference, AbortSignal.timeout(Math.max(remaining(deadline), 1000)));
-            return boxed(findings.map((f): Reason => ({ level: 'deny', source: 'signature', message: `image ${image}: ${f.title}: ${f.description}`, fix: f.fix })));
-          }),
-        )).value;
-        reasons.push(...found);
-      } catch (error) {
-        onError('verifying signatures', error);
-      }
-    }
-    return { image, digest, verdict, reasons };
-  }
-
   async #mutate(request: AdmissionRequest, subject: WorkloadSubject, environment: string, settings: AdmissionSettings, workload: Workload, podSpecPointer: string, deadline: number): Promise<AdmissionOutcome> {
     const mutations: Mutation[] = [];
     const reasons: Reason[] = [];
@@ -357,23 +239,17 @@ export class AdmissionController {
     const checks: ImageCheck[] = [];
     if (mutable && settings.mutate.pinDigests) {
       const digests = new Map<string, string>();
-      const tags = this.#options.tags;
       const unpinned = [...new Set(workload.pod.containers.map((c) => c.image).filter((i): i is string => i !== null && !i.includes('@')))];
-      if (tags === undefined && unpinned.length > 0) reasons.push({ level: 'warn', source: 'digest', message: `images not pinned: no registry access configured (${unpinned.slice(0, 3).join(', ')})`, fix: null });
-      else if (tags !== undefined) {
-        await Promise.all(
-          unpinned.map(async (image) => {
-            try {
-              parseImageReference(image);
-              const d = await withDeadline(`resolving ${image}`, remaining(deadline), undefined, () => this.#tagCache.get(image, async () => boxed(await tags.resolve(image, AbortSignal.timeout(Math.max(remaining(deadline), 1000))))));
-              digests.set(image, d.value);
-            } catch (error) {
-              this.#options.onRemoteError?.('tags');
-              reasons.push({ level: 'warn', source: 'digest', message: `image ${image} not pinned: ${error instanceof Error ? truncate(error.message, 200) : String(error)}`, fix: null });
-            }
-          }),
-        );
-      }
+      await Promise.all(
+        unpinned.map(async (image) => {
+          try {
+            digests.set(image, await this.#images.resolve(image, deadline));
+          } catch (error) {
+            this.#options.onRemoteError?.('tags');
+            reasons.push({ level: 'warn', source: 'digest', message: `image ${image} not pinned: ${error instanceof Error ? truncate(error.message, 200) : String(error)}`, fix: null });
+          }
+        }),
+      );
       mutations.push(...pinDigestMutations(workload, podSpecPointer, digests));
     }
     return this.#finish(request, 'mutate', subject, environment, settings.mode, reasons, checks, mutations);
