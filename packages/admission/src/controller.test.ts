@@ -262,6 +262,13 @@ describe('image verdicts by digest', () => {
     expect(verdicts.calls).toBe(1);
   });
 
+  it('a failing stored decision that names no rule still denies', async () => {
+    const verdicts = new FakeVerdicts((_d, env) => Promise.resolve({ kind: 'found', decision: { ...decision('fail', env), rules: [] }, scannedAt: null }));
+    const out = await controller({ verdicts }).review(fixtureRequest('pod-create-restricted.json', 'scanned'), 'validate');
+    expect(out.response.allowed).toBe(false);
+    expect(out.response.status?.message).toContain('policy acme failed in environment scanned');
+  });
+
   it('admits an image whose stored decision passes', async () => {
     const verdicts = new FakeVerdicts((_d, env) => Promise.resolve({ kind: 'found', decision: decision('pass', env), scannedAt: null }));
     const out = await controller({ verdicts }).review(fixtureRequest('pod-create-restricted.json', 'scanned'), 'validate');
@@ -276,6 +283,8 @@ describe('image verdicts by digest', () => {
     expect(deny.response.allowed).toBe(false);
     expect(deny.response.status?.message).toContain('has no scan to judge it by');
     expect(verdicts.scans).toEqual([`registry.example.com/shop/web@sha256:${'a'.repeat(64)}`]);
+    await c.review(fixtureRequest('pod-create-restricted.json', 'scanned'), 'validate');
+    expect(verdicts.scans).toHaveLength(1); // the miss is cached: no second scan request
     const warn = await c.review(fixtureRequest('pod-create-restricted.json', 'scanned-lax'), 'validate');
     expect(warn.response.allowed).toBe(true);
     expect(warn.response.warnings?.join()).toContain('has no scan');

@@ -114,26 +114,30 @@ export class ImageJudge {
         const key = `${digest}|${environment}`;
         const d = digest;
         try {
+          const lookup = async (): Promise<{ value: ImageVerdict }> => {
+            const found = await source.lookup(d, environment, callSignal(deadline));
+            // asked once per miss (not per request while the miss is cached), never for a dry run; off the request path
+            if (found.kind === 'missing' && !dryRun && source.requestScan !== undefined) {
+              void source.requestScan(`${ref.registry}/${ref.repository}@${d}`, d, environment, AbortSignal.timeout(5000)).catch(() => this.#options.onRemoteError?.('scan request'));
+            }
+            return boxed(found);
+          };
           verdict = (await withDeadline(`image verdict of ${image}`, remaining(deadline), undefined, () =>
-            this.#verdictCache.get(
-              key,
-              async () => boxed(await source.lookup(d, environment, callSignal(deadline))),
-              (v) => (v.value.kind === 'missing' ? (this.#options.missingTtlMs ?? 30_000) : undefined),
-            ),
+            this.#verdictCache.get(key, lookup, (v) => (v.value.kind === 'missing' ? (this.#options.missingTtlMs ?? 30_000) : undefined)),
           )).value;
-          if (verdict.kind === 'missing' && !dryRun && source.requestScan !== undefined) {
-            const reference = `${ref.registry}/${ref.repository}@${d}`;
-            // best effort, off the request path
-            void source.requestScan(reference, d, environment, AbortSignal.timeout(5000)).catch(() => this.#options.onRemoteError?.('scan request'));
-          }
         } catch (error) {
           onError('looking up the image verdict', error);
         }
       }
       if (verdict?.kind === 'found') {
+        const before = reasons.length;
         for (const rule of verdict.decision.rules) {
           const reason = ruleReason(rule, 'image-policy', `image ${image} (${digest ?? ''}): `);
           if (reason !== null) reasons.push(reason);
+        }
+        // a decision that fails or warns without naming a rule still counts
+        if (reasons.length === before && verdict.decision.result !== 'pass') {
+          reasons.push({ level: verdict.decision.result === 'fail' ? 'deny' : 'warn', source: 'image-policy', message: `image ${image} (${digest ?? ''}): policy ${verdict.decision.policy} ${verdict.decision.result === 'fail' ? 'failed' : 'warned'} in environment ${environment}`, fix: null });
         }
       } else if (verdict?.kind === 'missing' && settings.onMissingScan !== 'allow') {
         reasons.push({
