@@ -91,7 +91,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
-    req.on('aborted', () => reject(new Error('request aborted')));
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
   });
 }
 
