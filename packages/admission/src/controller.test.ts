@@ -95,6 +95,17 @@ describe('AdmissionReview fixtures for every workload kind and operation', () =>
     expect((await c.review(fixtureRequest('pod-update-privileged.json'), 'validate')).response.allowed).toBe(false);
   });
 
+  it('judges a controller UPDATE only when its pod template changed (a controller’s own metadata update passes)', async () => {
+    const c = controller();
+    const request = fixtureRequest('deployment-update-privileged.json');
+    const same = { ...request, oldObject: structuredClone(request.object) };
+    (same.object as { metadata: { annotations?: object } }).metadata.annotations = { 'deployment.kubernetes.io/revision': '2' };
+    const out = await c.review(same, 'validate');
+    expect(out.response.allowed).toBe(true);
+    expect(out.event?.reasons).toContain('the update leaves the pod template as it was');
+    expect((await c.review(request, 'validate')).response.allowed).toBe(false);
+  });
+
   it('judges ephemeral containers added through pods/ephemeralcontainers', async () => {
     const c = controller();
     const bad = await c.review(fixtureRequest('pod-ephemeralcontainers-privileged.json'), 'validate');

@@ -29,7 +29,7 @@ import { namespacePodSecurity, podSecurityReasons, type PodSecurityLevel } from 
 import { denialMessage, reasonLine, ruleReason, truncate, warningLines, type Reason } from './reasons.js';
 import type { AdmissionRequest, AdmissionResponse } from './review.js';
 import { admissionSettings, type AdmissionMode, type AdmissionSettings } from './settings.js';
-import { isSignificantPodUpdate, workloadOfRequest, type WorkloadSubject } from './workload.js';
+import { isSignificantPodUpdate, isSignificantTemplateUpdate, workloadOfRequest, type WorkloadSubject } from './workload.js';
 
 /** Policy rule kinds judged from the admission request itself; every other kind is judged per image by the server's decision. */
 export const WORKLOAD_RULE_KINDS: ReadonlySet<string> = new Set(['misconfiguration', 'registries', 'complete-scan']);
@@ -130,6 +130,13 @@ export class AdmissionController {
       const old = request.oldObject;
       if (old !== null && old !== undefined && request.object !== null && request.object !== undefined && !isSignificantPodUpdate(request.object, old)) {
         return this.#finish(request, endpoint, subject, null, 'enforce', [], [], [], 'the update changes nothing Pod Security Admission judges (images, containers, seccomp annotations)');
+      }
+    }
+
+    if (endpoint === 'validate' && found.kind === 'workload' && request.operation === 'UPDATE' && request.kind.kind !== 'Pod') {
+      const old = request.oldObject;
+      if (old !== null && old !== undefined && request.object !== null && request.object !== undefined && !isSignificantTemplateUpdate(request.object, old, found.podSpecPointer)) {
+        return this.#finish(request, endpoint, subject, null, 'enforce', [], [], [], 'the update leaves the pod template as it was');
       }
     }
 

@@ -126,3 +126,20 @@ export function isSignificantPodUpdate(pod: Record<string, unknown>, oldPod: Rec
   }
   return false;
 }
+
+function at(raw: Record<string, unknown>, pointer: string): unknown {
+  let cur: unknown = raw;
+  for (const part of pointer.split('/').slice(1)) cur = isRecord(cur) ? cur[part] : undefined;
+  return cur;
+}
+
+/**
+ * A controller UPDATE is judged when its pod template changed. Controllers update their own objects
+ * (revision annotations, finalizers, replicas): judging those again would let a verdict that turned
+ * bad since the last rollout stop the controller itself, while no new pod spec is asked for.
+ * Compared as JSON: a template written in another key order is judged (the safe side).
+ */
+export function isSignificantTemplateUpdate(object: Record<string, unknown>, oldObject: Record<string, unknown>, podSpecPointer: string): boolean {
+  const template = podSpecPointer.replace(/\/spec$/, '');
+  return JSON.stringify(at(object, template)) !== JSON.stringify(at(oldObject, template));
+}
