@@ -17,6 +17,7 @@ import { recommendCommand } from './commands/recommend.js';
 import { functionCommand } from './commands/function.js';
 import { policyCommand } from './commands/policy.js';
 import { eventsCommand } from './commands/events.js';
+import { admissionCommand } from './commands/admission.js';
 import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
 import { hostCommand } from './commands/host.js';
 import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
@@ -61,6 +62,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   program.addCommand(eventsCommand(io));
   program.addCommand(runtimeCommand(io));
+  program.addCommand(admissionCommand(io));
   for (const command of program.commands) addTrivyCompat(command, io);
   alignShortFlags(program);
   return program;

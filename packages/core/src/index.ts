@@ -33,3 +33,11 @@ export * from './compare/index.js';
 export * from './recommend/index.js';
 export * from './function/index.js';
 export * from './host/index.js';
+// What the admission webhook (packages/admission) uses beyond the above: the Kubernetes checks on
+// one object, the pod-spec view PSA judges, and the policy file's admission settings.
+export { auditKubernetesObjects } from './checks/kubernetes/index.js';
+export { evaluatePodSecurity, formatPssVersion, parsePssVersion, type PssLevel } from './checks/kubernetes/pss/checks.js';
+export { workloadOf, type PodSpecView, type Workload } from './checks/kubernetes/pod-spec.js';
+export type { KubeObject } from './checks/kubernetes/load.js';
+export { admissionSettingsSchema, type AdmissionSettingsInput } from './policy/schema.js';
+export type { TrustPolicy } from './supply-chain/image/trust-policy.js';
