@@ -91,7 +91,9 @@ export class PgBossJobQueue implements JobQueue {
       schema: this.#schema,
       max: options.max ?? 10,
       application_name: 'sekisho-queue',
+      // Lapsed heartbeats are failed over in the monitor pass: both run at the supervision interval.
       superviseIntervalSeconds: Math.max(1, options.superviseIntervalSeconds ?? 10),
+      monitorIntervalSeconds: Math.max(1, options.superviseIntervalSeconds ?? 10),
       schedule: false,
     });
     const onError = options.onError ?? (() => {});
