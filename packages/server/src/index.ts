@@ -25,3 +25,4 @@ export { enqueueRematchAfterDbUpdate, watchDbVersion, REMATCH_BATCH } from './jo
 export type { DbVersionWatch, RematchEnqueued } from './jobs/rescan.js';
 export { startWorker, isPostgresUrl } from './jobs/worker.js';
 export type { RunningWorker, WorkerOptions } from './jobs/worker.js';
+export * from './watch/index.js';
