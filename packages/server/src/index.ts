@@ -26,3 +26,4 @@ export type { DbVersionWatch, RematchEnqueued } from './jobs/rescan.js';
 export { startWorker, isPostgresUrl } from './jobs/worker.js';
 export type { RunningWorker, WorkerOptions } from './jobs/worker.js';
 export * from './watch/index.js';
+export { matchReport } from './jobs/match.js';

@@ -34,7 +34,7 @@ export interface PgBossQueueOptions {
   readonly heartbeatSeconds?: number;
   /** Longest run of one job (default 30 min). */
   readonly expireInSeconds?: number;
-  /** How often workers look for jobs when idle (default 1 s). */
+  /** How often workers look for jobs when idle (default 0.5 s, pg-boss's minimum). */
   readonly pollingIntervalSeconds?: number;
   /** How often pg-boss looks for lapsed heartbeats and expired jobs (default 10 s). */
   readonly superviseIntervalSeconds?: number;
@@ -84,7 +84,7 @@ export class PgBossJobQueue implements JobQueue {
     this.#perRegistry = Math.max(1, options.perRegistryConcurrency ?? 4);
     this.#heartbeat = Math.max(10, Math.trunc(options.heartbeatSeconds ?? 30));
     this.#expire = Math.max(this.#heartbeat + 1, Math.trunc(options.expireInSeconds ?? 1800));
-    this.#polling = Math.max(0.5, options.pollingIntervalSeconds ?? 1);
+    this.#polling = Math.max(0.5, options.pollingIntervalSeconds ?? 0.5);
     this.#redactor = options.redactor ?? createRedactor();
     this.#boss = new PgBoss({
       connectionString: options.connectionString,
@@ -196,6 +196,8 @@ export class PgBossJobQueue implements JobQueue {
       perJobResults: true,
       localConcurrency: Math.max(1, Math.trunc(concurrency)),
       pollingIntervalSeconds: this.#polling,
+      // With a backlog, fetch again as soon as a job ends instead of waiting out the poll interval.
+      burstWhenReadyExceeds: 1,
       groupConcurrency: grouped ? this.#perRegistry : undefined,
     } as const;
     await this.#boss.work<JobPayloads[K], JobResult[], typeof options>(
