@@ -23,7 +23,7 @@ export { createJobHandlers, startHandlers, DEFAULT_WORKER_SCANNERS } from './job
 export type { JobHandlers } from './jobs/handlers/index.js';
 export { enqueueRematchAfterDbUpdate, watchDbVersion, REMATCH_BATCH } from './jobs/rescan.js';
 export type { DbVersionWatch, RematchEnqueued } from './jobs/rescan.js';
-export { startWorker, isPostgresUrl } from './jobs/worker.js';
-export type { RunningWorker, WorkerOptions } from './jobs/worker.js';
+export { attachWorkers, startWorker, isPostgresUrl } from './jobs/worker.js';
+export type { AttachOptions, AttachedWorkers, RunningWorker, WorkerOptions } from './jobs/worker.js';
 export * from './watch/index.js';
 export { matchReport } from './jobs/match.js';

@@ -61,27 +61,31 @@ export function watchDbVersion(
 ): DbVersionWatch {
   let seen: string | null | undefined = options.rematchOnStart === true ? null : undefined;
   let running: Promise<RematchEnqueued | null> | null = null;
-  const check = (): Promise<RematchEnqueued | null> => {
-    running ??= (async () => {
-      try {
-        const version = currentDbVersion(advisories);
-        if (seen === undefined) {
-          seen = version;
-          return null;
-        }
-        if (version === null || version === seen) return null;
-        const queued = await enqueueRematchAfterDbUpdate(repository, queue, version);
+  const once = async (): Promise<RematchEnqueued | null> => {
+    try {
+      const version = currentDbVersion(advisories);
+      if (seen === undefined) {
         seen = version;
-        options.onQueued?.(queued);
-        return queued;
-      } catch (error) {
-        options.onError?.(error);
         return null;
-      } finally {
-        running = null;
       }
-    })();
-    return running;
+      if (version === null || version === seen) return null;
+      const queued = await enqueueRematchAfterDbUpdate(repository, queue, version);
+      seen = version;
+      options.onQueued?.(queued);
+      return queued;
+    } catch (error) {
+      options.onError?.(error);
+      return null;
+    }
+  };
+  // One check at a time: a caller during a check shares its result.
+  const check = (): Promise<RematchEnqueued | null> => {
+    if (running !== null) return running;
+    const current = once().finally(() => {
+      if (running === current) running = null;
+    });
+    running = current;
+    return current;
   };
   const timer = setInterval(() => void check(), Math.max(1000, options.intervalMs ?? 60_000));
   timer.unref();

@@ -85,6 +85,41 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     repository = store.repository;
     queue = store.queue;
   }
+  let attached: AttachedWorkers;
+  try {
+    attached = await attachWorkers(repository, queue, options);
+  } catch (error) {
+    await queue.stop(0).catch(() => {});
+    await repository.close().catch(() => {});
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    repository,
+    queue,
+    stop(graceMs = 30_000) {
+      stopping ??= (async () => {
+        await attached.stop(graceMs);
+        await repository.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export type AttachOptions = Omit<WorkerOptions, 'database' | 'perRegistryConcurrency' | 'retry' | 'heartbeatSeconds' | 'superviseIntervalSeconds' | 'pollingIntervalSeconds'>;
+
+export interface AttachedWorkers {
+  /** Stops the database watch and the queue (running jobs get `graceMs`); the store stays open. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Handlers of every kind and the advisory database watch on a store and queue the caller opened:
+ * what `sekisho server` runs on its SQLite store and in-process pool (one connection for both).
+ */
+export async function attachWorkers(repository: Repository, queue: JobQueue, options: AttachOptions): Promise<AttachedWorkers> {
+  const onError = options.onError ?? (() => {});
   const advisories = advisoryDbAt(options.dbPath);
   const handlers = createJobHandlers({
     repository,
@@ -106,13 +141,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   let stopping: Promise<void> | null = null;
   return {
-    repository,
-    queue,
     stop(graceMs = 30_000) {
       stopping ??= (async () => {
         watch.stop();
         await queue.stop(graceMs);
-        await repository.close();
       })();
       return stopping;
     },

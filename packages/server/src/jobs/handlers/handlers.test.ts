@@ -17,7 +17,7 @@ import { openSqliteStore } from '../../repository/open.js';
 import type { StoreWithQueue } from '../../repository/open.js';
 import { advisoryDbAt, currentDbVersion } from '../advisories.js';
 import type { WorkerContext } from '../context.js';
-import { enqueueRematchAfterDbUpdate } from '../rescan.js';
+import { enqueueRematchAfterDbUpdate, watchDbVersion } from '../rescan.js';
 import { settledAs } from '../testing/queue-contract.js';
 import { createJobHandlers, startHandlers } from './index.js';
 
@@ -107,10 +107,16 @@ describe('job handlers', () => {
     const first = await settledAs(store.queue, same.jobs[0]!, 'completed');
     expect(first.result).toMatchObject({ matched: 0, skipped: 1, newFindings: 0 });
 
+    // The watch every worker runs: the first version seen is the baseline; a new build queues the re-match.
+    const watch = watchDbVersion(store.repository, store.queue, advisoryDbAt(dbFile), { intervalMs: 3_600_000 });
+    expect(await watch.check()).toBeNull();
     const v2 = await buildDb(true, '2026-02-01T00:00:00.000Z');
     expect(v2).not.toBe(v1);
     const before = Date.now();
-    const queued = await enqueueRematchAfterDbUpdate(store.repository, store.queue, v2);
+    const queued = (await watch.check())!;
+    watch.stop();
+    expect(queued).toMatchObject({ dbVersion: v2, digests: 1 });
+    expect(await watch.check()).toBeNull();
     const done = await settledAs(store.queue, queued.jobs[0]!, 'completed');
     expect(done.result).toMatchObject({ dbVersion: v2, matched: 1, newFindings: 1 });
 

@@ -5,7 +5,7 @@
  * again, however many tags point at it: the tag is recorded and the job ends.
  */
 import { isSekishoError, parseImageReference, parseScanners, scanImage, setupScanners, withPostScanFindings, withScannersRan } from '@sekisho/core';
-import type { Scanner } from '@sekisho/core';
+import type { Scanner, ScannerSetup } from '@sekisho/core';
 import { NO_DB_VERSION, dbVersionOf } from '../advisories.js';
 import type { WorkerContext } from '../context.js';
 import { PermanentJobError } from '../errors.js';
@@ -20,6 +20,23 @@ export const DEFAULT_WORKER_SCANNERS = 'vuln,secret,hardening';
 const PERMANENT_CODES = /^(USAGE_|CONFIG_|SOURCE_(?:NOT_FOUND|UNSUPPORTED|INVALID|NO_MATCHING_PLATFORM|EMPTY)|INTEGRITY_|LAYER_(?:CORRUPT|PATH_ESCAPE|LINK_ESCAPE)|LIMIT_(?!TIMEOUT)|REGISTRY_(?:UNTRUSTED_REDIRECT|REDIRECT_LOOP))/;
 
 export function scanImageHandler(ctx: WorkerContext): JobHandler<'scan-image'> {
+  // Scanner setup (compiling secret rules…) is done once per worker, not per image.
+  let scanners: Promise<{ selected: Set<Scanner>; setup: ScannerSetup }> | null = null;
+  const scannerSetup = (): Promise<{ selected: Set<Scanner>; setup: ScannerSetup }> => {
+    scanners ??= (async () => {
+      let selected: Set<Scanner>;
+      try {
+        selected = parseScanners(ctx.scanners ?? DEFAULT_WORKER_SCANNERS);
+      } catch (error) {
+        throw new PermanentJobError(`scanners: ${(error as Error).message}`);
+      }
+      return { selected, setup: await setupScanners(selected, { showSecrets: false }) };
+    })();
+    scanners.catch(() => {
+      scanners = null;
+    });
+    return scanners;
+  };
   return async (job, signal) => {
     const { reference, digest } = job.payload;
     const now = ctx.now ?? (() => new Date());
@@ -33,13 +50,7 @@ export function scanImageHandler(ctx: WorkerContext): JobHandler<'scan-image'> {
           return { skipped: 'already scanned under this advisory database', scanId: latest.id, digest };
         }
       }
-      let selected: Set<Scanner>;
-      try {
-        selected = parseScanners(ctx.scanners ?? DEFAULT_WORKER_SCANNERS);
-      } catch (error) {
-        throw new PermanentJobError(`scanners: ${(error as Error).message}`);
-      }
-      const setup = await setupScanners(selected, { showSecrets: false });
+      const { selected, setup } = await scannerSetup();
       let report;
       try {
         const scan = await scanImage(reference, {
