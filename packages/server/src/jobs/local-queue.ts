@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createRedactor } from '@sekisho/core';
 import type { Redactor } from '@sekisho/core';
 import type { Page, PageRequest } from '@sekisho/model';
+import { RepositoryError } from '../repository/errors.js';
 import { decodeCursor, encodeCursor, pageSize } from '../repository/sql/cursor.js';
 import type { SqlDriver, SqlRow, SqlValue } from '../repository/sql/driver.js';
 import { errorText, isPermanentJobError } from './errors.js';
@@ -68,7 +69,7 @@ export class LocalJobQueue implements JobQueue {
     this.#redactor = options.redactor ?? createRedactor();
   }
 
-  async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions = {}): Promise<JobRecord<K>> {
+  async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions = {}, round = 0): Promise<JobRecord<K>> {
     const clean = validatePayload(kind, payload);
     const now = this.#now();
     const id = randomUUID();
@@ -84,7 +85,8 @@ export class LocalJobQueue implements JobQueue {
       const rows = await this.#driver.all(`SELECT * FROM jobs WHERE kind = ? AND singleton_key = ? AND state IN ${OPEN_STATES}`, [kind, key]);
       const existing = rows[0];
       if (existing !== undefined) return toRecord(existing) as JobRecord<K>;
-      return this.enqueue(kind, payload, options);
+      if (round >= 3) throw new RepositoryError('STORE_CONFLICT', `the singleton key of this ${kind} job kept changing hands; try again`);
+      return this.enqueue(kind, payload, options, round + 1);
     }
     this.#wake();
     const row = (await this.#driver.all('SELECT * FROM jobs WHERE id = ?', [id]))[0];

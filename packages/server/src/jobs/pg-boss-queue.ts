@@ -130,7 +130,7 @@ export class PgBossJobQueue implements JobQueue {
     }
   }
 
-  async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions = {}): Promise<JobRecord<K>> {
+  async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions = {}, round = 0): Promise<JobRecord<K>> {
     const clean = validatePayload(kind, payload);
     const name = queueName(kind);
     const key = options.singletonKey ?? `unique:${randomUUID()}`;
@@ -146,8 +146,11 @@ export class PgBossJobQueue implements JobQueue {
         ? await this.#sql(`SELECT ${COLUMNS} FROM ${this.#schema}.job WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry', 'active') ORDER BY created_on LIMIT 1`, [name, key])
         : await this.#sql(`SELECT ${COLUMNS} FROM ${this.#schema}.job WHERE name = $1 AND id = $2`, [name, id]);
     const row = rows[0];
-    // The job that held the key finished between the two statements: queue it again.
-    if (row === undefined) return this.enqueue(kind, payload, options);
+    // The job that held the key finished between the two statements: queue it again (a few times at most).
+    if (row === undefined) {
+      if (round >= 3) throw new RepositoryError('STORE_CONFLICT', `the singleton key of this ${kind} job kept changing hands; try again`);
+      return this.enqueue(kind, payload, options, round + 1);
+    }
     return toRecord(row) as JobRecord<K>;
   }
 
