@@ -69,7 +69,11 @@ export class LocalJobQueue implements JobQueue {
     this.#redactor = options.redactor ?? createRedactor();
   }
 
-  async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions = {}, round = 0): Promise<JobRecord<K>> {
+  enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions = {}): Promise<JobRecord<K>> {
+    return this.#enqueue(kind, payload, options, 0);
+  }
+
+  async #enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions, round: number): Promise<JobRecord<K>> {
     const clean = validatePayload(kind, payload);
     const now = this.#now();
     const id = randomUUID();
@@ -86,7 +90,7 @@ export class LocalJobQueue implements JobQueue {
       const existing = rows[0];
       if (existing !== undefined) return toRecord(existing) as JobRecord<K>;
       if (round >= 3) throw new RepositoryError('STORE_CONFLICT', `the singleton key of this ${kind} job kept changing hands; try again`);
-      return this.enqueue(kind, payload, options, round + 1);
+      return this.#enqueue(kind, payload, options, round + 1);
     }
     this.#wake();
     const row = (await this.#driver.all('SELECT * FROM jobs WHERE id = ?', [id]))[0];

@@ -130,7 +130,11 @@ export class PgBossJobQueue implements JobQueue {
     }
   }
 
-  async enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions = {}, round = 0): Promise<JobRecord<K>> {
+  enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions = {}): Promise<JobRecord<K>> {
+    return this.#enqueue(kind, payload, options, 0);
+  }
+
+  async #enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options: EnqueueOptions, round: number): Promise<JobRecord<K>> {
     const clean = validatePayload(kind, payload);
     const name = queueName(kind);
     const key = options.singletonKey ?? `unique:${randomUUID()}`;
@@ -149,7 +153,7 @@ export class PgBossJobQueue implements JobQueue {
     // The job that held the key finished between the two statements: queue it again (a few times at most).
     if (row === undefined) {
       if (round >= 3) throw new RepositoryError('STORE_CONFLICT', `the singleton key of this ${kind} job kept changing hands; try again`);
-      return this.enqueue(kind, payload, options, round + 1);
+      return this.#enqueue(kind, payload, options, round + 1);
     }
     return toRecord(row) as JobRecord<K>;
   }
