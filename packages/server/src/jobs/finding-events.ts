@@ -1,6 +1,10 @@
 /** A `finding` event for each finding an image did not have before (sekisho.event/v1). */
+import { createRedactor } from '@sekisho/core';
+import type { Redactor } from '@sekisho/core';
 import { createEvent, findingIdentity } from '@sekisho/model';
 import type { EventSink, Finding, SekishoEvent } from '@sekisho/model';
+
+let redactor: Redactor | null = null;
 
 export interface NewFindingsInput {
   readonly digest: string;
@@ -55,9 +59,11 @@ export function newFindingEvents(input: NewFindingsInput): SekishoEvent[] {
 export async function emitAll(sink: EventSink | undefined, events: readonly SekishoEvent[]): Promise<{ readonly emitted: number; readonly refused: number }> {
   if (sink === undefined) return { emitted: 0, refused: 0 };
   let emitted = 0;
+  // Findings come straight from the scan: every event is redacted before it leaves.
+  redactor ??= createRedactor();
   for (const event of events) {
     try {
-      await sink.emit(event);
+      await sink.emit(redactor.value(event));
       emitted++;
     } catch {
       // counted below
