@@ -4,7 +4,7 @@
  * times from the store; the decision is recorded. The rebuilt report has no image configuration,
  * so rules that need it are not judged (never passed).
  */
-import { evaluatePolicy } from '@sekisho/core';
+import { environmentFor, evaluatePolicy } from '@sekisho/core';
 import { findingIdentity } from '@sekisho/model';
 import type { WorkerContext } from '../context.js';
 import { PermanentJobError } from '../errors.js';
@@ -19,9 +19,10 @@ export function evaluatePolicyHandler(ctx: WorkerContext): JobHandler<'evaluate-
     if (stored === null) throw new PermanentJobError(`no stored scan of ${job.payload.digest}`);
     const firstSeen = new Map(stored.findings.map((f) => [f.identity, new Date(f.firstSeenAt)]));
     const now = (ctx.now ?? (() => new Date()))();
-    const environment = job.payload.environment ?? 'default';
     let decision;
     try {
+      // No environment named: the policy's mappings decide, from the image's repositories, as the CLI does.
+      const environment = job.payload.environment ?? environmentFor(policy, { images: stored.image.repositories });
       decision = evaluatePolicy(reportOf(stored), policy, environment, { now, firstSeen: (f) => firstSeen.get(findingIdentity(f)) ?? null });
     } catch (error) {
       throw new PermanentJobError(`policy: ${(error as Error).message}`);

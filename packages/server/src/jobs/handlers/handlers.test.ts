@@ -138,7 +138,7 @@ describe('job handlers', () => {
 
   it('evaluates the configured policy against the stored scan and records the decision; no policy fails as not judged', async () => {
     const v2 = await buildDb(true, '2026-02-01T00:00:00.000Z');
-    const policy = parsePolicy('apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: t }\nrules:\n  no-medium: { kind: vulnerabilities, severity: medium, action: fail }\nenvironments:\n  prod: {}\n', 'test');
+    const policy = parsePolicy('apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: t }\nrules:\n  no-medium: { kind: vulnerabilities, severity: medium, action: fail }\nenvironments:\n  prod: {}\ndefaultEnvironment: prod\n', 'test');
     const { store } = await start({ policy });
     await store.repository.recordScan(storedScan(), 'old', { scannedAt: new Date('2026-01-02T00:00:00Z') });
     const rematch = await store.queue.enqueue('rematch', { dbVersion: v2 });
@@ -150,6 +150,9 @@ describe('job handlers', () => {
     expect(done.result).toMatchObject({ digest: DIGEST, result: decisions[0]!.decision.result });
     // NSWG-ECO-516 is medium: the rule fails.
     expect(decisions[0]!.decision.result).toBe('fail');
+    // No environment named: the policy's default.
+    const unnamed = await store.queue.enqueue('evaluate-policy', { digest: DIGEST });
+    expect((await settledAs(store.queue, unnamed.id, 'completed')).result).toMatchObject({ environment: 'prod', result: 'fail' });
   });
 
   it('fails evaluate-policy without a policy, and scan-image of a malformed reference, at once (no retries)', async () => {
