@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { SekishoError, loadPolicy, removeTempDirsSync } from '@sekisho/core';
-import { startWorker } from '@sekisho/server';
+import { RepositoryError, startWorker } from '@sekisho/server';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
 import { layerCacheDir } from '../global-options.js';
@@ -62,6 +62,11 @@ export function workerCommand(io: CliIo): Command {
       policy,
       onRematchQueued: (q) => say(`advisory database ${q.dbVersion}: re-match of ${q.digests} image(s) queued in ${q.jobs.length} job(s)`),
       onError: (error) => say(`warning: ${error instanceof Error ? error.message : String(error)}`),
+    }).catch((error: unknown) => {
+      // A malformed database name is a usage error; an unreachable one says why (the cause names no password).
+      if (error instanceof RepositoryError && error.code === 'STORE_INVALID') throw new SekishoError('USAGE_INVALID', `--database: ${error.message}`);
+      if (error instanceof RepositoryError && error.cause instanceof Error) throw new Error(`${error.message}: ${error.cause.message}`, { cause: error });
+      throw error;
     });
     say(`taking jobs (${concurrency} image scan(s) at once); SIGTERM stops after the running jobs`);
     await new Promise<void>((resolve) => {
