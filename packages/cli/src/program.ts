@@ -18,6 +18,7 @@ import { functionCommand } from './commands/function.js';
 import { policyCommand } from './commands/policy.js';
 import { eventsCommand } from './commands/events.js';
 import { admissionCommand } from './commands/admission.js';
+import { workerCommand } from './commands/worker.js';
 import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
 import { hostCommand } from './commands/host.js';
 import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
@@ -59,6 +60,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(functionCommand(io));
   program.addCommand(policyCommand(io));
   program.addCommand(hostCommand(io));
+  program.addCommand(workerCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   program.addCommand(eventsCommand(io));
   program.addCommand(runtimeCommand(io));
