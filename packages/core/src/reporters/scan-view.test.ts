@@ -6,15 +6,15 @@ import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { distro, pkg, report } from '../../matchers/__fixtures__/inventory.js';
-import { advisoryStoreFromYaml } from '../../testing/advisory-store.js';
-import { attributeLayers } from '../attribution.js';
-import { matchVulnerabilities } from '../match-report.js';
-import { getScanReporter } from './reporters.js';
-import { renderVulnerabilitySection } from './vulnerability-table.js';
+import { distro, pkg, report } from '../matchers/__fixtures__/inventory.js';
+import { advisoryStoreFromYaml } from '../testing/advisory-store.js';
+import { attributeLayers } from '../findings/attribution.js';
+import { matchVulnerabilities } from '../findings/match-report.js';
+import { getScanReporter } from './registry.js';
+import { renderVulnerabilitySection } from './table/vulnerabilities.js';
 
 const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
-const store = advisoryStoreFromYaml(readFileSync(path.join(import.meta.dirname, '../../matchers/__fixtures__/advisories.yaml'), 'utf8'), 'advisories.yaml');
+const store = advisoryStoreFromYaml(readFileSync(path.join(import.meta.dirname, '../matchers/__fixtures__/advisories.yaml'), 'utf8'), 'advisories.yaml');
 const base = pkg('deb', 'libexample1', '1.2.3-1', {
   id: 'lib',
   purl: 'pkg:deb/debian/libexample1@1.2.3-1?arch=amd64&distro=debian-12',
@@ -68,7 +68,7 @@ describe('reporters with vulnerabilities', () => {
   });
 
   it('SARIF of vulnerability findings validates against the SARIF 2.1.0 schema', () => {
-    const schema = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../reporters/sarif/__fixtures__/sarif-schema-2.1.0.json'), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(path.join(import.meta.dirname, './sarif/__fixtures__/sarif-schema-2.1.0.json'), 'utf8')) as object;
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(schema);

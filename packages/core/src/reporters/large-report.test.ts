@@ -1,12 +1,12 @@
 import type { Package, Report, VulnerabilityFinding } from '@sekisho/model';
 import { toReportDocument } from '@sekisho/model';
 import { describe, expect, it } from 'vitest';
-import { distro, pkg, report } from '../../matchers/__fixtures__/inventory.js';
+import { distro, pkg, report } from '../matchers/__fixtures__/inventory.js';
 import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
-import { reporterChunks } from '../../reporters/chunks.js';
-import { toCycloneDx } from '../../reporters/cyclonedx-json/index.js';
-import { addCycloneDxVulnerabilities } from './cyclonedx.js';
-import { getScanReporter } from './reporters.js';
+import { reporterChunks } from './chunks.js';
+import { toCycloneDx } from './cyclonedx-json/index.js';
+import { addCycloneDxVulnerabilities } from './cyclonedx-json/vulnerabilities.js';
+import { getScanReporter } from './registry.js';
 
 /*
  * A report the size of a large SBOM (150,000 packages, 30,000 vulnerability findings, one

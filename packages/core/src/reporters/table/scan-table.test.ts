@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { Finding, Report } from '@sekisho/model';
 import { describe, expect, it } from 'vitest';
 import { distro, pkg, report } from '../../matchers/__fixtures__/inventory.js';
-import { boxTableLines, wrapText } from '../../reporters/table/box-table.js';
+import { boxTableLines, wrapText } from './box-table.js';
 import { advisoryStoreFromYaml } from '../../testing/advisory-store.js';
-import { matchVulnerabilities } from '../match-report.js';
-import { getScanReporter } from './reporters.js';
+import { matchVulnerabilities } from '../../findings/match-report.js';
+import { getScanReporter } from '../registry.js';
 
 const store = advisoryStoreFromYaml(readFileSync(path.join(import.meta.dirname, '../../matchers/__fixtures__/advisories.yaml'), 'utf8'), 'advisories.yaml');
 const base = pkg('deb', 'libexample1', '1.2.3-1', {

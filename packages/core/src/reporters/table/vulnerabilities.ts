@@ -1,9 +1,9 @@
 import type { Finding, Report, VulnerabilityFinding } from '@sekisho/model';
 import { SEVERITIES, severityRank } from '@sekisho/model';
-import type { AttributionOptions } from '../attribution.js';
-import { attributeLayers, layerOrigin } from '../attribution.js';
-import { wrapText } from '../../reporters/table/box-table.js';
-import { paintSeverity } from '../../reporters/table/color.js';
+import type { AttributionOptions } from '../../findings/attribution.js';
+import { attributeLayers, layerOrigin } from '../../findings/attribution.js';
+import { wrapText } from './box-table.js';
+import { paintSeverity } from './color.js';
 
 const MAX_STEP = 60;
 /** Lines fit this many columns: titles wrap under the TITLE column instead of being cut. */
