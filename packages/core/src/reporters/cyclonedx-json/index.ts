@@ -3,6 +3,7 @@ import type { Package, Report } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
+import { OS_OWNER_PROPERTY } from '../../findings/cyclonedx-properties.js';
 import { jsonChunks } from '../chunks.js';
 import { combinedExpression, isSpdxExpression, isSpdxId } from '../license.js';
 import type { Reporter, ReporterPlugin } from '../types.js';
@@ -44,8 +45,7 @@ function properties(pkg: Package): Models.PropertyRepository {
   return props;
 }
 
-/** On a language package an OS package installed: the owner's bom-ref (read back by `sbom-scan`). */
-export const OS_OWNER_PROPERTY = 'sekisho:package:ownedBy';
+export { OS_OWNER_PROPERTY } from '../../findings/cyclonedx-properties.js';
 
 /** The purl as a string, only when it parses (the library's component model stores purls as strings). */
 function safePurl(text: string): string | undefined {

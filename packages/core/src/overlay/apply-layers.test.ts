@@ -8,7 +8,7 @@ import { createSecretsAnalyzer } from '../analyzers/secrets/index.js';
 import type { CatalogedPackage } from '../catalogers/types.js';
 import { applyLayers, resolveInRoot } from './apply-layers.js';
 import { layerResult } from '../testing/layer-result.js';
-import { scanImage } from './scan-image.js';
+import { scanImage } from '../scan/scan-image.js';
 
 describe('resolveInRoot', () => {
   const links = new Map([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sensitiveFilesAnalyzer } from '../../analyzers/hardening/index.js';
-import { scanImage } from '../../scan/scan-image.js';
-import { fixtureImage } from '../../testing/fixture-images.js';
+import { sensitiveFilesAnalyzer } from '../index.js';
+import { scanImage } from '../../../scan/scan-image.js';
+import { fixtureImage } from '../../../testing/fixture-images.js';
 import { evaluateImageHardening } from './index.js';
 
 const layout = fixtureImage('debian-app');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { severityRank } from '@sekisho/model';
 import type { HardeningFinding, LayerInfo, Unknown } from '@sekisho/model';
-import { location } from '../../inventory/finalize.js';
+import { location } from '../../../inventory/finalize.js';
 import { imageCheck } from './catalog.js';
 import { ageCheck, eolCheck, healthcheckCheck, historyChecks, historyUnjudged, portChecks, rootCheck } from './config-checks.js';
 import { cacheChecks, deviceChecks, sensitiveFacts, sensitiveFileChecks, setidChecks, sudoCheck, worldWritableChecks } from './file-checks.js';

@@ -1,6 +1,6 @@
 import { isOsPackageType } from '@sekisho/model';
 import type { Report, Severity } from '@sekisho/model';
-import { EOL_DATES, EOL_TABLE_DATE, eolKey, lookupEol } from '../../inventory/eol.js';
+import { EOL_DATES, EOL_TABLE_DATE, eolKey, lookupEol } from '../../../inventory/eol.js';
 import type { LayeredFact } from './file-checks.js';
 import { downloadPipedToShell, historyStepUnjudged, parseHistoryStep, remoteAddSources } from './history.js';
 import type { CheckHit } from './types.js';

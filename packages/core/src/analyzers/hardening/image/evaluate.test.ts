@@ -7,9 +7,9 @@ import type { HardeningFinding } from '@sekisho/model';
 import { writeOciLayout } from '@sekisho/testkit';
 import type { ImageSpec, LayoutOptions, TarEntrySpec } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sensitiveFilesAnalyzer } from '../../analyzers/hardening/index.js';
-import { scanImage } from '../../scan/scan-image.js';
-import { setupScanners, withPostScanFindings } from '../../scan/scanners.js';
+import { sensitiveFilesAnalyzer } from '../index.js';
+import { scanImage } from '../../../scan/scan-image.js';
+import { setupScanners, withPostScanFindings } from '../../../scan/scanners.js';
 import { IMAGE_HARDENING_CHECKS, evaluateImageHardening } from './index.js';
 import type { ImageHardeningOptions } from './index.js';
 

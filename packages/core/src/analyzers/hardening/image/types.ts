@@ -1,5 +1,5 @@
 import type { Report, Severity } from '@sekisho/model';
-import type { MergedLayers } from '../../scan/apply-layers.js';
+import type { MergedLayers } from '../../../overlay/apply-layers.js';
 import type { ImageHardeningCheckId } from './catalog.js';
 
 export interface ImageHardeningOptions {

@@ -1,9 +1,9 @@
 import { isOsPackageType } from '@sekisho/model';
 import type { Report } from '@sekisho/model';
-import { decodeFact, SENSITIVE_FILES_ANALYZER_ID } from '../../analyzers/hardening/facts.js';
-import type { CacheManager, SensitiveFact } from '../../analyzers/hardening/facts.js';
-import { SETGID, SETUID, STICKY } from '../../layers/entry.js';
-import type { MergedLayers } from '../../scan/apply-layers.js';
+import { decodeFact, SENSITIVE_FILES_ANALYZER_ID } from '../facts.js';
+import type { CacheManager, SensitiveFact } from '../facts.js';
+import { SETGID, SETUID, STICKY } from '../../../layers/entry.js';
+import type { MergedLayers } from '../../../overlay/apply-layers.js';
 import type { ImageHardeningCheckId } from './catalog.js';
 import { bytes, listed, MAX_HITS_PER_CHECK, mode } from './types.js';
 import type { CheckHit } from './types.js';

@@ -7,7 +7,7 @@
  *                    `ADD https://example.com/x.tgz /opt/ # buildkit`
  *   buildah/kaniko   `/bin/sh -c #(nop) …`, or the instruction as written.
  */
-import { programOf, splitShell } from '../dockerfile/shell-commands.js';
+import { programOf, splitShell } from '../../../checks/dockerfile/shell-commands.js';
 
 /**
  * created_by is attacker-controlled text: only its head is read (the caps bound the regexes run

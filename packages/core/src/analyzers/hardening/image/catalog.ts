@@ -1,5 +1,5 @@
 import type { Severity } from '@sekisho/model';
-import { SekishoError } from '../../errors.js';
+import { SekishoError } from '../../../errors.js';
 
 /** One image-hardening check as data: what it flags, why, the shortest fix and where it comes from. */
 export interface ImageHardeningCheck {
