@@ -31,7 +31,7 @@ export { catalogers } from './catalogers/registry.js';
 export type { CatalogFile, CatalogOutput, CatalogedPackage, Cataloger } from './catalogers/types.js';
 export { analyzerPlugins } from './analyzers/registry.js';
 export type { AnalyzerPlugin, ImageConfigAnalyzer, ImageConfigStrings, PostScanCheck, PostScanResult, ScannerOptions } from './analyzers/plugin.js';
-export type { LayerAnalyzer } from './analyzers/types.js';
+export type { LayerAnalyzer } from './layers/layer-analyzer.js';
 export { SCAN_FORMATS, createReporter, getReporter, getScanReporter, reportFormats, reporterPlugins, reporters, scanReporters } from './reporters/registry.js';
 export type { ScanReporterOptions } from './reporters/registry.js';
 export type { RenderOptions, ReportView, Reporter, ReporterOptions, ReporterPlugin } from './reporters/types.js';

@@ -1,6 +1,6 @@
 import type { Finding, Report, Unknown } from '@sekisho/model';
 import type { MergedLayers } from '../overlay/apply-layers.js';
-import type { AnalyzerFinding, LayerAnalyzer } from './types.js';
+import type { AnalyzerFinding, LayerAnalyzer } from '../layers/layer-analyzer.js';
 
 /** What the command line chooses about the analyzers (`sekisho image --scanners …` and its flags); each reads only what it needs. */
 export interface ScannerOptions {

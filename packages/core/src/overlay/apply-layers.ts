@@ -1,4 +1,4 @@
-import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
+import type { AnalyzerFinding, PathFact } from '../layers/layer-analyzer.js';
 import type { CatalogedPackage, FileOwnership, LicenseFact } from '../catalogers/types.js';
 import { layerPathSets, overwrites, replacesAncestor } from './layer-result.js';
 import type { LayerPathSets, LayerResult, SpecialFile } from './layer-result.js';

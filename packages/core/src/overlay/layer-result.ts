@@ -1,4 +1,4 @@
-import type { AnalyzerFinding, PathFact } from '../analyzers/types.js';
+import type { AnalyzerFinding, PathFact } from '../layers/layer-analyzer.js';
 import type { CatalogedPackage, CatalogedRelationship, FileOwnership, LicenseFact } from '../catalogers/types.js';
 
 /*

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LayerAnalyzer } from '../analyzers/types.js';
+import type { LayerAnalyzer } from '../layers/layer-analyzer.js';
 import { setidChecks, worldWritableChecks } from '../analyzers/hardening/image/file-checks.js';
 import type { EntryHeader } from '../layers/entry.js';
 import type { LayerRef } from '../source/types.js';

@@ -1,4 +1,4 @@
-import type { AnalyzerFinding, LayerAnalyzer, PathFact } from '../analyzers/types.js';
+import type { AnalyzerFinding, LayerAnalyzer, PathFact } from '../layers/layer-analyzer.js';
 import type { CatalogContext, CatalogOutput, Cataloger } from '../catalogers/types.js';
 import { mergeOutputs } from '../catalogers/types.js';
 import { SekishoError } from '../errors.js';

@@ -3,7 +3,7 @@ import type { Finding, ImageConfigFacts, LayerInfo, Report } from '@sekisho/mode
 import { REPORT_SCHEMA, severityRank } from '@sekisho/model';
 import { baseAnalyzerPlugins } from '../analyzers/registry.js';
 import type { ImageConfigAnalyzer, ImageConfigStrings } from '../analyzers/plugin.js';
-import type { AnalyzerFinding, LayerAnalyzer } from '../analyzers/types.js';
+import type { AnalyzerFinding, LayerAnalyzer } from '../layers/layer-analyzer.js';
 import { catalogers as defaultCatalogers } from '../catalogers/registry.js';
 import type { CatalogContext, Cataloger } from '../catalogers/types.js';
 import { detectDistro } from '../inventory/detect-distro.js';

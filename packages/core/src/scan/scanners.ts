@@ -1,7 +1,7 @@
 import { ANALYZER_SCANNERS, analyzerPlugins } from '../analyzers/registry.js';
 import type { AnalyzerScanner } from '../analyzers/registry.js';
 import type { ImageConfigAnalyzer, PostScanCheck, ScannerOptions } from '../analyzers/plugin.js';
-import type { LayerAnalyzer } from '../analyzers/types.js';
+import type { LayerAnalyzer } from '../layers/layer-analyzer.js';
 import type { Finding, Report, Unknown } from '@sekisho/model';
 import { severityRank } from '@sekisho/model';
 import type { ImageScan } from './scan-image.js';

@@ -1,6 +1,6 @@
 import type { EntryHeader } from '../../layers/entry.js';
-import type { AnalyzerOutput, LayerAnalyzer, PathFact } from '../types.js';
-import { NO_OUTPUT } from '../types.js';
+import type { AnalyzerOutput, LayerAnalyzer, PathFact } from '../../layers/layer-analyzer.js';
+import { NO_OUTPUT } from '../../layers/layer-analyzer.js';
 import { summarizeShadow, uidZeroNames } from './accounts.js';
 import { encodeFact, SENSITIVE_FILES_ANALYZER_ID } from './facts.js';
 import type { CacheManager, CloudProvider, SensitiveFact } from './facts.js';

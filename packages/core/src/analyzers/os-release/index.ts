@@ -1,6 +1,6 @@
 import type { EntryHeader } from '../../layers/entry.js';
 import type { AnalyzerPlugin } from '../plugin.js';
-import type { LayerAnalyzer } from '../types.js';
+import type { LayerAnalyzer } from '../../layers/layer-analyzer.js';
 
 /** Files that identify the operating system; their content is kept as facts for image-level detection. */
 export const OS_RELEASE_PATHS = [

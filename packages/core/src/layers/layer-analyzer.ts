@@ -1,5 +1,5 @@
 import type { Finding } from '@sekisho/model';
-import type { EntryHeader } from '../layers/entry.js';
+import type { EntryHeader } from './entry.js';
 
 /** A fact an analyzer records about a path (e.g. the content of os-release). Later layers overwrite it; whiteouts delete it. */
 export interface PathFact {
