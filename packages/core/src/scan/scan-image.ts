@@ -261,6 +261,8 @@ async function mapLargestFirst(layers: readonly LayerRef[], concurrency: number,
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, order.length)) }, worker));
+  // the first worker's error, rethrown as it was caught (SekishoError or not)
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (failure !== null) throw failure;
   return results;
 }
