@@ -1,3 +1,4 @@
+import { csvReporterPlugin } from './csv/index.js';
 import { cyclonedxJsonReporterPlugin } from './cyclonedx-json/index.js';
 import { githubReporterPlugin } from './github/index.js';
 import { jsonReporterPlugin } from './json/index.js';
@@ -21,6 +22,7 @@ export const reporterPlugins: readonly ReporterPlugin[] = [
   githubReporterPlugin,
   junitReporterPlugin,
   templateReporterPlugin,
+  csvReporterPlugin,
 ];
 
 /** The format ids a view offers, in registry order. */
