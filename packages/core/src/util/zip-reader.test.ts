@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { writeZip } from '@sekisho/testkit';
-import { openZip, readEntry } from './zip-reader.js';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileSource, openZip, readEntry } from './zip-reader.js';
 
 const big = (n: number) => Buffer.alloc(n, 0x41);
 
@@ -71,6 +74,25 @@ describe('openZip / readEntry', () => {
       }
       const z = openZip(m);
       if (z.ok) for (const e of z.value.entries) expect(() => readEntry(m, e, { remaining: 1e6 }, 1e6)).not.toThrow();
+    }
+  });
+
+  it('reads an archive on disk by position (prefix included) the same as in memory', () => {
+    const zip = Buffer.concat([Buffer.from('#!/bin/sh\nexec java -jar "$0"\n'), writeZip([{ name: 'a.json', data: '{"id":1}' }, { name: 'b.json', data: 'x'.repeat(70_000) }])]);
+    const dir = mkdtempSync(join(tmpdir(), 'zip-reader-'));
+    const fd = openSync(join(dir, 'all.zip'), 'w+');
+    try {
+      writeFileSync(fd, zip);
+      const source = fileSource(fd, zip.length);
+      const z = openZip(source);
+      if (!z.ok) throw new Error(z.reason);
+      const budget = { remaining: 100_000 };
+      const read = z.value.entries.map((e) => readEntry(source, e, budget, 100_000));
+      expect(read.map((r) => (r.ok ? r.value.length : r.reason))).toEqual([8, 70_000]);
+      expect(budget.remaining).toBe(100_000 - 70_008);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
