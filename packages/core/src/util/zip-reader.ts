@@ -169,8 +169,14 @@ function openZipUnsafe(source: ZipSource, maxEntries: number): ZipResult<ZipArch
         if (id === 0x0001) {
           let f = e + 4;
           const fEnd = f + size;
-          if (usize === 0xffffffff && f + 8 <= fEnd) (usize = safe(buf.readBigUInt64LE(f))), (f += 8);
-          if (csize === 0xffffffff && f + 8 <= fEnd) (csize = safe(buf.readBigUInt64LE(f))), (f += 8);
+          if (usize === 0xffffffff && f + 8 <= fEnd) {
+            usize = safe(buf.readBigUInt64LE(f));
+            f += 8;
+          }
+          if (csize === 0xffffffff && f + 8 <= fEnd) {
+            csize = safe(buf.readBigUInt64LE(f));
+            f += 8;
+          }
           if (offset === 0xffffffff && f + 8 <= fEnd) offset = safe(buf.readBigUInt64LE(f));
           break;
         }
