@@ -118,6 +118,7 @@ const USAGE: Readonly<Record<string, UsageRecipe>> = {
   'npx sekisho policy evaluate report.json --policy sekisho.yaml --env prod': { exitCodes: [0, 1], check: (out) => expect(out).toMatch(/grade|Grade/) },
   'npx sekisho compare old.json new.json --format markdown': { check: (out) => expect(out).toMatch(/^#/m) },
   'npx sekisho recommend ./image.tar --base-candidates oci:./layout:tag': { check: (out) => expect(out).toMatch(/lodash 4\.17\.15 -> 4\.17\.19[\s\S]*Base image/) },
+  'npx sekisho host --facts-out node.json': { check: (_out, dir) => expect(JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8'))).toMatchObject({ kernel: expect.anything() }) },
   'npx sekisho sign --key cosign.key REF && npx sekisho verify --key cosign.pub REF': { skip: 'signs an image in a registry (sign-verify.test.ts runs it against a real registry)' },
   'npx sekisho verify-blob --bundle a.sigstore.json --certificate-identity ID --certificate-oidc-issuer ISS --trusted-root root.json a.txt': {
     skip: "needs a real sigstore bundle and trusted root (verify-blob.conformance.test.ts runs sigstore's own cases)",

@@ -110,7 +110,9 @@ function renderChart(overrides: Obj = {}): Obj[] {
   const values = { ...(parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as Obj), ...overrides };
   const scope: Scope = { Values: values, Chart: { Name: chart['name'], AppVersion: chart['appVersion'], Version: chart['version'] }, Release: RELEASE };
   const docs: Obj[] = [];
-  for (const file of readdirSync(join(CHART, 'templates')).filter((f) => f.endsWith('.yaml')).sort()) {
+  // The admission webhook's templates use more of Helm's language than this subset renderer reads;
+  // packages/admission's tests check them against `sekisho admission manifests`.
+  for (const file of readdirSync(join(CHART, 'templates')).filter((f) => f.endsWith('.yaml') && !f.startsWith('admission-')).sort()) {
     const text = renderTemplate(readFileSync(join(CHART, 'templates', file), 'utf8'), scope);
     for (const doc of parseAllDocuments(text)) {
       expect(doc.errors, `${file}: ${doc.errors.map((e) => e.message).join('; ')}`).toEqual([]);
