@@ -69,7 +69,7 @@ export function harborRoutes(app: FastifyInstance, ctx: ApiContext): void {
     { config: { action: 'harbor.metadata', role: 'viewer' }, schema: { tags: ['harbor'], summary: 'Harbor: scanner metadata and capabilities' } },
     (_request, reply) => {
       const built = ctx.dbBuiltAt();
-      return reply.type(MIME.metadata).send({
+      return sendAs(reply, MIME.metadata, {
         scanner: SCANNER,
         capabilities: [
           { type: 'vulnerability', consumes_mime_types: [MIME.ociManifest, MIME.dockerManifest], produces_mime_types: [MIME.vulnHarbor, MIME.vulnReport, MIME.vulnRaw] },
@@ -99,7 +99,7 @@ export function harborRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const host = new URL(registry.url).host;
       const job = await ctx.queue.enqueue('scan-image', { reference: `${host}/${artifact.repository}@${artifact.digest}`, digest: artifact.digest }, { singletonKey: artifact.digest });
       request.auditTarget = artifact.digest;
-      return reply.code(202).type(MIME.scanResponse).send({ id: job.id });
+      return sendAs(reply.code(202), MIME.scanResponse, { id: job.id });
     },
   );
 
@@ -131,9 +131,9 @@ export function harborRoutes(app: FastifyInstance, ctx: ApiContext): void {
         const reporter = getReporter(sbomType === MIME.spdx ? 'spdx-json' : 'cyclonedx-json');
         if (reporter === undefined) return harborError(reply, 501, `no ${sbomType} writer`);
         const sbom = JSON.parse(reporter.render(report, { now, color: false })) as unknown;
-        return reply.type(MIME.sbomReport).send({ generated_at: now.toISOString(), artifact, scanner: SCANNER, vendor_attributes: { status: report.notChecked.length + report.unknowns.length === 0 ? 'complete' : 'incomplete' }, media_type: sbomType, sbom });
+        return sendAs(reply, MIME.sbomReport, { generated_at: now.toISOString(), artifact, scanner: SCANNER, vendor_attributes: { status: report.notChecked.length + report.unknowns.length === 0 ? 'complete' : 'incomplete' }, media_type: sbomType, sbom });
       }
-      return reply.type(wanted === 'harbor' ? MIME.vulnHarbor : MIME.vulnReport).send(harborVulnerabilityReport(report, artifact, now));
+      return sendAs(reply, wanted === 'harbor' ? MIME.vulnHarbor : MIME.vulnReport, harborVulnerabilityReport(report, artifact, now));
     },
   );
 }
@@ -170,5 +170,10 @@ function repositoryOf(reference: string): string {
 }
 
 function harborError(reply: FastifyReply, status: number, message: string): FastifyReply {
-  return reply.code(status).type(MIME.error).send({ error: { message } });
+  return sendAs(reply.code(status), MIME.error, { error: { message } });
+}
+
+/** JSON in Harbor's media type exactly as the spec writes it (Fastify would otherwise append a charset). */
+function sendAs(reply: FastifyReply, mediaType: string, body: unknown): FastifyReply {
+  return reply.type(mediaType).serializer((payload: unknown) => JSON.stringify(payload)).send(body);
 }
