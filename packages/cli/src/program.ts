@@ -13,6 +13,7 @@ import { verifyCommand } from './commands/verify.js';
 import { verifyAttestationCommand } from './commands/verify-attestation.js';
 import { compareCommand } from './commands/compare.js';
 import { policyCommand } from './commands/policy.js';
+import { serverCommand } from './commands/server.js';
 import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
 import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
 import type { CliIo } from './io.js';
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(configCommand({ ...defaultConfigIo, stdout: (text) => io.stdout(text), stderr: (text) => io.stderr(text) }));
   program.addCommand(compareCommand(io));
   program.addCommand(policyCommand(io));
+  program.addCommand(serverCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   for (const command of program.commands) addTrivyCompat(command, io);
   alignShortFlags(program);
