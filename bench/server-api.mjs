@@ -4,7 +4,7 @@
 // reports: Debian-like inventories (BENCH_PACKAGES packages, most shared across images) and
 // vulnerabilities of every severity, some KEV, some fixable. Floor measured in the same run, same
 // server and clients: GET /healthz (no store, no token, no audit). Bounded: BENCH_SECONDS per
-// measurement (10), and the seeding stops with an error after BENCH_SEED_LIMIT_S (600).
+// measurement (10), and the seeding stops with an error after BENCH_SEED_LIMIT_S (900).
 // BENCH_DATABASE=postgres://… measures PostgreSQL instead of a temporary SQLite file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { buildApiServer, issueToken, NoJobQueue, openPostgresRepository, openSql
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
 const PACKAGES = Number(process.env.BENCH_PACKAGES ?? 60);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const SEED_LIMIT_S = Number(process.env.BENCH_SEED_LIMIT_S ?? 600);
+const SEED_LIMIT_S = Number(process.env.BENCH_SEED_LIMIT_S ?? 900);
 const CONNECTIONS = 50;
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'];
 

@@ -7,6 +7,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { ApiRole } from '@sekisho/model';
 import { API_ROLES } from '@sekisho/model';
 import type { InjectOptions } from 'fastify';
+import { noiseBytes } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestOf, report } from '../repository/testing/reports.js';
 import { apiHarness } from './testing/harness.js';
@@ -84,6 +85,27 @@ describe('malformed input', () => {
     expect(big.statusCode).toBe(413);
     const bigJob = await h.call('scanner', { method: 'POST', url: '/api/v1/jobs', payload: { kind: 'scan-repository', repository: 'r'.repeat(2 * 1024 * 1024) } });
     expect(bigJob.statusCode).toBe(413);
+  });
+
+  it('never answers 500 to hostile bodies on any mutating route (noise, deep nesting, wrong shapes)', async () => {
+    const bodies: string[] = [
+      noiseBytes(2048, 7).toString('latin1'),
+      '['.repeat(5000) + ']'.repeat(5000),
+      JSON.stringify({ a: 'x'.repeat(1000) }),
+      'null',
+      '"text"',
+      '1e999',
+      JSON.stringify({ ...valid, findings: [{ ...valid.findings[0], id: 1 }], packages: [null] }),
+      JSON.stringify({ ...valid, target: { ...valid.target, reference: '' } }),
+      JSON.stringify({ constructor: { prototype: { admin: true } } }),
+    ];
+    for (const { request } of Object.values(MUTATING)) {
+      for (const [i, payload] of bodies.entries()) {
+        const r = await h.call('admin', { method: request.method, url: request.url, headers: { 'content-type': 'application/json' }, payload });
+        expect(r.statusCode, `${request.url} body ${i}: ${r.body}`).toBeLessThan(500);
+        expect(r.statusCode, `${request.url} body ${i}`).toBeGreaterThanOrEqual(400);
+      }
+    }
   });
 
   it('turns an unexpected failure into a 500 that says nothing about the code', async () => {

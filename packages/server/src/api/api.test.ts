@@ -130,6 +130,10 @@ for (const { name, store } of stores) {
       expect((await h.call('viewer', { method: 'GET', url: '/api/v1/exceptions?state=expired' })).json<{ items: unknown[] }>().items).toHaveLength(1);
       expect((await h.call('scanner', { method: 'POST', url: '/api/v1/policy/evaluate', payload: { digest: d } })).json()).toMatchObject({ error: { field: 'body.policy' } });
       expect((await h.call('scanner', { method: 'POST', url: '/api/v1/policy/evaluate', payload: { digest: d, policy: 'kind: Nope' } })).statusCode).toBe(400);
+      const unknownEnv = await h.call('scanner', { method: 'POST', url: '/api/v1/policy/evaluate', payload: { digest: d, policy: POLICY, environment: 'staging' } });
+      expect(unknownEnv.statusCode).toBe(400);
+      expect(unknownEnv.json<{ error: { message: string } }>().error.message).toMatch(/unknown environment "staging"/);
+      expect((await h.call('scanner', { method: 'POST', url: '/api/v1/policy/evaluate', payload: { digest: digestOf(99), policy: POLICY } })).statusCode).toBe(404);
     });
 
     it('compares two scans and draws the open-findings trend from the intervals', async () => {

@@ -117,6 +117,8 @@ describe('Harbor scanner adapter', () => {
     expect((await h.call('viewer', { method: 'GET', url: '/harbor/api/v1/scan/nope/report' })).statusCode).toBe(404);
     const helm = await h.call('scanner', { method: 'POST', url: '/harbor/api/v1/scan', payload: { ...SCAN_REQUEST, artifact: { ...SCAN_REQUEST.artifact, mime_type: 'application/vnd.cncf.helm.config.v1+json' } } });
     expect(helm.statusCode).toBe(501);
+    const oddUrl = await h.call('scanner', { method: 'POST', url: '/harbor/api/v1/scan', payload: { ...SCAN_REQUEST, registry: { url: 'http://[oops' } } });
+    expect(oddUrl.statusCode).toBe(422);
     const bad = await h.call('scanner', { method: 'POST', url: '/harbor/api/v1/scan', headers: { 'content-type': MIME.scanRequest }, payload: '{"registry":' });
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toBe(MIME.error);

@@ -96,7 +96,12 @@ export function harborRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { registry, artifact } = request.body;
       const mime = artifact.mime_type;
       if (mime !== undefined && mime !== MIME.ociManifest && mime !== MIME.dockerManifest) return harborError(reply, 501, `cannot scan artifacts of type ${mime}`);
-      const host = new URL(registry.url).host;
+      let host: string;
+      try {
+        host = new URL(registry.url).host;
+      } catch {
+        return harborError(reply, 422, 'registry.url is not a URL');
+      }
       const job = await ctx.queue.enqueue('scan-image', { reference: `${host}/${artifact.repository}@${artifact.digest}`, digest: artifact.digest }, { singletonKey: artifact.digest });
       request.auditTarget = artifact.digest;
       return sendAs(reply.code(202), MIME.scanResponse, { id: job.id });
