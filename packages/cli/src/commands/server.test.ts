@@ -14,7 +14,7 @@ import type { Report } from '@sekisho/model';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured } from '../testing/run-captured.js';
-import { parseListen } from './server.js';
+import { parseListen, trustedProxies } from './server.js';
 import { pushReport } from './server-push.js';
 
 const fixture = requiredTestData(path.join(process.env['SEKISHO_FIXTURES_DIR'] ?? path.join(repoRoot(), '.fixtures', 'images'), 'debian-app', 'oci'), 'folder', 'run scripts/build-fixture-images.sh debian-app');
@@ -106,6 +106,12 @@ describe('sekisho server', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/a token named first-admin exists/);
     expect((await runCaptured(['server', 'token', 'create', '--database', 'mysql://x', '--name', 'x', '--role', 'viewer'])).code).toBe(2);
+  });
+
+  it('reads --trust-proxy as addresses or CIDRs only', () => {
+    expect(trustedProxies('10.0.0.1, 10.1.0.0/16,::1')).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+    expect(() => trustedProxies('true')).toThrow(/--trust-proxy/);
+    expect(() => trustedProxies(',')).toThrow(/--trust-proxy/);
   });
 
   it('reads --listen as HOST:PORT, [IPv6]:PORT or PORT', () => {

@@ -22,6 +22,7 @@ interface ServerFlags {
   readonly policy?: string;
   readonly db?: string;
   readonly maxReportMb: string;
+  readonly trustProxy?: string;
 }
 
 interface TokenFlags {
@@ -54,6 +55,7 @@ export function serverCommand(io: CliIo): Command {
     .option('--policy <file>', 'the policy evaluations use when a request sends none')
     .option('--db <path>', 'the advisory database whose age /metrics and the Harbor metadata report (default: as `sekisho db`)')
     .option('--max-report-mb <n>', 'largest pushed report, in MiB', '64')
+    .option('--trust-proxy <addresses>', 'take the client address from X-Forwarded-For when the peer is one of these proxies (comma-separated IPs or CIDRs); the audit log records it')
     .action(async (flags: ServerFlags, cmd: Command) => {
       const global = cmd.optsWithGlobals<GlobalOptions>();
       const listen = parseListen(flags.listen);
@@ -71,6 +73,7 @@ export function serverCommand(io: CliIo): Command {
           policy,
           bootstrapToken: bootstrapToken === '' ? null : bootstrapToken,
           maxReportBytes: maxReportMb * 1024 * 1024,
+          ...(flags.trustProxy === undefined ? {} : { trustProxy: trustedProxies(flags.trustProxy) }),
           dbBuiltAt: () => advisoryDbBuilt(dbPath),
           logger: global.quiet === true ? false : { level: 'info' },
         });
@@ -124,6 +127,15 @@ export function serverCommand(io: CliIo): Command {
     });
   command.addCommand(token);
   return command;
+}
+
+/** `10.0.0.1,10.1.0.0/16` → the list Fastify's trustProxy takes; `true`-like values are refused (trusting every peer lets anyone forge the audited address). */
+export function trustedProxies(text: string): string[] {
+  const list = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (list.length === 0 || list.some((s) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(s))) {
+    throw new SekishoError('USAGE_INVALID', '--trust-proxy takes IP addresses or CIDRs, comma-separated');
+  }
+  return list;
 }
 
 /** When the local advisory database was built; null when there is none or it cannot be read. */

@@ -81,6 +81,7 @@ describe('malformed input', () => {
     const missing = await h.call('anonymous', { method: 'GET', url: '/api/v2/nothing?x=1' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ error: { code: 'NOT_FOUND', message: 'no route GET /api/v2/nothing' } });
+    expect(missing.headers['x-request-id']).toBe(missing.json<{ error: { requestId: string } }>().error.requestId);
     const big = await h.call('scanner', { method: 'POST', url: '/api/v1/scans', payload: { ...valid, packages: [], padding: 'x'.repeat(300 * 1024) } });
     expect(big.statusCode).toBe(413);
     const bigJob = await h.call('scanner', { method: 'POST', url: '/api/v1/jobs', payload: { kind: 'scan-repository', repository: 'r'.repeat(2 * 1024 * 1024) } });

@@ -112,7 +112,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
       throw new ApiError(403, 'FORBIDDEN', `${request.routeOptions.config.action ?? 'this'} needs the ${role} role; ${result.principal.name} is ${result.principal.role}`);
     }
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    // the id the audit row and the server log carry, so a caller can quote it
+    void reply.header('x-request-id', request.id);
     if (reply.statusCode === 401) void reply.header('www-authenticate', 'Bearer');
     return payload;
   });
