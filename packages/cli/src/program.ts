@@ -15,6 +15,7 @@ import { compareCommand } from './commands/compare.js';
 import { recommendCommand } from './commands/recommend.js';
 import { functionCommand } from './commands/function.js';
 import { policyCommand } from './commands/policy.js';
+import { serverCommand } from './commands/server.js';
 import { fsCommand, repoCommand, rootfsCommand } from './commands/fs.js';
 import { addTrivyCompat, alignShortFlags } from './commands/trivy-compat.js';
 import type { CliIo } from './io.js';
@@ -54,6 +55,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(recommendCommand(io));
   program.addCommand(functionCommand(io));
   program.addCommand(policyCommand(io));
+  program.addCommand(serverCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));
   for (const command of program.commands) addTrivyCompat(command, io);
   alignShortFlags(program);

@@ -1,6 +1,7 @@
 export { evaluatePolicy } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { environmentFor, resolveEnvironment } from './environments.js';
+export { ExceptionBook } from './exceptions.js';
 export type { ResolvedEnvironment, ResolvedRule } from './environments.js';
 export { healthGrade, healthScore } from './grade.js';
 export { loadPolicy, parsePolicy, policyJsonSchema } from './load-policy.js';

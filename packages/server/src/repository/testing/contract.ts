@@ -379,5 +379,61 @@ export function repositoryContract(name: string, factory: ContractFactory | null
         expect((await repo.listAudit({}, { limit: 1 })).items[0]).toMatchObject({ sourceIp: '192.0.2.1', method: 'POST', principal: 'bob', at: T(2, 4).toISOString() });
       });
     });
+
+    describe('what the API reads', () => {
+      it('rebuilds a scan’s report: target, image facts, inventory, findings, scanners; unknowns as a count', async () => {
+        const repo = await open();
+        const d = digestOf(40);
+        const base = report({ digest: d, env: ['MODE=prod'], findings: [vuln({ cve: 'CVE-7', pkg: 'openssl', severity: 'high' })], notChecked: [{ scanner: 'malware', reason: 'no engine', fix: null }] });
+        const withUnknowns = { ...base, unknowns: [{ location: { path: '/etc/x', layerDigest: null, diffId: null, layerIndex: 0 }, foundBy: 't', reason: 'unreadable' }] };
+        const { scan } = await repo.recordScan(withUnknowns, 'db-1', { scannedAt: T(2) });
+        const rebuilt = await repo.getScanReport(scan.id);
+        expect(rebuilt?.target).toEqual(base.target);
+        expect(rebuilt?.image?.config.env).toEqual(['MODE=prod']);
+        expect(rebuilt?.packages.map((p) => p.purl)).toEqual(base.packages.map((p) => p.purl));
+        expect(rebuilt?.findings.map((f) => f.id)).toEqual(base.findings.map((f) => f.id));
+        expect(rebuilt?.scanners).toEqual(base.scanners);
+        expect(rebuilt?.notChecked).toEqual(base.notChecked);
+        expect(rebuilt?.unknowns).toHaveLength(1);
+        expect(rebuilt?.unknowns[0]?.reason).toMatch(/^1 file/);
+        expect(await repo.getScanReport('no-such-scan')).toBeNull();
+      });
+
+      it('lists the intervals open in a range with the severity that opened them', async () => {
+        const repo = await open();
+        const d1 = digestOf(41);
+        const d2 = digestOf(42);
+        const ref = 'registry.example/team/trend:1';
+        await repo.recordScan(report({ digest: d1, reference: ref, findings: [vuln({ cve: 'CVE-A', pkg: 'a', severity: 'critical' }), vuln({ cve: 'CVE-B', pkg: 'b', severity: 'low' })] }), 'db-1', { scannedAt: T(2) });
+        await repo.recordScan(report({ digest: d2, reference: ref, findings: [vuln({ cve: 'CVE-B', pkg: 'b', severity: 'low' })] }), 'db-1', { scannedAt: T(5) });
+        const scope = 'repo:registry.example/team/trend';
+        const all = await repo.listSeverityIntervals(scope, T(1).toISOString(), T(9).toISOString());
+        expect(all.map((i) => [i.severity, i.firstSeenAt, i.fixedAt]).sort()).toEqual([
+          ['critical', T(2).toISOString(), T(5).toISOString()],
+          ['low', T(2).toISOString(), null],
+        ]);
+        expect((await repo.listSeverityIntervals(scope, T(6).toISOString(), T(9).toISOString())).map((i) => i.severity)).toEqual(['low']);
+        expect(await repo.listSeverityIntervals(scope, T(0).toISOString(), T(1).toISOString())).toEqual([]);
+        expect(await codeOf(repo.listSeverityIntervals(scope, 'yesterday', T(1).toISOString()))).toBe('STORE_INVALID');
+      });
+
+      it('keeps API tokens by hash: create, look up, list by name, revoke once; names are unique', async () => {
+        const repo = await open();
+        const hash = 'a'.repeat(64);
+        const token = await repo.createToken({ id: 'tok1', name: 'ci', role: 'scanner', hash, createdBy: 'admin', expiresAt: T(30) }, T(2));
+        expect(token).toEqual({ id: 'tok1', name: 'ci', role: 'scanner', createdAt: T(2).toISOString(), createdBy: 'admin', expiresAt: T(30).toISOString(), revokedAt: null, revokedBy: null });
+        expect(await repo.getTokenCredential('tok1')).toEqual({ token, hash });
+        expect(await repo.getTokenCredential('tok2')).toBeNull();
+        expect(await codeOf(repo.createToken({ id: 'tok2', name: 'ci', role: 'viewer', hash, createdBy: 'admin' }))).toBe('STORE_CONFLICT');
+        expect(await codeOf(repo.createToken({ id: 'tok3', name: 'x', role: 'viewer', hash: 'not-hex', createdBy: 'admin' }))).toBe('STORE_INVALID');
+        await repo.createToken({ id: 'tok4', name: 'alice', role: 'approver', hash: 'b'.repeat(64), createdBy: 'admin' });
+        const first = await repo.listTokens({ limit: 1 });
+        expect(first.items.map((t) => t.name)).toEqual(['alice']);
+        expect((await repo.listTokens({ limit: 1, cursor: first.nextCursor })).items.map((t) => t.name)).toEqual(['ci']);
+        expect(await repo.revokeToken('tok1', 'root', T(3))).toMatchObject({ revokedAt: T(3).toISOString(), revokedBy: 'root' });
+        expect(await repo.revokeToken('tok1', 'other', T(4))).toMatchObject({ revokedAt: T(3).toISOString(), revokedBy: 'root' });
+        expect(await codeOf(repo.revokeToken('nope', 'root'))).toBe('STORE_NOT_FOUND');
+      });
+    });
   });
 }
