@@ -24,6 +24,9 @@ import type {
   StoredFinding,
   StoredInventory,
   TagRecord,
+  FleetFilter,
+  FleetOverview,
+  ImageSummary,
 } from '@sekisho/model';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -193,5 +196,9 @@ export interface Repository {
   /** STORE_NOT_FOUND for an unknown id; revoking twice keeps the first revocation. */
   revokeToken(id: string, principal: string, at?: Date): Promise<ApiTokenRecord>;
 
+  /** The dashboard's image list: each image's latest scan counts and latest decision, newest scans first. */
+  summarizeImages(filter: FleetFilter, page?: PageRequest): Promise<Page<ImageSummary>>;
+  /** The fleet at a glance over each image's latest scan; `slaDays` sets what counts as past the fix SLA. */
+  fleetOverview(filter: FleetFilter, slaDays: number, at?: Date): Promise<FleetOverview>;
   close(): Promise<void>;
 }

@@ -43,6 +43,9 @@ import type {
   StoredFinding,
   StoredInventory,
   TagRecord,
+  FleetFilter,
+  FleetOverview,
+  ImageSummary,
 } from '@sekisho/model';
 import { RepositoryError } from '../errors.js';
 import { MAX_TREND_INTERVALS } from '../types.js';
@@ -60,6 +63,7 @@ import type {
   RecordScanResult,
   Repository,
 } from '../types.js';
+import { fleetOverview, summarizeImages } from './fleet.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import type { CursorKey } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
@@ -437,12 +441,20 @@ export class SqlRepository implements Repository {
     const clean = this.#redactor.value(decision);
     const stored: StoredDecision = { id: randomUUID(), digest, scanId, recordedAt: iso(at ?? this.#now()), decision: clean };
     await this.#driver.run(
-      'INSERT INTO policy_decisions (id, digest, scan_id, environment, policy, result, recorded_at, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [stored.id, digest, scanId, clean.environment, clean.policy, clean.result, stored.recordedAt, json(clean)],
+      'INSERT INTO policy_decisions (id, digest, scan_id, environment, policy, result, recorded_at, document, grade, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [stored.id, digest, scanId, clean.environment, clean.policy, clean.result, stored.recordedAt, json(clean), clean.grade, clean.score],
     ).catch((cause: unknown) => {
       throw isForeignKeyError(cause) ? new RepositoryError('STORE_NOT_FOUND', `no stored image or scan for this decision (${digest})`, { cause }) : cause;
     });
     return stored;
+  }
+
+  summarizeImages(filter: FleetFilter, page?: PageRequest): Promise<Page<ImageSummary>> {
+    return summarizeImages(this.#driver, filter, page);
+  }
+
+  fleetOverview(filter: FleetFilter, slaDays: number, at?: Date): Promise<FleetOverview> {
+    return fleetOverview(this.#driver, filter, at ?? this.#now(), slaDays);
   }
 
   async listDecisions(digest: string, page?: PageRequest): Promise<Page<StoredDecision>> {

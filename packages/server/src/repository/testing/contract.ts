@@ -316,6 +316,51 @@ export function repositoryContract(name: string, factory: ContractFactory | null
       });
     });
 
+    describe('fleet views', () => {
+      it('summarizes images from their latest scan and decision, newest first, filtered and paged; totals the fleet', async () => {
+        const repo = await open();
+        const a = digestOf(1);
+        const b = digestOf(2);
+        const c = digestOf(3);
+        // a: scanned twice; only the later scan (db-2) counts
+        await repo.recordScan(report({ digest: a, reference: 'registry.example/team/api:1', findings: [vuln({ cve: 'CVE-OLD', pkg: 'zlib', severity: 'low' })] }), 'db-1', { scannedAt: T(1) });
+        const { scan: sa } = await repo.recordScan(
+          report({ digest: a, reference: 'registry.example/team/api:1', findings: [vuln({ cve: 'CVE-1', pkg: 'openssl', severity: 'critical', fixed: true, kev: true }), vuln({ cve: 'CVE-2', pkg: 'zlib', severity: 'high', fixed: true })] }),
+          'db-2',
+          { scannedAt: T(3) },
+        );
+        await repo.recordScan(report({ digest: b, reference: 'registry.example/team/web:2', findings: [vuln({ cve: 'CVE-3', pkg: 'curl', severity: 'medium' })] }), 'db-2', { scannedAt: T(4) });
+        await repo.recordScan(report({ digest: c, reference: 'registry.example/other/job:3' }), 'db-2', { scannedAt: T(2) });
+        await repo.recordDecision(a, decision('pass'), sa.id, T(3));
+        await repo.recordDecision(a, decision('fail'), sa.id, T(3, 5));
+        await repo.recordDecision(b, { ...decision('pass'), environment: 'staging' }, null, T(4));
+
+        const first = await repo.summarizeImages({}, { limit: 2 });
+        expect(first.items.map((i) => i.digest)).toEqual([b, a]);
+        const second = await repo.summarizeImages({}, { limit: 2, cursor: first.nextCursor });
+        expect(second.items.map((i) => i.digest)).toEqual([c]);
+        expect(second.nextCursor).toBeNull();
+        const [sb, sa2] = first.items;
+        expect(sa2).toMatchObject({ repositories: ['registry.example/team/api'], tags: ['1'], scanId: sa.id, status: 'complete', kev: 1, decision: { environment: 'production', result: 'fail', grade: 'D', score: 40 } });
+        expect(sa2?.severityCounts).toMatchObject({ critical: 1, high: 1, low: 0 });
+        expect(sb?.decision).toMatchObject({ environment: 'staging', result: 'pass', grade: 'A' });
+        expect(second.items[0]?.decision).toBeNull();
+        expect((await repo.summarizeImages({ environment: 'production' })).items.map((i) => i.digest)).toEqual([a]);
+        expect((await repo.summarizeImages({ repository: 'registry.example/other/job' })).items.map((i) => i.digest)).toEqual([c]);
+
+        const all = await repo.fleetOverview({}, 30, T(30));
+        expect(all).toMatchObject({ images: 3, kev: 1, slaDays: 30, pastSla: 0 });
+        expect(all.bySeverity).toMatchObject({ critical: 1, high: 1, medium: 1, low: 0 });
+        expect(all.environments).toEqual([
+          { name: 'production', images: 1, failing: 1, grades: { A: 0, B: 0, C: 0, D: 1, E: 0, F: 0 } },
+          { name: 'staging', images: 1, failing: 0, grades: { A: 1, B: 0, C: 0, D: 0, E: 0, F: 0 } },
+        ]);
+        // 40 days on, the fixable critical and high of a are past a 30-day SLA; the medium of b has no fix
+        expect((await repo.fleetOverview({}, 30, T(3, 0 + 24 * 40))).pastSla).toBe(2);
+        expect(await repo.fleetOverview({ environment: 'staging' }, 30, T(30))).toMatchObject({ images: 1, bySeverity: { critical: 0, medium: 1 }, kev: 0 });
+      });
+    });
+
     describe('decisions, exceptions, audit', () => {
       it('records policy decisions per digest, newest first', async () => {
         const repo = await open();
