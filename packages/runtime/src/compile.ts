@@ -3,6 +3,7 @@
  * load (as Falco's rule_loader_compiler and libsinsp's filter_macro_resolver /
  * filter_list_resolver do), then every check becomes a closure. Nothing is interpreted per event.
  */
+import { RE2JS } from 're2js';
 import { ConditionSyntaxError, parseCondition, type Expr, type FieldExpr, type ListValue, type Value } from './condition.js';
 import { globToRegExp, type AuditEventContext, type Extracted, type FieldDefinition } from './fields-k8saudit.js';
 
@@ -194,7 +195,7 @@ export function compileExpr(expr: Expr, fields: ReadonlyMap<string, FieldDefinit
         return (ctx) => a(ctx) && b(ctx);
       }
       return (ctx) => {
-        for (const p of parts) if (!p(ctx)) return false;
+        for (let i = 0; i < parts.length; i++) if (!parts[i]!(ctx)) return false;
         return true;
       };
     }
@@ -205,7 +206,7 @@ export function compileExpr(expr: Expr, fields: ReadonlyMap<string, FieldDefinit
         return (ctx) => a(ctx) || b(ctx);
       }
       return (ctx) => {
-        for (const p of parts) if (p(ctx)) return true;
+        for (let i = 0; i < parts.length; i++) if (parts[i]!(ctx)) return true;
         return false;
       };
     }
@@ -227,7 +228,7 @@ export function compileExpr(expr: Expr, fields: ReadonlyMap<string, FieldDefinit
 }
 
 function parseNumber(text: string, offset: number): bigint {
-  if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(text)) throw new CompileError('INVALID_VALUE', `'${text}' is not a number`, offset);
+  if (!/^(0x[0-9a-fA-F]+|-?\d+)$/.test(text)) throw new CompileError('INVALID_VALUE', `'${text}' is not a number`, offset);
   return BigInt(text);
 }
 
@@ -272,7 +273,8 @@ function compileListCheck(op: 'in' | 'intersects' | 'pmatch', f: BoundField, val
   return (ctx) => {
     const vals = f.extract(ctx);
     if (vals === undefined) return false;
-    for (const v of vals) if (set.has(v)) return true;
+    if (vals.length === 1) return set.has(vals[0]!);
+    for (let i = 0; i < vals.length; i++) if (set.has(vals[i]!)) return true;
     return false;
   };
 }
@@ -333,18 +335,27 @@ function compileBinary(op: string, f: BoundField, value: Value, fields: Readonly
         break;
       case 'glob':
       case 'iglob': {
-        const re = globToRegExp(rhsText, op === 'iglob');
-        test = (v) => re.test(v as string);
+        // Translated once, matched with RE2: `*a*a*a*b` stays linear on long values.
+        const source = globToRegExp(rhsText).source;
+        let re: RE2JS;
+        try {
+          re = RE2JS.compile(source, RE2JS.DOTALL | (op === 'iglob' ? RE2JS.CASE_INSENSITIVE : 0));
+        } catch (e) {
+          throw new CompileError('INVALID_VALUE', `invalid glob '${rhsText}': ${(e as Error).message}`, offset);
+        }
+        test = (v) => re.testExact(v as string);
         break;
       }
       case 'regex': {
-        let re: RegExp;
+        // libsinsp matches `regex` with RE2, anchored at both ends: linear time, whatever the
+        // rule author wrote (a backtracking RegExp would let one rule stall the engine).
+        let re: RE2JS;
         try {
-          re = new RegExp(rhsText);
+          re = RE2JS.compile(rhsText);
         } catch (e) {
           throw new CompileError('INVALID_VALUE', `invalid regex '${rhsText}': ${(e as Error).message}`, offset);
         }
-        test = (v) => re.test(v as string);
+        test = (v) => re.testExact(v as string);
         break;
       }
       default: {
@@ -356,7 +367,7 @@ function compileBinary(op: string, f: BoundField, value: Value, fields: Readonly
   return (ctx) => {
     const vals = f.extract(ctx);
     if (vals === undefined) return false;
-    for (const v of vals) if (test(v)) return true;
+    for (let i = 0; i < vals.length; i++) if (test(vals[i]!)) return true;
     return false;
   };
 }

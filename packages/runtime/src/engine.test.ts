@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from './condition.js';
 import { PRIORITY_SEVERITY } from './loader.js';
-import { AuditInputError, loadRules, NOT_AN_AUDIT_EVENT, parseAuditLog, replay, type RuleSet } from './engine.js';
+import { AuditInputError, loadRules, NOT_AN_AUDIT_EVENT, parseAuditLog, type RuleSet } from './engine.js';
+import { replay } from './detector.js';
 
 const pod = {
   kind: 'Event',
@@ -220,5 +221,43 @@ describe('input', () => {
     expect(() => parseAuditLog('{"kind": 0}\n')).toThrow(AuditInputError);
     expect(() => parseAuditLog('{"kind": 0}\n')).toThrow(NOT_AN_AUDIT_EVENT);
     expect(parseAuditLog(`${JSON.stringify(pod)}\n\n`)).toHaveLength(1);
+  });
+});
+
+describe('regex (RE2, anchored at both ends, as libsinsp)', () => {
+  it('matches the whole value, not a part of it', () => {
+    expect(fire('ka.user.name regex "ali.*"')).toBe(true);
+    expect(fire('ka.user.name regex "li"')).toBe(false);
+    expect(fire('ka.user.name regex "[a-z]+"')).toBe(true);
+  });
+
+  it('runs a pattern that backtracks catastrophically in JavaScript in linear time', () => {
+    // A backtracking engine would not finish this within the test timeout (or ever).
+    const event = { ...pod, user: { username: `${'a'.repeat(50_000)}!` } };
+    expect(fire('ka.user.name regex "(a+)+$"', event)).toBe(false);
+  });
+
+  it('refuses an invalid pattern at load, with the rule named', () => {
+    const rs = load('- rule: r\n  desc: d\n  condition: ka.user.name regex "(unclosed"\n  output: o\n  priority: WARNING\n  source: k8s_audit\n');
+    expect(rs.ok).toBe(false);
+    expect(rs.issues.find((i) => i.level === 'error')).toMatchObject({ code: 'INVALID_VALUE', item: { kind: 'rule', name: 'r' } });
+  });
+});
+
+describe('glob (fnmatch, matched with RE2)', () => {
+  it.each([
+    ['ka.user.name glob "a?i*"', true],
+    ['ka.user.name glob "[!b]lice"', true],
+    ['ka.user.name glob "[b]lice"', false],
+    ['ka.user.name iglob "ALI*"', true],
+    ['ka.user.name glob "ALI*"', false],
+    ['ka.uri glob "/api/v1/namespaces/default/pods?dryRun=All"', true],
+  ])('%s → %s', (condition, expected) => {
+    expect(fire(condition)).toBe(expected);
+  });
+
+  it('stays linear with many stars on a long value', () => {
+    const event = { ...pod, user: { username: 'a'.repeat(200_000) } };
+    expect(fire(`ka.user.name glob "${'*a'.repeat(30)}*b"`, event)).toBe(false);
   });
 });

@@ -2,17 +2,21 @@
  * The rules engine: collected definitions → compiled rules (closures) → alerts in Falco's JSON
  * alert shape (falco.org "Falco Outputs / JSON output"; falcosidekick types.FalcoPayload).
  */
-import { hostname as osHostname } from 'node:os';
 import { parseCondition, type Expr, type FieldExpr, type Value } from './condition.js';
+import { INDEX_FIELDS, requiredValues, type KeyValues } from './rule-index.js';
+import { providesField } from './fields-syscall.js';
+import { rfc3339Ns } from './sources/source-item.js';
 import { bindField, CompileError, compileExpr, fieldsOf, parseOrThrow, resolve, type Predicate, type ResolveEnv } from './compile.js';
-import { isoTime, K8S_AUDIT_FIELDS, type AuditEventContext, type FieldDefinition } from './fields-k8saudit.js';
-import { collect, PRIORITIES, type CollectOptions, type LoadIssue, type Priority, type RuleDef, type RuleFile, type Where } from './loader.js';
+import { K8S_AUDIT_FIELDS, type AuditEventContext, type FieldDefinition } from './fields-k8saudit.js';
+import { collect, type CollectOptions, type LoadIssue, type Priority, type RuleDef, type RuleFile, type Where } from './loader.js';
 
 /** The event source the engine evaluates; rules of other sources are reported and skipped. */
 export const K8S_AUDIT_SOURCE = 'k8s_audit';
 
 export interface CompiledRule {
   readonly name: string;
+  /** Per key field (rule-index.ts), the values an event must have for the rule to match. */
+  readonly keys: ReadonlyMap<string, KeyValues>;
   readonly desc: string;
   readonly priority: Priority;
   readonly source: string;
@@ -25,6 +29,8 @@ export interface CompiledRule {
 
 export interface RuleSet {
   readonly rules: readonly CompiledRule[];
+  /** The field tables the rules were compiled against, per source. */
+  readonly fields: ReadonlyMap<string, ReadonlyMap<string, FieldDefinition>>;
   readonly issues: readonly LoadIssue[];
   /** True when no issue is an error. */
   readonly ok: boolean;
@@ -33,6 +39,14 @@ export interface RuleSet {
 export interface LoadOptions extends CollectOptions {
   /** Fields per source; defaults to the k8s_audit fields. */
   readonly fields?: ReadonlyMap<string, ReadonlyMap<string, FieldDefinition>>;
+  /**
+   * Per source, the fields the event input actually fills (a sensor sees less than the table
+   * knows). A rule whose condition reads another field is reported and skipped; an output field
+   * outside it prints `<NA>`. Absent: every field of the table.
+   */
+  readonly provided?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The input's name in issues ("rule uses proc.tty, which tetragon does not provide"). */
+  readonly inputName?: string;
 }
 
 /** `file:line:column: level: rule 'name': message` */
@@ -69,7 +83,7 @@ export function loadRules(files: readonly RuleFile[], options: LoadOptions = {})
 
   const rules: CompiledRule[] = [];
   for (const def of collected.rules.values()) {
-    const compiled = compileRule(def, env, sources, issues);
+    const compiled = compileRule(def, env, { tables: sources, provided: options.provided, inputName: options.inputName }, issues);
     if (compiled !== undefined) rules.push(compiled);
   }
   for (const m of collected.macros.values()) {
@@ -78,7 +92,7 @@ export function loadRules(files: readonly RuleFile[], options: LoadOptions = {})
   for (const l of collected.lists.values()) {
     if (!used.list.has(l.name)) issues.push({ level: 'warning', code: 'UNUSED_LIST', message: 'list not referenced by any rule, macro or list', where: l.where, item: { kind: 'list', name: l.name } });
   }
-  return { rules, issues, ok: !issues.some((i) => i.level === 'error') };
+  return { rules, fields: sources, issues, ok: !issues.some((i) => i.level === 'error') };
 }
 
 /** Lists whose items name other lists are expanded (recursively; a cycle stops expanding). */
@@ -167,7 +181,11 @@ function outputTokens(output: string, fields: ReadonlyMap<string, FieldDefinitio
       arg = undefined;
     }
     if (!fields.has(name)) {
+      // Printed as <NA>: the rule still alerts with the fields it has.
       unknown.push(m[1]!);
+      tokens.push({ text: output.slice(last, m.index) });
+      tokens.push({ text: '', field: { key: m[0].slice(1), expr: { name: m[1]!, transformers: [], offset: m.index } } });
+      last = m.index + m[0].length;
       continue;
     }
     const start = m.index;
@@ -182,7 +200,15 @@ function outputTokens(output: string, fields: ReadonlyMap<string, FieldDefinitio
   return { tokens, unknown };
 }
 
-function compileRule(def: RuleDef, env: ResolveEnv, sources: ReadonlyMap<string, ReadonlyMap<string, FieldDefinition>>, issues: LoadIssue[]): CompiledRule | undefined {
+interface SourceTables {
+  readonly tables: ReadonlyMap<string, ReadonlyMap<string, FieldDefinition>>;
+  readonly provided: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  readonly inputName: string | undefined;
+}
+
+const NOT_AVAILABLE = (): undefined => undefined;
+
+function compileRule(def: RuleDef, env: ResolveEnv, sources: SourceTables, issues: LoadIssue[]): CompiledRule | undefined {
   const item = { kind: 'rule' as const, name: def.name };
   const report = (level: 'error' | 'warning', code: LoadIssue['code'], message: string, where: Where = def.where): undefined => {
     issues.push({ level, code, message, where, item });
@@ -198,14 +224,23 @@ function compileRule(def: RuleDef, env: ResolveEnv, sources: ReadonlyMap<string,
     if (e instanceof CompileError) return report('error', e.code, e.message, def.conditionWhere);
     throw e;
   }
-  const fields = sources.get(def.source);
-  if (fields === undefined) return report('warning', 'UNKNOWN_SOURCE', `source '${def.source}' is not available in this engine; rule skipped`);
+  const fields = sources.tables.get(def.source);
+  if (fields === undefined) return report('warning', 'UNKNOWN_SOURCE', `source '${def.source}' is not available ${sources.inputName === undefined ? 'in this engine' : `from ${sources.inputName}`}; rule skipped`);
+  const provided = sources.provided?.get(def.source);
+  const isProvided = (name: string): boolean => provided === undefined || providesField(provided, name);
 
   const { tokens, unknown } = outputTokens(def.output, fields);
   const unsupported = new Set<string>();
-  for (const f of fieldsOf(expr)) if (!fields.has(f.name)) unsupported.add(f.name);
-  for (const u of unknown) unsupported.add(u);
+  const unprovided = new Set<string>();
+  for (const f of fieldsOf(expr)) {
+    if (!fields.has(f.name)) unsupported.add(f.name);
+    else if (!isProvided(f.name)) unprovided.add(f.name);
+  }
   if (unsupported.size > 0) return report('warning', 'UNSUPPORTED_FIELD', `uses unsupported field${unsupported.size > 1 ? 's' : ''} ${[...unsupported].join(', ')}; rule skipped`);
+  if (unprovided.size > 0) return report('warning', 'UNSUPPORTED_FIELD', `uses field${unprovided.size > 1 ? 's' : ''} ${[...unprovided].join(', ')}, which ${sources.inputName ?? 'this input'} does not provide; rule skipped`);
+  const available = (name: string): boolean => fields.has(name) && isProvided(name);
+  const naOutputs = tokens.flatMap((t) => (t.field !== undefined && !available(t.field.expr.name) ? [t.field.key] : []));
+  if (naOutputs.length > 0) report('warning', 'UNAVAILABLE_OUTPUT_FIELD', `output field${naOutputs.length > 1 ? 's' : ''} ${[...new Set(naOutputs)].join(', ')} ${unknown.length > 0 ? 'unknown or ' : ''}not provided${sources.inputName === undefined ? '' : ` by ${sources.inputName}`}; printed as <NA>`);
 
   let matches: Predicate;
   const parts: { text: string; key?: string; list?: boolean; extract?: (ctx: AuditEventContext) => readonly (string | bigint)[] | undefined; type?: string }[] = [];
@@ -214,6 +249,10 @@ function compileRule(def: RuleDef, env: ResolveEnv, sources: ReadonlyMap<string,
     for (const t of tokens) {
       if (t.field === undefined) {
         parts.push({ text: t.text });
+        continue;
+      }
+      if (!available(t.field.expr.name)) {
+        parts.push({ text: '', key: t.field.key, list: false, extract: NOT_AVAILABLE, type: 'string' });
         continue;
       }
       const bound = bindField(t.field.expr, fields);
@@ -244,33 +283,9 @@ function compileRule(def: RuleDef, env: ResolveEnv, sources: ReadonlyMap<string,
     }
     return { output, fields: values };
   };
-  return { name: def.name, desc: def.desc, priority: def.priority, source: def.source, tags: def.tags, enabled: def.enabled, where: def.where, matches, format };
-}
-
-/** One alert in Falco's JSON alert shape. */
-export interface FalcoAlert {
-  readonly time: string;
-  readonly rule: string;
-  readonly priority: Priority;
-  readonly output: string;
-  readonly output_fields: Record<string, string | number | null>;
-  readonly source: string;
-  readonly tags: readonly string[];
-  readonly hostname: string;
-}
-
-export interface ReplayOptions {
-  /** Defaults to $FALCO_HOSTNAME, else the machine's name. */
-  readonly hostname?: string;
-  /** Rules below this priority do not alert (Falco's `priority` setting). */
-  readonly minimumPriority?: Priority;
-}
-
-export interface ReplayResult {
-  readonly alerts: FalcoAlert[];
-  readonly events: number;
-  /** Inputs that are not audit events (or EventLists of them), skipped. */
-  readonly malformed: number;
+  const keys = new Map<string, KeyValues>();
+  for (const key of INDEX_FIELDS[def.source] ?? []) keys.set(key, requiredValues(expr, key));
+  return { name: def.name, keys, desc: def.desc, priority: def.priority, source: def.source, tags: def.tags, enabled: def.enabled, where: def.where, matches, format };
 }
 
 /** The error text of the k8saudit plugin for input that is not an audit event. */
@@ -325,49 +340,4 @@ export function parseAuditLog(text: string): Record<string, unknown>[] {
 }
 
 /** Nanoseconds since the epoch of an RFC 3339 timestamp with up to 9 fractional digits. */
-export function timestampNs(text: unknown): bigint | undefined {
-  if (typeof text !== 'string') return undefined;
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
-  if (m === null) return undefined;
-  const seconds = Date.parse(`${m[1]}${m[3]}`);
-  if (Number.isNaN(seconds)) return undefined;
-  return BigInt(seconds) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
-}
-
-/** Runs every enabled rule over the events, in order; malformed inputs are skipped and counted. */
-export function replay(inputs: Iterable<unknown>, ruleSet: RuleSet, options: ReplayOptions = {}): ReplayResult {
-  const host = options.hostname ?? process.env['FALCO_HOSTNAME'] ?? osHostname();
-  const minRank = options.minimumPriority === undefined ? PRIORITIES.length : PRIORITIES.indexOf(options.minimumPriority);
-  const active = ruleSet.rules.filter((r) => r.enabled && r.source === K8S_AUDIT_SOURCE && PRIORITIES.indexOf(r.priority) <= minRank);
-  const alerts: FalcoAlert[] = [];
-  let events = 0;
-  let malformed = 0;
-  for (const input of inputs) {
-    const found = auditEventsOf(input);
-    if (found === undefined) {
-      malformed++;
-      continue;
-    }
-    for (const event of found) {
-      events++;
-      const timeNs = timestampNs(event['stageTimestamp']) ?? timestampNs(event['requestReceivedTimestamp']) ?? 0n;
-      const ctx: AuditEventContext = { event, timeNs, num: events };
-      for (const rule of active) {
-        if (!rule.matches(ctx)) continue;
-        const { output, fields } = rule.format(ctx);
-        const time = isoTime(timeNs);
-        alerts.push({
-          time,
-          rule: rule.name,
-          priority: rule.priority,
-          output: `${time.slice(11, time.length - 1)}: ${rule.priority} ${output}`,
-          output_fields: fields,
-          source: rule.source,
-          tags: rule.tags,
-          hostname: host,
-        });
-      }
-    }
-  }
-  return { alerts, events, malformed };
-}
+export const timestampNs = rfc3339Ns;

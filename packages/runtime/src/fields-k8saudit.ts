@@ -186,7 +186,17 @@ function eventJson(ctx: AuditEventContext): string {
   return s;
 }
 
+let lastIsoNs = -1n;
+let lastIso = '';
 function isoTime(ns: bigint): string {
+  // Alerts of one event (and events of one burst) share a time: keep the last one.
+  if (ns === lastIsoNs) return lastIso;
+  lastIsoNs = ns;
+  lastIso = formatIso(ns);
+  return lastIso;
+}
+
+function formatIso(ns: bigint): string {
   const ms = ns / 1_000_000n;
   const iso = new Date(Number(ms)).toISOString();
   const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');

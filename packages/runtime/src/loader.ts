@@ -37,7 +37,8 @@ export type IssueCode =
   | 'INVALID_VALUE'
   | 'UNKNOWN_SOURCE'
   | 'UNUSED_MACRO'
-  | 'UNUSED_LIST';
+  | 'UNUSED_LIST'
+  | 'UNAVAILABLE_OUTPUT_FIELD';
 
 export interface Where {
   readonly file: string;
@@ -124,10 +125,14 @@ export interface ProvidedPlugin {
  */
 export const ENGINE_VERSION = '0.57.0';
 
-/** k8saudit's and json's fields are built in (fields-k8saudit.ts). */
+/**
+ * k8saudit's and json's fields are built in (fields-k8saudit.ts); so are the container plugin's
+ * container.* and k8s.* fields that falco_rules.yaml reads (fields-syscall.ts).
+ */
 export const PROVIDED_PLUGINS: readonly ProvidedPlugin[] = [
   { name: 'k8saudit', version: '0.18.0' },
   { name: 'json', version: '0.7.3' },
+  { name: 'container', version: '0.4.0' },
 ];
 
 export interface RuleFile {

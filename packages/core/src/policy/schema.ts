@@ -107,6 +107,8 @@ export const policyDocumentSchema = z
     /** Environment for subjects no mapping matches; without it such a subject is an error. */
     defaultEnvironment: name.optional(),
     exceptions: z.array(exception).max(MAX_EXCEPTIONS).optional(),
+    /** Event outputs (docs/events.md): validated by @sekisho/events, which reads the same file. */
+    outputs: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
