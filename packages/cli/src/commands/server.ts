@@ -13,6 +13,9 @@ import type { Repository } from '@sekisho/server';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
 import { resolveDbPath } from './db.js';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 
 const ADMIN_TOKEN_VARIABLE = 'SEKISHO_ADMIN_TOKEN';
 
@@ -75,6 +78,7 @@ export function serverCommand(io: CliIo): Command {
           maxReportBytes: maxReportMb * 1024 * 1024,
           ...(flags.trustProxy === undefined ? {} : { trustProxy: trustedProxies(flags.trustProxy) }),
           dbBuiltAt: () => advisoryDbBuilt(dbPath),
+          uiDir: dashboardDir(),
           logger: global.quiet === true ? false : { level: 'info' },
         });
         const address = await app.listen({ host: listen.host, port: listen.port });
@@ -152,3 +156,14 @@ function advisoryDbBuilt(path: string): Date | null {
     return null;
   }
 }
+
+/** The built dashboard beside the installed packages, or null (the API still serves; /ui/ is then absent). */
+function dashboardDir(): string | null {
+  try {
+    const index = createRequire(import.meta.url).resolve('@sekisho/dashboard/dist');
+    return existsSync(index) ? dirname(index) : null;
+  } catch {
+    return null;
+  }
+}
+

@@ -20,6 +20,8 @@ import type { ApiContext } from './context.js';
 import { ApiError, sendError } from './errors.js';
 import { harborRoutes } from './harbor/routes.js';
 import { createApiMetrics } from './metrics.js';
+import { serveDashboard } from './ui.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { findingRoutes } from './routes/findings.js';
 import { governanceRoutes } from './routes/governance.js';
 import { imageRoutes } from './routes/images.js';
@@ -49,6 +51,8 @@ export interface ApiServerOptions {
   readonly dbBuiltAt?: () => Date | null;
   /** Names this server in events (default: the host name). */
   readonly instance?: string;
+  /** The built dashboard (`packages/dashboard/dist`), served under /ui/; none when null. */
+  readonly uiDir?: string | null;
 }
 
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -134,10 +138,12 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
       findingRoutes(api, ctx);
       governanceRoutes(api, ctx);
       operationRoutes(api, ctx);
+      dashboardRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );
   await app.register(async (harbor) => harborRoutes(harbor, ctx), { prefix: HARBOR_PREFIX });
+  if (options.uiDir !== undefined && options.uiDir !== null) await serveDashboard(app, options.uiDir);
   return app;
 }
 
