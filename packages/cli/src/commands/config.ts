@@ -7,7 +7,9 @@ import {
   evaluatePolicy,
   isConfigCandidate,
   isConfigDocumentKind,
+  isolationHostFacts,
   LAYER_WEIGHTS,
+  parseHostFactsDocument,
   parsePssVersion,
   SekishoError,
   toSarif,
@@ -41,6 +43,7 @@ interface ConfigFlags extends Pick<TrivyCompatFlags, 'skipDirs' | 'skipFiles'> {
   readonly runcVersion?: string;
   readonly containerdVersion?: string;
   readonly cgroupVersion?: string;
+  readonly hostFacts?: string;
   readonly type?: string;
   readonly pssVersion: string;
   readonly format: string;
@@ -56,6 +59,7 @@ interface ConfigFlags extends Pick<TrivyCompatFlags, 'skipDirs' | 'skipFiles'> {
 const CONFIG_SCANNER = 'config';
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const MAX_HOST_FACTS_BYTES = 1024 * 1024;
 const MAX_FILES = 20_000;
 const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
 const SKIP_DIRS = new Set(['node_modules', '.git']);
@@ -267,6 +271,19 @@ function hostFactsFrom(flags: ConfigFlags): HostFacts {
   };
 }
 
+/** `--host-facts FILE`: a missing file is a usage error (2), a malformed one CONFIG_INVALID (8). */
+async function readHostFacts(file: string): Promise<HostFacts> {
+  let bytes: Uint8Array;
+  try {
+    if ((await stat(file)).size > MAX_HOST_FACTS_BYTES) throw new SekishoError('LIMIT_JSON_SIZE', `${file} is larger than ${MAX_HOST_FACTS_BYTES} bytes`, { where: { file } });
+    bytes = await readFile(file);
+  } catch (error) {
+    if (error instanceof SekishoError) throw error;
+    throw new SekishoError('USAGE_INVALID', `--host-facts: cannot read ${file}`, { where: { file }, cause: error });
+  }
+  return isolationHostFacts(parseHostFactsDocument(bytes, file));
+}
+
 export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
   const command = new Command('config')
     .description('audit Kubernetes manifests, Dockerfiles, Compose files and docker inspect output; show which isolation layers hold and which breakout paths stay open')
@@ -281,7 +298,8 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
     .option('--kernel-version <version>', 'the nodes\' kernel version, for kernel-dependent breakout paths (e.g. 5.15.0)')
     .option('--runc-version <version>', 'the nodes\' runc version, for runc CVEs (e.g. 1.1.12)')
     .option('--containerd-version <version>', 'the nodes\' containerd version')
-    .option('--cgroup-version <1|2>', 'the nodes\' cgroup version (release_agent escapes need cgroup v1)');
+    .option('--cgroup-version <1|2>', 'the nodes\' cgroup version (release_agent escapes need cgroup v1)')
+    .option('--host-facts <file>', 'host facts from `sekisho host --facts-out` (kernel, runc, containerd, cgroup, AppArmor/SELinux, user namespaces); the version flags above override them');
   addPolicyOptions(command);
   return command.action(async (paths: string[], flags: ConfigFlags) => {
       if (flags.type !== undefined && !isConfigDocumentKind(flags.type))
@@ -299,7 +317,8 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
       const typeHint = flags.type as ConfigDocumentKind | undefined;
       const { inputs, errors } = await collect(paths, typeHint, io, skipFrom(flags));
       if (inputs.length === 0 && errors.length === 0) throw new SekishoError('SOURCE_EMPTY', 'no configuration files found in the given paths');
-      const audited = auditConfig(inputs, { pssVersion, hostFacts: hostFactsFrom(flags) });
+      const hostFacts = { ...(flags.hostFacts === undefined ? {} : await readHostFacts(flags.hostFacts)), ...hostFactsFrom(flags) };
+      const audited = auditConfig(inputs, { pssVersion, hostFacts });
       const result: ConfigAuditResult = { ...audited, fileErrors: [...errors, ...audited.fileErrors] };
       // Nothing judged at all (every file refused or not configuration): no report can pass a gate.
       const withErrors = new Set(result.fileErrors.map((e) => e.file));

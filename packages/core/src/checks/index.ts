@@ -59,10 +59,10 @@ export function auditConfig(inputs: readonly ConfigInput[], options: ConfigAudit
         results.push(auditDockerfile(input.path, text));
         break;
       case 'compose':
-        results.push(auditCompose(input.path, text));
+        results.push(auditCompose(input.path, text, options.hostFacts === undefined ? {} : { hostFacts: options.hostFacts }));
         break;
       case 'docker-inspect':
-        results.push(auditDockerInspect(input.path, text));
+        results.push(auditDockerInspect(input.path, text, options.hostFacts === undefined ? {} : { hostFacts: options.hostFacts }));
         break;
       case null:
         results.push({ findings: [], workloads: [], fileErrors: [{ file: input.path, reason: 'not a recognised configuration format (use --type)', notApplicable: true }] });

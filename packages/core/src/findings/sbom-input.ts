@@ -5,7 +5,7 @@ import { SekishoError } from '../errors.js';
 import { normalizeLicenses } from '../licenses/normalize.js';
 import { sourceRpmName } from '../matchers/distro/index.js';
 import { TOOL_VERSION } from '../version.js';
-import { OS_OWNER_PROPERTY } from '../reporters/cyclonedx-json/index.js';
+import { OS_OWNER_PROPERTY } from './cyclonedx-properties.js';
 import { parsePurl } from './purl-match.js';
 import { arr, obj, str } from '../util/json-access.js';
 import type { JsonObject } from '../util/json-access.js';

@@ -11,7 +11,7 @@ import { scanImage } from '../scan/scan-image.js';
 import { fixtureImage } from '../testing/fixture-images.js';
 import { sharedDir } from '../testing/shared-data.js';
 import { matchVulnerabilities } from './match-report.js';
-import { getScanReporter } from './render/reporters.js';
+import { getScanReporter } from '../reporters/registry.js';
 import { reportFromSbom } from './sbom-input.js';
 
 /*

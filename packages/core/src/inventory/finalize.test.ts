@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogedPackage } from '../catalogers/types.js';
-import type { MergedLayers } from '../scan/apply-layers.js';
+import type { MergedLayers } from '../overlay/apply-layers.js';
 import { buildInventory } from './finalize.js';
 
 const npm = (name: string, dev: boolean): CatalogedPackage & { foundBy: string } => ({

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Distro, LayerInfo, Location, Package, Relationship, Unknown } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
 import { normalizeLicenses } from '../licenses/normalize.js';
-import { resolveInRoot } from '../scan/apply-layers.js';
-import type { MergedLayers } from '../scan/apply-layers.js';
+import { resolveInRoot } from '../overlay/apply-layers.js';
+import type { MergedLayers } from '../overlay/apply-layers.js';
 import { osPackagePurl } from './purl.js';
 
 export function location(path: string, layer: number | null, layers: readonly LayerInfo[]): Location {

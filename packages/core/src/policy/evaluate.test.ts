@@ -220,7 +220,7 @@ function judge(rule: string, report: Report, now = NOW): { status: string; messa
 
 describe('rule kinds', () => {
   it('every kind in the registry is tested here', () => {
-    const tested = ['vulnerabilities', 'kev', 'fix-sla', 'secrets', 'malware', 'hardening', 'misconfiguration', 'supply-chain', 'end-of-life', 'image-age', 'registries', 'labels', 'licenses', 'complete-scan'];
+    const tested = ['vulnerabilities', 'kev', 'fix-sla', 'secrets', 'malware', 'hardening', 'misconfiguration', 'supply-chain', 'end-of-life', 'image-age', 'registries', 'labels', 'licenses', 'complete-scan', 'host'];
     expect(RULE_KINDS.map((k) => k.kind).sort()).toEqual([...tested].sort());
   });
 

@@ -55,6 +55,37 @@ const ruleEntry = z
 
 const rules = z.record(name, ruleEntry).refine((r) => Object.keys(r).length <= MAX_RULES, `at most ${MAX_RULES} rules`);
 
+/**
+ * How the admission webhook (`sekisho admission serve`, docs/admission.md) judges workloads of an
+ * environment. Inherited along `extends` field by field, like rules.
+ */
+export const admissionSettingsSchema = z
+  .object({
+    /** `enforce` denies, `warn` admits with warnings, `audit` admits and records (default enforce). */
+    mode: z.enum(['enforce', 'warn', 'audit']).optional(),
+    /** Pod Security Standards level and version, enforced exactly as Pod Security Admission does. */
+    podSecurity: z
+      .object({
+        level: z.enum(['privileged', 'baseline', 'restricted']),
+        version: z.string().regex(/^(latest|v?1\.\d{1,3})$/, 'v1.<minor> or latest').optional(),
+      })
+      .strict()
+      .optional(),
+    /** Every container image must name a digest (`image@sha256:…`). */
+    requireDigest: z.boolean().optional(),
+    /** When the server has no scan of an image: admit, admit with a warning, or deny (default warn). */
+    onMissingScan: z.enum(['allow', 'warn', 'deny']).optional(),
+    /** When a remote call (server, registry, signatures) fails or runs out of time: admit with a warning or deny (default deny). */
+    onError: z.enum(['allow', 'deny']).optional(),
+    /** Lowest isolation score (docs/isolation.md) a container may have. */
+    minIsolationScore: z.number().int().min(0).max(100).optional(),
+    /** `kubectl exec` / `attach` into pods (when the webhook is sent CONNECT requests): allow (default), warn, or deny. */
+    exec: z.enum(['allow', 'warn', 'deny']).optional(),
+    /** Opt-in mutations, each reported in the response's warnings and the event. */
+    mutate: z.object({ pinDigests: z.boolean().optional(), seccompRuntimeDefault: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
+
 const environment = z
   .object({
     extends: name.optional(),
@@ -62,6 +93,7 @@ const environment = z
     /** Whether an incomplete scan (unread files, scanners that could not run) may pass; default false. */
     allowIncomplete: z.boolean().optional(),
     rules: rules.optional(),
+    admission: admissionSettingsSchema.optional(),
   })
   .strict();
 
@@ -116,3 +148,4 @@ export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
 export type PolicyRuleEntry = z.infer<typeof ruleEntry>;
 export type PolicyException = z.infer<typeof exception>;
 export type PolicyMapping = z.infer<typeof mapping>;
+export type AdmissionSettingsInput = z.infer<typeof admissionSettingsSchema>;

@@ -5,7 +5,7 @@ import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { getScanReporter, SCAN_FORMATS } from '../findings/render/reporters.js';
+import { getScanReporter, SCAN_FORMATS } from './registry.js';
 
 const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
 const options = { now: new Date('2026-01-02T03:04:05Z'), color: false };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { LayerAnalyzer } from '../analyzers/types.js';
-import { setidChecks, worldWritableChecks } from '../checks/image/file-checks.js';
+import type { LayerAnalyzer } from '../layers/layer-analyzer.js';
+import { setidChecks, worldWritableChecks } from '../analyzers/hardening/image/file-checks.js';
 import type { EntryHeader } from '../layers/entry.js';
 import type { LayerRef } from '../source/types.js';
 import { analyzeLayer } from './analyze-layer.js';
-import { applyLayers } from './apply-layers.js';
+import { applyLayers } from '../overlay/apply-layers.js';
 import { DEFAULT_LIMITS } from './scan-image.js';
 
 const header = (path: string, kind: EntryHeader['kind'], mode: number, linkTarget: string | null = null): EntryHeader => ({ path, kind, mode, uid: 0, gid: 0, size: 0, linkTarget, mtime: 0 });

@@ -1,4 +1,4 @@
-import type { AnalyzerFinding, LayerAnalyzer, PathFact } from '../analyzers/types.js';
+import type { AnalyzerFinding, LayerAnalyzer, PathFact } from '../layers/layer-analyzer.js';
 import type { CatalogContext, CatalogOutput, Cataloger } from '../catalogers/types.js';
 import { mergeOutputs } from '../catalogers/types.js';
 import { SekishoError } from '../errors.js';
@@ -11,8 +11,8 @@ import { walkTar } from '../layers/tar-walker.js';
 import type { TarLimits } from '../layers/tar-walker.js';
 import type { DirectoryVisitor, LayerRef } from '../source/types.js';
 import { SelectorIndex } from '../util/file-selector.js';
-import { LAYER_RESULT_SCHEMA } from './layer-result.js';
-import type { LayerResult, SpecialFile } from './layer-result.js';
+import { LAYER_RESULT_SCHEMA } from '../overlay/layer-result.js';
+import type { LayerResult, SpecialFile } from '../overlay/layer-result.js';
 
 export interface LayerLimits extends TarLimits, LayerStreamLimits {}
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import zlib from 'node:zlib';
 import { SekishoError } from '../errors.js';
-import { LAYER_RESULT_SCHEMA } from './layer-result.js';
-import type { LayerResult } from './layer-result.js';
+import { LAYER_RESULT_SCHEMA } from '../overlay/layer-result.js';
+import type { LayerResult } from '../overlay/layer-result.js';
 
 /** The stored blob a cached result was computed from, verified (digest, size and diffID) in that run. */
 export interface VerifiedBlob {

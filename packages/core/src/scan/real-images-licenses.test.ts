@@ -1,6 +1,6 @@
 import type { Package, Report } from '@sekisho/model';
 import { describe, expect, it } from 'vitest';
-import { getScanReporter } from '../findings/render/reporters.js';
+import { getScanReporter } from '../reporters/registry.js';
 import { isSpdxExpression } from '../reporters/license.js';
 import { fixtureImage } from '../testing/fixture-images.js';
 import { scanImage } from './scan-image.js';

@@ -1,8 +1,9 @@
 import { tmpdir } from 'node:os';
 import type { Finding, ImageConfigFacts, LayerInfo, Report } from '@sekisho/model';
 import { REPORT_SCHEMA, isFileTreeSource, severityRank } from '@sekisho/model';
-import { baseAnalyzers } from '../analyzers/registry.js';
-import type { AnalyzerFinding, LayerAnalyzer } from '../analyzers/types.js';
+import { baseAnalyzerPlugins } from '../analyzers/registry.js';
+import type { ImageConfigAnalyzer, ImageConfigStrings } from '../analyzers/plugin.js';
+import type { AnalyzerFinding, LayerAnalyzer } from '../layers/layer-analyzer.js';
 import { catalogers as defaultCatalogers } from '../catalogers/registry.js';
 import type { CatalogContext, Cataloger } from '../catalogers/types.js';
 import { detectDistro } from '../inventory/detect-distro.js';
@@ -17,11 +18,11 @@ import { DEFAULT_SCAN_TIMEOUT_MS, checkDeadline, deadlineError, isDeadline, scan
 import { analyzeLayer } from './analyze-layer.js';
 import type { LayerLimits } from './analyze-layer.js';
 import { DEFAULT_STREAM_LIMITS } from '../layers/layer-stream.js';
-import { applyLayers } from './apply-layers.js';
-import type { MergedLayers } from './apply-layers.js';
+import { applyLayers } from '../overlay/apply-layers.js';
+import type { MergedLayers } from '../overlay/apply-layers.js';
 import { LayerCache, layerCacheKey } from './layer-cache.js';
 import type { VerifiedBlob } from './layer-cache.js';
-import type { LayerResult } from './layer-result.js';
+import type { LayerResult } from '../overlay/layer-result.js';
 import { createHash } from 'node:crypto';
 import type { PathSkip } from '../source/rootfs/path-skip.js';
 
@@ -81,15 +82,6 @@ export interface ScanOptions {
   readonly skip?: PathSkip | null;
 }
 
-export interface ImageConfigStrings {
-  readonly env: readonly string[];
-  readonly labels: Readonly<Record<string, string>>;
-  /** `created_by` of every history entry, including empty layers, in order. */
-  readonly history: readonly string[];
-}
-
-/** Findings about the image configuration; their `path` is `config:…` (no layer). */
-export type ImageConfigAnalyzer = (config: ImageConfigStrings) => readonly AnalyzerFinding[];
 
 /** Everything a scan learns about an image before vulnerability matching. */
 export interface ImageScan {
@@ -168,7 +160,8 @@ async function raceDeadline<T>(work: Promise<T>, signal: AbortSignal, doing: str
 async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<ImageScan> {
   const limits: ScanLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const catalogers = options.catalogers ?? defaultCatalogers;
-  const analyzers = [...baseAnalyzers, ...(options.analyzers ?? [])];
+  const base = await Promise.all(baseAnalyzerPlugins.map((p) => p.setup({})));
+  const analyzers = [...base.flatMap((b) => b.analyzers ?? []), ...(options.analyzers ?? [])];
   const plugins = [...catalogers, ...analyzers].map((p) => ({ id: p.id, version: p.version }));
   const ctx: CatalogContext = { limits: { maxNestedDepth: limits.maxNestedDepth, maxExpandedBytes: limits.maxExpandedBytes } };
   const cache = options.cacheDir === null ? null : LayerCache.open(options.cacheDir);
@@ -268,6 +261,8 @@ async function mapLargestFirst(layers: readonly LayerRef[], concurrency: number,
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, order.length)) }, worker));
+  // the first worker's error, rethrown as it was caught (SekishoError or not)
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (failure !== null) throw failure;
   return results;
 }

@@ -1,46 +1,22 @@
-import { createSecretsAnalyzer, loadSecretConfig, scanConfigStrings, secretRulesFingerprint } from '../analyzers/secrets/index.js';
-import { sensitiveFilesAnalyzer } from '../analyzers/hardening/index.js';
-import { createMalwareAnalyzer } from '../analyzers/malware/index.js';
-import type { LayerAnalyzer } from '../analyzers/types.js';
-import { evaluateImageHardening, imageHardeningUnknowns } from '../checks/image/index.js';
+import { ANALYZER_SCANNERS, analyzerPlugins } from '../analyzers/registry.js';
+import type { AnalyzerScanner } from '../analyzers/registry.js';
+import type { ImageConfigAnalyzer, PostScanCheck, ScannerOptions } from '../analyzers/plugin.js';
+import type { LayerAnalyzer } from '../layers/layer-analyzer.js';
 import type { Finding, Report, Unknown } from '@sekisho/model';
 import { severityRank } from '@sekisho/model';
-import type { ImageConfigAnalyzer, ImageConfigStrings, ImageScan } from './scan-image.js';
+import type { ImageScan } from './scan-image.js';
+
+export type { PostScanCheck, PostScanResult, ScannerOptions } from '../analyzers/plugin.js';
 
 /**
- * What `sekisho image --scanners` can turn on besides the inventory, which always runs. `license`
- * reads nothing more (every package's licences are in the inventory): it adds the licence section
- * to the table.
+ * What `sekisho image --scanners` can turn on besides the inventory, which always runs: `vuln`
+ * (matched after the scan), every analyzer in analyzers/registry.ts that has a scanner name, and
+ * `license`, which reads nothing more (every package's licences are in the inventory): it adds the
+ * licence section to the table.
  */
-export const SCANNERS = ['vuln', 'secret', 'malware', 'hardening', 'license'] as const;
-export type Scanner = (typeof SCANNERS)[number];
+export type Scanner = 'vuln' | AnalyzerScanner | 'license';
+export const SCANNERS: readonly Scanner[] = ['vuln', ...ANALYZER_SCANNERS, 'license'];
 export const DEFAULT_SCANNERS: readonly Scanner[] = ['vuln', 'secret', 'hardening'];
-
-export interface ScannerOptions {
-  readonly showSecrets?: boolean;
-  /** Hardening: flag images older than this (default 365). */
-  readonly maxAgeDays?: number;
-  /** Malware: extra YARA rule files, SHA-256 IOC lists, a clamd address (`unix:///…`, `tcp://host:port`). */
-  readonly malwareRules?: readonly string[];
-  readonly hashLists?: readonly string[];
-  readonly clamd?: string;
-  /** Secrets and malware also read the distribution's own trees (system binaries, distro-packaged libraries). */
-  readonly distroTrees?: boolean;
-  /** Secrets: a gitleaks TOML or Trivy trivy-secret.yaml file with user rules (refused with CONFIG_INVALID when a rule cannot be used). */
-  readonly secretConfig?: string;
-}
-
-/**
- * Checks that run on the merged image after the layer pass (hardening): their findings, and
- * unknowns for what their limits left unjudged (these reach `report.unknowns`, so the report is
- * incomplete rather than silently partial).
- */
-export type PostScanCheck = (scan: ImageScan, now: Date) => PostScanResult;
-
-export interface PostScanResult {
-  readonly findings: readonly Finding[];
-  readonly unknowns?: readonly Unknown[];
-}
 
 export interface ScannerSetup {
   readonly analyzers: readonly LayerAnalyzer[];
@@ -50,48 +26,19 @@ export interface ScannerSetup {
   readonly postScan: readonly PostScanCheck[];
 }
 
-/** Layer analyzers and config analyzers for the selected scanners (vulnerabilities are matched after the scan). */
+/** Layer analyzers, config analyzers and post-scan checks of the selected scanners, in registry order (vulnerabilities are matched after the scan). */
 export async function setupScanners(selected: ReadonlySet<Scanner>, options: ScannerOptions = {}): Promise<ScannerSetup> {
   const analyzers: LayerAnalyzer[] = [];
   const configAnalyzers: ImageConfigAnalyzer[] = [];
   const analyzerOptions: Record<string, unknown> = {};
   const postScan: PostScanCheck[] = [];
-  if (selected.has('hardening')) {
-    analyzers.push(sensitiveFilesAnalyzer);
-    const maxAgeDays = options.maxAgeDays;
-    postScan.push(({ report, merged }, now) => ({
-      findings: evaluateImageHardening({ report, merged, now, ...(maxAgeDays === undefined ? {} : { options: { maxAgeDays } }) }),
-      unknowns: imageHardeningUnknowns({ report }),
-    }));
-  }
-  if (selected.has('secret')) {
-    const userRules = options.secretConfig === undefined ? {} : await loadSecretConfig(options.secretConfig);
-    const secretOptions = { ...userRules, showSecrets: options.showSecrets === true, distroTrees: options.distroTrees === true };
-    analyzers.push(createSecretsAnalyzer(secretOptions));
-    configAnalyzers.push((config: ImageConfigStrings) =>
-      scanConfigStrings(
-        [
-          ...config.env.map((value, index) => ({ where: 'env' as const, key: value.split('=')[0] ?? '', value: value.slice(value.indexOf('=') + 1), index })),
-          ...Object.entries(config.labels).map(([key, value]) => ({ where: 'label' as const, key, value })),
-          ...config.history.map((value, index) => ({ where: 'history' as const, key: 'created_by', value, index })),
-        ],
-        secretOptions,
-      ),
-    );
-    analyzerOptions['secrets'] = secretRulesFingerprint(secretOptions);
-    analyzerOptions['showSecrets'] = secretOptions.showSecrets;
-    analyzerOptions['distroTrees'] = secretOptions.distroTrees;
-  }
-  if (selected.has('malware')) {
-    const malware = await createMalwareAnalyzer({
-      ...(options.malwareRules && options.malwareRules.length > 0 ? { rules: options.malwareRules } : {}),
-      ...(options.hashLists && options.hashLists.length > 0 ? { hashLists: options.hashLists } : {}),
-      ...(options.clamd ? { clamd: options.clamd } : {}),
-      distroTrees: options.distroTrees === true,
-    });
-    analyzers.push(malware);
-    // rules, IOC lists and the clamd database version change the output
-    analyzerOptions['malware'] = malware.fingerprint;
+  for (const plugin of analyzerPlugins) {
+    if (plugin.scanner === null || !selected.has(plugin.scanner)) continue;
+    const setup = await plugin.setup(options);
+    analyzers.push(...(setup.analyzers ?? []));
+    configAnalyzers.push(...(setup.configAnalyzers ?? []));
+    Object.assign(analyzerOptions, setup.analyzerOptions ?? {});
+    postScan.push(...(setup.postScan ?? []));
   }
   return { analyzers, configAnalyzers, analyzerOptions, postScan };
 }

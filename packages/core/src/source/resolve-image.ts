@@ -4,7 +4,8 @@ import { SekishoError } from '../errors.js';
 import type { BlobStore } from './blob-store.js';
 import { blobPath, verifyDigest } from './digest.js';
 import { configPlatform, formatPlatform, parsePlatform, platformMatches } from './platform.js';
-import { Descriptor, ImageConfig, ImageIndex, ImageManifest, MEDIA_TYPES } from './schema.js';
+import { ImageConfig, ImageIndex, ImageManifest, MEDIA_TYPES } from './schema.js';
+import type { Descriptor } from './schema.js';
 import type { LayerRef } from './types.js';
 
 const ManifestKind = z.looseObject({ mediaType: z.string().optional(), manifests: z.unknown().optional() }).describe('manifest');

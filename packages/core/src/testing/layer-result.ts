@@ -1,5 +1,5 @@
-import { LAYER_RESULT_SCHEMA } from '../scan/layer-result.js';
-import type { LayerResult } from '../scan/layer-result.js';
+import { LAYER_RESULT_SCHEMA } from '../overlay/layer-result.js';
+import type { LayerResult } from '../overlay/layer-result.js';
 
 /** An empty layer result with the given parts: for tests of the applier and what reads merged layers. */
 export function layerResult(parts: Partial<LayerResult>): LayerResult {

@@ -39,6 +39,12 @@ export interface JobPayloads {
   readonly 'evaluate-policy': EvaluatePolicyJob;
 }
 
+/**
+ * `queued`: waiting for its first run; `retry`: an attempt failed, waiting out its backoff;
+ * `active`: running; `completed`; `failed`: failed permanently, not retried (`PermanentJobError`,
+ * an invalid payload); `dead`: every attempt failed, kept with its error in the dead-letter state;
+ * `cancelled`.
+ */
 export type JobState = 'queued' | 'active' | 'retry' | 'completed' | 'failed' | 'dead' | 'cancelled';
 
 export interface JobRecord<K extends JobKind = JobKind> {
@@ -74,6 +80,10 @@ export interface QueueStats {
 
 export type JobHandler<K extends JobKind> = (job: JobRecord<K>, signal: AbortSignal) => Promise<Readonly<Record<string, unknown>>>;
 
+/**
+ * Errors: a malformed payload, kind or cursor is a RepositoryError `STORE_INVALID` (the API's 400);
+ * an unreachable database `STORE_UNAVAILABLE` (503). `get` of an id that is not one of ours is null.
+ */
 export interface JobQueue {
   enqueue<K extends JobKind>(kind: K, payload: JobPayloads[K], options?: EnqueueOptions): Promise<JobRecord<K>>;
   get(id: string): Promise<JobRecord | null>;

@@ -10,6 +10,8 @@ import type { SqlRepositoryOptions } from './sql/sql-repository.js';
 import { SqliteDriver } from './sql/sqlite-driver.js';
 import type { SqliteDriverOptions } from './sql/sqlite-driver.js';
 import type { Repository } from './types.js';
+import { LocalJobQueue } from '../jobs/local-queue.js';
+import type { LocalJobQueueOptions } from '../jobs/local-queue.js';
 
 export type OpenSqliteOptions = SqliteDriverOptions & SqlRepositoryOptions;
 export type OpenPostgresOptions = PostgresDriverOptions & SqlRepositoryOptions;
@@ -33,4 +35,26 @@ async function open(driver: SqlDriver, options: SqlRepositoryOptions): Promise<R
     throw error;
   }
   return new SqlRepository(driver, options);
+}
+
+/** A store and the in-process job queue kept in it, sharing one connection (the SQLite default). */
+export interface StoreWithQueue {
+  readonly repository: Repository;
+  readonly queue: LocalJobQueue;
+}
+
+/** The default: one SQLite file holding the store and its jobs. */
+export async function openSqliteStore(options: OpenSqliteOptions, queue: LocalJobQueueOptions = {}): Promise<StoreWithQueue> {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  return withQueue(new SqliteDriver(options), options, queue);
+}
+
+/** The in-process pool on PostgreSQL: for tests of the pool itself; fleets use pg-boss (`openPgBossQueue`). */
+export async function openPostgresStore(options: OpenPostgresOptions, queue: LocalJobQueueOptions = {}): Promise<StoreWithQueue> {
+  return withQueue(new PostgresDriver(options), options, queue);
+}
+
+async function withQueue(driver: SqlDriver, options: SqlRepositoryOptions, queue: LocalJobQueueOptions): Promise<StoreWithQueue> {
+  const repository = await open(driver, options);
+  return { repository, queue: new LocalJobQueue(driver, { ...(options.now ? { now: options.now } : {}), ...queue }) };
 }

@@ -152,7 +152,7 @@ export async function downloadFeedFile(file: FeedDownload, url: string, dest: st
         try {
           digest = await gunzipDigest(dest);
         } catch (error) {
-          throw new Error(`${url}: corrupt or truncated gzip (${error instanceof Error ? error.message : String(error)})`);
+          throw new Error(`${url}: corrupt or truncated gzip (${error instanceof Error ? error.message : String(error)})`, { cause: error });
         }
         if (file.checksum === 'nvd-meta') {
           const metaUrl = url.replace(/\.json\.gz$/, '.meta');

@@ -11,3 +11,4 @@ export {
   type SensitiveFact,
   type SensitiveFactKind,
 } from './facts.js';
+export { hardeningAnalyzerPlugin } from './plugin.js';

@@ -1,6 +1,6 @@
 import type { EntryHeader } from '../../layers/entry.js';
-import type { AnalyzerOutput, LayerAnalyzer, PathFact } from '../types.js';
-import { NO_OUTPUT } from '../types.js';
+import type { AnalyzerOutput, LayerAnalyzer, PathFact } from '../../layers/layer-analyzer.js';
+import { NO_OUTPUT } from '../../layers/layer-analyzer.js';
 import { summarizeShadow, uidZeroNames } from './accounts.js';
 import { encodeFact, SENSITIVE_FILES_ANALYZER_ID } from './facts.js';
 import type { CacheManager, CloudProvider, SensitiveFact } from './facts.js';
@@ -132,7 +132,7 @@ function analyzeEntry(entry: EntryHeader, body: Buffer | null, truncated: boolea
  * Records facts (never findings) about files that should not ship in an image: password hashes,
  * SSH host keys, authorized_keys, git repositories, cloud and registry credentials, package
  * manager caches and sudo. Facts are per path, so the applier drops them when a later layer
- * deletes or replaces the file; `checks/image` turns what survives into findings.
+ * deletes or replaces the file; `image/` (the merged-image checks) turns what survives into findings.
  */
 export const sensitiveFilesAnalyzer: LayerAnalyzer = {
   id: SENSITIVE_FILES_ANALYZER_ID,

@@ -1,5 +1,6 @@
 import type { EntryHeader } from '../../layers/entry.js';
-import type { LayerAnalyzer } from '../types.js';
+import type { AnalyzerPlugin } from '../plugin.js';
+import type { LayerAnalyzer } from '../../layers/layer-analyzer.js';
 
 /** Files that identify the operating system; their content is kept as facts for image-level detection. */
 export const OS_RELEASE_PATHS = [
@@ -34,3 +35,6 @@ export const osReleaseAnalyzer: LayerAnalyzer = {
     return { findings: [], facts, unknowns: [{ path: entry.path, reason: `file of ${entry.size} bytes: only the first ${body.length} were read; fields after them (the distribution's ID and version) were not seen` }] };
   },
 };
+
+/** Always on: the distribution decides which advisories apply to every OS package. */
+export const osReleaseAnalyzerPlugin: AnalyzerPlugin<null> = { scanner: null, setup: () => Promise.resolve({ analyzers: [osReleaseAnalyzer] }) };

@@ -1,4 +1,4 @@
-import type { AnalyzerContext, AnalyzerOutput, LayerAnalyzer, PathFact } from '../types.js';
+import type { AnalyzerContext, AnalyzerOutput, LayerAnalyzer, PathFact } from '../../layers/layer-analyzer.js';
 import type { EntryHeader } from '../../layers/entry.js';
 import { storedBytes } from '../../layers/entry.js';
 import { prepareContent, SNIFF_BYTES } from './content.js';

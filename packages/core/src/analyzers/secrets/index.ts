@@ -7,3 +7,4 @@ export { SECRETS_ANALYZER_ID } from './engine.js';
 export { loadSecretConfig, parseSecretConfig, parseGitleaksConfig, parseTrivySecretConfig, detectSecretConfigFormat } from './user-config.js';
 export type { ParsedSecretConfig, SecretConfig, SecretConfigFormat, SecretConfigProblem } from './user-config.js';
 export type { GlobalAllowlistId, SecretAllowlist, SecretAnalyzerFinding, SecretRule, SecretsOptions, SecretValidatorName } from './types.js';
+export { secretsAnalyzerPlugin } from './plugin.js';

@@ -1,7 +1,7 @@
 import { layerResult } from '../../testing/layer-result.js';
 import { describe, expect, it } from 'vitest';
 import { buildInventory } from '../../inventory/finalize.js';
-import { applyLayers } from '../../scan/apply-layers.js';
+import { applyLayers } from '../../overlay/apply-layers.js';
 import type { CatalogedPackage } from '../types.js';
 import { parseCopyright } from './copyright.js';
 

@@ -5,8 +5,8 @@ import type { LanguagePackageEntry } from '@sekisho/model';
 import type { CatalogContext, CatalogFile, CatalogOutput, CatalogUnknown, CatalogedPackage, CatalogedRelationship, Cataloger } from '../types.js';
 import { isResolved, parseArchiveFileName, parseManifest, parsePom, parseProperties } from './java-metadata.js';
 import type { JavaManifest } from './java-metadata.js';
-import { openZip, readEntry } from './zip-reader.js';
-import type { InflateBudget, ZipEntry } from './zip-reader.js';
+import { openZip, readEntry } from '../../util/zip-reader.js';
+import type { InflateBudget, ZipEntry } from '../../util/zip-reader.js';
 
 export const JAVA_ARCHIVE_SUFFIXES = ['.jar', '.war', '.ear', '.jpi', '.hpi'] as const;
 

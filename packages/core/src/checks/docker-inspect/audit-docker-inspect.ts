@@ -1,6 +1,7 @@
 import { reasonOf } from '../dockerfile/audit-dockerfile.js';
 import { configTarget, runCheck, sortAuditResult, type ConfigAuditResult } from '../types.js';
 import { parseDockerInspect, type InspectLimits, type ParsedInspect } from './parse-inspect.js';
+import type { HostFacts } from '../isolation/profile.js';
 import { dockerIsolationProfile } from './run-settings.js';
 import { DOCKER_RUNTIME_RULES } from './runtime-rules.js';
 import { toWorkloads, type IsolationAnalyzer, type WorkloadProfile } from './workloads.js';
@@ -11,6 +12,8 @@ export interface AuditDockerInspectOptions {
   readonly limits?: Partial<InspectLimits>;
   /** The isolation evaluation for each container (default: checks/isolation). */
   readonly analyze?: IsolationAnalyzer;
+  /** What is known about the Docker host (kernel, runc, daemon userns-remap…). */
+  readonly hostFacts?: HostFacts;
 }
 
 function target(path: string, index: number, name: string) {
@@ -18,8 +21,8 @@ function target(path: string, index: number, name: string) {
 }
 
 /** Each container's isolation profile. */
-export function inspectWorkloadProfiles(path: string, parsed: ParsedInspect): WorkloadProfile[] {
-  return parsed.containers.map((c) => ({ target: target(path, c.index, c.name), fieldPath: `[${c.index}]`, profile: dockerIsolationProfile(c.settings) }));
+export function inspectWorkloadProfiles(path: string, parsed: ParsedInspect, hostFacts: HostFacts = {}): WorkloadProfile[] {
+  return parsed.containers.map((c) => ({ target: target(path, c.index, c.name), fieldPath: `[${c.index}]`, profile: dockerIsolationProfile(c.settings, hostFacts) }));
 }
 
 /**
@@ -38,7 +41,7 @@ export function auditDockerInspect(path: string, content: string, options: Audit
   );
   return sortAuditResult({
     findings,
-    workloads: toWorkloads(inspectWorkloadProfiles(path, parsed), options.analyze),
+    workloads: toWorkloads(inspectWorkloadProfiles(path, parsed, options.hostFacts), options.analyze),
     fileErrors: parsed.skipped.map((s) => ({ file: path, reason: `CONFIG_INVALID: entry [${s.index}] ${s.reason}` })),
   });
 }

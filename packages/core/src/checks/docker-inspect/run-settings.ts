@@ -12,6 +12,7 @@ import {
   effectiveCapabilities,
   effectiveSeccomp,
   normalizeHostPath,
+  type HostFacts,
   type HostMount,
   type IsolationProfile,
   type MacMode,
@@ -182,7 +183,7 @@ export function hostMountsOf(s: DockerRunSettings): HostMount[] {
   }));
 }
 
-export function dockerIsolationProfile(s: DockerRunSettings): IsolationProfile {
+export function dockerIsolationProfile(s: DockerRunSettings, hostFacts: HostFacts = {}): IsolationProfile {
   const privileged = s.privileged?.value === true;
   const sec = parseSecurityOptions(s.securityOpt);
   const sources: Record<string, string> = {};
@@ -220,7 +221,9 @@ export function dockerIsolationProfile(s: DockerRunSettings): IsolationProfile {
     }
   }
   const user = s.user === null && s.imageUserMerged ? { runAsUser: 0, runAsGroup: null, root: true } : userLayer(s.user?.value ?? null);
-  const userns = isHost(s.usernsMode) ? false : s.daemonUsernsRemap === true ? true : null;
+  // Remapped layer paths in inspect output prove a remap (their absence proves nothing); else the daemon.json the host audit read.
+  const remap = s.daemonUsernsRemap === true ? true : (hostFacts.dockerUsernsRemap ?? null);
+  const userns = isHost(s.usernsMode) ? false : remap;
   const selinuxUnconfined = sec.label.disabled || (sec.label.type !== null && /^(spc_t|unconfined_t)$/.test(sec.label.type));
   return {
     platform: 'docker',
@@ -268,7 +271,7 @@ export function dockerIsolationProfile(s: DockerRunSettings): IsolationProfile {
     serviceAccount: null,
     procMount: privileged || sec.systempathsUnconfined.value ? 'Unmasked' : 'Default',
     sysctls: s.sysctls.map((x) => ({ name: x.name, value: x.value })),
-    hostFacts: {},
+    hostFacts,
     sources,
   };
 }

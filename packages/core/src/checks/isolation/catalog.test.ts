@@ -58,7 +58,7 @@ const CASES: Readonly<Record<string, { positive: Fragment; negative: Fragment }>
     negative: { sc: { ...ROOT, ...NO_MAC, capabilities: { add: ['SYS_ADMIN'] } }, hostFacts: { ...NO_SELINUX, cgroupVersion: 2 } },
   },
   'cve-2022-0492': {
-    positive: { sc: { ...ROOT, ...NO_MAC }, hostFacts: { ...NO_SELINUX, cgroupVersion: 1, kernelVersion: '5.10.0-8-amd64' } },
+    positive: { sc: { ...ROOT, ...NO_MAC }, hostFacts: { ...NO_SELINUX, cgroupVersion: 1, kernelVersion: '5.10.0-8-amd64', unprivilegedUserNamespaces: true } },
     negative: { sc: { ...ROOT, ...NO_MAC, seccompProfile: { type: 'RuntimeDefault' } }, hostFacts: { ...NO_SELINUX, cgroupVersion: 1, kernelVersion: '5.10.0-8-amd64' } },
   },
   'cap-sys-module': {
@@ -139,6 +139,25 @@ describe('breakout catalog', () => {
       expect(analyze(c.negative).openPaths.find((p) => p.techniqueId === technique.id)).toBeUndefined();
     });
   }
+
+  it('closes CVE-2022-0492 on a kernel with the stable fix or a host without unprivileged user namespaces', () => {
+    const base: HostFacts = { ...NO_SELINUX, cgroupVersion: 1, unprivilegedUserNamespaces: true };
+    const path = (hostFacts: HostFacts) => analyze({ sc: { ...ROOT, ...NO_MAC }, hostFacts }).openPaths.find((p) => p.techniqueId === 'cve-2022-0492');
+    expect(path({ ...base, kernelVersion: '5.15.19' })?.certainty).toBe('open');
+    expect(path({ ...base, kernelVersion: '5.15.20' })).toBeUndefined();
+    expect(path({ ...base, kernelVersion: '6.1.0-18-amd64' })).toBeUndefined();
+    expect(path({ ...base, kernelVersion: '5.15.19', unprivilegedUserNamespaces: false })).toBeUndefined();
+    expect(path({ ...NO_SELINUX, cgroupVersion: 1, kernelVersion: '5.15.19' })?.unknowns).toEqual(['whether the host allows unprivileged user namespaces is unknown']);
+  });
+
+  it('gives containers without a seccomp profile RuntimeDefault on nodes whose kubelet has seccompDefault', () => {
+    const open = (hostFacts: HostFacts) => analyze({ sc: ROOT, hostFacts }).openPaths.map((p) => p.techniqueId);
+    expect(open({})).toEqual(expect.arrayContaining(['keyctl-unmask', 'kernel-syscall-exploits']));
+    expect(open({ kubeletSeccompDefault: true })).not.toContain('keyctl-unmask');
+    expect(open({ kubeletSeccompDefault: true })).not.toContain('kernel-syscall-exploits');
+    // An explicit Unconfined stays Unconfined.
+    expect(analyze({ sc: { ...ROOT, seccompProfile: { type: 'Unconfined' } }, hostFacts: { kubeletSeccompDefault: true } }).openPaths.map((p) => p.techniqueId)).toContain('keyctl-unmask');
+  });
 
   it('reports runtime CVEs as conditional, naming the version condition, when the runtime version is unknown', () => {
     const p = analyze({ sc: ROOT }).openPaths.find((x) => x.techniqueId === 'runc-cve-2024-21626');

@@ -23,7 +23,11 @@ export type Condition =
   | { readonly fact: 'proc-unmasked' }
   | { readonly fact: 'token-power'; readonly powers: readonly RbacPower[] }
   | { readonly fact: 'version-below'; readonly component: 'runc' | 'kernel'; readonly fixed: string }
-  | { readonly fact: 'cgroup-v1' };
+  | { readonly fact: 'cgroup-v1' }
+  /** The host kernel lies in an affected range of a kernel CVE of the host catalog (host/catalog/kernel-cves.ts). */
+  | { readonly fact: 'kernel-cve'; readonly cve: string }
+  /** The host lets unprivileged processes create user namespaces. */
+  | { readonly fact: 'unprivileged-userns' };
 
 export interface BreakoutTechnique {
   readonly id: string;
@@ -100,7 +104,8 @@ export const BREAKOUT_CATALOG: readonly BreakoutTechnique[] = [
         { fact: 'seccomp', modes: ['Unconfined'] },
         { fact: 'mac-unconfined' },
         { fact: 'cgroup-v1' },
-        { fact: 'version-below', component: 'kernel', fixed: '5.17.0' },
+        { fact: 'unprivileged-userns' },
+        { fact: 'kernel-cve', cve: 'CVE-2022-0492' },
         NOT_SANDBOXED,
       ],
     },
@@ -298,5 +303,5 @@ function mentions(c: Condition, test: (f: Extract<Condition, { fact: string }>) 
 
 /** Ids of techniques that hinge on a runtime or kernel version. */
 export const VERSION_DEPENDENT_TECHNIQUES: ReadonlySet<string> = new Set(
-  BREAKOUT_CATALOG.filter((t) => mentions(t.preconditions, (f) => f.fact === 'version-below')).map((t) => t.id),
+  BREAKOUT_CATALOG.filter((t) => mentions(t.preconditions, (f) => f.fact === 'version-below' || f.fact === 'kernel-cve')).map((t) => t.id),
 );

@@ -1,4 +1,6 @@
 import semver from 'semver';
+import { KERNEL_CVES } from '../../host/catalog/kernel-cves.js';
+import { inRanges, parseKernelRelease } from '../../host/versions.js';
 import { BREAKOUT_CATALOG, type BreakoutTechnique, type Condition } from './catalog.js';
 import type {
   IsolationLayerId,
@@ -109,6 +111,19 @@ function fact(c: Extract<Condition, { fact: string }>, p: IsolationProfile): Con
     case 'cgroup-v1': {
       const v = p.hostFacts.cgroupVersion;
       return tri(v === undefined ? null : v === 1, 'cgroup v1 host', 'cgroup v2 host', 'cgroup version of the host unknown');
+    }
+    case 'kernel-cve': {
+      const cve = KERNEL_CVES.find((k) => k.id === c.cve);
+      const fixed = cve?.affected.map((r) => r.fixed).join(', ') ?? '?';
+      const actual = p.hostFacts.kernelVersion;
+      if (actual === undefined || cve === undefined) return U(`kernel version unknown (${c.cve} fixed in ${fixed})`);
+      const upstream = parseKernelRelease(actual)?.upstream;
+      if (upstream === undefined) return U(`kernel version ${actual} not comparable`);
+      return tri(inRanges(upstream, cve.affected), `kernel ${actual} in the ${c.cve} affected range (fixed in ${fixed})`, `kernel ${actual} has the ${c.cve} fix`, '');
+    }
+    case 'unprivileged-userns': {
+      const v = p.hostFacts.unprivilegedUserNamespaces;
+      return tri(v ?? null, 'host allows unprivileged user namespaces', 'host forbids unprivileged user namespaces', 'whether the host allows unprivileged user namespaces is unknown');
     }
   }
 }

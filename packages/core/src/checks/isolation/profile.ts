@@ -161,6 +161,12 @@ export interface HostFacts {
   readonly cgroupVersion?: 1 | 2;
   readonly appArmorEnabled?: boolean;
   readonly selinuxEnforcing?: boolean;
+  /** Unprivileged processes may create user namespaces (sysctls user.max_user_namespaces, kernel.unprivileged_userns_clone). */
+  readonly unprivilegedUserNamespaces?: boolean;
+  /** The kubelet runs containers without a seccomp profile under RuntimeDefault (`seccompDefault: true`). */
+  readonly kubeletSeccompDefault?: boolean;
+  /** The Docker daemon remaps container root to an unprivileged host user (`userns-remap`). */
+  readonly dockerUsernsRemap?: boolean;
 }
 
 export interface IsolationProfile {

@@ -123,7 +123,8 @@ export function kubernetesProfile(input: KubernetesProfileInput): IsolationProfi
     },
     seccomp: {
       declared: seccompDecl,
-      effective: effectiveSeccomp('kubernetes', seccompDecl, privileged),
+      // A node whose kubelet has seccompDefault: true gives unset containers RuntimeDefault.
+      effective: seccompDecl === 'unset' && !privileged && input.hostFacts.kubeletSeccompDefault === true ? 'RuntimeDefault' : effectiveSeccomp('kubernetes', seccompDecl, privileged),
       localhostProfile: esc.seccomp.localhostProfile,
     },
     appArmor: {

@@ -1,6 +1,7 @@
 import { completeScanRule } from './complete-scan.js';
 import { hardeningRule, malwareRule, misconfigurationRule, secretsRule, supplyChainRule } from './finding-kinds.js';
 import { fixSlaRule } from './fix-sla.js';
+import { hostRule } from './host.js';
 import { endOfLifeRule, imageAgeRule, labelsRule, registriesRule } from './image-facts.js';
 import { licensesRule } from './licenses.js';
 import type { AnyRuleKind } from './types.js';
@@ -22,6 +23,7 @@ export const RULE_KINDS: readonly AnyRuleKind[] = [
   labelsRule,
   licensesRule,
   completeScanRule,
+  hostRule,
 ];
 
 const BY_KIND = new Map(RULE_KINDS.map((k) => [k.kind, k]));

@@ -3,9 +3,11 @@ import type { Package, Report } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
+import { OS_OWNER_PROPERTY } from '../../findings/cyclonedx-properties.js';
 import { jsonChunks } from '../chunks.js';
 import { combinedExpression, isSpdxExpression, isSpdxId } from '../license.js';
-import type { Reporter } from '../types.js';
+import type { Reporter, ReporterPlugin } from '../types.js';
+import { addCycloneDxVulnerabilities } from './vulnerabilities.js';
 
 /**
  * CycloneDX allows either one license expression or a list of licenses, never both. Single SPDX
@@ -43,8 +45,7 @@ function properties(pkg: Package): Models.PropertyRepository {
   return props;
 }
 
-/** On a language package an OS package installed: the owner's bom-ref (read back by `sbom-scan`). */
-export const OS_OWNER_PROPERTY = 'sekisho:package:ownedBy';
+export { OS_OWNER_PROPERTY } from '../../findings/cyclonedx-properties.js';
 
 /** The purl as a string, only when it parses (the library's component model stores purls as strings). */
 function safePurl(text: string): string | undefined {
@@ -138,4 +139,26 @@ export const cyclonedxJsonReporter: Reporter = {
   specVersions: ['1.6'],
   render: (report) => Array.from(cyclonedxChunks(toCycloneDx(report))).join(''),
   renderChunks: (report) => cyclonedxChunks(toCycloneDx(report)),
+};
+
+function cyclonedxVulnerabilityChunks(report: Report): Generator<string> {
+  const bom = toCycloneDx(report);
+  addCycloneDxVulnerabilities(bom, report);
+  return cyclonedxChunks(bom);
+}
+
+/** CycloneDX 1.6 JSON with the `vulnerabilities` array. */
+export const cyclonedxVulnerabilityReporter: Reporter = {
+  id: 'cyclonedx-json',
+  mediaType: 'application/vnd.cyclonedx+json',
+  specVersions: ['1.6'],
+  render: (report) => Array.from(cyclonedxVulnerabilityChunks(report)).join(''),
+  renderChunks: (report) => cyclonedxVulnerabilityChunks(report),
+};
+
+/** `--format cyclonedx-json`: the inventory as a BOM, with the `vulnerabilities` array in a scan. */
+export const cyclonedxJsonReporterPlugin: ReporterPlugin = {
+  id: 'cyclonedx-json',
+  views: ['inventory', 'scan'],
+  create: (options) => (options.view === 'scan' ? cyclonedxVulnerabilityReporter : cyclonedxJsonReporter),
 };

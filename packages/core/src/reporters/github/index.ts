@@ -1,6 +1,6 @@
 import type { Package, Report } from '@sekisho/model';
 import { isOsPackageType, reportCompleteness } from '@sekisho/model';
-import type { RenderOptions, Reporter } from '../types.js';
+import type { RenderOptions, Reporter, ReporterPlugin } from '../types.js';
 
 /**
  * GitHub's dependency snapshot (the dependency submission API, `POST /repos/{owner}/{repo}/dependency-graph/snapshots`):
@@ -133,3 +133,5 @@ export const githubReporter: Reporter = {
   specVersions: ['dependency-snapshot/0'],
   render: (report: Report, options: RenderOptions) => `${JSON.stringify(toGithubSnapshot(report, options.now, environment()), null, 2)}\n`,
 };
+
+export const githubReporterPlugin: ReporterPlugin = { id: 'github', views: ['inventory', 'scan'], create: () => githubReporter };

@@ -1,6 +1,6 @@
 import { toReportDocument } from '@sekisho/model';
 import { jsonChunks } from '../chunks.js';
-import type { Reporter } from '../types.js';
+import type { Reporter, ReporterPlugin } from '../types.js';
 
 /** Sekisho's own report format (`sekisho.report/v1`): the full data model plus `status` and `statusReasons`, written in chunks for large reports. */
 export const jsonReporter: Reporter = {
@@ -10,3 +10,5 @@ export const jsonReporter: Reporter = {
   render: (report) => Array.from(jsonChunks(toReportDocument(report) as unknown as Record<string, unknown>)).join(''),
   renderChunks: (report) => jsonChunks(toReportDocument(report) as unknown as Record<string, unknown>),
 };
+
+export const jsonReporterPlugin: ReporterPlugin = { id: 'json', views: ['inventory', 'scan'], create: () => jsonReporter };

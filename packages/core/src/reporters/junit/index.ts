@@ -1,6 +1,6 @@
 import { reportCompleteness } from '@sekisho/model';
 import type { Finding, Report } from '@sekisho/model';
-import type { Reporter } from '../types.js';
+import type { Reporter, ReporterPlugin } from '../types.js';
 
 /**
  * JUnit XML (the de-facto schema CI systems read: Jenkins, GitLab, Azure DevOps; see
@@ -122,3 +122,5 @@ export const junitReporter: Reporter = {
   specVersions: ['junit-xml'],
   render: (report) => toJunit(report),
 };
+
+export const junitReporterPlugin: ReporterPlugin = { id, views: ['scan'], create: () => junitReporter };

@@ -6,6 +6,9 @@
  * the standard's level/check/version) in `properties`. Output is deterministic for a given input.
  */
 import type { Finding, PolicyDecision, PolicyOutcome, Severity } from '@sekisho/model';
+import { reportCompleteness } from '@sekisho/model';
+import type { Report } from '@sekisho/model';
+import type { Reporter, ReporterPlugin } from '../types.js';
 
 export const SARIF_VERSION = '2.1.0';
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -232,3 +235,20 @@ export function toSarif(findings: readonly Finding[], tool: SarifToolInfo, optio
   if (Object.keys(runProperties).length > 0) run['properties'] = runProperties;
   return { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
 }
+
+/** SARIF 2.1.0 of a report's findings (GitHub code scanning accepts it). */
+export const sarifReporter: Reporter = {
+  id: 'sarif',
+  mediaType: 'application/sarif+json',
+  specVersions: ['2.1.0'],
+  render: (report) => `${JSON.stringify(toSarif(report.findings, { name: 'sekisho', version: report.tool.version }, sarifCompleteness(report)), null, 2)}\n`,
+};
+
+/** Completeness in SARIF: run properties, plus an error notification per scanner that did not run and one for unreadable files. */
+function sarifCompleteness(report: Report): SarifOptions {
+  const notifications = report.notChecked.map((n) => ({ file: null, level: 'error' as const, message: `${n.scanner} not checked: ${n.reason}${n.fix === null ? '' : ` (fix: ${n.fix})`}` }));
+  for (const u of report.unknowns.slice(0, 100)) notifications.push({ file: null, level: 'error' as const, message: `not read: ${u.location.path}: ${u.reason}` });
+  return { completeness: reportCompleteness(report), notifications, ...(report.policy === undefined ? {} : { policy: report.policy }) };
+}
+
+export const sarifReporterPlugin: ReporterPlugin = { id: 'sarif', views: ['inventory', 'scan'], create: () => sarifReporter };

@@ -3,7 +3,7 @@ import { isFileTreeSource, reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
 import { jsonChunks } from '../chunks.js';
 import { combinedExpression } from '../license.js';
-import type { Reporter } from '../types.js';
+import type { Reporter, ReporterPlugin } from '../types.js';
 
 /** SPDX identifiers allow letters, digits, `.` and `-` only. */
 function spdxId(kind: string, name: string, id: string): string {
@@ -143,3 +143,5 @@ export const spdxJsonReporter: Reporter = {
   render: (report, options) => Array.from(jsonChunks(toSpdx(report, options.now))).join(''),
   renderChunks: (report, options) => jsonChunks(toSpdx(report, options.now)),
 };
+
+export const spdxJsonReporterPlugin: ReporterPlugin = { id: 'spdx-json', views: ['inventory', 'scan'], create: () => spdxJsonReporter };

@@ -1,6 +1,6 @@
 import type { Package, Report } from '@sekisho/model';
 import { describe, expect, it } from 'vitest';
-import { getScanReporter } from '../../findings/render/reporters.js';
+import { getScanReporter } from '../registry.js';
 
 const pkg = (name: string, licenses: string[]): Package => ({
   id: name.padStart(16, '0'),

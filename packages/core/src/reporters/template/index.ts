@@ -1,7 +1,7 @@
 import type { Finding, Report } from '@sekisho/model';
 import { SEVERITIES, toReportDocument } from '@sekisho/model';
 import { SekishoError } from '../../errors.js';
-import type { Reporter } from '../types.js';
+import type { Reporter, ReporterPlugin } from '../types.js';
 
 /**
  * A small logic-less text template language, a subset of Mustache
@@ -169,3 +169,10 @@ export function templateReporter(template: string): Reporter {
   const nodes = parseTemplate(template);
   return { id, mediaType: 'text/plain', specVersions: ['1'], render: (report) => renderTemplate(nodes, templateData(report)) };
 }
+
+/** `--format template`: needs the template's text (`--template FILE`); without it there is no reporter. */
+export const templateReporterPlugin: ReporterPlugin = {
+  id,
+  views: ['scan'],
+  create: (options) => (options.template == null ? undefined : templateReporter(options.template)),
+};

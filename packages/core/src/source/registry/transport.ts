@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type * as UndiciModule from 'undici';
 
 /** undici is loaded on the first request: most scans never talk to a registry, and loading it costs ~0.2 s of start-up. */
-type Undici = typeof import('undici');
+type Undici = typeof UndiciModule;
 let undici: Undici | null = null;
 async function loadUndici(): Promise<Undici> {
   undici ??= await import('undici');

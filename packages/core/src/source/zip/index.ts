@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { SekishoError } from '../../errors.js';
-import { openZip, readEntry } from '../../catalogers/java/zip-reader.js';
-import type { InflateBudget } from '../../catalogers/java/zip-reader.js';
+import { openZip, readEntry } from '../../util/zip-reader.js';
+import type { InflateBudget } from '../../util/zip-reader.js';
 import type { EntryHeader } from '../../layers/entry.js';
 import type { TarWalkStats } from '../../layers/tar-walker.js';
 import type { DirectoryVisitor, ImageSource } from '../types.js';

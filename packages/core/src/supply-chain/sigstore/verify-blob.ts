@@ -20,7 +20,8 @@ import {
   type Bundle,
   type TransparencyLogEntry,
 } from '@sigstore/bundle';
-import { X509Certificate, dsse } from '@sigstore/core';
+import { dsse } from '@sigstore/core';
+import type { X509Certificate } from '@sigstore/core';
 import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
 import { SekishoError } from '../../errors.js';
 import { decodeBase64, parseCertificate } from './certificate.js';

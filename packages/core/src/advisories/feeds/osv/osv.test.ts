@@ -128,7 +128,7 @@ describe('OSV importer', () => {
       { name: 'GO-2099-0001.json', data: JSON.stringify(goRecord) },
       { name: 'broken.json', data: '{"id": ' },
       { name: 'README.txt', data: 'not a record' },
-      // declares 10 bytes but inflates to 100 kB: yauzl's size check stops it
+      // declares 10 bytes but inflates to 100 kB: the reader's size check stops it
       { name: 'bomb.json', data: `{"id":"B-1","x":"${'a'.repeat(100_000)}"}`, declaredSize: 10 },
     ]);
     const { file, cleanup } = await diskFile('all.zip', zip);

@@ -1,2 +1,0 @@
-export * from './sigstore/index.js';
-export * from './image/index.js';
