@@ -67,7 +67,13 @@ describe('sekisho image --server', () => {
     expect(image?.digest).toBe(local.target.manifestDigest);
     const [scan] = (await repository.listScans(local.target.manifestDigest)).items;
     expect(scan).toMatchObject({ packageCount: local.packages.length, findingCount: local.findings.length, scanners: expect.arrayContaining(['secret', 'hardening']) });
-    expect((await repository.listAudit({ action: 'scans.record' })).items[0]).toMatchObject({ principal: 'ci', result: 'success', target: local.target.manifestDigest });
+    // the audit row is written once the answer is sent: wait for it
+    let audited = (await repository.listAudit({ action: 'scans.record' })).items;
+    for (let i = 0; i < 100 && audited.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      audited = (await repository.listAudit({ action: 'scans.record' })).items;
+    }
+    expect(audited[0]).toMatchObject({ principal: 'ci', result: 'success', target: local.target.manifestDigest });
   }, 120_000);
 
   it('fails with the server’s reason when the token may not record scans (exit 9)', async () => {
