@@ -14,6 +14,8 @@ import type { Report } from '@sekisho/model';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured } from '../testing/run-captured.js';
+import { runCli } from '../run.js';
+import type { CliIo } from '../io.js';
 import { parseListen, trustedProxies } from './server.js';
 import { pushReport } from './server-push.js';
 
@@ -65,7 +67,13 @@ describe('sekisho image --server', () => {
     expect(image?.digest).toBe(local.target.manifestDigest);
     const [scan] = (await repository.listScans(local.target.manifestDigest)).items;
     expect(scan).toMatchObject({ packageCount: local.packages.length, findingCount: local.findings.length, scanners: expect.arrayContaining(['secret', 'hardening']) });
-    expect((await repository.listAudit({ action: 'scans.record' })).items[0]).toMatchObject({ principal: 'ci', result: 'success', target: local.target.manifestDigest });
+    // the audit row is written once the answer is sent: wait for it
+    let audited = (await repository.listAudit({ action: 'scans.record' })).items;
+    for (let i = 0; i < 100 && audited.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      audited = (await repository.listAudit({ action: 'scans.record' })).items;
+    }
+    expect(audited[0]).toMatchObject({ principal: 'ci', result: 'success', target: local.target.manifestDigest });
   }, 120_000);
 
   it('fails with the server’s reason when the token may not record scans (exit 9)', async () => {
@@ -88,6 +96,37 @@ describe('sekisho image --server', () => {
 });
 
 describe('sekisho server', () => {
+  it('serves the API over a SQLite file until SIGTERM: probes, the bootstrap admin token, no queue (503)', async () => {
+    const admin = 'a-bootstrap-admin-token-of-at-least-32-chars';
+    const previous = process.env['SEKISHO_ADMIN_TOKEN'];
+    process.env['SEKISHO_ADMIN_TOKEN'] = admin;
+    let stderr = '';
+    const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), isTty: false };
+    const running = runCli(['-q', 'server', '--database', `sqlite:${path.join(dir, 'served.db')}`, '--listen', '127.0.0.1:0', '--db', path.join(dir, 'no-advisories.sqlite')], io);
+    try {
+      let base: string | undefined;
+      for (let i = 0; i < 200 && base === undefined; i++) {
+        base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+        if (base === undefined) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(base, stderr).toBeDefined();
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      const auth = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+      const created = await fetch(`${base}/api/v1/tokens`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'ci', role: 'scanner' }) });
+      expect(created.status).toBe(201);
+      const job = await fetch(`${base}/api/v1/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ kind: 'scan-repository', repository: 'r.example/app' }) });
+      expect(job.status).toBe(503);
+      expect(((await job.json()) as { error: { code: string } }).error.code).toBe('QUEUE_UNAVAILABLE');
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^sekisho_advisory_db_age_seconds nan$/im);
+    } finally {
+      process.emit('SIGTERM');
+      expect(await running).toBe(0);
+      if (previous === undefined) delete process.env['SEKISHO_ADMIN_TOKEN'];
+      else process.env['SEKISHO_ADMIN_TOKEN'] = previous;
+    }
+  });
+
   it('token create stores only the hash and prints the token once', async () => {
     const database = `sqlite:${path.join(dir, 'tokens.db')}`;
     const run = await runCaptured(['server', 'token', 'create', '--database', database, '--name', 'first-admin', '--role', 'admin']);

@@ -8,7 +8,6 @@ import { Command, Option } from 'commander';
 import { loadPolicy, openAdvisoryStore, SekishoError } from '@sekisho/core';
 import type { PolicyDocument } from '@sekisho/core';
 import { API_ROLES, isApiRole } from '@sekisho/model';
-import { buildApiServer, issueToken, NoJobQueue, openDatabase, parseDatabaseSpec, RepositoryError } from '@sekisho/server';
 import type { Repository } from '@sekisho/server';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -66,6 +65,8 @@ export function serverCommand(io: CliIo): Command {
       if (!Number.isInteger(maxReportMb) || maxReportMb < 1 || maxReportMb > 1024) throw new SekishoError('USAGE_INVALID', '--max-report-mb must be a whole number from 1 to 1024');
       const policy: PolicyDocument | null = flags.policy === undefined ? null : await loadPolicy(flags.policy);
       const bootstrapToken = process.env[ADMIN_TOKEN_VARIABLE] ?? null;
+      // loaded here, not at start-up: every other command would pay for Fastify and pg
+      const { buildApiServer, NoJobQueue, openDatabase, parseDatabaseSpec } = await import('@sekisho/server');
       const repository = await openDatabase(parseDatabaseSpec(flags.database ?? defaultDatabase()));
       const dbPath = resolveDbPath(flags.db, global.cacheDir);
       let app;
@@ -117,6 +118,7 @@ export function serverCommand(io: CliIo): Command {
       if (!/^[A-Za-z0-9][A-Za-z0-9@._:-]{0,199}$/.test(flags.name)) throw new SekishoError('USAGE_INVALID', '--name: letters, digits, @ . _ : - (at most 200)');
       const expiresAt = flags.expires === undefined ? null : new Date(flags.expires);
       if (expiresAt !== null && Number.isNaN(expiresAt.getTime())) throw new SekishoError('USAGE_INVALID', '--expires is not an ISO 8601 time');
+      const { issueToken, openDatabase, parseDatabaseSpec, RepositoryError } = await import('@sekisho/server');
       const repository: Repository = await openDatabase(parseDatabaseSpec(flags.database ?? defaultDatabase()));
       try {
         const issued = await issueToken(repository, { name: flags.name, role: flags.role, createdBy: 'cli', expiresAt }).catch((error: unknown) => {

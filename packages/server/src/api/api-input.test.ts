@@ -196,6 +196,7 @@ describe('probes and metrics', () => {
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
     expect(metrics.body).toMatch(/^sekisho_queue_jobs\{state="queued"\} [1-9]/m);
     expect(metrics.body).toMatch(/^sekisho_scans_recorded_total [1-9]/m);
+    expect(metrics.body).toMatch(/^sekisho_advisory_db_age_seconds nan$/im);
     expect(metrics.body).toMatch(/^sekisho_http_request_duration_seconds_bucket\{.*route="\/api\/v1\/scans".*\}/m);
   });
 });

@@ -202,6 +202,8 @@ for (const { name, store } of stores) {
       ]));
       expect(rows.every((r) => r.sourceIp === '127.0.0.1' && !Number.isNaN(Date.parse(r.at)))).toBe(true);
       expect(rows.find((r) => r.result === 'denied' && r.details['status'] === 401)?.details['denial']).toBe('unknown token');
+      expect(rows.find((r) => r.details['status'] === 404)?.details['error']).toEqual({ code: 'NOT_FOUND' });
+      expect(rows.find((r) => r.details['status'] === 403)?.details['error']).toEqual({ code: 'FORBIDDEN' });
       const audit = await h.call('admin', { method: 'GET', url: '/api/v1/audit?principal=viewer' });
       expect(audit.json<{ items: unknown[] }>().items).toHaveLength(2);
       expect(h.events.filter((e) => e.kind === 'audit').length).toBeGreaterThanOrEqual(5);

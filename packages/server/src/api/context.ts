@@ -36,5 +36,7 @@ declare module 'fastify' {
     auditTarget: string | null;
     /** Why authentication or authorisation refused the request. */
     denial: string | null;
+    /** The error code and refused field of a failed request, for the audit row. */
+    failure: { readonly code: string; readonly field?: string } | null;
   }
 }

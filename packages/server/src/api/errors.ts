@@ -83,5 +83,6 @@ function oneLine(text: string): string {
 export function sendError(reply: FastifyReply, request: FastifyRequest, error: unknown): FastifyReply {
   const { status, body, internal } = toErrorResponse(error, request.id);
   if (internal) request.log.error({ err: error, requestId: request.id }, 'request failed');
+  request.failure = { code: body.error.code, ...(body.error.field === undefined ? {} : { field: body.error.field }) };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

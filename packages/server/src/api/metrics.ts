@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of one API server, in their own registry (several servers in one process, as
  * in tests, do not collide): request latency, queue depth by state (read from the queue when
- * scraped), scans recorded (their rate is scans/s), and the age of the advisory database.
+ * scraped), scans recorded (their rate is scans/s), and the age of the advisory database (NaN when unknown).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobQueue } from '../jobs/types.js';
@@ -35,12 +35,11 @@ export function createApiMetrics(queue: JobQueue, dbBuiltAt: () => Date | null, 
   });
   new Gauge({
     name: 'sekisho_advisory_db_age_seconds',
-    help: 'Age of the advisory database the workers match with (absent when unknown)',
+    help: 'Age of the advisory database the workers match with (NaN when unknown: never a reassuring 0)',
     registers: [registry],
     collect() {
-      this.reset();
       const built = dbBuiltAt();
-      if (built !== null) this.set((now().getTime() - built.getTime()) / 1000);
+      this.set(built === null ? Number.NaN : (now().getTime() - built.getTime()) / 1000);
     },
   });
   return { registry, requestDuration, scansRecorded };

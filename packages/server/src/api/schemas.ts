@@ -13,7 +13,6 @@ import type {
   ExceptionRecord,
   FindingTrend,
   ImageRecord,
-  Page,
   ScanRecord,
   StoredDecision,
   StoredFinding,
@@ -53,20 +52,16 @@ const Platform = Type.Object({ os: Type.String(), architecture: Type.String(), v
 const Document = (description: string) => Type.Object({}, { additionalProperties: true, description });
 
 export const PageOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
-type PageShape<T> = Page<T>;
 
-export const ImageRecordSchema = Type.Object(
-    {
-      digest: Type.String(),
-      configDigest: Nullable(Type.String()),
-      platform: Nullable(Platform),
-      size: Nullable(Type.Integer()),
-      repositories: Type.Array(Type.String()),
-      firstSeenAt: Type.String(),
-      lastScannedAt: Type.String(),
-    },
-
-);
+export const ImageRecordSchema = Type.Object({
+  digest: Type.String(),
+  configDigest: Nullable(Type.String()),
+  platform: Nullable(Platform),
+  size: Nullable(Type.Integer()),
+  repositories: Type.Array(Type.String()),
+  firstSeenAt: Type.String(),
+  lastScannedAt: Type.String(),
+});
 matches<typeof ImageRecordSchema, ImageRecord>(ImageRecordSchema, true);
 
 export const TagRecordSchema = Type.Object({ repository: Type.String(), tag: Type.String(), digest: Type.String(), updatedAt: Type.String() });
@@ -87,7 +82,6 @@ export const ScanRecordSchema = Type.Object(
     findingCount: Type.Integer(),
     severityCounts: SeverityCounts,
   },
-
 );
 matches<typeof ScanRecordSchema, ScanRecord>(ScanRecordSchema, true);
 
@@ -102,7 +96,6 @@ export const StoredFindingSchema = Type.Object(
     fixable: Type.Boolean(),
     finding: Document('the finding as the engine reports it (see the report schema)'),
   },
-
 );
 // `finding` is a passthrough document: check the keys only.
 const storedFindingKeys: [keyof StoredFinding] extends [keyof Static<typeof StoredFindingSchema>] ? true : false = true;
@@ -110,7 +103,6 @@ void storedFindingKeys;
 
 export const StoredDecisionSchema = Type.Object(
   { id: Type.String(), digest: Type.String(), scanId: Nullable(Type.String()), recordedAt: Type.String(), decision: Document('the policy decision (sekisho.decision/v1)') },
-
 );
 const decisionKeys: [keyof StoredDecision] extends [keyof Static<typeof StoredDecisionSchema>] ? true : false = true;
 void decisionKeys;
@@ -142,7 +134,6 @@ export const ExceptionRecordSchema = Type.Object(
     expiredBy: Nullable(Type.String()),
     expiredAt: Nullable(Type.String()),
   },
-
 );
 matches<typeof ExceptionRecordSchema, ExceptionRecord>(ExceptionRecordSchema, true);
 
@@ -168,7 +159,6 @@ export const AuditEventSchema = Type.Object(
     target: Nullable(Type.String()),
     details: Type.Object({}, { additionalProperties: true }),
   },
-
 );
 matches<typeof AuditEventSchema, AuditEvent>(AuditEventSchema, true);
 
@@ -183,7 +173,6 @@ export const ApiTokenSchema = Type.Object(
     revokedAt: Nullable(Type.String()),
     revokedBy: Nullable(Type.String()),
   },
-
 );
 matches<typeof ApiTokenSchema, ApiTokenRecord>(ApiTokenSchema, true);
 
@@ -211,7 +200,6 @@ export const JobRecordSchema = Type.Object(
     error: Nullable(Type.String()),
     result: Nullable(Type.Object({}, { additionalProperties: true })),
   },
-
 );
 const jobKeys: [keyof JobRecord] extends [keyof Static<typeof JobRecordSchema>] ? true : false = true;
 void jobKeys;
@@ -237,7 +225,6 @@ export const TrendSchema = Type.Object(
     bucket: StringEnum(['day', 'week'] as const),
     points: Type.Array(Type.Object({ at: Type.String(), open: SeverityCounts })),
   },
-
 );
 matches<typeof TrendSchema, FindingTrend>(TrendSchema, true);
 
@@ -252,7 +239,6 @@ export const ErrorSchema = Type.Object(
       requestId: Type.Optional(Type.String()),
     }),
   },
-
 );
 
 /**
@@ -303,5 +289,4 @@ export const ReportBody = Type.Object(
   { additionalProperties: true },
 );
 
-export type PageResponse<T> = PageShape<T>;
 export const PageQuery = { limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) };

@@ -45,6 +45,8 @@ describe('Harbor scanner adapter', () => {
     expect(body.capabilities.find((c) => c.type === 'sbom')?.produces_mime_types).toEqual([MIME.sbomReport]);
     expect(body.properties['harbor.scanner-adapter/vulnerability-database-updated-at']).toBe('2026-12-01T00:00:00.000Z');
     expect((await h.call('anonymous', { method: 'GET', url: '/harbor/api/v1/metadata' })).statusCode).toBe(401);
+    const age = /^sekisho_advisory_db_age_seconds (\S+)$/m.exec((await h.call('anonymous', { method: 'GET', url: '/metrics' })).body)?.[1];
+    expect(Number(age)).toBeGreaterThan(0);
   });
 
   it('queues a scan, answers 302 with Refresh-After while it runs, then the v1.1 report with EPSS, KEV, layer and priority', async () => {

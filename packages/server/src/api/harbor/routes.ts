@@ -60,6 +60,7 @@ export function harborRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.setErrorHandler((error, request, reply) => {
     const { status, body, internal } = toErrorResponse(error, request.id);
     if (internal) request.log.error({ err: error, requestId: request.id }, 'harbor request failed');
+    request.failure = { code: body.error.code, ...(body.error.field === undefined ? {} : { field: body.error.field }) };
     const harborStatus = status === 400 && (error as { validationContext?: string }).validationContext === 'body' ? 422 : status;
     return harborError(reply, harborStatus, body.error.message);
   });
