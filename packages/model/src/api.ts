@@ -37,6 +37,10 @@ export interface TrendPoint {
   /** End of the bucket (exclusive), ISO 8601. */
   readonly at: string;
   readonly open: SeverityCounts;
+  /** Findings first seen in the bucket (after the previous point, up to `at`). */
+  readonly opened: number;
+  /** Findings fixed in the bucket. */
+  readonly fixed: number;
 }
 
 export interface FindingTrend {

@@ -96,7 +96,7 @@ describe('sekisho image --server', () => {
 });
 
 describe('sekisho server', () => {
-  it('serves the API over a SQLite file until SIGTERM: probes, the bootstrap admin token, no queue (503)', async () => {
+  it('serves the API over a SQLite file until SIGTERM: probes, the bootstrap admin token, jobs queued in its in-process pool, the dashboard', async () => {
     const admin = 'a-bootstrap-admin-token-of-at-least-32-chars';
     const previous = process.env['SEKISHO_ADMIN_TOKEN'];
     process.env['SEKISHO_ADMIN_TOKEN'] = admin;
@@ -116,8 +116,14 @@ describe('sekisho server', () => {
       const created = await fetch(`${base}/api/v1/tokens`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'ci', role: 'scanner' }) });
       expect(created.status).toBe(201);
       const job = await fetch(`${base}/api/v1/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ kind: 'scan-repository', repository: 'r.example/app' }) });
-      expect(job.status).toBe(503);
-      expect(((await job.json()) as { error: { code: string } }).error.code).toBe('QUEUE_UNAVAILABLE');
+      expect(job.status).toBe(202);
+      const queued = (await job.json()) as { id: string; kind: string };
+      expect(queued.kind).toBe('scan-repository');
+      expect((await fetch(`${base}/api/v1/jobs/${queued.id}`, { headers: auth })).status).toBe(200);
+      const ui = await fetch(`${base}/ui/`);
+      expect(ui.status).toBe(200);
+      expect(ui.headers.get('content-security-policy')).toContain("connect-src 'self'");
+      expect(await ui.text()).toContain('<div id="app">');
       expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^sekisho_advisory_db_age_seconds nan$/im);
     } finally {
       process.emit('SIGTERM');

@@ -66,14 +66,20 @@ export function serverCommand(io: CliIo): Command {
       const policy: PolicyDocument | null = flags.policy === undefined ? null : await loadPolicy(flags.policy);
       const bootstrapToken = process.env[ADMIN_TOKEN_VARIABLE] ?? null;
       // loaded here, not at start-up: every other command would pay for Fastify and pg
-      const { buildApiServer, NoJobQueue, openDatabase, parseDatabaseSpec } = await import('@sekisho/server');
-      const repository = await openDatabase(parseDatabaseSpec(flags.database ?? defaultDatabase()));
+      const { attachWorkers, buildApiServer, openDatabase, openPgBossQueue, openSqliteStore, parseDatabaseSpec } = await import('@sekisho/server');
+      const spec = parseDatabaseSpec(flags.database ?? defaultDatabase());
       const dbPath = resolveDbPath(flags.db, global.cacheDir);
+      // SQLite: the store and the in-process job pool share one connection, and this process works
+      // the jobs. PostgreSQL: jobs go to pg-boss, worked by `sekisho worker` processes anywhere.
+      const { repository, queue } =
+        spec.kind === 'sqlite' ? await openSqliteStore({ path: spec.path }) : { repository: await openDatabase(spec), queue: await openPgBossQueue({ connectionString: spec.url }) };
+      const workers =
+        spec.kind === 'sqlite' ? await attachWorkers(repository, queue, { concurrency: 2, dbPath, cacheDir: global.cacheDir ?? null, policy, onError: (error: unknown) => io.stderr(`sekisho server: job failed: ${error instanceof Error ? error.message : String(error)}\n`) }) : null;
       let app;
       try {
         app = await buildApiServer({
           repository,
-          queue: new NoJobQueue(),
+          queue,
           policy,
           bootstrapToken: bootstrapToken === '' ? null : bootstrapToken,
           maxReportBytes: maxReportMb * 1024 * 1024,
@@ -100,6 +106,8 @@ export function serverCommand(io: CliIo): Command {
       });
       io.stderr('sekisho server stopping\n');
       await app.close();
+      if (workers !== null) await workers.stop(30_000);
+      else await queue.stop(30_000);
       await repository.close();
     });
 

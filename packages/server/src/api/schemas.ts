@@ -223,7 +223,7 @@ export const TrendSchema = Type.Object(
   {
     scope: Type.String(),
     bucket: StringEnum(['day', 'week'] as const),
-    points: Type.Array(Type.Object({ at: Type.String(), open: SeverityCounts })),
+    points: Type.Array(Type.Object({ at: Type.String(), open: SeverityCounts, opened: Type.Integer(), fixed: Type.Integer() })),
   },
 );
 matches<typeof TrendSchema, FindingTrend>(TrendSchema, true);

@@ -142,10 +142,17 @@ async function trend(repository: Repository, scope: string, bucket: 'day' | 'wee
   const last = ends[ends.length - 1] ?? from;
   const intervals = await repository.listSeverityIntervals(scope, new Date(from).toISOString(), new Date(last).toISOString());
   const spans = intervals.map((i) => ({ open: Date.parse(i.firstSeenAt), fixed: i.fixedAt === null ? Infinity : Date.parse(i.fixedAt), severity: i.severity }));
-  const points: TrendPoint[] = ends.map((end) => {
+  const points: TrendPoint[] = ends.map((end, i) => {
+    const start = i === 0 ? from : (ends[i - 1] ?? from);
     const open = zero();
-    for (const s of spans) if (s.open < end && s.fixed >= end) open[s.severity] += 1;
-    return { at: new Date(end).toISOString(), open: open as SeverityCounts };
+    let opened = 0;
+    let fixed = 0;
+    for (const s of spans) {
+      if (s.open < end && s.fixed >= end) open[s.severity] += 1;
+      if (s.open >= start && s.open < end) opened += 1;
+      if (s.fixed >= start && s.fixed < end) fixed += 1;
+    }
+    return { at: new Date(end).toISOString(), open: open as SeverityCounts, opened, fixed };
   });
   return { scope, bucket, points };
 }
