@@ -16,6 +16,7 @@ import { compareCommand } from './commands/compare.js';
 import { recommendCommand } from './commands/recommend.js';
 import { functionCommand } from './commands/function.js';
 import { policyCommand } from './commands/policy.js';
+import { serverCommand } from './commands/server.js';
 import { eventsCommand } from './commands/events.js';
 import { admissionCommand } from './commands/admission.js';
 import { workerCommand } from './commands/worker.js';
@@ -59,6 +60,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   program.addCommand(recommendCommand(io));
   program.addCommand(functionCommand(io));
   program.addCommand(policyCommand(io));
+  program.addCommand(serverCommand(io));
   program.addCommand(hostCommand(io));
   program.addCommand(workerCommand(io));
   program.addCommand(verifyBlobCommand({ stdout: (text) => io.stdout(text) }));

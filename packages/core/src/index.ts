@@ -128,3 +128,7 @@ export type { TrustPolicy } from './supply-chain/image/trust-policy.js';
 
 // Registry references, as the job queue groups work by registry
 export { registryReferenceOf } from './source/registry/reference.js';
+
+// Exceptions in force, as the server applies stored exceptions to findings it lists
+export { ExceptionBook } from './policy/exceptions.js';
+export type { PolicyException } from './policy/schema.js';

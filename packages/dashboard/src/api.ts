@@ -34,8 +34,8 @@ export interface TrendPoint {
   readonly at: string;
   readonly open: SeverityCounts;
   /** Findings first seen / fixed in the bucket ending at `at`. */
-  readonly opened?: number;
-  readonly fixed?: number;
+  readonly opened: number;
+  readonly fixed: number;
 }
 
 export class ApiFailure extends Error {

@@ -8,3 +8,4 @@ export * from './report.js';
 export * from './policy.js';
 export * from './store.js';
 export * from './event.js';
+export * from './api.js';

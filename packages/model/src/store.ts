@@ -6,7 +6,7 @@
 import type { Distro } from './distro.js';
 import type { Finding, FindingKind } from './finding.js';
 import type { Package, Relationship } from './package.js';
-import type { PolicyDecision } from './policy.js';
+import type { HealthGrade, PolicyDecision } from './policy.js';
 import type { Platform, ReportStatus } from './report.js';
 import type { Severity } from './severity.js';
 
@@ -204,4 +204,36 @@ export function findingFixable(finding: Finding): boolean {
 /** Vulnerabilities in CISA's Known Exploited Vulnerabilities catalogue. */
 export function findingInKev(finding: Finding): boolean {
   return finding.kind === 'vulnerability' && finding.kev !== undefined && finding.kev !== null;
+}
+
+/** One image as the fleet views list it: its latest scan's counts and its latest policy decision. */
+export interface ImageSummary {
+  readonly digest: string;
+  readonly repositories: readonly string[];
+  readonly tags: readonly string[];
+  readonly lastScannedAt: string;
+  readonly scanId: string | null;
+  readonly status: ReportStatus | null;
+  readonly severityCounts: SeverityCounts | null;
+  readonly packageCount: number;
+  /** KEV-listed vulnerabilities in the latest scan. */
+  readonly kev: number;
+  readonly decision: { readonly environment: string; readonly result: 'pass' | 'warn' | 'fail'; readonly grade: HealthGrade | null; readonly score: number | null } | null;
+}
+
+export interface FleetFilter {
+  readonly repository?: string;
+  /** The environment of the image's latest policy decision. */
+  readonly environment?: string;
+}
+
+/** The fleet at a glance: vulnerabilities of each image's latest scan, summed. */
+export interface FleetOverview {
+  readonly images: number;
+  readonly bySeverity: SeverityCounts;
+  readonly kev: number;
+  /** Fixable critical and high vulnerabilities first seen more than `slaDays` ago. */
+  readonly pastSla: number;
+  readonly slaDays: number;
+  readonly environments: readonly { readonly name: string; readonly images: number; readonly failing: number; readonly grades: Readonly<Record<HealthGrade, number>> }[];
 }

@@ -6,6 +6,13 @@ export type { OpenSqliteOptions, OpenPostgresOptions } from './repository/open.j
 export { loadMigrations } from './repository/sql/migrate.js';
 export type { Migration } from './repository/sql/migrate.js';
 export type * from './jobs/types.js';
+export { buildApiServer, API_PREFIX, HARBOR_PREFIX } from './api/app.js';
+export type { ApiServerOptions } from './api/app.js';
+export { issueToken, hashToken, TokenAuthenticator, TOKEN_PREFIX, MIN_BOOTSTRAP_TOKEN_LENGTH } from './api/auth.js';
+export type { IssuedToken, NewToken, Principal } from './api/auth.js';
+export { NoJobQueue } from './api/no-queue.js';
+export { parseDatabaseSpec, openDatabase } from './api/database-url.js';
+export type { DatabaseSpec } from './api/database-url.js';
 export { openSqliteStore, openPostgresStore } from './repository/open.js';
 export type { StoreWithQueue } from './repository/open.js';
 export { LocalJobQueue } from './jobs/local-queue.js';

@@ -14,8 +14,11 @@ import { addGateOptions, applyGate } from './gate.js';
 import type { GateFlags } from './gate.js';
 import { addPolicyOptions, applyPolicyGate, decide, policyFromFlags } from './policy.js';
 import type { PolicyFlags } from './policy.js';
+import { addServerPushOptions, advisoryDbVersion, pushReport, serverPushTarget } from './server-push.js';
+import type { ServerPushFlags } from './server-push.js';
+import { defaultDbPath } from './vulnerability-options.js';
 
-interface ImageFlags extends ScanFlags, GateFlags, PolicyFlags {
+interface ImageFlags extends ScanFlags, GateFlags, PolicyFlags, ServerPushFlags {
   readonly scanners: string;
   readonly showSecrets?: boolean;
   readonly trustPolicy?: string;
@@ -47,11 +50,13 @@ export function imageCommand(io: CliIo): Command {
   addVulnerabilityOptions(command);
   addGateOptions(command);
   addPolicyOptions(command);
+  addServerPushOptions(command);
   command.action(async (reference: string, flags: ImageFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     if (flags.failOn !== undefined && !isSeverity(flags.failOn)) throw new SekishoError('USAGE_INVALID', `unknown severity ${flags.failOn}`);
     // a broken policy file is exit 8 before anything is scanned
     const policy = await policyFromFlags(flags);
+    const push = serverPushTarget(flags);
     let selected;
     try {
       selected = parseScanners(flags.scanners);
@@ -82,6 +87,7 @@ export function imageCommand(io: CliIo): Command {
     }
     if (policy !== null) report = { ...report, policy: decide(report, policy, flags, new Date()) };
     await writeScanReport(report, { ...(flags as Parameters<typeof writeScanReport>[1]), licenses: selected.has('license') }, io, renderTime(), colorOutput(global, flags.output, io.stdoutIsTty === true));
+    if (push !== null) await pushReport(report, push, selected.has('vuln') ? advisoryDbVersion((flags as { db?: string }).db ?? defaultDbPath(global.cacheDir)) : null, io, global.quiet === true);
     applyGate(report, flags, io.stderr, global.quiet === true);
     applyPolicyGate(report.policy, io.stderr);
   });

@@ -18,8 +18,8 @@ export function TrendsView() {
   const open: Series[] = useMemo(() => (Object.keys(COLORS) as (keyof typeof COLORS)[]).map((s) => ({ label: s, color: COLORS[s], values: points.map((p) => p.open[s]) })), [points]);
   const flow: Series[] = useMemo(
     () => [
-      { label: 'new', color: '#e4572e', values: points.map((p) => p.opened ?? 0), bars: true },
-      { label: 'fixed', color: '#2a9d8f', values: points.map((p) => p.fixed ?? 0), bars: true },
+      { label: 'new', color: '#e4572e', values: points.map((p) => p.opened), bars: true },
+      { label: 'fixed', color: '#2a9d8f', values: points.map((p) => p.fixed), bars: true },
     ],
     [points],
   );

@@ -1,6 +1,6 @@
 /**
  * The in-process job queue of the SQLite default: jobs live in the store's `jobs` table (migration
- * 0002), so a restart loses nothing, and a pool of handlers in this process runs them. A running
+ * 0003), so a restart loses nothing, and a pool of handlers in this process runs them. A running
  * job holds a lease that its worker renews; a job whose lease lapsed (its process was killed) is
  * taken again by the next claim and counts as a failed attempt. Claims run in one store
  * transaction under a lock, so two processes sharing the file never take the same job.

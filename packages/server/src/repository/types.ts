@@ -4,6 +4,8 @@
  * owns its own tables (see readme.md); `Repository` only needs to stay usable beside it.
  */
 import type {
+  ApiRole,
+  ApiTokenRecord,
   AuditEvent,
   AuditResult,
   ExceptionMatch,
@@ -17,10 +19,14 @@ import type {
   PolicyDecision,
   Report,
   ScanRecord,
+  Severity,
   StoredDecision,
   StoredFinding,
   StoredInventory,
   TagRecord,
+  FleetFilter,
+  FleetOverview,
+  ImageSummary,
 } from '@sekisho/model';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -91,6 +97,33 @@ export interface ListAuditFilter {
   readonly to?: string;
 }
 
+export interface CreateToken {
+  /** The token's public id (the part before the secret). */
+  readonly id: string;
+  readonly name: string;
+  readonly role: ApiRole;
+  /** Hex SHA-256 of the whole token; the token itself is never stored. */
+  readonly hash: string;
+  readonly createdBy: string;
+  readonly expiresAt?: Date | null;
+}
+
+/** A token with its stored hash, for the one place that checks a presented token. */
+export interface TokenCredential {
+  readonly token: ApiTokenRecord;
+  readonly hash: string;
+}
+
+/** One interval of a scope with the severity of the finding that opened it. */
+export interface SeverityInterval {
+  readonly firstSeenAt: string;
+  readonly fixedAt: string | null;
+  readonly severity: Severity;
+}
+
+/** At most this many intervals feed one trend: larger scopes are refused, not truncated. */
+export const MAX_TREND_INTERVALS = 200_000;
+
 export interface Repository {
   readonly dialect: Dialect;
 
@@ -141,5 +174,31 @@ export interface Repository {
   /** Newest first. */
   listAudit(filter: ListAuditFilter, page?: PageRequest): Promise<Page<AuditEvent>>;
 
+  /**
+   * The report of a stored scan, rebuilt from what the store keeps: the scan's target, image facts,
+   * scanners and not-checked list, the digest's inventory, and its findings under the scan's DB
+   * version. Unknowns are kept as a count: a scan that had any is rebuilt with one unknown saying
+   * how many, so it stays incomplete.
+   */
+  getScanReport(scanId: string): Promise<Report | null>;
+
+  /**
+   * Intervals of `scope` open at some moment in [from, to), each with its finding's severity.
+   * STORE_INVALID when more than MAX_TREND_INTERVALS match.
+   */
+  listSeverityIntervals(scope: string, from: string, to: string): Promise<SeverityInterval[]>;
+
+  /** STORE_CONFLICT when the name is taken. */
+  createToken(input: CreateToken, at?: Date): Promise<ApiTokenRecord>;
+  getTokenCredential(id: string): Promise<TokenCredential | null>;
+  /** Sorted by name. */
+  listTokens(page?: PageRequest): Promise<Page<ApiTokenRecord>>;
+  /** STORE_NOT_FOUND for an unknown id; revoking twice keeps the first revocation. */
+  revokeToken(id: string, principal: string, at?: Date): Promise<ApiTokenRecord>;
+
+  /** The dashboard's image list: each image's latest scan counts and latest decision, newest scans first. */
+  summarizeImages(filter: FleetFilter, page?: PageRequest): Promise<Page<ImageSummary>>;
+  /** The fleet at a glance over each image's latest scan; `slaDays` sets what counts as past the fix SLA. */
+  fleetOverview(filter: FleetFilter, slaDays: number, at?: Date): Promise<FleetOverview>;
   close(): Promise<void>;
 }

@@ -13,12 +13,15 @@ import {
   findingInKev,
   FINDING_KINDS,
   isSeverity,
+  REPORT_SCHEMA,
   reportCompleteness,
   scannerOfKind,
   SEVERITIES,
   severityRank,
 } from '@sekisho/model';
 import type {
+  ApiRole,
+  ApiTokenRecord,
   AuditEvent,
   AuditResult,
   ExceptionMatch,
@@ -40,10 +43,17 @@ import type {
   StoredFinding,
   StoredInventory,
   TagRecord,
+  FleetFilter,
+  FleetOverview,
+  ImageSummary,
 } from '@sekisho/model';
 import { RepositoryError } from '../errors.js';
+import { MAX_TREND_INTERVALS } from '../types.js';
 import type {
   AppendAudit,
+  CreateToken,
+  SeverityInterval,
+  TokenCredential,
   IntervalFilter,
   ListAuditFilter,
   ListExceptionsFilter,
@@ -53,6 +63,7 @@ import type {
   RecordScanResult,
   Repository,
 } from '../types.js';
+import { fleetOverview, summarizeImages } from './fleet.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import type { CursorKey } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
@@ -165,6 +176,8 @@ export class SqlRepository implements Repository {
             severityCounts: counts,
             notChecked: clean.notChecked,
             unknowns: clean.unknowns.length,
+            target: clean.target,
+            image: clean.image,
           }),
         ],
       );
@@ -428,12 +441,20 @@ export class SqlRepository implements Repository {
     const clean = this.#redactor.value(decision);
     const stored: StoredDecision = { id: randomUUID(), digest, scanId, recordedAt: iso(at ?? this.#now()), decision: clean };
     await this.#driver.run(
-      'INSERT INTO policy_decisions (id, digest, scan_id, environment, policy, result, recorded_at, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [stored.id, digest, scanId, clean.environment, clean.policy, clean.result, stored.recordedAt, json(clean)],
+      'INSERT INTO policy_decisions (id, digest, scan_id, environment, policy, result, recorded_at, document, grade, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [stored.id, digest, scanId, clean.environment, clean.policy, clean.result, stored.recordedAt, json(clean), clean.grade, clean.score],
     ).catch((cause: unknown) => {
       throw isForeignKeyError(cause) ? new RepositoryError('STORE_NOT_FOUND', `no stored image or scan for this decision (${digest})`, { cause }) : cause;
     });
     return stored;
+  }
+
+  summarizeImages(filter: FleetFilter, page?: PageRequest): Promise<Page<ImageSummary>> {
+    return summarizeImages(this.#driver, filter, page);
+  }
+
+  fleetOverview(filter: FleetFilter, slaDays: number, at?: Date): Promise<FleetOverview> {
+    return fleetOverview(this.#driver, filter, at ?? this.#now(), slaDays);
   }
 
   async listDecisions(digest: string, page?: PageRequest): Promise<Page<StoredDecision>> {
@@ -585,9 +606,142 @@ export class SqlRepository implements Repository {
     return paged(items, rows.length > size, (e) => [e.at, Number(e.id)]);
   }
 
+  async getScanReport(scanId: string): Promise<Report | null> {
+    const row = (await this.#driver.all('SELECT * FROM scans WHERE id = ?', [scanId]))[0];
+    if (row === undefined) return null;
+    const scan = toScan(row);
+    const summary = parse(row['summary']) as StoredSummary;
+    const inventory = await this.getInventory(scan.digest);
+    const rows = await this.#driver.all('SELECT document FROM findings WHERE digest = ? AND db_version = ? ORDER BY severity_rank DESC, finding_id', [
+      scan.digest,
+      scan.dbVersion,
+    ]);
+    const unknowns = summary.unknowns ?? 0;
+    return {
+      schema: REPORT_SCHEMA,
+      tool: { name: 'sekisho', version: scan.toolVersion },
+      target: summary.target ?? {
+        reference: scan.reference,
+        sourceType: 'registry',
+        manifestDigest: scan.digest,
+        configDigest: null,
+        platform: null,
+        repoTags: [],
+      },
+      image: summary.image ?? null,
+      distro: inventory?.distro ?? null,
+      packages: inventory?.packages ?? [],
+      relationships: inventory?.relationships ?? [],
+      findings: rows.map((r) => parse(r['document']) as Finding),
+      unknowns:
+        unknowns === 0
+          ? []
+          : [{ location: { path: '/', layerDigest: null, diffId: null, layerIndex: null }, foundBy: 'sekisho-server', reason: `${unknowns} file(s) or entries could not be read in this scan (details are not stored)` }],
+      notChecked: summary.notChecked ?? [],
+      scanners: scan.scanners,
+    };
+  }
+
+  async listSeverityIntervals(scope: string, from: string, to: string): Promise<SeverityInterval[]> {
+    const start = isoText('from', from);
+    const end = isoText('to', to);
+    // The severity is the one the finding had in the digest that opened the interval.
+    const rows = await this.#driver.all(
+      `SELECT i.id, i.first_seen_at, i.fixed_at, MAX(f.severity_rank) AS severity_rank
+       FROM finding_intervals i LEFT JOIN findings f ON f.digest = i.first_seen_digest AND f.identity = i.identity
+       WHERE i.scope = ? AND i.first_seen_at < ? AND (i.fixed_at IS NULL OR i.fixed_at > ?)
+       GROUP BY i.id, i.first_seen_at, i.fixed_at ORDER BY i.id LIMIT ?`,
+      [scope, end, start, MAX_TREND_INTERVALS + 1],
+    );
+    if (rows.length > MAX_TREND_INTERVALS) throw new RepositoryError('STORE_INVALID', `more than ${MAX_TREND_INTERVALS} finding intervals in ${scope} for this range: ask for a shorter one`);
+    const byRank = new Map(SEVERITIES.map((s) => [severityRank(s), s]));
+    return rows.map((r) => ({
+      firstSeenAt: str(r['first_seen_at']),
+      fixedAt: optStr(r['fixed_at']),
+      severity: r['severity_rank'] === null || r['severity_rank'] === undefined ? 'unknown' : (byRank.get(num(r['severity_rank'])) ?? 'unknown'),
+    }));
+  }
+
+  async createToken(input: CreateToken, at?: Date): Promise<ApiTokenRecord> {
+    checkText('id', input.id, 64);
+    checkText('name', input.name, 200);
+    checkText('createdBy', input.createdBy, 200);
+    if (!/^[0-9a-f]{64}$/.test(input.hash)) throw new RepositoryError('STORE_INVALID', 'a token hash is 64 lower-case hex digits (SHA-256)');
+    const expiresAt = input.expiresAt === undefined || input.expiresAt === null ? null : iso(input.expiresAt);
+    try {
+      await this.#driver.run('INSERT INTO api_tokens (id, name, role, hash, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        input.id,
+        input.name,
+        input.role,
+        input.hash,
+        iso(at ?? this.#now()),
+        input.createdBy,
+        expiresAt,
+      ]);
+    } catch (cause) {
+      if (isUniqueError(cause)) throw new RepositoryError('STORE_CONFLICT', `a token named ${input.name} (or with this id) exists`, { cause });
+      throw cause;
+    }
+    return this.#token(input.id);
+  }
+
+  async getTokenCredential(id: string): Promise<TokenCredential | null> {
+    const row = (await this.#driver.all('SELECT * FROM api_tokens WHERE id = ?', [id]))[0];
+    return row === undefined ? null : { token: toToken(row), hash: str(row['hash']) };
+  }
+
+  async listTokens(page?: PageRequest): Promise<Page<ApiTokenRecord>> {
+    const size = pageSize(page);
+    const after = decodeCursor(page?.cursor, 's');
+    const rows = await this.#driver.all(
+      `SELECT * FROM api_tokens${after === null ? '' : ' WHERE name > ?'} ORDER BY name LIMIT ?`,
+      after === null ? [size + 1] : [after[0] ?? '', size + 1],
+    );
+    return paged(rows.slice(0, size).map(toToken), rows.length > size, (t) => [t.name]);
+  }
+
+  async revokeToken(id: string, principal: string, at?: Date): Promise<ApiTokenRecord> {
+    checkText('principal', principal, 200);
+    await this.#driver.run('UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL', [iso(at ?? this.#now()), principal, id]);
+    return this.#token(id);
+  }
+
+  async #token(id: string): Promise<ApiTokenRecord> {
+    const credential = await this.getTokenCredential(id);
+    if (credential === null) throw new RepositoryError('STORE_NOT_FOUND', `no token ${id}`);
+    return credential.token;
+  }
+
   close(): Promise<void> {
     return this.#driver.close();
   }
+}
+
+/** What a scan row's summary column holds; rows written before target and image were kept lack them. */
+interface StoredSummary {
+  readonly notChecked?: Report['notChecked'];
+  readonly unknowns?: number;
+  readonly target?: ScanTarget;
+  readonly image?: Report['image'];
+}
+
+function toToken(r: SqlRow): ApiTokenRecord {
+  return {
+    id: str(r['id']),
+    name: str(r['name']),
+    role: str(r['role']) as ApiRole,
+    createdAt: str(r['created_at']),
+    createdBy: str(r['created_by']),
+    expiresAt: optStr(r['expires_at']),
+    revokedAt: optStr(r['revoked_at']),
+    revokedBy: optStr(r['revoked_by']),
+  };
+}
+
+/** PostgreSQL's unique_violation, SQLite's SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY. */
+function isUniqueError(cause: unknown): boolean {
+  const error = cause as { code?: unknown; errcode?: unknown } | null;
+  return error?.code === '23505' || error?.errcode === 2067 || error?.errcode === 1555;
 }
 
 /** Repositories and tags named by a scan target: its registry reference and its repo tags. */

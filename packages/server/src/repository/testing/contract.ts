@@ -316,6 +316,51 @@ export function repositoryContract(name: string, factory: ContractFactory | null
       });
     });
 
+    describe('fleet views', () => {
+      it('summarizes images from their latest scan and decision, newest first, filtered and paged; totals the fleet', async () => {
+        const repo = await open();
+        const a = digestOf(1);
+        const b = digestOf(2);
+        const c = digestOf(3);
+        // a: scanned twice; only the later scan (db-2) counts
+        await repo.recordScan(report({ digest: a, reference: 'registry.example/team/api:1', findings: [vuln({ cve: 'CVE-OLD', pkg: 'zlib', severity: 'low' })] }), 'db-1', { scannedAt: T(1) });
+        const { scan: sa } = await repo.recordScan(
+          report({ digest: a, reference: 'registry.example/team/api:1', findings: [vuln({ cve: 'CVE-1', pkg: 'openssl', severity: 'critical', fixed: true, kev: true }), vuln({ cve: 'CVE-2', pkg: 'zlib', severity: 'high', fixed: true })] }),
+          'db-2',
+          { scannedAt: T(3) },
+        );
+        await repo.recordScan(report({ digest: b, reference: 'registry.example/team/web:2', findings: [vuln({ cve: 'CVE-3', pkg: 'curl', severity: 'medium' })] }), 'db-2', { scannedAt: T(4) });
+        await repo.recordScan(report({ digest: c, reference: 'registry.example/other/job:3' }), 'db-2', { scannedAt: T(2) });
+        await repo.recordDecision(a, decision('pass'), sa.id, T(3));
+        await repo.recordDecision(a, decision('fail'), sa.id, T(3, 5));
+        await repo.recordDecision(b, { ...decision('pass'), environment: 'staging' }, null, T(4));
+
+        const first = await repo.summarizeImages({}, { limit: 2 });
+        expect(first.items.map((i) => i.digest)).toEqual([b, a]);
+        const second = await repo.summarizeImages({}, { limit: 2, cursor: first.nextCursor });
+        expect(second.items.map((i) => i.digest)).toEqual([c]);
+        expect(second.nextCursor).toBeNull();
+        const [sb, sa2] = first.items;
+        expect(sa2).toMatchObject({ repositories: ['registry.example/team/api'], tags: ['1'], scanId: sa.id, status: 'complete', kev: 1, decision: { environment: 'production', result: 'fail', grade: 'D', score: 40 } });
+        expect(sa2?.severityCounts).toMatchObject({ critical: 1, high: 1, low: 0 });
+        expect(sb?.decision).toMatchObject({ environment: 'staging', result: 'pass', grade: 'A' });
+        expect(second.items[0]?.decision).toBeNull();
+        expect((await repo.summarizeImages({ environment: 'production' })).items.map((i) => i.digest)).toEqual([a]);
+        expect((await repo.summarizeImages({ repository: 'registry.example/other/job' })).items.map((i) => i.digest)).toEqual([c]);
+
+        const all = await repo.fleetOverview({}, 30, T(30));
+        expect(all).toMatchObject({ images: 3, kev: 1, slaDays: 30, pastSla: 0 });
+        expect(all.bySeverity).toMatchObject({ critical: 1, high: 1, medium: 1, low: 0 });
+        expect(all.environments).toEqual([
+          { name: 'production', images: 1, failing: 1, grades: { A: 0, B: 0, C: 0, D: 1, E: 0, F: 0 } },
+          { name: 'staging', images: 1, failing: 0, grades: { A: 1, B: 0, C: 0, D: 0, E: 0, F: 0 } },
+        ]);
+        // 40 days on, the fixable critical and high of a are past a 30-day SLA; the medium of b has no fix
+        expect((await repo.fleetOverview({}, 30, T(3, 0 + 24 * 40))).pastSla).toBe(2);
+        expect(await repo.fleetOverview({ environment: 'staging' }, 30, T(30))).toMatchObject({ images: 1, bySeverity: { critical: 0, medium: 1 }, kev: 0 });
+      });
+    });
+
     describe('decisions, exceptions, audit', () => {
       it('records policy decisions per digest, newest first', async () => {
         const repo = await open();
@@ -377,6 +422,62 @@ export function repositoryContract(name: string, factory: ContractFactory | null
         expect((await repo.listAudit({ principal: 'bob' })).items.map((e) => e.result)).toEqual(['denied', 'success']);
         expect((await repo.listAudit({ action: 'exception.approve', from: T(2, 1).toISOString(), to: T(2, 3).toISOString() })).items.map((e) => e.target)).toEqual(['x2']);
         expect((await repo.listAudit({}, { limit: 1 })).items[0]).toMatchObject({ sourceIp: '192.0.2.1', method: 'POST', principal: 'bob', at: T(2, 4).toISOString() });
+      });
+    });
+
+    describe('what the API reads', () => {
+      it('rebuilds a scan’s report: target, image facts, inventory, findings, scanners; unknowns as a count', async () => {
+        const repo = await open();
+        const d = digestOf(40);
+        const base = report({ digest: d, env: ['MODE=prod'], findings: [vuln({ cve: 'CVE-7', pkg: 'openssl', severity: 'high' })], notChecked: [{ scanner: 'malware', reason: 'no engine', fix: null }] });
+        const withUnknowns = { ...base, unknowns: [{ location: { path: '/etc/x', layerDigest: null, diffId: null, layerIndex: 0 }, foundBy: 't', reason: 'unreadable' }] };
+        const { scan } = await repo.recordScan(withUnknowns, 'db-1', { scannedAt: T(2) });
+        const rebuilt = await repo.getScanReport(scan.id);
+        expect(rebuilt?.target).toEqual(base.target);
+        expect(rebuilt?.image?.config.env).toEqual(['MODE=prod']);
+        expect(rebuilt?.packages.map((p) => p.purl)).toEqual(base.packages.map((p) => p.purl));
+        expect(rebuilt?.findings.map((f) => f.id)).toEqual(base.findings.map((f) => f.id));
+        expect(rebuilt?.scanners).toEqual(base.scanners);
+        expect(rebuilt?.notChecked).toEqual(base.notChecked);
+        expect(rebuilt?.unknowns).toHaveLength(1);
+        expect(rebuilt?.unknowns[0]?.reason).toMatch(/^1 file/);
+        expect(await repo.getScanReport('no-such-scan')).toBeNull();
+      });
+
+      it('lists the intervals open in a range with the severity that opened them', async () => {
+        const repo = await open();
+        const d1 = digestOf(41);
+        const d2 = digestOf(42);
+        const ref = 'registry.example/team/trend:1';
+        await repo.recordScan(report({ digest: d1, reference: ref, findings: [vuln({ cve: 'CVE-A', pkg: 'a', severity: 'critical' }), vuln({ cve: 'CVE-B', pkg: 'b', severity: 'low' })] }), 'db-1', { scannedAt: T(2) });
+        await repo.recordScan(report({ digest: d2, reference: ref, findings: [vuln({ cve: 'CVE-B', pkg: 'b', severity: 'low' })] }), 'db-1', { scannedAt: T(5) });
+        const scope = 'repo:registry.example/team/trend';
+        const all = await repo.listSeverityIntervals(scope, T(1).toISOString(), T(9).toISOString());
+        expect(all.map((i) => [i.severity, i.firstSeenAt, i.fixedAt]).sort()).toEqual([
+          ['critical', T(2).toISOString(), T(5).toISOString()],
+          ['low', T(2).toISOString(), null],
+        ]);
+        expect((await repo.listSeverityIntervals(scope, T(6).toISOString(), T(9).toISOString())).map((i) => i.severity)).toEqual(['low']);
+        expect(await repo.listSeverityIntervals(scope, T(0).toISOString(), T(1).toISOString())).toEqual([]);
+        expect(await codeOf(repo.listSeverityIntervals(scope, 'yesterday', T(1).toISOString()))).toBe('STORE_INVALID');
+      });
+
+      it('keeps API tokens by hash: create, look up, list by name, revoke once; names are unique', async () => {
+        const repo = await open();
+        const hash = 'a'.repeat(64);
+        const token = await repo.createToken({ id: 'tok1', name: 'ci', role: 'scanner', hash, createdBy: 'admin', expiresAt: T(30) }, T(2));
+        expect(token).toEqual({ id: 'tok1', name: 'ci', role: 'scanner', createdAt: T(2).toISOString(), createdBy: 'admin', expiresAt: T(30).toISOString(), revokedAt: null, revokedBy: null });
+        expect(await repo.getTokenCredential('tok1')).toEqual({ token, hash });
+        expect(await repo.getTokenCredential('tok2')).toBeNull();
+        expect(await codeOf(repo.createToken({ id: 'tok2', name: 'ci', role: 'viewer', hash, createdBy: 'admin' }))).toBe('STORE_CONFLICT');
+        expect(await codeOf(repo.createToken({ id: 'tok3', name: 'x', role: 'viewer', hash: 'not-hex', createdBy: 'admin' }))).toBe('STORE_INVALID');
+        await repo.createToken({ id: 'tok4', name: 'alice', role: 'approver', hash: 'b'.repeat(64), createdBy: 'admin' });
+        const first = await repo.listTokens({ limit: 1 });
+        expect(first.items.map((t) => t.name)).toEqual(['alice']);
+        expect((await repo.listTokens({ limit: 1, cursor: first.nextCursor })).items.map((t) => t.name)).toEqual(['ci']);
+        expect(await repo.revokeToken('tok1', 'root', T(3))).toMatchObject({ revokedAt: T(3).toISOString(), revokedBy: 'root' });
+        expect(await repo.revokeToken('tok1', 'other', T(4))).toMatchObject({ revokedAt: T(3).toISOString(), revokedBy: 'root' });
+        expect(await codeOf(repo.revokeToken('nope', 'root'))).toBe('STORE_NOT_FOUND');
       });
     });
   });

@@ -1,0 +1,170 @@
+/**
+ * `sekisho image … --server URL --token T` against a real server on loopback: a CLI scan of a
+ * fixture image lands in the store. Also `sekisho server token create` and the flag checks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SekishoError } from '@sekisho/core';
+import { repoRoot, requiredTestData } from '@sekisho/testkit';
+import { buildApiServer, hashToken, issueToken, NoJobQueue, openSqliteRepository } from '@sekisho/server';
+import type { Repository } from '@sekisho/server';
+import { REPORT_SCHEMA } from '@sekisho/model';
+import type { Report } from '@sekisho/model';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCaptured } from '../testing/run-captured.js';
+import { runCli } from '../run.js';
+import type { CliIo } from '../io.js';
+import { parseListen, trustedProxies } from './server.js';
+import { pushReport } from './server-push.js';
+
+const fixture = requiredTestData(path.join(process.env['SEKISHO_FIXTURES_DIR'] ?? path.join(repoRoot(), '.fixtures', 'images'), 'debian-app', 'oci'), 'folder', 'run scripts/build-fixture-images.sh debian-app');
+if (fixture === null) console.warn('image --server test skipped: the debian-app fixture image is not built');
+
+/** The smallest report a server accepts. */
+const tiny: Report = {
+  schema: REPORT_SCHEMA,
+  tool: { name: 'sekisho', version: '0.0.0-test' },
+  target: { reference: 'registry.example/app:1', sourceType: 'registry', manifestDigest: `sha256:${'7'.repeat(64)}`, configDigest: null, platform: null, repoTags: [] },
+  image: null,
+  distro: null,
+  packages: [],
+  relationships: [],
+  findings: [],
+  unknowns: [],
+  notChecked: [],
+};
+
+let dir: string;
+let repository: Repository;
+let app: FastifyInstance;
+let url: string;
+let scanner: string;
+let viewer: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sekisho-server-cli-'));
+  repository = await openSqliteRepository({ path: path.join(dir, 'server.db') });
+  app = await buildApiServer({ repository, queue: new NoJobQueue() });
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+  scanner = (await issueToken(repository, { name: 'ci', role: 'scanner', createdBy: 'test' })).token;
+  viewer = (await issueToken(repository, { name: 'reader', role: 'viewer', createdBy: 'test' })).token;
+});
+afterAll(async () => {
+  await app?.close();
+  await repository?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('sekisho image --server', () => {
+  it.skipIf(fixture === null)('pushes a real scan of a fixture image into the server', async () => {
+    const run = await runCaptured(['image', `oci:${fixture}`, '--scanners', 'secret,hardening', '--format', 'json', '--server', url, '--token', scanner]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/recorded in http:\/\/127\.0\.0\.1:\d+ as scan [0-9a-f-]{36} of sha256:/);
+    const local = JSON.parse(run.stdout) as { target: { manifestDigest: string }; packages: unknown[]; findings: unknown[] };
+    const image = await repository.getImage(local.target.manifestDigest);
+    expect(image?.digest).toBe(local.target.manifestDigest);
+    const [scan] = (await repository.listScans(local.target.manifestDigest)).items;
+    expect(scan).toMatchObject({ packageCount: local.packages.length, findingCount: local.findings.length, scanners: expect.arrayContaining(['secret', 'hardening']) });
+    // the audit row is written once the answer is sent: wait for it
+    let audited = (await repository.listAudit({ action: 'scans.record' })).items;
+    for (let i = 0; i < 100 && audited.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      audited = (await repository.listAudit({ action: 'scans.record' })).items;
+    }
+    expect(audited[0]).toMatchObject({ principal: 'ci', result: 'success', target: local.target.manifestDigest });
+  }, 120_000);
+
+  it('fails with the server’s reason when the token may not record scans (exit 9)', async () => {
+    const error = await pushReport(tiny, { url: new URL(url), token: viewer }, null, { stdout: () => {}, stderr: () => {}, isTty: false }, true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SekishoError);
+    expect((error as SekishoError).code).toBe('REGISTRY_HTTP');
+    expect((error as SekishoError).message).toMatch(/HTTP 403.*needs the scanner role/);
+    const down = await pushReport(tiny, { url: new URL('http://127.0.0.1:1'), token: scanner }, null, { stdout: () => {}, stderr: () => {}, isTty: false }, true).catch((e: unknown) => e);
+    expect((down as SekishoError).message).toMatch(/could not push the report to http:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('checks --server and --token before scanning', async () => {
+    const noToken = await runCaptured(['image', 'oci:/nonexistent', '--server', url]);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/--server needs --token/);
+    expect((await runCaptured(['image', 'oci:/nonexistent', '--server', 'ftp://x', '--token', 't'])).code).toBe(2);
+    expect((await runCaptured(['image', 'oci:/nonexistent', '--server', 'http://u:p@x', '--token', 't'])).stderr).toMatch(/must not carry credentials/);
+    expect((await runCaptured(['image', 'oci:/nonexistent', '--token', 't'])).code).toBe(2);
+  });
+});
+
+describe('sekisho server', () => {
+  it('serves the API over a SQLite file until SIGTERM: probes, the bootstrap admin token, jobs queued in its in-process pool, the dashboard', async () => {
+    const admin = 'a-bootstrap-admin-token-of-at-least-32-chars';
+    const previous = process.env['SEKISHO_ADMIN_TOKEN'];
+    process.env['SEKISHO_ADMIN_TOKEN'] = admin;
+    let stderr = '';
+    const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), isTty: false };
+    const running = runCli(['-q', 'server', '--database', `sqlite:${path.join(dir, 'served.db')}`, '--listen', '127.0.0.1:0', '--db', path.join(dir, 'no-advisories.sqlite')], io);
+    try {
+      let base: string | undefined;
+      for (let i = 0; i < 200 && base === undefined; i++) {
+        base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+        if (base === undefined) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(base, stderr).toBeDefined();
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      const auth = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+      const created = await fetch(`${base}/api/v1/tokens`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'ci', role: 'scanner' }) });
+      expect(created.status).toBe(201);
+      const job = await fetch(`${base}/api/v1/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ kind: 'scan-repository', repository: 'r.example/app' }) });
+      expect(job.status).toBe(202);
+      const queued = (await job.json()) as { id: string; kind: string };
+      expect(queued.kind).toBe('scan-repository');
+      expect((await fetch(`${base}/api/v1/jobs/${queued.id}`, { headers: auth })).status).toBe(200);
+      const ui = await fetch(`${base}/ui/`);
+      expect(ui.status).toBe(200);
+      expect(ui.headers.get('content-security-policy')).toContain("connect-src 'self'");
+      expect(await ui.text()).toContain('<div id="app">');
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^sekisho_advisory_db_age_seconds nan$/im);
+    } finally {
+      process.emit('SIGTERM');
+      expect(await running).toBe(0);
+      if (previous === undefined) delete process.env['SEKISHO_ADMIN_TOKEN'];
+      else process.env['SEKISHO_ADMIN_TOKEN'] = previous;
+    }
+  });
+
+  it('token create stores only the hash and prints the token once', async () => {
+    const database = `sqlite:${path.join(dir, 'tokens.db')}`;
+    const run = await runCaptured(['server', 'token', 'create', '--database', database, '--name', 'first-admin', '--role', 'admin']);
+    expect(run.code, run.stderr).toBe(0);
+    const token = run.stdout.trim();
+    expect(token).toMatch(/^skt_[0-9a-f]{12}\.[A-Za-z0-9_-]{43}$/);
+    const store = await openSqliteRepository({ path: path.join(dir, 'tokens.db') });
+    try {
+      const credential = await store.getTokenCredential(token.slice(4, 16));
+      expect(credential).toMatchObject({ token: { name: 'first-admin', role: 'admin', createdBy: 'cli' }, hash: hashToken(token) });
+    } finally {
+      await store.close();
+    }
+    expect((await runCaptured(['server', 'token', 'create', '--database', database, '--name', 'x', '--role', 'root'])).code).toBe(2);
+    const again = await runCaptured(['server', '--database', database, 'token', 'create', '--name', 'first-admin', '--role', 'viewer']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/a token named first-admin exists/);
+    expect((await runCaptured(['server', 'token', 'create', '--database', 'mysql://x', '--name', 'x', '--role', 'viewer'])).code).toBe(2);
+  });
+
+  it('reads --trust-proxy as addresses or CIDRs only', () => {
+    expect(trustedProxies('10.0.0.1, 10.1.0.0/16,::1')).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+    expect(() => trustedProxies('true')).toThrow(/--trust-proxy/);
+    expect(() => trustedProxies(',')).toThrow(/--trust-proxy/);
+  });
+
+  it('reads --listen as HOST:PORT, [IPv6]:PORT or PORT', () => {
+    expect(parseListen('127.0.0.1:8080')).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(parseListen('[::1]:9000')).toEqual({ host: '::1', port: 9000 });
+    expect(parseListen('0.0.0.0:0')).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(parseListen('8081')).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(() => parseListen('localhost:99999')).toThrow(/--listen/);
+    expect(() => parseListen('nonsense')).toThrow(/--listen/);
+  });
+});

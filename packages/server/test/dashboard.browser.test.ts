@@ -1,0 +1,268 @@
+/**
+ * The dashboard in a real browser (Debian's chromium driven by playwright-core), served by the
+ * server on loopback with a SQLite store seeded by real scans of the fixture images, matched
+ * against the bundled advisory snapshot, plus a fleet of synthetic images to measure the overview
+ * at scale. Each view is walked, filters and an exception approval are clicked through, roles are
+ * checked, and screenshots land in packages/server/.screenshots/ (ignored by git) for review.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildAdvisoryDb, evaluatePolicy, openAdvisoryStore, parsePolicy, scanImage } from '@sekisho/core';
+import type { AdvisoryStore } from '@sekisho/core';
+import type { Report } from '@sekisho/model';
+import type { FastifyInstance } from 'fastify';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApiServer } from '../src/api/app.js';
+import { issueToken } from '../src/api/auth.js';
+import { NoJobQueue } from '../src/api/no-queue.js';
+import { matchReport } from '../src/jobs/match.js';
+import { openSqliteRepository } from '../src/repository/open.js';
+import type { Repository } from '../src/repository/types.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const UI = join(ROOT, 'packages', 'dashboard', 'dist');
+const CHROMIUM = '/usr/bin/chromium';
+const FIXTURES = process.env['SEKISHO_FIXTURES_DIR'] ?? '';
+const REQUIRE = process.env['SEKISHO_REQUIRE_FIXTURES'] === '1';
+const FLEET = Number(process.env['SEKISHO_DASHBOARD_FLEET'] ?? 10_000);
+const SHOTS = join(ROOT, 'packages', 'server', '.screenshots');
+const ready = existsSync(CHROMIUM) && existsSync(join(UI, 'index.html')) && existsSync(join(FIXTURES, 'compare-before', 'oci'));
+const DAY = 86_400_000;
+
+const POLICY = parsePolicy(
+  [
+    'apiVersion: sekisho.dev/v1',
+    'kind: Policy',
+    'metadata: { name: shop }',
+    'rules:',
+    '  no-critical: { kind: vulnerabilities, severity: critical, action: fail }',
+    '  secrets: { kind: secrets, action: fail }',
+    'environments:',
+    '  dev: { rules: { no-critical: { action: warn } } }',
+    '  prod: { rules: { no-high: { kind: vulnerabilities, severity: high, action: fail } } }',
+    'defaultEnvironment: dev',
+  ].join('\n'),
+  'sekisho.yaml',
+);
+
+/** A real scan of a fixture layout, matched with the bundled advisories, under a registry name. */
+async function realScan(image: string, reference: string, store: AdvisoryStore, dbPath: string): Promise<Report> {
+  const { report } = await scanImage(image, { cacheDir: null });
+  const matched = matchReport(report, store, dbPath);
+  return { ...matched, target: { ...matched.target, reference, sourceType: 'registry', repoTags: [] } };
+}
+
+describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
+  let dir = '';
+  let repo: Repository;
+  let app: FastifyInstance;
+  let base = '';
+  let browser: Browser;
+  const tokens: Record<'admin' | 'viewer' | 'scanner', string> = { admin: '', viewer: '', scanner: '' };
+  const now = new Date();
+
+  beforeAll(async () => {
+    if (!ready) throw new Error(`needs ${CHROMIUM} (apt install chromium), the built dashboard (npm run build) and the fixture images in SEKISHO_FIXTURES_DIR`);
+    dir = await mkdtemp(join(tmpdir(), 'sekisho-dashboard-'));
+    await mkdir(SHOTS, { recursive: true });
+    const dbPath = join(dir, 'advisories.sqlite');
+    await buildAdvisoryDb({ out: dbPath, from: [join(ROOT, 'examples', 'advisories')] });
+    const store = openAdvisoryStore(dbPath);
+    repo = await openSqliteRepository({ path: join(dir, 'sekisho.db') });
+    // Real scans: a repository with two versions ten and three days ago, and the other fixtures.
+    const fixture = (name: string) => `oci:${join(FIXTURES, name, 'oci')}:latest`;
+    const history: [string, string, number, string][] = [
+      [fixture('compare-before'), 'registry.example/shop/web:1.0', 10, 'prod'],
+      [fixture('compare-after'), 'registry.example/shop/web:1.1', 3, 'prod'],
+      [fixture('debian-app'), 'registry.example/shop/api:2.4', 2, 'prod'],
+      [`oci-archive:${join(ROOT, 'examples', 'hello-app.oci.tar')}`, 'registry.example/shop/hello:1.0', 2, 'prod'],
+      [fixture('debian-python'), 'registry.example/data/etl:0.9', 1, 'dev'],
+      [fixture('distroless'), 'registry.example/shop/static:3', 1, 'dev'],
+    ];
+    for (const [image, reference, daysAgo, env] of history) {
+      const at = new Date(now.getTime() - daysAgo * DAY);
+      const report = await realScan(image, reference, store, dbPath);
+      const { scan } = await repo.recordScan(report, 'example-snapshot', { scannedAt: at });
+      await repo.recordDecision(scan.digest, evaluatePolicy(report, POLICY, env, { now: at }), scan.id, at);
+    }
+    store.close();
+    // The rest of the fleet: synthetic images, so the overview is measured with FLEET images stored.
+    const started = performance.now();
+    for (let i = 0; i < FLEET - history.length; i++) {
+      const digest = `sha256:${i.toString(16).padStart(64, '0')}`;
+      const report: Report = {
+        schema: 'sekisho.report/v1',
+        tool: { name: 'sekisho', version: 'test' },
+        target: { reference: `registry.example/fleet/svc-${i % 400}:${i}`, sourceType: 'registry', manifestDigest: digest, configDigest: null, platform: null, repoTags: [] },
+        image: { layers: [], config: { user: null, env: [], entrypoint: [], cmd: [], workingDir: null, exposedPorts: [], labels: {}, healthcheck: null, created: null }, size: 1 },
+        distro: null,
+        packages: [],
+        relationships: [],
+        findings: [],
+        unknowns: [],
+        notChecked: [],
+        scanners: ['vuln', 'secret'],
+      };
+      await repo.recordScan(report, 'example-snapshot', { scannedAt: new Date(now.getTime() - (20 + (i % 30)) * DAY) });
+    }
+    console.log(`seeded ${FLEET} images in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    tokens.admin = (await issueToken(repo, { name: 'alice', role: 'admin', createdBy: 'test' })).token;
+    tokens.viewer = (await issueToken(repo, { name: 'victor', role: 'viewer', createdBy: 'test' })).token;
+    tokens.scanner = (await issueToken(repo, { name: 'ci', role: 'scanner', createdBy: 'test' })).token;
+    app = await buildApiServer({ repository: repo, queue: new NoJobQueue(), uiDir: UI, dbBuiltAt: () => new Date(now.getTime() - 2 * DAY) });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await repo?.close();
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A page that fails the test on any console error, page error, or request to another origin. */
+  async function open(scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base)) problems.push(`request outside the server: ${r.url()}`);
+    });
+    return { page, problems };
+  }
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.goto(`${base}/ui/`);
+    await page.getByTestId('token').fill(token);
+    await page.getByTestId('login').click();
+  }
+
+  it('overview: fleet cards equal what the API says, health by environment, filters, server-side pages; time to interactive with the fleet stored', async () => {
+    const { page, problems } = await open();
+    const t0 = Date.now();
+    await signIn(page, tokens.admin);
+    await page.getByTestId('images').waitFor();
+    const tti = Date.now() - t0;
+    console.log(`overview interactive ${tti} ms after sign-in with ${FLEET} images stored`);
+    const api = (await (await fetch(`${base}/api/v1/overview`, { headers: { authorization: `Bearer ${tokens.admin}` } })).json()) as { images: number; bySeverity: Record<string, number>; kev: number };
+    expect(api.images).toBe(FLEET);
+    await expect.poll(() => page.getByTestId('card-images').innerText()).toContain(String(FLEET));
+    expect(await page.getByTestId('card-critical').innerText()).toContain(String(api.bySeverity['critical']));
+    expect(await page.getByTestId('environments').innerText()).toMatch(/prod[\s\S]*dev|dev[\s\S]*prod/);
+    await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+    // filter by environment: only the four prod images
+    await page.getByTestId('filter-environment').selectOption('prod');
+    await expect.poll(async () => (await page.getByTestId('images').locator('tbody tr').count())).toBe(4);
+    await expect.poll(() => page.getByTestId('card-images').innerText()).toMatch(/^4\b/);
+    // by repository, and the next page of the whole fleet
+    await page.getByTestId('filter-environment').selectOption('');
+    await page.getByTestId('filter-repository').fill('registry.example/shop/web');
+    await expect.poll(async () => (await page.getByTestId('images').locator('tbody tr').count())).toBe(2);
+    await page.getByTestId('filter-repository').fill('');
+    await expect.poll(async () => (await page.getByTestId('images').locator('tbody tr').count())).toBe(25);
+    await page.getByTestId('next-page').click();
+    await expect.poll(async () => (await page.getByTestId('images').locator('tbody tr').first().innerText())).toContain('fleet');
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('image: vulnerabilities by package with fixes and why, searchable packages, layers with build steps, policy rule by rule', async () => {
+    const { page, problems } = await open();
+    await signIn(page, tokens.admin);
+    await page.getByTestId('filter-repository').fill('registry.example/shop/web');
+    await page.getByRole('link', { name: /shop\/web/ }).first().click();
+    await page.getByTestId('tab-packages').waitFor();
+    await page.getByTestId('tab-vulnerabilities').click();
+    await page.screenshot({ path: join(SHOTS, 'image-vulnerabilities.png'), fullPage: true });
+    await page.getByTestId('tab-packages').click();
+    expect(await page.getByTestId('packages').locator('tbody tr').count()).toBe(2);
+    await page.getByTestId('package-search').fill('loda');
+    await expect.poll(async () => page.getByTestId('packages').locator('tbody tr').count()).toBe(1);
+    expect(await page.getByTestId('packages').innerText()).toMatch(/lodash/);
+    await page.getByTestId('tab-layers').click();
+    expect(await page.getByTestId('layers').innerText()).toMatch(/\d/);
+    await page.screenshot({ path: join(SHOTS, 'image-layers.png'), fullPage: true });
+    await page.getByTestId('tab-policy').click();
+    await page.screenshot({ path: join(SHOTS, 'image-policy.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('trends, compare and the audit log', async () => {
+    const { page, problems } = await open('dark');
+    await signIn(page, tokens.admin);
+    await page.getByRole('link', { name: 'Trends' }).click();
+    await page.getByTestId('trend-repository').selectOption('registry.example/shop/web');
+    await page.locator('.chart canvas').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'trends-dark.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Compare' }).click();
+    await expect.poll(async () => (await page.getByTestId('compare-before').locator('option').allInnerTexts()).some((o) => o.includes('shop/web'))).toBe(true);
+    const options = await page.getByTestId('compare-before').locator('option').allInnerTexts();
+    const before = options.find((o) => o.includes('shop/web'));
+    expect(before).toBeDefined();
+    await page.getByTestId('compare-before').selectOption({ index: options.findIndex((o) => o.includes('shop/web')) });
+    await page.getByTestId('compare-after').selectOption({ index: options.findLastIndex((o) => o.includes('shop/web')) });
+    await page.getByTestId('compare-run').click();
+    await expect.poll(async () => page.getByTestId('comparison').innerText()).toMatch(/changed/);
+    await page.screenshot({ path: join(SHOTS, 'compare-dark.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await expect.poll(async () => page.getByTestId('timeline').innerText()).toMatch(/overview\.get/);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('exceptions: a scanner proposes, a viewer cannot approve, an approver approves; who and when are shown', async () => {
+    const scanner = await open();
+    await signIn(scanner.page, tokens.scanner);
+    await scanner.page.getByRole('link', { name: 'Exceptions' }).click();
+    const form = scanner.page.getByTestId('propose-form');
+    await form.locator('input[name=id]').fill('NSWG-ECO-516');
+    await form.locator('input[name=owner]').fill('web-team@example.com');
+    await form.locator('input[name=reason]').fill('not reachable from user input');
+    await form.locator('input[name=expires]').fill(new Date(now.getTime() + 30 * DAY).toISOString().slice(0, 10));
+    await form.getByRole('button', { name: 'Propose' }).click();
+    await expect.poll(async () => scanner.page.getByTestId('exception-message').innerText()).toContain('proposed');
+    expect(await scanner.page.locator('[data-testid^=approve-]').count()).toBe(0);
+
+    const viewer = await open();
+    await signIn(viewer.page, tokens.viewer);
+    await viewer.page.getByRole('link', { name: 'Exceptions' }).click();
+    await expect.poll(async () => viewer.page.getByTestId('exceptions').innerText()).toContain('NSWG-ECO-516');
+    expect(await viewer.page.locator('[data-testid^=approve-]').count()).toBe(0);
+    expect(await viewer.page.getByTestId('propose-form').count()).toBe(0);
+    expect(await viewer.page.getByRole('link', { name: 'Audit' }).count()).toBe(0);
+
+    const admin = await open();
+    await signIn(admin.page, tokens.admin);
+    await admin.page.getByRole('link', { name: 'Exceptions' }).click();
+    await admin.page.locator('[data-testid^=approve-]').first().click();
+    await expect.poll(async () => admin.page.getByTestId('exceptions').innerText()).toMatch(/approved by alice/);
+    await admin.page.screenshot({ path: join(SHOTS, 'exceptions.png'), fullPage: true });
+    expect([...scanner.problems, ...viewer.problems, ...admin.problems]).toEqual([]);
+  }, 120_000);
+
+  it('a wrong token is refused at sign-in, and the page is keyboard-navigable', async () => {
+    const { page, problems } = await open();
+    await page.goto(`${base}/ui/`);
+    await page.getByTestId('token').fill('skt_000000000000.not-a-real-token-at-all-xxxxxxxxxxxxxxxxxxxxx');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => page.getByRole('alert').innerText()).toContain('not valid');
+    await page.getByTestId('token').fill(tokens.viewer);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('images').waitFor();
+    // Tab reaches the navigation links in order
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    expect(focused).toBe('Overview');
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
