@@ -119,6 +119,8 @@ const USAGE: Readonly<Record<string, UsageRecipe>> = {
   'npx sekisho compare old.json new.json --format markdown': { check: (out) => expect(out).toMatch(/^#/m) },
   'npx sekisho recommend ./image.tar --base-candidates oci:./layout:tag': { check: (out) => expect(out).toMatch(/lodash 4\.17\.15 -> 4\.17\.19[\s\S]*Base image/) },
   'npx sekisho host --facts-out node.json': { check: (_out, dir) => expect(JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8'))).toMatchObject({ kernel: expect.anything() }) },
+  'npx sekisho function fn.zip --config template.yaml': { exitCodes: [0], check: (out) => expect(out).toMatch(/function-runtime-deprecated[\s\S]*function-public-url|function-public-url[\s\S]*function-runtime-deprecated/) },
+  'npx sekisho server': { skip: 'runs until stopped (server.test.ts starts it, pushes a scan and reads the dashboard)' },
   'npx sekisho sign --key cosign.key REF && npx sekisho verify --key cosign.pub REF': { skip: 'signs an image in a registry (sign-verify.test.ts runs it against a real registry)' },
   'npx sekisho verify-blob --bundle a.sigstore.json --certificate-identity ID --certificate-oidc-issuer ISS --trusted-root root.json a.txt': {
     skip: "needs a real sigstore bundle and trusted root (verify-blob.conformance.test.ts runs sigstore's own cases)",
@@ -156,6 +158,14 @@ async function prepareUsageInputs(clone: string, use: string, env: NodeJS.Proces
   await writeFile(join(checkout, 'package-lock.json'), lock('left-pad', '1.3.0'));
   await writeFile(join(checkout, 'testdata', 'package-lock.json'), lock('minimist', '0.0.8'));
   await run('git', ['init', '--quiet'], { cwd: checkout });
+
+  // A Lambda deployment package: the example's application with its node_modules, zipped by Python's zipfile.
+  const zip = 'import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[2],"w",zipfile.ZIP_DEFLATED)\nfor r,_,fs in os.walk(sys.argv[1]):\n  for f in fs:\n    p=os.path.join(r,f); z.write(p, os.path.relpath(p, sys.argv[1]))\nz.close()\n';
+  await run('python3', ['-c', zip, join(use, 'rootfs', 'app'), join(use, 'fn.zip')]);
+  await writeFile(
+    join(use, 'template.yaml'),
+    'Transform: AWS::Serverless-2016-10-31\nResources:\n  Hello:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs16.x\n      Handler: index.handler\n      FunctionUrlConfig: { AuthType: NONE }\n',
+  );
 
   await mkdir(join(use, 'k8s'), { recursive: true });
   await writeFile(
