@@ -1,5 +1,8 @@
-import yauzl from 'yauzl';
+import type yauzlModule from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
+import { lazyModule } from '../../../util/lazy-module.js';
+
+const yauzl = lazyModule<typeof yauzlModule>('yauzl');
 
 /**
  * Reads the entries of a zip archive (OSV `all.zip`) one at a time, in memory, with bounds:
@@ -28,7 +31,7 @@ export interface ZipEntryData {
 
 function openZip(path: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true }, (error, zip) => {
+    yauzl().open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true }, (error, zip) => {
       if (error !== null) reject(error);
       else resolve(zip);
     });
