@@ -3,17 +3,22 @@
 //      decompression floor, cold SBOM, cold/floor, warm (all layers cached), warm/cold, peak RSS
 //   2. a many-files image (200,000 small files, synthetic node_modules tree): files/s, cold/floor, RSS
 //   3. bench/large-sbom.mjs: sbom-scan of synthetic CycloneDX with 10k, 100k and 1M components (time, RSS, exit)
+//   0. first, bench/peers.mjs: start-up against `node -e 0`, and for each fixture image cold, warm and `dir:`
+//      against the floor and (with --peers) Trivy's rootfs cataloguer on the same unpacked content
+// Flags: --peers (install and run Trivy), --fixtures-only (stop after part 0).
 // Runs are interleaved (floor, cold, warm per round) and the median is reported: this VM is noisy.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultPeersCache, fixtureImages, installTrivy, measureImage, measureStartup, printPeers } from './peers.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // The pinned Node 24 (node_modules/.bin/node) even when this script was started by another node.
 const PINNED = join(ROOT, 'node_modules/.bin/node');
 const NODE = existsSync(PINNED) ? PINNED : process.execPath;
-const CLI = join(ROOT, 'packages/cli/dist/main.js');
+// SEKISHO_BENCH_CLI: another build's main.js (e.g. before/after a change), measured the same way.
+const CLI = process.env.SEKISHO_BENCH_CLI ?? join(ROOT, 'packages/cli/dist/main.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IMAGES = process.env.SEKISHO_FIXTURES_DIR ?? join(ROOT, '.fixtures/images');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -68,6 +73,16 @@ function ensureImages() {
 if (!existsSync(CLI)) {
   console.error('build first: npm run build');
   process.exit(2);
+}
+const FLAGS = new Set(process.argv.slice(2));
+{
+  const trivy = FLAGS.has('--peers') ? installTrivy(process.env.SEKISHO_BENCH_PEERS_DIR ?? defaultPeersCache()) : null;
+  const startup = measureStartup({ node: NODE, cli: CLI, rounds: ROUNDS });
+  const fixtures = fixtureImages(IMAGES);
+  const peerRows = fixtures.map((image) => measureImage(image, { node: NODE, cli: CLI, floorScript: join(ROOT, 'bench/floor.mjs'), trivy, rounds: ROUNDS }));
+  console.log(`\nSekisho and peers (${ROUNDS} interleaved rounds, medians; node ${process.version}; ${fixtures.length} fixture images in ${IMAGES})`);
+  printPeers(peerRows, startup, trivy !== null);
+  if (FLAGS.has('--fixtures-only')) process.exit(0);
 }
 mkdirSync(IMAGES, { recursive: true });
 ensureImages();

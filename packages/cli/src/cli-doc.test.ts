@@ -39,11 +39,13 @@ function allCommands(program: Command): { name: string; command: Command }[] {
   return out;
 }
 
+const program = await buildProgram();
+
 describe('docs/cli.md', () => {
   const docSections = sections(DOC);
   const byTitle = new Map(docSections.map((s) => [s.title, s]));
   const byAnchor = new Map(docSections.map((s) => [anchor(s.title), s]));
-  const commands = allCommands(buildProgram());
+  const commands = allCommands(program);
 
   it('has a section for every command', () => {
     expect(commands.map((c) => c.name).filter((name) => !byTitle.has(name))).toEqual([]);

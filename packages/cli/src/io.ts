@@ -1,6 +1,6 @@
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
-import { SekishoError } from '@sekisho/core';
+import { SekishoError } from '@sekisho/core/startup';
 
 /** Where command output goes; tests replace it. */
 export interface CliIo {

@@ -1,13 +1,17 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
 import type { ScanProgress } from '@sekisho/core';
 import type { CliIo } from './io.js';
+
+// Loaded only when a bar is drawn (a terminal without --quiet), not on every command's start-up.
+const cliProgress = (): typeof cliProgressModule => createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
 
 /** Layers done/total and bytes, on a terminal only: silent in CI, with --quiet, or when stderr is not a TTY. */
 export function progressReporter(io: CliIo, quiet: boolean): { onProgress?: (event: ScanProgress) => void; stop(): void } {
   if (quiet || !io.isTty) return { stop: () => {} };
-  const bar = new cliProgress.SingleBar(
+  const bar = new (cliProgress().SingleBar)(
     { format: 'layers {value}/{total} | {bytes} MB | {cached} cached', hideCursor: true, clearOnComplete: true, stream: process.stderr },
-    cliProgress.Presets.shades_classic,
+    cliProgress().Presets.shades_classic,
   );
   let bytes = 0;
   let cached = 0;
@@ -31,9 +35,9 @@ export function progressReporter(io: CliIo, quiet: boolean): { onProgress?: (eve
 export function dbDownloadProgress(io: CliIo, quiet: boolean, files: number): { onProgress: (message: string) => void; stop(): void } {
   if (quiet) return { onProgress: () => {}, stop: () => {} };
   if (!io.isTty) return { onProgress: (message) => io.stderr(`sekisho: ${message}\n`), stop: () => {} };
-  const bar = new cliProgress.SingleBar(
+  const bar = new (cliProgress().SingleBar)(
     { format: 'advisory database {bar} {value}/{total} feed files | {step}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
-    cliProgress.Presets.shades_classic,
+    cliProgress().Presets.shades_classic,
   );
   bar.start(files, 0, { step: 'starting' });
   return {

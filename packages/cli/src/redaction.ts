@@ -1,5 +1,5 @@
-import { createRedactor, NO_REDACTION, reporterChunks } from '@sekisho/core';
-import type { Redactor, RenderOptions, Reporter } from '@sekisho/core';
+import { createRedactor, NO_REDACTION, reporterChunks } from '@sekisho/core/startup';
+import type { Redactor, RenderOptions, Reporter } from '@sekisho/core/startup';
 import type { Report } from '@sekisho/model';
 
 let shared: Redactor | null = null;

@@ -1,31 +1,37 @@
 import { CommanderError } from 'commander';
-import { EXIT_CODES, SekishoError, exitCodeFor } from '@sekisho/core';
-import { buildProgram } from './program.js';
+import { EXIT_CODES, SekishoError, exitCodeFor } from '@sekisho/core/startup';
+import type { Command } from 'commander';
+import type { CommandTable } from './lazy-program.js';
+import { parseLazily, readCommandTable } from './lazy-program.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 import { outputRedactor, showSecretsRequested } from './redaction.js';
 
-/** Run the CLI with `argv` (user arguments only) and return the exit code; nothing calls process.exit. */
-export async function runCli(argv: readonly string[], cliIo: CliIo = processIo): Promise<number> {
+/**
+ * Run the CLI with `argv` (user arguments only) and return the exit code; nothing calls process.exit.
+ * Only the command that runs is loaded (lazy-program.ts), when the build wrote the command table.
+ */
+export async function runCli(argv: readonly string[], cliIo: CliIo = processIo, table: CommandTable | null = readCommandTable()): Promise<number> {
   // Warnings, progress and error messages go through the same redactor as reports.
   // (the redactor is built on the first write: commands that print nothing there do not compile the rules)
   const showSecrets = showSecretsRequested(argv);
   const io: CliIo = { ...cliIo, stdout: (text) => cliIo.stdout(text), stderr: (text) => cliIo.stderr(outputRedactor(showSecrets).text(text)) };
-  const program = buildProgram(io);
   // Subcommands do not inherit these when added before the call: set them on every command.
-  const commands = [program];
-  for (let i = 0; i < commands.length; i += 1) {
-    const command = commands[i];
-    if (command === undefined) continue;
-    command.exitOverride();
-    command.configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
-    commands.push(...command.commands);
-  }
+  const configure = (program: Command): void => {
+    const commands = [program];
+    for (let i = 0; i < commands.length; i += 1) {
+      const command = commands[i];
+      if (command === undefined) continue;
+      command.exitOverride();
+      command.configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
+      commands.push(...command.commands);
+    }
+  };
   const debug = argv.includes('--debug');
   const previous = process.exitCode;
   process.exitCode = undefined;
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await parseLazily(argv, io, table, configure);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_CODES.ok;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { removeTempDirsSync } from '@sekisho/core';
+import { removeTempDirsSync } from '@sekisho/core/startup';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

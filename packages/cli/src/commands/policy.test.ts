@@ -14,7 +14,7 @@ afterEach(() => {
 async function run(...args: string[]): Promise<{ out: string; code: string | number }> {
   let out = '';
   process.exitCode = undefined;
-  const program = buildProgram({ stdout: (t) => (out += t), stderr: () => undefined, isTty: false }).exitOverride();
+  const program = (await buildProgram({ stdout: (t) => (out += t), stderr: () => undefined, isTty: false })).exitOverride();
   try {
     await program.parseAsync(['node', 'sekisho', '--quiet', ...args]);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { SEVERITIES } from '@sekisho/model';
 import type { Severity } from '@sekisho/model';
-import { RegistryClient, SekishoError, exitCodeFor, parseRegistryTarget, scanDeadline, scanImage } from '@sekisho/core';
+import { RegistryClient, SekishoError, exitCodeFor, parseRegistryTarget, scanDeadline, scanImage } from '@sekisho/core/scanning';
 import type { RegistryOptions } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import { outputRedactor } from '../redaction.js';

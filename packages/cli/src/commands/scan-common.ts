@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { getReporter, scanImage, SekishoError } from '@sekisho/core';
+import { getReporter, scanImage, SekishoError } from '@sekisho/core/scanning';
 import type { ImageScan, PathSkip, ScannerSetup } from '@sekisho/core';
 import { filterPkgTypes, skipFrom } from './trivy-compat.js';
 import type { TrivyCompatFlags } from './trivy-compat.js';

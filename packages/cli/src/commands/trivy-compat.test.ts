@@ -104,8 +104,8 @@ describe('Trivy and Grype spellings', () => {
 
   it('the same short flags on every scanning command', () => {
     const commands = ['image', 'sbom', 'sbom-scan', 'config', 'fs', 'rootfs', 'repo'];
-    return import('../program.js').then(({ buildProgram }) => {
-      const program = buildProgram();
+    return import('../program.js').then(async ({ buildProgram }) => {
+      const program = await buildProgram();
       for (const name of commands) {
         const command = program.commands.find((c) => c.name() === name);
         const shorts = new Map(command?.options.map((o) => [o.long, o.short]));

@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import type { Finding, Report } from '@sekisho/model';
 import { SEVERITIES, isOsPackageType } from '@sekisho/model';
-import { SekishoError, skipGlobs } from '@sekisho/core';
+import { SekishoError, skipGlobs } from '@sekisho/core/scanning';
 import type { PathSkip } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 

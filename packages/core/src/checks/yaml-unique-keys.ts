@@ -1,5 +1,8 @@
-import { isScalar, visit, YAMLParseError } from 'yaml';
+import type { YAMLParseError } from 'yaml';
 import type { Document } from 'yaml';
+import { lazyModule } from '../util/lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 /**
  * The duplicate-key errors yaml's `uniqueKeys: true` reports, found in linear time. That option
@@ -15,16 +18,16 @@ import type { Document } from 'yaml';
  */
 export function addDuplicateKeyErrors(doc: Document.Parsed): void {
   const found: YAMLParseError[] = [];
-  visit(doc, {
+  yaml().visit(doc, {
     Map(_, map) {
       const seen = new Set<unknown>();
       for (const pair of map.items) {
         const key: unknown = pair.key;
-        const identity = isScalar(key) ? key.value : key;
+        const identity = yaml().isScalar(key) ? key.value : key;
         if (typeof identity === 'number' && Number.isNaN(identity)) continue;
         if (seen.has(identity)) {
-          const start = (isScalar(key) ? key.range?.[0] : undefined) ?? map.range?.[0] ?? 0;
-          found.push(new YAMLParseError([start, start + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          const start = (yaml().isScalar(key) ? key.range?.[0] : undefined) ?? map.range?.[0] ?? 0;
+          found.push(new (yaml().YAMLParseError)([start, start + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
         } else {
           seen.add(identity);
         }

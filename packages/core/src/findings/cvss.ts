@@ -1,8 +1,9 @@
 import type { CvssScore, Severity } from '@sekisho/model';
-import cvssCalculator from 'ae-cvss-calculator';
+import type cvssCalculator from 'ae-cvss-calculator';
 import type { SeverityVector } from '../advisories/types.js';
+import { lazyModule } from '../util/lazy-module.js';
 
-const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = cvssCalculator;
+const calculator = lazyModule<typeof cvssCalculator>('ae-cvss-calculator');
 
 const MAX_VECTOR_LENGTH = 512;
 
@@ -37,6 +38,7 @@ export function cvssBaseScore(vector: string): { version: CvssVersion; score: nu
   const metrics = new Set(text.split('/').map((part) => part.split(':')[0]));
   if (!REQUIRED[version].every((m) => metrics.has(m))) return null;
   try {
+    const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = calculator();
     const calc = version === '2.0' ? new Cvss2(text) : version === '3.0' ? new Cvss3P0(text) : version === '3.1' ? new Cvss3P1(text) : new Cvss4P0(text);
     const base = calc.calculateScores().base;
     if (typeof base !== 'number' || !Number.isFinite(base) || base < 0 || base > 10) return null;

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SekishoError } from '../errors.js';
+import { lazyModule } from '../util/lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 export const IGNORE_FILE_NAME = '.sekisho-ignore.yaml';
 const MAX_IGNORE_FILE_BYTES = 4 * 1024 * 1024;
@@ -61,7 +63,7 @@ export function parseIgnoreFile(text: string, source: string): IgnoreRule[] {
   if (text.length > MAX_IGNORE_FILE_BYTES) throw new SekishoError('LIMIT_JSON_SIZE', `ignore file larger than ${MAX_IGNORE_FILE_BYTES} bytes`, { where: { file: source } });
   let data: unknown;
   try {
-    data = parseYaml(text, { maxAliasCount: 100 });
+    data = yaml().parse(text, { maxAliasCount: 100 });
   } catch (error) {
     throw new SekishoError('CONFIG_INVALID', 'ignore file is not valid YAML', { where: { file: source }, cause: error });
   }

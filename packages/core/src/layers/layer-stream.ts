@@ -98,7 +98,8 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
             `layer expands more than ${limits.maxRatio}× (${compressedBytes} → ${uncompressedBytes} bytes so far): decompression bomb`,
           );
         }
-        diffHash.update(chunk);
+        // An uncompressed blob is its own tar: one hash serves as digest and diffID.
+        if (decoding !== null) diffHash.update(chunk);
         yield chunk;
       }
     } catch (error) {
@@ -119,10 +120,11 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
     } finally {
       await iterator.return?.();
     }
+    const digest = `sha256:${compressedHash.digest('hex')}`;
     result = {
       compression,
-      digest: `sha256:${compressedHash.digest('hex')}`,
-      diffId: `sha256:${diffHash.digest('hex')}`,
+      digest,
+      diffId: decoding === null ? digest : `sha256:${diffHash.digest('hex')}`,
       compressedBytes,
       uncompressedBytes,
     };

@@ -275,8 +275,21 @@ export interface NormalizeOptions {
   readonly debian?: boolean;
 }
 
+/** Statements already normalized (an image repeats a few dozen licences thousands of times); bounded. */
+const MEMO_LIMIT = 20_000;
+const memo = [new Map<string, string | null>(), new Map<string, string | null>()] as const;
+
 /** One licence statement → an SPDX expression, the original text (one line) when it is not one, or null for a placeholder. */
 export function normalizeLicense(statement: string, options: NormalizeOptions = {}): string | null {
+  const cache = memo[options.debian === true ? 1 : 0];
+  const known = cache.get(statement);
+  if (known !== undefined || cache.has(statement)) return known ?? null;
+  const normalized = normalizeUncached(statement, options);
+  if (cache.size < MEMO_LIMIT && statement.length <= MAX_TEXT) cache.set(statement, normalized);
+  return normalized;
+}
+
+function normalizeUncached(statement: string, options: NormalizeOptions): string | null {
   const text = oneLine(statement);
   if (PLACEHOLDERS.has(text.toLowerCase())) return null;
   if (text.length > MAX_TEXT) return text.slice(0, MAX_TEXT);

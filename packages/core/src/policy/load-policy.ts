@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { SekishoError } from '../errors.js';
 import { resolveEnvironment } from './environments.js';
 import type { PolicyDocument } from './schema.js';
 import { policyDocumentSchema } from './schema.js';
+import { lazyModule } from '../util/lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 const MAX_POLICY_BYTES = 4 * 1024 * 1024;
 
@@ -14,7 +16,7 @@ const MAX_POLICY_BYTES = 4 * 1024 * 1024;
  */
 export function parsePolicy(text: string, source: string): PolicyDocument {
   if (Buffer.byteLength(text) > MAX_POLICY_BYTES) throw new SekishoError('CONFIG_INVALID', `policy ${source}: larger than ${MAX_POLICY_BYTES} bytes`, { where: { file: source } });
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = yaml().parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) throw new SekishoError('CONFIG_INVALID', `policy ${source}: not valid YAML: ${doc.errors[0]?.message ?? ''}`, { where: { file: source } });
   const parsed = policyDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
   if (!parsed.success) {

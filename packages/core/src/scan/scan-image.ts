@@ -197,10 +197,11 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
 function untilSignal(layer: LayerRef, signal: AbortSignal, image: string): LayerRef {
   const doing = `reading layer ${layer.digest ?? layer.diffId ?? `#${layer.index}`} of ${image}`;
   checkDeadline(signal, doing);
-  const { openBlob, walk } = layer;
+  const { openBlob, hashBlob, walk } = layer;
   return {
     ...layer,
     ...(openBlob === undefined ? {} : { openBlob: () => untilDeadline(openBlob.call(layer), signal, doing) }),
+    ...(hashBlob === undefined ? {} : { hashBlob: (maxBytes: number) => hashBlob.call(layer, maxBytes, () => checkDeadline(signal, doing)) }),
     ...(walk === undefined
       ? {}
       : {
@@ -228,6 +229,14 @@ async function holdsVerifiedBlob(layer: LayerRef, blob: VerifiedBlob): Promise<b
   if (layer.digest !== null && layer.digest.startsWith('sha256:') && layer.digest !== blob.digest) return false;
   if (layer.size !== null && layer.size !== blob.size) return false;
   if (layer.digestBound === true && layer.digest === blob.digest) return true;
+  if (layer.hashBlob !== undefined) {
+    try {
+      const measured = await layer.hashBlob(blob.size);
+      return measured.size === blob.size && measured.digest === blob.digest;
+    } catch {
+      return false;
+    }
+  }
   if (layer.openBlob === undefined) return false;
   const hash = createHash('sha256');
   let size = 0;

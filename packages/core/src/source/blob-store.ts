@@ -1,4 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { lstat, open, readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -20,8 +21,40 @@ export interface BlobStore {
   /** The whole file, refusing files larger than `maxBytes` (LIMIT_JSON_SIZE). */
   read(path: string, maxBytes: number): Promise<Buffer>;
   open(path: string): AsyncIterable<Buffer>;
+  /**
+   * sha256 and size of the stored bytes, as `open` would yield them, read through one reused
+   * buffer (a warm rescan hashes every local blob; chunk allocations cost more than the hash).
+   * Reads at most `maxBytes` + 1 bytes (a larger size says "not that blob" without reading it
+   * all); `check` runs before each chunk (deadlines). Absent where bytes only come by streaming.
+   */
+  hash?(path: string, maxBytes: number, check?: () => void): Promise<BlobHash>;
   close(): Promise<void>;
 }
+
+export interface BlobHash {
+  /** `sha256:<hex>`. */
+  readonly digest: string;
+  readonly size: number;
+}
+
+/** sha256 of up to `length` bytes of an open file from `start` (fewer where the file ends). */
+async function hashRange(handle: FileHandle, start: number, length: number, check: () => void): Promise<BlobHash> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(READ_CHUNK);
+  let size = 0;
+  for (;;) {
+    check();
+    const want = Math.min(buffer.length, length - size);
+    if (want === 0) break;
+    const { bytesRead } = await handle.read(buffer, 0, want, start + size);
+    if (bytesRead === 0) break;
+    hash.update(buffer.subarray(0, bytesRead));
+    size += bytesRead;
+  }
+  return { digest: `sha256:${hash.digest('hex')}`, size };
+}
+
+const NO_CHECK = (): void => undefined;
 
 /** Relative paths named by manifests are hostile: no absolute paths, no `..`. */
 export function checkRelativePath(path: string, where: string): string {
@@ -81,6 +114,17 @@ export class DirectoryBlobStore implements BlobStore {
   async *open(path: string): AsyncIterable<Buffer> {
     const file = await this.#require(path);
     yield* createReadStream(file.full, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>;
+  }
+
+  async hash(path: string, maxBytes: number, check: () => void = NO_CHECK): Promise<BlobHash> {
+    const file = await this.#require(path);
+    // Not followed if it became a symlink since it was listed.
+    const handle = await open(file.full, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
+    try {
+      return await hashRange(handle, 0, maxBytes + 1, check);
+    } finally {
+      await handle.close();
+    }
   }
 
   async close(): Promise<void> {
@@ -193,6 +237,16 @@ export class TarBlobStore implements BlobStore {
       end: member.offset + member.size - 1,
       highWaterMark: READ_CHUNK,
     }) as AsyncIterable<Buffer>;
+  }
+
+  async hash(path: string, maxBytes: number, check: () => void = NO_CHECK): Promise<BlobHash> {
+    const member = this.#require(path);
+    const handle = await open(this.#file, 'r');
+    try {
+      return await hashRange(handle, member.offset, Math.min(member.size, maxBytes + 1), check);
+    } finally {
+      await handle.close();
+    }
   }
 
   async close(): Promise<void> {

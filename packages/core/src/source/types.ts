@@ -24,6 +24,11 @@ export interface LayerRef {
   readonly digestBound?: boolean;
   /** Stored bytes of the blob. */
   openBlob?(): AsyncIterable<Buffer>;
+  /**
+   * sha256 and size of the stored bytes without handing them out (local files: a faster read
+   * than `openBlob`), reading at most `maxBytes` + 1 bytes; `check` runs before each chunk.
+   */
+  hashBlob?(maxBytes: number, check?: () => void): Promise<{ readonly digest: string; readonly size: number }>;
   /** Directory sources: visit entries directly (no tar stream). */
   walk?(visitor: DirectoryVisitor): Promise<TarWalkStats>;
 }

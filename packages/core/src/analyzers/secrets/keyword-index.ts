@@ -50,14 +50,12 @@ export class KeywordIndex {
       const state = queue[head]!;
       const f = fail[state]!;
       this.outLink[state] = this.out[f]! !== -1 ? f : this.outLink[f]!;
-      for (let b = 0; b < 256; b++) {
-        const next = goto[state]!.get(b);
-        if (next === undefined) this.delta[state * 256 + b] = this.delta[f * 256 + b]!;
-        else {
-          fail[next] = this.delta[f * 256 + b]!;
-          this.delta[state * 256 + b] = next;
-          queue.push(next);
-        }
+      // The failure state's row (complete: it is shallower, so done earlier), then this state's own edges.
+      this.delta.copyWithin(state * 256, f * 256, f * 256 + 256);
+      for (const [b, next] of goto[state]!) {
+        fail[next] = this.delta[f * 256 + b]!;
+        this.delta[state * 256 + b] = next;
+        queue.push(next);
       }
     }
   }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
 import { isSeverity } from '@sekisho/model';
 import type { Severity } from '@sekisho/model';
 import { SekishoError } from '../../errors.js';
@@ -9,6 +8,9 @@ import { translateGoRegex } from './go-regex.js';
 import { BUILTIN_RULES } from './rules.js';
 import { GLOBAL_ALLOWLIST_IDS } from './types.js';
 import type { GlobalAllowlistId, SecretAllowlist, SecretRule, SecretsOptions } from './types.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 /**
  * User secret rules from a gitleaks configuration (TOML: `[[rules]]`, `[allowlist]` /
@@ -265,7 +267,7 @@ export function parseTrivySecretConfig(text: string): ParsedSecretConfig {
   const problems: SecretConfigProblem[] = [];
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    doc = yaml().parse(text, { maxAliasCount: 100 });
   } catch (error) {
     return { format: 'trivy', config: {}, problems: [{ ruleId: null, message: `not valid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
   }

@@ -53,7 +53,9 @@ function compile(spec: ClassifierSpec): CompiledClassifier {
   };
 }
 
-const COMPILED = CLASSIFIERS.map(compile);
+// Compiled on first use: a scan whose layers all come from the cache never classifies a file.
+let compiled: readonly CompiledClassifier[] | null = null;
+const compiledClassifiers = (): readonly CompiledClassifier[] => (compiled ??= CLASSIFIERS.map(compile));
 
 /** Compare dotted numeric versions; a pre-release suffix sorts below its release. */
 function compareLoose(a: string, b: string): number {
@@ -191,7 +193,7 @@ function classifyWith(path: string, base: string, content: Buffer): BinaryClassi
   const out: CatalogedPackage[] = [];
   const cut: string[] = [];
   const seen = new Set<string>();
-  for (const c of COMPILED) {
+  for (const c of compiledClassifiers()) {
     if (!c.matchesName(base)) continue;
     const version = versionOf(content, base, c, cut);
     if (!version) continue;

@@ -1,5 +1,7 @@
-import { parse as parseYamlDocument, parseAllDocuments } from 'yaml';
 import { parse as parseTomlDocument } from 'smol-toml';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 /** A parse result: the value, or why the file could not be read (it becomes a CatalogUnknown). */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -117,7 +119,7 @@ export function parseJsonc(content: Buffer): Parsed<unknown> {
  */
 export function parseYaml(content: Buffer): Parsed<unknown> {
   try {
-    const value = parseYamlDocument(decodeText(content), {
+    const value = yaml().parse(decodeText(content), {
       schema: 'failsafe',
       maxAliasCount: MAX_YAML_ALIASES,
       uniqueKeys: false,
@@ -135,7 +137,7 @@ export function parseYaml(content: Buffer): Parsed<unknown> {
  */
 export function parseYamlStream(content: Buffer): Parsed<unknown[]> {
   try {
-    const docs = parseAllDocuments(decodeText(content), { schema: 'failsafe', uniqueKeys: false, strict: false });
+    const docs = yaml().parseAllDocuments(decodeText(content), { schema: 'failsafe', uniqueKeys: false, strict: false });
     const list = Array.isArray(docs) ? docs : [docs];
     const values: unknown[] = [];
     for (const doc of list) {

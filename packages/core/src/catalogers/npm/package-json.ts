@@ -1,8 +1,10 @@
-import semver from 'semver';
 import { asRecord, nonEmpty, parseJson } from '../lang-common/parse.js';
 import { dirname, guarded, languagePackage, mergeAll, MiB, output, unknownOutput } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 import { npmLicenses, npmPurl, personText } from './npm-names.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const semver = lazyModule<typeof import('semver')>('semver');
 
 /** What `finish` needs to resolve a manifest's dependencies against the installed tree. */
 interface ManifestDeps {
@@ -115,8 +117,8 @@ function resolveInPnpmStore(all: readonly CatalogedPackage[], from: string, rang
   const candidates = all.filter((c) => (c.paths[0] ?? '').startsWith(prefix));
   if (candidates.length === 0) return null;
   if (candidates.length === 1) return candidates[0]!.ref;
-  const versions = candidates.map((c) => c.version).filter((v) => semver.valid(v) !== null);
-  const best = semver.maxSatisfying(versions, range, { loose: true });
+  const versions = candidates.map((c) => c.version).filter((v) => semver().valid(v) !== null);
+  const best = semver().maxSatisfying(versions, range, { loose: true });
   return best === null ? null : (candidates.find((c) => c.version === best)?.ref ?? null);
 }
 

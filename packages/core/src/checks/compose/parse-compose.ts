@@ -6,10 +6,12 @@
  * `${VAR-d}`, `${VAR:?e}`, `${VAR:+r}`, `$$`) against the environment given (none by default),
  * so `${PRIV:-true}` reads as `true`.
  */
-import { parseDocument } from 'yaml';
 import { addDuplicateKeyErrors } from '../yaml-unique-keys.js';
 import { SekishoError } from '../../errors.js';
 import type { BindMount, DockerRunSettings, Located, PublishedPort } from '../docker-inspect/run-settings.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 export interface ComposeLimits {
   readonly maxBytes: number;
@@ -113,7 +115,7 @@ export function parseCompose(content: string, options: ParseComposeOptions = {})
   let root: unknown;
   try {
     // Duplicate keys are found by addDuplicateKeyErrors: `uniqueKeys: true` is quadratic in map size.
-    const doc = parseDocument(content, { merge: true, uniqueKeys: false, prettyErrors: false, strict: true });
+    const doc = yaml().parseDocument(content, { merge: true, uniqueKeys: false, prettyErrors: false, strict: true });
     addDuplicateKeyErrors(doc);
     const first = doc.errors[0];
     if (first !== undefined) throw new SekishoError('CONFIG_INVALID', `invalid YAML: ${first.message.split('\n')[0] ?? ''}`);

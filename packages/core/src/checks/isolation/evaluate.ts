@@ -1,4 +1,3 @@
-import semver from 'semver';
 import { KERNEL_CVES } from '../../host/catalog/kernel-cves.js';
 import { inRanges, parseKernelRelease } from '../../host/versions.js';
 import { BREAKOUT_CATALOG, type BreakoutTechnique, type Condition } from './catalog.js';
@@ -10,6 +9,9 @@ import type {
   LayerState,
   OpenPath,
 } from './profile.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const semver = lazyModule<typeof import('semver')>('semver');
 
 /** Three-valued truth: null = depends on a fact the input does not give. */
 export type Tri = boolean | null;
@@ -45,10 +47,10 @@ export function macConfines(p: IsolationProfile): Tri {
 }
 
 function compareVersion(actual: string, fixed: string): Tri {
-  const a = semver.valid(actual) ?? semver.valid(semver.coerce(actual));
-  const f = semver.valid(fixed) ?? semver.valid(semver.coerce(fixed));
+  const a = semver().valid(actual) ?? semver().valid(semver().coerce(actual));
+  const f = semver().valid(fixed) ?? semver().valid(semver().coerce(fixed));
   if (a === null || f === null) return null;
-  return semver.lt(a, f);
+  return semver().lt(a, f);
 }
 
 function fact(c: Extract<Condition, { fact: string }>, p: IsolationProfile): ConditionResult {

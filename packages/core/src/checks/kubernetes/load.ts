@@ -1,6 +1,8 @@
-import { parseAllDocuments } from 'yaml';
 import type { ConfigFileError } from '../types.js';
 import { addDuplicateKeyErrors } from '../yaml-unique-keys.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 /** Bounds for untrusted manifests (a `helm template` of a large chart is ~2 MiB). */
 export const KUBE_LIMITS = {
@@ -141,7 +143,7 @@ export function loadKubernetesFile(file: string, content: Uint8Array): LoadResul
   let docs;
   try {
     // Duplicate keys are found by addDuplicateKeyErrors below: `uniqueKeys: true` is quadratic in map size.
-    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+    docs = yaml().parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
   } catch (error) {
     return { objects, errors: [{ file, reason: `unreadable YAML: ${String(error).slice(0, 200)}` }] };
   }

@@ -1,13 +1,17 @@
 import { isFileTreeSource, reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
-import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+import type { Models, Serialize } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import { OS_OWNER_PROPERTY } from '../../findings/cyclonedx-properties.js';
 import { jsonChunks } from '../chunks.js';
 import { combinedExpression, isSpdxExpression, isSpdxId } from '../license.js';
 import type { Reporter, ReporterPlugin } from '../types.js';
 import { addCycloneDxVulnerabilities } from './vulnerabilities.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+// The library (and the JSON-schema validators it loads) only when a CycloneDX document is written.
+const cyclonedx = lazyModule<typeof import('@cyclonedx/cyclonedx-library')>('@cyclonedx/cyclonedx-library');
 
 /**
  * CycloneDX allows either one license expression or a list of licenses, never both. Single SPDX
@@ -16,6 +20,7 @@ import { addCycloneDxVulnerabilities } from './vulnerabilities.js';
  * otherwise ids stay `license.id` and the rest (text, or an expression beside text) `license.name`.
  */
 function licenses(pkg: Package): Models.LicenseRepository {
+  const { Models } = cyclonedx();
   const repo = new Models.LicenseRepository();
   if (pkg.licenses.every(isSpdxId)) {
     for (const id of pkg.licenses) repo.add(new Models.SpdxLicense(id));
@@ -31,6 +36,7 @@ function licenses(pkg: Package): Models.LicenseRepository {
 }
 
 function properties(pkg: Package): Models.PropertyRepository {
+  const { Models } = cyclonedx();
   const props = new Models.PropertyRepository();
   props.add(new Models.Property('sekisho:package:type', pkg.type));
   props.add(new Models.Property('sekisho:package:foundBy', pkg.foundBy));
@@ -59,6 +65,7 @@ function safePurl(text: string): string | undefined {
 
 /** CycloneDX 1.6 JSON, built and serialized with the CycloneDX library (sorted lists, no timestamps). */
 export function toCycloneDx(report: Report): Models.Bom {
+  const { Enums, Models } = cyclonedx();
   const bom = new Models.Bom();
   bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, 'sekisho', { version: report.tool.version, group: 'sekisho' }));
   const subject = new Models.Component(
@@ -118,19 +125,22 @@ export function toCycloneDx(report: Report): Models.Bom {
  * The library's JSON serializer, keeping the normalized document instead of stringifying it, so
  * it can be written in chunks (the library's normalization, sorting and bom-ref handling are kept).
  */
-class NormalizingSerializer extends Serialize.JsonSerializer {
-  normalized: Record<string, unknown> = {};
-  protected override _serialize(normalized: Serialize.JSON.Types.Normalized.Bom): string {
-    this.normalized = normalized as unknown as Record<string, unknown>;
-    return '';
+function normalized(bom: Models.Bom): Record<string, unknown> {
+  const { Serialize, Spec } = cyclonedx();
+  let document: Record<string, unknown> = {};
+  class NormalizingSerializer extends Serialize.JsonSerializer {
+    protected override _serialize(normalizedBom: Serialize.JSON.Types.Normalized.Bom): string {
+      document = normalizedBom as unknown as Record<string, unknown>;
+      return '';
+    }
   }
+  new NormalizingSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6)).serialize(bom, { sortLists: true, space: 2 });
+  return document;
 }
 
 /** CycloneDX 1.6 JSON of a BOM in chunks: the same bytes as the library's serializer (`space: 2`) plus a newline. */
 export function* cyclonedxChunks(bom: Models.Bom): Generator<string> {
-  const serializer = new NormalizingSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-  serializer.serialize(bom, { sortLists: true, space: 2 });
-  yield* jsonChunks(serializer.normalized);
+  yield* jsonChunks(normalized(bom));
 }
 
 export const cyclonedxJsonReporter: Reporter = {

@@ -1,23 +1,22 @@
 import type { Report, Severity, VulnerabilityFinding } from '@sekisho/model';
-import { Enums, Models } from '@cyclonedx/cyclonedx-library';
+import type { Enums, Models } from '@cyclonedx/cyclonedx-library';
+import { lazyModule } from '../../util/lazy-module.js';
 
-const SEVERITY: Readonly<Record<Severity, Enums.Vulnerability.Severity>> = {
-  critical: Enums.Vulnerability.Severity.Critical,
-  high: Enums.Vulnerability.Severity.High,
-  medium: Enums.Vulnerability.Severity.Medium,
-  low: Enums.Vulnerability.Severity.Low,
-  negligible: Enums.Vulnerability.Severity.Info,
-  unknown: Enums.Vulnerability.Severity.Unknown,
-};
+const cyclonedx = lazyModule<typeof import('@cyclonedx/cyclonedx-library')>('@cyclonedx/cyclonedx-library');
 
-const METHOD = {
-  '2.0': Enums.Vulnerability.RatingMethod.CVSSv2,
-  '3.0': Enums.Vulnerability.RatingMethod.CVSSv3,
-  '3.1': Enums.Vulnerability.RatingMethod.CVSSv31,
-  '4.0': Enums.Vulnerability.RatingMethod.CVSSv4,
-} as const;
+function severityOf(severity: Severity): Enums.Vulnerability.Severity {
+  const { Severity: S } = cyclonedx().Enums.Vulnerability;
+  const table: Readonly<Record<Severity, Enums.Vulnerability.Severity>> = { critical: S.Critical, high: S.High, medium: S.Medium, low: S.Low, negligible: S.Info, unknown: S.Unknown };
+  return table[severity];
+}
+
+function methodOf(version: '2.0' | '3.0' | '3.1' | '4.0'): Enums.Vulnerability.RatingMethod {
+  const { RatingMethod: M } = cyclonedx().Enums.Vulnerability;
+  return { '2.0': M.CVSSv2, '3.0': M.CVSSv3, '3.1': M.CVSSv31, '4.0': M.CVSSv4 }[version];
+}
 
 function sourceOf(id: string): Models.Vulnerability.Source {
+  const { Models } = cyclonedx();
   if (id.startsWith('CVE-')) return new Models.Vulnerability.Source({ name: 'NVD', url: `https://nvd.nist.gov/vuln/detail/${id}` });
   if (id.startsWith('GHSA-')) return new Models.Vulnerability.Source({ name: 'GitHub', url: `https://github.com/advisories/${id}` });
   return new Models.Vulnerability.Source({ name: 'OSV', url: `https://osv.dev/vulnerability/${encodeURIComponent(id)}` });
@@ -31,6 +30,7 @@ function sourceOf(id: string): Models.Vulnerability.Source {
  * `sekisho:package:ownedBy` from toCycloneDx, so a later `sbom-scan` judges them through their owner.)
  */
 export function addCycloneDxVulnerabilities(bom: Models.Bom, report: Report): void {
+  const { Enums, Models } = cyclonedx();
   const components = new Map<string, Models.Component>();
   for (const c of bom.components) if (c.bomRef.value !== undefined) components.set(c.bomRef.value, c);
   const groups = new Map<string, VulnerabilityFinding[]>();
@@ -58,10 +58,10 @@ export function addCycloneDxVulnerabilities(bom: Models.Bom, report: Report): vo
         const key = `${s.source}|${s.vector}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        vuln.ratings.add(new Models.Vulnerability.Rating({ source: new Models.Vulnerability.Source({ name: s.source }), score: s.baseScore, method: METHOD[s.version], vector: s.vector }));
+        vuln.ratings.add(new Models.Vulnerability.Rating({ source: new Models.Vulnerability.Source({ name: s.source }), score: s.baseScore, method: methodOf(s.version), vector: s.vector }));
       }
     }
-    vuln.ratings.add(new Models.Vulnerability.Rating({ source: new Models.Vulnerability.Source({ name: 'sekisho' }), severity: SEVERITY[first.severity], method: Enums.Vulnerability.RatingMethod.Other, justification: 'severity chosen by Sekisho: vendor, then NVD CVSS v3, then feed CVSS' }));
+    vuln.ratings.add(new Models.Vulnerability.Rating({ source: new Models.Vulnerability.Source({ name: 'sekisho' }), severity: severityOf(first.severity), method: Enums.Vulnerability.RatingMethod.Other, justification: 'severity chosen by Sekisho: vendor, then NVD CVSS v3, then feed CVSS' }));
     for (const f of list) {
       const component = components.get(f.packageId);
       if (component !== undefined) vuln.affects.add(new Models.Vulnerability.Affect(component.bomRef));

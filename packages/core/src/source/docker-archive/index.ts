@@ -99,6 +99,7 @@ async function openLegacy(
   }
   const steps = layerBuildSteps(config);
   const layers: LayerRef[] = [];
+  const hashStored = store.hash?.bind(store);
   for (const [index, path] of entry.Layers.entries()) {
     const size = await store.size(path);
     layers.push({
@@ -109,6 +110,7 @@ async function openLegacy(
       size,
       createdBy: steps[index] ?? null,
       openBlob: () => store.open(path),
+      ...(hashStored === undefined ? {} : { hashBlob: (maxBytes: number, check?: () => void) => hashStored(path, maxBytes, check) }),
     });
   }
   return {

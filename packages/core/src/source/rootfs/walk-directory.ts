@@ -31,6 +31,8 @@ const MAX_ENTRIES = 5_000_000;
 /** Deepest directory nesting walked: each level holds one open directory handle. */
 const MAX_DEPTH = 256;
 const PROC_FD = '/proc/self/fd';
+/** lstat calls a directory listing keeps in flight ahead of the entry being visited. */
+const STAT_AHEAD = 32;
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fsConstants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
 
@@ -87,16 +89,16 @@ export async function walkDirectory(root: string, visitor: DirectoryVisitor, opt
       visitor.unknown(imagePath, describeFsError(error, 'directory'));
       return;
     }
-    for (const name of names) {
+    const statOf = lookahead(names, STAT_AHEAD, (name) => fs.lstat(`${dir.base}/${name}`));
+    for (const [index, name] of names.entries()) {
       const full = `${dir.base}/${name}`;
       const path = imagePath === '/' ? `/${name}` : `${imagePath}/${name}`;
-      let info: BigIntStats;
-      try {
-        info = await fs.lstat(full);
-      } catch (error) {
-        visitor.unknown(path, describeFsError(error, 'entry'));
+      const stat = await statOf(index);
+      if ('error' in stat) {
+        visitor.unknown(path, describeFsError(stat.error, 'entry'));
         continue;
       }
+      const info = stat.value;
       if (++entries > MAX_ENTRIES) throw new SekishoError('LIMIT_ENTRY_COUNT', `more than ${MAX_ENTRIES} files`, { where: { image: root } });
       const kind = kindOf(info);
       if (options.skip?.test(path, kind === 'dir') === true) {
@@ -165,6 +167,26 @@ export async function walkDirectory(root: string, visitor: DirectoryVisitor, opt
     }
   }
   return { entries, bytes };
+}
+
+type Settled<T> = { readonly value: T } | { readonly error: unknown };
+
+/**
+ * `start(items[i])` for each index asked for, begun up to `ahead` items early so that many
+ * lstat calls are in flight while the visitor still sees entries one by one, in order.
+ */
+function lookahead<T, R>(items: readonly T[], ahead: number, start: (item: T) => Promise<R>): (index: number) => Promise<Settled<R>> {
+  const pending = new Map<number, Promise<Settled<R>>>();
+  let next = 0;
+  return (index) => {
+    for (; next < Math.min(items.length, index + ahead + 1); next += 1) {
+      pending.set(next, start(items[next] as T).then((value) => ({ value }), (error: unknown) => ({ error })));
+    }
+    const result = pending.get(index);
+    if (result === undefined) throw new RangeError(`item ${index} was not started or was already taken`);
+    pending.delete(index); // a listing of many entries does not keep every stat
+    return result;
+  };
 }
 
 function kindOf(info: BigIntStats): EntryKind {

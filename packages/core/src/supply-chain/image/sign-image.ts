@@ -4,7 +4,7 @@
  * bundles attached as OCI 1.1 referrers (cosign specs/BUNDLE_SPEC.md). No Fulcio, no Rekor:
  * bundles carry a public-key hint and no tlog entry (verify with `tlog: 'if-present'`).
  */
-import { BUNDLE_V03_MEDIA_TYPE } from '@sigstore/bundle';
+import { lazyModule } from '../../util/lazy-module.js';
 import type { RegistryOptions } from '../../source/registry/options.js';
 import type { RegistryClient } from '../../source/registry/client.js';
 import { SekishoError } from '../../errors.js';
@@ -32,6 +32,8 @@ import {
   type OciDescriptor,
 } from './payload.js';
 import { addToReferrersTag, hasReferrersApi, resolveImage, type ResolvedImage } from './registry-io.js';
+
+const sigstoreBundle = lazyModule<typeof import('@sigstore/bundle')>('@sigstore/bundle');
 
 export interface SignImageOptions {
   /** PEM private key (PKCS#8, SEC 1 or PKCS#1; unencrypted): ECDSA P-256/P-384/P-521, Ed25519, RSA. */
@@ -89,7 +91,7 @@ export function dsseBundle(key: string | Uint8Array, statement: Uint8Array): { b
     signatures: [{ sig: signed.signature, keyid: '' }],
   };
   const bundle = {
-    mediaType: BUNDLE_V03_MEDIA_TYPE,
+    mediaType: sigstoreBundle().BUNDLE_V03_MEDIA_TYPE,
     verificationMaterial: { publicKey: { hint: signed.hint }, tlogEntries: [] },
     dsseEnvelope: envelope,
   };

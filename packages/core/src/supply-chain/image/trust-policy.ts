@@ -20,7 +20,6 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { SupplyChainFinding } from '@sekisho/model';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SekishoError } from '../../errors.js';
 import type { RegistryOptions } from '../../source/registry/options.js';
@@ -30,6 +29,9 @@ import type { VerifyPolicy } from '../sigstore/verify-blob.js';
 import { loadTrustedRoot } from '../sigstore/trusted-root.js';
 import { predicateTypeFor } from './payload.js';
 import { verifyImage } from './verify-image.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 const MAX_POLICY_BYTES = 1024 * 1024;
 const MAX_KEY_BYTES = 64 * 1024;
@@ -118,7 +120,7 @@ export async function parseTrustPolicy(text: string, baseDir: string): Promise<T
   if (text.length > MAX_POLICY_BYTES) policyInput(`larger than ${MAX_POLICY_BYTES} bytes`);
   let json: unknown;
   try {
-    json = parseYaml(text, { maxAliasCount: 100 });
+    json = yaml().parse(text, { maxAliasCount: 100 });
   } catch (error) {
     policyInput('not valid YAML or JSON', error);
   }

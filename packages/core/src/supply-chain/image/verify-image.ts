@@ -6,7 +6,7 @@
  * (signature + certificate or key hint + the Rekor SET cosign stores beside it) and checked over
  * its payload; the payload must then name this image's digest.
  */
-import { BUNDLE_V01_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE } from '@sigstore/bundle';
+import { lazyModule } from '../../util/lazy-module.js';
 import { createHash } from 'node:crypto';
 import type { RegistryOptions } from '../../source/registry/options.js';
 import { SekishoError } from '../../errors.js';
@@ -26,6 +26,8 @@ import {
   type OciDescriptor,
 } from './payload.js';
 import { resolveImage, type ResolvedImage } from './registry-io.js';
+
+const sigstoreBundle = lazyModule<typeof import('@sigstore/bundle')>('@sigstore/bundle');
 
 export type VerifyImageMode = { readonly kind: 'signature' } | { readonly kind: 'attestation'; readonly predicateType?: string };
 
@@ -113,11 +115,11 @@ function verificationMaterial(annotations: Readonly<Record<string, string>>): { 
   const tlogEntries = tlogEntryOf(annotations[REKOR_BUNDLE_ANNOTATION]);
   const certificate = annotations[CERTIFICATE_ANNOTATION];
   if (certificate === undefined || certificate === '') {
-    return { mediaType: BUNDLE_V03_MEDIA_TYPE, material: { publicKey: { hint: '' }, tlogEntries } };
+    return { mediaType: sigstoreBundle().BUNDLE_V03_MEDIA_TYPE, material: { publicKey: { hint: '' }, tlogEntries } };
   }
   const chain = [...pemToBase64Der(certificate).slice(0, 1), ...(annotations[CHAIN_ANNOTATION] === undefined ? [] : pemToBase64Der(annotations[CHAIN_ANNOTATION]))];
   return {
-    mediaType: BUNDLE_V01_MEDIA_TYPE,
+    mediaType: sigstoreBundle().BUNDLE_V01_MEDIA_TYPE,
     material: { x509CertificateChain: { certificates: chain.map((rawBytes) => ({ rawBytes })) }, tlogEntries },
   };
 }

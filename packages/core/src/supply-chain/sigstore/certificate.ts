@@ -6,8 +6,11 @@
  * touched once, so a bad certificate fails before any crypto, saying which one and why.
  */
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
-import { X509Certificate } from '@sigstore/core';
+import type { X509Certificate } from '@sigstore/core';
 import { SekishoError } from '../../errors.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const sigstoreCore = lazyModule<typeof import('@sigstore/core')>('@sigstore/core');
 
 const MAX_CERTIFICATE_BYTES = 64 * 1024;
 
@@ -34,7 +37,7 @@ export function parseCertificate(der: Uint8Array, part: string): X509Certificate
   if (der.length > MAX_CERTIFICATE_BYTES) throw new SekishoError('VERIFY_INPUT', `${part} is larger than ${MAX_CERTIFICATE_BYTES} bytes`);
   let cert: X509Certificate;
   try {
-    cert = X509Certificate.parse(Buffer.from(der));
+    cert = sigstoreCore().X509Certificate.parse(Buffer.from(der));
   } catch (error) {
     throw new SekishoError('VERIFY_INPUT', `${part} is not valid DER: ${reason(error)}`, { cause: error });
   }

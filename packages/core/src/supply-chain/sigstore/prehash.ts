@@ -13,13 +13,15 @@
  * Ed25519 signs the message itself (RFC 8032 §5.1.6): a digest alone can never verify it.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { ASN1Obj } from '@sigstore/core';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const nist = lazyModule<typeof import('@noble/curves/nist.js')>('@noble/curves/nist.js');
+const sigstoreCore = lazyModule<typeof import('@sigstore/core')>('@sigstore/core');
+const nodeForge = lazyModule<typeof forge>('node-forge');
 
 export type PrehashAlgorithm = 'sha256' | 'sha384' | 'sha512';
 
-const CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 const DIGEST_LENGTH: Readonly<Record<PrehashAlgorithm, number>> = { sha256: 32, sha384: 48, sha512: 64 };
 
 // RFC 8017 §9.2 note 1: DER of DigestInfo up to the digest bytes.
@@ -30,16 +32,17 @@ const DIGEST_INFO_PREFIX: Readonly<Record<PrehashAlgorithm, string>> = {
 };
 
 const FORGE_DIGESTS: Readonly<Record<PrehashAlgorithm, () => forge.md.MessageDigest>> = {
-  sha256: () => forge.md.sha256.create(),
-  sha384: () => forge.md.sha384.create(),
-  sha512: () => forge.md.sha512.create(),
+  sha256: () => nodeForge().md.sha256.create(),
+  sha384: () => nodeForge().md.sha384.create(),
+  sha512: () => nodeForge().md.sha512.create(),
 };
 
 const binary = (bytes: Uint8Array): string => Buffer.from(bytes).toString('binary');
 
 function verifyEcdsaPrehashed(key: KeyObject, digest: Uint8Array, signature: Uint8Array): boolean {
   const jwk = key.export({ format: 'jwk' });
-  const curve = jwk.crv === 'P-256' || jwk.crv === 'P-384' || jwk.crv === 'P-521' ? CURVES[jwk.crv] : undefined;
+  const { p256, p384, p521 } = nist();
+  const curve = jwk.crv === 'P-256' ? p256 : jwk.crv === 'P-384' ? p384 : jwk.crv === 'P-521' ? p521 : undefined;
   if (curve === undefined || jwk.x === undefined || jwk.y === undefined) return false;
   // SEC 1 §2.3.3 uncompressed point: 0x04 ‖ X ‖ Y.
   const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
@@ -58,15 +61,16 @@ function verifyEcdsaPrehashed(key: KeyObject, digest: Uint8Array, signature: Uin
 function forgeKey(key: KeyObject): forge.pki.rsa.PublicKey {
   let rsa = key;
   if (key.asymmetricKeyType === 'rsa-pss') {
-    const spki = ASN1Obj.parseBuffer(key.export({ format: 'der', type: 'spki' }));
+    const spki = sigstoreCore().ASN1Obj.parseBuffer(key.export({ format: 'der', type: 'spki' }));
     const bitString = spki.subs[1]?.value;
     if (bitString?.[0] !== 0) throw new RangeError('malformed RSA-PSS public key');
     rsa = createPublicKey({ key: Buffer.from(bitString.subarray(1)), format: 'der', type: 'pkcs1' });
   }
   const jwk = rsa.export({ format: 'jwk' });
   if (jwk.n === undefined || jwk.e === undefined) throw new RangeError('RSA key without modulus or exponent');
-  const big = (b64: string) => new forge.jsbn.BigInteger(Buffer.from(b64, 'base64url').toString('hex'), 16);
-  return forge.pki.setRsaPublicKey(big(jwk.n), big(jwk.e));
+  const forgeLib = nodeForge();
+  const big = (b64: string) => new forgeLib.jsbn.BigInteger(Buffer.from(b64, 'base64url').toString('hex'), 16);
+  return forgeLib.pki.setRsaPublicKey(big(jwk.n), big(jwk.e));
 }
 
 function verifyRsaPkcs1Prehashed(key: KeyObject, algorithm: PrehashAlgorithm, digest: Uint8Array, signature: Uint8Array): boolean {
@@ -81,7 +85,8 @@ function verifyRsaPkcs1Prehashed(key: KeyObject, algorithm: PrehashAlgorithm, di
 
 function verifyRsaPssPrehashed(key: KeyObject, algorithm: PrehashAlgorithm, digest: Uint8Array, signature: Uint8Array): boolean {
   const saltLength = key.asymmetricKeyDetails?.saltLength ?? DIGEST_LENGTH[algorithm];
-  const pss = forge.pss.create({ md: FORGE_DIGESTS[algorithm](), mgf: forge.mgf.mgf1.create(FORGE_DIGESTS[algorithm]()), saltLength });
+  const forgeLib = nodeForge();
+  const pss = forgeLib.pss.create({ md: FORGE_DIGESTS[algorithm](), mgf: forgeLib.mgf.mgf1.create(FORGE_DIGESTS[algorithm]()), saltLength });
   try {
     return forgeKey(key).verify(binary(digest), binary(signature), pss);
   } catch {

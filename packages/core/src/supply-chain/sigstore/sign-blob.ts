@@ -5,10 +5,12 @@
  * Bundle format: sigstore/protobuf-specs protos/sigstore_bundle.proto.
  */
 import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { BUNDLE_V03_MEDIA_TYPE } from '@sigstore/bundle';
+import { lazyModule } from '../../util/lazy-module.js';
 import { SekishoError } from '../../errors.js';
 import { parsePublicKey } from './public-key.js';
 import type { PrehashAlgorithm } from './prehash.js';
+
+const sigstoreBundle = lazyModule<typeof import('@sigstore/bundle')>('@sigstore/bundle');
 
 export interface SignBlobOptions {
   /** PEM private key: PKCS#8 (`PRIVATE KEY`), SEC 1 (`EC PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`), unencrypted. */
@@ -65,7 +67,7 @@ export function signBlob(options: SignBlobOptions): SignBlobResult {
   const digest = createHash(algorithm).update(options.artifact).digest();
   const hint = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64');
   const bundle = {
-    mediaType: BUNDLE_V03_MEDIA_TYPE,
+    mediaType: sigstoreBundle().BUNDLE_V03_MEDIA_TYPE,
     verificationMaterial: { publicKey: { hint }, tlogEntries: [] },
     messageSignature: {
       messageDigest: { algorithm: PROTO_HASH[algorithm], digest: digest.toString('base64') },

@@ -4,9 +4,10 @@
  * input is validated strictly (bounded sizes, required validity starts) before any crypto runs.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { crypto } from '@sigstore/core';
+import type { crypto } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
 import { SekishoError } from '../../errors.js';
+import { lazyModule } from '../../util/lazy-module.js';
 import { decodeBase64, parseCertificate } from './certificate.js';
 import {
   trustedRootSchema,
@@ -17,6 +18,8 @@ import {
 } from './schema.js';
 
 export type { TrustedRootJson } from './schema.js';
+
+const sigstoreCore = lazyModule<typeof import('@sigstore/core')>('@sigstore/core');
 
 /** Trust material without the public-key finder, which depends on the verification policy. */
 export type TrustAnchors = Omit<TrustMaterial, 'publicKey'>;
@@ -35,7 +38,7 @@ function toTLogAuthority(log: TransparencyLogInstanceJson, where: string): TLogA
   const keyType = details.startsWith('PKCS1_') ? 'pkcs1' : 'spki';
   let publicKey: crypto.KeyObject;
   try {
-    publicKey = crypto.createPublicKey(decodeBase64(log.publicKey.rawBytes, `trusted root: ${where}: public key`), keyType);
+    publicKey = sigstoreCore().crypto.createPublicKey(decodeBase64(log.publicKey.rawBytes, `trusted root: ${where}: public key`), keyType);
   } catch (error) {
     if (error instanceof SekishoError) throw error;
     fail(`${where}: public key does not parse (${details}): ${error instanceof Error ? error.message : String(error)}`, error);

@@ -11,18 +11,9 @@
  * future, trusted-root strictness, regexp-safe checkpoint parsing).
  */
 import { createHash, createPublicKey, verify as cryptoVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
-import {
-  BUNDLE_V01_MEDIA_TYPE,
-  BUNDLE_V02_MEDIA_TYPE,
-  BUNDLE_V03_LEGACY_MEDIA_TYPE,
-  BUNDLE_V03_MEDIA_TYPE,
-  bundleFromJSON,
-  type Bundle,
-  type TransparencyLogEntry,
-} from '@sigstore/bundle';
-import { dsse } from '@sigstore/core';
+import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
 import type { X509Certificate } from '@sigstore/core';
-import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
+import type { SignedEntity, TrustMaterial, Verifier } from '@sigstore/verify';
 import { SekishoError } from '../../errors.js';
 import { decodeBase64, parseCertificate } from './certificate.js';
 import { certificateIdentity, compileIdentityPolicy, type CertificateIdentityPolicy } from './identity.js';
@@ -30,6 +21,11 @@ import { parseStatement, statementHasSubject } from './in-toto.js';
 import { verifyPrehashed, type PrehashAlgorithm } from './prehash.js';
 import { parsePublicKey, sameKey, type PublicKeyInput } from './public-key.js';
 import { toTrustAnchors } from './trusted-root.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const sigstoreBundle = lazyModule<typeof import('@sigstore/bundle')>('@sigstore/bundle');
+const sigstoreCore = lazyModule<typeof import('@sigstore/core')>('@sigstore/core');
+const sigstoreVerify = lazyModule<typeof import('@sigstore/verify')>('@sigstore/verify');
 
 export type ArtifactInput = { readonly bytes: Uint8Array } | { readonly digest: string };
 
@@ -87,12 +83,11 @@ const MAX_CHECKPOINT_BYTES = 64 * 1024;
 // Rekor and the verifier keep separate clocks; sigstore-go allows the same slack.
 const FUTURE_SKEW_MS = 60_000;
 
-const BUNDLE_MEDIA_TYPES: ReadonlySet<string> = new Set([
-  BUNDLE_V01_MEDIA_TYPE,
-  BUNDLE_V02_MEDIA_TYPE,
-  BUNDLE_V03_LEGACY_MEDIA_TYPE,
-  BUNDLE_V03_MEDIA_TYPE,
-]);
+let bundleMediaTypes: ReadonlySet<string> | null = null;
+const knownBundleMediaTypes = (): ReadonlySet<string> => {
+  const { BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE } = sigstoreBundle();
+  return (bundleMediaTypes ??= new Set([BUNDLE_V01_MEDIA_TYPE, BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_LEGACY_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE]));
+};
 
 // sigstore_common.proto HashAlgorithm → node digest names usable for a prehashed signature.
 const HASH_ALGORITHMS: Readonly<Record<number, PrehashAlgorithm>> = { 0: 'sha256', 1: 'sha256', 2: 'sha384', 3: 'sha512' };
@@ -116,13 +111,13 @@ function parseBundle(bytes: Uint8Array): Bundle {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) input('bundle is not a JSON object');
   const mediaType = (json as { mediaType?: unknown }).mediaType;
-  if (typeof mediaType !== 'string' || !BUNDLE_MEDIA_TYPES.has(mediaType)) {
+  if (typeof mediaType !== 'string' || !knownBundleMediaTypes().has(mediaType)) {
     input(`unsupported bundle media type ${JSON.stringify(typeof mediaType === 'string' ? mediaType.slice(0, 200) : mediaType)}`);
   }
   checkBase64Fields(json as Record<string, unknown>);
   let bundle: Bundle;
   try {
-    bundle = bundleFromJSON(json);
+    bundle = sigstoreBundle().bundleFromJSON(json);
   } catch (error) {
     input(`malformed bundle: ${error instanceof Error ? error.message : String(error)}`, error);
   }
@@ -289,7 +284,7 @@ function messageSignatureContent(
  * sha256(PAE) — either binds the same payload.
  */
 function dsseContent(payloadType: string, payload: Buffer, signature: Buffer): SignatureContent {
-  const pae = dsse.preAuthEncoding(payloadType, payload);
+  const pae = sigstoreCore().dsse.preAuthEncoding(payloadType, payload);
   const payloadHash = createHash('sha256').update(payload).digest();
   const paeHash = createHash('sha256').update(pae).digest();
   return {
@@ -371,7 +366,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
   if (leaf !== undefined) checkSignatureAlgorithmFields(leaf);
   let entity: SignedEntity;
   try {
-    entity = toSignedEntity(bundle, bytes === undefined ? undefined : Buffer.from(bytes));
+    entity = sigstoreVerify().toSignedEntity(bundle, bytes === undefined ? undefined : Buffer.from(bytes));
   } catch (error) {
     input(`malformed bundle: ${describeError(error)}`, error);
   }
@@ -425,7 +420,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
     entity = { ...entity, key: { $case: 'public-key', hint: '' } };
     material = { ...anchors, publicKey: () => ({ publicKey: key, validFor: () => true }) };
     const tlogRequired = (policy as KeyPolicy).tlog !== 'if-present';
-    verifier = new Verifier(material, {
+    verifier = new (sigstoreVerify().Verifier)(material, {
       tlogThreshold: tlogRequired || entity.tlogEntries.length > 0 ? 1 : 0,
       ctlogThreshold: 0,
       timestampThreshold: 0,
@@ -437,7 +432,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
       ...anchors,
       publicKey: () => failed('the bundle names a public key, but a certificate identity was required'),
     };
-    verifier = new Verifier(material, {
+    verifier = new (sigstoreVerify().Verifier)(material, {
       tlogThreshold: 1,
       ctlogThreshold: anchors.ctlogs.length > 0 ? 1 : 0,
       timestampThreshold: 1,

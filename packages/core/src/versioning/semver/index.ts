@@ -1,7 +1,9 @@
-import { parse, satisfies, validRange } from 'semver';
 import type { SemVer } from 'semver';
 import { MAX_CONSTRAINT_LENGTH, MAX_VERSION_LENGTH, compareParsed } from '../scheme-util.js';
 import type { VersionScheme, VersionSchemeId } from '../types.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const semver = lazyModule<typeof import('semver')>('semver');
 
 /**
  * Semantic versions and npm ranges with node-semver's exact semantics, built on the `semver`
@@ -22,7 +24,7 @@ export interface NodeSemverOptions {
 function parseVersion(version: string, options: NodeSemverOptions): SemVer | null {
   if (version.length > MAX_VERSION_LENGTH) return null;
   try {
-    return parse(version, options);
+    return semver().parse(version, options);
   } catch {
     return null;
   }
@@ -39,7 +41,7 @@ export function satisfiesNodeSemver(version: string, range: string, options: Nod
   const v = parseVersion(version, options);
   if (v === null) return false;
   try {
-    return satisfies(v, range, options);
+    return semver().satisfies(v, range, options);
   } catch {
     return false;
   }
@@ -48,7 +50,7 @@ export function satisfiesNodeSemver(version: string, range: string, options: Nod
 export function isValidNodeSemverRange(range: string, options: NodeSemverOptions = {}): boolean {
   if (range.length > MAX_CONSTRAINT_LENGTH) return false;
   try {
-    return validRange(range, options) !== null;
+    return semver().validRange(range, options) !== null;
   } catch {
     return false;
   }

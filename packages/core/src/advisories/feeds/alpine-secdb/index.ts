@@ -1,7 +1,9 @@
-import { parse as parseYaml } from 'yaml';
 import { getVersionScheme } from '../../../versioning/index.js';
 import type { Advisory } from '../../types.js';
 import { errorMessage, type FeedContext, type FeedFile, type FeedImporter, type FeedItem } from '../types.js';
+import { lazyModule } from '../../../util/lazy-module.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 /**
  * Alpine, Wolfi and Chainguard secdb (https://secdb.alpinelinux.org/, JSON; the older
@@ -94,7 +96,7 @@ export function* secdbAdvisories(doc: unknown, where: string, context: FeedConte
 
 async function readDoc(file: FeedFile): Promise<unknown> {
   const text = await file.text(MAX_SECDB_BYTES);
-  return /\.ya?ml$/i.test(file.relative) ? parseYaml(text, { maxAliasCount: 100, schema: 'failsafe' }) : JSON.parse(text);
+  return /\.ya?ml$/i.test(file.relative) ? yaml().parse(text, { maxAliasCount: 100, schema: 'failsafe' }) : JSON.parse(text);
 }
 
 export const alpineSecdbImporter: FeedImporter = {

@@ -1,8 +1,10 @@
-import semver from 'semver';
 import type { OsvEvent } from '../../../versioning/index.js';
 import type { AffectedRange, Advisory } from '../../types.js';
 import { errorMessage, type FeedImporter } from '../types.js';
 import { jsonMembers } from '../util/json-members.js';
+import { lazyModule } from '../../../util/lazy-module.js';
+
+const semver = lazyModule<typeof import('semver')>('semver');
 
 /**
  * The legacy Node Security Project advisories (nodejs/security-wg `vuln/npm/<id>.json`, and its
@@ -20,7 +22,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 /** An npm range → OSV ranges (one per `||` alternative); throws when it does not parse. */
 export function npmRangeToOsv(range: string): AffectedRange[] {
   if (range.length > MAX_RANGE_CHARS) throw new Error('range too long');
-  const parsed = new semver.Range(range.trim() === '' ? '*' : range, { loose: true });
+  const parsed = new (semver().Range)(range.trim() === '' ? '*' : range, { loose: true });
   const out: AffectedRange[] = [];
   for (const set of parsed.set) {
     let lo: { version: string; inclusive: boolean } | null = null;
@@ -31,15 +33,15 @@ export function npmRangeToOsv(range: string): AffectedRange[] {
       const op = comparator.operator;
       if (op === '>=' || op === '>' || op === '' || op === '=') {
         const inclusive = op !== '>';
-        if (lo === null || semver.gt(version, lo.version) || (semver.eq(version, lo.version) && !inclusive)) lo = { version, inclusive };
+        if (lo === null || semver().gt(version, lo.version) || (semver().eq(version, lo.version) && !inclusive)) lo = { version, inclusive };
       }
       if (op === '<' || op === '<=' || op === '' || op === '=') {
         const inclusive = op !== '<';
-        if (hi === null || semver.lt(version, hi.version) || (semver.eq(version, hi.version) && !inclusive)) hi = { version, inclusive };
+        if (hi === null || semver().lt(version, hi.version) || (semver().eq(version, hi.version) && !inclusive)) hi = { version, inclusive };
       }
     }
     const events: OsvEvent[] = [];
-    events.push({ introduced: lo === null ? '0' : lo.inclusive ? lo.version : (semver.inc(lo.version, 'patch') ?? lo.version) });
+    events.push({ introduced: lo === null ? '0' : lo.inclusive ? lo.version : (semver().inc(lo.version, 'patch') ?? lo.version) });
     if (hi !== null) events.push(hi.inclusive ? { last_affected: hi.version } : { fixed: hi.version });
     out.push({ scheme: 'npm', events });
   }
@@ -50,7 +52,7 @@ export function npmRangeToOsv(range: string): AffectedRange[] {
 function patchedVersions(range: string): string[] {
   if (range.length > MAX_RANGE_CHARS) return [];
   try {
-    const parsed = new semver.Range(range, { loose: true });
+    const parsed = new (semver().Range)(range, { loose: true });
     const out: string[] = [];
     for (const set of parsed.set) {
       const min = set.filter((c) => c.operator === '>=' || c.operator === '').map((c) => c.semver.version)[0];

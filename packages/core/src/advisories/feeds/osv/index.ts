@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import type { Severity } from '@sekisho/model';
 import { withGoPrefix, type OsvEvent, type VersionSchemeId } from '../../../versioning/index.js';
 import { namespaceFromOsvEcosystem, normalizePackageName, schemeForNamespace } from '../../namespaces.js';
@@ -6,6 +5,9 @@ import type { AffectedPackage, AffectedRange, Advisory, SeverityVector } from '.
 import { errorMessage, type FeedFile, type FeedImporter, type FeedItem } from '../types.js';
 import { severityFromWord } from '../util/severity-words.js';
 import { zipEntries } from '../util/zip-entries.js';
+import { lazyModule } from '../../../util/lazy-module.js';
+
+const yamlLibrary = lazyModule<typeof import('yaml')>('yaml');
 
 /**
  * OSV records (https://ossf.github.io/osv-schema/, schema 1.x) in JSON or YAML, one per file or
@@ -207,7 +209,7 @@ const YAML_OPTIONS = { maxAliasCount: 100, uniqueKeys: false, prettyErrors: fals
 
 /** Parses the text of one OSV record file (JSON or YAML). */
 export function parseOsvText(text: string, yaml: boolean): unknown {
-  return yaml ? parseYaml(text, YAML_OPTIONS) : JSON.parse(text);
+  return yaml ? yamlLibrary().parse(text, YAML_OPTIONS) : JSON.parse(text);
 }
 
 const isYamlName = (name: string): boolean => /\.ya?ml$/i.test(name);
