@@ -9,9 +9,10 @@ import { SekishoError } from '@sekisho/core';
 import { repoRoot, requiredTestData } from '@sekisho/testkit';
 import { buildApiServer, hashToken, issueToken, NoJobQueue, openSqliteRepository } from '@sekisho/server';
 import type { Repository } from '@sekisho/server';
+
+type FastifyInstance = Awaited<ReturnType<typeof buildApiServer>>;
 import { REPORT_SCHEMA } from '@sekisho/model';
 import type { Report } from '@sekisho/model';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured } from '../testing/run-captured.js';
 import { runCli } from '../run.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HostFacts } from '../checks/isolation/profile.js';
 import { SekishoError } from '../errors.js';
-import { compareVersions } from './versions.js';
+import { compareVersions } from '../kernel-catalog/versions.js';
 
 /**
  * What a host audit learned about the machine, as `sekisho host --facts-out` writes it and

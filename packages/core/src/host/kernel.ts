@@ -1,10 +1,10 @@
 import { lookupEol } from '../inventory/eol.js';
 import type { Distro, Severity } from '@sekisho/model';
 import { detectDistro, parseOsRelease } from '../inventory/detect-distro.js';
-import { KERNEL_CVES } from './catalog/kernel-cves.js';
+import { KERNEL_CVES } from '../kernel-catalog/kernel-cves.js';
 import { lowerSeverity, type HostAuditContext } from './context.js';
 import type { HostFactsDocument, KernelFacts, OsFacts } from './facts.js';
-import { compareVersions, inRanges, parseKernelRelease } from './versions.js';
+import { compareVersions, inRanges, parseKernelRelease } from '../kernel-catalog/versions.js';
 
 /** The running kernel's release: /proc first (it is the running one), then installed kernels. */
 export async function collectKernel(ctx: HostAuditContext): Promise<KernelFacts | null> {

@@ -2,7 +2,7 @@ import type { Report } from '@sekisho/model';
 import { decisionLines } from '../policy/render-decision.js';
 import { paintSeverity } from '../reporters/table/color.js';
 import { completenessLine, unknownLines } from '../reporters/table/inventory-table.js';
-import { KERNEL_CATALOG_DATE } from './catalog/kernel-cves.js';
+import { KERNEL_CATALOG_DATE } from '../kernel-catalog/kernel-cves.js';
 import { RUNTIME_CATALOG_DATE } from './catalog/runtime-cves.js';
 import type { HostFactsDocument } from './facts.js';
 

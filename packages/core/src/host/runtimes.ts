@@ -4,7 +4,7 @@ import { detectRpmDbFormat, parseRpmDb, RPM_DB_PATHS } from '../catalogers/rpm/r
 import { RUNTIME_CVES } from './catalog/runtime-cves.js';
 import { lowerSeverity, type HostAuditContext } from './context.js';
 import type { RuntimeComponent, RuntimeFact } from './facts.js';
-import { formatVersion, inRanges, parseVersion, upstreamOfPackageVersion } from './versions.js';
+import { formatVersion, inRanges, parseVersion, upstreamOfPackageVersion } from '../kernel-catalog/versions.js';
 
 /*
  * Container runtime versions, read — never executed — from the dpkg and rpm databases and from the

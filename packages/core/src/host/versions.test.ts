@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KERNEL_CVES } from './catalog/kernel-cves.js';
+import { KERNEL_CVES } from '../kernel-catalog/kernel-cves.js';
 import { RUNTIME_CVES } from './catalog/runtime-cves.js';
-import { compareVersions, inRanges, parseKernelRelease, parseVersion, upstreamOfPackageVersion } from './versions.js';
+import { compareVersions, inRanges, parseKernelRelease, parseVersion, upstreamOfPackageVersion } from '../kernel-catalog/versions.js';
 
 describe('compareVersions', () => {
   it.each([

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPostgresStore, openSqliteStore } from '../repository/open.js';
+import { openPostgresStore, openSqliteStore } from './open-store.js';
 import { throwawayDatabase } from '../repository/testing/postgres.js';
 import { openPgBossQueue } from './pg-boss-queue.js';
 import { jobQueueContract, settledAs } from './testing/queue-contract.js';

@@ -7,7 +7,8 @@
 import { hostname } from 'node:os';
 import type { PolicyDocument, RegistryOptions } from '@sekisho/core';
 import type { EventSink } from '@sekisho/model';
-import { openPostgresRepository, openSqliteStore } from '../repository/open.js';
+import { openPostgresRepository } from '../repository/open.js';
+import { openSqliteStore } from './open-store.js';
 import type { Repository } from '../repository/types.js';
 import { advisoryDbAt } from './advisories.js';
 import { createJobHandlers, startHandlers } from './handlers/index.js';

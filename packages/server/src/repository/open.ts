@@ -10,8 +10,6 @@ import type { SqlRepositoryOptions } from './sql/sql-repository.js';
 import { SqliteDriver } from './sql/sqlite-driver.js';
 import type { SqliteDriverOptions } from './sql/sqlite-driver.js';
 import type { Repository } from './types.js';
-import { LocalJobQueue } from '../jobs/local-queue.js';
-import type { LocalJobQueueOptions } from '../jobs/local-queue.js';
 
 export type OpenSqliteOptions = SqliteDriverOptions & SqlRepositoryOptions;
 export type OpenPostgresOptions = PostgresDriverOptions & SqlRepositoryOptions;
@@ -19,15 +17,16 @@ export type OpenPostgresOptions = PostgresDriverOptions & SqlRepositoryOptions;
 /** The default store: one SQLite file (WAL), created with its folder when missing. */
 export function openSqliteRepository(options: OpenSqliteOptions): Promise<Repository> {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-  return open(new SqliteDriver(options), options);
+  return openRepository(new SqliteDriver(options), options);
 }
 
 /** PostgreSQL, for teams: many servers and workers share it. */
 export function openPostgresRepository(options: OpenPostgresOptions): Promise<Repository> {
-  return open(new PostgresDriver(options), options);
+  return openRepository(new PostgresDriver(options), options);
 }
 
-async function open(driver: SqlDriver, options: SqlRepositoryOptions): Promise<Repository> {
+/** A repository on a driver the caller made (the job queue shares the driver's connection). */
+export async function openRepository(driver: SqlDriver, options: SqlRepositoryOptions): Promise<Repository> {
   try {
     await migrate(driver, options.now ?? (() => new Date()));
   } catch (error) {
@@ -35,26 +34,4 @@ async function open(driver: SqlDriver, options: SqlRepositoryOptions): Promise<R
     throw error;
   }
   return new SqlRepository(driver, options);
-}
-
-/** A store and the in-process job queue kept in it, sharing one connection (the SQLite default). */
-export interface StoreWithQueue {
-  readonly repository: Repository;
-  readonly queue: LocalJobQueue;
-}
-
-/** The default: one SQLite file holding the store and its jobs. */
-export async function openSqliteStore(options: OpenSqliteOptions, queue: LocalJobQueueOptions = {}): Promise<StoreWithQueue> {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-  return withQueue(new SqliteDriver(options), options, queue);
-}
-
-/** The in-process pool on PostgreSQL: for tests of the pool itself; fleets use pg-boss (`openPgBossQueue`). */
-export async function openPostgresStore(options: OpenPostgresOptions, queue: LocalJobQueueOptions = {}): Promise<StoreWithQueue> {
-  return withQueue(new PostgresDriver(options), options, queue);
-}
-
-async function withQueue(driver: SqlDriver, options: SqlRepositoryOptions, queue: LocalJobQueueOptions): Promise<StoreWithQueue> {
-  const repository = await open(driver, options);
-  return { repository, queue: new LocalJobQueue(driver, { ...(options.now ? { now: options.now } : {}), ...queue }) };
 }

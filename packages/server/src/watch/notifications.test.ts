@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../repository/open.js';
-import type { StoreWithQueue } from '../repository/open.js';
+import { openSqliteStore } from '../jobs/open-store.js';
+import type { StoreWithQueue } from '../jobs/open-store.js';
 import { NOTIFICATION_MAX_BYTES, NotificationError, handleRegistryNotification, parseRegistryNotification } from './notifications.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;

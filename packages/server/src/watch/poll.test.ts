@@ -14,7 +14,7 @@ import type { RunningRegistry } from '../../../core/src/source/registry/test-reg
 import { advisoryDbAt } from '../jobs/advisories.js';
 import { createJobHandlers, startHandlers } from '../jobs/handlers/index.js';
 import { settledAs, until } from '../jobs/testing/queue-contract.js';
-import { openSqliteStore } from '../repository/open.js';
+import { openSqliteStore } from '../jobs/open-store.js';
 import { startRegistryPoll, watchedRepositories } from './poll.js';
 
 describe('watched repositories', () => {

@@ -24,7 +24,7 @@ export type Condition =
   | { readonly fact: 'token-power'; readonly powers: readonly RbacPower[] }
   | { readonly fact: 'version-below'; readonly component: 'runc' | 'kernel'; readonly fixed: string }
   | { readonly fact: 'cgroup-v1' }
-  /** The host kernel lies in an affected range of a kernel CVE of the host catalog (host/catalog/kernel-cves.ts). */
+  /** The host kernel lies in an affected range of a kernel CVE of the host catalog (kernel-catalog/kernel-cves.ts). */
   | { readonly fact: 'kernel-cve'; readonly cve: string }
   /** The host lets unprivileged processes create user namespaces. */
   | { readonly fact: 'unprivileged-userns' };

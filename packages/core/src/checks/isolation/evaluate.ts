@@ -1,5 +1,5 @@
-import { KERNEL_CVES } from '../../host/catalog/kernel-cves.js';
-import { inRanges, parseKernelRelease } from '../../host/versions.js';
+import { KERNEL_CVES } from '../../kernel-catalog/kernel-cves.js';
+import { inRanges, parseKernelRelease } from '../../kernel-catalog/versions.js';
 import { BREAKOUT_CATALOG, type BreakoutTechnique, type Condition } from './catalog.js';
 import type {
   IsolationLayerId,

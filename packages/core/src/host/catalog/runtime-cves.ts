@@ -1,5 +1,5 @@
 import type { RuntimeComponent } from '../facts.js';
-import type { AffectedRange } from '../versions.js';
+import type { AffectedRange } from '../../kernel-catalog/versions.js';
 
 /**
  * Container-runtime bugs that break isolation, as data: affected upstream ranges per component,

@@ -1,4 +1,4 @@
-import type { AffectedRange } from '../versions.js';
+import type { AffectedRange } from './versions.js';
 
 /**
  * Linux kernel bugs that take a container (or an unprivileged user) to root on the host, as data.
