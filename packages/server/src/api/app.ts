@@ -23,6 +23,7 @@ import { createApiMetrics } from './metrics.js';
 import { findingRoutes } from './routes/findings.js';
 import { governanceRoutes } from './routes/governance.js';
 import { imageRoutes } from './routes/images.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { operationRoutes, probeRoutes } from './routes/operations.js';
 
 export const API_PREFIX = '/api/v1';
@@ -134,6 +135,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
       findingRoutes(api, ctx);
       governanceRoutes(api, ctx);
       operationRoutes(api, ctx);
+      incidentRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );
