@@ -13,6 +13,7 @@ import { createEvent } from '@sekisho/model';
 import type { AuditResult, EventSink, SekishoEvent } from '@sekisho/model';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { IncidentResponses } from '../incidents/respond.js';
 import type { JobQueue } from '../jobs/types.js';
 import type { Repository } from '../repository/types.js';
 import { allows, TokenAuthenticator } from './auth.js';
@@ -50,6 +51,8 @@ export interface ApiServerOptions {
   readonly dbBuiltAt?: () => Date | null;
   /** Names this server in events (default: the host name). */
   readonly instance?: string;
+  /** Automated responses to incidents on Kubernetes workloads (off by default). */
+  readonly incidentResponses?: IncidentResponses | null;
 }
 
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -65,6 +68,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     metrics: createApiMetrics(options.queue, dbBuiltAt, now),
     instance: options.instance ?? hostname(),
     maxReportBytes: options.maxReportBytes ?? 64 * 1024 * 1024,
+    incidentResponses: options.incidentResponses ?? null,
   };
   const auth = new TokenAuthenticator(options.repository, { bootstrapToken: options.bootstrapToken ?? null, now });
   const redactor = createRedactor();

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createEvent } from '@sekisho/model';
 import type { EventSubject, IncidentRecord, SekishoEvent } from '@sekisho/model';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiHarness } from '../api/testing/harness.js';
 import { openSqliteRepository } from '../repository/open.js';
 import type { Repository } from '../repository/types.js';
 import { INCIDENT_LABEL, policyApplies, respondToIncident, workloadOf } from './respond.js';
@@ -160,5 +161,26 @@ describe('respondToIncident', () => {
     expect(policyApplies({ ...label, kinds: ['admission'] }, at)).toBe(false);
     expect(policyApplies({ ...label, namespaces: ['dev'] }, at)).toBe(false);
     expect(policyApplies({ ...label, namespaces: ['prod'] }, at)).toBe(true);
+  });
+
+  it('runs from POST /api/v1/events once an incident reaches a policy, and once per policy', async () => {
+    const h = await apiHarness({ kind: 'sqlite' }, { incidentResponses: { policies: [{ ...label, minSeverity: 'critical' }], kubernetes: { server: base, token: TOKEN } } });
+    try {
+      const post = (severity: 'high' | 'critical') =>
+        h.call('scanner', {
+          method: 'POST',
+          url: '/api/v1/events',
+          payload: createEvent({ kind: 'runtime', severity, source: { component: 'runtime', instance: 'n1' }, subject: deployment, action: 'shell', result: 'detected' }),
+        });
+      const first = (await post('high')).json<{ results: { incidentId: string }[] }>().results[0]!.incidentId;
+      expect(seen).toEqual([]);
+      await post('critical');
+      await post('critical');
+      expect(seen.map((r) => [r.method, r.url, r.body])).toEqual([['PATCH', '/apis/apps/v1/namespaces/prod/deployments/api', { metadata: { labels: { [INCIDENT_LABEL]: first } } }]]);
+      const actions = (await h.repository.incidentTimeline(first)).items.filter((e) => e.type === 'action');
+      expect(actions.map((e) => [e.to, e.details['result']])).toEqual([['respond.label', 'success']]);
+    } finally {
+      await h.close();
+    }
   });
 });

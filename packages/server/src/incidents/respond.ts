@@ -39,6 +39,12 @@ export interface KubernetesApi {
   readonly timeoutMs?: number;
 }
 
+/** What a server is configured with: the policies and the API server they act through. */
+export interface IncidentResponses {
+  readonly policies: readonly ResponsePolicy[];
+  readonly kubernetes: KubernetesApi;
+}
+
 export interface RespondOptions {
   readonly repository: Repository;
   readonly kubernetes: KubernetesApi;
@@ -97,6 +103,26 @@ export function policyApplies(policy: ResponsePolicy, incident: IncidentRecord):
   if (policy.kinds !== undefined && !policy.kinds.includes(incident.kind)) return false;
   if (policy.namespaces !== undefined && (incident.subject.namespace === undefined || !policy.namespaces.includes(incident.subject.namespace))) return false;
   return true;
+}
+
+/**
+ * The policies that apply to the incident now and have not yet acted on it (done or skipped):
+ * an incident that grows more severe as events join can reach a policy later; a failed attempt
+ * is tried again with the next event.
+ */
+export async function pendingPolicies(incident: IncidentRecord, policies: readonly ResponsePolicy[], repository: Repository): Promise<ResponsePolicy[]> {
+  const applicable = policies.filter((p) => policyApplies(p, incident));
+  if (applicable.length === 0) return [];
+  const acted = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const page = await repository.incidentTimeline(incident.id, { limit: 500, cursor });
+    for (const entry of page.items) {
+      if (entry.type === 'action' && entry.principal === 'system' && entry.details['result'] !== 'failure' && typeof entry.details['policy'] === 'string') acted.add(entry.details['policy']);
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return applicable.filter((p) => !acted.has(p.name));
 }
 
 /** Runs every applicable policy against the incident's workload, in order, and records each outcome. */

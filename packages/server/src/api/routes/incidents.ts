@@ -12,6 +12,7 @@ import { createEvent, EVENT_SCHEMA, INCIDENT_STATES, SEVERITIES } from '@sekisho
 import type { EventComponent, EventKind, EventResult, EventSubject, IncidentRecord, IncidentState, SekishoEvent } from '@sekisho/model';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { incidentReason } from '../../incidents/opens.js';
+import { pendingPolicies, respondToIncident } from '../../incidents/respond.js';
 import type { IncidentReason } from '../../incidents/opens.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -168,6 +169,10 @@ export function incidentRoutes(app: FastifyInstance, ctx: ApiContext): void {
         const { outcome, incident } = await repository.recordIncidentEvent(event);
         results.push({ eventId: event.id, outcome, reason, incidentId: incident.id });
         if (outcome === 'opened') await announce(request, incident, 'incident.open', { incidentId: incident.id, reason, eventId: event.id });
+        if (outcome !== 'duplicate' && ctx.incidentResponses !== null) {
+          const due = await pendingPolicies(incident, ctx.incidentResponses.policies, repository);
+          if (due.length > 0) await respondToIncident(incident, due, { repository, kubernetes: ctx.incidentResponses.kubernetes, events: ctx.events, instance: ctx.instance, now: ctx.now });
+        }
       }
       return { results };
     },
