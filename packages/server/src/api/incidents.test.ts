@@ -149,6 +149,7 @@ for (const { name, store } of stores) {
       expect(await post({ ...good, time: 'yesterday' })).toEqual({ status: 400, field: 'body.time' });
       expect(await post({ ...good, extra: 1 })).toMatchObject({ status: 400 });
       expect(await post([])).toEqual({ status: 400, field: 'body' });
+      expect(await post([good, { ...event(21), details: { blob: 'x'.repeat(70_000) } }])).toEqual({ status: 400, field: 'body.1' });
       expect(await post(Array.from({ length: 501 }, () => good))).toEqual({ status: 400, field: 'body' });
       const text = await h.call('scanner', { method: 'POST', url: '/api/v1/events', payload: '"text"', headers: { 'content-type': 'application/json' } });
       expect(text.json()).toMatchObject({ error: { field: 'body' } });

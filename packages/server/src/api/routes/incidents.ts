@@ -21,6 +21,8 @@ import { Cursor, ErrorSchema, Limit, StringEnum } from '../schemas.js';
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 export const MAX_EVENTS_PER_REQUEST = 500;
 const MAX_EVENTS_BODY_BYTES = 16 * 1024 * 1024;
+/** The store refuses a larger event; checking here keeps a refused batch from being half recorded. */
+const MAX_EVENT_CHARS = 64 * 1024;
 
 const keys = <T extends string>(all: Record<T, true>): T[] => Object.keys(all) as T[];
 const KINDS = keys<EventKind>({ finding: true, 'policy-decision': true, admission: true, runtime: true, host: true, rasp: true, function: true, audit: true, incident: true, test: true });
@@ -79,7 +81,11 @@ export function eventsOf(body: unknown): SekishoEvent[] {
   if (list.length > MAX_EVENTS_PER_REQUEST) throw new ApiError(400, 'INVALID_INPUT', `body: more than ${MAX_EVENTS_PER_REQUEST} events in one request`, 'body');
   list.forEach((item, i) => {
     const error = eventCheck.Errors(item).First();
-    if (error === undefined) return;
+    if (error === undefined) {
+      if (JSON.stringify(item).length <= MAX_EVENT_CHARS) return;
+      const field = ['body', ...(many ? [String(i)] : [])].join('.');
+      throw new ApiError(400, 'INVALID_INPUT', `${field}: an event of more than ${MAX_EVENT_CHARS} characters`, field);
+    }
     const path = error.path
       .split('/')
       .filter((p) => p !== '')
