@@ -13,3 +13,8 @@ export type { IssuedToken, NewToken, Principal } from './api/auth.js';
 export { NoJobQueue } from './api/no-queue.js';
 export { parseDatabaseSpec, openDatabase } from './api/database-url.js';
 export type { DatabaseSpec } from './api/database-url.js';
+export { opensIncident, incidentReason } from './incidents/opens.js';
+export type { IncidentReason } from './incidents/opens.js';
+export { respondToIncident, pendingPolicies, policyApplies, workloadOf, INCIDENT_LABEL } from './incidents/respond.js';
+export type { IncidentResponses, KubernetesApi, ResponseAction, ResponseOutcome, ResponsePolicy } from './incidents/respond.js';
+export { incidentKey, DEFAULT_INCIDENT_WINDOW_MS } from './repository/sql/incidents.js';

@@ -59,8 +59,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-let repository: Repository;
-let dir: string;
+let repository: Repository | null = null;
+let dir: string | null = null;
 const events: SekishoEvent[] = [];
 const sink = { emit: (e: SekishoEvent) => (events.push(e), Promise.resolve()) };
 afterEach(async () => {
@@ -68,14 +68,18 @@ afterEach(async () => {
   events.length = 0;
   next = 200;
   await repository?.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  repository = null;
+  if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  dir = null;
 });
 
-async function incidentOn(subject: EventSubject, severity: 'critical' | 'medium' = 'critical'): Promise<IncidentRecord> {
+/** A fresh store with one incident on `subject`. */
+async function incidentOn(subject: EventSubject, severity: 'critical' | 'medium' = 'critical'): Promise<{ incident: IncidentRecord; repository: Repository }> {
   dir = mkdtempSync(join(tmpdir(), 'sekisho-respond-'));
-  repository = await openSqliteRepository({ path: join(dir, 'sekisho.db') });
+  const store = await openSqliteRepository({ path: join(dir, 'sekisho.db') });
+  repository = store;
   const event = createEvent({ kind: 'runtime', severity, source: { component: 'runtime', instance: 'n1' }, subject, action: 'shell', result: 'detected' });
-  return (await repository.recordIncidentEvent(event)).incident;
+  return { incident: (await store.recordIncidentEvent(event)).incident, repository: store };
 }
 
 const deployment: EventSubject = { type: 'workload', id: 'prod/Deployment/api', namespace: 'prod', name: 'api' };
@@ -84,7 +88,7 @@ const scale: ResponsePolicy = { name: 'stop', action: 'scale-to-zero', dryRun: t
 
 describe('respondToIncident', () => {
   it('labels the workload and scales it to zero (dry run) with bearer-token merge patches, and records both', async () => {
-    const incident = await incidentOn(deployment);
+    const { incident, repository } = await incidentOn(deployment);
     const outcomes = await respondToIncident(incident, [label, scale], { repository, kubernetes: { server: base, token: TOKEN }, events: sink });
     expect(outcomes.map((o) => [o.result, o.status])).toEqual([
       ['success', 200],
@@ -124,7 +128,7 @@ describe('respondToIncident', () => {
   });
 
   it('records refusals, silence and unsupported targets as failures or skips, never as done', async () => {
-    const incident = await incidentOn(deployment);
+    const { incident, repository } = await incidentOn(deployment);
     next = 403;
     const [refused] = await respondToIncident(incident, [label], { repository, kubernetes: { server: base, token: TOKEN } });
     expect(refused).toMatchObject({ result: 'failure', status: 403 });
@@ -140,7 +144,7 @@ describe('respondToIncident', () => {
   });
 
   it('skips what it cannot act on: other subjects, unscalable kinds, malformed names; applies policies by severity, kind and namespace', async () => {
-    const daemon = await incidentOn({ type: 'workload', id: 'prod/DaemonSet/agent', namespace: 'prod', name: 'agent' });
+    const { incident: daemon, repository } = await incidentOn({ type: 'workload', id: 'prod/DaemonSet/agent', namespace: 'prod', name: 'agent' });
     const [skip] = await respondToIncident(daemon, [scale], { repository, kubernetes: { server: base, token: TOKEN } });
     expect(skip).toMatchObject({ result: 'skipped', request: null });
     expect(seen).toEqual([]);
