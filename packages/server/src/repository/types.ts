@@ -219,6 +219,11 @@ export interface Repository {
    * incident is never reopened). An event id seen before is a `duplicate` and changes nothing.
    */
   recordIncidentEvent(event: SekishoEvent, options?: RecordIncidentEventOptions): Promise<IncidentEventOutcome>;
+  /**
+   * `recordIncidentEvent` for up to MAX_PAGE_SIZE events, in order, in one transaction: every
+   * event is checked first, and either all are filed or none (STORE_INVALID names the bad one).
+   */
+  recordIncidentEvents(events: readonly SekishoEvent[], options?: RecordIncidentEventOptions): Promise<IncidentEventOutcome[]>;
   getIncident(id: string): Promise<IncidentRecord | null>;
   /** Newest opened first. */
   listIncidents(filter: IncidentFilter, page?: PageRequest): Promise<Page<IncidentRecord>>;

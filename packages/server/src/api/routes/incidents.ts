@@ -164,20 +164,30 @@ export function incidentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const events = eventsOf(request.body);
+      const reasons = events.map((event) => incidentReason(event));
+      const filed = events.filter((_, i) => reasons[i] !== null);
+      // filed first, in one transaction: a store refusal answers before anything was forwarded
+      const outcomes = await repository.recordIncidentEvents(filed);
+      if (ctx.events !== null) {
+        for (const event of events) await ctx.events.emit(redactor.value(event)).catch((error: unknown) => request.log.warn({ err: error }, 'event not delivered'));
+      }
       const results: EventOutcome[] = [];
-      for (const event of events) {
-        const reason = incidentReason(event);
-        if (ctx.events !== null) await ctx.events.emit(redactor.value(event)).catch((error: unknown) => request.log.warn({ err: error }, 'event not delivered'));
-        if (reason === null) {
+      let next = 0;
+      for (const [i, event] of events.entries()) {
+        const reason = reasons[i] ?? null;
+        const filedAs = reason === null ? undefined : outcomes[next++];
+        if (reason === null || filedAs === undefined) {
           results.push({ eventId: event.id, outcome: 'ignored', reason: null, incidentId: null });
           continue;
         }
-        const { outcome, incident } = await repository.recordIncidentEvent(event);
+        const { outcome, incident } = filedAs;
         results.push({ eventId: event.id, outcome, reason, incidentId: incident.id });
         if (outcome === 'opened') await announce(request, incident, 'incident.open', { incidentId: incident.id, reason, eventId: event.id });
         if (outcome !== 'duplicate' && ctx.incidentResponses !== null) {
-          const due = await pendingPolicies(incident, ctx.incidentResponses.policies, repository);
-          if (due.length > 0) await respondToIncident(incident, due, { repository, kubernetes: ctx.incidentResponses.kubernetes, events: ctx.events, instance: ctx.instance, now: ctx.now });
+          // the incident as it is now, not as this event left it within the batch
+          const current = (await repository.getIncident(incident.id)) ?? incident;
+          const due = await pendingPolicies(current, ctx.incidentResponses.policies, repository);
+          if (due.length > 0) await respondToIncident(current, due, { repository, kubernetes: ctx.incidentResponses.kubernetes, events: ctx.events, instance: ctx.instance, now: ctx.now });
         }
       }
       return { results };

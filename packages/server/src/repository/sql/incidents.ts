@@ -23,6 +23,7 @@ import type {
   Severity,
 } from '@sekisho/model';
 import { RepositoryError } from '../errors.js';
+import { MAX_PAGE_SIZE } from '../types.js';
 import type { RecordIncidentEventOptions } from '../types.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
@@ -70,6 +71,29 @@ export class SqlIncidentStore {
   }
 
   async recordEvent(event: SekishoEvent, options: RecordIncidentEventOptions = {}): Promise<IncidentEventOutcome> {
+    const [outcome] = await this.recordEvents([event], options);
+    if (outcome === undefined) throw new RepositoryError('STORE_UNAVAILABLE', 'no outcome for a recorded event');
+    return outcome;
+  }
+
+  /** All or nothing: every event is checked before any is filed, and all are filed in one transaction. */
+  async recordEvents(events: readonly SekishoEvent[], options: RecordIncidentEventOptions = {}): Promise<IncidentEventOutcome[]> {
+    if (events.length > MAX_PAGE_SIZE) throw new RepositoryError('STORE_INVALID', `at most ${MAX_PAGE_SIZE} events at once`);
+    const windowMs = options.windowMs ?? DEFAULT_INCIDENT_WINDOW_MS;
+    if (!Number.isFinite(windowMs) || windowMs < 0) throw new RepositoryError('STORE_INVALID', 'the incident window must be a non-negative number of milliseconds');
+    const prepared = events.map((e) => this.#prepare(e, windowMs));
+    if (prepared.length === 0) return [];
+    const now = iso(this.#now());
+    return this.#driver.transaction(async (tx) => {
+      // one writer per key, so two events of a new incident arriving together open it once
+      await tx.lock(prepared.map((p) => `incident:${p.key}`));
+      const out: IncidentEventOutcome[] = [];
+      for (const p of prepared) out.push(await fileEvent(tx, p, now));
+      return out;
+    });
+  }
+
+  #prepare(event: SekishoEvent, windowMs: number): PreparedEvent {
     const clean = this.#redactor.value(event);
     const redacted = json(clean) !== json(event);
     checkText('event id', clean.id, 200);
@@ -90,52 +114,7 @@ export class SqlIncidentStore {
     };
     const summaryText = json(summary);
     if (summaryText.length > MAX_INCIDENT_EVENT_CHARS) throw new RepositoryError('STORE_INVALID', `event ${clean.id} is larger than ${MAX_INCIDENT_EVENT_CHARS} characters`);
-    const windowMs = options.windowMs ?? DEFAULT_INCIDENT_WINDOW_MS;
-    if (!Number.isFinite(windowMs) || windowMs < 0) throw new RepositoryError('STORE_INVALID', 'the incident window must be a non-negative number of milliseconds');
-    const since = new Date(Date.parse(at) - windowMs).toISOString();
-    const now = iso(this.#now());
-
-    return this.#driver.transaction(async (tx) => {
-      // one writer per key, so two events of a new incident arriving together open it once
-      await tx.lock([`incident:${key}`]);
-      const seen = (await tx.all('SELECT incident_id FROM incident_events WHERE event_id = ?', [clean.id]))[0];
-      if (seen !== undefined) return { outcome: 'duplicate', incident: await incident(tx, str(seen['incident_id'])) };
-      const open = (
-        await tx.all(`SELECT * FROM incidents WHERE key = ? AND state <> 'resolved' AND last_event_at >= ? ORDER BY last_event_at DESC, id DESC LIMIT 1`, [key, since])
-      )[0];
-      let id: string;
-      let outcome: 'opened' | 'joined';
-      if (open === undefined) {
-        id = randomUUID();
-        outcome = 'opened';
-        await tx.run(
-          `INSERT INTO incidents (id, key, kind, title, severity, severity_rank, state, owner, opened_at, updated_at, last_event_at, resolved_at, subject, event_count)
-           VALUES (?, ?, ?, ?, ?, ?, 'open', NULL, ?, ?, ?, NULL, ?, 1)`,
-          [id, key, clean.kind, titleOf(clean), clean.severity, severityRank(clean.severity), at, now, at, json(clean.subject)],
-        );
-        await appendTimeline(tx, { id, at: now, principal: 'system', type: 'opened', to: 'open', text: null, details: { eventId: clean.id } });
-      } else {
-        id = str(open['id']);
-        outcome = 'joined';
-        const moreSevere = severityRank(clean.severity) > num(open['severity_rank']);
-        await tx.run(
-          `UPDATE incidents SET event_count = event_count + 1, updated_at = ?,
-             last_event_at = CASE WHEN last_event_at < ? THEN ? ELSE last_event_at END,
-             severity = ?, severity_rank = ? WHERE id = ?`,
-          [now, at, at, moreSevere ? clean.severity : str(open['severity']), moreSevere ? severityRank(clean.severity) : num(open['severity_rank']), id],
-        );
-      }
-      await tx.run('INSERT INTO incident_events (incident_id, event_id, at, kind, severity, summary, redacted) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        id,
-        clean.id,
-        at,
-        clean.kind,
-        clean.severity,
-        summaryText,
-        redacted ? 1 : 0,
-      ]);
-      return { outcome, incident: await incident(tx, id) };
-    });
+    return { clean, redacted, at, key, summaryText, since: new Date(Date.parse(at) - windowMs).toISOString() };
   }
 
   async get(id: string): Promise<IncidentRecord | null> {
@@ -274,6 +253,56 @@ export class SqlIncidentStore {
   async #exists(id: string): Promise<void> {
     if ((await this.#driver.all('SELECT id FROM incidents WHERE id = ?', [id])).length === 0) throw new RepositoryError('STORE_NOT_FOUND', `no incident ${id}`);
   }
+}
+
+interface PreparedEvent {
+  readonly clean: SekishoEvent;
+  readonly redacted: boolean;
+  readonly at: string;
+  readonly key: string;
+  readonly summaryText: string;
+  /** Incidents whose last event is at or after this time are joined. */
+  readonly since: string;
+}
+
+/** Files one checked event under the newest open incident of its key within the window, or a new one. The key is locked. */
+async function fileEvent(tx: SqlExecutor, p: PreparedEvent, now: string): Promise<IncidentEventOutcome> {
+  const { clean, at, key } = p;
+  const seen = (await tx.all('SELECT incident_id FROM incident_events WHERE event_id = ?', [clean.id]))[0];
+  if (seen !== undefined) return { outcome: 'duplicate', incident: await incident(tx, str(seen['incident_id'])) };
+  const open = (await tx.all(`SELECT * FROM incidents WHERE key = ? AND state <> 'resolved' AND last_event_at >= ? ORDER BY last_event_at DESC, id DESC LIMIT 1`, [key, p.since]))[0];
+  let id: string;
+  let outcome: 'opened' | 'joined';
+  if (open === undefined) {
+    id = randomUUID();
+    outcome = 'opened';
+    await tx.run(
+      `INSERT INTO incidents (id, key, kind, title, severity, severity_rank, state, owner, opened_at, updated_at, last_event_at, resolved_at, subject, event_count)
+       VALUES (?, ?, ?, ?, ?, ?, 'open', NULL, ?, ?, ?, NULL, ?, 1)`,
+      [id, key, clean.kind, titleOf(clean), clean.severity, severityRank(clean.severity), at, now, at, json(clean.subject)],
+    );
+    await appendTimeline(tx, { id, at: now, principal: 'system', type: 'opened', to: 'open', text: null, details: { eventId: clean.id } });
+  } else {
+    id = str(open['id']);
+    outcome = 'joined';
+    const moreSevere = severityRank(clean.severity) > num(open['severity_rank']);
+    await tx.run(
+      `UPDATE incidents SET event_count = event_count + 1, updated_at = ?,
+         last_event_at = CASE WHEN last_event_at < ? THEN ? ELSE last_event_at END,
+         severity = ?, severity_rank = ? WHERE id = ?`,
+      [now, at, at, moreSevere ? clean.severity : str(open['severity']), moreSevere ? severityRank(clean.severity) : num(open['severity_rank']), id],
+    );
+  }
+  await tx.run('INSERT INTO incident_events (incident_id, event_id, at, kind, severity, summary, redacted) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    id,
+    clean.id,
+    at,
+    clean.kind,
+    clean.severity,
+    p.summaryText,
+    p.redacted ? 1 : 0,
+  ]);
+  return { outcome, incident: await incident(tx, id) };
 }
 
 interface TimelineInsert {

@@ -727,6 +727,10 @@ export class SqlRepository implements Repository {
     return this.#incidents.recordEvent(event, options);
   }
 
+  recordIncidentEvents(events: readonly SekishoEvent[], options?: RecordIncidentEventOptions): Promise<IncidentEventOutcome[]> {
+    return this.#incidents.recordEvents(events, options);
+  }
+
   getIncident(id: string): Promise<IncidentRecord | null> {
     return this.#incidents.get(id);
   }

@@ -74,6 +74,21 @@ export function incidentContractCases(open: () => Promise<Store>, subject: () =>
       expect(events.items[0]?.summary).toMatchObject({ action: 'Terminal shell in container', result: 'detected', reasons: ['a shell was spawned in api'] });
     });
 
+    it('files a batch in order in one transaction, all or nothing', async () => {
+      const repo = await open();
+      const a = alert(T(8, 0));
+      const host = { type: 'host', id: 'node-3' } as const;
+      const outcomes = await repo.recordIncidentEvents([a, alert(T(8, 0, 5), { subject: host }), alert(T(8, 0, 10)), a, alert(T(8, 0, 15), { subject: host })]);
+      expect(outcomes.map((o) => o.outcome)).toEqual(['opened', 'opened', 'joined', 'duplicate', 'joined']);
+      expect(outcomes[2]?.incident.id).toBe(outcomes[0]?.incident.id);
+      expect(outcomes[4]?.incident).toMatchObject({ id: outcomes[1]?.incident.id, eventCount: 2 });
+      const before = (await repo.listIncidents({})).items.length;
+      expect(await codeOf(repo.recordIncidentEvents([alert(T(8, 1), { subject: { type: 'host', id: 'node-4' } }), { ...alert(T(8, 2)), time: 'never' }]))).toBe('STORE_INVALID');
+      expect((await repo.listIncidents({})).items.length).toBe(before);
+      expect(await repo.recordIncidentEvents([])).toEqual([]);
+      expect(await codeOf(repo.recordIncidentEvents(Array.from({ length: 501 }, (_, i) => alert(T(8, 3, i % 60)))))).toBe('STORE_INVALID');
+    });
+
     it('never reopens a resolved incident: the next event opens a new one', async () => {
       const repo = await open();
       clock.now = T(3, 1);
