@@ -18,3 +18,5 @@ export type { IncidentReason } from './incidents/opens.js';
 export { respondToIncident, pendingPolicies, policyApplies, workloadOf, INCIDENT_LABEL } from './incidents/respond.js';
 export type { IncidentResponses, KubernetesApi, ResponseAction, ResponseOutcome, ResponsePolicy } from './incidents/respond.js';
 export { incidentKey, DEFAULT_INCIDENT_WINDOW_MS } from './repository/sql/incidents.js';
+export { loadIncidentResponses } from './incidents/config.js';
+export type { IncidentResponseSettings } from './incidents/config.js';
