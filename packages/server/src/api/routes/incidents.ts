@@ -133,7 +133,12 @@ export function incidentRoutes(app: FastifyInstance, ctx: ApiContext): void {
   /** The audit row and the `incident` event of one incident change; delivery failures are logged, never answered. */
   const announce = async (request: FastifyRequest, incident: IncidentRecord, action: string, details: Record<string, unknown>): Promise<void> => {
     const principal = request.principal?.name ?? 'anonymous';
-    await repository.appendAudit({ at: ctx.now(), sourceIp: request.ip, method: request.method, action, principal, result: 'success', target: incident.id, details: { ...details, state: incident.state } });
+    try {
+      await repository.appendAudit({ at: ctx.now(), sourceIp: request.ip, method: request.method, action, principal, result: 'success', target: incident.id, details: { ...details, state: incident.state } });
+    } catch (error) {
+      // the change is committed: answering 500 would only invite a retry that gets a 409
+      request.log.error({ err: error, requestId: request.id }, 'incident audit row not written');
+    }
     if (ctx.events === null) return;
     const event = createEvent({
       kind: 'incident',

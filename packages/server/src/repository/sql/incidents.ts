@@ -114,7 +114,8 @@ export class SqlIncidentStore {
     };
     const summaryText = json(summary);
     if (summaryText.length > MAX_INCIDENT_EVENT_CHARS) throw new RepositoryError('STORE_INVALID', `event ${clean.id} is larger than ${MAX_INCIDENT_EVENT_CHARS} characters`);
-    return { clean, redacted, at, key, summaryText, since: new Date(Date.parse(at) - windowMs).toISOString() };
+    const time = Date.parse(at);
+    return { clean, redacted, at, key, summaryText, since: new Date(time - windowMs).toISOString(), until: new Date(time + windowMs).toISOString() };
   }
 
   async get(id: string): Promise<IncidentRecord | null> {
@@ -261,8 +262,9 @@ interface PreparedEvent {
   readonly at: string;
   readonly key: string;
   readonly summaryText: string;
-  /** Incidents whose last event is at or after this time are joined. */
+  /** Incidents whose last event is at or after `since` and whose first is at or before `until` are joined. */
   readonly since: string;
+  readonly until: string;
 }
 
 /** Files one checked event under the newest open incident of its key within the window, or a new one. The key is locked. */
@@ -270,7 +272,14 @@ async function fileEvent(tx: SqlExecutor, p: PreparedEvent, now: string): Promis
   const { clean, at, key } = p;
   const seen = (await tx.all('SELECT incident_id FROM incident_events WHERE event_id = ?', [clean.id]))[0];
   if (seen !== undefined) return { outcome: 'duplicate', incident: await incident(tx, str(seen['incident_id'])) };
-  const open = (await tx.all(`SELECT * FROM incidents WHERE key = ? AND state <> 'resolved' AND last_event_at >= ? ORDER BY last_event_at DESC, id DESC LIMIT 1`, [key, p.since]))[0];
+  // within the window after its last event, and not more than a window before its first (events arrive late and out of order)
+  const open = (
+    await tx.all(`SELECT * FROM incidents WHERE key = ? AND state <> 'resolved' AND last_event_at >= ? AND opened_at <= ? ORDER BY last_event_at DESC, id DESC LIMIT 1`, [
+      key,
+      p.since,
+      p.until,
+    ])
+  )[0];
   let id: string;
   let outcome: 'opened' | 'joined';
   if (open === undefined) {
@@ -289,8 +298,9 @@ async function fileEvent(tx: SqlExecutor, p: PreparedEvent, now: string): Promis
     await tx.run(
       `UPDATE incidents SET event_count = event_count + 1, updated_at = ?,
          last_event_at = CASE WHEN last_event_at < ? THEN ? ELSE last_event_at END,
+         opened_at = CASE WHEN opened_at > ? THEN ? ELSE opened_at END,
          severity = ?, severity_rank = ? WHERE id = ?`,
-      [now, at, at, moreSevere ? clean.severity : str(open['severity']), moreSevere ? severityRank(clean.severity) : num(open['severity_rank']), id],
+      [now, at, at, at, at, moreSevere ? clean.severity : str(open['severity']), moreSevere ? severityRank(clean.severity) : num(open['severity_rank']), id],
     );
   }
   await tx.run('INSERT INTO incident_events (incident_id, event_id, at, kind, severity, summary, redacted) VALUES (?, ?, ?, ?, ?, ?, ?)', [

@@ -59,6 +59,14 @@ export function incidentContractCases(open: () => Promise<Store>, subject: () =>
       const later = await repo.recordIncidentEvent(alert(T(2, 12, 46)));
       expect(later.outcome).toBe('opened');
       expect(later.incident.id).not.toBe(first.incident.id);
+      // a late event from before the incident joins when within the window of its first event, and moves its start
+      const early = await repo.recordIncidentEvent(alert(T(2, 9, 30)));
+      expect(early).toMatchObject({ outcome: 'joined', incident: { id: first.incident.id, openedAt: T(2, 9, 30).toISOString(), lastEventAt: T(2, 11, 45).toISOString() } });
+      // one from far before it, or from a far future, opens its own
+      expect((await repo.recordIncidentEvent(alert(T(2, 7)))).outcome).toBe('opened');
+      const future = await repo.recordIncidentEvent(alert(T(20)));
+      expect(future.outcome).toBe('opened');
+      expect((await repo.recordIncidentEvent(alert(T(2, 12, 50)))).incident.id).toBe(later.incident.id);
       // another subject, another kind: other incidents
       const other = await repo.recordIncidentEvent(alert(T(2, 12, 47), { subject: { type: 'workload', id: 'prod/Deployment/web', namespace: 'prod', name: 'web' } }));
       const denial = await repo.recordIncidentEvent(
@@ -70,8 +78,8 @@ export function incidentContractCases(open: () => Promise<Store>, subject: () =>
       expect([other.outcome, denial.outcome, image.outcome]).toEqual(['opened', 'opened', 'opened']);
       expect(image.incident.key).toBe('finding|image:sha256:ab');
       const events = await repo.listIncidentEvents(first.incident.id);
-      expect(events.items.map((e) => e.at)).toEqual([T(2, 10), T(2, 10, 50), T(2, 11, 45)].map((d) => d.toISOString()));
-      expect(events.items[0]?.summary).toMatchObject({ action: 'Terminal shell in container', result: 'detected', reasons: ['a shell was spawned in api'] });
+      expect(events.items.map((e) => e.at)).toEqual([T(2, 9, 30), T(2, 10), T(2, 10, 50), T(2, 11, 45)].map((d) => d.toISOString()));
+      expect(events.items[1]?.summary).toMatchObject({ action: 'Terminal shell in container', result: 'detected', reasons: ['a shell was spawned in api'] });
     });
 
     it('files a batch in order in one transaction, all or nothing', async () => {
