@@ -15,9 +15,7 @@ const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 200);
 const BATCH = 500;
 
 const dir = mkdtempSync(join(tmpdir(), 'sekisho-bench-incidents-'));
-const repository = process.env.BENCH_DATABASE
-  ? await openPostgresRepository({ connectionString: process.env.BENCH_DATABASE })
-  : await openSqliteRepository({ path: join(dir, 'sekisho.db') });
+const repository = process.env.BENCH_DATABASE ? await openPostgresRepository({ connectionString: process.env.BENCH_DATABASE }) : await openSqliteRepository({ path: join(dir, 'sekisho.db') });
 const app = await buildApiServer({ repository, queue: new NoJobQueue() });
 const { token } = await issueToken(repository, { name: 'bench', role: 'scanner', createdBy: 'bench' });
 const start = Date.now();

@@ -141,7 +141,7 @@ for (const { name, store } of stores) {
       const h = await open();
       const post = async (payload: unknown): Promise<{ status: number; field: string | undefined }> => {
         const r = await h.call('scanner', { method: 'POST', url: '/api/v1/events', payload: payload as object });
-        return { status: r.statusCode, field: r.json<{ error: { field?: string } }>().error?.field };
+        return { status: r.statusCode, field: r.json<{ error: { field?: string } }>().error.field };
       };
       const good = event(20);
       expect(await post({ ...good, severity: 'dire' })).toEqual({ status: 400, field: 'body.severity' });
@@ -159,7 +159,7 @@ for (const { name, store } of stores) {
       // nothing of a refused batch was filed
       expect((await h.repository.listIncidents({})).items.some((i) => i.lastEventAt === at(20))).toBe(false);
       const bad = async (method: 'GET' | 'POST', url: string, payload?: object): Promise<string | undefined> =>
-        (await h.call('approver', { method, url, ...(payload === undefined ? {} : { payload }) })).json<{ error: { field?: string } }>().error?.field;
+        (await h.call('approver', { method, url, ...(payload === undefined ? {} : { payload }) })).json<{ error: { field?: string } }>().error.field;
       expect(await bad('GET', '/api/v1/incidents?state=closed')).toBe('querystring.state');
       expect(await bad('GET', '/api/v1/incidents?limit=9999')).toBe('querystring.limit');
       expect(await bad('POST', '/api/v1/incidents/x/notes', { text: '' })).toBe('body.text');

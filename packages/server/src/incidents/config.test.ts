@@ -8,8 +8,7 @@ const files: Record<string, string> = {
   '/etc/sekisho/kube-token': 'other-token',
   '/etc/sekisho/two-tokens': 'a b',
 };
-const read = (path: string): Promise<Buffer> =>
-  files[path] === undefined ? Promise.reject(Object.assign(new Error('nope'), { code: 'ENOENT' })) : Promise.resolve(Buffer.from(files[path]));
+const read = (path: string): Promise<Buffer> => (files[path] === undefined ? Promise.reject(Object.assign(new Error('nope'), { code: 'ENOENT' })) : Promise.resolve(Buffer.from(files[path])));
 
 async function message(value: unknown, env: Record<string, string> = {}): Promise<string> {
   try {
@@ -23,7 +22,12 @@ async function message(value: unknown, env: Record<string, string> = {}): Promis
 describe('loadIncidentResponses', () => {
   it('uses the service account in a pod, and makes policies dry runs unless told otherwise', async () => {
     const loaded = await loadIncidentResponses(
-      { policies: [{ name: 'tag', action: 'label' }, { name: 'stop', action: 'scale-to-zero', dryRun: false, minSeverity: 'critical', kinds: ['runtime'], namespaces: ['prod'] }] },
+      {
+        policies: [
+          { name: 'tag', action: 'label' },
+          { name: 'stop', action: 'scale-to-zero', dryRun: false, minSeverity: 'critical', kinds: ['runtime'], namespaces: ['prod'] },
+        ],
+      },
       { env: { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' }, read },
     );
     expect(loaded.kubernetes).toMatchObject({ server: 'https://10.96.0.1/', token: 'sa-token-abc' });
@@ -42,7 +46,14 @@ describe('loadIncidentResponses', () => {
   it('refuses what it cannot use, naming the field', async () => {
     expect(await message({ policies: [{ name: 'x', action: 'delete' }] })).toMatch(/^CONFIG_INVALID: incidents\.responses\.policies\.0\.action/);
     expect(await message({ policies: [{ name: 'x', action: 'label', extra: 1 }] })).toMatch(/policies\.0/);
-    expect(await message({ policies: [{ name: 'x', action: 'label' }, { name: 'x', action: 'scale-to-zero' }] })).toMatch(/used twice/);
+    expect(
+      await message({
+        policies: [
+          { name: 'x', action: 'label' },
+          { name: 'x', action: 'scale-to-zero' },
+        ],
+      }),
+    ).toMatch(/used twice/);
     expect(await message({ policies: [] })).toMatch(/kubernetes\.server: not set/);
     expect(await message({ kubernetes: { server: 'ftp://x' }, policies: [] })).toMatch(/must be https/);
     expect(await message({ kubernetes: { server: 'https://k', tokenFile: '/missing' }, policies: [] })).toMatch(/tokenFile: cannot read \/missing \(ENOENT\)/);

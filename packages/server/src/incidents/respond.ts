@@ -141,7 +141,8 @@ async function act(incident: IncidentRecord, policy: ResponsePolicy, api: Kubern
   const base = { policy: policy.name, action: policy.action, dryRun: policy.dryRun };
   const workload = workloadOf(incident);
   if (typeof workload === 'string') return { ...base, result: 'skipped', reason: workload, request: null, status: null };
-  const resource = RESOURCES[workload.kind.toLowerCase()]!;
+  const resource = RESOURCES[workload.kind.toLowerCase()];
+  if (resource === undefined) return { ...base, result: 'skipped', reason: `workload kind ${workload.kind} is not supported`, request: null, status: null };
   if (policy.action === 'scale-to-zero' && !resource.scalable) {
     return { ...base, result: 'skipped', reason: `a ${workload.kind} cannot be scaled`, request: null, status: null };
   }

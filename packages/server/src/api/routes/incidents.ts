@@ -69,9 +69,6 @@ export const SekishoEventSchema = Type.Object(
   { additionalProperties: false },
 );
 const eventCheck = TypeCompiler.Compile(SekishoEventSchema);
-// every event the schema admits is a SekishoEvent
-const _admits: SekishoEvent = null as unknown as Static<typeof SekishoEventSchema>;
-void _admits;
 
 /** The events of a request body (one event or an array of them), or a 400 naming the first bad field. */
 export function eventsOf(body: unknown): SekishoEvent[] {
@@ -93,7 +90,8 @@ export function eventsOf(body: unknown): SekishoEvent[] {
     const field = ['body', ...(many ? [String(i)] : []), ...path].join('.');
     throw new ApiError(400, 'INVALID_INPUT', `${field}: ${error.message}`, field);
   });
-  return list as SekishoEvent[];
+  // `satisfies`: every event the schema admits is a SekishoEvent (checked at compile time)
+  return list as Static<typeof SekishoEventSchema>[] satisfies SekishoEvent[];
 }
 
 export interface EventOutcome {
@@ -134,7 +132,16 @@ export function incidentRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const announce = async (request: FastifyRequest, incident: IncidentRecord, action: string, details: Record<string, unknown>): Promise<void> => {
     const principal = request.principal?.name ?? 'anonymous';
     try {
-      await repository.appendAudit({ at: ctx.now(), sourceIp: request.ip, method: request.method, action, principal, result: 'success', target: incident.id, details: { ...details, state: incident.state } });
+      await repository.appendAudit({
+        at: ctx.now(),
+        sourceIp: request.ip,
+        method: request.method,
+        action,
+        principal,
+        result: 'success',
+        target: incident.id,
+        details: { ...details, state: incident.state },
+      });
     } catch (error) {
       // the change is committed: answering 500 would only invite a retry that gets a 409
       request.log.error({ err: error, requestId: request.id }, 'incident audit row not written');
@@ -204,7 +211,10 @@ export function incidentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     { config: { action: 'incidents.list', role: 'viewer' }, schema: { tags: ['incidents'], summary: 'Incidents, newest opened first', querystring: ListQuery, response: { 400: ErrorSchema } } },
     async (request) => {
       const { state, severity, limit, cursor } = request.query;
-      return repository.listIncidents({ ...(state === undefined ? {} : { state }), ...(severity === undefined ? {} : { severity }) }, { ...(limit === undefined ? {} : { limit }), cursor: cursor ?? null });
+      return repository.listIncidents(
+        { ...(state === undefined ? {} : { state }), ...(severity === undefined ? {} : { severity }) },
+        { ...(limit === undefined ? {} : { limit }), cursor: cursor ?? null },
+      );
     },
   );
 
@@ -230,7 +240,12 @@ export function incidentRoutes(app: FastifyInstance, ctx: ApiContext): void {
       `/incidents/:id/${verb}`,
       {
         config: { action: `incidents.${verb}`, role: 'approver' },
-        schema: { tags: ['incidents'], summary: `${verb === 'acknowledge' ? 'Acknowledge an open incident' : 'Resolve an open or acknowledged incident'} (approver)`, params: IdParams, response: errors },
+        schema: {
+          tags: ['incidents'],
+          summary: `${verb === 'acknowledge' ? 'Acknowledge an open incident' : 'Resolve an open or acknowledged incident'} (approver)`,
+          params: IdParams,
+          response: errors,
+        },
       },
       async (request) => {
         const { id } = request.params;
@@ -266,7 +281,10 @@ export function incidentRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof NoteBody> }>(
     '/incidents/:id/notes',
-    { config: { action: 'incidents.note', role: 'scanner' }, schema: { tags: ['incidents'], summary: 'Add a note to the timeline of an incident', params: IdParams, body: NoteBody, response: errors } },
+    {
+      config: { action: 'incidents.note', role: 'scanner' },
+      schema: { tags: ['incidents'], summary: 'Add a note to the timeline of an incident', params: IdParams, body: NoteBody, response: errors },
+    },
     async (request, reply) => {
       const { id } = request.params;
       request.auditTarget = id;

@@ -140,10 +140,7 @@ export class SqlIncidentStore {
       where.push('(opened_at < ? OR (opened_at = ? AND id < ?))');
       params.push(after[0] ?? '', after[0] ?? '', after[1] ?? '');
     }
-    const rows = await this.#driver.all(`SELECT * FROM incidents ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY opened_at DESC, id DESC LIMIT ?`, [
-      ...params,
-      size + 1,
-    ]);
+    const rows = await this.#driver.all(`SELECT * FROM incidents ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY opened_at DESC, id DESC LIMIT ?`, [...params, size + 1]);
     return paged(rows.slice(0, size).map(toIncident), rows.length > size, (i) => [i.openedAt, i.id]);
   }
 
@@ -158,17 +155,15 @@ export class SqlIncidentStore {
       params.push(after[0] ?? '', after[0] ?? '', after[1] ?? '');
     }
     const rows = await this.#driver.all(`SELECT * FROM incident_events WHERE ${where} ORDER BY at, event_id LIMIT ?`, [...params, size + 1]);
-    const items = rows.slice(0, size).map(
-      (r): IncidentEventRecord => ({
-        incidentId: str(r['incident_id']),
-        eventId: str(r['event_id']),
-        at: str(r['at']),
-        kind: str(r['kind']) as EventKind,
-        severity: str(r['severity']) as Severity,
-        summary: parse(r['summary']) as Record<string, unknown>,
-        redacted: num(r['redacted']) === 1,
-      }),
-    );
+    const items = rows.slice(0, size).map((r): IncidentEventRecord => ({
+      incidentId: str(r['incident_id']),
+      eventId: str(r['event_id']),
+      at: str(r['at']),
+      kind: str(r['kind']) as EventKind,
+      severity: str(r['severity']) as Severity,
+      summary: parse(r['summary']) as Record<string, unknown>,
+      redacted: num(r['redacted']) === 1,
+    }));
     return paged(items, rows.length > size, (e) => [e.at, e.eventId]);
   }
 
@@ -198,13 +193,7 @@ export class SqlIncidentStore {
         throw new RepositoryError('STORE_CONFLICT', `incident ${id} is ${current.state}: it cannot become ${to}`);
       }
       // the state in the WHERE keeps a concurrent change on another connection from being overwritten
-      const changed = await tx.run(`UPDATE incidents SET state = ?, updated_at = ?, resolved_at = ? WHERE id = ? AND state = ?`, [
-        to,
-        when,
-        to === 'resolved' ? when : null,
-        id,
-        current.state,
-      ]);
+      const changed = await tx.run(`UPDATE incidents SET state = ?, updated_at = ?, resolved_at = ? WHERE id = ? AND state = ?`, [to, when, to === 'resolved' ? when : null, id, current.state]);
       if (changed === 0) throw new RepositoryError('STORE_CONFLICT', `incident ${id} changed meanwhile`);
       await appendTimeline(tx, { id, at: when, principal, type: 'state', from: current.state, to, text, details: {} });
       return incident(tx, id);
@@ -274,11 +263,7 @@ async function fileEvent(tx: SqlExecutor, p: PreparedEvent, now: string): Promis
   if (seen !== undefined) return { outcome: 'duplicate', incident: await incident(tx, str(seen['incident_id'])) };
   // within the window after its last event, and not more than a window before its first (events arrive late and out of order)
   const open = (
-    await tx.all(`SELECT * FROM incidents WHERE key = ? AND state <> 'resolved' AND last_event_at >= ? AND opened_at <= ? ORDER BY last_event_at DESC, id DESC LIMIT 1`, [
-      key,
-      p.since,
-      p.until,
-    ])
+    await tx.all(`SELECT * FROM incidents WHERE key = ? AND state <> 'resolved' AND last_event_at >= ? AND opened_at <= ? ORDER BY last_event_at DESC, id DESC LIMIT 1`, [key, p.since, p.until])
   )[0];
   let id: string;
   let outcome: 'opened' | 'joined';
@@ -327,10 +312,16 @@ interface TimelineInsert {
 }
 
 async function appendTimeline(tx: SqlExecutor, e: TimelineInsert): Promise<number> {
-  const rows = await tx.all(
-    'INSERT INTO incident_timeline (incident_id, at, principal, type, from_value, to_value, text, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
-    [e.id, e.at, e.principal, e.type, e.from ?? null, e.to, e.text, json(e.details)],
-  );
+  const rows = await tx.all('INSERT INTO incident_timeline (incident_id, at, principal, type, from_value, to_value, text, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id', [
+    e.id,
+    e.at,
+    e.principal,
+    e.type,
+    e.from ?? null,
+    e.to,
+    e.text,
+    json(e.details),
+  ]);
   return num(rows[0]?.['id']);
 }
 
@@ -404,9 +395,10 @@ function iso(date: Date): string {
   return date.toISOString();
 }
 
-function isoText(field: string, text: string): string {
+/** `text` comes from callers that may not have checked it: anything but a parseable time string is refused. */
+function isoText(field: string, text: unknown): string {
   const date = typeof text === 'string' ? new Date(text) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) throw new RepositoryError('STORE_INVALID', `${field} is not an ISO 8601 time: ${String(text).slice(0, 100)}`);
+  if (Number.isNaN(date.getTime())) throw new RepositoryError('STORE_INVALID', `${field} is not an ISO 8601 time: ${typeof text === 'string' ? text.slice(0, 100) : typeof text}`);
   return date.toISOString();
 }
 
