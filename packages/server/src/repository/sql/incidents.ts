@@ -27,7 +27,7 @@ import { MAX_PAGE_SIZE } from '../types.js';
 import type { RecordIncidentEventOptions } from '../types.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
-import { json } from './sql-repository.js';
+import { json } from './json-text.js';
 
 /** An event joins an open incident of its key when it comes at most this long after the incident's last event. */
 export const DEFAULT_INCIDENT_WINDOW_MS = 60 * 60 * 1000;

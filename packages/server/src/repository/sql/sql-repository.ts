@@ -73,6 +73,7 @@ import type {
 } from '../types.js';
 import { fleetOverview, summarizeImages } from './fleet.js';
 import { SqlIncidentStore } from './incidents.js';
+import { json } from './json-text.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import type { CursorKey } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
@@ -892,16 +893,6 @@ function isForeignKeyError(cause: unknown): boolean {
   return error?.code === '23503' || error?.errcode === 787;
 }
 
-/** An escaped NUL (`\\u0000`) that is not itself preceded by an escaping backslash. */
-const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
-
-/**
- * JSON text for a document column. NUL characters become U+FFFD in both dialects: PostgreSQL's
- * JSONB cannot hold them, and both stores must keep the same thing.
- */
-export function json(value: unknown): string {
-  return JSON.stringify(value ?? null).replace(ESCAPED_NUL, '$1\\ufffd');
-}
 
 /** SQLite hands JSON back as text, PostgreSQL's JSONB as values. */
 function parse(value: unknown): unknown {
