@@ -8,4 +8,5 @@ export * from './report.js';
 export * from './policy.js';
 export * from './store.js';
 export * from './event.js';
+export * from './incident.js';
 export * from './api.js';

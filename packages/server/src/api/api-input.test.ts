@@ -5,7 +5,7 @@
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { ApiRole } from '@sekisho/model';
-import { API_ROLES } from '@sekisho/model';
+import { API_ROLES, createEvent } from '@sekisho/model';
 import type { InjectOptions } from 'fastify';
 import { noiseBytes } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,14 @@ const MUTATING: Readonly<Record<string, { role: ApiRole; request: InjectOptions 
   'POST /api/v1/jobs': { role: 'scanner', request: { method: 'POST', url: '/api/v1/jobs', payload: { kind: 'scan-repository', repository: 'r.example/x' } } },
   'POST /api/v1/tokens': { role: 'admin', request: { method: 'POST', url: '/api/v1/tokens', payload: { name: 'new-one', role: 'viewer' } } },
   'POST /api/v1/tokens/{id}/revoke': { role: 'admin', request: { method: 'POST', url: '/api/v1/tokens/none/revoke' } },
+  'POST /api/v1/events': {
+    role: 'scanner',
+    request: { method: 'POST', url: '/api/v1/events', payload: createEvent({ kind: 'test', severity: 'low', source: { component: 'cli', instance: 't' }, subject: { type: 'system', id: 's' }, action: 'test', result: 'info' }) },
+  },
+  'POST /api/v1/incidents/{id}/acknowledge': { role: 'approver', request: { method: 'POST', url: '/api/v1/incidents/none/acknowledge' } },
+  'POST /api/v1/incidents/{id}/resolve': { role: 'approver', request: { method: 'POST', url: '/api/v1/incidents/none/resolve' } },
+  'POST /api/v1/incidents/{id}/assign': { role: 'approver', request: { method: 'POST', url: '/api/v1/incidents/none/assign', payload: { owner: 'alice' } } },
+  'POST /api/v1/incidents/{id}/notes': { role: 'scanner', request: { method: 'POST', url: '/api/v1/incidents/none/notes', payload: { text: 'x' } } },
   'POST /harbor/api/v1/scan': { role: 'scanner', request: { method: 'POST', url: '/harbor/api/v1/scan', payload: { registry: { url: 'https://r.example' }, artifact: { repository: 'library/app', digest: D } } } },
 };
 

@@ -13,6 +13,7 @@ import { createEvent } from '@sekisho/model';
 import type { AuditResult, EventSink, SekishoEvent } from '@sekisho/model';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { IncidentResponses } from '../incidents/respond.js';
 import type { JobQueue } from '../jobs/types.js';
 import type { Repository } from '../repository/types.js';
 import { allows, TokenAuthenticator } from './auth.js';
@@ -25,6 +26,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { findingRoutes } from './routes/findings.js';
 import { governanceRoutes } from './routes/governance.js';
 import { imageRoutes } from './routes/images.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { operationRoutes, probeRoutes } from './routes/operations.js';
 
 export const API_PREFIX = '/api/v1';
@@ -53,6 +55,8 @@ export interface ApiServerOptions {
   readonly instance?: string;
   /** The built dashboard (`packages/dashboard/dist`), served under /ui/; none when null. */
   readonly uiDir?: string | null;
+  /** Automated responses to incidents on Kubernetes workloads (off by default). */
+  readonly incidentResponses?: IncidentResponses | null;
 }
 
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -68,6 +72,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     metrics: createApiMetrics(options.queue, dbBuiltAt, now),
     instance: options.instance ?? hostname(),
     maxReportBytes: options.maxReportBytes ?? 64 * 1024 * 1024,
+    incidentResponses: options.incidentResponses ?? null,
   };
   const auth = new TokenAuthenticator(options.repository, { bootstrapToken: options.bootstrapToken ?? null, now });
   const redactor = createRedactor();
@@ -140,6 +145,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
       governanceRoutes(api, ctx);
       operationRoutes(api, ctx);
       dashboardRoutes(api, ctx);
+      incidentRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

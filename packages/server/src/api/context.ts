@@ -2,6 +2,7 @@
 import type {} from '@fastify/swagger';
 import type { PolicyDocument } from '@sekisho/core';
 import type { ApiRole, EventSink } from '@sekisho/model';
+import type { IncidentResponses } from '../incidents/respond.js';
 import type { JobQueue } from '../jobs/types.js';
 import type { Repository } from '../repository/types.js';
 import type { Principal } from './auth.js';
@@ -19,6 +20,8 @@ export interface ApiContext {
   readonly metrics: ApiMetrics;
   readonly instance: string;
   readonly maxReportBytes: number;
+  /** Automated responses to incidents (label or scale a workload); none when null. */
+  readonly incidentResponses: IncidentResponses | null;
 }
 
 declare module 'fastify' {

@@ -27,6 +27,13 @@ import type {
   FleetFilter,
   FleetOverview,
   ImageSummary,
+  IncidentEventOutcome,
+  IncidentEventRecord,
+  IncidentFilter,
+  IncidentRecord,
+  IncidentState,
+  IncidentTimelineEntry,
+  SekishoEvent,
 } from '@sekisho/model';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -121,6 +128,11 @@ export interface SeverityInterval {
   readonly severity: Severity;
 }
 
+export interface RecordIncidentEventOptions {
+  /** An event joins an open incident of its key at most this long after its last event (default 1 h). */
+  readonly windowMs?: number;
+}
+
 /** At most this many intervals feed one trend: larger scopes are refused, not truncated. */
 export const MAX_TREND_INTERVALS = 200_000;
 
@@ -200,5 +212,31 @@ export interface Repository {
   summarizeImages(filter: FleetFilter, page?: PageRequest): Promise<Page<ImageSummary>>;
   /** The fleet at a glance over each image's latest scan; `slaDays` sets what counts as past the fix SLA. */
   fleetOverview(filter: FleetFilter, slaDays: number, at?: Date): Promise<FleetOverview>;
+
+  /**
+   * File an event under an incident: it joins the newest unresolved incident of the same kind and
+   * subject whose last event is at most the window before it, or opens a new one (a resolved
+   * incident is never reopened). An event id seen before is a `duplicate` and changes nothing.
+   */
+  recordIncidentEvent(event: SekishoEvent, options?: RecordIncidentEventOptions): Promise<IncidentEventOutcome>;
+  /**
+   * `recordIncidentEvent` for up to MAX_PAGE_SIZE events, in order, in one transaction: every
+   * event is checked first, and either all are filed or none (STORE_INVALID names the bad one).
+   */
+  recordIncidentEvents(events: readonly SekishoEvent[], options?: RecordIncidentEventOptions): Promise<IncidentEventOutcome[]>;
+  getIncident(id: string): Promise<IncidentRecord | null>;
+  /** Newest opened first. */
+  listIncidents(filter: IncidentFilter, page?: PageRequest): Promise<Page<IncidentRecord>>;
+  /** Oldest first; STORE_NOT_FOUND for an unknown incident. */
+  listIncidentEvents(id: string, page?: PageRequest): Promise<Page<IncidentEventRecord>>;
+  /** Oldest first; STORE_NOT_FOUND for an unknown incident. */
+  incidentTimeline(id: string, page?: PageRequest): Promise<Page<IncidentTimelineEntry>>;
+  /** open → acknowledged → resolved, or open → resolved; STORE_CONFLICT for any other change. */
+  transitionIncident(id: string, to: IncidentState, principal: string, note?: string | null, at?: Date): Promise<IncidentRecord>;
+  /** Set (or clear, with null) the owner; STORE_CONFLICT once resolved. */
+  assignIncident(id: string, owner: string | null, principal: string, at?: Date): Promise<IncidentRecord>;
+  addIncidentNote(id: string, principal: string, text: string, at?: Date): Promise<IncidentTimelineEntry>;
+  /** Record an action taken on the incident (an automated response, a dry run of one). */
+  recordIncidentAction(id: string, principal: string, action: string, details: Readonly<Record<string, unknown>>, at?: Date): Promise<IncidentTimelineEntry>;
   close(): Promise<void>;
 }

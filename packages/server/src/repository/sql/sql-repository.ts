@@ -46,6 +46,13 @@ import type {
   FleetFilter,
   FleetOverview,
   ImageSummary,
+  IncidentEventOutcome,
+  IncidentEventRecord,
+  IncidentFilter,
+  IncidentRecord,
+  IncidentState,
+  IncidentTimelineEntry,
+  SekishoEvent,
 } from '@sekisho/model';
 import { RepositoryError } from '../errors.js';
 import { MAX_TREND_INTERVALS } from '../types.js';
@@ -59,11 +66,14 @@ import type {
   ListExceptionsFilter,
   ListImagesFilter,
   ProposeException,
+  RecordIncidentEventOptions,
   RecordScanOptions,
   RecordScanResult,
   Repository,
 } from '../types.js';
 import { fleetOverview, summarizeImages } from './fleet.js';
+import { SqlIncidentStore } from './incidents.js';
+import { json } from './json-text.js';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import type { CursorKey } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
@@ -82,11 +92,13 @@ export class SqlRepository implements Repository {
   readonly #driver: SqlDriver;
   readonly #now: () => Date;
   readonly #redactor: Redactor;
+  readonly #incidents: SqlIncidentStore;
 
   constructor(driver: SqlDriver, options: SqlRepositoryOptions = {}) {
     this.#driver = driver;
     this.#now = options.now ?? (() => new Date());
     this.#redactor = options.redactor ?? createRedactor();
+    this.#incidents = new SqlIncidentStore(driver, this.#now, this.#redactor);
   }
 
   get dialect(): SqlDriver['dialect'] {
@@ -712,6 +724,46 @@ export class SqlRepository implements Repository {
     return credential.token;
   }
 
+  recordIncidentEvent(event: SekishoEvent, options?: RecordIncidentEventOptions): Promise<IncidentEventOutcome> {
+    return this.#incidents.recordEvent(event, options);
+  }
+
+  recordIncidentEvents(events: readonly SekishoEvent[], options?: RecordIncidentEventOptions): Promise<IncidentEventOutcome[]> {
+    return this.#incidents.recordEvents(events, options);
+  }
+
+  getIncident(id: string): Promise<IncidentRecord | null> {
+    return this.#incidents.get(id);
+  }
+
+  listIncidents(filter: IncidentFilter, page?: PageRequest): Promise<Page<IncidentRecord>> {
+    return this.#incidents.list(filter, page);
+  }
+
+  listIncidentEvents(id: string, page?: PageRequest): Promise<Page<IncidentEventRecord>> {
+    return this.#incidents.events(id, page);
+  }
+
+  incidentTimeline(id: string, page?: PageRequest): Promise<Page<IncidentTimelineEntry>> {
+    return this.#incidents.timeline(id, page);
+  }
+
+  transitionIncident(id: string, to: IncidentState, principal: string, note: string | null = null, at?: Date): Promise<IncidentRecord> {
+    return this.#incidents.transition(id, to, principal, note, at);
+  }
+
+  assignIncident(id: string, owner: string | null, principal: string, at?: Date): Promise<IncidentRecord> {
+    return this.#incidents.assign(id, owner, principal, at);
+  }
+
+  addIncidentNote(id: string, principal: string, text: string, at?: Date): Promise<IncidentTimelineEntry> {
+    return this.#incidents.note(id, principal, text, at);
+  }
+
+  recordIncidentAction(id: string, principal: string, action: string, details: Readonly<Record<string, unknown>>, at?: Date): Promise<IncidentTimelineEntry> {
+    return this.#incidents.action(id, principal, action, details, at);
+  }
+
   close(): Promise<void> {
     return this.#driver.close();
   }
@@ -841,16 +893,6 @@ function isForeignKeyError(cause: unknown): boolean {
   return error?.code === '23503' || error?.errcode === 787;
 }
 
-/** An escaped NUL (`\\u0000`) that is not itself preceded by an escaping backslash. */
-const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
-
-/**
- * JSON text for a document column. NUL characters become U+FFFD in both dialects: PostgreSQL's
- * JSONB cannot hold them, and both stores must keep the same thing.
- */
-export function json(value: unknown): string {
-  return JSON.stringify(value ?? null).replace(ESCAPED_NUL, '$1\\ufffd');
-}
 
 /** SQLite hands JSON back as text, PostgreSQL's JSONB as values. */
 function parse(value: unknown): unknown {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RepositoryError } from '../errors.js';
 import { MAX_PAGE_SIZE } from '../types.js';
 import type { Repository } from '../types.js';
+import { incidentContractCases } from './incident-contract.js';
 import { digestOf, report, secret, vuln } from './reports.js';
 
 export interface ContractSubject {
@@ -91,6 +92,7 @@ export function repositoryContract(name: string, factory: ContractFactory | null
       await subject?.close();
       subject = null;
     });
+    incidentContractCases(open, () => subject, clock);
 
     describe('migrations', () => {
       it('applies every migration once; reopening applies none', async () => {
