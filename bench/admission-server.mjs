@@ -32,7 +32,17 @@ defaultEnvironment: prod
 
 let verdicts;
 if (scenario === 'cached-verdict') {
-  const decision = { schema: 'sekisho.decision/v1', policy: 'bench', environment: 'prod', result: 'pass', score: 100, grade: 'A', rules: [], exceptions: { applied: [], expired: [] }, evaluatedAt: new Date().toISOString() };
+  const decision = {
+    schema: 'sekisho.decision/v1',
+    policy: 'bench',
+    environment: 'prod',
+    result: 'pass',
+    score: 100,
+    grade: 'A',
+    rules: [],
+    exceptions: { applied: [], expired: [] },
+    evaluatedAt: new Date().toISOString(),
+  };
   const fake = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(req.url.includes('/decisions') ? { items: [{ decision }], nextCursor: null } : { lastScannedAt: decision.evaluatedAt }));

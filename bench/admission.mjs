@@ -42,13 +42,16 @@ async function load(port, path, connections, body) {
 
 // The judging alone, in this process: what a request costs beyond TLS and HTTP.
 async function judgingMs() {
-  const policy = parsePolicy(`apiVersion: sekisho.dev/v1
+  const policy = parsePolicy(
+    `apiVersion: sekisho.dev/v1
 kind: Policy
 metadata: { name: bench }
 environments:
   prod: { admission: { mode: enforce, podSecurity: { level: restricted, version: latest } } }
 defaultEnvironment: prod
-`, 'bench.yaml');
+`,
+    'bench.yaml',
+  );
   const controller = new AdmissionController({ policy });
   const request = parseAdmissionReview(JSON.parse(review)).request;
   for (let i = 0; i < 500; i++) await controller.review(request, 'validate');
@@ -77,7 +80,9 @@ for (const scenario of ['pod-spec', 'cached-verdict']) {
 
 const fmt = (n) => String(n).padStart(7);
 console.log(`judging one review (pod-spec policy, in process, no HTTP): ${judging.toFixed(3)} ms`);
-console.log(`POST /validate over HTTPS on loopback, ${SECONDS} s per run (latency in ms); 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${(await import('node:os')).availableParallelism()} cores`);
+console.log(
+  `POST /validate over HTTPS on loopback, ${SECONDS} s per run (latency in ms); 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${(await import('node:os')).availableParallelism()} cores`,
+);
 console.log('scenario        conns   p50     p99   req/s  | floor /healthz p50    p99  | p99 ratio  errors');
 for (const r of rows) {
   console.log(

@@ -64,11 +64,12 @@ async function frameSink() {
     get count() {
       return count;
     },
-    until: (n) => new Promise((resolve, reject) => {
-      if (count >= n) return resolve();
-      waiters.push([n, resolve]);
-      setTimeout(() => reject(new Error(`sink: ${count}/${n} frames after ${TIMEOUT} ms`)), TIMEOUT).unref();
-    }),
+    until: (n) =>
+      new Promise((resolve, reject) => {
+        if (count >= n) return resolve();
+        waiters.push([n, resolve]);
+        setTimeout(() => reject(new Error(`sink: ${count}/${n} frames after ${TIMEOUT} ms`)), TIMEOUT).unref();
+      }),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
@@ -90,7 +91,10 @@ async function syslogBench() {
 
   const sink = await frameSink();
   const dir = mkdtempSync(join(tmpdir(), 'sekisho-bench-'));
-  const bus = new EventBus({ spoolDir: dir, outputs: [{ output: new SyslogOutput({ name: 'syslog', transport: 'tcp', host: '127.0.0.1', port: sink.port, hostname: 'bench', procId: '1' }), spool: { maxBytes: 1024 ** 3 } }] });
+  const bus = new EventBus({
+    spoolDir: dir,
+    outputs: [{ output: new SyslogOutput({ name: 'syslog', transport: 'tcp', host: '127.0.0.1', port: sink.port, hostname: 'bench', procId: '1' }), spool: { maxBytes: 1024 ** 3 } }],
+  });
   started = process.hrtime.bigint();
   for (const e of events) await bus.emit(e);
   const emitted = seconds(started);

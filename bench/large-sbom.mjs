@@ -24,12 +24,27 @@ const CLI = join(ROOT, 'packages/cli/dist/main.js');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const TIMEOUT = Number(process.env.BENCH_SBOM_TIMEOUT ?? 300);
 const FEEDS = resolve(process.env.SEKISHO_SHARED_DIR ?? join(ROOT, '..', 'shared'), 'feeds');
-const COUNTS = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const COUNTS = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const counts = COUNTS.length > 0 ? COUNTS : [10_000, 100_000, 1_000_000];
 
-const REAL_NPM = [['lodash', '4.17.15'], ['minimist', '1.2.0'], ['express', '4.17.1']];
-const REAL_PYPI = [['urllib3', '1.26.12'], ['requests', '2.28.1'], ['jinja2', '3.1.2']];
-const REAL_DEB = [['libssl3', '3.0.11-1~deb12u2', 'openssl'], ['curl', '7.88.1-10+deb12u5', 'curl'], ['libc6', '2.36-9+deb12u4', 'glibc']];
+const REAL_NPM = [
+  ['lodash', '4.17.15'],
+  ['minimist', '1.2.0'],
+  ['express', '4.17.1'],
+];
+const REAL_PYPI = [
+  ['urllib3', '1.26.12'],
+  ['requests', '2.28.1'],
+  ['jinja2', '3.1.2'],
+];
+const REAL_DEB = [
+  ['libssl3', '3.0.11-1~deb12u2', 'openssl'],
+  ['curl', '7.88.1-10+deb12u5', 'curl'],
+  ['libc6', '2.36-9+deb12u4', 'glibc'],
+];
 
 /** Writes a CycloneDX 1.6 document with `count` components (one of them the operating system) without building it in memory. */
 async function writeSbom(file, count) {
@@ -47,7 +62,14 @@ async function writeSbom(file, count) {
       const real = i % 1000 === 0 ? REAL_DEB[(i / 1000) % REAL_DEB.length] : null;
       const [name, version, src] = real ?? [`libsynth${i}`, `1.${i % 97}-${i % 7}`, `synth-src${Math.floor(i / 5)}`];
       lastDeb = `c${i}`;
-      c = { type: 'library', 'bom-ref': lastDeb, name, version, purl: `pkg:deb/debian/${name}@${encodeURIComponent(version)}?arch=amd64&distro=debian-12&upstream=${src}`, properties: [{ name: 'sekisho:location:0:path', value: '/var/lib/dpkg/status' }] };
+      c = {
+        type: 'library',
+        'bom-ref': lastDeb,
+        name,
+        version,
+        purl: `pkg:deb/debian/${name}@${encodeURIComponent(version)}?arch=amd64&distro=debian-12&upstream=${src}`,
+        properties: [{ name: 'sekisho:location:0:path', value: '/var/lib/dpkg/status' }],
+      };
     } else if (kind < 6) {
       const real = i % 1000 === 4 ? REAL_PYPI[Math.floor(i / 1000) % REAL_PYPI.length] : null;
       const [name, version] = real ?? [`pysynth${i}`, `0.${i % 50}.${i % 3}`];
@@ -57,7 +79,14 @@ async function writeSbom(file, count) {
     } else {
       const real = i % 1000 === 6 ? REAL_NPM[Math.floor(i / 1000) % REAL_NPM.length] : null;
       const [name, version] = real ?? [`npmsynth${i}`, `${i % 9}.${i % 13}.${i % 5}`];
-      c = { type: 'library', 'bom-ref': `c${i}`, name, version, purl: `pkg:npm/${name}@${version}`, properties: [{ name: 'sekisho:location:0:path', value: `/app/node_modules/${name}/package.json` }] };
+      c = {
+        type: 'library',
+        'bom-ref': `c${i}`,
+        name,
+        version,
+        purl: `pkg:npm/${name}@${version}`,
+        properties: [{ name: 'sekisho:location:0:path', value: `/app/node_modules/${name}/package.json` }],
+      };
     }
     await write(`,\n${JSON.stringify(c)}`);
   }
@@ -109,7 +138,9 @@ try {
     const size = statSync(file).size / 1024 / 1024;
     for (const format of ['json', 'table']) {
       const r = run([CLI, '--quiet', 'sbom-scan', file, ...dbArgs, '--format', format, '-o', '/dev/null']);
-      console.log(`${String(count).padStart(10)} | ${size.toFixed(0).padStart(7)} | ${format.padEnd(6)} | ${r.seconds.toFixed(1).padStart(6)} | ${(Number.isFinite(r.cpu) ? r.cpu.toFixed(1) : 'n/a').padStart(6)} | ${(Number.isFinite(r.rssMb) ? r.rssMb.toFixed(0) : 'n/a').padStart(11)} | ${String(r.code).padStart(4)} | ${r.error.slice(0, 100)}`);
+      console.log(
+        `${String(count).padStart(10)} | ${size.toFixed(0).padStart(7)} | ${format.padEnd(6)} | ${r.seconds.toFixed(1).padStart(6)} | ${(Number.isFinite(r.cpu) ? r.cpu.toFixed(1) : 'n/a').padStart(6)} | ${(Number.isFinite(r.rssMb) ? r.rssMb.toFixed(0) : 'n/a').padStart(11)} | ${String(r.code).padStart(4)} | ${r.error.slice(0, 100)}`,
+      );
     }
     rmSync(file, { force: true });
   }

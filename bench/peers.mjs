@@ -121,7 +121,9 @@ export function measureImage(image, { node, cli, floorScript, trivy, rounds }) {
 
 /** `sekisho --version` and `--help` against `node -e 0`, interleaved; minimum wall times (the least disturbed runs). */
 export function measureStartup({ node, cli, rounds }) {
-  const version = [], help = [], bare = [];
+  const version = [],
+    help = [],
+    bare = [];
   for (let i = 0; i < rounds * 5; i += 1) {
     bare.push(timed(node, ['-e', '0'], { time: false }).seconds);
     version.push(timed(node, [cli, '--version'], { time: false }).seconds);
@@ -131,7 +133,9 @@ export function measureStartup({ node, cli, rounds }) {
 }
 
 export function printPeers(rows, startup, withTrivy) {
-  console.log(`\nstart-up (fastest runs): sekisho --version ${fmt(startup.version, 3)} s, --help ${fmt(startup.help, 3)} s, node -e 0 ${fmt(startup.node, 3)} s → ${fmt(startup.version / startup.node, 1)}× / ${fmt(startup.help / startup.node, 1)}× (goal ≤ 4×)`);
+  console.log(
+    `\nstart-up (fastest runs): sekisho --version ${fmt(startup.version, 3)} s, --help ${fmt(startup.help, 3)} s, node -e 0 ${fmt(startup.node, 3)} s → ${fmt(startup.version / startup.node, 1)}× / ${fmt(startup.help / startup.node, 1)}× (goal ≤ 4×)`,
+  );
   console.log('\nfixture image       | pkgs | floor s | cold s | warm s | dir: s | trivy s | cold/trivy | dir/trivy | warm/cold | cold/floor | RSS MB cold/dir/trivy | RSS cold/trivy');
   console.log('--------------------|------|---------|--------|--------|--------|---------|------------|-----------|-----------|------------|-----------------------|---------------');
   for (const r of rows) {
@@ -157,7 +161,9 @@ export function printPeers(rows, startup, withTrivy) {
   console.log('\nCPU seconds (user + system, medians)  | cold | warm | dir: | trivy | cold/trivy | dir/trivy | warm/cold');
   for (const r of rows) {
     const c = r.cpu;
-    console.log(`${r.name.padEnd(38)} | ${fmt(c.cold).padStart(4)} | ${fmt(c.warm).padStart(4)} | ${fmt(c.dir).padStart(4)} | ${fmt(c.trivy).padStart(5)} | ${fmt(c.cold / c.trivy).padStart(10)} | ${fmt(c.dir / c.trivy).padStart(9)} | ${fmt(c.warm / c.cold).padStart(9)}`);
+    console.log(
+      `${r.name.padEnd(38)} | ${fmt(c.cold).padStart(4)} | ${fmt(c.warm).padStart(4)} | ${fmt(c.dir).padStart(4)} | ${fmt(c.trivy).padStart(5)} | ${fmt(c.cold / c.trivy).padStart(10)} | ${fmt(c.dir / c.trivy).padStart(9)} | ${fmt(c.warm / c.cold).padStart(9)}`,
+    );
   }
 }
 

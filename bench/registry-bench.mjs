@@ -62,7 +62,12 @@ async function main() {
       label = 'synthetic image (no .fixtures/images/debian-app/oci)';
       await syntheticLayout(layout);
     }
-    const info = JSON.parse(execFileSync(join(ROOT, 'scripts/start-registry.sh'), [join(work, 'registry')], { encoding: 'utf8' }).trim().split('\n').at(-1));
+    const info = JSON.parse(
+      execFileSync(join(ROOT, 'scripts/start-registry.sh'), [join(work, 'registry')], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .at(-1),
+    );
     pid = info.pid;
     execFileSync('skopeo', ['--insecure-policy', 'copy', '--preserve-digests', '--quiet', '--dest-tls-verify=false', `oci:${layout}:latest`, `docker://${info.host}/bench/app:latest`]);
     const remote = `${info.host}/bench/app:latest`;
@@ -105,9 +110,13 @@ async function main() {
     const mb = layoutSize(layout) / 1e6;
     console.log(`registry bench — ${label}: ${mb.toFixed(1)} MB of layers, ${packages} packages, ${ROUNDS} interleaved rounds`);
     console.log(`  scan from OCI layout on disk   best ${d.toFixed(2)} s, median ${median(disk.map((x) => x.seconds)).toFixed(2)} s, CPU ${dc.toFixed(2)} s`);
-    console.log(`  pull + scan from registry      best ${p.toFixed(2)} s, median ${median(pulled.map((x) => x.seconds)).toFixed(2)} s, CPU ${pc.toFixed(2)} s (${(mb / p).toFixed(0)} MB/s compressed)`);
+    console.log(
+      `  pull + scan from registry      best ${p.toFixed(2)} s, median ${median(pulled.map((x) => x.seconds)).toFixed(2)} s, CPU ${pc.toFixed(2)} s (${(mb / p).toFixed(0)} MB/s compressed)`,
+    );
     console.log(`  ratio registry/disk            ${(p / d).toFixed(3)}× wall (best rounds), ${(pc / dc).toFixed(3)}× CPU (target ≤ 1.15×) ${p / d <= 1.15 ? 'OK' : 'OVER'}`);
-    console.log(`  warm-cache rescan              ${warm.seconds.toFixed(2)} s, layer blob requests: first ${firstLayerRequests}, second ${warmLayerRequests} ${warmLayerRequests === 0 ? 'OK' : 'FAIL'}`);
+    console.log(
+      `  warm-cache rescan              ${warm.seconds.toFixed(2)} s, layer blob requests: first ${firstLayerRequests}, second ${warmLayerRequests} ${warmLayerRequests === 0 ? 'OK' : 'FAIL'}`,
+    );
     if (warmLayerRequests !== 0) process.exitCode = 1;
   } finally {
     if (pid !== null) {

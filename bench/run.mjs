@@ -42,7 +42,10 @@ function measure(label, layout, extraNote = '') {
   try {
     const uncompressed = Number(run([join(ROOT, 'bench/floor.mjs'), layout]).stdout.trim());
     run(sbom(['--cache-dir', cache])); // prime the cache for warm runs
-    const floor = [], cold = [], warm = [], rss = [];
+    const floor = [],
+      cold = [],
+      warm = [],
+      rss = [];
     for (let i = 0; i < ROUNDS; i += 1) {
       floor.push(run([join(ROOT, 'bench/floor.mjs'), layout]).seconds);
       const c = run(sbom(['--no-cache']));
@@ -51,7 +54,9 @@ function measure(label, layout, extraNote = '') {
       warm.push(run(sbom(['--cache-dir', cache])).seconds);
     }
     const packages = JSON.parse(run(sbom(['--cache-dir', cache])).stdout).packages.length;
-    const f = median(floor), c = median(cold), w = median(warm);
+    const f = median(floor),
+      c = median(cold),
+      w = median(warm);
     return { label, uncompressedMb: uncompressed / 1e6, packages, floor: f, cold: c, ratio: c / f, warm: w, warmRatio: w / c, rss: Math.max(...rss), note: extraNote };
   } finally {
     rmSync(cache, { recursive: true, force: true });
@@ -90,7 +95,9 @@ ensureImages();
 function scannersOverhead(layout) {
   const sbom = [CLI, '--no-cache', '--quiet', 'sbom', `oci:${layout}`, '--format', 'json'];
   const scan = [CLI, '--no-cache', '--quiet', 'image', `oci:${layout}`, '--scanners', 'secret,malware', '--format', 'json'];
-  const a = [], b = [], rss = [];
+  const a = [],
+    b = [],
+    rss = [];
   for (let i = 0; i < ROUNDS; i += 1) {
     a.push(run(sbom).seconds);
     const r = run(scan);
@@ -121,7 +128,11 @@ const overhead = scannersOverhead(join(IMAGES, 'bench/oci'));
 console.log(`\nsecrets + malware on the bench image: ${fmt(overhead.scanners)} s vs SBOM-only ${fmt(overhead.sbom)} s = ${fmt(overhead.ratio)}× (target ≤ 1.5×), peak RSS ${fmt(overhead.rss, 0)} MB`);
 
 // The advisory database and the registry have their own benches (same machine, same run).
-for (const [script, needs] of [['bench/db-bench.mjs', null], ['bench/registry-bench.mjs', 'docker-registry'], ['bench/large-sbom.mjs', null]]) {
+for (const [script, needs] of [
+  ['bench/db-bench.mjs', null],
+  ['bench/registry-bench.mjs', 'docker-registry'],
+  ['bench/large-sbom.mjs', null],
+]) {
   if (needs !== null && spawnSync('sh', ['-c', `command -v ${needs}`]).status !== 0) {
     console.log(`\n${script}: skipped (${needs} not installed)`);
     continue;

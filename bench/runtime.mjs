@@ -21,7 +21,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const read = (files, options) => {
   const started = process.hrtime.bigint();
-  const ruleSet = loadRules(files.map((f) => ({ name: f, content: readFileSync(join(FALCO, f), 'utf8') })), options);
+  const ruleSet = loadRules(
+    files.map((f) => ({ name: f, content: readFileSync(join(FALCO, f), 'utf8') })),
+    options,
+  );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const errors = ruleSet.issues.filter((i) => i.level === 'error');
   if (errors.length > 0) throw new Error(`rules did not load: ${errors.length} errors`);
@@ -44,27 +47,35 @@ function measure(label, source, ruleSet, lines, decode) {
   const parsed = lines.map(decode);
   for (let round = 0; round < ROUNDS; round++) {
     let sink = 0;
-    floor.push(rate(() => {
-      for (const l of lines) sink += JSON.parse(l).verb === 'create' ? 1 : 0;
-    }));
-    endToEnd.push(rate(() => {
-      const detector = new Detector(ruleSet, { hostname: 'bench' });
-      alerts = 0;
-      const count = () => void alerts++;
-      for (const l of lines) {
-        const [event, t] = decode(l);
-        detector.evaluate(source, event, t, count);
-      }
-    }));
-    withAlerts.push(rate(() => {
-      const detector = new Detector(ruleSet, { hostname: 'bench' });
-      const count = () => void sink++;
-      for (const [event, t] of parsed) detector.evaluate(source, event, t, count);
-    }));
-    rulesOnly.push(rate(() => {
-      const detector = new Detector(ruleSet, { hostname: 'bench' });
-      for (const [event, t] of parsed) sink += detector.evaluate(source, event, t);
-    }));
+    floor.push(
+      rate(() => {
+        for (const l of lines) sink += JSON.parse(l).verb === 'create' ? 1 : 0;
+      }),
+    );
+    endToEnd.push(
+      rate(() => {
+        const detector = new Detector(ruleSet, { hostname: 'bench' });
+        alerts = 0;
+        const count = () => void alerts++;
+        for (const l of lines) {
+          const [event, t] = decode(l);
+          detector.evaluate(source, event, t, count);
+        }
+      }),
+    );
+    withAlerts.push(
+      rate(() => {
+        const detector = new Detector(ruleSet, { hostname: 'bench' });
+        const count = () => void sink++;
+        for (const [event, t] of parsed) detector.evaluate(source, event, t, count);
+      }),
+    );
+    rulesOnly.push(
+      rate(() => {
+        const detector = new Detector(ruleSet, { hostname: 'bench' });
+        for (const [event, t] of parsed) sink += detector.evaluate(source, event, t);
+      }),
+    );
     if (sink < 0) console.log(sink);
   }
   const f = median(floor);
@@ -102,15 +113,41 @@ measure(
 // Process events (Sekisho's process-event lines, as `replay --source syscall` reads them).
 const sys = read(['falcosecurity-rules/rules/falco_rules.yaml'], loadOptionsFor('syscall'));
 const container = { id: '4f2a9c1b7e3d', image: 'docker.io/library/nginx:1.27' };
-const execOf = (name, args, ancestors, extra = {}) => ({ time: '2026-12-06T10:00:00.123456789Z', type: 'execve', proc: { pid: 4242, name, exe: name, exepath: `/usr/bin/${name}`, args, tty: 0, cwd: '/' }, ancestors, user: { uid: 0, name: 'root', loginuid: -1 }, container, ...extra });
+const execOf = (name, args, ancestors, extra = {}) => ({
+  time: '2026-12-06T10:00:00.123456789Z',
+  type: 'execve',
+  proc: { pid: 4242, name, exe: name, exepath: `/usr/bin/${name}`, args, tty: 0, cwd: '/' },
+  ancestors,
+  user: { uid: 0, name: 'root', loginuid: -1 },
+  container,
+  ...extra,
+});
 const processSample = [
   execOf('bash', [], [{ name: 'runc' }], { proc: { pid: 1, name: 'bash', args: [], tty: 34816 } }),
   execOf('nginx', ['-g', 'daemon off;'], [{ name: 'containerd-shim' }]),
   execOf('find', ['/', '-name', 'id_rsa'], [{ name: 'bash' }]),
   execOf('apt-get', ['install', '-y', 'curl'], [{ name: 'sh' }, { name: 'bash' }]),
   execOf('python3', ['app.py'], [{ name: 'gunicorn' }, { name: 'containerd-shim' }]),
-  { time: '2026-12-06T10:00:00.2Z', type: 'openat', args: { flags: 'O_RDONLY' }, proc: { pid: 77, name: 'cat', args: ['/etc/shadow'] }, ancestors: [{ name: 'bash' }], fd: { name: '/etc/shadow', type: 'file', num: 3 }, user: { uid: 0, name: 'root' }, container },
-  { time: '2026-12-06T10:00:00.3Z', type: 'openat', args: { flags: 'O_RDONLY' }, proc: { pid: 78, name: 'node', args: ['server.js'] }, ancestors: [{ name: 'containerd-shim' }], fd: { name: '/app/package.json', type: 'file', num: 21 }, user: { uid: 1000 }, container },
+  {
+    time: '2026-12-06T10:00:00.2Z',
+    type: 'openat',
+    args: { flags: 'O_RDONLY' },
+    proc: { pid: 77, name: 'cat', args: ['/etc/shadow'] },
+    ancestors: [{ name: 'bash' }],
+    fd: { name: '/etc/shadow', type: 'file', num: 3 },
+    user: { uid: 0, name: 'root' },
+    container,
+  },
+  {
+    time: '2026-12-06T10:00:00.3Z',
+    type: 'openat',
+    args: { flags: 'O_RDONLY' },
+    proc: { pid: 78, name: 'node', args: ['server.js'] },
+    ancestors: [{ name: 'containerd-shim' }],
+    fd: { name: '/app/package.json', type: 'file', num: 21 },
+    user: { uid: 1000 },
+    container,
+  },
   { time: '2026-12-06T10:00:00.4Z', type: 'read', proc: { pid: 78, name: 'node' }, ancestors: [], fd: { name: '/app/data', type: 'file', num: 21 }, container },
 ].map((e) => JSON.stringify(e));
 const decodeProcess = inputProfile('syscall').decodeLine;

@@ -37,7 +37,20 @@ function image(n) {
   while (names.size < PACKAGES) names.add(NAMES[Math.floor(random() * random() * NAMES.length)]);
   const packages = [...names].sort().map((name, i) => {
     const version = `1.${Math.floor(random() * 5)}.${Math.floor(random() * 20)}-1`;
-    return { id: `p-${name}-${version}`, name, version, type: 'deb', purl: `pkg:deb/debian/${name}@${version}?distro=debian-12`, cpes: [], licenses: ['MIT'], locations: [location(i % 4)], foundBy: 'dpkg-db-cataloger', evidence: 'installed', source: null, metadata: null };
+    return {
+      id: `p-${name}-${version}`,
+      name,
+      version,
+      type: 'deb',
+      purl: `pkg:deb/debian/${name}@${version}?distro=debian-12`,
+      cpes: [],
+      licenses: ['MIT'],
+      locations: [location(i % 4)],
+      foundBy: 'dpkg-db-cataloger',
+      evidence: 'installed',
+      source: null,
+      metadata: null,
+    };
   });
   const findings = [];
   for (const p of packages) {
@@ -46,23 +59,62 @@ function image(n) {
     const severity = SEVERITIES[Math.min(5, Math.floor(random() * random() * 6))];
     const fixed = random() < 0.6;
     findings.push({
-      kind: 'vulnerability', id: `v-${cve}-${p.id}`, ruleId: cve, title: `${cve} in ${p.name}`, severity,
+      kind: 'vulnerability',
+      id: `v-${cve}-${p.id}`,
+      ruleId: cve,
+      title: `${cve} in ${p.name}`,
+      severity,
       description: `A flaw in ${p.name} before ${p.version} allows remote attackers to cause a denial of service via crafted input.`,
-      location: p.locations[0], createdBy: 'RUN apt-get install -y …', removedInLayer: null, foundBy: 'distro-matcher',
-      fix: fixed ? `upgrade ${p.name} to 9.9` : null, references: [`https://security-tracker.debian.org/tracker/${cve}`, `https://nvd.nist.gov/vuln/detail/${cve}`],
-      vulnerabilityId: cve, aliases: [], packageId: p.id, packageName: p.name, installedVersion: p.version,
-      fixedVersions: fixed ? ['9.9'] : [], status: fixed ? 'fixed' : 'not-fixed', packageType: 'deb', purl: p.purl,
+      location: p.locations[0],
+      createdBy: 'RUN apt-get install -y …',
+      removedInLayer: null,
+      foundBy: 'distro-matcher',
+      fix: fixed ? `upgrade ${p.name} to 9.9` : null,
+      references: [`https://security-tracker.debian.org/tracker/${cve}`, `https://nvd.nist.gov/vuln/detail/${cve}`],
+      vulnerabilityId: cve,
+      aliases: [],
+      packageId: p.id,
+      packageName: p.name,
+      installedVersion: p.version,
+      fixedVersions: fixed ? ['9.9'] : [],
+      status: fixed ? 'fixed' : 'not-fixed',
+      packageType: 'deb',
+      purl: p.purl,
       cvss: [{ source: 'nvd', version: '3.1', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H', baseScore: 7.5 }],
-      epss: { score: random() * 0.5, percentile: random() }, kev: random() < 0.02 ? { dateAdded: '2024-01-01', dueDate: null, ransomware: false } : null,
+      epss: { score: random() * 0.5, percentile: random() },
+      kev: random() < 0.02 ? { dateAdded: '2024-01-01', dueDate: null, ransomware: false } : null,
     });
   }
   return {
     schema: 'sekisho.report/v1',
     tool: { name: 'sekisho', version: 'bench' },
-    target: { reference: `registry.example/team${n % 50}/app${n % 700}:${n}`, sourceType: 'registry', manifestDigest: digestOf(n + 1), configDigest: digestOf(0x1000000 + n), platform: { os: 'linux', architecture: 'amd64', variant: null }, repoTags: [] },
-    image: { layers: [0, 1, 2, 3].map((i) => ({ index: i, digest: digestOf(0xa000 + i), diffId: digestOf(0xb000 + i), mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', size: 1_000_000, createdBy: 'RUN …' })), config: { user: null, env: ['PATH=/usr/bin'], entrypoint: [], cmd: ['app'], workingDir: null, exposedPorts: [], labels: {}, healthcheck: null, created: null }, size: 4_000_000 },
+    target: {
+      reference: `registry.example/team${n % 50}/app${n % 700}:${n}`,
+      sourceType: 'registry',
+      manifestDigest: digestOf(n + 1),
+      configDigest: digestOf(0x1000000 + n),
+      platform: { os: 'linux', architecture: 'amd64', variant: null },
+      repoTags: [],
+    },
+    image: {
+      layers: [0, 1, 2, 3].map((i) => ({
+        index: i,
+        digest: digestOf(0xa000 + i),
+        diffId: digestOf(0xb000 + i),
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        size: 1_000_000,
+        createdBy: 'RUN …',
+      })),
+      config: { user: null, env: ['PATH=/usr/bin'], entrypoint: [], cmd: ['app'], workingDir: null, exposedPorts: [], labels: {}, healthcheck: null, created: null },
+      size: 4_000_000,
+    },
     distro: { id: 'debian', versionId: '12', name: 'Debian GNU/Linux', prettyName: 'Debian GNU/Linux 12 (bookworm)', idLike: [], versionCodename: 'bookworm' },
-    packages, relationships: [], findings, unknowns: [], notChecked: [], scanners: ['vuln', 'secret', 'hardening'],
+    packages,
+    relationships: [],
+    findings,
+    unknowns: [],
+    notChecked: [],
+    scanners: ['vuln', 'secret', 'hardening'],
   };
 }
 
@@ -89,11 +141,17 @@ try {
 
   const run = (title, path, setupRequest) =>
     new Promise((resolve, reject) => {
-      autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests: [{ method: 'GET', path, headers, ...(setupRequest ? { setupRequest } : {}) }] }, (error, result) => (error ? reject(error) : resolve({ title, result })));
+      autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests: [{ method: 'GET', path, headers, ...(setupRequest ? { setupRequest } : {}) }] }, (error, result) =>
+        error ? reject(error) : resolve({ title, result }),
+      );
     });
   const findingsPath = () => `/api/v1/findings?digest=${digestOf(1 + Math.floor(Math.random() * IMAGES))}&severity=critical&severity=high`;
   // warm-up, not reported
-  await new Promise((resolve, reject) => autocannon({ url: base, connections: 10, amount: 500, requests: [{ method: 'GET', path: findingsPath(), headers, setupRequest: (r) => ({ ...r, path: findingsPath() }) }] }, (e, r) => (e ? reject(e) : resolve(r))));
+  await new Promise((resolve, reject) =>
+    autocannon({ url: base, connections: 10, amount: 500, requests: [{ method: 'GET', path: findingsPath(), headers, setupRequest: (r) => ({ ...r, path: findingsPath() }) }] }, (e, r) =>
+      e ? reject(e) : resolve(r),
+    ),
+  );
   const floor = await run('floor: GET /healthz', '/healthz');
   const query = await run('GET /api/v1/findings (random digest, critical+high)', findingsPath(), (r) => ({ ...r, path: findingsPath() }));
 
@@ -102,7 +160,9 @@ try {
   console.log(`${CONNECTIONS} concurrent clients, ${SECONDS} s each, loopback`);
   console.log(line(floor));
   console.log(line(query));
-  console.log(`findings query p99 / floor p99: ${(query.result.latency.p99 / Math.max(1, floor.result.latency.p99)).toFixed(1)}×; throughput ${(query.result.requests.average / floor.result.requests.average).toFixed(3)} of the floor`);
+  console.log(
+    `findings query p99 / floor p99: ${(query.result.latency.p99 / Math.max(1, floor.result.latency.p99)).toFixed(1)}×; throughput ${(query.result.requests.average / floor.result.requests.average).toFixed(3)} of the floor`,
+  );
   if (query.result.non2xx > 0 || query.result.errors > 0) {
     console.error('the findings query had failures: the numbers above are not valid');
     process.exitCode = 1;

@@ -48,7 +48,19 @@ const npmPkg = (name, version) => JSON.stringify({ name, version });
 
 function sharedLayers() {
   const layers = [
-    { entries: [file('etc/os-release', 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n'), file('var/lib/dpkg/status', dpkg([['openssl', '3.0.11-1~deb12u2'], ['zlib1g', '1:1.2.13.dfsg-1'], ['ca-certificates', '20230311']]))] },
+    {
+      entries: [
+        file('etc/os-release', 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n'),
+        file(
+          'var/lib/dpkg/status',
+          dpkg([
+            ['openssl', '3.0.11-1~deb12u2'],
+            ['zlib1g', '1:1.2.13.dfsg-1'],
+            ['ca-certificates', '20230311'],
+          ]),
+        ),
+      ],
+    },
     { entries: [file('app/node_modules/lodash/package.json', npmPkg('lodash', '4.17.15'))] },
   ];
   for (let i = layers.length; i < SHARED; i++) layers.push({ entries: [file(`usr/share/bench/shared-${i}.txt`, `shared layer ${i}\n`.repeat(200))] });
@@ -57,7 +69,8 @@ function sharedLayers() {
 
 function imageSpec(i, shared) {
   const unique = [];
-  for (let u = 0; u < UNIQUE; u++) unique.push({ entries: [file(`app/node_modules/pkg-${i}-${u}/package.json`, npmPkg(`bench-pkg-${i}-${u}`, `1.${u}.${i}`)), file(`srv/data-${i}-${u}.bin`, randomBytes(2048).toString('hex'))] });
+  for (let u = 0; u < UNIQUE; u++)
+    unique.push({ entries: [file(`app/node_modules/pkg-${i}-${u}/package.json`, npmPkg(`bench-pkg-${i}-${u}`, `1.${u}.${i}`)), file(`srv/data-${i}-${u}.bin`, randomBytes(2048).toString('hex'))] });
   return { layers: [...shared, ...unique], config: { Cmd: ['node', 'app.js'], Labels: { 'bench.image': String(i) } }, created: '2026-01-01T00:00:00Z' };
 }
 
@@ -82,7 +95,9 @@ async function createDatabase() {
 const dropDatabase = (name) => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 
 function startWorker(url, dbFile, cacheDir) {
-  const child = spawn(process.execPath, [CLI, '--cache-dir', cacheDir, 'worker', '--database', url, '--concurrency', '2', '--db', dbFile, '--scanners', 'vuln,secret'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--cache-dir', cacheDir, 'worker', '--database', url, '--concurrency', '2', '--db', dbFile, '--scanners', 'vuln,secret'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d.toString()));
   const exited = new Promise((r) => child.once('exit', (code) => r(code)));
@@ -176,7 +191,13 @@ try {
     const waits = (await sql(db.url, `SELECT EXTRACT(EPOCH FROM (started_on - created_on)) * 1000 AS ms FROM pgboss.job WHERE name = 'sekisho-scan-image'`)).map((r) => Number(r.ms));
     const counts = await sql(db.url, `SELECT relname AS table, n_live_tup::bigint AS rows, pg_total_relation_size(relid) AS bytes FROM pg_stat_user_tables WHERE schemaname = 'public'`);
     await sql(db.url, 'ANALYZE');
-    const rowCount = (await Promise.all(['images', 'scans', 'inventories', 'inventory_packages', 'findings', 'finding_intervals', 'tags', 'repository_images'].map(async (t) => Number((await sql(db.url, `SELECT COUNT(*) AS n FROM ${t}`))[0].n)))).reduce((a, b) => a + b, 0);
+    const rowCount = (
+      await Promise.all(
+        ['images', 'scans', 'inventories', 'inventory_packages', 'findings', 'finding_intervals', 'tags', 'repository_images'].map(async (t) =>
+          Number((await sql(db.url, `SELECT COUNT(*) AS n FROM ${t}`))[0].n),
+        ),
+      )
+    ).reduce((a, b) => a + b, 0);
     const bytes = counts.reduce((a, r) => a + Number(r.bytes), 0);
     const rate = N / seconds;
     console.log(
@@ -202,7 +223,9 @@ try {
   const rescanSeconds = (performance.now() - r0) / 1000;
   const matched = (await sql(last.db.url, `SELECT COALESCE(SUM((output->>'matched')::int), 0) AS n FROM pgboss.job WHERE name = 'sekisho-rematch'`))[0].n;
   const rescanRate = N / rescanSeconds;
-  console.log(`  rescan after a DB update (${last.workers} workers, layouts deleted): ${Number(matched)} of ${N} inventories re-matched, ${rescanRate.toFixed(1)} images/s (${(rescanRate / last.rate).toFixed(1)}x the scan rate)`);
+  console.log(
+    `  rescan after a DB update (${last.workers} workers, layouts deleted): ${Number(matched)} of ${N} inventories re-matched, ${rescanRate.toFixed(1)} images/s (${(rescanRate / last.rate).toFixed(1)}x the scan rate)`,
+  );
   for (const p of last.procs) p.child.kill('SIGTERM');
   await Promise.all(last.procs.map((p) => p.exited));
   await last.queue.stop(1000);

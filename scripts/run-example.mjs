@@ -22,10 +22,7 @@ try {
     process.stderr.write('example: could not build the database from examples/advisories (see above)\n');
     status = build.status ?? 70;
   } else {
-    process.stderr.write(
-      `example: vulnerabilities from the bundled example snapshot (examples/advisories) dated ${asOf}, ${days} days old; ` +
-        'run `sekisho db update` for current data\n',
-    );
+    process.stderr.write(`example: vulnerabilities from the bundled example snapshot (examples/advisories) dated ${asOf}, ${days} days old; ` + 'run `sekisho db update` for current data\n');
     const scan = spawnSync(process.execPath, [CLI, 'image', join('examples', 'hello-app.oci.tar'), '--db', db, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
     status = scan.status ?? 70;
   }

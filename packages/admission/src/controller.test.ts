@@ -131,7 +131,13 @@ describe('AdmissionReview fixtures for every workload kind and operation', () =>
     const allowed = await controller({ events: sink }).review(fixtureRequest('pod-exec-connect.json'), 'validate');
     expect(allowed.response).toMatchObject({ uid: fixtureRequest('pod-exec-connect.json').uid, allowed: true });
     await Promise.resolve();
-    expect(sink.events[0]).toMatchObject({ kind: 'admission', principal: 'alice@example.com', result: 'allowed', subject: { id: 'shop/Pod/web' }, details: { operation: 'CONNECT', subResource: 'exec' } });
+    expect(sink.events[0]).toMatchObject({
+      kind: 'admission',
+      principal: 'alice@example.com',
+      result: 'allowed',
+      subject: { id: 'shop/Pod/web' },
+      details: { operation: 'CONNECT', subResource: 'exec' },
+    });
     expect(sink.events[0]?.reasons).toContain('exec sh');
     const policy = testPolicy(`
 apiVersion: sekisho.dev/v1
@@ -230,7 +236,14 @@ defaultEnvironment: prod
         schema: REPORT_SCHEMA,
         tool: { name: 'sekisho', version: 'test' },
         target: { reference: 'manifest.yaml', sourceType: 'rootfs', manifestDigest: null, configDigest: null, platform: null, repoTags: images },
-        image: null, distro: null, packages: [], relationships: [], findings: audit.findings, unknowns: [], notChecked: [], scanners: ['config'],
+        image: null,
+        distro: null,
+        packages: [],
+        relationships: [],
+        findings: audit.findings,
+        unknowns: [],
+        notChecked: [],
+        scanners: ['config'],
       };
       const cli = evaluatePolicy(report, policy, 'prod', { now: new Date() });
       const summary = (d: PolicyDecision): string[] => d.rules.map((r) => `${r.id}:${r.outcome}:${r.evidenceCount}`);
@@ -367,7 +380,21 @@ defaultEnvironment: prod
     const signatures = {
       verify: () =>
         Promise.resolve([
-          { id: 'x', kind: 'supply-chain' as const, ruleId: 'SC-TRUST-002', title: 'Image not signed by a required signer', severity: 'high' as const, description: 'no valid signature', location: null, createdBy: null, removedInLayer: null, foundBy: 'trust-policy', fix: 'Sign the image with cosign', references: [], evidence: 'none' },
+          {
+            id: 'x',
+            kind: 'supply-chain' as const,
+            ruleId: 'SC-TRUST-002',
+            title: 'Image not signed by a required signer',
+            severity: 'high' as const,
+            description: 'no valid signature',
+            location: null,
+            createdBy: null,
+            removedInLayer: null,
+            foundBy: 'trust-policy',
+            fix: 'Sign the image with cosign',
+            references: [],
+            evidence: 'none',
+          },
         ]),
     };
     const out = await controller({ signatures }).review(fixtureRequest('pod-create-restricted.json'), 'validate');
@@ -442,7 +469,13 @@ describe('events', () => {
     const request = fixtureRequest('pod-create-restricted.json', 'team-a');
     for (let i = 0; i < 1100; i++) await c.review(request, 'validate');
     expect(c.eventsDropped).toBe(100);
-    const throwing = controller({ events: { emit: () => { throw new Error('down'); } } });
+    const throwing = controller({
+      events: {
+        emit: () => {
+          throw new Error('down');
+        },
+      },
+    });
     expect((await throwing.review(fixtureRequest('pod-create-restricted.json'), 'validate')).response.allowed).toBe(true);
   });
 });

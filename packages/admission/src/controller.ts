@@ -9,17 +9,7 @@
  * - each image against the server's stored decision for its digest (`evaluatePolicy` over the
  *   image's scan, the `sekisho image` gate), the digest requirement and the trust policy.
  */
-import {
-  auditKubernetesObjects,
-  createRedactor,
-  environmentFor,
-  evaluatePolicy,
-  formatPssVersion,
-  resolveEnvironment,
-  type PolicyDocument,
-  type Redactor,
-  type Workload,
-} from '@sekisho/core';
+import { auditKubernetesObjects, createRedactor, environmentFor, evaluatePolicy, formatPssVersion, resolveEnvironment, type PolicyDocument, type Redactor, type Workload } from '@sekisho/core';
 import { createEvent, REPORT_SCHEMA, type EventSink, type PolicyDecision, type Report, type SekishoEvent, type Severity } from '@sekisho/model';
 import { ImageJudge, type ImageCheck, type ImageJudgeOptions } from './images.js';
 import { SharedCache } from './remote/cache.js';
@@ -62,7 +52,6 @@ export interface AdmissionOutcome {
   /** The policy's decision over the workload rules, when the environment has any. */
   readonly policyDecision: PolicyDecision | null;
 }
-
 
 const DEFAULT_BUDGET_MS = 2500;
 const MAX_PENDING_EVENTS = 1000;
@@ -147,7 +136,12 @@ export class AdmissionController {
     try {
       environment = environmentFor(this.#options.policy, { images, namespace: subject.namespace, ...(labels === null ? {} : { namespaceLabels: labels }) });
     } catch (error) {
-      reasons.push({ level: 'deny', source: 'error', message: error instanceof Error ? error.message.replace(/; name one with --env$/, '') : String(error), fix: 'Add a mapping for this namespace or a defaultEnvironment to the policy.' });
+      reasons.push({
+        level: 'deny',
+        source: 'error',
+        message: error instanceof Error ? error.message.replace(/; name one with --env$/, '') : String(error),
+        fix: 'Add a mapping for this namespace or a defaultEnvironment to the policy.',
+      });
       return this.#finish(request, endpoint, subject, null, 'enforce', reasons, [], []);
     }
     const settings = this.#settings.get(environment) ?? admissionSettings(this.#options.policy, environment);
@@ -155,7 +149,12 @@ export class AdmissionController {
     if (found.kind === 'connect') {
       if (settings.exec !== 'allow') {
         const target = `container ${found.container ?? '(default)'} of pod ${subject.namespace}/${subject.name}`;
-        reasons.push({ level: settings.exec, source: 'request', message: `${found.via} into ${target}${found.command.length === 0 ? '' : ` (${truncate(found.command.join(' '), 200)})`} is not allowed in environment ${environment}`, fix: 'Debug with an ephemeral container (kubectl debug), which the webhook judges, or in a non-production environment.' });
+        reasons.push({
+          level: settings.exec,
+          source: 'request',
+          message: `${found.via} into ${target}${found.command.length === 0 ? '' : ` (${truncate(found.command.join(' '), 200)})`} is not allowed in environment ${environment}`,
+          fix: 'Debug with an ephemeral container (kubectl debug), which the webhook judges, or in a non-production environment.',
+        });
       }
       return this.#finish(request, endpoint, subject, environment, settings.mode, reasons, [], [], `${found.via} ${found.command.join(' ')}`.slice(0, 300));
     }
@@ -237,7 +236,15 @@ export class AdmissionController {
     return { ...full, rules, result };
   }
 
-  async #mutate(request: AdmissionRequest, subject: WorkloadSubject, environment: string, settings: AdmissionSettings, workload: Workload, podSpecPointer: string, deadline: number): Promise<AdmissionOutcome> {
+  async #mutate(
+    request: AdmissionRequest,
+    subject: WorkloadSubject,
+    environment: string,
+    settings: AdmissionSettings,
+    workload: Workload,
+    podSpecPointer: string,
+    deadline: number,
+  ): Promise<AdmissionOutcome> {
     const mutations: Mutation[] = [];
     const reasons: Reason[] = [];
     // A pod's spec is immutable after creation (images aside); ephemeral containers come through their own sub-resource.
@@ -285,12 +292,21 @@ export class AdmissionController {
     const patch = mutations.length === 0 ? {} : { patchType: 'JSONPatch' as const, patch: encodePatch(mutations) };
     if (mode === 'audit') {
       result = denials.length + warnings.length === 0 ? 'allowed' : 'warned';
-      const annotations: Record<string, string> = result === 'allowed' ? {} : {
-        decision: denials.length > 0 ? 'would-deny' : 'would-warn',
-        ...(environment === null ? {} : { environment }),
-        reasons: truncate(reasons.map(reasonLine).join('; '), 4096),
+      const annotations: Record<string, string> =
+        result === 'allowed'
+          ? {}
+          : {
+              decision: denials.length > 0 ? 'would-deny' : 'would-warn',
+              ...(environment === null ? {} : { environment }),
+              reasons: truncate(reasons.map(reasonLine).join('; '), 4096),
+            };
+      response = {
+        uid: request.uid,
+        allowed: true,
+        ...(Object.keys(annotations).length === 0 ? {} : { auditAnnotations: annotations }),
+        ...(mutationWarnings.length === 0 ? {} : { warnings: mutationWarnings }),
+        ...patch,
       };
-      response = { uid: request.uid, allowed: true, ...(Object.keys(annotations).length === 0 ? {} : { auditAnnotations: annotations }), ...(mutationWarnings.length === 0 ? {} : { warnings: mutationWarnings }), ...patch };
     } else if (mode === 'enforce' && denials.length > 0) {
       result = 'denied';
       response = {
@@ -351,7 +367,9 @@ export class AdmissionController {
         mode,
         ...(pss === null ? {} : { podSecurity: { level: pss.level, version: formatPssVersion(pss.minor), from: pss.from } }),
         images: images.map((i) => ({ image: i.image, digest: i.digest, verdict: i.verdict === null ? null : i.verdict.kind === 'found' ? i.verdict.decision.result : 'missing' })),
-        ...(policyDecision === null ? {} : { policy: { name: policyDecision.policy, result: policyDecision.result, failing: policyDecision.rules.filter((r) => r.outcome !== 'pass').map((r) => r.id) } }),
+        ...(policyDecision === null
+          ? {}
+          : { policy: { name: policyDecision.policy, result: policyDecision.result, failing: policyDecision.rules.filter((r) => r.outcome !== 'pass').map((r) => r.id) } }),
         ...(mutations.length === 0 ? {} : { patch: mutations.map((m) => m.patch) }),
       },
     });

@@ -89,7 +89,12 @@ export class ImageJudge {
     const onError = (what: string, error: unknown): void => {
       this.#options.onRemoteError?.(what);
       const why = error instanceof Error ? error.message : String(error);
-      reasons.push({ level: settings.onError === 'deny' ? 'deny' : 'warn', source: 'error', message: `image ${image}: ${what} failed: ${truncate(why, 300)}`, fix: settings.onError === 'deny' ? 'Retry; if the service stays down, the environment\'s admission.onError decides.' : null });
+      reasons.push({
+        level: settings.onError === 'deny' ? 'deny' : 'warn',
+        source: 'error',
+        message: `image ${image}: ${what} failed: ${truncate(why, 300)}`,
+        fix: settings.onError === 'deny' ? "Retry; if the service stays down, the environment's admission.onError decides." : null,
+      });
     };
     if (ref.digest === null && settings.requireDigest) {
       reasons.push({ level: 'deny', source: 'digest', message: `image ${image} is not pinned by digest`, fix: `Use ${image}@sha256:… (the digest the tag points at now).` });
@@ -122,9 +127,11 @@ export class ImageJudge {
             }
             return boxed(found);
           };
-          verdict = (await withDeadline(`image verdict of ${image}`, remaining(deadline), undefined, () =>
-            this.#verdictCache.get(key, lookup, (v) => (v.value.kind === 'missing' ? (this.#options.missingTtlMs ?? 30_000) : undefined)),
-          )).value;
+          verdict = (
+            await withDeadline(`image verdict of ${image}`, remaining(deadline), undefined, () =>
+              this.#verdictCache.get(key, lookup, (v) => (v.value.kind === 'missing' ? (this.#options.missingTtlMs ?? 30_000) : undefined)),
+            )
+          ).value;
         } catch (error) {
           onError('looking up the image verdict', error);
         }
@@ -137,7 +144,12 @@ export class ImageJudge {
         }
         // a decision that fails or warns without naming a rule still counts
         if (reasons.length === before && verdict.decision.result !== 'pass') {
-          reasons.push({ level: verdict.decision.result === 'fail' ? 'deny' : 'warn', source: 'image-policy', message: `image ${image} (${digest ?? ''}): policy ${verdict.decision.policy} ${verdict.decision.result === 'fail' ? 'failed' : 'warned'} in environment ${environment}`, fix: null });
+          reasons.push({
+            level: verdict.decision.result === 'fail' ? 'deny' : 'warn',
+            source: 'image-policy',
+            message: `image ${image} (${digest ?? ''}): policy ${verdict.decision.policy} ${verdict.decision.result === 'fail' ? 'failed' : 'warned'} in environment ${environment}`,
+            fix: null,
+          });
         }
       } else if (verdict?.kind === 'missing' && settings.onMissingScan !== 'allow') {
         reasons.push({
@@ -153,12 +165,14 @@ export class ImageJudge {
     if (verifier !== undefined && digest !== null) {
       const reference = `${ref.registry}/${ref.repository}@${digest}`;
       try {
-        const found = (await withDeadline(`signatures of ${image}`, remaining(deadline), undefined, () =>
-          this.#signatureCache.get(reference, async () => {
-            const findings = await verifier.verify(reference, callSignal(deadline));
-            return boxed(findings.map((f): Reason => ({ level: 'deny', source: 'signature', message: `image ${image}: ${f.title}: ${f.description}`, fix: f.fix })));
-          }),
-        )).value;
+        const found = (
+          await withDeadline(`signatures of ${image}`, remaining(deadline), undefined, () =>
+            this.#signatureCache.get(reference, async () => {
+              const findings = await verifier.verify(reference, callSignal(deadline));
+              return boxed(findings.map((f): Reason => ({ level: 'deny', source: 'signature', message: `image ${image}: ${f.title}: ${f.description}`, fix: f.fix })));
+            }),
+          )
+        ).value;
         reasons.push(...found);
       } catch (error) {
         onError('verifying signatures', error);

@@ -66,7 +66,22 @@ export function admissionManifests(options: ManifestOptions): Manifest[] {
     namespaceSelector,
   });
   const policyConfigMap = options.policyConfigMap ?? `${name}-policy`;
-  const args = ['admission', 'serve', '--port', '8443', '--tls-cert', '/tls/tls.crt', '--tls-key', '/tls/tls.key', '--policy', '/policy/sekisho.yaml', '--in-cluster', '--timeout-seconds', String(timeoutSeconds), ...(options.server === undefined ? [] : ['--server', options.server])];
+  const args = [
+    'admission',
+    'serve',
+    '--port',
+    '8443',
+    '--tls-cert',
+    '/tls/tls.crt',
+    '--tls-key',
+    '/tls/tls.key',
+    '--policy',
+    '/policy/sekisho.yaml',
+    '--in-cluster',
+    '--timeout-seconds',
+    String(timeoutSeconds),
+    ...(options.server === undefined ? [] : ['--server', options.server]),
+  ];
   const probe = { httpGet: { path: '/healthz', port: 8443, scheme: 'HTTPS' }, periodSeconds: 10 };
 
   const out: Manifest[] = [

@@ -26,7 +26,13 @@ export function podSecurityReasons(pod: PodSpecView, pss: PodSecurityLevel): Rea
   const evaluation = evaluatePodSecurity(pod, pss.level, pss.minor);
   if (evaluation.allowed) return [];
   const failing = evaluation.results.filter((r) => !r.outcome.allowed);
-  const parts = failing.map((r) => `${r.check.reason} (${r.outcome.violations.map((v) => v.detail).slice(0, 5).join('; ')})`);
+  const parts = failing.map(
+    (r) =>
+      `${r.check.reason} (${r.outcome.violations
+        .map((v) => v.detail)
+        .slice(0, 5)
+        .join('; ')})`,
+  );
   return [
     {
       level: 'deny',

@@ -21,9 +21,7 @@ export const admissionRequestSchema = z.object({
   name: z.string().max(253).optional(),
   namespace: z.string().max(63).optional(),
   operation: z.enum(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']),
-  userInfo: z
-    .object({ username: z.string().max(1024).optional(), uid: z.string().max(256).optional(), groups: z.array(z.string().max(1024)).max(1000).optional() })
-    .optional(),
+  userInfo: z.object({ username: z.string().max(1024).optional(), uid: z.string().max(256).optional(), groups: z.array(z.string().max(1024)).max(1000).optional() }).optional(),
   object: objectValue.nullable().optional(),
   oldObject: objectValue.nullable().optional(),
   dryRun: z.boolean().optional(),

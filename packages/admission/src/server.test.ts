@@ -19,7 +19,16 @@ interface Reply {
 function post(port: number, ca: readonly string[], urlPath: string, body: string | Buffer | null, method = 'POST'): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port, path: urlPath, method, ca: [...ca], servername: 'localhost', agent: false, headers: body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        method,
+        ca: [...ca],
+        servername: 'localhost',
+        agent: false,
+        headers: body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const socket = res.socket;
         const fingerprint256 = socket instanceof TLSSocket ? socket.getPeerCertificate().fingerprint256 : '';

@@ -56,7 +56,8 @@ export function workloadOfRequest(request: AdmissionRequest): WorkloadOf {
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return { kind: 'skip', why: `${request.operation} is not judged` };
   if (!JUDGED_SUBRESOURCES.has(request.subResource ?? '')) return { kind: 'skip', why: `sub-resource ${request.subResource ?? ''} is not judged` };
   const judged = JUDGED_KINDS[request.kind.kind];
-  if (judged === undefined || judged.group !== request.kind.group) return { kind: 'skip', why: `${request.kind.group === '' ? '' : `${request.kind.group}/`}${request.kind.kind} is not a workload kind` };
+  if (judged === undefined || judged.group !== request.kind.group)
+    return { kind: 'skip', why: `${request.kind.group === '' ? '' : `${request.kind.group}/`}${request.kind.kind} is not a workload kind` };
   if (request.subResource === 'ephemeralcontainers' && request.kind.kind !== 'Pod') return { kind: 'skip', why: 'ephemeral containers of a non-pod' };
   const raw = request.object;
   if (raw === null || raw === undefined) return { kind: 'refuse', why: `${request.operation} of ${subject.kind} carries no object`, subject };

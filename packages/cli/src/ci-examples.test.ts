@@ -48,7 +48,7 @@ function examples(): Example[] {
   return blocks.map((doc) => {
     const jobs = doc['jobs'] as Record<string, { steps?: { run?: string }[] }> | undefined;
     if (jobs !== undefined) return { platform: 'GitHub Actions', commands: Object.values(jobs).flatMap((j) => (j.steps ?? []).flatMap((s) => (s.run === undefined ? [] : [s.run]))) };
-    const commands = Object.values(doc).flatMap((job) => (typeof job === 'object' && job !== null && Array.isArray((job as { script?: unknown }).script) ? ((job as { script: string[] }).script) : []));
+    const commands = Object.values(doc).flatMap((job) => (typeof job === 'object' && job !== null && Array.isArray((job as { script?: unknown }).script) ? (job as { script: string[] }).script : []));
     return { platform: 'GitLab CI', commands };
   });
 }

@@ -26,7 +26,10 @@ function sections(markdown: string): Section[] {
 }
 
 function anchor(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replaceAll(' ', '-');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replaceAll(' ', '-');
 }
 
 function allCommands(program: Command): { name: string; command: Command }[] {

@@ -1,6 +1,6 @@
 import { SekishoError } from '@sekisho/core/startup';
 
-const UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
  * A duration as Go's time.ParseDuration spells it (Trivy's `--timeout 5m0s`): a sequence of

@@ -14,8 +14,8 @@ export interface CliIo {
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  isTty: process.stderr.isTTY === true && process.env['CI'] === undefined,
-  stdoutIsTty: process.stdout.isTTY === true,
+  isTty: process.stderr.isTTY && process.env['CI'] === undefined,
+  stdoutIsTty: process.stdout.isTTY,
 };
 
 /**

@@ -60,7 +60,10 @@ async function inflating(root: string, exited: () => boolean): Promise<void> {
   for (;;) {
     if (exited()) return;
     for (const name of await sekishoDirs(root)) {
-      const size = await stat(join(root, name, 'archive.tar')).then((s) => s.size, () => 0);
+      const size = await stat(join(root, name, 'archive.tar')).then(
+        (s) => s.size,
+        () => 0,
+      );
       if (size > 0) return;
     }
     await new Promise((done) => setTimeout(done, 10));

@@ -29,7 +29,7 @@ describe('sekisho CLI', () => {
     expect(stdout).not.toContain('ghp_Q3vX8bN2mK7pL4sW9tR1yU6iO0aE5dF3gH2j');
   });
 
-  it('finds the example\'s real vulnerabilities with the bundled snapshot (npm run example); counts, not the package list, by default', async () => {
+  it("finds the example's real vulnerabilities with the bundled snapshot (npm run example); counts, not the package list, by default", async () => {
     const db = join(dir, 'example.sqlite');
     expect((await cli('db', 'build', '--from', resolve(import.meta.dirname, '../../../examples/advisories'), '--db', db)).code).toBe(0);
     const { code, stdout } = await cli('--no-cache', 'image', EXAMPLE, '--db', db);
@@ -68,30 +68,50 @@ describe('sekisho CLI', () => {
 
   it.each<[string, () => Promise<string>, number]>([
     ['a missing image', async () => join(dir, 'nope.tar'), 3],
-    ['a layer escaping the root', async () => {
-      const layout = join(dir, 'escape');
-      await writeOciLayout(layout, { layers: [{ entries: [{ name: '../../etc/cron.d/x', content: 'x' }] }] });
-      return layout;
-    }, 5],
-    ['a layer with a wrong digest', async () => {
-      const layout = join(dir, 'digest');
-      await writeOciLayout(layout, { layers: [{ entries: [{ name: 'a', content: 'a' }] }] }, {
-        tamper: (files) => {
-          for (const [path, bytes] of files) if (bytes[0] === 0x1f) files.set(path, zlib.gzipSync(writeTar([{ name: 'b', content: 'b' }])));
-        },
-      });
-      return layout;
-    }, 4],
-    ['a decompression bomb', async () => {
-      const file = join(dir, 'huge-header.oci');
-      await writeOciLayout(file, { layers: [{ compression: 'none', raw: writeTar([{ name: 'x', content: 'x', declaredSize: 10 * 1024 ** 4 }], { endBlocks: false }), entries: [] }] });
-      return file;
-    }, 6],
-    ['a file that is not an image', async () => {
-      const file = join(dir, 'not-an-image.tar');
-      await writeFile(file, writeTar([{ name: 'hello.txt', content: 'hi' }]));
-      return file;
-    }, 3],
+    [
+      'a layer escaping the root',
+      async () => {
+        const layout = join(dir, 'escape');
+        await writeOciLayout(layout, { layers: [{ entries: [{ name: '../../etc/cron.d/x', content: 'x' }] }] });
+        return layout;
+      },
+      5,
+    ],
+    [
+      'a layer with a wrong digest',
+      async () => {
+        const layout = join(dir, 'digest');
+        await writeOciLayout(
+          layout,
+          { layers: [{ entries: [{ name: 'a', content: 'a' }] }] },
+          {
+            tamper: (files) => {
+              for (const [path, bytes] of files) if (bytes[0] === 0x1f) files.set(path, zlib.gzipSync(writeTar([{ name: 'b', content: 'b' }])));
+            },
+          },
+        );
+        return layout;
+      },
+      4,
+    ],
+    [
+      'a decompression bomb',
+      async () => {
+        const file = join(dir, 'huge-header.oci');
+        await writeOciLayout(file, { layers: [{ compression: 'none', raw: writeTar([{ name: 'x', content: 'x', declaredSize: 10 * 1024 ** 4 }], { endBlocks: false }), entries: [] }] });
+        return file;
+      },
+      6,
+    ],
+    [
+      'a file that is not an image',
+      async () => {
+        const file = join(dir, 'not-an-image.tar');
+        await writeFile(file, writeTar([{ name: 'hello.txt', content: 'hi' }]));
+        return file;
+      },
+      3,
+    ],
   ])('exits with the documented code for %s', async (_name, make, expected) => {
     const { code, stderr } = await cli('--no-cache', 'sbom', await make());
     expect(code).toBe(expected);
@@ -112,7 +132,12 @@ describe('sekisho CLI', () => {
     await writeOciLayout(layout, {
       layers: [
         { entries: [{ name: 'tmp/eicar.com', content: eicar }] },
-        { entries: [{ name: 'tmp/.wh.eicar.com', content: '' }, { name: 'opt/miner/config.json', content: '{"pools":[{"url":"stratum+tcp://pool.example.net:3333","user":"4AB"}],"cpu":{"enabled":true},"donate-level":1,"algo":"rx/0"}' }] },
+        {
+          entries: [
+            { name: 'tmp/.wh.eicar.com', content: '' },
+            { name: 'opt/miner/config.json', content: '{"pools":[{"url":"stratum+tcp://pool.example.net:3333","user":"4AB"}],"cpu":{"enabled":true},"donate-level":1,"algo":"rx/0"}' },
+          ],
+        },
       ],
     });
     const { code, stdout } = await cli('--no-cache', 'image', layout, '--scanners', 'malware', '--format', 'json', '--fail-on', 'high');

@@ -49,7 +49,10 @@ beforeAll(async () => {
     ],
   });
   template = join(dir, 'all.tpl');
-  await writeFile(template, '{{status}}\n{{#image.config.env}}{{.}}\n{{/image.config.env}}{{#image.layers}}{{createdBy}}\n{{/image.layers}}{{#findings}}{{match}} {{createdBy}} {{description}}\n{{/findings}}');
+  await writeFile(
+    template,
+    '{{status}}\n{{#image.config.env}}{{.}}\n{{/image.config.env}}{{#image.layers}}{{createdBy}}\n{{/image.layers}}{{#findings}}{{match}} {{createdBy}} {{description}}\n{{/findings}}',
+  );
 });
 afterAll(async () => {
   for (const [name, value] of Object.entries(saved)) {
@@ -153,10 +156,14 @@ describe('sekisho image with files it could not read', () => {
   it('the report is incomplete and --fail-on fails it (exit 1) unless --allow-incomplete', async () => {
     const layout = join(dir, 'unreadable');
     await writeOciLayout(layout, {
-      layers: [{ entries: [
-        { name: 'var/lib/dpkg/status', content: 'Package: ok\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n\n' },
-        { name: 'app/node_modules/broken/package.json', content: '{"name": "broken", "version": ' },
-      ] }],
+      layers: [
+        {
+          entries: [
+            { name: 'var/lib/dpkg/status', content: 'Package: ok\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n\n' },
+            { name: 'app/node_modules/broken/package.json', content: '{"name": "broken", "version": ' },
+          ],
+        },
+      ],
     });
     const json = await cli('--no-cache', 'image', layout, '--scanners=-vuln', '-f', 'json', '-q');
     const report = JSON.parse(json.stdout) as { status: string; unknowns: { location: { path: string } }[] };

@@ -27,7 +27,8 @@ interface JsonReport {
 
 /** Zip a directory's content the way `zip -r` or the AWS console upload would: paths relative to it. */
 async function zipDirectory(dir: string, out: string): Promise<void> {
-  const script = 'import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[2],"w",zipfile.ZIP_DEFLATED)\nfor r,_,fs in os.walk(sys.argv[1]):\n  for f in fs:\n    p=os.path.join(r,f); z.write(p, os.path.relpath(p, sys.argv[1]))\nz.close()\n';
+  const script =
+    'import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[2],"w",zipfile.ZIP_DEFLATED)\nfor r,_,fs in os.walk(sys.argv[1]):\n  for f in fs:\n    p=os.path.join(r,f); z.write(p, os.path.relpath(p, sys.argv[1]))\nz.close()\n';
   await run('python3', ['-c', script, dir, out]);
 }
 
@@ -54,17 +55,36 @@ describe.skipIf(!hasUmoci && !REQUIRE)('sekisho function on real function packag
     const pkg = join(dir, 'node-fn');
     await mkdir(join(pkg, 'node_modules'), { recursive: true });
     for (const name of ['lodash', 'minimist']) await cp(join(dir, 'example-root', 'app', 'node_modules', name), join(pkg, 'node_modules', name), { recursive: true });
-    await writeFile(join(pkg, 'index.js'), 'const { execSync } = require("child_process");\nexports.handler = async (event) => ({ statusCode: 200, body: execSync("du -sh " + event.queryStringParameters.path).toString() });\n');
+    await writeFile(
+      join(pkg, 'index.js'),
+      'const { execSync } = require("child_process");\nexports.handler = async (event) => ({ statusCode: 200, body: execSync("du -sh " + event.queryStringParameters.path).toString() });\n',
+    );
     const zip = join(dir, 'node-fn.zip');
     await zipDirectory(pkg, zip);
-    await writeFile(join(dir, 'configuration.json'), JSON.stringify({ FunctionName: 'disk-usage', Runtime: 'nodejs16.x', Handler: 'index.handler', Environment: { Variables: { GITHUB_TOKEN: 'ghp_' + 'aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5', LOG_LEVEL: 'info' } } }));
+    await writeFile(
+      join(dir, 'configuration.json'),
+      JSON.stringify({
+        FunctionName: 'disk-usage',
+        Runtime: 'nodejs16.x',
+        Handler: 'index.handler',
+        Environment: { Variables: { GITHUB_TOKEN: 'ghp_' + 'aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5', LOG_LEVEL: 'info' } },
+      }),
+    );
     await writeFile(join(dir, 'url.json'), JSON.stringify({ FunctionUrl: 'https://x.lambda-url.eu-west-1.on.aws/', AuthType: 'NONE' }));
     const out = await runCaptured(['-q', '--no-cache', 'function', zip, '--config', join(dir, 'configuration.json'), join(dir, 'url.json'), '--db', db, '--format', 'json']);
     expect(out.code).toBe(0);
     const report = JSON.parse(out.stdout) as JsonReport;
-    expect(report.packages.filter((p) => p.type === 'npm').map((p) => `${p.name}@${p.version}`).sort()).toEqual(['lodash@4.17.15', 'minimist@1.2.0']);
+    expect(
+      report.packages
+        .filter((p) => p.type === 'npm')
+        .map((p) => `${p.name}@${p.version}`)
+        .sort(),
+    ).toEqual(['lodash@4.17.15', 'minimist@1.2.0']);
     expect(report.findings.some((f) => f.kind === 'vulnerability' && f.packageName === 'lodash')).toBe(true);
-    const rules = report.findings.filter((f) => f.kind !== 'vulnerability').map((f) => f.ruleId).sort();
+    const rules = report.findings
+      .filter((f) => f.kind !== 'vulnerability')
+      .map((f) => f.ruleId)
+      .sort();
     expect(rules).toEqual(['function-http-to-shell', 'function-public-url', 'function-runtime-deprecated', 'github-pat']);
     const injection = report.findings.find((f) => f.ruleId === 'function-http-to-shell');
     expect(injection?.location?.path).toBe('/index.js');
@@ -75,28 +95,32 @@ describe.skipIf(!hasUmoci && !REQUIRE)('sekisho function on real function packag
     expect(gated.code).toBe(1);
   }, 300_000);
 
-  it.skipIf(!existsSync(join(FIXTURES, 'debian-python', 'oci')) && !REQUIRE)('a Lambda layer zip of Debian Python packages under python/: each distribution reported once, from its layer path', async () => {
-    const root = join(dir, 'python-root');
-    await unpack(`${join(FIXTURES, 'debian-python', 'oci')}:latest`, root);
-    const site = join(root, 'usr', 'lib', 'python3', 'dist-packages');
-    const layer = join(dir, 'python-layer');
-    await mkdir(join(layer, 'python'), { recursive: true });
-    const entries = await readdir(site);
-    const wanted = entries.filter((e) => /^(requests|urllib3)([-_].*\.(egg|dist)-info)?$/.test(e));
-    for (const e of wanted) await cp(join(site, e), join(layer, 'python', e), { recursive: true });
-    const zip = join(dir, 'python-layer.zip');
-    await zipDirectory(layer, zip);
-    const out = await runCaptured(['-q', '--no-cache', 'function', zip, '--db', db, '--format', 'json']);
-    expect(out.code).toBe(0);
-    const report = JSON.parse(out.stdout) as JsonReport;
-    const expected = wanted
-      .map((e) => /^(requests|urllib3)-([0-9][^-]*?)(?:\.egg-info|\.dist-info|-py[0-9.]+\.egg-info)$/.exec(e))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => `${m[1]}@${m[2]}`)
-      .sort();
-    expect(expected.length).toBe(2);
-    const found = report.packages.filter((p) => p.type === 'pypi');
-    expect(found.map((p) => `${p.name}@${p.version}`).sort()).toEqual(expected);
-    expect(found.every((p) => p.locations[0]?.path.startsWith('/python/'))).toBe(true);
-  }, 300_000);
+  it.skipIf(!existsSync(join(FIXTURES, 'debian-python', 'oci')) && !REQUIRE)(
+    'a Lambda layer zip of Debian Python packages under python/: each distribution reported once, from its layer path',
+    async () => {
+      const root = join(dir, 'python-root');
+      await unpack(`${join(FIXTURES, 'debian-python', 'oci')}:latest`, root);
+      const site = join(root, 'usr', 'lib', 'python3', 'dist-packages');
+      const layer = join(dir, 'python-layer');
+      await mkdir(join(layer, 'python'), { recursive: true });
+      const entries = await readdir(site);
+      const wanted = entries.filter((e) => /^(requests|urllib3)([-_].*\.(egg|dist)-info)?$/.test(e));
+      for (const e of wanted) await cp(join(site, e), join(layer, 'python', e), { recursive: true });
+      const zip = join(dir, 'python-layer.zip');
+      await zipDirectory(layer, zip);
+      const out = await runCaptured(['-q', '--no-cache', 'function', zip, '--db', db, '--format', 'json']);
+      expect(out.code).toBe(0);
+      const report = JSON.parse(out.stdout) as JsonReport;
+      const expected = wanted
+        .map((e) => /^(requests|urllib3)-([0-9][^-]*?)(?:\.egg-info|\.dist-info|-py[0-9.]+\.egg-info)$/.exec(e))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => `${m[1]}@${m[2]}`)
+        .sort();
+      expect(expected.length).toBe(2);
+      const found = report.packages.filter((p) => p.type === 'pypi');
+      expect(found.map((p) => `${p.name}@${p.version}`).sort()).toEqual(expected);
+      expect(found.every((p) => p.locations[0]?.path.startsWith('/python/'))).toBe(true);
+    },
+    300_000,
+  );
 });

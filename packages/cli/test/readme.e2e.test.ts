@@ -105,12 +105,16 @@ interface UsageRecipe {
 const USAGE: Readonly<Record<string, UsageRecipe>> = {
   'npx sekisho image ./image.tar': { check: (out) => expect(out).toMatch(/lodash|minimist|libssl3/) },
   'npx sekisho image registry.example.com/team/app:1.2': { skip: 'needs a registry on the network (registry.test.ts runs a real registry)' },
-  'npx sekisho sbom oci:./layout:tag --format cyclonedx-json -o sbom.json': { check: (_out, dir) => expect(JSON.parse(readFileSync(join(dir, 'sbom.json'), 'utf8'))).toMatchObject({ bomFormat: 'CycloneDX' }) },
+  'npx sekisho sbom oci:./layout:tag --format cyclonedx-json -o sbom.json': {
+    check: (_out, dir) => expect(JSON.parse(readFileSync(join(dir, 'sbom.json'), 'utf8'))).toMatchObject({ bomFormat: 'CycloneDX' }),
+  },
   'npx sekisho sbom oci-archive:./image.oci.tar --format spdx-json': { check: (out) => expect(JSON.parse(out)).toMatchObject({ spdxVersion: 'SPDX-2.3' }) },
   'npx sekisho sbom dir:./rootfs': { check: (out) => expect(out).toMatch(/libssl3/) },
   'npx sekisho fs .': {},
   'npx sekisho repo ./checkout --skip-dirs testdata': { check: (out) => expect(out).toMatch(/npm packages +│ npm +│ [1-9]/) },
-  'npx sekisho sbom ./image.tar --platform linux/arm64': { skip: 'needs a multi-platform index; a single-platform archive asked for another platform is refused (exit 3), as platform-selection tests check' },
+  'npx sekisho sbom ./image.tar --platform linux/arm64': {
+    skip: 'needs a multi-platform index; a single-platform archive asked for another platform is refused (exit 3), as platform-selection tests check',
+  },
   'npx sekisho db update': { skip: 'downloads the feeds from the network (db.test.ts runs it against a local mirror)' },
   'npx sekisho db build --from ./feeds': {},
   'npx sekisho sbom-scan sbom.cdx.json': { check: (out) => expect(out).toMatch(/lodash|minimist|libssl3/) },
@@ -119,7 +123,10 @@ const USAGE: Readonly<Record<string, UsageRecipe>> = {
   'npx sekisho compare old.json new.json --format markdown': { check: (out) => expect(out).toMatch(/^#/m) },
   'npx sekisho recommend ./image.tar --base-candidates oci:./layout:tag': { check: (out) => expect(out).toMatch(/lodash 4\.17\.15 -> 4\.17\.19[\s\S]*Base image/) },
   'npx sekisho host --facts-out node.json': { check: (_out, dir) => expect(JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8'))).toMatchObject({ kernel: expect.anything() }) },
-  'npx sekisho function fn.zip --config template.yaml': { exitCodes: [0], check: (out) => expect(out).toMatch(/function-runtime-deprecated[\s\S]*function-public-url|function-public-url[\s\S]*function-runtime-deprecated/) },
+  'npx sekisho function fn.zip --config template.yaml': {
+    exitCodes: [0],
+    check: (out) => expect(out).toMatch(/function-runtime-deprecated[\s\S]*function-public-url|function-public-url[\s\S]*function-runtime-deprecated/),
+  },
   'npx sekisho server': { skip: 'runs until stopped (server.test.ts starts it, pushes a scan and reads the dashboard)' },
   'npx sekisho sign --key cosign.key REF && npx sekisho verify --key cosign.pub REF': { skip: 'signs an image in a registry (sign-verify.test.ts runs it against a real registry)' },
   'npx sekisho verify-blob --bundle a.sigstore.json --certificate-identity ID --certificate-oidc-issuer ISS --trusted-root root.json a.txt': {
@@ -154,13 +161,22 @@ async function prepareUsageInputs(clone: string, use: string, env: NodeJS.Proces
   const checkout = join(use, 'checkout');
   await mkdir(join(checkout, 'testdata'), { recursive: true });
   const lock = (name: string, version: string) =>
-    JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'app', version: '1.0.0', dependencies: { [name]: version } }, [`node_modules/${name}`]: { version, resolved: `https://registry.npmjs.org/${name}/-/${name}-${version}.tgz` } } });
+    JSON.stringify({
+      name: 'app',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'app', version: '1.0.0', dependencies: { [name]: version } },
+        [`node_modules/${name}`]: { version, resolved: `https://registry.npmjs.org/${name}/-/${name}-${version}.tgz` },
+      },
+    });
   await writeFile(join(checkout, 'package-lock.json'), lock('left-pad', '1.3.0'));
   await writeFile(join(checkout, 'testdata', 'package-lock.json'), lock('minimist', '0.0.8'));
   await run('git', ['init', '--quiet'], { cwd: checkout });
 
   // A Lambda deployment package: the example's application with its node_modules, zipped by Python's zipfile.
-  const zip = 'import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[2],"w",zipfile.ZIP_DEFLATED)\nfor r,_,fs in os.walk(sys.argv[1]):\n  for f in fs:\n    p=os.path.join(r,f); z.write(p, os.path.relpath(p, sys.argv[1]))\nz.close()\n';
+  const zip =
+    'import os,sys,zipfile\nz=zipfile.ZipFile(sys.argv[2],"w",zipfile.ZIP_DEFLATED)\nfor r,_,fs in os.walk(sys.argv[1]):\n  for f in fs:\n    p=os.path.join(r,f); z.write(p, os.path.relpath(p, sys.argv[1]))\nz.close()\n';
   await run('python3', ['-c', zip, join(use, 'rootfs', 'app'), join(use, 'fn.zip')]);
   await writeFile(
     join(use, 'template.yaml'),

@@ -3,32 +3,13 @@
  * codes, never messages); the CLI maps each code family to a documented exit code
  * (docs/dev/errors.md). `where` names the image, layer and path involved.
  */
-export type SourceErrorCode =
-  | 'SOURCE_NOT_FOUND'
-  | 'SOURCE_UNSUPPORTED'
-  | 'SOURCE_INVALID'
-  | 'SOURCE_SCHEMA1'
-  | 'SOURCE_NO_MATCHING_PLATFORM'
-  | 'SOURCE_MISSING_BLOB'
-  | 'SOURCE_EMPTY';
+export type SourceErrorCode = 'SOURCE_NOT_FOUND' | 'SOURCE_UNSUPPORTED' | 'SOURCE_INVALID' | 'SOURCE_SCHEMA1' | 'SOURCE_NO_MATCHING_PLATFORM' | 'SOURCE_MISSING_BLOB' | 'SOURCE_EMPTY';
 
 export type IntegrityErrorCode = 'INTEGRITY_DIGEST_MISMATCH' | 'INTEGRITY_DIFFID_MISMATCH' | 'INTEGRITY_SIZE_MISMATCH';
 
-export type LayerErrorCode =
-  | 'LAYER_CORRUPT'
-  | 'LAYER_TRUNCATED'
-  | 'LAYER_PATH_ESCAPE'
-  | 'LAYER_LINK_ESCAPE';
+export type LayerErrorCode = 'LAYER_CORRUPT' | 'LAYER_TRUNCATED' | 'LAYER_PATH_ESCAPE' | 'LAYER_LINK_ESCAPE';
 
-export type LimitErrorCode =
-  | 'LIMIT_LAYER_SIZE'
-  | 'LIMIT_IMAGE_SIZE'
-  | 'LIMIT_ENTRY_SIZE'
-  | 'LIMIT_ENTRY_COUNT'
-  | 'LIMIT_JSON_SIZE'
-  | 'LIMIT_SBOM_COMPONENTS'
-  | 'LIMIT_SBOM_DEPTH'
-  | 'LIMIT_TIMEOUT';
+export type LimitErrorCode = 'LIMIT_LAYER_SIZE' | 'LIMIT_IMAGE_SIZE' | 'LIMIT_ENTRY_SIZE' | 'LIMIT_ENTRY_COUNT' | 'LIMIT_JSON_SIZE' | 'LIMIT_SBOM_COMPONENTS' | 'LIMIT_SBOM_DEPTH' | 'LIMIT_TIMEOUT';
 
 export type DbErrorCode = 'DB_NOT_FOUND' | 'DB_CORRUPT' | 'DB_SCHEMA' | 'DB_BUILD' | 'DB_DOWNLOAD';
 
@@ -43,16 +24,7 @@ export type UsageErrorCode = 'USAGE_INVALID';
 export type InternalErrorCode = 'INTERNAL';
 
 export type SekishoErrorCode =
-  | SourceErrorCode
-  | IntegrityErrorCode
-  | LayerErrorCode
-  | LimitErrorCode
-  | DbErrorCode
-  | ConfigErrorCode
-  | RegistryErrorCode
-  | VerifyErrorCode
-  | UsageErrorCode
-  | InternalErrorCode;
+  SourceErrorCode | IntegrityErrorCode | LayerErrorCode | LimitErrorCode | DbErrorCode | ConfigErrorCode | RegistryErrorCode | VerifyErrorCode | UsageErrorCode | InternalErrorCode;
 
 export interface ErrorWhere {
   readonly image?: string;
@@ -94,17 +66,7 @@ export function isSekishoError(error: unknown): error is SekishoError {
   return error instanceof SekishoError;
 }
 
-export type ErrorFamily =
-  | 'source'
-  | 'integrity'
-  | 'layer'
-  | 'limit'
-  | 'db'
-  | 'config'
-  | 'registry'
-  | 'verify'
-  | 'usage'
-  | 'internal';
+export type ErrorFamily = 'source' | 'integrity' | 'layer' | 'limit' | 'db' | 'config' | 'registry' | 'verify' | 'usage' | 'internal';
 
 export function errorFamily(code: SekishoErrorCode): ErrorFamily {
   const prefix = code.slice(0, code.indexOf('_'));

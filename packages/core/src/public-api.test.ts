@@ -29,7 +29,10 @@ describe.skipIf(!built && !requireBuild)('@sekisho/core public API (built packag
     const values = documented('Values');
     expect(values.length).toBeGreaterThan(50);
     for (const name of [...values, ...readmeClaims()]) expect(api[name], `${name} is documented but not exported`).toBeDefined();
-    expect(Object.keys(api).filter((name) => !values.includes(name)), 'exported but not in docs/api.md').toEqual([]);
+    expect(
+      Object.keys(api).filter((name) => !values.includes(name)),
+      'exported but not in docs/api.md',
+    ).toEqual([]);
   });
 
   it('exports every type docs/api.md names (in dist/index.d.ts)', () => {
@@ -37,7 +40,10 @@ describe.skipIf(!built && !requireBuild)('@sekisho/core public API (built packag
     const exportedTypes = new Set([...declarations.matchAll(/^export type \{ ([^}]*) \}/gm)].flatMap((m) => (m[1] ?? '').split(',').map((n) => n.trim())));
     const types = documented('Types');
     for (const name of types) expect(exportedTypes.has(name), `type ${name} is documented but not exported`).toBe(true);
-    expect([...exportedTypes].filter((name) => !types.includes(name)), 'type exported but not in docs/api.md').toEqual([]);
+    expect(
+      [...exportedTypes].filter((name) => !types.includes(name)),
+      'type exported but not in docs/api.md',
+    ).toEqual([]);
   });
 
   it('names getVersionScheme, which the README calls public, and it works', async () => {

@@ -118,9 +118,29 @@ export interface ReportDocument {
   readonly statusReasons?: readonly string[];
   readonly distro: { readonly prettyName: string; readonly eol?: { readonly phase?: string } } | null;
   readonly image: { readonly layers: readonly { readonly index: number; readonly digest: string | null; readonly size: number | null; readonly createdBy: string | null }[] } | null;
-  readonly packages: readonly { readonly id: string; readonly name: string; readonly version: string; readonly type: string; readonly licenses: readonly string[]; readonly locations: readonly { readonly path: string; readonly layerIndex: number | null }[] }[];
+  readonly packages: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly version: string;
+    readonly type: string;
+    readonly licenses: readonly string[];
+    readonly locations: readonly { readonly path: string; readonly layerIndex: number | null }[];
+  }[];
   readonly findings: readonly ReportFinding[];
-  readonly policy?: { readonly result: string; readonly grade: HealthGrade; readonly score: number; readonly environment: string; readonly rules: readonly { readonly id: string; readonly kind: string; readonly status: string; readonly outcome: string; readonly message: string; readonly evidence: readonly { readonly text: string; readonly fix: string | null }[] }[] } | null;
+  readonly policy?: {
+    readonly result: string;
+    readonly grade: HealthGrade;
+    readonly score: number;
+    readonly environment: string;
+    readonly rules: readonly {
+      readonly id: string;
+      readonly kind: string;
+      readonly status: string;
+      readonly outcome: string;
+      readonly message: string;
+      readonly evidence: readonly { readonly text: string; readonly fix: string | null }[];
+    }[];
+  } | null;
 }
 
 export interface ReportFinding {

@@ -1,15 +1,22 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { HealthGrade, Severity, SeverityCounts } from '@sekisho/model';
+import type { HealthGrade, SeverityCounts } from '@sekisho/model';
 import { ApiFailure } from './api.js';
 import { SEVERITY_ORDER } from './format.js';
 
-export function SeverityBadge({ severity }: { severity: Severity | string }) {
+/** `severity` is a Severity; comparison documents carry it as a plain string. */
+export function SeverityBadge({ severity }: { severity: string }) {
   return <span class={`sev sev-${severity}`}>{severity}</span>;
 }
 
 export function GradeBadge({ grade }: { grade: HealthGrade | null | undefined }) {
-  return grade ? <span class={`grade grade-${grade}`} aria-label={`health grade ${grade}`}>{grade}</span> : <span class="muted">—</span>;
+  return grade ? (
+    <span class={`grade grade-${grade}`} aria-label={`health grade ${grade}`}>
+      {grade}
+    </span>
+  ) : (
+    <span class="muted">—</span>
+  );
 }
 
 export function SeverityCountsView({ counts }: { counts: SeverityCounts | null }) {
@@ -64,7 +71,17 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { 
 }
 
 export function Status({ error, loading }: { error: string | null; loading: boolean }) {
-  if (error !== null) return <p class="error" role="alert">Could not load: {error}</p>;
-  if (loading) return <p class="muted" aria-live="polite">Loading…</p>;
+  if (error !== null)
+    return (
+      <p class="error" role="alert">
+        Could not load: {error}
+      </p>
+    );
+  if (loading)
+    return (
+      <p class="muted" aria-live="polite">
+        Loading…
+      </p>
+    );
   return null;
 }

@@ -41,11 +41,7 @@ describe('EventBus', () => {
     const bus = new EventBus({
       spoolDir: dir,
       retry: fastRetry,
-      outputs: [
-        { output: all },
-        { output: prodHigh, filter: { minSeverity: 'high', environments: ['prod'] } },
-        { output: admissionOnly, filter: { kinds: ['admission'] } },
-      ],
+      outputs: [{ output: all }, { output: prodHigh, filter: { minSeverity: 'high', environments: ['prod'] } }, { output: admissionOnly, filter: { kinds: ['admission'] } }],
     });
     const events = [
       testEvent(1, { severity: 'critical', environment: 'prod' }),

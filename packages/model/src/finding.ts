@@ -2,14 +2,7 @@ import type { Location } from './location.js';
 import type { PackageType } from './ecosystem.js';
 import type { Severity } from './severity.js';
 
-export const FINDING_KINDS = [
-  'vulnerability',
-  'secret',
-  'malware',
-  'misconfiguration',
-  'hardening',
-  'supply-chain',
-] as const;
+export const FINDING_KINDS = ['vulnerability', 'secret', 'malware', 'misconfiguration', 'hardening', 'supply-chain'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 interface FindingBase {
@@ -141,10 +134,4 @@ export interface SupplyChainFinding extends FindingBase {
   readonly evidence: string;
 }
 
-export type Finding =
-  | VulnerabilityFinding
-  | SecretFinding
-  | MalwareFinding
-  | MisconfigurationFinding
-  | HardeningFinding
-  | SupplyChainFinding;
+export type Finding = VulnerabilityFinding | SecretFinding | MalwareFinding | MisconfigurationFinding | HardeningFinding | SupplyChainFinding;

@@ -26,15 +26,29 @@ describe('detectors', () => {
     expect(detectPathTraversal('/srv/app/secret.env', [q('../secret.env')], 3, ['/srv/app/public'])).not.toBeNull();
   });
 
-  it('SSRF: hosts the client named, in any spelling the URL parser normalizes; the application\'s own metadata calls are not request data', () => {
-    for (const payload of ['http://169.254.169.254/latest/meta-data/', 'http://2852039166/', 'http://0xa9fea9fe/', 'http://[::ffff:a9fe:a9fe]/', 'http://metadata.google.internal/computeMetadata/v1/']) {
+  it("SSRF: hosts the client named, in any spelling the URL parser normalizes; the application's own metadata calls are not request data", () => {
+    for (const payload of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2852039166/',
+      'http://0xa9fea9fe/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://metadata.google.internal/computeMetadata/v1/',
+    ]) {
       expect(detectSsrf(new URL(payload), [q(payload, 'url')], 3, false), payload).not.toBeNull();
     }
     expect(detectSsrf(new URL('http://169.254.169.254/latest/api/token'), [q('api'), q('latest')], 3, false)).toBeNull();
     expect(detectSsrf(new URL('http://10.0.0.5/admin'), [q('10.0.0.5')], 3, false)).not.toBeNull();
     expect(detectSsrf(new URL('http://10.0.0.5/admin'), [q('10.0.0.5')], 3, true)).toBeNull();
     expect(detectSsrf(new URL('https://api.example.com/x'), [q('api.example.com')], 3, false)).toBeNull();
-    expect(['169.254.1.1', '127.0.0.1', '192.168.1.1', '8.8.8.8', 'fe80::1', '::1', 'localhost'].map(classifyHost)).toEqual(['link-local', 'private', 'private', 'public', 'link-local', 'private', 'private']);
+    expect(['169.254.1.1', '127.0.0.1', '192.168.1.1', '8.8.8.8', 'fe80::1', '::1', 'localhost'].map(classifyHost)).toEqual([
+      'link-local',
+      'private',
+      'private',
+      'public',
+      'link-local',
+      'private',
+      'private',
+    ]);
   });
 
   it('SQL injection: request data with SQL syntax in the query text; a bound parameter never is', () => {

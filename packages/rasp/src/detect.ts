@@ -66,7 +66,10 @@ export function detectPathTraversal(path: string, values: readonly RequestValue[
     const target = resolve(path);
     if (roots.some((root) => !relative(root, target).startsWith('..') && !isAbsolute(relative(root, target)))) return null;
   }
-  return { value: v, reason: roots.length > 0 ? `request data leads a file path out of the allowed roots (${roots.join(', ')})` : 'request data with ../ or an absolute path reaches a file operation' };
+  return {
+    value: v,
+    reason: roots.length > 0 ? `request data leads a file path out of the allowed roots (${roots.join(', ')})` : 'request data with ../ or an absolute path reaches a file operation',
+  };
 }
 
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'metadata.azure.internal', 'instance-data', 'instance-data.ec2.internal']);
@@ -87,7 +90,10 @@ function mappedHex(rest: string): number[] | null {
 
 /** `link-local`/`metadata` are never a legitimate target of request data; `private` is, where the configuration allows it. */
 export function classifyHost(hostname: string): 'metadata' | 'link-local' | 'private' | 'public' {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
   if (METADATA_HOSTS.has(host) || host === '169.254.169.254' || host === 'fd00:ec2::254' || host === '100.100.100.200') return 'metadata';
   const v4 = ipv4Parts(host) ?? (host.startsWith('::ffff:') ? (ipv4Parts(host.slice(7)) ?? mappedHex(host.slice(7))) : null);
   if (v4 !== null) {
@@ -128,7 +134,12 @@ export function detectSsrf(url: URL, values: readonly RequestValue[], min: numbe
   if (kind === 'public' || (kind === 'private' && allowPrivate)) return null;
   const host = url.hostname.toLowerCase();
   const v = values.find((x) => x.value.length >= min && (x.value.toLowerCase().includes(host) || decodeSafe(x.value).toLowerCase().includes(host) || hostOf(x.value.trim()) === host)) ?? null;
-  return v === null ? null : { value: v, reason: `request data sends an outbound request to a ${kind === 'metadata' ? 'cloud metadata endpoint' : kind === 'link-local' ? 'link-local address' : 'private address'} (${url.hostname})` };
+  return v === null
+    ? null
+    : {
+        value: v,
+        reason: `request data sends an outbound request to a ${kind === 'metadata' ? 'cloud metadata endpoint' : kind === 'link-local' ? 'link-local address' : 'private address'} (${url.hostname})`,
+      };
 }
 
 function decodeSafe(s: string): string {

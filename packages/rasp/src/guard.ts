@@ -53,7 +53,10 @@ export interface Guard {
 
 function stackOf(): string[] {
   const lines = (new Error().stack ?? '').split('\n').slice(1);
-  return lines.filter((l) => !/\/packages\/rasp\/(dist|src)\/|@sekisho\/rasp\/|node:internal/.test(l)).slice(0, 12).map((l) => l.trim());
+  return lines
+    .filter((l) => !/\/packages\/rasp\/(dist|src)\/|@sekisho\/rasp\/|node:internal/.test(l))
+    .slice(0, 12)
+    .map((l) => l.trim());
 }
 
 function deliver(config: RaspConfig, event: SekishoEvent): void {

@@ -151,7 +151,9 @@ for (const script of ['express-app.mjs', 'fastify-app.mjs']) {
         expect(ping?.details).toMatchObject({ method: 'GET', path: '/ping', parameter: { source: 'query', name: 'host' } });
         expect(ping?.details.sink).toMatch(/^child_process\.exec/);
         expect(ping?.details.stack.some((l) => l.includes(script))).toBe(true);
-        expect(new Set(events.map((e) => e.details.rule))).toEqual(new Set(['command-injection', 'path-traversal', 'ssrf', 'prototype-pollution', ...(script === 'express-app.mjs' ? ['sql-injection', 'code-injection'] : [])]));
+        expect(new Set(events.map((e) => e.details.rule))).toEqual(
+          new Set(['command-injection', 'path-traversal', 'ssrf', 'prototype-pollution', ...(script === 'express-app.mjs' ? ['sql-injection', 'code-injection'] : [])]),
+        );
       } finally {
         await app.stop();
       }

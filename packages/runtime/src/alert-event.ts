@@ -26,7 +26,8 @@ function subjectOf(alert: FalcoAlert, ctx: AlertContext): EventSubject {
     const ns = s(ref?.['namespace']);
     const name = s(ref?.['name']);
     const resource = s(ref?.['resource']);
-    if (resource !== undefined) return { type: 'workload', id: [ns, resource, name].filter((x) => x !== undefined).join('/'), ...(ns === undefined ? {} : { namespace: ns }), ...(name === undefined ? {} : { name }) };
+    if (resource !== undefined)
+      return { type: 'workload', id: [ns, resource, name].filter((x) => x !== undefined).join('/'), ...(ns === undefined ? {} : { namespace: ns }), ...(name === undefined ? {} : { name }) };
     return { type: 'system', id: 'kubernetes-api' };
   }
   const e = ctx.event as unknown as Partial<ProcessEvent>;
@@ -42,7 +43,7 @@ function subjectOf(alert: FalcoAlert, ctx: AlertContext): EventSubject {
 
 export function alertEvent(alert: FalcoAlert, ctx: AlertContext): SekishoEvent {
   const audit = alert.source === 'k8s_audit';
-  const user = audit ? s(rec(ctx.event['user'])?.['username']) : s((ctx.event as unknown as Partial<ProcessEvent>).user?.name) ?? s(alert.output_fields['user.name']);
+  const user = audit ? s(rec(ctx.event['user'])?.['username']) : (s((ctx.event as unknown as Partial<ProcessEvent>).user?.name) ?? s(alert.output_fields['user.name']));
   const ip = audit ? s((ctx.event['sourceIPs'] as unknown[] | undefined)?.[0]) : undefined;
   const e = ctx.event as unknown as Partial<ProcessEvent>;
   const facts = ctx.container;

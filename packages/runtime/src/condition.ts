@@ -20,24 +20,7 @@
 
 export const UNARY_OPERATORS = ['exists'] as const;
 export const LIST_OPERATORS = ['in', 'intersects', 'pmatch'] as const;
-export const BINARY_OPERATORS = [
-  '=',
-  '==',
-  '!=',
-  '<',
-  '<=',
-  '>',
-  '>=',
-  'contains',
-  'icontains',
-  'bcontains',
-  'startswith',
-  'bstartswith',
-  'endswith',
-  'glob',
-  'iglob',
-  'regex',
-] as const;
+export const BINARY_OPERATORS = ['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'glob', 'iglob', 'regex'] as const;
 export const TRANSFORMERS = ['tolower', 'toupper', 'b64', 'basename', 'len'] as const;
 
 export type UnaryOperator = (typeof UNARY_OPERATORS)[number];
@@ -54,9 +37,7 @@ export interface FieldExpr {
   readonly offset: number;
 }
 
-export type Value =
-  | { readonly kind: 'string'; readonly text: string; readonly quoted: boolean }
-  | { readonly kind: 'field'; readonly field: FieldExpr };
+export type Value = { readonly kind: 'string'; readonly text: string; readonly quoted: boolean } | { readonly kind: 'field'; readonly field: FieldExpr };
 
 export type ListValue =
   | { readonly kind: 'list'; readonly items: readonly Value[] }

@@ -140,7 +140,11 @@ describe('loader', () => {
   it('later files override and append in load order', () => {
     const rs = loadRules([
       { name: 'base.yaml', content: base },
-      { name: 'local.yaml', content: '- list: users\n  items: [bob]\n  override:\n    items: replace\n- macro: m\n  condition: or ka.verb=get\n  append: true\n- rule: R\n  priority: ERROR\n  override:\n    priority: replace\n' },
+      {
+        name: 'local.yaml',
+        content:
+          '- list: users\n  items: [bob]\n  override:\n    items: replace\n- macro: m\n  condition: or ka.verb=get\n  append: true\n- rule: R\n  priority: ERROR\n  override:\n    priority: replace\n',
+      },
     ]);
     expect(rs.ok).toBe(true);
     expect(rs.rules[0]?.priority).toBe('Error');
@@ -151,15 +155,24 @@ describe('loader', () => {
   });
 
   it('disables rules with enabled: false (override and legacy)', () => {
-    const rs = loadRules([{ name: 'a', content: base }, { name: 'b', content: '- rule: R\n  enabled: false\n' }]);
+    const rs = loadRules([
+      { name: 'a', content: base },
+      { name: 'b', content: '- rule: R\n  enabled: false\n' },
+    ]);
     expect(replay([pod], rs).alerts).toHaveLength(0);
-    const rs2 = loadRules([{ name: 'a', content: base }, { name: 'b', content: '- rule: R\n  enabled: false\n  override:\n    enabled: replace\n' }]);
+    const rs2 = loadRules([
+      { name: 'a', content: base },
+      { name: 'b', content: '- rule: R\n  enabled: false\n  override:\n    enabled: replace\n' },
+    ]);
     expect(rs2.issues.filter((i) => i.code === 'DEPRECATED')).toHaveLength(0);
     expect(replay([pod], rs2).alerts).toHaveLength(0);
   });
 
   it('applies exceptions, and appends their values', () => {
-    const withEx = base.replace('  tags: [k8s]', '  tags: [k8s]\n  exceptions:\n    - name: ns\n      fields: [ka.target.namespace, ka.target.resource]\n      comps: [=, in]\n      values: [[kube-system, [pods]]]\n');
+    const withEx = base.replace(
+      '  tags: [k8s]',
+      '  tags: [k8s]\n  exceptions:\n    - name: ns\n      fields: [ka.target.namespace, ka.target.resource]\n      comps: [=, in]\n      values: [[kube-system, [pods]]]\n',
+    );
     const rs = loadRules([{ name: 'a', content: withEx }]);
     expect(rs.issues.filter((i) => i.level === 'error')).toEqual([]);
     expect(replay([pod], rs).alerts).toHaveLength(1);

@@ -75,7 +75,8 @@ export function loadRules(files: readonly RuleFile[], options: LoadOptions = {})
       resolve({ kind: 'macro', name: macro.name, offset: 0 }, { ...env, onUse: undefined });
     } catch (e) {
       if (e instanceof CompileError && (e.code === 'SYNTAX' || e.code === 'MACRO_CYCLE')) {
-        if (!e.message.includes(`in macro '${macro.name}'`) && e.code === 'SYNTAX') issues.push({ level: 'error', code: e.code, message: `in macro '${macro.name}': ${e.message}`, where: macro.conditionWhere, item: at });
+        if (!e.message.includes(`in macro '${macro.name}'`) && e.code === 'SYNTAX')
+          issues.push({ level: 'error', code: e.code, message: `in macro '${macro.name}': ${e.message}`, where: macro.conditionWhere, item: at });
         else if (e.code === 'MACRO_CYCLE' || e.message.includes(`in macro '${macro.name}'`)) issues.push({ level: 'error', code: e.code, message: e.message, where: macro.conditionWhere, item: at });
       } else if (!(e instanceof CompileError)) throw e;
     }
@@ -146,7 +147,14 @@ function exceptionsExpr(def: RuleDef): Expr | undefined {
       const field = exceptionField(ex.fields);
       const comp = typeof ex.comps === 'string' ? ex.comps : 'in';
       if (ex.values.length === 0) continue;
-      if (EXCEPTION_LIST_OPS.has(comp)) alternatives.push(exceptionCheck(field, comp, ex.values.flatMap((v) => (Array.isArray(v) ? v : [v]))));
+      if (EXCEPTION_LIST_OPS.has(comp))
+        alternatives.push(
+          exceptionCheck(
+            field,
+            comp,
+            ex.values.flatMap((v) => (Array.isArray(v) ? v : [v])),
+          ),
+        );
       else for (const v of ex.values) alternatives.push(exceptionCheck(field, comp, v));
       continue;
     }
@@ -221,11 +229,17 @@ function compileRule(def: RuleDef, env: ResolveEnv, sources: SourceTables, issue
     if (ex !== undefined) expr = { kind: 'and', items: [expr, ex] };
     expr = resolve(expr, env);
   } catch (e) {
-    if (e instanceof CompileError) return report('error', e.code, e.message, def.conditionWhere);
+    if (e instanceof CompileError) {
+      report('error', e.code, e.message, def.conditionWhere);
+      return;
+    }
     throw e;
   }
   const fields = sources.tables.get(def.source);
-  if (fields === undefined) return report('warning', 'UNKNOWN_SOURCE', `source '${def.source}' is not available ${sources.inputName === undefined ? 'in this engine' : `from ${sources.inputName}`}; rule skipped`);
+  if (fields === undefined) {
+    report('warning', 'UNKNOWN_SOURCE', `source '${def.source}' is not available ${sources.inputName === undefined ? 'in this engine' : `from ${sources.inputName}`}; rule skipped`);
+    return;
+  }
   const provided = sources.provided?.get(def.source);
   const isProvided = (name: string): boolean => provided === undefined || providesField(provided, name);
 
@@ -236,11 +250,22 @@ function compileRule(def: RuleDef, env: ResolveEnv, sources: SourceTables, issue
     if (!fields.has(f.name)) unsupported.add(f.name);
     else if (!isProvided(f.name)) unprovided.add(f.name);
   }
-  if (unsupported.size > 0) return report('warning', 'UNSUPPORTED_FIELD', `uses unsupported field${unsupported.size > 1 ? 's' : ''} ${[...unsupported].join(', ')}; rule skipped`);
-  if (unprovided.size > 0) return report('warning', 'UNSUPPORTED_FIELD', `uses field${unprovided.size > 1 ? 's' : ''} ${[...unprovided].join(', ')}, which ${sources.inputName ?? 'this input'} does not provide; rule skipped`);
+  if (unsupported.size > 0) {
+    report('warning', 'UNSUPPORTED_FIELD', `uses unsupported field${unsupported.size > 1 ? 's' : ''} ${[...unsupported].join(', ')}; rule skipped`);
+    return;
+  }
+  if (unprovided.size > 0) {
+    report('warning', 'UNSUPPORTED_FIELD', `uses field${unprovided.size > 1 ? 's' : ''} ${[...unprovided].join(', ')}, which ${sources.inputName ?? 'this input'} does not provide; rule skipped`);
+    return;
+  }
   const available = (name: string): boolean => fields.has(name) && isProvided(name);
   const naOutputs = tokens.flatMap((t) => (t.field !== undefined && !available(t.field.expr.name) ? [t.field.key] : []));
-  if (naOutputs.length > 0) report('warning', 'UNAVAILABLE_OUTPUT_FIELD', `output field${naOutputs.length > 1 ? 's' : ''} ${[...new Set(naOutputs)].join(', ')} ${unknown.length > 0 ? 'unknown or ' : ''}not provided${sources.inputName === undefined ? '' : ` by ${sources.inputName}`}; printed as <NA>`);
+  if (naOutputs.length > 0)
+    report(
+      'warning',
+      'UNAVAILABLE_OUTPUT_FIELD',
+      `output field${naOutputs.length > 1 ? 's' : ''} ${[...new Set(naOutputs)].join(', ')} ${unknown.length > 0 ? 'unknown or ' : ''}not provided${sources.inputName === undefined ? '' : ` by ${sources.inputName}`}; printed as <NA>`,
+    );
 
   let matches: Predicate;
   const parts: { text: string; key?: string; list?: boolean; extract?: (ctx: AuditEventContext) => readonly (string | bigint)[] | undefined; type?: string }[] = [];
@@ -259,7 +284,10 @@ function compileRule(def: RuleDef, env: ResolveEnv, sources: SourceTables, issue
       parts.push({ text: '', key: t.field.key, list: bound.list, extract: bound.extract, type: bound.type });
     }
   } catch (e) {
-    if (e instanceof CompileError) return report('error', e.code, e.message);
+    if (e instanceof CompileError) {
+      report('error', e.code, e.message);
+      return;
+    }
     throw e;
   }
   const format = (ctx: AuditEventContext): { output: string; fields: Record<string, string | number | null> } => {

@@ -99,7 +99,12 @@ export class ContainerIndex {
   static fromMapping(text: string, maxEntries?: number): ContainerIndex {
     const index = new ContainerIndex(maxEntries);
     const trimmed = text.trim();
-    const rows: unknown[] = trimmed.startsWith('[') ? (JSON.parse(trimmed) as unknown[]) : trimmed.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+    const rows: unknown[] = trimmed.startsWith('[')
+      ? (JSON.parse(trimmed) as unknown[])
+      : trimmed
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as unknown);
     if (!Array.isArray(rows)) throw new Error('container mapping must be a JSON array or JSON lines');
     rows.forEach((row, i) => {
       const r = rec(row);

@@ -209,7 +209,14 @@ function falcoTime(ns: bigint): string {
 }
 
 function hostPathMatches(vols: readonly Json[], re: RegExp): readonly string[] {
-  return [String(vols.some((v) => { const p = asString(get(v, 'hostPath', 'path')); return p !== undefined && re.test(p); }))];
+  return [
+    String(
+      vols.some((v) => {
+        const p = asString(get(v, 'hostPath', 'path'));
+        return p !== undefined && re.test(p);
+      }),
+    ),
+  ];
 }
 
 const defs: FieldDefinition[] = [];
@@ -233,7 +240,16 @@ field('ka.auth.decision', 'Authorization decision', path('annotations', 'authori
 field('ka.auth.reason', 'Authorization reason', path('annotations', 'authorization.k8s.io/reason'));
 field('ka.validations.admission', 'Validation policy failure', path('annotations', 'validation.policy.admission.k8s.io/validation_failure'));
 field('ka.user.name', 'The user name performing the request', path('user', 'username'));
-field('ka.user.groups', 'The groups to which the user belongs', (ctx, arg) => indexed(arrayOf(get(ctx.event, 'user', 'groups')).map((g) => asString(g) ?? ''), arg), { list: true, arg: 'index' });
+field(
+  'ka.user.groups',
+  'The groups to which the user belongs',
+  (ctx, arg) =>
+    indexed(
+      arrayOf(get(ctx.event, 'user', 'groups')).map((g) => asString(g) ?? ''),
+      arg,
+    ),
+  { list: true, arg: 'index' },
+);
 field('ka.impuser.name', 'The impersonated user name', path('impersonatedUser', 'username'));
 field('ka.verb', 'The action being performed', path('verb'));
 field('ka.uri', 'The request URI as sent from client to server', path('requestURI'));
@@ -255,7 +271,16 @@ field('ka.target.name', 'The target object name', path('objectRef', 'name'));
 field('ka.target.namespace', 'The target object namespace', path('objectRef', 'namespace'));
 field('ka.target.resource', 'The target object resource', path('objectRef', 'resource'));
 field('ka.target.subresource', 'The target object subresource', path('objectRef', 'subresource'));
-field('ka.req.binding.subjects', 'When the request object refers to a cluster role binding, the subject', (ctx, arg) => indexed(arrayOf(get(ctx.event, 'requestObject', 'subjects')).map((s) => asString(s) ?? ''), arg), { list: true, arg: 'index' });
+field(
+  'ka.req.binding.subjects',
+  'When the request object refers to a cluster role binding, the subject',
+  (ctx, arg) =>
+    indexed(
+      arrayOf(get(ctx.event, 'requestObject', 'subjects')).map((s) => asString(s) ?? ''),
+      arg,
+    ),
+  { list: true, arg: 'index' },
+);
 field(
   'ka.req.binding.subject.has_name',
   'Deprecated: whether a binding subject has the given name',
@@ -267,13 +292,20 @@ field(
   { arg: 'required-key' },
 );
 field('ka.req.binding.role', 'When the request object refers to a cluster role binding, the role being linked to', path('requestObject', 'roleRef', 'name'));
-field('ka.req.configmap.name', 'If the request object refers to a configmap, the configmap name', (ctx) => (get(ctx.event, 'objectRef', 'resource') === 'configmaps' ? one(get(ctx.event, 'objectRef', 'name')) : undefined));
+field('ka.req.configmap.name', 'If the request object refers to a configmap, the configmap name', (ctx) =>
+  get(ctx.event, 'objectRef', 'resource') === 'configmaps' ? one(get(ctx.event, 'objectRef', 'name')) : undefined,
+);
 field('ka.req.configmap.obj', 'If the request object refers to a configmap, the entire configmap object', path('requestObject', 'data'));
 
 const CONTAINER_KINDS: readonly ContainerKind[] = ['containers', 'initContainers', 'ephemeralContainers'];
 for (const kind of CONTAINER_KINDS) {
   const label = `ka.req.pod.${kind}`;
-  field(`${label}.image`, `The ${kind} images`, perContainer(kind, (c) => asString(get(c, 'image'))), { list: true, arg: 'index' });
+  field(
+    `${label}.image`,
+    `The ${kind} images`,
+    perContainer(kind, (c) => asString(get(c, 'image'))),
+    { list: true, arg: 'index' },
+  );
   field(
     `${label}.image.repository`,
     `The ${kind} image repositories`,
@@ -283,7 +315,12 @@ for (const kind of CONTAINER_KINDS) {
     }),
     { list: true, arg: 'index' },
   );
-  field(`${label}.privileged`, `Whether the ${kind} run privileged`, perContainer(kind, (c) => String(get(c, 'securityContext', 'privileged') === true)), { list: true, arg: 'index' });
+  field(
+    `${label}.privileged`,
+    `Whether the ${kind} run privileged`,
+    perContainer(kind, (c) => String(get(c, 'securityContext', 'privileged') === true)),
+    { list: true, arg: 'index' },
+  );
 }
 const secCtx = (key: string) => perContainer('containers', (c) => asString(get(c, 'securityContext', key)));
 field('ka.req.pod.containers.allow_privilege_escalation', 'Whether containers allow privilege escalation', secCtx('allowPrivilegeEscalation'), { list: true, arg: 'index' });
@@ -297,7 +334,10 @@ field(
   (ctx, arg) => {
     const list = containers(ctx, 'containers');
     if (list === undefined) return undefined;
-    return indexed(list.flatMap((c) => arrayOf(get(c, 'securityContext', 'capabilities', 'add')).map((x) => asString(x) ?? '')), arg);
+    return indexed(
+      list.flatMap((c) => arrayOf(get(c, 'securityContext', 'capabilities', 'add')).map((x) => asString(x) ?? '')),
+      arg,
+    );
   },
   { list: true, arg: 'index' },
 );
@@ -315,7 +355,12 @@ field(
   { list: true, arg: 'index' },
 );
 field('ka.req.container.image', 'Deprecated: the first container image', (ctx) => perContainer('containers', (c) => asString(get(c, 'image')))(ctx, '0'));
-field('ka.req.container.image.repository', 'Deprecated: the first container image repository', (ctx) => perContainer('containers', (c) => { const i = asString(get(c, 'image')); return i === undefined ? undefined : imageRepository(i); })(ctx, '0'));
+field('ka.req.container.image.repository', 'Deprecated: the first container image repository', (ctx) =>
+  perContainer('containers', (c) => {
+    const i = asString(get(c, 'image'));
+    return i === undefined ? undefined : imageRepository(i);
+  })(ctx, '0'),
+);
 field('ka.req.container.privileged', 'Deprecated: whether any container runs privileged', (ctx) => {
   const list = containers(ctx, 'containers');
   return list === undefined ? undefined : [String(list.some((c) => get(c, 'securityContext', 'privileged') === true))];
@@ -327,12 +372,42 @@ field('ka.req.pod.host_pid', 'The pod hostPID', path('requestObject', 'spec', 'h
 field('ka.req.pod.run_as_user', 'The pod runAsUser', path('requestObject', 'spec', 'securityContext', 'runAsUser'));
 field('ka.req.pod.run_as_group', 'The pod runAsGroup', path('requestObject', 'spec', 'securityContext', 'runAsGroup'));
 field('ka.req.pod.fs_group', 'The pod fsGroup', path('requestObject', 'spec', 'securityContext', 'fsGroup'));
-field('ka.req.pod.supplemental_groups', 'The pod supplementalGroups', (ctx, arg) => indexed(arrayOf(get(ctx.event, 'requestObject', 'spec', 'securityContext', 'supplementalGroups')).map((g) => asString(g) ?? ''), arg), { list: true, arg: 'index' });
+field(
+  'ka.req.pod.supplemental_groups',
+  'The pod supplementalGroups',
+  (ctx, arg) =>
+    indexed(
+      arrayOf(get(ctx.event, 'requestObject', 'spec', 'securityContext', 'supplementalGroups')).map((g) => asString(g) ?? ''),
+      arg,
+    ),
+  { list: true, arg: 'index' },
+);
 const volumes = (pick: (v: Json) => string | undefined) => (ctx: AuditEventContext, arg: string | undefined) =>
-  indexed(arrayOf(get(ctx.event, 'requestObject', 'spec', 'volumes')).flatMap((v) => { const s = pick(v); return s === undefined ? [] : [s]; }), arg);
-field('ka.req.pod.volumes.hostpath', 'The hostPath paths of the pod volumes', volumes((v) => asString(get(v, 'hostPath', 'path'))), { list: true, arg: 'index' });
-field('ka.req.pod.volumes.flexvolume_driver', 'The flexVolume drivers of the pod volumes', volumes((v) => asString(get(v, 'flexVolume', 'driver'))), { list: true, arg: 'index' });
-field('ka.req.pod.volumes.volume_type', 'The volume types of the pod volumes', volumes((v) => (v !== null && typeof v === 'object' ? Object.keys(v).find((k) => k !== 'name') : undefined)), { list: true, arg: 'index' });
+  indexed(
+    arrayOf(get(ctx.event, 'requestObject', 'spec', 'volumes')).flatMap((v) => {
+      const s = pick(v);
+      return s === undefined ? [] : [s];
+    }),
+    arg,
+  );
+field(
+  'ka.req.pod.volumes.hostpath',
+  'The hostPath paths of the pod volumes',
+  volumes((v) => asString(get(v, 'hostPath', 'path'))),
+  { list: true, arg: 'index' },
+);
+field(
+  'ka.req.pod.volumes.flexvolume_driver',
+  'The flexVolume drivers of the pod volumes',
+  volumes((v) => asString(get(v, 'flexVolume', 'driver'))),
+  { list: true, arg: 'index' },
+);
+field(
+  'ka.req.pod.volumes.volume_type',
+  'The volume types of the pod volumes',
+  volumes((v) => (v !== null && typeof v === 'object' ? Object.keys(v).find((k) => k !== 'name') : undefined)),
+  { list: true, arg: 'index' },
+);
 field(
   'ka.req.volume.hostpath',
   'Deprecated: whether a hostPath volume matches the given glob',
@@ -352,8 +427,22 @@ field(
     },
   },
 );
-field('ka.req.role.rules', 'The rules of a role', (ctx, arg) => indexed(arrayOf(get(ctx.event, 'requestObject', 'rules')).map((r) => asString(r) ?? ''), arg), { list: true, arg: 'index' });
-for (const [suffix, key] of [['apiGroups', 'apiGroups'], ['nonResourceURLs', 'nonResourceURLs'], ['verbs', 'verbs'], ['resources', 'resources']] as const) {
+field(
+  'ka.req.role.rules',
+  'The rules of a role',
+  (ctx, arg) =>
+    indexed(
+      arrayOf(get(ctx.event, 'requestObject', 'rules')).map((r) => asString(r) ?? ''),
+      arg,
+    ),
+  { list: true, arg: 'index' },
+);
+for (const [suffix, key] of [
+  ['apiGroups', 'apiGroups'],
+  ['nonResourceURLs', 'nonResourceURLs'],
+  ['verbs', 'verbs'],
+  ['resources', 'resources'],
+] as const) {
   field(
     `ka.req.role.rules.${suffix}`,
     `The ${key} of the role rules (with an index, of that rule)`,
@@ -366,11 +455,29 @@ for (const [suffix, key] of [['apiGroups', 'apiGroups'], ['nonResourceURLs', 'no
   );
 }
 field('ka.req.service.type', 'The service type', path('requestObject', 'spec', 'type'));
-field('ka.req.service.ports', 'The service ports', (ctx, arg) => indexed(arrayOf(get(ctx.event, 'requestObject', 'spec', 'ports')).map((p) => asString(p) ?? ''), arg), { list: true, arg: 'index' });
+field(
+  'ka.req.service.ports',
+  'The service ports',
+  (ctx, arg) =>
+    indexed(
+      arrayOf(get(ctx.event, 'requestObject', 'spec', 'ports')).map((p) => asString(p) ?? ''),
+      arg,
+    ),
+  { list: true, arg: 'index' },
+);
 field('ka.resp.name', 'The response object name', path('responseObject', 'metadata', 'name'));
 field('ka.response.code', 'The response code', path('responseStatus', 'code'));
 field('ka.response.reason', 'The response reason', path('responseStatus', 'reason'));
-field('ka.sourceips', 'The IP addresses of the requesting client', (ctx, arg) => indexed(arrayOf(get(ctx.event, 'sourceIPs')).map((s) => asString(s) ?? ''), arg), { list: true, arg: 'index' });
+field(
+  'ka.sourceips',
+  'The IP addresses of the requesting client',
+  (ctx, arg) =>
+    indexed(
+      arrayOf(get(ctx.event, 'sourceIPs')).map((s) => asString(s) ?? ''),
+      arg,
+    ),
+  { list: true, arg: 'index' },
+);
 
 for (const prefix of ['jevt', 'json']) {
   field(`${prefix}.value`, 'The value of a JSON pointer into the event', (ctx, arg) => (arg === undefined ? undefined : one(jsonPointer(ctx.event, arg))), {

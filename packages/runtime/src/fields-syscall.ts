@@ -123,7 +123,13 @@ field('evt.rawres', 'The return value as a number', (c) => num(pe(c).rawres), { 
 field('evt.hostname', 'The host the event happened on', (c) => str(pe(c).hostname));
 field('evt.args', 'All the event arguments as NAME=VALUE text', (c) => {
   const a = pe(c).args;
-  return a === undefined ? undefined : [Object.entries(a).map(([k, v]) => `${k}=${v}`).join(' ')];
+  return a === undefined
+    ? undefined
+    : [
+        Object.entries(a)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+      ];
 });
 field('evt.arg', 'One event argument by name (evt.arg.NAME or evt.arg[NAME])', (c, arg) => (arg === undefined ? undefined : str(pe(c).args?.[arg])), { arg: 'required-key' });
 field('evt.is_open_read', 'Whether an open event opened for reading', (c) => {
@@ -182,14 +188,29 @@ function perAncestor(pick: (p: ProcessInfo) => string | undefined) {
     return out.length === 0 ? undefined : out;
   };
 }
-field('proc.aname', 'The command name of ancestor N (0 = this process); without N, of any ancestor', perAncestor((p) => p.name), { arg: 'index' });
-field('proc.apid', 'The pid of ancestor N; without N, of any ancestor', (c, arg) => {
-  const e = pe(c);
-  if (arg !== undefined) return num(ancestor(e, Number(arg))?.pid);
-  const out = e.ancestors.flatMap((a) => (a.pid === undefined ? [] : [BigInt(a.pid)]));
-  return out.length === 0 ? undefined : out;
-}, { arg: 'index', type: 'uint64' });
-field('proc.aexepath', 'The executable path of ancestor N; without N, of any ancestor', perAncestor((p) => p.exepath), { arg: 'index' });
+field(
+  'proc.aname',
+  'The command name of ancestor N (0 = this process); without N, of any ancestor',
+  perAncestor((p) => p.name),
+  { arg: 'index' },
+);
+field(
+  'proc.apid',
+  'The pid of ancestor N; without N, of any ancestor',
+  (c, arg) => {
+    const e = pe(c);
+    if (arg !== undefined) return num(ancestor(e, Number(arg))?.pid);
+    const out = e.ancestors.flatMap((a) => (a.pid === undefined ? [] : [BigInt(a.pid)]));
+    return out.length === 0 ? undefined : out;
+  },
+  { arg: 'index', type: 'uint64' },
+);
+field(
+  'proc.aexepath',
+  'The executable path of ancestor N; without N, of any ancestor',
+  perAncestor((p) => p.exepath),
+  { arg: 'index' },
+);
 field('proc.acmdline', 'The command line of ancestor N; without N, of any ancestor', perAncestor(cmdline), { arg: 'index' });
 
 field('thread.cap_effective', 'Effective capabilities, space separated', (c) => {
@@ -232,7 +253,21 @@ field('k8s.ns.name', 'The Kubernetes namespace', (c) => str(pe(c).k8s?.ns));
 field('k8s.pod.name', 'The Kubernetes pod name', (c) => str(pe(c).k8s?.pod));
 field('k8s.pod.uid', 'The Kubernetes pod uid', (c) => str(pe(c).k8s?.podUid));
 
-const FD_TYPECHAR: Readonly<Record<string, string>> = { file: 'f', directory: 'd', ipv4: '4', ipv6: '6', unix: 'u', pipe: 'p', event: 'e', signalfd: 's', eventpoll: 'l', inotify: 'i', timerfd: 't', netlink: 'n', memfd: 'm' };
+const FD_TYPECHAR: Readonly<Record<string, string>> = {
+  file: 'f',
+  directory: 'd',
+  ipv4: '4',
+  ipv6: '6',
+  unix: 'u',
+  pipe: 'p',
+  event: 'e',
+  signalfd: 's',
+  eventpoll: 'l',
+  inotify: 'i',
+  timerfd: 't',
+  netlink: 'n',
+  memfd: 'm',
+};
 const fd = (c: AuditEventContext): SocketOrFile | undefined => pe(c).fd;
 const isFile = (f: SocketOrFile | undefined): boolean => f?.type === 'file' || f?.type === 'directory';
 field('fd.name', 'The file path, or the connection as cip:cport->sip:sport', (c) => str(fd(c)?.name));
@@ -269,14 +304,24 @@ field('fd.rip', 'The remote IP', (c) => {
   const f = fd(c);
   return str(local(f) === 'client' ? f?.serverIp : local(f) === 'server' ? f?.clientIp : undefined);
 });
-field('fd.lport', 'The local port', (c) => {
-  const f = fd(c);
-  return num(local(f) === 'client' ? f?.clientPort : local(f) === 'server' ? f?.serverPort : undefined);
-}, { type: 'uint64' });
-field('fd.rport', 'The remote port', (c) => {
-  const f = fd(c);
-  return num(local(f) === 'client' ? f?.serverPort : local(f) === 'server' ? f?.clientPort : undefined);
-}, { type: 'uint64' });
+field(
+  'fd.lport',
+  'The local port',
+  (c) => {
+    const f = fd(c);
+    return num(local(f) === 'client' ? f?.clientPort : local(f) === 'server' ? f?.serverPort : undefined);
+  },
+  { type: 'uint64' },
+);
+field(
+  'fd.rport',
+  'The remote port',
+  (c) => {
+    const f = fd(c);
+    return num(local(f) === 'client' ? f?.serverPort : local(f) === 'server' ? f?.clientPort : undefined);
+  },
+  { type: 'uint64' },
+);
 
 /** Fields of the `syscall` source, by name; `evt.arg.NAME` resolves to `evt.arg[NAME]`. */
 export class SyscallFieldTable extends Map<string, FieldDefinition> {

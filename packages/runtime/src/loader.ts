@@ -152,14 +152,55 @@ export interface Collected {
 const APPEND_DEPRECATED = "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.";
 const RULE_APPENDABLE = new Set(['condition', 'output', 'desc', 'tags', 'exceptions']);
 const RULE_REPLACEABLE = new Set(['condition', 'output', 'desc', 'priority', 'tags', 'exceptions', 'enabled', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration']);
-const RULE_KEYS = new Set(['rule', 'condition', 'output', 'desc', 'priority', 'source', 'tags', 'enabled', 'exceptions', 'append', 'override', 'warn_evttypes', 'skip-if-unknown-filter', 'capture', 'capture_duration']);
-const EXCEPTION_COMPS = new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'pmatch', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'glob', 'iglob', 'regex']);
+const RULE_KEYS = new Set([
+  'rule',
+  'condition',
+  'output',
+  'desc',
+  'priority',
+  'source',
+  'tags',
+  'enabled',
+  'exceptions',
+  'append',
+  'override',
+  'warn_evttypes',
+  'skip-if-unknown-filter',
+  'capture',
+  'capture_duration',
+]);
+const EXCEPTION_COMPS = new Set([
+  '=',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'intersects',
+  'pmatch',
+  'contains',
+  'icontains',
+  'bcontains',
+  'startswith',
+  'bstartswith',
+  'endswith',
+  'glob',
+  'iglob',
+  'regex',
+]);
 
 /** Semver-ish comparison of dotted numbers; `15` means `0.15.0` (Falco's integer engine versions). */
 export function compareVersions(a: string, b: string): number {
   const norm = (v: string): number[] => {
     const s = v.trim();
-    const parts = /^\d+$/.test(s) ? [0, Number(s), 0] : s.split(/[.+-]/).slice(0, 3).map((x) => Number.parseInt(x, 10) || 0);
+    const parts = /^\d+$/.test(s)
+      ? [0, Number(s), 0]
+      : s
+          .split(/[.+-]/)
+          .slice(0, 3)
+          .map((x) => Number.parseInt(x, 10) || 0);
     while (parts.length < 3) parts.push(0);
     return parts;
   };
@@ -199,7 +240,7 @@ function readFile(file: RuleFile, out: Collected, options: CollectOptions): void
     return;
   }
   for (const node of doc.contents.items) {
-    const where = whereOf(node as YamlNode);
+    const where = whereOf(node);
     if (!isMap(node)) {
       out.issues.push({ level: 'error', code: 'INVALID_ITEM', message: 'unexpected element type: each element must be a YAML mapping', where });
       continue;
@@ -207,7 +248,7 @@ function readFile(file: RuleFile, out: Collected, options: CollectOptions): void
     const obj = node.toJSON() as Record<string, unknown>;
     const keyWhere = (key: string): Where => {
       const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
-      return whereOf((pair?.value ?? pair?.key ?? node) as YamlNode);
+      return whereOf(pair?.value ?? pair?.key ?? node);
     };
     const ctx: ItemCtx = { out, where, keyWhere, node, file };
     if ('rule' in obj) readRule(obj, ctx);
@@ -261,7 +302,10 @@ function checkPlugins(v: unknown, ctx: ItemCtx, provided: readonly ProvidedPlugi
       issue(ctx, 'error', 'PLUGIN_VERSION', 'required_plugin_versions', name ?? '', 'each required plugin needs a name and a version');
       continue;
     }
-    const candidates = [{ name, version }, ...(Array.isArray(r.alternatives) ? (r.alternatives as { name?: unknown; version?: unknown }[]).map((a) => ({ name: str(a.name) ?? '', version: str(a.version) ?? '0' })) : [])];
+    const candidates = [
+      { name, version },
+      ...(Array.isArray(r.alternatives) ? (r.alternatives as { name?: unknown; version?: unknown }[]).map((a) => ({ name: str(a.name) ?? '', version: str(a.version) ?? '0' })) : []),
+    ];
     const match = candidates.map((c) => ({ c, p: provided.find((p) => p.name === c.name) })).find((x) => x.p !== undefined);
     if (match === undefined || match.p === undefined) {
       issue(ctx, 'warning', 'PLUGIN_NOT_PROVIDED', 'required_plugin_versions', name, `plugin '${name}' is not provided by this engine; rules that use its fields are skipped`);
@@ -275,14 +319,29 @@ function checkPlugins(v: unknown, ctx: ItemCtx, provided: readonly ProvidedPlugi
 }
 
 /** The keys of an override directive, validated; undefined (with an issue) when invalid. */
-function readOverride(obj: Record<string, unknown>, ctx: ItemCtx, kind: 'rule' | 'macro' | 'list', name: string, appendable: Set<string>, replaceable: Set<string>): Map<string, 'append' | 'replace'> | undefined {
+function readOverride(
+  obj: Record<string, unknown>,
+  ctx: ItemCtx,
+  kind: 'rule' | 'macro' | 'list',
+  name: string,
+  appendable: Set<string>,
+  replaceable: Set<string>,
+): Map<string, 'append' | 'replace'> | undefined {
   const o = obj['override'];
   if (o === null || typeof o !== 'object' || Array.isArray(o)) {
     issue(ctx, 'error', 'INVALID_OVERRIDE', kind, name, "'override' must be a mapping of key to append or replace", ctx.keyWhere('override'));
     return undefined;
   }
   if (obj['append'] !== undefined) {
-    issue(ctx, 'error', 'INVALID_OVERRIDE', kind, name, "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.", ctx.keyWhere('append'));
+    issue(
+      ctx,
+      'error',
+      'INVALID_OVERRIDE',
+      kind,
+      name,
+      "Keys 'override' and 'append: true' cannot be used together. Add an 'append' entry (e.g. 'condition: append') under 'override' instead.",
+      ctx.keyWhere('append'),
+    );
     return undefined;
   }
   const result = new Map<string, 'append' | 'replace'>();
@@ -315,8 +374,14 @@ function readList(obj: Record<string, unknown>, ctx: ItemCtx): void {
   const name = str(obj['list']) ?? '';
   const lists = ctx.out.lists;
   const itemsRaw = obj['items'];
-  if (name === '') return issue(ctx, 'error', 'MISSING_KEY', 'list', name, 'list has no name');
-  if (!Array.isArray(itemsRaw)) return issue(ctx, 'error', 'MISSING_KEY', 'list', name, "list has no sequence for key 'items'", ctx.keyWhere('items'));
+  if (name === '') {
+    issue(ctx, 'error', 'MISSING_KEY', 'list', name, 'list has no name');
+    return;
+  }
+  if (!Array.isArray(itemsRaw)) {
+    issue(ctx, 'error', 'MISSING_KEY', 'list', name, "list has no sequence for key 'items'", ctx.keyWhere('items'));
+    return;
+  }
   const items = (itemsRaw as unknown[]).map((i) => str(i) ?? JSON.stringify(i));
   let mode: 'append' | 'replace' | 'define' = obj['append'] === true ? 'append' : 'define';
   if (mode === 'append' && !('override' in obj)) issue(ctx, 'warning', 'DEPRECATED', 'list', name, APPEND_DEPRECATED, ctx.keyWhere('append'));
@@ -326,7 +391,10 @@ function readList(obj: Record<string, unknown>, ctx: ItemCtx): void {
     mode = o.get('items') ?? 'replace';
   }
   const prev = lists.get(name);
-  if (mode !== 'define' && prev === undefined) return issue(ctx, 'error', 'APPEND_WITHOUT_TARGET', 'list', name, "List uses 'append' or 'override.items: append' but no list by that name already exists");
+  if (mode !== 'define' && prev === undefined) {
+    issue(ctx, 'error', 'APPEND_WITHOUT_TARGET', 'list', name, "List uses 'append' or 'override.items: append' but no list by that name already exists");
+    return;
+  }
   if (mode === 'append' && prev !== undefined) prev.items.push(...items);
   else if (mode === 'replace' && prev !== undefined) prev.items = items;
   else lists.set(name, { name, items, where: ctx.where });
@@ -334,9 +402,15 @@ function readList(obj: Record<string, unknown>, ctx: ItemCtx): void {
 
 function readMacro(obj: Record<string, unknown>, ctx: ItemCtx): void {
   const name = str(obj['macro']) ?? '';
-  if (name === '') return issue(ctx, 'error', 'MISSING_KEY', 'macro', name, 'macro has no name');
+  if (name === '') {
+    issue(ctx, 'error', 'MISSING_KEY', 'macro', name, 'macro has no name');
+    return;
+  }
   const condition = str(obj['condition']);
-  if (condition === undefined) return issue(ctx, 'error', 'MISSING_KEY', 'macro', name, "macro has no mapping for key 'condition'");
+  if (condition === undefined) {
+    issue(ctx, 'error', 'MISSING_KEY', 'macro', name, "macro has no mapping for key 'condition'");
+    return;
+  }
   let mode: 'append' | 'replace' | 'define' = obj['append'] === true ? 'append' : 'define';
   if (mode === 'append' && !('override' in obj)) issue(ctx, 'warning', 'DEPRECATED', 'macro', name, APPEND_DEPRECATED, ctx.keyWhere('append'));
   if ('override' in obj) {
@@ -345,7 +419,10 @@ function readMacro(obj: Record<string, unknown>, ctx: ItemCtx): void {
     mode = o.get('condition') ?? 'replace';
   }
   const prev = ctx.out.macros.get(name);
-  if (mode !== 'define' && prev === undefined) return issue(ctx, 'error', 'APPEND_WITHOUT_TARGET', 'macro', name, "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists");
+  if (mode !== 'define' && prev === undefined) {
+    issue(ctx, 'error', 'APPEND_WITHOUT_TARGET', 'macro', name, "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists");
+    return;
+  }
   if (mode === 'append' && prev !== undefined) prev.condition = `${prev.condition} ${condition}`;
   else if (mode === 'replace' && prev !== undefined) {
     prev.condition = condition;
@@ -447,14 +524,20 @@ function readTags(v: unknown, ctx: ItemCtx, name: string): string[] | undefined 
 
 function readRule(obj: Record<string, unknown>, ctx: ItemCtx): void {
   const name = str(obj['rule']) ?? '';
-  if (name === '') return issue(ctx, 'error', 'MISSING_KEY', 'rule', name, 'rule has no name');
+  if (name === '') {
+    issue(ctx, 'error', 'MISSING_KEY', 'rule', name, 'rule has no name');
+    return;
+  }
   for (const key of Object.keys(obj)) {
     if (!RULE_KEYS.has(key)) issue(ctx, 'warning', 'UNKNOWN_KEY', 'rule', name, `unknown key '${key}' ignored`, ctx.keyWhere(key));
   }
   const rules = ctx.out.rules;
   const prev = rules.get(name);
   const enabledRaw = obj['enabled'];
-  if (enabledRaw !== undefined && typeof enabledRaw !== 'boolean') return issue(ctx, 'error', 'INVALID_ITEM', 'rule', name, "'enabled' must be true or false", ctx.keyWhere('enabled'));
+  if (enabledRaw !== undefined && typeof enabledRaw !== 'boolean') {
+    issue(ctx, 'error', 'INVALID_ITEM', 'rule', name, "'enabled' must be true or false", ctx.keyWhere('enabled'));
+    return;
+  }
 
   let override: Map<string, 'append' | 'replace'> | undefined;
   if ('override' in obj) {
@@ -467,20 +550,44 @@ function readRule(obj: Record<string, unknown>, ctx: ItemCtx): void {
       if (key === 'rule' || key === 'append') continue;
       if (key === 'enabled') override.set(key, 'replace');
       else if (RULE_APPENDABLE.has(key)) override.set(key, 'append');
-      else return issue(ctx, 'error', 'INVALID_OVERRIDE', 'rule', name, `key '${key}' cannot be appended to`, ctx.keyWhere(key));
+      else {
+        issue(ctx, 'error', 'INVALID_OVERRIDE', 'rule', name, `key '${key}' cannot be appended to`, ctx.keyWhere(key));
+        return;
+      }
     }
   } else if (Object.keys(obj).every((k) => k === 'rule' || k === 'enabled') && enabledRaw !== undefined) {
     // Legacy toggle: `- rule: X` with only `enabled:` changes an existing rule.
-    issue(ctx, 'warning', 'DEPRECATED', 'rule', name, "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under the 'override' key (i.e. 'enabled: replace').", ctx.keyWhere('enabled'));
+    issue(
+      ctx,
+      'warning',
+      'DEPRECATED',
+      'rule',
+      name,
+      "The standalone 'enabled' key usage is deprecated. The correct approach requires also a 'replace' entry under the 'override' key (i.e. 'enabled: replace').",
+      ctx.keyWhere('enabled'),
+    );
     override = new Map([['enabled', 'replace']]);
   }
 
   if (override !== undefined) {
     if (prev === undefined) {
       const appends = [...override.values()].includes('append');
-      return issue(ctx, 'error', 'APPEND_WITHOUT_TARGET', 'rule', name, appends ? "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists" : "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists");
+      issue(
+        ctx,
+        'error',
+        'APPEND_WITHOUT_TARGET',
+        'rule',
+        name,
+        appends
+          ? "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists"
+          : "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists",
+      );
+      return;
     }
-    if (obj['source'] !== undefined && str(obj['source']) !== prev.source) return issue(ctx, 'error', 'INVALID_OVERRIDE', 'rule', name, `rule '${name}' is defined for source '${prev.source}', not '${String(obj['source'])}'`, ctx.keyWhere('source'));
+    if (obj['source'] !== undefined && str(obj['source']) !== prev.source) {
+      issue(ctx, 'error', 'INVALID_OVERRIDE', 'rule', name, `rule '${name}' is defined for source '${prev.source}', not '${String(obj['source'])}'`, ctx.keyWhere('source'));
+      return;
+    }
     const next: RuleDef = { ...prev, tags: [...prev.tags], exceptions: prev.exceptions.map((e) => ({ ...e, values: [...e.values] })) };
     for (const [key, mode] of override) {
       const v = obj[key];
@@ -489,14 +596,20 @@ function readRule(obj: Record<string, unknown>, ctx: ItemCtx): void {
         case 'output':
         case 'desc': {
           const s = str(v);
-          if (s === undefined) return issue(ctx, 'error', 'INVALID_ITEM', 'rule', name, `'${key}' must be a string`, ctx.keyWhere(key));
+          if (s === undefined) {
+            issue(ctx, 'error', 'INVALID_ITEM', 'rule', name, `'${key}' must be a string`, ctx.keyWhere(key));
+            return;
+          }
           next[key] = mode === 'append' ? `${next[key]} ${s}` : s;
           if (key === 'condition' && mode === 'replace') next.conditionWhere = ctx.keyWhere('condition');
           break;
         }
         case 'priority': {
           const p = parsePriority(str(v) ?? '');
-          if (p === undefined) return issue(ctx, 'error', 'INVALID_PRIORITY', 'rule', name, `invalid priority '${String(v)}'`, ctx.keyWhere(key));
+          if (p === undefined) {
+            issue(ctx, 'error', 'INVALID_PRIORITY', 'rule', name, `invalid priority '${String(v)}'`, ctx.keyWhere(key));
+            return;
+          }
           next.priority = p;
           break;
         }
@@ -528,10 +641,16 @@ function readRule(obj: Record<string, unknown>, ctx: ItemCtx): void {
   }
 
   for (const key of ['condition', 'output', 'desc', 'priority'] as const) {
-    if (obj[key] === undefined || str(obj[key]) === undefined) return issue(ctx, 'error', 'MISSING_KEY', 'rule', name, `rule has no mapping for key '${key}'`);
+    if (obj[key] === undefined || str(obj[key]) === undefined) {
+      issue(ctx, 'error', 'MISSING_KEY', 'rule', name, `rule has no mapping for key '${key}'`);
+      return;
+    }
   }
   const priority = parsePriority(str(obj['priority']) ?? '');
-  if (priority === undefined) return issue(ctx, 'error', 'INVALID_PRIORITY', 'rule', name, `invalid priority '${String(obj['priority'])}'`, ctx.keyWhere('priority'));
+  if (priority === undefined) {
+    issue(ctx, 'error', 'INVALID_PRIORITY', 'rule', name, `invalid priority '${String(obj['priority'])}'`, ctx.keyWhere('priority'));
+    return;
+  }
   const tags = readTags(obj['tags'], ctx, name);
   if (tags === undefined) return;
   const exceptions = readExceptions(obj['exceptions'], ctx, name, true);

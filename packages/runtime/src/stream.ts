@@ -52,7 +52,7 @@ export async function processItem(item: SourceItem, options: StreamOptions, stat
       const id = pe.container?.id;
       if (id !== undefined && id !== 'host') {
         container = index.get(id);
-        if (container !== undefined) event = index.enrich(pe) as unknown as Readonly<Record<string, unknown>>;
+        if (container !== undefined) event = index.enrich(pe);
       }
     }
   }

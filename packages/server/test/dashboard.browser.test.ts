@@ -156,7 +156,11 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
     await page.getByTestId('images').waitFor();
     const tti = Date.now() - t0;
     console.log(`overview interactive ${tti} ms after sign-in with ${FLEET} images stored`);
-    const api = (await (await fetch(`${base}/api/v1/overview`, { headers: { authorization: `Bearer ${tokens.admin}` } })).json()) as { images: number; bySeverity: Record<string, number>; kev: number };
+    const api = (await (await fetch(`${base}/api/v1/overview`, { headers: { authorization: `Bearer ${tokens.admin}` } })).json()) as {
+      images: number;
+      bySeverity: Record<string, number>;
+      kev: number;
+    };
     expect(api.images).toBe(FLEET);
     await expect.poll(() => page.getByTestId('card-images').innerText()).toContain(String(FLEET));
     expect(await page.getByTestId('card-critical').innerText()).toContain(String(api.bySeverity['critical']));
@@ -164,16 +168,16 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
     // filter by environment: only the four prod images
     await page.getByTestId('filter-environment').selectOption('prod');
-    await expect.poll(async () => (await page.getByTestId('images').locator('tbody tr').count())).toBe(4);
+    await expect.poll(async () => await page.getByTestId('images').locator('tbody tr').count()).toBe(4);
     await expect.poll(() => page.getByTestId('card-images').innerText()).toMatch(/^4\b/);
     // by repository, and the next page of the whole fleet
     await page.getByTestId('filter-environment').selectOption('');
     await page.getByTestId('filter-repository').fill('registry.example/shop/web');
-    await expect.poll(async () => (await page.getByTestId('images').locator('tbody tr').count())).toBe(2);
+    await expect.poll(async () => await page.getByTestId('images').locator('tbody tr').count()).toBe(2);
     await page.getByTestId('filter-repository').fill('');
-    await expect.poll(async () => (await page.getByTestId('images').locator('tbody tr').count())).toBe(25);
+    await expect.poll(async () => await page.getByTestId('images').locator('tbody tr').count()).toBe(25);
     await page.getByTestId('next-page').click();
-    await expect.poll(async () => (await page.getByTestId('images').locator('tbody tr').first().innerText())).toContain('fleet');
+    await expect.poll(async () => await page.getByTestId('images').locator('tbody tr').first().innerText()).toContain('fleet');
     expect(problems).toEqual([]);
   }, 120_000);
 
@@ -181,7 +185,10 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
     const { page, problems } = await open();
     await signIn(page, tokens.admin);
     await page.getByTestId('filter-repository').fill('registry.example/shop/web');
-    await page.getByRole('link', { name: /shop\/web/ }).first().click();
+    await page
+      .getByRole('link', { name: /shop\/web/ })
+      .first()
+      .click();
     await page.getByTestId('tab-packages').waitFor();
     await page.getByTestId('tab-vulnerabilities').click();
     await page.screenshot({ path: join(SHOTS, 'image-vulnerabilities.png'), fullPage: true });

@@ -24,7 +24,10 @@ function isObj(v: unknown): v is Obj {
 }
 
 function lookup(root: Obj, path: string): unknown {
-  return path.split('.').filter(Boolean).reduce<unknown>((v, k) => (isObj(v) ? v[k] : undefined), root);
+  return path
+    .split('.')
+    .filter(Boolean)
+    .reduce<unknown>((v, k) => (isObj(v) ? v[k] : undefined), root);
 }
 
 interface Scope {
@@ -73,7 +76,11 @@ function pipeline(expr: string, scope: Scope, dot: unknown): string {
   let v: unknown = m ? stringify(value(m[1]!, scope, dot)).trimEnd() : value(head!, scope, dot);
   for (const fn of fns) {
     if (fn === 'quote') v = JSON.stringify(String(v));
-    else if ((m = /^nindent (\d+)$/.exec(fn))) v = `\n${String(v).split('\n').map((l) => ' '.repeat(Number(m![1])) + l).join('\n')}`;
+    else if ((m = /^nindent (\d+)$/.exec(fn)))
+      v = `\n${String(v)
+        .split('\n')
+        .map((l) => ' '.repeat(Number(m![1])) + l)
+        .join('\n')}`;
     else if ((m = /^default (\S+)$/.exec(fn))) v = v === '' || v === undefined || v === null ? value(m[1]!, scope, dot) : v;
     else throw new Error(`template function not supported by this check: ${fn}`);
   }
@@ -112,7 +119,9 @@ function renderChart(overrides: Obj = {}): Obj[] {
   const docs: Obj[] = [];
   // The admission webhook's templates use more of Helm's language than this subset renderer reads;
   // packages/admission's tests check them against `sekisho admission manifests`.
-  for (const file of readdirSync(join(CHART, 'templates')).filter((f) => f.endsWith('.yaml') && !f.startsWith('admission-')).sort()) {
+  for (const file of readdirSync(join(CHART, 'templates'))
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('admission-'))
+    .sort()) {
     const text = renderTemplate(readFileSync(join(CHART, 'templates', file), 'utf8'), scope);
     for (const doc of parseAllDocuments(text)) {
       expect(doc.errors, `${file}: ${doc.errors.map((e) => e.message).join('; ')}`).toEqual([]);
@@ -182,7 +191,10 @@ function checkObjects(docs: readonly Obj[], where: string): Map<string, Obj[]> {
   for (const service of byKind.get('Service') ?? []) {
     const spec = service['spec'] as Obj;
     const selector = spec['selector'] as Obj;
-    expect(podLabels.some((l) => Object.entries(selector).every(([k, v]) => l[k] === v)), `${where}: the Service selects a pod`).toBe(true);
+    expect(
+      podLabels.some((l) => Object.entries(selector).every(([k, v]) => l[k] === v)),
+      `${where}: the Service selects a pod`,
+    ).toBe(true);
     for (const p of spec['ports'] as Obj[]) {
       expect(Number.isInteger(p['port']), `${where}: Service port`).toBe(true);
       if (typeof p['targetPort'] === 'string') expect(podPorts.has(p['targetPort']), `${where}: Service targetPort ${p['targetPort']}`).toBe(true);
@@ -205,7 +217,7 @@ describe('deployment files', () => {
     expect((withUrl.get('Secret') ?? []).map((s) => s['stringData'])).toEqual([{ url: 'postgres://u:p@db/sekisho' }]);
     const worker = (withUrl.get('Deployment') ?? [])[1]!;
     const pod = (worker['spec'] as Obj)['template'] as Obj;
-    expect(((pod['spec'] as Obj)['terminationGracePeriodSeconds'] as number)).toBe(60);
+    expect((pod['spec'] as Obj)['terminationGracePeriodSeconds'] as number).toBe(60);
     const containers = (pod['spec'] as Obj)['containers'] as Obj[];
     expect(containers.map((c) => c['name'])).toEqual(['worker', 'db-update']);
     expect(containers[0]!['args']).toEqual(['worker', '--concurrency', '2', '--per-registry', '4', '--grace', '30']);
@@ -242,7 +254,8 @@ describe('deployment files', () => {
       for (const dep of Object.keys((service['depends_on'] as Obj | undefined) ?? {})) expect(services[dep], `${name} depends on ${dep}`).toBeDefined();
       for (const v of (service['volumes'] as string[] | undefined) ?? []) expect(volumes.has(v.split(':')[0]!), `${name}: volume ${v}`).toBe(true);
     }
-    for (const name of ['server', 'worker']) expect(String((services[name]!['environment'] as Obj)['SEKISHO_DATABASE'])).toMatch(/^postgres:\/\/sekisho:\$\{SEKISHO_POSTGRES_PASSWORD\}@postgres:5432\/sekisho$/);
+    for (const name of ['server', 'worker'])
+      expect(String((services[name]!['environment'] as Obj)['SEKISHO_DATABASE'])).toMatch(/^postgres:\/\/sekisho:\$\{SEKISHO_POSTGRES_PASSWORD\}@postgres:5432\/sekisho$/);
     expect(services['worker']!['command']).toContain('worker');
   });
 });

@@ -73,10 +73,7 @@ export function buildImage(spec: ImageSpec): BuiltImage {
     const bytes = layer.raw ?? compress(tar, compression);
     return { digest: sha256(bytes), bytes, mediaType: LAYER_MEDIA[compression], diffId: sha256(tar), tar };
   });
-  const history = [
-    ...spec.layers.map((layer, i) => ({ created_by: layer.createdBy ?? `layer ${i}` })),
-    ...(spec.emptySteps ?? []).map((step) => ({ created_by: step, empty_layer: true })),
-  ];
+  const history = [...spec.layers.map((layer, i) => ({ created_by: layer.createdBy ?? `layer ${i}` })), ...(spec.emptySteps ?? []).map((step) => ({ created_by: step, empty_layer: true }))];
   const platform = { os: spec.os ?? 'linux', architecture: spec.architecture ?? 'amd64', ...(spec.variant ? { variant: spec.variant } : {}) };
   const configJson = {
     ...platform,

@@ -14,7 +14,10 @@ describe('shared test data lookups', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => {
-    for (const [name, value] of [[REQUIRE_TEST_DATA_VARIABLE, saved.require], [SHARED_DIR_VARIABLE, saved.shared]] as const) {
+    for (const [name, value] of [
+      [REQUIRE_TEST_DATA_VARIABLE, saved.require],
+      [SHARED_DIR_VARIABLE, saved.shared],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }

@@ -52,9 +52,7 @@ export function requiredTestData(path: string, kind: 'folder' | 'file' | 'path',
     if (kind === 'path' || (kind === 'folder' ? stat.isDirectory() : stat.isFile())) return path;
   }
   if (testDataRequired()) {
-    throw new MissingTestDataError(
-      `required test data is missing: ${kind} ${path} (${REQUIRE_TEST_DATA_VARIABLE}=1 makes it an error, not a skip; ${howToProvide})`,
-    );
+    throw new MissingTestDataError(`required test data is missing: ${kind} ${path} (${REQUIRE_TEST_DATA_VARIABLE}=1 makes it an error, not a skip; ${howToProvide})`);
   }
   return null;
 }

@@ -29,13 +29,11 @@ export class SharedCache<V extends object> {
     const pending = this.#inFlight.get(key);
     if (pending !== undefined) return pending;
     if (this.#inFlight.size >= this.#maxInFlight) throw new Error(`more than ${this.#maxInFlight} look-ups in flight`);
-    const loading = load().then(
-      (value) => {
-        const ttl = ttlFor?.(value);
-        this.#values.set(key, value, ttl === undefined ? {} : { ttl });
-        return value;
-      },
-    );
+    const loading = load().then((value) => {
+      const ttl = ttlFor?.(value);
+      this.#values.set(key, value, ttl === undefined ? {} : { ttl });
+      return value;
+    });
     this.#inFlight.set(key, loading);
     void loading.then(
       () => this.#inFlight.delete(key),

@@ -6,7 +6,14 @@ import { AdmissionController } from '../controller.js';
 import { fixtureRequest, testPolicy } from '../testing/fixtures.js';
 import { RegistryTagResolver } from './digests.js';
 
-const MANIFEST = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'0'.repeat(64)}`, size: 2 }, layers: [] }));
+const MANIFEST = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'0'.repeat(64)}`, size: 2 },
+    layers: [],
+  }),
+);
 const DIGEST = `sha256:${createHash('sha256').update(MANIFEST).digest('hex')}`;
 
 /** A registry on loopback (plain HTTP, as --insecure-registry allows): one tag, one silent tag. */

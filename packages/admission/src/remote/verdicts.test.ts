@@ -14,9 +14,18 @@ const HUGE = `sha256:${'1'.repeat(64)}`;
 
 function decision(environment: string, result: 'pass' | 'fail'): object {
   return {
-    schema: 'sekisho.decision/v1', policy: 'acme', environment, result, score: 50, grade: 'C',
-    rules: result === 'pass' ? [] : [{ id: 'no-critical', kind: 'vulnerabilities', action: 'fail', status: 'violated', outcome: 'fail', message: '2 critical', evidence: [], evidenceCount: 0, excepted: 0, weight: 20 }],
-    exceptions: { applied: [], expired: [] }, evaluatedAt: '2026-12-01T00:00:00.000Z',
+    schema: 'sekisho.decision/v1',
+    policy: 'acme',
+    environment,
+    result,
+    score: 50,
+    grade: 'C',
+    rules:
+      result === 'pass'
+        ? []
+        : [{ id: 'no-critical', kind: 'vulnerabilities', action: 'fail', status: 'violated', outcome: 'fail', message: '2 critical', evidence: [], evidenceCount: 0, excepted: 0, weight: 20 }],
+    exceptions: { applied: [], expired: [] },
+    evaluatedAt: '2026-12-01T00:00:00.000Z',
   };
 }
 
@@ -36,7 +45,12 @@ function imageAnswer(url: URL): [number, unknown] | null {
   const items =
     digest === OTHER_ENV
       ? [{ digest, decision: decision('dev', 'fail') }]
-      : [{ digest, decision: decision('dev', 'pass') }, { digest, decision: decision('prod', 'fail') }, { digest, decision: decision('scanned', 'fail') }, { digest, decision: decision('prod', 'pass') }];
+      : [
+          { digest, decision: decision('dev', 'pass') },
+          { digest, decision: decision('prod', 'fail') },
+          { digest, decision: decision('scanned', 'fail') },
+          { digest, decision: decision('prod', 'pass') },
+        ];
   return [200, { items, nextCursor: null }];
 }
 

@@ -6,9 +6,7 @@ import { request as undiciRequest } from 'undici';
  * What the server knows of an image digest in an environment: its stored policy decision (made by
  * `evaluatePolicy`, the same call as the CLI gate), or nothing yet.
  */
-export type ImageVerdict =
-  | { readonly kind: 'found'; readonly decision: PolicyDecision; readonly scannedAt: string | null }
-  | { readonly kind: 'missing'; readonly why: string };
+export type ImageVerdict = { readonly kind: 'found'; readonly decision: PolicyDecision; readonly scannedAt: string | null } | { readonly kind: 'missing'; readonly why: string };
 
 /** Where image verdicts come from. Implementations throw on failure; the caller applies `onError`. */
 export interface VerdictSource {

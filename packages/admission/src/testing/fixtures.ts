@@ -9,7 +9,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const REVIEWS_DIR = path.join(here, '..', '__fixtures__', 'reviews');
 
 export function reviewFixtures(): string[] {
-  return readdirSync(REVIEWS_DIR).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(REVIEWS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 export function reviewJson(name: string): Record<string, unknown> {

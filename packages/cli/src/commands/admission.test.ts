@@ -67,13 +67,40 @@ describe('sekisho admission', () => {
     expect(out.code).toBe(0);
     const docs = parseAllDocuments(out.stdout).map((d) => d.toJS() as Record<string, unknown>);
     const kinds = docs.map((d) => d['kind']);
-    expect(kinds).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service', 'PodDisruptionBudget', 'Issuer', 'Certificate', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
+    expect(kinds).toEqual([
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Deployment',
+      'Service',
+      'PodDisruptionBudget',
+      'Issuer',
+      'Certificate',
+      'ValidatingWebhookConfiguration',
+      'MutatingWebhookConfiguration',
+    ]);
     const validating = docs.find((d) => d['kind'] === 'ValidatingWebhookConfiguration') as { webhooks: Record<string, unknown>[]; metadata: { annotations: Record<string, string> } };
     const hook = validating.webhooks[0]!;
-    expect(hook).toMatchObject({ admissionReviewVersions: ['v1'], sideEffects: 'None', timeoutSeconds: 4, failurePolicy: 'Fail', clientConfig: { service: { namespace: 'guard', path: '/validate' } } });
+    expect(hook).toMatchObject({
+      admissionReviewVersions: ['v1'],
+      sideEffects: 'None',
+      timeoutSeconds: 4,
+      failurePolicy: 'Fail',
+      clientConfig: { service: { namespace: 'guard', path: '/validate' } },
+    });
     expect(hook['namespaceSelector']).toEqual({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', 'guard'] }] });
     const resources = (hook['rules'] as { apiGroups: string[]; resources: string[]; operations: string[] }[]).flatMap((r) => r.resources.map((x) => `${r.apiGroups[0] ?? ''}/${x}`));
-    expect(resources.sort()).toEqual(['/pods', '/pods/ephemeralcontainers', '/replicationcontrollers', 'apps/daemonsets', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'batch/cronjobs', 'batch/jobs']);
+    expect(resources.sort()).toEqual([
+      '/pods',
+      '/pods/ephemeralcontainers',
+      '/replicationcontrollers',
+      'apps/daemonsets',
+      'apps/deployments',
+      'apps/replicasets',
+      'apps/statefulsets',
+      'batch/cronjobs',
+      'batch/jobs',
+    ]);
     expect(validating.metadata.annotations['cert-manager.io/inject-ca-from']).toBe('guard/sekisho-admission');
     const mutating = docs.find((d) => d['kind'] === 'MutatingWebhookConfiguration') as { webhooks: Record<string, unknown>[] };
     expect(mutating.webhooks[0]).toMatchObject({ failurePolicy: 'Ignore', clientConfig: { service: { path: '/mutate' } } });

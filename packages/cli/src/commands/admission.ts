@@ -92,11 +92,11 @@ async function remoteOptions(flags: RemoteFlags, io: CliIo): Promise<Omit<Admiss
 
 function addRemoteOptions(command: Command): Command {
   command
-    .requiredOption('--policy <file>', 'the policy (sekisho.yaml): environments, mappings, rules and each environment\'s admission settings')
+    .requiredOption('--policy <file>', "the policy (sekisho.yaml): environments, mappings, rules and each environment's admission settings")
     .option('--server <url>', 'Sekisho server for image verdicts by digest (GET /api/v1/images/{digest}/decisions)')
     .option('--token <token>', 'bearer token for --server (better: SEKISHO_SERVER_TOKEN in the environment)')
     .option('--trust-policy <file>', 'verify image signatures and attestations with this trust policy (results cached by digest)')
-    .option('--timeout-seconds <n>', 'the webhook\'s timeoutSeconds: remote calls get at most 60 % of it', '5');
+    .option('--timeout-seconds <n>', "the webhook's timeoutSeconds: remote calls get at most 60 % of it", '5');
   return addRegistryOptions(command);
 }
 
@@ -126,7 +126,7 @@ function serveCommand(io: CliIo): Command {
     .requiredOption('--tls-cert <file>', 'PEM serving certificate (re-read when the file changes, e.g. rotated by cert-manager)')
     .requiredOption('--tls-key <file>', 'PEM key of --tls-cert (re-read with it)')
     .option('--no-resolve-tags', 'do not ask registries which digest a tag points at (images by tag then count as unscanned)')
-    .option('--in-cluster', 'read namespace labels from the API server with the pod\'s service account (mappings by label, PSA labels)')
+    .option('--in-cluster', "read namespace labels from the API server with the pod's service account (mappings by label, PSA labels)")
     .option('--log-events', 'print every decision event (sekisho.event/v1) as one JSON line on standard output')
     .option('--max-body-bytes <n>', 'largest AdmissionReview accepted (413 above)', String(7 * 1024 * 1024));
   addRemoteOptions(command);

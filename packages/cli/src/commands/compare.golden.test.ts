@@ -16,7 +16,11 @@ import { compareCommand } from './compare.js';
  */
 /** A fixture image's OCI layout (SEKISHO_FIXTURES_DIR, else .fixtures/images), or null when not built. */
 const fixtureImage = (name: string): string | null =>
-  requiredTestData(path.join(process.env['SEKISHO_FIXTURES_DIR'] ?? path.join(repoRoot(), '.fixtures', 'images'), name, 'oci'), 'folder', 'run scripts/build-fixture-images.sh compare-before compare-after');
+  requiredTestData(
+    path.join(process.env['SEKISHO_FIXTURES_DIR'] ?? path.join(repoRoot(), '.fixtures', 'images'), name, 'oci'),
+    'folder',
+    'run scripts/build-fixture-images.sh compare-before compare-after',
+  );
 const before = fixtureImage('compare-before');
 const after = fixtureImage('compare-after');
 const feed = sharedDir('feeds', 'npm-nsp');

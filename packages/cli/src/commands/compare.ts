@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import type { Report, Severity } from '@sekisho/model';
+import type { Report } from '@sekisho/model';
 import { SEVERITIES, isSeverity, severityAtLeast } from '@sekisho/model';
 import { EXIT_CODES, SekishoError, compareReports, parseScanners, renderComparisonMarkdown, renderComparisonText, setupScanners, withPostScanFindings, withScannersRan } from '@sekisho/core';
 import type { CliIo } from '../io.js';
@@ -58,7 +58,9 @@ export function compareCommand(io: CliIo): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
     .option('-o, --output <file>', 'write the output to FILE (atomically)')
     .option('--platform <os/arch[/variant]>', 'pick this platform from multi-platform images')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when the later one introduces a vulnerability or finding at or above this severity').choices(SEVERITIES.filter((s) => s !== 'unknown')));
+    .addOption(
+      new Option('--fail-on <severity>', 'exit with code 1 when the later one introduces a vulnerability or finding at or above this severity').choices(SEVERITIES.filter((s) => s !== 'unknown')),
+    );
   addRegistryOptions(command);
   addVulnerabilityOptions(command);
   addPolicyOptions(command);
@@ -74,7 +76,7 @@ export function compareCommand(io: CliIo): Command {
     const comparison = compareReports({ before: a, after: b, beforeDecision: judge(a), afterDecision: judge(b) });
     const text = flags.format === 'json' ? `${JSON.stringify(comparison, null, 2)}\n` : flags.format === 'markdown' ? renderComparisonMarkdown(comparison) : renderComparisonText(comparison);
     await writeOutput(io, text, flags.output);
-    const threshold = flags.failOn as Severity | undefined;
+    const threshold = flags.failOn;
     const introduced = [...comparison.vulnerabilities.introduced, ...comparison.findings.introduced];
     if (threshold !== undefined && introduced.some((f) => isSeverity(f.severity) && severityAtLeast(f.severity, threshold))) process.exitCode = EXIT_CODES.policy;
     if (comparison.after.decision?.result === 'fail') process.exitCode = EXIT_CODES.policy;

@@ -166,7 +166,12 @@ describe('sekisho config fails closed on refused input', () => {
     out = '';
     err = '';
     process.exitCode = undefined;
-    const command = configCommand({ stdout: (t) => (out += t), stderr: (t) => (err += t), readStdin: () => Promise.resolve(new TextEncoder().encode(stdinText)), toolVersion: '0.1.0-test' }).exitOverride();
+    const command = configCommand({
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+      readStdin: () => Promise.resolve(new TextEncoder().encode(stdinText)),
+      toolVersion: '0.1.0-test',
+    }).exitOverride();
     await command.parseAsync(args, { from: 'user' });
     return { code: typeof process.exitCode === 'number' ? process.exitCode : undefined, out, err };
   }
@@ -208,7 +213,6 @@ describe('sekisho config fails closed on refused input', () => {
     expect(text).toContain('Status: complete');
   });
 });
-
 
 describe('sekisho config --policy', () => {
   const POLICY = `apiVersion: sekisho.dev/v1

@@ -177,10 +177,7 @@ export function renderTable(result: ConfigAuditResult, pssVersion: string, decis
   const findings = [...result.findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const counts = new Map<Severity, number>();
   for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-  lines.push(
-    `Findings: ${findings.length} (${[...counts].map(([s, n]) => `${s} ${n}`).join(', ') || 'none'}) — Pod Security Standards ${pssVersion}`,
-    '',
-  );
+  lines.push(`Findings: ${findings.length} (${[...counts].map(([s, n]) => `${s} ${n}`).join(', ') || 'none'}) — Pod Security Standards ${pssVersion}`, '');
   for (const f of findings) {
     const std = f.standard === null ? '' : ` [PSS ${f.standard.level} ${f.standard.check} ${f.standard.version}]`;
     lines.push(`${f.severity.toUpperCase().padEnd(8)} ${f.ruleId}${std}`);
@@ -257,7 +254,11 @@ function configEnvironment(policy: PolicyDocument, flags: ConfigFlags, result: C
 
 function hostFactsFrom(flags: ConfigFlags): HostFacts {
   const version = /^\d+(\.\d+){0,3}([-+.~][\w.~-]+)?$/;
-  for (const [name, value] of [['--kernel-version', flags.kernelVersion], ['--runc-version', flags.runcVersion], ['--containerd-version', flags.containerdVersion]] as const) {
+  for (const [name, value] of [
+    ['--kernel-version', flags.kernelVersion],
+    ['--runc-version', flags.runcVersion],
+    ['--containerd-version', flags.containerdVersion],
+  ] as const) {
     if (value !== undefined && !version.test(value)) throw new SekishoError('USAGE_INVALID', `${name} must be a version like 1.2.3 (got "${value}")`);
   }
   if (flags.cgroupVersion !== undefined && flags.cgroupVersion !== '1' && flags.cgroupVersion !== '2') {
@@ -295,64 +296,67 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
     .option('--fail-on <severity>', 'exit with 1 when a finding at or above this severity exists, or when a file was refused (unparseable YAML, alias bombs, limits)')
     .option('--allow-incomplete', ALLOW_INCOMPLETE_HELP)
     .option('--show-secrets', 'print values from the inputs in full (default: secret values redacted)')
-    .option('--kernel-version <version>', 'the nodes\' kernel version, for kernel-dependent breakout paths (e.g. 5.15.0)')
-    .option('--runc-version <version>', 'the nodes\' runc version, for runc CVEs (e.g. 1.1.12)')
-    .option('--containerd-version <version>', 'the nodes\' containerd version')
-    .option('--cgroup-version <1|2>', 'the nodes\' cgroup version (release_agent escapes need cgroup v1)')
+    .option('--kernel-version <version>', "the nodes' kernel version, for kernel-dependent breakout paths (e.g. 5.15.0)")
+    .option('--runc-version <version>', "the nodes' runc version, for runc CVEs (e.g. 1.1.12)")
+    .option('--containerd-version <version>', "the nodes' containerd version")
+    .option('--cgroup-version <1|2>', "the nodes' cgroup version (release_agent escapes need cgroup v1)")
     .option('--host-facts <file>', 'host facts from `sekisho host --facts-out` (kernel, runc, containerd, cgroup, AppArmor/SELinux, user namespaces); the version flags above override them');
   addPolicyOptions(command);
   return command.action(async (paths: string[], flags: ConfigFlags) => {
-      if (flags.type !== undefined && !isConfigDocumentKind(flags.type))
-        throw new SekishoError('USAGE_INVALID', `--type must be one of kubernetes, dockerfile, compose, docker-inspect (got "${flags.type}")`);
-      if (!(FORMATS as readonly string[]).includes(flags.format))
-        throw new SekishoError('USAGE_INVALID', `--format must be one of ${FORMATS.join(', ')} (got "${flags.format}")`);
-      if (flags.failOn !== undefined && !isSeverity(flags.failOn))
-        throw new SekishoError('USAGE_INVALID', `--fail-on must be a severity: critical, high, medium, low, negligible (got "${flags.failOn}")`);
-      const minor = parsePssVersion(flags.pssVersion);
-      if (minor === null) throw new SekishoError('USAGE_INVALID', `--pss-version must be v1.<minor> or latest (got "${flags.pssVersion}")`);
-      const pssVersion = `v1.${minor}`;
-      // a broken policy file is exit 8 before anything is read
-      const policy = await policyFromFlags(flags);
+    if (flags.type !== undefined && !isConfigDocumentKind(flags.type))
+      throw new SekishoError('USAGE_INVALID', `--type must be one of kubernetes, dockerfile, compose, docker-inspect (got "${flags.type}")`);
+    if (!(FORMATS as readonly string[]).includes(flags.format)) throw new SekishoError('USAGE_INVALID', `--format must be one of ${FORMATS.join(', ')} (got "${flags.format}")`);
+    if (flags.failOn !== undefined && !isSeverity(flags.failOn))
+      throw new SekishoError('USAGE_INVALID', `--fail-on must be a severity: critical, high, medium, low, negligible (got "${flags.failOn}")`);
+    const minor = parsePssVersion(flags.pssVersion);
+    if (minor === null) throw new SekishoError('USAGE_INVALID', `--pss-version must be v1.<minor> or latest (got "${flags.pssVersion}")`);
+    const pssVersion = `v1.${minor}`;
+    // a broken policy file is exit 8 before anything is read
+    const policy = await policyFromFlags(flags);
 
-      const typeHint = flags.type as ConfigDocumentKind | undefined;
-      const { inputs, errors } = await collect(paths, typeHint, io, skipFrom(flags));
-      if (inputs.length === 0 && errors.length === 0) throw new SekishoError('SOURCE_EMPTY', 'no configuration files found in the given paths');
-      const hostFacts = { ...(flags.hostFacts === undefined ? {} : await readHostFacts(flags.hostFacts)), ...hostFactsFrom(flags) };
-      const audited = auditConfig(inputs, { pssVersion, hostFacts });
-      const result: ConfigAuditResult = { ...audited, fileErrors: [...errors, ...audited.fileErrors] };
-      // Nothing judged at all (every file refused or not configuration): no report can pass a gate.
-      const withErrors = new Set(result.fileErrors.map((e) => e.file));
-      if (inputs.every((i) => withErrors.has(i.path)) && result.findings.length === 0 && result.workloads.length === 0) {
-        const refused = refusedFiles(result);
-        const first = (refused[0] ?? result.fileErrors[0])!;
-        const more = result.fileErrors.length > 1 ? ` (and ${result.fileErrors.length - 1} more)` : '';
-        throw new SekishoError(refused.length > 0 ? 'CONFIG_INVALID' : 'CONFIG_UNSUPPORTED', `no configuration could be read: ${first.reason}${more}`, { where: { file: first.file } });
-      }
-      const unknowns = unknownsOf(result);
-      const completeness = reportCompleteness({ unknowns, notChecked: [] });
-      const redactor = outputRedactor(flags.showSecrets === true);
-      const shown = redactor.value(result);
-      const report = auditReport(paths, result, unknowns, io.toolVersion);
-      const decision = policy === null ? undefined : redactor.value(evaluatePolicy(report, policy, configEnvironment(policy, flags, result), { now: new Date() }));
+    const typeHint = flags.type;
+    const { inputs, errors } = await collect(paths, typeHint, io, skipFrom(flags));
+    if (inputs.length === 0 && errors.length === 0) throw new SekishoError('SOURCE_EMPTY', 'no configuration files found in the given paths');
+    const hostFacts = { ...(flags.hostFacts === undefined ? {} : await readHostFacts(flags.hostFacts)), ...hostFactsFrom(flags) };
+    const audited = auditConfig(inputs, { pssVersion, hostFacts });
+    const result: ConfigAuditResult = { ...audited, fileErrors: [...errors, ...audited.fileErrors] };
+    // Nothing judged at all (every file refused or not configuration): no report can pass a gate.
+    const withErrors = new Set(result.fileErrors.map((e) => e.file));
+    if (inputs.every((i) => withErrors.has(i.path)) && result.findings.length === 0 && result.workloads.length === 0) {
+      const refused = refusedFiles(result);
+      const first = (refused[0] ?? result.fileErrors[0])!;
+      const more = result.fileErrors.length > 1 ? ` (and ${result.fileErrors.length - 1} more)` : '';
+      throw new SekishoError(refused.length > 0 ? 'CONFIG_INVALID' : 'CONFIG_UNSUPPORTED', `no configuration could be read: ${first.reason}${more}`, { where: { file: first.file } });
+    }
+    const unknowns = unknownsOf(result);
+    const completeness = reportCompleteness({ unknowns, notChecked: [] });
+    const redactor = outputRedactor(flags.showSecrets === true);
+    const shown = redactor.value(result);
+    const report = auditReport(paths, result, unknowns, io.toolVersion);
+    const decision = policy === null ? undefined : redactor.value(evaluatePolicy(report, policy, configEnvironment(policy, flags, result), { now: new Date() }));
 
-      let text: string;
-      if (flags.format === 'json') {
-        text = `${JSON.stringify({ schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: io.toolVersion }, status: completeness.status, statusReasons: completeness.reasons, pssVersion, scanners: report.scanners, ...shown, ...(decision === undefined ? {} : { policy: decision }) }, null, 2)}\n`;
-      } else if (flags.format === 'sarif') {
-        const log = toSarif(shown.findings, { name: 'sekisho', version: io.toolVersion }, {
+    let text: string;
+    if (flags.format === 'json') {
+      text = `${JSON.stringify({ schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: io.toolVersion }, status: completeness.status, statusReasons: completeness.reasons, pssVersion, scanners: report.scanners, ...shown, ...(decision === undefined ? {} : { policy: decision }) }, null, 2)}\n`;
+    } else if (flags.format === 'sarif') {
+      const log = toSarif(
+        shown.findings,
+        { name: 'sekisho', version: io.toolVersion },
+        {
           notifications: shown.fileErrors.map((e) => ({ file: e.file, message: e.reason, level: e.notApplicable === true ? ('warning' as const) : ('error' as const) })),
           completeness,
           ...(decision === undefined ? {} : { policy: decision }),
-        });
-        text = `${JSON.stringify(log, null, 2)}\n`;
-      } else {
-        text = renderTable(shown, pssVersion, decision);
-      }
-      if (flags.output !== undefined) await writeFile(flags.output, text);
-      else io.stdout(text);
+        },
+      );
+      text = `${JSON.stringify(log, null, 2)}\n`;
+    } else {
+      text = renderTable(shown, pssVersion, decision);
+    }
+    if (flags.output !== undefined) await writeFile(flags.output, text);
+    else io.stdout(text);
 
-      const stderr = io.stderr ?? ((t: string) => void process.stderr.write(t));
-      applyGate({ findings: result.findings, unknowns, notChecked: [] }, flags, stderr, false);
-      applyPolicyGate(decision, stderr);
-    });
+    const stderr = io.stderr ?? ((t: string) => void process.stderr.write(t));
+    applyGate({ findings: result.findings, unknowns, notChecked: [] }, flags, stderr, false);
+    applyPolicyGate(decision, stderr);
+  });
 }

@@ -17,7 +17,12 @@ const osv = JSON.stringify({
   modified: '2099-01-01T00:00:00Z',
   affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.0' }] }] }],
 });
-const secdb = JSON.stringify({ distroversion: 'v3.20', reponame: 'main', urlprefix: 'https://dl-cdn.alpinelinux.org/alpine', packages: [{ pkg: { name: 'zlib', secfixes: { '1.3-r0': ['CVE-2099-0001'] } } }] });
+const secdb = JSON.stringify({
+  distroversion: 'v3.20',
+  reponame: 'main',
+  urlprefix: 'https://dl-cdn.alpinelinux.org/alpine',
+  packages: [{ pkg: { name: 'zlib', secfixes: { '1.3-r0': ['CVE-2099-0001'] } } }],
+});
 const kev = JSON.stringify({ catalogVersion: '1', vulnerabilities: [{ cveID: 'CVE-2099-0001', dateAdded: '2099-01-01' }], pad: 'x'.repeat(2048) });
 
 let server: Server;
@@ -43,7 +48,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const [key, value] of [['SEKISHO_DB', savedDb], ['NO_PROXY', savedNoProxy]] as const) {
+  for (const [key, value] of [
+    ['SEKISHO_DB', savedDb],
+    ['NO_PROXY', savedNoProxy],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -87,7 +95,10 @@ describe('sekisho db', () => {
     const json = JSON.parse((await run('status', '--db', db, '--format', 'json')).out) as { schemaVersion: number; sources: { id: string; records: number }[]; ageSeconds: number };
     expect(json.schemaVersion).toBe(1);
     expect(json.ageSeconds).toBe(0);
-    expect(json.sources.map((s) => [s.id, s.records])).toEqual([['alpine-secdb', 1], ['ghsa', 1]]);
+    expect(json.sources.map((s) => [s.id, s.records])).toEqual([
+      ['alpine-secdb', 1],
+      ['ghsa', 1],
+    ]);
   });
 
   it('selects the file with SEKISHO_DB and fails with DB_* codes', async () => {

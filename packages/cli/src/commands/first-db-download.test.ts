@@ -33,7 +33,22 @@ const inventory: Report = {
   target: { reference: 'app:1', sourceType: 'oci-layout', manifestDigest: null, configDigest: null, platform: null, repoTags: [] },
   image: null,
   distro: null,
-  packages: [{ id: 'p', name: 'lodash', version: '4.17.15', type: 'npm', purl: 'pkg:npm/lodash@4.17.15', cpes: [], licenses: [], locations: [{ path: '/app/node_modules/lodash/package.json', layerDigest: null, diffId: null, layerIndex: null }], foundBy: 'test', evidence: 'installed', source: null, metadata: null }],
+  packages: [
+    {
+      id: 'p',
+      name: 'lodash',
+      version: '4.17.15',
+      type: 'npm',
+      purl: 'pkg:npm/lodash@4.17.15',
+      cpes: [],
+      licenses: [],
+      locations: [{ path: '/app/node_modules/lodash/package.json', layerDigest: null, diffId: null, layerIndex: null }],
+      foundBy: 'test',
+      evidence: 'installed',
+      source: null,
+      metadata: null,
+    },
+  ],
   relationships: [],
   findings: [],
   unknowns: [],
@@ -60,7 +75,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const [key, value] of [[DB_MIRROR_VARIABLE, saved.mirror], ['NO_PROXY', saved.noProxy], ['SEKISHO_DB', saved.db]] as const) {
+  for (const [key, value] of [
+    [DB_MIRROR_VARIABLE, saved.mirror],
+    ['NO_PROXY', saved.noProxy],
+    ['SEKISHO_DB', saved.db],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -90,7 +109,11 @@ describe('the first scan without a database', () => {
     expect(requests).toEqual([]);
   });
 
-  it.each([['skipDbUpdate', '--skip-db-update'], ['offline', '--offline'], ['offlineScan', '--offline-scan']] as const)('does not download with %s: vulnerabilities not checked, the fix named', async (flag, name) => {
+  it.each([
+    ['skipDbUpdate', '--skip-db-update'],
+    ['offline', '--offline'],
+    ['offlineScan', '--offline-scan'],
+  ] as const)('does not download with %s: vulnerabilities not checked, the fix named', async (flag, name) => {
     process.env[DB_MIRROR_VARIABLE] = base;
     requests.length = 0;
     const out = io();

@@ -43,7 +43,10 @@ const MAX_CONFIG_FILES = 20_000;
 
 /** Our scanners plus Trivy's `misconfig` (also `config`): the configuration audit. */
 export function parseFsScanners(text: string): { scanners: Set<Scanner>; misconfig: boolean } {
-  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const relative = parts.length > 0 && parts.every((p) => p.startsWith('+') || p.startsWith('-'));
   let misconfig = relative;
   const rest: string[] = [];
@@ -223,18 +226,18 @@ export function fsCommand(io: CliIo): Command {
   return directoryCommand(
     io,
     'fs',
-    'Scan a project directory (Trivy\'s fs): packages from lockfiles and manifests of every ecosystem, secrets, and the configuration audit (Dockerfiles, Kubernetes, Compose) in one report',
+    "Scan a project directory (Trivy's fs): packages from lockfiles and manifests of every ecosystem, secrets, and the configuration audit (Dockerfiles, Kubernetes, Compose) in one report",
   );
 }
 
 /** `sekisho repo DIR`: as fs, for a local git checkout, honouring its .gitignore files. */
 export function repoCommand(io: CliIo): Command {
-  return directoryCommand(io, 'repo', 'Scan a local git checkout (Trivy\'s repo): as fs, skipping what its .gitignore files ignore and .git itself; git is never run');
+  return directoryCommand(io, 'repo', "Scan a local git checkout (Trivy's repo): as fs, skipping what its .gitignore files ignore and .git itself; git is never run");
 }
 
 /** `sekisho rootfs DIR`: `sekisho image dir:DIR` (Trivy's rootfs). */
 export function rootfsCommand(io: CliIo): Command {
-  const command = imageCommand(io).name('rootfs').description('Scan an unpacked root file system (Trivy\'s rootfs): the same as sekisho image dir:PATH');
+  const command = imageCommand(io).name('rootfs').description("Scan an unpacked root file system (Trivy's rootfs): the same as sekisho image dir:PATH");
   command.hook('preAction', (thisCommand) => {
     const given = thisCommand.processedArgs[0] as unknown;
     if (typeof given === 'string' && !given.startsWith('dir:')) {

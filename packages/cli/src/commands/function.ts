@@ -3,7 +3,18 @@ import path from 'node:path';
 import { Command } from 'commander';
 import type { Report, Unknown } from '@sekisho/model';
 import { isSeverity } from '@sekisho/model';
-import { SekishoError, collectCodeSinks, functionFindings, mergeFunctionSpecs, parseFunctionConfig, parseScanners, setupScanners, sortFindings, withPostScanFindings, withScannersRan } from '@sekisho/core';
+import {
+  SekishoError,
+  collectCodeSinks,
+  functionFindings,
+  mergeFunctionSpecs,
+  parseFunctionConfig,
+  parseScanners,
+  setupScanners,
+  sortFindings,
+  withPostScanFindings,
+  withScannersRan,
+} from '@sekisho/core';
 import type { FunctionSpec } from '@sekisho/core';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -58,7 +69,10 @@ export function functionCommand(io: CliIo): Command {
       'Scan a serverless function package (AWS Lambda deployment zip or layer, Cloud Functions or Azure Functions source, zip or directory) and its configuration: packages and vulnerabilities, secrets in code and environment, runtime support, execution role, anonymous triggers, HTTP input reaching shell/eval',
     )
     .argument('<package>', 'the function package: a .zip or a directory')
-    .option('--config <files...>', 'the function configuration: `aws lambda get-function-configuration` / `get-function-url-config` output, an IAM policy, a SAM/CloudFormation template, serverless.yml, Azure function.json or local.settings.json, `gcloud functions describe` JSON')
+    .option(
+      '--config <files...>',
+      'the function configuration: `aws lambda get-function-configuration` / `get-function-url-config` output, an IAM policy, a SAM/CloudFormation template, serverless.yml, Azure function.json or local.settings.json, `gcloud functions describe` JSON',
+    )
     .option('--show-secrets', 'print secrets in full (default: first 4 characters and the length)')
     .option('--secret-config <file>', 'user secret rules: a gitleaks .toml or a Trivy trivy-secret.yaml')
     .option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists, or when the report is incomplete');

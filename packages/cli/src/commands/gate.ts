@@ -14,8 +14,7 @@ export interface GateFlags {
   readonly severity?: string;
 }
 
-export const ALLOW_INCOMPLETE_HELP =
-  'let --fail-on pass a report that is incomplete (files not read, scanners such as vulnerabilities not run); a warning says what was not checked';
+export const ALLOW_INCOMPLETE_HELP = 'let --fail-on pass a report that is incomplete (files not read, scanners such as vulnerabilities not run); a warning says what was not checked';
 
 export function addGateOptions(command: Command): Command {
   return command.option('--allow-incomplete', ALLOW_INCOMPLETE_HELP);

@@ -86,7 +86,10 @@ describe('sekisho host', () => {
 
   it('gates on a policy environment (rule kind host)', async () => {
     const policy = path.join(dir, 'policy.yaml');
-    writeFileSync(policy, 'apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: {name: nodes}\ndefaultEnvironment: prod\nenvironments:\n  prod:\n    rules:\n      kernel: {kind: host, checks: ["host-kernel-*"], severity: low}\n');
+    writeFileSync(
+      policy,
+      'apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: {name: nodes}\ndefaultEnvironment: prod\nenvironments:\n  prod:\n    rules:\n      kernel: {kind: host, checks: ["host-kernel-*"], severity: low}\n',
+    );
     const r = await runCaptured(['host', '--root', WEAK, '--policy', policy, '--format', 'json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('policy nodes (environment prod) failed: kernel');
@@ -99,7 +102,10 @@ describe('sekisho host events and redaction', () => {
     const r = await runCaptured(['host', '--root', WEAK, '--format', 'json', '-o', path.join(dir, 'r.json'), '--events-out', events]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8')) as { findings: unknown[] };
-    const lines = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { schema: string; kind: string; action: string; result: string; subject: { type: string; id: string }; details: Record<string, unknown> });
+    const lines = readFileSync(events, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { schema: string; kind: string; action: string; result: string; subject: { type: string; id: string }; details: Record<string, unknown> });
     expect(lines).toHaveLength(report.findings.length + 1);
     expect(lines.every((e) => e.schema === 'sekisho.event/v1' && e.kind === 'host' && e.subject.type === 'host' && e.subject.id === 'node-weak-1')).toBe(true);
     expect(lines.at(-1)).toMatchObject({ action: 'host.audit.complete', result: 'success', details: { findings: report.findings.length } });
@@ -155,7 +161,7 @@ describe('sekisho config --host-facts', () => {
     expect(overridden.get('runc-cve-2024-21626')?.certainty).toBe('open');
   });
 
-  it('applies the facts to Compose services too, Docker\'s userns-remap included', async () => {
+  it("applies the facts to Compose services too, Docker's userns-remap included", async () => {
     const weakFacts = path.join(dir, 'weak.json');
     const hardFacts = path.join(dir, 'hardened.json');
     await runCaptured(['host', '--root', WEAK, '--facts-out', weakFacts, '-o', path.join(dir, 'r.txt')]);

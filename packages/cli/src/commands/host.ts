@@ -39,7 +39,11 @@ export function hostCommand(io: CliIo): Command {
     .option('--events-out <file>', 'also append the audit as events (sekisho.event/v1, JSON Lines; - for standard output): one per finding and one that closes the run')
     .option('--every <duration>', 'audit again at this interval until stopped (a DaemonSet), e.g. 6h; each run replaces the report and facts files and appends events')
     .option('--show-secrets', 'print values from the host files in full (default: secret values redacted)')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists, or when something could not be read or judged').choices(SEVERITIES.filter((s) => s !== 'unknown')));
+    .addOption(
+      new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists, or when something could not be read or judged').choices(
+        SEVERITIES.filter((s) => s !== 'unknown'),
+      ),
+    );
   addGateOptions(command);
   addPolicyOptions(command);
   return command.action(async (flags: HostFlags, cmd: Command) => {

@@ -42,9 +42,14 @@ export function imageCommand(io: CliIo): Command {
     .option('--hash-list <file...>', 'SHA-256 lists of known-bad files (`sha256  name` lines or JSON) for the malware scanner')
     .option('--clamd <address>', 'also stream selected files to clamd: unix:///path/clamd.sock or tcp://host:port')
     .option('--secret-config <file>', 'user secret rules: a gitleaks .toml or a Trivy trivy-secret.yaml (refused, exit 8, when a rule cannot be used)')
-    .option('--scan-distro-trees', 'secrets and malware also read the distribution\'s own trees (system binaries, distro-packaged libraries), skipped by default')
+    .option('--scan-distro-trees', "secrets and malware also read the distribution's own trees (system binaries, distro-packaged libraries), skipped by default")
     .option('--trust-policy <file>', 'check the image against a trust policy (allowed repositories, required signers and attestations); registry images only')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity exists, or when the report is incomplete (with vulnerability scanning on, a missing database exits 7)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit with code 1 when a finding at or above this severity exists, or when the report is incomplete (with vulnerability scanning on, a missing database exits 7)',
+      ).choices(SEVERITIES.filter((s) => s !== 'unknown')),
+    )
     .addHelpText('after', `\n${REFERENCE_HELP}`);
   addScanOptions(command, [...VULNERABILITY_FORMATS], 'table');
   addVulnerabilityOptions(command);
@@ -76,17 +81,26 @@ export function imageCommand(io: CliIo): Command {
     });
     const scan = await runScan(reference, flags, global, io, scanners);
     // the layer scanners ran to the end once the scan returned; vuln is added by the matching itself
-    let report = withScannersRan(withPostScanFindings(scan, scanners, new Date()), [...selected].filter((s) => s !== 'vuln'));
+    let report = withScannersRan(
+      withPostScanFindings(scan, scanners, new Date()),
+      [...selected].filter((s) => s !== 'vuln'),
+    );
     if (flags.trustPolicy !== undefined) {
       const policy = await loadTrustPolicy(flags.trustPolicy);
       const trust = await verifyImageTrust(reference, policy, { registry: await registryOptionsFrom(flags as unknown as RegistryFlags) });
       report = withScannersRan({ ...report, findings: sortFindings([...trust, ...report.findings]) }, ['supply-chain']);
     }
     if (selected.has('vuln')) {
-      report = await runVulnerabilityScan(report, flags as Parameters<typeof runVulnerabilityScan>[1], io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });
+      report = await runVulnerabilityScan(report, flags, io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });
     }
     if (policy !== null) report = { ...report, policy: decide(report, policy, flags, new Date()) };
-    await writeScanReport(report, { ...(flags as Parameters<typeof writeScanReport>[1]), licenses: selected.has('license') }, io, renderTime(), colorOutput(global, flags.output, io.stdoutIsTty === true));
+    await writeScanReport(
+      report,
+      { ...(flags as Parameters<typeof writeScanReport>[1]), licenses: selected.has('license') },
+      io,
+      renderTime(),
+      colorOutput(global, flags.output, io.stdoutIsTty === true),
+    );
     if (push !== null) await pushReport(report, push, selected.has('vuln') ? advisoryDbVersion((flags as { db?: string }).db ?? defaultDbPath(global.cacheDir)) : null, io, global.quiet === true);
     applyGate(report, flags, io.stderr, global.quiet === true);
     applyPolicyGate(report.policy, io.stderr);

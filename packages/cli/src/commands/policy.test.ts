@@ -62,7 +62,20 @@ function report(reference: string, findings: unknown[], packages: unknown[]): st
   });
 }
 
-const lodash = (version: string) => ({ id: `npm:lodash@${version}`, name: 'lodash', version, type: 'npm', purl: `pkg:npm/lodash@${version}`, cpes: [], licenses: ['MIT'], locations: [], foundBy: 'npm', evidence: 'installed', source: null, metadata: null });
+const lodash = (version: string) => ({
+  id: `npm:lodash@${version}`,
+  name: 'lodash',
+  version,
+  type: 'npm',
+  purl: `pkg:npm/lodash@${version}`,
+  cpes: [],
+  licenses: ['MIT'],
+  locations: [],
+  foundBy: 'npm',
+  evidence: 'installed',
+  source: null,
+  metadata: null,
+});
 const cve = {
   kind: 'vulnerability',
   id: 'v1',
@@ -112,7 +125,7 @@ describe('sekisho policy', () => {
     expect((await run('policy', 'evaluate', forged, '--policy', policy)).code).toBe('CONFIG_INVALID');
   });
 
-  it('reads a stored report\'s image facts only when their shape is right: a forged label map is not read, never a crash', async () => {
+  it("reads a stored report's image facts only when their shape is right: a forged label map is not read, never a crash", async () => {
     const labelPolicy = file('labels.yaml', 'apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: l }\nenvironments:\n  e: { rules: { internal: { kind: labels, forbid: { team: "*" } } } }\n');
     const forged = JSON.parse(report('x', [], [])) as Record<string, unknown>;
     forged['image'] = { layers: [], config: { labels: { team: 7 }, env: [], created: null } };

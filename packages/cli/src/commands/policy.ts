@@ -16,7 +16,7 @@ export interface PolicyFlags {
 export function addPolicyOptions(command: Command): Command {
   return command
     .option('--policy <file>', 'evaluate a policy file (sekisho.yaml, docs/policy.md): exit 1 when a rule with action fail is violated or cannot be judged')
-    .option('--env <name>', 'the policy environment (default: the first mapping that matches the image, else the policy\'s defaultEnvironment)');
+    .option('--env <name>', "the policy environment (default: the first mapping that matches the image, else the policy's defaultEnvironment)");
 }
 
 /**
@@ -68,7 +68,8 @@ const strings = (v: unknown): boolean => Array.isArray(v) && v.every(str);
 function isFindingShape(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const f = value as Record<string, unknown>;
-  if (!(FINDING_KINDS as readonly unknown[]).includes(f['kind']) || !str(f['id']) || !str(f['ruleId']) || !str(f['title']) || typeof f['severity'] !== 'string' || !isSeverity(f['severity'])) return false;
+  if (!(FINDING_KINDS as readonly unknown[]).includes(f['kind']) || !str(f['id']) || !str(f['ruleId']) || !str(f['title']) || typeof f['severity'] !== 'string' || !isSeverity(f['severity']))
+    return false;
   if (f['removedInLayer'] !== null && typeof f['removedInLayer'] !== 'number') return false;
   if (f['kind'] === 'vulnerability') return str(f['vulnerabilityId']) && strings(f['aliases']) && str(f['packageName']) && str(f['installedVersion']) && strings(f['fixedVersions']);
   return true;
@@ -109,7 +110,14 @@ export async function readReport(file: string): Promise<Report> {
     if (bad >= 0) throw new SekishoError('CONFIG_INVALID', `${file}: findings[${bad}] is not a Sekisho finding`, { where: { file } });
     if (!Array.isArray(raw.unknowns ?? []) || !Array.isArray(raw.notChecked ?? [])) throw new SekishoError('CONFIG_INVALID', `${file}: unknowns and notChecked must be lists`, { where: { file } });
     // The distro comes from the validated inventory; image facts only when their shape is what the rules read.
-    return { ...inventory, image: isImageShape(raw.image) ? raw.image : null, findings: raw.findings, unknowns: raw.unknowns ?? [], notChecked: raw.notChecked ?? [], ...(scanners === undefined ? {} : { scanners }) };
+    return {
+      ...inventory,
+      image: isImageShape(raw.image) ? raw.image : null,
+      findings: raw.findings,
+      unknowns: raw.unknowns ?? [],
+      notChecked: raw.notChecked ?? [],
+      ...(scanners === undefined ? {} : { scanners }),
+    };
   }
   return reportFromSbom(text, file).report;
 }
@@ -143,7 +151,7 @@ export function policyCommand(io: CliIo): Command {
     .description('Evaluate a stored report (`sekisho image --format json`) or SBOM against a policy; exit 1 when the decision is fail')
     .argument('<report>', 'a Sekisho JSON report, or a CycloneDX SBOM (then only inventory rules can pass)')
     .requiredOption('--policy <file>', 'the policy')
-    .option('--env <name>', 'the environment (default: by the policy\'s mappings)')
+    .option('--env <name>', "the environment (default: by the policy's mappings)")
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --output <file>', 'write to FILE')
     .action(async (file: string, flags: PolicyFlags & { format: string; output?: string }) => {

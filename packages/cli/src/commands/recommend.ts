@@ -46,7 +46,8 @@ export function recommendCommand(io: CliIo): Command {
         : flags.format === 'markdown'
           ? renderRecommendationsMarkdown(recommendations)
           : renderRecommendationsText(recommendations);
-    const warning = completeness.status === 'complete' ? '' : `\nThe scan of ${report.target.reference} is incomplete (${completeness.reasons.join('; ')}): these recommendations may not be all that is needed.\n`;
+    const warning =
+      completeness.status === 'complete' ? '' : `\nThe scan of ${report.target.reference} is incomplete (${completeness.reasons.join('; ')}): these recommendations may not be all that is needed.\n`;
     await writeOutput(io, text + (flags.format === 'json' ? '' : warning), flags.output);
   });
   return command;

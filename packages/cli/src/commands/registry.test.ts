@@ -40,7 +40,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   if (req.headers.authorization !== AUTH) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="test"' }).end();
   const url = new URL(req.url ?? '/', 'http://x');
   const json = (value: unknown, headers: Record<string, string> = {}) => void res.writeHead(200, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(value));
-  if (url.pathname === '/v2/') return json({});
+  if (url.pathname === '/v2/') {
+    json({});
+    return;
+  }
   if (url.pathname === '/v2/_catalog') {
     const all = Object.keys(REPOS).sort();
     const n = Number(url.searchParams.get('n') ?? 100);
@@ -48,10 +51,14 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     const start = last === null ? 0 : all.indexOf(last) + 1;
     const page = all.slice(start, start + Math.min(n, 2));
     const more = start + page.length < all.length;
-    return json({ repositories: page }, more ? { link: `</v2/_catalog?n=${n}&last=${page.at(-1) ?? ''}>; rel="next"` } : {});
+    json({ repositories: page }, more ? { link: `</v2/_catalog?n=${n}&last=${page.at(-1) ?? ''}>; rel="next"` } : {});
+    return;
   }
   const tags = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
-  if (tags !== null) return json({ name: tags[1], tags: REPOS[tags[1] ?? ''] ?? [] });
+  if (tags !== null) {
+    json({ name: tags[1], tags: REPOS[tags[1] ?? ''] ?? [] });
+    return;
+  }
   const manifest = /^\/v2\/(.+)\/manifests\/(.+)$/.exec(url.pathname);
   if (manifest !== null) {
     if (manifest[1] === 'team/b') return void res.writeHead(404).end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
@@ -118,7 +125,11 @@ describe('sekisho registry scan', () => {
 
 describe('registryOptionsFrom', () => {
   it('maps flags and refuses a user name without --password-stdin', async () => {
-    expect(await registryOptionsFrom({ username: 'u', passwordStdin: true, caCert: ['a.pem'], insecureRegistry: ['h:1'], insecureTokenRealm: ['auth:8080'], clientCert: 'c', clientKey: 'k' }, () => Promise.resolve('p\r\n'))).toEqual({
+    expect(
+      await registryOptionsFrom({ username: 'u', passwordStdin: true, caCert: ['a.pem'], insecureRegistry: ['h:1'], insecureTokenRealm: ['auth:8080'], clientCert: 'c', clientKey: 'k' }, () =>
+        Promise.resolve('p\r\n'),
+      ),
+    ).toEqual({
       username: 'u',
       password: 'p',
       caCertFiles: ['a.pem'],
@@ -141,9 +152,18 @@ describe('sekisho registry scan --timeout', () => {
     slow = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const json = (value: unknown) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-      if (url.pathname === '/v2/') return json({});
-      if (url.pathname === '/v2/_catalog') return json({ repositories: ['team/slow'] });
-      if (url.pathname === '/v2/team/slow/tags/list') return json({ name: 'team/slow', tags: ['1'] });
+      if (url.pathname === '/v2/') {
+        json({});
+        return;
+      }
+      if (url.pathname === '/v2/_catalog') {
+        json({ repositories: ['team/slow'] });
+        return;
+      }
+      if (url.pathname === '/v2/team/slow/tags/list') {
+        json({ name: 'team/slow', tags: ['1'] });
+        return;
+      }
       if (url.pathname.startsWith('/v2/team/slow/manifests/')) {
         return void res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': sha(MANIFEST) }).end(MANIFEST);
       }

@@ -33,11 +33,7 @@ export function addRegistryOptions(command: Command): Command {
     .option('--client-cert <file>', 'PEM client certificate for registries that require mutual TLS')
     .option('--client-key <file>', 'PEM key of --client-cert')
     .option('--insecure-registry <host[:port]>', 'reach this registry over plain HTTP or unverified TLS (repeatable; only for hosts named here)', collect)
-    .option(
-      '--insecure-token-realm <host[:port]>',
-      'send credentials over plain HTTP to a token realm on this host although it is not the registry\'s own host (repeatable; warns)',
-      collect,
-    );
+    .option('--insecure-token-realm <host[:port]>', "send credentials over plain HTTP to a token realm on this host although it is not the registry's own host (repeatable; warns)", collect);
 }
 
 /** Read standard input to its end (bounded), for --password-stdin. */
@@ -137,7 +133,11 @@ function renderTable(registry: string, rows: readonly RegistryScanRow[]): string
     r.error === null ? 'ok' : `${r.error.code}: ${r.error.message.slice(0, 120)}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (i === header.length - 1 ? 0 : (l[i] ?? '').length))));
-  const format = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const format = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const failed = rows.filter((r) => r.error !== null).length;
   return `${registry}: ${rows.length} image(s), ${rows.length - failed} scanned, ${failed} failed\n\n${[format(header), ...lines.map(format)].join('\n')}\n`;
 }

@@ -27,7 +27,8 @@ const SHELL_RULE = `- rule: Shell in container
   output: shell %proc.cmdline in %container.id image=%container.image.repository
   priority: WARNING
 `;
-const execEvent = (name: string, container: string) => JSON.stringify({ time: '2026-12-06T10:00:00.5Z', type: 'execve', proc: { pid: 9, name, args: ['-c', 'id'] }, ancestors: [{ name: 'containerd-shim' }], container: { id: container } });
+const execEvent = (name: string, container: string) =>
+  JSON.stringify({ time: '2026-12-06T10:00:00.5Z', type: 'execve', proc: { pid: 9, name, args: ['-c', 'id'] }, ancestors: [{ name: 'containerd-shim' }], container: { id: container } });
 
 describe('sekisho runtime validate', () => {
   it('reports Ok per file, and errors with file, line and column (exit 8)', async () => {
@@ -53,11 +54,27 @@ describe('sekisho runtime validate', () => {
 describe('sekisho runtime replay', () => {
   it.skipIf(falco === null)('prints Falco JSON alerts for a recorded Kubernetes audit log', async () => {
     const dir = falco ?? '';
-    const res = await runCaptured(['runtime', 'replay', '--source', 'k8s_audit', '--rules', join(dir, 'falcosecurity-plugins/plugins/k8saudit/rules/k8s_audit_rules.yaml'), '--input', join(dir, 'falcosecurity-falco-legacy-tests/test/trace_files/k8s_audit/create_nginx_pod_privileged.json')]);
+    const res = await runCaptured([
+      'runtime',
+      'replay',
+      '--source',
+      'k8s_audit',
+      '--rules',
+      join(dir, 'falcosecurity-plugins/plugins/k8saudit/rules/k8s_audit_rules.yaml'),
+      '--input',
+      join(dir, 'falcosecurity-falco-legacy-tests/test/trace_files/k8s_audit/create_nginx_pod_privileged.json'),
+    ]);
     expect(res.code).toBe(0);
-    const alerts = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rule: string; priority: string; source: string; output_fields: Record<string, unknown> });
+    const alerts = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { rule: string; priority: string; source: string; output_fields: Record<string, unknown> });
     expect(alerts.filter((a) => a.rule === 'Create Privileged Pod')).toHaveLength(1);
-    expect(alerts.find((a) => a.rule === 'Create Privileged Pod')).toMatchObject({ priority: 'Warning', source: 'k8s_audit', output_fields: { 'ka.req.pod.containers.image': '(nginx)', 'ka.target.namespace': 'default' } });
+    expect(alerts.find((a) => a.rule === 'Create Privileged Pod')).toMatchObject({
+      priority: 'Warning',
+      source: 'k8s_audit',
+      output_fields: { 'ka.req.pod.containers.image': '(nginx)', 'ka.target.namespace': 'default' },
+    });
   });
 
   it('joins image digest and workload from a container mapping to Sekisho events', async () => {
@@ -65,11 +82,16 @@ describe('sekisho runtime replay', () => {
     const dir = temp({
       'rules.yaml': SHELL_RULE,
       'events.jsonl': `${execEvent('bash', '4f2a9c1b7e3d')}\n${execEvent('nginx', '4f2a9c1b7e3d')}\n${execEvent('sh', 'host')}\n`,
-      'containers.json': JSON.stringify([{ containerId: `containerd://4f2a9c1b7e3d${'0'.repeat(52)}`, image: 'ghcr.io/acme/shop:2.1', imageDigest: digest, namespace: 'shop', pod: 'web-1', workload: 'ReplicaSet/web-7d9c' }]),
+      'containers.json': JSON.stringify([
+        { containerId: `containerd://4f2a9c1b7e3d${'0'.repeat(52)}`, image: 'ghcr.io/acme/shop:2.1', imageDigest: digest, namespace: 'shop', pod: 'web-1', workload: 'ReplicaSet/web-7d9c' },
+      ]),
     });
     const res = await runCaptured(['runtime', 'replay', '-s', 'syscall', '-r', join(dir, 'rules.yaml'), '-i', join(dir, 'events.jsonl'), '--containers', join(dir, 'containers.json'), '-f', 'events']);
     expect(res.code).toBe(0);
-    const events = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as SekishoEvent);
+    const events = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SekishoEvent);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       kind: 'runtime',
@@ -84,12 +106,29 @@ describe('sekisho runtime replay', () => {
   });
 
   it('prints a table, and runs Sekisho rules on Tetragon and Falco alert recordings', async () => {
-    const tetragon = await runCaptured(['runtime', 'replay', '-s', 'tetragon', '-r', join(FIXTURES, 'tetragon-rules.yaml'), '-i', join(FIXTURES, 'tetragon-export.jsonl'), '-f', 'table', '--skip-malformed']);
+    const tetragon = await runCaptured([
+      'runtime',
+      'replay',
+      '-s',
+      'tetragon',
+      '-r',
+      join(FIXTURES, 'tetragon-rules.yaml'),
+      '-i',
+      join(FIXTURES, 'tetragon-export.jsonl'),
+      '-f',
+      'table',
+      '--skip-malformed',
+    ]);
     expect(tetragon.code).toBe(0);
     expect(tetragon.stdout).toContain('2026-12-06T10:00:00.100000000Z  Critical     Shell pipes a download in a container\n');
     expect(tetragon.stderr).toContain("rule 'Interactive shell': uses field proc.tty, which tetragon does not provide");
     const falcoJson = await runCaptured(['runtime', 'replay', '-s', 'falco-json', '-r', join(FIXTURES, 'falco-json-rules.yaml'), '-i', join(FIXTURES, 'falco-alerts.jsonl'), '--skip-malformed']);
-    expect(falcoJson.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { rule: string }).rule)).toEqual(['Shell in production', 'Exec into production pod']);
+    expect(
+      falcoJson.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { rule: string }).rule),
+    ).toEqual(['Shell in production', 'Exec into production pod']);
   });
 
   it('fails closed on lines it could not read (exit 3) unless told to skip them', async () => {
@@ -120,30 +159,61 @@ describe('sekisho runtime run', () => {
     for (let i = 0; i < 250 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
   }
   const auditRule = `- rule: Exec into pod\n  desc: x\n  source: k8s_audit\n  condition: ka.target.subresource = exec\n  output: "%ka.user.name exec into %ka.target.namespace/%ka.target.name"\n  priority: NOTICE\n`;
-  const execAudit = (n: number) => JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', stage: 'ResponseComplete', verb: 'create', user: { username: 'alice' }, sourceIPs: ['192.0.2.7'], objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: `web-${n}` }, stageTimestamp: '2026-12-06T10:00:00Z' });
+  const execAudit = (n: number) =>
+    JSON.stringify({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      stage: 'ResponseComplete',
+      verb: 'create',
+      user: { username: 'alice' },
+      sourceIPs: ['192.0.2.7'],
+      objectRef: { resource: 'pods', subresource: 'exec', namespace: 'shop', name: `web-${n}` },
+      stageTimestamp: '2026-12-06T10:00:00Z',
+    });
 
   it('receives audit events on the webhook and emits runtime events to the sink', async () => {
     const dir = temp({ 'rules.yaml': auditRule });
     const { io, err } = capture();
     const emitted: SekishoEvent[] = [];
     const controller = new AbortController();
-    const done = runRuntime(io, { rules: [join(dir, 'rules.yaml')], listen: '127.0.0.1:0', maxBody: 1 << 20, queue: 100, interval: 200 }, { emit: (e) => (emitted.push(e), Promise.resolve()) }, controller.signal);
+    const done = runRuntime(
+      io,
+      { rules: [join(dir, 'rules.yaml')], listen: '127.0.0.1:0', maxBody: 1 << 20, queue: 100, interval: 200 },
+      { emit: (e) => (emitted.push(e), Promise.resolve()) },
+      controller.signal,
+    );
     await until(() => err().includes('listening'));
     const url = /on (\S+)/.exec(err())![1]!;
-    const res = await fetch(url, { method: 'POST', body: `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[${execAudit(1)},${execAudit(2)}]}`, headers: { 'content-type': 'application/json' } });
+    const res = await fetch(url, {
+      method: 'POST',
+      body: `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[${execAudit(1)},${execAudit(2)}]}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(200);
     await until(() => emitted.length === 2);
     controller.abort();
     const stats = await done;
     expect(stats).toMatchObject({ events: 2, alerts: 2 });
-    expect(emitted[0]).toMatchObject({ kind: 'runtime', severity: 'low', principal: 'alice', sourceIp: '192.0.2.7', subject: { type: 'workload', id: 'shop/pods/web-1' }, reasons: ['10:00:00.000000000: Notice alice exec into shop/web-1'] });
+    expect(emitted[0]).toMatchObject({
+      kind: 'runtime',
+      severity: 'low',
+      principal: 'alice',
+      sourceIp: '192.0.2.7',
+      subject: { type: 'workload', id: 'shop/pods/web-1' },
+      reasons: ['10:00:00.000000000: Notice alice exec into shop/web-1'],
+    });
   });
 
   it("receives Falco's http_output alerts and runs Sekisho rules on them", async () => {
     const { io, err } = capture();
     const emitted: SekishoEvent[] = [];
     const controller = new AbortController();
-    const done = runRuntime(io, { rules: [join(FIXTURES, 'falco-json-rules.yaml')], falcoListen: '127.0.0.1:0', maxBody: 1 << 20, queue: 100, interval: 200 }, { emit: (e) => (emitted.push(e), Promise.resolve()) }, controller.signal);
+    const done = runRuntime(
+      io,
+      { rules: [join(FIXTURES, 'falco-json-rules.yaml')], falcoListen: '127.0.0.1:0', maxBody: 1 << 20, queue: 100, interval: 200 },
+      { emit: (e) => (emitted.push(e), Promise.resolve()) },
+      controller.signal,
+    );
     await until(() => err().includes('listening'));
     const url = /on (\S+)/.exec(err())![1]!;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -163,7 +233,12 @@ describe('sekisho runtime run', () => {
     const { io } = capture();
     const emitted: SekishoEvent[] = [];
     const controller = new AbortController();
-    const done = runRuntime(io, { rules: [join(dir, 'rules.yaml')], auditLog: join(dir, 'audit.log'), maxBody: 1 << 20, queue: 100, interval: 200 }, { emit: (e) => (emitted.push(e), Promise.resolve()) }, controller.signal);
+    const done = runRuntime(
+      io,
+      { rules: [join(dir, 'rules.yaml')], auditLog: join(dir, 'audit.log'), maxBody: 1 << 20, queue: 100, interval: 200 },
+      { emit: (e) => (emitted.push(e), Promise.resolve()) },
+      controller.signal,
+    );
     await until(() => emitted.length === 1);
     appendFileSync(join(dir, 'audit.log'), `not json\n${execAudit(2)}\n`);
     await until(() => emitted.length === 2);
@@ -182,7 +257,9 @@ describe('sekisho runtime run', () => {
 describe('sekisho runtime run --proc', () => {
   it('alerts on a process started on this host, in its own namespaces', async () => {
     const { spawn } = await import('node:child_process');
-    const dir = temp({ 'rules.yaml': `- rule: Marker sleep\n  desc: x\n  condition: evt.type = execve and proc.name = sleep and proc.args = "7.123"\n  output: "%proc.cmdline parent=%proc.pname uid=%user.uid"\n  priority: WARNING\n` });
+    const dir = temp({
+      'rules.yaml': `- rule: Marker sleep\n  desc: x\n  condition: evt.type = execve and proc.name = sleep and proc.args = "7.123"\n  output: "%proc.cmdline parent=%proc.pname uid=%user.uid"\n  priority: WARNING\n`,
+    });
     let err = '';
     const io: CliIo = { stdout: () => undefined, stderr: (t) => void (err += t), isTty: false };
     const emitted: SekishoEvent[] = [];

@@ -118,7 +118,9 @@ function validateCommand(io: CliIo): Command {
           const state = byFile(name, 'error').length > 0 ? 'Invalid' : byFile(name, 'warning').length > 0 ? 'Ok, with warnings' : 'Ok';
           io.stdout(`${name}: ${state}\n`);
         }
-        io.stdout(`${ruleSet.rules.length} rules compiled; ${ruleSet.issues.filter((i) => i.level === 'error').length} errors, ${ruleSet.issues.filter((i) => i.level === 'warning').length} warnings\n`);
+        io.stdout(
+          `${ruleSet.rules.length} rules compiled; ${ruleSet.issues.filter((i) => i.level === 'error').length} errors, ${ruleSet.issues.filter((i) => i.level === 'warning').length} warnings\n`,
+        );
       }
       if (!ruleSet.ok) process.exitCode = 8;
     });
@@ -236,7 +238,8 @@ export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, si
   if (flags.source === 'proc' && chosen.length === 0) chosen.push('proc');
   if (chosen.length !== 1) throw new SekishoError('USAGE_INVALID', 'give exactly one input: --listen, --falco-listen, --audit-log, --falco-json, --tetragon or --proc');
   const which = chosen[0]!;
-  if (flags.source !== undefined && RUN_SOURCE_FLAG[flags.source] !== which) throw new SekishoError('USAGE_INVALID', `--source ${flags.source} reads from ${FLAG_NAME[RUN_SOURCE_FLAG[flags.source]]}, not ${FLAG_NAME[which]}`);
+  if (flags.source !== undefined && RUN_SOURCE_FLAG[flags.source] !== which)
+    throw new SekishoError('USAGE_INVALID', `--source ${flags.source} reads from ${FLAG_NAME[RUN_SOURCE_FLAG[flags.source]]}, not ${FLAG_NAME[which]}`);
   const kind: InputKind = which === 'listen' || which === 'auditLog' ? 'k8s_audit' : which === 'falcoJson' || which === 'falcoListen' ? 'falco-json' : which;
   const min = minimumPriority(flags.minPriority);
   const ruleSet = await loadRuleFiles(io, flags.rules, loadOptionsFor(kind), false);
@@ -253,7 +256,8 @@ export async function runRuntime(io: CliIo, flags: RunFlags, sink: EventSink, si
   if (which === 'listen' || which === 'falcoListen') {
     const { host, port } = hostPort(which === 'listen' ? flags.listen! : flags.falcoListen!);
     if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new SekishoError('USAGE_INVALID', '--tls-cert and --tls-key go together');
-    const tls = flags.tlsCert === undefined ? undefined : { cert: await readBoundedFile(flags.tlsCert, 1024 * 1024, 'TLS certificate'), key: await readBoundedFile(flags.tlsKey!, 1024 * 1024, 'TLS key') };
+    const tls =
+      flags.tlsCert === undefined ? undefined : { cert: await readBoundedFile(flags.tlsCert, 1024 * 1024, 'TLS certificate'), key: await readBoundedFile(flags.tlsKey!, 1024 * 1024, 'TLS key') };
     const hook = await startAuditWebhook({
       host,
       port,

@@ -26,8 +26,37 @@ const advisory = (id: string, aliases: string[], affected: Advisory['affected'],
 });
 const CRITICAL = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
 const advisories: Advisory[] = [
-  advisory('CVE-2024-0001', [], [{ namespace: 'debian:12', packageName: 'openssl', ranges: [{ scheme: 'deb', events: [{ introduced: '0' }, { fixed: '3.0.15-1~deb12u1' }] }], versions: [], fixedVersions: ['3.0.15-1~deb12u1'], status: 'fixed', vendorSeverity: 'high' }]),
-  advisory('PYSEC-2024-1', ['CVE-2024-0002'], [{ namespace: 'PyPI', packageName: 'requests', ranges: [{ scheme: 'pep440', events: [{ introduced: '0' }, { fixed: '2.32.0' }] }], versions: [], fixedVersions: ['2.32.0'], status: 'fixed', vendorSeverity: null }], CRITICAL),
+  advisory(
+    'CVE-2024-0001',
+    [],
+    [
+      {
+        namespace: 'debian:12',
+        packageName: 'openssl',
+        ranges: [{ scheme: 'deb', events: [{ introduced: '0' }, { fixed: '3.0.15-1~deb12u1' }] }],
+        versions: [],
+        fixedVersions: ['3.0.15-1~deb12u1'],
+        status: 'fixed',
+        vendorSeverity: 'high',
+      },
+    ],
+  ),
+  advisory(
+    'PYSEC-2024-1',
+    ['CVE-2024-0002'],
+    [
+      {
+        namespace: 'PyPI',
+        packageName: 'requests',
+        ranges: [{ scheme: 'pep440', events: [{ introduced: '0' }, { fixed: '2.32.0' }] }],
+        versions: [],
+        fixedVersions: ['2.32.0'],
+        status: 'fixed',
+        vendorSeverity: null,
+      },
+    ],
+    CRITICAL,
+  ),
 ];
 const built = '2025-06-01T00:00:00Z';
 const store = (): AdvisoryStore => {
@@ -36,14 +65,34 @@ const store = (): AdvisoryStore => {
 };
 
 const pkgOf = (id: string, type: Package['type'], name: string, version: string, purl: string, source: Package['source'] = null): Package => ({
-  id, name, version, type, purl, cpes: [], licenses: [], locations: [{ path: `/x/${name}`, layerDigest: 'sha256:aa', diffId: null, layerIndex: null }], foundBy: 'test', evidence: 'installed', source, metadata: null,
+  id,
+  name,
+  version,
+  type,
+  purl,
+  cpes: [],
+  licenses: [],
+  locations: [{ path: `/x/${name}`, layerDigest: 'sha256:aa', diffId: null, layerIndex: null }],
+  foundBy: 'test',
+  evidence: 'installed',
+  source,
+  metadata: null,
 });
 const inventory: Report = {
   schema: REPORT_SCHEMA,
   tool: { name: 'sekisho', version: 'test' },
   target: { reference: 'app:1', sourceType: 'oci-layout', manifestDigest: 'sha256:m', configDigest: null, platform: null, repoTags: [] },
   image: null,
-  distro: { id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian 12', idLike: [], distroless: false, eol: { status: 'supported', date: null, phase: 'regular', phaseEnds: null, extendedName: null }, foundIn: '/etc/os-release' },
+  distro: {
+    id: 'debian',
+    versionId: '12',
+    codename: 'bookworm',
+    prettyName: 'Debian 12',
+    idLike: [],
+    distroless: false,
+    eol: { status: 'supported', date: null, phase: 'regular', phaseEnds: null, extendedName: null },
+    foundIn: '/etc/os-release',
+  },
   packages: [
     pkgOf('p-ssl', 'deb', 'libssl3', '3.0.11-1~deb12u2', 'pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl', { name: 'openssl', version: '3.0.11-1~deb12u2' }),
     pkgOf('p-req', 'pypi', 'requests', '2.31.0', 'pkg:pypi/requests@2.31.0'),
@@ -129,7 +178,10 @@ describe('sekisho sbom-scan', () => {
   });
 
   it('exceptions: one in force suppresses and is written as OpenVEX, an expired one warns and stops applying', async () => {
-    const ignore = file('ignore.yaml', 'exceptions:\n  - id: CVE-2024-0002\n    purl: pkg:pypi/requests\n    reason: not reachable\n    owner: a@example.com\n    expires: 2025-12-31\n  - id: CVE-2024-0001\n    reason: old decision\n    owner: b@example.com\n    expires: 2025-06-01\n');
+    const ignore = file(
+      'ignore.yaml',
+      'exceptions:\n  - id: CVE-2024-0002\n    purl: pkg:pypi/requests\n    reason: not reachable\n    owner: a@example.com\n    expires: 2025-12-31\n  - id: CVE-2024-0001\n    reason: old decision\n    owner: b@example.com\n    expires: 2025-06-01\n',
+    );
     const vexOut = path.join(dir, 'out.openvex.json');
     const { out, err } = await run([sekishoCdx, '--db', db, '--ignore-file', ignore, '--write-vex', vexOut, '-f', 'json']);
     expect((JSON.parse(out) as Report).findings.map((f) => f.ruleId)).toEqual(['CVE-2024-0001']);
@@ -308,4 +360,3 @@ describe('sbom-scan of an incomplete Sekisho report', () => {
     expect((await run([input, '--db', db, '--fail-on', 'critical', '--severity', 'HIGH', '--allow-incomplete'])).code).toBeUndefined();
   });
 });
-

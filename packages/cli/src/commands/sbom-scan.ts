@@ -27,7 +27,11 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     .argument('<file>', 'the SBOM: CycloneDX or SPDX JSON from Sekisho or another tool (purls), or `sekisho image --format json` output')
     .addOption(new Option('-f, --format <format>', 'output format').choices(VULNERABILITY_FORMATS).default('table'))
     .option('-o, --output <file>', 'write the output to FILE (atomically) instead of standard output')
-    .addOption(new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity remains, or when the report is incomplete (no database: exit 7)').choices(SEVERITIES.filter((s) => s !== 'unknown')))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit with code 1 when a finding at or above this severity remains, or when the report is incomplete (no database: exit 7)').choices(
+        SEVERITIES.filter((s) => s !== 'unknown'),
+      ),
+    )
     .option('--show-secrets', 'print secret values in full (default: redacted in every format)');
   addVulnerabilityOptions(command);
   addGateOptions(command);
@@ -47,7 +51,11 @@ export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityS
     }
     const input = reportFromSbom(text, file);
     if (input.skipped.length > 0 && global.quiet !== true) io.stderr(`sekisho: warning: ${input.skipped.length} SBOM entries skipped (first: ${input.skipped[0] ?? ''})\n`);
-    const scanned = await runVulnerabilityScan(filterPkgTypes(input.report, flags), flags, io, { ...deps, quiet: global.quiet === true, ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }) });
+    const scanned = await runVulnerabilityScan(filterPkgTypes(input.report, flags), flags, io, {
+      ...deps,
+      quiet: global.quiet === true,
+      ...(global.cacheDir === undefined ? {} : { cacheDir: global.cacheDir }),
+    });
     const report = policy === null ? scanned : { ...scanned, policy: decide(scanned, policy, flags, deps.now ?? new Date()) };
     await writeScanReport(report, flags, io, renderTime(), colorOutput(global, flags.output, io.stdoutIsTty === true));
     applyGate(report, flags, io.stderr, global.quiet === true);

@@ -38,7 +38,7 @@ export function addScanOptions(command: Command, formats: readonly string[], def
   return command
     .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default(defaultFormat))
     .option('-o, --output <file>', 'write the output to FILE (atomically) instead of standard output')
-    .option('--platform <os/arch[/variant]>', 'pick this platform from a multi-platform image index (default: linux on this machine\'s architecture)');
+    .option('--platform <os/arch[/variant]>', "pick this platform from a multi-platform image index (default: linux on this machine's architecture)");
 }
 
 export async function runScan(reference: string, flags: ScanFlags, global: GlobalOptions, io: CliIo, scanners?: ScannerSetup, extra: { readonly skip?: PathSkip | null } = {}): Promise<ImageScan> {

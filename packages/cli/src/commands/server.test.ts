@@ -20,7 +20,11 @@ import type { CliIo } from '../io.js';
 import { parseListen, trustedProxies } from './server.js';
 import { pushReport } from './server-push.js';
 
-const fixture = requiredTestData(path.join(process.env['SEKISHO_FIXTURES_DIR'] ?? path.join(repoRoot(), '.fixtures', 'images'), 'debian-app', 'oci'), 'folder', 'run scripts/build-fixture-images.sh debian-app');
+const fixture = requiredTestData(
+  path.join(process.env['SEKISHO_FIXTURES_DIR'] ?? path.join(repoRoot(), '.fixtures', 'images'), 'debian-app', 'oci'),
+  'folder',
+  'run scripts/build-fixture-images.sh debian-app',
+);
 if (fixture === null) console.warn('image --server test skipped: the debian-app fixture image is not built');
 
 /** The smallest report a server accepts. */
@@ -59,23 +63,27 @@ afterAll(async () => {
 });
 
 describe('sekisho image --server', () => {
-  it.skipIf(fixture === null)('pushes a real scan of a fixture image into the server', async () => {
-    const run = await runCaptured(['image', `oci:${fixture}`, '--scanners', 'secret,hardening', '--format', 'json', '--server', url, '--token', scanner]);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/recorded in http:\/\/127\.0\.0\.1:\d+ as scan [0-9a-f-]{36} of sha256:/);
-    const local = JSON.parse(run.stdout) as { target: { manifestDigest: string }; packages: unknown[]; findings: unknown[] };
-    const image = await repository.getImage(local.target.manifestDigest);
-    expect(image?.digest).toBe(local.target.manifestDigest);
-    const [scan] = (await repository.listScans(local.target.manifestDigest)).items;
-    expect(scan).toMatchObject({ packageCount: local.packages.length, findingCount: local.findings.length, scanners: expect.arrayContaining(['secret', 'hardening']) });
-    // the audit row is written once the answer is sent: wait for it
-    let audited = (await repository.listAudit({ action: 'scans.record' })).items;
-    for (let i = 0; i < 100 && audited.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      audited = (await repository.listAudit({ action: 'scans.record' })).items;
-    }
-    expect(audited[0]).toMatchObject({ principal: 'ci', result: 'success', target: local.target.manifestDigest });
-  }, 120_000);
+  it.skipIf(fixture === null)(
+    'pushes a real scan of a fixture image into the server',
+    async () => {
+      const run = await runCaptured(['image', `oci:${fixture}`, '--scanners', 'secret,hardening', '--format', 'json', '--server', url, '--token', scanner]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/recorded in http:\/\/127\.0\.0\.1:\d+ as scan [0-9a-f-]{36} of sha256:/);
+      const local = JSON.parse(run.stdout) as { target: { manifestDigest: string }; packages: unknown[]; findings: unknown[] };
+      const image = await repository.getImage(local.target.manifestDigest);
+      expect(image?.digest).toBe(local.target.manifestDigest);
+      const [scan] = (await repository.listScans(local.target.manifestDigest)).items;
+      expect(scan).toMatchObject({ packageCount: local.packages.length, findingCount: local.findings.length, scanners: expect.arrayContaining(['secret', 'hardening']) });
+      // the audit row is written once the answer is sent: wait for it
+      let audited = (await repository.listAudit({ action: 'scans.record' })).items;
+      for (let i = 0; i < 100 && audited.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        audited = (await repository.listAudit({ action: 'scans.record' })).items;
+      }
+      expect(audited[0]).toMatchObject({ principal: 'ci', result: 'success', target: local.target.manifestDigest });
+    },
+    120_000,
+  );
 
   it('fails with the server’s reason when the token may not record scans (exit 9)', async () => {
     const error = await pushReport(tiny, { url: new URL(url), token: viewer }, null, { stdout: () => {}, stderr: () => {}, isTty: false }, true).catch((e: unknown) => e);

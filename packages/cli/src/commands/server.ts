@@ -51,7 +51,9 @@ export function parseListen(text: string): { host: string; port: number } {
 
 export function serverCommand(io: CliIo): Command {
   const command = new Command('server')
-    .description(`Run the Sekisho server API (REST under /api/v1, the Harbor scanner adapter under /harbor/api/v1, /healthz, /readyz, /metrics); the first admin token comes from $${ADMIN_TOKEN_VARIABLE} or \`sekisho server token create\``)
+    .description(
+      `Run the Sekisho server API (REST under /api/v1, the Harbor scanner adapter under /harbor/api/v1, /healthz, /readyz, /metrics); the first admin token comes from $${ADMIN_TOKEN_VARIABLE} or \`sekisho server token create\``,
+    )
     .option('--database <url>', 'the store: sqlite:PATH or postgres://… (default: $SEKISHO_SERVER_DATABASE, else sqlite:~/.local/share/sekisho/server.db)')
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
     .option('--policy <file>', 'the policy evaluations use when a request sends none')
@@ -74,7 +76,15 @@ export function serverCommand(io: CliIo): Command {
       const { repository, queue } =
         spec.kind === 'sqlite' ? await openSqliteStore({ path: spec.path }) : { repository: await openDatabase(spec), queue: await openPgBossQueue({ connectionString: spec.url }) };
       const workers =
-        spec.kind === 'sqlite' ? await attachWorkers(repository, queue, { concurrency: 2, dbPath, cacheDir: global.cacheDir ?? null, policy, onError: (error: unknown) => io.stderr(`sekisho server: job failed: ${error instanceof Error ? error.message : String(error)}\n`) }) : null;
+        spec.kind === 'sqlite'
+          ? await attachWorkers(repository, queue, {
+              concurrency: 2,
+              dbPath,
+              cacheDir: global.cacheDir ?? null,
+              policy,
+              onError: (error: unknown) => io.stderr(`sekisho server: job failed: ${error instanceof Error ? error.message : String(error)}\n`),
+            })
+          : null;
       let app;
       try {
         app = await buildApiServer({
@@ -145,7 +155,10 @@ export function serverCommand(io: CliIo): Command {
 
 /** `10.0.0.1,10.1.0.0/16` → the list Fastify's trustProxy takes; `true`-like values are refused (trusting every peer lets anyone forge the audited address). */
 export function trustedProxies(text: string): string[] {
-  const list = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (list.length === 0 || list.some((s) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(s))) {
     throw new SekishoError('USAGE_INVALID', '--trust-proxy takes IP addresses or CIDRs, comma-separated');
   }
@@ -176,4 +189,3 @@ function dashboardDir(): string | null {
     return null;
   }
 }
-

@@ -53,7 +53,14 @@ describe.skipIf(missing !== null)('sekisho sign / attest / verify / verify-attes
     try {
       const config = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
       const configDigest = await client.pushBlob('team/app', config);
-      const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [] }));
+      const manifest = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+          layers: [],
+        }),
+      );
       await client.pushManifest('team/app', '1', manifest, 'application/vnd.oci.image.manifest.v1+json');
     } finally {
       await client.close();
@@ -72,7 +79,9 @@ describe.skipIf(missing !== null)('sekisho sign / attest / verify / verify-attes
     let out = '';
     const io: CliIo = { stdout: (t) => void (out += t), stderr: (t) => void (out += t), isTty: false };
     try {
-      await make(io).exitOverride().parseAsync([...args, '--insecure-registry', host], { from: 'user' });
+      await make(io)
+        .exitOverride()
+        .parseAsync([...args, '--insecure-registry', host], { from: 'user' });
       return { out };
     } catch (error) {
       if (error instanceof SekishoError) return { out, code: error.code };

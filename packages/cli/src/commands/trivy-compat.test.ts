@@ -25,7 +25,10 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sekisho-trivy-'));
   await writeFile(join(dir, 'pod.yaml'), PRIVILEGED_POD);
-  await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ name: 'd', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'd', version: '1.0.0' }, 'node_modules/ms': { version: '2.1.3' } } }));
+  await writeFile(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({ name: 'd', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'd', version: '1.0.0' }, 'node_modules/ms': { version: '2.1.3' } } }),
+  );
   await writeFile(join(dir, 'sbom.cdx.json'), JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', components: [] }));
 });
 afterAll(async () => {
@@ -70,7 +73,21 @@ describe('Trivy and Grype spellings', () => {
   });
 
   it('accepts --no-progress, --list-all-pkgs, --pkg-types, --skip-dirs, --skip-files, --offline-scan, --ignorefile on image', async () => {
-    const { code, stdout } = await cli('-q', 'image', `dir:${dir}`, '--no-progress', '--list-all-pkgs', '--pkg-types', 'os', '--skip-files', 'pod.yaml', '--offline-scan', '--no-vulnerabilities', '-f', 'json');
+    const { code, stdout } = await cli(
+      '-q',
+      'image',
+      `dir:${dir}`,
+      '--no-progress',
+      '--list-all-pkgs',
+      '--pkg-types',
+      'os',
+      '--skip-files',
+      'pod.yaml',
+      '--offline-scan',
+      '--no-vulnerabilities',
+      '-f',
+      'json',
+    );
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Report;
     expect(report.packages.filter((p) => p.type === 'npm')).toEqual([]);

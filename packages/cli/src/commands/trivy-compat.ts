@@ -40,7 +40,13 @@ const PACKAGE_COMMANDS = new Set(['image', 'sbom', 'sbom-scan', 'fs', 'rootfs', 
 export const FORMAT_ALIASES: Readonly<Record<string, string>> = { cyclonedx: 'cyclonedx-json' };
 
 function collect(value: string, previous: readonly string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  ];
 }
 
 function findOption(command: Command, long: string): Option | undefined {
@@ -105,16 +111,24 @@ export function addTrivyCompat(command: Command, io: CliIo): Command {
   const format = findOption(command, '--format');
   if (format !== undefined) formatAliases(format);
   if (name !== 'sbom') {
-    command.addOption(new Option('--exit-code <code>', 'exit with CODE when findings remain (only those of --severity, when given); --fail-on and errors take precedence (Trivy)').argParser(exitCodeArg));
+    command.addOption(
+      new Option('--exit-code <code>', 'exit with CODE when findings remain (only those of --severity, when given); --fail-on and errors take precedence (Trivy)').argParser(exitCodeArg),
+    );
   }
   if (SKIPPING_COMMANDS.has(name)) {
     command
-      .addOption(new Option('--skip-dirs <globs>', 'do not read directories matching these globs (comma-separated or repeated; a bare name matches at any depth, ./x only at the top); recorded in the report as skipped, not unknown').argParser(collect))
+      .addOption(
+        new Option(
+          '--skip-dirs <globs>',
+          'do not read directories matching these globs (comma-separated or repeated; a bare name matches at any depth, ./x only at the top); recorded in the report as skipped, not unknown',
+        ).argParser(collect),
+      )
       .addOption(new Option('--skip-files <globs>', 'do not read files matching these globs (as --skip-dirs)').argParser(collect));
   }
   if (PACKAGE_COMMANDS.has(name)) {
     // The vulnerability options define --list-all-pkgs on the commands that have them.
-    if (findOption(command, '--list-all-pkgs') === undefined) command.option('--list-all-pkgs', 'list every package in the table, not only those with findings (Trivy; JSON and SBOM formats always list them)');
+    if (findOption(command, '--list-all-pkgs') === undefined)
+      command.option('--list-all-pkgs', 'list every package in the table, not only those with findings (Trivy; JSON and SBOM formats always list them)');
     command.addOption(new Option('--pkg-types <types>', 'package types to report: os, library, or os,library (default: both)').argParser(pkgTypesArg));
   }
   if (findOption(command, '--no-progress') === undefined) command.option('--no-progress', 'no progress display (as --quiet, without silencing warnings)');

@@ -57,7 +57,7 @@ describe.skipIf(indexFile === null)('sigstore-conformance bundle verification th
       for (const mode of ['file', 'digest'] as const) {
         const result = await run(c, mode);
         const want = c.expected === 'pass';
-        if (process.env.SIGSTORE_CONFORMANCE_VERBOSE) console.log(c.name, mode, result.error ?? "OK");
+        if (process.env.SIGSTORE_CONFORMANCE_VERBOSE) console.log(c.name, mode, result.error ?? 'OK');
         if (result.verified === want) agreed[mode]++;
         else wrong.push(`${c.name} [${mode}] expected ${c.expected}, got ${result.verified ? 'verified' : (result.error ?? 'failure')}`);
         if (result.verified) expect(result.output).toBe('Verified OK\n');
@@ -65,10 +65,7 @@ describe.skipIf(indexFile === null)('sigstore-conformance bundle verification th
       }
     }
     const total = index.cases.length;
-    console.log(
-      `sigstore-conformance: file ${agreed.file}/${total}, digest ${agreed.digest}/${total}` +
-        (wrong.length > 0 ? `\n  ${wrong.join('\n  ')}` : ''),
-    );
+    console.log(`sigstore-conformance: file ${agreed.file}/${total}, digest ${agreed.digest}/${total}` + (wrong.length > 0 ? `\n  ${wrong.join('\n  ')}` : ''));
     expect(wrong).toEqual([]);
   });
 });

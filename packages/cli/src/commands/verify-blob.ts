@@ -86,11 +86,7 @@ export function verifyBlobCommand(io: VerifyBlobIo = { stdout: (text) => process
       if (flags.trustedRoot === undefined) {
         usage('give --trusted-root FILE: fetching the public-good trusted root over TUF is not available yet');
       }
-      const [trustedRoot, bundle, artifactInput] = await Promise.all([
-        loadTrustedRoot(flags.trustedRoot),
-        readBounded(flags.bundle, MAX_BUNDLE_BYTES, 'bundle'),
-        readArtifact(artifact),
-      ]);
+      const [trustedRoot, bundle, artifactInput] = await Promise.all([loadTrustedRoot(flags.trustedRoot), readBounded(flags.bundle, MAX_BUNDLE_BYTES, 'bundle'), readArtifact(artifact)]);
       try {
         await verifyBlob({ bundle, artifact: artifactInput, policy, trustedRoot });
       } catch (error) {

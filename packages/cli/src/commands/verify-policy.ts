@@ -16,9 +16,7 @@ function usage(message: string): never {
 
 /** Either a public key (read by the caller) or a certificate identity with its OIDC issuer, never both. */
 export function signerPolicy(flags: SignerFlags, key: Buffer | undefined): VerifyPolicy {
-  const identityFlags = [flags.certificateIdentity, flags.certificateIdentityRegexp, flags.certificateOidcIssuer, flags.certificateOidcIssuerRegexp].some(
-    (v) => v !== undefined,
-  );
+  const identityFlags = [flags.certificateIdentity, flags.certificateIdentityRegexp, flags.certificateOidcIssuer, flags.certificateOidcIssuerRegexp].some((v) => v !== undefined);
   if (key !== undefined) {
     if (identityFlags) usage('give either --key or the --certificate-identity/--certificate-oidc-issuer flags, not both');
     return { key, tlog: flags.insecureIgnoreTlog === true ? 'if-present' : 'required' };

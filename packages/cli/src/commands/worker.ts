@@ -30,8 +30,8 @@ function positive(value: string, flag: string, max: number): number {
  */
 export function workerCommand(io: CliIo): Command {
   const command = new Command('worker')
-    .description('Run scan jobs from the server\'s queue (PostgreSQL: any number of workers on any machines); stops gracefully on SIGTERM')
-    .option('--database <url>', 'the server\'s store: postgres://user@host/db (pg-boss queue) or a SQLite file (default: $SEKISHO_DATABASE)')
+    .description("Run scan jobs from the server's queue (PostgreSQL: any number of workers on any machines); stops gracefully on SIGTERM")
+    .option('--database <url>', "the server's store: postgres://user@host/db (pg-boss queue) or a SQLite file (default: $SEKISHO_DATABASE)")
     .option('--concurrency <n>', 'image scans at once in this process', '2')
     .option('--per-registry <n>', 'jobs reading one registry at once, across all workers', '4')
     .option('--db <path>', 'advisory database file (default: $SEKISHO_DB, else <cache dir>/db/advisories.sqlite); a new version queues a re-match of every stored image')

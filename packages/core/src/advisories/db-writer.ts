@@ -19,7 +19,10 @@ export type InsertResult = 'inserted' | 'replaced' | 'duplicate';
 /** The dedup key: a record is the same when source, id and the affected packages are (hashed: 16 bytes a row). */
 function recordKey(advisory: Advisory): Buffer {
   const packages = [...new Set(advisory.affected.map((a) => `${a.namespace}/${a.packageName}`))].sort();
-  return createHash('sha256').update(`${advisory.source}\u0000${advisory.id}\u0000${packages.join(',')}`).digest().subarray(0, 16);
+  return createHash('sha256')
+    .update(`${advisory.source}\u0000${advisory.id}\u0000${packages.join(',')}`)
+    .digest()
+    .subarray(0, 16);
 }
 
 /**
@@ -55,9 +58,7 @@ export class AdvisoryDbWriter {
     this.#updateAdvisory = this.#db.prepare('UPDATE advisories SET modified = ?, encoding = ?, body = ? WHERE rowid = ?');
     this.#insertAffected = this.#db.prepare('INSERT OR IGNORE INTO affected (namespace, package, advisory, idx, payload) VALUES (?, ?, ?, ?, ?)');
     this.#insertAlias = this.#db.prepare('INSERT OR IGNORE INTO aliases (alias, advisory) VALUES (?, ?)');
-    this.#epss = this.#db.prepare(
-      'INSERT INTO cve_facts (cve, epss, percentile) VALUES (?, ?, ?) ON CONFLICT (cve) DO UPDATE SET epss = excluded.epss, percentile = excluded.percentile',
-    );
+    this.#epss = this.#db.prepare('INSERT INTO cve_facts (cve, epss, percentile) VALUES (?, ?, ?) ON CONFLICT (cve) DO UPDATE SET epss = excluded.epss, percentile = excluded.percentile');
     this.#kev = this.#db.prepare('INSERT INTO cve_facts (cve, kev) VALUES (?, ?) ON CONFLICT (cve) DO UPDATE SET kev = excluded.kev');
     this.#nvd = this.#db.prepare('INSERT INTO cve_facts (cve, nvd) VALUES (?, ?) ON CONFLICT (cve) DO UPDATE SET nvd = excluded.nvd');
     this.#db.exec('BEGIN');

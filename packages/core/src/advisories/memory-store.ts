@@ -16,11 +16,7 @@ function factsMap(input: CveFactsInput | undefined): ReadonlyMap<string, CveFact
  * Package names are normalized per namespace both when indexing and when asked, like the SQLite
  * store. Metadata counts records per source.
  */
-export function advisoryStoreFromRecords(
-  advisories: Iterable<Advisory>,
-  cveFacts?: CveFactsInput,
-  options: { built?: string } = {},
-): AdvisoryStore {
+export function advisoryStoreFromRecords(advisories: Iterable<Advisory>, cveFacts?: CveFactsInput, options: { built?: string } = {}): AdvisoryStore {
   const index = new Map<string, AdvisoryHit[]>();
   const counts = new Map<string, number>();
   for (const advisory of advisories) {

@@ -24,23 +24,7 @@ export const DEBIAN_CODENAMES: Readonly<Record<string, string>> = {
 };
 
 /** OSV ecosystem names for language packages, as namespaces (case-insensitive lookup). */
-const LANGUAGE_ECOSYSTEMS = [
-  'PyPI',
-  'npm',
-  'Go',
-  'crates.io',
-  'Maven',
-  'RubyGems',
-  'Packagist',
-  'NuGet',
-  'Hex',
-  'Pub',
-  'Hackage',
-  'CRAN',
-  'SwiftURL',
-  'GitHub Actions',
-  'Bitnami',
-] as const;
+const LANGUAGE_ECOSYSTEMS = ['PyPI', 'npm', 'Go', 'crates.io', 'Maven', 'RubyGems', 'Packagist', 'NuGet', 'Hex', 'Pub', 'Hackage', 'CRAN', 'SwiftURL', 'GitHub Actions', 'Bitnami'] as const;
 const LANGUAGE_BY_LOWER = new Map<string, string>(LANGUAGE_ECOSYSTEMS.map((name) => [name.toLowerCase(), name]));
 
 /**

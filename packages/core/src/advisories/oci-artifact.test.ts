@@ -18,7 +18,13 @@ describe.skipIf(missing !== null)(`advisory database as an OCI artifact (real re
     dir = await mkdtemp(join(tmpdir(), 'sekisho-db-oci-'));
     await writeFile(
       join(dir, 'feed.json'),
-      JSON.stringify({ schema_version: '1.6.0', id: 'GHSA-test-0001', modified: '2024-01-01T00:00:00Z', aliases: ['CVE-2024-0001'], affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.1' }] }] }] }),
+      JSON.stringify({
+        schema_version: '1.6.0',
+        id: 'GHSA-test-0001',
+        modified: '2024-01-01T00:00:00Z',
+        aliases: ['CVE-2024-0001'],
+        affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.1' }] }] }],
+      }),
     );
     await buildAdvisoryDb({ out: join(dir, 'source.sqlite'), from: [join(dir, 'feed.json')] });
   }, 120_000);

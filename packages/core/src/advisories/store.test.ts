@@ -29,7 +29,12 @@ function writeFeeds(root: string): void {
   writeFileSync(join(root, 'README.md'), '# not a feed\n');
   writeFileSync(
     join(root, 'secdb.json'),
-    JSON.stringify({ distroversion: 'v3.20', reponame: 'main', urlprefix: 'https://dl-cdn.alpinelinux.org/alpine', packages: [{ pkg: { name: 'openssl', secfixes: { '3.3.2-r0': ['CVE-2099-0001'] } } }] }),
+    JSON.stringify({
+      distroversion: 'v3.20',
+      reponame: 'main',
+      urlprefix: 'https://dl-cdn.alpinelinux.org/alpine',
+      packages: [{ pkg: { name: 'openssl', secfixes: { '3.3.2-r0': ['CVE-2099-0001'] } } }],
+    }),
   );
   writeFileSync(join(root, 'epss.csv'), '#model_version:v1,score_date:2099-01-01\ncve,epss,percentile\nCVE-2099-0001,0.5,0.9\n');
   writeFileSync(join(root, 'kev.json'), JSON.stringify({ catalogVersion: '1', vulnerabilities: [{ cveID: 'CVE-2099-0001', dateAdded: '2099-01-05', knownRansomwareCampaignUse: 'Known' }] }));

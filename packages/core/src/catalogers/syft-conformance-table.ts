@@ -111,7 +111,8 @@ export const SYFT_EXPECTED_DISAGREEMENTS: readonly SyftDisagreement[] = [
   {
     fixture: 'syft/pkg/cataloger/rust/testdata/glob-paths',
     kind: 'not selected partial-binary',
-    reason: 'executables are selected by location (bin directories, /app, /opt…); this 5-byte placeholder sits at the fixture root under a name with no executable meaning, and holds no dependency data.',
+    reason:
+      'executables are selected by location (bin directories, /app, /opt…); this 5-byte placeholder sits at the fixture root under a name with no executable meaning, and holds no dependency data.',
   },
   {
     fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',

@@ -209,12 +209,12 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
         const run = zipped
           ? await runZipped(root, fixture, catalogers)
           : isFile
-          ? await runFile(root, fixture, catalogers).then((outs) => ({
-              packages: outs.flatMap((o) => o.packages),
-              unknowns: outs.flatMap((o) => o.unknowns),
-              relationships: outs.flatMap((o) => o.relationships),
-            }))
-          : await runDirectory(root, fixture, catalogers);
+            ? await runFile(root, fixture, catalogers).then((outs) => ({
+                packages: outs.flatMap((o) => o.packages),
+                unknowns: outs.flatMap((o) => o.unknowns),
+                relationships: outs.flatMap((o) => o.relationships),
+              }))
+            : await runDirectory(root, fixture, catalogers);
         if (expectation.expect_error) {
           tally.expected++;
           if (run.unknowns.length > 0 && run.packages.length === 0) tally.matched++;
@@ -244,7 +244,11 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
         report(fixture, ecosystem, compare(wanted, run.packages.filter((p) => p.dev !== true).map(toFound), partial, tally));
         // The test's own packages are those of IncludeDevDependencies=true: every package, dev ones included.
         if (expectation.variants?.[DEFAULT_VARIANT] !== undefined) {
-          report(fixture, ecosystem, compare(expectation.packages, run.packages.map(toFound), partial, tally).map((d) => `with dev dependencies: ${d}`));
+          report(
+            fixture,
+            ecosystem,
+            compare(expectation.packages, run.packages.map(toFound), partial, tally).map((d) => `with dev dependencies: ${d}`),
+          );
         }
         for (const forbidden of expectation.must_not_contain ?? []) {
           if (run.packages.some((p) => p.name === forbidden)) report(fixture, ecosystem, [`contains ${forbidden}`]);
@@ -263,9 +267,7 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
         return `  ${eco.padEnd(11)} ${String(t.matched).padStart(4)}/${total} agree (${agreement.toFixed(1)}%); ${excused} listed disagreements; ${supported.toFixed(1)}% of the rest`;
       });
     const all = [...tallies.values()].reduce((sum, t) => ({ matched: sum.matched + t.matched, total: sum.total + t.expected + t.extra }), { matched: 0, total: 0 });
-    const unmeasurable = differences
-      .filter((d) => SYFT_EXPECTED_DISAGREEMENTS.some((e) => e.fixture === d.fixture && e.kind === d.kind && e.inputMissing === true))
-      .reduce((n, d) => n + d.items, 0);
+    const unmeasurable = differences.filter((d) => SYFT_EXPECTED_DISAGREEMENTS.some((e) => e.fixture === d.fixture && e.kind === d.kind && e.inputMissing === true)).reduce((n, d) => n + d.items, 0);
     const measurable = (100 * all.matched) / (all.total - unmeasurable);
     lines.push(
       `  overall     ${all.matched}/${all.total} agree (${((100 * all.matched) / all.total).toFixed(1)}%); ${unmeasurable} expectation(s) need input not in the copy; ${measurable.toFixed(1)}% of what the copy can show`,

@@ -9,14 +9,7 @@ import { auditDockerInspect, detectDockerInspect } from './docker-inspect/index.
 import { auditDockerfile, detectDockerfile } from './dockerfile/index.js';
 import { auditKubernetes, resolvePssVersion } from './kubernetes/index.js';
 import { decodeText, looksLikeKubernetes } from './kubernetes/load.js';
-import {
-  mergeAuditResults,
-  sortAuditResult,
-  type ConfigAuditOptions,
-  type ConfigAuditResult,
-  type ConfigDocumentKind,
-  type ConfigInput,
-} from './types.js';
+import { mergeAuditResults, sortAuditResult, type ConfigAuditOptions, type ConfigAuditResult, type ConfigDocumentKind, type ConfigInput } from './types.js';
 
 export * from './types.js';
 export type * from './isolation/profile.js';

@@ -107,17 +107,7 @@ export function mergeAuditResults(results: readonly ConfigAuditResult[]): Config
 
 /** Stable id of a misconfiguration: sha256 over kind, rule, target and field path. */
 export function misconfigurationId(ruleId: string, target: ConfigTarget, fieldPath: string | null): string {
-  const key = JSON.stringify([
-    'misconfiguration',
-    ruleId,
-    target.file,
-    target.document,
-    target.kind,
-    target.namespace,
-    target.name,
-    target.container,
-    fieldPath,
-  ]);
+  const key = JSON.stringify(['misconfiguration', ruleId, target.file, target.document, target.kind, target.namespace, target.name, target.container, fieldPath]);
   return createHash('sha256').update(key).digest('hex');
 }
 
@@ -156,13 +146,7 @@ export function makeMisconfiguration(init: MisconfigurationInit): Misconfigurati
 }
 
 /** Runs a check over a document and turns its results into findings. */
-export function runCheck<D, C>(
-  check: ConfigCheck<D, C>,
-  doc: D,
-  ctx: C,
-  target: ConfigTarget,
-  foundBy: string,
-): MisconfigurationFinding[] {
+export function runCheck<D, C>(check: ConfigCheck<D, C>, doc: D, ctx: C, target: ConfigTarget, foundBy: string): MisconfigurationFinding[] {
   return check.evaluate(doc, ctx).map((r) =>
     makeMisconfiguration({
       ruleId: check.id,
@@ -179,10 +163,7 @@ export function runCheck<D, C>(
   );
 }
 
-export function configTarget(
-  file: string,
-  fields: Partial<Omit<ConfigTarget, 'file'>> = {},
-): ConfigTarget {
+export function configTarget(file: string, fields: Partial<Omit<ConfigTarget, 'file'>> = {}): ConfigTarget {
   return {
     file,
     document: fields.document ?? null,
@@ -216,19 +197,9 @@ function compareTargets(a: ConfigTarget, b: ConfigTarget): number {
 export function sortAuditResult(result: ConfigAuditResult): ConfigAuditResult {
   const seen = new Set<string>();
   const findings = [...result.findings]
-    .sort(
-      (a, b) =>
-        compareTargets(a.target, b.target) ||
-        compareNullable(a.fieldPath, b.fieldPath) ||
-        compareNullable(a.ruleId, b.ruleId) ||
-        compareNullable(a.id, b.id),
-    )
+    .sort((a, b) => compareTargets(a.target, b.target) || compareNullable(a.fieldPath, b.fieldPath) || compareNullable(a.ruleId, b.ruleId) || compareNullable(a.id, b.id))
     .filter((f) => (seen.has(f.id) ? false : (seen.add(f.id), true)));
-  const workloads = [...result.workloads].sort(
-    (a, b) => compareTargets(a.target, b.target) || compareNullable(a.fieldPath, b.fieldPath),
-  );
-  const fileErrors = [...result.fileErrors].sort(
-    (a, b) => compareNullable(a.file, b.file) || compareNullable(a.reason, b.reason),
-  );
+  const workloads = [...result.workloads].sort((a, b) => compareTargets(a.target, b.target) || compareNullable(a.fieldPath, b.fieldPath));
+  const fileErrors = [...result.fileErrors].sort((a, b) => compareNullable(a.file, b.file) || compareNullable(a.reason, b.reason));
   return { findings, workloads, fileErrors };
 }

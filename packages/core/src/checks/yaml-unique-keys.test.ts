@@ -4,7 +4,11 @@ import { parseCompose } from './compose/parse-compose.js';
 import { loadKubernetesFile } from './kubernetes/load.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const indent = (text: string, by: string): string => text.split('\n').map((l) => by + l).join('\n');
+const indent = (text: string, by: string): string =>
+  text
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
 
 function kubeReasons(mapBody: string): string[] {
   return loadKubernetesFile('m.yaml', enc(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n${indent(mapBody, '  ')}\n`)).errors.map((e) => e.reason);

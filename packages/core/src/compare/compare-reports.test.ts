@@ -47,7 +47,25 @@ const after: Report = withLabels(
   {
     ...report([pkg('deb', 'openssl', '3.0.15-1~deb12u1'), pkg('deb', 'bash', '5.2.15-2+b2'), pkg('npm', 'lodash', '4.17.21'), pkg('npm', 'express', '4.21.0')], distro('debian', '12')),
     target: { ...report([]).target, reference: 'example:2', manifestDigest: 'sha256:m2' },
-    findings: [vuln('CVE-2025-0002', 'express', '4.21.0', 'medium'), { kind: 'secret', id: 's1', ruleId: 'github-pat', title: 'GitHub token', severity: 'high', description: '', location: { path: '/app/.env', layerDigest: null, diffId: null, layerIndex: 1 }, createdBy: null, removedInLayer: null, foundBy: 'secrets', fix: null, references: [], match: 'ghp_***', line: 1 }],
+    findings: [
+      vuln('CVE-2025-0002', 'express', '4.21.0', 'medium'),
+      {
+        kind: 'secret',
+        id: 's1',
+        ruleId: 'github-pat',
+        title: 'GitHub token',
+        severity: 'high',
+        description: '',
+        location: { path: '/app/.env', layerDigest: null, diffId: null, layerIndex: 1 },
+        createdBy: null,
+        removedInLayer: null,
+        foundBy: 'secrets',
+        fix: null,
+        references: [],
+        match: 'ghp_***',
+        line: 1,
+      },
+    ],
   },
   { 'org.opencontainers.image.base.name': 'docker.io/library/debian:12', team: 'b' },
   ['PATH=/usr/bin', 'MODE=prod'],
@@ -78,7 +96,10 @@ describe('compareReports', () => {
   });
 
   it('shows policy outcome and grade before and after', () => {
-    const policy = parsePolicy('apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: p }\nenvironments:\n  prod:\n    rules:\n      high: { kind: vulnerabilities, severity: high }\n      secrets: { kind: secrets }\n', 'p');
+    const policy = parsePolicy(
+      'apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: p }\nenvironments:\n  prod:\n    rules:\n      high: { kind: vulnerabilities, severity: high }\n      secrets: { kind: secrets }\n',
+      'p',
+    );
     const scanners = { scanners: ['vuln', 'secret'] };
     const now = new Date('2026-12-01T00:00:00Z');
     const withPolicy = compareReports({

@@ -237,8 +237,14 @@ function compareFindings(before: Report, after: Report): ReportComparison['findi
   const a = others(before);
   const b = others(after);
   return {
-    resolved: [...a].filter(([k]) => !b.has(k)).map(([, f]) => ref(f)).sort(bySeverity),
-    introduced: [...b].filter(([k]) => !a.has(k)).map(([, f]) => ref(f)).sort(bySeverity),
+    resolved: [...a]
+      .filter(([k]) => !b.has(k))
+      .map(([, f]) => ref(f))
+      .sort(bySeverity),
+    introduced: [...b]
+      .filter(([k]) => !a.has(k))
+      .map(([, f]) => ref(f))
+      .sort(bySeverity),
     unchanged: [...a.keys()].filter((k) => b.has(k)).length,
   };
 }

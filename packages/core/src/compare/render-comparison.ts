@@ -80,7 +80,11 @@ export function renderComparisonText(c: ReportComparison): string {
 
 /** Escape text for a Markdown table cell. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/</g, '&lt;');
 }
 
 /** Markdown for a pull-request comment. */
@@ -97,7 +101,10 @@ export function renderComparisonMarkdown(c: ReportComparison): string {
   out.push('', `### Vulnerabilities: ${c.vulnerabilities.fixed.length} fixed, ${c.vulnerabilities.introduced.length} introduced, ${c.vulnerabilities.unchanged} unchanged`);
   if (c.vulnerabilities.introduced.length + c.vulnerabilities.fixed.length > 0) {
     out.push('', '| | vulnerability | severity | package | fixed in |', '|---|---|---|---|---|');
-    const line = (sign: string) => (v: VulnerabilityRef): string => `| ${sign} | ${cell(v.id)}${v.kev ? ' (KEV)' : ''} | ${v.severity} | ${cell(`${v.packageName} ${v.installedVersion}`)} | ${cell(v.fixedVersions[0] ?? '—')} |`;
+    const line =
+      (sign: string) =>
+      (v: VulnerabilityRef): string =>
+        `| ${sign} | ${cell(v.id)}${v.kev ? ' (KEV)' : ''} | ${v.severity} | ${cell(`${v.packageName} ${v.installedVersion}`)} | ${cell(v.fixedVersions[0] ?? '—')} |`;
     out.push(...capped(c.vulnerabilities.introduced, line('➕'), ''), ...capped(c.vulnerabilities.fixed, line('✅'), ''));
   }
   out.push('', `### Packages: ${c.packages.added.length} added, ${c.packages.removed.length} removed, ${c.packages.changed.length} changed`);
@@ -106,11 +113,20 @@ export function renderComparisonMarkdown(c: ReportComparison): string {
     const layer = (n: number | null): string => (n === null ? '—' : String(n));
     out.push(...capped(c.packages.added, (p) => `| + | ${p.type} | ${cell(p.name)} | ${cell(p.version)} | ${layer(p.layer)} |`, ''));
     out.push(...capped(c.packages.removed, (p) => `| - | ${p.type} | ${cell(p.name)} | ${cell(p.version)} | ${layer(p.layer)} |`, ''));
-    out.push(...capped(c.packages.changed, (p) => `| ${p.direction === 'upgraded' ? '↑' : p.direction === 'downgraded' ? '↓' : '~'} | ${p.type} | ${cell(p.name)} | ${cell(`${p.from} → ${p.to}`)} | ${layer(p.layer)} |`, ''));
+    out.push(
+      ...capped(
+        c.packages.changed,
+        (p) => `| ${p.direction === 'upgraded' ? '↑' : p.direction === 'downgraded' ? '↓' : '~'} | ${p.type} | ${cell(p.name)} | ${cell(`${p.from} → ${p.to}`)} | ${layer(p.layer)} |`,
+        '',
+      ),
+    );
   }
   if (c.findings.introduced.length + c.findings.resolved.length > 0) {
     out.push('', `### Other findings: ${c.findings.resolved.length} resolved, ${c.findings.introduced.length} introduced`, '', '| | kind | rule | severity | path |', '|---|---|---|---|---|');
-    const line = (sign: string) => (f: ReportComparison['findings']['introduced'][number]): string => `| ${sign} | ${f.kind} | ${cell(f.ruleId)} | ${f.severity} | ${cell(f.path ?? '—')} |`;
+    const line =
+      (sign: string) =>
+      (f: ReportComparison['findings']['introduced'][number]): string =>
+        `| ${sign} | ${f.kind} | ${cell(f.ruleId)} | ${f.severity} | ${cell(f.path ?? '—')} |`;
     out.push(...capped(c.findings.introduced, line('➕'), ''), ...capped(c.findings.resolved, line('✅'), ''));
   }
   if (c.policy.length > 0) {

@@ -48,6 +48,13 @@ export async function loadBaselineReport(file: string): Promise<Pick<Report, 'fi
   if (typeof data !== 'object' || data === null || (data as { schema?: unknown }).schema !== 'sekisho.report/v1' || !Array.isArray(findings)) {
     throw new SekishoError('CONFIG_INVALID', 'baseline is not a Sekisho JSON report (sekisho.report/v1, from --format json)', { where: { file } });
   }
-  const valid = findings.filter((f): f is Finding => typeof f === 'object' && f !== null && typeof (f as Finding).kind === 'string' && typeof (f as Finding).ruleId === 'string' && (f.kind !== 'vulnerability' || (typeof f.vulnerabilityId === 'string' && Array.isArray(f.aliases) && typeof f.packageName === 'string')));
+  const valid = findings.filter(
+    (f): f is Finding =>
+      typeof f === 'object' &&
+      f !== null &&
+      typeof (f as Finding).kind === 'string' &&
+      typeof (f as Finding).ruleId === 'string' &&
+      (f.kind !== 'vulnerability' || (typeof f.vulnerabilityId === 'string' && Array.isArray(f.aliases) && typeof f.packageName === 'string')),
+  );
   return { findings: valid };
 }

@@ -17,8 +17,14 @@ describe('gateDecision', () => {
   });
 
   it('an incomplete report fails closed with 1; vulnerabilities not checked fail with 7', () => {
-    expect(gateDecision({ findings: [], unknowns: [unknown], notChecked: [] }, { failOn: 'critical', allowIncomplete: false })).toMatchObject({ exitCode: 1, failure: expect.stringContaining('incomplete') as string });
-    expect(gateDecision({ findings: [], unknowns: [], notChecked: [noDb] }, { failOn: 'critical', allowIncomplete: false })).toMatchObject({ exitCode: 7, failure: expect.stringContaining('sekisho db update') as string });
+    expect(gateDecision({ findings: [], unknowns: [unknown], notChecked: [] }, { failOn: 'critical', allowIncomplete: false })).toMatchObject({
+      exitCode: 1,
+      failure: expect.stringContaining('incomplete') as string,
+    });
+    expect(gateDecision({ findings: [], unknowns: [], notChecked: [noDb] }, { failOn: 'critical', allowIncomplete: false })).toMatchObject({
+      exitCode: 7,
+      failure: expect.stringContaining('sekisho db update') as string,
+    });
     expect(gateDecision({ findings: [high], unknowns: [], notChecked: [noDb] }, { failOn: 'high', allowIncomplete: false }).exitCode).toBe(7);
   });
 
@@ -26,7 +32,10 @@ describe('gateDecision', () => {
     const passed = gateDecision({ findings: [], unknowns: [unknown], notChecked: [] }, { failOn: 'critical', allowIncomplete: true });
     expect(passed).toMatchObject({ exitCode: 0, failure: null });
     expect(passed.warning).toMatch(/could not be read/);
-    expect(gateDecision({ findings: [], unknowns: [], notChecked: [noDb] }, { failOn: 'critical', allowIncomplete: true })).toMatchObject({ exitCode: 7, failure: expect.stringContaining('--no-vulnerabilities') as string });
+    expect(gateDecision({ findings: [], unknowns: [], notChecked: [noDb] }, { failOn: 'critical', allowIncomplete: true })).toMatchObject({
+      exitCode: 7,
+      failure: expect.stringContaining('--no-vulnerabilities') as string,
+    });
     expect(gateDecision({ findings: [high], unknowns: [unknown], notChecked: [] }, { failOn: 'high', allowIncomplete: true }).exitCode).toBe(1);
   });
 });

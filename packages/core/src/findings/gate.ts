@@ -48,7 +48,12 @@ export function gateDecision(report: GateInput, options: GateOptions): GateDecis
   // Vulnerabilities asked for and not checked: no verdict at all, whatever else is allowed.
   const vuln = report.notChecked.find((n) => n.scanner === VULN_SCANNER);
   if (vuln !== undefined) {
-    return { exitCode: EXIT_CODES.db, completeness, failure: `DB_NOT_FOUND: the gate cannot pass: ${reasons} (${[...(vuln.fix === null ? [] : [`run \`${vuln.fix}\``]), 'or pass --no-vulnerabilities'].join(', ')})`, warning: null };
+    return {
+      exitCode: EXIT_CODES.db,
+      completeness,
+      failure: `DB_NOT_FOUND: the gate cannot pass: ${reasons} (${[...(vuln.fix === null ? [] : [`run \`${vuln.fix}\``]), 'or pass --no-vulnerabilities'].join(', ')})`,
+      warning: null,
+    };
   }
   if (incomplete && !options.allowIncomplete) {
     if (over === 0) return { exitCode: EXIT_CODES.policy, completeness, failure: `the report is incomplete, so the gate fails: ${reasons} (pass --allow-incomplete to accept it)`, warning: null };

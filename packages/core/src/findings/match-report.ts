@@ -185,13 +185,22 @@ function buildFinding(report: Report, entry: PackageMatches, matches: readonly A
   const createdBy = location?.layerIndex != null ? (report.image?.layers[location.layerIndex]?.createdBy ?? null) : null;
   const found = matches.map((m) => ({ advisoryId: m.advisory.id, source: m.advisory.source, constraint: m.constraint })).sort((a, b) => compareIds(a.advisoryId, b.advisoryId));
   const searchedBy = owner !== null ? 'os-owned' : search.searchedBy;
-  const via = searchedBy === 'source-package' ? ` (source package ${search.packageName.split(', ')[0] ?? ''})` : owner !== null ? ` (installed by OS package ${owner.name}; its distribution may have backported the fix)` : '';
+  const via =
+    searchedBy === 'source-package'
+      ? ` (source package ${search.packageName.split(', ')[0] ?? ''})`
+      : owner !== null
+        ? ` (installed by OS package ${owner.name}; its distribution may have backported the fix)`
+        : '';
   const description = clip(
     `${pkg.name} ${pkg.version}${via} is affected by ${vulnerabilityId}: ${found.map((f) => `${f.advisoryId} [${f.source}] ${f.constraint}`).join('; ')}. Severity ${severity} from ${from}.`,
     MAX_TEXT,
   );
   const fix = fixedVersions[0] !== undefined ? `Upgrade ${pkg.name} to ${fixedVersions[0]} or later` : null;
-  const published = matches.map((m) => m.advisory.published).filter((d): d is string => d !== null && !Number.isNaN(Date.parse(d))).sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
+  const published =
+    matches
+      .map((m) => m.advisory.published)
+      .filter((d): d is string => d !== null && !Number.isNaN(Date.parse(d)))
+      .sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
   const references = [...new Set(matches.flatMap((m) => m.advisory.references))].slice(0, MAX_REFERENCES);
   return {
     kind: 'vulnerability',

@@ -41,7 +41,12 @@ function inRange(version: Pep440Key, events: readonly Record<string, string>[]):
   const limits = events.filter((e) => e['limit'] !== undefined).map((e) => e['limit']!);
   if (limits.length > 0 && !limits.some((l) => l === '*' || (parse(l) !== null && comparePep440(version, parse(l)!) < 0))) return false;
   const rank: Record<string, number> = { introduced: 0, last_affected: 1, fixed: 2 };
-  const steps = events.flatMap((e) => (['introduced', 'fixed', 'last_affected'] as const).filter((k) => e[k] !== undefined).slice(0, 1).map((k) => ({ kind: k, value: e[k]! })));
+  const steps = events.flatMap((e) =>
+    (['introduced', 'fixed', 'last_affected'] as const)
+      .filter((k) => e[k] !== undefined)
+      .slice(0, 1)
+      .map((k) => ({ kind: k, value: e[k]! })),
+  );
   steps.sort((a, b) => {
     const za = a.kind === 'introduced' && a.value === '0';
     const zb = b.kind === 'introduced' && b.value === '0';
@@ -67,9 +72,15 @@ function tsOracle(feedDir: string, packages: readonly { name: string; version: s
   for (const folder of readdirSync(feedDir).sort()) {
     const dir = path.join(feedDir, folder);
     if (!statSync(dir).isDirectory()) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()) {
       // failsafe schema: every scalar stays a string, as the feed means it
-      const record = parseYaml(readFileSync(path.join(dir, file), 'utf8'), { schema: 'failsafe' }) as { id: string; withdrawn?: string; affected?: { package?: { name?: string; ecosystem?: string }; versions?: string[]; ranges?: { type?: string; events?: Record<string, string>[] }[] }[] };
+      const record = parseYaml(readFileSync(path.join(dir, file), 'utf8'), { schema: 'failsafe' }) as {
+        id: string;
+        withdrawn?: string;
+        affected?: { package?: { name?: string; ecosystem?: string }; versions?: string[]; ranges?: { type?: string; events?: Record<string, string>[] }[] }[];
+      };
       if (record.withdrawn) continue;
       for (const entry of record.affected ?? []) {
         if (entry.package?.ecosystem !== 'PyPI') continue;
@@ -127,7 +138,9 @@ describe.skipIf(image === null || feed === null)('oracle: debian-python against 
     const run = spawnSync('python3', [script], { input: JSON.stringify({ feed, packages: pypi }), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(run.stderr).toBe('');
     const oracle = JSON.parse(run.stdout) as { affected: Triple[]; invalid: [string, string][]; evaluated: number };
-    const agree = oracle.evaluated - new Set([...oracle.affected.map(key)].filter((k) => !matcherTriples.map(key).includes(k)).concat(matcherTriples.map(key).filter((k) => !oracle.affected.map(key).includes(k)))).size;
+    const agree =
+      oracle.evaluated -
+      new Set([...oracle.affected.map(key)].filter((k) => !matcherTriples.map(key).includes(k)).concat(matcherTriples.map(key).filter((k) => !oracle.affected.map(key).includes(k)))).size;
     console.info(`oracle (packaging): ${pypi.length} PyPI packages, ${oracle.evaluated} package×advisory pairs, ${oracle.affected.length} affected; agreement ${agree}/${oracle.evaluated}`);
     expect(matcherTriples).toEqual(oracle.affected);
     expect(oracle.invalid).toEqual([]);
@@ -148,7 +161,9 @@ describe.skipIf(image === null || feed === null)('oracle: debian-python against 
       const sub = path.join(feed!, folder);
       if (!statSync(sub).isDirectory()) continue;
       for (const file of readdirSync(sub).filter((f) => f.endsWith('.yaml'))) {
-        const record = parseYaml(readFileSync(path.join(sub, file), 'utf8'), { schema: 'failsafe' }) as { affected?: { package?: { name?: string; ecosystem?: string }; versions?: string[]; ranges?: { events?: Record<string, string>[] }[] }[] };
+        const record = parseYaml(readFileSync(path.join(sub, file), 'utf8'), { schema: 'failsafe' }) as {
+          affected?: { package?: { name?: string; ecosystem?: string }; versions?: string[]; ranges?: { events?: Record<string, string>[] }[] }[];
+        };
         for (const entry of record.affected ?? []) {
           const name = entry.package?.name;
           if (entry.package?.ecosystem !== 'PyPI' || name === undefined) continue;
@@ -168,7 +183,11 @@ describe.skipIf(image === null || feed === null)('oracle: debian-python against 
     const synthetic = makeReport(packages.map((p, i) => makePackage('pypi', p.name, p.version, { id: `p${i}`, purl: '' })));
     const result = matchVulnerabilities(synthetic, store);
     const mine = result.findings.flatMap((f) => (f.match?.found ?? []).map((m) => key([f.packageName, f.installedVersion, m.advisoryId])));
-    const run = spawnSync('python3', [path.join(import.meta.dirname, '__fixtures__/osv_pypi_oracle.py')], { input: JSON.stringify({ feed, packages }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const run = spawnSync('python3', [path.join(import.meta.dirname, '__fixtures__/osv_pypi_oracle.py')], {
+      input: JSON.stringify({ feed, packages }),
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
     expect(run.stderr).toBe('');
     const oracle = JSON.parse(run.stdout) as { affected: Triple[]; invalid: [string, string][]; evaluated: number };
     const theirs = new Set(oracle.affected.map(key));
@@ -186,4 +205,3 @@ describe.skipIf(image === null || feed === null)('oracle: debian-python against 
     expect([...invalidOurs].sort()).toEqual([...new Set(oracle.invalid.map(([n, v]) => `${n} ${v}`))].sort());
   });
 });
-

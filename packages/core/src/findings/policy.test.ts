@@ -37,7 +37,12 @@ describe('VEX', () => {
         statements: [
           { vulnerability: { name: 'GHSA-v845-jxx5-vc9f' }, products: [{ '@id': 'pkg:pypi/urllib3' }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' },
           { vulnerability: { name: 'CVE-2024-1001' }, products: [{ '@id': 'pkg:oci/example@sha256:m1', subcomponents: [{ '@id': 'pkg:deb/debian/libexample1' }] }], status: 'fixed' },
-          { vulnerability: { name: 'CVE-2024-1003' }, products: [{ '@id': 'pkg:oci/example@sha256:other', subcomponents: [{ '@id': 'pkg:deb/debian/libexample1' }] }], status: 'not_affected', justification: 'component_not_present' },
+          {
+            vulnerability: { name: 'CVE-2024-1003' },
+            products: [{ '@id': 'pkg:oci/example@sha256:other', subcomponents: [{ '@id': 'pkg:deb/debian/libexample1' }] }],
+            status: 'not_affected',
+            justification: 'component_not_present',
+          },
           { vulnerability: { name: 'CVE-2024-1005' }, products: [{ '@id': 'pkg:deb/debian/libexample1@9.9-1' }], status: 'not_affected', justification: 'component_not_present' },
           { status: 'not_affected' },
         ],
@@ -56,7 +61,13 @@ describe('VEX', () => {
 
   it('OpenVEX: the latest statement wins (affected after not_affected un-suppresses)', () => {
     const statements = [
-      { vulnerability: { name: 'CVE-2024-1000' }, products: [{ '@id': 'pkg:deb/debian/libexample1' }], status: 'not_affected', justification: 'component_not_present', timestamp: '2025-01-01T00:00:00Z' },
+      {
+        vulnerability: { name: 'CVE-2024-1000' },
+        products: [{ '@id': 'pkg:deb/debian/libexample1' }],
+        status: 'not_affected',
+        justification: 'component_not_present',
+        timestamp: '2025-01-01T00:00:00Z',
+      },
       { vulnerability: { name: 'CVE-2024-1000' }, products: [{ '@id': 'pkg:deb/debian/libexample1' }], status: 'affected', timestamp: '2025-03-01T00:00:00Z' },
     ];
     const doc = parseVex(JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements }), 'b.json');
@@ -104,7 +115,9 @@ describe('VEX', () => {
             },
           ],
           full_product_names: [{ product_id: 'P-LIB', name: 'libexample1', product_identification_helper: { purl: 'pkg:deb/debian/libexample1@1.2.3-1' } }],
-          relationships: [{ category: 'default_component_of', product_reference: 'P-LIB', relates_to_product_reference: 'IMG', full_product_name: { product_id: 'IMG:P-LIB', name: 'libexample1 in image' } }],
+          relationships: [
+            { category: 'default_component_of', product_reference: 'P-LIB', relates_to_product_reference: 'IMG', full_product_name: { product_id: 'IMG:P-LIB', name: 'libexample1 in image' } },
+          ],
         },
         vulnerabilities: [
           { cve: 'CVE-2023-43804', product_status: { known_not_affected: ['P-U3'] }, flags: [{ label: 'vulnerable_code_not_in_execute_path', product_ids: ['P-U3'] }] },
@@ -156,7 +169,9 @@ exceptions:
   it('suppress in force through their expiry day; expired ones stop applying and are reported', () => {
     const rules = parseIgnoreFile(file, '.sekisho-ignore.yaml');
     const result = applyPolicyInputs(scanned, { exceptions: rules, now });
-    expect(result.suppressed.map((s) => [s.finding.ruleId, s.by, s.owner, s.expires, s.detail])).toEqual([['CVE-2024-1000', 'exception', 'alice@example.com', '2025-06-15', 'only used by the build, not at run time']]);
+    expect(result.suppressed.map((s) => [s.finding.ruleId, s.by, s.owner, s.expires, s.detail])).toEqual([
+      ['CVE-2024-1000', 'exception', 'alice@example.com', '2025-06-15', 'only used by the build, not at run time'],
+    ]);
     expect(result.expiredExceptions.map((r) => r.id)).toEqual(['GHSA-v845-jxx5-vc9f']);
     expect(result.unusedExceptions.map((r) => r.id)).toEqual(['CVE-2024-1001']);
     expect(ids(result.report)).toContain('urllib3:CVE-2023-43804');
@@ -195,7 +210,14 @@ describe('filters and baseline', () => {
     const older = pkg('deb', 'libexample1', '1.2.2-1', { id: 'lib-old', purl: 'pkg:deb/debian/libexample1@1.2.2-1?arch=amd64&distro=debian-12', source: { name: 'example-src', version: '1.2.2-1' } });
     const baselineInventory = report([older], distro('debian', '12'));
     const baseline = { findings: matchVulnerabilities(baselineInventory, store).findings.filter((f) => f.ruleId !== 'CVE-2024-1003') };
-    const extra = { ...(baseline.findings[0] as VulnerabilityFinding), vulnerabilityId: 'PYSEC-2023-192', aliases: [], packageName: 'urllib3', purl: 'pkg:pypi/urllib3@1.0', packageType: 'pypi' as const };
+    const extra = {
+      ...(baseline.findings[0] as VulnerabilityFinding),
+      vulnerabilityId: 'PYSEC-2023-192',
+      aliases: [],
+      packageName: 'urllib3',
+      purl: 'pkg:pypi/urllib3@1.0',
+      packageType: 'pypi' as const,
+    };
     const r = applyPolicyInputs(scanned, { baseline: { findings: [...baseline.findings, extra] }, now });
     expect(ids(r.report)).toEqual(['libexample1:CVE-2024-1003']);
     expect(r.filtered.baseline).toBe(4);
@@ -204,7 +226,10 @@ describe('filters and baseline', () => {
 
 describe('writing OpenVEX', () => {
   it('writes triage decisions that read back as the same decisions', () => {
-    const rules = parseIgnoreFile('exceptions:\n  - id: CVE-2024-1000\n    package: libexample1\n    reason: not reachable\n    owner: a@example.com\n    expires: 2030-01-01\n    justification: vulnerable_code_not_present\n  - id: CVE-2023-43804\n    reason: accepted\n    owner: b@example.com\n    expires: 2030-01-01\n', 'f.yaml');
+    const rules = parseIgnoreFile(
+      'exceptions:\n  - id: CVE-2024-1000\n    package: libexample1\n    reason: not reachable\n    owner: a@example.com\n    expires: 2030-01-01\n    justification: vulnerable_code_not_present\n  - id: CVE-2023-43804\n    reason: accepted\n    owner: b@example.com\n    expires: 2030-01-01\n',
+      'f.yaml',
+    );
     const first = applyPolicyInputs(scanned, { exceptions: rules, now });
     const vex = toOpenVex(first.suppressed, { author: 'sekisho test', now });
     const statements = vex['statements'] as { status: string; justification?: string; impact_statement?: string }[];

@@ -60,7 +60,13 @@ export function refersToImage(id: string, report: Report): boolean {
   if (purl !== null) {
     if (purl.type !== 'oci' && purl.type !== 'docker') return false;
     if (purl.version !== undefined && purl.version !== '') return digests.includes(purl.version);
-    const names = [t.reference, ...t.repoTags].map((r) => r.replace(/[:@].*$/, '').split('/').pop() ?? '');
+    const names = [t.reference, ...t.repoTags].map(
+      (r) =>
+        r
+          .replace(/[:@].*$/, '')
+          .split('/')
+          .pop() ?? '',
+    );
     return names.includes(purl.name);
   }
   return digests.some((d) => id.endsWith(`@${d}`));
@@ -128,7 +134,16 @@ export function applyPolicyInputs(report: Report, inputs: PolicyInputs): PolicyR
     const rule = active.find((r) => exceptionApplies(r, f));
     if (rule !== undefined) {
       used.add(rule);
-      suppressed.push({ finding: f, by: 'exception', status: 'not_affected', justification: rule.justification ?? null, detail: rule.reason, source: rule.source, owner: rule.owner, expires: rule.expires });
+      suppressed.push({
+        finding: f,
+        by: 'exception',
+        status: 'not_affected',
+        justification: rule.justification ?? null,
+        detail: rule.reason,
+        source: rule.source,
+        owner: rule.owner,
+        expires: rule.expires,
+      });
       continue;
     }
     if (severities !== null && !severities.has(f.severity)) {

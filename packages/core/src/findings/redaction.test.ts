@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor, isSensitiveKey, NO_REDACTION } from './redaction.js';
 
-const PAT = `ghp_${'R8kT2vN5qW7zX1cY4bH6jM9pL3sD0fG2aE5u'}`;
+const PAT = `ghp_R8kT2vN5qW7zX1cY4bH6jM9pL3sD0fG2aE5u`;
 
 describe('isSensitiveKey', () => {
-  it.each(['DB_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'POSTGRES_PASSWORD_FILE', 'NPM_TOKEN', 'GITHUBTOKEN', 'clientSecret', 'AWS_SECRET_ACCESS_KEY', 'API_KEY', 'apiKey', 'GPG_KEY', 'com.acme.api-key', 'REDIS_PASS', 'BASIC_AUTH', 'DB_PWD', 'SESSION_COOKIE', 'GOOGLE_CREDENTIALS'])('%s is sensitive', (name) => {
+  it.each([
+    'DB_PASSWORD',
+    'MYSQL_ROOT_PASSWORD',
+    'POSTGRES_PASSWORD_FILE',
+    'NPM_TOKEN',
+    'GITHUBTOKEN',
+    'clientSecret',
+    'AWS_SECRET_ACCESS_KEY',
+    'API_KEY',
+    'apiKey',
+    'GPG_KEY',
+    'com.acme.api-key',
+    'REDIS_PASS',
+    'BASIC_AUTH',
+    'DB_PWD',
+    'SESSION_COOKIE',
+    'GOOGLE_CREDENTIALS',
+  ])('%s is sensitive', (name) => {
     expect(isSensitiveKey(name)).toBe(true);
   });
   it.each(['PATH', 'HOME', 'PWD', 'OLDPWD', 'TOKENIZERS_PARALLELISM', 'KEYBOARD_LAYOUT', 'MONKEY', 'org.opencontainers.image.authors', 'NODE_VERSION', 'LANG'])('%s is not', (name) => {

@@ -83,7 +83,7 @@ function redactAssignments(text: string): string {
   if (!text.includes('=')) return text;
   return text.replace(ASSIGNMENT, (whole, name: string, value: string) => {
     if (!isSensitiveKey(name) || value.includes('…(')) return whole;
-    const quote = value.startsWith('"') || value.startsWith("'") ? value[0] ?? '' : '';
+    const quote = value.startsWith('"') || value.startsWith("'") ? (value[0] ?? '') : '';
     const inner = quote === '' ? value : value.slice(1, -1);
     return inner === '' ? whole : `${name}=${quote}${redact(inner)}${quote}`;
   });

@@ -87,7 +87,11 @@ describe('OS ownership travels with the SBOM: the same inventory gives the same 
     purl: 'pkg:deb/debian/libexample1@1.2.3-1?arch=amd64&distro=debian-12&upstream=example-src',
     source: { name: 'example-src', version: '1.2.3-1' },
   });
-  const os = pkg('deb', 'python3-urllib3', '1.26.12-1', { id: 'os-u3', purl: 'pkg:deb/debian/python3-urllib3@1.26.12-1?arch=all&distro=debian-12&upstream=python-urllib3', source: { name: 'python-urllib3', version: '1.26.12-1' } });
+  const os = pkg('deb', 'python3-urllib3', '1.26.12-1', {
+    id: 'os-u3',
+    purl: 'pkg:deb/debian/python3-urllib3@1.26.12-1?arch=all&distro=debian-12&upstream=python-urllib3',
+    source: { name: 'python-urllib3', version: '1.26.12-1' },
+  });
   const py = pkg('pypi', 'urllib3', '1.26.12', { id: 'py-u3', purl: 'pkg:pypi/urllib3@1.26.12' });
   const inventory = report([base, os, py], distro('debian', '12'), [{ from: 'os-u3', to: 'py-u3', type: 'contains' }]);
   const opts = { now: new Date('2025-01-01T00:00:00Z'), color: false };
@@ -118,7 +122,14 @@ describe('OS ownership travels with the SBOM: the same inventory gives the same 
         { type: 'operating-system', name: 'debian', version: '12' },
         { type: 'library', 'bom-ref': 'deb-u3', name: 'python3-urllib3', version: '1.26.12-1', purl: 'pkg:deb/debian/python3-urllib3@1.26.12-1?upstream=python-urllib3' },
         { type: 'library', 'bom-ref': 'py-u3', name: 'urllib3', version: '1.26.12', purl: 'pkg:pypi/urllib3@1.26.12', properties: [{ name: 'sekisho:package:ownedBy', value: 'deb-u3' }] },
-        { type: 'library', 'bom-ref': 'py-u3b', name: 'urllib3', version: '1.26.12', purl: 'pkg:pypi/urllib3@1.26.12?x=1', properties: [{ name: 'sekisho:package:ownedBy', value: 'pkg:deb/debian/python3-urllib3@1.26.12-1?upstream=python-urllib3' }] },
+        {
+          type: 'library',
+          'bom-ref': 'py-u3b',
+          name: 'urllib3',
+          version: '1.26.12',
+          purl: 'pkg:pypi/urllib3@1.26.12?x=1',
+          properties: [{ name: 'sekisho:package:ownedBy', value: 'pkg:deb/debian/python3-urllib3@1.26.12-1?upstream=python-urllib3' }],
+        },
       ],
     };
     const r = reportFromSbom(JSON.stringify(doc), 'hand.cdx.json').report;
@@ -138,7 +149,12 @@ describe('OS ownership travels with the SBOM: the same inventory gives the same 
 
   it('hand-written SPDX: `OS package CONTAINS language package` marks the OS owner; the OS package gives the distribution', () => {
     const p = (id: string, name: string, version: string, purl: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-      SPDXID: id, name, versionInfo: version, downloadLocation: 'NOASSERTION', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }], ...extra,
+      SPDXID: id,
+      name,
+      versionInfo: version,
+      downloadLocation: 'NOASSERTION',
+      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }],
+      ...extra,
     });
     const doc = {
       spdxVersion: 'SPDX-2.3',

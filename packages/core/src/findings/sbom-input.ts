@@ -110,7 +110,16 @@ function validDistro(v: unknown): Distro | null {
 }
 
 function distroOf(id: string, versionId: string, codename: string | null = null): Distro {
-  return { id: id.toLowerCase(), versionId, codename, prettyName: `${id} ${versionId}`.trim(), idLike: [], distroless: false, eol: { status: 'unknown', date: null, phase: 'unknown', phaseEnds: null, extendedName: null }, foundIn: 'sbom' };
+  return {
+    id: id.toLowerCase(),
+    versionId,
+    codename,
+    prettyName: `${id} ${versionId}`.trim(),
+    idLike: [],
+    distroless: false,
+    eol: { status: 'unknown', date: null, phase: 'unknown', phaseEnds: null, extendedName: null },
+    foundIn: 'sbom',
+  };
 }
 
 function tooMany(limits: SbomInputLimits, source: string): SekishoError {
@@ -141,7 +150,9 @@ function fromSekishoReport(root: Json, source: string, limits: SbomInputLimits):
       purl: str(p['purl']) ?? '',
       cpes: arr(p['cpes']).filter((c): c is string => typeof c === 'string'),
       licenses: arr(p['licenses']).filter((c): c is string => typeof c === 'string'),
-      locations: arr(p['locations']).map(validLocation).filter((l): l is Location => l !== null),
+      locations: arr(p['locations'])
+        .map(validLocation)
+        .filter((l): l is Location => l !== null),
       foundBy: str(p['foundBy']) ?? 'sbom',
       evidence: p['evidence'] === 'declared' || p['evidence'] === 'binary' ? p['evidence'] : 'installed',
       source: srcName === null ? null : { name: srcName, version: str(src?.['version']) ?? '' },
@@ -339,7 +350,6 @@ function ownership(owned: readonly { readonly owner: string; readonly to: string
   return out;
 }
 
-
 function fromCycloneDx(root: Json, source: string, limits: SbomInputLimits): SbomInput {
   const skipped: string[] = [];
   const all = flatten(root['components'], limits, source);
@@ -356,7 +366,12 @@ function fromCycloneDx(root: Json, source: string, limits: SbomInputLimits): Sbo
     for (let n = 0; n < 100; n++) {
       const path = props.get(`sekisho:location:${n}:path`) ?? props.get(`syft:location:${n}:path`);
       if (path === undefined) break;
-      locations.push({ path, layerDigest: props.get(`sekisho:location:${n}:layerDigest`) ?? null, diffId: props.get(`sekisho:location:${n}:layerDiffID`) ?? props.get(`syft:location:${n}:layerID`) ?? null, layerIndex: null });
+      locations.push({
+        path,
+        layerDigest: props.get(`sekisho:location:${n}:layerDigest`) ?? null,
+        diffId: props.get(`sekisho:location:${n}:layerDiffID`) ?? props.get(`syft:location:${n}:layerID`) ?? null,
+        layerIndex: null,
+      });
     }
     const made =
       purlText === null
@@ -393,7 +408,14 @@ function fromCycloneDx(root: Json, source: string, limits: SbomInputLimits): Sbo
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: 'sekisho', version: TOOL_VERSION },
-    target: { reference: str(subject?.['name']) ?? source, sourceType: 'sbom', manifestDigest: str(subject?.['version'])?.startsWith('sha256:') ? str(subject?.['version']) : null, configDigest: null, platform: null, repoTags: [] },
+    target: {
+      reference: str(subject?.['name']) ?? source,
+      sourceType: 'sbom',
+      manifestDigest: str(subject?.['version'])?.startsWith('sha256:') ? str(subject?.['version']) : null,
+      configDigest: null,
+      platform: null,
+      repoTags: [],
+    },
     image: null,
     distro,
     packages: packages.sort(comparePackages),
@@ -463,7 +485,9 @@ function fromSpdx(root: Json, source: string, limits: SbomInputLimits): SbomInpu
       version: str(p['versionInfo']),
       declaredType: null,
       sourceText: sourceInfo === null ? null : `${sourceInfo[1]!}@${sourceInfo[2]!}`,
-      cpes: refs.filter((r) => r?.['referenceType'] === 'cpe23Type' || r?.['referenceType'] === 'cpe22Type').flatMap((r) => (str(r?.['referenceLocator']) === null ? [] : [str(r?.['referenceLocator'])!])),
+      cpes: refs
+        .filter((r) => r?.['referenceType'] === 'cpe23Type' || r?.['referenceType'] === 'cpe22Type')
+        .flatMap((r) => (str(r?.['referenceLocator']) === null ? [] : [str(r?.['referenceLocator'])!])),
       licenses: spdxLicenses(p, extractedNames),
       locations: found === null ? [] : [{ path: found[2]!, layerDigest: found[3] ?? null, diffId: null, layerIndex: null }],
       foundBy: found?.[1] ?? null,

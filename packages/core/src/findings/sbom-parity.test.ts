@@ -30,10 +30,20 @@ if (available.length === 0) console.warn('sbom parity test skipped: build the im
 const now = new Date('2026-11-22T00:00:00Z');
 const opts = { now, color: false };
 const key = (f: VulnerabilityFinding): string =>
-  [f.id, f.packageId, `${f.packageType ?? ''}:${f.packageName}@${f.installedVersion}`, f.vulnerabilityId, f.status, f.severity, f.fixedVersions.join(','), f.osOwner?.packageId ?? '-', f.match?.searchedBy ?? ''].join(' ');
+  [
+    f.id,
+    f.packageId,
+    `${f.packageType ?? ''}:${f.packageName}@${f.installedVersion}`,
+    f.vulnerabilityId,
+    f.status,
+    f.severity,
+    f.fixedVersions.join(','),
+    f.osOwner?.packageId ?? '-',
+    f.match?.searchedBy ?? '',
+  ].join(' ');
 const keys = (r: Report, store: AdvisoryStore, matchOsOwned: boolean): string[] => matchVulnerabilities(r, store, { matchOsOwned }).findings.map(key).sort();
 
-describe.skipIf(feeds.includes(null) || available.length === 0)('sbom-scan of an image\'s own SBOM gives the findings of the image scan', () => {
+describe.skipIf(feeds.includes(null) || available.length === 0)("sbom-scan of an image's own SBOM gives the findings of the image scan", () => {
   let dir = '';
   let store: AdvisoryStore;
   beforeAll(async () => {

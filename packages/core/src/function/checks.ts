@@ -11,7 +11,8 @@ const FOUND_BY = 'function-config';
 /** Names that say a variable holds a credential; a literal value there is one whatever its shape. */
 const CREDENTIAL_NAME = /(^|_)(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH|CONN(ECTION)?_?STRING|DSN)($|_)/i;
 /** Values that point at a secret store rather than hold the secret. */
-const SECRET_REFERENCE = /^\s*(\$\{(ssm|secretsmanager|aws:|env:|file\(|self:|cf:|param:)|\{\{resolve:(ssm|secretsmanager)|arn:aws:(secretsmanager|ssm):|@Microsoft\.KeyVault\(|projects\/[^/]+\/secrets\/|\{"(Ref|Fn::))/;
+const SECRET_REFERENCE =
+  /^\s*(\$\{(ssm|secretsmanager|aws:|env:|file\(|self:|cf:|param:)|\{\{resolve:(ssm|secretsmanager)|arn:aws:(secretsmanager|ssm):|@Microsoft\.KeyVault\(|projects\/[^/]+\/secrets\/|\{"(Ref|Fn::))/;
 
 function findingId(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
@@ -43,11 +44,43 @@ function runtimeFindings(spec: FunctionSpec, now: Date): Finding[] {
   const at = spec.runtimePlace;
   switch (support.state) {
     case 'deprecated':
-      return [misconfiguration(spec, at, 'function-runtime-deprecated', 'high', `Runtime ${spec.runtime} is deprecated`, `${spec.runtime} stopped receiving security patches on ${support.since} (provider's runtime table as of ${CATALOG_AS_OF}); new vulnerabilities in it stay unfixed.`, 'Move the function to a supported runtime of the same language.', [CATALOG_SOURCE])];
+      return [
+        misconfiguration(
+          spec,
+          at,
+          'function-runtime-deprecated',
+          'high',
+          `Runtime ${spec.runtime} is deprecated`,
+          `${spec.runtime} stopped receiving security patches on ${support.since} (provider's runtime table as of ${CATALOG_AS_OF}); new vulnerabilities in it stay unfixed.`,
+          'Move the function to a supported runtime of the same language.',
+          [CATALOG_SOURCE],
+        ),
+      ];
     case 'deprecating':
-      return [misconfiguration(spec, at, 'function-runtime-deprecating', 'low', `Runtime ${spec.runtime} is deprecated in ${support.days} days`, `${spec.runtime} stops receiving security patches on ${support.on}.`, 'Plan the move to a newer runtime now.', [CATALOG_SOURCE])];
+      return [
+        misconfiguration(
+          spec,
+          at,
+          'function-runtime-deprecating',
+          'low',
+          `Runtime ${spec.runtime} is deprecated in ${support.days} days`,
+          `${spec.runtime} stops receiving security patches on ${support.on}.`,
+          'Plan the move to a newer runtime now.',
+          [CATALOG_SOURCE],
+        ),
+      ];
     case 'not-catalogued':
-      return [misconfiguration(spec, at, 'function-runtime-unknown', 'unknown', `Runtime ${spec.runtime}: support status not known`, `${spec.runtime} is not in Sekisho's dated runtime catalog (${spec.provider === 'aws' ? `AWS Lambda, as of ${CATALOG_AS_OF}` : `no catalog for ${spec.provider} yet`}): whether it still gets security patches was not checked.`, 'Check the provider\'s runtime support table.')];
+      return [
+        misconfiguration(
+          spec,
+          at,
+          'function-runtime-unknown',
+          'unknown',
+          `Runtime ${spec.runtime}: support status not known`,
+          `${spec.runtime} is not in Sekisho's dated runtime catalog (${spec.provider === 'aws' ? `AWS Lambda, as of ${CATALOG_AS_OF}` : `no catalog for ${spec.provider} yet`}): whether it still gets security patches was not checked.`,
+          "Check the provider's runtime support table.",
+        ),
+      ];
     case 'supported':
       return [];
   }
@@ -97,14 +130,44 @@ function statementFindings(spec: FunctionSpec, s: PolicyStatement): Finding[] {
   if (s.effect !== 'Allow') return [];
   const anyResource = s.resources.length === 0 || s.resources.includes('*');
   if (s.actions.some(isWildcardAction)) {
-    return [misconfiguration(spec, s.place, 'function-iam-wildcard-action', 'critical', 'Execution role allows every action', `The role grants "*" on ${anyResource ? 'every resource' : s.resources.join(', ')}: code injection in the function becomes control of the account.`, 'Grant only the actions and resources the function uses (least privilege).')];
+    return [
+      misconfiguration(
+        spec,
+        s.place,
+        'function-iam-wildcard-action',
+        'critical',
+        'Execution role allows every action',
+        `The role grants "*" on ${anyResource ? 'every resource' : s.resources.join(', ')}: code injection in the function becomes control of the account.`,
+        'Grant only the actions and resources the function uses (least privilege).',
+      ),
+    ];
   }
   const serviceWide = s.actions.filter((a) => /^[a-z0-9-]+:\*$/i.test(a));
   if (serviceWide.length > 0 && anyResource) {
-    return [misconfiguration(spec, s.place, 'function-iam-service-wildcard', 'high', `Execution role allows ${serviceWide.join(', ')} on every resource`, 'Every action of the service on every resource of the account is granted.', 'Name the actions and the resource ARNs the function needs.')];
+    return [
+      misconfiguration(
+        spec,
+        s.place,
+        'function-iam-service-wildcard',
+        'high',
+        `Execution role allows ${serviceWide.join(', ')} on every resource`,
+        'Every action of the service on every resource of the account is granted.',
+        'Name the actions and the resource ARNs the function needs.',
+      ),
+    ];
   }
   if (anyResource && s.actions.some((a) => /^iam:(PassRole|\*)$/i.test(a) || /^sts:AssumeRole$/i.test(a))) {
-    return [misconfiguration(spec, s.place, 'function-iam-privilege-escalation', 'high', 'Execution role can pass or assume any role', `${s.actions.join(', ')} on "*" lets the function act as any role of the account.`, 'Restrict the Resource to the role ARNs it must pass or assume.')];
+    return [
+      misconfiguration(
+        spec,
+        s.place,
+        'function-iam-privilege-escalation',
+        'high',
+        'Execution role can pass or assume any role',
+        `${s.actions.join(', ')} on "*" lets the function act as any role of the account.`,
+        'Restrict the Resource to the role ARNs it must pass or assume.',
+      ),
+    ];
   }
   return [];
 }
@@ -115,8 +178,24 @@ function triggerFindings(spec: FunctionSpec, sinks: readonly CodeSink[]): Findin
     const isUrl = /AuthType|\.url$/.test(t.place.fieldPath);
     findings.push(
       isUrl
-        ? misconfiguration(spec, t.place, 'function-public-url', 'high', 'Function URL without authentication', 'The function has a public URL with no authentication (AuthType NONE): anyone on the internet can invoke it.', 'Use AuthType AWS_IAM, or put it behind an API with an authorizer.')
-        : misconfiguration(spec, t.place, 'function-anonymous-http', 'medium', 'HTTP trigger without authentication', 'The HTTP trigger accepts anonymous requests.', 'Require an authorizer or a function key, unless the endpoint is public by design.'),
+        ? misconfiguration(
+            spec,
+            t.place,
+            'function-public-url',
+            'high',
+            'Function URL without authentication',
+            'The function has a public URL with no authentication (AuthType NONE): anyone on the internet can invoke it.',
+            'Use AuthType AWS_IAM, or put it behind an API with an authorizer.',
+          )
+        : misconfiguration(
+            spec,
+            t.place,
+            'function-anonymous-http',
+            'medium',
+            'HTTP trigger without authentication',
+            'The HTTP trigger accepts anonymous requests.',
+            'Require an authorizer or a function key, unless the endpoint is public by design.',
+          ),
     );
   }
   const http = spec.triggers.find((t) => t.kind === 'http');
@@ -132,7 +211,9 @@ function triggerFindings(spec: FunctionSpec, sinks: readonly CodeSink[]): Findin
       sink.requestData ? 'high' : 'medium',
       `HTTP-triggered function runs ${what} (${sink.call})`,
       `Request data from the HTTP trigger (${http.place.file}#${http.place.fieldPath}${http.anonymous ? ', anonymous' : ''}) can reach ${sink.call}() at ${sink.path}:${sink.line}${sink.requestData ? ', whose line uses request data directly' : ''}: an injection there runs attacker-chosen ${sink.kind === 'shell' ? 'commands' : 'code'} with the function's role.`,
-      sink.kind === 'shell' ? 'Call the program without a shell (execFile/spawn with an argument array, subprocess with a list and shell=False) and validate the input against an allow-list.' : 'Do not evaluate request data; parse it (JSON.parse, ast.literal_eval) or map it to fixed choices.',
+      sink.kind === 'shell'
+        ? 'Call the program without a shell (execFile/spawn with an argument array, subprocess with a list and shell=False) and validate the input against an allow-list.'
+        : 'Do not evaluate request data; parse it (JSON.parse, ast.literal_eval) or map it to fixed choices.',
     );
     findings.push({ ...finding, location: { path: sink.path, layerDigest: null, diffId: null, layerIndex: null }, target: { ...finding.target, file: http.place.file } });
   }
@@ -145,5 +226,10 @@ function triggerFindings(spec: FunctionSpec, sinks: readonly CodeSink[]): Findin
  * whose code reaches a shell or eval sink (both places named).
  */
 export function functionFindings(specs: readonly FunctionSpec[], sinks: readonly CodeSink[], now: Date, secrets: SecretsOptions = {}): Finding[] {
-  return specs.flatMap((spec) => [...runtimeFindings(spec, now), ...environmentFindings(spec, secrets), ...spec.statements.flatMap((s) => statementFindings(spec, s)), ...triggerFindings(spec, sinks)]);
+  return specs.flatMap((spec) => [
+    ...runtimeFindings(spec, now),
+    ...environmentFindings(spec, secrets),
+    ...spec.statements.flatMap((s) => statementFindings(spec, s)),
+    ...triggerFindings(spec, sinks),
+  ]);
 }

@@ -12,10 +12,22 @@ const LAMBDA_CONFIG = JSON.stringify({
   Runtime: 'python3.8',
   Handler: 'app.handler',
   Role: 'arn:aws:iam::123456789012:role/orders',
-  Environment: { Variables: { DB_PASSWORD: 'Sup3rS3cret!', DB_HOST: 'db.internal', STRIPE_KEY: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc', TOKEN_REF: '{{resolve:secretsmanager:orders:SecretString:token}}' } },
+  Environment: {
+    Variables: { DB_PASSWORD: 'Sup3rS3cret!', DB_HOST: 'db.internal', STRIPE_KEY: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc', TOKEN_REF: '{{resolve:secretsmanager:orders:SecretString:token}}' },
+  },
 });
 const URL_CONFIG = JSON.stringify({ FunctionUrl: 'https://abc.lambda-url.eu-west-1.on.aws/', AuthType: 'NONE' });
-const ROLE_POLICY = JSON.stringify({ RoleName: 'orders', PolicyName: 'inline', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' }] } });
+const ROLE_POLICY = JSON.stringify({
+  RoleName: 'orders',
+  PolicyName: 'inline',
+  PolicyDocument: {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+      { Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' },
+    ],
+  },
+});
 
 describe('function configuration', () => {
   it('merges the Lambda configuration, its URL configuration and its role policy into one function', () => {
@@ -29,7 +41,11 @@ describe('function configuration', () => {
     expect(JSON.stringify(findings)).not.toContain('Sup3rS3cret');
     expect(JSON.stringify(findings)).not.toContain('4eC39HqLyjWDarjtT1zdp7dc');
     expect(findings.find((f) => f.ruleId === 'generic-password-assignment')?.location?.path).toBe('fn.json#Environment.Variables.DB_PASSWORD');
-    const named = functionFindings(mergeFunctionSpecs([parseFunctionConfig('fn.json', JSON.stringify({ FunctionName: 'f', Runtime: 'python3.12', Environment: { Variables: { LEGACY_AUTH: 'k9-pz' } } }))]), [], NOW);
+    const named = functionFindings(
+      mergeFunctionSpecs([parseFunctionConfig('fn.json', JSON.stringify({ FunctionName: 'f', Runtime: 'python3.12', Environment: { Variables: { LEGACY_AUTH: 'k9-pz' } } }))]),
+      [],
+      NOW,
+    );
     expect(named.map((f) => [f.ruleId, f.title])).toEqual([['function-env-credential', 'Credential in plain environment variable LEGACY_AUTH']]);
     expect(JSON.stringify(named)).not.toContain('k9-pz');
   });
@@ -93,16 +109,41 @@ describe('function configuration', () => {
     const findings = functionFindings(specs, [], NOW);
     // both inherit the wildcard role; only hello is public; the SSM reference is not a credential
     expect(findings.filter((f) => f.ruleId === 'function-iam-wildcard-action')).toHaveLength(2);
-    expect(rules(findings.filter((f) => f.ruleId !== 'function-iam-wildcard-action'))).toEqual(['function-anonymous-http', 'function-env-credential', 'function-env-credential', 'function-public-url', 'function-runtime-deprecated']);
+    expect(rules(findings.filter((f) => f.ruleId !== 'function-iam-wildcard-action'))).toEqual([
+      'function-anonymous-http',
+      'function-env-credential',
+      'function-env-credential',
+      'function-public-url',
+      'function-runtime-deprecated',
+    ]);
   });
 
   it('reads Azure function.json and local.settings.json, and Cloud Functions descriptions', () => {
     const azure = mergeFunctionSpecs([
-      parseFunctionConfig('HttpTrigger/function.json', JSON.stringify({ bindings: [{ type: 'httpTrigger', direction: 'in', authLevel: 'anonymous' }, { type: 'http', direction: 'out' }] })),
-      parseFunctionConfig('local.settings.json', JSON.stringify({ IsEncrypted: false, Values: { AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=' + 'A'.repeat(86) + '==;EndpointSuffix=core.windows.net', FUNCTIONS_WORKER_RUNTIME: 'node' } })),
+      parseFunctionConfig(
+        'HttpTrigger/function.json',
+        JSON.stringify({
+          bindings: [
+            { type: 'httpTrigger', direction: 'in', authLevel: 'anonymous' },
+            { type: 'http', direction: 'out' },
+          ],
+        }),
+      ),
+      parseFunctionConfig(
+        'local.settings.json',
+        JSON.stringify({
+          IsEncrypted: false,
+          Values: { AzureWebJobsStorage: 'DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=' + 'A'.repeat(86) + '==;EndpointSuffix=core.windows.net', FUNCTIONS_WORKER_RUNTIME: 'node' },
+        }),
+      ),
     ]);
     expect(rules(functionFindings(azure, [], NOW))).toContain('function-anonymous-http');
-    const gcp = mergeFunctionSpecs([parseFunctionConfig('describe.json', JSON.stringify({ name: 'projects/p/locations/l/functions/f', buildConfig: { runtime: 'nodejs20' }, serviceConfig: { environmentVariables: { API_TOKEN: 'abcd1234efgh' } } }))]);
+    const gcp = mergeFunctionSpecs([
+      parseFunctionConfig(
+        'describe.json',
+        JSON.stringify({ name: 'projects/p/locations/l/functions/f', buildConfig: { runtime: 'nodejs20' }, serviceConfig: { environmentVariables: { API_TOKEN: 'abcd1234efgh' } } }),
+      ),
+    ]);
     expect(gcp[0]).toMatchObject({ provider: 'gcp', name: 'f', runtime: 'nodejs20' });
     expect(rules(functionFindings(gcp, [], NOW))).toEqual(['function-runtime-unknown', 'generic-api-key-assignment']);
   });
@@ -124,15 +165,25 @@ describe('runtime support', () => {
 });
 
 describe('code sinks', () => {
-  it('finds shell and eval sinks in the function\'s own JavaScript and Python, and marks lines that use request data', () => {
-    const js = ['const cp = require("child_process");', 'cp.exec("ls " + event.queryStringParameters.dir);', 'spawn("ls", [x]);', 'spawn("sh", ["-c", x], { shell: true });', '// eval(event.body)', 'const f = new Function(req.body);'].join('\n');
+  it("finds shell and eval sinks in the function's own JavaScript and Python, and marks lines that use request data", () => {
+    const js = [
+      'const cp = require("child_process");',
+      'cp.exec("ls " + event.queryStringParameters.dir);',
+      'spawn("ls", [x]);',
+      'spawn("sh", ["-c", x], { shell: true });',
+      '// eval(event.body)',
+      'const f = new Function(req.body);',
+    ].join('\n');
     expect(findCodeSinks('/index.js', js).map((s) => `${s.line}:${s.kind}:${s.call}:${s.requestData}`)).toEqual(['2:shell:exec:true', '4:shell:spawn:false', '6:eval:Function:true']);
     const py = ['import os, subprocess', 'os.system("ping " + event["host"])', 'subprocess.run(["ls", d])', 'subprocess.run(cmd, shell=True)', 'x.eval(y)', 'eval(request.args["q"])'].join('\n');
     expect(findCodeSinks('/app.py', py).map((s) => `${s.line}:${s.kind}:${s.call}`)).toEqual(['2:shell:system', '4:shell:run', '6:eval:eval']);
   });
 
   it('searches application code only, not dependencies or layer library trees', () => {
-    expect(['/index.js', '/src/app.py', '/nodejs/node_modules/x/i.js', '/python/requests/api.py', '/node_modules/a.js', '/lib/site-packages/b.py', '/README.md'].filter(isApplicationCode)).toEqual(['/index.js', '/src/app.py']);
+    expect(['/index.js', '/src/app.py', '/nodejs/node_modules/x/i.js', '/python/requests/api.py', '/node_modules/a.js', '/lib/site-packages/b.py', '/README.md'].filter(isApplicationCode)).toEqual([
+      '/index.js',
+      '/src/app.py',
+    ]);
   });
 
   it('an HTTP-triggered function with a sink is one finding naming the trigger and the code line', () => {

@@ -29,7 +29,7 @@ const CFN_FUNCTIONS = ['Ref', 'Sub', 'GetAtt', 'Join', 'If', 'Select', 'Split', 
 const CFN_TAGS: (ScalarTag | CollectionTag)[] = CFN_FUNCTIONS.flatMap((name) => {
   const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
   return [
-    { tag: `!${name}`, resolve: (value: string) => ({ [key]: value }) } as ScalarTag,
+    { tag: `!${name}`, resolve: (value: string) => ({ [key]: value }) },
     { tag: `!${name}`, collection: 'seq', resolve: (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() }) } as unknown as CollectionTag,
     { tag: `!${name}`, collection: 'map', resolve: (value: { toJSON(): unknown }) => ({ [key]: value.toJSON() }) } as unknown as CollectionTag,
   ];
@@ -42,7 +42,9 @@ function parseDocument(file: string, text: string): JsonObject {
     if (!isObject(value)) throw new Error('the document is not a mapping');
     return value;
   } catch (error) {
-    throw new SekishoError('CONFIG_INVALID', `${file}: not a function configuration this tool reads (${error instanceof Error ? error.message.slice(0, 200) : String(error)})`, { where: { path: file } });
+    throw new SekishoError('CONFIG_INVALID', `${file}: not a function configuration this tool reads (${error instanceof Error ? error.message.slice(0, 200) : String(error)})`, {
+      where: { path: file },
+    });
   }
 }
 
@@ -73,7 +75,9 @@ function fromLambdaConfiguration(file: string, doc: JsonObject): FunctionSpec {
   const at = (field: string) => (base === '' ? field : `${base}.${field}`);
   const url = obj(doc['FunctionUrlConfig'] ?? (doc['AuthType'] !== undefined ? doc : undefined));
   const triggers: FunctionTrigger[] =
-    str(url['AuthType']) === null ? [] : [{ kind: 'http', anonymous: url['AuthType'] === 'NONE', place: place(file, doc['FunctionUrlConfig'] === undefined ? 'AuthType' : 'FunctionUrlConfig.AuthType') }];
+    str(url['AuthType']) === null
+      ? []
+      : [{ kind: 'http', anonymous: url['AuthType'] === 'NONE', place: place(file, doc['FunctionUrlConfig'] === undefined ? 'AuthType' : 'FunctionUrlConfig.AuthType') }];
   return {
     provider: 'aws',
     name: str(c['FunctionName']) ?? file,
@@ -89,7 +93,15 @@ function fromLambdaConfiguration(file: string, doc: JsonObject): FunctionSpec {
 function fromPolicyDocument(file: string, doc: JsonObject): FunctionSpec {
   const inner = doc['PolicyDocument'] ?? obj(doc['PolicyVersion'])['Document'] ?? doc;
   const base = doc['PolicyDocument'] !== undefined ? 'PolicyDocument' : doc['PolicyVersion'] !== undefined ? 'PolicyVersion.Document' : '';
-  return { provider: 'aws', name: str(doc['RoleName']) ?? str(doc['PolicyName']) ?? file, runtime: null, runtimePlace: null, environment: [], triggers: [], statements: statementsOf(file, base === '' ? '' : base, inner) };
+  return {
+    provider: 'aws',
+    name: str(doc['RoleName']) ?? str(doc['PolicyName']) ?? file,
+    runtime: null,
+    runtimePlace: null,
+    environment: [],
+    triggers: [],
+    statements: statementsOf(file, base === '' ? '' : base, inner),
+  };
 }
 
 function hasAuthorizer(auth: unknown): boolean {
@@ -154,7 +166,10 @@ function fromCloudFormation(file: string, doc: JsonObject): FunctionSpec[] {
       name: str(props['FunctionName']) ?? id,
       runtime,
       runtimePlace: runtime === null ? null : place(file, str(props['Runtime']) !== null ? at('Runtime') : 'Globals.Function.Runtime'),
-      environment: [...environmentOf(file, 'Globals.Function.Environment.Variables', obj(globals['Environment'])['Variables']), ...environmentOf(file, at('Environment.Variables'), obj(props['Environment'])['Variables'])],
+      environment: [
+        ...environmentOf(file, 'Globals.Function.Environment.Variables', obj(globals['Environment'])['Variables']),
+        ...environmentOf(file, at('Environment.Variables'), obj(props['Environment'])['Variables']),
+      ],
       triggers,
       statements,
     });
@@ -186,7 +201,8 @@ function fromServerless(file: string, doc: JsonObject): FunctionSpec[] {
         const h = obj(http);
         const secured = h['authorizer'] !== undefined || h['private'] === true;
         triggers.push({ kind: 'http', anonymous: !secured, place: place(file, `functions.${name}.events[${i}]`) });
-      } else if (event['sqs'] !== undefined || event['sns'] !== undefined || event['stream'] !== undefined) triggers.push({ kind: 'queue', anonymous: false, place: place(file, `functions.${name}.events[${i}]`) });
+      } else if (event['sqs'] !== undefined || event['sns'] !== undefined || event['stream'] !== undefined)
+        triggers.push({ kind: 'queue', anonymous: false, place: place(file, `functions.${name}.events[${i}]`) });
       else if (event['schedule'] !== undefined) triggers.push({ kind: 'schedule', anonymous: false, place: place(file, `functions.${name}.events[${i}]`) });
       else if (event['s3'] !== undefined) triggers.push({ kind: 'storage', anonymous: false, place: place(file, `functions.${name}.events[${i}]`) });
     });
@@ -204,7 +220,11 @@ function fromServerless(file: string, doc: JsonObject): FunctionSpec[] {
 
 /** Azure Functions `function.json` (bindings) or `local.settings.json` (app settings as environment). */
 function fromAzure(file: string, doc: JsonObject): FunctionSpec {
-  const name = file.replace(/\/?function\.json$|\/?local\.settings\.json$/, '').split('/').pop() || file;
+  const name =
+    file
+      .replace(/\/?function\.json$|\/?local\.settings\.json$/, '')
+      .split('/')
+      .pop() || file;
   const triggers = arr(doc['bindings']).flatMap((raw, i): FunctionTrigger[] => {
     const b = obj(raw);
     if (b['type'] !== 'httpTrigger') return [];
@@ -250,10 +270,15 @@ export function parseFunctionConfig(file: string, text: string): FunctionSpec[] 
     return [fromLambdaConfiguration(file, doc)];
   }
   if (doc['Statement'] !== undefined || doc['PolicyDocument'] !== undefined || isObject(doc['PolicyVersion'])) return [fromPolicyDocument(file, doc)];
-  if (doc['buildConfig'] !== undefined || doc['serviceConfig'] !== undefined || doc['httpsTrigger'] !== undefined || (str(doc['runtime']) !== null && str(doc['entryPoint']) !== null)) return [fromGcp(file, doc)];
-  throw new SekishoError('CONFIG_INVALID', `${file}: not a function configuration this tool reads (Lambda configuration, IAM policy, SAM/CloudFormation, serverless.yml, Azure function.json/local.settings.json, Cloud Functions description)`, {
-    where: { path: file },
-  });
+  if (doc['buildConfig'] !== undefined || doc['serviceConfig'] !== undefined || doc['httpsTrigger'] !== undefined || (str(doc['runtime']) !== null && str(doc['entryPoint']) !== null))
+    return [fromGcp(file, doc)];
+  throw new SekishoError(
+    'CONFIG_INVALID',
+    `${file}: not a function configuration this tool reads (Lambda configuration, IAM policy, SAM/CloudFormation, serverless.yml, Azure function.json/local.settings.json, Cloud Functions description)`,
+    {
+      where: { path: file },
+    },
+  );
 }
 
 /**
@@ -263,7 +288,10 @@ export function parseFunctionConfig(file: string, text: string): FunctionSpec[] 
  */
 export function mergeFunctionSpecs(perFile: readonly (readonly FunctionSpec[])[]): FunctionSpec[] {
   const isPolicyOnly = (s: FunctionSpec) => s.runtime === null && s.environment.length === 0 && s.triggers.length === 0 && s.statements.length > 0;
-  const sharedStatements = perFile.flat().filter(isPolicyOnly).flatMap((s) => s.statements);
+  const sharedStatements = perFile
+    .flat()
+    .filter(isPolicyOnly)
+    .flatMap((s) => s.statements);
   const functions = perFile.map((specs) => specs.filter((s) => !isPolicyOnly(s)));
   if (functions.every((specs) => specs.length <= 1)) {
     const all = functions.flat();

@@ -10,7 +10,7 @@ export const CATALOG_AS_OF = '2026-12-01';
 export const CATALOG_SOURCE = 'https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html';
 
 const AWS_DEPRECATION: Readonly<Record<string, string | null>> = {
-  'nodejs': '2016-10-31',
+  nodejs: '2016-10-31',
   'nodejs4.3': '2020-03-05',
   'nodejs6.10': '2019-08-12',
   'nodejs8.10': '2020-03-06',
@@ -32,10 +32,10 @@ const AWS_DEPRECATION: Readonly<Record<string, string | null>> = {
   'python3.12': null,
   'python3.13': null,
   'python3.14': null,
-  'java8': '2024-01-08',
-  'java21': null,
+  java8: '2024-01-08',
+  java21: null,
   'go1.x': '2024-01-08',
-  'provided': '2024-01-08',
+  provided: '2024-01-08',
   'provided.al2': null,
   'provided.al2023': null,
   'ruby2.5': '2021-07-30',
@@ -48,10 +48,10 @@ const AWS_DEPRECATION: Readonly<Record<string, string | null>> = {
   'dotnetcore2.1': '2022-01-05',
   'dotnetcore3.1': '2023-04-03',
   'dotnet5.0': '2022-05-10',
-  'dotnet6': '2024-12-20',
-  'dotnet7': '2024-05-14',
-  'dotnet8': '2026-11-10',
-  'dotnet10': null,
+  dotnet6: '2024-12-20',
+  dotnet7: '2024-05-14',
+  dotnet8: '2026-11-10',
+  dotnet10: null,
 };
 
 export type RuntimeSupport =

@@ -111,7 +111,11 @@ describe('sekisho host on a weak fixture host', () => {
       ['docker-engine', '19.03.0', 'dpkg', false],
       ['runc', '1.1.11', 'binary-string', false],
     ]);
-    const byRule = new Map(misconfigs(a).filter((f) => f.ruleId.startsWith('host-runtime-')).map((f) => [`${f.ruleId} ${f.target.name}`, f.severity]));
+    const byRule = new Map(
+      misconfigs(a)
+        .filter((f) => f.ruleId.startsWith('host-runtime-'))
+        .map((f) => [`${f.ruleId} ${f.target.name}`, f.severity]),
+    );
     expect(byRule.get('host-runtime-CVE-2024-21626 CVE-2024-21626 runc')).toBe('high');
     expect(byRule.get('host-runtime-CVE-2025-31133 CVE-2025-31133 runc')).toBe('high');
     // A distribution's containerd may carry the backport: one level lower, and said so.
@@ -130,8 +134,21 @@ describe('sekisho host on a weak fixture host', () => {
       ['critical', '/etc/docker/daemon.json', 'tcp://0.0.0.0:2375'],
       ['critical', '/etc/systemd/system/docker.service.d/override.conf', 'tcp://0.0.0.0:2376'],
     ]);
-    expect(find(misconfigs(a), 'host-docker-icc')[0]).toMatchObject({ target: { file: '/etc/systemd/system/docker.service.d/override.conf' }, standard: { name: 'cis-docker-benchmark', check: '2.2' } });
-    for (const id of ['host-docker-insecure-registries', 'host-docker-seccomp-disabled', 'host-docker-userns-remap', 'host-docker-no-new-privileges', 'host-docker-live-restore', 'host-docker-log-level', 'host-docker-iptables', 'host-docker-userland-proxy', 'host-docker-experimental'])
+    expect(find(misconfigs(a), 'host-docker-icc')[0]).toMatchObject({
+      target: { file: '/etc/systemd/system/docker.service.d/override.conf' },
+      standard: { name: 'cis-docker-benchmark', check: '2.2' },
+    });
+    for (const id of [
+      'host-docker-insecure-registries',
+      'host-docker-seccomp-disabled',
+      'host-docker-userns-remap',
+      'host-docker-no-new-privileges',
+      'host-docker-live-restore',
+      'host-docker-log-level',
+      'host-docker-iptables',
+      'host-docker-userland-proxy',
+      'host-docker-experimental',
+    ])
       expect(rules(misconfigs(a)), id).toContain(id);
     expect(find(misconfigs(a), 'host-docker-log-driver')[0]).toMatchObject({ severity: 'medium', title: expect.stringContaining('discarded') });
     expect(a.facts.dockerUsernsRemap).toBe(false);
@@ -144,7 +161,14 @@ describe('sekisho host on a weak fixture host', () => {
     expect(anon).toMatchObject({ severity: 'high', target: { file: '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf' }, fieldPath: '--anonymous-auth' });
     expect(find(misconfigs(a), 'host-kubelet-authorization-mode')[0]).toMatchObject({ severity: 'critical', target: { file: '/var/lib/kubelet/config.yaml' } });
     expect(find(misconfigs(a), 'host-kubelet-read-only-port')[0]!.description).toContain('--read-only-port = 10255');
-    for (const id of ['host-kubelet-protect-kernel-defaults', 'host-kubelet-rotate-certificates', 'host-kubelet-seccomp-default', 'host-kubelet-streaming-idle-timeout', 'host-kubelet-iptables-util-chains', 'host-kubelet-server-certificate-rotation'])
+    for (const id of [
+      'host-kubelet-protect-kernel-defaults',
+      'host-kubelet-rotate-certificates',
+      'host-kubelet-seccomp-default',
+      'host-kubelet-streaming-idle-timeout',
+      'host-kubelet-iptables-util-chains',
+      'host-kubelet-server-certificate-rotation',
+    ])
       expect(rules(misconfigs(a)), id).toContain(id);
     expect(a.facts.kubeletSeccompDefault).toBe(false);
   });
@@ -268,7 +292,16 @@ describe('sekisho host on a hardened fixture host', () => {
     rmSync(path.join(root, 'usr/bin/runc'));
     const str = (value: string) => ({ type: 'string' as const, value });
     const pkg = (name: string, version: string, release: string, vendor: string) =>
-      buildHeaderBlob([[RPMTAG.name, str(name)], [RPMTAG.version, str(version)], [RPMTAG.release, str(release)], [RPMTAG.vendor, str(vendor)], [RPMTAG.arch, str('x86_64')]], { region: true });
+      buildHeaderBlob(
+        [
+          [RPMTAG.name, str(name)],
+          [RPMTAG.version, str(version)],
+          [RPMTAG.release, str(release)],
+          [RPMTAG.vendor, str(vendor)],
+          [RPMTAG.arch, str('x86_64')],
+        ],
+        { region: true },
+      );
     mkdirSync(path.join(root, 'usr/lib/sysimage/rpm'), { recursive: true });
     writeFileSync(
       path.join(root, 'usr/lib/sysimage/rpm/Packages.db'),
@@ -293,12 +326,16 @@ describe('sekisho host on a hardened fixture host', () => {
     const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
     const START = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex');
     const END = Buffer.from('f932433186182072008242104116d8f2', 'hex');
-    const mod = Buffer.concat([START, Buffer.from('path\tgithub.com/opencontainers/runc\nmod\tgithub.com/opencontainers/runc\t(devel)\t\nbuild\t-ldflags="-X main.gitCommit=abc -X main.version=1.1.9"\n'), END]);
+    const mod = Buffer.concat([
+      START,
+      Buffer.from('path\tgithub.com/opencontainers/runc\nmod\tgithub.com/opencontainers/runc\t(devel)\t\nbuild\t-ldflags="-X main.gitCommit=abc -X main.version=1.1.9"\n'),
+      END,
+    ]);
     const hdr = Buffer.alloc(32);
     MAGIC.copy(hdr);
     hdr[14] = 8;
     hdr[15] = 2;
-    const info = Buffer.concat([hdr, Buffer.from([8]), Buffer.from('go1.22.5'), Buffer.from([mod.length & 0x7f | 0x80, mod.length >> 7]), mod]);
+    const info = Buffer.concat([hdr, Buffer.from([8]), Buffer.from('go1.22.5'), Buffer.from([(mod.length & 0x7f) | 0x80, mod.length >> 7]), mod]);
     writeFileSync(path.join(root, 'usr/bin/runc'), buildElf64([{ name: '.go.buildinfo', data: info, writable: true }]));
     const a = await audit(root);
     expect(a.facts.runtimes.find((r) => r.component === 'runc')).toMatchObject({ version: '1.1.9', source: 'go-buildinfo', rawVersion: '1.1.9' });
@@ -307,7 +344,7 @@ describe('sekisho host on a hardened fixture host', () => {
 });
 
 describe('containers sharing host namespaces', () => {
-  it('finds a container process whose namespace links equal PID 1\'s', async () => {
+  it("finds a container process whose namespace links equal PID 1's", async () => {
     const root = copyFixture('hardened');
     const proc = (pid: string, cgroup: string, ns: Record<string, string>) => {
       mkdirSync(path.join(root, `proc/${pid}/ns`), { recursive: true });
@@ -345,7 +382,10 @@ describe('bad input on a host root', () => {
 
   it('bounds huge files: a 300 MiB runc and a 2 GiB dpkg status become unknowns', async () => {
     const root = copyFixture('hardened');
-    for (const [file, size] of [['usr/bin/runc', 300 * 1024 * 1024], ['var/lib/dpkg/status', 2 * 1024 * 1024 * 1024]] as const) {
+    for (const [file, size] of [
+      ['usr/bin/runc', 300 * 1024 * 1024],
+      ['var/lib/dpkg/status', 2 * 1024 * 1024 * 1024],
+    ] as const) {
       const fh = await open(path.join(root, file), 'w');
       await fh.truncate(size);
       await fh.close();

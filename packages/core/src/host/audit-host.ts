@@ -54,7 +54,10 @@ export async function auditHost(options: HostAuditOptions): Promise<HostAudit> {
   const settings = await collectKernelSettings(ctx, kernel?.release ?? null);
   await auditBootHardening(ctx);
   const runtimes = await collectRuntimes(ctx);
-  const docker = await auditDocker(ctx, runtimes.some((r) => r.component === 'docker-engine'));
+  const docker = await auditDocker(
+    ctx,
+    runtimes.some((r) => r.component === 'docker-engine'),
+  );
   const kubelet = await auditKubelet(ctx);
   if (docker.present) await auditDockerAuditRules(ctx);
   await auditHostNamespaceContainers(ctx);

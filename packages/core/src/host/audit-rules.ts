@@ -30,10 +30,11 @@ export async function auditDockerAuditRules(ctx: HostAuditContext): Promise<void
   const main = await ctx.text('/etc/audit/audit.rules');
   if (main !== null) files.push(main);
   const dir = await ctx.root.list('/etc/audit/rules.d');
-  if (Array.isArray(dir)) for (const n of dir.filter((x) => x.endsWith('.rules')).slice(0, 500)) {
-    const t = await ctx.text(`/etc/audit/rules.d/${n}`);
-    if (t !== null) files.push(t);
-  }
+  if (Array.isArray(dir))
+    for (const n of dir.filter((x) => x.endsWith('.rules')).slice(0, 500)) {
+      const t = await ctx.text(`/etc/audit/rules.d/${n}`);
+      if (t !== null) files.push(t);
+    }
   const watched = new Set<string>();
   for (const text of files) {
     for (const line of text.split('\n')) {
@@ -47,12 +48,32 @@ export async function auditDockerAuditRules(ctx: HostAuditContext): Promise<void
   for (const f of AUDITED_DOCKER_FILES) if ((await ctx.root.stat(f.path)) !== null) present.push(f);
   if (present.length === 0) return;
   if (files.length === 0) {
-    ctx.add({ ruleId: 'host-auditd-missing', title: 'No auditd rules: changes to Docker files leave no record', severity: 'low', description: `No /etc/audit/audit.rules or /etc/audit/rules.d/*.rules; ${present.length} Docker/containerd/runc file(s) go unwatched.`, file: '/etc/audit', key: null, fix: 'Install auditd and add -w rules for the Docker files (CIS Docker 1.1.3–1.1.18).', standard: cisDocker('1.1') });
+    ctx.add({
+      ruleId: 'host-auditd-missing',
+      title: 'No auditd rules: changes to Docker files leave no record',
+      severity: 'low',
+      description: `No /etc/audit/audit.rules or /etc/audit/rules.d/*.rules; ${present.length} Docker/containerd/runc file(s) go unwatched.`,
+      file: '/etc/audit',
+      key: null,
+      fix: 'Install auditd and add -w rules for the Docker files (CIS Docker 1.1.3–1.1.18).',
+      standard: cisDocker('1.1'),
+    });
     return;
   }
   for (const f of present) {
     // /var/run and /run are the same directory on every current distribution.
     if (watched.has(f.path) || watched.has(f.path.replace(/^\/run\//, '/var/run/')) || watched.has(f.path.replace(/^\/lib\//, '/usr/lib/'))) continue;
-    ctx.add({ ruleId: 'host-auditd-docker-file', title: `${f.path} is not watched by auditd`, severity: 'low', description: `Changes to ${f.path} are not audited.`, file: '/etc/audit/rules.d', key: '-w', value: `${f.path} missing`, subject: f.path, fix: `Add "-w ${f.path} -k docker" to /etc/audit/rules.d/docker.rules and reload (augenrules --load).`, standard: cisDocker(f.check) });
+    ctx.add({
+      ruleId: 'host-auditd-docker-file',
+      title: `${f.path} is not watched by auditd`,
+      severity: 'low',
+      description: `Changes to ${f.path} are not audited.`,
+      file: '/etc/audit/rules.d',
+      key: '-w',
+      value: `${f.path} missing`,
+      subject: f.path,
+      fix: `Add "-w ${f.path} -k docker" to /etc/audit/rules.d/docker.rules and reload (augenrules --load).`,
+      standard: cisDocker(f.check),
+    });
   }
 }

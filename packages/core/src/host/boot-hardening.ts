@@ -9,7 +9,12 @@ import type { HostAuditContext } from './context.js';
  */
 
 const CMDLINE_SWITCHES: readonly { readonly token: RegExp; readonly name: string; readonly severity: Severity; readonly why: string }[] = [
-  { token: /^mitigations=off$/, name: 'mitigations=off', severity: 'medium', why: 'every CPU side-channel mitigation (Spectre, Meltdown, MDS, L1TF…) is off: containers can read each other\'s and the kernel\'s memory' },
+  {
+    token: /^mitigations=off$/,
+    name: 'mitigations=off',
+    severity: 'medium',
+    why: "every CPU side-channel mitigation (Spectre, Meltdown, MDS, L1TF…) is off: containers can read each other's and the kernel's memory",
+  },
   { token: /^(nopti|pti=off)$/, name: 'nopti', severity: 'medium', why: 'kernel page-table isolation is off: Meltdown reads kernel memory on affected CPUs' },
   { token: /^spectre_v2=off$/, name: 'spectre_v2=off', severity: 'medium', why: 'Spectre v2 mitigations are off' },
   { token: /^nosmep$/, name: 'nosmep', severity: 'medium', why: 'SMEP is off: the kernel may execute user-space code, which simplifies kernel exploits' },
@@ -18,7 +23,19 @@ const CMDLINE_SWITCHES: readonly { readonly token: RegExp; readonly name: string
 ];
 
 /** Side channels that leak across security domains (other containers, the kernel). */
-const CROSS_DOMAIN = new Set(['meltdown', 'l1tf', 'mds', 'spectre_v2', 'retbleed', 'spec_rstack_overflow', 'mmio_stale_data', 'tsx_async_abort', 'gather_data_sampling', 'reg_file_data_sampling', 'srbds']);
+const CROSS_DOMAIN = new Set([
+  'meltdown',
+  'l1tf',
+  'mds',
+  'spectre_v2',
+  'retbleed',
+  'spec_rstack_overflow',
+  'mmio_stale_data',
+  'tsx_async_abort',
+  'gather_data_sampling',
+  'reg_file_data_sampling',
+  'srbds',
+]);
 const VULN_DIR = '/sys/devices/system/cpu/vulnerabilities';
 
 export async function auditBootHardening(ctx: HostAuditContext): Promise<void> {
@@ -29,7 +46,16 @@ export async function auditBootHardening(ctx: HostAuditContext): Promise<void> {
     const tokens = new Set((end < 0 ? cmdline.split(/\s+/) : cmdline.split(/\s+/).slice(0, end)).slice(0, 4096));
     for (const sw of CMDLINE_SWITCHES) {
       if (![...tokens].some((t) => sw.token.test(t))) continue;
-      ctx.add({ ruleId: `host-boot-${sw.name.replace('=', '-')}`, title: `Kernel booted with ${sw.name}`, severity: sw.severity, description: `${sw.why}.`, file: '/proc/cmdline', key: sw.name.split('=')[0]!, value: sw.name, fix: `Remove ${sw.name} from the kernel command line (GRUB_CMDLINE_LINUX) and reboot.` });
+      ctx.add({
+        ruleId: `host-boot-${sw.name.replace('=', '-')}`,
+        title: `Kernel booted with ${sw.name}`,
+        severity: sw.severity,
+        description: `${sw.why}.`,
+        file: '/proc/cmdline',
+        key: sw.name.split('=')[0]!,
+        value: sw.name,
+        fix: `Remove ${sw.name} from the kernel command line (GRUB_CMDLINE_LINUX) and reboot.`,
+      });
     }
   }
   const names = await ctx.root.list(VULN_DIR);

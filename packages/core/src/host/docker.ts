@@ -59,46 +59,146 @@ export async function auditDocker(ctx: HostAuditContext, dockerInstalled: boolea
 
   const icc = setting('icc', '--icc');
   if (icc === null || !falsy(icc.value)) {
-    ctx.add({ ruleId: 'host-docker-icc', title: 'Containers on the default bridge talk to each other freely', severity: 'medium', description: 'Inter-container communication on docker0 is allowed (icc defaults to true): a compromised container reaches every other one.', file: icc?.file ?? DAEMON_JSON, key: 'icc', value: String(icc?.value ?? 'unset (true)'), fix: 'Set "icc": false in daemon.json and link containers through user-defined networks.', standard: cisDocker('2.2') });
+    ctx.add({
+      ruleId: 'host-docker-icc',
+      title: 'Containers on the default bridge talk to each other freely',
+      severity: 'medium',
+      description: 'Inter-container communication on docker0 is allowed (icc defaults to true): a compromised container reaches every other one.',
+      file: icc?.file ?? DAEMON_JSON,
+      key: 'icc',
+      value: String(icc?.value ?? 'unset (true)'),
+      fix: 'Set "icc": false in daemon.json and link containers through user-defined networks.',
+      standard: cisDocker('2.2'),
+    });
   }
   const userns = setting('userns-remap', '--userns-remap');
   const usernsRemap = userns !== null && typeof userns.value === 'string' && userns.value !== '';
   if (!usernsRemap) {
-    ctx.add({ ruleId: 'host-docker-userns-remap', title: 'Docker user-namespace remapping is off', severity: 'medium', description: 'Root in a container is root on the host (UID 0 is not remapped): every breakout lands as host root.', file: userns?.file ?? DAEMON_JSON, key: 'userns-remap', value: String(userns?.value ?? 'unset'), fix: 'Set "userns-remap": "default" in daemon.json (check volume ownership first).', standard: cisDocker('2.9') });
+    ctx.add({
+      ruleId: 'host-docker-userns-remap',
+      title: 'Docker user-namespace remapping is off',
+      severity: 'medium',
+      description: 'Root in a container is root on the host (UID 0 is not remapped): every breakout lands as host root.',
+      file: userns?.file ?? DAEMON_JSON,
+      key: 'userns-remap',
+      value: String(userns?.value ?? 'unset'),
+      fix: 'Set "userns-remap": "default" in daemon.json (check volume ownership first).',
+      standard: cisDocker('2.9'),
+    });
   }
   const live = setting('live-restore', '--live-restore');
   if (live === null || !truthy(live.value)) {
-    ctx.add({ ruleId: 'host-docker-live-restore', title: 'live-restore is off', severity: 'low', description: 'Containers stop whenever the daemon restarts, which discourages timely daemon upgrades.', file: live?.file ?? DAEMON_JSON, key: 'live-restore', value: String(live?.value ?? 'unset (false)'), fix: 'Set "live-restore": true in daemon.json.', standard: cisDocker('2.15') });
+    ctx.add({
+      ruleId: 'host-docker-live-restore',
+      title: 'live-restore is off',
+      severity: 'low',
+      description: 'Containers stop whenever the daemon restarts, which discourages timely daemon upgrades.',
+      file: live?.file ?? DAEMON_JSON,
+      key: 'live-restore',
+      value: String(live?.value ?? 'unset (false)'),
+      fix: 'Set "live-restore": true in daemon.json.',
+      standard: cisDocker('2.15'),
+    });
   }
   const nnp = setting('no-new-privileges', '--no-new-privileges');
   if (nnp === null || !truthy(nnp.value)) {
-    ctx.add({ ruleId: 'host-docker-no-new-privileges', title: 'Containers may gain privileges through setuid binaries by default', severity: 'medium', description: 'no-new-privileges is not the daemon default: setuid and file-capability binaries in images raise privileges.', file: nnp?.file ?? DAEMON_JSON, key: 'no-new-privileges', value: String(nnp?.value ?? 'unset (false)'), fix: 'Set "no-new-privileges": true in daemon.json.', standard: cisDocker('2.14') });
+    ctx.add({
+      ruleId: 'host-docker-no-new-privileges',
+      title: 'Containers may gain privileges through setuid binaries by default',
+      severity: 'medium',
+      description: 'no-new-privileges is not the daemon default: setuid and file-capability binaries in images raise privileges.',
+      file: nnp?.file ?? DAEMON_JSON,
+      key: 'no-new-privileges',
+      value: String(nnp?.value ?? 'unset (false)'),
+      fix: 'Set "no-new-privileges": true in daemon.json.',
+      standard: cisDocker('2.14'),
+    });
   }
   const seccomp = setting('seccomp-profile', '--seccomp-profile');
   if (seccomp !== null && seccomp.value === 'unconfined') {
-    ctx.add({ ruleId: 'host-docker-seccomp-disabled', title: 'The daemon runs containers without seccomp', severity: 'high', description: 'seccomp-profile "unconfined" turns off the default syscall filter for every container: unshare, keyctl, bpf and mount are reachable.', file: seccomp.file, key: 'seccomp-profile', value: 'unconfined', fix: 'Remove "seccomp-profile" (the default profile applies) or point it at a custom profile.', standard: cisDocker('2.17') });
+    ctx.add({
+      ruleId: 'host-docker-seccomp-disabled',
+      title: 'The daemon runs containers without seccomp',
+      severity: 'high',
+      description: 'seccomp-profile "unconfined" turns off the default syscall filter for every container: unshare, keyctl, bpf and mount are reachable.',
+      file: seccomp.file,
+      key: 'seccomp-profile',
+      value: 'unconfined',
+      fix: 'Remove "seccomp-profile" (the default profile applies) or point it at a custom profile.',
+      standard: cisDocker('2.17'),
+    });
   }
   const insecure = setting('insecure-registries', '--insecure-registry');
   const insecureList = Array.isArray(insecure?.value) ? (insecure.value as unknown[]).map(String) : typeof insecure?.value === 'string' ? [insecure.value] : [];
   if (insecureList.length > 0) {
-    ctx.add({ ruleId: 'host-docker-insecure-registries', title: 'Images are pulled from registries without TLS verification', severity: 'medium', description: `Insecure registries: ${insecureList.slice(0, 10).join(', ')}. Anyone on the path can swap the images this host runs.`, file: insecure!.file, key: 'insecure-registries', value: insecureList.slice(0, 10).join(','), fix: 'Remove "insecure-registries" and give those registries certificates.', standard: cisDocker('2.5') });
+    ctx.add({
+      ruleId: 'host-docker-insecure-registries',
+      title: 'Images are pulled from registries without TLS verification',
+      severity: 'medium',
+      description: `Insecure registries: ${insecureList.slice(0, 10).join(', ')}. Anyone on the path can swap the images this host runs.`,
+      file: insecure!.file,
+      key: 'insecure-registries',
+      value: insecureList.slice(0, 10).join(','),
+      fix: 'Remove "insecure-registries" and give those registries certificates.',
+      standard: cisDocker('2.5'),
+    });
   }
 
   const logLevel = setting('log-level', '--log-level');
   if (logLevel !== null && typeof logLevel.value === 'string' && logLevel.value !== 'info' && ['debug', 'trace'].includes(logLevel.value)) {
-    ctx.add({ ruleId: 'host-docker-log-level', title: `The daemon logs at ${logLevel.value} level`, severity: 'low', description: 'Debug logs carry request bodies and environment values of containers.', file: logLevel.file, key: 'log-level', value: logLevel.value, fix: 'Set "log-level": "info" in daemon.json.', standard: cisDocker('2.3') });
+    ctx.add({
+      ruleId: 'host-docker-log-level',
+      title: `The daemon logs at ${logLevel.value} level`,
+      severity: 'low',
+      description: 'Debug logs carry request bodies and environment values of containers.',
+      file: logLevel.file,
+      key: 'log-level',
+      value: logLevel.value,
+      fix: 'Set "log-level": "info" in daemon.json.',
+      standard: cisDocker('2.3'),
+    });
   }
   const iptables = setting('iptables', '--iptables');
   if (iptables !== null && falsy(iptables.value)) {
-    ctx.add({ ruleId: 'host-docker-iptables', title: 'Docker may not manage iptables', severity: 'medium', description: 'With iptables off, published ports and inter-container isolation depend on rules written by hand, which silently drift from what containers need.', file: iptables.file, key: 'iptables', value: String(iptables.value), fix: 'Remove "iptables": false from daemon.json.', standard: cisDocker('2.4') });
+    ctx.add({
+      ruleId: 'host-docker-iptables',
+      title: 'Docker may not manage iptables',
+      severity: 'medium',
+      description: 'With iptables off, published ports and inter-container isolation depend on rules written by hand, which silently drift from what containers need.',
+      file: iptables.file,
+      key: 'iptables',
+      value: String(iptables.value),
+      fix: 'Remove "iptables": false from daemon.json.',
+      standard: cisDocker('2.4'),
+    });
   }
   const proxy = setting('userland-proxy', '--userland-proxy');
   if (proxy === null || !falsy(proxy.value)) {
-    ctx.add({ ruleId: 'host-docker-userland-proxy', title: 'The userland proxy is on', severity: 'low', description: 'docker-proxy listens on every published port as root: more attack surface than the kernel NAT rules alone.', file: proxy?.file ?? DAEMON_JSON, key: 'userland-proxy', value: String(proxy?.value ?? 'unset (true)'), fix: 'Set "userland-proxy": false in daemon.json.', standard: cisDocker('2.16') });
+    ctx.add({
+      ruleId: 'host-docker-userland-proxy',
+      title: 'The userland proxy is on',
+      severity: 'low',
+      description: 'docker-proxy listens on every published port as root: more attack surface than the kernel NAT rules alone.',
+      file: proxy?.file ?? DAEMON_JSON,
+      key: 'userland-proxy',
+      value: String(proxy?.value ?? 'unset (true)'),
+      fix: 'Set "userland-proxy": false in daemon.json.',
+      standard: cisDocker('2.16'),
+    });
   }
   const experimental = setting('experimental', '--experimental');
   if (experimental !== null && truthy(experimental.value)) {
-    ctx.add({ ruleId: 'host-docker-experimental', title: 'Experimental daemon features are on', severity: 'low', description: 'Experimental features are not covered by Docker\'s stability or security guarantees.', file: experimental.file, key: 'experimental', value: String(experimental.value), fix: 'Remove "experimental": true from daemon.json.', standard: cisDocker('2.18') });
+    ctx.add({
+      ruleId: 'host-docker-experimental',
+      title: 'Experimental daemon features are on',
+      severity: 'low',
+      description: "Experimental features are not covered by Docker's stability or security guarantees.",
+      file: experimental.file,
+      key: 'experimental',
+      value: String(experimental.value),
+      fix: 'Remove "experimental": true from daemon.json.',
+      standard: cisDocker('2.18'),
+    });
   }
 
   // 2.7: a TCP listener must require client certificates.
@@ -125,7 +225,17 @@ export async function auditDocker(ctx: HostAuditContext, dockerInstalled: boolea
   const logDriver = typeof logDriverSetting?.value === 'string' ? logDriverSetting.value : 'json-file';
   const logOpts = (config['log-opts'] ?? {}) as Json;
   if (logDriver === 'none') {
-    ctx.add({ ruleId: 'host-docker-log-driver', title: 'Container logs are discarded (log-driver none)', severity: 'medium', description: 'Nothing containers print is kept: incidents cannot be investigated.', file: logDriverSetting?.file ?? DAEMON_JSON, key: 'log-driver', value: 'none', fix: 'Set "log-driver" to a remote driver (syslog, fluentd, journald shipped off the host).', standard: cisDocker('2.13') });
+    ctx.add({
+      ruleId: 'host-docker-log-driver',
+      title: 'Container logs are discarded (log-driver none)',
+      severity: 'medium',
+      description: 'Nothing containers print is kept: incidents cannot be investigated.',
+      file: logDriverSetting?.file ?? DAEMON_JSON,
+      key: 'log-driver',
+      value: 'none',
+      fix: 'Set "log-driver" to a remote driver (syslog, fluentd, journald shipped off the host).',
+      standard: cisDocker('2.13'),
+    });
   } else if (!REMOTE_LOG_DRIVERS.has(logDriver)) {
     const bounded = typeof logOpts['max-size'] === 'string' || logDriver === 'local';
     ctx.add({
@@ -147,9 +257,13 @@ export async function auditDocker(ctx: HostAuditContext, dockerInstalled: boolea
 
 /** CIS 3.x: ownership and modes of the daemon's files and its socket. */
 async function auditDockerFiles(ctx: HostAuditContext, unit: ServiceUnit | null): Promise<void> {
-  if (unit?.unitFile != null) await checkPermissions(ctx, { path: unit.unitFile, maxMode: 0o644, what: 'The docker.service unit', ruleId: 'host-docker-service-file', severity: 'medium', standard: cisDocker('3.1') });
+  if (unit?.unitFile != null)
+    await checkPermissions(ctx, { path: unit.unitFile, maxMode: 0o644, what: 'The docker.service unit', ruleId: 'host-docker-service-file', severity: 'medium', standard: cisDocker('3.1') });
   for (const dir of ['/lib/systemd/system', '/usr/lib/systemd/system', '/etc/systemd/system']) {
-    if (await checkPermissions(ctx, { path: `${dir}/docker.socket`, maxMode: 0o644, what: 'The docker.socket unit', ruleId: 'host-docker-socket-unit', severity: 'medium', standard: cisDocker('3.3') })) break;
+    if (
+      await checkPermissions(ctx, { path: `${dir}/docker.socket`, maxMode: 0o644, what: 'The docker.socket unit', ruleId: 'host-docker-socket-unit', severity: 'medium', standard: cisDocker('3.3') })
+    )
+      break;
   }
   await checkPermissions(ctx, { path: '/etc/docker', maxMode: 0o755, what: 'The /etc/docker directory', ruleId: 'host-docker-etc', severity: 'medium', standard: cisDocker('3.5') });
   await checkPermissions(ctx, { path: DAEMON_JSON, maxMode: 0o644, what: 'daemon.json', ruleId: 'host-docker-daemon-json', severity: 'medium', standard: cisDocker('3.17') });

@@ -46,7 +46,12 @@ export function hostAuditEvents(report: Report, options: HostEventOptions): Seki
       action: 'host.audit.complete',
       result: completeness.status === 'complete' ? 'success' : 'failure',
       reasons: completeness.status === 'complete' ? [`${report.findings.length} finding(s)`] : completeness.reasons,
-      details: { findings: report.findings.length, unknowns: report.unknowns.length, notChecked: report.notChecked.map((n) => n.scanner), ...(report.policy === undefined ? {} : { policy: report.policy.result }) },
+      details: {
+        findings: report.findings.length,
+        unknowns: report.unknowns.length,
+        notChecked: report.notChecked.map((n) => n.scanner),
+        ...(report.policy === undefined ? {} : { policy: report.policy.result }),
+      },
     }),
   );
   return events.map((e) => options.redactor.value(e));

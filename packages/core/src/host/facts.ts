@@ -94,7 +94,10 @@ export const hostFactsSchema = z
     tool: z.object({ name: z.literal('sekisho'), version: z.string().max(64) }).strict(),
     root: z.string().max(4096),
     hostname: z.string().max(253).nullable(),
-    kernel: z.object({ release: version, upstream: version, distroBuild: z.boolean(), source: z.string().max(4096) }).strict().nullable(),
+    kernel: z
+      .object({ release: version, upstream: version, distroBuild: z.boolean(), source: z.string().max(4096) })
+      .strict()
+      .nullable(),
     os: z
       .object({
         id: z.string().max(64),
@@ -135,9 +138,11 @@ export function parseHostFactsDocument(bytes: Uint8Array, file: string): HostFac
   const parsed = hostFactsSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new SekishoError('CONFIG_INVALID', `host facts file is not a ${HOST_FACTS_SCHEMA} document: ${issue === undefined ? 'invalid' : `${issue.path.join('.') || '(root)'}: ${issue.message}`}`, { where: { file } });
+    throw new SekishoError('CONFIG_INVALID', `host facts file is not a ${HOST_FACTS_SCHEMA} document: ${issue === undefined ? 'invalid' : `${issue.path.join('.') || '(root)'}: ${issue.message}`}`, {
+      where: { file },
+    });
   }
-  return parsed.data as HostFactsDocument;
+  return parsed.data;
 }
 
 /**

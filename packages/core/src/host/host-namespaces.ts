@@ -19,7 +19,8 @@ export async function auditHostNamespaceContainers(ctx: HostAuditContext): Promi
   }
   if (host.size === 0) {
     const proc = await ctx.root.stat('/proc/1');
-    if (proc !== null) ctx.notJudged('namespaces', 'the namespaces of PID 1 could not be read (/proc/1/ns): containers sharing host namespaces were not looked for', 'run with CAP_SYS_PTRACE or as root');
+    if (proc !== null)
+      ctx.notJudged('namespaces', 'the namespaces of PID 1 could not be read (/proc/1/ns): containers sharing host namespaces were not looked for', 'run with CAP_SYS_PTRACE or as root');
     return;
   }
   const entries = await ctx.root.list('/proc');

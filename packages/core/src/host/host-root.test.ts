@@ -61,11 +61,16 @@ describe('HostRoot', () => {
     const targets = (): string => {
       const ups = '../'.repeat(rand(12));
       switch (rand(5)) {
-        case 0: return path.join(outside, 'secret');
-        case 1: return `${ups}outside/secret`;
-        case 2: return `/${ups}outside/secret`;
-        case 3: return `${ups}${dirsInRoot[rand(dirsInRoot.length)]}/l${rand(300)}`;
-        default: return outside;
+        case 0:
+          return path.join(outside, 'secret');
+        case 1:
+          return `${ups}outside/secret`;
+        case 2:
+          return `/${ups}outside/secret`;
+        case 3:
+          return `${ups}${dirsInRoot[rand(dirsInRoot.length)]}/l${rand(300)}`;
+        default:
+          return outside;
       }
     };
     const links: string[] = [];
@@ -132,6 +137,6 @@ describe('HostRoot', () => {
     expect(await host.stat('/etc/ns-like', false)).toMatchObject({ kind: 'symlink' });
     expect(await host.stat('/etc/file')).toMatchObject({ kind: 'file', mode: 0o640, size: 1 });
     symlinkSync('file', path.join(root, 'etc/alias'));
-    expect((await host.stat('/etc/alias'))).toMatchObject({ id: (await host.stat('/etc/file') as { id: string }).id });
+    expect(await host.stat('/etc/alias')).toMatchObject({ id: ((await host.stat('/etc/file')) as { id: string }).id });
   });
 });

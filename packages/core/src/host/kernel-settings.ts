@@ -39,7 +39,14 @@ export async function collectKernelSettings(ctx: HostAuditContext, kernelRelease
   const sysfs = await ctx.root.stat('/sys/kernel');
   const haveSys = sysfs !== null && !('unreadable' in sysfs) && sysfs.kind === 'directory';
   const lsmText = await ctx.value('/sys/kernel/security/lsm');
-  const lsms = lsmText === null ? null : lsmText.split(',').map((s) => s.trim()).filter((s) => s !== '').slice(0, 32);
+  const lsms =
+    lsmText === null
+      ? null
+      : lsmText
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+          .slice(0, 32);
 
   const aaParam = await ctx.value('/sys/module/apparmor/parameters/enabled');
   let appArmorEnabled: boolean | null;
@@ -97,22 +104,87 @@ interface SysctlRule {
 }
 
 const SYSCTL_RULES: readonly SysctlRule[] = [
-  { name: 'kernel.unprivileged_bpf_disabled', bad: (v) => v === '0', severity: 'medium', title: 'Unprivileged BPF is allowed', why: 'Any process may load BPF programs: a large kernel attack surface with a history of privilege-escalation bugs.', want: '2' },
-  { name: 'kernel.yama.ptrace_scope', bad: (v) => v === '0', severity: 'low', title: 'Yama ptrace_scope is 0', why: 'Any process may ptrace other processes of the same user (credential theft from running programs).', want: '1' },
-  { name: 'kernel.kptr_restrict', bad: (v) => v === '0', severity: 'low', title: 'Kernel pointers are visible (kptr_restrict = 0)', why: 'Kernel addresses in /proc help exploits defeat KASLR.', want: '1' },
-  { name: 'kernel.dmesg_restrict', bad: (v) => v === '0', severity: 'low', title: 'Unprivileged users can read the kernel log (dmesg_restrict = 0)', why: 'The kernel log leaks addresses and hardware details exploits use.', want: '1' },
-  { name: 'fs.protected_symlinks', bad: (v) => v === '0', severity: 'medium', title: 'Symlink protection is off', why: 'Symlink races in sticky world-writable directories (/tmp) are exploitable.', want: '1' },
-  { name: 'fs.protected_hardlinks', bad: (v) => v === '0', severity: 'medium', title: 'Hardlink protection is off', why: 'Users can hard-link files they do not own (setuid binaries, config files).', want: '1' },
+  {
+    name: 'kernel.unprivileged_bpf_disabled',
+    bad: (v) => v === '0',
+    severity: 'medium',
+    title: 'Unprivileged BPF is allowed',
+    why: 'Any process may load BPF programs: a large kernel attack surface with a history of privilege-escalation bugs.',
+    want: '2',
+  },
+  {
+    name: 'kernel.yama.ptrace_scope',
+    bad: (v) => v === '0',
+    severity: 'low',
+    title: 'Yama ptrace_scope is 0',
+    why: 'Any process may ptrace other processes of the same user (credential theft from running programs).',
+    want: '1',
+  },
+  {
+    name: 'kernel.kptr_restrict',
+    bad: (v) => v === '0',
+    severity: 'low',
+    title: 'Kernel pointers are visible (kptr_restrict = 0)',
+    why: 'Kernel addresses in /proc help exploits defeat KASLR.',
+    want: '1',
+  },
+  {
+    name: 'kernel.dmesg_restrict',
+    bad: (v) => v === '0',
+    severity: 'low',
+    title: 'Unprivileged users can read the kernel log (dmesg_restrict = 0)',
+    why: 'The kernel log leaks addresses and hardware details exploits use.',
+    want: '1',
+  },
+  {
+    name: 'fs.protected_symlinks',
+    bad: (v) => v === '0',
+    severity: 'medium',
+    title: 'Symlink protection is off',
+    why: 'Symlink races in sticky world-writable directories (/tmp) are exploitable.',
+    want: '1',
+  },
+  {
+    name: 'fs.protected_hardlinks',
+    bad: (v) => v === '0',
+    severity: 'medium',
+    title: 'Hardlink protection is off',
+    why: 'Users can hard-link files they do not own (setuid binaries, config files).',
+    want: '1',
+  },
   { name: 'fs.protected_fifos', bad: (v) => v === '0', severity: 'low', title: 'FIFO protection is off', why: 'Writes to attacker-owned FIFOs in sticky directories are allowed.', want: '1' },
-  { name: 'fs.protected_regular', bad: (v) => v === '0', severity: 'low', title: 'Protection of regular files in sticky directories is off', why: 'O_CREAT opens of attacker-owned files in /tmp are allowed.', want: '2' },
-  { name: 'fs.suid_dumpable', bad: (v) => v === '1', severity: 'medium', title: 'setuid programs dump core (suid_dumpable = 1)', why: 'Core dumps of privileged programs are readable by the user who crashed them.', want: '0' },
+  {
+    name: 'fs.protected_regular',
+    bad: (v) => v === '0',
+    severity: 'low',
+    title: 'Protection of regular files in sticky directories is off',
+    why: 'O_CREAT opens of attacker-owned files in /tmp are allowed.',
+    want: '2',
+  },
+  {
+    name: 'fs.suid_dumpable',
+    bad: (v) => v === '1',
+    severity: 'medium',
+    title: 'setuid programs dump core (suid_dumpable = 1)',
+    why: 'Core dumps of privileged programs are readable by the user who crashed them.',
+    want: '0',
+  },
 ];
 
 export function checkKernelSettings(ctx: HostAuditContext, s: KernelSettings, containerNetworking: boolean): void {
   for (const rule of SYSCTL_RULES) {
     const v = s.sysctls[rule.name];
     if (v === undefined || !rule.bad(v)) continue;
-    ctx.add({ ruleId: `host-sysctl-${rule.name}`, title: rule.title, severity: rule.severity, description: rule.why, file: sysctlPath(rule.name), key: rule.name, value: v, fix: `sysctl -w ${rule.name}=${rule.want} and persist it in /etc/sysctl.d/.` });
+    ctx.add({
+      ruleId: `host-sysctl-${rule.name}`,
+      title: rule.title,
+      severity: rule.severity,
+      description: rule.why,
+      file: sysctlPath(rule.name),
+      key: rule.name,
+      value: v,
+      fix: `sysctl -w ${rule.name}=${rule.want} and persist it in /etc/sysctl.d/.`,
+    });
   }
   const forward = s.sysctls['net.ipv4.ip_forward'];
   if (forward === '1' && !containerNetworking) {
@@ -120,7 +192,8 @@ export function checkKernelSettings(ctx: HostAuditContext, s: KernelSettings, co
       ruleId: 'host-sysctl-net.ipv4.ip_forward',
       title: 'IP forwarding is on, and no container runtime here needs it',
       severity: 'low',
-      description: 'The host routes packets between its interfaces. Docker and Kubernetes nodes need forwarding (kube-proxy and CNI plugins require net.ipv4.ip_forward=1), but neither was found on this host.',
+      description:
+        'The host routes packets between its interfaces. Docker and Kubernetes nodes need forwarding (kube-proxy and CNI plugins require net.ipv4.ip_forward=1), but neither was found on this host.',
       file: sysctlPath('net.ipv4.ip_forward'),
       key: 'net.ipv4.ip_forward',
       value: forward,
@@ -156,10 +229,28 @@ export function checkKernelSettings(ctx: HostAuditContext, s: KernelSettings, co
     ctx.notJudged('lsm', `AppArmor (${s.appArmorEnabled === null ? 'unknown' : 'off'}) and SELinux (${s.selinux ?? 'unknown'}) status could not both be read`, 'mount the host /sys under the root');
   }
   if (s.selinux === 'permissive' && s.appArmorEnabled !== true) {
-    ctx.add({ ruleId: 'host-selinux-permissive', title: 'SELinux is permissive', severity: 'medium', description: 'SELinux logs but does not block: container labels (container_t) confine nothing.', file: '/sys/fs/selinux/enforce', key: 'enforce', value: '0', fix: 'setenforce 1 and SELINUX=enforcing in /etc/selinux/config.' });
+    ctx.add({
+      ruleId: 'host-selinux-permissive',
+      title: 'SELinux is permissive',
+      severity: 'medium',
+      description: 'SELinux logs but does not block: container labels (container_t) confine nothing.',
+      file: '/sys/fs/selinux/enforce',
+      key: 'enforce',
+      value: '0',
+      fix: 'setenforce 1 and SELINUX=enforcing in /etc/selinux/config.',
+    });
   }
   if (s.seccompSupported === false) {
-    ctx.add({ ruleId: 'host-no-seccomp', title: 'The kernel has no seccomp filter support', severity: 'high', description: 'RuntimeDefault seccomp profiles cannot be applied: every syscall, unshare and keyctl included, is open to containers.', file: '/boot', key: 'CONFIG_SECCOMP_FILTER', value: 'not set', fix: 'Boot a kernel built with CONFIG_SECCOMP_FILTER=y.' });
+    ctx.add({
+      ruleId: 'host-no-seccomp',
+      title: 'The kernel has no seccomp filter support',
+      severity: 'high',
+      description: 'RuntimeDefault seccomp profiles cannot be applied: every syscall, unshare and keyctl included, is open to containers.',
+      file: '/boot',
+      key: 'CONFIG_SECCOMP_FILTER',
+      value: 'not set',
+      fix: 'Boot a kernel built with CONFIG_SECCOMP_FILTER=y.',
+    });
   } else if (s.seccompSupported === null) {
     ctx.notJudged('seccomp', 'seccomp support could not be read (no /proc/sys/kernel/seccomp, no /boot/config of the running kernel)');
   }

@@ -40,7 +40,16 @@ export async function collectOs(ctx: HostAuditContext): Promise<{ readonly facts
     const id = (fields['ID'] ?? '').toLowerCase();
     const versionId = fields['VERSION_ID'] ?? '';
     const s = lookupEol(id, versionId, ctx.today);
-    const facts: OsFacts = { id, versionId, prettyName: fields['PRETTY_NAME'] ?? fields['NAME'] ?? id, supportStatus: s.status, supportPhase: s.phase, eolDate: s.date, phaseEnds: s.phaseEnds, source: file };
+    const facts: OsFacts = {
+      id,
+      versionId,
+      prettyName: fields['PRETTY_NAME'] ?? fields['NAME'] ?? id,
+      supportStatus: s.status,
+      supportPhase: s.phase,
+      eolDate: s.date,
+      phaseEnds: s.phaseEnds,
+      source: file,
+    };
     return { facts, distro: detectDistro({ files: new Map([[file, text]]), distroless: false, today: ctx.today }) };
   }
   return null;
@@ -50,7 +59,11 @@ export async function collectOs(ctx: HostAuditContext): Promise<{ readonly facts
 export function checkKernel(ctx: HostAuditContext, facts: Pick<HostFactsDocument, 'kernel' | 'userNamespaces'>): void {
   const k = facts.kernel;
   if (k === null) {
-    ctx.notJudged('kernel', 'the kernel version could not be read (no /proc/sys/kernel/osrelease, /proc/version, /boot or /lib/modules under the root)', 'mount the host /proc (e.g. --root /host with /proc inside)');
+    ctx.notJudged(
+      'kernel',
+      'the kernel version could not be read (no /proc/sys/kernel/osrelease, /proc/version, /boot or /lib/modules under the root)',
+      'mount the host /proc (e.g. --root /host with /proc inside)',
+    );
     return;
   }
   for (const cve of KERNEL_CVES) {

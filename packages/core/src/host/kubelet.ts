@@ -82,50 +82,144 @@ export async function auditKubelet(ctx: HostAuditContext): Promise<KubeletFacts>
   };
   const anon = effective('--anonymous-auth', ['authentication', 'anonymous', 'enabled'], false, true);
   if (String(anon.value) !== 'false') {
-    ctx.add({ ruleId: 'host-kubelet-anonymous-auth', title: 'The kubelet accepts anonymous requests', severity: 'high', description: 'Requests without credentials reach the kubelet API (10250) as system:anonymous.', file: anon.file, key: anon.key, value: String(anon.value), fix: 'Set authentication.anonymous.enabled: false (or --anonymous-auth=false).', standard: cisKubernetes('4.2.1') });
+    ctx.add({
+      ruleId: 'host-kubelet-anonymous-auth',
+      title: 'The kubelet accepts anonymous requests',
+      severity: 'high',
+      description: 'Requests without credentials reach the kubelet API (10250) as system:anonymous.',
+      file: anon.file,
+      key: anon.key,
+      value: String(anon.value),
+      fix: 'Set authentication.anonymous.enabled: false (or --anonymous-auth=false).',
+      standard: cisKubernetes('4.2.1'),
+    });
   }
   const mode = effective('--authorization-mode', ['authorization', 'mode'], 'Webhook', 'AlwaysAllow');
   if (String(mode.value).split(',').includes('AlwaysAllow')) {
-    ctx.add({ ruleId: 'host-kubelet-authorization-mode', title: 'The kubelet authorizes every request (AlwaysAllow)', severity: 'critical', description: 'Anyone authenticated (or anonymous) can exec into every pod on the node through the kubelet API.', file: mode.file, key: mode.key, value: String(mode.value), fix: 'Set authorization.mode: Webhook (or --authorization-mode=Webhook).', standard: cisKubernetes('4.2.2') });
+    ctx.add({
+      ruleId: 'host-kubelet-authorization-mode',
+      title: 'The kubelet authorizes every request (AlwaysAllow)',
+      severity: 'critical',
+      description: 'Anyone authenticated (or anonymous) can exec into every pod on the node through the kubelet API.',
+      file: mode.file,
+      key: mode.key,
+      value: String(mode.value),
+      fix: 'Set authorization.mode: Webhook (or --authorization-mode=Webhook).',
+      standard: cisKubernetes('4.2.2'),
+    });
   }
   const ro = effective('--read-only-port', ['readOnlyPort'], 0, 10255);
   if (String(ro.value) !== '0') {
-    ctx.add({ ruleId: 'host-kubelet-read-only-port', title: `The kubelet read-only port ${String(ro.value)} is open`, severity: 'medium', description: 'The unauthenticated read-only API lists pods, their specs and environment variables.', file: ro.file, key: ro.key, value: String(ro.value), fix: 'Set readOnlyPort: 0 (or --read-only-port=0).', standard: cisKubernetes('4.2.4') });
+    ctx.add({
+      ruleId: 'host-kubelet-read-only-port',
+      title: `The kubelet read-only port ${String(ro.value)} is open`,
+      severity: 'medium',
+      description: 'The unauthenticated read-only API lists pods, their specs and environment variables.',
+      file: ro.file,
+      key: ro.key,
+      value: String(ro.value),
+      fix: 'Set readOnlyPort: 0 (or --read-only-port=0).',
+      standard: cisKubernetes('4.2.4'),
+    });
   }
   const pkd = effective('--protect-kernel-defaults', ['protectKernelDefaults'], false, false);
   if (String(pkd.value) !== 'true') {
-    ctx.add({ ruleId: 'host-kubelet-protect-kernel-defaults', title: 'The kubelet may change kernel tunables', severity: 'low', description: 'protectKernelDefaults is off: the kubelet silently rewrites sysctls that differ from its expectations instead of failing.', file: pkd.file, key: pkd.key, value: String(pkd.value), fix: 'Set protectKernelDefaults: true after setting the sysctls it expects.', standard: cisKubernetes('4.2.6') });
+    ctx.add({
+      ruleId: 'host-kubelet-protect-kernel-defaults',
+      title: 'The kubelet may change kernel tunables',
+      severity: 'low',
+      description: 'protectKernelDefaults is off: the kubelet silently rewrites sysctls that differ from its expectations instead of failing.',
+      file: pkd.file,
+      key: pkd.key,
+      value: String(pkd.value),
+      fix: 'Set protectKernelDefaults: true after setting the sysctls it expects.',
+      standard: cisKubernetes('4.2.6'),
+    });
   }
   const rot = effective('--rotate-certificates', ['rotateCertificates'], false, false);
   if (String(rot.value) !== 'true') {
-    ctx.add({ ruleId: 'host-kubelet-rotate-certificates', title: 'Kubelet client certificates are not rotated', severity: 'medium', description: 'A stolen kubelet client certificate stays valid until it expires.', file: rot.file, key: rot.key, value: String(rot.value), fix: 'Set rotateCertificates: true.', standard: cisKubernetes('4.2.11') });
+    ctx.add({
+      ruleId: 'host-kubelet-rotate-certificates',
+      title: 'Kubelet client certificates are not rotated',
+      severity: 'medium',
+      description: 'A stolen kubelet client certificate stays valid until it expires.',
+      file: rot.file,
+      key: rot.key,
+      value: String(rot.value),
+      fix: 'Set rotateCertificates: true.',
+      standard: cisKubernetes('4.2.11'),
+    });
   }
   const sd = effective('--seccomp-default', ['seccompDefault'], false, false);
   const seccompDefault = String(sd.value) === 'true';
   if (!seccompDefault) {
-    ctx.add({ ruleId: 'host-kubelet-seccomp-default', title: 'Pods without a seccomp profile run Unconfined', severity: 'medium', description: 'seccompDefault is off: every container that does not ask for RuntimeDefault gets no syscall filter (unshare, keyctl, bpf reachable).', file: sd.file, key: sd.key, value: String(sd.value), fix: 'Set seccompDefault: true in the kubelet configuration.', references: ['https://kubernetes.io/docs/tutorials/security/seccomp/#enable-the-use-of-runtimedefault-as-the-default-seccomp-profile-for-all-workloads'] });
+    ctx.add({
+      ruleId: 'host-kubelet-seccomp-default',
+      title: 'Pods without a seccomp profile run Unconfined',
+      severity: 'medium',
+      description: 'seccompDefault is off: every container that does not ask for RuntimeDefault gets no syscall filter (unshare, keyctl, bpf reachable).',
+      file: sd.file,
+      key: sd.key,
+      value: String(sd.value),
+      fix: 'Set seccompDefault: true in the kubelet configuration.',
+      references: ['https://kubernetes.io/docs/tutorials/security/seccomp/#enable-the-use-of-runtimedefault-as-the-default-seccomp-profile-for-all-workloads'],
+    });
   }
 
   const idle = effective('--streaming-connection-idle-timeout', ['streamingConnectionIdleTimeout'], '4h0m0s', '4h0m0s');
   if (/^0+(s|m|h|ms)?$/.test(String(idle.value))) {
-    ctx.add({ ruleId: 'host-kubelet-streaming-idle-timeout', title: 'Kubelet streaming connections never time out', severity: 'medium', description: 'exec, attach and port-forward sessions stay open forever: abandoned sessions keep a way into containers.', file: idle.file, key: idle.key, value: String(idle.value), fix: 'Set streamingConnectionIdleTimeout to 5m or more (not 0).', standard: cisKubernetes('4.2.5') });
+    ctx.add({
+      ruleId: 'host-kubelet-streaming-idle-timeout',
+      title: 'Kubelet streaming connections never time out',
+      severity: 'medium',
+      description: 'exec, attach and port-forward sessions stay open forever: abandoned sessions keep a way into containers.',
+      file: idle.file,
+      key: idle.key,
+      value: String(idle.value),
+      fix: 'Set streamingConnectionIdleTimeout to 5m or more (not 0).',
+      standard: cisKubernetes('4.2.5'),
+    });
   }
   const chains = effective('--make-iptables-util-chains', ['makeIPTablesUtilChains'], true, true);
   if (String(chains.value) === 'false') {
-    ctx.add({ ruleId: 'host-kubelet-iptables-util-chains', title: 'The kubelet does not manage its iptables chains', severity: 'low', description: 'Pod networking rules depend on chains maintained by hand.', file: chains.file, key: chains.key, value: String(chains.value), fix: 'Set makeIPTablesUtilChains: true.', standard: cisKubernetes('4.2.7') });
+    ctx.add({
+      ruleId: 'host-kubelet-iptables-util-chains',
+      title: 'The kubelet does not manage its iptables chains',
+      severity: 'low',
+      description: 'Pod networking rules depend on chains maintained by hand.',
+      file: chains.file,
+      key: chains.key,
+      value: String(chains.value),
+      fix: 'Set makeIPTablesUtilChains: true.',
+      standard: cisKubernetes('4.2.7'),
+    });
   }
   const serving = lookup(['featureGates', 'RotateKubeletServerCertificate']);
   if (serving !== undefined && String(serving.value) === 'false') {
-    ctx.add({ ruleId: 'host-kubelet-server-certificate-rotation', title: 'Kubelet serving certificates are not rotated', severity: 'medium', description: 'The RotateKubeletServerCertificate feature gate is off: the kubelet keeps one serving certificate until it expires.', file: serving.file, key: 'featureGates.RotateKubeletServerCertificate', value: 'false', fix: 'Remove the RotateKubeletServerCertificate: false feature gate and set serverTLSBootstrap: true.', standard: cisKubernetes('4.2.12') });
+    ctx.add({
+      ruleId: 'host-kubelet-server-certificate-rotation',
+      title: 'Kubelet serving certificates are not rotated',
+      severity: 'medium',
+      description: 'The RotateKubeletServerCertificate feature gate is off: the kubelet keeps one serving certificate until it expires.',
+      file: serving.file,
+      key: 'featureGates.RotateKubeletServerCertificate',
+      value: 'false',
+      fix: 'Remove the RotateKubeletServerCertificate: false feature gate and set serverTLSBootstrap: true.',
+      standard: cisKubernetes('4.2.12'),
+    });
   }
 
   // 4.1: files that hold the kubelet's identity and configuration.
-  if (unit?.unitFile != null) await checkPermissions(ctx, { path: unit.unitFile, maxMode: 0o644, what: 'The kubelet service file', ruleId: 'host-kubelet-service-file', severity: 'medium', standard: cisKubernetes('4.1.1') });
-  if (haveConfig) await checkPermissions(ctx, { path: configPath, maxMode: 0o600, what: 'The kubelet configuration file', ruleId: 'host-kubelet-config-file', severity: 'medium', standard: cisKubernetes('4.1.9') });
+  if (unit?.unitFile != null)
+    await checkPermissions(ctx, { path: unit.unitFile, maxMode: 0o644, what: 'The kubelet service file', ruleId: 'host-kubelet-service-file', severity: 'medium', standard: cisKubernetes('4.1.1') });
+  if (haveConfig)
+    await checkPermissions(ctx, { path: configPath, maxMode: 0o600, what: 'The kubelet configuration file', ruleId: 'host-kubelet-config-file', severity: 'medium', standard: cisKubernetes('4.1.9') });
   const kubeconfig = flagValues(cmd, '--kubeconfig').at(-1) ?? DEFAULT_KUBECONFIG;
-  if (kubeconfig.startsWith('/')) await checkPermissions(ctx, { path: kubeconfig, maxMode: 0o600, what: 'The kubelet kubeconfig', ruleId: 'host-kubelet-kubeconfig', severity: 'high', standard: cisKubernetes('4.1.5') });
+  if (kubeconfig.startsWith('/'))
+    await checkPermissions(ctx, { path: kubeconfig, maxMode: 0o600, what: 'The kubelet kubeconfig', ruleId: 'host-kubelet-kubeconfig', severity: 'high', standard: cisKubernetes('4.1.5') });
   const ca = flagValues(cmd, '--client-ca-file').at(-1) ?? lookup(['authentication', 'x509', 'clientCAFile'])?.value;
-  if (typeof ca === 'string' && ca.startsWith('/')) await checkPermissions(ctx, { path: ca, maxMode: 0o644, what: 'The kubelet client CA file', ruleId: 'host-kubelet-client-ca', severity: 'medium', standard: cisKubernetes('4.1.7') });
+  if (typeof ca === 'string' && ca.startsWith('/'))
+    await checkPermissions(ctx, { path: ca, maxMode: 0o644, what: 'The kubelet client CA file', ruleId: 'host-kubelet-client-ca', severity: 'medium', standard: cisKubernetes('4.1.7') });
   for (const dir of ['/var/lib/kubelet/pki', '/etc/kubernetes/pki']) {
     const names = await ctx.root.list(dir);
     if (!Array.isArray(names)) continue;

@@ -13,11 +13,7 @@ describe.skipIf(process.platform !== 'linux')('sekisho host on this machine', ()
     expect(a.facts.kernel?.release).toBe(osrelease);
     expect(a.facts.kernel?.release).toBe(release()); // uname -r
 
-    const cgroup = existsSync('/sys/fs/cgroup/cgroup.controllers')
-      ? 2
-      : existsSync('/sys/fs/cgroup') && readdirSync('/sys/fs/cgroup').some((d) => ['memory', 'cpu', 'pids'].includes(d))
-        ? 1
-        : null;
+    const cgroup = existsSync('/sys/fs/cgroup/cgroup.controllers') ? 2 : existsSync('/sys/fs/cgroup') && readdirSync('/sys/fs/cgroup').some((d) => ['memory', 'cpu', 'pids'].includes(d)) ? 1 : null;
     expect(a.facts.cgroupVersion).toBe(cgroup);
 
     let compared = 0;

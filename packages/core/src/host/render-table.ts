@@ -14,9 +14,13 @@ export function hostFactLines(facts: HostFactsDocument): string[] {
   const k = facts.kernel;
   lines.push(`Kernel:    ${k === null ? 'unknown' : `${k.release}${k.distroBuild ? ' (distribution build)' : ''} — from ${k.source}`}`);
   const os = facts.os;
-  lines.push(`OS:        ${os === null ? 'unknown' : `${os.prettyName} — ${os.supportPhase === 'regular' ? `supported until ${os.phaseEnds ?? '?'}` : os.supportPhase === 'extended' ? `extended support until ${os.phaseEnds ?? '?'}` : os.supportPhase === 'eol' ? `END OF LIFE since ${os.eolDate ?? '?'}` : 'support dates unknown'}`}`);
+  lines.push(
+    `OS:        ${os === null ? 'unknown' : `${os.prettyName} — ${os.supportPhase === 'regular' ? `supported until ${os.phaseEnds ?? '?'}` : os.supportPhase === 'extended' ? `extended support until ${os.phaseEnds ?? '?'}` : os.supportPhase === 'eol' ? `END OF LIFE since ${os.eolDate ?? '?'}` : 'support dates unknown'}`}`,
+  );
   lines.push(`LSM:       ${facts.lsms?.join(',') ?? 'unknown'}; AppArmor ${yesNo(facts.appArmorEnabled, 'enabled', 'off')}; SELinux ${facts.selinux ?? 'unknown'}`);
-  lines.push(`Seccomp:   ${yesNo(facts.seccompSupported, 'supported', 'NOT supported')}    cgroup: ${facts.cgroupVersion === null ? 'unknown' : `v${facts.cgroupVersion}`}    user namespaces: ${yesNo(facts.userNamespaces.supported)} (unprivileged: ${yesNo(facts.userNamespaces.unprivileged)})`);
+  lines.push(
+    `Seccomp:   ${yesNo(facts.seccompSupported, 'supported', 'NOT supported')}    cgroup: ${facts.cgroupVersion === null ? 'unknown' : `v${facts.cgroupVersion}`}    user namespaces: ${yesNo(facts.userNamespaces.supported)} (unprivileged: ${yesNo(facts.userNamespaces.unprivileged)})`,
+  );
   const sysctls = Object.entries(facts.sysctls);
   if (sysctls.length > 0) lines.push(`Sysctls:   ${sysctls.map(([n, v]) => `${n}=${v}`).join('  ')}`);
   if (facts.runtimes.length === 0) lines.push('Runtimes:  none found');
@@ -34,7 +38,13 @@ export function renderHostTable(report: Report, facts: HostFactsDocument, color:
   for (const f of report.findings) {
     if (f.kind !== 'misconfiguration') continue;
     const std = f.standard === null ? '' : ` [${f.standard.name} ${f.standard.check}]`;
-    lines.push('', `${paintSeverity(f.severity, f.severity.toUpperCase().padEnd(8), color)} ${f.title}`, `  rule:     ${f.ruleId}${std}`, `  evidence: ${f.target.file}${f.fieldPath === null ? '' : ` · ${f.fieldPath}`}`, `  why:      ${f.description}`);
+    lines.push(
+      '',
+      `${paintSeverity(f.severity, f.severity.toUpperCase().padEnd(8), color)} ${f.title}`,
+      `  rule:     ${f.ruleId}${std}`,
+      `  evidence: ${f.target.file}${f.fieldPath === null ? '' : ` · ${f.fieldPath}`}`,
+      `  why:      ${f.description}`,
+    );
     if (f.fix !== null) lines.push(`  fix:      ${f.fix}`);
   }
   if (report.unknowns.length > 0) lines.push('', ...unknownLines(report));

@@ -61,10 +61,30 @@ const BINARIES: Readonly<Record<string, BinarySpec>> = {
     modules: ['github.com/containerd/containerd', 'github.com/containerd/containerd/v2'],
     strings: [{ anchor: 'containerd github.com/containerd/containerd', pattern: new RegExp(`containerd github\\.com/containerd/containerd(?:/v2)? ${V}`) }],
   },
-  dockerd: { component: 'docker-engine', ldflagVars: ['github.com/docker/docker/dockerversion.Version'], modules: [], strings: [{ anchor: 'Docker version ', pattern: new RegExp(`Docker version ${V}`) }] },
-  crio: { component: 'cri-o', ldflagVars: ['github.com/cri-o/cri-o/internal/version.Version'], modules: ['github.com/cri-o/cri-o'], strings: [{ anchor: 'crio version ', pattern: new RegExp(`crio version ${V}`) }] },
-  runsc: { component: 'gvisor', ldflagVars: ['gvisor.dev/gvisor/runsc/version.version'], modules: [], strings: [{ anchor: 'runsc version release-', pattern: /runsc version release-(\d{8}\.\d{1,4})/ }] },
-  'kata-runtime': { component: 'kata', ldflagVars: ['github.com/kata-containers/kata-containers/src/runtime/pkg/katautils.version'], modules: [], strings: [{ anchor: 'kata-runtime', pattern: new RegExp(`kata-runtime\\s*:\\s*${V}`) }] },
+  dockerd: {
+    component: 'docker-engine',
+    ldflagVars: ['github.com/docker/docker/dockerversion.Version'],
+    modules: [],
+    strings: [{ anchor: 'Docker version ', pattern: new RegExp(`Docker version ${V}`) }],
+  },
+  crio: {
+    component: 'cri-o',
+    ldflagVars: ['github.com/cri-o/cri-o/internal/version.Version'],
+    modules: ['github.com/cri-o/cri-o'],
+    strings: [{ anchor: 'crio version ', pattern: new RegExp(`crio version ${V}`) }],
+  },
+  runsc: {
+    component: 'gvisor',
+    ldflagVars: ['gvisor.dev/gvisor/runsc/version.version'],
+    modules: [],
+    strings: [{ anchor: 'runsc version release-', pattern: /runsc version release-(\d{8}\.\d{1,4})/ }],
+  },
+  'kata-runtime': {
+    component: 'kata',
+    ldflagVars: ['github.com/kata-containers/kata-containers/src/runtime/pkg/katautils.version'],
+    modules: [],
+    strings: [{ anchor: 'kata-runtime', pattern: new RegExp(`kata-runtime\\s*:\\s*${V}`) }],
+  },
 };
 
 export async function collectRuntimes(ctx: HostAuditContext): Promise<RuntimeFact[]> {

@@ -33,11 +33,7 @@ describe('readServiceUnit', () => {
     const unit = await readServiceUnit(ctx, 'kubelet.service');
     expect(unit).toMatchObject({ unitFile: '/usr/lib/systemd/system/kubelet.service', execStartFile: '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf' });
     expect(unit?.execStart).toBe('/usr/bin/kubelet    --anonymous-auth=false --config /var/lib/kubelet/config.yaml --read-only-port=0');
-    expect(unit?.files).toEqual([
-      '/usr/lib/systemd/system/kubelet.service',
-      '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf',
-      '/etc/systemd/system/kubelet.service.d/20-late.conf',
-    ]);
+    expect(unit?.files).toEqual(['/usr/lib/systemd/system/kubelet.service', '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf', '/etc/systemd/system/kubelet.service.d/20-late.conf']);
   });
 
   it('returns null when no unit or drop-in exists', async () => {

@@ -10,11 +10,21 @@ describe('detectDistro', () => {
       '/usr/lib/os-release': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n',
       '/etc/debian_version': '12.7\n',
     });
-    expect(d).toMatchObject({ id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)', eol: { status: 'supported', date: '2026-06-10', phase: 'extended', phaseEnds: '2028-06-30', extendedName: 'Debian LTS' } });
+    expect(d).toMatchObject({
+      id: 'debian',
+      versionId: '12',
+      codename: 'bookworm',
+      prettyName: 'Debian GNU/Linux 12 (bookworm)',
+      eol: { status: 'supported', date: '2026-06-10', phase: 'extended', phaseEnds: '2028-06-30', extendedName: 'Debian LTS' },
+    });
   });
 
   it.each([
-    ['ubuntu', 'NAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\nVERSION_CODENAME=jammy\n', { id: 'ubuntu', versionId: '22.04', codename: 'jammy', idLike: ['debian'], eol: { status: 'supported' } }],
+    [
+      'ubuntu',
+      'NAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\nVERSION_CODENAME=jammy\n',
+      { id: 'ubuntu', versionId: '22.04', codename: 'jammy', idLike: ['debian'], eol: { status: 'supported' } },
+    ],
     ['alpine', 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\n', { id: 'alpine', versionId: '3.20.3', eol: { status: 'eol', date: '2026-04-01' } }],
     ['rocky', 'NAME="Rocky Linux"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.4"\n', { id: 'rocky', versionId: '9.4', eol: { status: 'supported' } }],
     ['amazon linux', 'NAME="Amazon Linux"\nID="amzn"\nVERSION_ID="2023"\n', { id: 'amzn', versionId: '2023' }],

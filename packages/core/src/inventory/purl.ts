@@ -6,7 +6,17 @@ import type { CatalogedPackage } from '../catalogers/types.js';
 function namespaceFor(type: OsPackageType, distro: Distro | null): string {
   const id = distro?.id ?? '';
   if (type === 'rpm') {
-    const vendors: Record<string, string> = { rhel: 'redhat', centos: 'centos', rocky: 'rocky', almalinux: 'almalinux', fedora: 'fedora', amzn: 'amazon', ol: 'oracle', sles: 'suse', 'opensuse-leap': 'opensuse' };
+    const vendors: Record<string, string> = {
+      rhel: 'redhat',
+      centos: 'centos',
+      rocky: 'rocky',
+      almalinux: 'almalinux',
+      fedora: 'fedora',
+      amzn: 'amazon',
+      ol: 'oracle',
+      sles: 'suse',
+      'opensuse-leap': 'opensuse',
+    };
     return vendors[id] ?? (id || 'rpm');
   }
   if (type === 'apk') return id || 'alpine';

@@ -108,9 +108,11 @@ describe('openLayerStream early stop', () => {
 describe('integrity before decoding errors', () => {
   async function drain(data: Buffer, expected: string | null): Promise<string> {
     const stream = openLayerStream(chunks(data, 997), LIMITS, expected);
-    return codeOf((async () => {
-      for await (const _ of stream.chunks) void _;
-    })());
+    return codeOf(
+      (async () => {
+        for await (const _ of stream.chunks) _;
+      })(),
+    );
   }
   const random = createHash('sha512');
   const noise = Buffer.concat(Array.from({ length: 400 }, (_, i) => random.copy().update(String(i)).digest()));

@@ -93,10 +93,7 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
           throw new SekishoError('LIMIT_LAYER_SIZE', `layer expands beyond ${limits.maxBytes} bytes`);
         }
         if (uncompressedBytes > limits.ratioFloorBytes && uncompressedBytes > compressedBytes * limits.maxRatio) {
-          throw new SekishoError(
-            'LIMIT_LAYER_SIZE',
-            `layer expands more than ${limits.maxRatio}× (${compressedBytes} → ${uncompressedBytes} bytes so far): decompression bomb`,
-          );
+          throw new SekishoError('LIMIT_LAYER_SIZE', `layer expands more than ${limits.maxRatio}× (${compressedBytes} → ${uncompressedBytes} bytes so far): decompression bomb`);
         }
         // An uncompressed blob is its own tar: one hash serves as digest and diffID.
         if (decoding !== null) diffHash.update(chunk);
@@ -114,7 +111,8 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
           compressedBytes += next.value.length;
         }
         const actual = `sha256:${compressedHash.digest('hex')}`;
-        if (actual !== expectedDigest) throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', `layer blob digest mismatch: expected ${expectedDigest}, got ${actual} (the blob also fails to decompress)`, { cause: error });
+        if (actual !== expectedDigest)
+          throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', `layer blob digest mismatch: expected ${expectedDigest}, got ${actual} (the blob also fails to decompress)`, { cause: error });
       }
       throw error;
     } finally {

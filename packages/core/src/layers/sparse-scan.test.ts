@@ -18,7 +18,7 @@ import { scanImage } from '../scan/scan-image.js';
 const OS_RELEASE = 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n';
 // A GitHub token shape built at run time, so the repository holds no literal token.
 const TOKEN = `ghp_${'A1b2C3d4E5'.repeat(3)}xYz9W8`;
-const AGE_KEY = `AGE-SECRET-KEY-1${'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L'}${'QPZRY9X8GF2TVDW0S3JN54KHCE'}`;
+const AGE_KEY = `AGE-SECRET-KEY-1QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7LQPZRY9X8GF2TVDW0S3JN54KHCE`;
 const gnuFixture = zlib.gunzipSync(readFileSync(join(import.meta.dirname, '__fixtures__', 'sparse', 'gnu.tar.gz')));
 
 const SPEC: ImageSpec = {

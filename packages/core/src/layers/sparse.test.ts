@@ -118,7 +118,12 @@ describe('sparse members from the test writer', () => {
 
   it('reads old GNU maps spread over several extension blocks', async () => {
     const many = Array.from({ length: 60 }, (_, i) => ({ offset: i * 100, data: `r${i}` }));
-    const seen = await walk(writeTar([{ name: 'f', sparse: { format: 'gnu', realSize: 6000, regions: many } }, { name: 'g', content: 'ok' }]));
+    const seen = await walk(
+      writeTar([
+        { name: 'f', sparse: { format: 'gnu', realSize: 6000, regions: many } },
+        { name: 'g', content: 'ok' },
+      ]),
+    );
     expect(seen[0]?.body?.toString('latin1', 5900, 5903)).toBe('r59');
     expect(seen[0]?.body?.toString('latin1', 0, 2)).toBe('r0');
     expect(seen[1]?.body?.toString()).toBe('ok');
@@ -132,8 +137,24 @@ describe('sparse members from the test writer', () => {
 
 describe('hostile sparse members', () => {
   const cases: [string, SparseSpec['regions'], number, string][] = [
-    ['overlapping regions', [{ offset: 0, data: 'aaaa' }, { offset: 2, data: 'bbbb' }], 100, 'LAYER_CORRUPT'],
-    ['unsorted regions', [{ offset: 50, data: 'aaaa' }, { offset: 0, data: 'bbbb' }], 100, 'LAYER_CORRUPT'],
+    [
+      'overlapping regions',
+      [
+        { offset: 0, data: 'aaaa' },
+        { offset: 2, data: 'bbbb' },
+      ],
+      100,
+      'LAYER_CORRUPT',
+    ],
+    [
+      'unsorted regions',
+      [
+        { offset: 50, data: 'aaaa' },
+        { offset: 0, data: 'bbbb' },
+      ],
+      100,
+      'LAYER_CORRUPT',
+    ],
     ['a region past the real size', [{ offset: 98, data: 'aaaa' }], 100, 'LAYER_CORRUPT'],
     ['a region far past the real size', [{ offset: 9_000_000_000, data: 'aaaa' }], 100, 'LAYER_CORRUPT'],
     ['data shorter than the map says', [{ offset: 0, data: 'aaaa', length: 5000 }], 10_000, 'LAYER_CORRUPT'],
@@ -158,7 +179,11 @@ describe('hostile sparse members', () => {
     ['a 0.1 map with fewer regions than numblocks', { name: 'f', sparse: { format: 'pax-0.1', realSize: 10, regions: [{ offset: 0, data: 'ab' }], numBlocks: '2' } }, 'LAYER_CORRUPT'],
     ['a 0.0 map with fewer regions than numblocks', { name: 'f', sparse: { format: 'pax-0.0', realSize: 10, regions: [{ offset: 0, data: 'ab' }], numBlocks: '3' } }, 'LAYER_CORRUPT'],
     ['a 0.1 map with a non-number', { name: 'f', sparse: { format: 'pax-0.1', realSize: 10, regions: [{ offset: 0, data: 'ab' }], numBlocks: 'x' } }, 'LAYER_CORRUPT'],
-    ['a stored size shorter than the data (truncated entry)', { name: 'f', sparse: { format: 'gnu', realSize: 2000, regions: [{ offset: 0, data: 'a'.repeat(1000) }] }, declaredSize: 10 }, 'LAYER_CORRUPT'],
+    [
+      'a stored size shorter than the data (truncated entry)',
+      { name: 'f', sparse: { format: 'gnu', realSize: 2000, regions: [{ offset: 0, data: 'a'.repeat(1000) }] }, declaredSize: 10 },
+      'LAYER_CORRUPT',
+    ],
   ])('rejects %s', async (_name, entry, code) => {
     expect(await codeOf(walk(writeTar([entry])))).toBe(code);
   });

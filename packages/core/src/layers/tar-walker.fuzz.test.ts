@@ -129,10 +129,7 @@ function paxRecord(key: string, value: string, delta: number): string {
 
 // --- generators ------------------------------------------------------------------------------
 
-const segment = fc.oneof(
-  fc.constantFrom('etc', 'usr', 'bin', '.', '..', '', 'a b', 'é', '.wh..wh..opq', '.wh.x', 'x\0y'),
-  fc.string({ minLength: 1, maxLength: 12 }),
-);
+const segment = fc.oneof(fc.constantFrom('etc', 'usr', 'bin', '.', '..', '', 'a b', 'é', '.wh..wh..opq', '.wh.x', 'x\0y'), fc.string({ minLength: 1, maxLength: 12 }));
 const entryName = fc.oneof(
   fc.array(segment, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('/')),
   fc.constantFrom('../etc/passwd', '/etc/shadow', 'a/../../b', './a', 'a//b', '.', '..', '', './', 'a/./b/..', 'x/'.repeat(60)),
@@ -141,9 +138,23 @@ const entryName = fc.oneof(
 const TYPEFLAGS = [0, ...'01234567xgLKSDMNVA'.split('').map((c) => c.charCodeAt(0))];
 const typeflag = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TYPEFLAGS) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }) });
 const PAX_KEYS = [
-  'path', 'linkpath', 'size', 'uid', 'gid', 'mtime', 'comment', 'SCHILY.xattr.security.capability',
-  'GNU.sparse.major', 'GNU.sparse.minor', 'GNU.sparse.name', 'GNU.sparse.realsize', 'GNU.sparse.size',
-  'GNU.sparse.numblocks', 'GNU.sparse.offset', 'GNU.sparse.numbytes', 'GNU.sparse.map',
+  'path',
+  'linkpath',
+  'size',
+  'uid',
+  'gid',
+  'mtime',
+  'comment',
+  'SCHILY.xattr.security.capability',
+  'GNU.sparse.major',
+  'GNU.sparse.minor',
+  'GNU.sparse.name',
+  'GNU.sparse.realsize',
+  'GNU.sparse.size',
+  'GNU.sparse.numblocks',
+  'GNU.sparse.offset',
+  'GNU.sparse.numbytes',
+  'GNU.sparse.map',
 ];
 const paxValue = fc.oneof(
   fc.constantFrom('0', '1', '-1', '1e400', 'NaN', '', '99999999999999999', '9007199254740993', '0,0', '0,1,2', '1.0', '1.5', '../../x', '/abs'),
@@ -207,7 +218,17 @@ function buildArchive(entries: readonly EntrySpec[], endBlocks: boolean, trailer
 }
 
 const FIELDS: readonly [offset: number, width: number][] = [
-  [0, 100], [100, 8], [108, 8], [116, 8], [124, 12], [136, 12], [156, 1], [157, 100], [257, 8], [345, 155], [482, 30],
+  [0, 100],
+  [100, 8],
+  [108, 8],
+  [116, 8],
+  [124, 12],
+  [136, 12],
+  [156, 1],
+  [157, 100],
+  [257, 8],
+  [345, 155],
+  [482, 30],
 ];
 
 const mutation = fc.oneof(
@@ -322,7 +343,12 @@ describe('tar walker fuzzing', () => {
       ),
       fuzzParameters(300),
     );
-    console.log(`tar walker mutations: ${[...outcomes].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    console.log(
+      `tar walker mutations: ${[...outcomes]
+        .sort()
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
     // The inputs reach past the header checks: some walks complete, some fail in different ways.
     expect(outcomes.get('completed')).toBeGreaterThan(0);
     expect(outcomes.size).toBeGreaterThan(2);

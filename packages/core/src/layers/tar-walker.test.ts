@@ -158,7 +158,7 @@ describe('walkTar', () => {
         { name: 'l', type: 'symlink', linkTarget: 'etc' },
       ]);
       let seed = 42;
-      const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
       for (let round = 0; round < 300; round += 1) {
         const copy = Buffer.from(base);
         for (let k = 0; k < 4; k += 1) copy[Math.floor(random() * copy.length)] = Math.floor(random() * 256);

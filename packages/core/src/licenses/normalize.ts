@@ -138,7 +138,15 @@ function licenseId(raw: string, debian: boolean, guess = true): string | null {
   const whole = oneLine(raw);
   const text = whole.startsWith('(') && whole.endsWith(')') ? whole.slice(1, -1).trim() : whole;
   const lower = text.toLowerCase();
-  const known = KNOWN_NAMES.get(whole.toLowerCase()) ?? KNOWN_NAMES.get(lower) ?? KNOWN_URLS.get(lower.replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/(\.txt|\.html?|\.php|\/)$/, ''));
+  const known =
+    KNOWN_NAMES.get(whole.toLowerCase()) ??
+    KNOWN_NAMES.get(lower) ??
+    KNOWN_URLS.get(
+      lower
+        .replace(/^https?:\/\//, '')
+        .replace(/^www\./, '')
+        .replace(/(\.txt|\.html?|\.php|\/)$/, ''),
+    );
   if (known !== undefined) return known;
   const plusMatch = /^(.*?)(?:\+|\s+or\s+later|-or-later|\s+or\s+any\s+later\s+version)$/i.exec(text);
   const plus = plusMatch?.[1] !== undefined;
@@ -161,7 +169,9 @@ function licenseId(raw: string, debian: boolean, guess = true): string | null {
 }
 
 function exceptionId(raw: string, license: string): string | null {
-  const text = oneLine(raw).replace(/\s+exception$/i, '').toLowerCase();
+  const text = oneLine(raw)
+    .replace(/\s+exception$/i, '')
+    .toLowerCase();
   const exact = EXCEPTIONS.get(text) ?? EXCEPTIONS.get(`${text}-exception`) ?? EXCEPTIONS.get(oneLine(raw).toLowerCase().replace(/\s+/g, '-'));
   if (exact !== undefined) return exact;
   const family = DEBIAN_EXCEPTIONS[text];

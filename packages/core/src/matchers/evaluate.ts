@@ -90,7 +90,10 @@ export function evaluateAffected(scheme: VersionScheme, installed: string, affec
   const fixes: string[] = [];
   for (const f of affected.fixedVersions) fixes.push(f);
   for (const range of affected.ranges) for (const e of range.events) if (e.fixed !== undefined) fixes.push(e.fixed);
-  const fixedAbove = ascendingUnique(scheme, fixes.filter((f) => scheme.compare(map(f), v) > 0));
+  const fixedAbove = ascendingUnique(
+    scheme,
+    fixes.filter((f) => scheme.compare(map(f), v) > 0),
+  );
 
   const reasons: string[] = [];
   for (const range of affected.ranges) {

@@ -13,18 +13,7 @@ const composerMatcher = languageMatcher('composer');
 const nugetMatcher = languageMatcher('nuget');
 
 /** Every matcher, one line each. */
-export const matchers: readonly Matcher[] = [
-  distroMatcher,
-  pypiMatcher,
-  npmMatcher,
-  mavenMatcher,
-  golangMatcher,
-  cargoMatcher,
-  gemMatcher,
-  composerMatcher,
-  nugetMatcher,
-  binaryMatcher,
-];
+export const matchers: readonly Matcher[] = [distroMatcher, pypiMatcher, npmMatcher, mavenMatcher, golangMatcher, cargoMatcher, gemMatcher, composerMatcher, nugetMatcher, binaryMatcher];
 
 /** The matcher for each package type: a new package type fails to compile until it has one. */
 export const MATCHER_BY_PACKAGE_TYPE = {

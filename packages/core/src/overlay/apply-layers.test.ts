@@ -73,7 +73,19 @@ describe('applyLayers', () => {
   });
 
   it('marks findings in files a later layer removed, overwrote or hid', () => {
-    const finding = (path: string) => ({ kind: 'secret' as const, ruleId: 'r', title: 't', severity: 'high' as const, description: '', foundBy: 's', fix: null, references: [], match: 'x', line: 1, path });
+    const finding = (path: string) => ({
+      kind: 'secret' as const,
+      ruleId: 'r',
+      title: 't',
+      severity: 'high' as const,
+      description: '',
+      foundBy: 's',
+      fix: null,
+      references: [],
+      match: 'x',
+      line: 1,
+      path,
+    });
     const merged = applyLayers([
       layer({ findings: [finding('/a/deleted'), finding('/b/overwritten'), finding('/c/hidden/x'), finding('/d/kept')], paths: [] }),
       layer({ whiteouts: ['/a/deleted'], paths: ['/b/overwritten'] }),
@@ -132,7 +144,16 @@ describe('a later layer replacing a directory by a file or a symlink', () => {
 
   it('keeps what the replacing layer itself adds under a path that was a directory below', async () => {
     const report = await scanSpec('re-added', {
-      layers: [base, { entries: [{ name: 'opt/app', type: 'symlink', linkTarget: '/srv/app' }] }, { entries: [{ name: 'opt/app', type: 'dir' }, { name: 'opt/app/node_modules/right/package.json', content: '{"name":"right","version":"2.0.0"}' }] }],
+      layers: [
+        base,
+        { entries: [{ name: 'opt/app', type: 'symlink', linkTarget: '/srv/app' }] },
+        {
+          entries: [
+            { name: 'opt/app', type: 'dir' },
+            { name: 'opt/app/node_modules/right/package.json', content: '{"name":"right","version":"2.0.0"}' },
+          ],
+        },
+      ],
     });
     expect(report.packages.map((p) => p.name).sort()).toEqual(['bash', 'right']);
   });
@@ -199,7 +220,12 @@ describe('overlay matching compares exact paths, never forgeable hashes', () => 
             { name: 'etc/leak.env', content: `GITHUB_TOKEN=${TOKEN}\n` },
           ],
         },
-        { entries: [{ name: forged.slice(1), content: 'x' }, { name: leak.slice(1), content: 'y' }] },
+        {
+          entries: [
+            { name: forged.slice(1), content: 'x' },
+            { name: leak.slice(1), content: 'y' },
+          ],
+        },
       ],
     });
     const { report } = await scanImage(join(dir, 'forged'), { cacheDir: null, analyzers: [createSecretsAnalyzer()], now: new Date('2026-01-01') });

@@ -77,8 +77,7 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
     const whiteouts = whiteoutSets[layer] ?? new Set<string>();
     const opaque = opaqueSets[layer] ?? new Set<string>();
     const sets = layerPathSets(result);
-    const replaced = (path: string): boolean =>
-      coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false) || overwrites(sets, path) || replacesAncestor(sets, path);
+    const replaced = (path: string): boolean => coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false) || overwrites(sets, path) || replacesAncestor(sets, path);
 
     const grouped = new Map<string, (CatalogedPackage & { foundBy: string })[]>();
     for (const pkg of result.packages) {

@@ -46,7 +46,10 @@ export function resolveEnvironment(policy: PolicyDocument, name: string): Resolv
   lineage.reverse();
 
   const merged = new Map<string, { entry: PolicyRuleEntry; from: string }>();
-  const layers: [string, Record<string, PolicyRuleEntry> | undefined][] = [['rules', policy.rules], ...lineage.map((env): [string, Record<string, PolicyRuleEntry> | undefined] => [`environments.${env}.rules`, policy.environments[env]?.rules])];
+  const layers: [string, Record<string, PolicyRuleEntry> | undefined][] = [
+    ['rules', policy.rules],
+    ...lineage.map((env): [string, Record<string, PolicyRuleEntry> | undefined] => [`environments.${env}.rules`, policy.environments[env]?.rules]),
+  ];
   for (const [where, rules] of layers) {
     for (const [id, entry] of Object.entries(rules ?? {})) {
       const before = merged.get(id);

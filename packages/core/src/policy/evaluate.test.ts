@@ -38,7 +38,19 @@ function vuln(id: string, severity: VulnerabilityFinding['severity'], extra: Par
 }
 
 function other(kind: 'secret' | 'malware' | 'hardening' | 'supply-chain', ruleId: string, severity: Finding['severity'] = 'high'): Finding {
-  const base = { id: `f-${kind}-${ruleId}`, ruleId, title: ruleId, severity, description: '', location: { path: '/app/x', layerDigest: null, diffId: null, layerIndex: 1 }, createdBy: null, removedInLayer: null, foundBy: 'test', fix: null, references: [] };
+  const base = {
+    id: `f-${kind}-${ruleId}`,
+    ruleId,
+    title: ruleId,
+    severity,
+    description: '',
+    location: { path: '/app/x', layerDigest: null, diffId: null, layerIndex: 1 },
+    createdBy: null,
+    removedInLayer: null,
+    foundBy: 'test',
+    fix: null,
+    references: [],
+  };
   switch (kind) {
     case 'secret':
       return { ...base, kind, match: '***', line: 1 };
@@ -220,7 +232,23 @@ function judge(rule: string, report: Report, now = NOW): { status: string; messa
 
 describe('rule kinds', () => {
   it('every kind in the registry is tested here', () => {
-    const tested = ['vulnerabilities', 'kev', 'fix-sla', 'secrets', 'malware', 'hardening', 'misconfiguration', 'supply-chain', 'end-of-life', 'image-age', 'registries', 'labels', 'licenses', 'complete-scan', 'host'];
+    const tested = [
+      'vulnerabilities',
+      'kev',
+      'fix-sla',
+      'secrets',
+      'malware',
+      'hardening',
+      'misconfiguration',
+      'supply-chain',
+      'end-of-life',
+      'image-age',
+      'registries',
+      'labels',
+      'licenses',
+      'complete-scan',
+      'host',
+    ];
     expect(RULE_KINDS.map((k) => k.kind).sort()).toEqual([...tested].sort());
   });
 
@@ -285,7 +313,9 @@ describe('rule kinds', () => {
       standard: { name: 'pod-security-standards', level: 'baseline', check: 'privileged', version: 'v1.30' },
     };
     const r = scanned([m], { scanners: ['config'] });
-    expect(judge('{ kind: misconfiguration, standard: { name: pod-security-standards, level: baseline } }', r).evidence).toEqual(['PSS-privileged Privileged container (pod.yaml Pod/web container app)']);
+    expect(judge('{ kind: misconfiguration, standard: { name: pod-security-standards, level: baseline } }', r).evidence).toEqual([
+      'PSS-privileged Privileged container (pod.yaml Pod/web container app)',
+    ]);
     expect(judge('{ kind: misconfiguration, standard: { name: pod-security-standards, level: restricted } }', r).status).toBe('pass');
     expect(judge('{ kind: misconfiguration, severity: critical }', r).status).toBe('pass');
   });
@@ -316,7 +346,9 @@ describe('rule kinds', () => {
   it('registries: allow and deny globs over Docker-normalised names; a nameless image is not judged', () => {
     const named = (reference: string, repoTags: string[] = []): Report => ({ ...scanned([]), target: { ...scanned([]).target, reference, sourceType: 'registry', repoTags } });
     expect(judge('{ kind: registries, allow: ["docker.io/library/*"] }', named('nginx:1.25')).status).toBe('pass');
-    expect(judge('{ kind: registries, allow: ["docker.io/library/*"] }', named('bitnami/nginx:1.25')).evidence).toEqual(['docker.io/bitnami/nginx:1.25 is not from an allowed registry or repository (docker.io/library/*)']);
+    expect(judge('{ kind: registries, allow: ["docker.io/library/*"] }', named('bitnami/nginx:1.25')).evidence).toEqual([
+      'docker.io/bitnami/nginx:1.25 is not from an allowed registry or repository (docker.io/library/*)',
+    ]);
     expect(judge('{ kind: registries, allow: ["ghcr.io/acme/**"], deny: ["ghcr.io/acme/experimental/**"] }', named('ghcr.io/acme/experimental/x:1')).status).toBe('violated');
     expect(judge('{ kind: registries, allow: ["ghcr.io/acme/**"] }', named('ghcr.io/acme/team/app@sha256:' + 'a'.repeat(64))).status).toBe('pass');
     const local = { ...scanned([]), target: { ...scanned([]).target, sourceType: 'oci-archive' as const, repoTags: [] } };
@@ -330,7 +362,9 @@ describe('rule kinds', () => {
     };
     const rule = '{ kind: labels, require: { org.opencontainers.image.source: "https://github.com/acme/*" }, forbid: { com.acme.internal-only: "true" } }';
     expect(judge(rule, labelled({ 'org.opencontainers.image.source': 'https://github.com/acme/app' })).status).toBe('pass');
-    expect(judge(rule, labelled({ 'org.opencontainers.image.source': 'https://github.com/acme/app', 'com.acme.internal-only': 'true' })).evidence).toEqual(['label com.acme.internal-only=true is forbidden here']);
+    expect(judge(rule, labelled({ 'org.opencontainers.image.source': 'https://github.com/acme/app', 'com.acme.internal-only': 'true' })).evidence).toEqual([
+      'label com.acme.internal-only=true is forbidden here',
+    ]);
     expect(judge(rule, labelled({})).evidence).toEqual(['label org.opencontainers.image.source is missing (required: https://github.com/acme/*)']);
   });
 
@@ -355,8 +389,18 @@ describe('rule kinds', () => {
 describe('health grade', () => {
   it('is the weighted share of passing rules, with fixed grade bands', () => {
     expect(healthScore([])).toBe(100);
-    expect(healthScore([{ status: 'pass', weight: 20 }, { status: 'violated', weight: 20 }])).toBe(50);
-    expect(healthScore([{ status: 'pass', weight: 10 }, { status: 'not-evaluated', weight: 30 }])).toBe(25);
+    expect(
+      healthScore([
+        { status: 'pass', weight: 20 },
+        { status: 'violated', weight: 20 },
+      ]),
+    ).toBe(50);
+    expect(
+      healthScore([
+        { status: 'pass', weight: 10 },
+        { status: 'not-evaluated', weight: 30 },
+      ]),
+    ).toBe(25);
     expect([100, 90, 89, 70, 69, 50, 49, 30, 29, 10, 9, 0].map(healthGrade)).toEqual(['A', 'A', 'B', 'B', 'C', 'C', 'D', 'D', 'E', 'E', 'F', 'F']);
   });
 

@@ -9,7 +9,7 @@ import { parsePolicy } from './load-policy.js';
 import { renderDecision } from './render-decision.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
-const PAT = `ghp_${'R8kT2vN5qW7zX1cY4bH6jM9pL3sD0fG2aE5u'}`;
+const PAT = `ghp_R8kT2vN5qW7zX1cY4bH6jM9pL3sD0fG2aE5u`;
 
 const vuln: VulnerabilityFinding = {
   kind: 'vulnerability',

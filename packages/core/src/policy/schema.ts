@@ -67,7 +67,10 @@ export const admissionSettingsSchema = z
     podSecurity: z
       .object({
         level: z.enum(['privileged', 'baseline', 'restricted']),
-        version: z.string().regex(/^(latest|v?1\.\d{1,3})$/, 'v1.<minor> or latest').optional(),
+        version: z
+          .string()
+          .regex(/^(latest|v?1\.\d{1,3})$/, 'v1.<minor> or latest')
+          .optional(),
       })
       .strict()
       .optional(),

@@ -74,7 +74,12 @@ describe('recommendBaseImage', () => {
   const attribution = attributeLayers(image);
   const candidate = (reference: string, findings: VulnerabilityFinding[], complete = true): { reference: string; report: Report } => ({
     reference,
-    report: { ...report([openssl, zlib]), target: { ...report([]).target, reference, manifestDigest: `sha256:${reference.length}` }, findings, unknowns: complete ? [] : [{ location: { path: '/x', layerDigest: null, diffId: null, layerIndex: 0 }, foundBy: 'test', reason: 'unreadable' }] },
+    report: {
+      ...report([openssl, zlib]),
+      target: { ...report([]).target, reference, manifestDigest: `sha256:${reference.length}` },
+      findings,
+      unknowns: complete ? [] : [{ location: { path: '/x', layerDigest: null, diffId: null, layerIndex: 0 }, foundBy: 'test', reason: 'unreadable' }],
+    },
   });
   const newer = { ...openssl, version: '3.0.15-1~deb12u1' };
 
@@ -104,7 +109,12 @@ describe('recommendBaseImage', () => {
   });
 
   it('renders text and markdown with the best base and each upgrade', () => {
-    const r = { schema: 'sekisho.recommendations/v1' as const, reference: 'app:1', upgrades: minimalUpgrades(image, attribution), baseImage: recommendBaseImage(image, attribution, [candidate('debian:12.9', [])]) };
+    const r = {
+      schema: 'sekisho.recommendations/v1' as const,
+      reference: 'app:1',
+      upgrades: minimalUpgrades(image, attribution),
+      baseImage: recommendBaseImage(image, attribution, [candidate('debian:12.9', [])]),
+    };
     expect(renderRecommendationsText(r)).toContain('openssl 3.0.11-1~deb12u2 -> 3.0.15-1~deb12u1  clears 2 (critical); 1 without a fix stay  [base image]');
     expect(renderRecommendationsText(r)).toContain('Best: rebuild on debian:12.9@sha256:11');
     expect(renderRecommendationsMarkdown(r)).toContain('| lodash | 4.17.15 | 4.17.21 | 2 | high | 0 | own layer |');

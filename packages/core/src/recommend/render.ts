@@ -15,7 +15,8 @@ function originText(origin: PackageUpgrade['origin']): string {
 
 function baseLines(base: BaseImageRecommendation, row: (cells: string[]) => string): string[] {
   const lines: string[] = [];
-  const scope = base.baseLayerCount === null ? 'the whole image (its base layers cannot be told apart; pass --base-layers N)' : `the first ${base.baseLayerCount} layer(s), by ${base.method ?? 'attribution'}`;
+  const scope =
+    base.baseLayerCount === null ? 'the whole image (its base layers cannot be told apart; pass --base-layers N)' : `the first ${base.baseLayerCount} layer(s), by ${base.method ?? 'attribution'}`;
   lines.push(`Base image${base.currentName === null ? '' : ` ${base.currentName}`}: ${base.currentVulnerabilities} vulnerabilities in ${scope}`);
   for (const o of base.options) {
     const severities = Object.entries(o.fixesBySeverity)
@@ -23,7 +24,11 @@ function baseLines(base: BaseImageRecommendation, row: (cells: string[]) => stri
       .join(', ');
     lines.push(row([o.reference, `fixes ${o.fixes}${severities === '' ? '' : ` (${severities})`}`, `introduces ${o.introduces}`, `keeps ${o.remaining}`, o.incomplete ? 'INCOMPLETE SCAN' : '']));
   }
-  lines.push(base.best === null ? 'No candidate fixes more than it introduces (or every such scan was incomplete).' : `Best: rebuild on ${base.best.reference}${base.best.digest === null ? '' : `@${base.best.digest}`}`);
+  lines.push(
+    base.best === null
+      ? 'No candidate fixes more than it introduces (or every such scan was incomplete).'
+      : `Best: rebuild on ${base.best.reference}${base.best.digest === null ? '' : `@${base.best.digest}`}`,
+  );
   return lines;
 }
 

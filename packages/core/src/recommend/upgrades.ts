@@ -91,7 +91,5 @@ export function minimalUpgrades(report: Report, attribution: LayerAttribution | 
       origin: attribution === null ? null : layerOrigin(layer, attribution),
     });
   }
-  return upgrades.sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || b.clears.length - a.clears.length || a.name.localeCompare(b.name),
-  );
+  return upgrades.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.clears.length - a.clears.length || a.name.localeCompare(b.name));
 }

@@ -17,7 +17,10 @@ import { getScanReporter } from './registry.js';
 const COUNT = 150_000;
 const types = ['deb', 'npm', 'pypi'] as const;
 const packages: Package[] = Array.from({ length: COUNT }, (_, i) =>
-  pkg(types[i % 3]!, `name-${i}`, `1.${i % 100}.0`, { id: `p${String(i).padStart(6, '0')}`, locations: [{ path: `/app/${i}/package.json`, layerDigest: 'sha256:l1', diffId: 'sha256:d1', layerIndex: 1 }] }),
+  pkg(types[i % 3]!, `name-${i}`, `1.${i % 100}.0`, {
+    id: `p${String(i).padStart(6, '0')}`,
+    locations: [{ path: `/app/${i}/package.json`, layerDigest: 'sha256:l1', diffId: 'sha256:d1', layerIndex: 1 }],
+  }),
 );
 const finding = (p: Package, n: number): VulnerabilityFinding => ({
   kind: 'vulnerability',

@@ -21,7 +21,10 @@ export function isSpdxId(text: string): boolean {
 
 /** A licence given as text (not an SPDX expression) as a `LicenseRef-` id: readable, unique per text. */
 export function licenseRefFor(text: string): string {
-  const readable = text.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48);
+  const readable = text
+    .replace(/[^A-Za-z0-9.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
   return `LicenseRef-sekisho-${readable === '' ? 'text' : readable}-${hash}`;
 }

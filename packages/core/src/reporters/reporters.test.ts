@@ -13,13 +13,29 @@ const layerDigest = `sha256:${'a'.repeat(64)}`;
 const REPORT: Report = {
   schema: 'sekisho.report/v1',
   tool: { name: 'sekisho', version: '0.1.0' },
-  target: { reference: 'app.tar', sourceType: 'docker-archive', manifestDigest: null, configDigest: `sha256:${'c'.repeat(64)}`, platform: { os: 'linux', architecture: 'amd64', variant: null }, repoTags: ['example/app:1.0'] },
+  target: {
+    reference: 'app.tar',
+    sourceType: 'docker-archive',
+    manifestDigest: null,
+    configDigest: `sha256:${'c'.repeat(64)}`,
+    platform: { os: 'linux', architecture: 'amd64', variant: null },
+    repoTags: ['example/app:1.0'],
+  },
   image: {
     layers: [{ index: 0, digest: layerDigest, diffId: layerDigest, mediaType: null, size: 10, createdBy: '/bin/sh -c apt-get install -y curl' }],
     config: { user: null, env: [], entrypoint: [], cmd: [], workingDir: null, exposedPorts: [], labels: {}, healthcheck: null, created: null },
     size: 10,
   },
-  distro: { id: 'debian', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)', idLike: [], distroless: false, eol: { status: 'supported', date: '2026-06-10', phase: 'extended', phaseEnds: '2028-06-30', extendedName: 'Debian LTS' }, foundIn: '/etc/os-release' },
+  distro: {
+    id: 'debian',
+    versionId: '12',
+    codename: 'bookworm',
+    prettyName: 'Debian GNU/Linux 12 (bookworm)',
+    idLike: [],
+    distroless: false,
+    eol: { status: 'supported', date: '2026-06-10', phase: 'extended', phaseEnds: '2028-06-30', extendedName: 'Debian LTS' },
+    foundIn: '/etc/os-release',
+  },
   packages: [
     {
       id: '0123456789abcdef',
@@ -76,7 +92,12 @@ describe('reporters', () => {
   it('writes CycloneDX 1.6 that validates against the official schema', async () => {
     const text = getReporter('cyclonedx-json')?.render(REPORT, options) ?? '';
     expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(text)).toBeNull();
-    const bom = JSON.parse(text) as { specVersion: string; components: { name: string; purl?: string; licenses?: unknown[] }[]; dependencies: { ref: string; dependsOn?: string[] }[]; metadata: { timestamp?: string } };
+    const bom = JSON.parse(text) as {
+      specVersion: string;
+      components: { name: string; purl?: string; licenses?: unknown[] }[];
+      dependencies: { ref: string; dependsOn?: string[] }[];
+      metadata: { timestamp?: string };
+    };
     expect(bom.specVersion).toBe('1.6');
     expect(bom.metadata.timestamp).toBeUndefined();
     expect(bom.components.map((c) => c.name).sort()).toEqual(['@scope/left-pad', 'curl', 'debian']);
@@ -90,7 +111,11 @@ describe('reporters', () => {
     const ajv = new Ajv.default({ strict: false, allErrors: true });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);
-    const doc = JSON.parse(getReporter('spdx-json')?.render(REPORT, options) ?? '') as Record<string, unknown> & { packages: { name: string; licenseDeclared: string; SPDXID: string }[]; creationInfo: { created: string }; relationships: { relationshipType: string }[] };
+    const doc = JSON.parse(getReporter('spdx-json')?.render(REPORT, options) ?? '') as Record<string, unknown> & {
+      packages: { name: string; licenseDeclared: string; SPDXID: string }[];
+      creationInfo: { created: string };
+      relationships: { relationshipType: string }[];
+    };
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     expect(doc.creationInfo.created).toBe('2026-01-02T03:04:05Z');
     expect(doc.packages.find((p) => p.name === '@scope/left-pad')?.licenseDeclared).toMatch(/^\(MIT OR Apache-2\.0\) AND LicenseRef-sekisho-Some-Custom-License-[0-9a-f]{8}$/);

@@ -22,7 +22,11 @@ const base = pkg('deb', 'libexample1', '1.2.3-1', {
   locations: [{ path: '/var/lib/dpkg/status', layerDigest: 'sha256:l0', diffId: 'sha256:d0', layerIndex: 0 }],
 });
 const os = pkg('deb', 'python3-urllib3', '1.26.12-1', { id: 'os-u3', purl: 'pkg:deb/debian/python3-urllib3@1.26.12-1', source: { name: 'python-urllib3', version: '1.26.12-1' } });
-const py = pkg('pypi', 'urllib3', '1.26.12', { id: 'py-u3', purl: 'pkg:pypi/urllib3@1.26.12', locations: [{ path: '/usr/lib/python3/dist-packages/urllib3-1.26.12.dist-info/METADATA', layerDigest: 'sha256:l1', diffId: 'sha256:d1', layerIndex: 1 }] });
+const py = pkg('pypi', 'urllib3', '1.26.12', {
+  id: 'py-u3',
+  purl: 'pkg:pypi/urllib3@1.26.12',
+  locations: [{ path: '/usr/lib/python3/dist-packages/urllib3-1.26.12.dist-info/METADATA', layerDigest: 'sha256:l1', diffId: 'sha256:d1', layerIndex: 1 }],
+});
 const inventory = report([base, os, py], distro('debian', '12'), [{ from: 'os-u3', to: 'py-u3', type: 'contains' }]);
 const scanned: Report = { ...inventory, findings: matchVulnerabilities(inventory, store, { matchOsOwned: true }).findings };
 const opts = { now: new Date('2025-01-01T00:00:00Z'), color: false };
@@ -59,7 +63,10 @@ describe('reporters with vulnerabilities', () => {
   it('cyclonedx-json carries vulnerabilities and validates against CycloneDX 1.6', async () => {
     const text = getScanReporter('cyclonedx-json')!.render(scanned, opts);
     expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(text)).toBeNull();
-    const bom = JSON.parse(text) as { vulnerabilities: { id: string; affects: { ref: string }[]; ratings: { score?: number }[] }[]; components: { 'bom-ref': string; properties?: { name: string; value: string }[] }[] };
+    const bom = JSON.parse(text) as {
+      vulnerabilities: { id: string; affects: { ref: string }[]; ratings: { score?: number }[] }[];
+      components: { 'bom-ref': string; properties?: { name: string; value: string }[] }[];
+    };
     const cve = bom.vulnerabilities.find((v) => v.id === 'CVE-2023-43804')!;
     expect(cve.affects.map((a) => a.ref).sort()).toEqual(['os-u3', 'py-u3']);
     expect(bom.vulnerabilities.find((v) => v.id === 'CVE-2024-1000')!.ratings.some((r) => r.score === 9.8)).toBe(true);
@@ -103,7 +110,11 @@ describe('junit', () => {
 
   const python = spawnSync('python3', ['-c', 'import xml.dom.minidom'], { encoding: 'utf8' });
   it.skipIf(python.status !== 0)('parses with an XML parser (python xml.dom.minidom)', () => {
-    const r = spawnSync('python3', ['-c', 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); print(d.documentElement.getAttribute("tests"), len(d.getElementsByTagName("failure")))'], { input: xml, encoding: 'utf8' });
+    const r = spawnSync(
+      'python3',
+      ['-c', 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); print(d.documentElement.getAttribute("tests"), len(d.getElementsByTagName("failure")))'],
+      { input: xml, encoding: 'utf8' },
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('6 6');
   });

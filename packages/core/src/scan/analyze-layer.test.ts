@@ -30,7 +30,8 @@ function layerOf(headers: () => Iterable<EntryHeader>): LayerRef {
   };
 }
 
-const analyze = async (layer: LayerRef) => (await analyzeLayer(layer, { catalogers: [], analyzers: [] }, DEFAULT_LIMITS, { limits: { maxNestedDepth: 4, maxExpandedBytes: 1024 } }, 'test-image')).result;
+const analyze = async (layer: LayerRef) =>
+  (await analyzeLayer(layer, { catalogers: [], analyzers: [] }, DEFAULT_LIMITS, { limits: { maxNestedDepth: 4, maxExpandedBytes: 1024 } }, 'test-image')).result;
 
 describe('analyzeLayer limits', () => {
   it('padding with world-writable directories never hides a setuid-root binary; the overflow becomes an unknown', async () => {
@@ -65,7 +66,13 @@ describe('analyzeLayer limits', () => {
       wantsBody: () => false,
       analyze: (entry) => ({ findings: [], facts: [], unknowns: [{ path: entry.path, reason: 'could not read all of it' }] }),
     };
-    const { result } = await analyzeLayer(layerOf(() => [header('/etc/x', 'file', 0o644)]), { catalogers: [], analyzers: [analyzer] }, DEFAULT_LIMITS, { limits: { maxNestedDepth: 4, maxExpandedBytes: 1024 } }, 'test-image');
+    const { result } = await analyzeLayer(
+      layerOf(() => [header('/etc/x', 'file', 0o644)]),
+      { catalogers: [], analyzers: [analyzer] },
+      DEFAULT_LIMITS,
+      { limits: { maxNestedDepth: 4, maxExpandedBytes: 1024 } },
+      'test-image',
+    );
     expect(result.unknowns).toEqual([{ path: '/etc/x', foundBy: 'test-analyzer', reason: 'could not read all of it' }]);
   });
 });

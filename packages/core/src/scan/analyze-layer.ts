@@ -140,7 +140,12 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       let list = outputs.get(cataloger);
       if (list === undefined) outputs.set(cataloger, (list = []));
       if (body === null || header.size > cataloger.maxFileSize || body.length < Math.min(header.size, cataloger.maxFileSize)) {
-        list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path: header.path, reason: `file of ${header.size} bytes exceeds the ${cataloger.maxFileSize}-byte limit of ${cataloger.id}` }] });
+        list.push({
+          packages: [],
+          relationships: [],
+          ownership: [],
+          unknowns: [{ path: header.path, reason: `file of ${header.size} bytes exceeds the ${cataloger.maxFileSize}-byte limit of ${cataloger.id}` }],
+        });
         continue;
       }
       const content = body.length > header.size ? body.subarray(0, header.size) : body;
@@ -165,7 +170,11 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     const worldWritable = (header.kind === 'file' || header.kind === 'dir') && (header.mode & 0o002) !== 0;
     const device = header.kind === 'char-device' || header.kind === 'block-device';
     let keep = false;
-    for (const [kind, is] of [[SPECIAL_KINDS[0], setid], [SPECIAL_KINDS[1], worldWritable], [SPECIAL_KINDS[2], device]] as const) {
+    for (const [kind, is] of [
+      [SPECIAL_KINDS[0], setid],
+      [SPECIAL_KINDS[1], worldWritable],
+      [SPECIAL_KINDS[2], device],
+    ] as const) {
       if (!is) continue;
       const n = specialCounts.get(kind) ?? 0;
       if (n < MAX_SPECIAL_PER_KIND) {
@@ -184,10 +193,18 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   function limitUnknowns(): LayerResult['unknowns'] {
     const out: { path: string; foundBy: string; reason: string }[] = [];
     for (const [kind, over] of specialOverflow) {
-      out.push({ path: over.first, foundBy: LAYER_ANALYSIS, reason: `${over.count} ${kind} past the limit of ${MAX_SPECIAL_PER_KIND} per layer were not recorded; image hardening checks did not see them` });
+      out.push({
+        path: over.first,
+        foundBy: LAYER_ANALYSIS,
+        reason: `${over.count} ${kind} past the limit of ${MAX_SPECIAL_PER_KIND} per layer were not recorded; image hardening checks did not see them`,
+      });
     }
     if (symlinkOverflow !== null) {
-      out.push({ path: symlinkOverflow.first, foundBy: LAYER_ANALYSIS, reason: `${symlinkOverflow.count} symlinks past the limit of ${MAX_SYMLINKS} per layer were not recorded; paths through them were not resolved` });
+      out.push({
+        path: symlinkOverflow.first,
+        foundBy: LAYER_ANALYSIS,
+        reason: `${symlinkOverflow.count} symlinks past the limit of ${MAX_SYMLINKS} per layer were not recorded; paths through them were not resolved`,
+      });
     }
     return out;
   }

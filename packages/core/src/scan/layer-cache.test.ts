@@ -13,7 +13,12 @@ import { scanImage } from './scan-image.js';
  */
 const BENIGN: ImageSpec = {
   layers: [
-    { entries: [{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }, { name: 'var/lib/dpkg/status', content: 'Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b7\nArchitecture: amd64\n\n' }] },
+    {
+      entries: [
+        { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
+        { name: 'var/lib/dpkg/status', content: 'Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b7\nArchitecture: amd64\n\n' },
+      ],
+    },
     { entries: [{ name: 'app/readme.txt', content: 'hello' }] },
   ],
 };

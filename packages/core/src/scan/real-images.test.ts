@@ -29,7 +29,11 @@ describe.skipIf(debianApp === null)('real image: Debian bookworm + curl + an npm
     expect(report.image?.layers[1]?.createdBy).toContain('apt-get install');
     expect(curl?.purl).toMatch(/^pkg:deb\/debian\/curl@7\.88\.1-10\+deb12u\d+\?arch=amd64&distro=debian-12$/);
     expect(find(report, 'deb', 'libc6')?.source?.name).toBe('glibc');
-    for (const [name, version] of [['lodash', '4.17.15'], ['minimist', '1.2.0'], ['express', '4.17.1']]) {
+    for (const [name, version] of [
+      ['lodash', '4.17.15'],
+      ['minimist', '1.2.0'],
+      ['express', '4.17.1'],
+    ]) {
       const pkg = report.packages.find((p) => p.type === 'npm' && p.name === name && p.version === version);
       expect(pkg, `${name}@${version}`).toBeDefined();
       expect(pkg?.locations[0]?.layerIndex).toBe(3);
@@ -58,7 +62,12 @@ describe.skipIf(distroless === null)('real image: distroless-style (dpkg status.
   it('reads packages from status.d and says it is distroless', async () => {
     const report = await scan(distroless ?? '');
     expect(report.distro).toMatchObject({ id: 'debian', distroless: true });
-    expect(report.packages.filter((p) => p.type === 'deb').map((p) => p.name).sort()).toEqual(['base-files', 'ca-certificates', 'libc6', 'libssl3', 'netbase', 'tzdata']);
+    expect(
+      report.packages
+        .filter((p) => p.type === 'deb')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['base-files', 'ca-certificates', 'libc6', 'libssl3', 'netbase', 'tzdata']);
     expect(find(report, 'deb', 'libssl3')?.locations[0]?.path).toBe('/var/lib/dpkg/status.d/libssl3');
   });
 });

@@ -26,7 +26,9 @@ const SPEC: ImageSpec = {
     {
       createdBy: 'RUN apt-get install -y curl',
       compression: 'zstd',
-      entries: [{ name: 'var/lib/dpkg/status', content: stanza('libc6', '2.36-9+deb12u8', 'Source: glibc\n') + stanza('bash', '5.2.15-2+b7') + stanza('curl', '7.88.1-10+deb12u8', 'Depends: libc6\n') }],
+      entries: [
+        { name: 'var/lib/dpkg/status', content: stanza('libc6', '2.36-9+deb12u8', 'Source: glibc\n') + stanza('bash', '5.2.15-2+b7') + stanza('curl', '7.88.1-10+deb12u8', 'Depends: libc6\n') },
+      ],
     },
     {
       createdBy: 'RUN rm -rf /opt/old && apt-get purge bash',
@@ -66,11 +68,21 @@ describe('scanImage', () => {
     await writeDockerArchive(join(dir, 'legacy.tar'), SPEC, { form: 'legacy' });
     await writeDockerArchive(join(dir, 'current.tar'), SPEC, { form: 'oci' });
     await writeFile(join(dir, 'legacy.tar.gz'), zlib.gzipSync(await import('node:fs/promises').then((fs) => fs.readFile(join(dir, 'legacy.tar')))));
-    const refs = [`oci:${join(dir, 'layout')}:v1`, join(dir, 'layout'), `oci-archive:${join(dir, 'image.oci.tar')}`, join(dir, 'legacy.tar'), `docker-archive:${join(dir, 'current.tar')}`, join(dir, 'legacy.tar.gz')];
+    const refs = [
+      `oci:${join(dir, 'layout')}:v1`,
+      join(dir, 'layout'),
+      `oci-archive:${join(dir, 'image.oci.tar')}`,
+      join(dir, 'legacy.tar'),
+      `docker-archive:${join(dir, 'current.tar')}`,
+      join(dir, 'legacy.tar.gz'),
+    ];
     for (const ref of refs) {
       const { report } = await scan(ref);
       expect(report.distro, ref).toMatchObject({ id: 'debian', versionId: '12', codename: 'bookworm' });
-      expect(report.packages.map((p) => `${p.name}@${p.version}`), ref).toEqual(['curl@7.88.1-10+deb12u8', 'libc6@2.36-9+deb12u8']);
+      expect(
+        report.packages.map((p) => `${p.name}@${p.version}`),
+        ref,
+      ).toEqual(['curl@7.88.1-10+deb12u8', 'libc6@2.36-9+deb12u8']);
     }
   });
 
@@ -90,10 +102,13 @@ describe('scanImage', () => {
   it('reads a root file system directory', async () => {
     const root = join(dir, 'rootfs');
     const { writeFiles } = await import('@sekisho/testkit');
-    await writeFiles(root, new Map([
-      ['etc/os-release', Buffer.from(OS_RELEASE)],
-      ['var/lib/dpkg/status', Buffer.from(stanza('zlib1g', '1:1.2.13.dfsg-1'))],
-    ]));
+    await writeFiles(
+      root,
+      new Map([
+        ['etc/os-release', Buffer.from(OS_RELEASE)],
+        ['var/lib/dpkg/status', Buffer.from(stanza('zlib1g', '1:1.2.13.dfsg-1'))],
+      ]),
+    );
     const { report } = await scan(`dir:${root}`);
     expect(report.target.sourceType).toBe('rootfs');
     expect(report.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['zlib1g@1:1.2.13.dfsg-1']);
@@ -231,7 +246,15 @@ describe('scanImage', () => {
                 files.set(p2 === 'index.json' ? p2 : `blobs/${sha256(m2).replace(':', '/')}`, m2);
                 for (const [p3, b3] of [...files]) {
                   if (p3 !== 'index.json') continue;
-                  files.set(p3, Buffer.from(b3.toString().replace(`sha256:${p2.split('/')[2]}`, sha256(m2)).replace(`"size":${b2.length}`, `"size":${m2.length}`)));
+                  files.set(
+                    p3,
+                    Buffer.from(
+                      b3
+                        .toString()
+                        .replace(`sha256:${p2.split('/')[2]}`, sha256(m2))
+                        .replace(`"size":${b2.length}`, `"size":${m2.length}`),
+                    ),
+                  );
                 }
               }
             }
@@ -285,10 +308,21 @@ describe('scanImage', () => {
     });
 
     it('keeps symlinks that point out of the root as data and never follows them', async () => {
-      const { report } = await scan(await (async () => {
-        await writeOciLayout(join(dir, 'symlink-out'), { layers: [{ entries: [{ name: 'etc/os-release', type: 'symlink', linkTarget: '../../../../etc/os-release' }, { name: 'loop', type: 'symlink', linkTarget: 'loop' }] }] });
-        return join(dir, 'symlink-out');
-      })());
+      const { report } = await scan(
+        await (async () => {
+          await writeOciLayout(join(dir, 'symlink-out'), {
+            layers: [
+              {
+                entries: [
+                  { name: 'etc/os-release', type: 'symlink', linkTarget: '../../../../etc/os-release' },
+                  { name: 'loop', type: 'symlink', linkTarget: 'loop' },
+                ],
+              },
+            ],
+          });
+          return join(dir, 'symlink-out');
+        })(),
+      );
       expect(report.distro).toBeNull();
     });
 

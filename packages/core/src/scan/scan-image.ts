@@ -39,8 +39,7 @@ export const DEFAULT_LIMITS: ScanLimits = {
 };
 
 export type ScanProgress =
-  | { readonly type: 'image'; readonly layers: number; readonly bytes: number }
-  | { readonly type: 'layer-done'; readonly index: number; readonly bytes: number; readonly cached: boolean };
+  { readonly type: 'image'; readonly layers: number; readonly bytes: number } | { readonly type: 'layer-done'; readonly index: number; readonly bytes: number; readonly cached: boolean };
 
 export interface ScanOptions {
   /** `os/arch[/variant]` for multi-platform indexes. */
@@ -81,7 +80,6 @@ export interface ScanOptions {
    */
   readonly skip?: PathSkip | null;
 }
-
 
 /** Everything a scan learns about an image before vulnerability matching. */
 export interface ImageScan {
@@ -321,11 +319,14 @@ function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: 
     const loc = location(path, handle.layers.length > 1 || !isFileTreeSource(handle.sourceType) ? layer : null, layers);
     return {
       ...rest,
-      id: createHash('sha256').update([rest.kind, rest.ruleId, path, String(layer), rest.title].join('\0')).digest('hex').slice(0, 16),
+      id: createHash('sha256')
+        .update([rest.kind, rest.ruleId, path, String(layer), rest.title].join('\0'))
+        .digest('hex')
+        .slice(0, 16),
       location: loc,
       createdBy: layers[layer]?.createdBy ?? null,
       removedInLayer,
-    } as Finding;
+    };
   });
   for (const finding of fromConfig) {
     const { path, ...rest } = finding;
@@ -335,9 +336,11 @@ function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: 
       location: { path, layerDigest: null, diffId: null, layerIndex: null },
       createdBy: null,
       removedInLayer: null,
-    } as Finding);
+    });
   }
-  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id));
+  findings.sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id),
+  );
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: 'sekisho', version: TOOL_VERSION },

@@ -73,7 +73,10 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
  * defaults, so turning one scanner on does not mean listing the others.
  */
 export function parseScanners(text: string, defaults: readonly Scanner[] = DEFAULT_SCANNERS): Set<Scanner> {
-  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const relative = parts.length > 0 && parts.every((p) => p.startsWith('+') || p.startsWith('-'));
   const out = new Set<Scanner>(relative ? defaults : []);
   for (const part of parts) {

@@ -26,7 +26,14 @@ async function stores(): Promise<[string, BlobStore, string][]> {
   mkdirSync(blobDir, { recursive: true });
   writeFileSync(join(blobDir, 'layer'), BLOB);
   const archive = join(dir, 'archive.tar');
-  writeFileSync(archive, writeTar([{ name: 'first', content: 'x'.repeat(700) }, { name: 'blobs/layer', content: BLOB }, { name: 'last', content: 'y' }]));
+  writeFileSync(
+    archive,
+    writeTar([
+      { name: 'first', content: 'x'.repeat(700) },
+      { name: 'blobs/layer', content: BLOB },
+      { name: 'last', content: 'y' },
+    ]),
+  );
   return [
     ['directory', new DirectoryBlobStore(root), 'blobs/layer'],
     ['tar archive', await TarBlobStore.open(archive, dir), 'blobs/layer'],

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseReference } from './reference.js';
 
 describe('parseReference', () => {
-  const only = (...paths: string[]) => (p: string): boolean => paths.includes(p);
+  const only =
+    (...paths: string[]) =>
+    (p: string): boolean =>
+      paths.includes(p);
 
   it('splits at the colon after an existing path', () => {
     expect(parseReference('oci:/x/layout:v1', only('/x/layout'))).toEqual({ scheme: 'oci', path: '/x/layout', selector: 'v1' });

@@ -44,11 +44,7 @@ export function parseJson<T>(bytes: Buffer, schema: z.ZodType<T>, what: string, 
 }
 
 function schema1(image: string, what: string): SekishoError {
-  return new SekishoError(
-    'SOURCE_SCHEMA1',
-    'Docker image manifest schema 1 is deprecated and not supported; re-push or re-save the image with a current tool',
-    { where: { image, path: what } },
-  );
+  return new SekishoError('SOURCE_SCHEMA1', 'Docker image manifest schema 1 is deprecated and not supported; re-push or re-save the image with a current tool', { where: { image, path: what } });
 }
 
 async function readBlob(store: BlobStore, descriptor: Descriptor, max: number, what: string): Promise<Buffer> {
@@ -143,11 +139,9 @@ function choosePlatform(manifests: readonly Descriptor[], wanted: Platform, imag
   const match = images.find((d) => d.platform !== undefined && platformMatches(d.platform, wanted));
   if (match !== undefined) return match;
   const available = images.map((d) => (d.platform ? formatPlatform({ os: d.platform.os, architecture: d.platform.architecture, variant: d.platform.variant ?? null }) : 'unknown'));
-  throw new SekishoError(
-    'SOURCE_NO_MATCHING_PLATFORM',
-    `no image for platform ${formatPlatform(wanted)} (available: ${available.join(', ') || 'none'}); choose one with --platform`,
-    { where: { image } },
-  );
+  throw new SekishoError('SOURCE_NO_MATCHING_PLATFORM', `no image for platform ${formatPlatform(wanted)} (available: ${available.join(', ') || 'none'}); choose one with --platform`, {
+    where: { image },
+  });
 }
 
 async function manifestToImage(store: BlobStore, manifest: ImageManifest, manifestDigest: string): Promise<Omit<ResolvedImage, 'platform' | 'refNames'>> {
@@ -155,11 +149,9 @@ async function manifestToImage(store: BlobStore, manifest: ImageManifest, manife
   const configBytes = await readBlob(store, manifest.config, MAX_CONFIG_BYTES, 'config');
   const config = parseJson(configBytes, ImageConfig.describe('image config'), manifest.config.digest, image);
   if (config.rootfs.diff_ids.length !== manifest.layers.length) {
-    throw new SekishoError(
-      'SOURCE_INVALID',
-      `manifest lists ${manifest.layers.length} layers but the config lists ${config.rootfs.diff_ids.length} diff_ids`,
-      { where: { image, path: manifestDigest } },
-    );
+    throw new SekishoError('SOURCE_INVALID', `manifest lists ${manifest.layers.length} layers but the config lists ${config.rootfs.diff_ids.length} diff_ids`, {
+      where: { image, path: manifestDigest },
+    });
   }
   if (manifest.layers.length === 0) throw new SekishoError('SOURCE_EMPTY', 'the image has no layers: nothing to scan', { where: { image } });
   const steps = layerBuildSteps(config);

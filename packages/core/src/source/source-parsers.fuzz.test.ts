@@ -148,7 +148,11 @@ function applyMutation(doc: Json, m: JsonMutation): Json {
 /** Text-level damage after serialization: truncation, splicing in odd JSON, a `__proto__` key. */
 const textMutation = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), text: fc.constantFrom('"__proto__":{"schemaVersion":1},', '{"__proto__":', ',', '"', '\\u0000', '1e999', ']', '}', '\uFEFF', '\uD800') }),
+  fc.record({
+    kind: fc.constant('splice' as const),
+    at: fc.nat(),
+    text: fc.constantFrom('"__proto__":{"schemaVersion":1},', '{"__proto__":', ',', '"', '\\u0000', '1e999', ']', '}', '\uFEFF', '\uD800'),
+  }),
 );
 type TextMutation = typeof textMutation extends fc.Arbitrary<infer T> ? T : never;
 
@@ -164,9 +168,7 @@ const NONE: DocMutations = { json: [], text: null };
 
 /** One or two documents of an image mutated, the others intact (so mutations reach the parsers behind them). */
 function targeted<T extends string>(targets: readonly T[]): fc.Arbitrary<Partial<Record<T, DocMutations>>> {
-  return fc
-    .array(fc.tuple(fc.constantFrom(...targets), docMutations), { maxLength: 2 })
-    .map((pairs) => Object.fromEntries(pairs) as Partial<Record<T, DocMutations>>);
+  return fc.array(fc.tuple(fc.constantFrom(...targets), docMutations), { maxLength: 2 }).map((pairs) => Object.fromEntries(pairs) as Partial<Record<T, DocMutations>>);
 }
 
 function serialize(doc: Json, m: DocMutations): Buffer {
@@ -294,7 +296,7 @@ async function openLegacy(files: Map<string, Buffer>, selector: string | null, p
   }, FAMILIES);
 }
 
-const SCHEMAS: readonly [string, z.ZodType<unknown>][] = [
+const SCHEMAS: readonly [string, z.ZodType][] = [
   ['image index', ImageIndex],
   ['image manifest', ImageManifest],
   ['image config', ImageConfig],
@@ -351,7 +353,12 @@ describe('image metadata parser fuzzing', () => {
       }),
       fuzzParameters(300),
     );
-    console.log(`OCI layouts: ${[...outcomes].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    console.log(
+      `OCI layouts: ${[...outcomes]
+        .sort()
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
     expect(outcomes.get('valid')).toBeGreaterThan(0);
     expect(outcomes.size).toBeGreaterThan(2);
   });
@@ -364,7 +371,12 @@ describe('image metadata parser fuzzing', () => {
       }),
       fuzzParameters(200),
     );
-    console.log(`docker archives: ${[...outcomes].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    console.log(
+      `docker archives: ${[...outcomes]
+        .sort()
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
     expect(outcomes.get('valid')).toBeGreaterThan(0);
     expect(outcomes.size).toBeGreaterThan(2);
   });

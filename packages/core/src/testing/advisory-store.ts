@@ -96,10 +96,7 @@ const advisorySchema = z
 const cveSchema = z
   .object({
     epss: z.object({ score: z.number(), percentile: z.number() }).strict().optional(),
-    kev: z
-      .object({ dateAdded: z.coerce.string(), dueDate: z.coerce.string().optional(), ransomware: z.boolean().optional() })
-      .strict()
-      .optional(),
+    kev: z.object({ dateAdded: z.coerce.string(), dueDate: z.coerce.string().optional(), ransomware: z.boolean().optional() }).strict().optional(),
     nvd: z.array(vectorSchema).optional(),
   })
   .strict();

@@ -31,11 +31,7 @@ export interface CatalogDirectoryResult extends CatalogOutput {
  * Run one cataloger over a fixture directory the way the layer walker would over one layer:
  * select by the cataloger's selector, skip files over its size cap, parse each, then `finish`.
  */
-export async function catalogDirectory(
-  cataloger: Cataloger,
-  dir: string,
-  ctx: CatalogContext = TEST_CATALOG_CONTEXT,
-): Promise<CatalogDirectoryResult> {
+export async function catalogDirectory(cataloger: Cataloger, dir: string, ctx: CatalogContext = TEST_CATALOG_CONTEXT): Promise<CatalogDirectoryResult> {
   const selects = compileSelector(cataloger.selector);
   const outputs: CatalogOutput[] = [];
   const selectedPaths: string[] = [];
@@ -56,12 +52,7 @@ export async function catalogDirectory(
 }
 
 /** Run one cataloger's `parse` on a single in-memory file (for parser unit tests). */
-export async function catalogFile(
-  cataloger: Cataloger,
-  path: string,
-  content: string | Buffer,
-  ctx: CatalogContext = TEST_CATALOG_CONTEXT,
-): Promise<CatalogOutput> {
+export async function catalogFile(cataloger: Cataloger, path: string, content: string | Buffer, ctx: CatalogContext = TEST_CATALOG_CONTEXT): Promise<CatalogOutput> {
   const file: CatalogFile = { path, content: typeof content === 'string' ? Buffer.from(content) : content, mode: 0o644, layerIndex: 0 };
   const out = await cataloger.parse(file, ctx);
   return cataloger.finish ? cataloger.finish([out], ctx) : out;

@@ -78,7 +78,13 @@ describe('openZip / readEntry', () => {
   });
 
   it('reads an archive on disk by position (prefix included) the same as in memory', () => {
-    const zip = Buffer.concat([Buffer.from('#!/bin/sh\nexec java -jar "$0"\n'), writeZip([{ name: 'a.json', data: '{"id":1}' }, { name: 'b.json', data: 'x'.repeat(70_000) }])]);
+    const zip = Buffer.concat([
+      Buffer.from('#!/bin/sh\nexec java -jar "$0"\n'),
+      writeZip([
+        { name: 'a.json', data: '{"id":1}' },
+        { name: 'b.json', data: 'x'.repeat(70_000) },
+      ]),
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 'zip-reader-'));
     const fd = openSync(join(dir, 'all.zip'), 'w+');
     try {

@@ -200,7 +200,8 @@ export function readEntry(input: Buffer | ZipSource, entry: ZipEntry, budget: In
   if (entry.uncompressedSize > budget.remaining) return fail(`${entry.name}: inflating ${entry.uncompressedSize} bytes would exceed the archive's expansion budget`);
   if (entry.uncompressedSize > maxEntrySize) return fail(`${entry.name}: declared size ${entry.uncompressedSize} exceeds the per-entry limit ${maxEntrySize}`);
   // Deflate grows data by a few bytes per 64 KiB block at most: compressed data larger than that for the per-entry limit is not read.
-  if (entry.compressedSize > maxEntrySize + Math.ceil(maxEntrySize / 1000) + 1024) return fail(`${entry.name}: compressed size ${entry.compressedSize} exceeds what the per-entry limit ${maxEntrySize} can need`);
+  if (entry.compressedSize > maxEntrySize + Math.ceil(maxEntrySize / 1000) + 1024)
+    return fail(`${entry.name}: compressed size ${entry.compressedSize} exceeds what the per-entry limit ${maxEntrySize} can need`);
   const h = entry.localHeaderOffset;
   const header = h < 0 ? Buffer.alloc(0) : source.read(h, 30);
   if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIG) return fail(`${entry.name}: local header missing`);

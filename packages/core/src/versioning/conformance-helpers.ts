@@ -52,11 +52,7 @@ export function comparisonPasses(row: ComparisonRow, compare: (a: string, b: str
   return signOf(compare(row.a, row.b)) === row.cmp && signOf(compare(row.b, row.a)) === -row.cmp;
 }
 
-export function score<Row>(
-  rows: readonly Row[],
-  passes: (row: Row) => boolean,
-  isEdge: (row: Row) => boolean = () => false,
-): SplitScore<Row> {
+export function score<Row>(rows: readonly Row[], passes: (row: Row) => boolean, isEdge: (row: Row) => boolean = () => false): SplitScore<Row> {
   const main = { passed: 0, total: 0, failures: [] as Row[] };
   const edge = { passed: 0, total: 0, failures: [] as Row[] };
   for (const row of rows) {

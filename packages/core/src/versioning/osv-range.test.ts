@@ -27,14 +27,7 @@ describe('isAffectedByEvents', () => {
   it('evaluates several ranges in one event list', () => {
     const events: OsvEvent[] = [{ introduced: '1.0.0' }, { fixed: '1.0.2' }, { introduced: '3.0.0' }, { fixed: '3.2.5' }];
     const affected = (v: string): boolean => isAffectedByEvents(semver, v, events);
-    expect([affected('0.9.0'), affected('1.0.0'), affected('1.0.2'), affected('2.5.0'), affected('3.1.0'), affected('3.2.5')]).toEqual([
-      false,
-      true,
-      false,
-      false,
-      true,
-      false,
-    ]);
+    expect([affected('0.9.0'), affected('1.0.0'), affected('1.0.2'), affected('2.5.0'), affected('3.1.0'), affected('3.2.5')]).toEqual([false, true, false, false, true, false]);
   });
 
   it('sorts unsorted events before evaluating them', () => {

@@ -43,12 +43,7 @@ function stripZeros(s: string): string {
  * every invalid string sorts below every valid one, and invalid strings compare among
  * themselves by code units (so equal only when identical).
  */
-export function compareParsed<T>(
-  a: string,
-  b: string,
-  parse: (s: string) => T | null,
-  compareValid: (x: T, y: T) => number,
-): Sign {
+export function compareParsed<T>(a: string, b: string, parse: (s: string) => T | null, compareValid: (x: T, y: T) => number): Sign {
   const x = parse(a);
   const y = parse(b);
   if (x !== null && y !== null) return sign(compareValid(x, y));

@@ -3,20 +3,7 @@
  * tool does (dpkg, rpm, apk, node-semver, packaging, Maven, ...). Matchers use `compare` through
  * the shared OSV range evaluator (osv-range.ts) and `satisfies` for native range syntax.
  */
-export const VERSION_SCHEME_IDS = [
-  'deb',
-  'rpm',
-  'apk',
-  'semver',
-  'npm',
-  'pep440',
-  'maven',
-  'golang',
-  'gem',
-  'nuget',
-  'composer',
-  'cargo',
-] as const;
+export const VERSION_SCHEME_IDS = ['deb', 'rpm', 'apk', 'semver', 'npm', 'pep440', 'maven', 'golang', 'gem', 'nuget', 'composer', 'cargo'] as const;
 export type VersionSchemeId = (typeof VERSION_SCHEME_IDS)[number];
 
 export interface VersionScheme {

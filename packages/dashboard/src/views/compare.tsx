@@ -6,14 +6,26 @@ import { shortDigest } from '../format.js';
 interface Comparison {
   readonly before: { readonly reference: string; readonly vulnerabilities: Record<string, number> };
   readonly after: { readonly reference: string; readonly vulnerabilities: Record<string, number> };
-  readonly packages: { readonly added: readonly { name: string; version: string }[]; readonly removed: readonly { name: string; version: string }[]; readonly changed: readonly { name: string; from: string; to: string; direction: string }[]; readonly unchanged: number };
-  readonly vulnerabilities: { readonly fixed: readonly { id: string; severity: string; packageName: string }[]; readonly introduced: readonly { id: string; severity: string; packageName: string }[]; readonly unchanged: number };
+  readonly packages: {
+    readonly added: readonly { name: string; version: string }[];
+    readonly removed: readonly { name: string; version: string }[];
+    readonly changed: readonly { name: string; from: string; to: string; direction: string }[];
+    readonly unchanged: number;
+  };
+  readonly vulnerabilities: {
+    readonly fixed: readonly { id: string; severity: string; packageName: string }[];
+    readonly introduced: readonly { id: string; severity: string; packageName: string }[];
+    readonly unchanged: number;
+  };
   readonly base: { readonly before: string | null; readonly after: string | null; readonly changed: boolean };
 }
 
 export function CompareView() {
   const images = useLoad(() => Api.images({ limit: 200 }), []);
-  const options = useMemo(() => (images.data?.items ?? []).filter((i) => i.scanId !== null).map((i) => ({ id: i.scanId as string, label: `${i.repositories[0] ?? ''} ${shortDigest(i.digest)}` })), [images.data]);
+  const options = useMemo(
+    () => (images.data?.items ?? []).filter((i) => i.scanId !== null).map((i) => ({ id: i.scanId as string, label: `${i.repositories[0] ?? ''} ${shortDigest(i.digest)}` })),
+    [images.data],
+  );
   const [before, setBefore] = useState('');
   const [after, setAfter] = useState('');
   const [run, setRun] = useState<[string, string] | null>(null);
@@ -73,10 +85,14 @@ export function CompareView() {
               </li>
             ))}
             {c.packages.added.map((p) => (
-              <li key={`a-${p.name}`}>+ {p.name} {p.version}</li>
+              <li key={`a-${p.name}`}>
+                + {p.name} {p.version}
+              </li>
             ))}
             {c.packages.removed.map((p) => (
-              <li key={`r-${p.name}`}>− {p.name} {p.version}</li>
+              <li key={`r-${p.name}`}>
+                − {p.name} {p.version}
+              </li>
             ))}
           </ul>
           <h2>Vulnerabilities</h2>

@@ -21,7 +21,10 @@ export function ExceptionsView({ me }: { me: Principal }) {
   };
   const propose = (form: HTMLFormElement) => {
     const data = new FormData(form);
-    const text = (k: string) => String(data.get(k) ?? '').trim();
+    const text = (k: string): string => {
+      const value = data.get(k);
+      return typeof value === 'string' ? value.trim() : '';
+    };
     const match = Object.fromEntries(['id', 'rule', 'purl'].filter((k) => text(k) !== '').map((k) => [k, text(k)]));
     void act(() => Api.propose({ match, owner: text('owner'), reason: text('reason'), expires: text('expires') }), 'Exception proposed.');
   };

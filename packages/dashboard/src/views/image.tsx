@@ -41,7 +41,11 @@ export function ImageView({ digest }: { digest: string }) {
             </span>
           ) : null}
           {r.status === 'incomplete' ? <span class="warn">incomplete scan: {(r.statusReasons ?? []).join('; ')}</span> : null}
-          {latest !== null ? <span>scanned {ago(latest.scannedAt)} with DB {latest.dbVersion}</span> : null}
+          {latest !== null ? (
+            <span>
+              scanned {ago(latest.scannedAt)} with DB {latest.dbVersion}
+            </span>
+          ) : null}
         </div>
       ) : null}
       <div role="tablist" class="tabs" aria-label="image details">
@@ -97,8 +101,8 @@ function Vulnerabilities({ report }: { report: ReportDocument }) {
       const key = `${f.packageName ?? '?'} ${f.installedVersion ?? ''}`;
       byPackage.set(key, [...(byPackage.get(key) ?? []), f]);
     }
-    const rank = (f: ReportFinding) => SEVERITY_ORDER.indexOf(f.severity);
-    return [...byPackage.entries()].map(([pkg, list]) => [pkg, list.sort((a, b) => rank(a) - rank(b))] as const).sort((a, b) => rank(a[1][0]!) - rank(b[1][0]!) || a[0].localeCompare(b[0]));
+    const rank = (f: ReportFinding | undefined) => (f === undefined ? SEVERITY_ORDER.length : SEVERITY_ORDER.indexOf(f.severity));
+    return [...byPackage.entries()].map(([pkg, list]) => [pkg, list.sort((a, b) => rank(a) - rank(b))] as const).sort((a, b) => rank(a[1][0]) - rank(b[1][0]) || a[0].localeCompare(b[0]));
   }, [report]);
   if (groups.length === 0) return <p>No vulnerabilities found{report.status === 'incomplete' ? ' in what was read (the scan is incomplete)' : ''}.</p>;
   return (
@@ -106,7 +110,7 @@ function Vulnerabilities({ report }: { report: ReportDocument }) {
       {groups.map(([pkg, list]) => (
         <details key={pkg} open={list.some((f) => f.severity === 'critical' || f.kev)}>
           <summary>
-            <strong>{pkg}</strong> — {list.length} vulnerabilit{list.length === 1 ? 'y' : 'ies'}, worst <SeverityBadge severity={list[0]!.severity} />
+            <strong>{pkg}</strong> — {list.length} vulnerabilit{list.length === 1 ? 'y' : 'ies'}, worst <SeverityBadge severity={list[0]?.severity ?? 'unknown'} />
             {list.some((f) => (f.fixedVersions ?? []).length > 0) ? <span class="muted"> · fix: {[...new Set(list.flatMap((f) => f.fixedVersions?.slice(0, 1) ?? []))].join(', ')}</span> : null}
           </summary>
           <table class="table">

@@ -87,7 +87,7 @@ export function OverviewView() {
                 <td>{env.images}</td>
                 <td class={env.failing > 0 ? 'bad' : ''}>{env.failing}</td>
                 {GRADES.map((g) => (
-                  <td key={g}>{env.grades[g] ?? 0}</td>
+                  <td key={g}>{env.grades[g]}</td>
                 ))}
               </tr>
             ))}
@@ -135,7 +135,9 @@ function ImagesTable({ items }: { items: readonly ImageSummary[] }) {
           <th scope="col">environment</th>
           <th scope="col">grade</th>
           <th scope="col">policy</th>
-          <th scope="col" title="critical / high / medium / low">vulnerabilities</th>
+          <th scope="col" title="critical / high / medium / low">
+            vulnerabilities
+          </th>
           <th scope="col">KEV</th>
           <th scope="col">scanned</th>
         </tr>

@@ -31,7 +31,11 @@ const size = z.union([z.number().int().positive(), z.string().max(32)]).transfor
 });
 
 const port = z.number().int().min(1).max(65535);
-const host = z.string().min(1).max(255).regex(/^[A-Za-z0-9.:[\]_-]+$/, 'a host name or IP address');
+const host = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9.:[\]_-]+$/, 'a host name or IP address');
 
 const filter = z
   .object({
@@ -58,7 +62,32 @@ const common = {
   enabled: z.boolean().optional(),
 };
 
-const FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp', 'ntp', 'audit', 'alert', 'clock', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const;
+const FACILITIES = [
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'audit',
+  'alert',
+  'clock',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
+] as const;
 
 const tlsClient = z
   .object({
@@ -78,10 +107,23 @@ const syslog = z
     facility: z.union([z.enum(FACILITIES), z.number().int().min(0).max(23)]).optional(),
     hostname: z.string().min(1).max(255).optional(),
     appName: z.string().min(1).max(48).optional(),
-    sdId: z.string().min(1).max(32).regex(/^[^\s="\]]+$/, 'an SD-ID: no spaces, "=", "]" or quotes').optional(),
+    sdId: z
+      .string()
+      .min(1)
+      .max(32)
+      .regex(/^[^\s="\]]+$/, 'an SD-ID: no spaces, "=", "]" or quotes')
+      .optional(),
     message: z.enum(['json', 'text']).optional(),
     maxMessageBytes: z.number().int().min(480).max(65_507).optional(),
-    tls: tlsClient.extend({ fingerprint: z.string().regex(/^(sha-1|sha-256):[0-9A-Fa-f:]+$/, 'sha-256:AB:CD:… or sha-1:…').optional() }).strict().optional(),
+    tls: tlsClient
+      .extend({
+        fingerprint: z
+          .string()
+          .regex(/^(sha-1|sha-256):[0-9A-Fa-f:]+$/, 'sha-256:AB:CD:… or sha-1:…')
+          .optional(),
+      })
+      .strict()
+      .optional(),
     ...common,
   })
   .strict();
@@ -94,7 +136,11 @@ const forward = z
     mode: z.enum(['forward', 'packed-forward', 'compressed-packed-forward']).optional(),
     ack: z.boolean().optional(),
     ackTimeoutMs: z.number().int().min(100).max(600_000).optional(),
-    tagPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated words').max(128).optional(),
+    tagPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated words')
+      .max(128)
+      .optional(),
     sharedKey: secretRef.optional(),
     selfHostname: z.string().min(1).max(255).optional(),
     username: z.string().min(1).max(255).optional(),
@@ -109,9 +155,19 @@ const forward = z
 const nats = z
   .object({
     type: z.literal('nats'),
-    servers: z.array(z.string().regex(/^(nats|tls):\/\/[^\s/]+$/, 'nats://host:port or tls://host:port')).min(1).max(16),
-    subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens').max(200).optional(),
-    stream: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"').optional(),
+    servers: z
+      .array(z.string().regex(/^(nats|tls):\/\/[^\s/]+$/, 'nats://host:port or tls://host:port'))
+      .min(1)
+      .max(16),
+    subjectPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens')
+      .max(200)
+      .optional(),
+    stream: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-"')
+      .optional(),
     createStream: z.boolean().optional(),
     maxAgeSeconds: z.number().int().positive().optional(),
     user: z.string().min(1).max(255).optional(),
@@ -129,7 +185,15 @@ const webhook = z
     url: z.union([z.url({ protocol: /^https?$/ }).max(4096), secretRef]),
     layout: z.enum(['json', 'slack', 'teams', 'teams-messagecard']).optional(),
     secret: secretRef.optional(),
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(1024).regex(/^[^\r\n]*$/)).optional(),
+    headers: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+        z
+          .string()
+          .max(1024)
+          .regex(/^[^\r\n]*$/),
+      )
+      .optional(),
     timeoutMs: z.number().int().min(100).max(120_000).optional(),
     attempts: z.number().int().min(1).max(20).optional(),
     linkBase: z.url({ protocol: /^https?$/ }).optional(),
@@ -158,9 +222,7 @@ const email = z
 export const outputSchema = z.discriminatedUnion('type', [syslog, forward, nats, webhook, email]);
 export type OutputConfig = z.infer<typeof outputSchema>;
 
-export const outputName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'output names are letters, digits, ".", "_" and "-" (at most 63), starting with a letter or digit');
+export const outputName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'output names are letters, digits, ".", "_" and "-" (at most 63), starting with a letter or digit');
 
 export const outputsSchema = z.record(outputName, outputSchema).refine((o) => Object.keys(o).length <= MAX_OUTPUTS, `at most ${MAX_OUTPUTS} outputs`);
 export type OutputsConfig = z.infer<typeof outputsSchema>;

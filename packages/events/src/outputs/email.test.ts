@@ -46,10 +46,14 @@ describe.skipIf(skip !== null)('email output against aiosmtpd', () => {
     const events = [testEvent(1, { severity: 'medium' }), testEvent(2, { severity: 'critical', environment: 'prod' })];
     await output.send(events);
     await output.close();
-    const file = await waitFor(() => {
-      const names = readdirSync(join(dir, 'mail', 'new'));
-      return names.length > 0 ? join(dir, 'mail', 'new', names[0] as string) : undefined;
-    }, 5000, 'the message in the Maildir');
+    const file = await waitFor(
+      () => {
+        const names = readdirSync(join(dir, 'mail', 'new'));
+        return names.length > 0 ? join(dir, 'mail', 'new', names[0] as string) : undefined;
+      },
+      5000,
+      'the message in the Maildir',
+    );
     const message = readFileSync(file, 'utf8');
     // RFC 5322 unfolding: a line break followed by white space continues the header.
     const headers = message.slice(0, message.indexOf('\n\n')).replace(/\r?\n(?=[ \t])/g, '');

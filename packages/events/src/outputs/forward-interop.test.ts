@@ -24,7 +24,7 @@ describe('Forward output against @fluent-org/logger FluentServer', () => {
     const entries: { tag: string; time: unknown; record: Record<string, unknown> }[] = [];
     server.on('entry', (tag: string, time: unknown, record: Record<string, unknown>) => entries.push({ tag, time, record }));
     await server.listen();
-    const output = new ForwardOutput({ name: 'fw', host: '127.0.0.1', port: server.port as number, mode, sharedKey: 'interop-key', username: 'sekisho', password: 'pw', ackTimeoutMs: 3000 });
+    const output = new ForwardOutput({ name: 'fw', host: '127.0.0.1', port: server.port, mode, sharedKey: 'interop-key', username: 'sekisho', password: 'pw', ackTimeoutMs: 3000 });
     const events = [testEvent(1), testEvent(2, { kind: 'admission' })];
     await output.send(events);
     await output.close();
@@ -38,7 +38,7 @@ describe('Forward output against @fluent-org/logger FluentServer', () => {
   it('is refused with a wrong shared key', async () => {
     server = new FluentServer({ security: { serverHostname: 's', sharedKey: 'right', authorize: false, userDict: {} }, listenOptions: { port: 0, host: '127.0.0.1' } });
     await server.listen();
-    const output = new ForwardOutput({ name: 'fw', host: '127.0.0.1', port: server.port as number, sharedKey: 'wrong', ackTimeoutMs: 2000, connectTimeoutMs: 2000 });
+    const output = new ForwardOutput({ name: 'fw', host: '127.0.0.1', port: server.port, sharedKey: 'wrong', ackTimeoutMs: 2000, connectTimeoutMs: 2000 });
     await expect(output.send([testEvent(1)])).rejects.toThrow();
     await output.close();
   });

@@ -67,7 +67,9 @@ export class NatsOutput implements Output {
       name: `sekisho-events-${this.name}`,
       ...(this.#options.user === undefined ? {} : { user: this.#options.user, pass: this.#options.password ?? '' }),
       ...(this.#options.token === undefined ? {} : { token: this.#options.token }),
-      ...(tls === undefined ? {} : { tls: { ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert }), ...(tls.key === undefined ? {} : { key: tls.key }) } }),
+      ...(tls === undefined
+        ? {}
+        : { tls: { ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert }), ...(tls.key === undefined ? {} : { key: tls.key }) } }),
     };
     // Loaded on first use: a process without a NATS output never pays for the client.
     const { connect } = await import('nats');

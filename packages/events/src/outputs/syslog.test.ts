@@ -51,16 +51,25 @@ describe.skipIf(skip !== null)('syslog output against rsyslogd', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function roundTrip(transport: SyslogTransport, port: number, count: number, tls?: ConstructorParameters<typeof SyslogOutput>[0]['tls']): Promise<{ sent: SekishoEvent[]; got: ReceivedSyslog[] }> {
+  async function roundTrip(
+    transport: SyslogTransport,
+    port: number,
+    count: number,
+    tls?: ConstructorParameters<typeof SyslogOutput>[0]['tls'],
+  ): Promise<{ sent: SekishoEvent[]; got: ReceivedSyslog[] }> {
     const output = new SyslogOutput({ name: transport, transport, host: '127.0.0.1', port, hostname: 'node-1.example', appName: 'sekisho', procId: '4242', ...(tls === undefined ? {} : { tls }) });
     const sent = Array.from({ length: count }, (_, i) => event(i));
     await output.send(sent);
     await output.close();
     const ids = new Set(sent.map((e) => e.id));
-    const got = await waitFor(() => {
-      const mine = rsyslog.received().filter((r) => [...ids].some((id) => r.sd.includes(id)));
-      return mine.length >= count ? mine : undefined;
-    }, 5000, `${count} messages over ${transport}`);
+    const got = await waitFor(
+      () => {
+        const mine = rsyslog.received().filter((r) => [...ids].some((id) => r.sd.includes(id)));
+        return mine.length >= count ? mine : undefined;
+      },
+      5000,
+      `${count} messages over ${transport}`,
+    );
     return { sent, got };
   }
 
@@ -73,7 +82,9 @@ describe.skipIf(skip !== null)('syslog output against rsyslogd', () => {
     expect(received.appname).toBe('sekisho');
     expect(received.procid).toBe('4242');
     expect(received.msgid).toBe('admission');
-    expect(received.sd).toContain(`[sekisho@32473 id="${sent.id}" kind="admission" severity="high" result="denied" component="admission" subject="prod/Deployment/web" action="admission.validate" environment="prod" principal="system:serviceaccount:ci:deployer" sourceIp="10.0.0.7"]`);
+    expect(received.sd).toContain(
+      `[sekisho@32473 id="${sent.id}" kind="admission" severity="high" result="denied" component="admission" subject="prod/Deployment/web" action="admission.validate" environment="prod" principal="system:serviceaccount:ci:deployer" sourceIp="10.0.0.7"]`,
+    );
     const msg = received.msg.replace(/^\uFEFF/, '').trim();
     expect(JSON.parse(msg)).toEqual(sent);
   }
@@ -135,10 +146,14 @@ describe.skipIf(skip !== null)('syslog output against rsyslogd', () => {
     for (const e of after) await bus.emit(e);
     expect(await bus.drain(10_000)).toBe(true);
     await bus.close();
-    const received = await waitFor(() => {
-      const sds = rsyslog.received().map((r) => r.sd);
-      return after.every((e) => sds.some((sd) => sd.includes(e.id))) ? sds : undefined;
-    }, 5000, 'the events sent after the restart');
+    const received = await waitFor(
+      () => {
+        const sds = rsyslog.received().map((r) => r.sd);
+        return after.every((e) => sds.some((sd) => sd.includes(e.id))) ? sds : undefined;
+      },
+      5000,
+      'the events sent after the restart',
+    );
     for (const e of [...before, ...after]) expect(received.some((sd) => sd.includes(e.id))).toBe(true);
     // Syslog has no acknowledgement: what was written to the dead connection before the error was
     // seen may be lost (RFC 5425 §6.3); everything spooled after it arrives.

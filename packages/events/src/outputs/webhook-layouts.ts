@@ -61,7 +61,12 @@ function slack(event: SekishoEvent, linkBase: string | undefined): unknown {
     text: slackEscape(eventTitle(event)),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: eventTitle(event).slice(0, 150) } },
-      { type: 'section', fields: facts(event).slice(0, 10).map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${slackEscape(v)}` })) },
+      {
+        type: 'section',
+        fields: facts(event)
+          .slice(0, 10)
+          .map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${slackEscape(v)}` })),
+      },
       ...(reasons.length === 0 ? [] : [{ type: 'section', text: { type: 'mrkdwn', text: reasons.join('\n').slice(0, 3000) } }]),
       ...(linkLine.length === 0 ? [] : [{ type: 'context', elements: [{ type: 'mrkdwn', text: linkLine.join(' · ') }] }]),
     ],

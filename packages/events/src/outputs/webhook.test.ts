@@ -124,7 +124,14 @@ describe('webhook output', () => {
 
   it('Slack and Teams layouts', async () => {
     const r = await receiver();
-    const event = { ...testEvent(1, { severity: 'critical', environment: 'prod' }), links: [{ rel: 'incident', href: '/incidents/7' }, { rel: 'bad', href: 'javascript:alert(1)' }], reasons: ['shell <script> & friends'] };
+    const event = {
+      ...testEvent(1, { severity: 'critical', environment: 'prod' }),
+      links: [
+        { rel: 'incident', href: '/incidents/7' },
+        { rel: 'bad', href: 'javascript:alert(1)' },
+      ],
+      reasons: ['shell <script> & friends'],
+    };
     for (const layout of ['slack', 'teams', 'teams-messagecard'] as const) {
       await new WebhookOutput({ name: layout, url: r.url, secret: SECRET, layout, linkBase: 'https://sekisho.example/' }).send([event], signal);
     }

@@ -52,7 +52,9 @@ export async function startRsyslog(dir: string, tls: RsyslogTls | null, ports?: 
     'module(load="imptcp")',
     `input(type="imudp" address="127.0.0.1" port="${udpPort}" name="udp")`,
     `input(type="imptcp" address="127.0.0.1" port="${tcpPort}" name="tcp")`,
-    ...(tlsPort === null ? [] : ['module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")', `input(type="imtcp" address="127.0.0.1" port="${tlsPort}" name="tls")`]),
+    ...(tlsPort === null
+      ? []
+      : ['module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")', `input(type="imtcp" address="127.0.0.1" port="${tlsPort}" name="tls")`]),
     'template(name="fields" type="list" option.jsonf="on") {',
     '  property(outname="pri" name="pri" format="jsonf")',
     '  property(outname="version" name="protocol-version" format="jsonf")',

@@ -7,7 +7,26 @@ const require = createRequire(import.meta.url);
 
 type Fn = (...args: unknown[]) => unknown;
 
-const FS_CALLS = ['readFile', 'readFileSync', 'createReadStream', 'open', 'openSync', 'writeFile', 'writeFileSync', 'createWriteStream', 'appendFile', 'appendFileSync', 'readdir', 'readdirSync', 'unlink', 'unlinkSync', 'rm', 'rmSync', 'stat', 'statSync'];
+const FS_CALLS = [
+  'readFile',
+  'readFileSync',
+  'createReadStream',
+  'open',
+  'openSync',
+  'writeFile',
+  'writeFileSync',
+  'createWriteStream',
+  'appendFile',
+  'appendFileSync',
+  'readdir',
+  'readdirSync',
+  'unlink',
+  'unlinkSync',
+  'rm',
+  'rmSync',
+  'stat',
+  'statSync',
+];
 const PROMISE_CALLS = ['readFile', 'open', 'writeFile', 'appendFile', 'readdir', 'unlink', 'rm', 'stat'];
 
 function pathArgument(value: unknown): string | null {

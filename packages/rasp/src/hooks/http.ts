@@ -57,6 +57,6 @@ export function hookOutboundHttp(guard: Guard): void {
         if (url !== null) guard.decide('ssrf', 'fetch', context, detectSsrf(url, guard.values(context), guard.config.minValueLength, guard.config.allowPrivateNetworks));
       }
       return guard.nested(() => originalFetch(input, init));
-    } as typeof fetch;
+    };
   }
 }

@@ -9,7 +9,11 @@ export function hookJsonParse(guard: Guard): void {
     const context = guard.current();
     if (context !== null && typeof text === 'string' && (text.includes('__proto__') || text.includes('prototype'))) {
       const key = pollutingKey(value);
-      if (key !== null) guard.decide('prototype-pollution', 'JSON.parse', context, { value: { source: 'body', name: key, value: text.slice(0, 256) }, reason: `a JSON document sets ${key}, which pollutes object prototypes when merged` });
+      if (key !== null)
+        guard.decide('prototype-pollution', 'JSON.parse', context, {
+          value: { source: 'body', name: key, value: text.slice(0, 256) },
+          reason: `a JSON document sets ${key}, which pollutes object prototypes when merged`,
+        });
     }
     return value;
   } as typeof JSON.parse;

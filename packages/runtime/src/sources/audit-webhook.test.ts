@@ -8,7 +8,18 @@ import { startAuditWebhook, type AuditWebhook } from './audit-webhook.js';
 import type { SourceItem } from './source-item.js';
 import { ReadableStream as WebReadableStream } from 'node:stream/web';
 
-const event = (verb: string) => ({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID: `id-${verb}`, stage: 'ResponseComplete', verb, requestURI: '/api/v1/namespaces/default/pods', user: { username: 'alice' }, objectRef: { resource: 'pods', namespace: 'default' }, stageTimestamp: '2026-12-06T10:00:00.000000Z' });
+const event = (verb: string) => ({
+  kind: 'Event',
+  apiVersion: 'audit.k8s.io/v1',
+  level: 'Metadata',
+  auditID: `id-${verb}`,
+  stage: 'ResponseComplete',
+  verb,
+  requestURI: '/api/v1/namespaces/default/pods',
+  user: { username: 'alice' },
+  objectRef: { resource: 'pods', namespace: 'default' },
+  stageTimestamp: '2026-12-06T10:00:00.000000Z',
+});
 const eventList = (...verbs: string[]) => ({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: verbs.map(event) });
 
 let hook: AuditWebhook | undefined;
@@ -67,7 +78,12 @@ describe('audit webhook receiver', () => {
     const chunks = (async function* () {
       for (let i = 0; i < 1000; i++) yield new TextEncoder().encode('x'.repeat(1024));
     })();
-    const res = await fetch(hook.url, { method: 'POST', body: WebReadableStream.from(chunks) as unknown as BodyInit, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit).catch((e: unknown) => e);
+    const res = await fetch(hook.url, {
+      method: 'POST',
+      body: WebReadableStream.from(chunks) as unknown as BodyInit,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit).catch((e: unknown) => e);
     if (res instanceof Response) expect(res.status).toBe(413);
     expect(hook.stats.rejected).toBe(1);
   });
@@ -104,7 +120,29 @@ describe('audit webhook receiver', () => {
   it('serves HTTPS with a given certificate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sekisho-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       const cert = readFileSync(join(dir, 'cert.pem'));
       const got: SourceItem[] = [];
       hook = await startAuditWebhook({ host: '127.0.0.1', port: 0, tls: { cert, key: readFileSync(join(dir, 'key.pem')) }, accept: (items) => (got.push(...items), true) });

@@ -86,12 +86,24 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       });
       reply(res, status, { error }, headers);
     };
-    if (url.pathname !== path) return refuse(404, `not found; audit events go to POST ${path}`);
-    if (req.method !== 'POST') return refuse(405, 'only POST is accepted', { allow: 'POST' });
+    if (url.pathname !== path) {
+      refuse(404, `not found; audit events go to POST ${path}`);
+      return;
+    }
+    if (req.method !== 'POST') {
+      refuse(405, 'only POST is accepted', { allow: 'POST' });
+      return;
+    }
     const type = req.headers['content-type'];
-    if (type !== undefined && !/^application\/(?:[\w.+-]*\+)?json\b/i.test(type)) return refuse(415, `content type ${type} is not JSON`);
+    if (type !== undefined && !/^application\/(?:[\w.+-]*\+)?json\b/i.test(type)) {
+      refuse(415, `content type ${type} is not JSON`);
+      return;
+    }
     const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > maxBody) return refuse(413, `body larger than ${maxBody} bytes`);
+    if (declared !== undefined && Number(declared) > maxBody) {
+      refuse(413, `body larger than ${maxBody} bytes`);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -126,19 +138,29 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
     });
     req.on('end', () => {
       if (settled) return;
-      if (size === 0) return refuse(400, 'empty body');
+      if (size === 0) {
+        refuse(400, 'empty body');
+        return;
+      }
       const body = Buffer.concat(chunks, size).toString('utf8');
       settled = true;
       release();
       const parsed = parseBoundedJson(body, limits);
-      if (!parsed.ok) return refuse(400, parsed.reason === 'too-deep' ? `JSON nested deeper than ${limits.maxDepth}` : 'body is not valid JSON');
+      if (!parsed.ok) {
+        refuse(400, parsed.reason === 'too-deep' ? `JSON nested deeper than ${limits.maxDepth}` : 'body is not valid JSON');
+        return;
+      }
       const items = decode(parsed.value);
       const bad = items.find((i) => i.kind === 'malformed');
-      if (bad !== undefined && bad.kind === 'malformed') return refuse(400, bad.reason);
+      if (bad !== undefined && bad.kind === 'malformed') {
+        refuse(400, bad.reason);
+        return;
+      }
       if (!options.accept(items)) {
         stats.dropped += items.length;
         stats.rejected++;
-        return reply(res, 503, { error: 'engine queue full; retry later', dropped: items.length }, { 'retry-after': '1' });
+        reply(res, 503, { error: 'engine queue full; retry later', dropped: items.length }, { 'retry-after': '1' });
+        return;
       }
       stats.events += items.length;
       reply(res, 200, { accepted: items.length });

@@ -22,7 +22,10 @@ describe('/proc parsing', () => {
   it('finds container ids and pod uids in cgroup v1 and v2 paths', () => {
     const id = 'a'.repeat(64);
     expect(containerOfCgroup(`0::/system.slice/docker-${id}.scope\n`)).toEqual({ id: 'aaaaaaaaaaaa' });
-    expect(containerOfCgroup(`0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0f1e2d3c_4b5a_6978_8a9b_0c1d2e3f4a5b.slice/cri-containerd-${id}.scope\n`)).toEqual({ id: 'aaaaaaaaaaaa', podUid: '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' });
+    expect(containerOfCgroup(`0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0f1e2d3c_4b5a_6978_8a9b_0c1d2e3f4a5b.slice/cri-containerd-${id}.scope\n`)).toEqual({
+      id: 'aaaaaaaaaaaa',
+      podUid: '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+    });
     expect(containerOfCgroup(`12:memory:/kubepods/burstable/pod0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b/${id}\n`)).toEqual({ id: 'aaaaaaaaaaaa', podUid: '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' });
     expect(containerOfCgroup('0::/user.slice/user-1000.slice/session-3.scope\n')).toEqual({ id: 'host' });
   });
@@ -53,7 +56,15 @@ describe('ProcSampler', () => {
     writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\n');
     const cg = `0::/system.slice/cri-containerd-${'b'.repeat(64)}.scope\n`;
     fakeProc(root, 1, { comm: 'systemd', ppid: 0, argv: ['/sbin/init'], exe: '/usr/lib/systemd/systemd', cgroup: '0::/\n', uid: 0, starttime: '1' });
-    fakeProc(root, 100, { comm: 'containerd-shim', ppid: 1, argv: ['/usr/bin/containerd-shim-runc-v2'], exe: '/usr/bin/containerd-shim-runc-v2', cgroup: '0::/system.slice/containerd.service\n', uid: 0, starttime: '50' });
+    fakeProc(root, 100, {
+      comm: 'containerd-shim',
+      ppid: 1,
+      argv: ['/usr/bin/containerd-shim-runc-v2'],
+      exe: '/usr/bin/containerd-shim-runc-v2',
+      cgroup: '0::/system.slice/containerd.service\n',
+      uid: 0,
+      starttime: '50',
+    });
     const sampler = new ProcSampler({ procRoot: root, passwdFile: passwd, hostname: 'h' });
     expect(await sampler.poll()).toEqual([]);
     fakeProc(root, 200, { comm: 'bash', ppid: 100, argv: ['bash', '-i'], exe: '/usr/bin/bash', cgroup: cg, uid: 0, starttime: '900', tty: 34816 });
@@ -64,7 +75,10 @@ describe('ProcSampler', () => {
       type: 'execve',
       hostname: 'h',
       proc: { pid: 200, ppid: 100, name: 'bash', exe: 'bash', exepath: '/usr/bin/bash', args: ['-i'], tty: 34816, cwd: '/' },
-      ancestors: [{ pid: 100, name: 'containerd-shim' }, { pid: 1, name: 'systemd' }],
+      ancestors: [
+        { pid: 100, name: 'containerd-shim' },
+        { pid: 1, name: 'systemd' },
+      ],
       user: { uid: 0, loginuid: -1 },
       caps: { effective: ['CAP_SYS_ADMIN'] },
       container: { id: 'bbbbbbbbbbbb' },

@@ -21,18 +21,86 @@ import type { ProcessEvent, ProcessInfo } from '../fields-syscall.js';
 import type { SourceItem } from './source-item.js';
 
 export const PROC_PROVIDES: ReadonlySet<string> = new Set([
-  'evt.type', 'evt.time', 'evt.time.iso8601', 'evt.rawtime', 'evt.num', 'evt.source', 'evt.hostname',
-  'proc.pid', 'proc.ppid', 'proc.name', 'proc.exe', 'proc.exepath', 'proc.args', 'proc.cmdline', 'proc.cwd', 'proc.tty', 'proc.sid', 'proc.vpgid', 'proc.sname',
-  'proc.pname', 'proc.pexe', 'proc.pexepath', 'proc.pcmdline', 'proc.aname', 'proc.apid', 'proc.aexepath', 'proc.acmdline',
-  'thread.cap_effective', 'thread.cap_permitted', 'user.uid', 'user.name', 'user.loginuid', 'group.gid', 'container.id', 'k8s.pod.uid',
+  'evt.type',
+  'evt.time',
+  'evt.time.iso8601',
+  'evt.rawtime',
+  'evt.num',
+  'evt.source',
+  'evt.hostname',
+  'proc.pid',
+  'proc.ppid',
+  'proc.name',
+  'proc.exe',
+  'proc.exepath',
+  'proc.args',
+  'proc.cmdline',
+  'proc.cwd',
+  'proc.tty',
+  'proc.sid',
+  'proc.vpgid',
+  'proc.sname',
+  'proc.pname',
+  'proc.pexe',
+  'proc.pexepath',
+  'proc.pcmdline',
+  'proc.aname',
+  'proc.apid',
+  'proc.aexepath',
+  'proc.acmdline',
+  'thread.cap_effective',
+  'thread.cap_permitted',
+  'user.uid',
+  'user.name',
+  'user.loginuid',
+  'group.gid',
+  'container.id',
+  'k8s.pod.uid',
 ]);
 
 /** Linux capability numbers → names (include/uapi/linux/capability.h). */
 const CAPS = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE',
-  'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE',
-  'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE',
-  'CAP_AUDIT_CONTROL', 'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_DAC_READ_SEARCH',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
+  'CAP_LINUX_IMMUTABLE',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_BROADCAST',
+  'CAP_NET_ADMIN',
+  'CAP_NET_RAW',
+  'CAP_IPC_LOCK',
+  'CAP_IPC_OWNER',
+  'CAP_SYS_MODULE',
+  'CAP_SYS_RAWIO',
+  'CAP_SYS_CHROOT',
+  'CAP_SYS_PTRACE',
+  'CAP_SYS_PACCT',
+  'CAP_SYS_ADMIN',
+  'CAP_SYS_BOOT',
+  'CAP_SYS_NICE',
+  'CAP_SYS_RESOURCE',
+  'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG',
+  'CAP_MKNOD',
+  'CAP_LEASE',
+  'CAP_AUDIT_WRITE',
+  'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP',
+  'CAP_MAC_OVERRIDE',
+  'CAP_MAC_ADMIN',
+  'CAP_SYSLOG',
+  'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND',
+  'CAP_AUDIT_READ',
+  'CAP_PERFMON',
+  'CAP_BPF',
+  'CAP_CHECKPOINT_RESTORE',
 ];
 
 export function capabilityNames(hex: string): string[] {
@@ -138,7 +206,11 @@ export class ProcSampler {
 
   private async snapshot(pid: number, stat: Stat): Promise<Snapshot> {
     const dir = join(this.root, String(pid));
-    const [cmdline, exepath, cwd] = await Promise.all([readBounded(join(dir, 'cmdline'), MAX_CMDLINE), readlink(join(dir, 'exe')).catch(() => undefined), readlink(join(dir, 'cwd')).catch(() => undefined)]);
+    const [cmdline, exepath, cwd] = await Promise.all([
+      readBounded(join(dir, 'cmdline'), MAX_CMDLINE),
+      readlink(join(dir, 'exe')).catch(() => undefined),
+      readlink(join(dir, 'cwd')).catch(() => undefined),
+    ]);
     const argv = (cmdline ?? '').split('\0');
     if (argv.at(-1) === '') argv.pop();
     const info: ProcessInfo = {
@@ -252,4 +324,3 @@ export class ProcSampler {
     }
   }
 }
-

@@ -10,7 +10,7 @@ import { malformed, rfc3339Ns, type SourceItem } from './source-item.js';
 
 type Json = Record<string, unknown>;
 const rec = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
-const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined);
 
 type Spec = readonly (readonly [string, 'string' | 'number' | 'boolean' | 'strings'])[];
 
@@ -28,7 +28,20 @@ function pick<T>(from: Json | undefined, spec: Spec): T | undefined {
 
 const spec = (o: Readonly<Record<string, 'string' | 'number' | 'boolean' | 'strings'>>): Spec => Object.entries(o);
 
-const PROCESS = spec({ pid: 'number', ppid: 'number', name: 'string', exe: 'string', exepath: 'string', args: 'strings', cwd: 'string', tty: 'number', sid: 'number', vpgid: 'number', env: 'strings', sname: 'string' });
+const PROCESS = spec({
+  pid: 'number',
+  ppid: 'number',
+  name: 'string',
+  exe: 'string',
+  exepath: 'string',
+  args: 'strings',
+  cwd: 'string',
+  tty: 'number',
+  sid: 'number',
+  vpgid: 'number',
+  env: 'strings',
+  sname: 'string',
+});
 const CONTAINER = spec({ id: 'string', name: 'string', image: 'string', imageDigest: 'string', privileged: 'boolean' });
 const FD = spec({ name: 'string', type: 'string', num: 'number', l4proto: 'string', clientIp: 'string', clientPort: 'number', serverIp: 'string', serverPort: 'number', role: 'string' });
 const USER = spec({ uid: 'number', name: 'string', loginuid: 'number', loginname: 'string' });
@@ -60,7 +73,7 @@ export function processEventItem(value: unknown): SourceItem {
     ...(rec(v['caps']) === undefined ? {} : { caps: pick(rec(v['caps']), CAPS)! }),
     ...(container?.id === undefined ? {} : { container }),
     ...(rec(v['k8s']) === undefined ? {} : { k8s: pick(rec(v['k8s']), K8S)! }),
-    ...(fd === undefined ? {} : { fd: fd.role === 'client' || fd.role === 'server' || fd.role === undefined ? fd : { ...fd, role: undefined } as SocketOrFile }),
+    ...(fd === undefined ? {} : { fd: fd.role === 'client' || fd.role === 'server' || fd.role === undefined ? fd : { ...fd, role: undefined } }),
   };
   return { kind: 'event', source: 'syscall', event, timeNs };
 }

@@ -17,13 +17,55 @@ import { DEFAULT_JSON_LIMITS, parseBoundedJson, type JsonLimits } from './bounde
 import { malformed, rfc3339Ns, type SourceItem } from './source-item.js';
 
 export const TETRAGON_PROVIDES: ReadonlySet<string> = new Set([
-  'evt.type', 'evt.time', 'evt.time.iso8601', 'evt.rawtime', 'evt.num', 'evt.source', 'evt.hostname',
-  'proc.pid', 'proc.ppid', 'proc.name', 'proc.exe', 'proc.exepath', 'proc.args', 'proc.cmdline', 'proc.cwd',
-  'proc.pname', 'proc.pexe', 'proc.pexepath', 'proc.pcmdline', 'proc.aname', 'proc.apid', 'proc.aexepath', 'proc.acmdline',
-  'thread.cap_effective', 'thread.cap_permitted', 'user.uid', 'user.loginuid',
-  'container.id', 'container.name', 'container.image', 'container.image.repository', 'container.image.tag', 'container.image.digest',
-  'k8s.ns.name', 'k8s.pod.name',
-  'fd.name', 'fd.type', 'fd.typechar', 'fd.directory', 'fd.filename', 'fd.l4proto', 'fd.sip', 'fd.cip', 'fd.sport', 'fd.cport', 'fd.lip', 'fd.rip', 'fd.lport', 'fd.rport',
+  'evt.type',
+  'evt.time',
+  'evt.time.iso8601',
+  'evt.rawtime',
+  'evt.num',
+  'evt.source',
+  'evt.hostname',
+  'proc.pid',
+  'proc.ppid',
+  'proc.name',
+  'proc.exe',
+  'proc.exepath',
+  'proc.args',
+  'proc.cmdline',
+  'proc.cwd',
+  'proc.pname',
+  'proc.pexe',
+  'proc.pexepath',
+  'proc.pcmdline',
+  'proc.aname',
+  'proc.apid',
+  'proc.aexepath',
+  'proc.acmdline',
+  'thread.cap_effective',
+  'thread.cap_permitted',
+  'user.uid',
+  'user.loginuid',
+  'container.id',
+  'container.name',
+  'container.image',
+  'container.image.repository',
+  'container.image.tag',
+  'container.image.digest',
+  'k8s.ns.name',
+  'k8s.pod.name',
+  'fd.name',
+  'fd.type',
+  'fd.typechar',
+  'fd.directory',
+  'fd.filename',
+  'fd.l4proto',
+  'fd.sip',
+  'fd.cip',
+  'fd.sport',
+  'fd.cport',
+  'fd.lip',
+  'fd.rip',
+  'fd.lport',
+  'fd.rport',
 ]);
 
 type Json = Record<string, unknown>;
@@ -108,7 +150,14 @@ export function tetragonItem(value: unknown): SourceItem {
   const line = rec(value);
   if (line === undefined) return malformed('not a Tetragon event object');
   const kind = (['process_exec', 'process_exit', 'process_kprobe'] as const).find((k) => rec(line[k]) !== undefined);
-  if (kind === undefined) return malformed(`unsupported Tetragon event (${Object.keys(line).filter((k) => k !== 'node_name' && k !== 'time').join(', ') || 'empty'})`);
+  if (kind === undefined)
+    return malformed(
+      `unsupported Tetragon event (${
+        Object.keys(line)
+          .filter((k) => k !== 'node_name' && k !== 'time')
+          .join(', ') || 'empty'
+      })`,
+    );
   const body = rec(line[kind])!;
   const proc = rec(body['process']);
   const info = processInfo(proc);
@@ -116,9 +165,18 @@ export function tetragonItem(value: unknown): SourceItem {
   const timeNs = rfc3339Ns(line['time']);
   if (timeNs === undefined) return malformed('Tetragon event without a valid time');
   const parent = processInfo(rec(body['parent']));
-  const ancestors = [...(parent === undefined ? [] : [parent]), ...(Array.isArray(body['ancestors']) ? (body['ancestors'] as unknown[]).map((a) => processInfo(rec(a))).filter((a): a is ProcessInfo => a !== undefined) : [])];
+  const ancestors = [
+    ...(parent === undefined ? [] : [parent]),
+    ...(Array.isArray(body['ancestors']) ? (body['ancestors'] as unknown[]).map((a) => processInfo(rec(a))).filter((a): a is ProcessInfo => a !== undefined) : []),
+  ];
   const cap = rec(proc['cap']);
-  const caps = cap === undefined ? undefined : { effective: Array.isArray(cap['effective']) ? (cap['effective'] as unknown[]).map(String) : [], permitted: Array.isArray(cap['permitted']) ? (cap['permitted'] as unknown[]).map(String) : [] };
+  const caps =
+    cap === undefined
+      ? undefined
+      : {
+          effective: Array.isArray(cap['effective']) ? (cap['effective'] as unknown[]).map(String) : [],
+          permitted: Array.isArray(cap['permitted']) ? (cap['permitted'] as unknown[]).map(String) : [],
+        };
   const uid = n(proc['uid']);
   const auid = n(proc['auid']);
   const target = kind === 'process_exec' ? { type: 'execve' } : kind === 'process_exit' ? { type: 'procexit' } : kprobeTarget(body);

@@ -95,13 +95,21 @@ for (const { name, store } of stores) {
     it('evaluates a stored digest against a policy with approved exceptions; the environment filter hides what they excuse', async () => {
       await open();
       const d = digestOf(2);
-      await h.call('scanner', { method: 'POST', url: '/api/v1/scans', payload: report({ digest: d, reference: `${REF}:2.0`, findings: [vuln({ cve: 'CVE-2024-9', pkg: 'openssl', severity: 'critical' })] }) });
+      await h.call('scanner', {
+        method: 'POST',
+        url: '/api/v1/scans',
+        payload: report({ digest: d, reference: `${REF}:2.0`, findings: [vuln({ cve: 'CVE-2024-9', pkg: 'openssl', severity: 'critical' })] }),
+      });
       const evaluate = () => h.call('scanner', { method: 'POST', url: '/api/v1/policy/evaluate', payload: { digest: d, policy: POLICY } });
       const failing = await evaluate();
       expect(failing.statusCode, failing.body).toBe(201);
       expect(failing.json()).toMatchObject({ digest: d, decision: { result: 'fail', environment: 'prod', policy: 'acme' } });
 
-      const proposed = await h.call('scanner', { method: 'POST', url: '/api/v1/exceptions', payload: { match: { id: 'CVE-2024-9', environments: ['prod'] }, owner: 'team-a', reason: 'not reachable', expires: '2099-12-31' } });
+      const proposed = await h.call('scanner', {
+        method: 'POST',
+        url: '/api/v1/exceptions',
+        payload: { match: { id: 'CVE-2024-9', environments: ['prod'] }, owner: 'team-a', reason: 'not reachable', expires: '2099-12-31' },
+      });
       expect(proposed.statusCode, proposed.body).toBe(201);
       const id = proposed.json<{ id: string }>().id;
       expect(await findingCount(h, d, 'prod')).toBe(1);
@@ -141,11 +149,28 @@ for (const { name, store } of stores) {
       const day = (n: number) => new Date(Date.UTC(2026, 10, n));
       const a = digestOf(3);
       const b = digestOf(4);
-      const before = await h.repository.recordScan(report({ digest: a, reference: `${REF}:1`, packages: [pkg('openssl', '3.0.1')], findings: [vuln({ cve: 'CVE-A', pkg: 'openssl', severity: 'critical' }), vuln({ cve: 'CVE-B', pkg: 'openssl', severity: 'low' })] }), 'db-1', { scannedAt: day(2) });
-      const after = await h.repository.recordScan(report({ digest: b, reference: `${REF}:2`, packages: [pkg('openssl', '3.0.2')], findings: [vuln({ cve: 'CVE-B', pkg: 'openssl', severity: 'low' })] }), 'db-1', { scannedAt: day(5) });
+      const before = await h.repository.recordScan(
+        report({
+          digest: a,
+          reference: `${REF}:1`,
+          packages: [pkg('openssl', '3.0.1')],
+          findings: [vuln({ cve: 'CVE-A', pkg: 'openssl', severity: 'critical' }), vuln({ cve: 'CVE-B', pkg: 'openssl', severity: 'low' })],
+        }),
+        'db-1',
+        { scannedAt: day(2) },
+      );
+      const after = await h.repository.recordScan(
+        report({ digest: b, reference: `${REF}:2`, packages: [pkg('openssl', '3.0.2')], findings: [vuln({ cve: 'CVE-B', pkg: 'openssl', severity: 'low' })] }),
+        'db-1',
+        { scannedAt: day(5) },
+      );
       const compared = await h.call('viewer', { method: 'GET', url: `/api/v1/compare?before=${before.scan.id}&after=${after.scan.id}` });
       expect(compared.statusCode, compared.body).toBe(200);
-      expect(compared.json()).toMatchObject({ schema: 'sekisho.comparison/v1', vulnerabilities: { fixed: [{ id: 'CVE-A' }], introduced: [], unchanged: 1 }, packages: { changed: [{ name: 'openssl', from: '3.0.1', to: '3.0.2', direction: 'upgraded' }] } });
+      expect(compared.json()).toMatchObject({
+        schema: 'sekisho.comparison/v1',
+        vulnerabilities: { fixed: [{ id: 'CVE-A' }], introduced: [], unchanged: 1 },
+        packages: { changed: [{ name: 'openssl', from: '3.0.1', to: '3.0.2', direction: 'upgraded' }] },
+      });
       expect((await h.call('viewer', { method: 'GET', url: `/api/v1/compare?before=${before.scan.id}&after=nope` })).json()).toMatchObject({ error: { field: 'querystring.after' } });
 
       const trend = await h.call('viewer', { method: 'GET', url: `/api/v1/trends?repository=${REF}&from=2026-11-01T00:00:00Z&to=2026-11-07T00:00:00Z` });
@@ -172,7 +197,9 @@ for (const { name, store } of stores) {
       const again = await h.call('scanner', { method: 'POST', url: '/api/v1/jobs', payload: { kind: 'scan-image', reference: `${REF}:other`, digest: digestOf(5) } });
       expect(again.json<{ id: string }>().id).toBe(job.json<{ id: string }>().id);
       await h.call('scanner', { method: 'POST', url: '/api/v1/jobs', payload: { kind: 'scan-repository', repository: REF } });
-      expect((await h.call('viewer', { method: 'GET', url: '/api/v1/jobs?kind=scan-repository' })).json()).toMatchObject({ items: [{ kind: 'scan-repository', payload: { repository: REF }, state: 'queued' }] });
+      expect((await h.call('viewer', { method: 'GET', url: '/api/v1/jobs?kind=scan-repository' })).json()).toMatchObject({
+        items: [{ kind: 'scan-repository', payload: { repository: REF }, state: 'queued' }],
+      });
       expect((await h.call('viewer', { method: 'GET', url: `/api/v1/jobs/${job.json<{ id: string }>().id}` })).json()).toMatchObject({ kind: 'scan-image' });
       expect((await h.call('viewer', { method: 'GET', url: '/api/v1/jobs/stats' })).json()).toMatchObject({ queued: 2 });
       expect((await h.call('scanner', { method: 'POST', url: '/api/v1/jobs', payload: { kind: 'scan-image' } })).json()).toMatchObject({ error: { field: 'body.reference' } });
@@ -193,13 +220,15 @@ for (const { name, store } of stores) {
       const rows = await auditRows(h, 5);
       // rows are written after each answer, so their order may differ from the requests'
       const seen = (list: unknown[][]) => list.map((x) => JSON.stringify(x)).sort();
-      expect(seen(rows.map((r) => [r.method, r.action, r.principal, r.result, r.details['status']]))).toEqual(seen([
-        ['GET', 'images.list', 'viewer', 'success', 200],
-        ['POST', 'jobs.enqueue', 'viewer', 'denied', 403],
-        ['GET', 'images.list', 'anonymous', 'denied', 401],
-        ['GET', 'unmatched', 'anonymous', 'failure', 404],
-        ['GET', 'images.list', 'anonymous', 'denied', 401],
-      ]));
+      expect(seen(rows.map((r) => [r.method, r.action, r.principal, r.result, r.details['status']]))).toEqual(
+        seen([
+          ['GET', 'images.list', 'viewer', 'success', 200],
+          ['POST', 'jobs.enqueue', 'viewer', 'denied', 403],
+          ['GET', 'images.list', 'anonymous', 'denied', 401],
+          ['GET', 'unmatched', 'anonymous', 'failure', 404],
+          ['GET', 'images.list', 'anonymous', 'denied', 401],
+        ]),
+      );
       expect(rows.every((r) => r.sourceIp === '127.0.0.1' && !Number.isNaN(Date.parse(r.at)))).toBe(true);
       expect(rows.find((r) => r.result === 'denied' && r.details['status'] === 401)?.details['denial']).toBe('unknown token');
       expect(rows.find((r) => r.details['status'] === 404)?.details['error']).toEqual({ code: 'NOT_FOUND' });
@@ -207,7 +236,13 @@ for (const { name, store } of stores) {
       const audit = await h.call('admin', { method: 'GET', url: '/api/v1/audit?principal=viewer' });
       expect(audit.json<{ items: unknown[] }>().items).toHaveLength(2);
       expect(h.events.filter((e) => e.kind === 'audit').length).toBeGreaterThanOrEqual(5);
-      expect(h.events.find((e) => e.kind === 'audit' && e.action === 'POST jobs.enqueue')).toMatchObject({ result: 'denied', schema: 'sekisho.event/v1', source: { component: 'server' }, principal: 'viewer', sourceIp: '127.0.0.1' });
+      expect(h.events.find((e) => e.kind === 'audit' && e.action === 'POST jobs.enqueue')).toMatchObject({
+        result: 'denied',
+        schema: 'sekisho.event/v1',
+        source: { component: 'server' },
+        principal: 'viewer',
+        sourceIp: '127.0.0.1',
+      });
     });
 
     it('issues tokens (admin), shows the secret once, stores only its hash, honours revocation; the bootstrap token works', async () => {

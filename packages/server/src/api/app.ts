@@ -165,7 +165,14 @@ async function audit(ctx: ApiContext, request: FastifyRequest, status: number, e
   const result = resultOf(status);
   const path = request.url.split('?')[0] ?? '';
   const principal = request.principal?.name ?? 'anonymous';
-  const details = { path, status, requestId: request.id, durationMs: Math.round(elapsedMs), ...(request.denial === null ? {} : { denial: request.denial }), ...(request.failure === null ? {} : { error: request.failure }) };
+  const details = {
+    path,
+    status,
+    requestId: request.id,
+    durationMs: Math.round(elapsedMs),
+    ...(request.denial === null ? {} : { denial: request.denial }),
+    ...(request.failure === null ? {} : { error: request.failure }),
+  };
   try {
     await ctx.repository.appendAudit({ at: ctx.now(), sourceIp: request.ip, method: request.method, action, principal, result, target: request.auditTarget, details });
   } catch (error) {

@@ -7,17 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TSchema, TUnsafe } from '@sinclair/typebox';
 import { API_ROLES, FINDING_KINDS, SEVERITIES } from '@sekisho/model';
-import type {
-  ApiTokenRecord,
-  AuditEvent,
-  ExceptionRecord,
-  FindingTrend,
-  ImageRecord,
-  ScanRecord,
-  StoredDecision,
-  StoredFinding,
-  TagRecord,
-} from '@sekisho/model';
+import type { ApiTokenRecord, AuditEvent, ExceptionRecord, FindingTrend, ImageRecord, ScanRecord, StoredDecision, StoredFinding, TagRecord } from '@sekisho/model';
 import type { JobRecord, QueueStats } from '../jobs/types.js';
 
 /** A string enum as plain JSON Schema (`enum`), which gives clearer 400 messages than `anyOf` of constants. */
@@ -31,7 +21,7 @@ export function StringEnum<T extends string>(values: readonly T[], options: Reco
  */
 type Matches<S extends TSchema, M> = [Static<S>] extends [M] ? ([keyof M] extends [keyof Static<S>] ? true : { missing: Exclude<keyof M, keyof Static<S>> }) : { notAssignable: S };
 function matches<S extends TSchema, M>(schema: S, check: Matches<S, M>): S {
-  void check;
+  check;
   return schema;
 }
 
@@ -67,45 +57,45 @@ matches<typeof ImageRecordSchema, ImageRecord>(ImageRecordSchema, true);
 export const TagRecordSchema = Type.Object({ repository: Type.String(), tag: Type.String(), digest: Type.String(), updatedAt: Type.String() });
 matches<typeof TagRecordSchema, TagRecord>(TagRecordSchema, true);
 
-export const ScanRecordSchema = Type.Object(
-  {
-    id: Type.String(),
-    digest: Type.String(),
-    reference: Type.String(),
-    dbVersion: Type.String(),
-    scannedAt: Type.String(),
-    toolVersion: Type.String(),
-    status: StringEnum(['complete', 'incomplete'] as const),
-    statusReasons: Type.Array(Type.String()),
-    scanners: Type.Array(Type.String()),
-    packageCount: Type.Integer(),
-    findingCount: Type.Integer(),
-    severityCounts: SeverityCounts,
-  },
-);
+export const ScanRecordSchema = Type.Object({
+  id: Type.String(),
+  digest: Type.String(),
+  reference: Type.String(),
+  dbVersion: Type.String(),
+  scannedAt: Type.String(),
+  toolVersion: Type.String(),
+  status: StringEnum(['complete', 'incomplete'] as const),
+  statusReasons: Type.Array(Type.String()),
+  scanners: Type.Array(Type.String()),
+  packageCount: Type.Integer(),
+  findingCount: Type.Integer(),
+  severityCounts: SeverityCounts,
+});
 matches<typeof ScanRecordSchema, ScanRecord>(ScanRecordSchema, true);
 
-export const StoredFindingSchema = Type.Object(
-  {
-    digest: Type.String(),
-    dbVersion: Type.String(),
-    scanId: Type.String(),
-    identity: Type.String(),
-    firstSeenAt: Type.String(),
-    kev: Type.Boolean(),
-    fixable: Type.Boolean(),
-    finding: Document('the finding as the engine reports it (see the report schema)'),
-  },
-);
+export const StoredFindingSchema = Type.Object({
+  digest: Type.String(),
+  dbVersion: Type.String(),
+  scanId: Type.String(),
+  identity: Type.String(),
+  firstSeenAt: Type.String(),
+  kev: Type.Boolean(),
+  fixable: Type.Boolean(),
+  finding: Document('the finding as the engine reports it (see the report schema)'),
+});
 // `finding` is a passthrough document: check the keys only.
 const storedFindingKeys: [keyof StoredFinding] extends [keyof Static<typeof StoredFindingSchema>] ? true : false = true;
-void storedFindingKeys;
+storedFindingKeys;
 
-export const StoredDecisionSchema = Type.Object(
-  { id: Type.String(), digest: Type.String(), scanId: Nullable(Type.String()), recordedAt: Type.String(), decision: Document('the policy decision (sekisho.decision/v1)') },
-);
+export const StoredDecisionSchema = Type.Object({
+  id: Type.String(),
+  digest: Type.String(),
+  scanId: Nullable(Type.String()),
+  recordedAt: Type.String(),
+  decision: Document('the policy decision (sekisho.decision/v1)'),
+});
 const decisionKeys: [keyof StoredDecision] extends [keyof Static<typeof StoredDecisionSchema>] ? true : false = true;
-void decisionKeys;
+decisionKeys;
 
 const ExceptionMatchSchema = Type.Object(
   {
@@ -119,22 +109,20 @@ const ExceptionMatchSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const ExceptionRecordSchema = Type.Object(
-  {
-    id: Type.String(),
-    match: ExceptionMatchSchema,
-    owner: Type.String(),
-    reason: Type.String(),
-    expires: Type.String(),
-    state: StringEnum(['proposed', 'approved', 'expired'] as const),
-    proposedBy: Type.String(),
-    proposedAt: Type.String(),
-    approvedBy: Nullable(Type.String()),
-    approvedAt: Nullable(Type.String()),
-    expiredBy: Nullable(Type.String()),
-    expiredAt: Nullable(Type.String()),
-  },
-);
+export const ExceptionRecordSchema = Type.Object({
+  id: Type.String(),
+  match: ExceptionMatchSchema,
+  owner: Type.String(),
+  reason: Type.String(),
+  expires: Type.String(),
+  state: StringEnum(['proposed', 'approved', 'expired'] as const),
+  proposedBy: Type.String(),
+  proposedAt: Type.String(),
+  approvedBy: Nullable(Type.String()),
+  approvedAt: Nullable(Type.String()),
+  expiredBy: Nullable(Type.String()),
+  expiredAt: Nullable(Type.String()),
+});
 matches<typeof ExceptionRecordSchema, ExceptionRecord>(ExceptionRecordSchema, true);
 
 export const ProposeExceptionBody = Type.Object(
@@ -147,33 +135,29 @@ export const ProposeExceptionBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const AuditEventSchema = Type.Object(
-  {
-    id: Type.String(),
-    at: Type.String(),
-    sourceIp: Nullable(Type.String()),
-    method: Type.String(),
-    action: Type.String(),
-    principal: Type.String(),
-    result: StringEnum(['success', 'denied', 'failure'] as const),
-    target: Nullable(Type.String()),
-    details: Type.Object({}, { additionalProperties: true }),
-  },
-);
+export const AuditEventSchema = Type.Object({
+  id: Type.String(),
+  at: Type.String(),
+  sourceIp: Nullable(Type.String()),
+  method: Type.String(),
+  action: Type.String(),
+  principal: Type.String(),
+  result: StringEnum(['success', 'denied', 'failure'] as const),
+  target: Nullable(Type.String()),
+  details: Type.Object({}, { additionalProperties: true }),
+});
 matches<typeof AuditEventSchema, AuditEvent>(AuditEventSchema, true);
 
-export const ApiTokenSchema = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    role: Role,
-    createdAt: Type.String(),
-    createdBy: Type.String(),
-    expiresAt: Nullable(Type.String()),
-    revokedAt: Nullable(Type.String()),
-    revokedBy: Nullable(Type.String()),
-  },
-);
+export const ApiTokenSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: Role,
+  createdAt: Type.String(),
+  createdBy: Type.String(),
+  expiresAt: Nullable(Type.String()),
+  revokedAt: Nullable(Type.String()),
+  revokedBy: Nullable(Type.String()),
+});
 matches<typeof ApiTokenSchema, ApiTokenRecord>(ApiTokenSchema, true);
 
 export const CreateTokenBody = Type.Object(
@@ -187,22 +171,20 @@ export const CreateTokenBody = Type.Object(
 
 export const JobKindSchema = StringEnum(['scan-image', 'scan-repository', 'rematch', 'evaluate-policy'] as const);
 export const JobStateSchema = StringEnum(['queued', 'active', 'retry', 'completed', 'failed', 'dead', 'cancelled'] as const);
-export const JobRecordSchema = Type.Object(
-  {
-    id: Type.String(),
-    kind: JobKindSchema,
-    payload: Type.Object({}, { additionalProperties: true }),
-    state: JobStateSchema,
-    attempts: Type.Integer(),
-    createdAt: Type.String(),
-    startedAt: Nullable(Type.String()),
-    finishedAt: Nullable(Type.String()),
-    error: Nullable(Type.String()),
-    result: Nullable(Type.Object({}, { additionalProperties: true })),
-  },
-);
+export const JobRecordSchema = Type.Object({
+  id: Type.String(),
+  kind: JobKindSchema,
+  payload: Type.Object({}, { additionalProperties: true }),
+  state: JobStateSchema,
+  attempts: Type.Integer(),
+  createdAt: Type.String(),
+  startedAt: Nullable(Type.String()),
+  finishedAt: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+  result: Nullable(Type.Object({}, { additionalProperties: true })),
+});
 const jobKeys: [keyof JobRecord] extends [keyof Static<typeof JobRecordSchema>] ? true : false = true;
-void jobKeys;
+jobKeys;
 
 export const QueueStatsSchema = Type.Object({ queued: Type.Integer(), active: Type.Integer(), failed: Type.Integer(), dead: Type.Integer(), completed: Type.Integer() });
 matches<typeof QueueStatsSchema, QueueStats>(QueueStatsSchema, true);
@@ -219,27 +201,23 @@ export const EnqueueJobBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const TrendSchema = Type.Object(
-  {
-    scope: Type.String(),
-    bucket: StringEnum(['day', 'week'] as const),
-    points: Type.Array(Type.Object({ at: Type.String(), open: SeverityCounts, opened: Type.Integer(), fixed: Type.Integer() })),
-  },
-);
+export const TrendSchema = Type.Object({
+  scope: Type.String(),
+  bucket: StringEnum(['day', 'week'] as const),
+  points: Type.Array(Type.Object({ at: Type.String(), open: SeverityCounts, opened: Type.Integer(), fixed: Type.Integer() })),
+});
 matches<typeof TrendSchema, FindingTrend>(TrendSchema, true);
 
 export const RecordScanResponse = Type.Object({ scan: ScanRecordSchema, opened: Type.Integer(), fixed: Type.Integer() });
 
-export const ErrorSchema = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      field: Type.Optional(Type.String({ description: 'the input that was refused, e.g. body.target.reference or querystring.limit' })),
-      requestId: Type.Optional(Type.String()),
-    }),
-  },
-);
+export const ErrorSchema = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    field: Type.Optional(Type.String({ description: 'the input that was refused, e.g. body.target.reference or querystring.limit' })),
+    requestId: Type.Optional(Type.String()),
+  }),
+});
 
 /**
  * A report as `sekisho image --format json` writes it. The fields the server reads are checked
@@ -277,7 +255,12 @@ export const ReportBody = Type.Object(
       },
       { additionalProperties: true },
     ),
-    image: Nullable(Type.Object({ layers: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 10_000 }), config: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: true })),
+    image: Nullable(
+      Type.Object(
+        { layers: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 10_000 }), config: Type.Object({}, { additionalProperties: true }) },
+        { additionalProperties: true },
+      ),
+    ),
     distro: Nullable(Type.Object({}, { additionalProperties: true })),
     packages: Type.Array(PackageInput, { maxItems: MAX_REPORT_ITEMS }),
     relationships: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: MAX_REPORT_ITEMS }),

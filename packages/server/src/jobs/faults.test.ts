@@ -57,46 +57,50 @@ async function count(url: string, table: string): Promise<number> {
 }
 
 describe.skipIf(database === null)('queue faults on PostgreSQL', () => {
-  it.skipIf(!built || fixture === null)('a worker killed with SIGKILL mid-scan leaves nothing half-written; another worker retries the job to the end', async () => {
-    const url = database!.url;
-    const cache = mkdtempSync(join(tmpdir(), 'sekisho-kill-'));
-    const children: ChildProcess[] = [];
-    try {
-      const repository = await openPostgresRepository({ connectionString: url });
-      const queue = await openPgBossQueue({ connectionString: url, max: 2 });
+  it.skipIf(!built || fixture === null)(
+    'a worker killed with SIGKILL mid-scan leaves nothing half-written; another worker retries the job to the end',
+    async () => {
+      const url = database!.url;
+      const cache = mkdtempSync(join(tmpdir(), 'sekisho-kill-'));
+      const children: ChildProcess[] = [];
       try {
-        const job = await queue.enqueue('scan-image', { reference: fixture as string });
-        const first = startChild(url, join(cache, 'a'));
-        children.push(first.child);
-        await first.ready;
-        await settledAs(queue, job.id, 'active', 30_000);
-        await new Promise((r) => setTimeout(r, 1000));
-        first.child.kill('SIGKILL');
-        expect(await first.exited).toBeNull();
-        // The scan was running: not one row of it was written.
-        for (const table of ['images', 'scans', 'inventories', 'inventory_packages', 'findings', 'finding_intervals']) expect(await count(url, table), table).toBe(0);
-        expect((await queue.get(job.id))?.state).toBe('active');
+        const repository = await openPostgresRepository({ connectionString: url });
+        const queue = await openPgBossQueue({ connectionString: url, max: 2 });
+        try {
+          const job = await queue.enqueue('scan-image', { reference: fixture as string });
+          const first = startChild(url, join(cache, 'a'));
+          children.push(first.child);
+          await first.ready;
+          await settledAs(queue, job.id, 'active', 30_000);
+          await new Promise((r) => setTimeout(r, 1000));
+          first.child.kill('SIGKILL');
+          expect(await first.exited).toBeNull();
+          // The scan was running: not one row of it was written.
+          for (const table of ['images', 'scans', 'inventories', 'inventory_packages', 'findings', 'finding_intervals']) expect(await count(url, table), table).toBe(0);
+          expect((await queue.get(job.id))?.state).toBe('active');
 
-        const second = startChild(url, join(cache, 'b'));
-        children.push(second.child);
-        await second.ready;
-        const done = await settledAs(queue, job.id, 'completed', 150_000);
-        expect(done.attempts).toBe(2);
-        const digest = String(done.result?.['digest']);
-        const scans = (await repository.listScans(digest)).items;
-        expect(scans).toHaveLength(1);
-        expect((await repository.getInventory(digest))?.packages.length).toBe(scans[0]!.packageCount);
-        second.child.kill('SIGTERM');
-        expect(await second.exited).toBe(0);
+          const second = startChild(url, join(cache, 'b'));
+          children.push(second.child);
+          await second.ready;
+          const done = await settledAs(queue, job.id, 'completed', 150_000);
+          expect(done.attempts).toBe(2);
+          const digest = String(done.result?.['digest']);
+          const scans = (await repository.listScans(digest)).items;
+          expect(scans).toHaveLength(1);
+          expect((await repository.getInventory(digest))?.packages.length).toBe(scans[0]!.packageCount);
+          second.child.kill('SIGTERM');
+          expect(await second.exited).toBe(0);
+        } finally {
+          await queue.stop(1000);
+          await repository.close();
+        }
       } finally {
-        await queue.stop(1000);
-        await repository.close();
+        for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+        rmSync(cache, { recursive: true, force: true });
       }
-    } finally {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-      rmSync(cache, { recursive: true, force: true });
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 
   it('carries on after every PostgreSQL connection was terminated (a restart, simulated with pg_terminate_backend)', async () => {
     const url = database!.url;

@@ -21,7 +21,14 @@ describe('finding events', () => {
     const fresh = vuln({ cve: 'CVE-2024-2', pkg: 'openssl', severity: 'high', kev: true });
     const events = newFindingEvents({ ...input, before: new Set(['vulnerability|CVE-2024-1|deb|openssl']), findings: [known, fresh, { ...fresh, id: 'other-id' }] });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ schema: 'sekisho.event/v1', kind: 'finding', severity: 'high', result: 'detected', subject: { type: 'image', digest: input.digest }, details: { vulnerabilityId: 'CVE-2024-2', kev: true, dbVersion: 'v2' } });
+    expect(events[0]).toMatchObject({
+      schema: 'sekisho.event/v1',
+      kind: 'finding',
+      severity: 'high',
+      result: 'detected',
+      subject: { type: 'image', digest: input.digest },
+      details: { vulnerabilityId: 'CVE-2024-2', kev: true, dbVersion: 'v2' },
+    });
   });
 
   it('redacts every event before the sink sees it, and counts what the sink refused', async () => {

@@ -43,7 +43,9 @@ export function newFindingEvents(input: NewFindingsInput): SekishoEvent[] {
           findingKind: finding.kind,
           ruleId: finding.ruleId,
           dbVersion: input.dbVersion,
-          ...(finding.kind === 'vulnerability' ? { vulnerabilityId: finding.vulnerabilityId, package: finding.packageName, installedVersion: finding.installedVersion, fixedVersions: finding.fixedVersions, kev: finding.kev !== null } : {}),
+          ...(finding.kind === 'vulnerability'
+            ? { vulnerabilityId: finding.vulnerabilityId, package: finding.packageName, installedVersion: finding.installedVersion, fixedVersions: finding.fixedVersions, kev: finding.kev !== null }
+            : {}),
         },
       }),
     );

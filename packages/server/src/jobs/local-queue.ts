@@ -195,11 +195,22 @@ export class LocalJobQueue implements JobQueue {
       await tx.lock(['sekisho:jobs:claim']);
       // Jobs whose worker vanished (killed, lost its store): that attempt failed.
       const lapsed = await tx.all(`SELECT id, attempts, max_attempts FROM jobs WHERE state = 'active' AND lease_until < ?`, [iso]);
-      for (const job of lapsed) await this.#settleFailure(tx, String(job['id']), Number(job['attempts']), Number(job['max_attempts']), 'the worker running this job stopped before it finished (lease lapsed)', false, now, null);
-      const candidates = await tx.all(
-        `SELECT id, group_key FROM jobs WHERE kind = ? AND state IN ('queued', 'retry') AND run_after <= ? ORDER BY priority DESC, run_after, created_at, id LIMIT ?`,
-        [kind, iso, Math.max(64, slots * 4)],
-      );
+      for (const job of lapsed)
+        await this.#settleFailure(
+          tx,
+          String(job['id']),
+          Number(job['attempts']),
+          Number(job['max_attempts']),
+          'the worker running this job stopped before it finished (lease lapsed)',
+          false,
+          now,
+          null,
+        );
+      const candidates = await tx.all(`SELECT id, group_key FROM jobs WHERE kind = ? AND state IN ('queued', 'retry') AND run_after <= ? ORDER BY priority DESC, run_after, created_at, id LIMIT ?`, [
+        kind,
+        iso,
+        Math.max(64, slots * 4),
+      ]);
       if (candidates.length === 0) return [];
       const active = await tx.all(`SELECT group_key, COUNT(*) AS n FROM jobs WHERE state = 'active' AND group_key IS NOT NULL GROUP BY group_key`);
       const perGroup = new Map(active.map((r) => [String(r['group_key']), Number(r['n'])]));
@@ -229,15 +240,18 @@ export class LocalJobQueue implements JobQueue {
     const record = toRecord(row);
     const controller = new AbortController();
     worker.running.set(record.id, controller);
-    const renew = setInterval(() => {
-      const until = new Date(this.#now().getTime() + this.#leaseMs).toISOString();
-      this.#driver
-        .run(`UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'active'`, [until, record.id, this.#owner])
-        .then((n) => {
-          if (n === 0) controller.abort(new Error('the job was taken from this worker (lease lost)'));
-        })
-        .catch(() => {});
-    }, Math.max(50, Math.floor(this.#leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        const until = new Date(this.#now().getTime() + this.#leaseMs).toISOString();
+        this.#driver
+          .run(`UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'active'`, [until, record.id, this.#owner])
+          .then((n) => {
+            if (n === 0) controller.abort(new Error('the job was taken from this worker (lease lost)'));
+          })
+          .catch(() => {});
+      },
+      Math.max(50, Math.floor(this.#leaseMs / 3)),
+    );
     const task = (async () => {
       try {
         const payload = validatePayload(record.kind, record.payload);
@@ -249,7 +263,9 @@ export class LocalJobQueue implements JobQueue {
       } catch (error) {
         const released = controller.signal.aborted && this.#stopped;
         await this.#driver
-          .transaction((tx) => this.#settleFailure(tx, record.id, record.attempts, Number(row['max_attempts']), errorText(error), isPermanentJobError(error) || isInvalid(error), this.#now(), this.#owner, released))
+          .transaction((tx) =>
+            this.#settleFailure(tx, record.id, record.attempts, Number(row['max_attempts']), errorText(error), isPermanentJobError(error) || isInvalid(error), this.#now(), this.#owner, released),
+          )
           .catch(() => {}); // the store is gone: the lease lapses and the job is taken again
       } finally {
         clearInterval(renew);

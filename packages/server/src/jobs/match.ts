@@ -11,7 +11,12 @@ export function matchReport(report: Report, store: AdvisoryStore | null, dbPath:
   const others: Finding[] = report.findings.filter((f) => f.kind !== 'vulnerability');
   if (store === null) {
     const notChecked = { scanner: VULN_SCANNER, reason: `no advisory database at ${dbPath}`, fix: 'sekisho db update' };
-    return { ...report, findings: others, scanners: (report.scanners ?? []).filter((s) => s !== VULN_SCANNER), notChecked: [...report.notChecked.filter((n) => n.scanner !== VULN_SCANNER), notChecked] };
+    return {
+      ...report,
+      findings: others,
+      scanners: (report.scanners ?? []).filter((s) => s !== VULN_SCANNER),
+      notChecked: [...report.notChecked.filter((n) => n.scanner !== VULN_SCANNER), notChecked],
+    };
   }
   const result = matchVulnerabilities(report, store, {});
   const byId = new Map(report.packages.map((p) => [p.id, p]));

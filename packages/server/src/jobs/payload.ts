@@ -60,7 +60,7 @@ export function validatePayload<K extends JobKind>(kind: K, payload: unknown): J
     case 'evaluate-policy': {
       const p = object(payload, ['digest', 'environment']);
       const e = text(p['environment'], 'environment', true);
-      return { digest: digest(p['digest'], 'digest') as string, ...(e ? { environment: e } : {}) } as JobPayloads[K];
+      return { digest: digest(p['digest'], 'digest'), ...(e ? { environment: e } : {}) } as JobPayloads[K];
     }
     default:
       throw new RepositoryError('STORE_INVALID', `unknown job kind ${JSON.stringify(String(kind).slice(0, 40))}`);

@@ -207,15 +207,11 @@ export class PgBossJobQueue implements JobQueue {
       burstWhenReadyExceeds: 1,
       groupConcurrency: grouped ? this.#perRegistry : undefined,
     } as const;
-    await this.#boss.work<JobPayloads[K], JobResult[], typeof options>(
-      queueName(kind),
-      options,
-      async (jobs: JobWithMetadata<JobPayloads[K]>[]): Promise<JobResult[]> => {
-        const results: JobResult[] = [];
-        for (const job of jobs) results.push(await this.#runOne(kind, job, handler));
-        return results;
-      },
-    );
+    await this.#boss.work<JobPayloads[K], JobResult[], typeof options>(queueName(kind), options, async (jobs: JobWithMetadata<JobPayloads[K]>[]): Promise<JobResult[]> => {
+      const results: JobResult[] = [];
+      for (const job of jobs) results.push(await this.#runOne(kind, job, handler));
+      return results;
+    });
   }
 
   async #runOne<K extends JobKind>(kind: K, job: JobWithMetadata<JobPayloads[K]>, handler: JobHandler<K>): Promise<JobResult> {
@@ -293,8 +289,7 @@ function toRecord(row: Record<string, unknown>): JobRecord {
   if (kind === null) throw new Error(`not a Sekisho queue: ${String(row['name']).slice(0, 60)}`);
   const raw = String(row['state']);
   const output = (row['output'] ?? null) as Record<string, unknown> | null;
-  const state: JobState =
-    raw === 'created' ? 'queued' : raw === 'failed' ? (output !== null && 'permanent' in output ? 'failed' : 'dead') : (raw as JobState);
+  const state: JobState = raw === 'created' ? 'queued' : raw === 'failed' ? (output !== null && 'permanent' in output ? 'failed' : 'dead') : (raw as JobState);
   const finished = state === 'completed' || state === 'failed' || state === 'dead' || state === 'cancelled';
   const error = output !== null && typeof output['error'] === 'string' ? output['error'] : output !== null && typeof output['message'] === 'string' ? output['message'] : null;
   const started = raw === 'created' && Number(row['retry_count']) === 0 ? null : iso(row['started_on']);

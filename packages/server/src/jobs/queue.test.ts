@@ -62,7 +62,9 @@ describe('in-process pool: a job whose worker vanished', () => {
       // What a worker killed mid-job leaves behind: an active job, its lease run out, its owner gone.
       const raw = new DatabaseSync(path);
       raw.exec('PRAGMA busy_timeout = 5000');
-      raw.prepare("UPDATE jobs SET state = 'active', attempts = 1, lease_owner = 'killed-worker', lease_until = '2000-01-01T00:00:00.000Z', started_at = '2000-01-01T00:00:00.000Z' WHERE id = ?").run(job.id);
+      raw
+        .prepare("UPDATE jobs SET state = 'active', attempts = 1, lease_owner = 'killed-worker', lease_until = '2000-01-01T00:00:00.000Z', started_at = '2000-01-01T00:00:00.000Z' WHERE id = ?")
+        .run(job.id);
       raw.close();
       await queue.work('evaluate-policy', 1, async () => ({ ok: true }));
       const done = await settledAs(queue, job.id, 'completed');

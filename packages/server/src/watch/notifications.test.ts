@@ -84,7 +84,11 @@ describe('registry notifications', () => {
     const classic = await handleRegistryNotification(harbor([{ digest: D1, tag: '1.25', resource_url: `harbor.example/library/nginx:1.25` }]), store.queue, { environment: 'prod' });
     expect(classic.format).toBe('harbor');
     expect(classic.jobs[0]?.payload).toEqual({ reference: `harbor.example/library/nginx:1.25@${D1}`, digest: D1, environment: 'prod' });
-    const cloud = parseRegistryNotification({ specversion: '1.0', type: 'harbor.artifact.pushed', data: harbor([{ digest: D2, tag: 'x', resource_url: 'harbor.example/library/nginx:x' }])['event_data'] });
+    const cloud = parseRegistryNotification({
+      specversion: '1.0',
+      type: 'harbor.artifact.pushed',
+      data: harbor([{ digest: D2, tag: 'x', resource_url: 'harbor.example/library/nginx:x' }])['event_data'],
+    });
     expect(cloud.images.map((i) => i.digest)).toEqual([D2]);
     const scanEvent = parseRegistryNotification(harbor([{ digest: D1 }], 'SCANNING_COMPLETED'));
     expect(scanEvent.images).toHaveLength(0);
@@ -97,8 +101,20 @@ describe('registry notifications', () => {
     expect(code(() => parseRegistryNotification('x'.repeat(NOTIFICATION_MAX_BYTES + 1)))).toBe('NOTIFICATION_TOO_LARGE');
     expect(code(() => parseRegistryNotification(Buffer.alloc(NOTIFICATION_MAX_BYTES + 1, 0x20)))).toBe('NOTIFICATION_TOO_LARGE');
     expect(code(() => parseRegistryNotification({ events: Array.from({ length: 1001 }, () => ({})) }))).toBe('NOTIFICATION_TOO_LARGE');
-    for (const body of ['{', '[]', 'null', '"events"', JSON.stringify({ events: 'all' }), JSON.stringify({ hello: 1 }), JSON.stringify({ type: 'PUSH_ARTIFACT', event_data: [] }), JSON.stringify(harbor('many' as unknown as unknown[]))]) {
-      expect(code(() => parseRegistryNotification(body)), body).toBe('NOTIFICATION_INVALID');
+    for (const body of [
+      '{',
+      '[]',
+      'null',
+      '"events"',
+      JSON.stringify({ events: 'all' }),
+      JSON.stringify({ hello: 1 }),
+      JSON.stringify({ type: 'PUSH_ARTIFACT', event_data: [] }),
+      JSON.stringify(harbor('many' as unknown as unknown[])),
+    ]) {
+      expect(
+        code(() => parseRegistryNotification(body)),
+        body,
+      ).toBe('NOTIFICATION_INVALID');
     }
     expect(code(() => parseRegistryNotification(42))).toBe('NOTIFICATION_INVALID');
   });

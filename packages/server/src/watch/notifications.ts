@@ -88,7 +88,13 @@ export async function handleRegistryNotification(body: unknown, queue: JobQueue,
   for (const image of parsed.images) {
     if (seen.has(image.digest)) continue;
     seen.add(image.digest);
-    jobs.push(await queue.enqueue('scan-image', { reference: image.reference, digest: image.digest, ...(options.environment === undefined ? {} : { environment: options.environment }) }, { singletonKey: image.digest }));
+    jobs.push(
+      await queue.enqueue(
+        'scan-image',
+        { reference: image.reference, digest: image.digest, ...(options.environment === undefined ? {} : { environment: options.environment }) },
+        { singletonKey: image.digest },
+      ),
+    );
   }
   return { ...parsed, jobs };
 }
@@ -156,7 +162,7 @@ function fromHarbor(payload: Record<string, unknown>, options: NotificationOptio
     if (!isObject(resource)) return void ignored.push({ index, reason: 'not an object' });
     const url = field(resource['resource_url']);
     // `harbor.example/library/nginx:1.0` or `…@sha256:…`: its host is the registry.
-    const host = url !== null && url.includes('/') ? url.slice(0, url.indexOf('/')) : options.defaultRegistry ?? null;
+    const host = url !== null && url.includes('/') ? url.slice(0, url.indexOf('/')) : (options.defaultRegistry ?? null);
     const image = pushed(host, fullName, resource['tag'], field(resource['digest']), options);
     if (typeof image === 'string') ignored.push({ index, reason: image });
     else images.push(image);
@@ -204,7 +210,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function short(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 59)}…` : text);
 }
 

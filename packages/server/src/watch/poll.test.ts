@@ -56,10 +56,14 @@ describe.skipIf(missing !== null || before === null || after === null)(`registry
       const listing = (await queue.list({ kind: 'scan-repository' })).items[0]!;
       const listed = await settledAs(queue, listing.id, 'completed', 60_000);
       expect(listed.result).toMatchObject({ repository: `${registry.host}/team/app`, tags: 3, queued: 2 });
-      const scans = await until('two completed scans', async () => {
-        const done = (await queue.list({ kind: 'scan-image', state: 'completed' })).items;
-        return done.length === 2 ? done : null;
-      }, 120_000);
+      const scans = await until(
+        'two completed scans',
+        async () => {
+          const done = (await queue.list({ kind: 'scan-image', state: 'completed' })).items;
+          return done.length === 2 ? done : null;
+        },
+        120_000,
+      );
       const digests = scans.map((j) => String(j.result?.['digest'])).sort();
       expect(new Set(digests).size).toBe(2);
       const tags = (await repository.listTags(`${registry.host}/team/app`)).items;

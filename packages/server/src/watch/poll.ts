@@ -62,9 +62,12 @@ export function startRegistryPoll(queue: JobQueue, options: RegistryPollOptions)
   };
   const schedule = (): void => {
     if (stopped) return;
-    timer = setTimeout(() => {
-      void poll().finally(schedule);
-    }, interval * (1 + jitter * random()));
+    timer = setTimeout(
+      () => {
+        void poll().finally(schedule);
+      },
+      interval * (1 + jitter * random()),
+    );
     timer.unref();
   };
   schedule();

@@ -24,9 +24,7 @@ export interface CveFactsUpdate {
   readonly nvd?: CveFacts['nvd'];
 }
 
-export type FeedItem =
-  | { readonly kind: 'advisory'; readonly advisory: Advisory }
-  | { readonly kind: 'cve'; readonly source: string; readonly facts: CveFactsUpdate };
+export type FeedItem = { readonly kind: 'advisory'; readonly advisory: Advisory } | { readonly kind: 'cve'; readonly source: string; readonly facts: CveFactsUpdate };
 
 export interface FeedContext {
   /** A record that could not be read: counted against `source` and reported with its file/record name. */

@@ -67,28 +67,25 @@ async function fetchOnce(url: string, dest: string, options: DownloadOptions): P
   await mkdir(dirname(dest), { recursive: true });
   const body = response.body;
   const idleMs = (options.idleTimeoutSeconds ?? 60) * 1000;
-  await pipeline(
-    async function* () {
-      const reader = body.getReader();
-      try {
-        for (;;) {
-          let timer: NodeJS.Timeout | undefined;
-          const idle = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`${url}: no data for ${idleMs / 1000} s`)), idleMs);
-          });
-          const { done, value } = await Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
-          if (done) break;
-          bytes += value.byteLength;
-          if (bytes > maxBytes) throw new PermanentError(`${url}: more than ${maxBytes} bytes`);
-          md5.update(value);
-          yield value;
-        }
-      } finally {
-        reader.releaseLock();
+  await pipeline(async function* () {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        let timer: NodeJS.Timeout | undefined;
+        const idle = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${url}: no data for ${idleMs / 1000} s`)), idleMs);
+        });
+        const { done, value } = await Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
+        if (done) break;
+        bytes += value.byteLength;
+        if (bytes > maxBytes) throw new PermanentError(`${url}: more than ${maxBytes} bytes`);
+        md5.update(value);
+        yield value;
       }
-    },
-    createWriteStream(dest),
-  );
+    } finally {
+      reader.releaseLock();
+    }
+  }, createWriteStream(dest));
   if (declared !== null && Number(declared) !== bytes) throw new Error(`${url}: truncated, ${bytes} of ${declared} bytes`);
   return { bytes, md5: md5.digest('hex'), contentMd5: googMd5(response.headers.get('x-goog-hash')) };
 }

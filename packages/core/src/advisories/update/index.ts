@@ -67,7 +67,11 @@ async function readFetched(cacheDir: string): Promise<Record<string, string>> {
  */
 export async function updateAdvisoryDb(options: UpdateAdvisoryDbOptions): Promise<UpdateReport> {
   const now = options.now ?? new Date();
-  const all = feedSources({ ...(options.alpineReleases === undefined ? {} : { alpineReleases: options.alpineReleases }), ...(options.nvdYears === undefined ? {} : { nvdYears: options.nvdYears }), now });
+  const all = feedSources({
+    ...(options.alpineReleases === undefined ? {} : { alpineReleases: options.alpineReleases }),
+    ...(options.nvdYears === undefined ? {} : { nvdYears: options.nvdYears }),
+    now,
+  });
   const byId = new Map(all.map((source) => [source.id, source]));
   let selected: FeedSource[];
   if (options.sources === undefined || options.sources.length === 0) selected = all.filter((source) => source.default);

@@ -70,9 +70,7 @@ export function feedSources(options: { alpineReleases?: readonly string[]; nvdYe
       description: `Alpine secdb (${alpine.join(', ')})`,
       default: true,
       produces: ['alpine-secdb'],
-      files: alpine.flatMap((release) =>
-        ['main', 'community'].map((repo) => ({ path: `alpine/${release}/${repo}.json`, url: `https://secdb.alpinelinux.org/${release}/${repo}.json`, minBytes: 64 })),
-      ),
+      files: alpine.flatMap((release) => ['main', 'community'].map((repo) => ({ path: `alpine/${release}/${repo}.json`, url: `https://secdb.alpinelinux.org/${release}/${repo}.json`, minBytes: 64 }))),
     },
     {
       id: 'wolfi-secdb',
@@ -93,9 +91,7 @@ export function feedSources(options: { alpineReleases?: readonly string[]; nvdYe
       description: 'CISA Known Exploited Vulnerabilities',
       default: true,
       produces: ['kev'],
-      files: [
-        { path: 'kev/known_exploited_vulnerabilities.json', url: 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json', minBytes: 1024 },
-      ],
+      files: [{ path: 'kev/known_exploited_vulnerabilities.json', url: 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json', minBytes: 1024 }],
     },
     {
       id: 'nvd',

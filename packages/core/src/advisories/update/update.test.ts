@@ -20,9 +20,16 @@ interface Served {
 }
 
 const osvRecord = (fixed: string): string =>
-  JSON.stringify({ id: 'PYSEC-2099-1', modified: '2099-01-01T00:00:00Z', details: 'made-up '.repeat(200), affected: [{ package: { ecosystem: 'PyPI', name: 'example' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }] });
+  JSON.stringify({
+    id: 'PYSEC-2099-1',
+    modified: '2099-01-01T00:00:00Z',
+    details: 'made-up '.repeat(200),
+    affected: [{ package: { ecosystem: 'PyPI', name: 'example' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }],
+  });
 const kevJson = (cve: string): Buffer =>
-  Buffer.from(JSON.stringify({ title: 'KEV', catalogVersion: '2099.01.01', count: 1, vulnerabilities: [{ cveID: cve, dateAdded: '2099-01-01', knownRansomwareCampaignUse: 'Unknown' }], pad: 'x'.repeat(2048) }));
+  Buffer.from(
+    JSON.stringify({ title: 'KEV', catalogVersion: '2099.01.01', count: 1, vulnerabilities: [{ cveID: cve, dateAdded: '2099-01-01', knownRansomwareCampaignUse: 'Unknown' }], pad: 'x'.repeat(2048) }),
+  );
 const epssRows = (): string => Array.from({ length: 2000 }, (_, i) => `CVE-2098-${10000 + i},0.${(i * 7919) % 100000},0.${(i * 104729) % 100000}\n`).join('');
 const md5b64 = (body: Buffer): string => createHash('md5').update(body).digest('base64');
 
@@ -38,10 +45,7 @@ function serveDefaults(): void {
   const zip = writeZip([{ name: 'PYSEC-2099-1.json', data: osvRecord('1.5'), store: true }]);
   files.set('/osv/PyPI/all.zip', { body: zip, headers: { 'x-goog-hash': `crc32c=AAAAAA==,md5=${md5b64(zip)}` } });
   files.set('/kev/known_exploited_vulnerabilities.json', { body: kevJson('CVE-2099-0001') });
-  files.set(
-    '/epss/epss_scores-current.csv.gz',
-    { body: gzipSync(`#model_version:v1,score_date:2099-01-01\ncve,epss,percentile\nCVE-2099-0001,0.4,0.8\n${epssRows()}`) },
-  );
+  files.set('/epss/epss_scores-current.csv.gz', { body: gzipSync(`#model_version:v1,score_date:2099-01-01\ncve,epss,percentile\nCVE-2099-0001,0.4,0.8\n${epssRows()}`) });
   const tracker = JSON.stringify({ libexample: { 'CVE-2099-0001': { description: 'x'.repeat(1024 * 1024), releases: { bookworm: { status: 'resolved', fixed_version: '1.0-2', urgency: 'low' } } } } });
   files.set('/debian/tracker.json', { body: Buffer.from(tracker) });
 }

@@ -21,7 +21,11 @@ describe('os-release analyzer', () => {
     await writeOciLayout(join(dir, 'padded'), { layers: [{ entries: [{ name: 'etc/os-release', content }] }] });
     const { report } = await scanImage(join(dir, 'padded'), { cacheDir: null, now: new Date('2026-01-01') });
     expect(report.unknowns.map((u) => [u.location.path, u.foundBy, u.reason])).toEqual([
-      ['/etc/os-release', 'os-release-analyzer', `file of ${content.length} bytes: only the first ${MAX_OS_RELEASE_BYTES} were read; fields after them (the distribution's ID and version) were not seen`],
+      [
+        '/etc/os-release',
+        'os-release-analyzer',
+        `file of ${content.length} bytes: only the first ${MAX_OS_RELEASE_BYTES} were read; fields after them (the distribution's ID and version) were not seen`,
+      ],
     ]);
     expect(reportCompleteness(report).status).toBe('incomplete');
   });

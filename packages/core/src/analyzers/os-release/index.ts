@@ -3,15 +3,7 @@ import type { AnalyzerPlugin } from '../plugin.js';
 import type { LayerAnalyzer } from '../../layers/layer-analyzer.js';
 
 /** Files that identify the operating system; their content is kept as facts for image-level detection. */
-export const OS_RELEASE_PATHS = [
-  '/etc/os-release',
-  '/usr/lib/os-release',
-  '/etc/debian_version',
-  '/etc/alpine-release',
-  '/etc/redhat-release',
-  '/etc/system-release',
-  '/etc/lsb-release',
-] as const;
+export const OS_RELEASE_PATHS = ['/etc/os-release', '/usr/lib/os-release', '/etc/debian_version', '/etc/alpine-release', '/etc/redhat-release', '/etc/system-release', '/etc/lsb-release'] as const;
 
 const PATHS = new Set<string>(OS_RELEASE_PATHS);
 /**
@@ -32,7 +24,11 @@ export const osReleaseAnalyzer: LayerAnalyzer = {
     if (body === null) return { findings: [], facts: [] };
     const facts = [{ analyzer: 'os-release-analyzer', path: entry.path, value: body.toString('utf8') }];
     if (!truncated && body.length >= entry.size) return { findings: [], facts };
-    return { findings: [], facts, unknowns: [{ path: entry.path, reason: `file of ${entry.size} bytes: only the first ${body.length} were read; fields after them (the distribution's ID and version) were not seen` }] };
+    return {
+      findings: [],
+      facts,
+      unknowns: [{ path: entry.path, reason: `file of ${entry.size} bytes: only the first ${body.length} were read; fields after them (the distribution's ID and version) were not seen` }],
+    };
   },
 };
 

@@ -128,11 +128,13 @@ export function analyzeFile(rules: CompiledRules, path: string, size: number, bo
   // Sparse files: decide text or binary from the stored data, not from the holes' zeros.
   const content = prepareContent(scanned, header === undefined ? undefined : storedBytes(header, scanned, SNIFF_BYTES));
   const stats = newStats();
-  const candidates = resolveCandidates(
-    scanBytes(rules, { bytes: content.bytes, path, binary: content.binary, lines: !content.binary }, stats),
-  );
+  const candidates = resolveCandidates(scanBytes(rules, { bytes: content.bytes, path, binary: content.binary, lines: !content.binary }, stats));
   if (stats.candidatesCapped > 0) {
-    facts.push({ analyzer: SECRETS_ANALYZER_ID, path, value: `secrets: ${stats.candidatesCapped} rule(s) reached ${MAX_CANDIDATES_PER_RULE} candidates in this file; later matches of those rules were not checked` });
+    facts.push({
+      analyzer: SECRETS_ANALYZER_ID,
+      path,
+      value: `secrets: ${stats.candidatesCapped} rule(s) reached ${MAX_CANDIDATES_PER_RULE} candidates in this file; later matches of those rules were not checked`,
+    });
   }
   const { findings, omitted } = buildFindings(
     rules,

@@ -64,10 +64,9 @@ function measure(label: string, pairs: Iterable<readonly [string, string]>, dist
   }
   const top = [...byRule.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   console.log(
-    [
-      `${label}: ${files} files, ${(bytes / 1048576).toFixed(1)} MiB, ${findings.length} findings in ${new Set(findings.map((f) => f.path)).size} files`,
-      ...top.map(([id, n]) => `  ${id}: ${n}`),
-    ].join('\n'),
+    [`${label}: ${files} files, ${(bytes / 1048576).toFixed(1)} MiB, ${findings.length} findings in ${new Set(findings.map((f) => f.path)).size} files`, ...top.map(([id, n]) => `  ${id}: ${n}`)].join(
+      '\n',
+    ),
   );
   if (process.env.SECRETS_CORPUS_DEBUG !== undefined) for (const f of findings) console.log(f.ruleId, f.path, f.line);
   expect(files).toBeGreaterThan(0);

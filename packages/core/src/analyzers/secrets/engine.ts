@@ -341,9 +341,7 @@ function windowsFor(compiled: CompiledRule, hits: ReadonlyMap<number, readonly n
   let last: [number, number] | null = null;
   for (const hit of positions) {
     if (last !== null && hit >= last[0] && hit + margin <= last[1]) continue;
-    const window: [number, number] = block
-      ? [Math.max(0, hit - BLOCK_WINDOW_BEFORE), Math.min(bytes.length, hit + BLOCK_WINDOW_AFTER)]
-      : lineWindow(bytes, hit, binary);
+    const window: [number, number] = block ? [Math.max(0, hit - BLOCK_WINDOW_BEFORE), Math.min(bytes.length, hit + BLOCK_WINDOW_AFTER)] : lineWindow(bytes, hit, binary);
     windows.push(window);
     last = window;
   }
@@ -568,8 +566,7 @@ export function buildFindings(rules: CompiledRules, located: readonly Located[])
     let bestDistance = Infinity;
     for (const other of located) {
       if (used.has(other) || other.candidate.rule.rule.id !== pair.rule) continue;
-      const distance =
-        (other.path === first.path ? 0 : 1_000_000) + Math.abs((other.candidate.line ?? 0) - (first.candidate.line ?? 0));
+      const distance = (other.path === first.path ? 0 : 1_000_000) + Math.abs((other.candidate.line ?? 0) - (first.candidate.line ?? 0));
       if (distance < bestDistance) {
         best = other;
         bestDistance = distance;

@@ -22,13 +22,7 @@
  * bound the work per file.
  */
 
-export type RegexSafetyIssueKind =
-  | 'unbounded-quantifier'
-  | 'nested-quantifier'
-  | 'ambiguous-alternation'
-  | 'adjacent-overlap'
-  | 'too-large'
-  | 'unsupported';
+export type RegexSafetyIssueKind = 'unbounded-quantifier' | 'nested-quantifier' | 'ambiguous-alternation' | 'adjacent-overlap' | 'too-large' | 'unsupported';
 
 export interface RegexSafetyIssue {
   readonly kind: RegexSafetyIssueKind;

@@ -50,8 +50,14 @@ const falsePositives: LabelledSample[] = [
 describe('secret rules: samples', () => {
   it('every rule has at least one true-positive and one false-positive sample', () => {
     for (const rule of BUILTIN_RULES) {
-      expect(truePositives.some((s) => s.rule === rule.id), `${rule.id} true positive`).toBe(true);
-      expect(falsePositives.some((s) => s.rule === rule.id), `${rule.id} false positive`).toBe(true);
+      expect(
+        truePositives.some((s) => s.rule === rule.id),
+        `${rule.id} true positive`,
+      ).toBe(true);
+      expect(
+        falsePositives.some((s) => s.rule === rule.id),
+        `${rule.id} false positive`,
+      ).toBe(true);
     }
   });
 
@@ -114,7 +120,12 @@ describe('secret rules: measurement', () => {
       `false positives (own rule fired): hand-written ${count(falsePositives, 'hand-written', detected)}, generated ${count(falsePositives, 'generated', detected)}`,
       `false-positive samples with any finding: hand-written ${count(falsePositives, 'hand-written', anyFinding)}, generated ${count(falsePositives, 'generated', anyFinding)}`,
     ];
-    for (const s of falsePositives.filter(anyFinding)) lines.push(`  ${s.rule} (${s.origin}) → ${scan(s).map((f) => f.ruleId).join(', ')}`);
+    for (const s of falsePositives.filter(anyFinding))
+      lines.push(
+        `  ${s.rule} (${s.origin}) → ${scan(s)
+          .map((f) => f.ruleId)
+          .join(', ')}`,
+      );
     console.log(lines.join('\n'));
     expect(truePositives.length).toBeGreaterThan(BUILTIN_RULES.length);
   });

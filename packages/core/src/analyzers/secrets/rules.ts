@@ -147,25 +147,22 @@ const PEM_KEYS: readonly { id: string; label: string; title: string; what: strin
   { id: 'private-key-pgp', label: 'PGP PRIVATE KEY BLOCK', title: 'PGP private key block', what: 'An ASCII-armored OpenPGP secret key.' },
 ];
 
-const PRIVATE_KEY_FIX =
-  'Remove the key from the image, revoke it (replace the certificate, remove it from authorized_keys or the key server), and mount keys at run time instead.';
+const PRIVATE_KEY_FIX = 'Remove the key from the image, revoke it (replace the certificate, remove it from authorized_keys or the key server), and mount keys at run time instead.';
 
 const privateKeyRules: SecretRule[] = [
-  ...PEM_KEYS.map(
-    (key): SecretRule => ({
-      id: key.id,
-      title: key.title,
-      description: `${key.what} Whoever extracts the layer can impersonate its owner.`,
-      severity: 'high',
-      regex: String.raw`-----BEGIN (?<label>${key.label})-----(?<body>[\s\S]{64,30000}?)-----END ${key.label}-----`,
-      keywords: [`-----begin ${key.label.toLowerCase()}-----`],
-      scope: 'block',
-      validate: 'pem-private-key',
-      binary: true,
-      fix: PRIVATE_KEY_FIX,
-      references: ['https://www.rfc-editor.org/rfc/rfc7468'],
-    }),
-  ),
+  ...PEM_KEYS.map((key): SecretRule => ({
+    id: key.id,
+    title: key.title,
+    description: `${key.what} Whoever extracts the layer can impersonate its owner.`,
+    severity: 'high',
+    regex: String.raw`-----BEGIN (?<label>${key.label})-----(?<body>[\s\S]{64,30000}?)-----END ${key.label}-----`,
+    keywords: [`-----begin ${key.label.toLowerCase()}-----`],
+    scope: 'block',
+    validate: 'pem-private-key',
+    binary: true,
+    fix: PRIVATE_KEY_FIX,
+    references: ['https://www.rfc-editor.org/rfc/rfc7468'],
+  })),
   {
     id: 'private-key-ssh2',
     title: 'SSH2 (SECSH) private key',
@@ -223,16 +220,16 @@ const privateKeyRules: SecretRule[] = [
 const cloudRules: SecretRule[] = [
   {
     ...token({
-    id: 'aws-access-key-id',
-    title: 'AWS access key id',
-    description: 'An AWS access key id (long-term AKIA or temporary ASIA); it identifies the key and the account.',
-    prefix: '',
-    body: '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}',
-    edge: 'A-Za-z0-9',
-    keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
-    entropy: 3,
-    binary: true,
-    references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html'],
+      id: 'aws-access-key-id',
+      title: 'AWS access key id',
+      description: 'An AWS access key id (long-term AKIA or temporary ASIA); it identifies the key and the account.',
+      prefix: '',
+      body: '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}',
+      edge: 'A-Za-z0-9',
+      keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
+      entropy: 3,
+      binary: true,
+      references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html'],
     }),
     pairWith: {
       rule: 'aws-secret-access-key',
@@ -1265,7 +1262,14 @@ const paymentRules: SecretRule[] = [
     entropy: 3.5,
   }),
   token({ id: 'square-access-token', title: 'Square access token', description: 'A Square production access token.', prefix: 'EAAA', body: '[A-Za-z0-9_\\-]{60}', edge: 'A-Za-z0-9_\\-', entropy: 4 }),
-  token({ id: 'square-legacy-access-token', title: 'Square access token (legacy)', description: 'A Square access token in the legacy format.', prefix: 'sq0atp-', body: '[A-Za-z0-9_\\-]{22}', edge: 'A-Za-z0-9_\\-' }),
+  token({
+    id: 'square-legacy-access-token',
+    title: 'Square access token (legacy)',
+    description: 'A Square access token in the legacy format.',
+    prefix: 'sq0atp-',
+    body: '[A-Za-z0-9_\\-]{22}',
+    edge: 'A-Za-z0-9_\\-',
+  }),
   token({ id: 'square-oauth-secret', title: 'Square OAuth secret', description: 'A Square application OAuth secret.', prefix: 'sq0csp-', body: '[A-Za-z0-9_\\-]{43}', edge: 'A-Za-z0-9_\\-' }),
   token({ id: 'shopify-access-token', title: 'Shopify access token', description: 'A Shopify Admin API access token.', prefix: 'shpat_', body: '[a-fA-F0-9]{32}' }),
   token({ id: 'shopify-shared-secret', title: 'Shopify shared secret', description: 'A Shopify app shared secret.', prefix: 'shpss_', body: '[a-fA-F0-9]{32}' }),
@@ -1409,8 +1413,22 @@ const registryRules: SecretRule[] = [
     edge: B62,
     entropy: 4.5,
   }),
-  token({ id: 'dockerhub-pat', title: 'Docker Hub personal access token', description: 'A Docker Hub personal access token: it pushes images.', prefix: 'dckr_pat_', body: '[A-Za-z0-9_\\-]{27,40}', edge: 'A-Za-z0-9_\\-' }),
-  token({ id: 'dockerhub-org-token', title: 'Docker Hub organization access token', description: 'A Docker Hub organization access token.', prefix: 'dckr_oat_', body: '[A-Za-z0-9_\\-]{27,40}', edge: 'A-Za-z0-9_\\-' }),
+  token({
+    id: 'dockerhub-pat',
+    title: 'Docker Hub personal access token',
+    description: 'A Docker Hub personal access token: it pushes images.',
+    prefix: 'dckr_pat_',
+    body: '[A-Za-z0-9_\\-]{27,40}',
+    edge: 'A-Za-z0-9_\\-',
+  }),
+  token({
+    id: 'dockerhub-org-token',
+    title: 'Docker Hub organization access token',
+    description: 'A Docker Hub organization access token.',
+    prefix: 'dckr_oat_',
+    body: '[A-Za-z0-9_\\-]{27,40}',
+    edge: 'A-Za-z0-9_\\-',
+  }),
   {
     id: 'docker-config-auth',
     title: 'Registry credentials in a Docker config',
@@ -1859,20 +1877,18 @@ const DB_URLS: readonly DbUrlSpec[] = [
 const DB_STOPWORDS = ['password', 'passwd', 'pass', 'secret', 'changeme', '****', 'xxxx', 'pwd'];
 
 const databaseRules: SecretRule[] = [
-  ...DB_URLS.map(
-    (db): SecretRule => ({
-      id: db.id,
-      title: db.title,
-      description: `A ${db.title.replace(/ with password$/, '')} connection URL with a password: it logs in to the database.`,
-      severity: 'high',
-      regex: String.raw`(?<![A-Za-z0-9+.\-])${db.scheme}://(?<user>[^:@/\s"'<>]{${db.userOptional === true ? 0 : 1},64}):(?<secret>[^@/\s"'<>]{3,128})@[A-Za-z0-9.\-_\[\]]{1,255}`,
-      flags: 'i',
-      keywords: db.keywords,
-      supersedes: ['url-basic-auth'],
-      allow: { stopwords: DB_STOPWORDS, paths: THIRD_PARTY },
-      fix: 'Remove the URL from the image, change the database password, and pass the URL at run time.',
-    }),
-  ),
+  ...DB_URLS.map((db): SecretRule => ({
+    id: db.id,
+    title: db.title,
+    description: `A ${db.title.replace(/ with password$/, '')} connection URL with a password: it logs in to the database.`,
+    severity: 'high',
+    regex: String.raw`(?<![A-Za-z0-9+.\-])${db.scheme}://(?<user>[^:@/\s"'<>]{${db.userOptional === true ? 0 : 1},64}):(?<secret>[^@/\s"'<>]{3,128})@[A-Za-z0-9.\-_\[\]]{1,255}`,
+    flags: 'i',
+    keywords: db.keywords,
+    supersedes: ['url-basic-auth'],
+    allow: { stopwords: DB_STOPWORDS, paths: THIRD_PARTY },
+    fix: 'Remove the URL from the image, change the database password, and pass the URL at run time.',
+  })),
   {
     id: 'jdbc-url-password',
     title: 'JDBC URL with password',
@@ -2235,7 +2251,15 @@ const namedValueRules: SecretRule[] = [
     assigned({ id, title, description: `A ${title}, assigned to a name that mentions the provider.`, severity: 'medium', names, value, keywords, entropy }),
   ),
   token({ id: 'adobe-client-secret', title: 'Adobe client secret', description: 'An Adobe (Adobe I/O) OAuth client secret.', prefix: 'p8e-', body: '[a-z0-9]{32}', flags: 'i', entropy: 2 }),
-  token({ id: 'clickhouse-cloud-api-secret-key', title: 'ClickHouse Cloud API secret key', description: 'A ClickHouse Cloud API key secret.', prefix: '4b1d', body: `[${B62}]{38}`, edge: B62, entropy: 3 }),
+  token({
+    id: 'clickhouse-cloud-api-secret-key',
+    title: 'ClickHouse Cloud API secret key',
+    description: 'A ClickHouse Cloud API key secret.',
+    prefix: '4b1d',
+    body: `[${B62}]{38}`,
+    edge: B62,
+    entropy: 3,
+  }),
   token({
     id: 'flutterwave-public-key',
     title: 'Flutterwave test public key',
@@ -2264,7 +2288,16 @@ const namedValueRules: SecretRule[] = [
     keywords: ['flwseck_test'],
     entropy: 2,
   },
-  token({ id: 'mailgun-public-key', title: 'Mailgun public validation key', description: 'A Mailgun public validation key.', severity: 'low', prefix: 'pubkey-', body: '[a-f0-9]{32}', edge: 'A-Za-z0-9_\\-', entropy: 3 }),
+  token({
+    id: 'mailgun-public-key',
+    title: 'Mailgun public validation key',
+    description: 'A Mailgun public validation key.',
+    severity: 'low',
+    prefix: 'pubkey-',
+    body: '[a-f0-9]{32}',
+    edge: 'A-Za-z0-9_\\-',
+    entropy: 3,
+  }),
   token({ id: 'scalingo-api-token', title: 'Scalingo API token', description: 'A Scalingo API token.', prefix: 'tk-us-', body: '[A-Za-z0-9_\\-]{48}', edge: 'A-Za-z0-9_\\-', entropy: 2 }),
   {
     id: 'authress-access-key',
@@ -2286,8 +2319,25 @@ const namedValueRules: SecretRule[] = [
     entropy: 3,
   },
   token({ id: 'heroku-api-key-v2', title: 'Heroku API key', description: 'A Heroku platform API key (HRKU-AA…).', prefix: 'HRKU-AA', body: '[0-9A-Za-z_\\-]{58}', edge: 'A-Za-z0-9_\\-', entropy: 4 }),
-  token({ id: 'maxmind-license-key', title: 'MaxMind license key', description: 'A MaxMind GeoIP license key.', severity: 'medium', prefix: '', body: `[${B62}]{6}_[${B62}]{29}_mmk`, keywords: ['_mmk'], entropy: 4 }),
-  token({ id: 'settlemint-token', title: 'SettleMint access token', description: 'A SettleMint application, personal or service access token.', prefix: 'sm_', body: `(?:aat|pat|sat)_[${B62}]{16}`, keywords: ['sm_aat', 'sm_pat', 'sm_sat'], entropy: 3 }),
+  token({
+    id: 'maxmind-license-key',
+    title: 'MaxMind license key',
+    description: 'A MaxMind GeoIP license key.',
+    severity: 'medium',
+    prefix: '',
+    body: `[${B62}]{6}_[${B62}]{29}_mmk`,
+    keywords: ['_mmk'],
+    entropy: 4,
+  }),
+  token({
+    id: 'settlemint-token',
+    title: 'SettleMint access token',
+    description: 'A SettleMint application, personal or service access token.',
+    prefix: 'sm_',
+    body: `(?:aat|pat|sat)_[${B62}]{16}`,
+    keywords: ['sm_aat', 'sm_pat', 'sm_sat'],
+    entropy: 3,
+  }),
   assigned({
     id: 'telegram-bot-api-token',
     title: 'Telegram bot token',

@@ -1,16 +1,7 @@
 import type { SecretFinding, Severity } from '@sekisho/model';
 
 /** Checks in code that a rule can ask for after its regex matched (data names them, code implements them). */
-export const SECRET_VALIDATORS = [
-  'jwt',
-  'pem-private-key',
-  'putty-private-key',
-  'gcp-service-account',
-  'docker-auth',
-  'base64-private-key',
-  'base64-text',
-  'base64-jwt',
-] as const;
+export const SECRET_VALIDATORS = ['jwt', 'pem-private-key', 'putty-private-key', 'gcp-service-account', 'docker-auth', 'base64-private-key', 'base64-text', 'base64-jwt'] as const;
 export type SecretValidatorName = (typeof SECRET_VALIDATORS)[number];
 
 /**

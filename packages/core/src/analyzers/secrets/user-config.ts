@@ -181,7 +181,7 @@ export function parseGitleaksConfig(text: string): ParsedSecretConfig {
   const problems: SecretConfigProblem[] = [];
   let doc: Table;
   try {
-    doc = parseToml(text) as Table;
+    doc = parseToml(text);
   } catch (error) {
     return { format: 'gitleaks', config: {}, problems: [{ ruleId: null, message: `not valid TOML: ${error instanceof Error ? error.message : String(error)}` }] };
   }
@@ -207,8 +207,7 @@ export function parseGitleaksConfig(text: string): ParsedSecretConfig {
     if (targetRules === undefined) {
       for (const problem of unsafe) fileProblems.push(`global ${problem}`);
       if (unsafe.length === 0) globals.push(allowlist);
-    }
-    else for (const id of targetRules) targeted.set(id, [...(targeted.get(id) ?? []), allowlist]);
+    } else for (const id of targetRules) targeted.set(id, [...(targeted.get(id) ?? []), allowlist]);
   }
   for (const message of fileProblems) problems.push({ ruleId: null, message });
 
@@ -227,10 +226,7 @@ export function parseGitleaksConfig(text: string): ParsedSecretConfig {
     if (regex === undefined) {
       ruleProblems.push(path === undefined ? 'no regex' : 'a path-only rule (no regex) reports files by name; Sekisho reports sensitive files in the hardening scanner');
     }
-    const allowlists = [
-      ...tables(table['allowlist'], 'allowlist', ruleProblems),
-      ...tables(table['allowlists'], 'allowlists', ruleProblems),
-    ].map((t) => {
+    const allowlists = [...tables(table['allowlist'], 'allowlist', ruleProblems), ...tables(table['allowlists'], 'allowlists', ruleProblems)].map((t) => {
       const { targetRules: _ignored, ...allowlist } = gitleaksAllowlist(t, ruleProblems);
       return allowlist;
     });

@@ -51,14 +51,37 @@ describe('classifyBinary', () => {
     // a highest-version search stops at 10,000 candidates: a higher one after them may be missed
     const many = Buffer.from(' 1.0.0\x00'.repeat(10_001) + ' 9.9.9\x00', 'latin1');
     const istio = await parse('/usr/local/bin/pilot-discovery', many);
-    expect(istio.unknowns.map((u) => u.reason)).toEqual(['binary classifier search limits were met (istio-pilot-discovery-binary: the search stopped at 10000 version candidates): a version may be missing']);
+    expect(istio.unknowns.map((u) => u.reason)).toEqual([
+      'binary classifier search limits were met (istio-pilot-discovery-binary: the search stopped at 10000 version candidates): a version may be missing',
+    ]);
     // within the bounds: no unknown
     expect((await parse('/usr/sbin/nginx', Buffer.from('\x00nginx version: nginx/1.25.3\x00', 'latin1'))).unknowns).toEqual([]);
   });
 
   it('covers the products the issue requires', () => {
     const names = new Set(CLASSIFIERS.map((c) => c.name));
-    for (const n of ['node', 'python', 'openjdk', 'go', 'redis', 'nginx', 'httpd', 'openssl', 'curl', 'busybox', 'postgresql', 'mysql', 'mariadb', 'php-cli', 'ruby', 'perl', 'haproxy', 'traefik', 'consul', 'github.com/hashicorp/vault']) {
+    for (const n of [
+      'node',
+      'python',
+      'openjdk',
+      'go',
+      'redis',
+      'nginx',
+      'httpd',
+      'openssl',
+      'curl',
+      'busybox',
+      'postgresql',
+      'mysql',
+      'mariadb',
+      'php-cli',
+      'ruby',
+      'perl',
+      'haproxy',
+      'traefik',
+      'consul',
+      'github.com/hashicorp/vault',
+    ]) {
       expect(names.has(n), n).toBe(true);
     }
   });
@@ -135,6 +158,9 @@ const REAL: [string, string, string][] = (
 describe.skipIf(REAL.length === 0)('real binaries on this machine vs dpkg', () => {
   it.each(REAL)('%s matches the upstream version of Debian package %s (%s)', (path, _pkg, upstream) => {
     const found = classifyBinary(path, readFileSync(path)).packages;
-    expect(found.map((p) => p.version), path).toContain(upstream.replace(/\+.*$/, ''));
+    expect(
+      found.map((p) => p.version),
+      path,
+    ).toContain(upstream.replace(/\+.*$/, ''));
   });
 });

@@ -177,8 +177,7 @@ export const dotnetDepsCataloger: Cataloger = {
   packageTypes: ['nuget'],
   selector: { suffixes: ['.deps.json', ...PE_SUFFIXES.flatMap((s) => [s, s.toUpperCase()])] },
   maxFileSize: 64 * MiB,
-  parse: (file: CatalogFile) =>
-    guarded(file.path, () => (isPortableExecutable(file.path) ? parsePortableExecutable(file.path, file.content) : parseDepsJson(file.path, file.content))),
+  parse: (file: CatalogFile) => guarded(file.path, () => (isPortableExecutable(file.path) ? parsePortableExecutable(file.path, file.content) : parseDepsJson(file.path, file.content))),
   finish: joinDepsAndAssemblies,
 };
 

@@ -84,7 +84,13 @@ function dependencyNames(field: string | undefined): string[] {
   if (field === undefined) return [];
   return field
     .split(',')
-    .map((clause) => clause.split('|')[0]?.trim().split(/[\s(:]/)[0] ?? '')
+    .map(
+      (clause) =>
+        clause
+          .split('|')[0]
+          ?.trim()
+          .split(/[\s(:]/)[0] ?? '',
+    )
     .filter((name) => name !== '');
 }
 

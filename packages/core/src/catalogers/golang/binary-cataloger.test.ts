@@ -13,10 +13,11 @@ function inline(version: string, mod: string): Buffer {
   hdr[14] = 8;
   hdr[15] = 2;
   const body = Buffer.concat([Buffer.alloc(16, 0x30), Buffer.from(mod), Buffer.alloc(16, 0x31)]);
-  return Buffer.concat([hdr, Buffer.from([version.length]), Buffer.from(version), Buffer.from([body.length & 0x7f | 0x80, body.length >> 7]), body]);
+  return Buffer.concat([hdr, Buffer.from([version.length]), Buffer.from(version), Buffer.from([(body.length & 0x7f) | 0x80, body.length >> 7]), body]);
 }
 
-const MOD = 'path\texample.com/tool\nmod\texample.com/tool\t(devel)\t\ndep\tgithub.com/pkg/errors\tv0.9.1\th1:x=\ndep\tgolang.org/x/sys\tv0.1.0\th1:y=\n=>\tgolang.org/x/sys\tv0.5.0\th1:z=\nbuild\tGOOS=linux\n';
+const MOD =
+  'path\texample.com/tool\nmod\texample.com/tool\t(devel)\t\ndep\tgithub.com/pkg/errors\tv0.9.1\th1:x=\ndep\tgolang.org/x/sys\tv0.1.0\th1:y=\n=>\tgolang.org/x/sys\tv0.5.0\th1:z=\nbuild\tGOOS=linux\n';
 
 describe('stdlibVersion', () => {
   it.each([
@@ -90,7 +91,11 @@ describe.skipIf(!REAL)('a real module-mode Go binary on this machine', () => {
       expect(stdlib?.purl).toMatch(/^pkg:golang\/stdlib@1\.\d+/);
       const raw = await readFile(REAL ?? '');
       const at = raw.indexOf('\xff Go buildinf:', 0, 'latin1');
-      const depLines = raw.subarray(at, at + 4 * 1024 * 1024).toString('latin1').split('\ndep\t').length - 1;
+      const depLines =
+        raw
+          .subarray(at, at + 4 * 1024 * 1024)
+          .toString('latin1')
+          .split('\ndep\t').length - 1;
       expect(out.packages.length).toBe(depLines + 2);
       for (const p of out.packages) expect(p.purl ?? '').toMatch(/^pkg:golang\//);
     } finally {

@@ -27,10 +27,7 @@ export interface GoBuildInfo {
   readonly settings: readonly (readonly [string, string])[];
 }
 
-export type BuildInfoResult =
-  | { readonly kind: 'found'; readonly info: GoBuildInfo }
-  | { readonly kind: 'absent' }
-  | { readonly kind: 'corrupt'; readonly reason: string };
+export type BuildInfoResult = { readonly kind: 'found'; readonly info: GoBuildInfo } | { readonly kind: 'absent' } | { readonly kind: 'corrupt'; readonly reason: string };
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const ALIGN = 16;

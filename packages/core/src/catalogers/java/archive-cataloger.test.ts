@@ -20,9 +20,7 @@ describe('javaArchiveCataloger', () => {
     // Debian's ca-certificates-java.jar: a Main-Class in the org.debian.security package.
     const cacerts = writeZip([manifest('Main-Class: org.debian.security.UpdateCertificates\r\nImplementation-Version: 20230710')]);
     const a = await catalogFile(javaArchiveCataloger, '/usr/share/ca-certificates-java/ca-certificates-java.jar', cacerts);
-    expect(a.packages.map((p) => [p.name, p.purl, fields(p).purlFrom])).toEqual([
-      ['ca-certificates-java', 'pkg:maven/org.debian.security/ca-certificates-java@20230710', 'MANIFEST.MF Main-Class'],
-    ]);
+    expect(a.packages.map((p) => [p.name, p.purl, fields(p).purlFrom])).toEqual([['ca-certificates-java', 'pkg:maven/org.debian.security/ca-certificates-java@20230710', 'MANIFEST.MF Main-Class']]);
     // An OSGi bundle: Bundle-SymbolicName <group>.<artifact>.
     const bundle = writeZip([manifest('Bundle-SymbolicName: org.example.widget;singleton:=true\r\nBundle-Version: 2.1.0')]);
     const b = await catalogFile(javaArchiveCataloger, '/opt/app/widget.jar', bundle);
@@ -40,9 +38,7 @@ describe('javaArchiveCataloger', () => {
     const jar = writeZip([manifest('Implementation-Version: 2.17.1'), pomProps('org.apache.logging.log4j', 'log4j-core', '2.17.1'), { name: 'org/x/A.class', data: 'cafebabe' }]);
     const out = await catalogFile(javaArchiveCataloger, '/usr/share/java/log4j-core-2.17.1.jar', jar);
     expect(out.unknowns).toEqual([]);
-    expect(out.packages.map((p) => [p.name, p.version, p.purl, p.evidence, p.type])).toEqual([
-      ['log4j-core', '2.17.1', 'pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1', 'installed', 'maven'],
-    ]);
+    expect(out.packages.map((p) => [p.name, p.version, p.purl, p.evidence, p.type])).toEqual([['log4j-core', '2.17.1', 'pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1', 'installed', 'maven']]);
     expect(fields(out.packages[0]!).sha1).toBe(createHash('sha1').update(jar).digest('hex'));
   });
 

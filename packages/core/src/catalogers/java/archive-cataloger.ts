@@ -81,7 +81,14 @@ function readPoms(buf: Buffer, entries: readonly ZipEntry[], walk: Walk, where: 
     const known = byDir.get(dir);
     if (e.name.endsWith('.properties')) {
       const p = parseProperties(text);
-      const id: Identity = { groupId: (p.get('groupId') ?? '').trim(), artifactId: (p.get('artifactId') ?? '').trim(), version: (p.get('version') ?? '').trim(), licenses: [], source: 'pom.properties', pomDir: dir };
+      const id: Identity = {
+        groupId: (p.get('groupId') ?? '').trim(),
+        artifactId: (p.get('artifactId') ?? '').trim(),
+        version: (p.get('version') ?? '').trim(),
+        licenses: [],
+        source: 'pom.properties',
+        pomDir: dir,
+      };
       if (id.artifactId) byDir.set(dir, id);
     } else {
       const pom = parsePom(text);
@@ -156,7 +163,19 @@ function choosePrimary(poms: Identity[], manifest: JavaManifest, fileName: strin
 
 function manifestFields(manifest: JavaManifest): Record<string, string | undefined> {
   const m = manifest.main;
-  const keys = ['Implementation-Title', 'Implementation-Vendor', 'Implementation-Version', 'Specification-Title', 'Specification-Vendor', 'Specification-Version', 'Bundle-SymbolicName', 'Bundle-Version', 'Bundle-Name', 'Main-Class', 'Created-By'];
+  const keys = [
+    'Implementation-Title',
+    'Implementation-Vendor',
+    'Implementation-Version',
+    'Specification-Title',
+    'Specification-Vendor',
+    'Specification-Version',
+    'Bundle-SymbolicName',
+    'Bundle-Version',
+    'Bundle-Name',
+    'Main-Class',
+    'Created-By',
+  ];
   const out: Record<string, string | undefined> = {};
   for (const k of keys) out[`manifest.${k}`] = m.get(k)?.slice(0, 512);
   return out;
@@ -173,12 +192,7 @@ const GROUP_LIKE = /^(?:[a-z][a-z0-9_-]*\.)+[a-z][a-z0-9_-]*$/;
  * Syft does) and the archive's SHA-1 goes in the purl's `checksum` qualifier, so the purl still
  * names one exact artifact. `purlFrom` says which evidence was used.
  */
-export function manifestCoordinates(
-  manifest: JavaManifest,
-  artifactId: string,
-  version: string,
-  sha1: string | undefined,
-): { purl: string | null; groupId: string; purlFrom: string } {
+export function manifestCoordinates(manifest: JavaManifest, artifactId: string, version: string, sha1: string | undefined): { purl: string | null; groupId: string; purlFrom: string } {
   const m = manifest.main;
   const name = (key: string): string => (m.get(key) ?? '').split(';')[0]?.trim() ?? '';
   const candidates: [string, string][] = [['Implementation-Vendor-Id', name('Implementation-Vendor-Id')]];

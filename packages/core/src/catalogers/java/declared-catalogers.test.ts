@@ -15,7 +15,11 @@ describe('javaGradleLockfileCataloger', () => {
 
 describe('javaPomCataloger', () => {
   it('emits the project and its declared dependencies with depends-on edges', async () => {
-    const out = await catalogFile(javaPomCataloger, '/src/pom.xml', '<project><groupId>g</groupId><artifactId>app</artifactId><version>1</version><dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId><version>2</version></dependency></dependencies></project>');
+    const out = await catalogFile(
+      javaPomCataloger,
+      '/src/pom.xml',
+      '<project><groupId>g</groupId><artifactId>app</artifactId><version>1</version><dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId><version>2</version></dependency></dependencies></project>',
+    );
     expect(out.packages.map((p) => p.purl)).toEqual(['pkg:maven/g/app@1', 'pkg:maven/x/y@2']);
     expect(out.relationships).toEqual([{ fromRef: '/src/pom.xml#project', toRef: '/src/pom.xml#dep:0', type: 'depends-on' }]);
   });

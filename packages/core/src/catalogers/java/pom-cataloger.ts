@@ -41,7 +41,13 @@ export function parsePomFile(text: string, path: string): CatalogOutput {
       licenses: [],
       evidence: 'declared',
       source: null,
-      metadata: javaMetadata('pom.xml', { groupId: d.groupId, artifactId: d.artifactId, scope: d.scope, optional: d.optional ? 'true' : undefined, declaredVersion: d.version !== version(d.version) ? d.version : undefined }),
+      metadata: javaMetadata('pom.xml', {
+        groupId: d.groupId,
+        artifactId: d.artifactId,
+        scope: d.scope,
+        optional: d.optional ? 'true' : undefined,
+        declaredVersion: d.version !== version(d.version) ? d.version : undefined,
+      }),
       paths: [path],
     });
     if (pom.artifactId) relationships.push({ fromRef: mainRef, toRef: ref, type: 'depends-on' });

@@ -13,13 +13,22 @@ const overLimit = [expect.stringMatching(/^1 package\(s\) past the limit of 1000
 
 describe('language cataloger entry limits', () => {
   it('requirements.txt', () => {
-    const out = parseRequirements('/app/requirements.txt', buf(range(N + 1).map((i) => `p${i}==1.0`).join('\n')));
+    const out = parseRequirements(
+      '/app/requirements.txt',
+      buf(
+        range(N + 1)
+          .map((i) => `p${i}==1.0`)
+          .join('\n'),
+      ),
+    );
     expect(out.packages).toHaveLength(N);
     expect(reasons(out)).toEqual(overLimit);
   });
 
   it('Gemfile.lock', () => {
-    const specs = range(N + 1).map((i) => `    g${i} (1.0)`).join('\n');
+    const specs = range(N + 1)
+      .map((i) => `    g${i} (1.0)`)
+      .join('\n');
     const out = parseGemfileLock('/app/Gemfile.lock', buf(`GEM\n  remote: https://rubygems.org/\n  specs:\n${specs}\n`));
     expect(out.packages).toHaveLength(N);
     expect(reasons(out)).toEqual(overLimit);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dedupePackages, languagePackage, normalizePath, markDevOnly, purl } from './output.js';
 
-const pkg = (ref: string, name: string, version = '1.0.0') =>
-  languagePackage({ ref, name, version, type: 'npm', purl: null, evidence: 'declared', source: 'test', paths: ['/l'] });
+const pkg = (ref: string, name: string, version = '1.0.0') => languagePackage({ ref, name, version, type: 'npm', purl: null, evidence: 'declared', source: 'test', paths: ['/l'] });
 
 describe('output helpers', () => {
   it('builds purls and returns null for an empty name or version', () => {

@@ -6,11 +6,7 @@ export function unknownOutput(path: string, reason: string): CatalogOutput {
   return { packages: [], relationships: [], ownership: [], unknowns: [{ path, reason }] };
 }
 
-export function output(
-  packages: readonly CatalogedPackage[],
-  relationships: readonly CatalogedRelationship[] = [],
-  unknowns: readonly CatalogUnknown[] = [],
-): CatalogOutput {
+export function output(packages: readonly CatalogedPackage[], relationships: readonly CatalogedRelationship[] = [], unknowns: readonly CatalogUnknown[] = []): CatalogOutput {
   return { packages, relationships, ownership: [], unknowns };
 }
 
@@ -53,13 +49,7 @@ export function guarded(path: string, parse: () => CatalogOutput): CatalogOutput
 }
 
 /** A purl string, or null when the parts cannot form one (empty name or version). */
-export function purl(
-  type: string,
-  namespace: string | null,
-  name: string,
-  version: string,
-  qualifiers?: Readonly<Record<string, string>>,
-): string | null {
+export function purl(type: string, namespace: string | null, name: string, version: string, qualifiers?: Readonly<Record<string, string>>): string | null {
   if (name === '' || version === '') return null;
   try {
     return new PackageURL(type, namespace ?? undefined, name, version, qualifiers ? { ...qualifiers } : undefined, undefined).toString();
@@ -116,10 +106,7 @@ export function languagePackage(init: PackageInit): CatalogedPackage {
  * Keep the first package of each name@version (a lockfile may list one package under several
  * keys); relationships are rewritten to the kept refs and de-duplicated; self-loops dropped.
  */
-export function dedupePackages(
-  packages: readonly CatalogedPackage[],
-  relationships: readonly CatalogedRelationship[],
-): { packages: CatalogedPackage[]; relationships: CatalogedRelationship[] } {
+export function dedupePackages(packages: readonly CatalogedPackage[], relationships: readonly CatalogedRelationship[]): { packages: CatalogedPackage[]; relationships: CatalogedRelationship[] } {
   const keep = new Map<string, CatalogedPackage>();
   const alias = new Map<string, string>();
   for (const pkg of packages) {

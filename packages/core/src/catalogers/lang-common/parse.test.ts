@@ -24,7 +24,12 @@ describe('bounded parsers', () => {
   it('keeps YAML scalars as strings and refuses alias bombs', () => {
     expect(parseYaml(Buffer.from('version: 1.10\ndev: true\n'))).toEqual({ ok: true, value: { version: '1.10', dev: 'true' } });
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 10; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const bomb = parseYaml(Buffer.from(levels.join('\n')));
     expect(bomb.ok).toBe(false);
   });

@@ -153,7 +153,7 @@ export function parseYamlStream(content: Buffer): Parsed<unknown[]> {
 
 export function parseToml(content: Buffer): Parsed<Record<string, unknown>> {
   try {
-    return { ok: true, value: parseTomlDocument(decodeText(content)) as Record<string, unknown> };
+    return { ok: true, value: parseTomlDocument(decodeText(content)) };
   } catch (error) {
     return { ok: false, reason: `invalid TOML: ${errorText(error)}` };
   }

@@ -17,12 +17,18 @@ export async function catalogFiles(cataloger: Cataloger, files: Readonly<Record<
 /** `name@version` of each package, sorted. */
 /** The packages a default scan reports (dev-only ones are dropped there), as `name@version`, sorted. */
 export function ids(out: CatalogOutput): string[] {
-  return out.packages.filter((p) => p.dev !== true).map((p) => `${p.name}@${p.version}`).sort();
+  return out.packages
+    .filter((p) => p.dev !== true)
+    .map((p) => `${p.name}@${p.version}`)
+    .sort();
 }
 
 /** The packages marked as needed only for development, as `name@version`, sorted. */
 export function devIds(out: CatalogOutput): string[] {
-  return out.packages.filter((p) => p.dev === true).map((p) => `${p.name}@${p.version}`).sort();
+  return out.packages
+    .filter((p) => p.dev === true)
+    .map((p) => `${p.name}@${p.version}`)
+    .sort();
 }
 
 /** Relationships as `from-name -> to-name`, sorted. */

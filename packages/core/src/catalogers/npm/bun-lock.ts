@@ -68,8 +68,7 @@ export function parseBunLock(path: string, content: Buffer, maxEntries = MAX_ENT
     }
   }
   const workspaces = Object.values(asRecord(doc['workspaces'])).map(asRecord);
-  const roots = (fields: string[]): string[] =>
-    workspaces.flatMap((ws) => fields.flatMap((f) => Object.keys(asRecord(ws[f])).flatMap((dep) => resolve('', dep) ?? [])));
+  const roots = (fields: string[]): string[] => workspaces.flatMap((ws) => fields.flatMap((f) => Object.keys(asRecord(ws[f])).flatMap((dep) => resolve('', dep) ?? [])));
   const pruned = markDevOnly(packages, relationships, roots(['dependencies', 'optionalDependencies', 'peerDependencies']), roots(['devDependencies']));
   const deduped = dedupePackages(pruned.packages, pruned.relationships);
   return output(deduped.packages, deduped.relationships, budget.unknowns(path));

@@ -32,7 +32,10 @@ export function parseDenoLock(path: string, content: Buffer, maxEntries = MAX_EN
   const maps = isRecord(doc['packages']) ? asRecord(doc['packages']) : doc;
   const packages: CatalogedPackage[] = [];
   const budget = new EntryBudget(maxEntries, 'package(s)');
-  for (const [section, registry] of [['jsr', 'https://jsr.io'], ['npm', null]] as const) {
+  for (const [section, registry] of [
+    ['jsr', 'https://jsr.io'],
+    ['npm', null],
+  ] as const) {
     for (const [key, value] of Object.entries(asRecord(maps[section]))) {
       const split = splitNameAt(key);
       if (!split) continue;

@@ -28,10 +28,7 @@ describe('package-lock.json', () => {
     );
     expect(ids(out)).toEqual(['@scope/real@3.0.0', 'a@1.0.0', 'b@1.0.0', 'b@2.0.0']);
     const byRef = new Map(out.packages.map((p) => [p.ref, `${p.name}@${p.version}`]));
-    expect(out.relationships.map((r) => `${byRef.get(r.fromRef)} -> ${byRef.get(r.toRef)}`).sort()).toEqual([
-      '@scope/real@3.0.0 -> b@2.0.0',
-      'a@1.0.0 -> b@1.0.0',
-    ]);
+    expect(out.relationships.map((r) => `${byRef.get(r.fromRef)} -> ${byRef.get(r.toRef)}`).sort()).toEqual(['@scope/real@3.0.0 -> b@2.0.0', 'a@1.0.0 -> b@1.0.0']);
     expect(out.packages.find((p) => p.name === '@scope/real')?.purl).toBe('pkg:npm/%40scope/real@3.0.0');
   });
 
@@ -201,7 +198,12 @@ describe('pnpm-lock.yaml', () => {
 
   it('alias bombs and invalid YAML become unknowns', async () => {
     const levels = ['lockfileVersion: "9.0"', 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 12; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     const bomb = await lock('/app/pnpm-lock.yaml', levels.join('\n'));
     expect(bomb.packages).toEqual([]);
     expect(bomb.unknowns[0]?.reason).toMatch(/YAML/);
@@ -279,10 +281,20 @@ describe('entry limits never hide packages silently', () => {
   });
 
   it('yarn.lock v1 and berry', () => {
-    const v1 = parseYarnLockFile('/app/yarn.lock', buf(range(N + 1).map((i) => `pad${i}@^1.0.0:\n  version "1.0.0"\n`).join('\n')), N);
+    const v1 = parseYarnLockFile(
+      '/app/yarn.lock',
+      buf(
+        range(N + 1)
+          .map((i) => `pad${i}@^1.0.0:\n  version "1.0.0"\n`)
+          .join('\n'),
+      ),
+      N,
+    );
     expect('packages' in v1 && v1.packages).toHaveLength(N);
     expect('unknowns' in v1 && v1.unknowns.map((u) => u.reason)).toEqual([limitReason]);
-    const berryText = `__metadata:\n  version: 6\n\n${range(N + 1).map((i) => `"pad${i}@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "pad${i}@npm:1.0.0"\n`).join('\n')}`;
+    const berryText = `__metadata:\n  version: 6\n\n${range(N + 1)
+      .map((i) => `"pad${i}@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "pad${i}@npm:1.0.0"\n`)
+      .join('\n')}`;
     const berry = parseYarnLockFile('/app/yarn.lock', buf(berryText), N);
     expect('packages' in berry && berry.packages).toHaveLength(N);
     expect('unknowns' in berry && berry.unknowns.map((u) => u.reason)).toEqual([limitReason]);
@@ -301,7 +313,9 @@ describe('entry limits never hide packages silently', () => {
   });
 
   it('pnpm-lock.yaml', () => {
-    const packages = range(N + 1).map((i) => `  /pad${i}@1.0.0:\n    resolution: {integrity: sha512-x}\n    dev: false\n`).join('');
+    const packages = range(N + 1)
+      .map((i) => `  /pad${i}@1.0.0:\n    resolution: {integrity: sha512-x}\n    dev: false\n`)
+      .join('');
     const out = parsePnpmLock('/app/pnpm-lock.yaml', buf(`lockfileVersion: '6.0'\n\npackages:\n${packages}`), N);
     expect(out.packages).toHaveLength(N);
     expect(out.unknowns.map((u) => u.reason)).toEqual([limitReason]);
@@ -309,10 +323,20 @@ describe('entry limits never hide packages silently', () => {
 });
 
 describe('lockfiles inside installed module trees', () => {
-  const shrinkwrap = JSON.stringify({ name: 'glob', version: '8.0.3', lockfileVersion: 2, packages: { '': { name: 'glob', version: '8.0.3' }, 'node_modules/tap': { version: '16.0.0', dev: true }, 'node_modules/minimatch': { version: '5.1.0' } } });
+  const shrinkwrap = JSON.stringify({
+    name: 'glob',
+    version: '8.0.3',
+    lockfileVersion: 2,
+    packages: { '': { name: 'glob', version: '8.0.3' }, 'node_modules/tap': { version: '16.0.0', dev: true }, 'node_modules/minimatch': { version: '5.1.0' } },
+  });
 
   it('reports no packages for the lockfile an installed module ships (Debian /usr/share/nodejs, node_modules)', async () => {
-    for (const path of ['/usr/share/nodejs/glob/npm-shrinkwrap.json', '/usr/lib/nodejs/glob/package-lock.json', '/usr/lib/x86_64-linux-gnu/nodejs/glob/pnpm-lock.yaml', '/app/node_modules/glob/package-lock.json']) {
+    for (const path of [
+      '/usr/share/nodejs/glob/npm-shrinkwrap.json',
+      '/usr/lib/nodejs/glob/package-lock.json',
+      '/usr/lib/x86_64-linux-gnu/nodejs/glob/pnpm-lock.yaml',
+      '/app/node_modules/glob/package-lock.json',
+    ]) {
       expect((await lock(path, shrinkwrap)).packages).toEqual([]);
     }
   });

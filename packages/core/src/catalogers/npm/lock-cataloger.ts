@@ -97,8 +97,7 @@ function finishLocks(outputs: readonly CatalogOutput[]): CatalogOutput {
     const manifest = manifests.get(index.dir);
     if (!manifest) return out;
     const descriptors = new Map(Object.entries(index.descriptors));
-    const roots = (deps: Readonly<Record<string, string>>): string[] =>
-      Object.entries(deps).flatMap(([name, range]) => lookupDescriptor(descriptors, name, range) ?? []);
+    const roots = (deps: Readonly<Record<string, string>>): string[] => Object.entries(deps).flatMap(([name, range]) => lookupDescriptor(descriptors, name, range) ?? []);
     const marked = markDevOnly(out.packages, out.relationships, roots(manifest.prod), roots(manifest.dev));
     return { ...out, packages: marked.packages, relationships: marked.relationships };
   });

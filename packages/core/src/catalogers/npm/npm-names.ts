@@ -32,7 +32,10 @@ export function nameFromRegistryUrl(url: string): string | null {
   if (marker === -1 || !/^https?:\/\//.test(url)) return null;
   const hostEnd = url.indexOf('/', url.indexOf('//') + 2);
   if (hostEnd === -1 || hostEnd >= marker) return null;
-  const segments = url.slice(hostEnd + 1, marker).split('/').map((s) => decodeURIComponent(s));
+  const segments = url
+    .slice(hostEnd + 1, marker)
+    .split('/')
+    .map((s) => decodeURIComponent(s));
   const last = segments.at(-1);
   if (!last) return null;
   const prev = segments.at(-2);

@@ -105,9 +105,7 @@ function readV1(path: string, doc: Record<string, unknown>, budget: EntryBudget)
   const pending: { ref: string; scope: V1Scope; own: V1Scope; requires: string[] }[] = [];
   const root: V1Scope = { parent: null, refs: new Map() };
   // A v1 entry nested under a dev entry exists only for it: it is dev too.
-  const stack: { deps: Record<string, unknown>; scope: V1Scope; prefix: string; dev: boolean }[] = [
-    { deps: asRecord(doc['dependencies']), scope: root, prefix: '', dev: false },
-  ];
+  const stack: { deps: Record<string, unknown>; scope: V1Scope; prefix: string; dev: boolean }[] = [{ deps: asRecord(doc['dependencies']), scope: root, prefix: '', dev: false }];
   while (stack.length > 0) {
     const { deps, scope, prefix, dev } = stack.pop()!;
     for (const [key, value] of Object.entries(deps)) {

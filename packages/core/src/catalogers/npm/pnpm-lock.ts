@@ -62,12 +62,7 @@ export function parsePnpmLock(path: string, content: Buffer, maxEntries = MAX_EN
   return output(merged.packages, merged.relationships, budget.unknowns(path));
 }
 
-function parsePnpmDocument(
-  refPrefix: string,
-  path: string,
-  doc: Record<string, unknown>,
-  budget: EntryBudget,
-): { packages: CatalogedPackage[]; relationships: CatalogedRelationship[] } {
+function parsePnpmDocument(refPrefix: string, path: string, doc: Record<string, unknown>, budget: EntryBudget): { packages: CatalogedPackage[]; relationships: CatalogedRelationship[] } {
   const lockVersion = Number.parseFloat(String(doc['lockfileVersion'] ?? '5')) || 5;
   const packagesMap = asRecord(doc['packages']);
   const packages: CatalogedPackage[] = [];
@@ -122,8 +117,7 @@ function parsePnpmDocument(
   let result = dedupePackages(packages, relationships);
   if (!sawDevFlag) {
     const importers = isRecord(doc['importers']) ? Object.values(doc['importers']).map(asRecord) : [doc];
-    const roots = (fields: string[]): string[] =>
-      importers.flatMap((imp) => fields.flatMap((f) => importerDeps(imp, f).flatMap(([n, v]) => lookup(n, v) ?? [])));
+    const roots = (fields: string[]): string[] => importers.flatMap((imp) => fields.flatMap((f) => importerDeps(imp, f).flatMap(([n, v]) => lookup(n, v) ?? [])));
     result = markDevOnly(result.packages, result.relationships, roots(['dependencies', 'optionalDependencies']), roots(['devDependencies']));
   }
   return result;

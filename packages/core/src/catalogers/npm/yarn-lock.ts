@@ -67,7 +67,14 @@ function readYarnV1(text: string, budget: EntryBudget): RawEntry[] {
       current = null;
       if (!budget.take()) continue;
       const header = line.trimEnd().replace(/:$/, '');
-      current = { descriptors: header.split(/,\s*/).map(unquote).filter((d) => d !== ''), fields: new Map(), deps: new Map() };
+      current = {
+        descriptors: header
+          .split(/,\s*/)
+          .map(unquote)
+          .filter((d) => d !== ''),
+        fields: new Map(),
+        deps: new Map(),
+      };
       entries.push(current);
     } else if (current && indent <= 2) {
       const kv = splitKeyValue(line);

@@ -15,13 +15,7 @@ export function composerPurl(name: string, version: string): string | null {
   return slash > 0 ? purl('composer', name.slice(0, slash), name.slice(slash + 1), version) : purl('composer', null, name, version);
 }
 
-function composerPackages(
-  path: string,
-  source: string,
-  evidence: 'installed' | 'declared',
-  entries: readonly unknown[],
-  dev: ReadonlySet<string> = new Set(),
-): CatalogOutput {
+function composerPackages(path: string, source: string, evidence: 'installed' | 'declared', entries: readonly unknown[], dev: ReadonlySet<string> = new Set()): CatalogOutput {
   const packages: CatalogedPackage[] = [];
   const requires = new Map<string, string[]>();
   const budget = new EntryBudget(MAX_ENTRIES, 'package(s)');
@@ -52,7 +46,10 @@ function composerPackages(
         paths: [path],
       }),
     );
-    requires.set(ref, Object.keys(asRecord(entry['require'])).filter((r) => !isPlatformRequirement(r)));
+    requires.set(
+      ref,
+      Object.keys(asRecord(entry['require'])).filter((r) => !isPlatformRequirement(r)),
+    );
   }
   const refByName = new Map(packages.map((p) => [p.name.toLowerCase(), p.ref]));
   const relationships: CatalogedRelationship[] = [];

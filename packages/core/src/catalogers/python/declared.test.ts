@@ -23,7 +23,10 @@ describe('python-package-cataloger', () => {
     );
     expect(ids(uv)).toEqual(['requests@2.32.3', 'testpkg@0.1.0']);
     expect(edges(uv)).toEqual(['testpkg -> requests']);
-    const pdm = await run('/src/pdm.lock', '[[package]]\nname = "flask"\nversion = "3.0.0"\ngroups = ["default"]\ndependencies = ["werkzeug>=3.0.0", "click>=8.1.3; python_version >= \\"3.8\\""]\n\n[[package]]\nname = "click"\nversion = "8.1.7"\n');
+    const pdm = await run(
+      '/src/pdm.lock',
+      '[[package]]\nname = "flask"\nversion = "3.0.0"\ngroups = ["default"]\ndependencies = ["werkzeug>=3.0.0", "click>=8.1.3; python_version >= \\"3.8\\""]\n\n[[package]]\nname = "click"\nversion = "8.1.7"\n',
+    );
     expect(ids(pdm)).toEqual(['click@8.1.7', 'flask@3.0.0']);
     expect(edges(pdm)).toEqual(['flask -> click']);
   });
@@ -36,7 +39,17 @@ describe('python-package-cataloger', () => {
   it('requirements files: only == pins are versions', async () => {
     const out = await run(
       '/src/requirements-dev.txt',
-      ['flask==3.0.0  # web', 'Requests[socks] == 2.31.0 ; python_version > "3.7"', 'numpy>=1.0', 'pandas==2.*', '-e git+https://x#egg=y', '--index-url https://pypi', 'pytz==2019.3 \\', '    --hash=sha256:abc', '# comment'].join('\n'),
+      [
+        'flask==3.0.0  # web',
+        'Requests[socks] == 2.31.0 ; python_version > "3.7"',
+        'numpy>=1.0',
+        'pandas==2.*',
+        '-e git+https://x#egg=y',
+        '--index-url https://pypi',
+        'pytz==2019.3 \\',
+        '    --hash=sha256:abc',
+        '# comment',
+      ].join('\n'),
     );
     expect(ids(out)).toEqual(['flask@3.0.0', 'pytz@2019.3', 'requests@2.31.0']);
   });

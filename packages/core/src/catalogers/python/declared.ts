@@ -84,9 +84,7 @@ export function parsePoetryLock(path: string, content: Buffer): CatalogOutput {
     const id = named(p);
     if (!id) return [];
     const groups = asRecord(p['extras']);
-    const extras = [...(requested.get(normalizePythonName(id.name)) ?? [])].flatMap((extra) =>
-      asArray(groups[extra]).flatMap((r) => (typeof r === 'string' ? (requirementName(r) ?? []) : [])),
-    );
+    const extras = [...(requested.get(normalizePythonName(id.name)) ?? [])].flatMap((extra) => asArray(groups[extra]).flatMap((r) => (typeof r === 'string' ? (requirementName(r) ?? []) : [])));
     const source = asRecord(p['source']);
     return [{ ...id, deps: [...Object.keys(asRecord(p['dependencies'])), ...extras], fields: { category: nonEmpty(p['category']), sourceUrl: nonEmpty(source['url']) } }];
   });
@@ -169,7 +167,10 @@ export function parseRequirements(path: string, content: Buffer): CatalogOutput 
   const entries: LockEntry[] = [];
   // Every pin is collected (bounded by the file size): lockOutput names those past the limit.
   for (const raw of text.split('\n')) {
-    const line = raw.slice(0, 4096).replace(/(^|\s)#.*$/, '').trim();
+    const line = raw
+      .slice(0, 4096)
+      .replace(/(^|\s)#.*$/, '')
+      .trim();
     const pinnedVcs = vcsRequirement(line);
     if (pinnedVcs !== null) {
       entries.push({ ...pinnedVcs, deps: [] });
@@ -177,7 +178,10 @@ export function parseRequirements(path: string, content: Buffer): CatalogOutput 
     }
     if (line === '' || line.startsWith('-')) continue;
     // Whitespace is not significant in a pin; dropping it keeps the pattern free of adjacent `\s*`.
-    const requirement = line.split(';', 1)[0]!.split(/\s--?[a-z]/, 1)[0]!.replace(/\s+/g, '');
+    const requirement = line
+      .split(';', 1)[0]!
+      .split(/\s--?[a-z]/, 1)[0]!
+      .replace(/\s+/g, '');
     const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?===?([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/.exec(requirement);
     if (!match) continue;
     entries.push({ name: match[1]!, version: match[2]!, deps: [] });

@@ -17,7 +17,8 @@ describe('python-installed-package-cataloger', () => {
 
   it('joins METADATA, RECORD and direct_url.json of one dist-info folder', async () => {
     const out = await catalogFiles(pythonInstalledPackageCataloger, {
-      [`${SITE}/Foo_Bar-1.0.dist-info/METADATA`]: 'Metadata-Version: 2.1\nName: Foo_Bar\nVersion: 1.0\nLicense: BSD License\nRequires-Dist: requests (>=2)\nRequires-Dist: pytest ; extra == "test"\n\nLong description\nName: not-a-header\n',
+      [`${SITE}/Foo_Bar-1.0.dist-info/METADATA`]:
+        'Metadata-Version: 2.1\nName: Foo_Bar\nVersion: 1.0\nLicense: BSD License\nRequires-Dist: requests (>=2)\nRequires-Dist: pytest ; extra == "test"\n\nLong description\nName: not-a-header\n',
       [`${SITE}/Foo_Bar-1.0.dist-info/RECORD`]: 'foo_bar/__init__.py,sha256=abc,10\n"foo_bar/a,b.py",sha256=def,5\n../../../bin/foo,,\n<<<<<<< HEAD\nFoo_Bar-1.0.dist-info/RECORD,,\n',
       [`${SITE}/Foo_Bar-1.0.dist-info/direct_url.json`]: JSON.stringify({ url: 'https://github.com/x/y.git', vcs_info: { vcs: 'git', commit_id: 'aaaa' } }),
       [`${SITE}/requests-2.22.0.dist-info/METADATA`]: 'Name: requests\nVersion: 2.22.0\nClassifier: License :: OSI Approved :: Apache Software License\n',
@@ -63,7 +64,9 @@ describe('python-installed-package-cataloger', () => {
   it('an installed distribution without a Version is listed with an empty version and an unknown saying why', async () => {
     const out = await catalogFiles(pythonInstalledPackageCataloger, { [`${SITE}/localpkg.egg-info/PKG-INFO`]: 'Metadata-Version: 1.0\nName: localpkg\n' });
     expect(out.packages.map((p) => [p.name, p.version, p.purl])).toEqual([['localpkg', '', null]]);
-    expect(out.unknowns).toEqual([{ path: `${SITE}/localpkg.egg-info/PKG-INFO`, reason: 'localpkg: core metadata states no Version; the package is listed without one and cannot be matched against advisories' }]);
+    expect(out.unknowns).toEqual([
+      { path: `${SITE}/localpkg.egg-info/PKG-INFO`, reason: 'localpkg: core metadata states no Version; the package is listed without one and cannot be matched against advisories' },
+    ]);
   });
 
   it('merges the egg-info and dist-info folders of one distribution (Debian python3-cryptography)', async () => {

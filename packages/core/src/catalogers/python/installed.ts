@@ -203,7 +203,10 @@ export function joinInstalled(outputs: readonly CatalogOutput[]): CatalogOutput 
         ...(files.length > 0 ? { files } : {}),
       }),
     );
-    requires.set(dir, (headers.get('requires-dist') ?? []).filter(withoutExtraMarker).flatMap((r) => requirementName(r) ?? []));
+    requires.set(
+      dir,
+      (headers.get('requires-dist') ?? []).filter(withoutExtraMarker).flatMap((r) => requirementName(r) ?? []),
+    );
     const index = bySitePackages.get(group.sitePackages) ?? new Map<string, string>();
     index.set(name, dir);
     bySitePackages.set(group.sitePackages, index);
@@ -227,10 +230,7 @@ export function joinInstalled(outputs: readonly CatalogOutput[]): CatalogOutput 
  * `cryptography-38.0.4.dist-info`) is one package. Same site directory, same normalized name and
  * version; the dist-info record stays primary and the other folder's paths and files join it.
  */
-function mergeDistributions(
-  packages: readonly CatalogedPackage[],
-  siteOf: (ref: string) => string,
-): { packages: CatalogedPackage[]; alias: Map<string, string> } {
+function mergeDistributions(packages: readonly CatalogedPackage[], siteOf: (ref: string) => string): { packages: CatalogedPackage[]; alias: Map<string, string> } {
   const rank = (p: CatalogedPackage): number => (p.ref.toLowerCase().endsWith('dist-info') ? 0 : 1);
   const byKey = new Map<string, CatalogedPackage>();
   const alias = new Map<string, string>();

@@ -2,7 +2,10 @@ import { purl } from '../lang-common/output.js';
 
 /** PEP 503 normalization: lowercase, runs of `-`, `_`, `.` become one `-` (https://peps.python.org/pep-0503/#normalized-names). */
 export function normalizePythonName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 export function pypiPurl(name: string, version: string, qualifiers?: Readonly<Record<string, string>>): string | null {

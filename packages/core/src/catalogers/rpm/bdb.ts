@@ -99,10 +99,7 @@ function readItem(db: Db, pageAt: number, off: number, len: number, maxBytes: nu
   throw new BdbError(`unsupported hash item type ${type}`);
 }
 
-export function readBdbHashValues(
-  bytes: Uint8Array,
-  limits: { maxRecords: number; maxValueBytes: number },
-): { blobs: RecordedBlob[]; errors: string[] } {
+export function readBdbHashValues(bytes: Uint8Array, limits: { maxRecords: number; maxValueBytes: number }): { blobs: RecordedBlob[]; errors: string[] } {
   const blobs: RecordedBlob[] = [];
   const errors: string[] = [];
   if (bytes.length < 512) return { blobs, errors: [`bdb: file too short (${bytes.length} bytes)`] };

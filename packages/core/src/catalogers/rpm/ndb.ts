@@ -24,10 +24,7 @@ const PAGE_SIZE = 4096;
 const BLOBHEAD_SIZE = 16;
 const BLOBTAIL_SIZE = 12;
 
-export function readNdbBlobs(
-  bytes: Uint8Array,
-  limits: { maxRecords: number },
-): { blobs: RecordedBlob[]; errors: string[] } {
+export function readNdbBlobs(bytes: Uint8Array, limits: { maxRecords: number }): { blobs: RecordedBlob[]; errors: string[] } {
   const blobs: RecordedBlob[] = [];
   const errors: string[] = [];
   if (bytes.length < HEADER_SIZE) return { blobs, errors: [`ndb: file too short (${bytes.length} bytes)`] };

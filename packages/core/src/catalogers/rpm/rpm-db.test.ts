@@ -73,8 +73,14 @@ describe('parseRpmDb agrees with rpm on fixtures it made', () => {
     const [first, second] = realBlobs;
     if (first === undefined || second === undefined) throw new Error('fixture has two packages');
     const names = (bytes: Uint8Array): string[] => parseRpmDb(bytes, 'ndb').entries.map((e) => e.name);
-    const a = buildNdb([{ pkgidx: 9, blob: first.blob }, { pkgidx: 3, blob: second.blob }]);
-    const b = buildNdb([{ pkgidx: 3, blob: first.blob }, { pkgidx: 9, blob: second.blob }]);
+    const a = buildNdb([
+      { pkgidx: 9, blob: first.blob },
+      { pkgidx: 3, blob: second.blob },
+    ]);
+    const b = buildNdb([
+      { pkgidx: 3, blob: first.blob },
+      { pkgidx: 9, blob: second.blob },
+    ]);
     expect(names(a)).toEqual([...names(b)].reverse());
   });
 });
@@ -241,9 +247,7 @@ describe('hostile databases', () => {
       const db2 = new DatabaseSync(text);
       db2.exec("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB); INSERT INTO Packages VALUES (1, 'not a blob')");
       db2.close();
-      expect(parseRpmDb(new Uint8Array(readFileSync(text)), 'sqlite').errors).toEqual([
-        'sqlite: package 1: blob column is not a blob',
-      ]);
+      expect(parseRpmDb(new Uint8Array(readFileSync(text)), 'sqlite').errors).toEqual(['sqlite: package 1: blob column is not a blob']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

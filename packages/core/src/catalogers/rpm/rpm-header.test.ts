@@ -50,7 +50,14 @@ describe('parseRpmHeaderBlob', () => {
   });
 
   it('gives null for absent optional tags and an empty file list', () => {
-    const entry = ok(parseRpmHeaderBlob(buildHeaderBlob([[RPMTAG.name, str('gpg-pubkey')], [RPMTAG.version, str('fd431d51')]])));
+    const entry = ok(
+      parseRpmHeaderBlob(
+        buildHeaderBlob([
+          [RPMTAG.name, str('gpg-pubkey')],
+          [RPMTAG.version, str('fd431d51')],
+        ]),
+      ),
+    );
     expect(entry).toMatchObject({ name: 'gpg-pubkey', version: 'fd431d51', release: '', epoch: null, arch: null, size: null, files: [] });
   });
 
@@ -70,21 +77,39 @@ describe('parseRpmHeaderBlob', () => {
 
   it('uses LONGSIZE when SIZE is absent', () => {
     const entry = ok(
-      parseRpmHeaderBlob(buildHeaderBlob([[RPMTAG.name, str('big')], [RPMTAG.longSize, { type: 'int64', values: [5_000_000_000n] }]])),
+      parseRpmHeaderBlob(
+        buildHeaderBlob([
+          [RPMTAG.name, str('big')],
+          [RPMTAG.longSize, { type: 'int64', values: [5_000_000_000n] }],
+        ]),
+      ),
     );
     expect(entry.size).toBe(5_000_000_000);
   });
 
   it('falls back to OLDFILENAMES in legacy headers', () => {
-    const entry = ok(parseRpmHeaderBlob(buildHeaderBlob([[RPMTAG.name, str('old')], [RPMTAG.oldFilenames, strs('/bin/sh', '/etc/x')]])));
+    const entry = ok(
+      parseRpmHeaderBlob(
+        buildHeaderBlob([
+          [RPMTAG.name, str('old')],
+          [RPMTAG.oldFilenames, strs('/bin/sh', '/etc/x')],
+        ]),
+      ),
+    );
     expect(entry.files).toEqual(['/bin/sh', '/etc/x']);
   });
 
   it('lets entries after the region (dribbles) replace region entries', () => {
-    const blob = buildHeaderBlob([[RPMTAG.name, str('pkg')], [RPMTAG.release, str('1')]], {
-      region: true,
-      dribbles: [[RPMTAG.release, str('2')]],
-    });
+    const blob = buildHeaderBlob(
+      [
+        [RPMTAG.name, str('pkg')],
+        [RPMTAG.release, str('1')],
+      ],
+      {
+        region: true,
+        dribbles: [[RPMTAG.release, str('2')]],
+      },
+    );
     expect(ok(parseRpmHeaderBlob(blob)).release).toBe('2');
   });
 

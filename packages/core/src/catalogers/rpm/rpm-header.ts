@@ -30,9 +30,7 @@ export interface RpmHeaderEntry {
   readonly files: readonly string[];
 }
 
-export type RpmHeaderResult =
-  | { readonly ok: true; readonly entry: RpmHeaderEntry }
-  | { readonly ok: false; readonly error: string };
+export type RpmHeaderResult = { readonly ok: true; readonly entry: RpmHeaderEntry } | { readonly ok: false; readonly error: string };
 
 export const RPM_HEADER_LIMITS = {
   /** Index entries in one header (a real package header has about 50–150). */

@@ -24,11 +24,7 @@ export function hasSqliteMagic(bytes: Uint8Array): boolean {
  * `wal` is the content of a sibling `rpmdb.sqlite-wal`, if the image has a non-empty one:
  * transactions not yet checkpointed into the main file live only there.
  */
-export function readSqliteBlobs(
-  bytes: Uint8Array,
-  limits: { maxRecords: number; maxValueBytes: number; maxFileBytes: number },
-  wal?: Uint8Array,
-): { blobs: RecordedBlob[]; errors: string[] } {
+export function readSqliteBlobs(bytes: Uint8Array, limits: { maxRecords: number; maxValueBytes: number; maxFileBytes: number }, wal?: Uint8Array): { blobs: RecordedBlob[]; errors: string[] } {
   const blobs: RecordedBlob[] = [];
   const errors: string[] = [];
   if (bytes.length + (wal?.length ?? 0) > limits.maxFileBytes) {
@@ -46,10 +42,7 @@ export function readSqliteBlobs(
     const kind = db.prepare("SELECT type FROM sqlite_master WHERE name = 'Packages'").get();
     if (kind?.['type'] !== 'table') return { blobs, errors: ['sqlite: no Packages table'] };
     const rows = db
-      .prepare(
-        'SELECT hnum, length(blob) AS len, CASE WHEN length(blob) <= ? THEN blob END AS blob ' +
-          'FROM Packages ORDER BY hnum LIMIT ?',
-      )
+      .prepare('SELECT hnum, length(blob) AS len, CASE WHEN length(blob) <= ? THEN blob END AS blob ' + 'FROM Packages ORDER BY hnum LIMIT ?')
       .iterate(limits.maxValueBytes, limits.maxRecords + 1);
     for (const row of rows) {
       if (blobs.length >= limits.maxRecords) {
@@ -61,11 +54,7 @@ export function readSqliteBlobs(
       const recordId = typeof hnum === 'number' ? hnum : Number(hnum);
       if (!(blob instanceof Uint8Array)) {
         const len = row['len'];
-        errors.push(
-          typeof len === 'number' && len > limits.maxValueBytes
-            ? `sqlite: package ${recordId}: blob of ${len} bytes over limit`
-            : `sqlite: package ${recordId}: blob column is not a blob`,
-        );
+        errors.push(typeof len === 'number' && len > limits.maxValueBytes ? `sqlite: package ${recordId}: blob of ${len} bytes over limit` : `sqlite: package ${recordId}: blob column is not a blob`);
         continue;
       }
       blobs.push({ recordId, blob });

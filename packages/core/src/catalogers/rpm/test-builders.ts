@@ -21,10 +21,7 @@ const enc = new TextEncoder();
  * added the way rpm writes them (the entry first, its 16-byte trailer last in the data).
  * `dribbles` are appended after the region, as rpm does for tags added after install.
  */
-export function buildHeaderBlob(
-  tags: ReadonlyArray<readonly [number, TagValue]>,
-  options: { region?: boolean; dribbles?: ReadonlyArray<readonly [number, TagValue]> } = {},
-): Uint8Array {
+export function buildHeaderBlob(tags: ReadonlyArray<readonly [number, TagValue]>, options: { region?: boolean; dribbles?: ReadonlyArray<readonly [number, TagValue]> } = {}): Uint8Array {
   const index: Array<[number, number, number, number]> = [];
   const chunks: number[] = [];
   const align = (n: number): void => {

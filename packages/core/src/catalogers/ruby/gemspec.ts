@@ -12,11 +12,7 @@ export function rubyStrings(text: string): string[] {
   const literal = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|%q<([^>]*)>|%q\{([^}]*)\}|%q\(([^)]*)\)/g;
   for (const match of text.slice(0, 8192).matchAll(literal)) {
     if (match[1] !== undefined) {
-      out.push(
-        match[1]
-          .replace(/\\u\{?([0-9a-fA-F]{4,6})\}?/g, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
-          .replace(/\\(.)/g, '$1'),
-      );
+      out.push(match[1].replace(/\\u\{?([0-9a-fA-F]{4,6})\}?/g, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16))).replace(/\\(.)/g, '$1'));
     } else out.push(match[2] ?? match[3] ?? match[4] ?? match[5] ?? '');
   }
   return out;

@@ -14,7 +14,11 @@ const AUDIT = {
     { name: 'cc', version: '1.0.90', source: 'crates.io', kind: 'build' },
   ],
 };
-const elfWith = (section: Buffer) => buildElf64([{ name: '.text', data: Buffer.alloc(16) }, { name: '.dep-v0', data: section }]);
+const elfWith = (section: Buffer) =>
+  buildElf64([
+    { name: '.text', data: Buffer.alloc(16) },
+    { name: '.dep-v0', data: section },
+  ]);
 
 describe('cargoAuditableBinaryCataloger', () => {
   it('reads the compressed dependency list and its edges', async () => {

@@ -48,7 +48,11 @@ const CASES: ReadonlyArray<readonly [string, string, readonly string[]]> = [
     'volumes:\n  - /var/run/docker.sock:/var/run/docker.sock:ro\n  - type: bind\n    source: /run/containerd/containerd.sock\n    target: /c.sock',
     ['services.web.volumes[0]', 'services.web.volumes[1]'],
   ],
-  ['docker-sensitive-host-mount', 'volumes:\n  - /:/host\n  - /etc:/host-etc:ro\n  - ./data:/data\n  - /proc:/host/proc', ['services.web.volumes[0]', 'services.web.volumes[1]', 'services.web.volumes[3]']],
+  [
+    'docker-sensitive-host-mount',
+    'volumes:\n  - /:/host\n  - /etc:/host-etc:ro\n  - ./data:/data\n  - /proc:/host/proc',
+    ['services.web.volumes[0]', 'services.web.volumes[1]', 'services.web.volumes[3]'],
+  ],
   ['docker-seccomp-unconfined', 'security_opt: ["seccomp:unconfined"]', ['services.web.security_opt[0]']],
   ['docker-apparmor-unconfined', 'security_opt: [no-new-privileges, apparmor=unconfined]', ['services.web.security_opt[1]']],
   ['docker-selinux-disabled', 'security_opt: ["label:disable"]', ['services.web.security_opt[0]']],

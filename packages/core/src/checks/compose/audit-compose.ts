@@ -32,8 +32,6 @@ export function auditCompose(path: string, content: string, options: AuditCompos
   } catch (error) {
     return { findings: [], workloads: [], fileErrors: [{ file: path, reason: reasonOf(error) }] };
   }
-  const findings = file.services.flatMap((s) =>
-    DOCKER_RUNTIME_RULES.flatMap((check) => runCheck(check, s.settings, undefined, target(path, s.name), COMPOSE_CHECKER_ID)),
-  );
+  const findings = file.services.flatMap((s) => DOCKER_RUNTIME_RULES.flatMap((check) => runCheck(check, s.settings, undefined, target(path, s.name), COMPOSE_CHECKER_ID)));
   return sortAuditResult({ findings, workloads: toWorkloads(composeWorkloadProfiles(path, file, options.hostFacts), options.analyze), fileErrors: [] });
 }

@@ -199,16 +199,11 @@ class Reader {
     const privileged = this.bool(svc['privileged']);
     const readOnly = this.bool(svc['read_only']);
     const memory = this.located(svc, 'mem_limit', base) ?? this.located(lim, 'memory', limPath);
-    const cpu =
-      this.located(svc, 'cpus', base) ??
-      this.located(lim, 'cpus', limPath) ??
-      (svc['cpu_quota'] !== undefined ? this.located(svc, 'cpu_quota', base) : null);
+    const cpu = this.located(svc, 'cpus', base) ?? this.located(lim, 'cpus', limPath) ?? (svc['cpu_quota'] !== undefined ? this.located(svc, 'cpu_quota', base) : null);
     const pidsRaw = svc['pids_limit'] ?? lim['pids'];
     const pidsN = Number(this.str(pidsRaw));
     const pids: Located<number> | null =
-      pidsRaw !== undefined && Number.isFinite(pidsN) && pidsN > 0
-        ? { value: pidsN, path: svc['pids_limit'] !== undefined ? `${base}.pids_limit` : `${limPath}.pids` }
-        : null;
+      pidsRaw !== undefined && Number.isFinite(pidsN) && pidsN > 0 ? { value: pidsN, path: svc['pids_limit'] !== undefined ? `${base}.pids_limit` : `${limPath}.pids` } : null;
 
     const settings: DockerRunSettings = {
       source: 'compose',

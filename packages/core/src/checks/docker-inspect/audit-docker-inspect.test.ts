@@ -10,7 +10,15 @@ const FIXTURE = readFileSync(path.join(import.meta.dirname, '__fixtures__', 'con
 
 /** A minimal inspect entry with HostConfig overrides. */
 const one = (hostConfig: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
-  JSON.stringify([{ Id: 'abc123', Name: '/c', Config: { User: '1000', Image: 'x:1' }, HostConfig: { ReadonlyRootfs: true, Memory: 1, NanoCpus: 1, PidsLimit: 10, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ...hostConfig }, ...extra }]);
+  JSON.stringify([
+    {
+      Id: 'abc123',
+      Name: '/c',
+      Config: { User: '1000', Image: 'x:1' },
+      HostConfig: { ReadonlyRootfs: true, Memory: 1, NanoCpus: 1, PidsLimit: 10, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ...hostConfig },
+      ...extra,
+    },
+  ]);
 
 const hits = (ruleId: string, json: string): string[] =>
   auditDockerInspect('inspect.json', json)
@@ -36,13 +44,21 @@ describe('docker inspect rules', () => {
     expect(hits('docker-no-cpu-limit', one({ NanoCpus: 0, CpuQuota: 0 }))).toEqual(['[0].HostConfig.NanoCpus']);
     expect(hits('docker-no-cpu-limit', one({ NanoCpus: 0, CpuQuota: 50000 }))).toEqual([]);
     expect(hits('docker-no-pids-limit', one({ PidsLimit: -1 }))).toEqual(['[0].HostConfig.PidsLimit']);
-    expect(hits('docker-host-device', one({ Devices: [{ PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'rwm' }] }))).toEqual([
-      '[0].HostConfig.Devices[0]',
-    ]);
+    expect(hits('docker-host-device', one({ Devices: [{ PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'rwm' }] }))).toEqual(['[0].HostConfig.Devices[0]']);
     expect(hits('docker-socket-mount', one({ Binds: ['/run/docker.sock:/var/run/docker.sock:ro'] }))).toEqual(['[0].HostConfig.Binds[0]']);
-    expect(hits('docker-port-all-interfaces', one({ PortBindings: { '5432/tcp': [{ HostIp: '', HostPort: '5432' }, { HostIp: '127.0.0.1', HostPort: '5433' }] } }))).toEqual([
-      '[0].HostConfig.PortBindings["5432/tcp"][0]',
-    ]);
+    expect(
+      hits(
+        'docker-port-all-interfaces',
+        one({
+          PortBindings: {
+            '5432/tcp': [
+              { HostIp: '', HostPort: '5432' },
+              { HostIp: '127.0.0.1', HostPort: '5433' },
+            ],
+          },
+        }),
+      ),
+    ).toEqual(['[0].HostConfig.PortBindings["5432/tcp"][0]']);
   });
 
   it('treats an empty Config.User as root (the image USER is merged in), unless users are remapped', () => {

@@ -36,9 +36,7 @@ export function auditDockerInspect(path: string, content: string, options: Audit
   } catch (error) {
     return { findings: [], workloads: [], fileErrors: [{ file: path, reason: reasonOf(error) }] };
   }
-  const findings = parsed.containers.flatMap((c) =>
-    DOCKER_RUNTIME_RULES.flatMap((check) => runCheck(check, c.settings, undefined, target(path, c.index, c.name), DOCKER_INSPECT_CHECKER_ID)),
-  );
+  const findings = parsed.containers.flatMap((c) => DOCKER_RUNTIME_RULES.flatMap((check) => runCheck(check, c.settings, undefined, target(path, c.index, c.name), DOCKER_INSPECT_CHECKER_ID)));
   return sortAuditResult({
     findings,
     workloads: toWorkloads(inspectWorkloadProfiles(path, parsed, options.hostFacts), options.analyze),

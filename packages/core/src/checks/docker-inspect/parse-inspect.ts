@@ -75,9 +75,7 @@ function toSettings(c: InspectContainer, index: number): InspectedContainer {
   let binds: BindMount[];
   if (c.Mounts !== null && c.Mounts !== undefined) {
     binds = c.Mounts.flatMap((m, i) =>
-      m.Type === 'bind' && typeof m.Source === 'string'
-        ? [{ hostPath: m.Source, containerPath: m.Destination ?? null, readOnly: m.RW === false, path: `${base}.Mounts[${i}]` }]
-        : [],
+      m.Type === 'bind' && typeof m.Source === 'string' ? [{ hostPath: m.Source, containerPath: m.Destination ?? null, readOnly: m.RW === false, path: `${base}.Mounts[${i}]` }] : [],
     );
   } else {
     binds = (hc.Binds ?? []).flatMap((b, i) => {

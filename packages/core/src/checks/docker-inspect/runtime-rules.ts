@@ -9,7 +9,7 @@ import { normalizeCapability } from '../isolation/profile.js';
 import type { CheckResult, ConfigCheck } from '../types.js';
 import { hostMountsOf, parseSecurityOptions, runsAsRoot, type DockerRunSettings } from './run-settings.js';
 
-export type DockerRuntimeCheck = ConfigCheck<DockerRunSettings, unknown>;
+export type DockerRuntimeCheck = ConfigCheck<DockerRunSettings>;
 
 interface RuleSpec {
   readonly id: string;
@@ -92,9 +92,7 @@ export const DOCKER_RUNTIME_RULES: readonly DockerRuntimeCheck[] = [
     fix: 'Drop all and add back what is needed: `cap_drop: [ALL]` (and e.g. `cap_add: [NET_BIND_SERVICE]`).',
     evaluate: (s) => {
       if (s.privileged?.value === true) return [];
-      return s.capDrop.some((c) => normalizeCapability(c.value) === 'ALL')
-        ? []
-        : [{ fieldPath: s.addAt.capDrop, what: `${s.name} does not drop ALL capabilities` }];
+      return s.capDrop.some((c) => normalizeCapability(c.value) === 'ALL') ? [] : [{ fieldPath: s.addAt.capDrop, what: `${s.name} does not drop ALL capabilities` }];
     },
   }),
   rule({
@@ -125,7 +123,7 @@ export const DOCKER_RUNTIME_RULES: readonly DockerRuntimeCheck[] = [
     id: 'docker-host-userns',
     title: 'User namespace remapping disabled',
     severity: 'medium',
-    why: 'userns_mode: host opts out of the daemon\'s user-namespace remapping: UID 0 in the container is UID 0 on the host again.',
+    why: "userns_mode: host opts out of the daemon's user-namespace remapping: UID 0 in the container is UID 0 on the host again.",
     fix: 'Remove userns_mode: host (--userns host).',
     evaluate: (s) => (s.usernsMode !== null && s.usernsMode.value.toLowerCase() === 'host' ? [{ fieldPath: s.usernsMode.path, what: `${s.name} uses the host user namespace` }] : []),
   }),
@@ -180,7 +178,7 @@ export const DOCKER_RUNTIME_RULES: readonly DockerRuntimeCheck[] = [
     id: 'docker-apparmor-unconfined',
     title: 'AppArmor disabled',
     severity: 'high',
-    why: "The docker-default AppArmor profile denies mount, writes to /proc/sys and /sys, and ptrace of other profiles; unconfined lifts it.",
+    why: 'The docker-default AppArmor profile denies mount, writes to /proc/sys and /sys, and ptrace of other profiles; unconfined lifts it.',
     fix: 'Remove apparmor:unconfined, or use a custom profile that allows only what is needed.',
     references: ['https://docs.docker.com/engine/security/apparmor/'],
     evaluate: (s) => {
@@ -200,9 +198,7 @@ export const DOCKER_RUNTIME_RULES: readonly DockerRuntimeCheck[] = [
     fix: 'Remove label:disable; relabel volumes with `:z`/`:Z` instead.',
     evaluate: (s) => {
       const l = parseSecurityOptions(s.securityOpt).label;
-      return (l.disabled || (l.type !== null && /^(spc_t|unconfined_t)$/.test(l.type))) && l.path !== null
-        ? [{ fieldPath: l.path, what: `${s.name} disables SELinux labeling` }]
-        : [];
+      return (l.disabled || (l.type !== null && /^(spc_t|unconfined_t)$/.test(l.type))) && l.path !== null ? [{ fieldPath: l.path, what: `${s.name} disables SELinux labeling` }] : [];
     },
   }),
   rule({
@@ -223,9 +219,7 @@ export const DOCKER_RUNTIME_RULES: readonly DockerRuntimeCheck[] = [
     why: 'Without no_new_privs a process can gain privileges through setuid/setgid binaries or file capabilities in the image.',
     fix: 'Add `security_opt: ["no-new-privileges:true"]` (--security-opt no-new-privileges).',
     evaluate: (s) =>
-      s.privileged?.value === true || parseSecurityOptions(s.securityOpt).noNewPrivileges.value
-        ? []
-        : [{ fieldPath: s.addAt.securityOpt, what: `${s.name} does not set no-new-privileges` }],
+      s.privileged?.value === true || parseSecurityOptions(s.securityOpt).noNewPrivileges.value ? [] : [{ fieldPath: s.addAt.securityOpt, what: `${s.name} does not set no-new-privileges` }],
   }),
   rule({
     id: 'docker-port-all-interfaces',

@@ -38,7 +38,13 @@ export const InspectHostConfig = z.object({
     .max(10_000)
     .nullish(),
   PortBindings: z
-    .record(z.string(), z.array(z.object({ HostIp: z.string().nullish(), HostPort: z.string().nullish() })).max(10_000).nullish())
+    .record(
+      z.string(),
+      z
+        .array(z.object({ HostIp: z.string().nullish(), HostPort: z.string().nullish() }))
+        .max(10_000)
+        .nullish(),
+    )
     .nullish(),
   Sysctls: z.record(z.string(), z.string()).nullish(),
 });

@@ -5,8 +5,7 @@ import { auditDockerfile } from './audit-dockerfile.js';
 import { parseDockerfile } from './parse-dockerfile.js';
 
 const fixture = (name: string): string => readFileSync(path.join(import.meta.dirname, '__fixtures__', name), 'utf8');
-const summary = (src: string): string[] =>
-  auditDockerfile('Dockerfile', src).findings.map((f) => `${f.ruleId} @ ${f.fieldPath ?? ''}`);
+const summary = (src: string): string[] => auditDockerfile('Dockerfile', src).findings.map((f) => `${f.ruleId} @ ${f.fieldPath ?? ''}`);
 
 describe('auditDockerfile end to end', () => {
   it('reports the usual mistakes of a typical Node app Dockerfile', () => {

@@ -82,9 +82,7 @@ describe('heredocs', () => {
     const df = parseDockerfile('FROM alpine\nRUN <<EOF\napk add curl\n# not a comment\nUSER root\nEOF\nCMD ["sh"]\n');
     expect(kw('FROM alpine\nRUN <<EOF\nUSER root\nEOF\nCMD ["sh"]\n')).toEqual(['FROM', 'RUN', 'CMD']);
     const run = df.instructions[1];
-    expect(run?.heredocs).toEqual([
-      { delimiter: 'EOF', content: 'apk add curl\n# not a comment\nUSER root\n', stripTabs: false, expand: true, fileDescriptor: null, line: 3, terminated: true },
-    ]);
+    expect(run?.heredocs).toEqual([{ delimiter: 'EOF', content: 'apk add curl\n# not a comment\nUSER root\n', stripTabs: false, expand: true, fileDescriptor: null, line: 3, terminated: true }]);
     expect(run?.endLine).toBe(6);
     expect(df.instructions[2]).toMatchObject({ keyword: 'CMD', line: 7, json: ['sh'] });
     expect(runScript(run!)).toContain('apk add curl');

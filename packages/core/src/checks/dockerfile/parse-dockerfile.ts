@@ -62,18 +62,7 @@ const EXPANDING = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'FROM', 'LABEL', 'STO
 /** Instructions that accept the JSON (exec) form. */
 const JSON_FORM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'ADD', 'COPY', 'VOLUME', 'HEALTHCHECK']);
 /** Platform ARGs the builder predefines in the global scope (values known only at build time). */
-const AUTOMATIC_ARGS = new Set([
-  'BUILDPLATFORM',
-  'BUILDOS',
-  'BUILDARCH',
-  'BUILDVARIANT',
-  'TARGETPLATFORM',
-  'TARGETOS',
-  'TARGETARCH',
-  'TARGETVARIANT',
-  'TARGETSTAGE',
-  'BUILDKIT_SYNTAX',
-]);
+const AUTOMATIC_ARGS = new Set(['BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT', 'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'TARGETSTAGE', 'BUILDKIT_SYNTAX']);
 
 export interface InstructionFlag {
   readonly name: string;
@@ -257,13 +246,7 @@ function continuationAt(line: string, escape: string): number {
   return end > 0 && line.charAt(end - 1) === escape ? end - 1 : -1;
 }
 
-function splitInstructions(
-  lines: readonly string[],
-  start: number,
-  escape: string,
-  limits: DockerfileLimits,
-  warnings: DockerfileWarning[],
-): RawInstruction[] {
+function splitInstructions(lines: readonly string[], start: number, escape: string, limits: DockerfileLimits, warnings: DockerfileWarning[]): RawInstruction[] {
   const out: RawInstruction[] = [];
   let i = start;
   while (i < lines.length) {
@@ -384,7 +367,7 @@ function parseJsonForm(args: string): string[] | null {
   if (!args.startsWith('[')) return null;
   try {
     const v: unknown = JSON.parse(args);
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
   } catch {
     // not JSON: the shell form
   }
@@ -541,9 +524,7 @@ function build(raw: RawInstruction, escape: DockerfileEscape, scope: Scope, stag
   const { flags: rawFlags, args } = extractFlags(raw.rest, escape);
   const lookup = lookupIn(scope);
   const expanding = EXPANDING.has(raw.keyword);
-  const flags = expanding
-    ? rawFlags.map((f) => (f.value === null || f.name === 'mount' ? f : { ...f, value: expandWord(f.value, lookup, escape).value }))
-    : rawFlags;
+  const flags = expanding ? rawFlags.map((f) => (f.value === null || f.name === 'mount' ? f : { ...f, value: expandWord(f.value, lookup, escape).value })) : rawFlags;
   const json = JSON_FORM.has(raw.keyword) ? parseJsonForm(args) : null;
   let words: string[] | null = null;
   const unresolved = new Set<string>();
@@ -571,12 +552,7 @@ function build(raw: RawInstruction, escape: DockerfileEscape, scope: Scope, stag
   let trigger: DockerfileInstruction | null = null;
   if (raw.keyword === 'ONBUILD' && args !== '') {
     const m = /^(\S+)\s*/.exec(args);
-    trigger = build(
-      { keyword: (m?.[1] ?? '').toUpperCase(), rest: args.slice(m?.[0].length ?? 0), line: raw.line, endLine: raw.endLine, heredocs: [] },
-      escape,
-      scope,
-      stage,
-    );
+    trigger = build({ keyword: (m?.[1] ?? '').toUpperCase(), rest: args.slice(m?.[0].length ?? 0), line: raw.line, endLine: raw.endLine, heredocs: [] }, escape, scope, stage);
   }
   return {
     keyword: raw.keyword,

@@ -97,23 +97,29 @@ function unresolvedNote(s: DockerfileStage): string {
   return s.imageUnresolved.length === 0 ? '' : ` (build arg ${s.imageUnresolved.join(', ')} has no default here)`;
 }
 
-const SECRET_WORDS = new Set([
-  'PASSWORD',
-  'PASSWD',
-  'PWORD',
-  'SECRET',
-  'SECRETS',
-  'TOKEN',
-  'APIKEY',
-  'CREDENTIAL',
-  'CREDENTIALS',
-  'PRIVATEKEY',
-  'ACCESSKEY',
-  'SECRETKEY',
-  'AUTH',
-]);
+const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWORD', 'SECRET', 'SECRETS', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATEKEY', 'ACCESSKEY', 'SECRETKEY', 'AUTH']);
 /** Words that turn a `*_KEY` into something public or harmless. */
-const NOT_SECRET_WORDS = new Set(['PUBLIC', 'PUB', 'GPG', 'PGP', 'FINGERPRINT', 'FILE', 'PATH', 'DIR', 'URL', 'ID', 'NAME', 'TYPE', 'MODE', 'LENGTH', 'ENABLED', 'ALGORITHM', 'HEADER', 'FORMAT', 'ISSUER']);
+const NOT_SECRET_WORDS = new Set([
+  'PUBLIC',
+  'PUB',
+  'GPG',
+  'PGP',
+  'FINGERPRINT',
+  'FILE',
+  'PATH',
+  'DIR',
+  'URL',
+  'ID',
+  'NAME',
+  'TYPE',
+  'MODE',
+  'LENGTH',
+  'ENABLED',
+  'ALGORITHM',
+  'HEADER',
+  'FORMAT',
+  'ISSUER',
+]);
 
 /** True for names like DB_PASSWORD, apiToken, AWS_SECRET_ACCESS_KEY; false for GPG_KEY, TOKEN_FILE. */
 export function isSecretName(name: string): boolean {
@@ -284,15 +290,13 @@ export const DOCKERFILE_RULES: readonly DockerfileCheck[] = [
     title: 'Secret written into ENV or ARG',
     severity: 'high',
     why: 'ENV values are stored in the image config and ARG values in its history; anyone who can pull the image can read them.',
-    fix: 'Remove the value and pass the secret at build time with `RUN --mount=type=secret,id=<id>` (or at run time through the orchestrator\'s secrets).',
+    fix: "Remove the value and pass the secret at build time with `RUN --mount=type=secret,id=<id>` (or at run time through the orchestrator's secrets).",
     references: ['https://docs.docker.com/build/building/secrets/'],
     evaluate: (df) =>
       allInstructions(df)
         .filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG')
         .flatMap((i) =>
-          i.pairs
-            .filter((p) => isSecretName(p.key) && isLiteralSecretValue(p.raw, p.value))
-            .map((p) => ({ fieldPath: at(i.line), what: `${i.keyword} ${p.key} is set to a literal value` })),
+          i.pairs.filter((p) => isSecretName(p.key) && isLiteralSecretValue(p.raw, p.value)).map((p) => ({ fieldPath: at(i.line), what: `${i.keyword} ${p.key} is set to a literal value` })),
         ),
   }),
   rule({
@@ -305,9 +309,7 @@ export const DOCKERFILE_RULES: readonly DockerfileCheck[] = [
     evaluate: (df) =>
       allInstructions(df).flatMap((i) => {
         if (i.keyword === 'ARG') {
-          return i.pairs
-            .filter((p) => p.raw === null && isSecretName(p.key))
-            .map((p) => ({ fieldPath: at(i.line), what: `ARG ${p.key} carries a secret into the build` }));
+          return i.pairs.filter((p) => p.raw === null && isSecretName(p.key)).map((p) => ({ fieldPath: at(i.line), what: `ARG ${p.key} carries a secret into the build` }));
         }
         if (i.keyword === 'ENV') {
           return i.pairs
@@ -323,10 +325,7 @@ export const DOCKERFILE_RULES: readonly DockerfileCheck[] = [
     severity: 'medium',
     why: 'Build steps already run as the current USER; sudo in an image means the sudo binary and a sudoers rule ship with it, a ready privilege escalation at run time.',
     fix: 'Switch with `USER root` for the step that needs it and back with `USER <app>`; do not install sudo.',
-    evaluate: (df) =>
-      runs(df).flatMap((ins) =>
-        commandsOf(ins).some((c) => programOf(c, false) === 'sudo') ? [{ fieldPath: at(ins.line), what: 'RUN calls sudo' }] : [],
-      ),
+    evaluate: (df) => runs(df).flatMap((ins) => (commandsOf(ins).some((c) => programOf(c, false) === 'sudo') ? [{ fieldPath: at(ins.line), what: 'RUN calls sudo' }] : [])),
   }),
   rule({
     id: 'dockerfile-apt-no-install-recommends',
@@ -423,7 +422,11 @@ export const DOCKERFILE_RULES: readonly DockerfileCheck[] = [
     evaluate: (df) =>
       allInstructions(df)
         .filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.flags.some((f) => f.name === 'from'))
-        .flatMap((i) => copySources(i).filter(isSensitiveSource).map((s) => ({ fieldPath: at(i.line), what: `${i.keyword} copies ${s}` }))),
+        .flatMap((i) =>
+          copySources(i)
+            .filter(isSensitiveSource)
+            .map((s) => ({ fieldPath: at(i.line), what: `${i.keyword} copies ${s}` })),
+        ),
   }),
   rule({
     id: 'dockerfile-workdir-proc-fd',
@@ -444,6 +447,9 @@ export const DOCKERFILE_RULES: readonly DockerfileCheck[] = [
     why: 'MAINTAINER is deprecated since Docker 1.13 and is not part of the OCI image labels tools read.',
     fix: 'Use `LABEL org.opencontainers.image.authors="<name/email>"`.',
     references: ['https://docs.docker.com/reference/dockerfile/#maintainer-deprecated'],
-    evaluate: (df) => allInstructions(df).filter((i) => i.keyword === 'MAINTAINER').map((i) => ({ fieldPath: at(i.line), what: 'MAINTAINER is used' })),
+    evaluate: (df) =>
+      allInstructions(df)
+        .filter((i) => i.keyword === 'MAINTAINER')
+        .map((i) => ({ fieldPath: at(i.line), what: 'MAINTAINER is used' })),
   }),
 ];

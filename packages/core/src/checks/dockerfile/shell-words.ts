@@ -13,7 +13,6 @@
  */
 import { SekishoError } from '../../errors.js';
 
-
 /** Variables visible to an instruction: `undefined` means declared but unset (an ARG without value). */
 export type VariableLookup = (name: string) => string | undefined;
 

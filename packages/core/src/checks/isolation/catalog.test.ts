@@ -176,7 +176,9 @@ describe('breakout catalog', () => {
       sc: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
     });
     expect(hardened.openPaths).toEqual([]);
-    const missing = Object.entries(hardened.layers).filter(([, c]) => c.state !== 'held').map(([l]) => l);
+    const missing = Object.entries(hardened.layers)
+      .filter(([, c]) => c.state !== 'held')
+      .map(([l]) => l);
     expect(missing).toEqual(['cgroup-limits']);
     expect(hardened.score).toBe(95);
 

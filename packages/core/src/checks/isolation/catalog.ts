@@ -49,10 +49,7 @@ export const BREAKOUT_CATALOG: readonly BreakoutTechnique[] = [
   {
     id: 'privileged-container',
     name: 'Privileged container: mount the host disk, load modules, reach every device',
-    references: [
-      'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
-      'https://blog.trailofbits.com/2019/07/19/understanding-docker-container-escapes/',
-    ],
+    references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline', 'https://blog.trailofbits.com/2019/07/19/understanding-docker-container-escapes/'],
     preconditions: { all: [{ fact: 'privileged' }, NOT_SANDBOXED] },
     impact: 'Root on the node: every capability, no seccomp/AppArmor, all host devices (mount /dev/sda and chroot).',
     severity: 'critical',
@@ -70,10 +67,7 @@ export const BREAKOUT_CATALOG: readonly BreakoutTechnique[] = [
   {
     id: 'container-runtime-socket',
     name: 'Docker/containerd/CRI-O socket mounted: start a privileged container on the host',
-    references: [
-      'https://docs.docker.com/engine/security/#docker-daemon-attack-surface',
-      'https://blog.quarkslab.com/why-is-exposing-the-docker-socket-a-really-bad-idea.html',
-    ],
+    references: ['https://docs.docker.com/engine/security/#docker-daemon-attack-surface', 'https://blog.quarkslab.com/why-is-exposing-the-docker-socket-a-really-bad-idea.html'],
     // A read-only bind mount of a socket still allows connect(), so writability does not matter.
     preconditions: { fact: 'host-mount', classes: ['container-socket'], writable: false },
     impact: 'Full control of the node through the runtime API (run a privileged container with / mounted).',
@@ -83,10 +77,7 @@ export const BREAKOUT_CATALOG: readonly BreakoutTechnique[] = [
   {
     id: 'cgroup-release-agent',
     name: 'CAP_SYS_ADMIN + cgroup v1 release_agent',
-    references: [
-      'https://twitter.com/_fel1x/status/1151487051986087936',
-      'https://blog.trailofbits.com/2019/07/19/understanding-docker-container-escapes/',
-    ],
+    references: ['https://twitter.com/_fel1x/status/1151487051986087936', 'https://blog.trailofbits.com/2019/07/19/understanding-docker-container-escapes/'],
     preconditions: {
       all: [cap('SYS_ADMIN'), { fact: 'root' }, { fact: 'mac-unconfined' }, NO_USERNS, { fact: 'cgroup-v1' }, NOT_SANDBOXED],
     },
@@ -147,10 +138,7 @@ export const BREAKOUT_CATALOG: readonly BreakoutTechnique[] = [
     name: 'Writable hostPath to host root, /etc, cron, kubelet or runtime directories',
     references: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath', 'https://bishopfox.com/blog/kubernetes-pod-privilege-escalation'],
     preconditions: {
-      all: [
-        { fact: 'host-mount', classes: ['host-root', 'etc', 'cron', 'kubelet', 'root-home', 'boot', 'container-data'], writable: true },
-        { fact: 'root' },
-      ],
+      all: [{ fact: 'host-mount', classes: ['host-root', 'etc', 'cron', 'kubelet', 'root-home', 'boot', 'container-data'], writable: true }, { fact: 'root' }],
     },
     impact: 'Root on the host at the next cron run, login, static-pod sync or container start.',
     severity: 'critical',
@@ -179,11 +167,7 @@ export const BREAKOUT_CATALOG: readonly BreakoutTechnique[] = [
     name: '/proc/sys/kernel/core_pattern via a host /proc mount or unmasked /proc',
     references: ['https://man7.org/linux/man-pages/man5/core.5.html', 'https://pwning.systems/posts/escaping-containers-for-fun/'],
     preconditions: {
-      all: [
-        { any: [{ fact: 'host-mount', classes: ['proc'], writable: true }, { all: [{ fact: 'proc-unmasked' }, NO_USERNS] }] },
-        { fact: 'root' },
-        NOT_SANDBOXED,
-      ],
+      all: [{ any: [{ fact: 'host-mount', classes: ['proc'], writable: true }, { all: [{ fact: 'proc-unmasked' }, NO_USERNS] }] }, { fact: 'root' }, NOT_SANDBOXED],
     },
     impact: 'The kernel runs an attacker program as root on the host at the next crash.',
     severity: 'critical',

@@ -1,14 +1,7 @@
 import { KERNEL_CVES } from '../../kernel-catalog/kernel-cves.js';
 import { inRanges, parseKernelRelease } from '../../kernel-catalog/versions.js';
 import { BREAKOUT_CATALOG, type BreakoutTechnique, type Condition } from './catalog.js';
-import type {
-  IsolationLayerId,
-  IsolationProfile,
-  LayerCell,
-  LayerMatrix,
-  LayerState,
-  OpenPath,
-} from './profile.js';
+import type { IsolationLayerId, IsolationProfile, LayerCell, LayerMatrix, LayerState, OpenPath } from './profile.js';
 import { lazyModule } from '../../util/lazy-module.js';
 
 const semver = lazyModule<typeof import('semver')>('semver');
@@ -27,8 +20,7 @@ export interface ConditionResult {
 const T = (why: string): ConditionResult => ({ value: true, because: [why], unknowns: [] });
 const F = (why: string): ConditionResult => ({ value: false, because: [why], unknowns: [] });
 const U = (why: string): ConditionResult => ({ value: null, because: [], unknowns: [why] });
-const tri = (v: Tri, yes: string, no: string, unknown: string): ConditionResult =>
-  v === true ? T(yes) : v === false ? F(no) : U(unknown);
+const tri = (v: Tri, yes: string, no: string, unknown: string): ConditionResult => (v === true ? T(yes) : v === false ? F(no) : U(unknown));
 
 /** AppArmor or SELinux confines the container: true/false, or null when it depends on the host. */
 export function macConfines(p: IsolationProfile): Tri {
@@ -85,9 +77,7 @@ function fact(c: Extract<Condition, { fact: string }>, p: IsolationProfile): Con
     }
     case 'host-mount': {
       const m = p.hostMounts.find((x) => c.classes.includes(x.class) && (!c.writable || !x.readOnly));
-      return m === undefined
-        ? F('no such host mount')
-        : T(`host path ${m.hostPath} mounted${m.readOnly ? ' read-only' : ' writable'}${m.containerPath === null ? '' : ` at ${m.containerPath}`}`);
+      return m === undefined ? F('no such host mount') : T(`host path ${m.hostPath} mounted${m.readOnly ? ' read-only' : ' writable'}${m.containerPath === null ? '' : ` at ${m.containerPath}`}`);
     }
     case 'device':
       return tri(p.devices.length > 0, `host devices ${p.devices.join(', ')}`, 'no host devices', '');
@@ -180,30 +170,14 @@ export function openPaths(p: IsolationProfile, catalog: readonly BreakoutTechniq
 const cell = (state: LayerState, detail: string): LayerCell => ({ state, detail });
 
 /** Capabilities beyond the runtime default set that matter for breakouts. */
-const DANGEROUS_CAPS = new Set([
-  'SYS_ADMIN',
-  'SYS_MODULE',
-  'SYS_PTRACE',
-  'SYS_RAWIO',
-  'DAC_READ_SEARCH',
-  'NET_ADMIN',
-  'SYS_BOOT',
-  'SYS_TIME',
-  'MAC_ADMIN',
-  'MAC_OVERRIDE',
-  'BPF',
-  'PERFMON',
-  'SYSLOG',
-]);
+const DANGEROUS_CAPS = new Set(['SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'NET_ADMIN', 'SYS_BOOT', 'SYS_TIME', 'MAC_ADMIN', 'MAC_OVERRIDE', 'BPF', 'PERFMON', 'SYSLOG']);
 
 export function layerMatrix(p: IsolationProfile): LayerMatrix {
   const extra = p.capabilities.effective.filter((c) => !p.capabilities.defaultSet.includes(c));
   const dangerous = p.capabilities.effective.filter((c) => DANGEROUS_CAPS.has(c));
   const mac = macConfines(p);
   const sensitive = p.hostMounts.filter((m) => m.class !== 'other');
-  const critical = sensitive.filter(
-    (m) => m.class === 'container-socket' || m.class === 'host-root' || (!m.readOnly && m.class !== 'log'),
-  );
+  const critical = sensitive.filter((m) => m.class === 'container-socket' || m.class === 'host-root' || (!m.readOnly && m.class !== 'log'));
   const sa = p.serviceAccount;
   const limits = [p.limits.memory !== null, p.limits.cpu !== null].filter(Boolean).length;
   return {
@@ -234,15 +208,16 @@ export function layerMatrix(p: IsolationProfile): LayerMatrix {
         : mac === false
           ? cell('missing', p.privileged ? 'privileged: AppArmor/SELinux off' : 'AppArmor and SELinux off')
           : cell('partial', 'runtime default profile only if the host enables AppArmor/SELinux'),
-    'no-new-privs': p.noNewPrivs
-      ? cell('held', 'no_new_privs set')
-      : cell('missing', p.platform === 'kubernetes' ? 'allowPrivilegeEscalation not false' : 'no-new-privileges not set'),
+    'no-new-privs': p.noNewPrivs ? cell('held', 'no_new_privs set') : cell('missing', p.platform === 'kubernetes' ? 'allowPrivilegeEscalation not false' : 'no-new-privileges not set'),
     'read-only-root': p.readOnlyRootFilesystem ? cell('held', 'read-only root filesystem') : cell('missing', 'writable root filesystem'),
     'cgroup-limits':
       limits === 2 && (p.platform === 'kubernetes' || p.limits.pids !== null)
         ? cell('held', `memory ${p.limits.memory}, cpu ${p.limits.cpu}${p.limits.pids !== null ? `, pids ${p.limits.pids}` : ''}`)
         : limits > 0 || p.limits.pids !== null
-          ? cell('partial', `missing ${[p.limits.memory === null ? 'memory' : '', p.limits.cpu === null ? 'cpu' : '', p.platform === 'docker' && p.limits.pids === null ? 'pids' : ''].filter(Boolean).join(', ')} limit`)
+          ? cell(
+              'partial',
+              `missing ${[p.limits.memory === null ? 'memory' : '', p.limits.cpu === null ? 'cpu' : '', p.platform === 'docker' && p.limits.pids === null ? 'pids' : ''].filter(Boolean).join(', ')} limit`,
+            )
           : cell('missing', 'no memory or cpu limit'),
     'host-namespaces':
       p.hostNamespaces.pid || p.hostNamespaces.network
@@ -303,8 +278,7 @@ export const PATH_PENALTY: Readonly<Record<OpenPath['severity'], number>> = {
 /** score = round(Σ weight × state value × Π (1 − penalty)) — see docs/isolation.md. */
 export function isolationScore(matrix: LayerMatrix, paths: readonly OpenPath[]): number {
   let base = 0;
-  for (const [layer, weight] of Object.entries(LAYER_WEIGHTS) as [IsolationLayerId, number][])
-    base += weight * STATE_VALUE[matrix[layer].state];
+  for (const [layer, weight] of Object.entries(LAYER_WEIGHTS) as [IsolationLayerId, number][]) base += weight * STATE_VALUE[matrix[layer].state];
   let factor = 1;
   for (const p of paths) factor *= 1 - PATH_PENALTY[p.severity] * (p.certainty === 'open' ? 1 : 0.5);
   return Math.round(base * factor);

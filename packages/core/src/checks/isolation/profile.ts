@@ -84,21 +84,7 @@ export interface HostNamespaces {
   readonly cgroup: boolean;
 }
 
-export const SENSITIVE_MOUNT_CLASSES = [
-  'host-root',
-  'container-socket',
-  'proc',
-  'sys',
-  'dev',
-  'etc',
-  'cron',
-  'kubelet',
-  'root-home',
-  'container-data',
-  'log',
-  'boot',
-  'other',
-] as const;
+export const SENSITIVE_MOUNT_CLASSES = ['host-root', 'container-socket', 'proc', 'sys', 'dev', 'etc', 'cron', 'kubelet', 'root-home', 'container-data', 'log', 'boot', 'other'] as const;
 export type SensitiveMountClass = (typeof SENSITIVE_MOUNT_CLASSES)[number];
 
 export interface HostMount {
@@ -316,14 +302,8 @@ export function normalizeCapability(name: string): string | null {
 }
 
 /** Effective set = (runtime default − drops) + adds; `ALL` expands; privileged gets every capability. */
-export function effectiveCapabilities(
-  added: readonly string[],
-  dropped: readonly string[],
-  privileged: boolean,
-  defaultSet: readonly string[] = RUNTIME_DEFAULT_CAPABILITIES,
-): CapabilityLayer {
-  const norm = (xs: readonly string[]): string[] =>
-    [...new Set(xs.map(normalizeCapability).filter((x): x is string => x !== null))].sort();
+export function effectiveCapabilities(added: readonly string[], dropped: readonly string[], privileged: boolean, defaultSet: readonly string[] = RUNTIME_DEFAULT_CAPABILITIES): CapabilityLayer {
+  const norm = (xs: readonly string[]): string[] => [...new Set(xs.map(normalizeCapability).filter((x): x is string => x !== null))].sort();
   const add = norm(added);
   const drop = norm(dropped);
   let effective: string[];
@@ -341,11 +321,7 @@ export function effectiveCapabilities(
 }
 
 /** What an unset seccomp field means on each platform (see SeccompLayer.effective). */
-export function effectiveSeccomp(
-  platform: IsolationPlatform,
-  declared: SeccompMode | 'unset',
-  privileged: boolean,
-): SeccompMode {
+export function effectiveSeccomp(platform: IsolationPlatform, declared: SeccompMode | 'unset', privileged: boolean): SeccompMode {
   if (privileged) return 'Unconfined';
   if (declared !== 'unset') return declared;
   return platform === 'kubernetes' ? 'Unconfined' : 'RuntimeDefault';

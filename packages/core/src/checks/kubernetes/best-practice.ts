@@ -43,9 +43,7 @@ export const resourceLimitsCheck: ConfigCheck<ContainerDoc> = {
   evaluate(d) {
     const c = d.esc.container;
     if (c.kind === 'ephemeralContainers') return [];
-    const missing = (['memory', 'cpu'] as const).filter(
-      (k) => c.limits[k] === undefined && (d.limitDefaults === null || d.limitDefaults[k] === null),
-    );
+    const missing = (['memory', 'cpu'] as const).filter((k) => c.limits[k] === undefined && (d.limitDefaults === null || d.limitDefaults[k] === null));
     return missing.length === 0
       ? []
       : [{ fieldPath: `${c.path}.resources.limits`, message: `Container "${c.name}" sets no ${missing.join(' or ')} limit: it can starve the node (cgroup layer missing).` }];
@@ -183,7 +181,12 @@ export const automountTokenCheck: ConfigCheck<WorkloadDoc> = {
     const pod = d.workload.pod;
     const mounted = pod.automountServiceAccountToken ?? d.serviceAccountAutomount ?? true;
     if (!mounted) return [];
-    return [{ fieldPath: `${pod.path}.automountServiceAccountToken`, message: `Pods get an API token for service account ${pod.serviceAccountName ?? 'default'}; an intruder uses it against the API server.` }];
+    return [
+      {
+        fieldPath: `${pod.path}.automountServiceAccountToken`,
+        message: `Pods get an API token for service account ${pod.serviceAccountName ?? 'default'}; an intruder uses it against the API server.`,
+      },
+    ];
   },
 };
 

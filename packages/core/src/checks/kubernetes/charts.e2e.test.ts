@@ -7,14 +7,17 @@ import { workloadOf } from './pod-spec.js';
 import { evaluatePodSecurity, PSS_LATEST_MINOR } from './pss/checks.js';
 
 const dir = path.join(import.meta.dirname, '__fixtures__/charts');
-const files = [...readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f)), ...readdirSync(path.join(dir, 'bad')).map((f) => path.join(dir, 'bad', f))];
+const files = [
+  ...readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => path.join(dir, f)),
+  ...readdirSync(path.join(dir, 'bad')).map((f) => path.join(dir, 'bad', f)),
+];
 const inputs = files.map((p) => ({ path: path.relative(dir, p), content: readFileSync(p) }));
 const result = auditConfig(inputs, {});
 
-const byName = (name: string, container?: string) =>
-  result.workloads.filter((w) => w.target.name === name && (container === undefined || w.target.container === container));
-const open = (name: string, container?: string) =>
-  new Set(byName(name, container).flatMap((w) => w.openPaths.filter((p) => p.certainty === 'open').map((p) => p.techniqueId)));
+const byName = (name: string, container?: string) => result.workloads.filter((w) => w.target.name === name && (container === undefined || w.target.container === container));
+const open = (name: string, container?: string) => new Set(byName(name, container).flatMap((w) => w.openPaths.filter((p) => p.certainty === 'open').map((p) => p.techniqueId)));
 const rules = (name: string) => new Set(result.findings.filter((f) => f.target.name === name).map((f) => f.ruleId));
 
 describe('chart-like manifests, end to end', () => {
@@ -29,9 +32,7 @@ describe('chart-like manifests, end to end', () => {
     expect(open('jenkins-agent-dind', 'jnlp').has('privileged-container')).toBe(false);
     expect(open('calico-node', 'install-cni')).toContain('privileged-container');
     // Read-only host mounts and a non-root user still leave hostNetwork and the unset seccomp profile.
-    expect(open('node-exporter')).toEqual(
-      new Set(['host-network-node-access', 'host-sensitive-read', 'keyctl-unmask', 'kernel-syscall-exploits', 'net-raw-spoofing']),
-    );
+    expect(open('node-exporter')).toEqual(new Set(['host-network-node-access', 'host-sensitive-read', 'keyctl-unmask', 'kernel-syscall-exploits', 'net-raw-spoofing']));
     expect(open('fluent-bit')).toContain('host-sensitive-read');
     expect(open('argocd-application-controller')).toContain('token-create-privileged-pod');
     expect(rules('argocd-application-controller')).toContain('rbac-workload-chain');

@@ -10,16 +10,7 @@ import { VERSION_DEPENDENT_TECHNIQUES } from '../isolation/catalog.js';
 import type { HostFacts, OpenPath } from '../isolation/profile.js';
 import { buildRbacModel, grantsFor, nsOf } from '../rbac/analyze.js';
 import { POWER_INFO, RBAC_FOUND_BY, rbacFindings, TAKEOVER_POWERS } from '../rbac/findings.js';
-import {
-  configTarget,
-  makeMisconfiguration,
-  runCheck,
-  sortAuditResult,
-  type ConfigAuditResult,
-  type ConfigFileError,
-  type ConfigInput,
-  type WorkloadIsolation,
-} from '../types.js';
+import { configTarget, makeMisconfiguration, runCheck, sortAuditResult, type ConfigAuditResult, type ConfigFileError, type ConfigInput, type WorkloadIsolation } from '../types.js';
 import { CONTAINER_CHECKS, serviceExposureCheck, WORKLOAD_CHECKS } from './best-practice.js';
 import { isRecord, loadKubernetesFile, type KubeObject } from './load.js';
 import { networkPolicyFindings } from './network-policy.js';
@@ -127,7 +118,10 @@ export function auditKubernetesObjects(objects: readonly KubeObject[], options: 
             ruleId: 'k8s-psa-enforce-rejects',
             title: 'Namespace Pod Security admission will reject these pods',
             severity: 'high',
-            description: `Namespace ${ns} enforces PSS ${enforce.level} ${formatPssVersion(eMinor)}; pods of ${o.kind} ${o.name ?? ''} fail ${ev.results.filter((r) => !r.outcome.allowed).map((r) => r.check.id).join(', ')} and will not start.`,
+            description: `Namespace ${ns} enforces PSS ${enforce.level} ${formatPssVersion(eMinor)}; pods of ${o.kind} ${o.name ?? ''} fail ${ev.results
+              .filter((r) => !r.outcome.allowed)
+              .map((r) => r.check.id)
+              .join(', ')} and will not start.`,
             target,
             fieldPath: w.pod.path,
             fix: 'Fix the failing checks, or run the workload in a namespace with a matching policy.',
@@ -140,8 +134,7 @@ export function auditKubernetesObjects(objects: readonly KubeObject[], options: 
 
     const saName = w.pod.serviceAccountName ?? 'default';
     const saAutomount = rbac.serviceAccounts.get(`${ns}/${saName}`)?.automount;
-    for (const check of WORKLOAD_CHECKS)
-      findings.push(...runCheck(check, { workload: w, serviceAccountAutomount: saAutomount }, undefined, target, KUBERNETES_FOUND_BY));
+    for (const check of WORKLOAD_CHECKS) findings.push(...runCheck(check, { workload: w, serviceAccountAutomount: saAutomount }, undefined, target, KUBERNETES_FOUND_BY));
 
     // RBAC chain: workload → service account → bindings → takeover power.
     const tokenMounted = w.pod.automountServiceAccountToken ?? saAutomount ?? true;
@@ -174,8 +167,7 @@ export function auditKubernetesObjects(objects: readonly KubeObject[], options: 
       const c = esc.container;
       const cTarget = { ...target, container: c.name };
       const limitDefault = defaults.get(ns) ?? null;
-      for (const check of CONTAINER_CHECKS)
-        findings.push(...runCheck(check, { workload: w, esc, limitDefaults: limitDefault }, undefined, cTarget, KUBERNETES_FOUND_BY));
+      for (const check of CONTAINER_CHECKS) findings.push(...runCheck(check, { workload: w, esc, limitDefaults: limitDefault }, undefined, cTarget, KUBERNETES_FOUND_BY));
 
       const profile = kubernetesProfile({ pod: w.pod, namespace: w.namespace, esc, rbac, limitDefaults: limitDefault, hostFacts });
       const layers = layerMatrix(profile);

@@ -30,7 +30,12 @@ describe('loadKubernetesFile', () => {
 
   it('stops alias bombs, deep nesting and duplicate keys per document and keeps the other documents', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
+    for (let i = 0; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(',')}]`,
+      );
     const docs = [
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${bomb.map((l) => `  ${l}`).join('\n')}`,
       'apiVersion: v1\nkind: Pod\nmetadata: {name: dup}\nspec: {hostPID: false, hostPID: true}',
@@ -52,7 +57,12 @@ describe('loadKubernetesFile', () => {
   });
 
   it('keeps unknown fields and unknown kinds out of the way', () => {
-    const r = loadKubernetesFile('u.yaml', enc('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {containers: 3}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {unknownField: 1, containers: [{name: c, privileged: true, securityContext: {privileged: "true"}}]}'));
+    const r = loadKubernetesFile(
+      'u.yaml',
+      enc(
+        'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {containers: 3}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {unknownField: 1, containers: [{name: c, privileged: true, securityContext: {privileged: "true"}}]}',
+      ),
+    );
     expect(r.errors).toEqual([]);
     expect(workloadOf(r.objects[0]!)).toBeNull();
     // A string where the API wants a boolean is not `true` (the API server would reject the pod).

@@ -93,13 +93,7 @@ function metaString(raw: Record<string, unknown>, key: string): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
 }
 
-function toObject(
-  file: string,
-  document: number,
-  pathPrefix: string,
-  raw: Record<string, unknown>,
-  errors: ConfigFileError[],
-): KubeObject | null {
+function toObject(file: string, document: number, pathPrefix: string, raw: Record<string, unknown>, errors: ConfigFileError[]): KubeObject | null {
   const apiVersion = raw['apiVersion'];
   const kind = raw['kind'];
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(kind)) {

@@ -3,8 +3,7 @@ import { auditKubernetes } from './index.js';
 
 const deploy = (name: string, ns: string, labels: Record<string, string>) =>
   JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns }, spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'x:1' }] } } } });
-const policy = (name: string, ns: string, spec: Record<string, unknown>) =>
-  JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec });
+const policy = (name: string, ns: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec });
 
 function netFindings(docs: string[]) {
   const r = auditKubernetes([{ path: 'n.yaml', content: new TextEncoder().encode(docs.join('\n---\n')) }]);
@@ -38,7 +37,11 @@ describe('NetworkPolicy coverage', () => {
 describe('namespace Pod Security labels', () => {
   it('predicts rejection by the namespace enforce level and flags namespaces without one', () => {
     const docs = [
-      JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod', labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.28' } } }),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'prod', labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.28' } },
+      }),
       JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } }),
       JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'prod' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'x:1' }] } }),
       JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q', namespace: 'prod' }, spec: { containers: [{ name: 'c', image: 'x:1' }] } }),

@@ -70,9 +70,7 @@ function parsePolicy(o: KubeObject): Policy {
   const spec = isRecord(o.raw['spec']) ? o.raw['spec'] : {};
   const ingress = Array.isArray(spec['ingress']) ? spec['ingress'] : [];
   const egress = Array.isArray(spec['egress']) ? spec['egress'] : [];
-  const declared = Array.isArray(spec['policyTypes'])
-    ? spec['policyTypes'].filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress')
-    : null;
+  const declared = Array.isArray(spec['policyTypes']) ? spec['policyTypes'].filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress') : null;
   const types = declared ?? (['Ingress', ...(Array.isArray(spec['egress']) ? ['Egress' as const] : [])] as ('Ingress' | 'Egress')[]);
   return { object: o, namespace: nsOf(o.namespace), selector: selector(spec['podSelector']), types, ingress, egress };
 }

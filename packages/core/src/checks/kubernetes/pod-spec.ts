@@ -213,9 +213,7 @@ function containerSecurityContext(v: unknown): ContainerSecurityContext | undefi
 function podSecurityContext(v: unknown): PodSecurityContext | undefined {
   const r = rec(v);
   if (r === undefined) return undefined;
-  const sysctls = Array.isArray(r['sysctls'])
-    ? (r['sysctls'] as unknown[]).filter(isRecord).map((s) => ({ name: str(s['name']) ?? '', value: str(s['value']) ?? String(s['value'] ?? '') }))
-    : [];
+  const sysctls = Array.isArray(r['sysctls']) ? (r['sysctls'] as unknown[]).filter(isRecord).map((s) => ({ name: str(s['name']) ?? '', value: str(s['value']) ?? String(s['value'] ?? '') })) : [];
   return defined({ ...common(r), sysctls, fsGroup: int(r['fsGroup']) });
 }
 
@@ -294,12 +292,7 @@ function volume(v: Record<string, unknown>, index: number, specPath: string): Vo
 }
 
 /** Builds the view of a raw pod spec found at `path` (with its pod metadata at `metadataPath`). */
-export function podSpecView(
-  spec: Record<string, unknown>,
-  meta: Record<string, unknown> | undefined,
-  path: string,
-  metadataPath: string,
-): PodSpecView {
+export function podSpecView(spec: Record<string, unknown>, meta: Record<string, unknown> | undefined, path: string, metadataPath: string): PodSpecView {
   const containers: ContainerView[] = [];
   for (const kind of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     const list = spec[kind];
@@ -308,9 +301,7 @@ export function podSpecView(
       if (isRecord(c)) containers.push(container(c, kind, i, path));
     });
   }
-  const volumes = Array.isArray(spec['volumes'])
-    ? (spec['volumes'] as unknown[]).flatMap((v, i) => (isRecord(v) ? [volume(v, i, path)] : []))
-    : [];
+  const volumes = Array.isArray(spec['volumes']) ? (spec['volumes'] as unknown[]).flatMap((v, i) => (isRecord(v) ? [volume(v, i, path)] : [])) : [];
   const sc = podSecurityContext(spec['securityContext']);
   const os = rec(spec['os']);
   const view = defined({

@@ -52,16 +52,13 @@ function pick<T>(containerValue: T | undefined, containerPath: string, podValue:
 }
 
 function fromType(type: string, localhostProfile: string | undefined, path: string): EffectiveProfile {
-  const mode: ProfileMode | null =
-    type === 'RuntimeDefault' || type === 'Localhost' || type === 'Unconfined' ? type : null;
+  const mode: ProfileMode | null = type === 'RuntimeDefault' || type === 'Localhost' || type === 'Unconfined' ? type : null;
   return { mode: mode ?? 'unset', raw: mode === null ? type : null, localhostProfile: localhostProfile ?? null, path };
 }
 
 function fromAnnotation(value: string, path: string): EffectiveProfile {
-  if (value === 'runtime/default' || value === 'docker/default')
-    return { mode: 'RuntimeDefault', raw: null, localhostProfile: null, path };
-  if (value.startsWith('localhost/'))
-    return { mode: 'Localhost', raw: null, localhostProfile: value.slice('localhost/'.length), path };
+  if (value === 'runtime/default' || value === 'docker/default') return { mode: 'RuntimeDefault', raw: null, localhostProfile: null, path };
+  if (value.startsWith('localhost/')) return { mode: 'Localhost', raw: null, localhostProfile: value.slice('localhost/'.length), path };
   if (value === 'unconfined') return { mode: 'Unconfined', raw: null, localhostProfile: null, path };
   return { mode: 'unset', raw: value, localhostProfile: null, path };
 }
@@ -76,32 +73,27 @@ export function effectiveSecurityContext(pod: PodSpecView, c: ContainerView): Ef
   const ann = (key: string): string => `${pod.metadataPath}.annotations["${key}"]`;
 
   let seccomp = UNSET;
-  if (csc?.seccompProfile !== undefined)
-    seccomp = fromType(csc.seccompProfile.type, csc.seccompProfile.localhostProfile, cPath('seccompProfile.type'));
+  if (csc?.seccompProfile !== undefined) seccomp = fromType(csc.seccompProfile.type, csc.seccompProfile.localhostProfile, cPath('seccompProfile.type'));
   else if (pod.annotations[`container.seccomp.security.alpha.kubernetes.io/${c.name}`] !== undefined) {
     const key = `container.seccomp.security.alpha.kubernetes.io/${c.name}`;
     seccomp = fromAnnotation(pod.annotations[key]!, ann(key));
-  } else if (psc?.seccompProfile !== undefined)
-    seccomp = fromType(psc.seccompProfile.type, psc.seccompProfile.localhostProfile, pPath('seccompProfile.type'));
+  } else if (psc?.seccompProfile !== undefined) seccomp = fromType(psc.seccompProfile.type, psc.seccompProfile.localhostProfile, pPath('seccompProfile.type'));
   else if (pod.annotations['seccomp.security.alpha.kubernetes.io/pod'] !== undefined) {
     const key = 'seccomp.security.alpha.kubernetes.io/pod';
-    seccomp = fromAnnotation(pod.annotations[key]!, ann(key));
+    seccomp = fromAnnotation(pod.annotations[key], ann(key));
   }
 
   let appArmor = UNSET;
   const aaKey = `container.apparmor.security.beta.kubernetes.io/${c.name}`;
-  if (csc?.appArmorProfile !== undefined)
-    appArmor = fromType(csc.appArmorProfile.type, csc.appArmorProfile.localhostProfile, cPath('appArmorProfile.type'));
-  else if (pod.annotations[aaKey] !== undefined && pod.annotations[aaKey] !== '')
-    appArmor = fromAnnotation(pod.annotations[aaKey]!, ann(aaKey));
-  else if (psc?.appArmorProfile !== undefined)
-    appArmor = fromType(psc.appArmorProfile.type, psc.appArmorProfile.localhostProfile, pPath('appArmorProfile.type'));
+  if (csc?.appArmorProfile !== undefined) appArmor = fromType(csc.appArmorProfile.type, csc.appArmorProfile.localhostProfile, cPath('appArmorProfile.type'));
+  else if (pod.annotations[aaKey] !== undefined && pod.annotations[aaKey] !== '') appArmor = fromAnnotation(pod.annotations[aaKey], ann(aaKey));
+  else if (psc?.appArmorProfile !== undefined) appArmor = fromType(psc.appArmorProfile.type, psc.appArmorProfile.localhostProfile, pPath('appArmorProfile.type'));
 
   const privileged = csc?.privileged === true;
   const add = csc?.capabilities?.add ?? [];
   const addsSysAdmin = add.some((x) => /^(CAP_)?SYS_ADMIN$/i.test(x) || x.toUpperCase() === 'ALL');
   const declaredApe = csc?.allowPrivilegeEscalation ?? null;
-  const ape = privileged || addsSysAdmin ? true : declaredApe ?? true;
+  const ape = privileged || addsSysAdmin ? true : (declaredApe ?? true);
 
   const runAsUser = pick(csc?.runAsUser, cPath('runAsUser'), psc?.runAsUser, pPath('runAsUser'));
   const runAsGroup = pick(csc?.runAsGroup, cPath('runAsGroup'), psc?.runAsGroup, pPath('runAsGroup'));

@@ -92,21 +92,14 @@ function resourceMatches(list: readonly string[], resource: string): boolean {
 /** True when the rule grants any of `verbs` on any of `resources` in any of `groups` (no resourceNames narrowing). */
 function grants(rule: PolicyRule, groups: readonly string[], resources: readonly string[], verbs: readonly string[]): boolean {
   if (rule.resourceNames.length > 0) return false;
-  return (
-    groups.some((g) => has(rule.apiGroups, g)) &&
-    resources.some((r) => resourceMatches(rule.resources, r)) &&
-    verbs.some((v) => has(rule.verbs, v))
-  );
+  return groups.some((g) => has(rule.apiGroups, g)) && resources.some((r) => resourceMatches(rule.resources, r)) && verbs.some((v) => has(rule.verbs, v));
 }
 
 const WRITE = ['create', 'update', 'patch'];
 
 /** How each power is recognised in a rule. */
 const POWER_TESTS: readonly [RbacPower, (r: PolicyRule) => boolean][] = [
-  [
-    'cluster-admin',
-    (r) => r.apiGroups.includes('*') && r.resources.includes('*') && r.verbs.includes('*') && r.resourceNames.length === 0,
-  ],
+  ['cluster-admin', (r) => r.apiGroups.includes('*') && r.resources.includes('*') && r.verbs.includes('*') && r.resourceNames.length === 0],
   ['wildcard', (r) => r.verbs.includes('*') || r.resources.includes('*')],
   ['read-secrets', (r) => grants(r, [''], ['secrets'], ['get', 'list', 'watch'])],
   ['create-pods', (r) => grants(r, [''], ['pods'], ['create'])],
@@ -130,10 +123,7 @@ const POWER_TESTS: readonly [RbacPower, (r: PolicyRule) => boolean][] = [
   ],
   ['modify-rbac', (r) => grants(r, ['rbac.authorization.k8s.io'], ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'], WRITE)],
   ['approve-csr', (r) => grants(r, ['certificates.k8s.io'], ['certificatesigningrequests/approval'], ['update', 'patch'])],
-  [
-    'modify-webhooks',
-    (r) => grants(r, ['admissionregistration.k8s.io'], ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'], [...WRITE, 'delete']),
-  ],
+  ['modify-webhooks', (r) => grants(r, ['admissionregistration.k8s.io'], ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'], [...WRITE, 'delete'])],
   ['delete-resources', (r) => grants(r, [''], ['nodes', 'namespaces', 'persistentvolumes'], ['delete', 'deletecollection'])],
 ];
 
@@ -218,8 +208,7 @@ export function buildRbacModel(objects: readonly KubeObject[]): RbacModel {
     }
   }
   const findRole = (kind: 'Role' | 'ClusterRole', name: string, namespace: string | null): RoleInfo | null =>
-    roles.find((r) => r.kind === kind && r.name === name && (kind === 'ClusterRole' || r.namespace === namespace)) ??
-    (kind === 'ClusterRole' ? builtinRole(name) : null);
+    roles.find((r) => r.kind === kind && r.name === name && (kind === 'ClusterRole' || r.namespace === namespace)) ?? (kind === 'ClusterRole' ? builtinRole(name) : null);
 
   const bindings: BindingInfo[] = [];
   for (const o of objects) {
@@ -245,12 +234,7 @@ export function buildRbacModel(objects: readonly KubeObject[]): RbacModel {
 /** True when a binding subject covers the service account `ns/name`. */
 export function subjectCovers(subject: Subject, bindingNamespace: string | null, ns: string, name: string): boolean {
   if (subject.kind === 'ServiceAccount') return subject.name === name && (subject.namespace ?? bindingNamespace ?? DEFAULT_NAMESPACE) === ns;
-  if (subject.kind === 'Group')
-    return (
-      subject.name === 'system:serviceaccounts' ||
-      subject.name === `system:serviceaccounts:${ns}` ||
-      subject.name === 'system:authenticated'
-    );
+  if (subject.kind === 'Group') return subject.name === 'system:serviceaccounts' || subject.name === `system:serviceaccounts:${ns}` || subject.name === 'system:authenticated';
   return subject.kind === 'User' && subject.name === `system:serviceaccount:${ns}:${name}`;
 }
 

@@ -108,16 +108,7 @@ export const POWER_INFO: Readonly<Record<RbacPower, PowerInfo>> = {
 };
 
 /** Powers that turn into node or cluster takeover (used for workload chains). */
-export const TAKEOVER_POWERS: readonly RbacPower[] = [
-  'cluster-admin',
-  'create-pods',
-  'create-workloads',
-  'nodes-proxy',
-  'escalate',
-  'bind',
-  'impersonate',
-  'create-tokens',
-];
+export const TAKEOVER_POWERS: readonly RbacPower[] = ['cluster-admin', 'create-pods', 'create-workloads', 'nodes-proxy', 'escalate', 'bind', 'impersonate', 'create-tokens'];
 
 function roleTarget(role: RoleInfo) {
   const o = role.object!;

@@ -48,7 +48,12 @@ rules: [{apiGroups: [""], resources: [secrets], verbs: [get, list]}]
     const model = buildRbacModel(loadKubernetesFile('r.yaml', new TextEncoder().encode(yaml)).objects);
     const ci = grantsFor(model, 'build', 'ci');
     expect(ci.filter((g) => g.power === 'create-pods').map((g) => g.scope)).toEqual(['build']);
-    expect(ci.filter((g) => g.power === 'read-secrets').map((g) => g.scope).sort()).toEqual(['*', 'build']);
+    expect(
+      ci
+        .filter((g) => g.power === 'read-secrets')
+        .map((g) => g.scope)
+        .sort(),
+    ).toEqual(['*', 'build']);
     expect(grantsFor(model, 'other', 'ci').map((g) => g.power)).toEqual([]);
   });
 

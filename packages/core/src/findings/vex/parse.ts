@@ -235,9 +235,15 @@ function parseCsafVex(root: Json, source: string, order: number): VexParseResult
       return;
     }
     const statusObj = obj(v['product_status']) ?? {};
-    const flags = arr(v['flags']).map(obj).filter((x): x is Json => x !== null);
-    const threats = arr(v['threats']).map(obj).filter((x): x is Json => x !== null && x['category'] === 'impact');
-    const remediations = arr(v['remediations']).map(obj).filter((x): x is Json => x !== null);
+    const flags = arr(v['flags'])
+      .map(obj)
+      .filter((x): x is Json => x !== null);
+    const threats = arr(v['threats'])
+      .map(obj)
+      .filter((x): x is Json => x !== null && x['category'] === 'impact');
+    const remediations = arr(v['remediations'])
+      .map(obj)
+      .filter((x): x is Json => x !== null);
     for (const [key, status] of CSAF_STATUS) {
       for (const productId of strings(statusObj[key])) {
         if (n++ >= VEX_LIMITS.maxStatements) return;

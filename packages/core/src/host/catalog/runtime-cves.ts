@@ -23,11 +23,7 @@ export interface RuntimeCve {
   readonly references: readonly string[];
 }
 
-const RUNC_2025 = [
-  { fixed: '1.2.8' },
-  { introduced: '1.3.0', fixed: '1.3.3' },
-  { introduced: '1.4.0-rc.1', fixed: '1.4.0-rc.3' },
-] as const;
+const RUNC_2025 = [{ fixed: '1.2.8' }, { introduced: '1.3.0', fixed: '1.3.3' }, { introduced: '1.4.0-rc.1', fixed: '1.4.0-rc.3' }] as const;
 
 export const RUNTIME_CVES: readonly RuntimeCve[] = [
   {

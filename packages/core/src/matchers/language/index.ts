@@ -73,7 +73,11 @@ function matchInEcosystem(matcherId: string, rule: EcosystemRule, pkg: Package, 
   const scheme = getVersionScheme(rule.scheme);
   const map = rule.mapVersion ?? ((v: string) => v);
   if (!scheme.isValid(map(pkg.version))) {
-    return { matches: [], search: null, unknown: { packageId: pkg.id, packageName: pkg.name, version: pkg.version, matcher: matcherId, reason: `version "${pkg.version.slice(0, 80)}" is not a valid ${scheme.id} version; not matched` } };
+    return {
+      matches: [],
+      search: null,
+      unknown: { packageId: pkg.id, packageName: pkg.name, version: pkg.version, matcher: matcherId, reason: `version "${pkg.version.slice(0, 80)}" is not a valid ${scheme.id} version; not matched` },
+    };
   }
   const name = rule.name(pkg);
   const matches: AdvisoryMatch[] = [];

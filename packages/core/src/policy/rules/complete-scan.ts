@@ -16,6 +16,11 @@ export const completeScanRule = defineRule({
     const c = reportCompleteness(ctx.report);
     return c.status === 'complete'
       ? { status: 'pass', message: 'the scan is complete', evidence: [], excepted: 0 }
-      : { status: 'violated', message: `the scan is incomplete: ${c.reasons.join('; ')}`, evidence: c.reasons.map((r, i) => ({ ref: `incomplete:${i}`, text: r, severity: null, fix: null })), excepted: 0 };
+      : {
+          status: 'violated',
+          message: `the scan is incomplete: ${c.reasons.join('; ')}`,
+          evidence: c.reasons.map((r, i) => ({ ref: `incomplete:${i}`, text: r, severity: null, fix: null })),
+          excepted: 0,
+        };
   },
 });

@@ -51,7 +51,10 @@ export const misconfigurationRule = defineRule({
       checks: ids.optional(),
       severity: z.enum(SEVERITIES).default('high'),
       /** Only results of this standard and level, e.g. `{ name: pod-security-standards, level: restricted }`. */
-      standard: z.object({ name: z.string().min(1).max(100), level: z.string().min(1).max(100).optional() }).strict().optional(),
+      standard: z
+        .object({ name: z.string().min(1).max(100), level: z.string().min(1).max(100).optional() })
+        .strict()
+        .optional(),
     })
     .strict(),
   defaultWeight: 10,

@@ -6,8 +6,7 @@ import { defineRule } from './types.js';
 /** Rule ids, or prefixes ending in `*` (`host-kernel-*`, `host-runtime-*`, `host-docker-*`). */
 const checks = z.array(z.string().min(1).max(200)).max(1000);
 
-const matches = (ruleId: string, patterns: readonly string[]): boolean =>
-  patterns.some((p) => (p.endsWith('*') ? ruleId.startsWith(p.slice(0, -1)) : ruleId === p));
+const matches = (ruleId: string, patterns: readonly string[]): boolean => patterns.some((p) => (p.endsWith('*') ? ruleId.startsWith(p.slice(0, -1)) : ruleId === p));
 
 /**
  * The minimum state of a host (`sekisho host`): no host-audit finding among the listed checks, or

@@ -34,7 +34,12 @@ export const endOfLifeRule = defineRule({
         return { status: 'pass', message: `${name} is in regular support`, evidence: [], excepted: 0 };
       case 'extended':
         return p.allowExtended
-          ? { status: 'pass', message: `${name} is in extended support (${found.extended?.name ?? distro.eol.extendedName ?? 'extended'} until ${found.phaseEnds ?? distro.eol.phaseEnds ?? '?'})`, evidence: [], excepted: 0 }
+          ? {
+              status: 'pass',
+              message: `${name} is in extended support (${found.extended?.name ?? distro.eol.extendedName ?? 'extended'} until ${found.phaseEnds ?? distro.eol.phaseEnds ?? '?'})`,
+              evidence: [],
+              excepted: 0,
+            }
           : { status: 'violated', message: `${name} is out of regular support`, evidence: evidence(`regular support ended ${found.date ?? distro.eol.date ?? '?'}`), excepted: 0 };
       case 'eol':
         return { status: 'violated', message: `${name} is past the end of its support`, evidence: evidence(`security support ended ${found.date ?? distro.eol.date ?? '?'}`), excepted: 0 };
@@ -56,12 +61,22 @@ export const imageAgeRule = defineRule({
     const created = ctx.report.image?.config.created ?? null;
     const time = created === null ? Number.NaN : Date.parse(created);
     if (Number.isNaN(time) || time <= DAY) {
-      return { status: 'not-evaluated', message: created === null || Number.isNaN(time) ? 'the image states no creation date' : 'the image carries a reproducible-build date (epoch), not its build date', evidence: [], excepted: 0 };
+      return {
+        status: 'not-evaluated',
+        message: created === null || Number.isNaN(time) ? 'the image states no creation date' : 'the image carries a reproducible-build date (epoch), not its build date',
+        evidence: [],
+        excepted: 0,
+      };
     }
     const days = Math.floor((ctx.now.getTime() - time) / DAY);
     return days <= p.maxDays
       ? { status: 'pass', message: `built ${days} days ago (limit ${p.maxDays})`, evidence: [], excepted: 0 }
-      : { status: 'violated', message: `built ${days} days ago, more than ${p.maxDays}`, evidence: [{ ref: 'image:created', text: `created ${created ?? ''}`, severity: null, fix: 'Rebuild the image on a fresh base' }], excepted: 0 };
+      : {
+          status: 'violated',
+          message: `built ${days} days ago, more than ${p.maxDays}`,
+          evidence: [{ ref: 'image:created', text: `created ${created ?? ''}`, severity: null, fix: 'Rebuild the image on a fresh base' }],
+          excepted: 0,
+        };
   },
 });
 
@@ -83,7 +98,8 @@ export const registriesRule = defineRule({
     for (const n of names) {
       const forms = [n.repository, n.full];
       if (deny !== null && forms.some((f) => deny(f))) bad.push({ ref: `image:${n.full}`, text: `${n.full} is from a denied registry or repository`, severity: null, fix: null });
-      else if (allow !== null && !forms.some((f) => allow(f))) bad.push({ ref: `image:${n.full}`, text: `${n.full} is not from an allowed registry or repository (${p.allow?.join(', ') ?? ''})`, severity: null, fix: null });
+      else if (allow !== null && !forms.some((f) => allow(f)))
+        bad.push({ ref: `image:${n.full}`, text: `${n.full} is not from an allowed registry or repository (${p.allow?.join(', ') ?? ''})`, severity: null, fix: null });
     }
     return bad.length === 0
       ? { status: 'pass', message: `${names.map((n) => n.repository).join(', ')} allowed`, evidence: [], excepted: 0 }
@@ -107,13 +123,20 @@ export const labelsRule = defineRule({
     for (const [key, pattern] of Object.entries(p.require ?? {})) {
       const value = labels[key];
       if (value === undefined || !picomatch.isMatch(value, pattern, { dot: true })) {
-        bad.push({ ref: `label:${key}`, text: value === undefined ? `label ${key} is missing (required: ${pattern})` : `label ${key}=${value} does not match ${pattern}`, severity: null, fix: `LABEL ${key}=…` });
+        bad.push({
+          ref: `label:${key}`,
+          text: value === undefined ? `label ${key} is missing (required: ${pattern})` : `label ${key}=${value} does not match ${pattern}`,
+          severity: null,
+          fix: `LABEL ${key}=…`,
+        });
       }
     }
     for (const [key, pattern] of Object.entries(p.forbid ?? {})) {
       const value = labels[key];
       if (value !== undefined && picomatch.isMatch(value, pattern, { dot: true })) bad.push({ ref: `label:${key}`, text: `label ${key}=${value} is forbidden here`, severity: null, fix: null });
     }
-    return bad.length === 0 ? { status: 'pass', message: 'labels as required', evidence: [], excepted: 0 } : { status: 'violated', message: `${bad.length} label problem(s)`, evidence: bad, excepted: 0 };
+    return bad.length === 0
+      ? { status: 'pass', message: 'labels as required', evidence: [], excepted: 0 }
+      : { status: 'violated', message: `${bad.length} label problem(s)`, evidence: bad, excepted: 0 };
   },
 });

@@ -35,12 +35,12 @@ export interface RuleKind<P> {
 export interface AnyRuleKind {
   readonly kind: string;
   readonly summary: string;
-  readonly params: z.ZodType<unknown>;
+  readonly params: z.ZodType;
   readonly defaultWeight: number;
   readonly needs: readonly string[];
   evaluate(params: unknown, ctx: RuleContext): RuleVerdict;
 }
 
 export function defineRule<P>(rule: RuleKind<P>): AnyRuleKind {
-  return rule as unknown as AnyRuleKind;
+  return rule;
 }

@@ -68,11 +68,10 @@ export function toCycloneDx(report: Report): Models.Bom {
   const { Enums, Models } = cyclonedx();
   const bom = new Models.Bom();
   bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, 'sekisho', { version: report.tool.version, group: 'sekisho' }));
-  const subject = new Models.Component(
-    isFileTreeSource(report.target.sourceType) ? Enums.ComponentType.File : Enums.ComponentType.Container,
-    report.target.repoTags[0] ?? report.target.reference,
-    { bomRef: 'sekisho:target', ...(report.target.manifestDigest ? { version: report.target.manifestDigest } : {}) },
-  );
+  const subject = new Models.Component(isFileTreeSource(report.target.sourceType) ? Enums.ComponentType.File : Enums.ComponentType.Container, report.target.repoTags[0] ?? report.target.reference, {
+    bomRef: 'sekisho:target',
+    ...(report.target.manifestDigest ? { version: report.target.manifestDigest } : {}),
+  });
   bom.metadata.component = subject;
   // Completeness travels with the SBOM: a consumer must not read a partial scan as a clean one.
   const completeness = reportCompleteness(report);

@@ -61,7 +61,14 @@ export function addCycloneDxVulnerabilities(bom: Models.Bom, report: Report): vo
         vuln.ratings.add(new Models.Vulnerability.Rating({ source: new Models.Vulnerability.Source({ name: s.source }), score: s.baseScore, method: methodOf(s.version), vector: s.vector }));
       }
     }
-    vuln.ratings.add(new Models.Vulnerability.Rating({ source: new Models.Vulnerability.Source({ name: 'sekisho' }), severity: severityOf(first.severity), method: Enums.Vulnerability.RatingMethod.Other, justification: 'severity chosen by Sekisho: vendor, then NVD CVSS v3, then feed CVSS' }));
+    vuln.ratings.add(
+      new Models.Vulnerability.Rating({
+        source: new Models.Vulnerability.Source({ name: 'sekisho' }),
+        severity: severityOf(first.severity),
+        method: Enums.Vulnerability.RatingMethod.Other,
+        justification: 'severity chosen by Sekisho: vendor, then NVD CVSS v3, then feed CVSS',
+      }),
+    );
     for (const f of list) {
       const component = components.get(f.packageId);
       if (component !== undefined) vuln.affects.add(new Models.Vulnerability.Affect(component.bomRef));

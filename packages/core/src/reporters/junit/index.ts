@@ -52,7 +52,17 @@ export function toJunit(report: Report): string {
   const completeness = reportCompleteness(report);
   const errored = [
     ...report.notChecked.map((n) => ({ name: `${n.scanner} not checked`, text: `${n.reason}${n.fix === null ? '' : `\nFix: ${n.fix}`}` })),
-    ...(report.unknowns.length > 0 ? [{ name: 'files not read', text: report.unknowns.slice(0, 100).map((u) => `${u.location.path}: ${u.reason}`).join('\n') }] : []),
+    ...(report.unknowns.length > 0
+      ? [
+          {
+            name: 'files not read',
+            text: report.unknowns
+              .slice(0, 100)
+              .map((u) => `${u.location.path}: ${u.reason}`)
+              .join('\n'),
+          },
+        ]
+      : []),
   ];
   const policy = report.policy;
   const policyFailures = policy === undefined ? 0 : policy.rules.filter((r) => r.outcome === 'fail').length;
@@ -77,7 +87,13 @@ export function toJunit(report: Report): string {
   if (policy !== undefined) {
     out.push(`  <testsuite name="policy" tests="${policy.rules.length}" failures="${policyFailures}" errors="0" skipped="0">`);
     out.push('    <properties>');
-    for (const [name, value] of [['policy', policy.policy], ['environment', policy.environment], ['result', policy.result], ['grade', policy.grade], ['score', String(policy.score)]] as const) {
+    for (const [name, value] of [
+      ['policy', policy.policy],
+      ['environment', policy.environment],
+      ['result', policy.result],
+      ['grade', policy.grade],
+      ['score', String(policy.score)],
+    ] as const) {
       out.push(`      <property name="${name}" value="${escapeXml(value)}"/>`);
     }
     out.push('    </properties>');
@@ -87,7 +103,11 @@ export function toJunit(report: Report): string {
         out.push(`    <testcase classname="policy.${escapeXml(policy.environment)}" name="${escapeXml(name)}"/>`);
         continue;
       }
-      const text = [r.message, ...r.evidence.map((e) => `- ${e.text}${e.fix === null ? '' : ` → ${e.fix}`}`), ...(r.evidenceCount > r.evidence.length ? [`… and ${r.evidenceCount - r.evidence.length} more`] : [])].join('\n');
+      const text = [
+        r.message,
+        ...r.evidence.map((e) => `- ${e.text}${e.fix === null ? '' : ` → ${e.fix}`}`),
+        ...(r.evidenceCount > r.evidence.length ? [`… and ${r.evidenceCount - r.evidence.length} more`] : []),
+      ].join('\n');
       out.push(`    <testcase classname="policy.${escapeXml(policy.environment)}" name="${escapeXml(name)}">`);
       out.push(`      <failure message="${escapeXml(r.message)}" type="${escapeXml(r.status)}">${escapeXml(text)}</failure>`);
       out.push('    </testcase>');

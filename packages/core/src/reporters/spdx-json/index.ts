@@ -125,11 +125,15 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
       : {}),
     documentDescribes: [rootId],
     ...(extracted.size > 0
-      ? { hasExtractedLicensingInfos: [...extracted].sort(([a], [b]) => a.localeCompare(b)).map(([licenseId, name]) => ({
-            licenseId,
-            extractedText: licenseId.startsWith('LicenseRef-sekisho-') ? name : `The licence the package's metadata names ${name}; its text was not extracted.`,
-            name,
-          })) }
+      ? {
+          hasExtractedLicensingInfos: [...extracted]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([licenseId, name]) => ({
+              licenseId,
+              extractedText: licenseId.startsWith('LicenseRef-sekisho-') ? name : `The licence the package's metadata names ${name}; its text was not extracted.`,
+              name,
+            })),
+        }
       : {}),
     packages,
     relationships,

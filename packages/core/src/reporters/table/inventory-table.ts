@@ -6,7 +6,6 @@ import type { Reporter } from '../types.js';
 import { boxTableLines } from './box-table.js';
 import { paintSeverityText } from './color.js';
 
-
 /** How the table is laid out. */
 export interface TableOptions {
   /** Every package in a table with its layer and build step (`--list-all-pkgs`); otherwise one line of counts. Default: true. */
@@ -22,7 +21,10 @@ function shortDigest(digest: string | null): string {
 }
 
 function oneLine(text: string, width: number): string {
-  const clean = text.replace(/\s+/g, ' ').replace(/^\/bin\/sh -c (#\(nop\) )?/, '').trim();
+  const clean = text
+    .replace(/\s+/g, ' ')
+    .replace(/^\/bin\/sh -c (#\(nop\) )?/, '')
+    .trim();
   return clean.length > width ? `${clean.slice(0, width - 1)}…` : clean;
 }
 
@@ -60,7 +62,9 @@ const FINDING_WIDTHS = [10, 16, 24, 40, 50];
 
 function findingRows(findings: readonly Finding[]): string[][] {
   return findings.map((f) => {
-    const where = f.location ? `${f.location.path}${f.location.layerIndex !== null ? ` (layer ${f.location.layerIndex})` : ''}${f.removedInLayer !== null ? ` removed in layer ${f.removedInLayer}` : ''}` : '';
+    const where = f.location
+      ? `${f.location.path}${f.location.layerIndex !== null ? ` (layer ${f.location.layerIndex})` : ''}${f.removedInLayer !== null ? ` removed in layer ${f.removedInLayer}` : ''}`
+      : '';
     return [f.severity.toUpperCase(), f.kind, f.ruleId, where, f.title];
   });
 }

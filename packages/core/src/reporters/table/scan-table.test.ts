@@ -78,6 +78,11 @@ describe('box tables', () => {
     expect(wrapText('abc defgh ij', 5)).toEqual(['abc', 'defgh', 'ij']);
     expect(wrapText('x'.repeat(12), 5)).toEqual(['xxxxx', 'xxxxx', 'xx']);
     const lines = Array.from(boxTableLines([['/a/very/long/path/without/spaces']], { head: ['WHERE'], widths: [12] }));
-    expect(lines.slice(3, -1).map((l) => l.slice(2, 12).trimEnd()).join('')).toBe('/a/very/long/path/without/spaces');
+    expect(
+      lines
+        .slice(3, -1)
+        .map((l) => l.slice(2, 12).trimEnd())
+        .join(''),
+    ).toBe('/a/very/long/path/without/spaces');
   });
 });

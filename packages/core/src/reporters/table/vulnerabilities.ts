@@ -21,7 +21,10 @@ function isVulnerability(f: Finding): f is VulnerabilityFinding {
 }
 
 function oneLine(text: string, width: number): string {
-  const clean = text.replace(/\s+/g, ' ').replace(/^\/bin\/sh -c (#\(nop\) )?/, '').trim();
+  const clean = text
+    .replace(/\s+/g, ' ')
+    .replace(/^\/bin\/sh -c (#\(nop\) )?/, '')
+    .trim();
   return clean.length > width ? `${clean.slice(0, width - 1)}…` : clean;
 }
 
@@ -85,7 +88,9 @@ export function* vulnerabilityLines(report: Report, options: AttributionOptions 
     yield `${first.packageName} ${first.installedVersion} (${first.packageType ?? '?'})${where}${owner}`;
     const step = first.createdBy ?? layer?.createdBy ?? null;
     if (step) yield `  added by: ${oneLine(step, MAX_STEP)}`;
-    const sorted = [...list].sort((a, b) => (b.priority?.score ?? 0) - (a.priority?.score ?? 0) || severityRank(b.severity) - severityRank(a.severity) || (a.vulnerabilityId < b.vulnerabilityId ? -1 : 1));
+    const sorted = [...list].sort(
+      (a, b) => (b.priority?.score ?? 0) - (a.priority?.score ?? 0) || severityRank(b.severity) - severityRank(a.severity) || (a.vulnerabilityId < b.vulnerabilityId ? -1 : 1),
+    );
     yield `  ${pad('PRIO', 4)}${pad('SEVERITY', 10)}${pad('ID', 20)}${pad('STATUS', 11)}${pad('FIXED IN', 20)}TITLE`;
     for (const v of sorted) {
       const exploit = v.kev ? ' [KEV]' : '';

@@ -6,7 +6,15 @@ const render = (template: string, data: unknown): string => renderTemplate(parse
 
 describe('template', () => {
   it('renders variables, dotted paths, sections, inverted sections and the current item', () => {
-    const data = { name: 'img', findings: [{ id: 'CVE-1', pkg: { name: 'a' } }, { id: 'CVE-2', pkg: { name: 'b' } }], tags: ['x', 'y'], empty: [] };
+    const data = {
+      name: 'img',
+      findings: [
+        { id: 'CVE-1', pkg: { name: 'a' } },
+        { id: 'CVE-2', pkg: { name: 'b' } },
+      ],
+      tags: ['x', 'y'],
+      empty: [],
+    };
     expect(render('{{name}}:{{#findings}} {{id}}@{{pkg.name}}/{{name}}{{/findings}}', data)).toBe('img: CVE-1@a/img CVE-2@b/img');
     expect(render('{{#tags}}[{{.}}]{{/tags}}{{^empty}}none{{/empty}}{{#empty}}never{{/empty}}', data)).toBe('[x][y]none');
     expect(render('{{! a comment }}{{missing}}|{{missing.deep}}|{{tags}}', data)).toBe('||x, y');

@@ -64,13 +64,7 @@ function digestFromName(name: string): string | null {
   return legacyConfig ? `sha256:${legacyConfig[1]}` : null;
 }
 
-async function openLegacy(
-  store: BlobStore,
-  reference: ParsedReference,
-  options: OpenOptions,
-  entry: DockerArchiveManifest[number],
-  repoTags: readonly string[],
-): Promise<ImageHandle> {
+async function openLegacy(store: BlobStore, reference: ParsedReference, options: OpenOptions, entry: DockerArchiveManifest[number], repoTags: readonly string[]): Promise<ImageHandle> {
   const image = store.description;
   const configBytes = await store.read(entry.Config, MAX_CONFIG_BYTES);
   const configDigest = digestOf(configBytes);

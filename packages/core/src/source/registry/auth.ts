@@ -91,10 +91,7 @@ export class Authenticator {
     const challenges = headerList(response, 'www-authenticate').flatMap(parseChallenges);
     await response.body.dump({ limit: 4096 }).catch(() => undefined);
     if (from.origin !== this.#origin) {
-      throw new SekishoError(
-        'REGISTRY_AUTH',
-        `${describe(from)} (reached by a redirect from ${this.#origin}) asks for authentication; credentials for ${this.#origin} are never sent to another host`,
-      );
+      throw new SekishoError('REGISTRY_AUTH', `${describe(from)} (reached by a redirect from ${this.#origin}) asks for authentication; credentials for ${this.#origin} are never sent to another host`);
     }
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     const basic = challenges.find((c) => c.scheme === 'basic');
@@ -188,7 +185,14 @@ export class Authenticator {
 /** Whether `realm`'s host (with or without its port) was named in `insecureTokenRealms`. */
 function insecureRealm(hosts: readonly string[] | undefined, realm: URL): boolean {
   if (hosts === undefined) return false;
-  const named = new Set(hosts.map((h) => h.toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '')));
+  const named = new Set(
+    hosts.map((h) =>
+      h
+        .toLowerCase()
+        .replace(/^[a-z]+:\/\//, '')
+        .replace(/\/.*$/, ''),
+    ),
+  );
   return named.has(realm.host.toLowerCase()) || named.has(realm.hostname.toLowerCase());
 }
 

@@ -17,14 +17,9 @@ import type { HttpResponse, TransportDeps } from './transport.js';
  */
 
 /** Every manifest type Sekisho reads; schema 1 is accepted only to be recognised and refused. */
-export const MANIFEST_ACCEPT = [
-  MEDIA_TYPES.ociIndex,
-  MEDIA_TYPES.ociManifest,
-  MEDIA_TYPES.dockerList,
-  MEDIA_TYPES.dockerManifest,
-  MEDIA_TYPES.dockerSchema1Signed,
-  MEDIA_TYPES.dockerSchema1,
-].join(', ');
+export const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.dockerManifest, MEDIA_TYPES.dockerSchema1Signed, MEDIA_TYPES.dockerSchema1].join(
+  ', ',
+);
 
 const MAX_LIST_BYTES = 4 * 1024 * 1024;
 const MAX_PAGES = 10_000;
@@ -178,7 +173,9 @@ export class RegistryClient {
     if (byDigest) parseDigest(reference, { image });
     const actual = digestOf(bytes, algorithm === 'sha512' ? 'sha512' : 'sha256');
     if (expected !== null && (algorithm === 'sha256' || algorithm === 'sha512') && actual !== expected) {
-      throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', `manifest digest mismatch: ${byDigest ? 'asked for' : 'the registry announced'} ${expected}, the content hashes to ${actual}`, { where: { image } });
+      throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', `manifest digest mismatch: ${byDigest ? 'asked for' : 'the registry announced'} ${expected}, the content hashes to ${actual}`, {
+        where: { image },
+      });
     }
     return { bytes, digest: actual, mediaType: contentType === 'application/json' || contentType === '' ? null : contentType, size: bytes.length };
   }
@@ -398,7 +395,10 @@ export class RegistryClient {
     let filtered = false;
     const contentType = header(res, 'content-type')?.split(';')[0]?.trim();
     if (res.status === 200 && contentType === MEDIA_TYPES.ociIndex) {
-      filtered = (header(res, 'oci-filters-applied') ?? '').split(',').map((s) => s.trim()).includes('artifactType');
+      filtered = (header(res, 'oci-filters-applied') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .includes('artifactType');
       index = await readBounded(res, MAX_MANIFEST_BYTES, 'referrers index', { transport: this.transport });
     } else {
       await res.body.dump({ limit: 4096 }).catch(() => undefined);

@@ -27,7 +27,7 @@ export async function runCredentialHelper(helper: string, serverUrl: string, env
   }
   const program = `docker-credential-${helper}`;
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env } as NodeJS.ProcessEnv, timeout: TIMEOUT_MS, shell: false });
+    const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env }, timeout: TIMEOUT_MS, shell: false });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;

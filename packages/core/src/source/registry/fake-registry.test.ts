@@ -21,9 +21,19 @@ import type { FakeServer } from './test-registry.js';
 const stanza = (name: string) => `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0\n\n`;
 const SPEC: ImageSpec = {
   layers: [
-    { entries: [{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }, { name: 'var/lib/dpkg/status', content: stanza('libc6') }] },
+    {
+      entries: [
+        { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
+        { name: 'var/lib/dpkg/status', content: stanza('libc6') },
+      ],
+    },
     // Large enough to arrive in several chunks (resume tests cut it in the middle).
-    { entries: [{ name: 'var/lib/dpkg/status', content: stanza('libc6') + stanza('curl') }, { name: 'opt/noise.bin', content: randomBytes(600_000) }] },
+    {
+      entries: [
+        { name: 'var/lib/dpkg/status', content: stanza('libc6') + stanza('curl') },
+        { name: 'opt/noise.bin', content: randomBytes(600_000) },
+      ],
+    },
   ],
 };
 const IMAGE = buildImage(SPEC);
@@ -217,7 +227,10 @@ describe('a lying registry', () => {
     const layer = IMAGE.layers[1]?.bytes ?? Buffer.alloc(0);
     fake.handle = registryHandler(IMAGE, (req, res) => {
       if (req.url !== layerPath(1)) return false;
-      if (req.headers.range !== undefined) { res.writeHead(206, { 'content-range': `bytes 0-${layer.length - 1}/${layer.length}`, 'content-length': layer.length }).end(layer); return true; }
+      if (req.headers.range !== undefined) {
+        res.writeHead(206, { 'content-range': `bytes 0-${layer.length - 1}/${layer.length}`, 'content-length': layer.length }).end(layer);
+        return true;
+      }
       res.writeHead(200, { 'content-length': layer.length });
       res.write(layer.subarray(0, 100_000), () => setTimeout(() => res.socket?.destroy(), 20));
       return true;
@@ -250,9 +263,18 @@ describe('a lying registry', () => {
 
   it('a redirect loop', async () => {
     fake.handle = registryHandler(IMAGE, (req, res) => {
-      if (req.url === layerPath(0)) { res.writeHead(307, { location: '/loop/a' }).end(); return true; }
-      if (req.url === '/loop/a') { res.writeHead(302, { location: `${fake.origin}/loop/b` }).end(); return true; }
-      if (req.url === '/loop/b') { res.writeHead(302, { location: '/loop/a' }).end(); return true; }
+      if (req.url === layerPath(0)) {
+        res.writeHead(307, { location: '/loop/a' }).end();
+        return true;
+      }
+      if (req.url === '/loop/a') {
+        res.writeHead(302, { location: `${fake.origin}/loop/b` }).end();
+        return true;
+      }
+      if (req.url === '/loop/b') {
+        res.writeHead(302, { location: '/loop/a' }).end();
+        return true;
+      }
       return false;
     });
     expect(await codeOf(scan())).toBe('REGISTRY_REDIRECT_LOOP');
@@ -311,7 +333,10 @@ describe('the layer cache and a registry', () => {
   it('refuses an image whose config claims the diffID of a cached layer for another blob', async () => {
     fake.handle = registryHandler(IMAGE);
     await scanImage(`${fake.host}/app:1`, { cacheDir, registry: options() });
-    const hostile = buildImage({ layers: [SPEC.layers[0] ?? { entries: [] }, { entries: [{ name: 'app/node_modules/minimist/package.json', content: '{"name":"minimist","version":"1.2.0"}' }] }], diffIds: IMAGE.layers.map((l) => l.diffId) });
+    const hostile = buildImage({
+      layers: [SPEC.layers[0] ?? { entries: [] }, { entries: [{ name: 'app/node_modules/minimist/package.json', content: '{"name":"minimist","version":"1.2.0"}' }] }],
+      diffIds: IMAGE.layers.map((l) => l.diffId),
+    });
     fake.handle = registryHandler(hostile);
     expect(await codeOf(scanImage(`${fake.host}/app:1`, { cacheDir, registry: options() }))).toBe('INTEGRITY_DIFFID_MISMATCH');
   });
@@ -338,9 +363,15 @@ describe('credentials stay home', () => {
   /** A registry requiring basic auth that redirects layer blobs to `storage`. */
   function basicRegistryRedirecting(): void {
     registry.handle = registryHandler(IMAGE, (req, res) => {
-      if (req.headers.authorization !== BASIC) { res.writeHead(401, { 'www-authenticate': 'Basic realm="fake"' }).end(); return true; }
+      if (req.headers.authorization !== BASIC) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="fake"' }).end();
+        return true;
+      }
       const layer = IMAGE.layers.find((l) => req.url === `/v2/app/blobs/${l.digest}`);
-      if (layer !== undefined) { res.writeHead(307, { location: `${storage.origin}/store/${layer.digest}?sig=abc` }).end(); return true; }
+      if (layer !== undefined) {
+        res.writeHead(307, { location: `${storage.origin}/store/${layer.digest}?sig=abc` }).end();
+        return true;
+      }
       return false;
     });
   }
@@ -379,7 +410,10 @@ describe('credentials stay home', () => {
         return true;
       }
       if (req.headers.authorization !== 'Bearer tok-123') {
-        { res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="fake",scope="repository:app:pull"` }).end(); return true; }
+        {
+          res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="fake",scope="repository:app:pull"` }).end();
+          return true;
+        }
       }
       return false;
     });
@@ -414,7 +448,7 @@ describe('credentials stay home', () => {
     expect(storage.requests.every((r) => r.headers.authorization === undefined && !r.url.includes(USER))).toBe(true);
   });
 
-  it('a plain-HTTP realm on the registry\'s own host gets the credentials', async () => {
+  it("a plain-HTTP realm on the registry's own host gets the credentials", async () => {
     bearerRegistry(`${registry.origin}/token`);
     const result = await scanImage(`${registry.host}/app:1`, { cacheDir: null, registry: options() });
     expect(result.report.target.manifestDigest).toBe(IMAGE.manifest.digest);

@@ -18,8 +18,18 @@ const stanza = (name: string, version: string) => `Package: ${name}\nStatus: ins
 
 const SPEC: ImageSpec = {
   layers: [
-    { createdBy: 'ADD rootfs', entries: [{ name: 'etc/os-release', content: OS_RELEASE }, { name: 'var/lib/dpkg/status', content: stanza('libc6', '2.36-9') + stanza('bash', '5.2.15-2') }] },
-    { createdBy: 'RUN apt-get install curl', compression: 'zstd', entries: [{ name: 'var/lib/dpkg/status', content: stanza('libc6', '2.36-9') + stanza('bash', '5.2.15-2') + stanza('curl', '7.88.1-10') }] },
+    {
+      createdBy: 'ADD rootfs',
+      entries: [
+        { name: 'etc/os-release', content: OS_RELEASE },
+        { name: 'var/lib/dpkg/status', content: stanza('libc6', '2.36-9') + stanza('bash', '5.2.15-2') },
+      ],
+    },
+    {
+      createdBy: 'RUN apt-get install curl',
+      compression: 'zstd',
+      entries: [{ name: 'var/lib/dpkg/status', content: stanza('libc6', '2.36-9') + stanza('bash', '5.2.15-2') + stanza('curl', '7.88.1-10') }],
+    },
   ],
 };
 const ARM: ImageSpec = { ...SPEC, architecture: 'arm64', variant: 'v8' };

@@ -18,7 +18,16 @@ import type { FakeServer } from './test-registry.js';
 /** Incompressible bytes (a xorshift stream), so the layer blob stays this large. */
 const noise = (n: number): Buffer => noiseBytes(n, 0x2545f491);
 
-const IMAGE = buildImage({ layers: [{ entries: [{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }, { name: 'big.bin', content: noise(300_000) }] }] });
+const IMAGE = buildImage({
+  layers: [
+    {
+      entries: [
+        { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
+        { name: 'big.bin', content: noise(300_000) },
+      ],
+    },
+  ],
+});
 const LAYER = IMAGE.layers[0] as { digest: string; bytes: Buffer };
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
@@ -31,7 +40,10 @@ function registry(layer: (res: ServerResponse, bytes: Buffer) => void) {
       return void res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': IMAGE.manifest.digest }).end(IMAGE.manifest.bytes);
     }
     if (path === `/v2/app/blobs/${IMAGE.config.digest}`) return void res.writeHead(200, { 'content-length': IMAGE.config.bytes.length }).end(IMAGE.config.bytes);
-    if (path === `/v2/app/blobs/${LAYER.digest}`) return layer(res, LAYER.bytes);
+    if (path === `/v2/app/blobs/${LAYER.digest}`) {
+      layer(res, LAYER.bytes);
+      return;
+    }
     res.writeHead(404).end();
   };
 }
@@ -42,7 +54,10 @@ function dribble(piece: number, everyMs: number) {
     res.writeHead(200, { 'content-length': bytes.length });
     let at = 0;
     const timer = setInterval(() => {
-      if (res.destroyed || at >= bytes.length) return void clearInterval(timer);
+      if (res.destroyed || at >= bytes.length) {
+        clearInterval(timer);
+        return;
+      }
       res.write(bytes.subarray(at, at + piece));
       at += piece;
     }, everyMs);
@@ -62,8 +77,7 @@ async function failure(promise: Promise<unknown>): Promise<SekishoError> {
 describe('slow registries', () => {
   let fake: FakeServer;
   let options: RegistryOptions;
-  const scan = (extra: Partial<ScanOptions> = {}, registryExtra: RegistryOptions = {}) =>
-    scanImage(`${fake.host}/app:1`, { cacheDir: null, registry: { ...options, ...registryExtra }, ...extra });
+  const scan = (extra: Partial<ScanOptions> = {}, registryExtra: RegistryOptions = {}) => scanImage(`${fake.host}/app:1`, { cacheDir: null, registry: { ...options, ...registryExtra }, ...extra });
 
   beforeEach(async () => {
     fake = await fakeServer();

@@ -11,7 +11,12 @@ import type { TransportDeps } from './transport.js';
 import { formatImageReference } from './reference.js';
 import type { ImageReference } from './reference.js';
 
-const ChildManifests = z.looseObject({ manifests: z.array(z.looseObject({ digest: z.string() })).max(10_000).optional() });
+const ChildManifests = z.looseObject({
+  manifests: z
+    .array(z.looseObject({ digest: z.string() }))
+    .max(10_000)
+    .optional(),
+});
 
 /**
  * The registry seen as the BlobStore that `resolveImage` walks, so index → platform → manifest →

@@ -98,7 +98,14 @@ export class Transport {
   constructor(options: RegistryOptions, deps: TransportDeps = {}) {
     this.options = options;
     this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.#insecure = new Set((options.insecureRegistries ?? []).map((h) => h.toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '')));
+    this.#insecure = new Set(
+      (options.insecureRegistries ?? []).map((h) =>
+        h
+          .toLowerCase()
+          .replace(/^[a-z]+:\/\//, '')
+          .replace(/\/.*$/, ''),
+      ),
+    );
   }
 
   /** Whether `host` (host:port) was named with --insecure-registry (with or without its port). */
@@ -217,7 +224,10 @@ export class Transport {
       const retryable = idempotent || response.status === 429;
       if (!retryable || attempt >= attempts) throw httpError(response.status, response.url, null);
       if (retryAfter !== null && retryAfter > maxDelay) {
-        throw new SekishoError('REGISTRY_HTTP', `${describe(response.url)} answered ${response.status} and asks to retry after ${Math.ceil(retryAfter / 1000)} s (longer than the ${Math.ceil(maxDelay / 1000)} s limit)`);
+        throw new SekishoError(
+          'REGISTRY_HTTP',
+          `${describe(response.url)} answered ${response.status} and asks to retry after ${Math.ceil(retryAfter / 1000)} s (longer than the ${Math.ceil(maxDelay / 1000)} s limit)`,
+        );
       }
       await this.#wait(Math.max(retryAfter ?? 0, backoff(attempt, maxDelay)), doing);
     }
@@ -325,12 +335,7 @@ export async function failure(response: HttpResponse): Promise<SekishoError> {
  * A whole response body, refusing more than `max` bytes — by Content-Length before reading, and
  * while reading (endless chunked responses) — and slow drips past `deadlineMs`.
  */
-export async function readBounded(
-  response: HttpResponse,
-  max: number,
-  what: string,
-  options: { truncate?: boolean; deadlineMs?: number; transport?: Transport } = {},
-): Promise<Buffer> {
+export async function readBounded(response: HttpResponse, max: number, what: string, options: { truncate?: boolean; deadlineMs?: number; transport?: Transport } = {}): Promise<Buffer> {
   const declared = Number(response.headers['content-length'] ?? Number.NaN);
   if (options.truncate !== true && Number.isFinite(declared) && declared > max) {
     response.body.destroy();
@@ -401,28 +406,27 @@ export class RateGuard {
   constructor(response: HttpResponse, what: string, minBytes: number, windowMs: number, where: { image?: string; layer?: string }) {
     if (minBytes <= 0 || windowMs <= 0) return;
     this.#samples.push({ at: this.#clock(), total: 0 });
-    this.#timer = setInterval(() => {
-      if (this.#pausedAt !== null) return;
-      const now = this.#clock();
-      this.#samples.push({ at: now, total: this.#total });
-      // The newest sample at least one window old; older ones are no longer needed.
-      let from = -1;
-      for (let i = 0; i < this.#samples.length && (this.#samples[i]?.at ?? now) <= now - windowMs; i++) from = i;
-      if (from < 0) return;
-      this.#samples.splice(0, from);
-      const base = this.#samples[0] as { at: number; total: number };
-      const moved = this.#total - base.total;
-      if (moved >= minBytes) return;
-      this.stop();
-      const seconds = Math.round((now - base.at) / 100) / 10;
-      response.body.destroy(
-        new SekishoError(
-          'LIMIT_TIMEOUT',
-          `${what} is too slow: ${moved} bytes in the last ${seconds} s, under the minimum of ${minBytes} bytes per ${windowMs / 1000} s`,
-          { where },
-        ),
-      );
-    }, Math.max(10, Math.floor(windowMs / 4)));
+    this.#timer = setInterval(
+      () => {
+        if (this.#pausedAt !== null) return;
+        const now = this.#clock();
+        this.#samples.push({ at: now, total: this.#total });
+        // The newest sample at least one window old; older ones are no longer needed.
+        let from = -1;
+        for (let i = 0; i < this.#samples.length && (this.#samples[i]?.at ?? now) <= now - windowMs; i++) from = i;
+        if (from < 0) return;
+        this.#samples.splice(0, from);
+        const base = this.#samples[0] as { at: number; total: number };
+        const moved = this.#total - base.total;
+        if (moved >= minBytes) return;
+        this.stop();
+        const seconds = Math.round((now - base.at) / 100) / 10;
+        response.body.destroy(
+          new SekishoError('LIMIT_TIMEOUT', `${what} is too slow: ${moved} bytes in the last ${seconds} s, under the minimum of ${minBytes} bytes per ${windowMs / 1000} s`, { where }),
+        );
+      },
+      Math.max(10, Math.floor(windowMs / 4)),
+    );
     this.#timer.unref();
   }
 

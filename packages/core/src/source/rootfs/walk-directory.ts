@@ -180,7 +180,13 @@ function lookahead<T, R>(items: readonly T[], ahead: number, start: (item: T) =>
   let next = 0;
   return (index) => {
     for (; next < Math.min(items.length, index + ahead + 1); next += 1) {
-      pending.set(next, start(items[next] as T).then((value) => ({ value }), (error: unknown) => ({ error })));
+      pending.set(
+        next,
+        start(items[next] as T).then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        ),
+      );
     }
     const result = pending.get(index);
     if (result === undefined) throw new RangeError(`item ${index} was not started or was already taken`);

@@ -43,7 +43,13 @@ describe('zip: source', () => {
 
   it('inflates only members a visitor wants, and a damaged member is an unknown, not a crash', async () => {
     const zip = join(dir, 'damaged.zip');
-    await writeFile(zip, writeZip([{ name: 'a.txt', data: 'hello' }, { name: 'b.txt', data: 'x'.repeat(1000), declaredSize: 10 }]));
+    await writeFile(
+      zip,
+      writeZip([
+        { name: 'a.txt', data: 'hello' },
+        { name: 'b.txt', data: 'x'.repeat(1000), declaredSize: 10 },
+      ]),
+    );
     const seen: string[] = [];
     const unknowns: string[] = [];
     await walkZip(zip, {

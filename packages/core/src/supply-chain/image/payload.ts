@@ -90,8 +90,7 @@ export function parseSimpleSigningPayload(bytes: Uint8Array): SimpleSigningClaim
   } catch {
     failed('signature payload is not JSON');
   }
-  const record = (value: unknown): Record<string, unknown> | null =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  const record = (value: unknown): Record<string, unknown> | null => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
   const critical = record(record(json)?.['critical']);
   if (critical === null) failed('signature payload has no "critical" section');
   if (critical['type'] !== SIMPLE_SIGNING_TYPE) failed(`signature payload type is not "${SIMPLE_SIGNING_TYPE}"`);
@@ -190,7 +189,7 @@ function isDescriptor(value: unknown): value is OciDescriptor {
   if (typeof value !== 'object' || value === null) return false;
   const d = value as Record<string, unknown>;
   if (typeof d['mediaType'] !== 'string' || typeof d['digest'] !== 'string' || typeof d['size'] !== 'number') return false;
-  if (!Number.isSafeInteger(d['size']) || (d['size'] as number) < 0) return false;
+  if (!Number.isSafeInteger(d['size']) || d['size'] < 0) return false;
   const annotations = d['annotations'];
   if (annotations === undefined) return true;
   if (typeof annotations !== 'object' || annotations === null || Array.isArray(annotations)) return false;
@@ -214,9 +213,9 @@ export function parseArtifactManifest(bytes: Uint8Array): ParsedManifest {
   return {
     ...(typeof m['mediaType'] === 'string' ? { mediaType: m['mediaType'] } : {}),
     ...(typeof m['artifactType'] === 'string' ? { artifactType: m['artifactType'] } : {}),
-    ...(m['config'] === undefined ? {} : { config: m['config'] as OciDescriptor }),
-    layers: layers as OciDescriptor[],
-    ...(m['subject'] === undefined ? {} : { subject: m['subject'] as OciDescriptor }),
+    ...(m['config'] === undefined ? {} : { config: m['config'] }),
+    layers: layers,
+    ...(m['subject'] === undefined ? {} : { subject: m['subject'] }),
     ...(typeof m['annotations'] === 'object' && m['annotations'] !== null ? { annotations: m['annotations'] as Record<string, string> } : {}),
   };
 }

@@ -61,7 +61,10 @@ describe.skipIf(missing !== null)('image signatures in a real registry', () => {
     expect(signed.stored[0]?.location).toBe(legacyTag(signed.digest, 'sig'));
 
     const result = await verifyImage(ref('app'), { policy: keyPolicy(signer.pub), trustedRoot: EMPTY_ROOT, registry: options });
-    expect(result.checks.map((c) => [c.form, c.ok])).toEqual([['legacy-tag', true], ['bundle-referrer', true]]);
+    expect(result.checks.map((c) => [c.form, c.ok])).toEqual([
+      ['legacy-tag', true],
+      ['bundle-referrer', true],
+    ]);
     expect(result.verified.every((c) => c.signer?.kind === 'key')).toBe(true);
 
     const wrong = await verifyImage(ref('app'), { policy: keyPolicy(other.pub), trustedRoot: EMPTY_ROOT, registry: options });
@@ -106,7 +109,12 @@ describe.skipIf(missing !== null)('image signatures in a real registry', () => {
       const layer = descriptorOf(SIMPLE_SIGNING_MEDIA_TYPE, payload, { annotations: { [SIGNATURE_ANNOTATION]: original?.annotations?.[SIGNATURE_ANNOTATION] ?? '' } });
       const config = legacyConfig([layer]);
       await client.pushBlob('team/tamper', config);
-      await client.pushManifest('team/tamper', legacyTag(digestOf('tamper'), 'sig'), ociManifest({ config: descriptorOf('application/vnd.oci.image.config.v1+json', config), layers: [layer] }), 'application/vnd.oci.image.manifest.v1+json');
+      await client.pushManifest(
+        'team/tamper',
+        legacyTag(digestOf('tamper'), 'sig'),
+        ociManifest({ config: descriptorOf('application/vnd.oci.image.config.v1+json', config), layers: [layer] }),
+        'application/vnd.oci.image.manifest.v1+json',
+      );
       const tampered = await verifyImage(ref('tamper'), { policy: keyPolicy(signer.pub), trustedRoot: EMPTY_ROOT, registry: options });
       expect(tampered.checks.map((c) => c.error?.code)).toEqual(['VERIFY_FAILED']);
     } finally {
@@ -123,7 +131,12 @@ describe.skipIf(missing !== null)('image signatures in a real registry', () => {
       ['legacy-tag', true, 'https://cyclonedx.org/bom'],
       ['bundle-referrer', true, 'https://cyclonedx.org/bom'],
     ]);
-    const otherType = await verifyImage(ref('att'), { policy: keyPolicy(signer.pub), trustedRoot: EMPTY_ROOT, registry: options, mode: { kind: 'attestation', predicateType: 'https://slsa.dev/provenance/v1' } });
+    const otherType = await verifyImage(ref('att'), {
+      policy: keyPolicy(signer.pub),
+      trustedRoot: EMPTY_ROOT,
+      registry: options,
+      mode: { kind: 'attestation', predicateType: 'https://slsa.dev/provenance/v1' },
+    });
     expect(otherType.verified).toEqual([]);
     // An attestation is not a signature, and a signature check does not accept it.
     const asSignature = await verifyImage(ref('att'), { policy: keyPolicy(signer.pub), trustedRoot: EMPTY_ROOT, registry: options });
@@ -162,9 +175,20 @@ describe.skipIf(missing !== null)('image signatures in a real registry', () => {
       const garbage = Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":7}');
       await client.pushBlob('team/other', garbage);
       await client.pushBlob('team/other', Buffer.from('{}'));
-      const manifest = ociManifest({ artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', config: descriptorOf('application/vnd.oci.empty.v1+json', Buffer.from('{}')), layers: [descriptorOf('application/vnd.dev.sigstore.bundle.v0.3+json', garbage)], subject });
+      const manifest = ociManifest({
+        artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        config: descriptorOf('application/vnd.oci.empty.v1+json', Buffer.from('{}')),
+        layers: [descriptorOf('application/vnd.dev.sigstore.bundle.v0.3+json', garbage)],
+        subject,
+      });
       const digest = await client.pushManifest('team/other', descriptorOf('x', manifest).digest, manifest, 'application/vnd.oci.image.manifest.v1+json');
-      const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ ...descriptorOf('application/vnd.oci.image.manifest.v1+json', manifest), artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }] }));
+      const index = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [{ ...descriptorOf('application/vnd.oci.image.manifest.v1+json', manifest), artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }],
+        }),
+      );
       await client.pushManifest('team/other', digestOf('other').replace(':', '-'), index, 'application/vnd.oci.image.index.v1+json');
       const result = await verifyImage(ref('other'), { policy: keyPolicy(signer.pub), trustedRoot: EMPTY_ROOT, registry: options });
       expect(result.verified).toEqual([]);

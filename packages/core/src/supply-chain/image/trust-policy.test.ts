@@ -33,7 +33,12 @@ describe('trust policy', () => {
   });
 
   it('refuses malformed policies with VERIFY_INPUT', async () => {
-    for (const text of ['rules: [{repositories: []}]', 'unknownField: 1', 'rules: [{repositories: ["x"], signers: [{identity: "a"}]}]', 'rules: [{repositories: ["x"], signers: [{key: missing.pub}]}]']) {
+    for (const text of [
+      'rules: [{repositories: []}]',
+      'unknownField: 1',
+      'rules: [{repositories: ["x"], signers: [{identity: "a"}]}]',
+      'rules: [{repositories: ["x"], signers: [{key: missing.pub}]}]',
+    ]) {
       await expect(parseTrustPolicy(text, dir)).rejects.toMatchObject({ code: 'VERIFY_INPUT' });
     }
   });

@@ -71,11 +71,13 @@ export const trustPolicySchema = z
 
 export type TrustPolicyInput = z.input<typeof trustPolicySchema>;
 
-export type TrustSigner = { readonly kind: 'key'; readonly key: Buffer; readonly source: string; readonly tlog: 'required' | 'if-present' } | {
-  readonly kind: 'identity';
-  readonly policy: CertificateIdentityPolicy;
-  readonly source: string;
-};
+export type TrustSigner =
+  | { readonly kind: 'key'; readonly key: Buffer; readonly source: string; readonly tlog: 'required' | 'if-present' }
+  | {
+      readonly kind: 'identity';
+      readonly policy: CertificateIdentityPolicy;
+      readonly source: string;
+    };
 
 export interface TrustPolicy {
   readonly allowedRepositories: readonly string[] | null;

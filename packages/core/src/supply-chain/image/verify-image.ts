@@ -61,7 +61,12 @@ const MAX_ENTRIES = 64;
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
 const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 const MAX_ANNOTATION_BYTES = 64 * 1024;
-const BUNDLE_MEDIA_TYPES = new Set([BUNDLE_ARTIFACT_TYPE, 'application/vnd.dev.sigstore.bundle+json;version=0.3', 'application/vnd.dev.sigstore.bundle+json;version=0.2', 'application/vnd.dev.sigstore.bundle+json;version=0.1']);
+const BUNDLE_MEDIA_TYPES = new Set([
+  BUNDLE_ARTIFACT_TYPE,
+  'application/vnd.dev.sigstore.bundle+json;version=0.3',
+  'application/vnd.dev.sigstore.bundle+json;version=0.2',
+  'application/vnd.dev.sigstore.bundle+json;version=0.1',
+]);
 
 function failed(message: string): never {
   throw new SekishoError('VERIFY_FAILED', message);
@@ -88,7 +93,15 @@ function tlogEntryOf(annotation: string | undefined): object[] {
     failed('Rekor bundle annotation is not JSON');
   }
   const p = json.Payload;
-  if (typeof json.SignedEntryTimestamp !== 'string' || p === undefined || typeof p.body !== 'string' || typeof p.integratedTime !== 'number' || typeof p.logIndex !== 'number' || typeof p.logID !== 'string' || !/^[0-9a-f]{64}$/.test(p.logID)) {
+  if (
+    typeof json.SignedEntryTimestamp !== 'string' ||
+    p === undefined ||
+    typeof p.body !== 'string' ||
+    typeof p.integratedTime !== 'number' ||
+    typeof p.logIndex !== 'number' ||
+    typeof p.logID !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(p.logID)
+  ) {
     failed('Rekor bundle annotation is malformed');
   }
   let body: { kind?: unknown; apiVersion?: unknown };
@@ -261,5 +274,7 @@ export async function verifyImage(reference: string, options: VerifyImageOptions
 export function requireVerified(result: VerifyImageResult, what = 'signatures'): void {
   if (result.verified.length > 0) return;
   const reasons = result.checks.map((c) => `${c.form} ${c.source}: ${c.error?.message ?? 'not verified'}`);
-  throw new SekishoError('VERIFY_FAILED', result.checks.length === 0 ? `no ${what} found for ${result.image}` : `no ${what} verified for ${result.image}:\n  ${reasons.join('\n  ')}`, { where: { image: result.image } });
+  throw new SekishoError('VERIFY_FAILED', result.checks.length === 0 ? `no ${what} found for ${result.image}` : `no ${what} verified for ${result.image}:\n  ${reasons.join('\n  ')}`, {
+    where: { image: result.image },
+  });
 }

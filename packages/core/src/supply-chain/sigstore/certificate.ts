@@ -51,19 +51,19 @@ export function parseCertificate(der: Uint8Array, part: string): X509Certificate
   try {
     // Every field that chain building, identity checks and signature checks read later.
     void cert.tbsCertificate.toDER();
-    void cert.version;
-    void cert.serialNumber;
-    void cert.issuer;
-    void cert.subject;
-    void cert.publicKey;
-    void cert.signatureValue;
+    cert.version;
+    cert.serialNumber;
+    cert.issuer;
+    cert.subject;
+    cert.publicKey;
+    cert.signatureValue;
     if (cert.notBefore.getTime() > cert.notAfter.getTime()) throw new RangeError('validity ends before it starts');
     for (const extension of cert.extensions) void extension.subs[0]?.toOID();
-    void cert.extBasicConstraints?.isCA;
-    void cert.extKeyUsage?.digitalSignature;
-    void cert.extSubjectAltName?.uri;
-    void cert.extAuthorityKeyID?.keyIdentifier;
-    void cert.extSubjectKeyID?.keyIdentifier;
+    cert.extBasicConstraints?.isCA;
+    cert.extKeyUsage?.digitalSignature;
+    cert.extSubjectAltName?.uri;
+    cert.extAuthorityKeyID?.keyIdentifier;
+    cert.extSubjectKeyID?.keyIdentifier;
     return cert;
   } catch (error) {
     throw new SekishoError('VERIFY_INPUT', `${part} is malformed: ${reason(error)}`, { cause: error });

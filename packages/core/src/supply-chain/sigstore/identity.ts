@@ -57,17 +57,11 @@ export function compileIdentityPolicy(policy: CertificateIdentityPolicy): (ident
     // Values come from the (untrusted) certificate: bound them before any regexp runs.
     const names = identity.subjectAlternativeNames.filter((name) => name.length <= MAX_VALUE_LENGTH);
     if (!names.some((name) => san.test(name))) {
-      throw new SekishoError(
-        'VERIFY_FAILED',
-        `certificate identity ${JSON.stringify(names.join(', '))} does not match the expected ${san.describe}`,
-      );
+      throw new SekishoError('VERIFY_FAILED', `certificate identity ${JSON.stringify(names.join(', '))} does not match the expected ${san.describe}`);
     }
     const actual = identity.oidcIssuer;
     if (actual === undefined || actual.length > MAX_VALUE_LENGTH || !issuer.test(actual)) {
-      throw new SekishoError(
-        'VERIFY_FAILED',
-        `certificate OIDC issuer ${JSON.stringify(actual ?? '(none)')} does not match the expected ${issuer.describe}`,
-      );
+      throw new SekishoError('VERIFY_FAILED', `certificate OIDC issuer ${JSON.stringify(actual ?? '(none)')} does not match the expected ${issuer.describe}`);
     }
   };
 }

@@ -99,12 +99,7 @@ function verifyRsaPssPrehashed(key: KeyObject, algorithm: PrehashAlgorithm, dige
  * Returns false for a signature that does not verify; `undefined` when the key type cannot
  * verify a prehashed message at all (Ed25519, Ed448).
  */
-export function verifyPrehashed(
-  key: KeyObject,
-  algorithm: PrehashAlgorithm,
-  digest: Uint8Array,
-  signature: Uint8Array,
-): boolean | undefined {
+export function verifyPrehashed(key: KeyObject, algorithm: PrehashAlgorithm, digest: Uint8Array, signature: Uint8Array): boolean | undefined {
   if (digest.length !== DIGEST_LENGTH[algorithm]) return false;
   switch (key.asymmetricKeyType) {
     case 'ec':

@@ -38,7 +38,12 @@ const transparencyLogInstance = z.object({
 const certificateAuthority = z.object({
   subject: z.object({ organization: z.string().max(1024).optional(), commonName: z.string().max(1024).optional() }).nullish(),
   uri: z.string().max(2048).nullish(),
-  certChain: z.object({ certificates: z.array(z.object({ rawBytes: base64 })).min(1).max(16) }),
+  certChain: z.object({
+    certificates: z
+      .array(z.object({ rawBytes: base64 }))
+      .min(1)
+      .max(16),
+  }),
   validFor: timeRange,
 });
 

@@ -9,8 +9,7 @@ const artifact = Buffer.from('release tarball bytes');
 const digestAs = (algorithm: string): string => `${algorithm}:${createHash(algorithm).update(artifact).digest('hex')}`;
 const trustedRoot = makeTrustedRoot({ cas: [], tlogs: [] });
 
-const ec = (curve: string): string =>
-  generateKeyPairSync('ec', { namedCurve: curve }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const ec = (curve: string): string => generateKeyPairSync('ec', { namedCurve: curve }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 // [name, private key PEM, digest algorithm the bundle signs (undefined: the artifact itself, Ed25519)]
 const keys: readonly [string, string, string | undefined][] = [

@@ -65,7 +65,9 @@ export function signBlob(options: SignBlobOptions): SignBlobResult {
   const pure = publicKey.asymmetricKeyType === 'ed25519';
   const signature = sign(pure ? null : algorithm, options.artifact, privateKey);
   const digest = createHash(algorithm).update(options.artifact).digest();
-  const hint = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64');
+  const hint = createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('base64');
   const bundle = {
     mediaType: sigstoreBundle().BUNDLE_V03_MEDIA_TYPE,
     verificationMaterial: { publicKey: { hint }, tlogEntries: [] },

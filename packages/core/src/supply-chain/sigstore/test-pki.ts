@@ -53,8 +53,7 @@ function time(d: Date): Buffer {
 }
 
 const name = (cn: string): Buffer => seq(set(seq(oid('2.5.4.10'), utf8('sekisho-test'))), set(seq(oid('2.5.4.3'), utf8(cn))));
-const extension = (id: string, critical: boolean, value: Buffer): Buffer =>
-  critical ? seq(oid(id), bool(true), octets(value)) : seq(oid(id), octets(value));
+const extension = (id: string, critical: boolean, value: Buffer): Buffer => (critical ? seq(oid(id), bool(true), octets(value)) : seq(oid(id), octets(value)));
 
 const ECDSA_WITH_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 
@@ -84,14 +83,7 @@ export interface IssuedCertificate {
 
 let serial = 1000n;
 
-function issue(options: {
-  subject: string;
-  keys: KeyPair;
-  issuer: IssuedCertificate | undefined;
-  notBefore: Date;
-  notAfter: Date;
-  extensions: Buffer[];
-}): IssuedCertificate {
+function issue(options: { subject: string; keys: KeyPair; issuer: IssuedCertificate | undefined; notBefore: Date; notAfter: Date; extensions: Buffer[] }): IssuedCertificate {
   const signer = options.issuer?.keys ?? options.keys;
   const tbs = seq(
     explicit(0, integer(2n)),
@@ -101,25 +93,13 @@ function issue(options: {
     seq(time(options.notBefore), time(options.notAfter)),
     name(options.subject),
     spki(options.keys.publicKey),
-    explicit(
-      3,
-      seq(
-        extension('2.5.29.35', false, seq(tlv(0x80, keyId(signer.publicKey)))),
-        ...options.extensions,
-      ),
-    ),
+    explicit(3, seq(extension('2.5.29.35', false, seq(tlv(0x80, keyId(signer.publicKey)))), ...options.extensions)),
   );
   const signature = sign('sha256', tbs, signer.privateKey);
   return { der: seq(tbs, ECDSA_WITH_SHA256, bits(signature)), keys: options.keys, subject: options.subject };
 }
 
-export function makeCa(options: {
-  subject: string;
-  notBefore: Date;
-  notAfter: Date;
-  parent?: IssuedCertificate;
-  keys?: KeyPair;
-}): IssuedCertificate {
+export function makeCa(options: { subject: string; notBefore: Date; notAfter: Date; parent?: IssuedCertificate; keys?: KeyPair }): IssuedCertificate {
   const keys = options.keys ?? ecKeyPair();
   return issue({
     subject: options.subject,
@@ -161,11 +141,7 @@ export function makeLeaf(options: LeafOptions): IssuedCertificate {
     extensions.push(extension('2.5.29.17', true, seq(general)));
   }
   if (options.oidcIssuer !== undefined) {
-    extensions.push(
-      options.v1Issuer === true
-        ? extension('1.3.6.1.4.1.57264.1.1', false, Buffer.from(options.oidcIssuer))
-        : extension('1.3.6.1.4.1.57264.1.8', false, utf8(options.oidcIssuer)),
-    );
+    extensions.push(options.v1Issuer === true ? extension('1.3.6.1.4.1.57264.1.1', false, Buffer.from(options.oidcIssuer)) : extension('1.3.6.1.4.1.57264.1.8', false, utf8(options.oidcIssuer)));
   }
   return issue({ subject: '', keys, issuer: options.issuer, notBefore: options.notBefore, notAfter: options.notAfter, extensions });
 }
@@ -212,14 +188,11 @@ export function makeTlogEntry(options: TlogEntryOptions): object {
   const body = Buffer.from(canonical(options.body));
   const logIndex = options.logIndex ?? 0;
   const integratedTime = Math.floor(options.integratedTime.getTime() / 1000);
-  const set = sign(
-    'sha256',
-    Buffer.from(
-      canonical({ body: body.toString('base64'), integratedTime, logID: options.log.logId.toString('hex'), logIndex }),
-    ),
-    options.log.keys.privateKey,
-  );
-  const root = createHash('sha256').update(Buffer.from([0])).update(body).digest();
+  const set = sign('sha256', Buffer.from(canonical({ body: body.toString('base64'), integratedTime, logID: options.log.logId.toString('hex'), logIndex })), options.log.keys.privateKey);
+  const root = createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(body)
+    .digest();
   const note = `${options.log.origin}\n1\n${root.toString('base64')}\n`;
   const noteSig = sign('sha256', Buffer.from(note), options.log.keys.privateKey);
   const host = new URL(options.log.baseUrl).host;
@@ -265,18 +238,11 @@ export function dsseRekordBody(payload: Buffer, signature: Buffer, verifierPem: 
 }
 
 export function pae(payloadType: string, payload: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `),
-    payload,
-  ]);
+  return Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `), payload]);
 }
 
 // ---- trusted root ----
-export function makeTrustedRoot(options: {
-  cas: readonly { chain: readonly IssuedCertificate[]; start: Date; end?: Date }[];
-  tlogs: readonly TestLog[];
-  tlogStart?: Date;
-}): object {
+export function makeTrustedRoot(options: { cas: readonly { chain: readonly IssuedCertificate[]; start: Date; end?: Date }[]; tlogs: readonly TestLog[]; tlogStart?: Date }): object {
   return {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: options.tlogs.map((log) => ({

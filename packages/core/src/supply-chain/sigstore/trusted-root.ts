@@ -9,13 +9,7 @@ import type { TrustMaterial } from '@sigstore/verify';
 import { SekishoError } from '../../errors.js';
 import { lazyModule } from '../../util/lazy-module.js';
 import { decodeBase64, parseCertificate } from './certificate.js';
-import {
-  trustedRootSchema,
-  type CertificateAuthorityJson,
-  type ParsedTrustedRootJson,
-  type TransparencyLogInstanceJson,
-  type TrustedRootJson,
-} from './schema.js';
+import { trustedRootSchema, type CertificateAuthorityJson, type ParsedTrustedRootJson, type TransparencyLogInstanceJson, type TrustedRootJson } from './schema.js';
 
 export type { TrustedRootJson } from './schema.js';
 

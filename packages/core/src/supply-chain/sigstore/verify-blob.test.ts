@@ -102,9 +102,7 @@ function keyBundle(keys: KeyPair, algorithm: string | null, withTlog: boolean, c
   const signature = sign(algorithm, content, keys.privateKey);
   const digest = sha256(artifact);
   const keyPem = keys.publicKey.export({ format: 'pem', type: 'spki' }).toString();
-  const tlogEntries = withTlog
-    ? [makeTlogEntry({ log, body: hashedRekordBody(signature, digest.toString('hex'), keyPem), kind: 'hashedrekord', version: '0.0.1', integratedTime: SIGNED_AT })]
-    : [];
+  const tlogEntries = withTlog ? [makeTlogEntry({ log, body: hashedRekordBody(signature, digest.toString('hex'), keyPem), kind: 'hashedrekord', version: '0.0.1', integratedTime: SIGNED_AT })] : [];
   return {
     mediaType: BUNDLE_V03,
     verificationMaterial: { publicKey: { hint: 'test-key' }, tlogEntries },
@@ -383,7 +381,7 @@ describe('verifyBlob: malformed input', () => {
     for (let round = 0; round < 320; round++) {
       const [template, fieldPath] = paths[round % paths.length] ?? [message, []];
       const bundle = structuredClone(template);
-      let holder = bundle as Record<string, unknown>;
+      let holder = bundle;
       for (const step of fieldPath.slice(0, -1)) holder = holder[step] as Record<string, unknown>;
       const leafKey = fieldPath[fieldPath.length - 1] ?? '';
       const bytes = Buffer.from(holder[leafKey] as string, 'base64');

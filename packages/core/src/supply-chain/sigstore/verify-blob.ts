@@ -255,12 +255,7 @@ type SignatureContent = SignedEntity['signature'];
  * (not merely the bundle's unauthenticated messageDigest hint), and with only a digest at hand
  * the signature is checked over the digest.
  */
-function messageSignatureContent(
-  signature: Buffer,
-  algorithm: PrehashAlgorithm,
-  digest: Buffer,
-  bytes: Uint8Array | undefined,
-): SignatureContent {
+function messageSignatureContent(signature: Buffer, algorithm: PrehashAlgorithm, digest: Buffer, bytes: Uint8Array | undefined): SignatureContent {
   return {
     signature,
     compareSignature: (other) => bufferEqual(other, signature),
@@ -399,9 +394,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
     if (envelope.signatures.length !== 1 || signature === undefined) failed('DSSE envelope must carry exactly one signature');
     const parsedStatement = parseStatement(envelope.payloadType, envelope.payload);
     const { algorithm, hex } =
-      bytes !== undefined
-        ? { algorithm: 'sha256' as const, hex: createHash('sha256').update(bytes).digest('hex') }
-        : parseDigest((options.artifact as { digest: string }).digest);
+      bytes !== undefined ? { algorithm: 'sha256' as const, hex: createHash('sha256').update(bytes).digest('hex') } : parseDigest((options.artifact as { digest: string }).digest);
     if (!statementHasSubject(parsedStatement, algorithm, hex)) {
       failed(`the artifact ${algorithm}:${hex} is not a subject of the in-toto statement`);
     }
@@ -463,11 +456,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<VerifyResu
   }
 
   const timestamps = entity.timestamps
-    .map((t) =>
-      t.$case === 'transparency-log'
-        ? { source: t.$case, time: new Date(Number(t.tlogEntry.integratedTime) * 1000) }
-        : { source: t.$case, time: t.timestamp.signingTime },
-    )
+    .map((t) => (t.$case === 'transparency-log' ? { source: t.$case, time: new Date(Number(t.tlogEntry.integratedTime) * 1000) } : { source: t.$case, time: t.timestamp.signingTime }))
     .sort((a, b) => a.time.getTime() - b.time.getTime());
 
   return {

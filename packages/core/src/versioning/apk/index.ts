@@ -75,7 +75,10 @@ class Tokenizer {
     }
     const c = this.s.charCodeAt(this.pos);
     if (c >= 97 && c <= 122) {
-      if (t.kind > DIGIT) return this.invalid();
+      if (t.kind > DIGIT) {
+        this.invalid();
+        return;
+      }
       t.value = this.s[this.pos] ?? '';
       t.kind = LETTER;
       this.pos++;
@@ -83,35 +86,56 @@ class Tokenizer {
     }
     if (c === 46 /* . */ || isDigit(c)) {
       if (c === 46) {
-        if (t.kind > DIGIT) return this.invalid();
+        if (t.kind > DIGIT) {
+          this.invalid();
+          return;
+        }
         this.pos++;
       }
       if (t.kind === INITIAL_DIGIT || t.kind === DIGIT) t.kind = DIGIT;
       else if (t.kind === SUFFIX) t.kind = SUFFIX_NO;
-      else return this.invalid();
+      else {
+        this.invalid();
+        return;
+      }
       this.digits();
       return;
     }
     if (c === 95 /* _ */) {
-      if (t.kind > SUFFIX_NO) return this.invalid();
+      if (t.kind > SUFFIX_NO) {
+        this.invalid();
+        return;
+      }
       this.pos++;
       t.value = this.span((x) => x >= 97 && x <= 122);
       const suffix = SUFFIXES[t.value];
-      if (suffix === undefined) return this.invalid();
+      if (suffix === undefined) {
+        this.invalid();
+        return;
+      }
       t.suffix = suffix;
       t.kind = SUFFIX;
       return;
     }
     if (c === 126 /* ~ */) {
-      if (t.kind >= COMMIT_HASH) return this.invalid();
+      if (t.kind >= COMMIT_HASH) {
+        this.invalid();
+        return;
+      }
       this.pos++;
       t.value = this.span((x) => isDigit(x) || (x >= 97 && x <= 102));
-      if (t.value === '') return this.invalid();
+      if (t.value === '') {
+        this.invalid();
+        return;
+      }
       t.kind = COMMIT_HASH;
       return;
     }
     if (c === 45 /* - */) {
-      if (t.kind >= REVISION_NO || this.s.charCodeAt(this.pos + 1) !== 114 /* r */) return this.invalid();
+      if (t.kind >= REVISION_NO || this.s.charCodeAt(this.pos + 1) !== 114 /* r */) {
+        this.invalid();
+        return;
+      }
       this.pos += 2;
       t.kind = REVISION_NO;
       this.digits();

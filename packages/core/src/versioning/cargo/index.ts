@@ -18,9 +18,7 @@ export interface CargoVersion {
 const U64_MAX = '18446744073709551615';
 const NUMBER = '(0|[1-9][0-9]*)';
 const PRE_IDENT = '(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)';
-const VERSION = new RegExp(
-  `^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${PRE_IDENT}(?:\\.${PRE_IDENT})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`,
-);
+const VERSION = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${PRE_IDENT}(?:\\.${PRE_IDENT})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`);
 
 function fitsU64(n: string): boolean {
   return compareDigits(n, U64_MAX) <= 0;
@@ -82,13 +80,7 @@ function compareBuild(a: string, b: string): Sign {
 
 /** `impl Ord for Version`: precedence, then build metadata (so distinct builds are not equal). */
 export function compareCargoVersions(a: CargoVersion, b: CargoVersion): Sign {
-  return (
-    compareDigits(a.major, b.major) ||
-    compareDigits(a.minor, b.minor) ||
-    compareDigits(a.patch, b.patch) ||
-    comparePrerelease(a.pre, b.pre) ||
-    compareBuild(a.build, b.build)
-  );
+  return compareDigits(a.major, b.major) || compareDigits(a.minor, b.minor) || compareDigits(a.patch, b.patch) || comparePrerelease(a.pre, b.pre) || compareBuild(a.build, b.build);
 }
 
 // --- VersionReq --------------------------------------------------------------------------------
@@ -235,9 +227,7 @@ function matchesWildcard(c: Comparator, v: CargoVersion): boolean {
 export function cargoRequirementMatches(req: readonly Comparator[], v: CargoVersion): boolean {
   if (!req.every((c) => matchesComparator(c, v))) return false;
   if (v.pre === '') return true;
-  return req.some(
-    (c) => c.pre !== '' && cmpNum(c.major, v.major) === 0 && c.minor !== null && cmpNum(c.minor, v.minor) === 0 && c.patch !== null && cmpNum(c.patch, v.patch) === 0,
-  );
+  return req.some((c) => c.pre !== '' && cmpNum(c.major, v.major) === 0 && c.minor !== null && cmpNum(c.minor, v.minor) === 0 && c.patch !== null && cmpNum(c.patch, v.patch) === 0);
 }
 
 export const cargoScheme: VersionScheme = {

@@ -183,7 +183,12 @@ function parseOne(input: string): Constraint[] {
     const position = m[3] ? 3 : m[2] ? 2 : 1;
     const low = `${manipulate(m, position)}-dev`;
     const high = `${manipulate(m, position, 1)}-dev`;
-    return low === '0.0.0.0-dev' ? [{ op: '<', version: high }] : [{ op: '>=', version: low }, { op: '<', version: high }];
+    return low === '0.0.0.0-dev'
+      ? [{ op: '<', version: high }]
+      : [
+          { op: '>=', version: low },
+          { op: '<', version: high },
+        ];
   }
 
   m = HYPHEN.exec(c);

@@ -21,10 +21,7 @@ describe.skipIf(vectorFile('rubygems.jsonl') === null)('gem conformance', () => 
   });
 
   it.skipIf(vectorFile('rubygems-requirements.jsonl') === null)('rubygems-requirements.jsonl: satisfied_by?', () => {
-    const result = score(
-      readJsonl<RequirementRow>('rubygems-requirements.jsonl'),
-      (r) => gemRequirementsSatisfied(r.version, r.requirement) === r.satisfied,
-    );
+    const result = score(readJsonl<RequirementRow>('rubygems-requirements.jsonl'), (r) => gemRequirementsSatisfied(r.version, r.requirement) === r.satisfied);
     report('rubygems requirement vectors', result);
     expect(result.main.failures).toEqual([]);
   });

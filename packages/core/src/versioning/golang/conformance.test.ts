@@ -22,10 +22,7 @@ describe.skipIf(vectorFile('go.jsonl') === null)('golang conformance', () => {
   });
 
   it.skipIf(vectorFile('go-canonical.jsonl') === null)('go-canonical.jsonl: validity and canonical form', () => {
-    const result = score(
-      readJsonl<CanonicalRow>('go-canonical.jsonl'),
-      (r) => golangScheme.isValid(r.version) === r.valid && canonicalGoVersion(r.version) === (r.canonical ?? ''),
-    );
+    const result = score(readJsonl<CanonicalRow>('go-canonical.jsonl'), (r) => golangScheme.isValid(r.version) === r.valid && canonicalGoVersion(r.version) === (r.canonical ?? ''));
     report('go canonical vectors', result);
     expect(result.main.failures).toEqual([]);
   });

@@ -138,12 +138,7 @@ export function compareGoVersions(v: string, w: string): Sign {
   if (pv === null && pw === null) return 0;
   if (pv === null) return -1;
   if (pw === null) return 1;
-  return (
-    compareInt(pv.major, pw.major) ||
-    compareInt(pv.minor, pw.minor) ||
-    compareInt(pv.patch, pw.patch) ||
-    comparePrerelease(pv.prerelease, pw.prerelease)
-  );
+  return compareInt(pv.major, pw.major) || compareInt(pv.minor, pw.minor) || compareInt(pv.patch, pw.patch) || comparePrerelease(pv.prerelease, pw.prerelease);
 }
 
 /** `semver.Canonical`: `v1.2` becomes `v1.2.0`, build metadata is dropped; '' when invalid. */
@@ -153,8 +148,7 @@ export function canonicalGoVersion(v: string): string {
   return `v${p.major}.${p.minor}.${p.patch}${p.prerelease}`;
 }
 
-const PSEUDO =
-  /^v[0-9]+\.(?:0\.0-|[0-9]+\.[0-9]+-(?:[^+]*\.)?0\.)[0-9]{14}-[A-Za-z0-9]+(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
+const PSEUDO = /^v[0-9]+\.(?:0\.0-|[0-9]+\.[0-9]+-(?:[^+]*\.)?0\.)[0-9]{14}-[A-Za-z0-9]+(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
 /** `module.IsPseudoVersion`: `vX.0.0-yyyymmddhhmmss-abcdef123456` and its two other forms. */
 export function isPseudoVersion(v: string): boolean {

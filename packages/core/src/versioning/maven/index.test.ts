@@ -3,8 +3,56 @@ import { mavenScheme, parseMavenRange } from './index.js';
 
 // From apache/maven ComparableVersionTest.java: VERSIONS_QUALIFIER and VERSIONS_NUMBER are
 // strictly ascending; the equal pairs are checkVersionsEqual cases.
-const qualifiers = ['1-alpha2snapshot', '1-alpha2', '1-alpha-123', '1-beta-2', '1-beta123', '1-m2', '1-m11', '1-rc', '1-cr2', '1-rc123', '1-SNAPSHOT', '1', '1-sp', '1-sp2', '1-sp123', '1-abc', '1-def', '1-pom-1', '1-1-snapshot', '1-1', '1-2', '1-123'];
-const numbers = ['2.0', '2.0.a', '2-1', '2.0.2', '2.0.123', '2.1.0', '2.1-a', '2.1b', '2.1-c', '2.1-1', '2.1.0.1', '2.2', '2.123', '11.a2', '11.a11', '11.b2', '11.b11', '11.m2', '11.m11', '11', '11.a', '11b', '11c', '11m'];
+const qualifiers = [
+  '1-alpha2snapshot',
+  '1-alpha2',
+  '1-alpha-123',
+  '1-beta-2',
+  '1-beta123',
+  '1-m2',
+  '1-m11',
+  '1-rc',
+  '1-cr2',
+  '1-rc123',
+  '1-SNAPSHOT',
+  '1',
+  '1-sp',
+  '1-sp2',
+  '1-sp123',
+  '1-abc',
+  '1-def',
+  '1-pom-1',
+  '1-1-snapshot',
+  '1-1',
+  '1-2',
+  '1-123',
+];
+const numbers = [
+  '2.0',
+  '2.0.a',
+  '2-1',
+  '2.0.2',
+  '2.0.123',
+  '2.1.0',
+  '2.1-a',
+  '2.1b',
+  '2.1-c',
+  '2.1-1',
+  '2.1.0.1',
+  '2.2',
+  '2.123',
+  '11.a2',
+  '11.a11',
+  '11.b2',
+  '11.b11',
+  '11.m2',
+  '11.m11',
+  '11',
+  '11.a',
+  '11b',
+  '11c',
+  '11m',
+];
 
 const pairs = (list: string[]): [string, string][] => list.slice(1).map((v, i) => [list[i] ?? '', v]);
 
@@ -55,13 +103,10 @@ describe('maven scheme', () => {
     expect(mavenScheme.satisfies?.(version, range)).toBe(expected);
   });
 
-  it.each(['[1.0', '(1.0)', '[2.0,1.0]', '(1.0,1.0]', '[1.0,1.2),1.3', '[1.1,1.3),[1.2,1.4)', '[1,2,3]', ''])(
-    'rejects the range %j',
-    (range) => {
-      expect(parseMavenRange(range)).toBeNull();
-      expect(mavenScheme.satisfies?.('1.0', range)).toBe(false);
-    },
-  );
+  it.each(['[1.0', '(1.0)', '[2.0,1.0]', '(1.0,1.0]', '[1.0,1.2),1.3', '[1.1,1.3),[1.2,1.4)', '[1,2,3]', ''])('rejects the range %j', (range) => {
+    expect(parseMavenRange(range)).toBeNull();
+    expect(mavenScheme.satisfies?.('1.0', range)).toBe(false);
+  });
 
   it('bounds input at 256 characters', () => {
     expect(mavenScheme.isValid('1.'.repeat(200))).toBe(false);

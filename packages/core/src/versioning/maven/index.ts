@@ -108,8 +108,7 @@ export function mavenRangeContains(range: MavenRange, version: string): boolean 
 export const mavenScheme: VersionScheme = {
   id: 'maven',
   version: 1,
-  reference:
-    'Maven ComparableVersion (apache/maven compat/maven-artifact) https://maven.apache.org/pom.html#version-order-specification',
+  reference: 'Maven ComparableVersion (apache/maven compat/maven-artifact) https://maven.apache.org/pom.html#version-order-specification',
   isValid: (version) => version.trim() !== '' && parseMavenVersion(version) !== null,
   compare: cmp,
   satisfies(version, constraint) {

@@ -32,7 +32,12 @@ function parseVersion(version: string, options: NodeSemverOptions): SemVer | nul
 
 /** node-semver `compare`, with invalid strings below valid ones (by code units among themselves). */
 export function compareNodeSemver(a: string, b: string, options: NodeSemverOptions = {}): number {
-  return compareParsed(a, b, (s) => parseVersion(s, options), (x, y) => x.compare(y));
+  return compareParsed(
+    a,
+    b,
+    (s) => parseVersion(s, options),
+    (x, y) => x.compare(y),
+  );
 }
 
 /** node-semver `satisfies`; false for an invalid version or range, never throws. */
@@ -68,14 +73,6 @@ function nodeSemverScheme(id: VersionSchemeId, options: NodeSemverOptions, refer
   };
 }
 
-export const semverScheme = nodeSemverScheme(
-  'semver',
-  {},
-  'node-semver https://github.com/npm/node-semver; SemVer 2.0.0 https://semver.org/#spec-item-11',
-);
+export const semverScheme = nodeSemverScheme('semver', {}, 'node-semver https://github.com/npm/node-semver; SemVer 2.0.0 https://semver.org/#spec-item-11');
 
-export const npmScheme = nodeSemverScheme(
-  'npm',
-  { loose: true },
-  'node-semver (loose) https://github.com/npm/node-semver#ranges; npm normalize-package-data',
-);
+export const npmScheme = nodeSemverScheme('npm', { loose: true }, 'node-semver (loose) https://github.com/npm/node-semver#ranges; npm normalize-package-data');

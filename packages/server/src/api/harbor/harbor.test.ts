@@ -14,7 +14,10 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const D = digestOf(0xabc);
-const SCAN_REQUEST = { registry: { url: 'https://core.harbor.example', authorization: 'Basic cm9ib3Q6c2VjcmV0' }, artifact: { repository: 'library/app', digest: D, tag: '1.0', mime_type: MIME.ociManifest } };
+const SCAN_REQUEST = {
+  registry: { url: 'https://core.harbor.example', authorization: 'Basic cm9ib3Q6c2VjcmV0' },
+  artifact: { repository: 'library/app', digest: D, tag: '1.0', mime_type: MIME.ociManifest },
+};
 
 function rich(): VulnerabilityFinding {
   return {
@@ -117,7 +120,11 @@ describe('Harbor scanner adapter', () => {
     expect(failed.statusCode).toBe(500);
     expect(failed.json()).toEqual({ error: { message: 'scan dead: registry answered 401' } });
     expect((await h.call('viewer', { method: 'GET', url: '/harbor/api/v1/scan/nope/report' })).statusCode).toBe(404);
-    const helm = await h.call('scanner', { method: 'POST', url: '/harbor/api/v1/scan', payload: { ...SCAN_REQUEST, artifact: { ...SCAN_REQUEST.artifact, mime_type: 'application/vnd.cncf.helm.config.v1+json' } } });
+    const helm = await h.call('scanner', {
+      method: 'POST',
+      url: '/harbor/api/v1/scan',
+      payload: { ...SCAN_REQUEST, artifact: { ...SCAN_REQUEST.artifact, mime_type: 'application/vnd.cncf.helm.config.v1+json' } },
+    });
     expect(helm.statusCode).toBe(501);
     const oddUrl = await h.call('scanner', { method: 'POST', url: '/harbor/api/v1/scan', payload: { ...SCAN_REQUEST, registry: { url: 'http://[oops' } } });
     expect(oddUrl.statusCode).toBe(422);

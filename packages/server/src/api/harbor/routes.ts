@@ -65,30 +65,26 @@ export function harborRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return harborError(reply, harborStatus, body.error.message);
   });
 
-  app.get(
-    '/metadata',
-    { config: { action: 'harbor.metadata', role: 'viewer' }, schema: { tags: ['harbor'], summary: 'Harbor: scanner metadata and capabilities' } },
-    (_request, reply) => {
-      const built = ctx.dbBuiltAt();
-      return sendAs(reply, MIME.metadata, {
-        scanner: SCANNER,
-        capabilities: [
-          { type: 'vulnerability', consumes_mime_types: [MIME.ociManifest, MIME.dockerManifest], produces_mime_types: [MIME.vulnHarbor, MIME.vulnReport, MIME.vulnRaw] },
-          {
-            type: 'sbom',
-            consumes_mime_types: [MIME.ociManifest, MIME.dockerManifest],
-            produces_mime_types: [MIME.sbomReport],
-            additional_attributes: { sbom_media_types: [MIME.spdx, MIME.cyclonedx] },
-          },
-        ],
-        properties: {
-          'harbor.scanner-adapter/scanner-type': 'os-package-vulnerability',
-          ...(built === null ? {} : { 'harbor.scanner-adapter/vulnerability-database-updated-at': built.toISOString() }),
-          'org.sekisho/vendor-attributes': 'CVSS, epss, kev, priority, layer, status, purl',
+  app.get('/metadata', { config: { action: 'harbor.metadata', role: 'viewer' }, schema: { tags: ['harbor'], summary: 'Harbor: scanner metadata and capabilities' } }, (_request, reply) => {
+    const built = ctx.dbBuiltAt();
+    return sendAs(reply, MIME.metadata, {
+      scanner: SCANNER,
+      capabilities: [
+        { type: 'vulnerability', consumes_mime_types: [MIME.ociManifest, MIME.dockerManifest], produces_mime_types: [MIME.vulnHarbor, MIME.vulnReport, MIME.vulnRaw] },
+        {
+          type: 'sbom',
+          consumes_mime_types: [MIME.ociManifest, MIME.dockerManifest],
+          produces_mime_types: [MIME.sbomReport],
+          additional_attributes: { sbom_media_types: [MIME.spdx, MIME.cyclonedx] },
         },
-      });
-    },
-  );
+      ],
+      properties: {
+        'harbor.scanner-adapter/scanner-type': 'os-package-vulnerability',
+        ...(built === null ? {} : { 'harbor.scanner-adapter/vulnerability-database-updated-at': built.toISOString() }),
+        'org.sekisho/vendor-attributes': 'CVSS, epss, kev, priority, layer, status, purl',
+      },
+    });
+  });
 
   app.post<{ Body: Static<typeof ScanRequest> }>(
     '/scan',
@@ -137,7 +133,14 @@ export function harborRoutes(app: FastifyInstance, ctx: ApiContext): void {
         const reporter = getReporter(sbomType === MIME.spdx ? 'spdx-json' : 'cyclonedx-json');
         if (reporter === undefined) return harborError(reply, 501, `no ${sbomType} writer`);
         const sbom = JSON.parse(reporter.render(report, { now, color: false })) as unknown;
-        return sendAs(reply, MIME.sbomReport, { generated_at: now.toISOString(), artifact, scanner: SCANNER, vendor_attributes: { status: report.notChecked.length + report.unknowns.length === 0 ? 'complete' : 'incomplete' }, media_type: sbomType, sbom });
+        return sendAs(reply, MIME.sbomReport, {
+          generated_at: now.toISOString(),
+          artifact,
+          scanner: SCANNER,
+          vendor_attributes: { status: report.notChecked.length + report.unknowns.length === 0 ? 'complete' : 'incomplete' },
+          media_type: sbomType,
+          sbom,
+        });
       }
       return sendAs(reply, wanted === 'harbor' ? MIME.vulnHarbor : MIME.vulnReport, harborVulnerabilityReport(report, artifact, now));
     },
@@ -148,7 +151,12 @@ type ReportKind = 'vulnerability' | 'harbor' | 'raw' | 'sbom';
 
 /** Which report an Accept header asks for; a missing or wildcard Accept gets the v1.1 vulnerability report. */
 export function reportKind(accept: string): ReportKind | null {
-  const types = accept.split(',').map((t) => t.trim().toLowerCase().replace(/\s*;\s*q=[0-9.]+$/, ''));
+  const types = accept.split(',').map((t) =>
+    t
+      .trim()
+      .toLowerCase()
+      .replace(/\s*;\s*q=[0-9.]+$/, ''),
+  );
   for (const t of types) {
     const bare = t.replace(/\s+/g, '');
     if (bare.startsWith('application/vnd.security.sbom.report+json')) return 'sbom';
@@ -181,5 +189,8 @@ function harborError(reply: FastifyReply, status: number, message: string): Fast
 
 /** JSON in Harbor's media type exactly as the spec writes it (Fastify would otherwise append a charset). */
 function sendAs(reply: FastifyReply, mediaType: string, body: unknown): FastifyReply {
-  return reply.type(mediaType).serializer((payload: unknown) => JSON.stringify(payload)).send(body);
+  return reply
+    .type(mediaType)
+    .serializer((payload: unknown) => JSON.stringify(payload))
+    .send(body);
 }

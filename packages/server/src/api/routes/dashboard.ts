@@ -43,7 +43,14 @@ const OverviewSchema = Type.Object({
   pastSla: Type.Integer(),
   slaDays: Type.Integer(),
   dbBuiltAt: Type.Union([Type.String(), Type.Null()]),
-  environments: Type.Array(Type.Object({ name: Type.String(), images: Type.Integer(), failing: Type.Integer(), grades: Type.Object({ A: Type.Integer(), B: Type.Integer(), C: Type.Integer(), D: Type.Integer(), E: Type.Integer(), F: Type.Integer() }) })),
+  environments: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      images: Type.Integer(),
+      failing: Type.Integer(),
+      grades: Type.Object({ A: Type.Integer(), B: Type.Integer(), C: Type.Integer(), D: Type.Integer(), E: Type.Integer(), F: Type.Integer() }),
+    }),
+  ),
 });
 
 const FleetQuery = Type.Object({ environment: Type.Optional(EnvironmentName), repository: Type.Optional(RepositoryName), ...PageQuery }, { additionalProperties: false });
@@ -57,7 +64,10 @@ const errors = { 400: Type.Any(), 401: Type.Any(), 403: Type.Any() };
 export function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/whoami',
-    { config: { action: 'whoami', role: 'viewer' }, schema: { tags: ['auth'], summary: 'The calling token: its name and role', response: { 200: Type.Object({ name: Type.String(), role: Role }), ...errors } } },
+    {
+      config: { action: 'whoami', role: 'viewer' },
+      schema: { tags: ['auth'], summary: 'The calling token: its name and role', response: { 200: Type.Object({ name: Type.String(), role: Role }), ...errors } },
+    },
     (request) => {
       const p = request.principal;
       if (p === null) throw new ApiError(401, 'UNAUTHENTICATED', 'no principal');
@@ -68,11 +78,20 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/overview',
     {
       config: { action: 'overview.get', role: 'viewer' },
-      schema: { tags: ['images'], summary: "The fleet at a glance over each image's latest scan: vulnerabilities by severity, KEV, past the fix SLA, grades per environment", querystring: OverviewQuery, response: { 200: OverviewSchema, ...errors } },
+      schema: {
+        tags: ['images'],
+        summary: "The fleet at a glance over each image's latest scan: vulnerabilities by severity, KEV, past the fix SLA, grades per environment",
+        querystring: OverviewQuery,
+        response: { 200: OverviewSchema, ...errors },
+      },
     },
     async (request) => {
       const q = request.query;
-      const overview = await ctx.repository.fleetOverview({ ...(q.environment === undefined ? {} : { environment: q.environment }), ...(q.repository === undefined ? {} : { repository: q.repository }) }, q.slaDays ?? 30, ctx.now());
+      const overview = await ctx.repository.fleetOverview(
+        { ...(q.environment === undefined ? {} : { environment: q.environment }), ...(q.repository === undefined ? {} : { repository: q.repository }) },
+        q.slaDays ?? 30,
+        ctx.now(),
+      );
       return { ...overview, dbBuiltAt: ctx.dbBuiltAt()?.toISOString() ?? null };
     },
   );
@@ -80,7 +99,12 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/images/summary',
     {
       config: { action: 'images.summary', role: 'viewer' },
-      schema: { tags: ['images'], summary: "Images, most recently scanned first, with their latest scan's counts and latest policy decision", querystring: FleetQuery, response: { 200: PageOf(ImageSummarySchema), ...errors } },
+      schema: {
+        tags: ['images'],
+        summary: "Images, most recently scanned first, with their latest scan's counts and latest policy decision",
+        querystring: FleetQuery,
+        response: { 200: PageOf(ImageSummarySchema), ...errors },
+      },
     },
     (request) => {
       const q = request.query;

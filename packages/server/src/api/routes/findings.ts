@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { compareReports, ExceptionBook } from '@sekisho/core';
 import { SEVERITIES } from '@sekisho/model';
-import type { FindingFilter, FindingTrend, PolicyDecision, Severity, SeverityCounts, TrendPoint } from '@sekisho/model';
+import type { FindingFilter, FindingTrend, PolicyDecision, Severity, TrendPoint } from '@sekisho/model';
 import type { FastifyInstance } from 'fastify';
 import type { Repository } from '../../repository/types.js';
 import type { ApiContext } from '../context.js';
@@ -41,7 +41,12 @@ export function findingRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/findings',
     {
       config: { action: 'findings.list', role: 'viewer' },
-      schema: { tags: ['findings'], summary: 'Findings of a digest: most severe first, filtered by severity, kind, KEV, fixability, first-seen and environment', querystring: FindingsQuery, response: { 200: PageOf(StoredFindingSchema), ...errors } },
+      schema: {
+        tags: ['findings'],
+        summary: 'Findings of a digest: most severe first, filtered by severity, kind, KEV, fixability, first-seen and environment',
+        querystring: FindingsQuery,
+        response: { 200: PageOf(StoredFindingSchema), ...errors },
+      },
     },
     async (request) => {
       const q = request.query;
@@ -152,7 +157,7 @@ async function trend(repository: Repository, scope: string, bucket: 'day' | 'wee
       if (s.open >= start && s.open < end) opened += 1;
       if (s.fixed >= start && s.fixed < end) fixed += 1;
     }
-    return { at: new Date(end).toISOString(), open: open as SeverityCounts, opened, fixed };
+    return { at: new Date(end).toISOString(), open: open, opened, fixed };
   });
   return { scope, bucket, points };
 }

@@ -22,7 +22,10 @@ const EvaluateBody = Type.Object(
     scanId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the scan to judge; the digest’s newest otherwise' })),
     environment: Type.Optional(Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$' })),
     policy: Type.Optional(
-      Type.Union([Type.String({ minLength: 1, maxLength: MAX_POLICY_CHARS, description: 'a policy file (YAML or JSON text)' }), Type.Object({}, { additionalProperties: true, description: 'a policy document' })]),
+      Type.Union([
+        Type.String({ minLength: 1, maxLength: MAX_POLICY_CHARS, description: 'a policy file (YAML or JSON text)' }),
+        Type.Object({}, { additionalProperties: true, description: 'a policy document' }),
+      ]),
     ),
   },
   { additionalProperties: false },
@@ -56,7 +59,8 @@ export function governanceRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
       const report = await repository.getScanReport(scanId);
       if (report === null) throw new ApiError(404, 'NOT_FOUND', `no scan ${scanId}`, 'body.scanId');
-      if (report.target.manifestDigest !== body.digest && report.target.configDigest !== body.digest) throw new ApiError(400, 'INVALID_INPUT', `scan ${scanId} is not of ${body.digest}`, 'body.scanId');
+      if (report.target.manifestDigest !== body.digest && report.target.configDigest !== body.digest)
+        throw new ApiError(400, 'INVALID_INPUT', `scan ${scanId} is not of ${body.digest}`, 'body.scanId');
       const withExceptions: PolicyDocument = { ...policy, exceptions: [...(policy.exceptions ?? []), ...(await approvedExceptions(repository))] };
       const environment = body.environment ?? environmentFor(policy, { images: [report.target.reference, ...report.target.repoTags] });
       const dbVersion = (await repository.getScan(scanId))?.dbVersion ?? '';
@@ -87,7 +91,10 @@ export function governanceRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const ExceptionsQuery = Type.Object({ state: Type.Optional(StringEnum(['proposed', 'approved', 'expired'] as const)), ...PageQuery }, { additionalProperties: false });
   app.get<{ Querystring: Static<typeof ExceptionsQuery> }>(
     '/exceptions',
-    { config: { action: 'exceptions.list', role: 'viewer' }, schema: { tags: ['exceptions'], summary: 'Exceptions by proposal time', querystring: ExceptionsQuery, response: { 200: PageOf(ExceptionRecordSchema), ...errors } } },
+    {
+      config: { action: 'exceptions.list', role: 'viewer' },
+      schema: { tags: ['exceptions'], summary: 'Exceptions by proposal time', querystring: ExceptionsQuery, response: { 200: PageOf(ExceptionRecordSchema), ...errors } },
+    },
     (request) => {
       const q = request.query;
       return repository.listExceptions(q.state === undefined ? {} : { state: q.state }, { ...(q.limit === undefined ? {} : { limit: q.limit }), cursor: q.cursor ?? null });
@@ -109,7 +116,12 @@ export function governanceRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/exceptions',
     {
       config: { action: 'exceptions.propose', role: 'scanner' },
-      schema: { tags: ['exceptions'], summary: 'Propose an exception (a finding id or a policy rule, in a scope, until a date); an approver must approve it', body: ProposeExceptionBody, response: { 201: ExceptionRecordSchema, ...errors } },
+      schema: {
+        tags: ['exceptions'],
+        summary: 'Propose an exception (a finding id or a policy rule, in a scope, until a date); an approver must approve it',
+        body: ProposeExceptionBody,
+        response: { 201: ExceptionRecordSchema, ...errors },
+      },
     },
     async (request, reply) => {
       const body = request.body;
@@ -125,7 +137,12 @@ export function governanceRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/exceptions/:id/approve',
     {
       config: { action: 'exceptions.approve', role: 'approver' },
-      schema: { tags: ['exceptions'], summary: 'Approve a proposed exception (records who and when; the proposer cannot approve their own)', params: IdParams, response: { 200: ExceptionRecordSchema, ...errors, 409: ErrorSchema } },
+      schema: {
+        tags: ['exceptions'],
+        summary: 'Approve a proposed exception (records who and when; the proposer cannot approve their own)',
+        params: IdParams,
+        response: { 200: ExceptionRecordSchema, ...errors, 409: ErrorSchema },
+      },
     },
     async (request) => {
       request.auditTarget = request.params.id;

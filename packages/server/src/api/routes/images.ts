@@ -5,18 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Report } from '@sekisho/model';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import {
-  Digest,
-  ErrorSchema,
-  ImageRecordSchema,
-  PageOf,
-  PageQuery,
-  RecordScanResponse,
-  ReportBody,
-  ScanRecordSchema,
-  StoredDecisionSchema,
-  TagRecordSchema,
-} from '../schemas.js';
+import { Digest, ErrorSchema, ImageRecordSchema, PageOf, PageQuery, RecordScanResponse, ReportBody, ScanRecordSchema, StoredDecisionSchema, TagRecordSchema } from '../schemas.js';
 
 const DigestParams = Type.Object({ digest: Digest });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -28,7 +17,10 @@ export function imageRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const ImagesQuery = Type.Object({ repository: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })), ...PageQuery }, { additionalProperties: false });
   app.get<{ Querystring: Static<typeof ImagesQuery> }>(
     '/images',
-    { config: { action: 'images.list', role: 'viewer' }, schema: { tags: ['images'], summary: 'List images (by digest)', querystring: ImagesQuery, response: { 200: PageOf(ImageRecordSchema), ...errors } } },
+    {
+      config: { action: 'images.list', role: 'viewer' },
+      schema: { tags: ['images'], summary: 'List images (by digest)', querystring: ImagesQuery, response: { 200: PageOf(ImageRecordSchema), ...errors } },
+    },
     (request) => {
       const { repository: name, limit, cursor } = request.query;
       return repository.listImages(name === undefined ? {} : { repository: name }, { ...(limit === undefined ? {} : { limit }), cursor: cursor ?? null });
@@ -49,14 +41,20 @@ export function imageRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const TagsQuery = Type.Object({ repository: Type.String({ minLength: 1, maxLength: 512 }), ...PageQuery }, { additionalProperties: false });
   app.get<{ Querystring: Static<typeof TagsQuery> }>(
     '/tags',
-    { config: { action: 'tags.list', role: 'viewer' }, schema: { tags: ['images'], summary: 'Tags of a repository and the digests they point at', querystring: TagsQuery, response: { 200: PageOf(TagRecordSchema), ...errors } } },
+    {
+      config: { action: 'tags.list', role: 'viewer' },
+      schema: { tags: ['images'], summary: 'Tags of a repository and the digests they point at', querystring: TagsQuery, response: { 200: PageOf(TagRecordSchema), ...errors } },
+    },
     (request) => repository.listTags(request.query.repository, { ...(request.query.limit === undefined ? {} : { limit: request.query.limit }), cursor: request.query.cursor ?? null }),
   );
 
   const ScansQuery = Type.Object({ digest: Digest, ...PageQuery }, { additionalProperties: false });
   app.get<{ Querystring: Static<typeof ScansQuery> }>(
     '/scans',
-    { config: { action: 'scans.list', role: 'viewer' }, schema: { tags: ['scans'], summary: 'Scans of a digest, newest first', querystring: ScansQuery, response: { 200: PageOf(ScanRecordSchema), ...errors } } },
+    {
+      config: { action: 'scans.list', role: 'viewer' },
+      schema: { tags: ['scans'], summary: 'Scans of a digest, newest first', querystring: ScansQuery, response: { 200: PageOf(ScanRecordSchema), ...errors } },
+    },
     (request) => {
       request.auditTarget = request.query.digest;
       return repository.listScans(request.query.digest, { ...(request.query.limit === undefined ? {} : { limit: request.query.limit }), cursor: request.query.cursor ?? null });
@@ -122,7 +120,16 @@ export function imageRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get<{ Params: Static<typeof DigestParams>; Querystring: Static<typeof QueryPage> }>(
     '/images/:digest/decisions',
-    { config: { action: 'decisions.list', role: 'viewer' }, schema: { tags: ['policy'], summary: 'Policy decisions recorded for a digest, newest first', params: DigestParams, querystring: QueryPage, response: { 200: PageOf(StoredDecisionSchema), ...errors } } },
+    {
+      config: { action: 'decisions.list', role: 'viewer' },
+      schema: {
+        tags: ['policy'],
+        summary: 'Policy decisions recorded for a digest, newest first',
+        params: DigestParams,
+        querystring: QueryPage,
+        response: { 200: PageOf(StoredDecisionSchema), ...errors },
+      },
+    },
     (request) => {
       request.auditTarget = request.params.digest;
       return repository.listDecisions(request.params.digest, { ...(request.query.limit === undefined ? {} : { limit: request.query.limit }), cursor: request.query.cursor ?? null });

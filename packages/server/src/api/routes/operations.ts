@@ -6,19 +6,7 @@ import type { JobRecord } from '../../jobs/types.js';
 import { issueToken } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import {
-  ApiTokenSchema,
-  AuditEventSchema,
-  CreateTokenBody,
-  EnqueueJobBody,
-  ErrorSchema,
-  JobKindSchema,
-  JobRecordSchema,
-  JobStateSchema,
-  PageOf,
-  PageQuery,
-  QueueStatsSchema,
-} from '../schemas.js';
+import { ApiTokenSchema, AuditEventSchema, CreateTokenBody, EnqueueJobBody, ErrorSchema, JobKindSchema, JobRecordSchema, JobStateSchema, PageOf, PageQuery, QueueStatsSchema } from '../schemas.js';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -31,7 +19,12 @@ export function operationRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/jobs',
     {
       config: { action: 'jobs.enqueue', role: 'scanner' },
-      schema: { tags: ['jobs'], summary: 'Queue a scan of an image or of every tag of a repository; one job per digest while one is queued', body: EnqueueJobBody, response: { 202: JobRecordSchema, ...errors } },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Queue a scan of an image or of every tag of a repository; one job per digest while one is queued',
+        body: EnqueueJobBody,
+        response: { 202: JobRecordSchema, ...errors },
+      },
     },
     async (request, reply) => {
       const body = request.body;
@@ -55,10 +48,16 @@ export function operationRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const JobsQuery = Type.Object({ kind: Type.Optional(JobKindSchema), state: Type.Optional(JobStateSchema), ...PageQuery }, { additionalProperties: false });
   app.get<{ Querystring: Static<typeof JobsQuery> }>(
     '/jobs',
-    { config: { action: 'jobs.list', role: 'viewer' }, schema: { tags: ['jobs'], summary: 'Jobs, filtered by kind and state', querystring: JobsQuery, response: { 200: PageOf(JobRecordSchema), ...errors } } },
+    {
+      config: { action: 'jobs.list', role: 'viewer' },
+      schema: { tags: ['jobs'], summary: 'Jobs, filtered by kind and state', querystring: JobsQuery, response: { 200: PageOf(JobRecordSchema), ...errors } },
+    },
     (request) => {
       const q = request.query;
-      return queue.list({ ...(q.kind === undefined ? {} : { kind: q.kind }), ...(q.state === undefined ? {} : { state: q.state }) }, { ...(q.limit === undefined ? {} : { limit: q.limit }), cursor: q.cursor ?? null });
+      return queue.list(
+        { ...(q.kind === undefined ? {} : { kind: q.kind }), ...(q.state === undefined ? {} : { state: q.state }) },
+        { ...(q.limit === undefined ? {} : { limit: q.limit }), cursor: q.cursor ?? null },
+      );
     },
   );
 
@@ -82,7 +81,10 @@ export function operationRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const TokensQuery = Type.Object(PageQuery, { additionalProperties: false });
   app.get<{ Querystring: Static<typeof TokensQuery> }>(
     '/tokens',
-    { config: { action: 'tokens.list', role: 'admin' }, schema: { tags: ['admin'], summary: 'API tokens (never their secrets)', querystring: TokensQuery, response: { 200: PageOf(ApiTokenSchema), ...errors } } },
+    {
+      config: { action: 'tokens.list', role: 'admin' },
+      schema: { tags: ['admin'], summary: 'API tokens (never their secrets)', querystring: TokensQuery, response: { 200: PageOf(ApiTokenSchema), ...errors } },
+    },
     (request) => repository.listTokens({ ...(request.query.limit === undefined ? {} : { limit: request.query.limit }), cursor: request.query.cursor ?? null }),
   );
 
@@ -127,7 +129,10 @@ export function operationRoutes(app: FastifyInstance, ctx: ApiContext): void {
   );
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
     '/audit',
-    { config: { action: 'audit.list', role: 'admin' }, schema: { tags: ['admin'], summary: 'The audit log, newest first', querystring: AuditQuery, response: { 200: PageOf(AuditEventSchema), ...errors } } },
+    {
+      config: { action: 'audit.list', role: 'admin' },
+      schema: { tags: ['admin'], summary: 'The audit log, newest first', querystring: AuditQuery, response: { 200: PageOf(AuditEventSchema), ...errors } },
+    },
     (request) => {
       const { limit, cursor, ...filter } = request.query;
       return repository.listAudit(filter, { ...(limit === undefined ? {} : { limit }), cursor: cursor ?? null });

@@ -42,7 +42,13 @@ export async function apiHarness(store: StoreKind, options: Partial<ApiServerOpt
     const dir = mkdtempSync(join(tmpdir(), 'sekisho-api-'));
     const path = join(dir, 'sekisho.db');
     repository = await openSqliteRepository({ path });
-    storedText = () => Promise.resolve([path, `${path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('utf8')).join('\n'));
+    storedText = () =>
+      Promise.resolve(
+        [path, `${path}-wal`]
+          .filter((f) => existsSync(f))
+          .map((f) => readFileSync(f).toString('utf8'))
+          .join('\n'),
+      );
     cleanup = () => rmSync(dir, { recursive: true, force: true });
   } else {
     const schema = await store.database.createSchema();

@@ -71,7 +71,13 @@ async function buildDb(withExamples: boolean, built: string): Promise<string> {
   mkdirSync(feed, { recursive: true });
   writeFileSync(
     join(feed, 'left-pad.json'),
-    JSON.stringify({ schema_version: '1.6.0', id: 'GHSA-test-0001', modified: '2024-01-01T00:00:00Z', aliases: ['CVE-2024-0001'], affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.1' }] }] }] }),
+    JSON.stringify({
+      schema_version: '1.6.0',
+      id: 'GHSA-test-0001',
+      modified: '2024-01-01T00:00:00Z',
+      aliases: ['CVE-2024-0001'],
+      affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.1' }] }] }],
+    }),
   );
   const from = withExamples ? [feed, join(repoRoot(), 'examples', 'advisories', 'npm-nsp')] : [feed];
   await buildAdvisoryDb({ out: dbFile, from, now: new Date(built) });
@@ -126,7 +132,13 @@ describe('job handlers', () => {
     // Findings under the old version stay as they were.
     expect((await store.repository.listFindings({ digest: DIGEST, dbVersion: v1 })).items).toHaveLength(0);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ kind: 'finding', action: 'advisories.rematch', result: 'detected', subject: { type: 'image', digest: DIGEST }, details: { vulnerabilityId: 'NSWG-ECO-516', package: 'lodash', dbVersion: v2 } });
+    expect(events[0]).toMatchObject({
+      kind: 'finding',
+      action: 'advisories.rematch',
+      result: 'detected',
+      subject: { type: 'image', digest: DIGEST },
+      details: { vulnerabilityId: 'NSWG-ECO-516', package: 'lodash', dbVersion: v2 },
+    });
     // The repository's head had it: the repository scope opened an interval too.
     expect((await store.repository.listIntervals({ scope: 'repo:registry.invalid/team/app', open: true })).items.map((i) => i.identity)).toEqual([findings[0]!.identity]);
 
@@ -138,7 +150,10 @@ describe('job handlers', () => {
 
   it('evaluates the configured policy against the stored scan and records the decision; no policy fails as not judged', async () => {
     const v2 = await buildDb(true, '2026-02-01T00:00:00.000Z');
-    const policy = parsePolicy('apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: t }\nrules:\n  no-medium: { kind: vulnerabilities, severity: medium, action: fail }\nenvironments:\n  prod: {}\ndefaultEnvironment: prod\n', 'test');
+    const policy = parsePolicy(
+      'apiVersion: sekisho.dev/v1\nkind: Policy\nmetadata: { name: t }\nrules:\n  no-medium: { kind: vulnerabilities, severity: medium, action: fail }\nenvironments:\n  prod: {}\ndefaultEnvironment: prod\n',
+      'test',
+    );
     const { store } = await start({ policy });
     await store.repository.recordScan(storedScan(), 'old', { scannedAt: new Date('2026-01-02T00:00:00Z') });
     const rematch = await store.queue.enqueue('rematch', { dbVersion: v2 });
@@ -166,21 +181,25 @@ describe('job handlers', () => {
   });
 
   const fixture = requiredTestData(join(process.env['SEKISHO_FIXTURES_DIR'] ?? join(repoRoot(), '.fixtures', 'images'), 'compare-before', 'oci'), 'path', 'run scripts/build-fixture-images.sh');
-  it.skipIf(fixture === null)('scans a real fixture image through the engine once per digest, with the shared layer cache', async () => {
-    await buildDb(true, '2026-02-01T00:00:00.000Z');
-    const { store } = await start();
-    const job = await store.queue.enqueue('scan-image', { reference: fixture as string });
-    const done = await settledAs(store.queue, job.id, 'completed', 120_000);
-    const digest = String(done.result?.['digest']);
-    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const inventory = await store.repository.getInventory(digest);
-    expect(inventory?.packages.length).toBeGreaterThan(0);
-    const scans = (await store.repository.listScans(digest)).items;
-    expect(scans).toHaveLength(1);
-    expect(scans[0]!.scanners).toContain('vuln');
-    // The same digest again (another tag): recorded once, not scanned again.
-    const twice = await store.queue.enqueue('scan-image', { reference: fixture as string, digest });
-    expect((await settledAs(store.queue, twice.id, 'completed', 60_000)).result).toMatchObject({ skipped: expect.any(String) as unknown, scanId: scans[0]!.id });
-    expect((await store.repository.listScans(digest)).items).toHaveLength(1);
-  }, 180_000);
+  it.skipIf(fixture === null)(
+    'scans a real fixture image through the engine once per digest, with the shared layer cache',
+    async () => {
+      await buildDb(true, '2026-02-01T00:00:00.000Z');
+      const { store } = await start();
+      const job = await store.queue.enqueue('scan-image', { reference: fixture as string });
+      const done = await settledAs(store.queue, job.id, 'completed', 120_000);
+      const digest = String(done.result?.['digest']);
+      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const inventory = await store.repository.getInventory(digest);
+      expect(inventory?.packages.length).toBeGreaterThan(0);
+      const scans = (await store.repository.listScans(digest)).items;
+      expect(scans).toHaveLength(1);
+      expect(scans[0]!.scanners).toContain('vuln');
+      // The same digest again (another tag): recorded once, not scanned again.
+      const twice = await store.queue.enqueue('scan-image', { reference: fixture as string, digest });
+      expect((await settledAs(store.queue, twice.id, 'completed', 60_000)).result).toMatchObject({ skipped: expect.any(String) as unknown, scanId: scans[0]!.id });
+      expect((await store.repository.listScans(digest)).items).toHaveLength(1);
+    },
+    180_000,
+  );
 });

@@ -41,13 +41,26 @@ export function rematchHandler(ctx: WorkerContext): JobHandler<'rematch'> {
           continue;
         }
         const before = identities(stored.findings.map((f) => f.finding));
-        const base = reportOf(stored, stored.findings.map((f) => f.finding));
+        const base = reportOf(
+          stored,
+          stored.findings.map((f) => f.finding),
+        );
         const report = matchReport({ ...base, scanners: [...(base.scanners ?? []).filter((s) => s !== VULN_SCANNER)] }, store, ctx.advisories.path);
         const withSize = { ...report, image: stored.image.size === null ? null : { layers: [], config: EMPTY_CONFIG, size: stored.image.size } };
         // Its repositories, without tags: the repository scope's intervals follow when it is a head.
         const names = stored.image.repositories.map((repository) => ({ repository, tag: null }));
         const { scan } = await ctx.repository.recordScan(withSize, dbVersion, { scannedAt: now(), names });
-        const events = newFindingEvents({ digest, reference: scan.reference, scanId: scan.id, dbVersion, before, findings: report.findings, action: 'advisories.rematch', instance: ctx.instance ?? 'worker', now: now() });
+        const events = newFindingEvents({
+          digest,
+          reference: scan.reference,
+          scanId: scan.id,
+          dbVersion,
+          before,
+          findings: report.findings,
+          action: 'advisories.rematch',
+          instance: ctx.instance ?? 'worker',
+          now: now(),
+        });
         newFindings += events.length;
         refused += (await emitAll(ctx.events, events)).refused;
         matched++;

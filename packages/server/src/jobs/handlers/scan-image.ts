@@ -17,7 +17,8 @@ import type { JobHandler } from '../types.js';
 export const DEFAULT_WORKER_SCANNERS = 'vuln,secret,hardening';
 
 /** Engine errors that no retry can cure: a malformed reference, a refused image, a hostile archive. */
-const PERMANENT_CODES = /^(USAGE_|CONFIG_|SOURCE_(?:NOT_FOUND|UNSUPPORTED|INVALID|NO_MATCHING_PLATFORM|EMPTY)|INTEGRITY_|LAYER_(?:CORRUPT|PATH_ESCAPE|LINK_ESCAPE)|LIMIT_(?!TIMEOUT)|REGISTRY_(?:UNTRUSTED_REDIRECT|REDIRECT_LOOP))/;
+const PERMANENT_CODES =
+  /^(USAGE_|CONFIG_|SOURCE_(?:NOT_FOUND|UNSUPPORTED|INVALID|NO_MATCHING_PLATFORM|EMPTY)|INTEGRITY_|LAYER_(?:CORRUPT|PATH_ESCAPE|LINK_ESCAPE)|LIMIT_(?!TIMEOUT)|REGISTRY_(?:UNTRUSTED_REDIRECT|REDIRECT_LOOP))/;
 
 export function scanImageHandler(ctx: WorkerContext): JobHandler<'scan-image'> {
   // Scanner setup (compiling secret rules…) is done once per worker, not per image.
@@ -62,7 +63,10 @@ export function scanImageHandler(ctx: WorkerContext): JobHandler<'scan-image'> {
           ...(ctx.registry === undefined ? {} : { registry: ctx.registry }),
           ...(ctx.scanTimeoutMs === undefined ? {} : { timeoutMs: ctx.scanTimeoutMs }),
         });
-        report = withScannersRan(withPostScanFindings(scan, setup, now()), [...selected].filter((s) => s !== 'vuln'));
+        report = withScannersRan(
+          withPostScanFindings(scan, setup, now()),
+          [...selected].filter((s) => s !== 'vuln'),
+        );
       } catch (error) {
         if (isSekishoError(error) && PERMANENT_CODES.test(error.code)) throw new PermanentJobError(`${error.code}: ${error.message}`);
         throw error;
@@ -72,9 +76,20 @@ export function scanImageHandler(ctx: WorkerContext): JobHandler<'scan-image'> {
       if (scanned === null) throw new PermanentJobError('the scan resolved no image digest');
       const before = identities((await allFindings(ctx.repository, scanned)).map((f) => f.finding));
       const { scan, opened, fixed } = await ctx.repository.recordScan(report, dbVersion, { scannedAt: now() });
-      const events = newFindingEvents({ digest: scan.digest, reference: scan.reference, scanId: scan.id, dbVersion, before, findings: report.findings, action: 'scan.record', instance: ctx.instance ?? 'worker', now: now() });
+      const events = newFindingEvents({
+        digest: scan.digest,
+        reference: scan.reference,
+        scanId: scan.id,
+        dbVersion,
+        before,
+        findings: report.findings,
+        action: 'scan.record',
+        instance: ctx.instance ?? 'worker',
+        now: now(),
+      });
       const sent = await emitAll(ctx.events, events);
-      if (job.payload.environment !== undefined) await ctx.queue.enqueue('evaluate-policy', { digest: scan.digest, environment: job.payload.environment }, { singletonKey: `${scan.digest}|${job.payload.environment}` });
+      if (job.payload.environment !== undefined)
+        await ctx.queue.enqueue('evaluate-policy', { digest: scan.digest, environment: job.payload.environment }, { singletonKey: `${scan.digest}|${job.payload.environment}` });
       return { scanId: scan.id, digest: scan.digest, dbVersion, status: scan.status, findings: scan.findingCount, opened, fixed, newFindings: events.length, eventsRefused: sent.refused };
     } finally {
       store?.close();

@@ -37,10 +37,14 @@ export async function until<T>(what: string, probe: () => Promise<T | null | und
 }
 
 export function settledAs(queue: JobQueue, id: string, state: JobState, timeoutMs?: number): Promise<JobRecord> {
-  return until(`job ${id} to be ${state}`, async () => {
-    const job = await queue.get(id);
-    return job?.state === state ? job : null;
-  }, timeoutMs);
+  return until(
+    `job ${id} to be ${state}`,
+    async () => {
+      const job = await queue.get(id);
+      return job?.state === state ? job : null;
+    },
+    timeoutMs,
+  );
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

@@ -18,10 +18,7 @@ export function decodeCursor(cursor: string | null | undefined, shape: string): 
   } catch {
     key = null;
   }
-  const ok =
-    Array.isArray(key) &&
-    key.length === shape.length &&
-    key.every((v: unknown, i) => (shape[i] === 'n' ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string'));
+  const ok = Array.isArray(key) && key.length === shape.length && key.every((v: unknown, i) => (shape[i] === 'n' ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string'));
   if (!ok) throw new RepositoryError('STORE_INVALID', 'not a cursor of this list');
   return key as CursorKey;
 }

@@ -4,7 +4,7 @@
  * cost one query per view, not one per image. Portable SQL (common table expressions, correlated
  * subqueries), as every query of this store.
  */
-import type { FleetFilter, FleetOverview, HealthGrade, ImageSummary, Page, PageRequest, ScanRecord, Severity, SeverityCounts } from '@sekisho/model';
+import type { FleetFilter, FleetOverview, HealthGrade, ImageSummary, Page, PageRequest, ScanRecord, Severity } from '@sekisho/model';
 import { SEVERITIES } from '@sekisho/model';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import type { SqlExecutor, SqlRow, SqlValue } from './driver.js';
@@ -164,7 +164,7 @@ export async function fleetOverview(db: SqlExecutor, filter: FleetFilter, now: D
   }
   return {
     images: count(imageRow?.['n']),
-    bySeverity: bySeverity as SeverityCounts,
+    bySeverity: bySeverity,
     kev,
     pastSla,
     slaDays,

@@ -95,7 +95,5 @@ export class PostgresDriver implements SqlDriver {
 
 function unavailable(cause: unknown): RepositoryError | null {
   const code = (cause as { code?: unknown } | null)?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === '57P01'
-    ? new RepositoryError('STORE_UNAVAILABLE', 'PostgreSQL is unreachable', { cause })
-    : null;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === '57P01' ? new RepositoryError('STORE_UNAVAILABLE', 'PostgreSQL is unreachable', { cause }) : null;
 }

@@ -7,18 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRedactor, parseImageReference } from '@sekisho/core';
 import type { Redactor } from '@sekisho/core';
-import {
-  findingFixable,
-  findingIdentity,
-  findingInKev,
-  FINDING_KINDS,
-  isSeverity,
-  REPORT_SCHEMA,
-  reportCompleteness,
-  scannerOfKind,
-  SEVERITIES,
-  severityRank,
-} from '@sekisho/model';
+import { findingFixable, findingIdentity, findingInKev, FINDING_KINDS, isSeverity, REPORT_SCHEMA, reportCompleteness, scannerOfKind, SEVERITIES, severityRank } from '@sekisho/model';
 import type {
   ApiRole,
   ApiTokenRecord,
@@ -170,29 +159,26 @@ export class SqlRepository implements Repository {
         if (n.tag !== null) await upsertTag(tx, n.repository, n.tag, digest, at);
       }
 
-      await tx.run(
-        'INSERT INTO scans (id, digest, reference, db_version, scanned_at, tool_version, status, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          scan.id,
-          digest,
-          scan.reference,
-          dbVersion,
-          at,
-          scan.toolVersion,
-          scan.status,
-          json({
-            statusReasons: scan.statusReasons,
-            scanners: scan.scanners,
-            packageCount: scan.packageCount,
-            findingCount: scan.findingCount,
-            severityCounts: counts,
-            notChecked: clean.notChecked,
-            unknowns: clean.unknowns.length,
-            target: clean.target,
-            image: clean.image,
-          }),
-        ],
-      );
+      await tx.run('INSERT INTO scans (id, digest, reference, db_version, scanned_at, tool_version, status, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+        scan.id,
+        digest,
+        scan.reference,
+        dbVersion,
+        at,
+        scan.toolVersion,
+        scan.status,
+        json({
+          statusReasons: scan.statusReasons,
+          scanners: scan.scanners,
+          packageCount: scan.packageCount,
+          findingCount: scan.findingCount,
+          severityCounts: counts,
+          notChecked: clean.notChecked,
+          unknowns: clean.unknowns.length,
+          target: clean.target,
+          image: clean.image,
+        }),
+      ]);
 
       await tx.run(
         `INSERT INTO inventories (digest, scan_id, distro, packages, relationships, package_count, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -256,7 +242,7 @@ export class SqlRepository implements Repository {
             identity,
             f.kind,
             f.severity,
-            severityRank(f.severity) as number | undefined ?? null,
+            severityRank(f.severity) ?? null,
             findingInKev(f) ? 1 : 0,
             findingFixable(f) ? 1 : 0,
             f.kind === 'vulnerability' ? f.vulnerabilityId : null,
@@ -298,10 +284,7 @@ export class SqlRepository implements Repository {
   async #images(rows: SqlRow[]): Promise<ImageRecord[]> {
     if (rows.length === 0) return [];
     const digests = rows.map((r) => str(r['digest']));
-    const names = await this.#driver.all(
-      `SELECT digest, repository FROM repository_images WHERE digest IN (${digests.map(() => '?').join(', ')}) ORDER BY repository`,
-      digests,
-    );
+    const names = await this.#driver.all(`SELECT digest, repository FROM repository_images WHERE digest IN (${digests.map(() => '?').join(', ')}) ORDER BY repository`, digests);
     return rows.map((r) => ({
       digest: str(r['digest']),
       configDigest: optStr(r['config_digest']),
@@ -404,10 +387,7 @@ export class SqlRepository implements Repository {
       where.push('(severity_rank < ? OR (severity_rank = ? AND finding_id > ?))');
       params.push(after[0] ?? 0, after[0] ?? 0, after[1] ?? '');
     }
-    const rows = await this.#driver.all(
-      `SELECT * FROM findings ${clause(where)} ORDER BY severity_rank DESC, finding_id ASC LIMIT ?`,
-      [...params, size + 1],
-    );
+    const rows = await this.#driver.all(`SELECT * FROM findings ${clause(where)} ORDER BY severity_rank DESC, finding_id ASC LIMIT ?`, [...params, size + 1]);
     const items = rows.slice(0, size).map((r): StoredFinding => ({
       digest: str(r['digest']),
       dbVersion: str(r['db_version']),
@@ -452,12 +432,22 @@ export class SqlRepository implements Repository {
   async recordDecision(digest: string, decision: PolicyDecision, scanId: string | null = null, at?: Date): Promise<StoredDecision> {
     const clean = this.#redactor.value(decision);
     const stored: StoredDecision = { id: randomUUID(), digest, scanId, recordedAt: iso(at ?? this.#now()), decision: clean };
-    await this.#driver.run(
-      'INSERT INTO policy_decisions (id, digest, scan_id, environment, policy, result, recorded_at, document, grade, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [stored.id, digest, scanId, clean.environment, clean.policy, clean.result, stored.recordedAt, json(clean), clean.grade, clean.score],
-    ).catch((cause: unknown) => {
-      throw isForeignKeyError(cause) ? new RepositoryError('STORE_NOT_FOUND', `no stored image or scan for this decision (${digest})`, { cause }) : cause;
-    });
+    await this.#driver
+      .run('INSERT INTO policy_decisions (id, digest, scan_id, environment, policy, result, recorded_at, document, grade, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        stored.id,
+        digest,
+        scanId,
+        clean.environment,
+        clean.policy,
+        clean.result,
+        stored.recordedAt,
+        json(clean),
+        clean.grade,
+        clean.score,
+      ])
+      .catch((cause: unknown) => {
+        throw isForeignKeyError(cause) ? new RepositoryError('STORE_NOT_FOUND', `no stored image or scan for this decision (${digest})`, { cause }) : cause;
+      });
     return stored;
   }
 
@@ -497,10 +487,15 @@ export class SqlRepository implements Repository {
     checkText('principal', clean.principal, 200);
     if (!DAY.test(clean.expires)) throw new RepositoryError('STORE_INVALID', `expires is not a YYYY-MM-DD date: ${clean.expires}`);
     const id = randomUUID();
-    await this.#driver.run(
-      `INSERT INTO exceptions (id, match, owner, reason, expires, state, proposed_by, proposed_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?)`,
-      [id, json(clean.match), clean.owner, clean.reason, clean.expires, clean.principal, iso(at ?? this.#now())],
-    );
+    await this.#driver.run(`INSERT INTO exceptions (id, match, owner, reason, expires, state, proposed_by, proposed_at) VALUES (?, ?, ?, ?, ?, 'proposed', ?, ?)`, [
+      id,
+      json(clean.match),
+      clean.owner,
+      clean.reason,
+      clean.expires,
+      clean.principal,
+      iso(at ?? this.#now()),
+    ]);
     return this.#exception(id);
   }
 
@@ -521,10 +516,10 @@ export class SqlRepository implements Repository {
 
   async expireDueExceptions(at?: Date): Promise<number> {
     const when = at ?? this.#now();
-    return this.#driver.run(
-      `UPDATE exceptions SET state = 'expired', expired_by = 'system', expired_at = ? WHERE state IN ('proposed', 'approved') AND expires < ?`,
-      [iso(when), iso(when).slice(0, 10)],
-    );
+    return this.#driver.run(`UPDATE exceptions SET state = 'expired', expired_by = 'system', expired_at = ? WHERE state IN ('proposed', 'approved') AND expires < ?`, [
+      iso(when),
+      iso(when).slice(0, 10),
+    ]);
   }
 
   async getException(id: string): Promise<ExceptionRecord | null> {
@@ -561,10 +556,16 @@ export class SqlRepository implements Repository {
     checkText('action', clean.action, 200);
     checkText('principal', clean.principal, 200);
     const at = iso(event.at ?? this.#now());
-    const rows = await this.#driver.all(
-      'INSERT INTO audit_events (at, source_ip, method, action, principal, result, target, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
-      [at, clean.sourceIp, clean.method, clean.action, clean.principal, clean.result, clean.target ?? null, json(clean.details ?? {})],
-    );
+    const rows = await this.#driver.all('INSERT INTO audit_events (at, source_ip, method, action, principal, result, target, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id', [
+      at,
+      clean.sourceIp,
+      clean.method,
+      clean.action,
+      clean.principal,
+      clean.result,
+      clean.target ?? null,
+      json(clean.details ?? {}),
+    ]);
     return {
       id: String(rows[0]?.['id']),
       at,
@@ -624,10 +625,7 @@ export class SqlRepository implements Repository {
     const scan = toScan(row);
     const summary = parse(row['summary']) as StoredSummary;
     const inventory = await this.getInventory(scan.digest);
-    const rows = await this.#driver.all('SELECT document FROM findings WHERE digest = ? AND db_version = ? ORDER BY severity_rank DESC, finding_id', [
-      scan.digest,
-      scan.dbVersion,
-    ]);
+    const rows = await this.#driver.all('SELECT document FROM findings WHERE digest = ? AND db_version = ? ORDER BY severity_rank DESC, finding_id', [scan.digest, scan.dbVersion]);
     const unknowns = summary.unknowns ?? 0;
     return {
       schema: REPORT_SCHEMA,
@@ -648,7 +646,13 @@ export class SqlRepository implements Repository {
       unknowns:
         unknowns === 0
           ? []
-          : [{ location: { path: '/', layerDigest: null, diffId: null, layerIndex: null }, foundBy: 'sekisho-server', reason: `${unknowns} file(s) or entries could not be read in this scan (details are not stored)` }],
+          : [
+              {
+                location: { path: '/', layerDigest: null, diffId: null, layerIndex: null },
+                foundBy: 'sekisho-server',
+                reason: `${unknowns} file(s) or entries could not be read in this scan (details are not stored)`,
+              },
+            ],
       notChecked: summary.notChecked ?? [],
       scanners: scan.scanners,
     };
@@ -705,10 +709,7 @@ export class SqlRepository implements Repository {
   async listTokens(page?: PageRequest): Promise<Page<ApiTokenRecord>> {
     const size = pageSize(page);
     const after = decodeCursor(page?.cursor, 's');
-    const rows = await this.#driver.all(
-      `SELECT * FROM api_tokens${after === null ? '' : ' WHERE name > ?'} ORDER BY name LIMIT ?`,
-      after === null ? [size + 1] : [after[0] ?? '', size + 1],
-    );
+    const rows = await this.#driver.all(`SELECT * FROM api_tokens${after === null ? '' : ' WHERE name > ?'} ORDER BY name LIMIT ?`, after === null ? [size + 1] : [after[0] ?? '', size + 1]);
     return paged(rows.slice(0, size).map(toToken), rows.length > size, (t) => [t.name]);
   }
 
@@ -892,7 +893,6 @@ function isForeignKeyError(cause: unknown): boolean {
   const error = cause as { code?: unknown; errcode?: unknown } | null;
   return error?.code === '23503' || error?.errcode === 787;
 }
-
 
 /** SQLite hands JSON back as text, PostgreSQL's JSONB as values. */
 function parse(value: unknown): unknown {

@@ -50,7 +50,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   #all(sql: string, params: readonly SqlValue[]): SqlRow[] {
-    return this.#db.prepare(sql).all(...(params as SQLInputValue[])) as SqlRow[];
+    return this.#db.prepare(sql).all(...(params as SQLInputValue[]));
   }
 
   #run(sql: string, params: readonly SqlValue[]): number {

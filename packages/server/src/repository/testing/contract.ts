@@ -114,11 +114,9 @@ export function repositoryContract(name: string, factory: ContractFactory | null
       it('stores the image, its repository and tag, the scan and the inventory', async () => {
         const repo = await open();
         const d = digestOf(1);
-        const { scan } = await repo.recordScan(
-          report({ digest: d, reference: 'registry.example/team/app:1.0', findings: [vuln({ cve: 'CVE-1', pkg: 'openssl', severity: 'high' })] }),
-          'db-1',
-          { scannedAt: T(2) },
-        );
+        const { scan } = await repo.recordScan(report({ digest: d, reference: 'registry.example/team/app:1.0', findings: [vuln({ cve: 'CVE-1', pkg: 'openssl', severity: 'high' })] }), 'db-1', {
+          scannedAt: T(2),
+        });
         expect(scan).toMatchObject({ digest: d, dbVersion: 'db-1', status: 'complete', packageCount: 1, findingCount: 1 });
         expect(scan.severityCounts.high).toBe(1);
         expect(await repo.getScan(scan.id)).toEqual(scan);
@@ -213,11 +211,7 @@ export function repositoryContract(name: string, factory: ContractFactory | null
         const repo = await open();
         const key = 'AKIAZ3MXQ7RDLW5PQ2TN';
         const token = 'ghp_Q8vR2mX9kL4pT7wZ3nB6yH1cF5dJ0sA8eG2u';
-        await repo.recordScan(
-          report({ digest: digestOf(1), findings: [secret('/app/.env', key)], env: [`GITHUB_TOKEN=${token}`, 'PATH=/usr/bin'] }),
-          'db-1',
-          { scannedAt: T(2) },
-        );
+        await repo.recordScan(report({ digest: digestOf(1), findings: [secret('/app/.env', key)], env: [`GITHUB_TOKEN=${token}`, 'PATH=/usr/bin'] }), 'db-1', { scannedAt: T(2) });
         await repo.appendAudit({ sourceIp: '10.0.0.1', method: 'POST', action: 'scan.record', principal: 'ci', result: 'success', details: { note: `key ${key}` } });
         const [stored] = (await repo.listFindings({ digest: digestOf(1) })).items;
         expect(stored?.finding.kind === 'secret' ? stored.finding.match : null).toBe('AKIA…(20 chars)');
@@ -327,7 +321,11 @@ export function repositoryContract(name: string, factory: ContractFactory | null
         // a: scanned twice; only the later scan (db-2) counts
         await repo.recordScan(report({ digest: a, reference: 'registry.example/team/api:1', findings: [vuln({ cve: 'CVE-OLD', pkg: 'zlib', severity: 'low' })] }), 'db-1', { scannedAt: T(1) });
         const { scan: sa } = await repo.recordScan(
-          report({ digest: a, reference: 'registry.example/team/api:1', findings: [vuln({ cve: 'CVE-1', pkg: 'openssl', severity: 'critical', fixed: true, kev: true }), vuln({ cve: 'CVE-2', pkg: 'zlib', severity: 'high', fixed: true })] }),
+          report({
+            digest: a,
+            reference: 'registry.example/team/api:1',
+            findings: [vuln({ cve: 'CVE-1', pkg: 'openssl', severity: 'critical', fixed: true, kev: true }), vuln({ cve: 'CVE-2', pkg: 'zlib', severity: 'high', fixed: true })],
+          }),
           'db-2',
           { scannedAt: T(3) },
         );
@@ -343,7 +341,14 @@ export function repositoryContract(name: string, factory: ContractFactory | null
         expect(second.items.map((i) => i.digest)).toEqual([c]);
         expect(second.nextCursor).toBeNull();
         const [sb, sa2] = first.items;
-        expect(sa2).toMatchObject({ repositories: ['registry.example/team/api'], tags: ['1'], scanId: sa.id, status: 'complete', kev: 1, decision: { environment: 'production', result: 'fail', grade: 'D', score: 40 } });
+        expect(sa2).toMatchObject({
+          repositories: ['registry.example/team/api'],
+          tags: ['1'],
+          scanId: sa.id,
+          status: 'complete',
+          kev: 1,
+          decision: { environment: 'production', result: 'fail', grade: 'D', score: 40 },
+        });
         expect(sa2?.severityCounts).toMatchObject({ critical: 1, high: 1, low: 0 });
         expect(sb?.decision).toMatchObject({ environment: 'staging', result: 'pass', grade: 'A' });
         expect(second.items[0]?.decision).toBeNull();
@@ -379,10 +384,7 @@ export function repositoryContract(name: string, factory: ContractFactory | null
 
       it('moves exceptions from proposed to approved to expired, with who and when', async () => {
         const repo = await open();
-        const proposed = await repo.proposeException(
-          { match: { id: 'CVE-1', package: 'openssl' }, owner: 'team-a', reason: 'not reachable', expires: '2026-11-30', principal: 'alice' },
-          T(2),
-        );
+        const proposed = await repo.proposeException({ match: { id: 'CVE-1', package: 'openssl' }, owner: 'team-a', reason: 'not reachable', expires: '2026-11-30', principal: 'alice' }, T(2));
         expect(proposed).toMatchObject({ state: 'proposed', proposedBy: 'alice', proposedAt: T(2).toISOString(), approvedBy: null });
         const approved = await repo.approveException(proposed.id, 'bob', T(3));
         expect(approved).toMatchObject({ state: 'approved', approvedBy: 'bob', approvedAt: T(3).toISOString() });
@@ -431,7 +433,12 @@ export function repositoryContract(name: string, factory: ContractFactory | null
       it('rebuilds a scan’s report: target, image facts, inventory, findings, scanners; unknowns as a count', async () => {
         const repo = await open();
         const d = digestOf(40);
-        const base = report({ digest: d, env: ['MODE=prod'], findings: [vuln({ cve: 'CVE-7', pkg: 'openssl', severity: 'high' })], notChecked: [{ scanner: 'malware', reason: 'no engine', fix: null }] });
+        const base = report({
+          digest: d,
+          env: ['MODE=prod'],
+          findings: [vuln({ cve: 'CVE-7', pkg: 'openssl', severity: 'high' })],
+          notChecked: [{ scanner: 'malware', reason: 'no engine', fix: null }],
+        });
         const withUnknowns = { ...base, unknowns: [{ location: { path: '/etc/x', layerDigest: null, diffId: null, layerIndex: 0 }, foundBy: 't', reason: 'unreadable' }] };
         const { scan } = await repo.recordScan(withUnknowns, 'db-1', { scannedAt: T(2) });
         const rebuilt = await repo.getScanReport(scan.id);
@@ -451,7 +458,9 @@ export function repositoryContract(name: string, factory: ContractFactory | null
         const d1 = digestOf(41);
         const d2 = digestOf(42);
         const ref = 'registry.example/team/trend:1';
-        await repo.recordScan(report({ digest: d1, reference: ref, findings: [vuln({ cve: 'CVE-A', pkg: 'a', severity: 'critical' }), vuln({ cve: 'CVE-B', pkg: 'b', severity: 'low' })] }), 'db-1', { scannedAt: T(2) });
+        await repo.recordScan(report({ digest: d1, reference: ref, findings: [vuln({ cve: 'CVE-A', pkg: 'a', severity: 'critical' }), vuln({ cve: 'CVE-B', pkg: 'b', severity: 'low' })] }), 'db-1', {
+          scannedAt: T(2),
+        });
         await repo.recordScan(report({ digest: d2, reference: ref, findings: [vuln({ cve: 'CVE-B', pkg: 'b', severity: 'low' })] }), 'db-1', { scannedAt: T(5) });
         const scope = 'repo:registry.example/team/trend';
         const all = await repo.listSeverityIntervals(scope, T(1).toISOString(), T(9).toISOString());

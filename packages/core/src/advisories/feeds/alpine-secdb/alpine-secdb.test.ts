@@ -39,7 +39,13 @@ describe('Alpine/Wolfi secdb importer', () => {
   });
 
   it('reads secdb JSON and recognizes Wolfi', async () => {
-    const json = JSON.stringify({ apkurl: '{{urlprefix}}/…', archs: ['x86_64'], reponame: 'os', urlprefix: 'https://packages.wolfi.dev', packages: [{ pkg: { name: 'curl', secfixes: { '8.0.0-r0': ['CVE-2099-0004'] } } }] });
+    const json = JSON.stringify({
+      apkurl: '{{urlprefix}}/…',
+      archs: ['x86_64'],
+      reponame: 'os',
+      urlprefix: 'https://packages.wolfi.dev',
+      packages: [{ pkg: { name: 'curl', secfixes: { '8.0.0-r0': ['CVE-2099-0004'] } } }],
+    });
     const { advisories, detected } = await runImporter(alpineSecdbImporter, memoryFile('wolfi/security.json', json));
     expect(detected).toBe(true);
     expect(advisories[0]).toMatchObject({ id: 'CVE-2099-0004', source: 'wolfi-secdb', affected: [{ namespace: 'wolfi:rolling', fixedVersions: ['8.0.0-r0'] }] });

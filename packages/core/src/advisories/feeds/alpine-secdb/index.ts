@@ -53,7 +53,10 @@ export function* secdbAdvisories(doc: unknown, where: string, context: FeedConte
       }
       for (const raw of ids) {
         if (typeof raw !== 'string' && typeof raw !== 'number') continue;
-        const tokens = String(raw).trim().split(/\s+/).filter((t) => t !== '');
+        const tokens = String(raw)
+          .trim()
+          .split(/\s+/)
+          .filter((t) => t !== '');
         const id = tokens[0];
         if (id === undefined) continue;
         let item = byCve.get(id);

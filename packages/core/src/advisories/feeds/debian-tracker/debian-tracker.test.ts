@@ -29,7 +29,12 @@ describe('Debian security tracker importer', () => {
     expect(advisories.map((a) => `${a.affected[0]?.packageName}/${a.id}`)).toEqual(['libexample/CVE-2099-0001', 'libexample/TEMP-0000000-ABCDEF', 'other-pkg/CVE-2099-0003']);
     expect(skipped).toEqual([{ source: 'debian-tracker', record: 'debian/tracker.json: libexample/CVE-2099-0002', reason: 'no releases' }]);
     const byNs = Object.fromEntries(advisories[0]!.affected.map((a) => [a.namespace, a]));
-    expect(byNs['debian:12']).toMatchObject({ status: 'fixed', fixedVersions: ['1.2-2+deb12u1'], vendorSeverity: 'high', ranges: [{ scheme: 'deb', events: [{ introduced: '0' }, { fixed: '1.2-2+deb12u1' }] }] });
+    expect(byNs['debian:12']).toMatchObject({
+      status: 'fixed',
+      fixedVersions: ['1.2-2+deb12u1'],
+      vendorSeverity: 'high',
+      ranges: [{ scheme: 'deb', events: [{ introduced: '0' }, { fixed: '1.2-2+deb12u1' }] }],
+    });
     expect(byNs['debian:11']).toMatchObject({ status: 'wont-fix', vendorSeverity: 'low', ranges: [{ events: [{ introduced: '0' }] }] });
     expect(byNs['debian:10']).toMatchObject({ status: 'end-of-life', vendorSeverity: null });
     expect(byNs['debian:13']).toMatchObject({ status: 'not-affected', ranges: [], vendorSeverity: 'negligible' });

@@ -75,7 +75,7 @@ export function normalizeNspAdvisory(record: unknown): Advisory {
   const cves = Array.isArray(record['cves']) ? record['cves'].filter((c): c is string => typeof c === 'string') : [];
   const refs = Array.isArray(record['references']) ? record['references'].filter((c): c is string => typeof c === 'string') : [];
   const vector = record['cvss_vector'];
-  const str = (key: string): string | null => (typeof record[key] === 'string' ? (record[key] as string) : null);
+  const str = (key: string): string | null => (typeof record[key] === 'string' ? record[key] : null);
   return {
     id: `NSWG-ECO-${id}`,
     aliases: cves,

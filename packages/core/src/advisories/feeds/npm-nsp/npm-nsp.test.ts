@@ -24,11 +24,7 @@ const record = {
 describe('npm NSP importer', () => {
   it('turns each range alternative into an OSV range', () => {
     const ranges = npmRangeToOsv('<1.2.4 || >=2.0.0 <=2.0.9 || >3.0.0');
-    expect(ranges.map((r) => r.events)).toEqual([
-      [{ introduced: '0' }, { fixed: '1.2.4' }],
-      [{ introduced: '2.0.0' }, { last_affected: '2.0.9' }],
-      [{ introduced: '3.0.1' }],
-    ]);
+    expect(ranges.map((r) => r.events)).toEqual([[{ introduced: '0' }, { fixed: '1.2.4' }], [{ introduced: '2.0.0' }, { last_affected: '2.0.9' }], [{ introduced: '3.0.1' }]]);
     const hit = (v: string): boolean => ranges.some((r) => isAffectedByEvents(npm, v, r.events));
     expect(['1.2.3', '1.2.4', '2.0.9', '2.1.0', '3.0.0', '3.0.1'].map(hit)).toEqual([true, false, true, false, false, true]);
   });

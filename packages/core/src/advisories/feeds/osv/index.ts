@@ -55,7 +55,11 @@ export function osvSourceId(id: string, ecosystem: string | null): string {
     case 'ALPINE':
       return 'osv-alpine';
     default: {
-      const base = (ecosystem ?? '').split(':')[0]?.toLowerCase().replace(/[^a-z0-9.]+/g, '-') ?? '';
+      const base =
+        (ecosystem ?? '')
+          .split(':')[0]
+          ?.toLowerCase()
+          .replace(/[^a-z0-9.]+/g, '-') ?? '';
       return base === '' ? 'osv' : `osv-${base}`;
     }
   }

@@ -19,16 +19,14 @@ describe('Cargo requirements → OSV ranges', () => {
 
   it('affects every version outside the patched and unaffected sets', () => {
     const safe = ['>= 0.6.1, < 0.7.0', '>= 0.7.2, < 0.8.0', '>= 0.8.2', '< 0.3.0'];
-    expect(affectedEvents(safe, cargo.compare)).toEqual([
-      { introduced: '0.3.0' },
-      { fixed: '0.6.1' },
-      { introduced: '0.7.0' },
-      { fixed: '0.7.2' },
-      { introduced: '0.8.0' },
-      { fixed: '0.8.2' },
-    ]);
+    expect(affectedEvents(safe, cargo.compare)).toEqual([{ introduced: '0.3.0' }, { fixed: '0.6.1' }, { introduced: '0.7.0' }, { fixed: '0.7.2' }, { introduced: '0.8.0' }, { fixed: '0.8.2' }]);
     expect([affected(safe, '0.2.9'), affected(safe, '0.3.0'), affected(safe, '0.6.1'), affected(safe, '0.7.1'), affected(safe, '0.8.1'), affected(safe, '1.0.0')]).toEqual([
-      false, true, false, true, true, false,
+      false,
+      true,
+      false,
+      true,
+      true,
+      false,
     ]);
     expect(affected([], '9.9.9')).toBe(true);
     expect(affected(['^1.2'], '1.9.0')).toBe(false);

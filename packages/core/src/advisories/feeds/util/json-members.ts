@@ -23,11 +23,7 @@ interface Frame {
 
 const MAX_KEY_CHARS = 4096;
 
-export async function* jsonMembers(
-  chunks: AsyncIterable<Uint8Array | string>,
-  path: readonly string[],
-  options: { maxMemberChars?: number } = {},
-): AsyncGenerator<JsonMember> {
+export async function* jsonMembers(chunks: AsyncIterable<Uint8Array | string>, path: readonly string[], options: { maxMemberChars?: number } = {}): AsyncGenerator<JsonMember> {
   const maxMember = options.maxMemberChars ?? 64 * 1024 * 1024;
   const target = path.length + 1;
   const decoder = new TextDecoder('utf-8');

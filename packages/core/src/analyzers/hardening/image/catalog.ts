@@ -30,7 +30,7 @@ export const IMAGE_HARDENING_CHECKS = [
     id: 'SEK-IMG-002',
     title: 'Unusual setuid/setgid file',
     severity: 'medium',
-    why: 'A setuid/setgid file runs with its owner\'s or group\'s privileges; one that is not a standard system tool is a privilege-escalation path.',
+    why: "A setuid/setgid file runs with its owner's or group's privileges; one that is not a standard system tool is a privilege-escalation path.",
     fix: 'Remove the file or its special bits in the Dockerfile: `RUN chmod u-s,g-s <path>`.',
     references: [`${CIS} §4.8`, 'Dockle CIS-DI-0008', DOCKLE],
   },
@@ -63,7 +63,7 @@ export const IMAGE_HARDENING_CHECKS = [
     title: 'Password hashes in the image',
     severity: 'medium',
     why: 'Accounts with password hashes let anyone who pulls the image crack them offline, and allow password logins in every container.',
-    fix: 'Lock the accounts at build time: `RUN passwd -l <user>` (or `usermod -p \'!\' <user>`); use keys or the orchestrator for access.',
+    fix: "Lock the accounts at build time: `RUN passwd -l <user>` (or `usermod -p '!' <user>`); use keys or the orchestrator for access.",
     references: [`${CIS} §4.10`, 'Dockle CIS-DI-0010', DOCKLE],
   },
   {

@@ -11,7 +11,11 @@ describe('portChecks', () => {
 
   it('judges the whole command: a database server named past the 64th word is still seen', () => {
     const cmd = [...Array.from({ length: 70 }, (_, i) => `--opt-${i}`), 'postgres'];
-    const report = { target: { reference: 'registry.example/app:1', repoTags: [] }, packages: [], image: { config: { exposedPorts: ['5432/tcp'], entrypoint: [], cmd, labels: {} } } } as unknown as Report;
+    const report = {
+      target: { reference: 'registry.example/app:1', repoTags: [] },
+      packages: [],
+      image: { config: { exposedPorts: ['5432/tcp'], entrypoint: [], cmd, labels: {} } },
+    } as unknown as Report;
     expect(portChecks(report, undefined)).toEqual([]);
   });
 });

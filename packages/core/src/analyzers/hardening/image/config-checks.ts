@@ -78,13 +78,23 @@ const RISKY_PORTS: ReadonlyMap<number, RiskyPort> = new Map<number, RiskyPort>([
   [2375, { service: 'Docker Engine API without TLS', severity: 'critical' }],
   [2376, { service: 'Docker Engine API', severity: 'high' }],
   [5432, { service: 'PostgreSQL', severity: 'medium', database: { packages: /^postgresql(?:-\d+(?:\.\d+)?)?$|^postgresql\d*-server$/, words: ['postgres', 'postgresql'] } }],
-  [3306, { service: 'MySQL/MariaDB', severity: 'medium', database: { packages: /^(?:mysql|mariadb|percona-server)(?:-community)?-server(?:-[\d.]+)?(?:-core)?$|^mariadb$|^mysql$/, words: ['mysqld', 'mariadbd', 'mysql', 'mariadb'] } }],
+  [
+    3306,
+    {
+      service: 'MySQL/MariaDB',
+      severity: 'medium',
+      database: { packages: /^(?:mysql|mariadb|percona-server)(?:-community)?-server(?:-[\d.]+)?(?:-core)?$|^mariadb$|^mysql$/, words: ['mysqld', 'mariadbd', 'mysql', 'mariadb'] },
+    },
+  ],
   [6379, { service: 'Redis', severity: 'medium', database: { packages: /^(?:redis|valkey|keydb)(?:-server)?$/, words: ['redis-server', 'valkey-server', 'keydb-server', 'redis', 'valkey'] } }],
   [27017, { service: 'MongoDB', severity: 'medium', database: { packages: /^mongodb(?:-org)?(?:-server)?$/, words: ['mongod', 'mongodb', 'mongo'] } }],
 ]);
 
 function wordsOf(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9-]+/).filter((w) => w !== '');
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9-]+/)
+    .filter((w) => w !== '');
 }
 
 /** True when the image's own evidence says it is that database's image (server package, command, or name). */
@@ -94,12 +104,7 @@ function isDatabaseImage(report: Report, db: NonNullable<RiskyPort['database']>)
   // Every command word and name (the config is bounded at 32 MiB; the work is linear): a cut at 64
   // words or 512 characters judged the image on part of its command, silently.
   const command = [...(config?.entrypoint ?? []), ...(config?.cmd ?? [])].map((w) => w.slice(w.lastIndexOf('/') + 1));
-  const names = [
-    report.target.reference,
-    ...report.target.repoTags,
-    config?.labels['org.opencontainers.image.title'] ?? '',
-    config?.labels['org.opencontainers.image.ref.name'] ?? '',
-  ];
+  const names = [report.target.reference, ...report.target.repoTags, config?.labels['org.opencontainers.image.title'] ?? '', config?.labels['org.opencontainers.image.ref.name'] ?? ''];
   const words = new Set([...command.flatMap(wordsOf), ...names.flatMap(wordsOf)]);
   return db.words.some((w) => words.has(w));
 }

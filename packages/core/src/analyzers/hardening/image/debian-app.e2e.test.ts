@@ -30,7 +30,19 @@ describe.skipIf(!present)('image hardening of the debian-app fixture', () => {
     expect(eol?.fix).toBe('Rebuild on a release in regular support, e.g. debian 13.');
 
     const setid = findings.find((f) => f.ruleId === 'SEK-IMG-003')?.evidence ?? '';
-    for (const tool of ['/usr/bin/passwd', '/usr/bin/su', '/usr/bin/mount', '/usr/bin/umount', '/usr/bin/chsh', '/usr/bin/chfn', '/usr/bin/gpasswd', '/usr/bin/newgrp', '/usr/sbin/unix_chkpwd', '/usr/bin/chage', '/usr/bin/expiry']) {
+    for (const tool of [
+      '/usr/bin/passwd',
+      '/usr/bin/su',
+      '/usr/bin/mount',
+      '/usr/bin/umount',
+      '/usr/bin/chsh',
+      '/usr/bin/chfn',
+      '/usr/bin/gpasswd',
+      '/usr/bin/newgrp',
+      '/usr/sbin/unix_chkpwd',
+      '/usr/bin/chage',
+      '/usr/bin/expiry',
+    ]) {
       expect(setid).toContain(`${tool} (`);
     }
     expect(setid).toContain('/usr/bin/passwd (setuid 4755, layer 0)');

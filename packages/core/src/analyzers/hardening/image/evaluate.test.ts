@@ -190,8 +190,24 @@ describe('SEK-IMG-008..011 sensitive files', () => {
     const all = await findings({
       layers: [
         { entries: secrets },
-        { createdBy: 'RUN rm -rf …', entries: [{ name: 'etc/ssh/.wh.ssh_host_ed25519_key', content: '' }, { name: 'root/.wh..ssh', content: '' }, { name: 'src/.wh.app', content: '' }, { name: 'root/.wh..aws', content: '' }, { name: 'home/.wh.dev', content: '' }, { name: 'root/.docker/config.json', content: '{"credsStore":"desktop"}' }] },
-        { entries: [{ name: 'etc/ssh/ssh_host_rsa_key.pub', content: 'ssh-rsa AAAA\n' }, { name: 'app/git/HEAD', content: 'x' }, { name: 'root/.aws/config', content: '[default]\nregion=eu-west-1\n' }] },
+        {
+          createdBy: 'RUN rm -rf …',
+          entries: [
+            { name: 'etc/ssh/.wh.ssh_host_ed25519_key', content: '' },
+            { name: 'root/.wh..ssh', content: '' },
+            { name: 'src/.wh.app', content: '' },
+            { name: 'root/.wh..aws', content: '' },
+            { name: 'home/.wh.dev', content: '' },
+            { name: 'root/.docker/config.json', content: '{"credsStore":"desktop"}' },
+          ],
+        },
+        {
+          entries: [
+            { name: 'etc/ssh/ssh_host_rsa_key.pub', content: 'ssh-rsa AAAA\n' },
+            { name: 'app/git/HEAD', content: 'x' },
+            { name: 'root/.aws/config', content: '[default]\nregion=eu-west-1\n' },
+          ],
+        },
       ],
     });
     expect(['SEK-IMG-008', 'SEK-IMG-009', 'SEK-IMG-010', 'SEK-IMG-011'].flatMap((id) => of(all, id))).toEqual([]);
@@ -202,7 +218,12 @@ describe('SEK-IMG-012 package manager caches', () => {
   it('one finding per cache with count, bytes and layers', async () => {
     const all = await findings({
       layers: [
-        { entries: [{ name: 'var/lib/apt/lists/deb_InRelease', content: 'a'.repeat(2048) }, { name: 'var/lib/apt/lists/lock', content: '' }] },
+        {
+          entries: [
+            { name: 'var/lib/apt/lists/deb_InRelease', content: 'a'.repeat(2048) },
+            { name: 'var/lib/apt/lists/lock', content: '' },
+          ],
+        },
         {
           createdBy: 'RUN apt-get install -y python3-pip && pip install flask',
           entries: [
@@ -224,8 +245,20 @@ describe('SEK-IMG-012 package manager caches', () => {
   it('caches cleaned in a later layer, and only lock files, are fine', async () => {
     const all = await findings({
       layers: [
-        { entries: [{ name: 'var/lib/apt/lists/deb_InRelease', content: 'a' }, { name: 'var/cache/apk/APKINDEX.x.tar.gz', content: 'b' }, { name: 'var/lib/apt/lists/lock', content: '' }] },
-        { entries: [{ name: 'var/lib/apt/lists/.wh.deb_InRelease', content: '' }, { name: 'var/cache/.wh.apk', content: '' }, { name: 'var/lib/apt/lists/partial/x', content: 'p' }] },
+        {
+          entries: [
+            { name: 'var/lib/apt/lists/deb_InRelease', content: 'a' },
+            { name: 'var/cache/apk/APKINDEX.x.tar.gz', content: 'b' },
+            { name: 'var/lib/apt/lists/lock', content: '' },
+          ],
+        },
+        {
+          entries: [
+            { name: 'var/lib/apt/lists/.wh.deb_InRelease', content: '' },
+            { name: 'var/cache/.wh.apk', content: '' },
+            { name: 'var/lib/apt/lists/partial/x', content: 'p' },
+          ],
+        },
       ],
     });
     expect(of(all, 'SEK-IMG-012')).toEqual([]);
@@ -374,7 +407,16 @@ describe('SEK-IMG-020 image age', () => {
 describe('findings', () => {
   it('are complete, sorted, stable, and every id is in the catalog', async () => {
     const build: Build = {
-      layers: [{ entries: [debian('11', 'bullseye'), { name: 'usr/bin/passwd', content: 'x', mode: 0o4755 }, { name: 'opt/x', content: 'x', mode: 0o4755 }, { name: 'root/.git-credentials', content: 'https://u:p@github.com\n' }] }],
+      layers: [
+        {
+          entries: [
+            debian('11', 'bullseye'),
+            { name: 'usr/bin/passwd', content: 'x', mode: 0o4755 },
+            { name: 'opt/x', content: 'x', mode: 0o4755 },
+            { name: 'root/.git-credentials', content: 'https://u:p@github.com\n' },
+          ],
+        },
+      ],
       config: { ExposedPorts: { '22/tcp': {} } },
       created: '2020-01-01T00:00:00Z',
     };

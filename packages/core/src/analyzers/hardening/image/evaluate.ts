@@ -84,9 +84,5 @@ function toFinding(hit: CheckHit, layers: readonly LayerInfo[]): HardeningFindin
 function compareFindings(a: HardeningFinding, b: HardeningFinding): number {
   const pa = a.location?.path ?? '';
   const pb = b.location?.path ?? '';
-  return (
-    severityRank(b.severity) - severityRank(a.severity) ||
-    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-    (pa < pb ? -1 : pa > pb ? 1 : 0)
-  );
+  return severityRank(b.severity) - severityRank(a.severity) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (pa < pb ? -1 : pa > pb ? 1 : 0);
 }

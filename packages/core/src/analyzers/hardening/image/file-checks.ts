@@ -32,9 +32,29 @@ export function sensitiveFacts(merged: MergedLayers): LayeredFact[] {
  * management; in the system directories they are expected (still reported, as one low finding).
  */
 const KNOWN_SETID = new Set([
-  'passwd', 'su', 'mount', 'umount', 'chsh', 'chfn', 'gpasswd', 'newgrp', 'sudo', 'ping', 'ping6', 'unix_chkpwd',
-  'expiry', 'chage', 'ssh-agent', 'wall', 'write', 'bsd-write', 'crontab', 'dotlockfile', 'ssh-keysign',
-  'newuidmap', 'newgidmap',
+  'passwd',
+  'su',
+  'mount',
+  'umount',
+  'chsh',
+  'chfn',
+  'gpasswd',
+  'newgrp',
+  'sudo',
+  'ping',
+  'ping6',
+  'unix_chkpwd',
+  'expiry',
+  'chage',
+  'ssh-agent',
+  'wall',
+  'write',
+  'bsd-write',
+  'crontab',
+  'dotlockfile',
+  'ssh-keysign',
+  'newuidmap',
+  'newgidmap',
 ]);
 const SYSTEM_DIRS = ['/bin/', '/sbin/', '/usr/bin/', '/usr/sbin/', '/usr/lib/', '/usr/libexec/', '/lib/'];
 
@@ -70,7 +90,12 @@ export function setidChecks(merged: MergedLayers): CheckHit[] {
     layer: f.layer,
     fix: `RUN chmod u-s,g-s ${f.path} (or remove it)`,
   }));
-  const out = capped('SEK-IMG-002', hits, 'unusual setuid/setgid files', unusual.map((f) => f.path));
+  const out = capped(
+    'SEK-IMG-002',
+    hits,
+    'unusual setuid/setgid files',
+    unusual.map((f) => f.path),
+  );
   if (known.length > 0) {
     out.push({
       check: 'SEK-IMG-003',
@@ -91,16 +116,19 @@ export function worldWritableChecks(merged: MergedLayers): CheckHit[] {
     layer: f.layer,
     fix: f.kind === 'dir' ? `RUN chmod o-w ${f.path} (or chmod +t ${f.path} if it is shared scratch space)` : `RUN chmod o-w ${f.path}`,
   }));
-  return capped('SEK-IMG-004', hits, 'world-writable paths', found.map((f) => f.path));
+  return capped(
+    'SEK-IMG-004',
+    hits,
+    'world-writable paths',
+    found.map((f) => f.path),
+  );
 }
 
 /** The nodes a minimal /dev holds (OCI runtime spec, "Default Devices"); the runtime recreates them anyway. */
 const STANDARD_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty', '/dev/console', '/dev/ptmx']);
 
 export function deviceChecks(merged: MergedLayers): CheckHit[] {
-  const found = merged.specialFiles
-    .filter((f) => f.kind === 'block-device' || (f.kind === 'char-device' && !STANDARD_DEVICES.has(f.path)))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const found = merged.specialFiles.filter((f) => f.kind === 'block-device' || (f.kind === 'char-device' && !STANDARD_DEVICES.has(f.path))).sort((a, b) => (a.path < b.path ? -1 : 1));
   const hits: CheckHit[] = found.map((f) => ({
     check: 'SEK-IMG-005',
     evidence: `${f.kind} ${f.path} (mode ${mode(f.mode)}), layer ${f.layer}`,
@@ -108,7 +136,12 @@ export function deviceChecks(merged: MergedLayers): CheckHit[] {
     layer: f.layer,
     ...(f.kind === 'block-device' ? { severity: 'medium' as const } : {}),
   }));
-  return capped('SEK-IMG-005', hits, 'device nodes', found.map((f) => f.path));
+  return capped(
+    'SEK-IMG-005',
+    hits,
+    'device nodes',
+    found.map((f) => f.path),
+  );
 }
 
 const PROVIDER_NAMES = {
@@ -132,7 +165,12 @@ export function sensitiveFileChecks(facts: readonly LayeredFact[]): CheckHit[] {
     switch (fact.kind) {
       case 'shadow':
         if (fact.hashedCount > 0) {
-          add({ check: 'SEK-IMG-006', evidence: `${path} (layer ${layer}): ${fact.hashedCount} ${fact.hashedCount === 1 ? 'entry has' : 'entries have'} a password hash: ${listed(fact.hashed)} (hashes not shown)`, path, layer });
+          add({
+            check: 'SEK-IMG-006',
+            evidence: `${path} (layer ${layer}): ${fact.hashedCount} ${fact.hashedCount === 1 ? 'entry has' : 'entries have'} a password hash: ${listed(fact.hashed)} (hashes not shown)`,
+            path,
+            layer,
+          });
         }
         if (fact.emptyCount > 0) {
           add({ check: 'SEK-IMG-007', evidence: `${path} (layer ${layer}): empty password for ${listed(fact.empty)}`, path, layer, fix: `RUN passwd -l ${fact.empty[0] ?? '<user>'}` });
@@ -216,12 +254,16 @@ export function sudoCheck(report: Report, facts: readonly LayeredFact[]): CheckH
   const pkgs = report.packages.filter((p) => isOsPackageType(p.type) && SUDO_PACKAGES.has(p.name));
   const binaries = facts.filter((f) => f.fact.kind === 'sudo');
   if (pkgs.length === 0 && binaries.length === 0) return [];
-  const parts = [
-    ...pkgs.map((p) => `package ${p.name} ${p.version}`),
-    ...binaries.map((b) => `${b.path} (mode ${b.fact.kind === 'sudo' ? mode(b.fact.mode) : '?'}, layer ${b.layer})`),
-  ];
+  const parts = [...pkgs.map((p) => `package ${p.name} ${p.version}`), ...binaries.map((b) => `${b.path} (mode ${b.fact.kind === 'sudo' ? mode(b.fact.mode) : '?'}, layer ${b.layer})`)];
   const first = binaries[0];
   const pkg = pkgs[0];
-  const fix = pkg === undefined ? `Remove ${first?.path ?? 'sudo'} from the image.` : pkg.type === 'apk' ? `RUN apk del ${pkg.name}` : pkg.type === 'rpm' ? `RUN dnf remove -y ${pkg.name}` : `RUN apt-get purge -y ${pkg.name}`;
+  const fix =
+    pkg === undefined
+      ? `Remove ${first?.path ?? 'sudo'} from the image.`
+      : pkg.type === 'apk'
+        ? `RUN apk del ${pkg.name}`
+        : pkg.type === 'rpm'
+          ? `RUN dnf remove -y ${pkg.name}`
+          : `RUN apt-get purge -y ${pkg.name}`;
   return [{ check: 'SEK-IMG-018', evidence: `sudo installed: ${listed(parts)}`, fix, ...(first === undefined ? {} : { path: first.path, layer: first.layer }) }];
 }

@@ -94,85 +94,53 @@ function unlessUserNamespace(fn: CheckFn): CheckFn {
 
 const windowsHostProcess: CheckFn = (pod) => {
   const out: PssViolation[] = [];
-  if (pod.securityContext?.windowsHostProcess === true)
-    out.push(v(null, podScPath(pod, 'windowsOptions.hostProcess'), 'pod sets windowsOptions.hostProcess=true'));
+  if (pod.securityContext?.windowsHostProcess === true) out.push(v(null, podScPath(pod, 'windowsOptions.hostProcess'), 'pod sets windowsOptions.hostProcess=true'));
   for (const c of pod.containers)
-    if (c.securityContext?.windowsHostProcess === true)
-      out.push(v(c, containerScPath(c, 'windowsOptions.hostProcess'), `container "${c.name}" sets windowsOptions.hostProcess=true`));
+    if (c.securityContext?.windowsHostProcess === true) out.push(v(c, containerScPath(c, 'windowsOptions.hostProcess'), `container "${c.name}" sets windowsOptions.hostProcess=true`));
   return out;
 };
 
 const hostNamespaces: CheckFn = (pod) => {
   const out: PssViolation[] = [];
-  for (const f of ['hostNetwork', 'hostPID', 'hostIPC'] as const)
-    if (pod[f] === true) out.push(v(null, `${pod.path}.${f}`, `${f}=true`));
+  for (const f of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (pod[f] === true) out.push(v(null, `${pod.path}.${f}`, `${f}=true`));
   return out;
 };
 
 const privileged: CheckFn = (pod) =>
-  pod.containers
-    .filter((c) => c.securityContext?.privileged === true)
-    .map((c) => v(c, containerScPath(c, 'privileged'), `container "${c.name}" must not set securityContext.privileged=true`));
+  pod.containers.filter((c) => c.securityContext?.privileged === true).map((c) => v(c, containerScPath(c, 'privileged'), `container "${c.name}" must not set securityContext.privileged=true`));
 
-const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-]);
+const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
 
 const capabilitiesBaseline: CheckFn = (pod) =>
   pod.containers.flatMap((c) => {
     const bad = (c.securityContext?.capabilities?.add ?? []).filter((x) => !BASELINE_CAPABILITIES.has(x));
-    return bad.length === 0
-      ? []
-      : [v(c, containerScPath(c, 'capabilities.add'), `container "${c.name}" must not include ${bad.map((b) => `"${b}"`).join(', ')} in securityContext.capabilities.add`)];
+    return bad.length === 0 ? [] : [v(c, containerScPath(c, 'capabilities.add'), `container "${c.name}" must not include ${bad.map((b) => `"${b}"`).join(', ')} in securityContext.capabilities.add`)];
   });
 
-const hostPathVolumes: CheckFn = (pod) =>
-  pod.volumes
-    .filter((vol) => vol.sources.includes('hostPath'))
-    .map((vol) => v(null, `${vol.path}.hostPath`, `hostPath volume "${vol.name}"`));
+const hostPathVolumes: CheckFn = (pod) => pod.volumes.filter((vol) => vol.sources.includes('hostPath')).map((vol) => v(null, `${vol.path}.hostPath`, `hostPath volume "${vol.name}"`));
 
 const hostPorts: CheckFn = (pod) =>
   pod.containers.flatMap((c) =>
-    c.ports
-      .filter((p) => p.hostPort !== null && p.hostPort !== 0)
-      .map((p) => v(c, `${c.path}.ports[${p.index}].hostPort`, `container "${c.name}" uses hostPort ${p.hostPort}`)),
+    c.ports.filter((p) => p.hostPort !== null && p.hostPort !== 0).map((p) => v(c, `${c.path}.ports[${p.index}].hostPort`, `container "${c.name}" uses hostPort ${p.hostPort}`)),
   );
 
 const hostProbesAndHostLifecycle: CheckFn = (pod) =>
-  pod.containers.flatMap((c) =>
-    c.handlerHosts.map((h) => v(c, `${c.path}.${h.path}`, `container "${c.name}" uses probe or lifecycle host "${h.host}"`)),
-  );
+  pod.containers.flatMap((c) => c.handlerHosts.map((h) => v(c, `${c.path}.${h.path}`, `container "${c.name}" uses probe or lifecycle host "${h.host}"`)));
 
 const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const appArmorTypeAllowed = (t: string): boolean => t === 'RuntimeDefault' || t === 'Localhost';
-const appArmorAnnotationAllowed = (value: string): boolean =>
-  value === '' || value === 'runtime/default' || value.startsWith('localhost/');
+const appArmorAnnotationAllowed = (value: string): boolean => value === '' || value === 'runtime/default' || value.startsWith('localhost/');
 
 const appArmorProfile: CheckFn = (pod) => {
   const out: PssViolation[] = [];
   const podType = pod.securityContext?.appArmorProfile?.type;
-  if (podType !== undefined && !appArmorTypeAllowed(podType))
-    out.push(v(null, podScPath(pod, 'appArmorProfile.type'), `pod sets AppArmor profile type "${podType}"`));
+  if (podType !== undefined && !appArmorTypeAllowed(podType)) out.push(v(null, podScPath(pod, 'appArmorProfile.type'), `pod sets AppArmor profile type "${podType}"`));
   for (const c of pod.containers) {
     const t = c.securityContext?.appArmorProfile?.type;
-    if (t !== undefined && !appArmorTypeAllowed(t))
-      out.push(v(c, containerScPath(c, 'appArmorProfile.type'), `container "${c.name}" sets AppArmor profile type "${t}"`));
+    if (t !== undefined && !appArmorTypeAllowed(t)) out.push(v(c, containerScPath(c, 'appArmorProfile.type'), `container "${c.name}" sets AppArmor profile type "${t}"`));
   }
   for (const [key, value] of Object.entries(pod.annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    if (key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !appArmorAnnotationAllowed(value))
-      out.push(v(null, `${pod.metadataPath}.annotations["${key}"]`, `annotation ${key}="${value}"`));
+    if (key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !appArmorAnnotationAllowed(value)) out.push(v(null, `${pod.metadataPath}.annotations["${key}"]`, `annotation ${key}="${value}"`));
   return out;
 };
 
@@ -210,8 +178,7 @@ const procMount: CheckFn = (pod) =>
 
 const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
-const seccompAnnotationAllowed = (value: string): boolean =>
-  value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/');
+const seccompAnnotationAllowed = (value: string): boolean => value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/');
 const seccompTypeAllowed = (t: string): boolean => t === 'RuntimeDefault' || t === 'Localhost';
 
 const seccompBaselineAnnotations: CheckFn = (pod) => {
@@ -222,8 +189,7 @@ const seccompBaselineAnnotations: CheckFn = (pod) => {
   for (const c of pod.containers) {
     const key = SECCOMP_CONTAINER_ANNOTATION_PREFIX + c.name;
     const value = pod.annotations[key];
-    if (value !== undefined && !seccompAnnotationAllowed(value))
-      out.push(v(c, `${pod.metadataPath}.annotations["${key}"]`, `annotation ${key}="${value}"`));
+    if (value !== undefined && !seccompAnnotationAllowed(value)) out.push(v(c, `${pod.metadataPath}.annotations["${key}"]`, `annotation ${key}="${value}"`));
   }
   return out;
 };
@@ -231,52 +197,26 @@ const seccompBaselineAnnotations: CheckFn = (pod) => {
 const seccompBaselineFields: CheckFn = (pod) => {
   const out: PssViolation[] = [];
   const podType = pod.securityContext?.seccompProfile?.type;
-  if (podType !== undefined && !seccompTypeAllowed(podType))
-    out.push(v(null, podScPath(pod, 'seccompProfile.type'), `pod must not set securityContext.seccompProfile.type to "${podType}"`));
+  if (podType !== undefined && !seccompTypeAllowed(podType)) out.push(v(null, podScPath(pod, 'seccompProfile.type'), `pod must not set securityContext.seccompProfile.type to "${podType}"`));
   for (const c of pod.containers) {
     const t = c.securityContext?.seccompProfile?.type;
-    if (t !== undefined && !seccompTypeAllowed(t))
-      out.push(v(c, containerScPath(c, 'seccompProfile.type'), `container "${c.name}" must not set securityContext.seccompProfile.type to "${t}"`));
+    if (t !== undefined && !seccompTypeAllowed(t)) out.push(v(c, containerScPath(c, 'seccompProfile.type'), `container "${c.name}" must not set securityContext.seccompProfile.type to "${t}"`));
   }
   return out;
 };
 
 function sysctlsCheck(allowed: ReadonlySet<string>): CheckFn {
-  return (pod) =>
-    (pod.securityContext?.sysctls ?? []).flatMap((s, i) =>
-      allowed.has(s.name) ? [] : [v(null, podScPath(pod, `sysctls[${i}].name`), `forbidden sysctl ${s.name}`)],
-    );
+  return (pod) => (pod.securityContext?.sysctls ?? []).flatMap((s, i) => (allowed.has(s.name) ? [] : [v(null, podScPath(pod, `sysctls[${i}].name`), `forbidden sysctl ${s.name}`)]));
 }
-const SYSCTLS_1_0 = [
-  'kernel.shm_rmid_forced',
-  'net.ipv4.ip_local_port_range',
-  'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range',
-  'net.ipv4.ip_unprivileged_port_start',
-];
+const SYSCTLS_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
 const SYSCTLS_1_27 = [...SYSCTLS_1_0, 'net.ipv4.ip_local_reserved_ports'];
-const SYSCTLS_1_29 = [
-  ...SYSCTLS_1_27,
-  'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_keepalive_intvl',
-  'net.ipv4.tcp_keepalive_probes',
-];
+const SYSCTLS_1_29 = [...SYSCTLS_1_27, 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
 const SYSCTLS_1_32 = [...SYSCTLS_1_29, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
 const SYSCTLS_1_37 = [...SYSCTLS_1_32, 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'];
 
 // ---- restricted ----
 
-const RESTRICTED_VOLUME_SOURCES = new Set([
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'persistentVolumeClaim',
-  'projected',
-  'secret',
-]);
+const RESTRICTED_VOLUME_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 
 const restrictedVolumes: CheckFn = (pod) =>
   pod.volumes.flatMap((vol) => {
@@ -299,8 +239,7 @@ const runAsNonRoot: CheckFn = (pod) => {
   for (const c of pod.containers) {
     const cv = c.securityContext?.runAsNonRoot;
     if (cv === false) out.push(v(c, containerScPath(c, 'runAsNonRoot'), `container "${c.name}" must not set securityContext.runAsNonRoot=false`));
-    else if (cv === undefined && podValue !== true)
-      out.push(v(c, containerScPath(c, 'runAsNonRoot'), `pod or container "${c.name}" must set securityContext.runAsNonRoot=true`));
+    else if (cv === undefined && podValue !== true) out.push(v(c, containerScPath(c, 'runAsNonRoot'), `pod or container "${c.name}" must set securityContext.runAsNonRoot=true`));
   }
   return out;
 };
@@ -308,8 +247,7 @@ const runAsNonRoot: CheckFn = (pod) => {
 const runAsUser: CheckFn = (pod) => {
   const out: PssViolation[] = [];
   if (pod.securityContext?.runAsUser === 0) out.push(v(null, podScPath(pod, 'runAsUser'), 'pod must not set runAsUser=0'));
-  for (const c of pod.containers)
-    if (c.securityContext?.runAsUser === 0) out.push(v(c, containerScPath(c, 'runAsUser'), `container "${c.name}" must not set runAsUser=0`));
+  for (const c of pod.containers) if (c.securityContext?.runAsUser === 0) out.push(v(c, containerScPath(c, 'runAsUser'), `container "${c.name}" must not set runAsUser=0`));
   return out;
 };
 
@@ -317,13 +255,11 @@ const seccompRestricted: CheckFn = (pod) => {
   const out: PssViolation[] = [];
   const podType = pod.securityContext?.seccompProfile?.type;
   const podOk = podType !== undefined && seccompTypeAllowed(podType);
-  if (podType !== undefined && !podOk)
-    out.push(v(null, podScPath(pod, 'seccompProfile.type'), `pod must not set securityContext.seccompProfile.type to "${podType}"`));
+  if (podType !== undefined && !podOk) out.push(v(null, podScPath(pod, 'seccompProfile.type'), `pod must not set securityContext.seccompProfile.type to "${podType}"`));
   for (const c of pod.containers) {
     const t = c.securityContext?.seccompProfile?.type;
     if (t !== undefined) {
-      if (!seccompTypeAllowed(t))
-        out.push(v(c, containerScPath(c, 'seccompProfile.type'), `container "${c.name}" must not set securityContext.seccompProfile.type to "${t}"`));
+      if (!seccompTypeAllowed(t)) out.push(v(c, containerScPath(c, 'seccompProfile.type'), `container "${c.name}" must not set securityContext.seccompProfile.type to "${t}"`));
     } else if (!podOk) {
       out.push(v(c, containerScPath(c, 'seccompProfile.type'), `pod or container "${c.name}" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`));
     }
@@ -335,11 +271,9 @@ const capabilitiesRestricted: CheckFn = (pod) =>
   pod.containers.flatMap((c) => {
     const caps = c.securityContext?.capabilities;
     const out: PssViolation[] = [];
-    if (caps === undefined || !caps.drop.includes('ALL'))
-      out.push(v(c, containerScPath(c, 'capabilities.drop'), `container "${c.name}" must set securityContext.capabilities.drop=["ALL"]`));
+    if (caps === undefined || !caps.drop.includes('ALL')) out.push(v(c, containerScPath(c, 'capabilities.drop'), `container "${c.name}" must set securityContext.capabilities.drop=["ALL"]`));
     const bad = (caps?.add ?? []).filter((x) => x !== 'NET_BIND_SERVICE');
-    if (bad.length > 0)
-      out.push(v(c, containerScPath(c, 'capabilities.add'), `container "${c.name}" must not include ${bad.map((b) => `"${b}"`).join(', ')} in securityContext.capabilities.add`));
+    if (bad.length > 0) out.push(v(c, containerScPath(c, 'capabilities.add'), `container "${c.name}" must not include ${bad.map((b) => `"${b}"`).join(', ')} in securityContext.capabilities.add`));
     return out;
   });
 
