@@ -1,4 +1,19 @@
-import type { ExceptionRecord, FindingInterval, HealthGrade, ImageRecord, Page, ScanRecord, Severity, SeverityCounts, StoredDecision, StoredFinding, AuditEvent } from '@sekisho/model';
+import type {
+  IncidentEventRecord,
+  IncidentRecord,
+  IncidentTimelineEntry,
+  ExceptionRecord,
+  FindingInterval,
+  HealthGrade,
+  ImageRecord,
+  Page,
+  ScanRecord,
+  Severity,
+  SeverityCounts,
+  StoredDecision,
+  StoredFinding,
+  AuditEvent,
+} from '@sekisho/model';
 
 /** What the server says about the caller (`GET /api/v1/whoami`). */
 export interface Principal {
@@ -109,6 +124,12 @@ export const Api = {
   expire: (id: string) => api<ExceptionRecord>('POST', `/exceptions/${encodeURIComponent(id)}/expire`, undefined, {}),
   audit: (q: Query) => api<Page<AuditEvent>>('GET', '/audit', q),
   intervals: (q: Query) => api<Page<FindingInterval>>('GET', '/intervals', q),
+  incidents: (q: Query) => api<Page<IncidentRecord>>('GET', '/incidents', q),
+  incident: (id: string) =>
+    api<{ readonly incident: IncidentRecord; readonly timeline: Page<IncidentTimelineEntry>; readonly events: Page<IncidentEventRecord> }>('GET', `/incidents/${encodeURIComponent(id)}`),
+  acknowledge: (id: string) => api<IncidentRecord>('POST', `/incidents/${encodeURIComponent(id)}/acknowledge`, undefined, {}),
+  resolve: (id: string) => api<IncidentRecord>('POST', `/incidents/${encodeURIComponent(id)}/resolve`, undefined, {}),
+  assign: (id: string, owner: string) => api<IncidentRecord>('POST', `/incidents/${encodeURIComponent(id)}/assign`, undefined, { owner }),
 };
 
 /** The parts of a stored report (`sekisho.report/v1`) the image view shows. */
@@ -158,6 +179,6 @@ export interface ReportFinding {
   readonly fixedVersions?: readonly string[];
   readonly kev?: unknown;
   readonly epss?: { readonly score: number; readonly percentile: number } | null;
-  readonly priority?: { readonly level: string; readonly reasons?: readonly string[] };
+  readonly priority?: { readonly level: string; readonly score: number; readonly factors: readonly string[] };
   readonly match?: string;
 }

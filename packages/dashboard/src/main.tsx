@@ -7,10 +7,11 @@ import { CompareView } from './views/compare.js';
 import { EventsView } from './views/events.js';
 import { ExceptionsView } from './views/exceptions.js';
 import { ImageView } from './views/image.js';
+import { IncidentsView } from './views/incidents.js';
 import { OverviewView } from './views/overview.js';
 import { TrendsView } from './views/trends.js';
 
-type Route = { name: 'overview' } | { name: 'image'; digest: string } | { name: 'trends' } | { name: 'compare' } | { name: 'exceptions' } | { name: 'events' };
+type Route = { name: 'overview' } | { name: 'image'; digest: string } | { name: 'trends' } | { name: 'compare' } | { name: 'exceptions' } | { name: 'incidents' } | { name: 'events' };
 
 function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -20,6 +21,7 @@ function parseRoute(hash: string): Route {
   if (path === '/compare') return { name: 'compare' };
   if (path === '/exceptions') return { name: 'exceptions' };
   if (path === '/events') return { name: 'events' };
+  if (path === '/incidents') return { name: 'incidents' };
   return { name: 'overview' };
 }
 
@@ -102,6 +104,7 @@ function App() {
           {link('#/trends', 'Trends', route.name === 'trends')}
           {link('#/compare', 'Compare', route.name === 'compare')}
           {link('#/exceptions', 'Exceptions', route.name === 'exceptions')}
+          {link('#/incidents', 'Incidents', route.name === 'incidents')}
           {me.role === 'admin' ? link('#/events', 'Audit', route.name === 'events') : null}
         </nav>
         <span class="who">
@@ -136,6 +139,8 @@ function App() {
           <CompareView />
         ) : route.name === 'exceptions' ? (
           <ExceptionsView me={me} />
+        ) : route.name === 'incidents' ? (
+          <IncidentsView me={me} />
         ) : (
           <EventsView />
         )}

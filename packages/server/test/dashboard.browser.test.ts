@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { buildAdvisoryDb, evaluatePolicy, openAdvisoryStore, parsePolicy, scanImage } from '@sekisho/core';
 import type { AdvisoryStore } from '@sekisho/core';
 import type { Report } from '@sekisho/model';
+import { createEvent } from '@sekisho/model';
 import type { FastifyInstance } from 'fastify';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
@@ -184,16 +185,20 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
   it('image: vulnerabilities by package with fixes and why, searchable packages, layers with build steps, policy rule by rule', async () => {
     const { page, problems } = await open();
     await signIn(page, tokens.admin);
-    await page.getByTestId('filter-repository').fill('registry.example/shop/web');
+    await page.getByTestId('filter-repository').fill('registry.example/shop/hello');
     await page
-      .getByRole('link', { name: /shop\/web/ })
+      .getByRole('link', { name: /shop\/hello/ })
       .first()
       .click();
     await page.getByTestId('tab-packages').waitFor();
     await page.getByTestId('tab-vulnerabilities').click();
+    // grouped by package, with the advisory ids and fixed versions of the bundled snapshot
+    await expect.poll(async () => page.getByTestId('vulnerabilities').innerText()).toMatch(/lodash 4\.17\.15[\s\S]*fix: 4\.17\.19/);
+    await page.getByTestId('vulnerabilities').locator('summary').first().click();
+    await expect.poll(async () => page.getByTestId('vulnerabilities').innerText()).toMatch(/NSWG-ECO-516[\s\S]*4\.17\.19/);
     await page.screenshot({ path: join(SHOTS, 'image-vulnerabilities.png'), fullPage: true });
     await page.getByTestId('tab-packages').click();
-    expect(await page.getByTestId('packages').locator('tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('packages').locator('tbody tr').count()).toBeGreaterThan(5);
     await page.getByTestId('package-search').fill('loda');
     await expect.poll(async () => page.getByTestId('packages').locator('tbody tr').count()).toBe(1);
     expect(await page.getByTestId('packages').innerText()).toMatch(/lodash/);
@@ -256,6 +261,33 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
     await admin.page.screenshot({ path: join(SHOTS, 'exceptions.png'), fullPage: true });
     expect([...scanner.problems, ...viewer.problems, ...admin.problems]).toEqual([]);
   }, 120_000);
+
+  it('incidents: a runtime alert sent to the API opens one; an approver acknowledges and resolves it; the timeline says who', async () => {
+    const alert = createEvent({
+      kind: 'runtime',
+      severity: 'critical',
+      source: { component: 'runtime', instance: 'node-1' },
+      subject: { type: 'workload', id: 'shop/web', namespace: 'shop', name: 'web' },
+      action: 'Terminal shell in container',
+      result: 'detected',
+      reasons: ['a shell was spawned in a container with an attached terminal'],
+    });
+    const sent = await fetch(`${base}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${tokens.scanner}`, 'content-type': 'application/json' }, body: JSON.stringify(alert) });
+    expect(sent.status).toBeLessThan(300);
+    const { page, problems } = await open();
+    await signIn(page, tokens.admin);
+    await page.getByRole('link', { name: 'Incidents' }).click();
+    await page
+      .getByRole('button', { name: /Terminal shell|shop\/web/ })
+      .first()
+      .click();
+    await page.getByTestId('incident-acknowledge').click();
+    await expect.poll(async () => page.getByTestId('incident-message').innerText()).toContain('acknowledged');
+    await page.getByTestId('incident-resolve').click();
+    await expect.poll(async () => page.getByTestId('incident-timeline').innerText()).toMatch(/acknowledged → resolved[\s\S]*alice|alice[\s\S]*acknowledged → resolved/);
+    await page.screenshot({ path: join(SHOTS, 'incidents.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it('a wrong token is refused at sign-in, and the page is keyboard-navigable', async () => {
     const { page, problems } = await open();

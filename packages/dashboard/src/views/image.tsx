@@ -132,7 +132,7 @@ function Vulnerabilities({ report }: { report: ReportDocument }) {
                   <td>
                     {f.priority?.level ?? '—'}
                     <div class="muted small">
-                      {[f.kev ? 'known exploited (KEV)' : null, f.epss ? `EPSS ${(f.epss.score * 100).toFixed(1)}%` : null, ...(f.priority?.reasons ?? [])].filter((x) => x !== null).join(' · ')}
+                      {[f.kev ? 'known exploited (KEV)' : null, f.epss ? `EPSS ${(f.epss.score * 100).toFixed(1)}%` : null, ...(f.priority?.factors ?? [])].filter((x) => x !== null).join(' · ')}
                     </div>
                   </td>
                   <td>{(f.fixedVersions ?? []).join(', ') || <span class="muted">no fix yet</span>}</td>
