@@ -1,6 +1,6 @@
 // Copies the non-TypeScript files modules read at run time (YARA rules) from src/ to dist/,
 // after `tsc -b`, which only emits JavaScript.
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -26,5 +26,7 @@ function copyAssets(pkg) {
   return count;
 }
 
+// Migrations are a numbered set: a file renamed or removed in src must not linger in dist.
+rmSync(join(ROOT, 'packages', 'server', 'dist', 'repository', 'migrations'), { recursive: true, force: true });
 const copied = ['core', 'server'].reduce((sum, pkg) => sum + copyAssets(pkg), 0);
 if (copied === 0) throw new Error('copy-assets: no assets found (expected the YARA rules)');

@@ -118,8 +118,10 @@ describe.each(FORMS)('layer cache, %s', (form) => {
     const ref = await write(form, BENIGN, (files) => {
       for (const [path, bytes] of [...files]) if (isLayerBlob(path, bytes) && bytes.length > 100) files.set(path, bytes.subarray(0, bytes.length >> 1));
     });
-    const cold = await codeOf(scan(ref, null));
-    expect(cold).not.toBe('no error');
-    expect(await codeOf(scan(ref, cacheDir))).toBe(cold);
+    // A truncated uncompressed layer fails either as truncated or on its digest, whichever check
+    // reaches it first (layers are read concurrently): with or without a cache, never as clean.
+    const refused = ['LAYER_TRUNCATED', 'INTEGRITY_DIFFID_MISMATCH', 'INTEGRITY_DIGEST_MISMATCH', 'INTEGRITY_SIZE_MISMATCH'];
+    expect(refused).toContain(await codeOf(scan(ref, null)));
+    expect(refused).toContain(await codeOf(scan(ref, cacheDir)));
   });
 });
