@@ -25,9 +25,10 @@ import type {
 import { RepositoryError } from '../errors.js';
 import { MAX_PAGE_SIZE } from '../types.js';
 import type { RecordIncidentEventOptions } from '../types.js';
-import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
+import { decodeCursor, pageSize } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
 import { json } from './json-text.js';
+import { iso, num, optStr, paged, parse, str } from './row.js';
 
 /** An event joins an open incident of its key when it comes at most this long after the incident's last event. */
 export const DEFAULT_INCIDENT_WINDOW_MS = 60 * 60 * 1000;
@@ -367,32 +368,6 @@ function toEntry(r: SqlRow): IncidentTimelineEntry {
     text: optStr(r['text']),
     details: parse(r['details']) as Record<string, unknown>,
   };
-}
-
-function paged<T>(items: readonly T[], more: boolean, key: (last: T) => readonly (string | number)[]): Page<T> {
-  const last = items[items.length - 1];
-  return { items, nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null };
-}
-
-function parse(value: unknown): unknown {
-  return typeof value === 'string' ? (JSON.parse(value) as unknown) : (value ?? null);
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : String(value);
-}
-
-function optStr(value: unknown): string | null {
-  return value === null || value === undefined ? null : str(value);
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' ? value : Number(value);
-}
-
-function iso(date: Date): string {
-  if (Number.isNaN(date.getTime())) throw new RepositoryError('STORE_INVALID', 'not a valid time');
-  return date.toISOString();
 }
 
 /** `text` comes from callers that may not have checked it: anything but a parseable time string is refused. */

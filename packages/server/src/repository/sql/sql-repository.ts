@@ -63,9 +63,9 @@ import type {
 import { fleetOverview, summarizeImages } from './fleet.js';
 import { SqlIncidentStore } from './incidents.js';
 import { json } from './json-text.js';
-import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
-import type { CursorKey } from './cursor.js';
+import { decodeCursor, pageSize } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
+import { iso, num, optStr, paged, parse, str } from './row.js';
 
 export interface SqlRepositoryOptions {
   /** The clock; tests pass a fixed one. */
@@ -844,11 +844,6 @@ function clause(where: readonly string[]): string {
   return where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
 }
 
-function paged<T>(items: readonly T[], more: boolean, key: (last: T) => CursorKey): Page<T> {
-  const last = items[items.length - 1];
-  return { items, nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null };
-}
-
 function toTag(r: SqlRow): TagRecord {
   return { repository: str(r['repository']), tag: str(r['tag']), digest: str(r['digest']), updatedAt: str(r['updated_at']) };
 }
@@ -892,29 +887,6 @@ function toException(r: SqlRow): ExceptionRecord {
 function isForeignKeyError(cause: unknown): boolean {
   const error = cause as { code?: unknown; errcode?: unknown } | null;
   return error?.code === '23503' || error?.errcode === 787;
-}
-
-/** SQLite hands JSON back as text, PostgreSQL's JSONB as values. */
-function parse(value: unknown): unknown {
-  return typeof value === 'string' ? (JSON.parse(value) as unknown) : (value ?? null);
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : String(value);
-}
-
-function optStr(value: unknown): string | null {
-  return value === null || value === undefined ? null : str(value);
-}
-
-/** PostgreSQL returns BIGINT as text. */
-function num(value: unknown): number {
-  return typeof value === 'number' ? value : Number(value);
-}
-
-function iso(date: Date): string {
-  if (Number.isNaN(date.getTime())) throw new RepositoryError('STORE_INVALID', 'not a valid time');
-  return date.toISOString();
 }
 
 function isoText(field: string, text: string): string {
