@@ -22,6 +22,7 @@ import type { EventSink, SekishoEvent } from '@sekisho/model';
 import type { CliIo } from '../io.js';
 import { processIo } from '../io.js';
 import { addRegistryOptions, registryOptionsFrom, type RegistryFlags } from './registry.js';
+import { OUTPUTS_HELP, fanOut, openEventOutputs } from './event-outputs.js';
 
 interface RemoteFlags extends RegistryFlags {
   readonly policy: string;
@@ -34,6 +35,7 @@ interface RemoteFlags extends RegistryFlags {
 
 interface ServeFlags extends RemoteFlags {
   readonly port: string;
+  readonly outputs?: string;
   readonly host: string;
   readonly tlsCert: string;
   readonly tlsKey: string;
@@ -128,6 +130,7 @@ function serveCommand(io: CliIo): Command {
     .option('--no-resolve-tags', 'do not ask registries which digest a tag points at (images by tag then count as unscanned)')
     .option('--in-cluster', "read namespace labels from the API server with the pod's service account (mappings by label, PSA labels)")
     .option('--log-events', 'print every decision event (sekisho.event/v1) as one JSON line on standard output')
+    .option('--outputs <file>', OUTPUTS_HELP)
     .option('--max-body-bytes <n>', 'largest AdmissionReview accepted (413 above)', String(7 * 1024 * 1024));
   addRemoteOptions(command);
   return command.action(async (flags: ServeFlags) => {
@@ -140,7 +143,8 @@ function serveCommand(io: CliIo): Command {
       io.stdout(`${JSON.stringify(event)}\n`);
       return Promise.resolve();
     };
-    const events: EventSink | undefined = flags.logEvents === true ? { emit: printEvent } : undefined;
+    const outputs = flags.outputs === undefined ? null : await openEventOutputs(flags.outputs);
+    const events: EventSink | undefined = fanOut(flags.logEvents === true ? { emit: printEvent } : undefined, outputs?.sink);
     let namespaces;
     try {
       namespaces = flags.inCluster === true ? new InClusterNamespaceLabels() : undefined;
@@ -170,6 +174,7 @@ function serveCommand(io: CliIo): Command {
     const address = await server.listen();
     io.stderr(`sekisho: admission webhook listening on https://${address.address}:${address.port} (policy ${policy.metadata.name})\n`);
     await new Promise<void>((resolve) => server.server.once('close', () => resolve()));
+    await outputs?.close();
   });
 }
 

@@ -11,6 +11,7 @@ import { colorOutput, renderTime, type GlobalOptions } from '../global-options.j
 import { outputRedactor, renderReport } from '../redaction.js';
 import { addGateOptions, applyGate, type GateFlags } from './gate.js';
 import { addPolicyOptions, applyPolicyGate, environmentOf, policyFromFlags, type PolicyFlags } from './policy.js';
+import { OUTPUTS_HELP, fanOut, openEventOutputs } from './event-outputs.js';
 
 interface HostFlags extends GateFlags, PolicyFlags {
   readonly root: string;
@@ -18,6 +19,7 @@ interface HostFlags extends GateFlags, PolicyFlags {
   readonly output?: string;
   readonly factsOut?: string;
   readonly eventsOut?: string;
+  readonly outputs?: string;
   readonly every?: string;
   readonly showSecrets?: boolean;
 }
@@ -37,6 +39,7 @@ export function hostCommand(io: CliIo): Command {
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--facts-out <file>', 'also write the host facts (sekisho.host-facts/v1) for `sekisho config --host-facts`')
     .option('--events-out <file>', 'also append the audit as events (sekisho.event/v1, JSON Lines; - for standard output): one per finding and one that closes the run')
+    .option('--outputs <file>', OUTPUTS_HELP)
     .option('--every <duration>', 'audit again at this interval until stopped (a DaemonSet), e.g. 6h; each run replaces the report and facts files and appends events')
     .option('--show-secrets', 'print values from the host files in full (default: secret values redacted)')
     .addOption(
@@ -50,14 +53,16 @@ export function hostCommand(io: CliIo): Command {
     const global = cmd.optsWithGlobals<GlobalOptions>();
     const interval = flags.every === undefined ? null : parseDuration(flags.every, '--every');
     if (interval !== null && interval < MIN_INTERVAL_MS) throw new SekishoError('USAGE_INVALID', '--every must be at least 1m');
-    if (interval !== null && (flags.failOn !== undefined || flags.policy !== undefined) && flags.eventsOut === undefined)
-      throw new SekishoError('USAGE_INVALID', '--every never exits, so --fail-on and --policy can only be seen through --events-out');
+    if (interval !== null && (flags.failOn !== undefined || flags.policy !== undefined) && flags.eventsOut === undefined && flags.outputs === undefined)
+      throw new SekishoError('USAGE_INVALID', '--every never exits, so --fail-on and --policy can only be seen through --events-out or --outputs');
     // a broken policy file is exit 8 before anything is read
     const policy = await policyFromFlags(flags);
-    const events = flags.eventsOut === undefined ? null : eventFileSink(flags.eventsOut, io);
+    const outputs = flags.outputs === undefined ? null : await openEventOutputs(flags.outputs);
+    const events = fanOut(flags.eventsOut === undefined ? null : eventFileSink(flags.eventsOut, io), outputs?.sink) ?? null;
     for (;;) {
       const audit = await runOnce(flags, policy, programVersion(cmd), global, io, events);
       if (interval === null) {
+        await outputs?.close();
         applyGate(audit.report, flags, io.stderr, global.quiet === true);
         applyPolicyGate(audit.report.policy, io.stderr);
         return;

@@ -32,6 +32,7 @@ import {
   type StreamStats,
 } from '@sekisho/runtime';
 import type { CliIo } from '../io.js';
+import { OUTPUTS_HELP, fanOut, openEventOutputs } from './event-outputs.js';
 
 /** Largest rules file read (Falco's default files are well under 1 MiB together). */
 const MAX_RULES_FILE = 16 * 1024 * 1024;
@@ -338,16 +339,19 @@ function runCommand(io: CliIo): Command {
     .option('--interval <ms>', '--proc sampling interval', positiveInt('--interval'), 200)
     .option('--min-priority <priority>', 'rules below this priority do not alert')
     .option('--containers <file>', 'container id → image/digest/workload mapping joined to alerts')
-    .action(async (flags: RunFlags) => {
+    .option('--outputs <file>', OUTPUTS_HELP)
+    .action(async (flags: RunFlags & { readonly outputs?: string }) => {
+      const outputs = flags.outputs === undefined ? null : await openEventOutputs(flags.outputs);
       const controller = new AbortController();
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        await runRuntime(io, flags, stdoutSink(io), controller.signal);
+        await runRuntime(io, flags, fanOut(stdoutSink(io), outputs?.sink) ?? stdoutSink(io), controller.signal);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        await outputs?.close();
       }
     });
 }

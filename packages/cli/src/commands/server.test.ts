@@ -2,7 +2,9 @@
  * `sekisho image … --server URL --token T` against a real server on loopback: a CLI scan of a
  * fixture image lands in the store. Also `sekisho server token create` and the flag checks.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SekishoError } from '@sekisho/core';
@@ -105,13 +107,31 @@ describe('sekisho image --server', () => {
 });
 
 describe('sekisho server', () => {
-  it('serves the API over a SQLite file until SIGTERM: probes, the bootstrap admin token, jobs queued in its in-process pool, the dashboard', async () => {
+  it('serves the API over a SQLite file until SIGTERM: probes, the bootstrap admin token, jobs queued in its in-process pool, the dashboard, audit events to --outputs', async () => {
     const admin = 'a-bootstrap-admin-token-of-at-least-32-chars';
     const previous = process.env['SEKISHO_ADMIN_TOKEN'];
+    const previousSpool = process.env['SEKISHO_SPOOL_DIR'];
     process.env['SEKISHO_ADMIN_TOKEN'] = admin;
+    process.env['SEKISHO_SPOOL_DIR'] = path.join(dir, 'spool');
+    // A webhook receiver on loopback for the server's events (the outputs of sekisho.yaml).
+    const received: { kind: string; action: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body) as { kind: string; action: string });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
+    const hookPort = (receiver.address() as AddressInfo).port;
+    writeFileSync(path.join(dir, 'outputs.yaml'), `outputs:\n  hook:\n    type: webhook\n    url: http://127.0.0.1:${hookPort}/events\n`);
     let stderr = '';
     const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), isTty: false };
-    const running = runCli(['-q', 'server', '--database', `sqlite:${path.join(dir, 'served.db')}`, '--listen', '127.0.0.1:0', '--db', path.join(dir, 'no-advisories.sqlite')], io);
+    const running = runCli(
+      ['-q', 'server', '--database', `sqlite:${path.join(dir, 'served.db')}`, '--listen', '127.0.0.1:0', '--db', path.join(dir, 'no-advisories.sqlite'), '--outputs', path.join(dir, 'outputs.yaml')],
+      io,
+    );
     try {
       let base: string | undefined;
       for (let i = 0; i < 200 && base === undefined; i++) {
@@ -134,11 +154,16 @@ describe('sekisho server', () => {
       expect(ui.headers.get('content-security-policy')).toContain("connect-src 'self'");
       expect(await ui.text()).toContain('<div id="app">');
       expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^sekisho_advisory_db_age_seconds nan$/im);
+      // every API request is an audit event, delivered to the webhook output
+      await expect.poll(() => received.some((e) => e.kind === 'audit' && e.action.includes('tokens.create')), { timeout: 10_000 }).toBe(true);
     } finally {
       process.emit('SIGTERM');
       expect(await running).toBe(0);
+      receiver.close();
       if (previous === undefined) delete process.env['SEKISHO_ADMIN_TOKEN'];
       else process.env['SEKISHO_ADMIN_TOKEN'] = previous;
+      if (previousSpool === undefined) delete process.env['SEKISHO_SPOOL_DIR'];
+      else process.env['SEKISHO_SPOOL_DIR'] = previousSpool;
     }
   });
 

@@ -15,6 +15,7 @@ import { resolveDbPath } from './db.js';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { OUTPUTS_HELP, openEventOutputs } from './event-outputs.js';
 
 const ADMIN_TOKEN_VARIABLE = 'SEKISHO_ADMIN_TOKEN';
 
@@ -25,6 +26,7 @@ interface ServerFlags {
   readonly db?: string;
   readonly maxReportMb: string;
   readonly trustProxy?: string;
+  readonly outputs?: string;
 }
 
 interface TokenFlags {
@@ -60,6 +62,7 @@ export function serverCommand(io: CliIo): Command {
     .option('--db <path>', 'the advisory database whose age /metrics and the Harbor metadata report (default: as `sekisho db`)')
     .option('--max-report-mb <n>', 'largest pushed report, in MiB', '64')
     .option('--trust-proxy <addresses>', 'take the client address from X-Forwarded-For when the peer is one of these proxies (comma-separated IPs or CIDRs); the audit log records it')
+    .option('--outputs <file>', OUTPUTS_HELP)
     .action(async (flags: ServerFlags, cmd: Command) => {
       const global = cmd.optsWithGlobals<GlobalOptions>();
       const listen = parseListen(flags.listen);
@@ -67,6 +70,7 @@ export function serverCommand(io: CliIo): Command {
       if (!Number.isInteger(maxReportMb) || maxReportMb < 1 || maxReportMb > 1024) throw new SekishoError('USAGE_INVALID', '--max-report-mb must be a whole number from 1 to 1024');
       const policy: PolicyDocument | null = flags.policy === undefined ? null : await loadPolicy(flags.policy);
       const bootstrapToken = process.env[ADMIN_TOKEN_VARIABLE] ?? null;
+      const outputs = flags.outputs === undefined ? null : await openEventOutputs(flags.outputs);
       // loaded here, not at start-up: every other command would pay for Fastify and pg
       const { attachWorkers, buildApiServer, openDatabase, openPgBossQueue, openSqliteStore, parseDatabaseSpec } = await import('@sekisho/server');
       const spec = parseDatabaseSpec(flags.database ?? defaultDatabase());
@@ -82,6 +86,7 @@ export function serverCommand(io: CliIo): Command {
               dbPath,
               cacheDir: global.cacheDir ?? null,
               policy,
+              ...(outputs === null ? {} : { events: outputs.sink }),
               onError: (error: unknown) => io.stderr(`sekisho server: job failed: ${error instanceof Error ? error.message : String(error)}\n`),
             })
           : null;
@@ -96,6 +101,7 @@ export function serverCommand(io: CliIo): Command {
           ...(flags.trustProxy === undefined ? {} : { trustProxy: trustedProxies(flags.trustProxy) }),
           dbBuiltAt: () => advisoryDbBuilt(dbPath),
           uiDir: dashboardDir(),
+          events: outputs?.sink ?? null,
           logger: global.quiet === true ? false : { level: 'info' },
         });
         const address = await app.listen({ host: listen.host, port: listen.port });
@@ -103,6 +109,7 @@ export function serverCommand(io: CliIo): Command {
       } catch (error) {
         await app?.close().catch(() => {});
         await repository.close().catch(() => {});
+        await outputs?.close().catch(() => {});
         throw error;
       }
       await new Promise<void>((resolve) => {
@@ -119,6 +126,7 @@ export function serverCommand(io: CliIo): Command {
       if (workers !== null) await workers.stop(30_000);
       else await queue.stop(30_000);
       await repository.close();
+      await outputs?.close();
     });
 
   const token = new Command('token').description('Manage API tokens in the store (the API has the same under /api/v1/tokens)');

@@ -7,8 +7,10 @@ import { layerCacheDir } from '../global-options.js';
 import { resolveDbPath } from './db.js';
 import { addRegistryOptions, registryOptionsFrom } from './registry.js';
 import type { RegistryFlags } from './registry.js';
+import { OUTPUTS_HELP, openEventOutputs } from './event-outputs.js';
 
 interface WorkerFlags extends RegistryFlags {
+  readonly outputs?: string;
   readonly database?: string;
   readonly concurrency: string;
   readonly perRegistry: string;
@@ -37,7 +39,8 @@ export function workerCommand(io: CliIo): Command {
     .option('--db <path>', 'advisory database file (default: $SEKISHO_DB, else <cache dir>/db/advisories.sqlite); a new version queues a re-match of every stored image')
     .option('--scanners <list>', 'what image scans look for besides the inventory (as `image --scanners`)', 'vuln,secret,hardening')
     .option('--policy <file>', 'policy applied by evaluate-policy jobs (without one they fail as not judged)')
-    .option('--grace <seconds>', 'on SIGTERM, how long running jobs may take to finish before they are stopped and left to be retried', '30');
+    .option('--grace <seconds>', 'on SIGTERM, how long running jobs may take to finish before they are stopped and left to be retried', '30')
+    .option('--outputs <file>', OUTPUTS_HELP);
   addRegistryOptions(command);
   command.action(async (flags: WorkerFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
@@ -48,6 +51,7 @@ export function workerCommand(io: CliIo): Command {
     const graceMs = positive(flags.grace, '--grace', 3600) * 1000;
     const policy = flags.policy === undefined ? null : await loadPolicy(flags.policy);
     const registry = await registryOptionsFrom(flags);
+    const outputs = flags.outputs === undefined ? null : await openEventOutputs(flags.outputs);
     const say = (text: string): void => {
       if (global.quiet !== true) io.stderr(`sekisho worker: ${text}\n`);
     };
@@ -60,6 +64,7 @@ export function workerCommand(io: CliIo): Command {
       scanners: flags.scanners,
       registry,
       policy,
+      ...(outputs === null ? {} : { events: outputs.sink }),
       onRematchQueued: (q) => say(`advisory database ${q.dbVersion}: re-match of ${q.digests} image(s) queued in ${q.jobs.length} job(s)`),
       onError: (error) => say(`warning: ${error instanceof Error ? error.message : String(error)}`),
     }).catch((error: unknown) => {
@@ -74,10 +79,13 @@ export function workerCommand(io: CliIo): Command {
         say(`${signal}: finishing running jobs (up to ${graceMs / 1000} s)`);
         // A second signal ends the process now: its running jobs are retried elsewhere.
         process.once(signal, () => process.exit(130));
-        void worker.stop(graceMs).finally(() => {
-          removeTempDirsSync();
-          resolve();
-        });
+        void worker
+          .stop(graceMs)
+          .then(() => outputs?.close())
+          .finally(() => {
+            removeTempDirsSync();
+            resolve();
+          });
       };
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         // The CLI's own handler exits at once; a worker finishes its jobs first.
