@@ -63,7 +63,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RaspConfig {
     fsRoots: roots,
     allowPrivateNetworks: file['allowPrivateNetworks'] === true,
     minValueLength: typeof file['minValueLength'] === 'number' && file['minValueLength'] >= 1 ? file['minValueLength'] : DEFAULT_CONFIG.minValueLength,
-    events: { stdout: events.stdout !== false, webhook: typeof events.webhook === 'string' ? events.webhook : (env['SEKISHO_RASP_WEBHOOK'] ?? null) },
+    events: { stdout: events.stdout !== false, webhook: webhookUrl(typeof events.webhook === 'string' ? events.webhook : (env['SEKISHO_RASP_WEBHOOK'] ?? null)) },
     service: typeof file['service'] === 'string' ? file['service'] : (env['SEKISHO_RASP_SERVICE'] ?? DEFAULT_CONFIG.service),
   };
+}
+
+/** An http(s) URL, or none; anything else stops the application at start-up rather than losing events later. */
+function webhookUrl(text: string | null): string | null {
+  if (text === null || text === '') return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('sekisho rasp: the events webhook is not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('sekisho rasp: the events webhook must be an http or https URL');
+  return url.href;
 }

@@ -31,7 +31,11 @@ const SEVERITY: Readonly<Record<RuleId, SekishoEvent['severity']>> = {
 // Captured before any hook is installed: the protection's own output never passes through its hooks.
 const writeStdout = process.stdout.write.bind(process.stdout);
 const originals = { httpRequest, httpsRequest, parseJson: JSON.parse.bind(JSON) };
+const writeStderr = process.stderr.write.bind(process.stderr);
+/** Webhook deliveries in flight are bounded; events past the bound still reach stdout and are counted, never dropped silently. */
+const MAX_PENDING_WEBHOOKS = 100;
 let pendingWebhooks = 0;
+let droppedWebhooks = 0;
 
 export interface Guard {
   readonly config: RaspConfig;
@@ -63,22 +67,22 @@ function deliver(config: RaspConfig, event: SekishoEvent): void {
   const line = `${JSON.stringify(event)}\n`;
   if (config.events.stdout) writeStdout(line);
   const webhook = config.events.webhook;
-  if (webhook !== null && pendingWebhooks < 100) {
-    try {
-      const url = new URL(webhook);
-      const send = url.protocol === 'https:' ? originals.httpsRequest : originals.httpRequest;
-      pendingWebhooks++;
-      const req = send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 5000 }, (res) => {
-        res.resume();
-        res.on('end', () => pendingWebhooks--);
-      });
-      req.on('error', () => pendingWebhooks--);
-      req.on('timeout', () => req.destroy());
-      req.end(line);
-    } catch {
-      // an unusable webhook address was reported at start-up; events still go to stdout
-    }
+  if (webhook === null) return;
+  if (pendingWebhooks >= MAX_PENDING_WEBHOOKS) {
+    droppedWebhooks++;
+    if (droppedWebhooks === 1 || droppedWebhooks % 100 === 0) writeStderr(`sekisho rasp: webhook busy, ${droppedWebhooks} event(s) not sent to it (all are on stdout)\n`);
+    return;
   }
+  // the address was checked when the configuration loaded (config.ts)
+  const url = new URL(webhook);
+  const send = url.protocol === 'https:' ? originals.httpsRequest : originals.httpRequest;
+  pendingWebhooks++;
+  const req = send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 5000 }, (res) => res.resume());
+  // 'close' comes once whatever happened (answered, refused, timed out, aborted): the count cannot leak.
+  req.once('close', () => pendingWebhooks--);
+  req.on('error', () => {});
+  req.on('timeout', () => req.destroy());
+  req.end(line);
 }
 
 export function createGuard(config: RaspConfig): Guard {

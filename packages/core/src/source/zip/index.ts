@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { SekishoError } from '../../errors.js';
 import { openZip, readEntry } from '../../util/zip-reader.js';
 import type { InflateBudget } from '../../util/zip-reader.js';
@@ -37,6 +37,8 @@ export function zipEntryPath(name: string): string | null {
  */
 export async function walkZip(path: string, visitor: DirectoryVisitor): Promise<TarWalkStats> {
   const buf = await readFile(path);
+  // the size was checked when the source opened; a file that grew since is refused, not read whole
+  if (buf.length > MAX_ZIP_BYTES) throw new SekishoError('LIMIT_IMAGE_SIZE', `${path} grew past the ${MAX_ZIP_BYTES}-byte limit for ZIP archives while it was read`, { where: { image: path } });
   const archive = openZip(buf);
   if (!archive.ok) throw new SekishoError('SOURCE_INVALID', `not a readable ZIP archive: ${archive.reason}`, { where: { image: path } });
   const budget: InflateBudget = { remaining: MAX_ZIP_EXPANDED_BYTES };
@@ -83,7 +85,6 @@ export const zipSource: ImageSource = {
       const info = await stat(reference.path);
       if (!info.isFile()) return false;
       const head = Buffer.alloc(4);
-      const { open } = await import('node:fs/promises');
       const handle = await open(reference.path, 'r');
       try {
         await handle.read(head, 0, 4, 0);
