@@ -10,3 +10,4 @@ export * from './store.js';
 export * from './event.js';
 export * from './incident.js';
 export * from './api.js';
+export * from './workload.js';

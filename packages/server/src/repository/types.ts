@@ -34,6 +34,17 @@ import type {
   IncidentState,
   IncidentTimelineEntry,
   SekishoEvent,
+  ConfigAuditRecord,
+  ConfigTarget,
+  EventHistogram,
+  StoredEvent,
+  StoredEventFilter,
+  WorkloadBreakoutPath,
+  WorkloadFilter,
+  WorkloadLayer,
+  WorkloadLayerCell,
+  WorkloadOverview,
+  WorkloadRecord,
 } from '@sekisho/model';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -132,6 +143,34 @@ export interface RecordIncidentEventOptions {
   /** An event joins an open incident of its key at most this long after its last event (default 1 h). */
   readonly windowMs?: number;
 }
+
+/** A configuration audit (`sekisho config -f json`) as the store takes it. */
+export interface RecordConfigAudit {
+  /** The cluster (or other scope) the audited configuration belongs to. */
+  readonly cluster: string;
+  readonly environment: string | null;
+  readonly principal: string;
+  readonly status: 'complete' | 'incomplete';
+  readonly statusReasons: readonly string[];
+  readonly toolVersion: string | null;
+  /** The audit covers the whole cluster: when it is complete, the cluster's workloads it does not name are removed. */
+  readonly replace: boolean;
+  readonly workloads: readonly {
+    readonly target: ConfigTarget;
+    readonly score: number;
+    readonly layers: Readonly<Partial<Record<WorkloadLayer, WorkloadLayerCell>>>;
+    readonly paths: readonly WorkloadBreakoutPath[];
+  }[];
+  readonly findings: readonly { readonly severity: Severity; readonly target: ConfigTarget }[];
+}
+
+export interface RecordConfigAuditResult {
+  readonly audit: ConfigAuditRecord;
+  /** Workloads of the cluster removed because a complete, cluster-wide audit no longer names them. */
+  readonly removed: number;
+}
+
+export type EventBucket = 'hour' | 'day';
 
 /** At most this many intervals feed one trend: larger scopes are refused, not truncated. */
 export const MAX_TREND_INTERVALS = 200_000;
@@ -238,5 +277,21 @@ export interface Repository {
   addIncidentNote(id: string, principal: string, text: string, at?: Date): Promise<IncidentTimelineEntry>;
   /** Record an action taken on the incident (an automated response, a dry run of one). */
   recordIncidentAction(id: string, principal: string, action: string, details: Readonly<Record<string, unknown>>, at?: Date): Promise<IncidentTimelineEntry>;
+
+  /** Store a configuration audit and the latest isolation analysis of each workload it names, atomically. */
+  recordConfigAudit(audit: RecordConfigAudit, at?: Date): Promise<RecordConfigAuditResult>;
+  getWorkload(id: string): Promise<WorkloadRecord | null>;
+  /** Lowest isolation score first. */
+  listWorkloads(filter: WorkloadFilter, page?: PageRequest): Promise<Page<WorkloadRecord>>;
+  workloadOverview(filter: WorkloadFilter): Promise<WorkloadOverview>;
+  /** Newest first. */
+  listConfigAudits(page?: PageRequest): Promise<Page<ConfigAuditRecord>>;
+
+  /** Keep up to MAX_PAGE_SIZE events for the timeline (redacted, an id seen before kept once); returns how many were new. */
+  recordEvents(events: readonly SekishoEvent[]): Promise<number>;
+  /** Newest first. */
+  listEvents(filter: StoredEventFilter, page?: PageRequest): Promise<Page<StoredEvent>>;
+  /** Events per hour or day by severity over [from, to]. */
+  eventHistogram(filter: StoredEventFilter & { readonly from: string; readonly to: string }, bucket: EventBucket): Promise<EventHistogram>;
   close(): Promise<void>;
 }

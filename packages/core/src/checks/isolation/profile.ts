@@ -7,6 +7,7 @@
  * `null` always means "not known from the input" (e.g. the image's USER when only a manifest is
  * scanned), never "false".
  */
+import { WORKLOAD_LAYERS } from '@sekisho/model';
 
 /** Where the workload runs; decides what an unset field means. */
 export type IsolationPlatform = 'kubernetes' | 'docker';
@@ -185,20 +186,8 @@ export interface IsolationProfile {
   readonly sources: Readonly<Record<string, string>>;
 }
 
-export const ISOLATION_LAYERS = [
-  'user-namespace',
-  'non-root',
-  'capabilities',
-  'seccomp',
-  'mac',
-  'no-new-privs',
-  'read-only-root',
-  'cgroup-limits',
-  'host-namespaces',
-  'host-mounts',
-  'sandbox',
-  'api-credentials',
-] as const;
+/** The layers, in report order; the model owns the list so the server and dashboard share it. */
+export const ISOLATION_LAYERS = WORKLOAD_LAYERS;
 export type IsolationLayerId = (typeof ISOLATION_LAYERS)[number];
 
 export type LayerState = 'held' | 'partial' | 'missing';

@@ -42,6 +42,13 @@ import type {
   IncidentState,
   IncidentTimelineEntry,
   SekishoEvent,
+  ConfigAuditRecord,
+  EventHistogram,
+  StoredEvent,
+  StoredEventFilter,
+  WorkloadFilter,
+  WorkloadOverview,
+  WorkloadRecord,
 } from '@sekisho/model';
 import { RepositoryError } from '../errors.js';
 import { MAX_TREND_INTERVALS } from '../types.js';
@@ -59,9 +66,14 @@ import type {
   RecordScanOptions,
   RecordScanResult,
   Repository,
+  EventBucket,
+  RecordConfigAudit,
+  RecordConfigAuditResult,
 } from '../types.js';
 import { fleetOverview, summarizeImages } from './fleet.js';
+import { SqlEventStore } from './events.js';
 import { SqlIncidentStore } from './incidents.js';
+import { SqlWorkloadStore } from './workloads.js';
 import { json } from './json-text.js';
 import { decodeCursor, pageSize } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
@@ -72,6 +84,8 @@ export interface SqlRepositoryOptions {
   readonly now?: () => Date;
   /** Redaction at the store's edge; core's `createRedactor()` otherwise. */
   readonly redactor?: Redactor;
+  /** Days an event is kept for the timeline, counted from its arrival (default 30). */
+  readonly eventRetentionDays?: number;
 }
 
 const MAX_TEXT = 4096;
@@ -82,12 +96,16 @@ export class SqlRepository implements Repository {
   readonly #now: () => Date;
   readonly #redactor: Redactor;
   readonly #incidents: SqlIncidentStore;
+  readonly #workloads: SqlWorkloadStore;
+  readonly #events: SqlEventStore;
 
   constructor(driver: SqlDriver, options: SqlRepositoryOptions = {}) {
     this.#driver = driver;
     this.#now = options.now ?? (() => new Date());
     this.#redactor = options.redactor ?? createRedactor();
     this.#incidents = new SqlIncidentStore(driver, this.#now, this.#redactor);
+    this.#workloads = new SqlWorkloadStore(driver, this.#now, this.#redactor);
+    this.#events = new SqlEventStore(driver, this.#now, this.#redactor, options.eventRetentionDays);
   }
 
   get dialect(): SqlDriver['dialect'] {
@@ -763,6 +781,37 @@ export class SqlRepository implements Repository {
 
   recordIncidentAction(id: string, principal: string, action: string, details: Readonly<Record<string, unknown>>, at?: Date): Promise<IncidentTimelineEntry> {
     return this.#incidents.action(id, principal, action, details, at);
+  }
+  recordConfigAudit(audit: RecordConfigAudit, at?: Date): Promise<RecordConfigAuditResult> {
+    return this.#workloads.record(audit, at);
+  }
+
+  getWorkload(id: string): Promise<WorkloadRecord | null> {
+    return this.#workloads.get(id);
+  }
+
+  listWorkloads(filter: WorkloadFilter, page?: PageRequest): Promise<Page<WorkloadRecord>> {
+    return this.#workloads.list(filter, page);
+  }
+
+  workloadOverview(filter: WorkloadFilter): Promise<WorkloadOverview> {
+    return this.#workloads.overview(filter);
+  }
+
+  listConfigAudits(page?: PageRequest): Promise<Page<ConfigAuditRecord>> {
+    return this.#workloads.audits(page);
+  }
+
+  recordEvents(events: readonly SekishoEvent[]): Promise<number> {
+    return this.#events.record(events);
+  }
+
+  listEvents(filter: StoredEventFilter, page?: PageRequest): Promise<Page<StoredEvent>> {
+    return this.#events.list(filter, page);
+  }
+
+  eventHistogram(filter: StoredEventFilter & { readonly from: string; readonly to: string }, bucket: EventBucket): Promise<EventHistogram> {
+    return this.#events.histogram(filter, bucket);
   }
 
   close(): Promise<void> {

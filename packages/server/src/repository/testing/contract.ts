@@ -9,6 +9,7 @@ import { RepositoryError } from '../errors.js';
 import { MAX_PAGE_SIZE } from '../types.js';
 import type { Repository } from '../types.js';
 import { incidentContractCases } from './incident-contract.js';
+import { workloadContractCases } from './workload-contract.js';
 import { digestOf, report, secret, vuln } from './reports.js';
 
 export interface ContractSubject {
@@ -93,6 +94,7 @@ export function repositoryContract(name: string, factory: ContractFactory | null
       subject = null;
     });
     incidentContractCases(open, () => subject, clock);
+    workloadContractCases(open, clock);
 
     describe('migrations', () => {
       it('applies every migration once; reopening applies none', async () => {
