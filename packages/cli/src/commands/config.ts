@@ -28,6 +28,7 @@ import { ALLOW_INCOMPLETE_HELP, applyGate } from './gate.js';
 import { skipFrom } from './trivy-compat.js';
 import type { TrivyCompatFlags } from './trivy-compat.js';
 import { addPolicyOptions, applyPolicyGate, environmentOf, policyFromFlags } from './policy.js';
+import { addServerPushOptions, pushConfigAudit, serverPushTarget } from './server-push.js';
 
 export interface ConfigCommandIo {
   readonly stdout: (text: string) => void;
@@ -53,6 +54,10 @@ interface ConfigFlags extends Pick<TrivyCompatFlags, 'skipDirs' | 'skipFiles'> {
   readonly showSecrets?: boolean;
   readonly policy?: string;
   readonly env?: string;
+  readonly server?: string;
+  readonly token?: string;
+  readonly cluster?: string;
+  readonly replace?: boolean;
 }
 
 /** The scanner name a configuration audit runs under (`--scanners`, policy `misconfiguration` rules). */
@@ -300,7 +305,10 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
     .option('--runc-version <version>', "the nodes' runc version, for runc CVEs (e.g. 1.1.12)")
     .option('--containerd-version <version>', "the nodes' containerd version")
     .option('--cgroup-version <1|2>', "the nodes' cgroup version (release_agent escapes need cgroup v1)")
-    .option('--host-facts <file>', 'host facts from `sekisho host --facts-out` (kernel, runc, containerd, cgroup, AppArmor/SELinux, user namespaces); the version flags above override them');
+    .option('--host-facts <file>', 'host facts from `sekisho host --facts-out` (kernel, runc, containerd, cgroup, AppArmor/SELinux, user namespaces); the version flags above override them')
+    .option('--cluster <name>', 'with --server: the cluster (or other scope) the audited configuration belongs to')
+    .option('--replace', "with --server: the audit covers the whole cluster, so the server drops the cluster's workloads it no longer names (only when the audit is complete)");
+  addServerPushOptions(command, "also record the audit in a Sekisho server (POST URL/api/v1/config-audits): the dashboard's Workloads view; needs a scanner token");
   addPolicyOptions(command);
   return command.action(async (paths: string[], flags: ConfigFlags) => {
     if (flags.type !== undefined && !isConfigDocumentKind(flags.type))
@@ -311,6 +319,9 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
     const minor = parsePssVersion(flags.pssVersion);
     if (minor === null) throw new SekishoError('USAGE_INVALID', `--pss-version must be v1.<minor> or latest (got "${flags.pssVersion}")`);
     const pssVersion = `v1.${minor}`;
+    const push = serverPushTarget(flags);
+    if (push !== null && flags.cluster === undefined) throw new SekishoError('USAGE_INVALID', '--server needs --cluster: the cluster the audited configuration belongs to');
+    if (push === null && (flags.cluster !== undefined || flags.replace === true)) throw new SekishoError('USAGE_INVALID', '--cluster and --replace need --server');
     // a broken policy file is exit 8 before anything is read
     const policy = await policyFromFlags(flags);
 
@@ -335,9 +346,19 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
     const report = auditReport(paths, result, unknowns, io.toolVersion);
     const decision = policy === null ? undefined : redactor.value(evaluatePolicy(report, policy, configEnvironment(policy, flags, result), { now: new Date() }));
 
+    const document = {
+      schema: 'sekisho.config-audit/v1',
+      tool: { name: 'sekisho', version: io.toolVersion },
+      status: completeness.status,
+      statusReasons: completeness.reasons,
+      pssVersion,
+      scanners: report.scanners,
+      ...shown,
+      ...(decision === undefined ? {} : { policy: decision }),
+    };
     let text: string;
     if (flags.format === 'json') {
-      text = `${JSON.stringify({ schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: io.toolVersion }, status: completeness.status, statusReasons: completeness.reasons, pssVersion, scanners: report.scanners, ...shown, ...(decision === undefined ? {} : { policy: decision }) }, null, 2)}\n`;
+      text = `${JSON.stringify(document, null, 2)}\n`;
     } else if (flags.format === 'sarif') {
       const log = toSarif(
         shown.findings,
@@ -356,6 +377,16 @@ export function configCommand(io: ConfigCommandIo = defaultConfigIo): Command {
     else io.stdout(text);
 
     const stderr = io.stderr ?? ((t: string) => void process.stderr.write(t));
+    if (push !== null && flags.cluster !== undefined) {
+      const environment = flags.env ?? decision?.environment;
+      await pushConfigAudit(
+        document,
+        push,
+        { cluster: flags.cluster, replace: flags.replace === true, ...(environment === undefined ? {} : { environment }) },
+        { stdout: io.stdout, stderr, isTty: false },
+        false,
+      );
+    }
     applyGate({ findings: result.findings, unknowns, notChecked: [] }, flags, stderr, false);
     applyPolicyGate(decision, stderr);
   });

@@ -17,10 +17,8 @@ export interface ServerPushFlags {
   readonly token?: string;
 }
 
-export function addServerPushOptions(command: Command): Command {
-  return command
-    .option('--server <url>', 'also record the report in a Sekisho server (POST URL/api/v1/scans); needs a scanner token')
-    .option('--token <token>', `API token for --server (default: $${TOKEN_VARIABLE}, which keeps it out of the process list)`);
+export function addServerPushOptions(command: Command, serverHelp = 'also record the report in a Sekisho server (POST URL/api/v1/scans); needs a scanner token'): Command {
+  return command.option('--server <url>', serverHelp).option('--token <token>', `API token for --server (default: $${TOKEN_VARIABLE}, which keeps it out of the process list)`);
 }
 
 /** The server's base URL, checked: http(s) only, no credentials in it. */
@@ -37,7 +35,7 @@ export function serverUrl(text: string): URL {
 }
 
 /** Checks the flags before anything is scanned, so a missing token fails fast. */
-export function serverPushTarget(flags: ServerPushFlags): { url: URL; token: string } | null {
+export function serverPushTarget(flags: ServerPushFlags): ServerTarget | null {
   if (flags.server === undefined) {
     if (flags.token !== undefined) throw new SekishoError('USAGE_INVALID', '--token needs --server');
     return null;
@@ -62,10 +60,35 @@ export function advisoryDbVersion(path: string): string | null {
   }
 }
 
-export async function pushReport(report: Report, target: { url: URL; token: string }, dbVersion: string | null, io: CliIo, quiet: boolean): Promise<void> {
-  const endpoint = new URL('api/v1/scans', target.url.href.endsWith('/') ? target.url : new URL(`${target.url.href}/`));
-  if (dbVersion !== null) endpoint.searchParams.set('dbVersion', dbVersion);
-  const body = JSON.stringify(toReportDocument(createRedactor().report(report)));
+export async function pushReport(report: Report, target: ServerTarget, dbVersion: string | null, io: CliIo, quiet: boolean): Promise<void> {
+  const text = await postToServer(target, 'api/v1/scans', dbVersion === null ? {} : { dbVersion }, JSON.stringify(toReportDocument(createRedactor().report(report))), 'report');
+  if (!quiet) {
+    const scan = (JSON.parse(text) as { scan?: { id?: string; digest?: string } }).scan;
+    io.stderr(`recorded in ${target.url.origin} as scan ${scan?.id ?? '?'} of ${scan?.digest ?? '?'}\n`);
+  }
+}
+
+/** `sekisho config --server`: the audit document (already redacted) is recorded under its cluster. */
+export async function pushConfigAudit(document: unknown, target: ServerTarget, scope: { cluster: string; environment?: string; replace: boolean }, io: CliIo, quiet: boolean): Promise<void> {
+  const query: Record<string, string> = { cluster: scope.cluster, ...(scope.environment === undefined ? {} : { environment: scope.environment }), ...(scope.replace ? { replace: 'true' } : {}) };
+  const text = await postToServer(target, 'api/v1/config-audits', query, JSON.stringify(createRedactor().value(document)), 'audit');
+  if (!quiet) {
+    const result = JSON.parse(text) as { audit?: { id?: string; workloads?: number }; removed?: number };
+    io.stderr(
+      `recorded in ${target.url.origin} as audit ${result.audit?.id ?? '?'} of ${scope.cluster}: ${result.audit?.workloads ?? 0} workload(s)${result.removed ? `, ${result.removed} no longer named removed` : ''}\n`,
+    );
+  }
+}
+
+export interface ServerTarget {
+  readonly url: URL;
+  readonly token: string;
+}
+
+/** POSTs JSON to the server; the answer's text when it says 201, a REGISTRY_HTTP error otherwise. */
+async function postToServer(target: ServerTarget, path: string, query: Readonly<Record<string, string>>, body: string, what: string): Promise<string> {
+  const endpoint = new URL(path, target.url.href.endsWith('/') ? target.url : new URL(`${target.url.href}/`));
+  for (const [k, v] of Object.entries(query)) endpoint.searchParams.set(k, v);
   let response: Response;
   try {
     response = await fetch(endpoint, {
@@ -76,20 +99,17 @@ export async function pushReport(report: Report, target: { url: URL; token: stri
       signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new SekishoError('REGISTRY_HTTP', `could not push the report to ${target.url.origin}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new SekishoError('REGISTRY_HTTP', `could not push the ${what} to ${target.url.origin}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const text = (await response.text()).slice(0, 2000);
+  const text = await response.text();
   if (response.status !== 201) {
-    let message = text;
+    let message = text.slice(0, 2000);
     try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
     } catch {
       // not JSON: the start of the text says enough
     }
-    throw new SekishoError('REGISTRY_HTTP', `the server refused the report (HTTP ${response.status}): ${message.slice(0, 500)}`);
+    throw new SekishoError('REGISTRY_HTTP', `the server refused the ${what} (HTTP ${response.status}): ${message.slice(0, 500)}`);
   }
-  if (!quiet) {
-    const scan = (JSON.parse(text) as { scan?: { id?: string; digest?: string } }).scan;
-    io.stderr(`recorded in ${target.url.origin} as scan ${scan?.id ?? '?'} of ${scan?.digest ?? '?'}\n`);
-  }
+  return text;
 }

@@ -1,6 +1,7 @@
 /**
  * `sekisho image … --server URL --token T` against a real server on loopback: a CLI scan of a
- * fixture image lands in the store. Also `sekisho server token create` and the flag checks.
+ * fixture image lands in the store; `sekisho config --server` records workloads. Also
+ * `sekisho server token create` and the flag checks.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -103,6 +104,41 @@ describe('sekisho image --server', () => {
     expect((await runCaptured(['image', 'oci:/nonexistent', '--server', 'ftp://x', '--token', 't'])).code).toBe(2);
     expect((await runCaptured(['image', 'oci:/nonexistent', '--server', 'http://u:p@x', '--token', 't'])).stderr).toMatch(/must not carry credentials/);
     expect((await runCaptured(['image', 'oci:/nonexistent', '--token', 't'])).code).toBe(2);
+  });
+});
+
+describe('sekisho config --server', () => {
+  it('records a real configuration audit under its cluster; the server lists the workloads worst first', async () => {
+    const manifest = path.join(dir, 'shop.yaml');
+    writeFileSync(
+      manifest,
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: { name: web, namespace: shop }',
+        'spec:',
+        '  hostNetwork: true',
+        '  containers:',
+        '    - { name: app, image: registry.example/shop/web:1, securityContext: { privileged: true } }',
+        '---',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: { name: batch, namespace: shop }',
+        'spec:',
+        '  containers:',
+        '    - { name: job, image: registry.example/shop/batch:1, securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } } }',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCaptured(['config', manifest, '--server', url, '--token', scanner, '--cluster', 'prod-eu', '--format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/recorded in http:\/\/127\.0\.0\.1:\d+ as audit [0-9a-f-]{36} of prod-eu: 2 workload\(s\)/);
+    const workloads = (await repository.listWorkloads({ cluster: 'prod-eu' })).items;
+    expect(workloads.map((w) => w.name)).toEqual(['web', 'batch']);
+    expect(workloads[0]?.openPaths).toBeGreaterThan(0);
+    expect(workloads[0]?.layers['host-namespaces']?.state).toBe('missing');
+    expect((await runCaptured(['config', manifest, '--server', url, '--token', scanner])).stderr).toMatch(/--server needs --cluster/);
+    expect((await runCaptured(['config', manifest, '--cluster', 'x'])).code).toBe(2);
   });
 });
 

@@ -27,6 +27,7 @@ interface ServerFlags {
   readonly maxReportMb: string;
   readonly trustProxy?: string;
   readonly outputs?: string;
+  readonly eventRetentionDays: string;
 }
 
 interface TokenFlags {
@@ -63,11 +64,15 @@ export function serverCommand(io: CliIo): Command {
     .option('--max-report-mb <n>', 'largest pushed report, in MiB', '64')
     .option('--trust-proxy <addresses>', 'take the client address from X-Forwarded-For when the peer is one of these proxies (comma-separated IPs or CIDRs); the audit log records it')
     .option('--outputs <file>', OUTPUTS_HELP)
+    .option('--event-retention-days <n>', 'days the event timeline keeps an event (runtime alerts, admission decisions…), counted from its arrival', '30')
     .action(async (flags: ServerFlags, cmd: Command) => {
       const global = cmd.optsWithGlobals<GlobalOptions>();
       const listen = parseListen(flags.listen);
       const maxReportMb = Number(flags.maxReportMb);
       if (!Number.isInteger(maxReportMb) || maxReportMb < 1 || maxReportMb > 1024) throw new SekishoError('USAGE_INVALID', '--max-report-mb must be a whole number from 1 to 1024');
+      const eventRetentionDays = Number(flags.eventRetentionDays);
+      if (!Number.isInteger(eventRetentionDays) || eventRetentionDays < 1 || eventRetentionDays > 3650)
+        throw new SekishoError('USAGE_INVALID', '--event-retention-days must be a whole number from 1 to 3650');
       const policy: PolicyDocument | null = flags.policy === undefined ? null : await loadPolicy(flags.policy);
       const bootstrapToken = process.env[ADMIN_TOKEN_VARIABLE] ?? null;
       const outputs = flags.outputs === undefined ? null : await openEventOutputs(flags.outputs);
@@ -78,7 +83,9 @@ export function serverCommand(io: CliIo): Command {
       // SQLite: the store and the in-process job pool share one connection, and this process works
       // the jobs. PostgreSQL: jobs go to pg-boss, worked by `sekisho worker` processes anywhere.
       const { repository, queue } =
-        spec.kind === 'sqlite' ? await openSqliteStore({ path: spec.path }) : { repository: await openDatabase(spec), queue: await openPgBossQueue({ connectionString: spec.url }) };
+        spec.kind === 'sqlite'
+          ? await openSqliteStore({ path: spec.path, eventRetentionDays })
+          : { repository: await openDatabase(spec, { eventRetentionDays }), queue: await openPgBossQueue({ connectionString: spec.url }) };
       const workers =
         spec.kind === 'sqlite'
           ? await attachWorkers(repository, queue, {

@@ -174,6 +174,14 @@ const MUTATING: Readonly<Record<string, { role: ApiRole; request: InjectOptions 
       payload: createEvent({ kind: 'test', severity: 'low', source: { component: 'cli', instance: 't' }, subject: { type: 'system', id: 's' }, action: 'test', result: 'info' }),
     },
   },
+  'POST /api/v1/config-audits': {
+    role: 'scanner',
+    request: {
+      method: 'POST',
+      url: '/api/v1/config-audits?cluster=c1',
+      payload: { schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: 't' }, status: 'complete', statusReasons: [], workloads: [], findings: [] },
+    },
+  },
   'POST /api/v1/incidents/{id}/acknowledge': { role: 'approver', request: { method: 'POST', url: '/api/v1/incidents/none/acknowledge' } },
   'POST /api/v1/incidents/{id}/resolve': { role: 'approver', request: { method: 'POST', url: '/api/v1/incidents/none/resolve' } },
   'POST /api/v1/incidents/{id}/assign': { role: 'approver', request: { method: 'POST', url: '/api/v1/incidents/none/assign', payload: { owner: 'alice' } } },

@@ -28,6 +28,7 @@ import { governanceRoutes } from './routes/governance.js';
 import { imageRoutes } from './routes/images.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { operationRoutes, probeRoutes } from './routes/operations.js';
+import { workloadRoutes } from './routes/workloads.js';
 
 export const API_PREFIX = '/api/v1';
 export const HARBOR_PREFIX = '/harbor/api/v1';
@@ -146,6 +147,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
       operationRoutes(api, ctx);
       dashboardRoutes(api, ctx);
       incidentRoutes(api, ctx);
+      workloadRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

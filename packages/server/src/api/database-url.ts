@@ -1,6 +1,7 @@
 /** `--database`: `sqlite:PATH` (the default store, one file) or `postgres://…` / `postgresql://…`. */
 import { SekishoError } from '@sekisho/core';
 import { openPostgresRepository, openSqliteRepository } from '../repository/open.js';
+import type { SqlRepositoryOptions } from '../repository/sql/sql-repository.js';
 import type { Repository } from '../repository/types.js';
 
 export type DatabaseSpec = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
@@ -22,6 +23,6 @@ export function parseDatabaseSpec(text: string): DatabaseSpec {
   throw new SekishoError('USAGE_INVALID', '--database must be sqlite:PATH or postgres://…');
 }
 
-export function openDatabase(spec: DatabaseSpec): Promise<Repository> {
-  return spec.kind === 'sqlite' ? openSqliteRepository({ path: spec.path }) : openPostgresRepository({ connectionString: spec.url });
+export function openDatabase(spec: DatabaseSpec, options: SqlRepositoryOptions = {}): Promise<Repository> {
+  return spec.kind === 'sqlite' ? openSqliteRepository({ path: spec.path, ...options }) : openPostgresRepository({ connectionString: spec.url, ...options });
 }

@@ -25,9 +25,9 @@ const MAX_EVENTS_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_EVENT_CHARS = 64 * 1024;
 
 const keys = <T extends string>(all: Record<T, true>): T[] => Object.keys(all) as T[];
-const KINDS = keys<EventKind>({ finding: true, 'policy-decision': true, admission: true, runtime: true, host: true, rasp: true, function: true, audit: true, incident: true, test: true });
+export const EVENT_KINDS = keys<EventKind>({ finding: true, 'policy-decision': true, admission: true, runtime: true, host: true, rasp: true, function: true, audit: true, incident: true, test: true });
 const COMPONENTS = keys<EventComponent>({ cli: true, server: true, worker: true, admission: true, runtime: true, host: true, rasp: true, function: true, events: true });
-const RESULTS = keys<EventResult>({ allowed: true, denied: true, warned: true, detected: true, blocked: true, success: true, failure: true, info: true });
+export const EVENT_RESULTS = keys<EventResult>({ allowed: true, denied: true, warned: true, detected: true, blocked: true, success: true, failure: true, info: true });
 const SUBJECT_TYPES = keys<EventSubject['type']>({ image: true, workload: true, host: true, request: true, function: true, exception: true, incident: true, system: true });
 
 /** Literal unions, not `StringEnum`: TypeBox's compiler checks these (it cannot check `Unsafe` schemas). */
@@ -44,7 +44,7 @@ export const SekishoEventSchema = Type.Object(
     schema: Type.Literal(EVENT_SCHEMA),
     id: Name(200),
     time: Type.String({ format: 'date-time', maxLength: 64 }),
-    kind: OneOf(KINDS),
+    kind: OneOf(EVENT_KINDS),
     severity: OneOf(SEVERITIES),
     source: Type.Object({ component: OneOf(COMPONENTS), instance: Name(253) }, { additionalProperties: false }),
     subject: Type.Object(
@@ -61,7 +61,7 @@ export const SekishoEventSchema = Type.Object(
     principal: Nullable(Type.String({ maxLength: 256 })),
     sourceIp: Nullable(Type.String({ maxLength: 64 })),
     action: Name(1024),
-    result: OneOf(RESULTS),
+    result: OneOf(EVENT_RESULTS),
     reasons: Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 100 }),
     links: Type.Array(Type.Object({ rel: Name(64), href: Name(2048) }, { additionalProperties: false }), { maxItems: 100 }),
     details: Type.Record(Type.String({ maxLength: 256 }), Type.Unknown()),
@@ -178,6 +178,8 @@ export function incidentRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const events = eventsOf(request.body);
       const reasons = events.map((event) => incidentReason(event));
       const filed = events.filter((_, i) => reasons[i] !== null);
+      // the timeline first: a retry after a later failure finds these already kept (ids are kept once)
+      await repository.recordEvents(events);
       // filed first, in one transaction: a store refusal answers before anything was forwarded
       const outcomes = await repository.recordIncidentEvents(filed);
       if (ctx.events !== null) {
