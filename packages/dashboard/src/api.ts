@@ -13,6 +13,11 @@ import type {
   StoredDecision,
   StoredFinding,
   AuditEvent,
+  ConfigAuditRecord,
+  EventHistogram,
+  StoredEvent,
+  WorkloadOverview,
+  WorkloadRecord,
 } from '@sekisho/model';
 
 /** What the server says about the caller (`GET /api/v1/whoami`). */
@@ -129,6 +134,12 @@ export const Api = {
     api<{ readonly incident: IncidentRecord; readonly timeline: Page<IncidentTimelineEntry>; readonly events: Page<IncidentEventRecord> }>('GET', `/incidents/${encodeURIComponent(id)}`),
   acknowledge: (id: string) => api<IncidentRecord>('POST', `/incidents/${encodeURIComponent(id)}/acknowledge`, undefined, {}),
   resolve: (id: string) => api<IncidentRecord>('POST', `/incidents/${encodeURIComponent(id)}/resolve`, undefined, {}),
+  workloads: (q: Query) => api<Page<WorkloadRecord>>('GET', '/workloads', q),
+  workloadOverview: (q: Query) => api<WorkloadOverview>('GET', '/workloads/overview', q),
+  workload: (id: string) => api<WorkloadRecord>('GET', `/workloads/${encodeURIComponent(id)}`),
+  configAudits: (q: Query) => api<Page<ConfigAuditRecord>>('GET', '/config-audits', q),
+  events: (q: Query) => api<Page<StoredEvent>>('GET', '/events', q),
+  eventHistogram: (q: Query) => api<EventHistogram>('GET', '/events/histogram', q),
   assign: (id: string, owner: string) => api<IncidentRecord>('POST', `/incidents/${encodeURIComponent(id)}/assign`, undefined, { owner }),
 };
 

@@ -85,3 +85,39 @@ export function Status({ error, loading }: { error: string | null; loading: bool
     );
   return null;
 }
+
+/** Keyset paging: the current cursor, and the cursors of the pages before it for "previous". */
+export function usePager(): { cursor: string | null; reset: () => void; pager: (nextCursor: string | null | undefined, label: string) => preact.JSX.Element } {
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [history, setHistory] = useState<(string | null)[]>([]);
+  const reset = () => {
+    setCursor(null);
+    setHistory([]);
+  };
+  const pager = (nextCursor: string | null | undefined, label: string) => (
+    <nav class="pager" aria-label={label}>
+      <button
+        type="button"
+        disabled={history.length === 0}
+        onClick={() => {
+          setCursor(history[history.length - 1] ?? null);
+          setHistory(history.slice(0, -1));
+        }}
+      >
+        ← previous
+      </button>
+      <button
+        type="button"
+        disabled={nextCursor == null}
+        data-testid="next-page"
+        onClick={() => {
+          setHistory([...history, cursor]);
+          setCursor(nextCursor ?? null);
+        }}
+      >
+        next →
+      </button>
+    </nav>
+  );
+  return { cursor, reset, pager };
+}

@@ -9,9 +9,20 @@ import { ExceptionsView } from './views/exceptions.js';
 import { ImageView } from './views/image.js';
 import { IncidentsView } from './views/incidents.js';
 import { OverviewView } from './views/overview.js';
+import { RuntimeView } from './views/runtime.js';
 import { TrendsView } from './views/trends.js';
+import { WorkloadsView } from './views/workloads.js';
 
-type Route = { name: 'overview' } | { name: 'image'; digest: string } | { name: 'trends' } | { name: 'compare' } | { name: 'exceptions' } | { name: 'incidents' } | { name: 'events' };
+type Route =
+  | { name: 'overview' }
+  | { name: 'image'; digest: string }
+  | { name: 'trends' }
+  | { name: 'compare' }
+  | { name: 'exceptions' }
+  | { name: 'incidents' }
+  | { name: 'events' }
+  | { name: 'workloads' }
+  | { name: 'runtime' };
 
 function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -22,6 +33,8 @@ function parseRoute(hash: string): Route {
   if (path === '/exceptions') return { name: 'exceptions' };
   if (path === '/events') return { name: 'events' };
   if (path === '/incidents') return { name: 'incidents' };
+  if (path === '/workloads') return { name: 'workloads' };
+  if (path === '/runtime') return { name: 'runtime' };
   return { name: 'overview' };
 }
 
@@ -104,6 +117,8 @@ function App() {
           {link('#/trends', 'Trends', route.name === 'trends')}
           {link('#/compare', 'Compare', route.name === 'compare')}
           {link('#/exceptions', 'Exceptions', route.name === 'exceptions')}
+          {link('#/workloads', 'Workloads', route.name === 'workloads')}
+          {link('#/runtime', 'Runtime', route.name === 'runtime')}
           {link('#/incidents', 'Incidents', route.name === 'incidents')}
           {me.role === 'admin' ? link('#/events', 'Audit', route.name === 'events') : null}
         </nav>
@@ -141,6 +156,10 @@ function App() {
           <ExceptionsView me={me} />
         ) : route.name === 'incidents' ? (
           <IncidentsView me={me} />
+        ) : route.name === 'workloads' ? (
+          <WorkloadsView />
+        ) : route.name === 'runtime' ? (
+          <RuntimeView />
         ) : (
           <EventsView />
         )}

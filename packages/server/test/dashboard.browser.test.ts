@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildAdvisoryDb, evaluatePolicy, openAdvisoryStore, parsePolicy, scanImage } from '@sekisho/core';
+import { auditConfig, buildAdvisoryDb, evaluatePolicy, openAdvisoryStore, parsePolicy, scanImage } from '@sekisho/core';
 import type { AdvisoryStore } from '@sekisho/core';
 import type { Report } from '@sekisho/model';
 import { createEvent } from '@sekisho/model';
@@ -286,6 +286,126 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
     await page.getByTestId('incident-resolve').click();
     await expect.poll(async () => page.getByTestId('incident-timeline').innerText()).toMatch(/acknowledged → resolved[\s\S]*alice|alice[\s\S]*acknowledged → resolved/);
     await page.screenshot({ path: join(SHOTS, 'incidents.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('workloads: a real configuration audit sent to the API, worst first, layers and the open breakout paths with their fix', async () => {
+    const manifests = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: builder, namespace: ci }',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      hostPID: true',
+      '      volumes: [{ name: sock, hostPath: { path: /var/run/docker.sock } }]',
+      '      containers:',
+      '        - name: docker',
+      '          image: registry.example/ci/builder:5',
+      '          securityContext: { privileged: true }',
+      '          volumeMounts: [{ name: sock, mountPath: /var/run/docker.sock }]',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: web, namespace: shop }',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      automountServiceAccountToken: false',
+      '      securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: RuntimeDefault } }',
+      '      containers:',
+      '        - name: app',
+      '          image: registry.example/shop/web:1.1',
+      '          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [ALL] } }',
+      '          resources: { limits: { cpu: 500m, memory: 256Mi } }',
+      '',
+    ].join('\n');
+    const audited = auditConfig([{ path: 'deploy/prod.yaml', content: new TextEncoder().encode(manifests) }], { pssVersion: 'v1.30' });
+    const document = { schema: 'sekisho.config-audit/v1', tool: { name: 'sekisho', version: 'test' }, status: 'complete', statusReasons: [], ...audited };
+    const sent = await fetch(`${base}/api/v1/config-audits?cluster=prod-eu&environment=prod`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.scanner}`, 'content-type': 'application/json' },
+      body: JSON.stringify(document),
+    });
+    expect(sent.status).toBe(201);
+    const { page, problems } = await open();
+    await signIn(page, tokens.viewer);
+    await page.getByRole('link', { name: 'Workloads' }).click();
+    await expect.poll(async () => page.getByTestId('workloads').locator('tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('card-workloads').innerText()).toMatch(/^2\b/);
+    expect(await page.getByTestId('card-open-paths').innerText()).toMatch(/^1\b/);
+    // worst first: the privileged builder with the Docker socket, then the hardened web app
+    const rows = await page.getByTestId('workloads').locator('tbody tr').allInnerTexts();
+    expect(rows[0]).toMatch(/ci\/Deployment\/builder[\s\S]*open/);
+    expect(rows[1]).toMatch(/shop\/Deployment\/web/);
+    await page.getByTestId('workload-builder').click();
+    await expect.poll(async () => page.getByTestId('workload-paths-list').innerText()).toMatch(/OPEN[\s\S]*fix:/);
+    expect(await page.getByTestId('workload-layers').innerText()).toMatch(/host namespaces\s+□ missing/);
+    await page.screenshot({ path: join(SHOTS, 'workloads.png'), fullPage: true });
+    await page.getByTestId('workload-namespace').selectOption('shop');
+    await expect.poll(async () => page.getByTestId('workloads').locator('tbody tr').count()).toBe(1);
+    await page.getByTestId('workload-namespace').selectOption('');
+    await page.getByTestId('workload-paths').selectOption('open');
+    await expect.poll(async () => page.getByTestId('workloads').locator('tbody tr').count()).toBe(1);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('runtime: events sent by the components form a timeline with a plot per hour; filters by kind, severity and namespace', async () => {
+    const hour = 3_600_000;
+    const events = [
+      createEvent({
+        kind: 'runtime',
+        severity: 'critical',
+        source: { component: 'runtime', instance: 'node-2' },
+        subject: { type: 'workload', id: 'ci/builder', namespace: 'ci', name: 'builder' },
+        action: 'Launch privileged container',
+        result: 'detected',
+        reasons: ['a privileged container was started'],
+        time: new Date(now.getTime() - 5 * hour).toISOString(),
+      }),
+      createEvent({
+        kind: 'admission',
+        severity: 'high',
+        source: { component: 'admission', instance: 'webhook-0' },
+        subject: { type: 'workload', id: 'shop/Deployment/web', namespace: 'shop', name: 'web' },
+        action: 'admission.validate',
+        result: 'denied',
+        reasons: ['image registry.example/shop/web:1.0 fails policy shop in prod: 1 critical vulnerability'],
+        time: new Date(now.getTime() - 3 * hour).toISOString(),
+      }),
+      createEvent({
+        kind: 'rasp',
+        severity: 'medium',
+        source: { component: 'rasp', instance: 'web-7f9' },
+        subject: { type: 'workload', id: 'shop/web', namespace: 'shop', name: 'web' },
+        action: 'path traversal',
+        result: 'blocked',
+        reasons: ['../../etc/passwd in a file read'],
+        time: new Date(now.getTime() - 2 * hour).toISOString(),
+      }),
+    ];
+    const sent = await fetch(`${base}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${tokens.scanner}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
+    expect(sent.status).toBe(200);
+    const { page, problems } = await open('dark');
+    await signIn(page, tokens.viewer);
+    await page.getByRole('link', { name: 'Runtime' }).click();
+    await page.locator('.chart canvas').first().waitFor();
+    // the incident test's terminal-shell alert is there too
+    await expect.poll(async () => page.getByTestId('event-timeline').locator('li').count()).toBe(4);
+    const timeline = await page.getByTestId('event-timeline').innerText();
+    expect(timeline.indexOf('path traversal')).toBeLessThan(timeline.indexOf('admission.validate'));
+    expect(timeline.indexOf('admission.validate')).toBeLessThan(timeline.indexOf('Launch privileged container'));
+    expect(await page.getByTestId('event-total').innerText()).toMatch(/^4 event/);
+    await page.screenshot({ path: join(SHOTS, 'runtime-dark.png'), fullPage: true });
+    await page.getByTestId('event-kind').selectOption('admission');
+    await expect.poll(async () => page.getByTestId('event-timeline').innerText()).toMatch(/^[^\n]*admission\.validate[^\n]*denied/);
+    expect(await page.getByTestId('event-timeline').locator('li').count()).toBe(1);
+    await page.getByTestId('event-kind').selectOption('runtime,admission,rasp');
+    await page.getByTestId('event-severity').selectOption('critical');
+    await expect.poll(async () => page.getByTestId('event-timeline').locator('li').count()).toBe(2);
+    await page.getByTestId('event-severity').selectOption('');
+    await page.getByTestId('event-namespace').fill('shop');
+    await expect.poll(async () => page.getByTestId('event-timeline').locator('li').count()).toBe(3);
     expect(problems).toEqual([]);
   }, 60_000);
 

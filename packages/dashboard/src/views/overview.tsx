@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { Api } from '../api.js';
 import type { ImageSummary } from '../api.js';
-import { Card, GradeBadge, SeverityCountsView, Status, useLoad } from '../components.js';
+import { Card, GradeBadge, SeverityCountsView, Status, useLoad, usePager } from '../components.js';
 import { ago, shortDigest } from '../format.js';
 
 const GRADES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
@@ -9,15 +9,10 @@ const GRADES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
 export function OverviewView() {
   const [environment, setEnvironment] = useState('');
   const [repository, setRepository] = useState('');
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [history, setHistory] = useState<(string | null)[]>([]);
+  const { cursor, reset, pager } = usePager();
   const overview = useLoad(() => Api.overview({ environment, repository }), [environment, repository]);
   const images = useLoad(() => Api.images({ environment, repository, cursor, limit: 25 }), [environment, repository, cursor]);
   const o = overview.data;
-  const reset = () => {
-    setCursor(null);
-    setHistory([]);
-  };
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Fleet overview</h1>
@@ -97,30 +92,7 @@ export function OverviewView() {
       <h2>Images</h2>
       <Status error={images.error} loading={images.loading && images.data === null} />
       <ImagesTable items={images.data?.items ?? []} />
-      <nav class="pager" aria-label="image pages">
-        <button
-          type="button"
-          disabled={history.length === 0}
-          onClick={() => {
-            const prev = history[history.length - 1] ?? null;
-            setHistory(history.slice(0, -1));
-            setCursor(prev);
-          }}
-        >
-          ← previous
-        </button>
-        <button
-          type="button"
-          disabled={images.data?.nextCursor == null}
-          data-testid="next-page"
-          onClick={() => {
-            setHistory([...history, cursor]);
-            setCursor(images.data?.nextCursor ?? null);
-          }}
-        >
-          next →
-        </button>
-      </nav>
+      {pager(images.data?.nextCursor, 'image pages')}
     </section>
   );
 }
