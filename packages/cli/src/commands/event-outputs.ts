@@ -6,7 +6,7 @@
 import { SekishoError } from '@sekisho/core';
 import type { EventSink, SekishoEvent } from '@sekisho/model';
 
-export const OUTPUTS_HELP = "sekisho.yaml whose outputs: section receives this command's events (syslog, Fluentd Forward, NATS JetStream, webhooks, email; docs/events.md)";
+export const OUTPUTS_HELP = "sekisho.yaml whose outputs: section receives this command's events (syslog, Fluentd Forward, NATS JetStream, webhooks, email, a Sekisho server; docs/events.md)";
 
 export interface EventOutputs {
   readonly sink: EventSink;

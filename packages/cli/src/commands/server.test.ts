@@ -15,12 +15,13 @@ import type { Repository } from '@sekisho/server';
 
 type FastifyInstance = Awaited<ReturnType<typeof buildApiServer>>;
 import { REPORT_SCHEMA } from '@sekisho/model';
-import type { Report } from '@sekisho/model';
+import type { Report, SekishoEvent } from '@sekisho/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured } from '../testing/run-captured.js';
 import { runCli } from '../run.js';
 import type { CliIo } from '../io.js';
 import { parseListen, trustedProxies } from './server.js';
+import { openEventOutputs } from './event-outputs.js';
 import { pushReport } from './server-push.js';
 
 const fixture = requiredTestData(
@@ -140,6 +141,62 @@ describe('sekisho config --server', () => {
     expect((await runCaptured(['config', manifest, '--server', url, '--token', scanner])).stderr).toMatch(/--server needs --cluster/);
     expect((await runCaptured(['config', manifest, '--cluster', 'x'])).code).toBe(2);
   });
+});
+
+describe('the sekisho event output', () => {
+  it('carries real runtime alerts from a component to the server: kept for the timeline and filed under an incident', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'sekisho-output-'));
+    const previousSpool = process.env['SEKISHO_SPOOL_DIR'];
+    try {
+      writeFileSync(
+        path.join(work, 'rules.yaml'),
+        '- rule: Shell in container\n  desc: a shell started in a container\n  condition: evt.type = execve and container.id != host and proc.name in (sh, bash)\n  output: shell %proc.cmdline in %container.id\n  priority: WARNING\n',
+      );
+      const exec = (name: string) =>
+        JSON.stringify({ time: '2026-12-06T10:00:00.5Z', type: 'execve', proc: { pid: 9, name, args: ['-c', 'id'] }, ancestors: [{ name: 'containerd-shim' }], container: { id: '4f2a9c1b7e3d' } });
+      writeFileSync(path.join(work, 'events.jsonl'), `${exec('bash')}\n${exec('sh')}\n`);
+      writeFileSync(
+        path.join(work, 'containers.json'),
+        JSON.stringify([{ containerId: `containerd://4f2a9c1b7e3d${'0'.repeat(52)}`, image: 'ghcr.io/acme/shop:2.1', namespace: 'payments', pod: 'web-1', workload: 'ReplicaSet/web-7d9c' }]),
+      );
+      const replay = await runCaptured([
+        'runtime',
+        'replay',
+        '-s',
+        'syscall',
+        '-r',
+        path.join(work, 'rules.yaml'),
+        '-i',
+        path.join(work, 'events.jsonl'),
+        '--containers',
+        path.join(work, 'containers.json'),
+        '-f',
+        'events',
+      ]);
+      expect(replay.code, replay.stderr).toBe(0);
+      const alerts = replay.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as SekishoEvent);
+      expect(alerts).toHaveLength(2);
+      writeFileSync(path.join(work, 'outputs.yaml'), `outputs:\n  server:\n    type: sekisho\n    url: ${url}\n    token: { env: SEKISHO_OUTPUT_TEST_TOKEN }\n    spool: { maxBytes: 1MiB }\n`);
+      process.env['SEKISHO_OUTPUT_TEST_TOKEN'] = scanner;
+      process.env['SEKISHO_SPOOL_DIR'] = path.join(work, 'spool');
+      const outputs = await openEventOutputs(path.join(work, 'outputs.yaml'));
+      for (const alert of alerts) await outputs.sink.emit(alert);
+      await outputs.close(10_000);
+      const kept = (await repository.listEvents({ namespace: 'payments' })).items.map((e) => e.event.id);
+      expect(kept.sort()).toEqual(alerts.map((a) => a.id).sort());
+      const incidents = (await repository.listIncidents({})).items.filter((i) => i.subject.namespace === 'payments');
+      expect(incidents).toHaveLength(1);
+      expect(incidents[0]?.eventCount).toBe(2);
+    } finally {
+      delete process.env['SEKISHO_OUTPUT_TEST_TOKEN'];
+      if (previousSpool === undefined) delete process.env['SEKISHO_SPOOL_DIR'];
+      else process.env['SEKISHO_SPOOL_DIR'] = previousSpool;
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('sekisho server', () => {

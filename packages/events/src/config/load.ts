@@ -7,6 +7,7 @@ import { EmailOutput } from '../outputs/email.js';
 import { ForwardOutput } from '../outputs/forward.js';
 import { NatsOutput } from '../outputs/nats.js';
 import { SyslogOutput } from '../outputs/syslog.js';
+import { SekishoServerOutput } from '../outputs/sekisho-server.js';
 import { WebhookOutput } from '../outputs/webhook.js';
 import type { OutputConfig, OutputsConfig, SecretRef } from './schema.js';
 import { outputName, outputsSchema, SYSLOG_FACILITIES } from './schema.js';
@@ -159,6 +160,14 @@ export function createOutput(name: string, config: OutputConfig, sources: Secret
           ...optional('timeoutMs', config.timeoutMs),
           ...optional('attempts', config.attempts),
           ...optional('linkBase', config.linkBase),
+        });
+      case 'sekisho':
+        return new SekishoServerOutput({
+          name,
+          url: config.url,
+          token: secret(config.token, 'token') as string,
+          ...optional('timeoutMs', config.timeoutMs),
+          ...optional('attempts', config.attempts),
         });
       case 'email':
         return new EmailOutput({

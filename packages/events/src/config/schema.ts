@@ -201,6 +201,19 @@ const webhook = z
   })
   .strict();
 
+const sekisho = z
+  .object({
+    type: z.literal('sekisho'),
+    /** The server's base URL; events go to URL/api/v1/events. */
+    url: z.url({ protocol: /^https?$/ }).max(4096),
+    /** An API token with the scanner role. */
+    token: secretRef,
+    timeoutMs: z.number().int().min(100).max(120_000).optional(),
+    attempts: z.number().int().min(1).max(20).optional(),
+    ...common,
+  })
+  .strict();
+
 const email = z
   .object({
     type: z.literal('email'),
@@ -219,7 +232,7 @@ const email = z
   })
   .strict();
 
-export const outputSchema = z.discriminatedUnion('type', [syslog, forward, nats, webhook, email]);
+export const outputSchema = z.discriminatedUnion('type', [syslog, forward, nats, webhook, sekisho, email]);
 export type OutputConfig = z.infer<typeof outputSchema>;
 
 export const outputName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'output names are letters, digits, ".", "_" and "-" (at most 63), starting with a letter or digit');

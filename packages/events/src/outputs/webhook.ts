@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { SekishoEvent } from '@sekisho/model';
 import type { BackoffOptions } from '../delivery/backoff.js';
-import { backoffDelay, sleep } from '../delivery/backoff.js';
+import { postWithRetries } from '../delivery/http-post.js';
 import type { Output } from '../output.js';
-import { PermanentDeliveryError } from '../output.js';
 import type { WebhookLayout } from './webhook-layouts.js';
 import { webhookBody } from './webhook-layouts.js';
 
@@ -26,8 +25,6 @@ export interface WebhookOutputOptions {
   readonly now?: () => number;
 }
 
-/** Statuses that mean the content itself is refused: retrying the same body cannot succeed. */
-const PERMANENT = new Set([400, 413, 415, 422]);
 const SIGNATURE_HEADER = 'x-sekisho-signature';
 const TIMESTAMP_HEADER = 'x-sekisho-timestamp';
 
@@ -38,14 +35,6 @@ const TIMESTAMP_HEADER = 'x-sekisho-timestamp';
  */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-function retryAfterMs(value: string | null): number | null {
-  if (value === null) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
 /**
@@ -83,40 +72,30 @@ export class WebhookOutput implements Output {
 
   async #post(event: SekishoEvent, signal: AbortSignal): Promise<void> {
     const body = JSON.stringify(webhookBody(this.#options.layout ?? 'json', event, this.#options.linkBase));
-    const attempts = Math.max(1, this.#options.attempts ?? 4);
-    let lastError = '';
-    for (let attempt = 0; attempt < attempts; attempt += 1) {
-      if (signal.aborted) throw new Error(`webhook ${this.name}: aborted`);
+    const headers = (): Record<string, string> => {
       const timestamp = String(Math.floor((this.#options.now?.() ?? Date.now()) / 1000));
-      const headers: Record<string, string> = {
+      return {
         ...this.#options.headers,
         'content-type': 'application/json',
         'user-agent': 'sekisho-events/1',
         'x-sekisho-event-id': event.id,
         [TIMESTAMP_HEADER]: timestamp,
+        ...(this.#options.secret === undefined ? {} : { [SIGNATURE_HEADER]: webhookSignature(this.#options.secret, timestamp, body) }),
       };
-      if (this.#options.secret !== undefined) headers[SIGNATURE_HEADER] = webhookSignature(this.#options.secret, timestamp, body);
-      let wait: number | null = null;
-      try {
-        const response = await fetch(this.#options.url, {
-          method: 'POST',
-          headers,
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.any([signal, AbortSignal.timeout(this.#options.timeoutMs ?? 10_000)]),
-        });
-        await response.body?.cancel().catch(() => undefined);
-        if (response.status >= 200 && response.status < 300) return;
-        if (PERMANENT.has(response.status)) throw new PermanentDeliveryError(`webhook ${this.name}: the receiver refused event ${event.id} with HTTP ${response.status}`);
-        lastError = `HTTP ${response.status}`;
-        wait = retryAfterMs(response.headers.get('retry-after'));
-      } catch (error) {
-        if (error instanceof PermanentDeliveryError) throw error;
-        lastError = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.#options.timeoutMs ?? 10_000} ms` : 'connection failed';
-      }
-      if (attempt + 1 < attempts) await sleep(Math.min(this.#backoff.maxMs, wait ?? backoffDelay(attempt, this.#backoff)), signal);
-    }
-    throw new Error(`webhook ${this.name}: ${attempts} attempts failed, last: ${lastError}`);
+    };
+    await postWithRetries(
+      {
+        url: this.#options.url,
+        headers,
+        body,
+        timeoutMs: this.#options.timeoutMs ?? 10_000,
+        attempts: this.#options.attempts ?? 4,
+        backoff: this.#backoff,
+        who: `webhook ${this.name}`,
+        what: `event ${event.id}`,
+      },
+      signal,
+    );
   }
 
   async close(): Promise<void> {}
