@@ -13,6 +13,7 @@ import type {
   StoredDecision,
   StoredFinding,
   AuditEvent,
+  AdvisoryUpdateTrend,
   ConfigAuditRecord,
   EventHistogram,
   StoredEvent,
@@ -56,6 +57,7 @@ export interface TrendPoint {
   /** Findings first seen / fixed in the bucket ending at `at`. */
   readonly opened: number;
   readonly fixed: number;
+  readonly meanDaysToFix: number | null;
 }
 
 export class ApiFailure extends Error {
@@ -122,6 +124,7 @@ export const Api = {
   findings: (q: Query) => api<Page<StoredFinding>>('GET', '/findings', q),
   decisions: (digest: string) => api<Page<StoredDecision>>('GET', `/images/${encodeURIComponent(digest)}/decisions`, { limit: 10 }),
   trends: (q: Query) => api<{ readonly points: readonly TrendPoint[] } & Record<string, unknown>>('GET', '/trends', q),
+  advisoryUpdates: (q: Query) => api<AdvisoryUpdateTrend>('GET', '/trends/advisory-updates', q),
   compare: (before: string, after: string) => api<Record<string, unknown>>('GET', '/compare', { before, after }),
   exceptions: (q: Query) => api<Page<ExceptionRecord>>('GET', '/exceptions', q),
   propose: (body: unknown) => api<ExceptionRecord>('POST', '/exceptions', undefined, body),

@@ -5,7 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 export interface Series {
   readonly label: string;
   readonly color: string;
-  readonly values: readonly number[];
+  readonly values: readonly (number | null)[];
   readonly bars?: boolean;
 }
 
@@ -24,7 +24,7 @@ export function TimeChart({ x, series, height = 260, title }: { x: readonly numb
         series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: s.bars ? s.color : `${s.color}22`, width: 2, ...(s.bars && bars ? { paths: bars } : {}) }))],
         axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
       },
-      [x as number[], ...series.map((s) => s.values as number[])],
+      [x as number[], ...series.map((s) => s.values as (number | null)[])],
       el,
     );
     const resize = () => plot.setSize({ width: Math.max(320, el.clientWidth), height });

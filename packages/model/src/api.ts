@@ -41,6 +41,28 @@ export interface TrendPoint {
   readonly opened: number;
   /** Findings fixed in the bucket. */
   readonly fixed: number;
+  /** Mean days from first seen to fixed of the findings fixed in the bucket; null when none was. */
+  readonly meanDaysToFix: number | null;
+}
+
+/** What one advisory-database version changed in a scope, split by why: the same image re-matched, or a new image. */
+export interface AdvisoryUpdateChange {
+  readonly dbVersion: string;
+  /** The first scan of the scope matched with this version. */
+  readonly firstUsedAt: string;
+  readonly scans: number;
+  /** Findings first seen when an image already scanned before was matched again with this version. */
+  readonly openedByAdvisories: number;
+  /** Findings first seen in an image's first scan (a new build or tag). */
+  readonly openedByNewImages: number;
+  readonly fixedByAdvisories: number;
+  readonly fixedByNewImages: number;
+}
+
+export interface AdvisoryUpdateTrend {
+  readonly scope: string;
+  /** Oldest version first. */
+  readonly updates: readonly AdvisoryUpdateChange[];
 }
 
 export interface FindingTrend {

@@ -216,6 +216,9 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
     await page.getByRole('link', { name: 'Trends' }).click();
     await page.getByTestId('trend-repository').selectOption('registry.example/shop/web');
     await page.locator('.chart canvas').first().waitFor();
+    await expect.poll(async () => page.getByTestId('mttf').innerText()).toMatch(/Mean time to fix over the window: (\d+\.\d days|nothing fixed)/);
+    // both versions of shop/web were matched with the bundled snapshot: one database version, two new-image scans
+    await expect.poll(async () => page.getByTestId('advisory-updates').innerText()).toMatch(/example-snapshot\s+\S+\s+2\s+0 \/ \d+/);
     await page.screenshot({ path: join(SHOTS, 'trends-dark.png'), fullPage: true });
     await page.getByRole('link', { name: 'Compare' }).click();
     await expect.poll(async () => (await page.getByTestId('compare-before').locator('option').allInnerTexts()).some((o) => o.includes('shop/web'))).toBe(true);

@@ -13,6 +13,7 @@ export function TrendsView() {
   const [bucket, setBucket] = useState<'day' | 'week'>('day');
   const chosen = repository || names[0] || '';
   const trend = useLoad(() => (chosen === '' ? Promise.resolve(null) : Api.trends({ repository: chosen, bucket })), [chosen, bucket]);
+  const updates = useLoad(() => (chosen === '' ? Promise.resolve(null) : Api.advisoryUpdates({ repository: chosen })), [chosen]);
   const points = trend.data?.points ?? [];
   const x = useMemo(() => points.map((p) => Date.parse(p.at) / 1000), [points]);
   const open: Series[] = useMemo(() => (Object.keys(COLORS) as (keyof typeof COLORS)[]).map((s) => ({ label: s, color: COLORS[s], values: points.map((p) => p.open[s]) })), [points]);
@@ -23,6 +24,22 @@ export function TrendsView() {
     ],
     [points],
   );
+  const fixTimes: Series[] = useMemo(() => [{ label: 'mean days to fix', color: '#6a4c93', values: points.map((p) => p.meanDaysToFix) }], [points]);
+  const perUpdate = useMemo(() => {
+    const u = updates.data?.updates ?? [];
+    return {
+      x: u.map((v) => Date.parse(v.firstUsedAt) / 1000),
+      series: [
+        { label: 'new: advisories changed', color: '#e4572e', values: u.map((v) => v.openedByAdvisories), bars: true },
+        { label: 'new: image changed', color: '#f4a261', values: u.map((v) => v.openedByNewImages), bars: true },
+        { label: 'fixed: advisories changed', color: '#2a9d8f', values: u.map((v) => v.fixedByAdvisories), bars: true },
+        { label: 'fixed: image changed', color: '#8ab17d', values: u.map((v) => v.fixedByNewImages), bars: true },
+      ] satisfies Series[],
+      rows: u,
+    };
+  }, [updates.data]);
+  const fixed = points.filter((p) => p.meanDaysToFix !== null);
+  const overallMttf = fixed.length === 0 ? null : fixed.reduce((n, p) => n + (p.meanDaysToFix ?? 0) * p.fixed, 0) / fixed.reduce((n, p) => n + p.fixed, 0);
   return (
     <section aria-labelledby="trends-title">
       <h1 id="trends-title">Trends</h1>
@@ -50,9 +67,49 @@ export function TrendsView() {
         <>
           <TimeChart title={`Open findings by severity: ${chosen}`} x={x} series={open} />
           <TimeChart title="New and fixed findings per step" x={x} series={flow} height={200} />
+          <p data-testid="mttf">
+            Mean time to fix over the window: <strong>{overallMttf === null ? 'nothing fixed' : `${overallMttf.toFixed(1)} days`}</strong>
+          </p>
+          <TimeChart title="Mean days to fix, per step (findings fixed in the step)" x={x} series={fixTimes} height={180} />
         </>
       ) : chosen === '' ? (
         <p class="muted">No repositories stored yet.</p>
+      ) : null}
+      <Status error={updates.error} loading={false} />
+      {perUpdate.rows.length > 0 ? (
+        <>
+          {perUpdate.rows.length > 1 ? (
+            <TimeChart title="New and fixed per advisory-database version (at its first use)" x={perUpdate.x} series={perUpdate.series} height={200} />
+          ) : (
+            <h2>Per advisory-database version</h2>
+          )}
+          <table class="table" data-testid="advisory-updates">
+            <thead>
+              <tr>
+                <th scope="col">database version</th>
+                <th scope="col">first used</th>
+                <th scope="col">scans</th>
+                <th scope="col">new: advisories / image</th>
+                <th scope="col">fixed: advisories / image</th>
+              </tr>
+            </thead>
+            <tbody>
+              {perUpdate.rows.map((u) => (
+                <tr key={u.dbVersion}>
+                  <td class="mono">{u.dbVersion}</td>
+                  <td>{u.firstUsedAt.slice(0, 10)}</td>
+                  <td>{u.scans}</td>
+                  <td>
+                    {u.openedByAdvisories} / {u.openedByNewImages}
+                  </td>
+                  <td>
+                    {u.fixedByAdvisories} / {u.fixedByNewImages}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       ) : null}
     </section>
   );

@@ -184,6 +184,29 @@ for (const { name, store } of stores) {
         ['2026-11-06', 0, 1],
         ['2026-11-07', 0, 1],
       ]);
+      // CVE-A, first seen on day 2, fixed by the day-5 image: 3 days to fix, counted on the day it was fixed
+      expect(trend.json<{ points: { meanDaysToFix: number | null }[] }>().points.map((p) => p.meanDaysToFix)).toEqual([null, null, null, null, 3, null]);
+      // day 6: a newer advisory database re-matches the day-5 image and finds CVE-C
+      await h.repository.recordScan(
+        report({
+          digest: b,
+          reference: `${REF}:2`,
+          packages: [pkg('openssl', '3.0.2')],
+          findings: [vuln({ cve: 'CVE-B', pkg: 'openssl', severity: 'low' }), vuln({ cve: 'CVE-C', pkg: 'openssl', severity: 'high' })],
+        }),
+        'db-2',
+        { scannedAt: day(6) },
+      );
+      const updates = await h.call('viewer', { method: 'GET', url: `/api/v1/trends/advisory-updates?repository=${REF}` });
+      expect(updates.statusCode, updates.body).toBe(200);
+      expect(updates.json()).toEqual({
+        scope: `repo:${REF}`,
+        updates: [
+          { dbVersion: 'db-1', firstUsedAt: day(2).toISOString(), scans: 2, openedByAdvisories: 0, openedByNewImages: 2, fixedByAdvisories: 0, fixedByNewImages: 1 },
+          { dbVersion: 'db-2', firstUsedAt: day(6).toISOString(), scans: 1, openedByAdvisories: 1, openedByNewImages: 0, fixedByAdvisories: 0, fixedByNewImages: 0 },
+        ],
+      });
+      expect((await h.call('viewer', { method: 'GET', url: '/api/v1/trends/advisory-updates' })).statusCode).toBe(400);
       const weekly = await h.call('viewer', { method: 'GET', url: `/api/v1/trends?digest=${a}&bucket=week&from=2026-11-01T00:00:00Z&to=2026-11-15T00:00:00Z` });
       expect(weekly.json<{ points: { open: Record<string, number> }[] }>().points.map((p) => p.open.critical)).toEqual([1, 1]);
       expect((await h.call('viewer', { method: 'GET', url: '/api/v1/trends' })).statusCode).toBe(400);

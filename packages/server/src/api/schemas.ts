@@ -204,7 +204,7 @@ export const EnqueueJobBody = Type.Object(
 export const TrendSchema = Type.Object({
   scope: Type.String(),
   bucket: StringEnum(['day', 'week'] as const),
-  points: Type.Array(Type.Object({ at: Type.String(), open: SeverityCounts, opened: Type.Integer(), fixed: Type.Integer() })),
+  points: Type.Array(Type.Object({ at: Type.String(), open: SeverityCounts, opened: Type.Integer(), fixed: Type.Integer(), meanDaysToFix: Nullable(Type.Number()) })),
 });
 matches<typeof TrendSchema, FindingTrend>(TrendSchema, true);
 

@@ -9,6 +9,7 @@ import type { Repository } from '../../repository/types.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { approvedExceptions, namesOnlyReport } from '../exceptions-in-force.js';
+import { advisoryUpdates, MAX_UPDATE_DIGESTS } from '../trends/advisory-updates.js';
 import { Digest, ErrorSchema, FindingKind, PageOf, PageQuery, Severity as SeveritySchema, StoredFindingSchema, StringEnum, TrendSchema } from '../schemas.js';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
@@ -108,6 +109,37 @@ export function findingRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
+  const UpdatesQuery = Type.Object({ repository: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })), digest: Type.Optional(Digest) }, { additionalProperties: false });
+  app.get<{ Querystring: Static<typeof UpdatesQuery> }>(
+    '/trends/advisory-updates',
+    {
+      config: { action: 'trends.advisory-updates', role: 'viewer' },
+      schema: {
+        tags: ['findings'],
+        summary: 'New and fixed findings per advisory-database version, split into those an advisory update brought (an image matched again) and those a new image brought',
+        querystring: UpdatesQuery,
+        response: errors,
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      if ((q.repository === undefined) === (q.digest === undefined)) throw new ApiError(400, 'INVALID_INPUT', 'querystring: name either repository or digest', 'querystring.repository');
+      const scope = q.repository !== undefined ? `repo:${q.repository}` : `image:${q.digest ?? ''}`;
+      request.auditTarget = scope;
+      const digests: string[] = [];
+      if (q.repository !== undefined) {
+        let cursor: string | null = null;
+        do {
+          const page = await repository.listImages({ repository: q.repository }, { limit: 500, cursor });
+          digests.push(...page.items.map((i) => i.digest));
+          if (digests.length > MAX_UPDATE_DIGESTS) throw new ApiError(400, 'INVALID_INPUT', `${q.repository} has more than ${MAX_UPDATE_DIGESTS} images: ask for one digest`, 'querystring.repository');
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+      } else if (q.digest !== undefined) digests.push(q.digest);
+      return advisoryUpdates(repository, scope, digests);
+    },
+  );
+
   const CompareQuery = Type.Object({ before: Type.String({ minLength: 1, maxLength: 100 }), after: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
   app.get<{ Querystring: Static<typeof CompareQuery> }>(
     '/compare',
@@ -152,12 +184,16 @@ async function trend(repository: Repository, scope: string, bucket: 'day' | 'wee
     const open = zero();
     let opened = 0;
     let fixed = 0;
+    let daysToFix = 0;
     for (const s of spans) {
       if (s.open < end && s.fixed >= end) open[s.severity] += 1;
       if (s.open >= start && s.open < end) opened += 1;
-      if (s.fixed >= start && s.fixed < end) fixed += 1;
+      if (s.fixed >= start && s.fixed < end) {
+        fixed += 1;
+        daysToFix += (s.fixed - s.open) / DAY_MS;
+      }
     }
-    return { at: new Date(end).toISOString(), open: open, opened, fixed };
+    return { at: new Date(end).toISOString(), open: open, opened, fixed, meanDaysToFix: fixed === 0 ? null : Math.round((daysToFix / fixed) * 10) / 10 };
   });
   return { scope, bucket, points };
 }
