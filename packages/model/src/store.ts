@@ -223,6 +223,10 @@ export interface ImageSummary {
 
 export interface FleetFilter {
   readonly repository?: string;
+  /** Repositories under this registry host (`registry.example`, `ghcr.io`). */
+  readonly registry?: string;
+  /** Images that workloads of this Kubernetes namespace run, as the stored configuration audits name them. */
+  readonly namespace?: string;
   /** The environment of the image's latest policy decision. */
   readonly environment?: string;
 }

@@ -52,6 +52,8 @@ export interface WorkloadRecord {
   readonly kind: string | null;
   readonly name: string | null;
   readonly container: string | null;
+  /** The container's image reference as the configuration names it. */
+  readonly image: string | null;
   /** The file the latest audit read it from (as the audit named it). */
   readonly file: string;
   /** 0–100 (docs/isolation.md). */

@@ -350,6 +350,14 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
     await page.getByTestId('workload-namespace').selectOption('');
     await page.getByTestId('workload-paths').selectOption('open');
     await expect.poll(async () => page.getByTestId('workloads').locator('tbody tr').count()).toBe(1);
+    // the overview's namespace filter: the images the shop namespace's workloads run (both versions of shop/web)
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByTestId('filter-namespace').selectOption('shop');
+    await expect.poll(async () => page.getByTestId('card-images').innerText()).toMatch(/^2\b/);
+    expect(await page.getByTestId('images').innerText()).toMatch(/shop\/web[\s\S]*shop\/web/);
+    await page.getByTestId('filter-namespace').selectOption('');
+    await page.getByTestId('filter-registry').fill('ghcr.io');
+    await expect.poll(async () => page.getByTestId('card-images').innerText()).toMatch(/^0\b/);
     expect(problems).toEqual([]);
   }, 60_000);
 

@@ -9,9 +9,13 @@ const GRADES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
 export function OverviewView() {
   const [environment, setEnvironment] = useState('');
   const [repository, setRepository] = useState('');
+  const [registry, setRegistry] = useState('');
+  const [namespace, setNamespace] = useState('');
+  const namespaces = useLoad(() => Api.workloadOverview({}), []);
   const { cursor, reset, pager } = usePager();
-  const overview = useLoad(() => Api.overview({ environment, repository }), [environment, repository]);
-  const images = useLoad(() => Api.images({ environment, repository, cursor, limit: 25 }), [environment, repository, cursor]);
+  const filter = { environment, repository: repository.trim(), registry: registry.trim(), namespace };
+  const overview = useLoad(() => Api.overview(filter), [environment, repository, registry, namespace]);
+  const images = useLoad(() => Api.images({ ...filter, cursor, limit: 25 }), [environment, repository, registry, namespace, cursor]);
   const o = overview.data;
   return (
     <section aria-labelledby="overview-title">
@@ -47,6 +51,36 @@ export function OverviewView() {
             }}
             data-testid="filter-repository"
           />
+        </label>
+        <label>
+          Registry
+          <input
+            type="search"
+            placeholder="ghcr.io"
+            value={registry}
+            onInput={(e) => {
+              setRegistry((e.target as HTMLInputElement).value);
+              reset();
+            }}
+            data-testid="filter-registry"
+          />
+        </label>
+        <label>
+          Namespace
+          <select
+            value={namespace}
+            onChange={(e) => {
+              setNamespace((e.target as HTMLSelectElement).value);
+              reset();
+            }}
+            data-testid="filter-namespace"
+            title="images that workloads of this namespace run, from the configuration audits sent to the server"
+          >
+            <option value="">all</option>
+            {(namespaces.data?.namespaces ?? []).map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
         </label>
       </form>
       <Status error={overview.error} loading={overview.loading && o === null} />

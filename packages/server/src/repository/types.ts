@@ -157,6 +157,8 @@ export interface RecordConfigAudit {
   readonly replace: boolean;
   readonly workloads: readonly {
     readonly target: ConfigTarget;
+    /** The container's image reference as the configuration names it, when it does. */
+    readonly image: string | null;
     readonly score: number;
     readonly layers: Readonly<Partial<Record<WorkloadLayer, WorkloadLayerCell>>>;
     readonly paths: readonly WorkloadBreakoutPath[];

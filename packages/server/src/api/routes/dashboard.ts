@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { SEVERITIES } from '@sekisho/model';
+import type { FleetFilter } from '@sekisho/model';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -53,11 +54,23 @@ const OverviewSchema = Type.Object({
   ),
 });
 
-const FleetQuery = Type.Object({ environment: Type.Optional(EnvironmentName), repository: Type.Optional(RepositoryName), ...PageQuery }, { additionalProperties: false });
-const OverviewQuery = Type.Object(
-  { environment: Type.Optional(EnvironmentName), repository: Type.Optional(RepositoryName), slaDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) },
-  { additionalProperties: false },
-);
+const FleetFilters = {
+  environment: Type.Optional(EnvironmentName),
+  repository: Type.Optional(RepositoryName),
+  registry: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9.:\\[\\]-]+$', description: 'a registry host, e.g. ghcr.io or registry.example:5000' })),
+  namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'images run by workloads of this namespace (from the stored configuration audits)' })),
+};
+const FleetQuery = Type.Object({ ...FleetFilters, ...PageQuery }, { additionalProperties: false });
+const OverviewQuery = Type.Object({ ...FleetFilters, slaDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) }, { additionalProperties: false });
+
+function fleetFilter(q: { environment?: string; repository?: string; registry?: string; namespace?: string }): FleetFilter {
+  return {
+    ...(q.environment === undefined ? {} : { environment: q.environment }),
+    ...(q.repository === undefined ? {} : { repository: q.repository }),
+    ...(q.registry === undefined ? {} : { registry: q.registry }),
+    ...(q.namespace === undefined ? {} : { namespace: q.namespace }),
+  };
+}
 
 const errors = { 400: Type.Any(), 401: Type.Any(), 403: Type.Any() };
 
@@ -87,11 +100,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const q = request.query;
-      const overview = await ctx.repository.fleetOverview(
-        { ...(q.environment === undefined ? {} : { environment: q.environment }), ...(q.repository === undefined ? {} : { repository: q.repository }) },
-        q.slaDays ?? 30,
-        ctx.now(),
-      );
+      const overview = await ctx.repository.fleetOverview(fleetFilter(q), q.slaDays ?? 30, ctx.now());
       return { ...overview, dbBuiltAt: ctx.dbBuiltAt()?.toISOString() ?? null };
     },
   );
@@ -108,10 +117,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     (request) => {
       const q = request.query;
-      return ctx.repository.summarizeImages(
-        { ...(q.environment === undefined ? {} : { environment: q.environment }), ...(q.repository === undefined ? {} : { repository: q.repository }) },
-        { ...(q.limit === undefined ? {} : { limit: q.limit }), cursor: q.cursor ?? null },
-      );
+      return ctx.repository.summarizeImages(fleetFilter(q), { ...(q.limit === undefined ? {} : { limit: q.limit }), cursor: q.cursor ?? null });
     },
   );
 }

@@ -57,6 +57,7 @@ export const ConfigAuditBody = Type.Object(
       Type.Object(
         {
           target: Target,
+          profile: Type.Optional(Type.Object({ image: Type.Optional(Nullable(Type.String({ maxLength: 2048 }))) }, { additionalProperties: true })),
           score: Type.Integer({ minimum: 0, maximum: 100 }),
           layers: Type.Object(Object.fromEntries(WORKLOAD_LAYERS.map((l) => [l, Type.Optional(Cell)])), { additionalProperties: false }),
           openPaths: Type.Array(Path, { maxItems: 200 }),
@@ -140,7 +141,7 @@ export function workloadRoutes(app: FastifyInstance, ctx: ApiContext): void {
         statusReasons: body.statusReasons,
         toolVersion: body.tool.version,
         replace: request.query.replace === true,
-        workloads: body.workloads.map((w) => ({ target: w.target, score: w.score, layers: w.layers, paths: w.openPaths })),
+        workloads: body.workloads.map((w) => ({ target: w.target, image: w.profile?.image ?? null, score: w.score, layers: w.layers, paths: w.openPaths })),
         findings: body.findings.map((f) => ({ severity: f.severity, target: f.target })),
       };
       const result = await repository.recordConfigAudit(audit, ctx.now());

@@ -23,7 +23,7 @@ const LATEST = `
 
 const GRADES: readonly HealthGrade[] = ['A', 'B', 'C', 'D', 'E', 'F'];
 
-/** `i` is the images table; the filter narrows it by repository and by the environment of the latest decision. */
+/** `i` is the images table; the filter narrows it by repository, registry, the environment of the latest decision, and the namespaces whose workloads run it. */
 function filterClause(filter: FleetFilter, where: string[], params: SqlValue[]): void {
   if (filter.repository !== undefined) {
     where.push('EXISTS (SELECT 1 FROM repository_images r WHERE r.digest = i.digest AND r.repository = ?)');
@@ -32,6 +32,18 @@ function filterClause(filter: FleetFilter, where: string[], params: SqlValue[]):
   if (filter.environment !== undefined) {
     where.push('EXISTS (SELECT 1 FROM decided e WHERE e.digest = i.digest AND e.environment = ?)');
     params.push(filter.environment);
+  }
+  if (filter.registry !== undefined) {
+    const prefix = `${filter.registry}/`;
+    where.push('EXISTS (SELECT 1 FROM repository_images r WHERE r.digest = i.digest AND SUBSTR(r.repository, 1, CAST(? AS INTEGER)) = ?)');
+    params.push(prefix.length, prefix);
+  }
+  if (filter.namespace !== undefined) {
+    // a workload pinned by digest runs that image; one named by tag runs some image of its repository
+    where.push(
+      `EXISTS (SELECT 1 FROM workloads w WHERE w.namespace = ? AND (w.image_digest = i.digest OR (w.image_digest IS NULL AND EXISTS (SELECT 1 FROM repository_images r WHERE r.digest = i.digest AND r.repository = w.image_repository))))`,
+    );
+    params.push(filter.namespace);
   }
 }
 

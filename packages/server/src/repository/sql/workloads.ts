@@ -5,6 +5,7 @@
  * no longer names; an incomplete one never does, since what it could not read may still be there.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { parseImageReference } from '@sekisho/core';
 import type { Redactor } from '@sekisho/core';
 import { SEVERITIES, WORKLOAD_LAYERS } from '@sekisho/model';
 import type { ConfigAuditRecord, Page, PageRequest, SeverityCounts, WorkloadFilter, WorkloadLayer, WorkloadOverview, WorkloadRecord } from '@sekisho/model';
@@ -52,7 +53,9 @@ export class SqlWorkloadStore {
       checkText('file', w.target.file, 4096);
       if (!Number.isInteger(w.score) || w.score < 0 || w.score > 100) throw new RepositoryError('STORE_INVALID', `workload score must be an integer 0–100 (got ${String(w.score)})`);
       const missing = WORKLOAD_LAYERS.filter((l) => w.layers[l]?.state === 'missing');
+      if (w.image !== null) checkText('image', w.image, 2048);
       return {
+        image: imageNames(w.image),
         id: workloadId(audit.cluster, w.target),
         w,
         missing: missing.length === 0 ? '' : `,${missing.join(',')},`,
@@ -77,6 +80,9 @@ export class SqlWorkloadStore {
           t.kind,
           t.name,
           t.container,
+          r.w.image,
+          r.image.repository,
+          r.image.digest,
           t.file,
           r.w.score,
           json(r.w.layers),
@@ -90,9 +96,9 @@ export class SqlWorkloadStore {
           complete ? 1 : 0,
         ];
         await tx.run(
-          `INSERT INTO workloads (id, cluster, environment, namespace, kind, name, container, file, score, layers, paths, open_paths, conditional_paths, misconfigurations, missing_layers, audit_id, audited_at, audit_complete)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET environment = excluded.environment, file = excluded.file, score = excluded.score, layers = excluded.layers, paths = excluded.paths,
+          `INSERT INTO workloads (id, cluster, environment, namespace, kind, name, container, image, image_repository, image_digest, file, score, layers, paths, open_paths, conditional_paths, misconfigurations, missing_layers, audit_id, audited_at, audit_complete)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET environment = excluded.environment, image = excluded.image, image_repository = excluded.image_repository, image_digest = excluded.image_digest, file = excluded.file, score = excluded.score, layers = excluded.layers, paths = excluded.paths,
              open_paths = excluded.open_paths, conditional_paths = excluded.conditional_paths, misconfigurations = excluded.misconfigurations, missing_layers = excluded.missing_layers,
              audit_id = excluded.audit_id, audited_at = excluded.audited_at, audit_complete = excluded.audit_complete`,
           [r.id, ...values],
@@ -163,6 +169,17 @@ export class SqlWorkloadStore {
   }
 }
 
+/** `registry/path` and digest of an image reference, as scans are filed; nulls when it names no registry image. */
+function imageNames(image: string | null): { repository: string | null; digest: string | null } {
+  if (image === null) return { repository: null, digest: null };
+  try {
+    const ref = parseImageReference(image);
+    return { repository: `${ref.registry}/${ref.repository}`, digest: ref.digest };
+  } catch {
+    return { repository: null, digest: null };
+  }
+}
+
 function whereOf(filter: WorkloadFilter): { where: string[]; params: SqlValue[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
@@ -223,6 +240,7 @@ function toWorkload(r: SqlRow): WorkloadRecord {
     kind: optStr(r['kind']),
     name: optStr(r['name']),
     container: optStr(r['container']),
+    image: optStr(r['image']),
     file: str(r['file']),
     score: num(r['score']),
     layers: parse(r['layers']) as WorkloadRecord['layers'],

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { RepositoryError } from '../errors.js';
 import type { RecordConfigAudit, Repository as Store } from '../types.js';
 import { alert } from './incident-contract.js';
+import { digestOf, report } from './reports.js';
 
 const T = (day: number, hour = 0, minute = 0): Date => new Date(Date.UTC(2026, 10, day, hour, minute));
 
@@ -53,9 +54,15 @@ function audit(over: Partial<RecordConfigAudit> = {}): RecordConfigAudit {
     toolVersion: '1.0.0',
     replace: false,
     workloads: [
-      { target: target('shop', 'web'), score: 35, layers: { 'non-root': missing, seccomp: missing, capabilities: held }, paths: [path('open'), path('conditional')] },
-      { target: target('shop', 'api'), score: 80, layers: { 'non-root': held, seccomp: missing }, paths: [path('conditional')] },
-      { target: target('data', 'etl'), score: 95, layers: { 'non-root': held, seccomp: held }, paths: [] },
+      {
+        target: target('shop', 'web'),
+        image: 'registry.example/shop/web:1.1',
+        score: 35,
+        layers: { 'non-root': missing, seccomp: missing, capabilities: held },
+        paths: [path('open'), path('conditional')],
+      },
+      { target: target('shop', 'api'), image: `registry.example/shop/api@sha256:${'a'.repeat(64)}`, score: 80, layers: { 'non-root': held, seccomp: missing }, paths: [path('conditional')] },
+      { target: target('data', 'etl'), image: null, score: 95, layers: { 'non-root': held, seccomp: held }, paths: [] },
     ],
     findings: [
       { severity: 'high', target: target('shop', 'web') },
@@ -91,7 +98,7 @@ export function workloadContractCases(open: () => Promise<Store>, clock: { now: 
       expect((await repo.workloadOverview({ namespace: 'shop' })).workloads).toBe(2);
 
       // a later audit of one workload replaces its row and leaves the others
-      const fixed = audit({ workloads: [{ target: target('shop', 'web'), score: 90, layers: { 'non-root': held }, paths: [] }], findings: [] });
+      const fixed = audit({ workloads: [{ target: target('shop', 'web'), image: 'registry.example/shop/web:1.2', score: 90, layers: { 'non-root': held }, paths: [] }], findings: [] });
       const { audit: second, removed } = await repo.recordConfigAudit(fixed, T(3));
       expect(removed).toBe(0);
       expect(await repo.getWorkload(web.id)).toMatchObject({ score: 90, openPaths: 0, auditId: second.id, auditedAt: T(3).toISOString() });
@@ -102,7 +109,7 @@ export function workloadContractCases(open: () => Promise<Store>, clock: { now: 
     it('a complete cluster-wide audit removes what it no longer names; an incomplete one removes nothing', async () => {
       const repo = await open();
       await repo.recordConfigAudit(audit(), T(2));
-      await repo.recordConfigAudit(audit({ cluster: 'dev', workloads: [{ target: target('dev', 'x'), score: 10, layers: {}, paths: [] }] }), T(2));
+      await repo.recordConfigAudit(audit({ cluster: 'dev', workloads: [{ target: target('dev', 'x'), image: 'nginx', score: 10, layers: {}, paths: [] }] }), T(2));
       const only = audit({ replace: true, workloads: audit().workloads.slice(0, 1) });
       const partial = await repo.recordConfigAudit({ ...only, status: 'incomplete', statusReasons: ['1 file refused'] }, T(3));
       expect(partial.removed).toBe(0);
@@ -114,13 +121,33 @@ export function workloadContractCases(open: () => Promise<Store>, clock: { now: 
       expect((await repo.listWorkloads({ cluster: 'dev' })).items).toHaveLength(1);
     });
 
+    it('filters the fleet by the namespaces whose workloads run an image (by digest when pinned, else by repository) and by registry', async () => {
+      const repo = await open();
+      const pinned = `sha256:${'a'.repeat(64)}`;
+      await repo.recordScan(report({ digest: digestOf(1), reference: 'registry.example/shop/web:1.1' }), 'db-1', { scannedAt: T(2) });
+      await repo.recordScan(report({ digest: digestOf(2), reference: 'registry.example/shop/api:2' }), 'db-1', { scannedAt: T(2) });
+      await repo.recordScan(report({ digest: pinned, reference: 'registry.example/shop/api:1' }), 'db-1', { scannedAt: T(2) });
+      await repo.recordScan(report({ digest: digestOf(3), reference: 'ghcr.io/data/etl:1' }), 'db-1', { scannedAt: T(2) });
+      await repo.recordConfigAudit(audit(), T(3));
+      const digests = async (filter: Parameters<Store['summarizeImages']>[0]) => (await repo.summarizeImages(filter)).items.map((i) => i.digest).sort();
+      // web by its repository; api only by the digest its workload pins, not its other image
+      expect(await digests({ namespace: 'shop' })).toEqual([digestOf(1), pinned].sort());
+      expect(await digests({ namespace: 'data' })).toEqual([]);
+      expect(await digests({ registry: 'ghcr.io' })).toEqual([digestOf(3)]);
+      expect(await digests({ registry: 'registry.example' })).toHaveLength(3);
+      expect(await digests({ registry: 'registry.exam' })).toEqual([]);
+      expect((await repo.fleetOverview({ namespace: 'shop' }, 30, T(4))).images).toBe(2);
+    });
+
     it('refuses what it cannot store faithfully and redacts secrets', async () => {
       const repo = await open();
       expect(await codeOf(repo.recordConfigAudit(audit({ cluster: '' })))).toBe('STORE_INVALID');
-      expect(await codeOf(repo.recordConfigAudit(audit({ workloads: [{ target: target('a', 'b'), score: 101, layers: {}, paths: [] }] })))).toBe('STORE_INVALID');
+      expect(await codeOf(repo.recordConfigAudit(audit({ workloads: [{ target: target('a', 'b'), image: null, score: 101, layers: {}, paths: [] }] })))).toBe('STORE_INVALID');
       expect((await repo.listConfigAudits()).items).toHaveLength(0);
       const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
-      await repo.recordConfigAudit(audit({ workloads: [{ target: target('a', 'b'), score: 5, layers: { 'api-credentials': { state: 'missing', detail: `token ${token} mounted` } }, paths: [] }] }));
+      await repo.recordConfigAudit(
+        audit({ workloads: [{ target: target('a', 'b'), image: null, score: 5, layers: { 'api-credentials': { state: 'missing', detail: `token ${token} mounted` } }, paths: [] }] }),
+      );
       const [stored] = (await repo.listWorkloads({})).items;
       expect(JSON.stringify(stored)).not.toContain(token);
     });

@@ -24,6 +24,9 @@ CREATE TABLE workloads (
   kind               TEXT,
   name               TEXT,
   container          TEXT,
+  image              TEXT,
+  image_repository   TEXT,             -- registry/path of image, for the fleet's namespace filter
+  image_digest       TEXT,
   file               TEXT NOT NULL,
   score              INTEGER NOT NULL,
   layers             TEXT NOT NULL,    -- JSON
@@ -38,6 +41,7 @@ CREATE TABLE workloads (
 );
 CREATE INDEX workloads_order ON workloads (score, id);
 CREATE INDEX workloads_namespace ON workloads (namespace, score, id);
+CREATE INDEX workloads_image ON workloads (namespace, image_repository);
 
 CREATE TABLE events (
   id             TEXT PRIMARY KEY,
