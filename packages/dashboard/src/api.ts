@@ -44,6 +44,7 @@ export interface ImageSummary {
 export interface Overview {
   readonly images: number;
   readonly bySeverity: SeverityCounts;
+  readonly byPriority: Readonly<Record<'p1' | 'p2' | 'p3' | 'p4', number>>;
   readonly kev: number;
   readonly pastSla: number;
   readonly slaDays: number;

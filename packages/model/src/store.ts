@@ -4,7 +4,7 @@
  * the dashboard reads these shapes from the public API.
  */
 import type { Distro } from './distro.js';
-import type { Finding, FindingKind } from './finding.js';
+import type { Finding, FindingKind, PriorityLevel } from './finding.js';
 import type { Package, Relationship } from './package.js';
 import type { HealthGrade, PolicyDecision } from './policy.js';
 import type { Platform, ReportStatus } from './report.js';
@@ -235,6 +235,8 @@ export interface FleetFilter {
 export interface FleetOverview {
   readonly images: number;
   readonly bySeverity: SeverityCounts;
+  /** Vulnerabilities by priority level (docs/priority.md); scans stored before priorities were kept count in none. */
+  readonly byPriority: Readonly<Record<PriorityLevel, number>>;
   readonly kev: number;
   /** Fixable critical and high vulnerabilities first seen more than `slaDays` ago. */
   readonly pastSla: number;

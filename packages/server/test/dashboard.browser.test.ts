@@ -160,11 +160,13 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
     const api = (await (await fetch(`${base}/api/v1/overview`, { headers: { authorization: `Bearer ${tokens.admin}` } })).json()) as {
       images: number;
       bySeverity: Record<string, number>;
+      byPriority: Record<string, number>;
       kev: number;
     };
     expect(api.images).toBe(FLEET);
     await expect.poll(() => page.getByTestId('card-images').innerText()).toContain(String(FLEET));
     expect(await page.getByTestId('card-critical').innerText()).toContain(String(api.bySeverity['critical']));
+    expect(await page.getByTestId('card-priority').innerText()).toContain(`${api.byPriority['p1']} · ${api.byPriority['p2']} · ${api.byPriority['p3']} · ${api.byPriority['p4']}`);
     expect(await page.getByTestId('environments').innerText()).toMatch(/prod[\s\S]*dev|dev[\s\S]*prod/);
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
     // filter by environment: only the four prod images

@@ -89,6 +89,16 @@ export function OverviewView() {
           <Card label="images" value={o.images} testId="card-images" />
           <Card label="critical" value={<span class="sev-critical-text">{o.bySeverity.critical}</span>} testId="card-critical" />
           <Card label="high" value={o.bySeverity.high} testId="card-high" />
+          <Card
+            label="priority P1 · P2 · P3 · P4"
+            value={
+              <span class="compact">
+                <span class="sev-critical-text">{o.byPriority.p1}</span> · {o.byPriority.p2} · {o.byPriority.p3} · {o.byPriority.p4}
+              </span>
+            }
+            hint="P1: act now (KEV, likely exploited, reachable); docs/priority.md"
+            testId="card-priority"
+          />
           <Card label="known exploited (KEV)" value={o.kev} testId="card-kev" />
           <Card label={`past their ${o.slaDays}-day fix SLA`} value={o.pastSla} testId="card-sla" />
           <Card label="advisory database" value={o.dbBuiltAt === null ? 'unknown' : ago(o.dbBuiltAt)} hint={o.dbBuiltAt ?? 'no database build recorded'} testId="card-db" />

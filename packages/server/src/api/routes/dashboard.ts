@@ -40,6 +40,7 @@ const ImageSummarySchema = Type.Object({
 const OverviewSchema = Type.Object({
   images: Type.Integer(),
   bySeverity: Counts,
+  byPriority: Type.Object({ p1: Type.Integer(), p2: Type.Integer(), p3: Type.Integer(), p4: Type.Integer() }),
   kev: Type.Integer(),
   pastSla: Type.Integer(),
   slaDays: Type.Integer(),

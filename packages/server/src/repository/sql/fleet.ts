@@ -4,7 +4,7 @@
  * cost one query per view, not one per image. Portable SQL (common table expressions, correlated
  * subqueries), as every query of this store.
  */
-import type { FleetFilter, FleetOverview, HealthGrade, ImageSummary, Page, PageRequest, ScanRecord, Severity } from '@sekisho/model';
+import type { FleetFilter, FleetOverview, HealthGrade, ImageSummary, Page, PageRequest, PriorityLevel, ScanRecord, Severity } from '@sekisho/model';
 import { SEVERITIES } from '@sekisho/model';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import type { SqlExecutor, SqlRow, SqlValue } from './driver.js';
@@ -140,19 +140,22 @@ export async function fleetOverview(db: SqlExecutor, filter: FleetFilter, now: D
   const deadline = new Date(now.getTime() - slaDays * 86_400_000).toISOString();
   const severityRows = await db.all(
     `WITH ${LATEST}
-     SELECT f.severity, COUNT(*) AS n, SUM(f.kev) AS kev,
+     SELECT f.severity, f.priority, COUNT(*) AS n, SUM(f.kev) AS kev,
             SUM(CASE WHEN f.fixable = 1 AND f.severity_rank >= 4 AND f.first_seen_at < ? THEN 1 ELSE 0 END) AS late
      FROM findings f JOIN latest l ON l.digest = f.digest AND l.db_version = f.db_version
      WHERE f.kind = 'vulnerability' AND f.digest IN (SELECT i.digest FROM images i ${scope})
-     GROUP BY f.severity`,
+     GROUP BY f.severity, f.priority`,
     [deadline, ...params],
   );
   const bySeverity = zeroCounts();
   let kev = 0;
   let pastSla = 0;
+  const byPriority: Record<PriorityLevel, number> = { p1: 0, p2: 0, p3: 0, p4: 0 };
   for (const r of severityRows) {
     const severity = text(r['severity']);
     if ((SEVERITIES as readonly string[]).includes(severity)) bySeverity[severity as Severity] += count(r['n']);
+    const priority = r['priority'];
+    if (priority === 'p1' || priority === 'p2' || priority === 'p3' || priority === 'p4') byPriority[priority] += count(r['n']);
     kev += count(r['kev']);
     pastSla += count(r['late']);
   }
@@ -177,6 +180,7 @@ export async function fleetOverview(db: SqlExecutor, filter: FleetFilter, now: D
   return {
     images: count(imageRow?.['n']),
     bySeverity: bySeverity,
+    byPriority,
     kev,
     pastSla,
     slaDays,

@@ -249,7 +249,23 @@ export class SqlRepository implements Repository {
       await insertMany(
         tx,
         'findings',
-        ['digest', 'db_version', 'finding_id', 'scan_id', 'identity', 'kind', 'severity', 'severity_rank', 'kev', 'fixable', 'vulnerability_id', 'package_name', 'first_seen_at', 'document'],
+        [
+          'digest',
+          'db_version',
+          'finding_id',
+          'scan_id',
+          'identity',
+          'kind',
+          'severity',
+          'severity_rank',
+          'kev',
+          'fixable',
+          'vulnerability_id',
+          'package_name',
+          'first_seen_at',
+          'document',
+          'priority',
+        ],
         findings.map((f) => {
           const identity = findingIdentity(f);
           return [
@@ -267,6 +283,7 @@ export class SqlRepository implements Repository {
             f.kind === 'vulnerability' ? f.packageName : null,
             firstSeen.get(identity) ?? at,
             json(f),
+            f.kind === 'vulnerability' ? (f.priority?.level ?? null) : null,
           ];
         }),
       );

@@ -326,7 +326,10 @@ export function repositoryContract(name: string, factory: ContractFactory | null
           report({
             digest: a,
             reference: 'registry.example/team/api:1',
-            findings: [vuln({ cve: 'CVE-1', pkg: 'openssl', severity: 'critical', fixed: true, kev: true }), vuln({ cve: 'CVE-2', pkg: 'zlib', severity: 'high', fixed: true })],
+            findings: [
+              { ...vuln({ cve: 'CVE-1', pkg: 'openssl', severity: 'critical', fixed: true, kev: true }), priority: { level: 'p1', score: 98, factors: ['listed in KEV'] } },
+              { ...vuln({ cve: 'CVE-2', pkg: 'zlib', severity: 'high', fixed: true }), priority: { level: 'p3', score: 40, factors: [] } },
+            ],
           }),
           'db-2',
           { scannedAt: T(3) },
@@ -360,6 +363,8 @@ export function repositoryContract(name: string, factory: ContractFactory | null
         const all = await repo.fleetOverview({}, 30, T(30));
         expect(all).toMatchObject({ images: 3, kev: 1, slaDays: 30, pastSla: 0 });
         expect(all.bySeverity).toMatchObject({ critical: 1, high: 1, medium: 1, low: 0 });
+        // b's finding carries no priority (a report from before priorities): counted by severity only
+        expect(all.byPriority).toEqual({ p1: 1, p2: 0, p3: 1, p4: 0 });
         expect(all.environments).toEqual([
           { name: 'production', images: 1, failing: 1, grades: { A: 0, B: 0, C: 0, D: 1, E: 0, F: 0 } },
           { name: 'staging', images: 1, failing: 0, grades: { A: 1, B: 0, C: 0, D: 0, E: 0, F: 0 } },

@@ -57,3 +57,6 @@ CREATE TABLE events (
 CREATE INDEX events_at ON events (at DESC, id DESC);
 CREATE INDEX events_kind ON events (kind, at DESC, id DESC);
 CREATE INDEX events_received ON events (received_at);
+
+-- The priority level (p1–p4, docs/priority.md) of vulnerability findings, for the overview's counts.
+ALTER TABLE findings ADD COLUMN priority TEXT;
