@@ -163,3 +163,89 @@ describe('admission server over HTTPS on loopback', () => {
     expect(timeoutOf('/validate')).toBeUndefined();
   });
 });
+
+describe('a graceful stop', () => {
+  /** A server of its own, so draining it leaves the other tests' server alone. */
+  async function start(): Promise<{ server: AdmissionServer; port: number; cert: TestCertificate; dir: string }> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sekisho-admission-drain-'));
+    const cert = await makeCertificate('sekisho-admission-drain');
+    await writeFile(path.join(dir, 'tls.crt'), cert.cert);
+    await writeFile(path.join(dir, 'tls.key'), cert.key);
+    const server = await createAdmissionServer({
+      controller: new AdmissionController({ policy: testPolicy() }),
+      certFile: path.join(dir, 'tls.crt'),
+      keyFile: path.join(dir, 'tls.key'),
+      host: '127.0.0.1',
+      port: 0,
+    });
+    return { server, port: (await server.listen()).port, cert, dir };
+  }
+
+  /** Sends the headers and half the body of a review, so the request stays in flight until `finish`. */
+  function halfSent(port: number, ca: string, body: string): { reply: Promise<Reply>; finish: () => void } {
+    const bytes = Buffer.from(body);
+    let finish = (): void => {};
+    const reply = new Promise<Reply>((resolve, reject) => {
+      const req = httpsRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/validate',
+          method: 'POST',
+          ca: [ca],
+          servername: 'localhost',
+          agent: false,
+          headers: { 'content-type': 'application/json', 'content-length': bytes.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint256: '' }));
+        },
+      );
+      req.on('error', reject);
+      req.write(bytes.subarray(0, bytes.length >> 1));
+      finish = () => req.end(bytes.subarray(bytes.length >> 1));
+    });
+    return { reply, finish };
+  }
+
+  it('fails readiness first, keeps answering through the delay, then refuses new connections and lets a review in flight finish', async () => {
+    const { server, port, cert, dir } = await start();
+    try {
+      const body = JSON.stringify(reviewJson('deployment-create-privileged.json'));
+      const inFlight = halfSent(port, cert.cert, body);
+      await new Promise((r) => setTimeout(r, 100));
+      const drained = server.drain({ delayMs: 400, graceMs: 5000 });
+      expect((await post(port, [cert.cert], '/readyz', null, 'GET')).status).toBe(503);
+      expect((await post(port, [cert.cert], '/healthz', null, 'GET')).status).toBe(200);
+      expect((await post(port, [cert.cert], '/validate', body)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 600));
+      await expect(post(port, [cert.cert], '/validate', body)).rejects.toThrow(/ECONNREFUSED|ECONNRESET|socket hang up/);
+      inFlight.finish();
+      const reply = await inFlight.reply;
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body)).toMatchObject({ response: { allowed: false } });
+      expect(await drained).toBe(0);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('cuts a request that does not finish within the grace period and says so', async () => {
+    const { server, port, cert, dir } = await start();
+    try {
+      const stuck = halfSent(port, cert.cert, JSON.stringify(reviewJson('deployment-create-privileged.json')));
+      stuck.reply.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      expect(await server.drain({ delayMs: 0, graceMs: 300 })).toBe(1);
+      expect(Date.now() - started).toBeLessThan(3000);
+      await expect(stuck.reply).rejects.toThrow();
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,7 +2,9 @@
  * The webhook's HTTPS server: `POST /validate`, `POST /mutate`, `GET /healthz`, `GET /metrics`.
  * TLS 1.2 or newer; the certificate and key are re-read when their files change (cert-manager
  * rotates them in place) and swapped in with `setSecureContext`, without dropping a connection.
- * Bodies are bounded in size and nesting; every request ends within its deadline.
+ * Bodies are bounded in size and nesting; every request ends within its deadline. `drain` ends it
+ * without failing a review the API server already sent: readiness fails first, the server keeps
+ * answering for a delay (endpoints catch up), then stops accepting and waits for reviews in flight.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -41,6 +43,13 @@ export interface AdmissionServer {
   listen(): Promise<AddressInfo>;
   /** Checks the certificate files now; true when a new certificate was loaded. */
   reloadCertificate(): Promise<boolean>;
+  /**
+   * A graceful stop: `/readyz` answers 503 at once; requests are still answered for `delayMs`;
+   * then new connections are refused and requests in flight get up to `graceMs` to finish
+   * (keep-alive connections are closed as their responses end) before the rest are cut.
+   * Resolves with the number of requests that had to be cut.
+   */
+  drain(options: { readonly delayMs: number; readonly graceMs: number }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -105,7 +114,16 @@ export async function createAdmissionServer(options: AdmissionServerOptions): Pr
   // fails here, at start, on a bad pair
   createSecureContext({ ...TLS_OPTIONS, cert: current.cert, key: current.key });
 
+  let draining = false;
+  let inFlight = 0;
+  let idle: (() => void) | null = null;
   const server = createServer({ ...TLS_OPTIONS, cert: current.cert, key: current.key }, (req, res) => {
+    inFlight += 1;
+    if (draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) idle?.();
+    });
     void handle(req, res).catch((error: unknown) => {
       sendError(res, 500, error instanceof Error ? error.message : 'internal error');
     });
@@ -120,7 +138,8 @@ export async function createAdmissionServer(options: AdmissionServerOptions): Pr
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz' || path === '/readyz') {
-      send(res, 200, 'ok\n', 'text/plain');
+      if (path === '/readyz' && draining) send(res, 503, 'draining\n', 'text/plain');
+      else send(res, 200, 'ok\n', 'text/plain');
       return;
     }
     if (path === '/metrics') {
@@ -208,6 +227,26 @@ export async function createAdmissionServer(options: AdmissionServerOptions): Pr
         });
       }),
     reloadCertificate,
+    async drain({ delayMs, graceMs }) {
+      draining = true;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (timer !== null) clearInterval(timer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const deadline = setTimeout(resolve, graceMs);
+          idle = () => {
+            clearTimeout(deadline);
+            resolve();
+          };
+        });
+      }
+      const cut = inFlight;
+      server.closeAllConnections();
+      await closed;
+      return cut;
+    },
     close: () =>
       new Promise((resolve) => {
         if (timer !== null) clearInterval(timer);

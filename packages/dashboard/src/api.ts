@@ -152,6 +152,8 @@ export interface ReportDocument {
   readonly target: { readonly reference: string; readonly manifestDigest: string | null };
   readonly status?: string;
   readonly statusReasons?: readonly string[];
+  /** Scanners that ran (`supply-chain` when a trust policy was checked). */
+  readonly scanners?: readonly string[];
   readonly distro: { readonly prettyName: string; readonly eol?: { readonly phase?: string } } | null;
   readonly image: { readonly layers: readonly { readonly index: number; readonly digest: string | null; readonly size: number | null; readonly createdBy: string | null }[] } | null;
   readonly packages: readonly {

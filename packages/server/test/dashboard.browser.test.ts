@@ -193,6 +193,8 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
       .first()
       .click();
     await page.getByTestId('tab-packages').waitFor();
+    // scanned without a trust policy: the view says the signatures were not checked, never that they hold
+    expect(await page.getByTestId('supply-chain').innerText()).toMatch(/not checked/);
     await page.getByTestId('tab-vulnerabilities').click();
     // grouped by package, with the advisory ids and fixed versions of the bundled snapshot
     await expect.poll(async () => page.getByTestId('vulnerabilities').innerText()).toMatch(/lodash 4\.17\.15[\s\S]*fix: 4\.17\.19/);

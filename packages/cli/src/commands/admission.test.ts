@@ -1,9 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCaptured } from '../testing/run-captured.js';
+import { runCli } from '../run.js';
+import type { CliIo } from '../io.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../admission/src/__fixtures__/reviews');
 
@@ -54,6 +58,60 @@ describe('sekisho admission', () => {
     const broken = path.join(dir, 'broken.yaml');
     await writeFile(broken, POLICY.replace('level: baseline', 'level: lax'));
     expect((await runCaptured(['admission', 'review', bad, '--policy', broken])).code).toBe(8);
+  });
+
+  it('serve answers reviews until SIGTERM, then drains: readiness fails, reviews in flight finish, outputs close, exit 0', async () => {
+    const crt = path.join(dir, 'serve.crt');
+    const key = path.join(dir, 'serve.key');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-days', '1', '-keyout', key, '-out', crt], {
+      stdio: 'ignore',
+    });
+    const ca = await readFile(crt, 'utf8');
+    let stderr = '';
+    const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), isTty: false };
+    const running = runCli(
+      ['admission', 'serve', '--policy', policy, '--tls-cert', crt, '--tls-key', key, '--port', '0', '--host', '127.0.0.1', '--shutdown-delay', '300ms', '--shutdown-grace', '5s'],
+      io,
+    );
+    const get = (port: number, urlPath: string, method = 'GET', body?: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: urlPath,
+            method,
+            ca,
+            servername: 'localhost',
+            agent: new Agent({ keepAlive: false }),
+            headers: body === undefined ? {} : { 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    let port = 0;
+    try {
+      for (let i = 0; i < 200 && port === 0; i++) {
+        port = Number(/listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1] ?? 0);
+        if (port === 0) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(port, stderr).toBeGreaterThan(0);
+      expect(await get(port, '/readyz')).toBe(200);
+      const review = await readFile(path.join(FIXTURES, 'deployment-create-privileged.json'), 'utf8');
+      expect(await get(port, '/validate', 'POST', review)).toBe(200);
+    } finally {
+      process.emit('SIGTERM');
+    }
+    // during the delay: not ready, still answering
+    expect(await get(port, '/readyz')).toBe(503);
+    expect(await running).toBe(0);
+    expect(stderr).toMatch(/draining[\s\S]*stopped/);
+    await expect(get(port, '/healthz')).rejects.toThrow();
   });
 
   it('serve refuses an unreadable certificate before listening', async () => {

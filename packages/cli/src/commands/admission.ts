@@ -22,6 +22,7 @@ import type { EventSink, SekishoEvent } from '@sekisho/model';
 import type { CliIo } from '../io.js';
 import { processIo } from '../io.js';
 import { addRegistryOptions, registryOptionsFrom, type RegistryFlags } from './registry.js';
+import { parseDuration } from '../duration.js';
 import { OUTPUTS_HELP, fanOut, openEventOutputs } from './event-outputs.js';
 
 interface RemoteFlags extends RegistryFlags {
@@ -42,6 +43,8 @@ interface ServeFlags extends RemoteFlags {
   readonly inCluster?: boolean;
   readonly logEvents?: boolean;
   readonly maxBodyBytes: string;
+  readonly shutdownDelay: string;
+  readonly shutdownGrace: string;
 }
 
 interface ReviewFlags extends RemoteFlags {
@@ -131,10 +134,14 @@ function serveCommand(io: CliIo): Command {
     .option('--in-cluster', "read namespace labels from the API server with the pod's service account (mappings by label, PSA labels)")
     .option('--log-events', 'print every decision event (sekisho.event/v1) as one JSON line on standard output')
     .option('--outputs <file>', OUTPUTS_HELP)
-    .option('--max-body-bytes <n>', 'largest AdmissionReview accepted (413 above)', String(7 * 1024 * 1024));
+    .option('--max-body-bytes <n>', 'largest AdmissionReview accepted (413 above)', String(7 * 1024 * 1024))
+    .option('--shutdown-delay <duration>', 'on SIGTERM, keep answering this long with /readyz failing, so endpoints drop the pod first (the manifests use a preStop sleep instead)', '0s')
+    .option('--shutdown-grace <duration>', 'then stop accepting and give reviews in flight this long to finish', '10s');
   addRemoteOptions(command);
   return command.action(async (flags: ServeFlags) => {
     const port = intFlag('--port', flags.port, 0, 65535);
+    const shutdownDelay = parseDuration(flags.shutdownDelay, '--shutdown-delay');
+    const shutdownGrace = parseDuration(flags.shutdownGrace, '--shutdown-grace');
     const maxBodyBytes = intFlag('--max-body-bytes', flags.maxBodyBytes, 1024, 64 * 1024 * 1024);
     const policy = await loadPolicy(flags.policy);
     const remote = await remoteOptions(flags, io);
@@ -173,8 +180,26 @@ function serveCommand(io: CliIo): Command {
     });
     const address = await server.listen();
     io.stderr(`sekisho: admission webhook listening on https://${address.address}:${address.port} (policy ${policy.metadata.name})\n`);
-    await new Promise<void>((resolve) => server.server.once('close', () => resolve()));
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        io.stderr('sekisho: admission webhook draining\n');
+        void server.drain({ delayMs: shutdownDelay, graceMs: shutdownGrace }).then((cut) => {
+          if (cut > 0) io.stderr(`sekisho: ${cut} review(s) still in flight after --shutdown-grace were cut\n`);
+          resolve();
+        });
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      server.server.once('close', () => {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        resolve();
+      });
+    });
     await outputs?.close();
+    io.stderr('sekisho: admission webhook stopped\n');
   });
 }
 

@@ -40,6 +40,7 @@ export function ImageView({ digest }: { digest: string }) {
               policy {r.policy.environment}: <GradeBadge grade={r.policy.grade} /> {r.policy.result} ({r.policy.score}/100)
             </span>
           ) : null}
+          <SupplyChainStatus report={r} />
           {r.status === 'incomplete' ? <span class="warn">incomplete scan: {(r.statusReasons ?? []).join('; ')}</span> : null}
           {latest !== null ? (
             <span>
@@ -181,6 +182,24 @@ function Packages({ report }: { report: ReportDocument }) {
       </table>
       {shown.length > 500 ? <p class="muted">First 500 shown; narrow the search.</p> : null}
     </div>
+  );
+}
+
+/** Signatures and attestations as the scan's trust-policy check found them (`--trust-policy`), or that they were not checked. */
+function SupplyChainStatus({ report }: { report: ReportDocument }) {
+  if (!(report.scanners ?? []).includes('supply-chain'))
+    return (
+      <span class="muted" data-testid="supply-chain" title="scan the image with --trust-policy to check its signatures and attestations">
+        signatures and attestations: not checked
+      </span>
+    );
+  const problems = report.findings.filter((f) => f.kind === 'supply-chain');
+  return problems.length === 0 ? (
+    <span data-testid="supply-chain">signatures and attestations: verified against the trust policy</span>
+  ) : (
+    <span class="bad" data-testid="supply-chain" title={problems.map((p) => p.title).join('\n')}>
+      signatures and attestations: {problems.length} problem(s) — {problems[0]?.title}
+    </span>
   );
 }
 
