@@ -186,21 +186,22 @@ for (const { name, store } of stores) {
       ]);
       // CVE-A, first seen on day 2, fixed by the day-5 image: 3 days to fix, counted on the day it was fixed
       expect(trend.json<{ points: { meanDaysToFix: number | null }[] }>().points.map((p) => p.meanDaysToFix)).toEqual([null, null, null, null, 3, null]);
-      // day 6: a newer advisory database re-matches the day-5 image and finds CVE-C
+      // per advisory-database version, in a repository of its own (other tests share this store):
+      // v1 then v2 of the image under db-1, then db-2 re-matches v2 and finds CVE-C
+      const UPD = 'registry.example/team/updates';
+      const [u1, u2] = [digestOf(31), digestOf(32)];
+      const a1 = [vuln({ cve: 'CVE-A', pkg: 'openssl', severity: 'critical' }), vuln({ cve: 'CVE-B', pkg: 'openssl', severity: 'low' })];
+      await h.repository.recordScan(report({ digest: u1, reference: `${UPD}:1`, findings: a1 }), 'db-1', { scannedAt: day(2) });
+      await h.repository.recordScan(report({ digest: u2, reference: `${UPD}:2`, findings: [vuln({ cve: 'CVE-B', pkg: 'openssl', severity: 'low' })] }), 'db-1', { scannedAt: day(5) });
       await h.repository.recordScan(
-        report({
-          digest: b,
-          reference: `${REF}:2`,
-          packages: [pkg('openssl', '3.0.2')],
-          findings: [vuln({ cve: 'CVE-B', pkg: 'openssl', severity: 'low' }), vuln({ cve: 'CVE-C', pkg: 'openssl', severity: 'high' })],
-        }),
+        report({ digest: u2, reference: `${UPD}:2`, findings: [vuln({ cve: 'CVE-B', pkg: 'openssl', severity: 'low' }), vuln({ cve: 'CVE-C', pkg: 'openssl', severity: 'high' })] }),
         'db-2',
         { scannedAt: day(6) },
       );
-      const updates = await h.call('viewer', { method: 'GET', url: `/api/v1/trends/advisory-updates?repository=${REF}` });
+      const updates = await h.call('viewer', { method: 'GET', url: `/api/v1/trends/advisory-updates?repository=${UPD}` });
       expect(updates.statusCode, updates.body).toBe(200);
       expect(updates.json()).toEqual({
-        scope: `repo:${REF}`,
+        scope: `repo:${UPD}`,
         updates: [
           { dbVersion: 'db-1', firstUsedAt: day(2).toISOString(), scans: 2, openedByAdvisories: 0, openedByNewImages: 2, fixedByAdvisories: 0, fixedByNewImages: 1 },
           { dbVersion: 'db-2', firstUsedAt: day(6).toISOString(), scans: 1, openedByAdvisories: 1, openedByNewImages: 0, fixedByAdvisories: 0, fixedByNewImages: 0 },
