@@ -215,6 +215,7 @@ describe('a graceful stop', () => {
     try {
       const body = JSON.stringify(reviewJson('deployment-create-privileged.json'));
       const inFlight = halfSent(port, cert.cert, body);
+      inFlight.reply.catch(() => undefined);
       await new Promise((r) => setTimeout(r, 100));
       const drained = server.drain({ delayMs: 400, graceMs: 5000 });
       expect((await post(port, [cert.cert], '/readyz', null, 'GET')).status).toBe(503);
