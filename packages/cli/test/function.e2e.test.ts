@@ -93,6 +93,24 @@ describe.skipIf(!hasUmoci && !REQUIRE)('sekisho function on real function packag
     // the gate fails on what it found
     const gated = await runCaptured(['-q', '--no-cache', 'function', zip, '--config', join(dir, 'configuration.json'), '--db', db, '--fail-on', 'high']);
     expect(gated.code).toBe(1);
+    // cold and warm runs through the layer cache find the same sink: the search rides the single pass
+    const cacheDir = join(dir, 'cache');
+    const args = ['-q', '--cache-dir', cacheDir, 'function', zip, '--config', join(dir, 'configuration.json'), join(dir, 'url.json'), '--db', db, '--format', 'json'];
+    for (const round of ['cold', 'warm']) {
+      const cached = JSON.parse((await runCaptured(args)).stdout) as JsonReport;
+      expect(
+        cached.findings.filter((f) => f.kind !== 'vulnerability').map((f) => f.ruleId),
+        round,
+      ).toContain('function-http-to-shell');
+    }
+    // a source file over the search limit is not searched, and the report says so
+    await writeFile(join(pkg, 'bundle.js'), `// ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    await zipDirectory(pkg, join(dir, 'node-fn-big.zip'));
+    const big = JSON.parse((await runCaptured(['-q', '--no-cache', 'function', join(dir, 'node-fn-big.zip'), '--db', db, '--format', 'json'])).stdout) as JsonReport & {
+      unknowns: { location: { path: string }; reason: string }[];
+    };
+    expect(big.status).toBe('incomplete');
+    expect(big.unknowns.some((u) => u.location.path === '/bundle.js' && /not searched for shell\/eval sinks/.test(u.reason))).toBe(true);
   }, 300_000);
 
   it.skipIf(!existsSync(join(FIXTURES, 'debian-python', 'oci')) && !REQUIRE)(

@@ -107,7 +107,7 @@ export { minimalUpgrades, recommendBaseImage, renderRecommendationsMarkdown, ren
 export type { Recommendations } from './recommend/index.js';
 
 // Serverless function packages and their configuration
-export { collectCodeSinks, functionFindings, mergeFunctionSpecs, parseFunctionConfig } from './function/index.js';
+export { codeSinkAnalyzer, functionFindings, mergeFunctionSpecs, parseFunctionConfig, sinksFromFacts } from './function/index.js';
 export type { FunctionSpec } from './function/index.js';
 
 // Host and node audit

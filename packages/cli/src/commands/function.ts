@@ -1,16 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import type { Report, Unknown } from '@sekisho/model';
+import type { Report } from '@sekisho/model';
 import { isSeverity } from '@sekisho/model';
 import {
   SekishoError,
-  collectCodeSinks,
+  codeSinkAnalyzer,
   functionFindings,
   mergeFunctionSpecs,
   parseFunctionConfig,
   parseScanners,
   setupScanners,
+  sinksFromFacts,
   sortFindings,
   withPostScanFindings,
   withScannersRan,
@@ -60,8 +61,6 @@ async function loadSpecs(files: readonly string[]): Promise<FunctionSpec[]> {
   return mergeFunctionSpecs(perFile);
 }
 
-const unknownAt = (p: string, reason: string): Unknown => ({ location: { path: p, layerDigest: null, diffId: null, layerIndex: null }, foundBy: 'function-code-sinks', reason });
-
 /** `sekisho function PATH|ZIP`: a serverless function package (Lambda zip or layer, Cloud Functions / Azure Functions source) and its configuration. */
 export function functionCommand(io: CliIo): Command {
   const command = new Command('function')
@@ -89,16 +88,16 @@ export function functionCommand(io: CliIo): Command {
     const reference = await packageReference(target);
     const selected = parseScanners('vuln,secret');
     const secretOptions = { showSecrets: flags.showSecrets === true, ...(flags.secretConfig === undefined ? {} : { secretConfig: flags.secretConfig }) };
-    const setup = await setupScanners(selected, { ...secretOptions, distroTrees: true });
+    const scanners = await setupScanners(selected, { ...secretOptions, distroTrees: true });
+    // the sink search rides the same single pass as packages and secrets
+    const setup = { ...scanners, analyzers: [...scanners.analyzers, codeSinkAnalyzer] };
     const scan = await runScan(reference, flags, global, io, setup);
     let report: Report = withScannersRan(withPostScanFindings(scan, setup, new Date()), ['secret']);
-    const search = await collectCodeSinks(reference);
-    const configFindings = functionFindings(specs, search.sinks, new Date(), { showSecrets: flags.showSecrets === true });
+    const configFindings = functionFindings(specs, sinksFromFacts(scan.merged.facts), new Date(), { showSecrets: flags.showSecrets === true });
     report = {
       ...report,
       target: { ...report.target, reference: target },
       findings: sortFindings([...report.findings, ...configFindings]),
-      unknowns: [...report.unknowns, ...search.unsearched.map((u) => unknownAt(u.path, u.reason)).filter((u) => !report.unknowns.some((r) => r.location.path === u.location.path))],
       scanners: [...new Set([...(report.scanners ?? []), ...(specs.length > 0 ? ['config'] : [])])],
     };
     report = await runVulnerabilityScan(report, flags, io, { quiet: global.quiet === true, ...(global.cacheDir ? { cacheDir: global.cacheDir } : {}) });

@@ -1,3 +1,5 @@
+import type { EntryHeader } from '../layers/entry.js';
+import { codeSinkAnalyzer, sinksFromFacts } from './sink-analyzer.js';
 import { describe, expect, it } from 'vitest';
 import { findCodeSinks, isApplicationCode } from './code-sinks.js';
 import { functionFindings } from './checks.js';
@@ -196,5 +198,19 @@ describe('code sinks', () => {
     // no HTTP trigger: no path from request data
     const queue = mergeFunctionSpecs([parseFunctionConfig('fn.json', JSON.stringify({ FunctionName: 'f', Runtime: 'nodejs22.x' }))]);
     expect(functionFindings(queue, sinks, NOW)).toEqual([]);
+  });
+});
+
+describe('the sink search as a layer analyzer', () => {
+  const header = (path: string): EntryHeader => ({ path, kind: 'file', size: 0, mode: 0o644, uid: 0, gid: 0, mtime: 0, linkTarget: null });
+  it('selects application code only, keeps the sinks of a file as a fact, and says which files it could not search', async () => {
+    expect(codeSinkAnalyzer.selects(header('/index.js'))).toBe(true);
+    expect(codeSinkAnalyzer.selects(header('/node_modules/x/index.js'))).toBe(false);
+    const out = await codeSinkAnalyzer.analyze(header('/index.js'), Buffer.from('exports.h = async (event) => require("child_process").execSync(event.body);\n'), false, { layerIndex: 0 });
+    expect(sinksFromFacts(out.facts)).toEqual([expect.objectContaining({ path: '/index.js', line: 1, kind: 'shell', requestData: true })]);
+    expect((await codeSinkAnalyzer.analyze(header('/clean.js'), Buffer.from('module.exports = 1;\n'), false, { layerIndex: 0 })).facts).toEqual([]);
+    const cut = await codeSinkAnalyzer.analyze(header('/bundle.js'), Buffer.alloc(10), true, { layerIndex: 0 });
+    expect(cut.unknowns?.map((u) => u.path)).toEqual(['/bundle.js']);
+    expect(cut.unknowns?.[0]?.reason).toMatch(/not searched for shell\/eval sinks/);
   });
 });

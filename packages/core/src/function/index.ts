@@ -5,5 +5,4 @@ export type { RuntimeSupport } from './runtimes.js';
 export { findCodeSinks, isApplicationCode } from './code-sinks.js';
 export type { CodeSink } from './code-sinks.js';
 export { functionFindings } from './checks.js';
-export { collectCodeSinks, MAX_SOURCE_BYTES } from './collect-sinks.js';
-export type { SinkSearch } from './collect-sinks.js';
+export { CODE_SINKS_ANALYZER, codeSinkAnalyzer, MAX_SOURCE_BYTES, sinksFromFacts } from './sink-analyzer.js';
