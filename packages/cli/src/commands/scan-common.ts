@@ -63,7 +63,9 @@ export async function runScan(reference: string, flags: ScanFlags, global: Globa
     if (skip !== null && !isFileTreeSource(scan.report.target.sourceType) && global.quiet !== true) {
       io.stderr('sekisho: warning: --skip-dirs and --skip-files apply to directories (fs, repo, rootfs, dir:PATH); image layers are read whole\n');
     }
-    return { ...scan, report: filterPkgTypes(scan.report, flags) };
+    const report = filterPkgTypes(scan.report, flags);
+    // Not copied when unchanged: a cached scan reads its merged layers only when they are used.
+    return report === scan.report ? scan : { ...scan, report };
   } finally {
     progress.stop();
   }

@@ -1,5 +1,5 @@
 import type { Distro, OsPackageType } from '@sekisho/model';
-import { PackageURL } from 'packageurl-js';
+import { purlText } from '../util/package-url.js';
 import type { CatalogedPackage } from '../catalogers/types.js';
 
 /** purl namespace per distribution (purl-spec types deb, rpm, apk; rpm uses vendor names). */
@@ -41,5 +41,5 @@ export function osPackagePurl(pkg: CatalogedPackage, type: OsPackageType, distro
   }
   if (distro !== null && distro.versionId !== '') qualifiers['distro'] = `${distro.id}-${distro.versionId}`;
   else if (distro !== null && distro.codename) qualifiers['distro'] = `${distro.id}-${distro.codename}`;
-  return new PackageURL(type, namespaceFor(type, distro), pkg.name, version, qualifiers, undefined).toString();
+  return purlText(type, namespaceFor(type, distro), pkg.name, version, qualifiers, undefined);
 }

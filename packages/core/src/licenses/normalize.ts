@@ -1,9 +1,14 @@
-import correct from 'spdx-correct';
 import exceptionIds from 'spdx-exceptions/index.json' with { type: 'json' };
-import parse from 'spdx-expression-parse';
+import type correct from 'spdx-correct';
+import type parse from 'spdx-expression-parse';
 import licenseIds from 'spdx-license-ids/index.json' with { type: 'json' };
 import deprecatedIds from 'spdx-license-ids/deprecated.json' with { type: 'json' };
 import { DEBIAN_EXCEPTIONS, debianShortName } from './debian.js';
+import { lazyModule } from '../util/lazy-module.js';
+
+// Loaded when a licence is first normalized: a rescan served from the image cache never does.
+const spdxCorrect = lazyModule<typeof correct>('spdx-correct');
+const spdxParse = lazyModule<typeof parse>('spdx-expression-parse');
 
 /**
  * Licence statements → SPDX license expressions, with SPDX's licence list data
@@ -127,7 +132,7 @@ function upgrade(id: string, plus: boolean): string {
 
 function tryParse(text: string): parse.Info | null {
   try {
-    return parse(text);
+    return spdxParse()(text);
   } catch {
     return null;
   }
@@ -161,7 +166,7 @@ function licenseId(raw: string, debian: boolean, guess = true): string | null {
   // A DEP-5 short name with no SPDX counterpart names a licence the copyright file itself defines.
   if (debian) return /^[A-Za-z0-9][\w.+~-]{0,80}$/.test(text) ? `LicenseRef-Debian-${text.replace(/[^A-Za-z0-9.-]/g, '-')}` : null;
   if (!guess || base.length > 100) return null;
-  const corrected = correct(base, { upgrade: true });
+  const corrected = spdxCorrect()(base, { upgrade: true });
   if (corrected === null) return null;
   // spdx-correct picks a version for versionless names (`BSD` → BSD-2-Clause, `LGPL` → LGPL-3.0-or-later): not taken.
   if (!/\d/.test(base) && /\d/.test(corrected)) return null;

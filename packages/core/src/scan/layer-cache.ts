@@ -1,18 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import zlib from 'node:zlib';
-import { SekishoError } from '../errors.js';
 import { LAYER_RESULT_SCHEMA } from '../overlay/layer-result.js';
 import type { LayerResult } from '../overlay/layer-result.js';
-
-/** The stored blob a cached result was computed from, verified (digest, size and diffID) in that run. */
-export interface VerifiedBlob {
-  /** `sha256:` of the stored bytes, as measured while the layer was analysed. */
-  readonly digest: string;
-  readonly size: number;
-}
+import type { VerifiedBlob } from './verified-files.js';
 
 export interface CacheEntry {
   readonly result: LayerResult;
@@ -28,28 +19,14 @@ export interface CacheEntry {
  * zstd-compressed JSON.
  */
 export class LayerCache {
-  readonly #db: DatabaseSync;
-  readonly #get;
-  readonly #put;
+  readonly #get: StatementSync;
+  readonly #put: StatementSync;
 
-  private constructor(db: DatabaseSync) {
-    this.#db = db;
+  constructor(db: DatabaseSync) {
+    // `layers` (entries without the verified blob) is left to older versions sharing the directory.
+    db.exec('CREATE TABLE IF NOT EXISTS verified_layers (key TEXT PRIMARY KEY, blob_digest TEXT NOT NULL, blob_size INTEGER NOT NULL, value BLOB NOT NULL, created INTEGER NOT NULL)');
     this.#get = db.prepare('SELECT blob_digest, blob_size, value FROM verified_layers WHERE key = ?');
     this.#put = db.prepare('INSERT OR REPLACE INTO verified_layers (key, blob_digest, blob_size, value, created) VALUES (?, ?, ?, ?, ?)');
-  }
-
-  static open(dir: string): LayerCache {
-    try {
-      mkdirSync(dir, { recursive: true });
-      const db = new DatabaseSync(join(dir, 'layers.sqlite'), { timeout: 30_000 });
-      db.exec('PRAGMA journal_mode = WAL');
-      db.exec('PRAGMA synchronous = NORMAL');
-      // `layers` (entries without the verified blob) is left to older versions sharing the directory.
-      db.exec('CREATE TABLE IF NOT EXISTS verified_layers (key TEXT PRIMARY KEY, blob_digest TEXT NOT NULL, blob_size INTEGER NOT NULL, value BLOB NOT NULL, created INTEGER NOT NULL)');
-      return new LayerCache(db);
-    } catch (error) {
-      throw new SekishoError('CONFIG_INVALID', `cannot open the layer cache in ${dir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
   }
 
   /** The entry under `key`; the caller must check that its blob is the one being scanned before using it. */
@@ -68,10 +45,6 @@ export class LayerCache {
   put(key: string, result: LayerResult, blob: VerifiedBlob): void {
     const value = zlib.zstdCompressSync(Buffer.from(JSON.stringify(result)), { params: { [zlib.constants.ZSTD_c_compressionLevel]: 3 } });
     this.#put.run(key, blob.digest, blob.size, value, Date.now());
-  }
-
-  close(): void {
-    this.#db.close();
   }
 }
 

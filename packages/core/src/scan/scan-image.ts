@@ -20,8 +20,14 @@ import type { LayerLimits } from './analyze-layer.js';
 import { DEFAULT_STREAM_LIMITS } from '../layers/layer-stream.js';
 import { applyLayers } from '../overlay/apply-layers.js';
 import type { MergedLayers } from '../overlay/apply-layers.js';
-import { LayerCache, layerCacheKey } from './layer-cache.js';
-import type { VerifiedBlob } from './layer-cache.js';
+import { layerCacheKey } from './layer-cache.js';
+import { imageCacheKey, lazyInventory, withReport } from './image-cache.js';
+import type { ImageInventory } from './image-cache.js';
+import { openScanCache } from './scan-cache.js';
+import type { ScanCache } from './scan-cache.js';
+import { readUnchanged } from './verified-files.js';
+import type { VerifiedBlob, VerifiedFiles } from './verified-files.js';
+import { distroSupport } from '../inventory/eol.js';
 import type { LayerResult } from '../overlay/layer-result.js';
 import { createHash } from 'node:crypto';
 import type { PathSkip } from '../source/rootfs/path-skip.js';
@@ -161,34 +167,86 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
   const base = await Promise.all(baseAnalyzerPlugins.map((p) => p.setup({})));
   const analyzers = [...base.flatMap((b) => b.analyzers ?? []), ...(options.analyzers ?? [])];
   const plugins = [...catalogers, ...analyzers].map((p) => ({ id: p.id, version: p.version }));
+  const analyzerOptions = options.analyzerOptions ?? {};
   const ctx: CatalogContext = { limits: { maxNestedDepth: limits.maxNestedDepth, maxExpandedBytes: limits.maxExpandedBytes } };
-  const cache = options.cacheDir === null ? null : LayerCache.open(options.cacheDir);
+  const cache = options.cacheDir === null ? null : openScanCache(options.cacheDir);
   const totalBytes = handle.layers.reduce((sum, l) => sum + (l.size ?? 0), 0);
+  const now = options.now ?? new Date();
+  const concurrency = options.concurrency ?? 2;
+  const guarded = (layer: LayerRef): LayerRef => (options.signal === undefined ? layer : untilSignal(layer, options.signal, handle.reference));
   options.onProgress?.({ type: 'image', layers: handle.layers.length, bytes: totalBytes });
   try {
-    const results = await mapLargestFirst(handle.layers, options.concurrency ?? 2, async (found) => {
-      const layer = options.signal === undefined ? found : untilSignal(found, options.signal, handle.reference);
-      // Keyed by the diffID the config claims; the entry is used only if its verified blob is this one.
-      const key = layer.diffId === null ? null : layerCacheKey(layer.diffId, plugins, options.analyzerOptions ?? {});
-      const entry = key === null ? null : (cache?.get(key) ?? null);
-      if (entry !== null && (await holdsVerifiedBlob(layer, entry.blob))) {
-        options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: true });
-        return entry.result;
-      }
-      // A miss, or an entry for other bytes: read and verify the layer as if there were no cache.
-      const { result, blob } = await analyzeLayer(layer, { catalogers, analyzers }, limits, ctx, handle.reference);
-      if (key !== null && blob !== null && blob.diffId === layer.diffId) cache?.put(key, result, blob);
-      options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: false });
-      return result;
-    });
-    const scan = buildReport(handle, results, options.now ?? new Date(), configFindings(handle.config, options.configAnalyzers ?? []), options.includeDevDeps === true);
+    const imageKey = cache === null ? null : imageCacheKey(handle, layerInfos(handle), plugins, analyzerOptions, options.includeDevDeps === true);
+    let inventory =
+      cache === null || imageKey === null ? null : await cachedInventory(handle, cache, imageKey, { now, concurrency, guarded, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    if (inventory === null) {
+      const layers = await mapLargestFirst(handle.layers, concurrency, async (found): Promise<VerifiedResult> => {
+        const layer = guarded(found);
+        // Keyed by the diffID the config claims; the entry is used only if its verified blob is this one.
+        const key = layer.diffId === null ? null : layerCacheKey(layer.diffId, plugins, analyzerOptions);
+        const entry = key === null ? null : (cache?.layers.get(key) ?? null);
+        if (entry !== null && cache !== null && (await holdsVerifiedBlob(layer, entry.blob, cache.files))) {
+          options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: true });
+          return { result: entry.result, blob: entry.blob };
+        }
+        // A miss, or an entry for other bytes: read and verify the layer as if there were no cache.
+        const { value: analyzed, range } = await readUnchanged(layer, () => analyzeLayer(layer, { catalogers, analyzers }, limits, ctx, handle.reference));
+        const { result, blob } = analyzed;
+        const verified = blob !== null && blob.diffId === layer.diffId ? { digest: blob.digest, size: blob.size } : null;
+        if (key !== null && verified !== null) {
+          cache?.layers.put(key, result, verified);
+          if (range !== null) cache?.files.record(range, verified);
+        }
+        options.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: false });
+        return { result, blob: verified };
+      });
+      inventory = buildInventoryReport(
+        handle,
+        layers.map((l) => l.result),
+        now,
+        options.includeDevDeps === true,
+      );
+      const blobs = layers.map((l) => l.blob);
+      if (imageKey !== null && blobs.every((b): b is VerifiedBlob => b !== null)) cache?.images.put(imageKey, blobs, inventory);
+    }
+    const scan = withConfigFindings(inventory, configFindings(handle.config, options.configAnalyzers ?? []));
     const skip = options.skip;
     if (skip == null) return scan;
     const skipped = { patterns: skip.patterns, count: skip.skippedPaths.length, paths: [...skip.skippedPaths].sort().slice(0, 100) };
-    return { ...scan, report: { ...scan.report, skipped } };
+    return withReport(scan, { ...scan.report, skipped });
   } finally {
     cache?.close();
   }
+}
+
+/** A layer's result with the blob shown in this run to hold its content (null: nothing to vouch for). */
+interface VerifiedResult {
+  readonly result: LayerResult;
+  readonly blob: VerifiedBlob | null;
+}
+
+/**
+ * The image's inventory from the image cache, when every layer at hand is shown to be the blob
+ * recorded with the entry (as for a layer entry: holdsVerifiedBlob); else null and the layers are
+ * read one by one. The report's target and distro support status are this run's.
+ */
+async function cachedInventory(
+  handle: ImageHandle,
+  cache: ScanCache,
+  key: string,
+  run: { readonly now: Date; readonly concurrency: number; readonly guarded: (layer: LayerRef) => LayerRef; readonly onProgress?: (event: ScanProgress) => void },
+): Promise<ImageInventory | null> {
+  const entry = cache.images.get(key, handle.layers.length);
+  if (entry === null) return null;
+  const held = await mapLargestFirst(handle.layers, run.concurrency, async (layer) => {
+    const blob = entry.blobs[layer.index];
+    return blob !== undefined && (await holdsVerifiedBlob(run.guarded(layer), blob, cache.files));
+  });
+  if (!held.every(Boolean)) return null;
+  for (const layer of handle.layers) run.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: true });
+  const { report } = entry;
+  const distro = report.distro === null ? null : { ...report.distro, eol: distroSupport(report.distro.id, report.distro.versionId, run.now) };
+  return lazyInventory({ ...report, target: targetOf(handle), distro }, entry);
 }
 
 /** A layer whose reads (blob chunks or walked entries) stop with the deadline error once `signal` fires. */
@@ -220,40 +278,52 @@ function untilSignal(layer: LayerRef, signal: AbortSignal, image: string): Layer
  * May the result cached for `blob` stand for `layer`? The entry's blob was verified against the
  * diffID it is keyed by when it was written; what remains is to show that `layer` is that blob.
  * A registry layer is (its digest is bound by the verified manifest and checked if ever read);
- * a local blob is hashed here, one sequential read (~1.8 GB/s), never decompressed. Any failure
- * to read it is a miss: the layer is then analysed and fails exactly as it would with no cache.
+ * a local blob is, when its file is provably unchanged since its bytes hashed to that digest
+ * (verified-files.ts); else it is hashed here, one sequential read (~1.8 GB/s), never
+ * decompressed. Any failure to read it is a miss: the layer is then analysed and fails exactly
+ * as it would with no cache.
  */
-async function holdsVerifiedBlob(layer: LayerRef, blob: VerifiedBlob): Promise<boolean> {
+async function holdsVerifiedBlob(layer: LayerRef, blob: VerifiedBlob, files: VerifiedFiles): Promise<boolean> {
   if (layer.digest !== null && layer.digest.startsWith('sha256:') && layer.digest !== blob.digest) return false;
   if (layer.size !== null && layer.size !== blob.size) return false;
   if (layer.digestBound === true && layer.digest === blob.digest) return true;
+  const range = (await layer.locateBlob?.().catch(() => null)) ?? null;
+  const known = range === null ? null : files.lookup(range);
+  if (known !== null) return known.digest === blob.digest && known.size === blob.size;
+  const { value: measured, range: hashed } = await readUnchanged(layer, () => measureBlob(layer, blob.size));
+  if (measured === null) return false;
+  if (hashed !== null) files.record(hashed, measured);
+  return measured.size === blob.size && measured.digest === blob.digest;
+}
+
+/** sha256 and size of the layer's stored bytes (reading at most `maxBytes` + 1), or null when they cannot be read or are larger. */
+async function measureBlob(layer: LayerRef, maxBytes: number): Promise<VerifiedBlob | null> {
   if (layer.hashBlob !== undefined) {
     try {
-      const measured = await layer.hashBlob(blob.size);
-      return measured.size === blob.size && measured.digest === blob.digest;
+      return await layer.hashBlob(maxBytes);
     } catch {
-      return false;
+      return null;
     }
   }
-  if (layer.openBlob === undefined) return false;
+  if (layer.openBlob === undefined) return null;
   const hash = createHash('sha256');
   let size = 0;
   try {
     for await (const chunk of layer.openBlob()) {
       size += chunk.length;
-      if (size > blob.size) return false;
+      if (size > maxBytes) return null;
       hash.update(chunk);
     }
   } catch {
-    return false;
+    return null;
   }
-  return size === blob.size && `sha256:${hash.digest('hex')}` === blob.digest;
+  return { digest: `sha256:${hash.digest('hex')}`, size };
 }
 
 /** Run `work` over layers, at most `concurrency` at once, starting with the largest (it bounds the total time). */
-async function mapLargestFirst(layers: readonly LayerRef[], concurrency: number, work: (layer: LayerRef) => Promise<LayerResult>): Promise<LayerResult[]> {
+async function mapLargestFirst<T>(layers: readonly LayerRef[], concurrency: number, work: (layer: LayerRef) => Promise<T>): Promise<T[]> {
   const order = [...layers].sort((a, b) => (b.size ?? 0) - (a.size ?? 0));
-  const results: LayerResult[] = new Array<LayerResult>(layers.length);
+  const results: T[] = new Array<T>(layers.length);
   let next = 0;
   let failure: unknown = null;
   async function worker(): Promise<void> {
@@ -299,15 +369,29 @@ function configFacts(config: ImageConfig | null): ImageConfigFacts {
   };
 }
 
-function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: Date, fromConfig: readonly AnalyzerFinding[], includeDevDeps = false): ImageScan {
-  const layers: LayerInfo[] = handle.layers.map((l) => ({
-    index: l.index,
-    digest: l.digest,
-    diffId: l.diffId,
-    mediaType: l.mediaType,
-    size: l.size,
-    createdBy: l.createdBy,
-  }));
+function layerInfos(handle: ImageHandle): LayerInfo[] {
+  return handle.layers.map((l) => ({ index: l.index, digest: l.digest, diffId: l.diffId, mediaType: l.mediaType, size: l.size, createdBy: l.createdBy }));
+}
+
+function targetOf(handle: ImageHandle): Report['target'] {
+  return {
+    reference: handle.reference,
+    sourceType: handle.sourceType,
+    manifestDigest: handle.manifestDigest,
+    configDigest: handle.configDigest,
+    platform: handle.platform,
+    repoTags: handle.repoTags,
+  };
+}
+
+/** The one order of findings in a report: most severe first, then rule, path, id. */
+function compareFindings(a: Finding, b: Finding): number {
+  return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id);
+}
+
+/** The report of what the layers hold (overlay replay, distro, inventory, layer findings): what the image cache keeps. */
+function buildInventoryReport(handle: ImageHandle, results: readonly LayerResult[], now: Date, includeDevDeps: boolean): ImageInventory {
+  const layers = layerInfos(handle);
   const merged = applyLayers(results);
   const releaseFiles = new Map(merged.facts.filter((f) => f.analyzer === 'os-release-analyzer').map((f) => [f.path, f.value]));
   const evidence = new Set(merged.packages.map((p) => p.pkg.paths[0] ?? ''));
@@ -328,6 +412,26 @@ function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: 
       removedInLayer,
     };
   });
+  findings.sort(compareFindings);
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'sekisho', version: TOOL_VERSION },
+    target: targetOf(handle),
+    image: isFileTreeSource(handle.sourceType) ? null : { layers, config: configFacts(handle.config), size: layers.reduce((s, l) => s + (l.size ?? 0), 0) },
+    distro,
+    packages: inventory.packages,
+    relationships: inventory.relationships,
+    findings,
+    unknowns: inventory.unknowns,
+    notChecked: [],
+  };
+  return { report, merged, fileOwners: inventory.fileOwners };
+}
+
+/** The inventory with findings from the image configuration (Env, labels, history) added, in report order. */
+function withConfigFindings(inventory: ImageInventory, fromConfig: readonly AnalyzerFinding[]): ImageScan {
+  if (fromConfig.length === 0) return inventory;
+  const findings = [...inventory.report.findings];
   for (const finding of fromConfig) {
     const { path, ...rest } = finding;
     findings.push({
@@ -338,27 +442,7 @@ function buildReport(handle: ImageHandle, results: readonly LayerResult[], now: 
       removedInLayer: null,
     });
   }
-  findings.sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id),
-  );
-  const report: Report = {
-    schema: REPORT_SCHEMA,
-    tool: { name: 'sekisho', version: TOOL_VERSION },
-    target: {
-      reference: handle.reference,
-      sourceType: handle.sourceType,
-      manifestDigest: handle.manifestDigest,
-      configDigest: handle.configDigest,
-      platform: handle.platform,
-      repoTags: handle.repoTags,
-    },
-    image: isFileTreeSource(handle.sourceType) ? null : { layers, config: configFacts(handle.config), size: layers.reduce((s, l) => s + (l.size ?? 0), 0) },
-    distro,
-    packages: inventory.packages,
-    relationships: inventory.relationships,
-    findings,
-    unknowns: inventory.unknowns,
-    notChecked: [],
-  };
-  return { report, merged, fileOwners: inventory.fileOwners };
+  // Stable: layer findings that compare equal keep the order the inventory gave them, before config findings.
+  findings.sort(compareFindings);
+  return withReport(inventory, { ...inventory.report, findings });
 }

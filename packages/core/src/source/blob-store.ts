@@ -1,6 +1,6 @@
 import { constants as fsConstants, createReadStream, createWriteStream } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { lstat, open, readFile } from 'node:fs/promises';
+import { lstat, open, readFile, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -28,7 +28,32 @@ export interface BlobStore {
    * all); `check` runs before each chunk (deadlines). Absent where bytes only come by streaming.
    */
   hash?(path: string, maxBytes: number, check?: () => void): Promise<BlobHash>;
+  /**
+   * The local file and byte range `open` reads for `path`, with the file's state now; null where
+   * the bytes are not read as they lie in one local file (an archive inflated to a temp copy).
+   */
+  locate?(path: string): Promise<StoredRange | null>;
   close(): Promise<void>;
+}
+
+/** `fs.stat` of a file, nanosecond times and all (bigints, as `stat(…, { bigint: true })` gives them). */
+export interface FileState {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+}
+
+/** Where a blob's bytes lie: a byte range of a local file, and the state of that file when looked at. */
+export interface StoredRange {
+  readonly file: FileState;
+  readonly offset: number;
+  readonly length: number;
+}
+
+function fileState(info: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): FileState {
+  return { dev: info.dev, ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, ctimeNs: info.ctimeNs };
 }
 
 export interface BlobHash {
@@ -127,6 +152,16 @@ export class DirectoryBlobStore implements BlobStore {
     }
   }
 
+  async locate(path: string): Promise<StoredRange | null> {
+    const full = join(this.#root, checkRelativePath(path, this.#root));
+    try {
+      const info = await lstat(full, { bigint: true });
+      return info.isFile() ? { file: fileState(info), offset: 0, length: Number(info.size) } : null;
+    } catch {
+      return null;
+    }
+  }
+
   async close(): Promise<void> {
     // nothing held open
   }
@@ -150,11 +185,14 @@ export class TarBlobStore implements BlobStore {
   readonly description: string;
   readonly #file: string;
   readonly #members: Map<string, TarMember>;
+  /** True when `#file` is a temp copy inflated from a compressed archive. */
+  readonly #inflated: boolean;
 
-  private constructor(file: string, description: string, members: Map<string, TarMember>) {
+  private constructor(file: string, description: string, members: Map<string, TarMember>, inflated: boolean) {
     this.#file = file;
     this.description = description;
     this.#members = members;
+    this.#inflated = inflated;
   }
 
   /**
@@ -178,7 +216,7 @@ export class TarBlobStore implements BlobStore {
     }
     const handle = await open(file, 'r');
     try {
-      return new TarBlobStore(file, archive, await indexTar(handle, (await handle.stat()).size, archive));
+      return new TarBlobStore(file, archive, await indexTar(handle, (await handle.stat()).size, archive), compression !== 'none');
     } finally {
       await handle.close();
     }
@@ -246,6 +284,17 @@ export class TarBlobStore implements BlobStore {
       return await hashRange(handle, member.offset, Math.min(member.size, maxBytes + 1), check);
     } finally {
       await handle.close();
+    }
+  }
+
+  async locate(path: string): Promise<StoredRange | null> {
+    // An inflated temp copy is new in every run: nothing about it can be known from an earlier one.
+    if (this.#inflated) return null;
+    const member = this.#require(path);
+    try {
+      return { file: fileState(await stat(this.#file, { bigint: true })), offset: member.offset, length: member.size };
+    } catch {
+      return null;
     }
   }
 

@@ -156,6 +156,7 @@ async function manifestToImage(store: BlobStore, manifest: ImageManifest, manife
   if (manifest.layers.length === 0) throw new SekishoError('SOURCE_EMPTY', 'the image has no layers: nothing to scan', { where: { image } });
   const steps = layerBuildSteps(config);
   const hashStored = store.hash?.bind(store);
+  const locateStored = store.locate?.bind(store);
   const layers = manifest.layers.map((descriptor, index): LayerRef => {
     const path = blobPath(descriptor.digest, { image });
     return {
@@ -167,6 +168,7 @@ async function manifestToImage(store: BlobStore, manifest: ImageManifest, manife
       createdBy: steps[index] ?? null,
       openBlob: () => store.open(path),
       ...(hashStored === undefined ? {} : { hashBlob: (maxBytes: number, check?: () => void) => hashStored(path, maxBytes, check) }),
+      ...(locateStored === undefined ? {} : { locateBlob: () => locateStored(path) }),
     };
   });
   return { manifestDigest, configDigest: manifest.config.digest, config, layers };

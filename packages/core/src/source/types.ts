@@ -2,6 +2,7 @@ import type { PathSkip } from './rootfs/path-skip.js';
 import type { Platform, SourceType } from '@sekisho/model';
 import type { LayerStreamLimits } from '../layers/layer-stream.js';
 import type { TarEntryVisitor, TarWalkStats } from '../layers/tar-walker.js';
+import type { StoredRange } from './blob-store.js';
 import type { RegistryOptions } from './registry/options.js';
 import type { ImageConfig } from './schema.js';
 
@@ -29,6 +30,8 @@ export interface LayerRef {
    * than `openBlob`), reading at most `maxBytes` + 1 bytes; `check` runs before each chunk.
    */
   hashBlob?(maxBytes: number, check?: () => void): Promise<{ readonly digest: string; readonly size: number }>;
+  /** Where the stored bytes lie in a local file, and that file's state now (BlobStore.locate). */
+  locateBlob?(): Promise<StoredRange | null>;
   /** Directory sources: visit entries directly (no tar stream). */
   walk?(visitor: DirectoryVisitor): Promise<TarWalkStats>;
 }

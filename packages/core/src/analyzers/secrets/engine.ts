@@ -376,23 +376,40 @@ function longestAscendingRun(text: string): number {
   return best;
 }
 
-/** Run every applicable rule over one file's bytes; returns filtered candidates. */
-export function scanBytes(rules: CompiledRules, input: ScanInput, stats: ScanStats = newStats()): Candidate[] {
-  const { bytes, path, binary } = input;
-  if (bytes.length === 0 || rules.globalAllowPath(path)) return [];
-  const applicable = rules.rules.filter(
+/** The rules that apply to files at `path` (binary or not), in rule order; none where a global allowlist drops the path. */
+export function rulesForPath(rules: CompiledRules, path: string, binary: boolean): readonly CompiledRule[] {
+  if (rules.globalAllowPath(path)) return [];
+  return rules.rules.filter(
     (compiled) =>
       (!binary || compiled.rule.binary === true) &&
       (compiled.onlyPaths === null || compiled.onlyPaths(path)) &&
       (compiled.pathRegex === null || compiled.pathRegex.test(path)) &&
       (compiled.allowPaths === null || !compiled.allowPaths(path)),
   );
+}
+
+/** Run every applicable rule over one file's bytes; returns filtered candidates. */
+export function scanBytes(rules: CompiledRules, input: ScanInput, stats: ScanStats = newStats()): Candidate[] {
+  if (input.bytes.length === 0) return [];
+  const applicable = rulesForPath(rules, input.path, input.binary);
   if (applicable.length === 0) return [];
-  const hits = rules.keywords.scan(bytes, HIT_SPACING);
+  return scanWithRules(rules, applicable, input, rules.keywords.scan(input.bytes, HIT_SPACING), stats);
+}
+
+/**
+ * scanBytes with the work that depends on the path alone (`applicable`: rulesForPath of
+ * `input.path`) and the keyword scan (`hits`) done by the caller: the output redactor runs it on
+ * thousands of strings that share one path.
+ */
+export function scanWithRules(rules: CompiledRules, applicable: readonly CompiledRule[], input: ScanInput, hits: ReadonlyMap<number, readonly number[]>, stats: ScanStats = newStats()): Candidate[] {
+  const { bytes, path, binary } = input;
+  if (bytes.length === 0) return [];
   const lines = input.lines ? new LineIndex(bytes) : null;
   const encoding = binary ? 'latin1' : 'utf8';
   const candidates: Candidate[] = [];
   for (const compiled of applicable) {
+    // No window without a hit of one of the rule's keywords (windowsFor): skip the rule at once.
+    if (compiled.keywordIds.length > 0 && !compiled.keywordIds.some((id) => hits.has(id))) continue;
     const before = candidates.length;
     for (const [from, to] of windowsFor(compiled, hits, input)) {
       if (candidates.length - before >= MAX_CANDIDATES_PER_RULE) {

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseToml } from 'smol-toml';
 import { isSeverity } from '@sekisho/model';
 import type { Severity } from '@sekisho/model';
 import { SekishoError } from '../../errors.js';
@@ -9,8 +8,10 @@ import { BUILTIN_RULES } from './rules.js';
 import { GLOBAL_ALLOWLIST_IDS } from './types.js';
 import type { GlobalAllowlistId, SecretAllowlist, SecretRule, SecretsOptions } from './types.js';
 import { lazyModule } from '../../util/lazy-module.js';
+import type * as SmolToml from 'smol-toml';
 
 const yaml = lazyModule<typeof import('yaml')>('yaml');
+const smolToml = lazyModule<typeof SmolToml>('smol-toml');
 
 /**
  * User secret rules from a gitleaks configuration (TOML: `[[rules]]`, `[allowlist]` /
@@ -181,7 +182,7 @@ export function parseGitleaksConfig(text: string): ParsedSecretConfig {
   const problems: SecretConfigProblem[] = [];
   let doc: Table;
   try {
-    doc = parseToml(text);
+    doc = smolToml().parse(text);
   } catch (error) {
     return { format: 'gitleaks', config: {}, problems: [{ ruleId: null, message: `not valid TOML: ${error instanceof Error ? error.message : String(error)}` }] };
   }

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { PackageURL } from 'packageurl-js';
+import { purlText } from '../../util/package-url.js';
 import type { LanguagePackageEntry } from '@sekisho/model';
 import { EMPTY_OUTPUT } from '../types.js';
 import type { CatalogFile, CatalogOutput, CatalogedPackage, Cataloger } from '../types.js';
@@ -206,7 +206,7 @@ function classifyWith(path: string, base: string, content: Buffer): BinaryClassi
       name: c.spec.name,
       version,
       type: c.spec.packageType ?? 'binary',
-      purl: new PackageURL(p.type, p.namespace ?? null, p.name, version, null, null).toString(),
+      purl: purlText(p.type, p.namespace ?? null, p.name, version, null, null),
       cpes: (c.spec.cpes ?? []).map((t) => t.replace('{version}', cpeVersion(version))),
       licenses: [],
       evidence: 'binary',

@@ -1,10 +1,15 @@
-import * as PE from 'pe-library';
-import { Resource } from 'resedit';
+import type * as PE from 'pe-library';
+import type * as Resedit from 'resedit';
+import { lazyModule } from '../../util/lazy-module.js';
 import { nonEmpty } from '../lang-common/parse.js';
 import { basename, languagePackage, output, unknownOutput } from '../lang-common/output.js';
 import type { CatalogOutput } from '../types.js';
 import { EMPTY_OUTPUT } from '../types.js';
 import { nugetPurl } from './nuget-purl.js';
+
+// Loaded when a PE file is read (54 modules): not on the path of scans of images without .NET assemblies.
+const peLibrary = lazyModule<typeof PE>('pe-library');
+const resedit = lazyModule<typeof Resedit>('resedit');
 
 /** The data directory that points at the CLI (COR20) header: present in every .NET assembly, absent in native PE files. */
 const CLR_RUNTIME_HEADER = 14;
@@ -39,13 +44,13 @@ export function parsePortableExecutable(path: string, content: Buffer): CatalogO
   if (content.length < 64 || content[0] !== 0x4d || content[1] !== 0x5a) return EMPTY_OUTPUT;
   let exe: PE.NtExecutable;
   try {
-    exe = PE.NtExecutable.from(content, { ignoreCert: true });
+    exe = peLibrary().NtExecutable.from(content, { ignoreCert: true });
   } catch (error) {
     return unknownOutput(path, `not a readable PE file: ${error instanceof Error ? error.message.slice(0, 160) : String(error)}`);
   }
   const clr = exe.newHeader.optionalHeaderDataDirectory.get(CLR_RUNTIME_HEADER);
   if (clr.virtualAddress === 0 || clr.size === 0) return EMPTY_OUTPUT;
-  const infos = Resource.VersionInfo.fromEntries(PE.NtExecutableResource.from(exe, true).entries);
+  const infos = resedit().Resource.VersionInfo.fromEntries(peLibrary().NtExecutableResource.from(exe, true).entries);
   const info = infos[0];
   const language = info?.getAllLanguagesForStringValues()[0];
   const strings = info !== undefined && language !== undefined ? info.getStringValues(language) : {};

@@ -1,4 +1,4 @@
-import { PackageURL } from 'packageurl-js';
+import { purlText } from '../../util/package-url.js';
 import type { LanguagePackageEntry } from '@sekisho/model';
 import { EMPTY_OUTPUT } from '../types.js';
 import type { CatalogFile, CatalogOutput, CatalogedPackage, CatalogedRelationship, Cataloger } from '../types.js';
@@ -23,7 +23,7 @@ export function goPurl(modulePath: string, version: string): string | null {
   const name = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
   if (!name) return null;
   try {
-    return new PackageURL('golang', namespace, name, version && version !== '(devel)' ? version : null, null, null).toString();
+    return purlText('golang', namespace, name, version && version !== '(devel)' ? version : null, null, null);
   } catch {
     return null;
   }
@@ -84,7 +84,7 @@ export function buildInfoToOutput(info: GoBuildInfo, path: string, catalogerSour
       name: 'stdlib',
       version: toolchain,
       type: 'golang',
-      purl: new PackageURL('golang', null, 'stdlib', stdVersion, null, null).toString(),
+      purl: purlText('golang', null, 'stdlib', stdVersion, null, null),
       // The toolchain is a named product (NVD golang:go): its CVEs apply to every binary it built.
       cpes: [`cpe:2.3:a:golang:go:${stdVersion}:*:*:*:*:*:*:*`],
       licenses: ['BSD-3-Clause'],

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { PackageURL } from 'packageurl-js';
+import { purlText } from '../../util/package-url.js';
 import type { LanguagePackageEntry } from '@sekisho/model';
 import type { CatalogContext, CatalogFile, CatalogOutput, CatalogUnknown, CatalogedPackage, CatalogedRelationship, Cataloger } from '../types.js';
 import { isResolved, parseArchiveFileName, parseManifest, parsePom, parseProperties } from './java-metadata.js';
@@ -30,7 +30,7 @@ export function javaMetadata(source: string, fields: Record<string, string | und
 export function mavenPurl(groupId: string, artifactId: string, version: string): string | null {
   if (!groupId || !artifactId) return null;
   try {
-    return new PackageURL('maven', groupId, artifactId, isResolved(version) ? version : null, null, null).toString();
+    return purlText('maven', groupId, artifactId, isResolved(version) ? version : null, null, null);
   } catch {
     return null;
   }
@@ -209,7 +209,7 @@ export function manifestCoordinates(manifest: JavaManifest, artifactId: string, 
   if (!artifactId) return { purl: null, groupId: '', purlFrom: '' };
   try {
     const qualifiers = sha1 ? { checksum: `sha1:${sha1}` } : null;
-    const purl = new PackageURL('maven', artifactId, artifactId, isResolved(version) ? version : null, qualifiers, null).toString();
+    const purl = purlText('maven', artifactId, artifactId, isResolved(version) ? version : null, qualifiers, null);
     return { purl, groupId: '', purlFrom: sha1 ? 'artifactId as groupId, archive SHA-1' : 'artifactId as groupId' };
   } catch {
     return { purl: null, groupId: '', purlFrom: '' };

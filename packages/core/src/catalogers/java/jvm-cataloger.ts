@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { PackageURL } from 'packageurl-js';
+import { purlText } from '../../util/package-url.js';
 import { EMPTY_OUTPUT, mergeOutputs } from '../types.js';
 import type { CatalogFile, CatalogOutput, CatalogedPackage, Cataloger } from '../types.js';
 import { javaMetadata } from './archive-cataloger.js';
@@ -48,7 +48,7 @@ function jvmPackage(path: string, rel: Map<string, string>, hasJavac: boolean): 
     name,
     version,
     type: 'binary',
-    purl: new PackageURL('generic', 'oracle', name, version, repo ? { repository_url: repo } : null, null).toString(),
+    purl: purlText('generic', 'oracle', name, version, repo ? { repository_url: repo } : null, null),
     cpes: [`cpe:2.3:a:oracle:${name}:${cv.version}:${cv.update}:*:*:*:*:*:*`],
     licenses: [],
     evidence: 'installed',

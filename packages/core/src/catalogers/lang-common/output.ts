@@ -1,4 +1,4 @@
-import { PackageURL } from 'packageurl-js';
+import { purlText } from '../../util/package-url.js';
 import type { LanguagePackageEntry, PackageEvidence, PackageType } from '@sekisho/model';
 import type { CatalogedPackage, CatalogedRelationship, CatalogOutput, CatalogUnknown } from '../types.js';
 
@@ -52,7 +52,7 @@ export function guarded(path: string, parse: () => CatalogOutput): CatalogOutput
 export function purl(type: string, namespace: string | null, name: string, version: string, qualifiers?: Readonly<Record<string, string>>): string | null {
   if (name === '' || version === '') return null;
   try {
-    return new PackageURL(type, namespace ?? undefined, name, version, qualifiers ? { ...qualifiers } : undefined, undefined).toString();
+    return purlText(type, namespace ?? undefined, name, version, qualifiers ? { ...qualifiers } : undefined, undefined);
   } catch {
     return null;
   }

@@ -1,7 +1,8 @@
-import { parse as parseTomlDocument } from 'smol-toml';
+import type * as SmolToml from 'smol-toml';
 import { lazyModule } from '../../util/lazy-module.js';
 
 const yaml = lazyModule<typeof import('yaml')>('yaml');
+const smolToml = lazyModule<typeof SmolToml>('smol-toml');
 
 /** A parse result: the value, or why the file could not be read (it becomes a CatalogUnknown). */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -153,7 +154,7 @@ export function parseYamlStream(content: Buffer): Parsed<unknown[]> {
 
 export function parseToml(content: Buffer): Parsed<Record<string, unknown>> {
   try {
-    return { ok: true, value: parseTomlDocument(decodeText(content)) };
+    return { ok: true, value: smolToml().parse(decodeText(content)) };
   } catch (error) {
     return { ok: false, reason: `invalid TOML: ${errorText(error)}` };
   }

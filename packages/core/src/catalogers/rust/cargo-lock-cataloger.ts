@@ -1,9 +1,12 @@
-import { PackageURL } from 'packageurl-js';
-import { parse as parseToml } from 'smol-toml';
+import { purlText } from '../../util/package-url.js';
 import { z } from 'zod';
 import type { LanguagePackageEntry } from '@sekisho/model';
 import { EMPTY_OUTPUT } from '../types.js';
 import type { CatalogFile, CatalogOutput, CatalogedPackage, CatalogedRelationship, Cataloger } from '../types.js';
+import type * as SmolToml from 'smol-toml';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const smolToml = lazyModule<typeof SmolToml>('smol-toml');
 
 export function rustMetadata(source: string, fields: Record<string, string | undefined>): LanguagePackageEntry {
   const sorted: Record<string, string> = {};
@@ -27,7 +30,7 @@ export function cargoPurl(name: string, version: string, source: string | undefi
   if (source.startsWith('git+')) qualifiers = { vcs_url: source };
   else if (!CRATES_IO.test(source) && source !== 'crates.io' && source !== 'registry') qualifiers = { repository_url: source.replace(/^(?:registry|sparse)\+/, '') };
   try {
-    return new PackageURL('cargo', null, name, version, qualifiers, null).toString();
+    return purlText('cargo', null, name, version, qualifiers, null);
   } catch {
     return null;
   }
@@ -52,7 +55,7 @@ const LockSchema = z.object({
 export function parseCargoLock(text: string, path: string): CatalogOutput {
   let doc: unknown;
   try {
-    doc = parseToml(text);
+    doc = smolToml().parse(text);
   } catch (err) {
     return { ...EMPTY_OUTPUT, unknowns: [{ path, reason: `Cargo.lock: invalid TOML: ${(err as Error).message.split('\n')[0] ?? ''}` }] };
   }

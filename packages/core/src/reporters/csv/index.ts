@@ -1,7 +1,10 @@
 import { reportCompleteness } from '@sekisho/model';
 import type { Finding, Report } from '@sekisho/model';
-import { stringify } from 'csv-stringify/sync';
+import type * as CsvSync from 'csv-stringify/sync';
 import type { Reporter, ReporterPlugin } from '../types.js';
+import { lazyModule } from '../../util/lazy-module.js';
+
+const csv = lazyModule<typeof CsvSync>('csv-stringify/sync');
 
 /**
  * `--format csv`: the findings as one RFC 4180 table for spreadsheets and ad-hoc scripts. The
@@ -43,7 +46,7 @@ function* rows(report: Report): Generator<Row> {
 }
 
 export function toCsv(report: Report): string {
-  return stringify([...rows(report)], { header: true, columns: [...CSV_COLUMNS], escape_formulas: true, record_delimiter: 'unix' });
+  return csv().stringify([...rows(report)], { header: true, columns: [...CSV_COLUMNS], escape_formulas: true, record_delimiter: 'unix' });
 }
 
 export const csvReporter: Reporter = { id: 'csv', mediaType: 'text/csv', specVersions: ['rfc4180'], render: (report) => toCsv(report) };

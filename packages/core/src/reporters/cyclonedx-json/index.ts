@@ -2,7 +2,7 @@ import { isFileTreeSource, reportCompleteness } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
 import type { Models, Serialize } from '@cyclonedx/cyclonedx-library';
-import { PackageURL } from 'packageurl-js';
+import { parsePackageUrl } from '../../util/package-url.js';
 import { OS_OWNER_PROPERTY } from '../../findings/cyclonedx-properties.js';
 import { jsonChunks } from '../chunks.js';
 import { combinedExpression, isSpdxExpression, isSpdxId } from '../license.js';
@@ -57,7 +57,7 @@ export { OS_OWNER_PROPERTY } from '../../findings/cyclonedx-properties.js';
 function safePurl(text: string): string | undefined {
   if (text === '') return undefined;
   try {
-    return PackageURL.fromString(text).toString();
+    return parsePackageUrl(text).toString();
   } catch {
     return undefined;
   }

@@ -94,6 +94,7 @@ async function openLegacy(store: BlobStore, reference: ParsedReference, options:
   const steps = layerBuildSteps(config);
   const layers: LayerRef[] = [];
   const hashStored = store.hash?.bind(store);
+  const locateStored = store.locate?.bind(store);
   for (const [index, path] of entry.Layers.entries()) {
     const size = await store.size(path);
     layers.push({
@@ -105,6 +106,7 @@ async function openLegacy(store: BlobStore, reference: ParsedReference, options:
       createdBy: steps[index] ?? null,
       openBlob: () => store.open(path),
       ...(hashStored === undefined ? {} : { hashBlob: (maxBytes: number, check?: () => void) => hashStored(path, maxBytes, check) }),
+      ...(locateStored === undefined ? {} : { locateBlob: () => locateStored(path) }),
     });
   }
   return {
