@@ -145,7 +145,15 @@ describe('EventBus', () => {
     const output = new ForwardOutput({ name: 'stalled', host: '127.0.0.1', port, ackTimeoutMs: 60_000 });
     const maxBytes = 256 * 1024;
     let log = '';
-    const logger = createLogger({ name: 'test', destination: new Writable({ write: (chunk: Buffer, _e, done) => ((log += chunk.toString('utf8')), done()) }) });
+    const logger = createLogger({
+      name: 'test',
+      destination: new Writable({
+        write: (chunk: Buffer, _e, done) => {
+          log += chunk.toString('utf8');
+          done();
+        },
+      }),
+    });
     const bus = new EventBus({ spoolDir: dir, retry: fastRetry, sendTimeoutMs: 60_000, outputs: [{ output, spool: { maxBytes } }], logger });
     const count = 3000; // about 1.5 MB of events: six times the bound
     const started = performance.now();

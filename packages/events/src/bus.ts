@@ -205,7 +205,16 @@ export class EventBus implements EventSink {
     this.#flushTimer.unref();
   }
 
-  async emit(event: SekishoEvent): Promise<void> {
+  /** Spools the event for every output that takes it; rejects when the bus is closed or an output could not spool it. */
+  emit(event: SekishoEvent): Promise<void> {
+    // Spooling is synchronous; the executor runs at once and turns a throw into a rejection, as callers `.catch()` it.
+    return new Promise((resolve) => {
+      this.#spool(event);
+      resolve();
+    });
+  }
+
+  #spool(event: SekishoEvent): void {
     if (this.#closed) throw new Error('event bus is closed');
     const redacted = redactEvent(this.#redactor, event);
     let payload: Buffer | null = null;
@@ -248,13 +257,15 @@ export class EventBus implements EventSink {
 
   async #deliver(lane: OutputLane): Promise<void> {
     const signal = this.#abort.signal;
+    // Read afresh each time: the bus may close while a step is awaited.
+    const closing = (): boolean => signal.aborted;
     const state = { attempt: 0 };
-    while (!signal.aborted) {
+    while (!closing()) {
       try {
         await this.#step(lane, signal, state);
       } catch (error) {
         // The spool itself failed (disk error, folder removed): keep the loop alive and try again later.
-        if (signal.aborted) break;
+        if (closing()) break;
         lane.lastError = this.#message(error);
         this.#logger.error({ output: lane.name, err: lane.lastError }, 'spool read or commit failed');
         await sleep(backoffDelay(state.attempt++, this.#retry), signal);

@@ -123,7 +123,7 @@ export function trackRequests(): void {
       values,
       bodyChunks: [],
       bodyBytes: 0,
-      contentType: String(request.headers['content-type'] ?? '').toLowerCase(),
+      contentType: (request.headers['content-type'] ?? '').toLowerCase(),
       bodyValues: null,
       bodyValuesAt: -1,
     };

@@ -56,7 +56,7 @@ export function resolve(expr: Expr, env: ResolveEnv, stack: readonly string[] = 
       if (text === undefined) throw new CompileError('UNDEFINED_MACRO', `undefined macro '${expr.name}' used in filter`, expr.offset);
       env.onUse?.('macro', expr.name);
       let cache = parsedMacros.get(env);
-      if (cache === undefined) parsedMacros.set(env, (cache = new Map()));
+      if (cache === undefined) parsedMacros.set(env, (cache = new Map<string, Expr>()));
       let ast = cache.get(expr.name);
       if (ast === undefined) {
         try {
@@ -135,7 +135,7 @@ export function bindField(f: FieldExpr, fields: ReadonlyMap<string, FieldDefinit
   if (f.arg !== undefined && def.arg === 'index' && !/^\d+$/.test(f.arg)) throw new CompileError('INVALID_FIELD', `field '${f.name}' needs a numeric index, got '${f.arg}'`, f.offset);
   const key = `${f.transformers.join('(')}(${f.name}[${f.arg ?? ''}]`;
   let shared = boundCache.get(fields);
-  if (shared === undefined) boundCache.set(fields, (shared = new Map()));
+  if (shared === undefined) boundCache.set(fields, (shared = new Map<string, BoundField>()));
   const cached = shared.get(key);
   if (cached !== undefined) return cached;
   const arg = f.arg;
@@ -195,7 +195,7 @@ export function compileExpr(expr: Expr, fields: ReadonlyMap<string, FieldDefinit
         return (ctx) => a(ctx) && b(ctx);
       }
       return (ctx) => {
-        for (let i = 0; i < parts.length; i++) if (!parts[i]!(ctx)) return false;
+        for (const part of parts) if (!part(ctx)) return false;
         return true;
       };
     }
@@ -206,7 +206,7 @@ export function compileExpr(expr: Expr, fields: ReadonlyMap<string, FieldDefinit
         return (ctx) => a(ctx) || b(ctx);
       }
       return (ctx) => {
-        for (let i = 0; i < parts.length; i++) if (parts[i]!(ctx)) return true;
+        for (const part of parts) if (part(ctx)) return true;
         return false;
       };
     }
@@ -273,8 +273,7 @@ function compileListCheck(op: 'in' | 'intersects' | 'pmatch', f: BoundField, val
   return (ctx) => {
     const vals = f.extract(ctx);
     if (vals === undefined) return false;
-    if (vals.length === 1) return set.has(vals[0]!);
-    for (let i = 0; i < vals.length; i++) if (set.has(vals[i]!)) return true;
+    for (const v of vals) if (set.has(v)) return true;
     return false;
   };
 }
@@ -367,7 +366,7 @@ function compileBinary(op: string, f: BoundField, value: Value, fields: Readonly
   return (ctx) => {
     const vals = f.extract(ctx);
     if (vals === undefined) return false;
-    for (let i = 0; i < vals.length; i++) if (test(vals[i]!)) return true;
+    for (const v of vals) if (test(v)) return true;
     return false;
   };
 }

@@ -128,15 +128,17 @@ class Parser {
 
   parseExpr(depth: number): Expr {
     if (depth > MAX_DEPTH) this.fail('condition nested too deeply');
-    const items = [this.parseAnd(depth)];
+    const first = this.parseAnd(depth);
+    const items = [first];
     while (this.keyword('or')) items.push(this.parseAnd(depth));
-    return items.length === 1 ? items[0]! : { kind: 'or', items };
+    return items.length === 1 ? first : { kind: 'or', items };
   }
 
   private parseAnd(depth: number): Expr {
-    const items = [this.parseNot(depth)];
+    const first = this.parseNot(depth);
+    const items = [first];
     while (this.keyword('and')) items.push(this.parseNot(depth));
-    return items.length === 1 ? items[0]! : { kind: 'and', items };
+    return items.length === 1 ? first : { kind: 'and', items };
   }
 
   private parseNot(depth: number): Expr {
@@ -248,7 +250,7 @@ class Parser {
     this.pos++;
     let out = '';
     while (this.pos < this.text.length) {
-      const c = this.text[this.pos]!;
+      const c = this.text.charAt(this.pos);
       if (c === quote) {
         this.pos++;
         return out;

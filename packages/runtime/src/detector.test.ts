@@ -60,9 +60,14 @@ describe.skipIf(root === null)('Detector rule index', () => {
     const detector = new Detector(ruleSet, { hostname: 'h' });
     const base = events.find((e) => e['verb'] === 'create' && e['stage'] === 'ResponseComplete' && (e['objectRef'] as Record<string, unknown> | undefined)?.['resource'] === 'pods')!;
     let alerts = 0;
-    for (let i = 0; i < 5000; i++) detector.evaluate('k8s_audit', { ...base, verb: `verb-${i % 100}`, objectRef: { resource: `r-${i}` } }, 0n, () => void alerts++);
+    for (let i = 0; i < 5000; i++)
+      detector.evaluate('k8s_audit', { ...base, verb: `verb-${i % 100}`, objectRef: { resource: `r-${i}` } }, 0n, () => {
+        alerts++;
+      });
     const before = alerts;
-    detector.evaluate('k8s_audit', base, 0n, () => void alerts++);
+    detector.evaluate('k8s_audit', base, 0n, () => {
+      alerts++;
+    });
     expect(alerts).toBeGreaterThan(before);
   });
 });

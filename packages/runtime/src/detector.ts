@@ -55,14 +55,14 @@ class SourceRules {
     const table = ruleSet.fields.get(source);
     // A key field the table lacks cannot index: leave it out.
     this.keyNames = table === undefined ? [] : keyNames.filter((k) => table.has(k));
-    this.keyReaders = this.keyNames.map((k) => bindField({ name: k, transformers: [], offset: 0 }, table!).extract);
+    this.keyReaders = table === undefined ? [] : this.keyNames.map((k) => bindField({ name: k, transformers: [], offset: 0 }, table).extract);
   }
 
   candidates(ctx: AuditEventContext): readonly CompiledRule[] {
     if (this.keyNames.length === 0) return this.rules;
     let level = this.cache;
-    for (let i = 0; i < this.keyReaders.length; i++) {
-      const v = this.keyReaders[i]!(ctx)?.[0];
+    for (const [i, read] of this.keyReaders.entries()) {
+      const v = read(ctx)?.[0];
       const key = typeof v === 'string' ? v : undefined;
       const next = level.get(key);
       if (next === undefined) {

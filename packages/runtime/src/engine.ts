@@ -152,21 +152,27 @@ function exceptionsExpr(def: RuleDef): Expr | undefined {
           exceptionCheck(
             field,
             comp,
-            ex.values.flatMap((v) => (Array.isArray(v) ? v : [v])),
+            ex.values.flatMap((v) => (Array.isArray(v) ? (v as unknown[]) : [v])),
           ),
         );
       else for (const v of ex.values) alternatives.push(exceptionCheck(field, comp, v));
       continue;
     }
     const fields = ex.fields.map(exceptionField);
-    const comps = Array.isArray(ex.comps) ? ex.comps : fields.map(() => '=');
+    const comps: readonly string[] = ex.comps === undefined || typeof ex.comps === 'string' ? fields.map(() => '=') : ex.comps;
     for (const tuple of ex.values) {
-      const parts = (tuple as unknown[]).map((v, i) => exceptionCheck(fields[i]!, comps[i] ?? '=', v));
-      if (parts.length > 0) alternatives.push(parts.length === 1 ? parts[0]! : { kind: 'and', items: parts });
+      const parts = (tuple as unknown[]).map((v, i) => {
+        const field = fields[i];
+        if (field === undefined) throw new CompileError('INVALID_VALUE', `exception '${ex.name}': a value has more items than the exception has fields`);
+        return exceptionCheck(field, comps[i] ?? '=', v);
+      });
+      const [only] = parts;
+      if (only !== undefined) alternatives.push(parts.length === 1 ? only : { kind: 'and', items: parts });
     }
   }
-  if (alternatives.length === 0) return undefined;
-  return { kind: 'not', expr: alternatives.length === 1 ? alternatives[0]! : { kind: 'or', items: alternatives } };
+  const [first] = alternatives;
+  if (first === undefined) return undefined;
+  return { kind: 'not', expr: alternatives.length === 1 ? first : { kind: 'or', items: alternatives } };
 }
 
 const OUTPUT_FIELD = /%([a-zA-Z_][a-zA-Z0-9_]*(?:\.[a-zA-Z0-9_]+)+)(\[[^\]]*\])?/g;
@@ -182,7 +188,9 @@ function outputTokens(output: string, fields: ReadonlyMap<string, FieldDefinitio
   const unknown: string[] = [];
   let last = 0;
   for (const m of output.matchAll(OUTPUT_FIELD)) {
-    let name = m[1]!;
+    const written = m[1];
+    if (written === undefined) throw new Error(`output field pattern matched '${m[0]}' without a field name`);
+    let name = written;
     let arg = m[2];
     while (!fields.has(name) && name.includes('.') && name.lastIndexOf('.') > name.indexOf('.')) {
       name = name.slice(0, name.lastIndexOf('.'));
@@ -190,9 +198,9 @@ function outputTokens(output: string, fields: ReadonlyMap<string, FieldDefinitio
     }
     if (!fields.has(name)) {
       // Printed as <NA>: the rule still alerts with the fields it has.
-      unknown.push(m[1]!);
+      unknown.push(written);
       tokens.push({ text: output.slice(last, m.index) });
-      tokens.push({ text: '', field: { key: m[0].slice(1), expr: { name: m[1]!, transformers: [], offset: m.index } } });
+      tokens.push({ text: '', field: { key: m[0].slice(1), expr: { name: written, transformers: [], offset: m.index } } });
       last = m.index + m[0].length;
       continue;
     }
@@ -351,8 +359,8 @@ export function auditEventsOf(value: unknown): Record<string, unknown>[] | undef
 export function parseAuditLog(text: string): Record<string, unknown>[] {
   const events: Record<string, unknown>[] = [];
   const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
     if (line === '') continue;
     let value: unknown;
     try {

@@ -48,7 +48,10 @@ export class ContainerIndex {
     if (id === '' || id === 'host') return;
     this.byId.delete(id);
     this.byId.set(id, { ...this.byId.get(id), ...facts });
-    if (this.byId.size > this.maxEntries) this.byId.delete(this.byId.keys().next().value!);
+    if (this.byId.size > this.maxEntries) {
+      const oldest = this.byId.keys().next();
+      if (!oldest.done) this.byId.delete(oldest.value);
+    }
   }
 
   get(containerId: string): ContainerFacts | undefined {
@@ -77,13 +80,15 @@ export class ContainerIndex {
           const id = s(cs?.['containerID']);
           if (cs === undefined || id === undefined) continue;
           const digest = digestOf(s(cs['imageID']));
+          const image = s(cs['image']);
+          const container = s(cs['name']);
           this.set(id, {
-            ...(s(cs['image']) === undefined ? {} : { image: s(cs['image'])! }),
+            ...(image === undefined ? {} : { image }),
             ...(digest === undefined ? {} : { imageDigest: digest }),
             ...(namespace === undefined ? {} : { namespace }),
             ...(podName === undefined ? {} : { pod: podName }),
             ...(workload === undefined ? {} : { workload }),
-            ...(s(cs['name']) === undefined ? {} : { container: s(cs['name'])! }),
+            ...(container === undefined ? {} : { container }),
           });
           learned++;
         }
@@ -124,11 +129,10 @@ export class ContainerIndex {
 
   /** The event with its container's image and pod filled in where the sensor did not know them. */
   enrich(event: ProcessEvent): ProcessEvent {
-    const id = event.container?.id;
-    if (id === undefined || id === 'host') return event;
-    const facts = this.get(id);
+    const container = event.container;
+    if (container === undefined || container.id === 'host') return event;
+    const facts = this.get(container.id);
     if (facts === undefined) return event;
-    const container = event.container!;
     return {
       ...event,
       container: {

@@ -38,7 +38,10 @@ function flatDefinition(base: FieldDefinition): FieldDefinition {
     const fields = flat(ctx).fields;
     if (Object.hasOwn(fields, key)) return valueOf(fields[key], numeric);
     if (base.name === 'evt.source') return [flat(ctx).source];
-    if (base.name === 'evt.hostname') return flat(ctx).hostname === undefined ? undefined : [flat(ctx).hostname!];
+    if (base.name === 'evt.hostname') {
+      const hostname = flat(ctx).hostname;
+      return hostname === undefined ? undefined : [hostname];
+    }
     return generic ? base.extract(ctx, undefined) : undefined;
   };
   return {

@@ -143,7 +143,7 @@ function perContainer(kind: ContainerKind, pick: (c: Json) => string | undefined
 export function globToRegExp(glob: string, caseInsensitive = false): RegExp {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
+    const c = glob.charAt(i);
     if (c === '*') out += '.*';
     else if (c === '?') out += '.';
     else if (c === '[') {

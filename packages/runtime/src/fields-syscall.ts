@@ -337,7 +337,8 @@ const argFields = new Map<string, FieldDefinition>();
 function argField(arg: string): FieldDefinition {
   let def = argFields.get(arg);
   if (def === undefined) {
-    const base = defs.find((d) => d.name === 'evt.arg')!;
+    const base = defs.find((d) => d.name === 'evt.arg');
+    if (base === undefined) throw new Error('the syscall field table has no evt.arg');
     def = { ...base, name: `evt.arg.${arg}`, arg: 'none', extract: (c) => base.extract(c, arg) };
     argFields.set(arg, def);
   }

@@ -584,8 +584,10 @@ function readRule(obj: Record<string, unknown>, ctx: ItemCtx): void {
       );
       return;
     }
-    if (obj['source'] !== undefined && str(obj['source']) !== prev.source) {
-      issue(ctx, 'error', 'INVALID_OVERRIDE', 'rule', name, `rule '${name}' is defined for source '${prev.source}', not '${String(obj['source'])}'`, ctx.keyWhere('source'));
+    const source = obj['source'];
+    if (source !== undefined && str(source) !== prev.source) {
+      const shown = typeof source === 'string' ? source : JSON.stringify(source);
+      issue(ctx, 'error', 'INVALID_OVERRIDE', 'rule', name, `rule '${name}' is defined for source '${prev.source}', not '${shown}'`, ctx.keyWhere('source'));
       return;
     }
     const next: RuleDef = { ...prev, tags: [...prev.tags], exceptions: prev.exceptions.map((e) => ({ ...e, values: [...e.values] })) };

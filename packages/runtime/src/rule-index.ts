@@ -42,7 +42,7 @@ export function requiredValues(expr: Expr, field: string): KeyValues {
     case 'list-check':
       if (!plain(expr.field, field) || (expr.op !== 'in' && expr.op !== 'intersects') || expr.value.kind !== 'list') return undefined;
       if (!expr.value.items.every((v) => v.kind === 'string')) return undefined;
-      return new Set(expr.value.items.map((v) => (v.kind === 'string' ? v.text : '')));
+      return new Set(expr.value.items.map((v) => v.text));
     default:
       return undefined;
   }

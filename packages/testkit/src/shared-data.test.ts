@@ -18,7 +18,7 @@ describe('shared test data lookups', () => {
       [REQUIRE_TEST_DATA_VARIABLE, saved.require],
       [SHARED_DIR_VARIABLE, saved.shared],
     ] as const) {
-      if (value === undefined) delete process.env[name];
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
       else process.env[name] = value;
     }
   });
@@ -32,7 +32,7 @@ describe('shared test data lookups', () => {
 
   it('returns null for absent data, and for a file where a folder is asked (or the reverse)', () => {
     process.env[SHARED_DIR_VARIABLE] = dir;
-    delete process.env[REQUIRE_TEST_DATA_VARIABLE];
+    Reflect.deleteProperty(process.env, REQUIRE_TEST_DATA_VARIABLE);
     expect(sharedDir('conformance', 'absent')).toBeNull();
     expect(sharedFile('conformance', 'suite')).toBeNull();
     expect(sharedDir('conformance', 'suite', 'index.json')).toBeNull();

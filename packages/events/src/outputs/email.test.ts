@@ -18,7 +18,8 @@ const skip = missingTools(['/usr/lib/python3/dist-packages/aiosmtpd/__init__.py'
 describe.skipIf(skip !== null)('email output against aiosmtpd', () => {
   let dir: string;
   let port: number;
-  let stop: () => void;
+  // Unset when aiosmtpd did not start.
+  let stop: (() => void) | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sekisho-smtp-'));
@@ -29,7 +30,10 @@ describe.skipIf(skip !== null)('email output against aiosmtpd', () => {
       () =>
         new Promise<true | undefined>((resolve) => {
           const socket = connect(port, '127.0.0.1');
-          socket.once('data', () => (socket.destroy(), resolve(true)));
+          socket.once('data', () => {
+            socket.destroy();
+            resolve(true);
+          });
           socket.once('error', () => resolve(undefined));
         }),
       10_000,

@@ -112,12 +112,13 @@ export class EmailOutput implements Output {
       const code = (error as { responseCode?: unknown }).responseCode;
       const message = `email ${this.name}: ${error instanceof Error ? error.message : String(error)}`;
       if (typeof code === 'number' && PERMANENT_SMTP.has(code)) throw new PermanentDeliveryError(message);
-      throw new Error(message);
+      throw new Error(message, { cause: error });
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#transport?.close();
     this.#transport = null;
+    return Promise.resolve();
   }
 }

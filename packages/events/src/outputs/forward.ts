@@ -198,7 +198,7 @@ export class ForwardOutput implements Output {
     if (chunk === undefined) return;
     const reply = await withTimeout(connection.next(), this.#options.ackTimeoutMs ?? 10_000, `forward ${this.#options.host}:${this.#port} ack`);
     const ack = reply !== null && typeof reply === 'object' && !Array.isArray(reply) ? (reply as Record<string, unknown>)['ack'] : undefined;
-    if (ack !== chunk) throw new Error(`forward ${this.#options.host}:${this.#port}: expected the ack of chunk ${chunk}, got ${JSON.stringify(reply)?.slice(0, 200)}`);
+    if (ack !== chunk) throw new Error(`forward ${this.#options.host}:${this.#port}: expected the ack of chunk ${chunk}, got ${(JSON.stringify(reply) as string | undefined)?.slice(0, 200)}`);
   }
 
   async #connect(): Promise<ForwardConnection> {
@@ -268,7 +268,8 @@ export class ForwardOutput implements Output {
     this.#connection = null;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#drop();
+    return Promise.resolve();
   }
 }

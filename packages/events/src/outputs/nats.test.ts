@@ -22,7 +22,7 @@ async function reachable(): Promise<string | null> {
     return null;
   } catch (error) {
     const reason = `NATS with JetStream at ${SERVER} unreachable: ${error instanceof Error ? error.message : String(error)}`;
-    if (testDataRequired()) throw new Error(`${reason}; SEKISHO_REQUIRE_FIXTURES=1 makes it an error, not a skip`);
+    if (testDataRequired()) throw new Error(`${reason}; SEKISHO_REQUIRE_FIXTURES=1 makes it an error, not a skip`, { cause: error });
     console.warn(`skipped: ${reason}`);
     return reason;
   }

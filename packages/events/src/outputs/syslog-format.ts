@@ -58,7 +58,21 @@ function sdName(value: string): string {
 
 /** PARAM-VALUE: UTF-8 with `"`, `\` and `]` escaped (RFC 5424 §6.3.3); control characters dropped. */
 function paramValue(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/["\\\]]/g, (c) => `\\${c}`);
+  return controlsToSpaces(value).replace(/["\\\]]/g, (c) => `\\${c}`);
+}
+
+/** The value with each ASCII control character (U+0000-U+001F, U+007F) replaced by a space. */
+function controlsToSpaces(value: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      out += `${value.slice(from, i)} `;
+      from = i + 1;
+    }
+  }
+  return from === 0 ? value : out + value.slice(from);
 }
 
 /** The RFC 3339 timestamp with at most 6 fractional digits, as RFC 5424 allows; the event's own time. */

@@ -39,7 +39,12 @@ function event(n: number, extra: Partial<SekishoEvent> = {}): SekishoEvent {
 describe.skipIf(skip !== null)('syslog output against rsyslogd', () => {
   let dir: string;
   let certs: TestCerts;
-  let rsyslog: RsyslogHandle;
+  // Unset when rsyslogd did not start.
+  let rsyslog: RsyslogHandle | undefined;
+  const running = (): RsyslogHandle => {
+    if (rsyslog === undefined) throw new Error('rsyslogd did not start');
+    return rsyslog;
+  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sekisho-rsyslog-'));
@@ -64,7 +69,9 @@ describe.skipIf(skip !== null)('syslog output against rsyslogd', () => {
     const ids = new Set(sent.map((e) => e.id));
     const got = await waitFor(
       () => {
-        const mine = rsyslog.received().filter((r) => [...ids].some((id) => r.sd.includes(id)));
+        const mine = running()
+          .received()
+          .filter((r) => [...ids].some((id) => r.sd.includes(id)));
         return mine.length >= count ? mine : undefined;
       },
       5000,
@@ -90,29 +97,36 @@ describe.skipIf(skip !== null)('syslog output against rsyslogd', () => {
   }
 
   it('UDP: one RFC 5424 message per datagram, every field as sent', async () => {
-    const { sent, got } = await roundTrip('udp', rsyslog.udpPort, 3);
+    const { sent, got } = await roundTrip('udp', running().udpPort, 3);
     for (const e of sent) expectFields(got.find((r) => r.sd.includes(e.id)) as ReceivedSyslog, e, 'udp');
   });
 
   it('TCP: octet-counted frames, including a message with a newline inside and multi-byte characters', async () => {
-    const { sent, got } = await roundTrip('tcp', rsyslog.tcpPort, 50);
+    const { sent, got } = await roundTrip('tcp', running().tcpPort, 50);
     expect(got).toHaveLength(50);
     for (const e of sent) expectFields(got.find((r) => r.sd.includes(e.id)) as ReceivedSyslog, e, 'tcp');
   });
 
   it('escaped SD-PARAM values keep rsyslog parsing every field after them', async () => {
-    const output = new SyslogOutput({ name: 'tcp', transport: 'tcp', host: '127.0.0.1', port: rsyslog.tcpPort, hostname: 'node-1.example', procId: '4242' });
+    const output = new SyslogOutput({ name: 'tcp', transport: 'tcp', host: '127.0.0.1', port: running().tcpPort, hostname: 'node-1.example', procId: '4242' });
     const sent = { ...event(99), principal: 'evil"] [x@1 a="b\\' };
     await output.send([sent]);
     await output.close();
-    const got = await waitFor(() => rsyslog.received().find((r) => r.sd.includes(sent.id)), 5000, 'the escaped message');
+    const got = await waitFor(
+      () =>
+        running()
+          .received()
+          .find((r) => r.sd.includes(sent.id)),
+      5000,
+      'the escaped message',
+    );
     expect(got.sd).toContain(' principal="evil\\"\\] [x@1 a=\\"b\\\\" sourceIp="10.0.0.7"]');
     expect(got.msgid).toBe('admission');
     expect(JSON.parse(got.msg.replace(/^\uFEFF/, '').trim())).toEqual(sent);
   });
 
   it('TLS: CA-validated, and pinned by fingerprint', async () => {
-    const port = rsyslog.tlsPort as number;
+    const port = running().tlsPort as number;
     const validated = await roundTrip('tls', port, 5, { ca: certs.ca, serverName: 'localhost' });
     for (const e of validated.sent) expectFields(validated.got.find((r) => r.sd.includes(e.id)) as ReceivedSyslog, e, 'tls');
     const pinned = await roundTrip('tls', port, 2, { fingerprint: certs.fingerprint });
@@ -120,7 +134,7 @@ describe.skipIf(skip !== null)('syslog output against rsyslogd', () => {
   });
 
   it('TLS: refuses a server whose certificate is not trusted, or does not match the pin', async () => {
-    const port = rsyslog.tlsPort as number;
+    const port = running().tlsPort as number;
     const untrusted = new SyslogOutput({ name: 't', transport: 'tls', host: '127.0.0.1', port });
     await expect(untrusted.send([event(0)])).rejects.toThrow();
     await untrusted.close();
@@ -131,24 +145,37 @@ describe.skipIf(skip !== null)('syslog output against rsyslogd', () => {
 
   it('TCP: after rsyslogd restarts, the output reconnects and what was spooled meanwhile arrives', async () => {
     const spoolDir = join(dir, 'spool');
-    const output = new SyslogOutput({ name: 'tcp', transport: 'tcp', host: '127.0.0.1', port: rsyslog.tcpPort, hostname: 'node-1.example', procId: '4242', connectTimeoutMs: 1000 });
+    const output = new SyslogOutput({ name: 'tcp', transport: 'tcp', host: '127.0.0.1', port: running().tcpPort, hostname: 'node-1.example', procId: '4242', connectTimeoutMs: 1000 });
     const bus = new EventBus({ spoolDir, retry: { baseMs: 20, maxMs: 200 }, outputs: [{ output }] });
     const before = Array.from({ length: 20 }, (_, i) => event(1000 + i));
     for (const e of before) await bus.emit(e);
     expect(await bus.drain(5000)).toBe(true);
-    await waitFor(() => (before.every((e) => rsyslog.received().some((r) => r.sd.includes(e.id))) ? true : undefined), 5000, 'the events sent before the restart');
-    await rsyslog.stop();
+    await waitFor(
+      () =>
+        before.every((e) =>
+          running()
+            .received()
+            .some((r) => r.sd.includes(e.id)),
+        )
+          ? true
+          : undefined,
+      5000,
+      'the events sent before the restart',
+    );
+    await running().stop();
     const during = Array.from({ length: 20 }, (_, i) => event(2000 + i));
     for (const e of during) await bus.emit(e);
     await waitFor(() => ((bus.stats()['tcp']?.retries ?? 0) > 0 ? true : undefined), 5000, 'a failed delivery while rsyslogd is down');
-    rsyslog = await startRsyslog(dir, certs, { udp: rsyslog.udpPort, tcp: rsyslog.tcpPort, tls: rsyslog.tlsPort });
+    rsyslog = await startRsyslog(dir, certs, { udp: running().udpPort, tcp: running().tcpPort, tls: running().tlsPort });
     const after = Array.from({ length: 20 }, (_, i) => event(3000 + i));
     for (const e of after) await bus.emit(e);
     expect(await bus.drain(10_000)).toBe(true);
     await bus.close();
     const received = await waitFor(
       () => {
-        const sds = rsyslog.received().map((r) => r.sd);
+        const sds = running()
+          .received()
+          .map((r) => r.sd);
         return after.every((e) => sds.some((sd) => sd.includes(e.id))) ? sds : undefined;
       },
       5000,

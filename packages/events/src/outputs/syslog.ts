@@ -4,6 +4,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { connect as connectTcp } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
 import type { SekishoEvent } from '@sekisho/model';
 import type { Output } from '../output.js';
 import { withTimeout } from '../output.js';
@@ -92,7 +93,10 @@ export class SyslogOutput implements Output {
     const udp = this.#udp;
     for (const event of events) {
       await new Promise<void>((resolve, reject) => {
-        udp.send(this.#format(event), this.#port, this.#options.host, (error) => (error === null || error === undefined ? resolve() : reject(error)));
+        udp.send(this.#format(event), this.#port, this.#options.host, (error) => {
+          if (error) reject(error);
+          else resolve();
+        });
       });
     }
   }
@@ -138,7 +142,9 @@ export class SyslogOutput implements Output {
       });
       socket.once('secureConnect', () => {
         if (pin !== null) {
-          const raw = socket.getPeerCertificate().raw;
+          // An empty object when the server sent no certificate, which Node's types leave out.
+          const peer: Partial<PeerCertificate> = socket.getPeerCertificate();
+          const raw = peer.raw;
           const actual = raw === undefined ? '' : createHash(pin.algorithm).update(new X509Certificate(raw).raw).digest('hex');
           if (actual !== pin.hex) {
             socket.destroy();

@@ -45,7 +45,7 @@ async function receiver(options: { failFirst?: number; status?: number; delayMs?
   const received: Received[] = [];
   let requests = 0;
   let failLeft = options.failFirst ?? 0;
-  server = createServer((req, res) => {
+  const listening = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -65,8 +65,9 @@ async function receiver(options: { failFirst?: number; status?: number; delayMs?
       else setTimeout(respond, options.delayMs);
     });
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const port = (server?.address() as { port: number }).port;
+  server = listening;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  const port = (listening.address() as { port: number }).port;
   return { url: `http://127.0.0.1:${port}/hook`, received, requests: () => requests };
 }
 

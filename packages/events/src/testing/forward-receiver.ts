@@ -164,7 +164,7 @@ export class ForwardReceiver {
     } else return fail('unknown mode');
     const options = (option ?? {}) as Record<string, unknown>;
     if (typeof options !== 'object') return fail('option is not a map');
-    if (options['size'] !== undefined && options['size'] !== entries.length) return fail(`size ${String(options['size'])} but ${entries.length} entries`);
+    if (options['size'] !== undefined && options['size'] !== entries.length) return fail(`size ${JSON.stringify(options['size'])} but ${entries.length} entries`);
     const received: ReceivedForwardEvent[] = [];
     for (const entry of entries) {
       if (!Array.isArray(entry) || entry.length !== 2) return fail('entry is not [time, record]');

@@ -13,14 +13,15 @@ export class MemoryOutput implements Output {
     private readonly reject: (event: SekishoEvent) => boolean = () => false,
   ) {}
 
-  async send(events: readonly SekishoEvent[]): Promise<void> {
+  send(events: readonly SekishoEvent[]): Promise<void> {
     this.sends += 1;
     if (this.failFirst > 0) {
       this.failFirst -= 1;
-      throw new Error('receiver unavailable');
+      return Promise.reject(new Error('receiver unavailable'));
     }
-    if (events.some(this.reject)) throw new PermanentDeliveryError('receiver rejected the batch (400)');
+    if (events.some(this.reject)) return Promise.reject(new PermanentDeliveryError('receiver rejected the batch (400)'));
     this.received.push(...events);
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {}

@@ -11,7 +11,7 @@ function shellCommand(name: string, args: readonly unknown[]): string | null {
   if (name === 'exec' || name === 'execSync') return typeof args[0] === 'string' ? args[0] : null;
   const file = args[0];
   const rest = Array.isArray(args[1]) ? (args[1] as unknown[]) : [];
-  const options = (Array.isArray(args[1]) ? args[2] : args[1]) as { shell?: unknown } | undefined;
+  const options = (Array.isArray(args[1]) ? args[2] : args[1]) as { shell?: unknown } | null | undefined;
   if (typeof file !== 'string' || options === undefined || options === null || typeof options !== 'object' || !options.shell) return null;
   return [file, ...rest.map(String)].join(' ');
 }

@@ -20,7 +20,7 @@ export function hookCodeEvaluation(guard: Guard): void {
   const originalEval = globalThis.eval;
   globalThis.eval = function (code: unknown) {
     check('eval', code);
-    return guard.nested(() => originalEval(code as string));
+    return guard.nested((): unknown => originalEval(code as string));
   } as typeof eval;
   const OriginalFunction = globalThis.Function;
   const GuardedFunction = function (this: unknown, ...args: string[]) {

@@ -14,9 +14,11 @@ function targetOf(args: readonly unknown[], protocol: string): URL | null {
     if (first instanceof URL) return first;
     if (first !== null && typeof first === 'object') {
       const o = first as { hostname?: unknown; host?: unknown; port?: unknown; path?: unknown };
+      // Only a number or string port makes a URL to check (unchanged: Node refuses other port types, but takes null as the default port).
+      if (o.port !== undefined && typeof o.port !== 'number' && typeof o.port !== 'string') return null;
       const host = typeof o.hostname === 'string' ? o.hostname : typeof o.host === 'string' ? o.host : 'localhost';
       const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-      return new URL(`${protocol}//${bracketed}${o.port !== undefined ? `:${String(o.port)}` : ''}${typeof o.path === 'string' ? o.path : '/'}`);
+      return new URL(`${protocol}//${bracketed}${o.port !== undefined ? `:${o.port}` : ''}${typeof o.path === 'string' ? o.path : '/'}`);
     }
   } catch {
     return null;
@@ -48,7 +50,7 @@ export function hookOutboundHttp(guard: Guard): void {
     globalThis.fetch = function (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) {
       const context = guard.current();
       if (context !== null) {
-        let url: URL | null = null;
+        let url: URL | null;
         try {
           url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
         } catch {

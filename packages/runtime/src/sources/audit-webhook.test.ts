@@ -75,7 +75,7 @@ describe('audit webhook receiver', () => {
 
   it('refuses a body over the limit while streaming, without buffering it', async () => {
     const { hook } = await start({ maxBodyBytes: 1024 });
-    const chunks = (async function* () {
+    const chunks = (function* () {
       for (let i = 0; i < 1000; i++) yield new TextEncoder().encode('x'.repeat(1024));
     })();
     const res = await fetch(hook.url, {
@@ -110,7 +110,12 @@ describe('audit webhook receiver', () => {
     const second = await post(hook.url, JSON.stringify({ ...eventList('x'), pad: ' '.repeat(2000) }));
     expect([second.status, second.headers.get('retry-after')]).toEqual([503, '1']);
     expect(hook.stats.busy).toBe(1);
-    const slowStatus = new Promise<number>((resolve) => slow.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0))));
+    const slowStatus = new Promise<number>((resolve) =>
+      slow.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }),
+    );
     slow.end(']}');
     expect(await slowStatus).toBe(200);
     // Both bodies are released: a new one fits again.

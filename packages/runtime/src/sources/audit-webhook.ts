@@ -152,7 +152,7 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       }
       const items = decode(parsed.value);
       const bad = items.find((i) => i.kind === 'malformed');
-      if (bad !== undefined && bad.kind === 'malformed') {
+      if (bad !== undefined) {
         refuse(400, bad.reason);
         return;
       }

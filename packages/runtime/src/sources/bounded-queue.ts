@@ -1,10 +1,14 @@
+/** Any value but null and undefined. */
+type Present = string | number | bigint | boolean | symbol | object;
+
 /**
  * A fixed-capacity queue between a producer that must not block (an HTTP handler, a sampler)
  * and the rules engine. A full queue refuses the item and counts it: memory stays bounded and
- * every drop is visible (Falco's own complaint is silent drops).
+ * every drop is visible (Falco's own complaint is silent drops). Items are never null or
+ * undefined: a taken slot is `undefined` until the taken prefix is cut off.
  */
-export class BoundedQueue<T> implements AsyncIterable<T> {
-  private readonly items: T[] = [];
+export class BoundedQueue<T extends Present> implements AsyncIterable<T> {
+  private readonly items: (T | undefined)[] = [];
   private head = 0;
   private waiter: (() => void) | undefined;
   private closed = false;
@@ -49,8 +53,9 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
       while (this.head < this.items.length) {
-        const item = this.items[this.head]!;
-        this.items[this.head] = undefined as T;
+        const item = this.items[this.head];
+        if (item === undefined) throw new Error(`bounded queue: slot ${this.head} was taken twice`);
+        this.items[this.head] = undefined;
         this.head++;
         if (this.head > 1024 && this.head * 2 > this.items.length) {
           this.items.splice(0, this.head);

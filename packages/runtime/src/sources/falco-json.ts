@@ -21,7 +21,8 @@ export function falcoAlertItem(value: unknown): SourceItem {
   if (!isRecord(fields)) return malformed('Falco alert without output_fields');
   if (typeof value['rule'] !== 'string') return malformed('Falco alert without rule');
   const source = value['source'] === undefined ? 'syscall' : value['source'];
-  if (typeof source !== 'string' || !KNOWN_SOURCES.has(source)) return malformed(`Falco alert of unsupported source ${String(source)}`);
+  if (typeof source !== 'string') return malformed(`Falco alert of unsupported source ${JSON.stringify(source)}`);
+  if (!KNOWN_SOURCES.has(source)) return malformed(`Falco alert of unsupported source ${source}`);
   const timeNs = rfc3339Ns(value['time']) ?? (typeof fields['evt.time'] === 'number' && Number.isInteger(fields['evt.time']) ? BigInt(fields['evt.time']) : undefined);
   if (timeNs === undefined) return malformed('Falco alert without a valid time');
   const event: FlatEvent = typeof value['hostname'] === 'string' ? { fields, source, hostname: value['hostname'] } : { fields, source };

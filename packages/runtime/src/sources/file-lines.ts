@@ -53,7 +53,9 @@ export async function* fileLines(options: FileLinesOptions, stats: FileLinesStat
   const buffer = Buffer.allocUnsafe(CHUNK);
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  let skipping = false;
+  // Held in an object: `take` sets it while the rest of an oversized line is dropped, and the
+  // end-of-file check below reads it.
+  const overlong = { skipping: false };
   let file = await openFile(options.path);
   const aborted = (): boolean => options.signal?.aborted === true;
 
@@ -64,8 +66,8 @@ export async function* fileLines(options: FileLinesOptions, stats: FileLinesStat
       if (nl < 0) break;
       const piece = data.subarray(start, nl);
       start = nl + 1;
-      if (skipping) {
-        skipping = false;
+      if (overlong.skipping) {
+        overlong.skipping = false;
         continue;
       }
       if (pendingBytes + piece.length > maxLine) {
@@ -81,13 +83,13 @@ export async function* fileLines(options: FileLinesOptions, stats: FileLinesStat
       yield line.endsWith('\r') ? line.slice(0, -1) : line;
     }
     const rest = data.subarray(start);
-    if (rest.length === 0 || skipping) return;
+    if (rest.length === 0 || overlong.skipping) return;
     if (pendingBytes + rest.length > maxLine) {
       // Too long already: drop what we hold and skip to the next newline.
       stats.oversized++;
       pending = [];
       pendingBytes = 0;
-      skipping = true;
+      overlong.skipping = true;
       return;
     }
     pending.push(Buffer.from(rest));
@@ -104,7 +106,7 @@ export async function* fileLines(options: FileLinesOptions, stats: FileLinesStat
         continue;
       }
       if (!options.follow) {
-        if (pendingBytes > 0 && !skipping) {
+        if (pendingBytes > 0 && !overlong.skipping) {
           stats.lines++;
           yield Buffer.concat(pending).toString('utf8');
         }
@@ -128,7 +130,7 @@ export async function* fileLines(options: FileLinesOptions, stats: FileLinesStat
           stats.rotations++;
           pending = [];
           pendingBytes = 0;
-          skipping = false;
+          overlong.skipping = false;
           continue;
         }
       } else if (now !== undefined && now.size < file.position) {
@@ -136,7 +138,7 @@ export async function* fileLines(options: FileLinesOptions, stats: FileLinesStat
         stats.truncations++;
         pending = [];
         pendingBytes = 0;
-        skipping = false;
+        overlong.skipping = false;
         continue;
       }
       await sleep(pollMs, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(() => undefined);

@@ -115,10 +115,10 @@ export function containerOfCgroup(text: string): { readonly id: string; readonly
   let podUid: string | undefined;
   for (const line of text.split('\n')) {
     const path = line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1);
-    const m = /(?:^|[/-])([0-9a-f]{64})(?:\.scope)?(?:\/|$)/.exec(path);
-    if (m !== null) id ??= m[1]!.slice(0, 12);
-    const pod = /pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})/.exec(path);
-    if (pod !== null) podUid ??= pod[1]!.replaceAll('_', '-');
+    const full = /(?:^|[/-])([0-9a-f]{64})(?:\.scope)?(?:\/|$)/.exec(path)?.[1];
+    if (full !== undefined) id ??= full.slice(0, 12);
+    const pod = /pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})/.exec(path)?.[1];
+    if (pod !== undefined) podUid ??= pod.replaceAll('_', '-');
   }
   return podUid === undefined ? { id: id ?? 'host' } : { id: id ?? 'host', podUid };
 }
@@ -140,8 +140,9 @@ export function parseStat(text: string): Stat | undefined {
   const rest = text.slice(close + 2).split(' ');
   // rest[0] is the state; fields 4.. of proc(5) follow.
   const num = (i: number): number => Number(rest[i]);
-  if (rest.length < 20) return undefined;
-  return { comm: text.slice(open + 1, close), ppid: num(1), pgrp: num(2), sid: num(3), tty: num(4), starttime: rest[19]! };
+  const starttime = rest[19];
+  if (starttime === undefined) return undefined;
+  return { comm: text.slice(open + 1, close), ppid: num(1), pgrp: num(2), sid: num(3), tty: num(4), starttime };
 }
 
 async function readBounded(path: string, max: number): Promise<string | undefined> {

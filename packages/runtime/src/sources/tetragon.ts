@@ -78,11 +78,13 @@ function processInfo(p: Json | undefined): ProcessInfo | undefined {
   if (p === undefined) return undefined;
   const binary = s(p['binary']);
   const args = s(p['arguments']);
+  const pid = n(p['pid']);
+  const cwd = s(p['cwd']);
   return {
-    ...(n(p['pid']) === undefined ? {} : { pid: n(p['pid'])! }),
+    ...(pid === undefined ? {} : { pid }),
     ...(binary === undefined ? {} : { name: basename(binary).slice(0, 15), exe: binary, exepath: binary }),
     ...(args === undefined ? (binary === undefined ? {} : { args: [] }) : { args: args.split(/\s+/).filter((a) => a !== '') }),
-    ...(s(p['cwd']) === undefined ? {} : { cwd: s(p['cwd'])! }),
+    ...(cwd === undefined ? {} : { cwd }),
   };
 }
 
@@ -96,14 +98,20 @@ function containerOf(p: Json | undefined): Pick<ProcessEvent, 'container' | 'k8s
     const id = rawId.includes('://') ? rawId.slice(rawId.indexOf('://') + 3) : rawId;
     const imageId = s(image?.['id']);
     const digest = imageId?.includes('@') === true ? imageId.slice(imageId.indexOf('@') + 1) : imageId?.startsWith('sha256:') === true ? imageId : undefined;
+    const name = s(container?.['name']);
+    const imageName = s(image?.['name']);
     out.container = {
       id: id.slice(0, 12),
-      ...(s(container?.['name']) === undefined ? {} : { name: s(container?.['name'])! }),
-      ...(s(image?.['name']) === undefined ? {} : { image: s(image?.['name'])! }),
+      ...(name === undefined ? {} : { name }),
+      ...(imageName === undefined ? {} : { image: imageName }),
       ...(digest === undefined ? {} : { imageDigest: digest }),
     };
   } else if (p !== undefined) out.container = { id: 'host' };
-  if (pod !== undefined) out.k8s = { ...(s(pod['namespace']) === undefined ? {} : { ns: s(pod['namespace'])! }), ...(s(pod['name']) === undefined ? {} : { pod: s(pod['name'])! }) };
+  if (pod !== undefined) {
+    const ns = s(pod['namespace']);
+    const podName = s(pod['name']);
+    out.k8s = { ...(ns === undefined ? {} : { ns }), ...(podName === undefined ? {} : { pod: podName }) };
+  }
   return out;
 }
 
@@ -114,8 +122,9 @@ function kprobeTarget(k: Json): Pick<ProcessEvent, 'type' | 'fd'> {
   for (const a of args) {
     const file = rec(a?.['file_arg']) ?? rec(a?.['path_arg']);
     const sock = rec(a?.['sock_arg']);
-    if (file !== undefined && s(file['path']) !== undefined) {
-      fd = { name: s(file['path'])!, type: 'file' };
+    const path = s(file?.['path']);
+    if (path !== undefined) {
+      fd = { name: path, type: 'file' };
       break;
     }
     if (sock !== undefined) {
@@ -150,7 +159,8 @@ export function tetragonItem(value: unknown): SourceItem {
   const line = rec(value);
   if (line === undefined) return malformed('not a Tetragon event object');
   const kind = (['process_exec', 'process_exit', 'process_kprobe'] as const).find((k) => rec(line[k]) !== undefined);
-  if (kind === undefined)
+  const body = kind === undefined ? undefined : rec(line[kind]);
+  if (kind === undefined || body === undefined)
     return malformed(
       `unsupported Tetragon event (${
         Object.keys(line)
@@ -158,7 +168,6 @@ export function tetragonItem(value: unknown): SourceItem {
           .join(', ') || 'empty'
       })`,
     );
-  const body = rec(line[kind])!;
   const proc = rec(body['process']);
   const info = processInfo(proc);
   if (proc === undefined || info === undefined) return malformed(`Tetragon ${kind} without process`);
@@ -179,10 +188,11 @@ export function tetragonItem(value: unknown): SourceItem {
         };
   const uid = n(proc['uid']);
   const auid = n(proc['auid']);
+  const hostname = s(line['node_name']);
   const target = kind === 'process_exec' ? { type: 'execve' } : kind === 'process_exit' ? { type: 'procexit' } : kprobeTarget(body);
   const event: ProcessEvent = {
     ...target,
-    ...(s(line['node_name']) === undefined ? {} : { hostname: s(line['node_name'])! }),
+    ...(hostname === undefined ? {} : { hostname }),
     proc: { ...info, ...(parent?.pid === undefined ? {} : { ppid: parent.pid }) },
     ancestors,
     ...(uid === undefined ? {} : { user: { uid, ...(auid === undefined ? {} : { loginuid: auid === 4294967295 ? -1 : auid }) } }),

@@ -137,8 +137,9 @@ describe('malformed input', () => {
     for (const { request } of Object.values(MUTATING)) {
       for (const [i, payload] of bodies.entries()) {
         const r = await h.call('admin', { method: request.method, url: request.url, headers: { 'content-type': 'application/json' }, payload });
-        expect(r.statusCode, `${request.url} body ${i}: ${r.body}`).toBeLessThan(500);
-        expect(r.statusCode, `${request.url} body ${i}`).toBeGreaterThanOrEqual(400);
+        const url = typeof request.url === 'string' ? request.url : JSON.stringify(request.url);
+        expect(r.statusCode, `${url} body ${i}: ${r.body}`).toBeLessThan(500);
+        expect(r.statusCode, `${url} body ${i}`).toBeGreaterThanOrEqual(400);
       }
     }
   });
@@ -148,7 +149,7 @@ describe('malformed input', () => {
     try {
       const r = await h.call('viewer', { method: 'GET', url: '/api/v1/jobs/stats' });
       expect(r.statusCode).toBe(500);
-      expect(r.json()).toEqual({ error: { code: 'INTERNAL', message: expect.stringMatching(/^internal error/), requestId: expect.any(String) } });
+      expect(r.json()).toEqual({ error: { code: 'INTERNAL', message: expect.stringMatching(/^internal error/) as unknown, requestId: expect.any(String) as unknown } });
       expect(r.body).not.toContain('queue unreachable');
     } finally {
       h.queue.broken = false;

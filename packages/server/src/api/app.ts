@@ -138,20 +138,30 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   });
 
   probeRoutes(app, ctx);
+  // Route registration is synchronous; the executor turns a throw (a duplicate route) into a rejected register().
   await app.register(
-    async (api) => {
-      api.get('/openapi.json', { config: { role: 'public', action: 'openapi.get' }, schema: { hide: true } }, () => app.swagger());
-      imageRoutes(api, ctx);
-      findingRoutes(api, ctx);
-      governanceRoutes(api, ctx);
-      operationRoutes(api, ctx);
-      dashboardRoutes(api, ctx);
-      incidentRoutes(api, ctx);
-      workloadRoutes(api, ctx);
-    },
+    (api) =>
+      new Promise<void>((resolve) => {
+        api.get('/openapi.json', { config: { role: 'public', action: 'openapi.get' }, schema: { hide: true } }, () => app.swagger());
+        imageRoutes(api, ctx);
+        findingRoutes(api, ctx);
+        governanceRoutes(api, ctx);
+        operationRoutes(api, ctx);
+        dashboardRoutes(api, ctx);
+        incidentRoutes(api, ctx);
+        workloadRoutes(api, ctx);
+        resolve();
+      }),
     { prefix: API_PREFIX },
   );
-  await app.register(async (harbor) => harborRoutes(harbor, ctx), { prefix: HARBOR_PREFIX });
+  await app.register(
+    (harbor) =>
+      new Promise<void>((resolve) => {
+        harborRoutes(harbor, ctx);
+        resolve();
+      }),
+    { prefix: HARBOR_PREFIX },
+  );
   if (options.uiDir !== undefined && options.uiDir !== null) await serveDashboard(app, options.uiDir);
   return app;
 }

@@ -30,7 +30,8 @@ export function createApiMetrics(queue: JobQueue, dbBuiltAt: () => Date | null, 
     registers: [registry],
     async collect() {
       const stats = await queue.stats();
-      for (const [state, count] of Object.entries(stats)) this.set({ state }, count);
+      const counts: Readonly<Record<string, number>> = { ...stats };
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
   });
   new Gauge({

@@ -36,9 +36,9 @@ function startChild(url: string, cacheDir: string): { child: ChildProcess; ready
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const ready = new Promise<void>((ok, fail) => {
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && ok());
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && ok());
     child.once('exit', (code) => fail(new Error(`worker exited (${code}) before it was ready: ${stderr.slice(0, 2000)}`)));
   });
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
@@ -50,7 +50,7 @@ async function count(url: string, table: string): Promise<number> {
   await client.connect();
   try {
     // A fixed table name of our schema.
-    return Number((await client.query(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0].n);
+    return Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]!.n);
   } finally {
     await client.end();
   }
@@ -112,7 +112,7 @@ describe.skipIf(database === null)('queue faults on PostgreSQL', () => {
     const repository = await openPostgresRepository({ connectionString: named.toString(), schema, max: 2 });
     const queue = await openPgBossQueue({ connectionString: url, schema: `${schema}_boss`, max: 3, pollingIntervalSeconds: 0.5, superviseIntervalSeconds: 1, onError: (e) => errors.push(e) });
     try {
-      await queue.work('evaluate-policy', 1, async (job) => ({ digest: job.payload.digest }));
+      await queue.work('evaluate-policy', 1, (job) => Promise.resolve({ digest: job.payload.digest }));
       const before = await queue.enqueue('evaluate-policy', { digest: `sha256:${'a'.repeat(64)}` });
       await settledAs(queue, before.id, 'completed');
       expect((await repository.listImages({})).items).toHaveLength(0);

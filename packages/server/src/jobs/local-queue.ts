@@ -14,6 +14,7 @@ import type { Redactor } from '@sekisho/core';
 import type { Page, PageRequest } from '@sekisho/model';
 import { RepositoryError } from '../repository/errors.js';
 import { decodeCursor, encodeCursor, pageSize } from '../repository/sql/cursor.js';
+import { optStr, str } from '../repository/sql/row.js';
 import type { SqlDriver, SqlRow, SqlValue } from '../repository/sql/driver.js';
 import { errorText, isPermanentJobError } from './errors.js';
 import { groupOf } from './group.js';
@@ -217,7 +218,7 @@ export class LocalJobQueue implements JobQueue {
       const picked: string[] = [];
       for (const c of candidates) {
         if (picked.length >= slots) break;
-        const group = c['group_key'] === null || c['group_key'] === undefined ? null : String(c['group_key']);
+        const group = optStr(c['group_key']);
         if (group !== null) {
           const n = perGroup.get(group) ?? 0;
           if (n >= this.#perRegistry) continue;
@@ -258,7 +259,7 @@ export class LocalJobQueue implements JobQueue {
         const result = await worker.handler({ ...record, payload }, controller.signal);
         await this.#driver.run(
           `UPDATE jobs SET state = 'completed', finished_at = ?, result = ?, error = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 'active'`,
-          [this.#now().toISOString(), JSON.stringify(this.#redactor.value(result ?? {})), record.id, this.#owner],
+          [this.#now().toISOString(), JSON.stringify(this.#redactor.value({ ...result })), record.id, this.#owner],
         );
       } catch (error) {
         const released = controller.signal.aborted && this.#stopped;
@@ -319,9 +320,9 @@ function toRecord(row: SqlRow): JobRecord {
     state: String(row['state']) as JobState,
     attempts: Number(row['attempts']),
     createdAt: String(row['created_at']),
-    startedAt: row['started_at'] === null ? null : String(row['started_at']),
-    finishedAt: row['finished_at'] === null ? null : String(row['finished_at']),
-    error: row['error'] === null ? null : String(row['error']),
+    startedAt: row['started_at'] === null ? null : str(row['started_at']),
+    finishedAt: row['finished_at'] === null ? null : str(row['finished_at']),
+    error: row['error'] === null ? null : str(row['error']),
     result,
   };
 }

@@ -16,10 +16,19 @@ export function isJobKind(value: unknown): value is JobKind {
 
 function text(value: unknown, field: string, optional = false): string | undefined {
   if (value === undefined && optional) return undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT || hasControlCharacter(value)) {
     throw new RepositoryError('STORE_INVALID', `job payload: ${field} must be a non-empty string of at most ${MAX_TEXT} printable characters`);
   }
   return value;
+}
+
+/** True when the text holds an ASCII control character (U+0000-U+001F or U+007F). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function digest(value: unknown, field: string, optional = false): string | undefined {

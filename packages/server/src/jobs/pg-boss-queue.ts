@@ -16,6 +16,7 @@ import { PgBoss } from 'pg-boss';
 import type { JobResult, JobWithMetadata, Queue } from 'pg-boss';
 import { RepositoryError } from '../repository/errors.js';
 import { decodeCursor, encodeCursor, pageSize } from '../repository/sql/cursor.js';
+import { str } from '../repository/sql/row.js';
 import { errorText, isPermanentJobError } from './errors.js';
 import { groupOf } from './group.js';
 import { JOB_KINDS, validatePayload } from './payload.js';
@@ -281,7 +282,7 @@ function rowOf(job: JobWithMetadata<unknown>): Record<string, unknown> {
 
 function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+  return value instanceof Date ? value.toISOString() : new Date(str(value)).toISOString();
 }
 
 function toRecord(row: Record<string, unknown>): JobRecord {

@@ -66,7 +66,7 @@ describe('in-process pool: a job whose worker vanished', () => {
         .prepare("UPDATE jobs SET state = 'active', attempts = 1, lease_owner = 'killed-worker', lease_until = '2000-01-01T00:00:00.000Z', started_at = '2000-01-01T00:00:00.000Z' WHERE id = ?")
         .run(job.id);
       raw.close();
-      await queue.work('evaluate-policy', 1, async () => ({ ok: true }));
+      await queue.work('evaluate-policy', 1, () => Promise.resolve({ ok: true }));
       const done = await settledAs(queue, job.id, 'completed');
       expect(done.attempts).toBe(2);
     } finally {

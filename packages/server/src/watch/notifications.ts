@@ -133,7 +133,7 @@ function fromDistribution(envelope: Record<string, unknown>, options: Notificati
     if (event['action'] !== 'push') return void ignored.push({ index, reason: `action ${short(event['action'])} is not a push` });
     const target = event['target'];
     if (!isObject(target)) return void ignored.push({ index, reason: 'no target' });
-    const mediaType = typeof target['mediaType'] === 'string' ? target['mediaType'].split(';')[0]!.trim() : '';
+    const mediaType = typeof target['mediaType'] === 'string' ? (target['mediaType'].split(';')[0] ?? '').trim() : '';
     if (!MANIFEST_MEDIA_TYPES.has(mediaType)) return void ignored.push({ index, reason: `target ${short(target['mediaType'])} is not an image manifest` });
     const request = isObject(event['request']) ? event['request'] : {};
     const host = field(request['host']) ?? hostOfUrl(field(target['url'])) ?? options.defaultRegistry ?? null;
@@ -202,7 +202,16 @@ function hostOfUrl(url: string | null): string | null {
 }
 
 function field(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_FIELD && !/[\u0000-\u001f\u007f\s]/.test(value) ? value : null;
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_FIELD && !hasControlCharacter(value) && !/\s/.test(value) ? value : null;
+}
+
+/** True when the text holds an ASCII control character (U+0000-U+001F or U+007F). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -210,7 +219,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function short(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  // JSON.stringify gives undefined (not a string, whatever its type says) for undefined, functions and symbols.
+  const text = typeof value === 'string' ? value : ((JSON.stringify(value) as string | undefined) ?? String(value));
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 59)}…` : text);
 }
 

@@ -32,14 +32,16 @@ const before = requiredTestData(join(fixtures, 'compare-before', 'oci'), 'path',
 const after = requiredTestData(join(fixtures, 'compare-after', 'oci'), 'path', 'run scripts/build-fixture-images.sh');
 
 describe.skipIf(missing !== null || before === null || after === null)(`registry poll on a real registry${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  let registry: RunningRegistry;
-  let dir: string;
+  // Unset when beforeAll failed before setting them; afterAll cleans up what there is.
+  let registry: RunningRegistry | undefined;
+  let dir: string | undefined;
   beforeAll(async () => {
-    registry = await startRegistry();
+    const started = await startRegistry();
+    registry = started;
     dir = mkdtempSync(join(tmpdir(), 'sekisho-poll-'));
-    await pushLayout(registry, before as string, 'latest', 'team/app:1');
-    await pushLayout(registry, before as string, 'latest', 'team/app:2');
-    await pushLayout(registry, after as string, 'latest', 'team/app:3');
+    await pushLayout(started, before as string, 'latest', 'team/app:1');
+    await pushLayout(started, before as string, 'latest', 'team/app:2');
+    await pushLayout(started, after as string, 'latest', 'team/app:3');
   }, 180_000);
   afterAll(async () => {
     await registry?.stop();
@@ -47,6 +49,7 @@ describe.skipIf(missing !== null || before === null || after === null)(`registry
   });
 
   it('queues a scan per new digest, once, and nothing on the next poll', async () => {
+    if (registry === undefined || dir === undefined) throw new Error('the registry did not start');
     const { repository, queue } = await openSqliteStore({ path: join(dir, 'store.db') }, { pollMs: 50 });
     const poll = startRegistryPoll(queue, { repositories: [`${registry.host}/team/app`], intervalMs: 3_600_000 });
     try {

@@ -85,7 +85,7 @@ describe('Harbor scanner adapter', () => {
           kev: { dateAdded: '2024-01-01', dueDate: null, ransomware: false },
           priority: { level: 'p1', score: 98, factors: ['in KEV'] },
           layer: { index: 0, digest: 'sha256:layer0', diff_id: 'sha256:diff0', created_by: null },
-        }),
+        }) as unknown,
       }),
     ]);
 

@@ -26,7 +26,8 @@ export interface ApiHarness {
   readonly events: SekishoEvent[];
   /** A token per role, named after the role (`viewer`, `scanner`…), plus a second approver `approver2`. */
   readonly tokens: Readonly<Record<ApiRole | 'approver2', string>>;
-  call(as: ApiRole | 'approver2' | 'anonymous' | string, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** As a role (`viewer`…, `approver2`), `anonymous` (no token), or any other string, sent as the token itself. */
+  call(as: string, options: InjectOptions): Promise<LightMyRequestResponse>;
   /** Every byte the store holds, as text. */
   storedText(): Promise<string>;
   close(): Promise<void>;

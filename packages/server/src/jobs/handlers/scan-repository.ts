@@ -26,15 +26,11 @@ export function scanRepositoryHandler(ctx: WorkerContext): JobHandler<'scan-repo
       const tags = await client.listTags(target.repository, { max: MAX_TAGS_PER_REPOSITORY });
       const queuedDigests = new Set<string>();
       let unchanged = 0;
-      let unresolved = 0;
       for (const tag of tags) {
         if (signal.aborted) throw new Error('the repository scan was stopped');
         const head = await client.headManifest(target.repository, tag);
+        // Without a digest in the HEAD answer, the manifest is fetched: its digest is computed from its bytes.
         const digest = head?.digest ?? (await client.getManifest(target.repository, tag)).digest;
-        if (digest === null || digest === undefined) {
-          unresolved++;
-          continue;
-        }
         const known = await ctx.repository.resolveTag(name, tag);
         const scanned = (await ctx.repository.listScans(digest, { limit: 1 })).items.length > 0;
         if (known?.digest === digest && scanned) {
@@ -50,7 +46,7 @@ export function scanRepositoryHandler(ctx: WorkerContext): JobHandler<'scan-repo
         queuedDigests.add(digest);
         await ctx.queue.enqueue('scan-image', { reference: `${name}:${tag}`, digest }, { singletonKey: digest });
       }
-      return { repository: name, tags: tags.length, queued: queuedDigests.size, unchanged, unresolved };
+      return { repository: name, tags: tags.length, queued: queuedDigests.size, unchanged };
     } catch (error) {
       if (isSekishoError(error) && (error.code === 'USAGE_INVALID' || error.code === 'REGISTRY_UNTRUSTED_REDIRECT' || error.code === 'REGISTRY_REDIRECT_LOOP')) {
         throw new PermanentJobError(`${error.code}: ${error.message}`);

@@ -90,9 +90,9 @@ export function jobQueueContract(name: string, factory: QueueFactory | null, ski
       const another = await queue.enqueue('scan-image', { reference: 'r.example/b:1' });
       expect(new Set([first.id, other.id, another.id]).size).toBe(3);
       const runs: string[] = [];
-      await queue.work('scan-image', 2, async (job) => {
+      await queue.work('scan-image', 2, (job) => {
         runs.push(job.payload.reference);
-        return { scanned: job.payload.reference };
+        return Promise.resolve({ scanned: job.payload.reference });
       });
       const done = await settledAs(queue, first.id, 'completed');
       expect(done.result).toEqual({ scanned: 'r.example/a:1' });
@@ -109,14 +109,14 @@ export function jobQueueContract(name: string, factory: QueueFactory | null, ski
       const doomed = await queue.enqueue('evaluate-policy', { digest: `sha256:${'b'.repeat(64)}` });
       const permanent = await queue.enqueue('evaluate-policy', { digest: `sha256:${'c'.repeat(64)}` });
       const times: number[] = [];
-      await queue.work('evaluate-policy', 3, async (job) => {
+      await queue.work('evaluate-policy', 3, (job) => {
         if (job.id === flaky.id) {
           times.push(Date.now());
-          if (times.length === 1) throw new Error('registry answered 503');
-          return { ok: true };
+          if (times.length === 1) return Promise.reject(new Error('registry answered 503'));
+          return Promise.resolve({ ok: true });
         }
-        if (job.id === permanent.id) throw new PermanentJobError('reference is malformed');
-        throw new Error('always down; token AKIAZ3MHT4V5QX7RW2PL');
+        if (job.id === permanent.id) return Promise.reject(new PermanentJobError('reference is malformed'));
+        return Promise.reject(new Error('always down; token AKIAZ3MHT4V5QX7RW2PL'));
       });
       const ok = await settledAs(queue, flaky.id, 'completed');
       expect(ok.attempts).toBe(2);

@@ -7,6 +7,7 @@
 import type { FleetFilter, FleetOverview, HealthGrade, ImageSummary, Page, PageRequest, PriorityLevel, ScanRecord, Severity } from '@sekisho/model';
 import { SEVERITIES } from '@sekisho/model';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
+import { str } from './row.js';
 import type { SqlExecutor, SqlRow, SqlValue } from './driver.js';
 
 const LATEST = `
@@ -47,7 +48,7 @@ function filterClause(filter: FleetFilter, where: string[], params: SqlValue[]):
   }
 }
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
+const text = (v: unknown): string => (v === null || v === undefined ? '' : str(v));
 const count = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && v !== '' ? Number(v) : 0);
 
 function zeroCounts(): Record<Severity, number> {

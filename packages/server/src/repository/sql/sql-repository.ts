@@ -276,7 +276,7 @@ export class SqlRepository implements Repository {
             identity,
             f.kind,
             f.severity,
-            severityRank(f.severity) ?? null,
+            severityRank(f.severity),
             findingInKev(f) ? 1 : 0,
             findingFixable(f) ? 1 : 0,
             f.kind === 'vulnerability' ? f.vulnerabilityId : null,
@@ -399,7 +399,7 @@ export class SqlRepository implements Repository {
       inList(where, params, 'severity', filter.severities);
     }
     if (filter.kinds !== undefined) {
-      for (const k of filter.kinds) if (!(FINDING_KINDS as readonly string[]).includes(k)) throw new RepositoryError('STORE_INVALID', `not a finding kind: ${String(k)}`);
+      for (const k of filter.kinds) if (!(FINDING_KINDS as readonly string[]).includes(k)) throw new RepositoryError('STORE_INVALID', `not a finding kind: ${k}`);
       inList(where, params, 'kind', filter.kinds);
     }
     if (filter.kev !== undefined) {
