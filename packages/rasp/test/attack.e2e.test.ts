@@ -143,6 +143,8 @@ for (const script of ['express-app.mjs', 'fastify-app.mjs']) {
           }
           expect(await app.get('/calc', { expr: "7*7;require('child_process')" })).toBe(403);
           expected++;
+          expect(await app.get('/fetch-host', { host: '169.254.169.254' })).toBe(403);
+          expected++;
         }
         const events = await app.settled(expected);
         expect(events).toHaveLength(expected);

@@ -14,11 +14,11 @@ function targetOf(args: readonly unknown[], protocol: string): URL | null {
     if (first instanceof URL) return first;
     if (first !== null && typeof first === 'object') {
       const o = first as { hostname?: unknown; host?: unknown; port?: unknown; path?: unknown };
-      // Only a number or string port makes a URL to check (unchanged: Node refuses other port types, but takes null as the default port).
-      if (o.port !== undefined && typeof o.port !== 'number' && typeof o.port !== 'string') return null;
+      // The host is what SSRF is about: a port Node takes as the default (null) or would refuse leaves it out, never the check.
+      const port = typeof o.port === 'number' || (typeof o.port === 'string' && o.port !== '') ? `:${o.port}` : '';
       const host = typeof o.hostname === 'string' ? o.hostname : typeof o.host === 'string' ? o.host : 'localhost';
       const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-      return new URL(`${protocol}//${bracketed}${o.port !== undefined ? `:${o.port}` : ''}${typeof o.path === 'string' ? o.path : '/'}`);
+      return new URL(`${protocol}//${bracketed}${port}${typeof o.path === 'string' ? o.path : '/'}`);
     }
   } catch {
     return null;

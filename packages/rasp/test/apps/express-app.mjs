@@ -37,6 +37,18 @@ app.get('/fetch', (req, res, next) => {
     next(error);
   }
 });
+// options with a null port: Node takes it as the default port, and so must the check
+app.get('/fetch-host', (req, res, next) => {
+  try {
+    const out = http.request({ host: String(req.query.host), port: null, path: '/latest/meta-data/' }, (r) => r.resume());
+    out.on('error', () => {});
+    out.setTimeout(300, () => out.destroy());
+    out.end();
+    res.send('fetching');
+  } catch (error) {
+    next(error);
+  }
+});
 app.get('/calc', (req, res, next) => {
   try {
     res.send(String(eval(String(req.query.expr))));
