@@ -1,6 +1,7 @@
 // Copies the non-TypeScript files modules read at run time (YARA rules) from src/ to dist/,
 // after `tsc -b`, which only emits JavaScript.
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -30,3 +31,26 @@ function copyAssets(pkg) {
 rmSync(join(ROOT, 'packages', 'server', 'dist', 'repository', 'migrations'), { recursive: true, force: true });
 const copied = ['core', 'server'].reduce((sum, pkg) => sum + copyAssets(pkg), 0);
 if (copied === 0) throw new Error('copy-assets: no assets found (expected the YARA rules)');
+
+// core's code fingerprint (packages/core/src/build-fingerprint.ts): every emitted module and asset,
+// in path order, so any change to what core runs changes the cache keys.
+const coreDist = join(ROOT, 'packages', 'core', 'dist');
+const FINGERPRINT = 'build-fingerprint.json';
+const files = [];
+const collect = (dir) => {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) collect(full);
+    else if (/\.(js|yar|json)$/.test(entry.name) && entry.name !== FINGERPRINT) files.push(relative(coreDist, full));
+  }
+};
+collect(coreDist);
+files.sort();
+const hash = createHash('sha256');
+for (const file of files)
+  hash
+    .update(file)
+    .update('\0')
+    .update(readFileSync(join(coreDist, file)))
+    .update('\0');
+writeFileSync(join(coreDist, FINGERPRINT), `${JSON.stringify({ fingerprint: hash.digest('hex'), files: files.length })}\n`);

@@ -6,6 +6,7 @@ import { isFileTreeSource } from '@sekisho/model';
 import type { MergedLayers } from '../overlay/apply-layers.js';
 import { LAYER_RESULT_SCHEMA } from '../overlay/layer-result.js';
 import type { ImageHandle } from '../source/types.js';
+import { buildFingerprint } from '../build-fingerprint.js';
 import { TOOL_VERSION } from '../version.js';
 import type { VerifiedBlob } from './verified-files.js';
 
@@ -152,6 +153,7 @@ export function imageCacheKey(
     schema: IMAGE_RESULT_SCHEMA,
     layerSchema: LAYER_RESULT_SCHEMA,
     tool: TOOL_VERSION,
+    code: buildFingerprint(),
     sourceType: handle.sourceType,
     manifest: handle.manifestDigest,
     config: handle.configDigest,

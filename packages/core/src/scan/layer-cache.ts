@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import zlib from 'node:zlib';
+import { buildFingerprint } from '../build-fingerprint.js';
 import { LAYER_RESULT_SCHEMA } from '../overlay/layer-result.js';
 import type { LayerResult } from '../overlay/layer-result.js';
 import type { VerifiedBlob } from './verified-files.js';
@@ -48,11 +49,12 @@ export class LayerCache {
   }
 }
 
-/** Cache key: the claimed diffID + result schema + every plugin's id and version + options that change output. */
+/** Cache key: the claimed diffID + result schema + the build's code + every plugin's id and version + options that change output. */
 export function layerCacheKey(contentDigest: string, plugins: readonly { id: string; version: number }[], options: Readonly<Record<string, unknown>>): string {
   const material = JSON.stringify({
     content: contentDigest,
     schema: LAYER_RESULT_SCHEMA,
+    code: buildFingerprint(),
     plugins: plugins.map((p) => `${p.id}@${p.version}`).sort(),
     options,
   });
