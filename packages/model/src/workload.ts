@@ -36,9 +36,12 @@ export interface WorkloadBreakoutPath {
   readonly name: string;
   readonly impact: string;
   readonly severity: 'critical' | 'high' | 'medium' | 'low';
+  /** `open`: every precondition holds; `conditional`: holds unless an unknown fact (runtime version, image user…) rules it out. */
   readonly certainty: 'open' | 'conditional';
+  /** Which preconditions hold, and which depend on unknown facts. */
   readonly because: readonly string[];
   readonly unknowns: readonly string[];
+  /** The smallest change that closes the path. */
   readonly fix: string;
   readonly references: readonly string[];
 }

@@ -8,6 +8,7 @@
  * scanned), never "false".
  */
 import { WORKLOAD_LAYERS } from '@sekisho/model';
+import type { WorkloadBreakoutPath, WorkloadLayerCell } from '@sekisho/model';
 
 /** Where the workload runs; decides what an unset field means. */
 export type IsolationPlatform = 'kubernetes' | 'docker';
@@ -190,30 +191,14 @@ export interface IsolationProfile {
 export const ISOLATION_LAYERS = WORKLOAD_LAYERS;
 export type IsolationLayerId = (typeof ISOLATION_LAYERS)[number];
 
-export type LayerState = 'held' | 'partial' | 'missing';
+export type LayerState = WorkloadLayerCell['state'];
 
-export interface LayerCell {
-  readonly state: LayerState;
-  readonly detail: string;
-}
+export type LayerCell = WorkloadLayerCell;
 
 export type LayerMatrix = Readonly<Record<IsolationLayerId, LayerCell>>;
 
-/** A breakout technique whose preconditions hold for a workload. */
-export interface OpenPath {
-  readonly techniqueId: string;
-  readonly name: string;
-  readonly impact: string;
-  readonly severity: 'critical' | 'high' | 'medium' | 'low';
-  /** `open`: every precondition holds; `conditional`: holds unless an unknown fact (runtime version, image user…) rules it out. */
-  readonly certainty: 'open' | 'conditional';
-  /** Which preconditions hold, and which depend on unknown facts. */
-  readonly because: readonly string[];
-  readonly unknowns: readonly string[];
-  /** The smallest change that closes the path. */
-  readonly fix: string;
-  readonly references: readonly string[];
-}
+/** A breakout technique whose preconditions hold for a workload (the model owns the shape: the server stores it). */
+export type OpenPath = WorkloadBreakoutPath;
 
 /** Linux capabilities (capability.h as of Linux 6.x), without the `CAP_` prefix. */
 export const ALL_CAPABILITIES = [

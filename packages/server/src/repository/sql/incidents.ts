@@ -28,7 +28,7 @@ import type { RecordIncidentEventOptions } from '../types.js';
 import { decodeCursor, pageSize } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
 import { json } from './json-text.js';
-import { iso, num, optStr, paged, parse, str } from './row.js';
+import { checkText, iso, num, optStr, paged, parse, str } from './row.js';
 
 /** An event joins an open incident of its key when it comes at most this long after the incident's last event. */
 export const DEFAULT_INCIDENT_WINDOW_MS = 60 * 60 * 1000;
@@ -375,10 +375,4 @@ function isoText(field: string, text: unknown): string {
   const date = typeof text === 'string' ? new Date(text) : new Date(Number.NaN);
   if (Number.isNaN(date.getTime())) throw new RepositoryError('STORE_INVALID', `${field} is not an ISO 8601 time: ${typeof text === 'string' ? text.slice(0, 100) : typeof text}`);
   return date.toISOString();
-}
-
-function checkText(field: string, value: string, max: number): void {
-  if (typeof value !== 'string' || value === '' || value.length > max) {
-    throw new RepositoryError('STORE_INVALID', `${field} must be a non-empty string of at most ${max} characters`);
-  }
 }

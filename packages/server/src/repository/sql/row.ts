@@ -28,3 +28,10 @@ export function paged<T>(items: readonly T[], more: boolean, key: (last: T) => r
   const last = items[items.length - 1];
   return { items, nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null };
 }
+
+/** Refuses what is not a non-empty string of at most `max` characters (callers may not have checked). */
+export function checkText(field: string, value: string, max: number): void {
+  if (typeof value !== 'string' || value === '' || value.length > max) {
+    throw new RepositoryError('STORE_INVALID', `${field} must be a non-empty string of at most ${max} characters`);
+  }
+}

@@ -77,7 +77,7 @@ import { SqlWorkloadStore } from './workloads.js';
 import { json } from './json-text.js';
 import { decodeCursor, pageSize } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
-import { iso, num, optStr, paged, parse, str } from './row.js';
+import { checkText, iso, num, optStr, paged, parse, str } from './row.js';
 
 export interface SqlRepositoryOptions {
   /** The clock; tests pass a fixed one. */
@@ -959,10 +959,4 @@ function isoText(field: string, text: string): string {
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) throw new RepositoryError('STORE_INVALID', `${field} is not an ISO 8601 time: ${text}`);
   return date.toISOString();
-}
-
-function checkText(field: string, value: string, max: number): void {
-  if (typeof value !== 'string' || value === '' || value.length > max) {
-    throw new RepositoryError('STORE_INVALID', `${field} must be a non-empty string of at most ${max} characters`);
-  }
 }

@@ -14,7 +14,7 @@ import type { RecordConfigAudit, RecordConfigAuditResult } from '../types.js';
 import { decodeCursor, pageSize } from './cursor.js';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './driver.js';
 import { json } from './json-text.js';
-import { iso, num, optStr, paged, parse, str } from './row.js';
+import { checkText, iso, num, optStr, paged, parse, str } from './row.js';
 
 /** Most workloads one audit may name: a cluster of this size is audited in parts. */
 export const MAX_AUDIT_WORKLOADS = 20_000;
@@ -252,10 +252,4 @@ function toWorkload(r: SqlRow): WorkloadRecord {
     auditedAt: str(r['audited_at']),
     auditComplete: num(r['audit_complete']) === 1,
   };
-}
-
-function checkText(field: string, value: string, max: number): void {
-  if (typeof value !== 'string' || value === '' || value.length > max) {
-    throw new RepositoryError('STORE_INVALID', `${field} must be a non-empty string of at most ${max} characters`);
-  }
 }

@@ -5,7 +5,7 @@
 import { DECISION_SCHEMA } from '@sekisho/model';
 import type { PolicyDecision, Severity, StoredFinding } from '@sekisho/model';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RepositoryError } from '../errors.js';
+import { codeOf } from './codes.js';
 import { MAX_PAGE_SIZE } from '../types.js';
 import type { Repository } from '../types.js';
 import { incidentContractCases } from './incident-contract.js';
@@ -30,15 +30,6 @@ export interface ContractClock {
 export type ContractFactory = (clock: ContractClock) => Promise<ContractSubject>;
 
 const T = (day: number, hour = 0): Date => new Date(Date.UTC(2026, 10, day, hour));
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    return error instanceof RepositoryError ? error.code : `not a RepositoryError: ${String(error)}`;
-  }
-}
 
 async function allFindings(repo: Repository, digest: string, limit = 2): Promise<StoredFinding[]> {
   const out: StoredFinding[] = [];

@@ -7,18 +7,9 @@ import { createEvent } from '@sekisho/model';
 import type { EventInput, SekishoEvent } from '@sekisho/model';
 import { describe, expect, it } from 'vitest';
 import type { Repository as Store } from '../types.js';
-import { RepositoryError } from '../errors.js';
+import { codeOf } from './codes.js';
 
 const T = (day: number, hour = 0, minute = 0): Date => new Date(Date.UTC(2026, 10, day, hour, minute));
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    return error instanceof RepositoryError ? error.code : `not a RepositoryError: ${String(error)}`;
-  }
-}
 
 /** A runtime alert on the workload prod/api (or what `over` says) at `at`. */
 export function alert(at: Date, over: Partial<EventInput> = {}): SekishoEvent {

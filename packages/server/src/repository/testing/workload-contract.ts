@@ -7,21 +7,12 @@
  */
 import type { ConfigTarget, WorkloadBreakoutPath, WorkloadLayerCell } from '@sekisho/model';
 import { describe, expect, it } from 'vitest';
-import { RepositoryError } from '../errors.js';
+import { codeOf } from './codes.js';
 import type { RecordConfigAudit, Repository as Store } from '../types.js';
 import { alert } from './incident-contract.js';
 import { digestOf, report } from './reports.js';
 
 const T = (day: number, hour = 0, minute = 0): Date => new Date(Date.UTC(2026, 10, day, hour, minute));
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    return error instanceof RepositoryError ? error.code : `not a RepositoryError: ${String(error)}`;
-  }
-}
 
 const held: WorkloadLayerCell = { state: 'held', detail: 'set' };
 const missing: WorkloadLayerCell = { state: 'missing', detail: 'not set' };
