@@ -66,7 +66,7 @@ export interface AdvisoryUpdateTrend {
 }
 
 export interface FindingTrend {
-  /** `repo:<repository>` or `image:<digest>`. */
+  /** `repo:<repository>`, `image:<digest>` or `env:<environment>` (its repositories summed). */
   readonly scope: string;
   readonly bucket: 'day' | 'week';
   readonly points: readonly TrendPoint[];

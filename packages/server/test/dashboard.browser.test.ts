@@ -224,6 +224,9 @@ describe.skipIf(!ready && !REQUIRE)('the dashboard in a real browser', () => {
     // both versions of shop/web were matched with the bundled snapshot: one database version, two new-image scans
     await expect.poll(async () => page.getByTestId('advisory-updates').innerText()).toMatch(/example-snapshot\s+\S+\s+2\s+0 \/ \d+/);
     await page.screenshot({ path: join(SHOTS, 'trends-dark.png'), fullPage: true });
+    // a whole environment: the prod images' repositories summed
+    await page.getByTestId('trend-environment').selectOption('prod');
+    await expect.poll(async () => page.locator('.chart').first().getAttribute('aria-label')).toBe('Open findings by severity: environment prod');
     await page.getByRole('link', { name: 'Compare' }).click();
     await expect.poll(async () => (await page.getByTestId('compare-before').locator('option').allInnerTexts()).some((o) => o.includes('shop/web'))).toBe(true);
     const options = await page.getByTestId('compare-before').locator('option').allInnerTexts();

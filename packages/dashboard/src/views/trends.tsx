@@ -9,11 +9,15 @@ const COLORS = { critical: '#b00020', high: '#e4572e', medium: '#d9a400', low: '
 export function TrendsView() {
   const repos = useLoad(() => Api.images({ limit: 200 }), []);
   const names = useMemo(() => [...new Set((repos.data?.items ?? []).flatMap((i) => i.repositories))].sort(), [repos.data]);
+  const environments = useLoad(() => Api.overview({}), []);
   const [repository, setRepository] = useState('');
+  const [environment, setEnvironment] = useState('');
   const [bucket, setBucket] = useState<'day' | 'week'>('day');
   const chosen = repository || names[0] || '';
-  const trend = useLoad(() => (chosen === '' ? Promise.resolve(null) : Api.trends({ repository: chosen, bucket })), [chosen, bucket]);
-  const updates = useLoad(() => (chosen === '' ? Promise.resolve(null) : Api.advisoryUpdates({ repository: chosen })), [chosen]);
+  const scope = environment === '' ? { repository: chosen } : { environment };
+  const label = environment === '' ? chosen : `environment ${environment}`;
+  const trend = useLoad(() => (environment === '' && chosen === '' ? Promise.resolve(null) : Api.trends({ ...scope, bucket })), [chosen, environment, bucket]);
+  const updates = useLoad(() => (environment !== '' || chosen === '' ? Promise.resolve(null) : Api.advisoryUpdates({ repository: chosen })), [chosen, environment]);
   const points = trend.data?.points ?? [];
   const x = useMemo(() => points.map((p) => Date.parse(p.at) / 1000), [points]);
   const open: Series[] = useMemo(() => (Object.keys(COLORS) as (keyof typeof COLORS)[]).map((s) => ({ label: s, color: COLORS[s], values: points.map((p) => p.open[s]) })), [points]);
@@ -46,10 +50,21 @@ export function TrendsView() {
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           Repository
-          <select value={chosen} onChange={(e) => setRepository((e.target as HTMLSelectElement).value)} data-testid="trend-repository">
+          <select value={chosen} disabled={environment !== ''} onChange={(e) => setRepository((e.target as HTMLSelectElement).value)} data-testid="trend-repository">
             {names.map((n) => (
               <option key={n} value={n}>
                 {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          or a whole environment
+          <select value={environment} onChange={(e) => setEnvironment((e.target as HTMLSelectElement).value)} data-testid="trend-environment">
+            <option value="">—</option>
+            {(environments.data?.environments ?? []).map((env) => (
+              <option key={env.name} value={env.name}>
+                {env.name}
               </option>
             ))}
           </select>
@@ -65,7 +80,7 @@ export function TrendsView() {
       <Status error={repos.error ?? trend.error} loading={trend.loading && trend.data === null} />
       {points.length > 0 ? (
         <>
-          <TimeChart title={`Open findings by severity: ${chosen}`} x={x} series={open} />
+          <TimeChart title={`Open findings by severity: ${label}`} x={x} series={open} />
           <TimeChart title="New and fixed findings per step" x={x} series={flow} height={200} />
           <p data-testid="mttf">
             Mean time to fix over the window: <strong>{overallMttf === null ? 'nothing fixed' : `${overallMttf.toFixed(1)} days`}</strong>

@@ -208,6 +208,16 @@ for (const { name, store } of stores) {
         ],
       });
       expect((await h.call('viewer', { method: 'GET', url: '/api/v1/trends/advisory-updates' })).statusCode).toBe(400);
+      // an environment's trend sums the repositories of its images: here only UPD is in qa
+      const qa = POLICY.replace('prod: {}', 'qa: {}').replace('defaultEnvironment: prod', 'defaultEnvironment: qa');
+      expect((await h.call('scanner', { method: 'POST', url: '/api/v1/policy/evaluate', payload: { digest: u2, policy: qa } })).statusCode).toBe(201);
+      const window = 'from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z';
+      const byEnv = await h.call('viewer', { method: 'GET', url: `/api/v1/trends?environment=qa&${window}` });
+      expect(byEnv.statusCode, byEnv.body).toBe(200);
+      const byRepo = await h.call('viewer', { method: 'GET', url: `/api/v1/trends?repository=${UPD}&${window}` });
+      expect(byEnv.json<{ scope: string; points: unknown[] }>().points).toEqual(byRepo.json<{ points: unknown[] }>().points);
+      expect(byEnv.json<{ scope: string }>().scope).toBe('env:qa');
+      expect((await h.call('viewer', { method: 'GET', url: `/api/v1/trends?environment=qa&repository=${UPD}` })).statusCode).toBe(400);
       const weekly = await h.call('viewer', { method: 'GET', url: `/api/v1/trends?digest=${a}&bucket=week&from=2026-11-01T00:00:00Z&to=2026-11-15T00:00:00Z` });
       expect(weekly.json<{ points: { open: Record<string, number> }[] }>().points.map((p) => p.open.critical)).toEqual([1, 1]);
       expect((await h.call('viewer', { method: 'GET', url: '/api/v1/trends' })).statusCode).toBe(400);

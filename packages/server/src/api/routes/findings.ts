@@ -5,7 +5,8 @@ import { compareReports, ExceptionBook } from '@sekisho/core';
 import { SEVERITIES } from '@sekisho/model';
 import type { FindingFilter, FindingTrend, PolicyDecision, Severity, TrendPoint } from '@sekisho/model';
 import type { FastifyInstance } from 'fastify';
-import type { Repository } from '../../repository/types.js';
+import { MAX_TREND_INTERVALS } from '../../repository/types.js';
+import type { Repository, SeverityInterval } from '../../repository/types.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { approvedExceptions, namesOnlyReport } from '../exceptions-in-force.js';
@@ -75,6 +76,7 @@ export function findingRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       repository: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
       digest: Type.Optional(Digest),
+      environment: Type.Optional({ ...EnvironmentName, description: 'every repository with an image whose latest policy decision is in this environment, summed' }),
       bucket: Type.Optional(StringEnum(['day', 'week'] as const)),
       from: Type.Optional(IsoTime),
       to: Type.Optional(IsoTime),
@@ -94,8 +96,11 @@ export function findingRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const q = request.query;
-      if ((q.repository === undefined) === (q.digest === undefined)) throw new ApiError(400, 'INVALID_INPUT', 'querystring: name either repository or digest', 'querystring.repository');
-      const scope = q.repository !== undefined ? `repo:${q.repository}` : `image:${q.digest ?? ''}`;
+      if ([q.repository, q.digest, q.environment].filter((v) => v !== undefined).length !== 1) {
+        throw new ApiError(400, 'INVALID_INPUT', 'querystring: name one of repository, digest or environment', 'querystring.repository');
+      }
+      const scope = q.repository !== undefined ? `repo:${q.repository}` : q.digest !== undefined ? `image:${q.digest}` : `env:${q.environment ?? ''}`;
+      const scopes = q.environment === undefined ? [scope] : (await environmentRepositories(repository, q.environment)).map((r) => `repo:${r}`);
       request.auditTarget = scope;
       const bucket = q.bucket ?? 'day';
       const step = bucket === 'day' ? DAY_MS : 7 * DAY_MS;
@@ -105,7 +110,7 @@ export function findingRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const count = Math.ceil((to - from) / step);
       if (count > MAX_TREND_POINTS) throw new ApiError(400, 'INVALID_INPUT', `querystring.from: at most ${MAX_TREND_POINTS} ${bucket}s per trend`, 'querystring.from');
       const ends = Array.from({ length: count }, (_, i) => Math.min(to, from + (i + 1) * step));
-      return trend(repository, scope, bucket, from, ends);
+      return trend(repository, scope, scopes, bucket, from, ends);
     },
   );
 
@@ -175,9 +180,30 @@ function zero(): Record<Severity, number> {
 }
 
 /** Open at `end` means first seen before it and not fixed by then. */
-async function trend(repository: Repository, scope: string, bucket: 'day' | 'week', from: number, ends: readonly number[]): Promise<FindingTrend> {
+/** Most repositories an environment's trend sums: a larger environment is refused, not cut. */
+const MAX_ENVIRONMENT_REPOSITORIES = 2000;
+
+/** The repositories of the images whose latest policy decision is in `environment`. */
+async function environmentRepositories(repository: Repository, environment: string): Promise<string[]> {
+  const names = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const page = await repository.summarizeImages({ environment }, { limit: 500, cursor });
+    for (const image of page.items) for (const r of image.repositories) names.add(r);
+    if (names.size > MAX_ENVIRONMENT_REPOSITORIES)
+      throw new ApiError(400, 'INVALID_INPUT', `${environment} spans more than ${MAX_ENVIRONMENT_REPOSITORIES} repositories: ask for one`, 'querystring.environment');
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return [...names].sort();
+}
+
+async function trend(repository: Repository, scope: string, scopes: readonly string[], bucket: 'day' | 'week', from: number, ends: readonly number[]): Promise<FindingTrend> {
   const last = ends[ends.length - 1] ?? from;
-  const intervals = await repository.listSeverityIntervals(scope, new Date(from).toISOString(), new Date(last).toISOString());
+  const intervals: SeverityInterval[] = [];
+  for (const s of scopes) {
+    intervals.push(...(await repository.listSeverityIntervals(s, new Date(from).toISOString(), new Date(last).toISOString())));
+    if (intervals.length > MAX_TREND_INTERVALS) throw new ApiError(400, 'INVALID_INPUT', `more than ${MAX_TREND_INTERVALS} finding intervals in ${scope}: ask for a repository`, 'querystring');
+  }
   const spans = intervals.map((i) => ({ open: Date.parse(i.firstSeenAt), fixed: i.fixedAt === null ? Infinity : Date.parse(i.fixedAt), severity: i.severity }));
   const points: TrendPoint[] = ends.map((end, i) => {
     const start = i === 0 ? from : (ends[i - 1] ?? from);
