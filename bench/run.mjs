@@ -4,10 +4,11 @@
 //   2. a many-files image (200,000 small files, synthetic node_modules tree): files/s, cold/floor, RSS
 //   3. bench/large-sbom.mjs: sbom-scan of synthetic CycloneDX with 10k, 100k and 1M components (time, RSS, exit)
 //   0. first, bench/peers.mjs: start-up against `node -e 0`, and for each fixture image cold, warm and `dir:`
-//      against the floor and (with --peers) Trivy's rootfs cataloguer on the same unpacked content
+//      against the floor and (with --peers) Trivy's rootfs cataloguer on the same unpacked content,
+//      then two cold scans of the largest fixture at once against one alone (throughput ratio)
 // Flags: --peers (install and run Trivy), --fixtures-only (stop after part 0).
 // Runs are interleaved (floor, cold, warm per round) and the median is reported: this VM is noisy.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -63,6 +64,34 @@ function measure(label, layout, extraNote = '') {
   }
 }
 
+/** One cold scan, or `n` of the same image started together: wall seconds until the last ends. */
+function coldScans(layout, n) {
+  const started = process.hrtime.bigint();
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((resolve, reject) => {
+          const child = spawn(NODE, [CLI, '--no-cache', '--quiet', 'sbom', `oci:${layout}`, '--format', 'json', '-o', '/dev/null'], { stdio: 'ignore' });
+          child.on('error', reject);
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sbom exited ${code}`))));
+        }),
+    ),
+  ).then(() => Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+/** Two cold scans at once on this machine's cores against one alone, interleaved: the throughput ratio. */
+async function printConcurrency(image) {
+  const one = [];
+  const two = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    one.push(await coldScans(image.layout, 1));
+    two.push(await coldScans(image.layout, 2));
+  }
+  const ratio = (2 * median(one)) / median(two);
+  console.log(`\ntwo cold scans of ${image.name} at once: ${fmt(median(two))} s against ${fmt(median(one))} s for one → ${fmt(ratio)}× the throughput of one (goal ≥ 1.7 on 2 cores)`);
+}
+
 function ensureImages() {
   if (!existsSync(join(IMAGES, 'bench/oci')) || !existsSync(join(IMAGES, 'bench/oci-zstd'))) {
     console.log('building the bench image (mmdebstrap; a few minutes, once)…');
@@ -87,6 +116,8 @@ const FLAGS = new Set(process.argv.slice(2));
   const peerRows = fixtures.map((image) => measureImage(image, { node: NODE, cli: CLI, floorScript: join(ROOT, 'bench/floor.mjs'), trivy, rounds: ROUNDS }));
   console.log(`\nSekisho and peers (${ROUNDS} interleaved rounds, medians; node ${process.version}; ${fixtures.length} fixture images in ${IMAGES})`);
   printPeers(peerRows, startup, trivy !== null);
+  const largest = fixtures.find((f) => f.name === 'debian-node') ?? fixtures[0];
+  if (largest !== undefined) await printConcurrency(largest);
   if (FLAGS.has('--fixtures-only')) process.exit(0);
 }
 mkdirSync(IMAGES, { recursive: true });
