@@ -46,6 +46,7 @@ export class SqlWorkloadStore {
     const receivedAt = iso(at ?? this.#now());
     const id = randomUUID();
     const complete = audit.status === 'complete';
+    const countsOf = misconfigurationCounter(audit.findings);
     const rows = audit.workloads.map((w) => {
       for (const [field, value] of Object.entries({ namespace: w.target.namespace, kind: w.target.kind, name: w.target.name, container: w.target.container })) {
         if (value !== null) checkText(field, value, 253);
@@ -61,7 +62,7 @@ export class SqlWorkloadStore {
         missing: missing.length === 0 ? '' : `,${missing.join(',')},`,
         open: w.paths.filter((p) => p.certainty === 'open').length,
         conditional: w.paths.filter((p) => p.certainty === 'conditional').length,
-        counts: misconfigurationCounts(w.target, audit.findings),
+        counts: countsOf(w.target),
       };
     });
     const unique = new Map(rows.map((r) => [r.id, r]));
@@ -198,16 +199,30 @@ function whereOf(filter: WorkloadFilter): { where: string[]; params: SqlValue[] 
   return { where, params };
 }
 
-/** Findings about the workload's document: the same namespace, kind and name, for its container or the whole pod. */
-function misconfigurationCounts(target: RecordConfigAudit['workloads'][number]['target'], findings: RecordConfigAudit['findings']): SeverityCounts {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
+type AuditTarget = RecordConfigAudit['workloads'][number]['target'];
+
+/** The document a target belongs to: file, document index, kind, namespace and name. */
+const documentKey = (t: AuditTarget): string => JSON.stringify([t.file, t.document, t.kind, t.namespace, t.name]);
+
+/**
+ * Findings about each workload's document, for its container or the whole pod: grouped by document
+ * once, so an audit of many workloads and findings costs their sum, not their product.
+ */
+function misconfigurationCounter(findings: RecordConfigAudit['findings']): (target: AuditTarget) => SeverityCounts {
+  const byDocument = new Map<string, RecordConfigAudit['findings'][number][]>();
   for (const f of findings) {
-    const t = f.target;
-    if (t.file !== target.file || t.document !== target.document || t.kind !== target.kind || t.name !== target.name || t.namespace !== target.namespace) continue;
-    if (t.container !== null && t.container !== target.container) continue;
-    counts[f.severity] += 1;
+    const key = documentKey(f.target);
+    let list = byDocument.get(key);
+    if (list === undefined) byDocument.set(key, (list = []));
+    list.push(f);
   }
-  return counts;
+  return (target) => {
+    const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
+    for (const f of byDocument.get(documentKey(target)) ?? []) {
+      if (f.target.container === null || f.target.container === target.container) counts[f.severity] += 1;
+    }
+    return counts;
+  };
 }
 
 async function auditRow(tx: SqlExecutor, id: string): Promise<ConfigAuditRecord> {
