@@ -18,45 +18,9 @@ import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProcessEvent, ProcessInfo } from '../fields-syscall.js';
-import type { SourceItem } from './source-item.js';
+import { PROCESS_EVENT_FIELDS, type SourceItem } from './source-item.js';
 
-export const PROC_PROVIDES: ReadonlySet<string> = new Set([
-  'evt.type',
-  'evt.time',
-  'evt.time.iso8601',
-  'evt.rawtime',
-  'evt.num',
-  'evt.source',
-  'evt.hostname',
-  'proc.pid',
-  'proc.ppid',
-  'proc.name',
-  'proc.exe',
-  'proc.exepath',
-  'proc.args',
-  'proc.cmdline',
-  'proc.cwd',
-  'proc.tty',
-  'proc.sid',
-  'proc.vpgid',
-  'proc.sname',
-  'proc.pname',
-  'proc.pexe',
-  'proc.pexepath',
-  'proc.pcmdline',
-  'proc.aname',
-  'proc.apid',
-  'proc.aexepath',
-  'proc.acmdline',
-  'thread.cap_effective',
-  'thread.cap_permitted',
-  'user.uid',
-  'user.name',
-  'user.loginuid',
-  'group.gid',
-  'container.id',
-  'k8s.pod.uid',
-]);
+export const PROC_PROVIDES: ReadonlySet<string> = new Set([...PROCESS_EVENT_FIELDS, 'proc.tty', 'proc.sid', 'proc.vpgid', 'proc.sname', 'user.name', 'group.gid', 'k8s.pod.uid']);
 
 /** Linux capability numbers → names (include/uapi/linux/capability.h). */
 const CAPS = [

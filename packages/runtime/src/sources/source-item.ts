@@ -31,3 +31,35 @@ export function rfc3339Ns(text: unknown): bigint | undefined {
   const frac = m[2];
   return frac === undefined ? lastSecondNs : lastSecondNs + BigInt(frac.length === 9 ? frac : frac.padEnd(9, '0'));
 }
+
+/** The process fields every process-event source fills (event, process and ancestors, capabilities, user, container id). */
+export const PROCESS_EVENT_FIELDS: readonly string[] = [
+  'evt.type',
+  'evt.time',
+  'evt.time.iso8601',
+  'evt.rawtime',
+  'evt.num',
+  'evt.source',
+  'evt.hostname',
+  'proc.pid',
+  'proc.ppid',
+  'proc.name',
+  'proc.exe',
+  'proc.exepath',
+  'proc.args',
+  'proc.cmdline',
+  'proc.cwd',
+  'proc.pname',
+  'proc.pexe',
+  'proc.pexepath',
+  'proc.pcmdline',
+  'proc.aname',
+  'proc.apid',
+  'proc.aexepath',
+  'proc.acmdline',
+  'thread.cap_effective',
+  'thread.cap_permitted',
+  'user.uid',
+  'user.loginuid',
+  'container.id',
+];

@@ -14,37 +14,10 @@
  */
 import type { ProcessEvent, ProcessInfo, SocketOrFile } from '../fields-syscall.js';
 import { DEFAULT_JSON_LIMITS, parseBoundedJson, type JsonLimits } from './bounded-json.js';
-import { malformed, rfc3339Ns, type SourceItem } from './source-item.js';
+import { malformed, PROCESS_EVENT_FIELDS, rfc3339Ns, type SourceItem } from './source-item.js';
 
 export const TETRAGON_PROVIDES: ReadonlySet<string> = new Set([
-  'evt.type',
-  'evt.time',
-  'evt.time.iso8601',
-  'evt.rawtime',
-  'evt.num',
-  'evt.source',
-  'evt.hostname',
-  'proc.pid',
-  'proc.ppid',
-  'proc.name',
-  'proc.exe',
-  'proc.exepath',
-  'proc.args',
-  'proc.cmdline',
-  'proc.cwd',
-  'proc.pname',
-  'proc.pexe',
-  'proc.pexepath',
-  'proc.pcmdline',
-  'proc.aname',
-  'proc.apid',
-  'proc.aexepath',
-  'proc.acmdline',
-  'thread.cap_effective',
-  'thread.cap_permitted',
-  'user.uid',
-  'user.loginuid',
-  'container.id',
+  ...PROCESS_EVENT_FIELDS,
   'container.name',
   'container.image',
   'container.image.repository',
