@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = join(ROOT, 'node_modules/.bin/node');
 const NODE = existsSync(PINNED) ? PINNED : process.execPath;
-const CLI = join(ROOT, 'packages/cli/dist/main.js');
+const CLI = join(ROOT, 'packages/cli/bin/sekisho.js');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const TIMEOUT = Number(process.env.BENCH_SBOM_TIMEOUT ?? 300);
 const FEEDS = resolve(process.env.SEKISHO_SHARED_DIR ?? join(ROOT, '..', 'shared'), 'feeds');

@@ -19,7 +19,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = join(ROOT, 'node_modules/.bin/node');
 const NODE = existsSync(PINNED) ? PINNED : process.execPath;
 // SEKISHO_BENCH_CLI: another build's main.js (e.g. before/after a change), measured the same way.
-const CLI = process.env.SEKISHO_BENCH_CLI ?? join(ROOT, 'packages/cli/dist/main.js');
+const CLI = process.env.SEKISHO_BENCH_CLI ?? join(ROOT, 'packages/cli/bin/sekisho.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IMAGES = process.env.SEKISHO_FIXTURES_DIR ?? join(ROOT, '.fixtures/images');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'packages', 'cli', 'dist', 'main.js');
+const CLI = join(ROOT, 'packages', 'cli', 'bin', 'sekisho.js');
 const SNAPSHOT = join(ROOT, 'examples', 'advisories');
 
 const { asOf } = JSON.parse(readFileSync(join(SNAPSHOT, 'snapshot.json'), 'utf8'));

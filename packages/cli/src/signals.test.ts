@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /*
  * The real `sekisho` binary, killed while it inflates a gzip docker archive into its private temp
  * directory: whatever the signal, no `sekisho-*` directory may remain, and the exit code is
- * 128 + the signal number. Runs the built CLI (`npm run build` first); skipped, saying so, without it.
+ * 128 + the signal number. Runs the installed command, as bundled by `npm run build`; skipped, saying so, without it.
  */
-const MAIN = resolve(import.meta.dirname, '../dist/main.js');
-const built = existsSync(MAIN);
-if (!built) console.warn(`signals.test.ts skipped: ${MAIN} is missing (run npm run build)`);
+const MAIN = resolve(import.meta.dirname, '../bin/sekisho.js');
+const built = existsSync(resolve(import.meta.dirname, '../dist/bundle/main.js'));
+if (!built) console.warn('signals.test.ts skipped: the CLI bundle (packages/cli/dist/bundle) is missing (run npm run build)');
 
 const CHUNK = 16 * 1024 * 1024;
 const CHUNKS = 24;

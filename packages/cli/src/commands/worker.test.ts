@@ -33,9 +33,9 @@ describe('sekisho worker', () => {
     }
   });
 
-  const main = resolve(import.meta.dirname, '../../dist/main.js');
+  const main = resolve(import.meta.dirname, '../../bin/sekisho.js');
   const fixture = requiredTestData(join(process.env['SEKISHO_FIXTURES_DIR'] ?? join(repoRoot(), '.fixtures', 'images'), 'compare-before', 'oci'), 'path', 'run scripts/build-fixture-images.sh');
-  it.skipIf(!existsSync(main) || fixture === null)(
+  it.skipIf(!existsSync(resolve(import.meta.dirname, '../../dist/bundle/main.js')) || fixture === null)(
     'takes jobs from the queue until SIGTERM, then exits 0 (built CLI, SQLite store)',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sekisho-worker-cli-'));

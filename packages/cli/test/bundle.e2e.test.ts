@@ -1,0 +1,113 @@
+/**
+ * The installed command runs the bundle `npm run build` writes (scripts/bundle-cli.mjs). Bundling
+ * is only a start-up optimisation: the bundle must load none of the workspace's unbundled modules,
+ * print exactly what the unbundled CLI prints, and still find the files modules read beside
+ * themselves (YARA rules, SQL migrations, the dashboard, the build fingerprint).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../../..');
+const BIN = join(ROOT, 'packages/cli/bin/sekisho.js');
+const UNBUNDLED = join(ROOT, 'packages/cli/dist/main.js');
+const BUNDLE = join(ROOT, 'packages/cli/dist/bundle');
+const EXAMPLE = join(ROOT, 'examples/hello-app.oci.tar');
+const built = existsSync(join(BUNDLE, 'main.js'));
+if (!built) console.warn('bundle.e2e.test.ts skipped: packages/cli/dist/bundle is missing (run npm run build)');
+
+/** Prints every file module the process loaded to `file`, one URL per line, at exit. */
+const RECORD_LOADS = `
+import { registerHooks } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const seen = new Set();
+registerHooks({ load(url, context, next) { seen.add(url); return next(url, context); } });
+process.on('exit', () => writeFileSync(process.env.LOADS_FILE, [...seen].join('\\n')));
+`;
+
+describe.skipIf(!built)('the bundled CLI', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sekisho-bundle-'));
+  });
+  afterAll(async () => {
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+  });
+
+  const cli = (main: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+    run(process.execPath, [main, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+
+  it('loads no module of a workspace package but its own files, cold and warm', async () => {
+    const hook = join(dir, 'record-loads.mjs');
+    await writeFile(hook, RECORD_LOADS);
+    const cache = join(dir, 'cache');
+    for (const pass of ['cold', 'warm']) {
+      const loads = join(dir, `loads-${pass}.txt`);
+      await run(process.execPath, ['--import', hook, BIN, '-q', '--cache-dir', cache, 'sbom', `oci-archive:${EXAMPLE}`], {
+        env: { ...process.env, LOADS_FILE: loads },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      });
+      const files = (await readFile(loads, 'utf8')).split('\n').filter((u) => u.startsWith('file:'));
+      const workspace = files.filter((u) => u.includes('/packages/'));
+      expect(workspace.length, pass).toBeGreaterThan(1);
+      expect(
+        workspace.filter((u) => !u.includes('/packages/cli/dist/bundle/') && !u.endsWith('/packages/cli/bin/sekisho.js')),
+        pass,
+      ).toEqual([]);
+      // The libraries every scan needs (zod, commander, picomatch…) are inside the bundle too; the
+      // cold pass also loads, from node_modules, those core loads lazily on first use (purls, SPDX).
+      if (pass === 'warm') expect(files.filter((u) => u.includes('/node_modules/'))).toEqual([]);
+    }
+  }, 240_000);
+
+  it('prints exactly what the unbundled CLI prints: the SBOM, and an image report with YARA rules, secrets and hardening', async () => {
+    const app = join(dir, 'rootfs', 'app');
+    await mkdir(app, { recursive: true });
+    // The EICAR test file, built here so that no file in the repository is one.
+    await writeFile(join(app, 'eicar.com'), ['X5O!P%@AP[4\\PZX54(P^)7CC)7}$', 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'].join(''));
+    const cases: (readonly string[])[] = [
+      ['sbom', '-f', 'cyclonedx-json', `oci-archive:${EXAMPLE}`],
+      ['image', '--scanners', 'secret,malware,hardening', '-f', 'json', `oci-archive:${EXAMPLE}`],
+      ['image', '--scanners', 'malware', '-f', 'json', `dir:${join(dir, 'rootfs')}`],
+    ];
+    for (const args of cases) {
+      const bundled = await cli(BIN, ['-q', '--no-cache', ...args]);
+      const unbundled = await cli(UNBUNDLED, ['-q', '--no-cache', ...args]);
+      expect(bundled.stdout, args.join(' ')).toBe(unbundled.stdout);
+      expect(bundled.stdout.length, args.join(' ')).toBeGreaterThan(1000);
+    }
+    const report = JSON.parse((await cli(BIN, ['-q', '--no-cache', ...(cases[2] ?? [])])).stdout) as { findings: { ruleId?: string; id?: string; title?: string }[] };
+    expect(JSON.stringify(report.findings)).toContain('EICAR');
+  }, 240_000);
+
+  it('runs the server: migrations applied to a new SQLite store, the dashboard served', async () => {
+    const child = spawn(process.execPath, [BIN, 'server', '--database', `sqlite:${join(dir, 'server.db')}`, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 60_000);
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString('utf8');
+          const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+          if (found !== undefined) {
+            clearTimeout(timer);
+            resolveUrl(found);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`server exited ${String(code)}: ${stderr}`)));
+      });
+      expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ status: 'ready' });
+      const ui = await fetch(`${url}/ui/`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toContain('<title>Sekisho</title>');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 120_000);
+});
