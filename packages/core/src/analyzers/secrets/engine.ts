@@ -158,9 +158,11 @@ function selectBuiltins(choice: SecretsOptions['builtinRules']): readonly Secret
   return BUILTIN_RULES.filter((rule) => wanted.has(rule.id));
 }
 
+/** Compiled on first use: a process that only redacts its output never asks most rules about a path. */
 function pathMatcher(globs: readonly string[] | undefined): ((path: string) => boolean) | null {
   if (globs === undefined || globs.length === 0) return null;
-  return picomatch([...globs], { dot: true });
+  let matcher: ((path: string) => boolean) | null = null;
+  return (path) => (matcher ??= picomatch([...globs], { dot: true }))(path);
 }
 
 /** Compile the built-in rules plus `extraRules`, minus `disabledRules`; throws CONFIG_INVALID on a bad rule. */
