@@ -25,9 +25,15 @@ export interface TarLimits {
 }
 
 export interface TarEntryVisitor {
-  /** Called for every entry first: how many body bytes to buffer (0: skip the body without reading it; ignored for non-files). */
+  /**
+   * Called for every entry first: how many body bytes to buffer (0: skip the body without reading
+   * it; ignored for non-files). A source may ask about entries well before handing them over,
+   * and not in the order it hands them over (a directory walk prepares entries of several
+   * directories ahead): state kept for `entry` belongs to the header object, which `entry`
+   * receives again.
+   */
   bodyBytes(header: EntryHeader): number;
-  /** Called for every entry; `body` holds at most `bodyBytes(header)` bytes and `truncated` says whether more existed. */
+  /** Called for every entry, in order; `body` holds at most `bodyBytes(header)` bytes and `truncated` says whether more existed. */
   entry(header: EntryHeader, body: Buffer | null, truncated: boolean): void | Promise<void>;
 }
 

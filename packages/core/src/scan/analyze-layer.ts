@@ -79,9 +79,11 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
   const dirPaths: string[] = [];
   const layerIndex = layer.index;
 
-  // Selection of the entry being read: computed once in bodyBytes, used again in entry.
-  let selectedCatalogers: Cataloger[] = [];
-  let selectedAnalyzers: LayerAnalyzer[] = [];
+  // Selections computed in bodyBytes, used again in entry, by the entry's header: a directory walk
+  // asks bodyBytes for entries ahead of handing them over, and a source may hand over an entry it
+  // never asked about (a ZIP's directories), which then interests no plugin.
+  type Selection = { readonly catalogers: readonly Cataloger[]; readonly analyzers: readonly LayerAnalyzer[] };
+  const selections = new Map<EntryHeader, Selection>();
   // Files and directories a directory walk could not read, with the walk's reason.
   const walkUnknowns: { path: string; foundBy: string; reason: string }[] = [];
   let unreadable: string | null = null;
@@ -92,25 +94,25 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       unreadable = path;
     },
     bodyBytes(header) {
-      selectedCatalogers = [];
-      selectedAnalyzers = [];
       const name = baseName(header.path);
       if (name.startsWith(WHITEOUT)) return 0;
       let want = 0;
-      if (header.kind === 'file') {
-        selectedCatalogers = dispatch.select(header.path);
-        for (const cataloger of selectedCatalogers) {
-          if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
-        }
+      const catalogers = header.kind === 'file' ? dispatch.select(header.path) : [];
+      for (const cataloger of catalogers) {
+        if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
       }
+      const analyzers: LayerAnalyzer[] = [];
       for (const analyzer of plugins.analyzers) {
         if (!analyzer.selects(header)) continue;
-        selectedAnalyzers.push(analyzer);
+        analyzers.push(analyzer);
         if (header.kind === 'file' && analyzer.wantsBody(header)) want = Math.max(want, Math.min(header.size, analyzer.maxBodySize), 1);
       }
+      if (catalogers.length > 0 || analyzers.length > 0) selections.set(header, { catalogers, analyzers });
       return want;
     },
     entry(header, body, truncated) {
+      const selected = selections.get(header);
+      if (selected !== undefined) selections.delete(header);
       const name = baseName(header.path);
       if (name.startsWith(WHITEOUT)) {
         if (name === OPAQUE) opaqueDirs.push(parentDir(header.path));
@@ -130,8 +132,8 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       const unread = unreadable === header.path;
       unreadable = null;
       // Most entries interest no plugin: stay synchronous for them (no promise per entry).
-      if (unread || (selectedCatalogers.length === 0 && selectedAnalyzers.length === 0)) return;
-      return dispatchEntry(header, body, truncated, selectedCatalogers, selectedAnalyzers);
+      if (unread || selected === undefined) return;
+      return dispatchEntry(header, body, truncated, selected.catalogers, selected.analyzers);
     },
   };
 

@@ -152,6 +152,66 @@ describe('walkDirectory', () => {
     });
   });
 
+  describe('reading ahead', () => {
+    /** A tree of `dirs` directories of `files` files each, every body naming its own path. */
+    async function wideTree(dirs: number, files: number): Promise<string[]> {
+      const paths: string[] = [];
+      for (let d = 0; d < dirs; d += 1) {
+        const sub = join(root, 'srv', `d${String(d).padStart(3, '0')}`);
+        await mkdir(sub, { recursive: true });
+        for (let f = 0; f < files; f += 1) {
+          const name = `f${String(f).padStart(3, '0')}`;
+          await writeFile(join(sub, name), `/srv/${basenameOf(sub)}/${name}`);
+          paths.push(`/srv/${basenameOf(sub)}/${name}`);
+        }
+      }
+      return paths;
+    }
+    const basenameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+    /** Opens of files whose name ends in an even digit finish late: reads complete out of order. */
+    const slowEvenFiles: WalkFs = {
+      ...nodeWalkFs,
+      open: async (path, flags) => {
+        if (/f\d\d[02468]$/.test(path)) await new Promise((resolve) => setTimeout(resolve, 2));
+        return nodeWalkFs.open(path, flags);
+      },
+    };
+
+    it.each([
+      ['a large read-ahead budget', 1 << 20],
+      ['a budget smaller than one file (every file read when handed over)', 4],
+    ])('hands over every entry depth first, in name order, with its own body, when reads finish out of order (%s)', async (_name, readAheadBytes) => {
+      const expected = await wideTree(36, 70); // more directories and entries than are prepared ahead
+      const { entries, unknowns } = await walk({ fs: slowEvenFiles, readAheadBytes });
+      expect(unknowns).toEqual([]);
+      const srv = entries.filter((e) => e.path.startsWith('/srv/') && e.kind === 'file');
+      expect(srv.map((e) => e.path)).toEqual(expected);
+      for (const e of srv) expect(e.body).toBe(e.path);
+      const all = entries.map((e) => e.path);
+      expect(all.indexOf('/srv/d001')).toBe(all.indexOf('/srv/d000/f069') + 1); // a directory's contents come right after it
+    });
+
+    it('a visitor that throws (the deadline) stops the walk and leaves no descriptor open', async () => {
+      await wideTree(60, 20);
+      const fds = async () => (await readdir('/proc/self/fd')).length;
+      const before = await fds();
+      let asked = 0;
+      const visitor: DirectoryVisitor = {
+        bodyBytes() {
+          asked += 1;
+          if (asked === 300) throw new Error('deadline');
+          return 1 << 20;
+        },
+        entry: () => undefined,
+        unknown: () => undefined,
+      };
+      await expect(walkDirectory(root, visitor)).rejects.toThrow('deadline');
+      // What was begun ahead is let go as it settles.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await fds()).toBe(before);
+    });
+  });
+
   describe('unreadable files and directories', () => {
     // Root is never refused by permission bits, and these tests run as root: the fs seam makes
     // the same calls fail with the EACCES error Node raises, so the walk's own handling runs.
