@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { compileSelector } from './file-selector.js';
+import { compileSelector, SelectorIndex } from './file-selector.js';
 
 describe('compileSelector', () => {
   const matches = compileSelector({
@@ -29,7 +29,7 @@ describe('compileSelector', () => {
   });
 });
 
-describe('compileSelector pre-checks agree with the plain glob', () => {
+describe('compileSelector and SelectorIndex pre-checks agree with the plain glob', () => {
   const globs = [
     '**/python[0-9]*',
     '**/libpython*.so*',
@@ -41,6 +41,11 @@ describe('compileSelector pre-checks agree with the plain glob', () => {
     '/var/lib/dpkg/status.d/*',
     '**/node_modules/**/package.json',
     '/**/*requirements*.txt',
+    '**/go',
+    '/**/go',
+    '/{app,opt,srv,workspace,usr/share}/**/bin/**',
+    '/usr/lib/go{,-*}/bin/**',
+    '/home/*/.cargo/bin/**',
   ];
   const paths = [
     '/usr/bin/python3.11',
@@ -57,10 +62,44 @@ describe('compileSelector pre-checks agree with the plain glob', () => {
     '/app/node_modules/a/node_modules/b/package.json',
     '/srv/requirements-dev.txt',
     '/srv/.hidden/requirements.txt',
+    '/go',
+    '/usr/local/go/bin/go',
+    '/app/bin',
+    '/app/x/bin',
+    '/app/x/bin/tool',
+    '/app/x/binary/tool',
+    '/apple/x/bin/tool',
+    '/usr/share/x/bin/y',
+    '/usr/lib/go/bin',
+    '/usr/lib/go-1.21/bin/gofmt',
+    '/usr/lib/gopher/bin/x',
+    '/home/u/.cargo/bin/rg',
+    '/home/u/.cargo/binx',
   ];
   it.each(globs)('%s', (glob) => {
     const plain = picomatch(glob, { dot: true });
     const fast = compileSelector({ globs: [glob] });
-    for (const path of paths) expect(fast(path), `${glob} on ${path}`).toBe(plain(path));
+    const index = new SelectorIndex([{ selector: { globs: [glob] }, plugin: glob }]);
+    for (const path of paths) {
+      expect(fast(path), `${glob} on ${path}`).toBe(plain(path));
+      expect(index.select(path), `${glob} on ${path} (index)`).toEqual(plain(path) ? [glob] : []);
+    }
+  });
+
+  it('an index of many selectors picks, for each path, exactly the plugins whose rules match it', () => {
+    const selectors = globs.map((glob, i) => ({ selector: { globs: [glob], suffixes: i === 0 ? ['.jar', 'r'] : [], basenames: i === 1 ? ['go'] : [] }, plugin: i }));
+    const index = new SelectorIndex(selectors);
+    for (const path of [...paths, '/opt/a.jar', '/opt/jar', '/opt/x.tar']) {
+      const expected = selectors
+        .filter(
+          ({ selector }) =>
+            selector.globs.some((g) => picomatch(g, { dot: true })(path)) || selector.suffixes.some((x) => path.endsWith(x)) || selector.basenames.includes(path.slice(path.lastIndexOf('/') + 1)),
+        )
+        .map(({ plugin }) => plugin);
+      expect(
+        index.select(path).sort((a, b) => a - b),
+        path,
+      ).toEqual(expected);
+    }
   });
 });

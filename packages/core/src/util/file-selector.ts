@@ -27,7 +27,41 @@ interface CompiledGlob {
   readonly nameSuffix: string;
   /** The last segment is `!(*.*)`: names with a dot never match. */
   readonly noDotInName: boolean;
+  // Literal whole segments past the static prefix that every match contains (`bin` in `/app/**/bin/**`).
+  readonly segments: readonly RequiredSegment[];
   readonly test: (path: string) => boolean;
+}
+
+interface RequiredSegment {
+  /** `/name/`: the segment with a segment after it. */
+  readonly inner: string;
+  /** `/name`: also accepted at the end of the path when only `**` follows it in the glob (`**` may match nothing). */
+  readonly last: string | null;
+}
+
+/** Whole literal segments of `glob` after its first wildcard segment and before its last segment. */
+function requiredSegments(glob: string): RequiredSegment[] {
+  const parts = glob.split('/');
+  const out: RequiredSegment[] = [];
+  let wild = false;
+  for (let i = 0; i < parts.length - 1; i += 1) {
+    const part = parts[i] ?? '';
+    if (GLOB_CHARS.test(part)) {
+      wild = true;
+      continue;
+    }
+    if (!wild || part === '') continue;
+    const onlyGlobstarsAfter = parts.slice(i + 1).every((rest) => rest === '**');
+    out.push({ inner: `/${part}/`, last: onlyGlobstarsAfter ? `/${part}` : null });
+  }
+  return out;
+}
+
+// `**/name` with a literal name: the same as the base name `name` (`/**/name` is not: it misses `/name`).
+function anywhereName(glob: string): string | null {
+  const match = /^\*\*\/([^/]+)$/.exec(glob);
+  const name = match?.[1];
+  return name === undefined || GLOB_CHARS.test(name) ? null : name;
 }
 
 /**
@@ -53,6 +87,7 @@ function compileGlob(glob: string): CompiledGlob {
     namePrefix,
     nameSuffix,
     noDotInName: last === '!(*.*)',
+    segments: requiredSegments(glob),
     test: picomatch(glob, { dot: true }),
   };
 }
@@ -71,8 +106,11 @@ function expandLeadingBraces(glob: string): string[] {
 export class SelectorIndex<T> {
   readonly #byPath = new Map<string, T[]>();
   readonly #byName = new Map<string, T[]>();
-  readonly #suffixes: { suffix: string; plugin: T }[] = [];
-  readonly #globs: { glob: CompiledGlob; plugin: T }[] = [];
+  /** Suffixes by their last character: a path is checked only against those ending as it does. */
+  readonly #suffixes = new Map<string, { suffix: string; plugin: T }[]>();
+  /** Globs by the first segment of their static prefix (`usr` for `/usr/bin/**`); a path is checked only against those of its own first segment and `#globsAnywhere`. */
+  readonly #globsByTop = new Map<string, { glob: CompiledGlob; plugin: T }[]>();
+  readonly #globsAnywhere: { glob: CompiledGlob; plugin: T }[] = [];
 
   constructor(entries: readonly { readonly selector: FileSelector; readonly plugin: T }[]) {
     const add = (map: Map<string, T[]>, key: string, plugin: T): void => {
@@ -83,8 +121,29 @@ export class SelectorIndex<T> {
     for (const { selector, plugin } of entries) {
       for (const path of selector.paths ?? []) add(this.#byPath, path, plugin);
       for (const name of selector.basenames ?? []) add(this.#byName, name, plugin);
-      for (const suffix of selector.suffixes ?? []) this.#suffixes.push({ suffix, plugin });
-      for (const glob of selector.globs ?? []) for (const expanded of expandLeadingBraces(glob)) this.#globs.push({ glob: compileGlob(expanded), plugin });
+      for (const suffix of selector.suffixes ?? []) {
+        if (suffix === '') throw new Error('a file selector suffix must not be empty');
+        const key = suffix.slice(-1);
+        const list = this.#suffixes.get(key);
+        if (list === undefined) this.#suffixes.set(key, [{ suffix, plugin }]);
+        else list.push({ suffix, plugin });
+      }
+      for (const glob of selector.globs ?? []) {
+        const name = anywhereName(glob);
+        if (name !== null) add(this.#byName, name, plugin);
+        else {
+          for (const expanded of expandLeadingBraces(glob)) {
+            const compiled = compileGlob(expanded);
+            const top = topSegment(compiled.base);
+            if (top === '') this.#globsAnywhere.push({ glob: compiled, plugin });
+            else {
+              const list = this.#globsByTop.get(top);
+              if (list === undefined) this.#globsByTop.set(top, [{ glob: compiled, plugin }]);
+              else list.push({ glob: compiled, plugin });
+            }
+          }
+        }
+      }
     }
   }
 
@@ -98,13 +157,13 @@ export class SelectorIndex<T> {
     };
     for (const plugin of this.#byPath.get(path) ?? []) push(plugin);
     for (const plugin of this.#byName.get(name) ?? []) push(plugin);
-    for (const { suffix, plugin } of this.#suffixes) if (path.endsWith(suffix)) push(plugin);
-    for (const { glob, plugin } of this.#globs) {
-      if (glob.base !== '' && !path.startsWith(glob.base)) continue;
-      if (glob.noDotInName && name.includes('.')) continue;
-      if (!name.startsWith(glob.namePrefix) || !name.endsWith(glob.nameSuffix)) continue;
-      if (out !== null && (out as T[]).includes(plugin)) continue;
-      if (glob.test(path)) push(plugin);
+    for (const { suffix, plugin } of this.#suffixes.get(path.slice(-1)) ?? []) if (path.endsWith(suffix)) push(plugin);
+    for (const globs of [this.#globsByTop.get(topSegment(path)), this.#globsAnywhere]) {
+      for (const { glob, plugin } of globs ?? []) {
+        if (!mayMatch(glob, path, name)) continue;
+        if (out !== null && (out as T[]).includes(plugin)) continue;
+        if (glob.test(path)) push(plugin);
+      }
     }
     return out ?? [];
   }
@@ -121,12 +180,25 @@ export function compileSelector(selector: FileSelector): PathMatcher {
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (basenames.has(name)) return true;
     for (const suffix of suffixes) if (path.endsWith(suffix)) return true;
-    for (const glob of globs) {
-      if (glob.base !== '' && !path.startsWith(glob.base)) continue;
-      if (glob.noDotInName && name.includes('.')) continue;
-      if (!name.startsWith(glob.namePrefix) || !name.endsWith(glob.nameSuffix)) continue;
-      if (glob.test(path)) return true;
-    }
+    for (const glob of globs) if (mayMatch(glob, path, name) && glob.test(path)) return true;
     return false;
   };
+}
+
+/** `usr` of `/usr/bin/x`; '' for `/`, '' and relative paths. */
+function topSegment(path: string): string {
+  if (!path.startsWith('/')) return '';
+  const end = path.indexOf('/', 1);
+  return end === -1 ? path.slice(1) : path.slice(1, end);
+}
+
+/** The literal checks a match must pass, cheaper than the glob's regex: most paths fail one. */
+function mayMatch(glob: CompiledGlob, path: string, name: string): boolean {
+  if (glob.base !== '' && !path.startsWith(glob.base)) return false;
+  if (glob.noDotInName && name.includes('.')) return false;
+  if (!name.startsWith(glob.namePrefix) || !name.endsWith(glob.nameSuffix)) return false;
+  for (const segment of glob.segments) {
+    if (!path.includes(segment.inner) && (segment.last === null || !path.endsWith(segment.last))) return false;
+  }
+  return true;
 }
