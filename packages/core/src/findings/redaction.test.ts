@@ -49,6 +49,22 @@ describe('createRedactor', () => {
     expect(redactor.text(plain)).toBe(plain);
   });
 
+  it('value(): secrets hidden at any depth, untouched parts shared rather than copied, the input never changed', () => {
+    const clean = { name: 'openssl', versions: ['3.0.11', '3.0.13'], meta: { licence: 'Apache-2.0' } };
+    // A `__proto__` key, as JSON.parse makes it from hostile input, stays a key of the copy.
+    const input = JSON.parse(`{"clean":${JSON.stringify(clean)},"dirty":{"steps":["apt-get update","echo ${PAT}"],"n":1},"__proto__":"kept","when":null}`) as Record<string, unknown>;
+    const before = JSON.stringify(input);
+    const out = redactor.value(input);
+    expect(JSON.stringify(input)).toBe(before);
+    expect(out).not.toBe(input);
+    expect(JSON.stringify(out)).toBe(before.replace(PAT, 'ghp_…(40 chars)'));
+    expect(out['clean']).toBe(input['clean']); // nothing in it changed: the same object
+    expect(out['clean']).toEqual(clean);
+    expect((out['dirty'] as { steps: string[] }).steps[0]).toBe('apt-get update');
+    expect(Object.keys(out)).toEqual(['clean', 'dirty', '__proto__', 'when']);
+    expect(redactor.value(clean)).toBe(clean);
+  });
+
   it('NO_REDACTION (--show-secrets) changes nothing', () => {
     expect(NO_REDACTION.text(`TOKEN=${PAT}`)).toBe(`TOKEN=${PAT}`);
   });

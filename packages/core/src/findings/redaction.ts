@@ -130,13 +130,35 @@ function envEntry(entry: string, text: (value: string) => string): string {
   return isSensitiveKey(name) ? `${name}=${hideValue(entry.slice(eq + 1))}` : text(entry);
 }
 
+/**
+ * `value` with every string through `text`. Arrays and plain objects in which nothing changed are
+ * returned as they are, not copied: a report of 20,000 packages is mostly strings no rule touches,
+ * and copying it all cost more than the scans (reports are never mutated once built).
+ */
 function deep(value: unknown, text: (value: string) => string): unknown {
   if (typeof value === 'string') return text(value);
-  if (Array.isArray(value)) return value.map((v) => deep(v, text));
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i += 1) {
+      const before: unknown = value[i];
+      const after = deep(before, text);
+      if (out === null && after !== before) out = value.slice(0, i);
+      out?.push(after);
+    }
+    return out ?? value;
+  }
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = deep(v, text);
-    return out;
+    const proto: unknown = Object.getPrototypeOf(value);
+    const plain = proto === Object.prototype || proto === null;
+    const entries = Object.entries(value);
+    let out: Record<string, unknown> | null = plain ? null : {};
+    for (let i = 0; i < entries.length; i += 1) {
+      const [key, before] = entries[i] as [string, unknown];
+      const after = deep(before, text);
+      if (out === null && after !== before) out = Object.fromEntries(entries.slice(0, i));
+      if (out !== null) Object.defineProperty(out, key, { value: after, enumerable: true, writable: true, configurable: true }); // `__proto__` stays a key
+    }
+    return out ?? value;
   }
   return value;
 }
