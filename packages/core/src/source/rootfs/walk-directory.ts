@@ -6,6 +6,7 @@ import type { EntryHeader, EntryKind } from '../../layers/entry.js';
 import type { TarWalkStats } from '../../layers/tar-walker.js';
 import type { DirectoryVisitor } from '../types.js';
 import { describeFsError, kindName, nodeWalkFs, readListedFile } from './read-listed-file.js';
+import { localMetadataWalkFs, metadataIsLocal } from './local-metadata.js';
 import type { ListedRead, WalkFs } from './read-listed-file.js';
 import type { PathSkip } from './path-skip.js';
 
@@ -53,7 +54,7 @@ const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fsConstants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
 
 export interface WalkDirectoryOptions {
-  /** File-system calls (tests inject errors root never gets). */
+  /** File-system calls (tests inject errors root never gets); default: local-metadata.ts decides. */
   readonly fs?: WalkFs;
   /** Reach children through /proc/self/fd (default: when it works here). */
   readonly pinDirectories?: boolean;
@@ -110,7 +111,7 @@ interface Walker {
 }
 
 export async function walkDirectory(root: string, visitor: DirectoryVisitor, options: WalkDirectoryOptions = {}): Promise<TarWalkStats> {
-  const fs = options.fs ?? nodeWalkFs;
+  const fs = options.fs ?? ((await metadataIsLocal(root)) ? localMetadataWalkFs : nodeWalkFs);
   const pin = options.pinDirectories ?? (await procFdWorks());
   let entries = 0;
   let bytes = 0;
