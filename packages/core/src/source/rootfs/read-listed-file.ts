@@ -1,7 +1,6 @@
 import { constants as fsConstants } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 
 /*
  * Reading a file of a live directory tree safely. The walk lists an entry with `lstat`, then
@@ -18,9 +17,17 @@ const SAFE_OPEN_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
 /** The file-system calls a directory walk makes: a seam for tests that need errors root never gets (EACCES). */
 export interface WalkFs {
   lstat(path: string): Promise<BigIntStats>;
-  open(path: string, flags: number): Promise<FileHandle>;
+  open(path: string, flags: number): Promise<WalkHandle>;
   readdir(path: string): Promise<string[]>;
   readlink(path: string): Promise<string>;
+}
+
+/** What the walk uses of an open file or directory (a FileHandle has it). */
+export interface WalkHandle {
+  readonly fd: number;
+  stat(options: { bigint: true }): Promise<BigIntStats>;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
 }
 
 export const nodeWalkFs: WalkFs = {
@@ -37,7 +44,7 @@ export type ListedRead = { readonly body: Buffer } | { readonly unknown: string 
  * why it cannot be read (an unknown for the report). Never follows a link, never blocks on a FIFO.
  */
 export async function readListedFile(path: string, listed: BigIntStats, length: number, fs: WalkFs = nodeWalkFs): Promise<ListedRead> {
-  let handle: FileHandle;
+  let handle: WalkHandle;
   try {
     handle = await fs.open(path, SAFE_OPEN_FLAGS);
   } catch (error) {

@@ -191,7 +191,33 @@ describe('walkDirectory', () => {
       expect(all.indexOf('/srv/d001')).toBe(all.indexOf('/srv/d000/f069') + 1); // a directory's contents come right after it
     });
 
-    it('a visitor that throws (the deadline) stops the walk and leaves no descriptor open', async () => {
+    it.each([
+      ['the calls the walk chooses here', undefined],
+      ['thread-pool calls', nodeWalkFs],
+    ])('timers and signal handlers run during a long walk, not only after it (%s)', async (_name, fs) => {
+      await wideTree(20, 100);
+      let fired = false;
+      let firedAt = -1;
+      let seen = 0;
+      const visitor: DirectoryVisitor = {
+        bodyBytes: () => 1 << 20,
+        entry() {
+          seen += 1;
+          if (seen === 1) setTimeout(() => (fired = true), 0); // once the walk is under way
+          if (fired && firedAt === -1) firedAt = seen;
+        },
+        unknown: () => undefined,
+      };
+      await walkDirectory(root, visitor, fs === undefined ? {} : { fs });
+      expect(seen).toBeGreaterThan(2000);
+      expect(firedAt).toBeGreaterThan(0);
+      expect(firedAt).toBeLessThan(seen / 2);
+    });
+
+    it.each([
+      ['the calls the walk chooses here', undefined],
+      ['thread-pool calls', nodeWalkFs],
+    ])('a visitor that throws (the deadline) stops the walk and leaves no descriptor open (%s)', async (_name, fs) => {
       await wideTree(60, 20);
       const fds = async () => (await readdir('/proc/self/fd')).length;
       const before = await fds();
@@ -205,7 +231,7 @@ describe('walkDirectory', () => {
         entry: () => undefined,
         unknown: () => undefined,
       };
-      await expect(walkDirectory(root, visitor)).rejects.toThrow('deadline');
+      await expect(walkDirectory(root, visitor, fs === undefined ? {} : { fs })).rejects.toThrow('deadline');
       // What was begun ahead is let go as it settles.
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await fds()).toBe(before);

@@ -1,13 +1,13 @@
 import { constants as fsConstants } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BigIntStats } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { SekishoError } from '../../errors.js';
 import type { EntryHeader, EntryKind } from '../../layers/entry.js';
 import type { TarWalkStats } from '../../layers/tar-walker.js';
 import type { DirectoryVisitor } from '../types.js';
 import { describeFsError, kindName, nodeWalkFs, readListedFile } from './read-listed-file.js';
-import { localMetadataWalkFs, metadataIsLocal } from './local-metadata.js';
-import type { ListedRead, WalkFs } from './read-listed-file.js';
+import { callsAreLocal, localWalkFs } from './local-calls.js';
+import type { ListedRead, WalkFs, WalkHandle } from './read-listed-file.js';
 import type { PathSkip } from './path-skip.js';
 
 /*
@@ -50,6 +50,12 @@ const STAT_AHEAD = 64;
 const READ_AHEAD_BYTES = 32 * 1024 * 1024;
 /** Directories opened and listed ahead of the visitor, across the walk (each holds a descriptor). */
 const DIRS_AHEAD = 32;
+/**
+ * Entries handed over between turns of the event loop. Synchronous file-system calls
+ * (local-calls.ts) resolve every step at once: without a turn now and then, timers (the scan's
+ * deadline) and signal handlers (Ctrl-C) would wait for the whole walk.
+ */
+const ENTRIES_PER_TURN = 256;
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fsConstants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
 
@@ -67,7 +73,7 @@ export interface WalkDirectoryOptions {
 interface Dir {
   /** Prefix for children's paths in file-system calls. */
   readonly base: string;
-  readonly handle: FileHandle | null;
+  readonly handle: WalkHandle | null;
 }
 
 interface Listed {
@@ -111,17 +117,18 @@ interface Walker {
 }
 
 export async function walkDirectory(root: string, visitor: DirectoryVisitor, options: WalkDirectoryOptions = {}): Promise<TarWalkStats> {
-  const fs = options.fs ?? ((await metadataIsLocal(root)) ? localMetadataWalkFs : nodeWalkFs);
+  const fs = options.fs ?? ((await callsAreLocal(root)) ? localWalkFs : nodeWalkFs);
   const pin = options.pinDirectories ?? (await procFdWorks());
   let entries = 0;
   let bytes = 0;
   const readAheadBytes = options.readAheadBytes ?? READ_AHEAD_BYTES;
   let readAhead = 0;
   let dirsAhead = 0;
+  let sinceTurn = 0;
 
   async function openDir(path: string, listed: BigIntStats | null): Promise<Dir | { readonly unknown: string }> {
     if (!pin) return { base: path, handle: null };
-    let handle: FileHandle;
+    let handle: WalkHandle;
     try {
       // The root may be given through a symlink by the user; below it, nothing is followed.
       handle = await fs.open(path, listed === null ? O_RDONLY | O_DIRECTORY : DIR_FLAGS);
@@ -224,6 +231,10 @@ export async function walkDirectory(root: string, visitor: DirectoryVisitor, opt
     try {
       for (; index < names.length; index += 1) {
         untaken = null;
+        if (++sinceTurn >= ENTRIES_PER_TURN) {
+          sinceTurn = 0;
+          await nextTurn();
+        }
         askUpTo(walker, index + PREPARE_AHEAD + 1);
         const item = await (prepared[index] as Promise<Prepared>);
         prepared[index] = undefined;

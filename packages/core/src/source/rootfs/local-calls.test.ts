@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryVisitor } from '../types.js';
-import { localMetadataWalkFs, metadataIsLocal, mountPoints } from './local-metadata.js';
+import { localWalkFs, callsAreLocal, mountPoints } from './local-calls.js';
 import { nodeWalkFs } from './read-listed-file.js';
 import type { WalkFs } from './read-listed-file.js';
 import { walkDirectory } from './walk-directory.js';
@@ -15,17 +15,17 @@ describe('mountPoints', () => {
   });
 });
 
-describe('metadataIsLocal', () => {
+describe('callsAreLocal', () => {
   it('is false for a root with other file systems mounted below it (/ holds /proc)', async () => {
-    expect(await metadataIsLocal('/')).toBe(false);
+    expect(await callsAreLocal('/')).toBe(false);
   });
 
   it('is false for what cannot be examined', async () => {
-    expect(await metadataIsLocal(join(tmpdir(), 'sekisho-no-such-directory'))).toBe(false);
+    expect(await callsAreLocal(join(tmpdir(), 'sekisho-no-such-directory'))).toBe(false);
   });
 });
 
-describe('localMetadataWalkFs', () => {
+describe('localWalkFs', () => {
   let root = '';
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'sekisho-local-metadata-'));
@@ -51,13 +51,13 @@ describe('localMetadataWalkFs', () => {
   it('walks exactly as the thread-pool calls do', async () => {
     const viaPool = await walk(nodeWalkFs);
     expect(viaPool.length).toBe(4);
-    expect(await walk(localMetadataWalkFs)).toEqual(viaPool);
+    expect(await walk(localWalkFs)).toEqual(viaPool);
   });
 
   it('fails a call as the thread-pool call does: a rejected promise with the same code', async () => {
     const missing = join(root, 'missing');
-    for (const call of ['lstat', 'readdir', 'readlink'] as const) {
-      const [local, pool] = await Promise.allSettled([localMetadataWalkFs[call](missing), nodeWalkFs[call](missing)]);
+    for (const call of ['lstat', 'readdir', 'readlink', 'open'] as const) {
+      const [local, pool] = await Promise.allSettled([localWalkFs[call](missing, 0), nodeWalkFs[call](missing, 0)]);
       expect(local.status, call).toBe('rejected');
       expect(pool.status, call).toBe('rejected');
       expect((local as PromiseRejectedResult).reason).toMatchObject({ code: 'ENOENT' });
