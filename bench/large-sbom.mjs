@@ -16,6 +16,7 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'no
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cliArgv } from './peers.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = join(ROOT, 'node_modules/.bin/node');
@@ -137,7 +138,7 @@ try {
     await writeSbom(file, count);
     const size = statSync(file).size / 1024 / 1024;
     for (const format of ['json', 'table']) {
-      const r = run([CLI, '--quiet', 'sbom-scan', file, ...dbArgs, '--format', format, '-o', '/dev/null']);
+      const r = run([...cliArgv(CLI), '--quiet', 'sbom-scan', file, ...dbArgs, '--format', format, '-o', '/dev/null']);
       console.log(
         `${String(count).padStart(10)} | ${size.toFixed(0).padStart(7)} | ${format.padEnd(6)} | ${r.seconds.toFixed(1).padStart(6)} | ${(Number.isFinite(r.cpu) ? r.cpu.toFixed(1) : 'n/a').padStart(6)} | ${(Number.isFinite(r.rssMb) ? r.rssMb.toFixed(0) : 'n/a').padStart(11)} | ${String(r.code).padStart(4)} | ${r.error.slice(0, 100)}`,
       );

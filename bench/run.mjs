@@ -12,7 +12,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { defaultPeersCache, fixtureImages, installTrivy, measureImage, measureStartup, printPeers } from './peers.mjs';
+import { cliArgv, defaultPeersCache, fixtureImages, installTrivy, measureImage, measureStartup, printPeers } from './peers.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // The pinned Node 24 (node_modules/.bin/node) even when this script was started by another node.
@@ -20,6 +20,7 @@ const PINNED = join(ROOT, 'node_modules/.bin/node');
 const NODE = existsSync(PINNED) ? PINNED : process.execPath;
 // SEKISHO_BENCH_CLI: another build's main.js (e.g. before/after a change), measured the same way.
 const CLI = process.env.SEKISHO_BENCH_CLI ?? join(ROOT, 'packages/cli/bin/sekisho.js');
+const CLI_ARGV = cliArgv(CLI);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IMAGES = process.env.SEKISHO_FIXTURES_DIR ?? join(ROOT, '.fixtures/images');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -39,7 +40,7 @@ const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 function measure(label, layout, extraNote = '') {
   const cache = mkdtempSync(join(tmpdir(), 'sekisho-bench-cache-'));
-  const sbom = (cacheArgs) => [CLI, ...cacheArgs, '--quiet', 'sbom', `oci:${layout}`, '--format', 'json'];
+  const sbom = (cacheArgs) => [...CLI_ARGV, ...cacheArgs, '--quiet', 'sbom', `oci:${layout}`, '--format', 'json'];
   try {
     const uncompressed = Number(run([join(ROOT, 'bench/floor.mjs'), layout]).stdout.trim());
     run(sbom(['--cache-dir', cache])); // prime the cache for warm runs
@@ -72,7 +73,7 @@ function coldScans(layout, n) {
       { length: n },
       () =>
         new Promise((resolve, reject) => {
-          const child = spawn(NODE, [CLI, '--no-cache', '--quiet', 'sbom', `oci:${layout}`, '--format', 'json', '-o', '/dev/null'], { stdio: 'ignore' });
+          const child = spawn(NODE, [...CLI_ARGV, '--no-cache', '--quiet', 'sbom', `oci:${layout}`, '--format', 'json', '-o', '/dev/null'], { stdio: 'ignore' });
           child.on('error', reject);
           child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sbom exited ${code}`))));
         }),
@@ -124,8 +125,8 @@ mkdirSync(IMAGES, { recursive: true });
 ensureImages();
 /** `image --scanners secret,malware` (no cache) against `sbom` (no cache) on the same image, interleaved. */
 function scannersOverhead(layout) {
-  const sbom = [CLI, '--no-cache', '--quiet', 'sbom', `oci:${layout}`, '--format', 'json'];
-  const scan = [CLI, '--no-cache', '--quiet', 'image', `oci:${layout}`, '--scanners', 'secret,malware', '--format', 'json'];
+  const sbom = [...CLI_ARGV, '--no-cache', '--quiet', 'sbom', `oci:${layout}`, '--format', 'json'];
+  const scan = [...CLI_ARGV, '--no-cache', '--quiet', 'image', `oci:${layout}`, '--scanners', 'secret,malware', '--format', 'json'];
   const a = [],
     b = [],
     rss = [];

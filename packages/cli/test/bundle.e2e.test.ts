@@ -8,7 +8,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -85,6 +85,17 @@ describe.skipIf(!built)('the bundled CLI', () => {
     const report = JSON.parse((await cli(BIN, ['-q', '--no-cache', ...(cases[2] ?? [])])).stdout) as { findings: { ruleId?: string; id?: string; title?: string }[] };
     expect(JSON.stringify(report.findings)).toContain('EICAR');
   }, 240_000);
+
+  it('the installed command starts Node through its shell line, with the memory flag and every argument as given', async () => {
+    const fake = join(dir, 'fake-bin');
+    await mkdir(fake, { recursive: true });
+    await writeFile(join(fake, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
+    const shown = await run(BIN, ['image', 'a b', '--x=$HOME'], { env: { ...process.env, PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
+    expect(shown.stdout.split('\n').slice(0, 5)).toEqual(['--max-semi-space-size=8', BIN, 'image', 'a b', '--x=$HOME']);
+    // With the real Node first on PATH, as npx and npm scripts put it.
+    const real = await run(BIN, ['--version'], { env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` } });
+    expect(real.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
 
   it('runs the server: migrations applied to a new SQLite store, the dashboard served', async () => {
     const child = spawn(process.execPath, [BIN, 'server', '--database', `sqlite:${join(dir, 'server.db')}`, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
