@@ -37,7 +37,6 @@ const BUNDLED_LIBRARIES = new Set([
   'spdx-exceptions',
   'spdx-expression-parse',
   'spdx-license-ids',
-  'spdx-license-ids/deprecated',
 ]);
 
 function packageName(specifier) {

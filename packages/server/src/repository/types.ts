@@ -176,6 +176,8 @@ export type EventBucket = 'hour' | 'day';
 
 /** At most this many intervals feed one trend: larger scopes are refused, not truncated. */
 export const MAX_TREND_INTERVALS = 200_000;
+/** Most scopes (an environment's repositories) one interval query reads. */
+export const MAX_INTERVAL_SCOPES = 2000;
 
 export interface Repository {
   readonly dialect: Dialect;
@@ -236,10 +238,11 @@ export interface Repository {
   getScanReport(scanId: string): Promise<Report | null>;
 
   /**
-   * Intervals of `scope` open at some moment in [from, to), each with its finding's severity.
-   * STORE_INVALID when more than MAX_TREND_INTERVALS match.
+   * Intervals of `scopes` (one, or up to MAX_INTERVAL_SCOPES read in one query) open at some moment
+   * in [from, to), each with its finding's severity. STORE_INVALID when more than
+   * MAX_TREND_INTERVALS match in all.
    */
-  listSeverityIntervals(scope: string, from: string, to: string): Promise<SeverityInterval[]>;
+  listSeverityIntervals(scopes: string | readonly string[], from: string, to: string): Promise<SeverityInterval[]>;
 
   /** STORE_CONFLICT when the name is taken. */
   createToken(input: CreateToken, at?: Date): Promise<ApiTokenRecord>;

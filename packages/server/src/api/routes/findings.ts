@@ -5,8 +5,8 @@ import { compareReports, ExceptionBook } from '@sekisho/core';
 import { SEVERITIES } from '@sekisho/model';
 import type { FindingFilter, FindingTrend, PolicyDecision, Severity, TrendPoint } from '@sekisho/model';
 import type { FastifyInstance } from 'fastify';
-import { MAX_TREND_INTERVALS } from '../../repository/types.js';
-import type { Repository, SeverityInterval } from '../../repository/types.js';
+import { MAX_INTERVAL_SCOPES } from '../../repository/types.js';
+import type { Repository } from '../../repository/types.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { approvedExceptions, namesOnlyReport } from '../exceptions-in-force.js';
@@ -179,9 +179,8 @@ function zero(): Record<Severity, number> {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 }
 
-/** Open at `end` means first seen before it and not fixed by then. */
-/** Most repositories an environment's trend sums: a larger environment is refused, not cut. */
-const MAX_ENVIRONMENT_REPOSITORIES = 2000;
+/** Most repositories an environment's trend sums (one interval query): a larger environment is refused, not cut. */
+const MAX_ENVIRONMENT_REPOSITORIES = MAX_INTERVAL_SCOPES;
 
 /** The repositories of the images whose latest policy decision is in `environment`. */
 async function environmentRepositories(repository: Repository, environment: string): Promise<string[]> {
@@ -197,13 +196,10 @@ async function environmentRepositories(repository: Repository, environment: stri
   return [...names].sort();
 }
 
+/** Open at `end` means first seen before it and not fixed by then. */
 async function trend(repository: Repository, scope: string, scopes: readonly string[], bucket: 'day' | 'week', from: number, ends: readonly number[]): Promise<FindingTrend> {
   const last = ends[ends.length - 1] ?? from;
-  const intervals: SeverityInterval[] = [];
-  for (const s of scopes) {
-    intervals.push(...(await repository.listSeverityIntervals(s, new Date(from).toISOString(), new Date(last).toISOString())));
-    if (intervals.length > MAX_TREND_INTERVALS) throw new ApiError(400, 'INVALID_INPUT', `more than ${MAX_TREND_INTERVALS} finding intervals in ${scope}: ask for a repository`, 'querystring');
-  }
+  const intervals = await repository.listSeverityIntervals(scopes, new Date(from).toISOString(), new Date(last).toISOString());
   const spans = intervals.map((i) => ({ open: Date.parse(i.firstSeenAt), fixed: i.fixedAt === null ? Infinity : Date.parse(i.fixedAt), severity: i.severity }));
   const points: TrendPoint[] = ends.map((end, i) => {
     const start = i === 0 ? from : (ends[i - 1] ?? from);

@@ -51,7 +51,7 @@ import type {
   WorkloadRecord,
 } from '@sekisho/model';
 import { RepositoryError } from '../errors.js';
-import { MAX_TREND_INTERVALS } from '../types.js';
+import { MAX_INTERVAL_SCOPES, MAX_TREND_INTERVALS } from '../types.js';
 import type {
   AppendAudit,
   CreateToken,
@@ -693,18 +693,24 @@ export class SqlRepository implements Repository {
     };
   }
 
-  async listSeverityIntervals(scope: string, from: string, to: string): Promise<SeverityInterval[]> {
+  async listSeverityIntervals(scopes: string | readonly string[], from: string, to: string): Promise<SeverityInterval[]> {
+    const list = typeof scopes === 'string' ? [scopes] : [...scopes];
+    if (list.length === 0) return [];
+    if (list.length > MAX_INTERVAL_SCOPES) throw new RepositoryError('STORE_INVALID', `at most ${MAX_INTERVAL_SCOPES} scopes at once`);
+    for (const scope of list) checkText('scope', scope, 600);
     const start = isoText('from', from);
     const end = isoText('to', to);
     // The severity is the one the finding had in the digest that opened the interval.
     const rows = await this.#driver.all(
       `SELECT i.id, i.first_seen_at, i.fixed_at, MAX(f.severity_rank) AS severity_rank
        FROM finding_intervals i LEFT JOIN findings f ON f.digest = i.first_seen_digest AND f.identity = i.identity
-       WHERE i.scope = ? AND i.first_seen_at < ? AND (i.fixed_at IS NULL OR i.fixed_at > ?)
+       WHERE i.scope IN (${list.map(() => '?').join(', ')}) AND i.first_seen_at < ? AND (i.fixed_at IS NULL OR i.fixed_at > ?)
        GROUP BY i.id, i.first_seen_at, i.fixed_at ORDER BY i.id LIMIT ?`,
-      [scope, end, start, MAX_TREND_INTERVALS + 1],
+      [...list, end, start, MAX_TREND_INTERVALS + 1],
     );
-    if (rows.length > MAX_TREND_INTERVALS) throw new RepositoryError('STORE_INVALID', `more than ${MAX_TREND_INTERVALS} finding intervals in ${scope} for this range: ask for a shorter one`);
+    const named = list.length === 1 ? (list[0] ?? '') : `${list.length} scopes`;
+    if (rows.length > MAX_TREND_INTERVALS)
+      throw new RepositoryError('STORE_INVALID', `more than ${MAX_TREND_INTERVALS} finding intervals in ${named} for this range: ask for a shorter one or a smaller scope`);
     const byRank = new Map(SEVERITIES.map((s) => [severityRank(s), s]));
     return rows.map((r) => ({
       firstSeenAt: str(r['first_seen_at']),

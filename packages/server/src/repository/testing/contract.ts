@@ -6,7 +6,7 @@ import { DECISION_SCHEMA } from '@sekisho/model';
 import type { PolicyDecision, Severity, StoredFinding } from '@sekisho/model';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codeOf } from './codes.js';
-import { MAX_PAGE_SIZE } from '../types.js';
+import { MAX_INTERVAL_SCOPES, MAX_PAGE_SIZE } from '../types.js';
 import type { Repository } from '../types.js';
 import { incidentContractCases } from './incident-contract.js';
 import { workloadContractCases } from './workload-contract.js';
@@ -469,6 +469,21 @@ export function repositoryContract(name: string, factory: ContractFactory | null
         expect((await repo.listSeverityIntervals(scope, T(6).toISOString(), T(9).toISOString())).map((i) => i.severity)).toEqual(['low']);
         expect(await repo.listSeverityIntervals(scope, T(0).toISOString(), T(1).toISOString())).toEqual([]);
         expect(await codeOf(repo.listSeverityIntervals(scope, 'yesterday', T(1).toISOString()))).toBe('STORE_INVALID');
+        // several scopes in one query: every interval of each, once
+        const other = 'registry.example/team/trend-other:1';
+        await repo.recordScan(report({ digest: digestOf(43), reference: other, findings: [vuln({ cve: 'CVE-C', pkg: 'c', severity: 'high' })] }), 'db-1', { scannedAt: T(3) });
+        const both = await repo.listSeverityIntervals([scope, 'repo:registry.example/team/trend-other', 'repo:nobody/here'], T(1).toISOString(), T(9).toISOString());
+        expect(both.map((i) => i.severity).sort()).toEqual(['critical', 'high', 'low']);
+        expect(await repo.listSeverityIntervals([], T(1).toISOString(), T(9).toISOString())).toEqual([]);
+        expect(
+          await codeOf(
+            repo.listSeverityIntervals(
+              Array.from({ length: MAX_INTERVAL_SCOPES + 1 }, (_, i) => `repo:r${i}`),
+              T(1).toISOString(),
+              T(9).toISOString(),
+            ),
+          ),
+        ).toBe('STORE_INVALID');
       });
 
       it('keeps API tokens by hash: create, look up, list by name, revoke once; names are unique', async () => {
