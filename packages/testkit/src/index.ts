@@ -2,3 +2,4 @@ export * from './tar-writer.js';
 export * from './image-writer.js';
 export * from './zip-writer.js';
 export * from './shared-data.js';
+export * from './lent-chunks.js';

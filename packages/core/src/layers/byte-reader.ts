@@ -1,6 +1,10 @@
 /**
  * Pull-based reader over an async iterable of chunks. Reads of header-sized pieces are
  * zero-copy when they fall inside one chunk; skipped bodies are never copied.
+ *
+ * Chunks may be lent (LayerRef.openBlob): valid until the reader asks for the second chunk after
+ * them. A view returned by `tryRead` or `read` is therefore valid until the reader moves two
+ * chunks on; a read across chunks is copied into a buffer of its own as it goes.
  */
 export class ByteReader {
   readonly #iterator: AsyncIterator<Buffer>;
@@ -54,17 +58,16 @@ export class ByteReader {
       this.position += n;
       return out;
     }
-    const parts: Buffer[] = [];
-    let remaining = n;
-    while (remaining > 0 && (await this.#fill())) {
-      const take = Math.min(remaining, this.#chunk.length - this.#offset);
-      parts.push(this.#chunk.subarray(this.#offset, this.#offset + take));
+    const out = Buffer.allocUnsafe(n);
+    let got = 0;
+    while (got < n && (await this.#fill())) {
+      const take = Math.min(n - got, this.#chunk.length - this.#offset);
+      this.#chunk.copy(out, got, this.#offset, this.#offset + take);
       this.#offset += take;
-      remaining -= take;
+      got += take;
     }
-    const got = n - remaining;
     this.position += got;
-    return Buffer.concat(parts, got);
+    return got === n ? out : out.subarray(0, got);
   }
 
   /** Skip `n` bytes; returns how many were skipped (fewer at end of stream). */

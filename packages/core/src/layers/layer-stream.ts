@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import zlib from 'node:zlib';
 import { SekishoError } from '../errors.js';
 
@@ -138,21 +137,37 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
 
 /**
  * Feed the stored bytes to the decoder from a separate pump so that reading, hashing and
- * inflating (on libuv's thread pool) overlap with the tar walk on the main thread; the decoder
- * buffers up to 8 MiB of input ahead.
+ * inflating (on libuv's thread pool) overlap with the tar walk on the main thread. The input
+ * chunks are lent (LayerRef.openBlob): the decoder holds at most two, the one it inflates and the
+ * next, and the pump asks for another only once the decoder is done with the one before.
  */
 function decompress(input: AsyncIterable<Buffer>, compression: 'gzip' | 'zstd'): { readonly output: AsyncIterable<Buffer>; readonly pumped: Promise<void> } {
-  const options = { chunkSize: CHUNK_SIZE, writableHighWaterMark: 8 * 1024 * 1024 };
+  const options = { chunkSize: CHUNK_SIZE };
   const decoder = compression === 'gzip' ? zlib.createGunzip(options) : zlib.createZstdDecompress(options);
   // When the consumer stops early the decoder is destroyed: stop waiting and close the input.
   const closed = new AbortController();
   decoder.once('close', () => closed.abort());
+  const written = (chunk: Buffer): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const onClose = (): void => reject(new Error('decoder closed'));
+      closed.signal.addEventListener('abort', onClose, { once: true });
+      decoder.write(chunk, (error) => {
+        closed.signal.removeEventListener('abort', onClose);
+        if (error === null || error === undefined) resolve();
+        else reject(error);
+      });
+    });
   const pump = async (): Promise<void> => {
+    let previous: Promise<void> | null = null;
     try {
       for await (const chunk of input) {
         if (decoder.destroyed) return;
-        if (!decoder.write(chunk)) await once(decoder, 'drain', { signal: closed.signal });
+        const current = written(chunk);
+        current.catch(() => undefined);
+        if (previous !== null) await previous;
+        previous = current;
       }
+      if (previous !== null) await previous;
       decoder.end();
     } catch (error) {
       if (!decoder.destroyed) decoder.destroy(error instanceof Error ? error : new Error(String(error)));

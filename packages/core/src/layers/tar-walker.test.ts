@@ -1,4 +1,4 @@
-import { writeTar } from '@sekisho/testkit';
+import { lentChunks, writeTar } from '@sekisho/testkit';
 import type { TarEntrySpec } from '@sekisho/testkit';
 import { describe, expect, it } from 'vitest';
 import type { EntryHeader } from './entry.js';
@@ -10,10 +10,10 @@ async function* chunks(data: Buffer, size: number): AsyncIterable<Buffer> {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
 }
 
-async function walk(data: Buffer, options: { chunk?: number; want?: (h: EntryHeader) => number; limits?: typeof LIMITS } = {}) {
+async function walk(data: Buffer, options: { chunk?: number; want?: (h: EntryHeader) => number; limits?: typeof LIMITS; lent?: boolean } = {}) {
   const seen: { header: EntryHeader; body: string | null; truncated: boolean }[] = [];
   const stats = await walkTar(
-    chunks(data, options.chunk ?? 4096),
+    (options.lent === true ? lentChunks : chunks)(data, options.chunk ?? 4096),
     {
       bodyBytes: options.want ?? (() => 1 << 20),
       entry: (header, body, truncated) => {
@@ -73,6 +73,29 @@ describe('walkTar', () => {
     const { seen } = await walk(tar, { want: (h) => (h.path === '/a' ? 0 : 5) });
     expect(seen[0]).toMatchObject({ body: null, truncated: true });
     expect(seen[1]).toMatchObject({ body: 'hello', truncated: true });
+  });
+
+  it('hands visitors the right bytes when the source lends its chunks and reuses them', async () => {
+    const text = (n: number, seed: string) => Array.from({ length: n }, (_, i) => seed[i % seed.length]).join('');
+    const many = Array.from({ length: 60 }, (_, i) => ({ offset: i * 100, data: `r${i}` }));
+    const tar = writeTar([
+      // a selected head followed by a tail that is skipped across many chunks
+      { name: 'big', content: text(50_000, 'abcdefg') },
+      // a body read whole across more than two chunks
+      { name: 'spans', content: text(5000, '0123456789') },
+      { name: 'usr/lib/' + 'deep/'.repeat(40) + 'pax.txt', content: 'pax' },
+      { name: 'usr/lib/' + 'deep/'.repeat(40) + 'gnu.txt', content: 'gnu', longNames: 'gnu' },
+      { name: 'sparse', sparse: { format: 'gnu', realSize: 6000, regions: many } },
+      { name: 'last', content: 'end' },
+    ]);
+    const want = (h: EntryHeader) => (h.path === '/big' ? 100 : 1 << 20);
+    const expected = await walk(tar, { chunk: 1 << 20, want });
+    expect(expected.seen.map((s) => s.body?.length)).toEqual([100, 5000, 3, 3, 6000, 3]);
+    for (const chunk of [1, 7, 512, 1000, 4096]) {
+      const { seen, stats } = await walk(tar, { chunk, want, lent: true });
+      expect(stats.bytes).toBe(tar.length);
+      expect(seen).toEqual(expected.seen);
+    }
   });
 
   it('reads PAX and GNU long names and link targets', async () => {

@@ -131,11 +131,14 @@ export async function walkTar(source: AsyncIterable<Buffer>, visitor: TarEntryVi
       const wanted = visitor.bodyBytes(entry);
       const want = kind === 'file' ? Math.min(wanted, declaredSize) : 0;
       if (want > 0) {
-        const body = reader.tryRead(want) ?? (await reader.read(want));
+        let body = reader.tryRead(want) ?? (await reader.read(want));
         if (body.length < want) throw truncated(reader.position, path);
-        // Chunks are never reused by their producers (zlib and fs allocate fresh buffers), so
-        // the body can be a view; visitors copy what they keep beyond the call.
-        if (!reader.trySkip(padded - want)) await skipExactly(reader, padded - want, path);
+        // The body may be a view of a lent chunk (openBlob): valid while the reader stays on that
+        // chunk, so it is copied before a skip that moves on; visitors copy what they keep beyond the call.
+        if (!reader.trySkip(padded - want)) {
+          body = Buffer.from(body);
+          await skipExactly(reader, padded - want, path);
+        }
         const pending = visitor.entry(entry, body, want < declaredSize);
         if (pending !== undefined) await pending;
       } else {

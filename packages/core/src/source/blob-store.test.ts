@@ -16,21 +16,22 @@ const SHA = `sha256:${createHash('sha256').update(BLOB).digest('hex')}`;
 
 async function streamed(store: BlobStore, path: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of store.open(path)) chunks.push(chunk);
+  // Chunks are lent: kept ones are copied.
+  for await (const chunk of store.open(path)) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
 
-async function stores(): Promise<[string, BlobStore, string][]> {
-  const root = join(dir, 'layout');
+async function stores(blob = BLOB): Promise<[string, BlobStore, string][]> {
+  const root = join(dir, `layout-${blob.length}`);
   const blobDir = join(root, 'blobs');
   mkdirSync(blobDir, { recursive: true });
-  writeFileSync(join(blobDir, 'layer'), BLOB);
-  const archive = join(dir, 'archive.tar');
+  writeFileSync(join(blobDir, 'layer'), blob);
+  const archive = join(dir, `archive-${blob.length}.tar`);
   writeFileSync(
     archive,
     writeTar([
       { name: 'first', content: 'x'.repeat(700) },
-      { name: 'blobs/layer', content: BLOB },
+      { name: 'blobs/layer', content: blob },
       { name: 'last', content: 'y' },
     ]),
   );
@@ -63,6 +64,29 @@ describe('BlobStore.hash', async () => {
         }),
       ).rejects.toBe(stop);
       expect(calls).toBe(2);
+    });
+  }
+});
+
+describe('BlobStore.open', async () => {
+  // Five read buffers' worth and a bit: every one of the three buffers is used again.
+  const blob = noiseBytes(5 * 1024 * 1024 + 777);
+  for (const [name, store, path] of await stores(blob)) {
+    it(`${name}: lends each chunk until the second chunk after it is asked for, through three reused buffers`, async () => {
+      const chunks: Buffer[] = [];
+      let offset = 0;
+      for await (const chunk of store.open(path)) {
+        expect(chunk.equals(blob.subarray(offset, offset + chunk.length))).toBe(true);
+        // The one before is still intact while this one is read.
+        const previous = chunks.at(-1);
+        if (previous !== undefined) expect(previous.equals(blob.subarray(offset - previous.length, offset))).toBe(true);
+        chunks.push(chunk);
+        offset += chunk.length;
+      }
+      expect(offset).toBe(blob.length);
+      expect(chunks.length).toBe(6);
+      expect(new Set(chunks.map((c) => c.buffer)).size).toBe(3);
+      expect(chunks[3]?.buffer).toBe(chunks[0]?.buffer);
     });
   }
 });

@@ -23,7 +23,11 @@ export interface LayerRef {
    * of local archives and layouts are hashed before a cache entry is trusted.
    */
   readonly digestBound?: boolean;
-  /** Stored bytes of the blob. */
+  /**
+   * Stored bytes of the blob, in lent chunks: each stays valid until the consumer asks for the
+   * second chunk after it (local files are read through three reused buffers, BlobStore.open);
+   * a consumer that keeps bytes longer copies them.
+   */
   openBlob?(): AsyncIterable<Buffer>;
   /**
    * sha256 and size of the stored bytes without handing them out (local files: a faster read
