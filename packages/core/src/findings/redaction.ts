@@ -107,8 +107,9 @@ function ruleSpans(rules: CompiledRules, applicable: readonly CompiledRule[], by
 const OUTPUT_PATH = 'sekisho:output';
 
 function redactRules(rules: CompiledRules, applicable: readonly CompiledRule[], text: string): string {
-  const bytes = Buffer.from(text, 'utf8');
   // Every rule that can apply here needs a keyword: most strings (names, versions, digests) have none.
+  if (!rules.keywords.containsAny(text)) return text;
+  const bytes = Buffer.from(text, 'utf8');
   const hits = rules.keywords.scan(bytes, HIT_SPACING);
   if (hits.size === 0) return text;
   const spans = ruleSpans(rules, applicable, bytes, hits);

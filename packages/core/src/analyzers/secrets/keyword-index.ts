@@ -11,9 +11,12 @@ export class KeywordIndex {
   private readonly out: Int32Array;
   /** Next state in the output chain (dictionary suffix link), or -1. */
   private readonly outLink: Int32Array;
+  /** Every keyword is ASCII: `containsAny` may read a string's UTF-16 units for its UTF-8 bytes. */
+  private readonly asciiKeywords: boolean;
 
   constructor(keywords: readonly string[]) {
     this.keywords = keywords;
+    this.asciiKeywords = keywords.every((keyword) => !/[^\p{ASCII}]/u.test(keyword));
     const goto: Map<number, number>[] = [new Map()];
     const ends: number[] = [-1];
     keywords.forEach((keyword, id) => {
@@ -58,6 +61,25 @@ export class KeywordIndex {
         queue.push(next);
       }
     }
+  }
+
+  /**
+   * Whether `text`, encoded as UTF-8, holds any keyword — without encoding it or allocating (the
+   * output redactor asks this of every string of a report, and most hold none). With ASCII
+   * keywords every byte of a non-ASCII character's UTF-8 form is ≥ 0x80 and in no keyword, so
+   * from any state the first such byte leads back to the start and the rest keep it there: one
+   * stands for all of them.
+   */
+  containsAny(text: string): boolean {
+    if (!this.asciiKeywords) return this.scan(Buffer.from(text, 'utf8'), 1).size > 0;
+    const { delta, out, outLink } = this;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      state = delta[state * 256 + (code < 0x80 ? lower(code) : 0x80)] ?? 0;
+      if (out[state] !== -1 || outLink[state] !== -1) return true;
+    }
+    return false;
   }
 
   /**

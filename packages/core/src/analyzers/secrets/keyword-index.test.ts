@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { compileRules } from './engine.js';
+import { KeywordIndex } from './keyword-index.js';
+
+const found = (index: KeywordIndex, text: string): boolean => index.scan(Buffer.from(text, 'utf8'), 1).size > 0;
+
+describe('KeywordIndex.containsAny', () => {
+  const index = new KeywordIndex(['token', 'ghp_', 'akia', 'secret_key']);
+
+  it.each([
+    ['', false],
+    ['TOKEN', true],
+    ['xToKeNx', true],
+    ['a ghp_ in the middle', true],
+    ['ends with akia', true],
+    ['to€ken: a character between is not the keyword', false],
+    ['tok\u{1F511}en', false],
+    ['é token after a two-byte character', true],
+    ['\u{1F511}akia after a surrogate pair', true],
+    ['secret-key alone', false],
+    ['tokeN', true],
+    ['toke', false],
+  ] as const)('%j: %s, as the byte scan finds', (text, expected) => {
+    expect(index.containsAny(text)).toBe(expected);
+    expect(found(index, text)).toBe(expected);
+  });
+
+  it('agrees with the byte scan on strings of keyword pieces, ASCII and other characters', () => {
+    const rules = compileRules({});
+    const keywords = rules.keywords.keywords.slice(0, 40);
+    // Mostly halves of keywords and other characters: whole keywords come up now and then.
+    const halves = keywords.flatMap((k) => [k.slice(0, k.length >> 1), k.slice(k.length >> 1).toUpperCase()]);
+    const pieces = [...keywords.slice(0, 8), ...halves, ...halves, 'é', '€', '\u{1F511}', ' ', '_', '0', 'Z', 'é', '€', '\u{1F511}'];
+    let seed = 42;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    let hits = 0;
+    for (let i = 0; i < 5000; i += 1) {
+      const text = Array.from({ length: 1 + next(6) }, () => pieces[next(pieces.length)]).join('');
+      const expected = found(rules.keywords, text);
+      if (expected) hits += 1;
+      expect(rules.keywords.containsAny(text), text).toBe(expected);
+    }
+    // Both answers came up often enough to mean something.
+    expect(hits).toBeGreaterThan(500);
+    expect(hits).toBeLessThan(4500);
+  });
+
+  it('falls back to the byte scan when a keyword is not ASCII', () => {
+    const unicode = new KeywordIndex(['clé']);
+    expect(unicode.containsAny('la CLÉ')).toBe(found(unicode, 'la CLÉ'));
+    expect(unicode.containsAny('la clé')).toBe(found(unicode, 'la clé'));
+    expect(unicode.containsAny('nothing')).toBe(false);
+  });
+});
