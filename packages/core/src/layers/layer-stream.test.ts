@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { lentChunks } from '@sekisho/testkit';
 import { describe, expect, it } from 'vitest';
+import { SekishoError } from '../errors.js';
 import { openLayerStream, sniffCompression } from './layer-stream.js';
 
 const LIMITS = { maxBytes: 1 << 30, maxRatio: 1000, ratioFloorBytes: 1 << 20 };
@@ -147,6 +148,32 @@ describe('integrity before decoding errors', () => {
     corrupt.fill(0xff, 200, 260);
     expect(await drain(corrupt, null)).toBe('LAYER_CORRUPT');
     expect(await drain(corrupt, sha(gz))).toBe('INTEGRITY_DIGEST_MISMATCH');
+  });
+
+  it('a source that checks the digest itself: its INTEGRITY error wins over a decoding error, and its digest is the one reported', async () => {
+    const corrupt = Buffer.from(gz);
+    corrupt.fill(0xff, 200, 260);
+    // A registry blob stream: it throws after the bytes when they are not those of the digest.
+    async function* checking(data: Buffer, matches: boolean): AsyncIterable<Buffer> {
+      yield* chunks(data, 997);
+      if (!matches) throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', 'not the blob named');
+    }
+    const read = (data: Buffer, matches: boolean) => {
+      const stream = openLayerStream(checking(data, matches), LIMITS, sha(gz), { sourceChecksDigest: true });
+      return codeOf(
+        (async () => {
+          let bytes = 0;
+          for await (const chunk of stream.chunks) bytes += chunk.length;
+          return bytes;
+        })(),
+      );
+    };
+    expect(await read(corrupt, false)).toBe('INTEGRITY_DIGEST_MISMATCH');
+    expect(await read(corrupt, true)).toBe('LAYER_CORRUPT');
+    const stream = openLayerStream(checking(gz, true), LIMITS, sha(gz), { sourceChecksDigest: true });
+    const out: Buffer[] = [];
+    for await (const chunk of stream.chunks) out.push(chunk);
+    expect(stream.digests()).toMatchObject({ digest: sha(gz), diffId: sha(Buffer.concat(out)), compressedBytes: gz.length });
   });
 
   it('a blob that matches its digest and still fails to decode stays a decoding error', async () => {

@@ -218,7 +218,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     if (layer.walk) {
       stats = await layer.walk(visitor);
     } else if (layer.openBlob) {
-      const stream = openLayerStream(layer.openBlob(), limits, layer.digest);
+      const stream = openLayerStream(layer.openBlob(), limits, layer.digest, { sourceChecksDigest: layer.digestBound === true });
       stats = await walkTar(stream.chunks, visitor, limits);
       const digests = stream.digests();
       verifyLayerDigests(layer, digests, where);

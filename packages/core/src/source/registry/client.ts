@@ -205,8 +205,12 @@ export class RegistryClient {
    * A blob as a stream: redirects followed (credentials stay with the registry), a dropped
    * connection resumed with a Range request, never more than `size` (or `max`) bytes taken,
    * and the digest checked at the end (INTEGRITY_DIGEST_MISMATCH / INTEGRITY_SIZE_MISMATCH).
+   *
+   * With `lend`, the chunks are gathered in two buffers used in turn and lent as LayerRef.openBlob
+   * lends them (each valid until the consumer asks for the second chunk after it): a layer's
+   * megabytes then make no garbage beyond the socket's own reads. Without it each chunk is new.
    */
-  async *blobStream(repository: string, digest: string, size: number | null, max = Number.MAX_SAFE_INTEGER): AsyncGenerator<Buffer> {
+  async *blobStream(repository: string, digest: string, size: number | null, max = Number.MAX_SAFE_INTEGER, lend = false): AsyncGenerator<Buffer> {
     const where = { image: `${this.target.registry}/${repository}`, layer: digest };
     const { algorithm } = parseDigest(digest, where);
     const hash = createHash(algorithm);
@@ -223,6 +227,13 @@ export class RegistryClient {
       pendingBytes = 0;
       return out;
     };
+    // Lent chunks: a buffer is filled only when the consumer asks for the next chunk, so two used
+    // in turn keep the loan's promise.
+    const ring: Buffer[] = [];
+    let turn = 0;
+    let slot: Buffer | null = null;
+    let filled = 0;
+    const nextSlot = (): Buffer => (ring[turn++ % 2] ??= Buffer.allocUnsafeSlow(COALESCE_BYTES));
     for (let attempt = 0; ; attempt++) {
       const res = await this.request({
         method: 'GET',
@@ -286,11 +297,28 @@ export class RegistryClient {
               : new SekishoError('INTEGRITY_SIZE_MISMATCH', `the registry sent more than the ${size} bytes the manifest states`, { where });
           }
           hash.update(chunk);
-          pending.push(chunk);
-          pendingBytes += chunk.length;
           // Check the digest before the last bytes go on, so a wrong blob fails as INTEGRITY_* and
           // not as whatever the decompressor makes of its trailer.
           if (received === size) verifyHash(hash, digest, where);
+          if (lend) {
+            for (let at = 0; at < chunk.length;) {
+              slot ??= nextSlot();
+              const copied = chunk.copy(slot, filled, at);
+              at += copied;
+              filled += copied;
+              if (filled === slot.length || (received === size && at === chunk.length)) {
+                const out = slot.subarray(0, filled);
+                slot = null;
+                filled = 0;
+                guard.pause();
+                yield out;
+                guard.resume();
+              }
+            }
+            continue;
+          }
+          pending.push(chunk);
+          pendingBytes += chunk.length;
           if (pendingBytes >= COALESCE_BYTES || received === size) {
             guard.pause();
             yield take();
@@ -319,6 +347,7 @@ export class RegistryClient {
     }
     if (size === null || size === 0) verifyHash(hash, digest, where);
     if (pendingBytes > 0) yield take();
+    if (slot !== null && filled > 0) yield slot.subarray(0, filled);
   }
 
   /** Tags of a repository, following `Link` pagination (`n`/`last`). */

@@ -133,6 +133,40 @@ describe('a slow reader is not a slow registry', () => {
     await fake.close();
   });
 
+  it('lent chunks: two buffers used in turn, each chunk intact until the second after it is asked for', async () => {
+    const blob = noise(3_500_000);
+    const digest = `sha256:${createHash('sha256').update(blob).digest('hex')}`;
+    fake.handle = (req, res) => {
+      if (req.url === '/v2/') return void res.writeHead(200).end('{}');
+      res.writeHead(200, { 'content-length': blob.length }).end(blob);
+    };
+    const client = new RegistryClient({ registry: fake.host, apiHost: fake.host }, { insecureRegistries: [fake.host], dockerConfig: null, env: {}, retries: 1 });
+    try {
+      const chunks: Buffer[] = [];
+      let offset = 0;
+      for await (const chunk of client.blobStream('app', digest, blob.length, undefined, true)) {
+        expect(chunk.equals(blob.subarray(offset, offset + chunk.length))).toBe(true);
+        const previous = chunks.at(-1);
+        if (previous !== undefined) expect(previous.equals(blob.subarray(offset - previous.length, offset))).toBe(true);
+        chunks.push(chunk);
+        offset += chunk.length;
+      }
+      expect(offset).toBe(blob.length);
+      expect(chunks.length).toBe(4);
+      expect(new Set(chunks.map((c) => c.buffer)).size).toBe(2);
+      // A blob that is not the one named still fails before its last byte goes on.
+      const other = `sha256:${'0'.repeat(64)}`;
+      const seen: number[] = [];
+      const failure = await (async () => {
+        for await (const chunk of client.blobStream('app', other, blob.length, undefined, true)) seen.push(chunk.length);
+      })().catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'INTEGRITY_DIGEST_MISMATCH' });
+      expect(seen.reduce((a, b) => a + b, 0)).toBeLessThan(blob.length);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('time the reader spends on a chunk does not count against the minimum rate', async () => {
     // Over 2 MiB: handed on in ~1 MiB pieces, with the reader pausing after each.
     const blob = noise(2_500_000);
