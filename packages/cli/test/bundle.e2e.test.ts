@@ -86,12 +86,12 @@ describe.skipIf(!built)('the bundled CLI', () => {
     expect(JSON.stringify(report.findings)).toContain('EICAR');
   }, 240_000);
 
-  it('the installed command starts Node through its shell line, with the memory flag and every argument as given', async () => {
+  it('the installed command starts Node through its shell line, with the memory flags and every argument as given', async () => {
     const fake = join(dir, 'fake-bin');
     await mkdir(fake, { recursive: true });
     await writeFile(join(fake, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
     const shown = await run(BIN, ['image', 'a b', '--x=$HOME'], { env: { ...process.env, PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
-    expect(shown.stdout.split('\n').slice(0, 5)).toEqual(['--max-semi-space-size=8', BIN, 'image', 'a b', '--x=$HOME']);
+    expect(shown.stdout.split('\n').slice(0, 6)).toEqual(['--max-semi-space-size=8', '--expose-gc', BIN, 'image', 'a b', '--x=$HOME']);
     // With the real Node first on PATH, as npx and npm scripts put it.
     const real = await run(BIN, ['--version'], { env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` } });
     expect(real.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { SekishoError } from '../errors.js';
+import { bufferReaper } from '../util/buffer-reaper.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -96,6 +97,8 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
     }
 
     const decoding = compression === 'none' ? null : decompress(stored(), compression);
+    // Inflated chunks are new buffers, dead once walked (util/buffer-reaper.ts).
+    const reap = decoding === null ? null : bufferReaper();
     const output: AsyncIterable<Buffer> = decoding === null ? stored() : decoding.output;
     try {
       for await (const chunk of output) {
@@ -109,6 +112,7 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
         // An uncompressed blob is its own tar: one hash serves as digest and diffID.
         if (decoding !== null) diffHash.update(chunk);
         yield chunk;
+        reap?.(chunk.length);
       }
     } catch (error) {
       if (decoding !== null && expectedDigest?.startsWith('sha256:') === true && error instanceof SekishoError && (error.code === 'LAYER_TRUNCATED' || error.code === 'LAYER_CORRUPT')) {
