@@ -21,7 +21,7 @@ export interface BlobStore {
   /** The whole file, refusing files larger than `maxBytes` (LIMIT_JSON_SIZE). */
   read(path: string, maxBytes: number): Promise<Buffer>;
   /**
-   * The stored bytes, in chunks that are lent, not given (LENT_CHUNKS): each stays valid until
+   * The stored bytes, in chunks that are lent, not given (readLent): each stays valid until
    * the consumer asks for the second chunk after it; a consumer that keeps bytes longer copies them.
    */
   open(path: string): AsyncIterable<Buffer>;
@@ -89,8 +89,8 @@ const NO_CHECK = (): void => undefined;
  * How `BlobStore.open` hands out bytes: `length` bytes of a file from `offset`, read one chunk
  * ahead into three buffers that are used again and again. Fresh buffers per chunk (a read
  * stream's) are garbage as soon as they are walked, and V8 frees them only when its own heap
- * fills: a cold `sbom` of the uncompressed debian-java archive peaked at 162-164 MB RSS reading
- * through fresh buffers and at 110-112 MB through these, a little faster (`/usr/bin/time`,
+ * fills: a cold `sbom` of the uncompressed debian-java archive peaked at 162-163 MB RSS reading
+ * through fresh buffers and at 99 MB through these, and ran 5-20% faster (`/usr/bin/time`,
  * interleaved). The third buffer is what lets a consumer hold the previous chunk while it asks
  * for the next (a tar header read across two chunks, zlib still inflating the last write).
  */
