@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
-import tls from 'node:tls';
+import type * as TlsModule from 'node:tls';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type * as UndiciModule from 'undici';
 
-/** undici is loaded on the first request: most scans never talk to a registry, and loading it costs ~0.2 s of start-up. */
-type Undici = typeof UndiciModule;
-let undici: Undici | null = null;
-async function loadUndici(): Promise<Undici> {
-  undici ??= await import('undici');
-  return undici;
+/**
+ * undici and node:tls are loaded on the first request: most scans never talk to a registry, and
+ * loading them costs start-up (undici ~0.2 s; node:tls and what it pulls in ~11 ms).
+ */
+interface Network {
+  readonly undici: typeof UndiciModule;
+  readonly tls: typeof TlsModule;
+}
+let network: Network | null = null;
+async function loadNetwork(): Promise<Network> {
+  network ??= { undici: await import('undici'), tls: await import('node:tls') };
+  return network;
 }
 import { SekishoError } from '../../errors.js';
 import { deadlineError, isDeadline } from '../../util/deadline.js';
@@ -52,7 +58,7 @@ export interface TransportDeps {
 let systemCas: string[] | null = null;
 
 /** The bundled Mozilla roots plus the operating system's store (Node ≥ 22.15 has `tls.getCACertificates`). */
-function trustedRoots(): string[] {
+function trustedRoots(tls: typeof TlsModule): string[] {
   if (systemCas !== null) return systemCas;
   const get = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
   const roots = new Set<string>(tls.rootCertificates);
@@ -116,27 +122,27 @@ export class Transport {
     return colon > 0 && !h.endsWith(']') && this.#insecure.has(h.slice(0, colon));
   }
 
-  #dispatcher(url: URL, lib: Undici): Dispatcher {
+  #dispatcher(url: URL, { undici: lib, tls }: Network): Dispatcher {
     const verify = !(url.protocol === 'https:' && this.isInsecure(hostKey(url)));
     if (verify && this.#verified !== null) return this.#verified;
     if (!verify && this.#unverified !== null) return this.#unverified;
     const o = this.options;
     const timeout = o.timeoutMs ?? 30_000;
-    const context: tls.SecureContextOptions = {};
+    const context: TlsModule.SecureContextOptions = {};
     if (o.clientCertFile !== undefined || o.clientKeyFile !== undefined) {
       if (o.clientCertFile === undefined || o.clientKeyFile === undefined) throw new SekishoError('USAGE_INVALID', 'a client certificate needs its key and the other way round');
       context.cert = readPem(o.clientCertFile, 'client certificate');
       context.key = readPem(o.clientKeyFile, 'client key');
     }
-    if (verify) context.ca = [...trustedRoots(), ...(o.caCertFiles ?? []).map((f) => readPem(f, 'CA certificate'))];
-    let secureContext: tls.SecureContext;
+    if (verify) context.ca = [...trustedRoots(tls), ...(o.caCertFiles ?? []).map((f) => readPem(f, 'CA certificate'))];
+    let secureContext: TlsModule.SecureContext;
     try {
       // One context per dispatcher: passing `ca` per connection would parse every root each time.
       secureContext = tls.createSecureContext(context);
     } catch (error) {
       throw new SekishoError('USAGE_INVALID', `invalid TLS material: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const connect: tls.ConnectionOptions & { timeout: number } = { timeout, secureContext, ...(verify ? {} : { rejectUnauthorized: false }) };
+    const connect: TlsModule.ConnectionOptions & { timeout: number } = { timeout, secureContext, ...(verify ? {} : { rejectUnauthorized: false }) };
     const env = o.env ?? process.env;
     const dispatcher = new lib.EnvHttpProxyAgent({
       httpProxy: env['http_proxy'] ?? env['HTTP_PROXY'] ?? '',
@@ -243,9 +249,9 @@ export class Transport {
       // Bodies are only sent to the URL asked for; a redirected upload is re-sent by the caller.
       const body = hop === 0 ? req.body : undefined;
       const method = hop > 0 && req.method === 'POST' ? 'GET' : req.method;
-      const lib = await loadUndici();
+      const lib = await loadNetwork();
       const signal = this.options.signal;
-      const res = await lib.request(url, { method, headers, body, dispatcher: this.#dispatcher(url, lib), ...(signal === undefined ? {} : { signal }) });
+      const res = await lib.undici.request(url, { method, headers, body, dispatcher: this.#dispatcher(url, lib), ...(signal === undefined ? {} : { signal }) });
       this.options.onRequest?.({ method, url: `${url.origin}${url.pathname}`, status: res.statusCode, kind: req.kind, attempt });
       const location = res.headers['location'];
       if (res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304 || typeof location !== 'string' || (req.method !== 'GET' && req.method !== 'HEAD')) {
