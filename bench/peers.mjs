@@ -17,10 +17,6 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
 /**
- * Run a program; wall seconds, and with /usr/bin/time its peak RSS (MB) and CPU seconds (user +
- * system: on a shared, noisy machine the steadier of the two). Throws on a non-zero exit.
- */
-/**
  * The arguments to Node that run `cli` as the installed command does: the Node flags its shell
  * line passes (packages/cli/bin/sekisho.js), then the file. Another build's main.js has none.
  */
@@ -29,6 +25,10 @@ export function cliArgv(cli) {
   return [...(flags === undefined ? [] : flags.split(' ')), cli];
 }
 
+/**
+ * Run a program; wall seconds, and with /usr/bin/time its peak RSS (MB) and CPU seconds (user +
+ * system: on a shared, noisy machine the steadier of the two). Throws on a non-zero exit.
+ */
 export function timed(command, args, { env = {}, time = existsSync('/usr/bin/time') } = {}) {
   const argv = time ? ['/usr/bin/time', '-f', '%M %U %S', command, ...args] : [command, ...args];
   const started = process.hrtime.bigint();

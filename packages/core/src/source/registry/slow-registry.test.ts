@@ -132,14 +132,18 @@ describe('a slow reader is not a slow registry', () => {
   afterEach(async () => {
     await fake.close();
   });
-
-  it('lent chunks: two buffers used in turn, each chunk intact until the second after it is asked for', async () => {
-    const blob = noise(3_500_000);
-    const digest = `sha256:${createHash('sha256').update(blob).digest('hex')}`;
+  /** Answers every blob request with `blob`, whole; returns its digest. */
+  const serve = (blob: Buffer): string => {
     fake.handle = (req, res) => {
       if (req.url === '/v2/') return void res.writeHead(200).end('{}');
       res.writeHead(200, { 'content-length': blob.length }).end(blob);
     };
+    return `sha256:${createHash('sha256').update(blob).digest('hex')}`;
+  };
+
+  it('lent chunks: two buffers used in turn, each chunk intact until the second after it is asked for', async () => {
+    const blob = noise(3_500_000);
+    const digest = serve(blob);
     const client = new RegistryClient({ registry: fake.host, apiHost: fake.host }, { insecureRegistries: [fake.host], dockerConfig: null, env: {}, retries: 1 });
     try {
       expect(await readLentChunks(client.blobStream('app', digest, blob.length, undefined, true), blob)).toMatchObject({ chunks: 4, bytes: blob.length, buffers: 2, firstMismatch: null });
@@ -159,11 +163,7 @@ describe('a slow reader is not a slow registry', () => {
   it('time the reader spends on a chunk does not count against the minimum rate', async () => {
     // Over 2 MiB: handed on in ~1 MiB pieces, with the reader pausing after each.
     const blob = noise(2_500_000);
-    const digest = `sha256:${createHash('sha256').update(blob).digest('hex')}`;
-    fake.handle = (req, res) => {
-      if (req.url === '/v2/') return void res.writeHead(200).end('{}');
-      res.writeHead(200, { 'content-length': blob.length }).end(blob);
-    };
+    const digest = serve(blob);
     const client = new RegistryClient(
       { registry: fake.host, apiHost: fake.host },
       { insecureRegistries: [fake.host], dockerConfig: null, env: {}, retries: 1, minTransferBytes: 1024, minTransferWindowMs: 200 },

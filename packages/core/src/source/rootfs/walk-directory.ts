@@ -60,7 +60,7 @@ const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fsConstants;
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
 
 export interface WalkDirectoryOptions {
-  /** File-system calls (tests inject errors root never gets); default: local-metadata.ts decides. */
+  /** File-system calls (tests inject errors root never gets); default: local-calls.ts decides. */
   readonly fs?: WalkFs;
   /** Reach children through /proc/self/fd (default: when it works here). */
   readonly pinDirectories?: boolean;
