@@ -55,6 +55,9 @@ export interface TransportDeps {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** How a dispatcher connects: no TLS, TLS verified against the trusted roots, or TLS unverified (--insecure-registry). */
+type ConnectionKind = 'plain' | 'verified' | 'unverified';
+
 let systemCas: string[] | null = null;
 
 /** The bundled Mozilla roots plus the operating system's store (Node ≥ 22.15 has `tls.getCACertificates`). */
@@ -98,8 +101,8 @@ export class Transport {
   readonly options: RegistryOptions;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #insecure: Set<string>;
-  #verified: Dispatcher | null = null;
-  #unverified: Dispatcher | null = null;
+  /** One dispatcher per kind of connection, made when first needed. */
+  readonly #dispatchers = new Map<ConnectionKind, Dispatcher>();
 
   constructor(options: RegistryOptions, deps: TransportDeps = {}) {
     this.options = options;
@@ -123,9 +126,9 @@ export class Transport {
   }
 
   #dispatcher(url: URL, { undici: lib, tls }: Network): Dispatcher {
-    const verify = !(url.protocol === 'https:' && this.isInsecure(hostKey(url)));
-    if (verify && this.#verified !== null) return this.#verified;
-    if (!verify && this.#unverified !== null) return this.#unverified;
+    const kind: ConnectionKind = url.protocol !== 'https:' ? 'plain' : this.isInsecure(hostKey(url)) ? 'unverified' : 'verified';
+    const made = this.#dispatchers.get(kind);
+    if (made !== undefined) return made;
     const o = this.options;
     const timeout = o.timeoutMs ?? 30_000;
     const context: TlsModule.SecureContextOptions = {};
@@ -134,15 +137,20 @@ export class Transport {
       context.cert = readPem(o.clientCertFile, 'client certificate');
       context.key = readPem(o.clientKeyFile, 'client key');
     }
-    if (verify) context.ca = [...trustedRoots(tls), ...(o.caCertFiles ?? []).map((f) => readPem(f, 'CA certificate'))];
-    let secureContext: TlsModule.SecureContext;
-    try {
-      // One context per dispatcher: passing `ca` per connection would parse every root each time.
-      secureContext = tls.createSecureContext(context);
-    } catch (error) {
-      throw new SekishoError('USAGE_INVALID', `invalid TLS material: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    // Plain HTTP (a registry named with http://, or a redirect to one) never uses a TLS context:
+    // reading the system's CA store and parsing every root costs ~75 ms, so only TLS pays for it.
+    let connect: TlsModule.ConnectionOptions & { timeout: number } = { timeout };
+    if (kind !== 'plain') {
+      if (kind === 'verified') context.ca = [...trustedRoots(tls), ...(o.caCertFiles ?? []).map((f) => readPem(f, 'CA certificate'))];
+      let secureContext: TlsModule.SecureContext;
+      try {
+        // One context per dispatcher: passing `ca` per connection would parse every root each time.
+        secureContext = tls.createSecureContext(context);
+      } catch (error) {
+        throw new SekishoError('USAGE_INVALID', `invalid TLS material: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      connect = { timeout, secureContext, ...(kind === 'verified' ? {} : { rejectUnauthorized: false }) };
     }
-    const connect: TlsModule.ConnectionOptions & { timeout: number } = { timeout, secureContext, ...(verify ? {} : { rejectUnauthorized: false }) };
     const env = o.env ?? process.env;
     const dispatcher = new lib.EnvHttpProxyAgent({
       httpProxy: env['http_proxy'] ?? env['HTTP_PROXY'] ?? '',
@@ -154,8 +162,7 @@ export class Transport {
       bodyTimeout: timeout,
       keepAliveTimeout: 10_000,
     });
-    if (verify) this.#verified = dispatcher;
-    else this.#unverified = dispatcher;
+    this.#dispatchers.set(kind, dispatcher);
     return dispatcher;
   }
 
@@ -196,9 +203,9 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#verified?.close(), this.#unverified?.close()]);
-    this.#verified = null;
-    this.#unverified = null;
+    const open = [...this.#dispatchers.values()];
+    this.#dispatchers.clear();
+    await Promise.all(open.map((d) => d.close()));
   }
 
   /**
