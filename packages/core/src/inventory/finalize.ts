@@ -96,7 +96,8 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
     if (!isOsPackageType(p.type)) continue;
     for (const file of ownedFiles.get(p.id) ?? []) {
       fileOwners.set(file, p.id);
-      fileOwners.set(canonical(file), p.id);
+      const resolved = canonical(file);
+      if (resolved !== file) fileOwners.set(resolved, p.id);
     }
   }
   // A binary classifier hit on a file an OS package installed repeats that package (Syft drops these too).
@@ -161,18 +162,49 @@ export function comparePackages(a: Package, b: Package): number {
   return a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.id.localeCompare(b.id);
 }
 
-/** Resolve paths through the image's symlinks, memoizing parent directories (most paths share a few). */
-function canonicalizer(symlinks: ReadonlyMap<string, string>): (path: string) => string {
-  const dirs = new Map<string, string>();
+/**
+ * Resolve paths through the image's symlinks. A directory resolves from its parent's resolution
+ * (symlink-free by construction) plus its own name, so each distinct directory costs one map
+ * lookup instead of a walk over its whole path; a path that crosses no symlink is returned as is.
+ * An image with tens of thousands of owned files has a few thousand directories.
+ */
+export function canonicalizer(symlinks: ReadonlyMap<string, string>): (path: string) => string {
+  // Directory → its resolution; null when resolving it runs into a symlink loop (the path is then kept).
+  const dirs = new Map<string, string | null>([['/', '/']]);
+  const parentOf = (dir: string): string => {
+    const slash = dir.lastIndexOf('/');
+    return slash <= 0 ? '/' : dir.slice(0, slash);
+  };
+  // Iterative, not recursive: a hostile file list may name a path thousands of directories deep.
+  const resolveDir = (dir: string): string | null => {
+    const pending: string[] = [];
+    let at = dir;
+    let known = dirs.get(at);
+    while (known === undefined) {
+      pending.push(at);
+      at = parentOf(at);
+      known = dirs.get(at);
+    }
+    for (let i = pending.length - 1; i >= 0; i -= 1) {
+      const child = pending[i] ?? '/';
+      let resolved: string | null;
+      if (known === null) resolved = resolveInRoot(child, symlinks);
+      else {
+        const slash = child.lastIndexOf('/');
+        const joined: string = known === child.slice(0, Math.max(slash, 1)) ? child : `${known === '/' ? '' : known}/${child.slice(slash + 1)}`;
+        resolved = symlinks.has(joined) ? resolveInRoot(joined, symlinks) : joined;
+      }
+      dirs.set(child, resolved);
+      known = resolved;
+    }
+    return known;
+  };
   return (path) => {
     const slash = path.lastIndexOf('/');
     const dir = slash <= 0 ? '/' : path.slice(0, slash);
-    let resolved = dirs.get(dir);
-    if (resolved === undefined) {
-      resolved = resolveInRoot(dir, symlinks) ?? dir;
-      dirs.set(dir, resolved);
-    }
-    const joined = `${resolved === '/' ? '' : resolved}/${path.slice(slash + 1)}`;
+    // Only clean absolute paths resolve piecewise; anything else ('//', '.', '..') the long way.
+    const resolved = (path.startsWith('/') && !path.includes('//') && !path.includes('/.') ? resolveDir(dir) : resolveInRoot(dir, symlinks)) ?? dir;
+    const joined = resolved === dir && slash >= 0 ? path : `${resolved === '/' ? '' : resolved}/${path.slice(slash + 1)}`;
     return symlinks.has(joined) ? (resolveInRoot(joined, symlinks) ?? joined) : joined;
   };
 }

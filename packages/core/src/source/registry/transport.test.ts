@@ -26,7 +26,10 @@ describe('Transport TLS material', () => {
       const res = await transport.send({ method: 'GET', url: await plainRegistry(), kind: 'ping' });
       await res.body.dump();
       expect(res.status).toBe(200);
-      await expect(transport.send({ method: 'GET', url: new URL('https://127.0.0.1:1/v2/'), kind: 'ping' })).rejects.toMatchObject({ code: 'USAGE_INVALID', message: expect.stringContaining('/nonexistent/ca.pem') });
+      await expect(transport.send({ method: 'GET', url: new URL('https://127.0.0.1:1/v2/'), kind: 'ping' })).rejects.toMatchObject({
+        code: 'USAGE_INVALID',
+        message: expect.stringContaining('/nonexistent/ca.pem'),
+      });
     } finally {
       await transport.close();
     }
@@ -35,7 +38,10 @@ describe('Transport TLS material', () => {
   it('checks a client certificate and its key are given together before any TLS connection', async () => {
     const transport = new Transport({ clientCertFile: '/nonexistent/cert.pem', retries: 1 });
     try {
-      await expect(transport.send({ method: 'GET', url: new URL('https://127.0.0.1:1/v2/'), kind: 'ping' })).rejects.toMatchObject({ code: 'USAGE_INVALID', message: expect.stringContaining('needs its key') });
+      await expect(transport.send({ method: 'GET', url: new URL('https://127.0.0.1:1/v2/'), kind: 'ping' })).rejects.toMatchObject({
+        code: 'USAGE_INVALID',
+        message: expect.stringContaining('needs its key'),
+      });
     } finally {
       await transport.close();
     }
