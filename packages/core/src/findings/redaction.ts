@@ -1,6 +1,6 @@
 import type { Report } from '@sekisho/model';
-import { compileRules, HIT_SPACING, resolveCandidates, rulesForPath, scanWithRules } from '../analyzers/secrets/engine.js';
-import type { CompiledRule, CompiledRules } from '../analyzers/secrets/engine.js';
+import { compileRules, HIT_SPACING, PreparedRules, resolveCandidates, rulesForPath, scanWithRules } from '../analyzers/secrets/engine.js';
+import type { CompiledRules } from '../analyzers/secrets/engine.js';
 import { redact } from '../analyzers/secrets/redact.js';
 import type { SecretsOptions } from '../analyzers/secrets/types.js';
 
@@ -90,7 +90,7 @@ function redactAssignments(text: string): string {
 }
 
 /** Byte spans of every value a secret rule matches in `text`. */
-function ruleSpans(rules: CompiledRules, applicable: readonly CompiledRule[], bytes: Buffer, hits: ReadonlyMap<number, readonly number[]>): [number, number][] {
+function ruleSpans(rules: CompiledRules, applicable: PreparedRules, bytes: Buffer, hits: ReadonlyMap<number, readonly number[]>): [number, number][] {
   const candidates = resolveCandidates(scanWithRules(rules, applicable, { bytes, path: OUTPUT_PATH, binary: false, lines: false }, hits));
   const spans = candidates.map((c): [number, number] => [c.start, c.end]).filter(([a, b]) => b > a);
   spans.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
@@ -106,7 +106,7 @@ function ruleSpans(rules: CompiledRules, applicable: readonly CompiledRule[], by
 /** Where scanBytes says these strings come from: no path-limited rule applies to it. */
 const OUTPUT_PATH = 'sekisho:output';
 
-function redactRules(rules: CompiledRules, applicable: readonly CompiledRule[], text: string): string {
+function redactRules(rules: CompiledRules, applicable: PreparedRules, text: string): string {
   // Every rule that can apply here needs a keyword: most strings (names, versions, digests) have none.
   if (!rules.keywords.containsAny(text)) return text;
   const bytes = Buffer.from(text, 'utf8');
@@ -172,13 +172,14 @@ export function createRedactor(options: SecretsOptions = {}): Redactor {
     throw new Error('a secret rule without keywords applies to any path: the output redactor cannot pre-filter by keyword');
   }
   // The rules for output text, chosen once: path matching per string cost more than the scans.
-  const applicable = rulesForPath(rules, OUTPUT_PATH, false);
+  const chosen = rulesForPath(rules, OUTPUT_PATH, false);
+  const applicable = new PreparedRules(chosen);
   const cache = new Map<string, string>();
   const text = (value: string): string => {
     if (value.length < 6) return value;
     const hit = cache.get(value);
     if (hit !== undefined) return hit;
-    const result = redactAssignments(applicable.length === 0 ? value : redactRules(rules, applicable, value));
+    const result = redactAssignments(chosen.length === 0 ? value : redactRules(rules, applicable, value));
     if (cache.size < 100_000) cache.set(value, result);
     return result;
   };

@@ -390,6 +390,40 @@ export function rulesForPath(rules: CompiledRules, path: string, binary: boolean
   );
 }
 
+/**
+ * Rules chosen once for many texts that share a path (the output redactor's thousands of short
+ * strings), indexed by keyword so that each text is matched against the rules its keyword hits
+ * name instead of asking each of ~200 rules whether one of its keywords was hit.
+ */
+export class PreparedRules {
+  readonly #keywordless: readonly CompiledRule[];
+  readonly #byKeyword = new Map<number, CompiledRule[]>();
+  readonly #position = new Map<CompiledRule, number>();
+
+  constructor(applicable: readonly CompiledRule[]) {
+    const keywordless: CompiledRule[] = [];
+    applicable.forEach((compiled, i) => {
+      this.#position.set(compiled, i);
+      if (compiled.keywordIds.length === 0) keywordless.push(compiled);
+      for (const id of new Set(compiled.keywordIds)) {
+        const list = this.#byKeyword.get(id);
+        if (list === undefined) this.#byKeyword.set(id, [compiled]);
+        else list.push(compiled);
+      }
+    });
+    this.#keywordless = keywordless;
+  }
+
+  /** The rules that can match a text with these keyword hits, in the order they were given. */
+  withHits(hits: ReadonlyMap<number, readonly number[]>): readonly CompiledRule[] {
+    if (hits.size === 0) return this.#keywordless;
+    const chosen = new Set(this.#keywordless);
+    for (const id of hits.keys()) for (const compiled of this.#byKeyword.get(id) ?? []) chosen.add(compiled);
+    const position = (compiled: CompiledRule): number => this.#position.get(compiled) ?? 0;
+    return [...chosen].sort((a, b) => position(a) - position(b));
+  }
+}
+
 /** Run every applicable rule over one file's bytes; returns filtered candidates. */
 export function scanBytes(rules: CompiledRules, input: ScanInput, stats: ScanStats = newStats()): Candidate[] {
   if (input.bytes.length === 0) return [];
@@ -403,13 +437,19 @@ export function scanBytes(rules: CompiledRules, input: ScanInput, stats: ScanSta
  * `input.path`) and the keyword scan (`hits`) done by the caller: the output redactor runs it on
  * thousands of strings that share one path.
  */
-export function scanWithRules(rules: CompiledRules, applicable: readonly CompiledRule[], input: ScanInput, hits: ReadonlyMap<number, readonly number[]>, stats: ScanStats = newStats()): Candidate[] {
+export function scanWithRules(
+  rules: CompiledRules,
+  applicable: readonly CompiledRule[] | PreparedRules,
+  input: ScanInput,
+  hits: ReadonlyMap<number, readonly number[]>,
+  stats: ScanStats = newStats(),
+): Candidate[] {
   const { bytes, path, binary } = input;
   if (bytes.length === 0) return [];
   const lines = input.lines ? new LineIndex(bytes) : null;
   const encoding = binary ? 'latin1' : 'utf8';
   const candidates: Candidate[] = [];
-  for (const compiled of applicable) {
+  for (const compiled of applicable instanceof PreparedRules ? applicable.withHits(hits) : applicable) {
     // No window without a hit of one of the rule's keywords (windowsFor): skip the rule at once.
     if (compiled.keywordIds.length > 0 && !compiled.keywordIds.some((id) => hits.has(id))) continue;
     const before = candidates.length;

@@ -28,7 +28,7 @@ describe('Transport TLS material', () => {
       expect(res.status).toBe(200);
       await expect(transport.send({ method: 'GET', url: new URL('https://127.0.0.1:1/v2/'), kind: 'ping' })).rejects.toMatchObject({
         code: 'USAGE_INVALID',
-        message: expect.stringContaining('/nonexistent/ca.pem'),
+        message: expect.stringContaining('/nonexistent/ca.pem') as string,
       });
     } finally {
       await transport.close();
@@ -40,7 +40,7 @@ describe('Transport TLS material', () => {
     try {
       await expect(transport.send({ method: 'GET', url: new URL('https://127.0.0.1:1/v2/'), kind: 'ping' })).rejects.toMatchObject({
         code: 'USAGE_INVALID',
-        message: expect.stringContaining('needs its key'),
+        message: expect.stringContaining('needs its key') as string,
       });
     } finally {
       await transport.close();
