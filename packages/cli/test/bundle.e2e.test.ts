@@ -97,7 +97,7 @@ describe.skipIf(!built)('the bundled CLI', () => {
     await mkdir(fake, { recursive: true });
     await writeFile(join(fake, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
     const shown = await run(BIN, ['image', 'a b', '--x=$HOME'], { env: { ...process.env, PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
-    expect(shown.stdout.split('\n').slice(0, 6)).toEqual(['--max-semi-space-size=8', '--expose-gc', BIN, 'image', 'a b', '--x=$HOME']);
+    expect(shown.stdout.split('\n').slice(0, 6)).toEqual(['--max-semi-space-size=4', '--expose-gc', BIN, 'image', 'a b', '--x=$HOME']);
     // With the real Node first on PATH, as npx and npm scripts put it.
     const real = await run(BIN, ['--version'], { env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` } });
     expect(real.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
