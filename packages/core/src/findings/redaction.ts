@@ -151,17 +151,28 @@ function deep(value: unknown, text: (value: string) => string): unknown {
   if (value !== null && typeof value === 'object') {
     const proto: unknown = Object.getPrototypeOf(value);
     const plain = proto === Object.prototype || proto === null;
-    const entries = Object.entries(value);
+    const record = value as Record<string, unknown>;
+    // Keys, not entries: a [key, value] pair per property was most of what the walk allocated.
+    const keys = Object.keys(record);
     let out: Record<string, unknown> | null = plain ? null : {};
-    for (let i = 0; i < entries.length; i += 1) {
-      const [key, before] = entries[i] as [string, unknown];
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i] as string;
+      const before = record[key];
       const after = deep(before, text);
-      if (out === null && after !== before) out = Object.fromEntries(entries.slice(0, i));
-      if (out !== null) Object.defineProperty(out, key, { value: after, enumerable: true, writable: true, configurable: true }); // `__proto__` stays a key
+      if (out === null && after !== before) {
+        out = {};
+        for (const earlier of keys.slice(0, i)) defineKey(out, earlier, record[earlier]);
+      }
+      if (out !== null) defineKey(out, key, after);
     }
     return out ?? value;
   }
   return value;
+}
+
+/** Set `key` as an own data property: a `__proto__` key stays a key. */
+function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** A redactor driven by the secret rules (built-in rules plus `options.extraRules`, minus disabled ones). */
@@ -177,9 +188,13 @@ export function createRedactor(options: SecretsOptions = {}): Redactor {
   const cache = new Map<string, string>();
   const text = (value: string): string => {
     if (value.length < 6) return value;
+    // Most strings (names, versions, paths, digests) hold no keyword of a rule and no assignment:
+    // answered by these two scans, not the memo, whose hashing of each string cost more than they do.
+    const ruled = chosen.length > 0 && rules.keywords.containsAny(value);
+    if (!ruled && !value.includes('=')) return value;
     const hit = cache.get(value);
     if (hit !== undefined) return hit;
-    const result = redactAssignments(chosen.length === 0 ? value : redactRules(rules, applicable, value));
+    const result = redactAssignments(ruled ? redactRules(rules, applicable, value) : value);
     if (cache.size < 100_000) cache.set(value, result);
     return result;
   };
