@@ -46,6 +46,10 @@ describe('compileSelector and SelectorIndex pre-checks agree with the plain glob
     '/{app,opt,srv,workspace,usr/share}/**/bin/**',
     '/usr/lib/go{,-*}/bin/**',
     '/home/*/.cargo/bin/**',
+    '**/php[0-9]*',
+    '/**/*.exe',
+    '**/libstd-????????????????.so',
+    '**/*',
   ];
   const paths = [
     '/usr/bin/python3.11',
@@ -75,6 +79,13 @@ describe('compileSelector and SelectorIndex pre-checks agree with the plain glob
     '/usr/lib/gopher/bin/x',
     '/home/u/.cargo/bin/rg',
     '/home/u/.cargo/binx',
+    '/usr/bin/php8.2',
+    '/usr/bin/php',
+    '/app/tool.exe',
+    '/app/tool.exe.bak',
+    '/usr/lib/libstd-0123456789abcdef.so',
+    '/usr/lib/libstd-x.so',
+    'relative/python3',
   ];
   it.each(globs)('%s', (glob) => {
     const plain = picomatch(glob, { dot: true });

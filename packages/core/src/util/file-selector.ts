@@ -108,9 +108,18 @@ export class SelectorIndex<T> {
   readonly #byName = new Map<string, T[]>();
   /** Suffixes by their last character: a path is checked only against those ending as it does. */
   readonly #suffixes = new Map<string, { suffix: string; plugin: T }[]>();
-  /** Globs by the first segment of their static prefix (`usr` for `/usr/bin/**`); a path is checked only against those of its own first segment and `#globsAnywhere`. */
+  /** Globs by the first segment of their static prefix (`usr` for `/usr/bin/**`); a path is checked only against those of its own first segment and the globs below. */
   readonly #globsByTop = new Map<string, { glob: CompiledGlob; plugin: T }[]>();
-  readonly #globsAnywhere: { glob: CompiledGlob; plugin: T }[] = [];
+  /**
+   * Globs with no static prefix (`python[0-9]*` in any directory), by the first character of the
+   * literal start of their base name, else by the last of its literal end; a name is checked only
+   * against those it can fit, and `#globsAnyName`. The binary classifiers alone have dozens, and
+   * every entry of every layer was checked against each (select of 200,000 node_modules paths:
+   * 171-181 → 119-120 ms).
+   */
+  readonly #anywhereByFirst = new Map<string, { glob: CompiledGlob; plugin: T }[]>();
+  readonly #anywhereByLast = new Map<string, { glob: CompiledGlob; plugin: T }[]>();
+  readonly #globsAnyName: { glob: CompiledGlob; plugin: T }[] = [];
 
   constructor(entries: readonly { readonly selector: FileSelector; readonly plugin: T }[]) {
     const add = (map: Map<string, T[]>, key: string, plugin: T): void => {
@@ -135,12 +144,11 @@ export class SelectorIndex<T> {
           for (const expanded of expandLeadingBraces(glob)) {
             const compiled = compileGlob(expanded);
             const top = topSegment(compiled.base);
-            if (top === '') this.#globsAnywhere.push({ glob: compiled, plugin });
-            else {
-              const list = this.#globsByTop.get(top);
-              if (list === undefined) this.#globsByTop.set(top, [{ glob: compiled, plugin }]);
-              else list.push({ glob: compiled, plugin });
-            }
+            const entry = { glob: compiled, plugin };
+            if (top !== '') addTo(this.#globsByTop, top, entry);
+            else if (compiled.namePrefix !== '') addTo(this.#anywhereByFirst, compiled.namePrefix.slice(0, 1), entry);
+            else if (compiled.nameSuffix !== '') addTo(this.#anywhereByLast, compiled.nameSuffix.slice(-1), entry);
+            else this.#globsAnyName.push(entry);
           }
         }
       }
@@ -158,7 +166,7 @@ export class SelectorIndex<T> {
     for (const plugin of this.#byPath.get(path) ?? []) push(plugin);
     for (const plugin of this.#byName.get(name) ?? []) push(plugin);
     for (const { suffix, plugin } of this.#suffixes.get(path.slice(-1)) ?? []) if (path.endsWith(suffix)) push(plugin);
-    for (const globs of [this.#globsByTop.get(topSegment(path)), this.#globsAnywhere]) {
+    for (const globs of [this.#globsByTop.get(topSegment(path)), this.#anywhereByFirst.get(name.slice(0, 1)), this.#anywhereByLast.get(name.slice(-1)), this.#globsAnyName]) {
       for (const { glob, plugin } of globs ?? []) {
         if (!mayMatch(glob, path, name)) continue;
         if (out !== null && (out as T[]).includes(plugin)) continue;
@@ -167,6 +175,12 @@ export class SelectorIndex<T> {
     }
     return out ?? [];
   }
+}
+
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 /** Compile a selector into a predicate: sets for exact rules, pre-checked regexes for globs. */
