@@ -34,6 +34,41 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return 'no error';
 }
 
+describe('walkTar header checksums', () => {
+  // Header blocks are summed as 32-bit words when aligned, byte by byte when not: both must agree.
+  const tar = writeTar([
+    { name: 'etc/héllo-wörld', content: 'x' },
+    { name: 'usr/share/ÿÿÿ', content: '' },
+  ]);
+  const at = (data: Buffer, shift: number): Buffer => {
+    const shifted = Buffer.alloc(data.length + shift).subarray(shift);
+    data.copy(shifted);
+    return shifted;
+  };
+
+  it.each([0, 1, 2, 3])('accepts valid headers at byte offset %i mod 4', async (shift) => {
+    const { seen } = await walk(at(tar, shift), { chunk: tar.length });
+    expect(seen.map((e) => e.header.path)).toEqual(['/etc/héllo-wörld', '/usr/share/ÿÿÿ']);
+  });
+
+  it.each([0, 1, 2, 3])('rejects a header with one byte changed at byte offset %i mod 4', async (shift) => {
+    for (const position of [0, 3, 100, 147, 156, 257, 345, 511]) {
+      const damaged = Buffer.from(tar);
+      damaged[position] = (damaged[position] ?? 0) ^ 0x40;
+      expect(await codeOf(walk(at(damaged, shift), { chunk: tar.length })), `byte ${position}`).toBe('LAYER_CORRUPT');
+    }
+  });
+
+  it('accepts the signed checksum of old tars', async () => {
+    const old = Buffer.from(tar);
+    let signed = 8 * 0x20;
+    for (let i = 0; i < 512; i += 1) if (i < 148 || i >= 156) signed += (old[i] ?? 0) > 127 ? (old[i] ?? 0) - 256 : (old[i] ?? 0);
+    old.write(`${signed.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    const { seen } = await walk(at(old, 1), { chunk: old.length });
+    expect(seen[0]?.header.path).toBe('/etc/héllo-wörld');
+  });
+});
+
 describe('walkTar', () => {
   it('reads files, dirs, links and metadata; chunk boundaries do not matter', async () => {
     const tar = writeTar([
