@@ -76,8 +76,13 @@ export function applyLayers(results: readonly LayerResult[]): MergedLayers {
   results.forEach((result, layer) => {
     const whiteouts = whiteoutSets[layer] ?? new Set<string>();
     const opaque = opaqueSets[layer] ?? new Set<string>();
-    const sets = layerPathSets(result);
-    const replaced = (path: string): boolean => coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false) || overwrites(sets, path) || replacesAncestor(sets, path);
+    // Built when first asked: nothing is asked of a layer with nothing below it (the first, often the largest).
+    let sets: LayerPathSets | null = null;
+    const replaced = (path: string): boolean => {
+      if (coveredBy(path, whiteouts, true) || coveredBy(path, opaque, false)) return true;
+      sets ??= layerPathSets(result);
+      return overwrites(sets, path) || replacesAncestor(sets, path);
+    };
 
     const grouped = new Map<string, (CatalogedPackage & { foundBy: string })[]>();
     for (const pkg of result.packages) {
