@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digestOf } from 'node:crypto';
 import type { Package, PackageType, Report, Severity, VulnerabilityFinding } from '@sekisho/model';
 import { isOsPackageType, severityRank } from '@sekisho/model';
 import type { AdvisoryStore, CveFacts } from '../advisories/types.js';
@@ -45,7 +45,7 @@ const MAX_REFERENCES = 20;
 const MAX_TEXT = 4096;
 
 function hash(parts: readonly string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+  return digestOf('sha256', parts.join('\u0000'), 'hex').slice(0, 16);
 }
 
 /** OS package id for each language package an OS package installed (`contains` from an OS package). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Distro, LayerInfo, Location, Package, Relationship, Unknown } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
 import { normalizeLicenses } from '../licenses/normalize.js';
@@ -11,8 +11,9 @@ export function location(path: string, layer: number | null, layers: readonly La
   return { path, layerDigest: info?.digest ?? null, diffId: info?.diffId ?? null, layerIndex: info ? layer : null };
 }
 
+// One-shot `hash`, not a Hash object: half the cost for strings this short, once per package.
 function shortHash(parts: readonly string[]): string {
-  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+  return hash('sha256', parts.join('\0'), 'hex').slice(0, 16);
 }
 
 export interface Inventory {
