@@ -88,8 +88,18 @@ function compileGlob(glob: string): CompiledGlob {
     nameSuffix,
     noDotInName: last === '!(*.*)',
     segments: requiredSegments(glob),
-    test: picomatch(glob, { dot: true }),
+    test: lazyMatcher(glob),
   };
+}
+
+/**
+ * The glob's regex, compiled when a path first passes the literal checks: most of the catalogers'
+ * 133 globs never see one in a given image, and compiling them all took 9-16 ms of every scan's
+ * start.
+ */
+function lazyMatcher(glob: string): (path: string) => boolean {
+  let matcher: ((path: string) => boolean) | null = null;
+  return (path) => (matcher ??= picomatch(glob, { dot: true }))(path);
 }
 
 /** `/{a,b}/rest` → `/a/rest`, `/b/rest`: a leading brace group otherwise hides the static prefix. */
