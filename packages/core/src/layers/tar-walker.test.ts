@@ -146,6 +146,26 @@ describe('walkTar', () => {
     expect(seen[2]?.header.linkTarget).toBe('/' + 'x/'.repeat(80) + 'target');
   });
 
+  it('joins the ustar prefix field, ignores that area in pre-ustar headers, and reads a name that fills its field', async () => {
+    const rechecksum = (tar: Buffer): Buffer => {
+      tar.fill(0x20, 148, 156);
+      let sum = 0;
+      for (let i = 0; i < 512; i += 1) sum += tar[i] ?? 0;
+      tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+      return tar;
+    };
+    const full = 'n'.repeat(100);
+    const ustar = writeTar([{ name: 'n', content: 'x' }]);
+    ustar.write(full, 0, 'latin1');
+    ustar.fill(0, 345, 500);
+    ustar.write('usr/share/déjà', 345, 'utf8');
+    expect((await walk(rechecksum(ustar))).seen.map((s) => s.header.path)).toEqual([`/usr/share/déjà/${full}`]);
+    // The same bytes without the ustar magic: an old (v7) header, whose bytes past 257 mean nothing.
+    const v7 = Buffer.from(ustar);
+    v7.fill(0, 257, 265);
+    expect((await walk(rechecksum(v7))).seen.map((s) => s.header.path)).toEqual([`/${full}`]);
+  });
+
   it('reads base-256 sizes', async () => {
     const { seen } = await walk(writeTar([{ name: 'f', content: 'abc', base256Size: true }]));
     expect(seen[0]).toMatchObject({ body: 'abc', header: { size: 3 } });

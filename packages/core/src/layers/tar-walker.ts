@@ -262,17 +262,17 @@ function isZeroBlock(block: Buffer): boolean {
 
 export function parseHeaderBlock(block: Buffer, offset: number): RawHeader {
   verifyChecksum(block, offset);
-  const magic = block.toString('latin1', 257, 263);
-  const isUstar = magic === 'ustar\0';
-  let name = cString(block.subarray(0, 100));
+  // `ustar\0`, compared byte by byte: a string per entry for this was garbage at once.
+  const isUstar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72 && block[262] === 0;
+  let name = fieldString(block, 0, 100);
   if (isUstar) {
-    const prefix = cString(block.subarray(345, 500));
+    const prefix = fieldString(block, 345, 500);
     if (prefix !== '') name = `${prefix}/${name}`;
   }
   const typeByte = block[156] ?? 0;
   return {
     name,
-    linkname: cString(block.subarray(157, 257)),
+    linkname: fieldString(block, 157, 257),
     mode: readNumber(block, 100, 8, offset),
     uid: readNumber(block, 108, 8, offset),
     gid: readNumber(block, 116, 8, offset),
@@ -363,6 +363,18 @@ function readOctal(block: Buffer, start: number, length: number): number {
 function cString(bytes: Buffer): string {
   const nul = bytes.indexOf(0);
   return bytes.toString('utf8', 0, nul === -1 ? bytes.length : nul);
+}
+
+/**
+ * A NUL-terminated header field, `block[start, end)`, without a view or a native search per field:
+ * the prefix and link name of most entries are empty, and a name is short enough that a loop
+ * finds its end sooner than `indexOf` is called.
+ */
+function fieldString(block: Buffer, start: number, end: number): string {
+  if (block[start] === 0) return '';
+  let nul = start;
+  while (nul < end && block[nul] !== 0) nul += 1;
+  return block.toString('utf8', start, nul);
 }
 
 /** PAX extended header records: `<length> <key>=<value>\n`. Only the keys the walker uses are kept. */
