@@ -1,5 +1,5 @@
 import type { Report } from '@sekisho/model';
-import { compileRules, HIT_SPACING, PreparedRules, resolveCandidates, rulesForPath, scanWithRules } from '../analyzers/secrets/engine.js';
+import { compileRules, HIT_SPACING, PreparedRules, resolveCandidates, ruleAppliesToPath, scanWithRules } from '../analyzers/secrets/engine.js';
 import type { CompiledRules } from '../analyzers/secrets/engine.js';
 import { redact } from '../analyzers/secrets/redact.js';
 import type { SecretsOptions } from '../analyzers/secrets/types.js';
@@ -182,15 +182,16 @@ export function createRedactor(options: SecretsOptions = {}): Redactor {
   if (rules.rules.some((r) => r.keywordIds.length === 0 && (r.onlyPaths === null || r.onlyPaths(OUTPUT_PATH)))) {
     throw new Error('a secret rule without keywords applies to any path: the output redactor cannot pre-filter by keyword');
   }
-  // The rules for output text, chosen once: path matching per string cost more than the scans.
-  const chosen = rulesForPath(rules, OUTPUT_PATH, false);
-  const applicable = new PreparedRules(chosen);
+  // The rules for output text: each rule's path test is answered once, when a string first hits
+  // one of its keywords (PreparedRules); the global allowlist's, when any rule is first asked.
+  let allowedPath: boolean | null = null;
+  const applicable = new PreparedRules(rules.rules, (compiled) => !(allowedPath ??= rules.globalAllowPath(OUTPUT_PATH)) && ruleAppliesToPath(compiled, OUTPUT_PATH, false));
   const cache = new Map<string, string>();
   const text = (value: string): string => {
     if (value.length < 6) return value;
     // Most strings (names, versions, paths, digests) hold no keyword of a rule and no assignment:
     // answered by these two scans, not the memo, whose hashing of each string cost more than they do.
-    const ruled = chosen.length > 0 && rules.keywords.containsAny(value);
+    const ruled = rules.rules.length > 0 && rules.keywords.containsAny(value);
     if (!ruled && !value.includes('=')) return value;
     const hit = cache.get(value);
     if (hit !== undefined) return hit;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, HIT_SPACING, PreparedRules, rulesForPath, scanWithRules } from './engine.js';
+import { compileRules, HIT_SPACING, PreparedRules, ruleAppliesToPath, rulesForPath, scanWithRules } from './engine.js';
 
 const rules = compileRules();
 const texts = [
@@ -35,5 +35,23 @@ describe('PreparedRules', () => {
       found += direct.length;
     }
     expect(found).toBeGreaterThanOrEqual(3);
+  });
+
+  it('asks a rule its path test only when a text first hits one of its keywords, and then keeps the answer', () => {
+    for (const path of ['sekisho:output', 'app/.env', 'home/u/.aws/credentials', 'src/main.go']) {
+      const asked = new Map<string, number>();
+      const prepared = new PreparedRules(rules.rules, (compiled) => {
+        asked.set(compiled.rule.id, (asked.get(compiled.rule.id) ?? 0) + 1);
+        return ruleAppliesToPath(compiled, path, false);
+      });
+      const expectedRules = rulesForPath(rules, path, false);
+      for (const text of [...texts, ...texts]) {
+        const hits = rules.keywords.scan(Buffer.from(text), HIT_SPACING);
+        const expected = expectedRules.filter((r) => r.keywordIds.length === 0 || r.keywordIds.some((id) => hits.has(id)));
+        expect(prepared.withHits(hits), `${path}: ${text}`).toEqual(expected);
+      }
+      expect([...asked.values()].every((n) => n === 1)).toBe(true);
+      expect(asked.size).toBeLessThan(rules.rules.length / 4);
+    }
   });
 });
