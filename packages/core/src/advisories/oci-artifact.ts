@@ -75,7 +75,7 @@ export async function pullAdvisoryDb(reference: string, dbPath: string, options:
     }
     if (layer.size > MAX_DB_BLOB) throw new SekishoError('LIMIT_JSON_SIZE', `database blob of ${layer.size} bytes exceeds ${MAX_DB_BLOB}`);
     await mkdir(dirname(dbPath), { recursive: true });
-    const blob = client.blobStream(repository, layer.digest, layer.size, MAX_DB_BLOB);
+    const blob = client.blobStream(repository, layer.digest, layer.size, { max: MAX_DB_BLOB });
     await pipeline(blob, zlib.createZstdDecompress(), createWriteStream(temp));
     openAdvisoryStore(temp).close();
     await rename(temp, dbPath);

@@ -82,12 +82,16 @@ export async function walkTar(source: AsyncIterable<Buffer>, visitor: TarEntryVi
           else global = { ...global, ...records, path: undefined, linkpath: undefined, sparse: undefined };
           continue;
         }
-        case 'L':
-          longName = cString(await readMeta(reader, declaredSize, padded));
+        case 'L': {
+          const meta = await readMeta(reader, declaredSize, padded);
+          longName = fieldString(meta, 0, meta.length);
           continue;
-        case 'K':
-          longLink = cString(await readMeta(reader, declaredSize, padded));
+        }
+        case 'K': {
+          const meta = await readMeta(reader, declaredSize, padded);
+          longLink = fieldString(meta, 0, meta.length);
           continue;
+        }
         default:
           break;
       }
@@ -360,13 +364,9 @@ function readOctal(block: Buffer, start: number, length: number): number {
   return value;
 }
 
-function cString(bytes: Buffer): string {
-  const nul = bytes.indexOf(0);
-  return bytes.toString('utf8', 0, nul === -1 ? bytes.length : nul);
-}
-
 /**
- * A NUL-terminated header field, `block[start, end)`, without a view or a native search per field:
+ * A NUL-terminated field, `block[start, end)` (a header's name, prefix or link name; a GNU long
+ * name or link member's body), without a view or a native search per field:
  * the prefix and link name of most entries are empty, and a name is short enough that a loop
  * finds its end sooner than `indexOf` is called.
  */

@@ -71,6 +71,14 @@ export function scopeFor(repository: string, actions: 'pull' | 'pull,push'): str
 }
 
 /** One registry: its transport, its authorization state, its API. */
+/** How `RegistryClient.blobStream` hands out a blob. */
+export interface BlobStreamOptions {
+  /** Most bytes taken when the size is not known (default: no bound beyond the stated size). */
+  readonly max?: number;
+  /** Lend the chunks (two reused buffers) instead of giving new ones; see blobStream. */
+  readonly lend?: boolean;
+}
+
 export class RegistryClient {
   readonly target: RegistryTarget;
   readonly transport: Transport;
@@ -194,7 +202,7 @@ export class RegistryClient {
   async readBlob(repository: string, digest: string, max: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of this.blobStream(repository, digest, null, max)) {
+    for await (const chunk of this.blobStream(repository, digest, null, { max })) {
       size += chunk.length;
       chunks.push(chunk);
     }
@@ -210,7 +218,8 @@ export class RegistryClient {
    * lends them (each valid until the consumer asks for the second chunk after it): a layer's
    * megabytes then make no garbage beyond the socket's own reads. Without it each chunk is new.
    */
-  async *blobStream(repository: string, digest: string, size: number | null, max = Number.MAX_SAFE_INTEGER, lend = false): AsyncGenerator<Buffer> {
+  async *blobStream(repository: string, digest: string, size: number | null, options: BlobStreamOptions = {}): AsyncGenerator<Buffer> {
+    const { max = Number.MAX_SAFE_INTEGER, lend = false } = options;
     const where = { image: `${this.target.registry}/${repository}`, layer: digest };
     const { algorithm } = parseDigest(digest, where);
     const hash = createHash(algorithm);

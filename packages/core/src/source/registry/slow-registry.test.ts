@@ -146,12 +146,12 @@ describe('a slow reader is not a slow registry', () => {
     const digest = serve(blob);
     const client = new RegistryClient({ registry: fake.host, apiHost: fake.host }, { insecureRegistries: [fake.host], dockerConfig: null, env: {}, retries: 1 });
     try {
-      expect(await readLentChunks(client.blobStream('app', digest, blob.length, undefined, true), blob)).toMatchObject({ chunks: 4, bytes: blob.length, buffers: 2, firstMismatch: null });
+      expect(await readLentChunks(client.blobStream('app', digest, blob.length, { lend: true }), blob)).toMatchObject({ chunks: 4, bytes: blob.length, buffers: 2, firstMismatch: null });
       // A blob that is not the one named still fails before its last byte goes on.
       const other = `sha256:${'0'.repeat(64)}`;
       const seen: number[] = [];
       const failure = await (async () => {
-        for await (const chunk of client.blobStream('app', other, blob.length, undefined, true)) seen.push(chunk.length);
+        for await (const chunk of client.blobStream('app', other, blob.length, { lend: true })) seen.push(chunk.length);
       })().catch((error: unknown) => error);
       expect(failure).toMatchObject({ code: 'INTEGRITY_DIGEST_MISMATCH' });
       expect(seen.reduce((a, b) => a + b, 0)).toBeLessThan(blob.length);

@@ -125,7 +125,7 @@ export async function openRegistryImage(ref: ImageReference, options: OpenOption
     const layers = resolved.layers.map((layer): LayerRef => {
       const digest = layer.digest;
       if (digest === null) return layer;
-      return { ...layer, digestBound: true, openBlob: () => client.blobStream(ref.repository, digest, layer.size, undefined, true) };
+      return { ...layer, digestBound: true, openBlob: () => client.blobStream(ref.repository, digest, layer.size, { lend: true }) };
     });
     return {
       reference: description,
