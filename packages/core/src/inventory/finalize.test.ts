@@ -50,6 +50,69 @@ describe('buildInventory: development dependencies', () => {
   });
 });
 
+describe('buildInventory: files OS packages installed', () => {
+  const pkg = (name: string, type: CatalogedPackage['type'], evidence: CatalogedPackage['evidence'], path: string): CatalogedPackage & { foundBy: string } => ({
+    ref: name,
+    name,
+    version: '1.0',
+    type,
+    purl: type === 'deb' ? undefined : `pkg:${type}/${name}@1.0`,
+    licenses: [],
+    evidence,
+    source: null,
+    metadata: null,
+    paths: [path],
+    foundBy: `${type}-cataloger`,
+  });
+  const owning = (name: string, files: readonly string[]) => ({ path: `/var/lib/dpkg/info/${name}.list`, packageType: 'deb' as const, packageName: name, files, layer: 0 });
+  const image = (packages: readonly (CatalogedPackage & { foundBy: string })[], ownership: MergedLayers['ownership']): MergedLayers => ({
+    ...merged,
+    packages: packages.map((p, i) => ({ pkg: p, key: `0/${i}`, evidenceLayer: 0, introducedIn: 0 })),
+    relationships: [],
+    ownership,
+    symlinks: new Map([
+      ['/bin', 'usr/bin'],
+      ['/usr/bin/python3', 'python3.11'],
+    ]),
+  });
+  const status = '/var/lib/dpkg/status';
+
+  it.each(['/bin/python3.11', '/usr/bin/python3.11'])('drops a binary hit on an installed file, named through its links or as they resolve (%s)', (hit) => {
+    const inventory = buildInventory(
+      image(
+        [pkg('python3.11-minimal', 'deb', 'installed', status), pkg('python', 'binary', 'binary', hit), pkg('busybox', 'binary', 'binary', '/opt/busybox')],
+        // Listed the way a package built before merged /usr lists it: /bin/python3 → /usr/bin/python3.11.
+        [owning('python3.11-minimal', ['/bin/python3'])],
+      ),
+      null,
+      [],
+    );
+    expect(inventory.packages.map((p) => [p.type, p.name, p.locations[0]?.path])).toEqual([
+      ['binary', 'busybox', '/opt/busybox'],
+      ['deb', 'python3.11-minimal', status],
+    ]);
+  });
+
+  it('relates a language package to the OS package that installed its evidence; the last package listing a file owns it', () => {
+    const metadata = '/usr/lib/python3/dist-packages/urllib3-1.26.dist-info/METADATA';
+    const inventory = buildInventory(
+      image(
+        [
+          pkg('python3-pip', 'deb', 'installed', status),
+          pkg('python3-urllib3', 'deb', 'installed', status),
+          pkg('urllib3', 'pypi', 'installed', metadata),
+          pkg('requests', 'pypi', 'installed', '/srv/app/requests/METADATA'),
+        ],
+        [owning('python3-pip', [metadata]), owning('python3-urllib3', ['/usr/lib/python3/dist-packages', metadata])],
+      ),
+      null,
+      [],
+    );
+    const id = (name: string) => inventory.packages.find((p) => p.name === name)?.id;
+    expect(inventory.relationships).toEqual([{ from: id('python3-urllib3'), to: id('urllib3'), type: 'contains' }]);
+  });
+});
+
 describe('canonicalizer', () => {
   // The reference: every directory resolved from the root on its own, as before it was memoized.
   const reference =

@@ -20,8 +20,6 @@ export interface Inventory {
   readonly packages: Package[];
   readonly relationships: Relationship[];
   readonly unknowns: Unknown[];
-  /** Absolute path → id of the OS package that installed it. */
-  readonly fileOwners: ReadonlyMap<string, string>;
 }
 
 /**
@@ -92,19 +90,29 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
   // Owned paths as packages list them (`/bin/bash`) and as they sit in a merged-/usr image (`/usr/bin/bash`).
   const canonical = canonicalizer(merged.symlinks);
   attachLicenseFacts(packages, merged.licenseFacts, canonical);
-  const fileOwners = new Map<string, string>();
+  // Which OS package installed a path is asked of a few paths (binary hits, language packages'
+  // evidence), not of the tens of thousands of files packages list: only those paths are indexed.
+  const asked = new Set<string>();
+  for (const p of packages) {
+    if (isOsPackageType(p.type)) continue;
+    for (const l of p.locations) {
+      asked.add(l.path);
+      if (p.evidence === 'binary' && p.type === 'binary') asked.add(canonical(l.path));
+    }
+  }
+  const ownerOf = new Map<string, string>();
   for (const p of packages) {
     if (!isOsPackageType(p.type)) continue;
     for (const file of ownedFiles.get(p.id) ?? []) {
-      fileOwners.set(file, p.id);
+      if (asked.has(file)) ownerOf.set(file, p.id);
       const resolved = canonical(file);
-      if (resolved !== file) fileOwners.set(resolved, p.id);
+      if (resolved !== file && asked.has(resolved)) ownerOf.set(resolved, p.id);
     }
   }
   // A binary classifier hit on a file an OS package installed repeats that package (Syft drops these too).
   for (let i = packages.length - 1; i >= 0; i -= 1) {
     const p = packages[i];
-    if (p?.evidence === 'binary' && p.type === 'binary' && p.locations.some((l) => fileOwners.has(l.path) || fileOwners.has(canonical(l.path)))) packages.splice(i, 1);
+    if (p?.evidence === 'binary' && p.type === 'binary' && p.locations.some((l) => ownerOf.has(l.path) || ownerOf.has(canonical(l.path)))) packages.splice(i, 1);
   }
   const relationships = dedupeRelationships(
     merged.relationships.flatMap((r) => {
@@ -116,7 +124,7 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
   // A language package whose evidence files an OS package installed (Debian's python3-urllib3 ships urllib3's dist-info).
   for (const p of packages) {
     if (isOsPackageType(p.type)) continue;
-    const owner = p.locations.map((l) => fileOwners.get(l.path)).find((o) => o !== undefined);
+    const owner = p.locations.map((l) => ownerOf.get(l.path)).find((o) => o !== undefined);
     if (owner !== undefined) relationships.push({ from: owner, to: p.id, type: 'contains' });
   }
   const unknowns: Unknown[] = merged.unknowns.map((u) => ({ location: location(u.path, u.layer, layers), foundBy: u.foundBy, reason: u.reason }));
@@ -124,7 +132,6 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
     packages: packages.sort(comparePackages),
     relationships: dedupeRelationships(relationships).sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.type.localeCompare(b.type)),
     unknowns: unknowns.sort((a, b) => a.location.path.localeCompare(b.location.path) || a.reason.localeCompare(b.reason)),
-    fileOwners,
   };
 }
 

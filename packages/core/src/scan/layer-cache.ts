@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import zlib from 'node:zlib';
 import { buildFingerprint } from '../build-fingerprint.js';
 import { LAYER_RESULT_SCHEMA } from '../overlay/layer-result.js';
 import type { LayerResult } from '../overlay/layer-result.js';
+import { decodeCacheValue, encodeCacheValue } from './cache-codec.js';
 import type { VerifiedBlob } from './verified-files.js';
 
 export interface CacheEntry {
@@ -17,7 +17,7 @@ export interface CacheEntry {
  * entry was written, so a hit is only trusted once the blob at hand is shown to be that same blob
  * (a config can claim any diffID; see `scanImage`). SQLite in WAL mode lets many scanning processes
  * read and write at once (Trivy's single-writer BoltDB serialises parallel scans). Values are
- * zstd-compressed JSON.
+ * stored as cache-codec.ts writes them.
  */
 export class LayerCache {
   readonly #get: StatementSync;
@@ -35,8 +35,8 @@ export class LayerCache {
     const row = this.#get.get(key) as { blob_digest?: string; blob_size?: number; value?: Uint8Array } | undefined;
     if (row?.value === undefined || typeof row.blob_digest !== 'string' || typeof row.blob_size !== 'number') return null;
     try {
-      const result = JSON.parse(zlib.zstdDecompressSync(row.value).toString('utf8')) as LayerResult;
-      return result.schema === LAYER_RESULT_SCHEMA ? { result, blob: { digest: row.blob_digest, size: row.blob_size } } : null;
+      const result = decodeCacheValue(row.value) as LayerResult | null;
+      return typeof result === 'object' && result !== null && result.schema === LAYER_RESULT_SCHEMA ? { result, blob: { digest: row.blob_digest, size: row.blob_size } } : null;
     } catch {
       return null; // a damaged entry is a miss; the layer is analysed again and the entry replaced
     }
@@ -44,8 +44,7 @@ export class LayerCache {
 
   /** Store a result; only for a layer whose blob digest and diffID were verified in this run. */
   put(key: string, result: LayerResult, blob: VerifiedBlob): void {
-    const value = zlib.zstdCompressSync(Buffer.from(JSON.stringify(result)), { params: { [zlib.constants.ZSTD_c_compressionLevel]: 3 } });
-    this.#put.run(key, blob.digest, blob.size, value, Date.now());
+    this.#put.run(key, blob.digest, blob.size, encodeCacheValue(result), Date.now());
   }
 }
 

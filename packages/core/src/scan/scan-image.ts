@@ -91,8 +91,6 @@ export interface ScanOptions {
 export interface ImageScan {
   readonly report: Report;
   readonly merged: MergedLayers;
-  /** Absolute path → id of the OS package that installed it. */
-  readonly fileOwners: ReadonlyMap<string, string>;
 }
 
 /**
@@ -207,7 +205,7 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
         options.includeDevDeps === true,
       );
       const blobs = layers.map((l) => l.blob);
-      if (imageKey !== null && blobs.every((b): b is VerifiedBlob => b !== null)) cache?.images.put(imageKey, blobs, inventory);
+      if (imageKey !== null && blobs.every((b): b is VerifiedBlob => b !== null)) cache?.images.put(imageKey, blobs, withReport(inventory, withoutConfig(inventory.report)));
     }
     const scan = withConfigFindings(inventory, configFindings(handle.config, options.configAnalyzers ?? []));
     const skip = options.skip;
@@ -244,9 +242,29 @@ async function cachedInventory(
   });
   if (!held.every(Boolean)) return null;
   for (const layer of handle.layers) run.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: true });
-  const { report } = entry;
+  const report = withConfig(entry.report, handle);
   const distro = report.distro === null ? null : { ...report.distro, eol: distroSupport(report.distro.id, report.distro.versionId, run.now) };
   return lazyInventory({ ...report, target: targetOf(handle), distro }, entry);
+}
+
+/**
+ * What the image cache keeps of a report: nothing taken from the image configuration. Its
+ * environment, labels and build steps may hold secrets in full, and the cache is not an output
+ * that redacts them; the entry's key binds the verified config, which gives them again
+ * (withConfig). Keys stay where they are, so a warm report prints byte for byte as the cold one.
+ */
+function withoutConfig(report: Report): Report {
+  return { ...report, image: null, findings: report.findings.map((f) => (f.createdBy === null ? f : { ...f, createdBy: null })) };
+}
+
+function withConfig(report: Report, handle: ImageHandle): Report {
+  const layers = layerInfos(handle);
+  const createdBy = (f: Finding): string | null => (f.location?.layerIndex == null ? null : (layers[f.location.layerIndex]?.createdBy ?? null));
+  return { ...report, image: imageInfo(handle, layers), findings: report.findings.map((f) => (createdBy(f) === null ? f : { ...f, createdBy: createdBy(f) })) };
+}
+
+function imageInfo(handle: ImageHandle, layers: LayerInfo[]): Report['image'] {
+  return isFileTreeSource(handle.sourceType) ? null : { layers, config: configFacts(handle.config), size: layers.reduce((s, l) => s + (l.size ?? 0), 0) };
 }
 
 /** A layer whose reads (blob chunks or walked entries) stop with the deadline error once `signal` fires. */
@@ -417,7 +435,7 @@ function buildInventoryReport(handle: ImageHandle, results: readonly LayerResult
     schema: REPORT_SCHEMA,
     tool: { name: 'sekisho', version: TOOL_VERSION },
     target: targetOf(handle),
-    image: isFileTreeSource(handle.sourceType) ? null : { layers, config: configFacts(handle.config), size: layers.reduce((s, l) => s + (l.size ?? 0), 0) },
+    image: imageInfo(handle, layers),
     distro,
     packages: inventory.packages,
     relationships: inventory.relationships,
@@ -425,7 +443,7 @@ function buildInventoryReport(handle: ImageHandle, results: readonly LayerResult
     unknowns: inventory.unknowns,
     notChecked: [],
   };
-  return { report, merged, fileOwners: inventory.fileOwners };
+  return { report, merged };
 }
 
 /** The inventory with findings from the image configuration (Env, labels, history) added, in report order. */
