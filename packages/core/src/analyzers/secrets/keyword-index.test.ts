@@ -55,3 +55,48 @@ describe('KeywordIndex.containsAny', () => {
     expect(unicode.containsAny('nothing')).toBe(false);
   });
 });
+
+describe('KeywordIndex.scan', () => {
+  // The reference: every keyword looked for at every offset, ASCII case folded.
+  const naive = (keywords: readonly string[], bytes: Uint8Array): Map<number, number[]> => {
+    const fold = (b: number): number => (b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
+    const hits = new Map<number, number[]>();
+    keywords.forEach((keyword, id) => {
+      for (let start = 0; start + keyword.length <= bytes.length; start++) {
+        let i = 0;
+        while (i < keyword.length && fold(bytes[start + i] ?? -1) === fold(keyword.charCodeAt(i))) i++;
+        if (i === keyword.length) hits.set(id, [...(hits.get(id) ?? []), start]);
+      }
+    });
+    return hits;
+  };
+  const sorted = (hits: Map<number, number[]>) => [...hits].sort((a, b) => a[0] - b[0]);
+
+  it('finds every hit of every keyword, overlapping ones and keywords inside keywords too', () => {
+    const keywords = ['he', 'she', 'his', 'hers', 'token', 'oken', 'k', 'ghp_', 'secret_key', 'key'];
+    const index = new KeywordIndex(keywords);
+    for (const text of ['ushers', 'SHE said HIS HERS', 'tokentoken', 'ghp_ghp_', 'SECRET_KEY=key', 'kkk', '', 'é€\u{1F511}kéy']) {
+      const bytes = Buffer.from(text, 'utf8');
+      expect(sorted(index.scan(bytes, 1)), text).toEqual(sorted(naive(keywords, bytes)));
+    }
+  });
+
+  it("agrees with looking for each keyword at each offset, on text made of the secret rules' keywords", () => {
+    const keywords = compileRules({}).keywords.keywords;
+    const index = new KeywordIndex(keywords);
+    const pieces = [...keywords, ...keywords.map((k) => k.slice(0, k.length >> 1)), ...keywords.map((k) => k.slice(k.length >> 1).toUpperCase()), 'é', '\u{1F511}', ' ', '=', '_', '\0', '\xff'];
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    let withHits = 0;
+    for (let i = 0; i < 300; i += 1) {
+      const bytes = Buffer.from(Array.from({ length: 1 + next(12) }, () => pieces[next(pieces.length)]).join(''), 'utf8');
+      const expected = naive(keywords, bytes);
+      if (expected.size > 0) withHits += 1;
+      expect(sorted(index.scan(bytes, 1))).toEqual(sorted(expected));
+    }
+    expect(withHits).toBeGreaterThan(100);
+  });
+});

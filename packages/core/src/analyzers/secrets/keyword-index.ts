@@ -6,6 +6,15 @@
  */
 export class KeywordIndex {
   readonly keywords: readonly string[];
+  /**
+   * Byte → class: bytes no keyword holds share class 0, and a letter its other case's class, so a
+   * row of the table is as wide as the keywords' alphabet instead of 256. For the ~2,600 states of
+   * the secret rules that is 2.6 MB → ~0.4 MB, and building it (once per process: every output is
+   * redacted) 7-8 ms → ~1 ms; the scan reads one table for a byte's class, as it read one to fold
+   * its case.
+   */
+  private readonly classes: Uint8Array;
+  private readonly width: number;
   private readonly delta: Int32Array;
   /** For each state: the first keyword id it ends, or -1. */
   private readonly out: Int32Array;
@@ -17,34 +26,47 @@ export class KeywordIndex {
   constructor(keywords: readonly string[]) {
     this.keywords = keywords;
     this.asciiKeywords = keywords.every((keyword) => !/[^\p{ASCII}]/u.test(keyword));
+    const bytes = keywords.map((keyword) => {
+      const word = new Uint8Array(keyword.length);
+      for (let i = 0; i < keyword.length; i++) word[i] = lower(keyword.charCodeAt(i) & 0xff);
+      return word;
+    });
+    const classes = new Uint8Array(256);
+    // At most 230 classes besides 0: case-folded, no letter takes two.
+    let width = 1;
+    for (const word of bytes) for (const byte of word) if (classes[byte] === 0) classes[byte] = width++;
+    for (let byte = 0x41; byte <= 0x5a; byte++) classes[byte] = classes[byte + 0x20] ?? 0;
+    this.classes = classes;
+    this.width = width;
     const goto: Map<number, number>[] = [new Map()];
     const ends: number[] = [-1];
-    keywords.forEach((keyword, id) => {
+    bytes.forEach((word, id) => {
       let state = 0;
-      for (let i = 0; i < keyword.length; i++) {
-        const byte = lower(keyword.charCodeAt(i) & 0xff);
-        let next = goto[state]!.get(byte);
+      for (const byte of word) {
+        const symbol = classes[byte] ?? 0;
+        let next = goto[state]!.get(symbol);
         if (next === undefined) {
           next = goto.length;
           goto.push(new Map());
           ends.push(-1);
-          goto[state]!.set(byte, next);
+          goto[state]!.set(symbol, next);
         }
         state = next;
       }
       if (ends[state] === -1) ends[state] = id;
     });
     const count = goto.length;
-    this.delta = new Int32Array(count * 256);
+    const delta = new Int32Array(count * width);
+    this.delta = delta;
     this.out = Int32Array.from(ends);
     this.outLink = new Int32Array(count).fill(-1);
     const fail = new Int32Array(count);
     const queue: number[] = [];
-    for (let b = 0; b < 256; b++) {
-      const next = goto[0]!.get(b);
-      if (next === undefined) this.delta[b] = 0;
+    for (let symbol = 0; symbol < width; symbol++) {
+      const next = goto[0]!.get(symbol);
+      if (next === undefined) delta[symbol] = 0;
       else {
-        this.delta[b] = next;
+        delta[symbol] = next;
         fail[next] = 0;
         queue.push(next);
       }
@@ -54,10 +76,10 @@ export class KeywordIndex {
       const f = fail[state]!;
       this.outLink[state] = this.out[f]! !== -1 ? f : this.outLink[f]!;
       // The failure state's row (complete: it is shallower, so done earlier), then this state's own edges.
-      this.delta.copyWithin(state * 256, f * 256, f * 256 + 256);
-      for (const [b, next] of goto[state]!) {
-        fail[next] = this.delta[f * 256 + b]!;
-        this.delta[state * 256 + b] = next;
+      for (let symbol = 0; symbol < width; symbol++) delta[state * width + symbol] = delta[f * width + symbol] ?? 0;
+      for (const [symbol, next] of goto[state]!) {
+        fail[next] = delta[f * width + symbol]!;
+        delta[state * width + symbol] = next;
         queue.push(next);
       }
     }
@@ -72,11 +94,11 @@ export class KeywordIndex {
    */
   containsAny(text: string): boolean {
     if (!this.asciiKeywords) return this.scan(Buffer.from(text, 'utf8'), 1).size > 0;
-    const { delta, out, outLink } = this;
+    const { delta, out, outLink, classes, width } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      state = delta[state * 256 + (code < 0x80 ? lower(code) : 0x80)] ?? 0;
+      state = delta[state * width + (code < 0x80 ? (classes[code] ?? 0) : 0)] ?? 0;
       if (out[state] !== -1 || outLink[state] !== -1) return true;
     }
     return false;
@@ -90,10 +112,10 @@ export class KeywordIndex {
   scan(bytes: Uint8Array, spacing: number): Map<number, number[]> {
     const hits = new Map<number, number[]>();
     const last = new Map<number, number>();
-    const { delta, out, outLink, keywords } = this;
+    const { delta, out, outLink, keywords, classes, width } = this;
     let state = 0;
     for (let i = 0; i < bytes.length; i++) {
-      state = delta[state * 256 + LOWER[bytes[i]!]!]!;
+      state = delta[state * width + classes[bytes[i]!]!]!;
       let s = out[state] !== -1 ? state : outLink[state]!;
       while (s !== -1) {
         const id = out[s]!;
@@ -111,8 +133,6 @@ export class KeywordIndex {
     return hits;
   }
 }
-
-const LOWER = new Uint8Array(256).map((_, b) => lower(b));
 
 function lower(byte: number): number {
   return byte >= 65 && byte <= 90 ? byte + 32 : byte;
