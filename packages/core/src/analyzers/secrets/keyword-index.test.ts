@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { compileRules } from './engine.js';
 import { KeywordIndex } from './keyword-index.js';
 
+/** A seeded linear congruential generator: the same pieces, and so the same texts, on every run. */
+const randomBelow = (seed: number) => {
+  let state = seed;
+  return (n: number): number => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state % n;
+  };
+};
+
 const found = (index: KeywordIndex, text: string): boolean => index.scan(Buffer.from(text, 'utf8'), 1).size > 0;
 
 describe('KeywordIndex.containsAny', () => {
@@ -31,11 +40,7 @@ describe('KeywordIndex.containsAny', () => {
     // Mostly halves of keywords and other characters: whole keywords come up now and then.
     const halves = keywords.flatMap((k) => [k.slice(0, k.length >> 1), k.slice(k.length >> 1).toUpperCase()]);
     const pieces = [...keywords.slice(0, 8), ...halves, ...halves, 'é', '€', '\u{1F511}', ' ', '_', '0', 'Z', 'é', '€', '\u{1F511}'];
-    let seed = 42;
-    const next = (n: number): number => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return seed % n;
-    };
+    const next = randomBelow(42);
     let hits = 0;
     for (let i = 0; i < 5000; i += 1) {
       const text = Array.from({ length: 1 + next(6) }, () => pieces[next(pieces.length)]).join('');
@@ -85,11 +90,7 @@ describe('KeywordIndex.scan', () => {
     const keywords = compileRules({}).keywords.keywords;
     const index = new KeywordIndex(keywords);
     const pieces = [...keywords, ...keywords.map((k) => k.slice(0, k.length >> 1)), ...keywords.map((k) => k.slice(k.length >> 1).toUpperCase()), 'é', '\u{1F511}', ' ', '=', '_', '\0', '\xff'];
-    let seed = 7;
-    const next = (n: number): number => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return seed % n;
-    };
+    const next = randomBelow(7);
     let withHits = 0;
     for (let i = 0; i < 300; i += 1) {
       const bytes = Buffer.from(Array.from({ length: 1 + next(12) }, () => pieces[next(pieces.length)]).join(''), 'utf8');
