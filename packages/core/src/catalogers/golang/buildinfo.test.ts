@@ -130,6 +130,24 @@ describe('readGoBuildInfo', () => {
     expect(r.kind).toBe('found');
   });
 
+  it("looks where Go looks when the section table reads: a header outside Go's sections is not build info", () => {
+    // Aligned in the file, but in a read-only section: Go's debug/buildinfo says "not a Go executable" too.
+    const elf = buildElf64([
+      { name: '.rodata', data: inlineBuildInfo('go1.21.0', MODINFO) },
+      { name: '.data', data: Buffer.alloc(64), writable: true },
+    ]);
+    expect(elf.indexOf(MAGIC) % 16).toBe(0);
+    expect(readGoBuildInfo(elf)).toEqual({ kind: 'absent' });
+  });
+
+  it('scans the file when the section table is stripped', () => {
+    const elf = buildElf64([{ name: '.go.buildinfo', data: inlineBuildInfo('go1.21.0', MODINFO), writable: true }]);
+    elf.writeBigUInt64LE(0n, 0x28); // e_shoff: no section table
+    const r = readGoBuildInfo(elf);
+    expect(r.kind).toBe('found');
+    if (r.kind === 'found') expect(r.info.goVersion).toBe('go1.21.0');
+  });
+
   it('never throws on garbage that contains the magic', () => {
     for (let seed = 1; seed <= 200; seed++) {
       const buf = Buffer.alloc(256);
