@@ -69,7 +69,12 @@ export class ImageCache {
   readonly #put: StatementSync;
 
   constructor(db: DatabaseSync) {
-    // `verified_images` (entries of schema 1, with a file-owner map nothing read) is left to older versions sharing the directory.
+    // Entries of schema 1 (`verified_images`) held the image configuration in full: Env, labels and
+    // build steps, secrets and all. They are dropped, their pages overwritten with zeros.
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'verified_images'").get() !== undefined) {
+      const before = (db.prepare('PRAGMA secure_delete').get() as { secure_delete?: unknown } | undefined)?.secure_delete === 1 ? 'ON' : 'OFF';
+      db.exec(`PRAGMA secure_delete = ON; DROP TABLE verified_images; PRAGMA secure_delete = ${before};`);
+    }
     db.exec('CREATE TABLE IF NOT EXISTS image_inventories (key TEXT PRIMARY KEY, head BLOB NOT NULL, merged BLOB NOT NULL, checksum TEXT NOT NULL, created INTEGER NOT NULL)');
     this.#get = db.prepare('SELECT head, merged, checksum FROM image_inventories WHERE key = ?');
     this.#put = db.prepare('INSERT OR REPLACE INTO image_inventories (key, head, merged, checksum, created) VALUES (?, ?, ?, ?, ?)');
