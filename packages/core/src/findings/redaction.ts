@@ -106,9 +106,8 @@ function ruleSpans(rules: CompiledRules, applicable: PreparedRules, bytes: Buffe
 /** Where scanBytes says these strings come from: no path-limited rule applies to it. */
 const OUTPUT_PATH = 'sekisho:output';
 
+/** `text` with every rule's match hidden; the caller has seen a keyword in it (containsAny). */
 function redactRules(rules: CompiledRules, applicable: PreparedRules, text: string): string {
-  // Every rule that can apply here needs a keyword: most strings (names, versions, digests) have none.
-  if (!rules.keywords.containsAny(text)) return text;
   const bytes = Buffer.from(text, 'utf8');
   const hits = rules.keywords.scan(bytes, HIT_SPACING);
   if (hits.size === 0) return text;

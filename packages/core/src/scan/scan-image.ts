@@ -260,7 +260,11 @@ function withoutConfig(report: Report): Report {
 function withConfig(report: Report, handle: ImageHandle): Report {
   const layers = layerInfos(handle);
   const createdBy = (f: Finding): string | null => (f.location?.layerIndex == null ? null : (layers[f.location.layerIndex]?.createdBy ?? null));
-  return { ...report, image: imageInfo(handle, layers), findings: report.findings.map((f) => (createdBy(f) === null ? f : { ...f, createdBy: createdBy(f) })) };
+  const findings = report.findings.map((f) => {
+    const step = createdBy(f);
+    return step === null ? f : { ...f, createdBy: step };
+  });
+  return { ...report, image: imageInfo(handle, layers), findings };
 }
 
 function imageInfo(handle: ImageHandle, layers: LayerInfo[]): Report['image'] {

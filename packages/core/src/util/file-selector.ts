@@ -142,10 +142,7 @@ export class SelectorIndex<T> {
       for (const name of selector.basenames ?? []) add(this.#byName, name, plugin);
       for (const suffix of selector.suffixes ?? []) {
         if (suffix === '') throw new Error('a file selector suffix must not be empty');
-        const key = suffix.slice(-1);
-        const list = this.#suffixes.get(key);
-        if (list === undefined) this.#suffixes.set(key, [{ suffix, plugin }]);
-        else list.push({ suffix, plugin });
+        addTo(this.#suffixes, suffix.slice(-1), { suffix, plugin });
       }
       for (const glob of selector.globs ?? []) {
         const name = anywhereName(glob);

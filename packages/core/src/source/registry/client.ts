@@ -70,7 +70,6 @@ export function scopeFor(repository: string, actions: 'pull' | 'pull,push'): str
   return `repository:${repository}:${actions}`;
 }
 
-/** One registry: its transport, its authorization state, its API. */
 /** How `RegistryClient.blobStream` hands out a blob. */
 export interface BlobStreamOptions {
   /** Most bytes taken when the size is not known (default: no bound beyond the stated size). */
@@ -79,6 +78,7 @@ export interface BlobStreamOptions {
   readonly lend?: boolean;
 }
 
+/** One registry: its transport, its authorization state, its API. */
 export class RegistryClient {
   readonly target: RegistryTarget;
   readonly transport: Transport;
