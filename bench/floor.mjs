@@ -1,5 +1,6 @@
 // The decompression floor: read every layer blob of an OCI layout and decompress it, nothing else.
-// Node zlib with a 256 KiB chunkSize and 1 MiB reads (perf-anchors §2a), Node's built-in zstd.
+// Node zlib with the scan's own 512 KiB chunkSize (INFLATE_CHUNK_BYTES, layers/layer-stream.ts) and 1 MiB
+// reads, Node's built-in zstd. (1 MiB chunks measured no faster here: gzip 1.12-1.19 s against 1.16-1.17.)
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
@@ -11,7 +12,7 @@ const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'
 let bytes = 0;
 for (const layer of manifest.layers) {
   const zstd = layer.mediaType.endsWith('+zstd');
-  const decoder = zstd ? zlib.createZstdDecompress({ chunkSize: 256 * 1024 }) : zlib.createGunzip({ chunkSize: 256 * 1024 });
+  const decoder = zstd ? zlib.createZstdDecompress({ chunkSize: 512 * 1024 }) : zlib.createGunzip({ chunkSize: 512 * 1024 });
   const source = createReadStream(blob(layer.digest), { highWaterMark: 1024 * 1024 });
   source.pipe(decoder);
   for await (const chunk of decoder) bytes += chunk.length;

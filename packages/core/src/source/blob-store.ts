@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { SekishoError } from '../errors.js';
 import { parseHeaderBlock } from '../layers/tar-walker.js';
-import { DEFAULT_STREAM_LIMITS, sniffCompression } from '../layers/layer-stream.js';
+import { DEFAULT_STREAM_LIMITS, INFLATE_CHUNK_BYTES, sniffCompression } from '../layers/layer-stream.js';
 import type { LayerStreamLimits } from '../layers/layer-stream.js';
 
 const READ_CHUNK = 1024 * 1024;
@@ -348,7 +348,7 @@ export class TarBlobStore implements BlobStore {
 
 /** Stream-decompress `archive` into `file`, stopping at the first byte over the limits. */
 async function inflateBounded(archive: string, compression: 'gzip' | 'zstd', file: string, limits: LayerStreamLimits): Promise<void> {
-  const decoder = compression === 'gzip' ? zlib.createGunzip({ chunkSize: 256 * 1024 }) : zlib.createZstdDecompress({ chunkSize: 256 * 1024 });
+  const decoder = compression === 'gzip' ? zlib.createGunzip({ chunkSize: INFLATE_CHUNK_BYTES }) : zlib.createZstdDecompress({ chunkSize: INFLATE_CHUNK_BYTES });
   let stored = 0;
   let inflated = 0;
   async function* counted(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
