@@ -51,6 +51,11 @@ export interface LayerStreamOptions {
    * not hashed again, and the digest reported is that one.
    */
   readonly sourceChecksDigest?: boolean;
+  /**
+   * The digest of the stored bytes, computed elsewhere from the same bytes (scan/hash-aside.ts):
+   * they are then not hashed here. Awaited once the last byte has been read.
+   */
+  readonly storedDigest?: Promise<string>;
 }
 
 /**
@@ -78,6 +83,9 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
   // A source that checks the digest itself ends in an INTEGRITY_* error before its last byte
   // unless the bytes are those of `expectedDigest`: hashing them again here is work done twice.
   const sourceChecked = options.sourceChecksDigest === true && expectedDigest?.startsWith('sha256:') === true ? expectedDigest : null;
+  // The stored bytes' digest when something other than this stream measures it.
+  const knownDigest = sourceChecked !== null ? Promise.resolve(sourceChecked) : (options.storedDigest ?? null);
+  const hashStored = knownDigest === null;
   async function* run(): AsyncGenerator<Buffer> {
     const compressedHash = createHash('sha256');
     const diffHash = createHash('sha256');
@@ -90,14 +98,14 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
 
     async function* stored(): AsyncGenerator<Buffer> {
       if (head.length > 0) {
-        if (sourceChecked === null) compressedHash.update(head);
+        if (hashStored) compressedHash.update(head);
         compressedBytes += head.length;
         yield head;
       }
       for (;;) {
         const next = await iterator.next();
         if (next.done === true) return;
-        if (sourceChecked === null) compressedHash.update(next.value);
+        if (hashStored) compressedHash.update(next.value);
         compressedBytes += next.value.length;
         yield next.value;
       }
@@ -130,10 +138,10 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
           // A source that checks the digest throws INTEGRITY_* here if the blob is not the one named.
           const next = await iterator.next();
           if (next.done === true) break;
-          if (sourceChecked === null) compressedHash.update(next.value);
+          if (hashStored) compressedHash.update(next.value);
           compressedBytes += next.value.length;
         }
-        const actual = sourceChecked ?? `sha256:${compressedHash.digest('hex')}`;
+        const actual = knownDigest === null ? `sha256:${compressedHash.digest('hex')}` : await knownDigest;
         if (actual !== expectedDigest)
           throw new SekishoError('INTEGRITY_DIGEST_MISMATCH', `layer blob digest mismatch: expected ${expectedDigest}, got ${actual} (the blob also fails to decompress)`, { cause: error });
       }
@@ -141,7 +149,7 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
     } finally {
       await iterator.return?.();
     }
-    const digest = sourceChecked ?? `sha256:${compressedHash.digest('hex')}`;
+    const digest = knownDigest === null ? `sha256:${compressedHash.digest('hex')}` : await knownDigest;
     result = {
       compression,
       digest,

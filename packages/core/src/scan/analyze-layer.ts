@@ -5,6 +5,7 @@ import { SekishoError } from '../errors.js';
 import type { EntryHeader } from '../layers/entry.js';
 import { SETGID, SETUID } from '../layers/entry.js';
 import { openLayerStream } from '../layers/layer-stream.js';
+import { hashLayerAside } from './hash-aside.js';
 import type { LayerStreamLimits } from '../layers/layer-stream.js';
 import { baseName, parentDir } from '../layers/normalize-path.js';
 import { walkTar } from '../layers/tar-walker.js';
@@ -61,7 +62,12 @@ export interface AnalyzedLayer {
  * hand selected files to catalogers and analyzers, and return a cacheable result. Nothing is
  * applied across layers here.
  */
-export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limits: LayerLimits, ctx: CatalogContext, image: string): Promise<AnalyzedLayer> {
+export interface AnalyzeOptions {
+  /** Stored bytes from this size up are hashed on another thread (scan/hash-aside.ts; default HASH_ASIDE_MIN_BYTES). */
+  readonly hashAsideMinBytes?: number;
+}
+
+export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limits: LayerLimits, ctx: CatalogContext, image: string, options: AnalyzeOptions = {}): Promise<AnalyzedLayer> {
   const dispatch = dispatchIndex(plugins.catalogers);
   const outputs = new Map<Cataloger, CatalogOutput[]>();
   const findings: AnalyzerFinding[] = [];
@@ -218,8 +224,10 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     if (layer.walk) {
       stats = await layer.walk(visitor);
     } else if (layer.openBlob) {
-      const stream = openLayerStream(layer.openBlob(), limits, layer.digest, { sourceChecksDigest: layer.digestBound === true });
+      const aside = layer.digestBound === true ? null : await hashLayerAside(layer, options.hashAsideMinBytes);
+      const stream = openLayerStream(layer.openBlob(), limits, layer.digest, { sourceChecksDigest: layer.digestBound === true, ...(aside === null ? {} : { storedDigest: aside.digest }) });
       stats = await walkTar(stream.chunks, visitor, limits);
+      await aside?.checkUnchanged();
       const digests = stream.digests();
       verifyLayerDigests(layer, digests, where);
       blob = { digest: digests.digest, size: digests.compressedBytes, diffId: digests.diffId };

@@ -76,6 +76,16 @@ export class VerifiedFiles {
 
 const sameState = (a: FileState, b: FileState): boolean => a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 
+/** The same bytes of a file in the same state: any write to the file in between would show (see the header). */
+export const sameRange = (a: StoredRange, b: StoredRange): boolean => sameState(a.file, b.file) && a.offset === b.offset && a.length === b.length;
+
+/** The moment, in ns since the epoch, that `settledBefore` measures from. */
+export const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+/** Was the file last changed at least RACY_MARGIN_NS before `startedNs`, so that a change after it cannot share its timestamps? */
+export const settledBefore = (file: FileState, startedNs: bigint): boolean =>
+  file.mtimeNs > 0n && file.ctimeNs > 0n && file.mtimeNs < startedNs - RACY_MARGIN_NS && file.ctimeNs < startedNs - RACY_MARGIN_NS;
+
 /**
  * Run `read` (which reads the layer's stored bytes) and return its value with the range the bytes
  * were read from — or null for the range when nothing may be recorded about it: the layer is not a
@@ -83,13 +93,11 @@ const sameState = (a: FileState, b: FileState): boolean => a.dev === b.dev && a.
  * change apart (see the header).
  */
 export async function readUnchanged<T>(layer: LayerRef, read: () => Promise<T>): Promise<{ readonly value: T; readonly range: StoredRange | null }> {
-  const started = BigInt(Date.now()) * 1_000_000n;
+  const started = nowNs();
   const before = (await layer.locateBlob?.().catch(() => null)) ?? null;
   const value = await read();
   if (before === null) return { value, range: null };
   const after = (await layer.locateBlob?.().catch(() => null)) ?? null;
-  if (after === null || !sameState(before.file, after.file) || before.offset !== after.offset || before.length !== after.length) return { value, range: null };
-  const { mtimeNs, ctimeNs } = before.file;
-  const settled = mtimeNs > 0n && ctimeNs > 0n && mtimeNs < started - RACY_MARGIN_NS && ctimeNs < started - RACY_MARGIN_NS;
-  return { value, range: settled ? before : null };
+  if (after === null || !sameRange(before, after)) return { value, range: null };
+  return { value, range: settledBefore(before.file, started) ? before : null };
 }

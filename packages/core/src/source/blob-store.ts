@@ -51,6 +51,8 @@ export interface FileState {
 
 /** Where a blob's bytes lie: a byte range of a local file, and the state of that file when looked at. */
 export interface StoredRange {
+  /** The file, as opened to read the blob (a symlink there is not followed). */
+  readonly path: string;
   readonly file: FileState;
   readonly offset: number;
   readonly length: number;
@@ -203,7 +205,7 @@ export class DirectoryBlobStore implements BlobStore {
     const full = join(this.#root, checkRelativePath(path, this.#root));
     try {
       const info = await lstat(full, { bigint: true });
-      return info.isFile() ? { file: fileState(info), offset: 0, length: Number(info.size) } : null;
+      return info.isFile() ? { path: full, file: fileState(info), offset: 0, length: Number(info.size) } : null;
     } catch {
       return null;
     }
@@ -335,7 +337,7 @@ export class TarBlobStore implements BlobStore {
     if (this.#inflated) return null;
     const member = this.#require(path);
     try {
-      return { file: fileState(await stat(this.#file, { bigint: true })), offset: member.offset, length: member.size };
+      return { path: this.#file, file: fileState(await stat(this.#file, { bigint: true })), offset: member.offset, length: member.size };
     } catch {
       return null;
     }

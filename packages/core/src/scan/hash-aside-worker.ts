@@ -1,0 +1,44 @@
+/*
+ * The thread behind hash-aside.ts: hashes byte ranges of local files, one request at a time.
+ * It does nothing else, so its reads are synchronous, into one buffer used again and again.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import type { AsideReply, AsideRequest } from './hash-aside.js';
+
+const READ_BYTES = 1024 * 1024;
+let buffer: Buffer | null = null;
+
+function hashRange(request: AsideRequest): AsideReply {
+  // Not followed if the file became a symlink since it was looked at.
+  const fd = openSync(request.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const info = fstatSync(fd, { bigint: true });
+    if (info.dev !== request.dev || info.ino !== request.ino) return { id: request.id, error: `${request.path} was replaced` };
+    buffer ??= Buffer.allocUnsafeSlow(READ_BYTES);
+    const hash = createHash('sha256');
+    let size = 0;
+    while (size < request.length) {
+      const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, request.length - size), request.offset + size);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+    return { id: request.id, digest: `sha256:${hash.digest('hex')}`, size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const port = parentPort;
+if (port === null) throw new Error('hash-aside-worker.js runs only as a worker thread');
+port.on('message', (request: AsideRequest) => {
+  let reply: AsideReply;
+  try {
+    reply = hashRange(request);
+  } catch (error) {
+    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  port.postMessage(reply);
+});
