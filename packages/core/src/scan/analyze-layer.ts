@@ -225,12 +225,16 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       stats = await layer.walk(visitor);
     } else if (layer.openBlob) {
       const aside = layer.digestBound === true ? null : await hashLayerAside(layer, options.hashAsideMinBytes);
-      const stream = openLayerStream(layer.openBlob(), limits, layer.digest, { sourceChecksDigest: layer.digestBound === true, ...(aside === null ? {} : { storedDigest: aside.digest }) });
-      stats = await walkTar(stream.chunks, visitor, limits);
-      await aside?.checkUnchanged();
-      const digests = stream.digests();
-      verifyLayerDigests(layer, digests, where);
-      blob = { digest: digests.digest, size: digests.compressedBytes, diffId: digests.diffId };
+      try {
+        const stream = openLayerStream(layer.openBlob(), limits, layer.digest, { sourceChecksDigest: layer.digestBound === true, ...(aside === null ? {} : { storedDigest: aside.digest }) });
+        stats = await walkTar(stream.chunks, visitor, limits);
+        await aside?.checkUnchanged();
+        const digests = stream.digests();
+        verifyLayerDigests(layer, digests, where);
+        blob = { digest: digests.digest, size: digests.compressedBytes, diffId: digests.diffId };
+      } finally {
+        aside?.cancel();
+      }
     } else {
       throw new SekishoError('INTERNAL', 'layer has no content reader');
     }

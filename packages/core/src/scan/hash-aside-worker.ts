@@ -1,5 +1,5 @@
 /*
- * The thread behind hash-aside.ts: hashes byte ranges of local files, one request at a time.
+ * The thread behind hash-aside.ts: hashes one byte range of a local file and replies once.
  * It does nothing else, so its reads are synchronous, into one buffer used again and again.
  */
 import { createHash } from 'node:crypto';
@@ -8,15 +8,14 @@ import { parentPort } from 'node:worker_threads';
 import type { AsideReply, AsideRequest } from './hash-aside.js';
 
 const READ_BYTES = 1024 * 1024;
-let buffer: Buffer | null = null;
 
 function hashRange(request: AsideRequest): AsideReply {
   // Not followed if the file became a symlink since it was looked at.
   const fd = openSync(request.path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const info = fstatSync(fd, { bigint: true });
-    if (info.dev !== request.dev || info.ino !== request.ino) return { id: request.id, error: `${request.path} was replaced` };
-    buffer ??= Buffer.allocUnsafeSlow(READ_BYTES);
+    if (info.dev !== request.dev || info.ino !== request.ino) return { error: `${request.path} was replaced` };
+    const buffer = Buffer.allocUnsafeSlow(READ_BYTES);
     const hash = createHash('sha256');
     let size = 0;
     while (size < request.length) {
@@ -25,7 +24,7 @@ function hashRange(request: AsideRequest): AsideReply {
       hash.update(buffer.subarray(0, bytesRead));
       size += bytesRead;
     }
-    return { id: request.id, digest: `sha256:${hash.digest('hex')}`, size };
+    return { digest: `sha256:${hash.digest('hex')}`, size };
   } finally {
     closeSync(fd);
   }
@@ -33,12 +32,12 @@ function hashRange(request: AsideRequest): AsideReply {
 
 const port = parentPort;
 if (port === null) throw new Error('hash-aside-worker.js runs only as a worker thread');
-port.on('message', (request: AsideRequest) => {
+port.once('message', (request: AsideRequest) => {
   let reply: AsideReply;
   try {
     reply = hashRange(request);
   } catch (error) {
-    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    reply = { error: error instanceof Error ? error.message : String(error) };
   }
   port.postMessage(reply);
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -67,6 +67,15 @@ describe('hashLayerAside', () => {
     expect(await hashLayerAside(remote, 1)).toBeNull();
   });
 
+  it('stops when cancelled: the digest of a file never finished is never given', async () => {
+    const layer = await layerAt('huge', Buffer.alloc(0));
+    await truncate(join(dir, 'huge'), 8 * 1024 ** 3); // sparse: seconds to hash, no disk used
+    runAheadOfFiles();
+    const aside = await hashLayerAside(layer, 1);
+    aside?.cancel();
+    await expect(aside?.digest).rejects.toMatchObject({ code: 'SOURCE_INVALID' });
+  });
+
   it('fails once the file has changed since the hash began', async () => {
     const layer = await layerAt('grows', Buffer.from('hello'));
     runAheadOfFiles();
@@ -108,6 +117,13 @@ describe('analyzeLayer with the stored bytes hashed aside', () => {
     const layer = await layerAt('other.tar', tar, `sha256:${'0'.repeat(64)}`);
     runAheadOfFiles();
     await expect(analyze(layer)).rejects.toMatchObject({ code: 'INTEGRITY_DIGEST_MISMATCH' });
+  });
+
+  it('a layer that fails to walk fails as it would without the hash aside', async () => {
+    const broken = Buffer.concat([tar.subarray(0, 512), Buffer.alloc(100, 0x41)]);
+    const layer = await layerAt('broken.tar', broken, sha256(broken));
+    runAheadOfFiles();
+    await expect(analyze(layer)).rejects.toMatchObject({ code: 'LAYER_TRUNCATED' });
   });
 
   it('fails a layer whose file is written to while it is walked', async () => {

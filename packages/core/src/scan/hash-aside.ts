@@ -2,8 +2,9 @@
  * The digest of a large uncompressed layer, computed on another thread from a second read of its
  * file while the walk reads the first. sha256 on the main thread was ~30% of a cold scan of an
  * uncompressed archive (a `docker save` tarball), and in such a scan the second core is idle: no
- * inflater runs. Cold `sbom` of the bench image's docker-archive (one 420 MB layer) 0.96-0.98 →
- * 0.82-0.87 s; peak RSS +15-18 MB, what a worker thread costs (`/usr/bin/time`, interleaved).
+ * inflater runs. Cold `sbom` of the bench and debian-node docker-archives (one ~420 MB layer each)
+ * 1.06-1.14 → 0.91-0.98 s; peak RSS +14 MB, what a worker thread costs (`/usr/bin/time`, three
+ * interleaved rounds against the build before).
  * So only blobs of HASH_ASIDE_MIN_BYTES or more are hashed aside. Compressed blobs that large are
  * rare and gain less (the inflater already keeps the second core busy: hashing the gzip bench
  * image's 130 MB blob aside measured no faster).
@@ -27,7 +28,6 @@ import { nowNs, sameRange, settledBefore } from './verified-files.js';
 export const HASH_ASIDE_MIN_BYTES = 256 * 1024 * 1024;
 
 export interface AsideRequest {
-  readonly id: number;
   readonly path: string;
   readonly offset: number;
   readonly length: number;
@@ -35,45 +35,28 @@ export interface AsideRequest {
   readonly ino: bigint;
 }
 
-export type AsideReply = { readonly id: number; readonly digest: string; readonly size: number } | { readonly id: number; readonly error: string };
+export type AsideReply = { readonly digest: string; readonly size: number } | { readonly error: string };
 
 // Run from sources (the tests), the worker is TypeScript too: Node strips its types.
 const WORKER_FILE = new URL(import.meta.url.endsWith('.ts') ? './hash-aside-worker.ts' : './hash-aside-worker.js', import.meta.url);
-let worker: Worker | null = null;
-let nextId = 0;
-const waiting = new Map<number, (reply: AsideReply) => void>();
 
-/** One worker for the process, holding it open only while a request is out. */
-function hashWorker(): Worker {
-  if (worker !== null) return worker;
-  // Small heap limits: the worker allocates one buffer and a hash per request.
-  const started = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
-  started.unref();
-  const settle = (reply: AsideReply): void => {
-    const resolve = waiting.get(reply.id);
-    waiting.delete(reply.id);
-    if (waiting.size === 0) started.unref();
-    resolve?.(reply);
-  };
-  started.on('message', settle);
-  const fail = (why: string): void => {
-    if (worker === started) worker = null;
-    for (const id of [...waiting.keys()]) settle({ id, error: why });
-  };
-  started.on('error', (error: unknown) => fail(error instanceof Error ? error.message : String(error)));
-  started.on('exit', (code) => fail(`the hashing thread exited (${code})`));
-  worker = started;
-  return started;
-}
-
-function hashRangeAside(range: StoredRange): Promise<AsideReply> {
-  const id = nextId++;
-  const thread = hashWorker();
-  return new Promise((resolve) => {
-    waiting.set(id, resolve);
-    thread.ref();
-    thread.postMessage({ id, path: range.path, offset: range.offset, length: range.length, dev: range.file.dev, ino: range.file.ino } satisfies AsideRequest);
+/**
+ * Hashes `range` on a thread of its own (~20 ms to start, next to the seconds a blob this large
+ * takes to walk), ended once it replies or `cancel` is called: a scan that fails or times out
+ * does not wait for the hash of a file it no longer reads, and no other scan shares the thread.
+ */
+function hashRangeAside(range: StoredRange): { readonly reply: Promise<AsideReply>; readonly cancel: () => void } {
+  // Small heap limits: the worker allocates one buffer and one hash.
+  const thread = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
+  const reply = new Promise<AsideReply>((resolve) => {
+    thread.once('message', resolve);
+    thread.once('error', (error: unknown) => resolve({ error: error instanceof Error ? error.message : String(error) }));
+    thread.once('exit', (code) => resolve({ error: `the hashing thread ended (${code})` }));
   });
+  const cancel = (): void => void thread.terminate();
+  void reply.then(cancel);
+  thread.postMessage({ path: range.path, offset: range.offset, length: range.length, dev: range.file.dev, ino: range.file.ino } satisfies AsideRequest);
+  return { reply, cancel };
 }
 
 export interface AsideHash {
@@ -81,6 +64,8 @@ export interface AsideHash {
   readonly digest: Promise<string>;
   /** Throws unless the file is still in the state it was in before the walk: call once the walk is done. */
   checkUnchanged(): Promise<void>;
+  /** Stops the hash if it is still running (the walk failed); `digest` then rejects. */
+  cancel(): void;
 }
 
 /**
@@ -92,7 +77,8 @@ export async function hashLayerAside(layer: LayerRef, minBytes: number = HASH_AS
   const started = nowNs();
   const before = await layer.locateBlob().catch(() => null);
   if (before === null || before.length < minBytes || !settledBefore(before.file, started)) return null;
-  const digest = hashRangeAside(before).then((reply) => {
+  const hashing = hashRangeAside(before);
+  const digest = hashing.reply.then((reply) => {
     if ('error' in reply) throw new SekishoError('SOURCE_INVALID', `could not read the layer a second time to hash it: ${reply.error}`);
     if (reply.size !== before.length) throw new SekishoError('SOURCE_INVALID', `the layer's file changed while it was read: ${reply.size} of ${before.length} bytes were there`);
     return reply.digest;
@@ -100,6 +86,7 @@ export async function hashLayerAside(layer: LayerRef, minBytes: number = HASH_AS
   digest.catch(() => undefined); // awaited by the layer stream, or left when the walk fails first
   return {
     digest,
+    cancel: hashing.cancel,
     async checkUnchanged() {
       const after = await layer.locateBlob?.().catch(() => null);
       if (after === null || after === undefined || !sameRange(before, after)) {
