@@ -6,10 +6,12 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repoRoot, requiredTestData } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -19,6 +21,9 @@ const UNBUNDLED = join(ROOT, 'packages/cli/dist/main.js');
 const BUNDLE = join(ROOT, 'packages/cli/dist/bundle');
 const EXAMPLE = join(ROOT, 'examples/hello-app.oci.tar');
 const built = existsSync(join(BUNDLE, 'main.js'));
+const FIXTURES = process.env['SEKISHO_FIXTURES_DIR'] ?? join(repoRoot(), '.fixtures', 'images');
+/** Its one layer is ~420 MB uncompressed: over the size from which a blob is hashed aside (core scan/hash-aside.ts). */
+const debianNode = requiredTestData(join(FIXTURES, 'debian-node'), 'folder', 'run scripts/build-fixture-images.sh debian-node');
 if (!built) console.warn('bundle.e2e.test.ts skipped: packages/cli/dist/bundle is missing (run npm run build)');
 
 /** Prints every file module the process loaded to `file`, one URL per line, at exit. */
@@ -102,6 +107,26 @@ describe.skipIf(!built)('the bundled CLI', () => {
     const real = await run(BIN, ['--version'], { env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` } });
     expect(real.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  it.skipIf(debianNode === null)(
+    'hashes a large uncompressed layer on the worker thread it finds beside the original module, to the same packages',
+    async () => {
+      const archive = join(debianNode ?? '', 'image.tar');
+      // Hashed aside only once the file is older than the margin that tells a later write apart (5 s).
+      const info = await stat(archive);
+      const age = Date.now() - Math.max(info.mtimeMs, info.ctimeMs);
+      if (age < 6_000) await sleep(6_000 - age);
+      const packages = (stdout: string) => (JSON.parse(stdout) as { packages: { purl: string }[] }).packages.map((p) => p.purl).sort();
+      const fromArchive = await cli(BIN, ['-q', '--no-cache', 'sbom', '--format', 'json', `docker-archive:${archive}`], { NODE_DEBUG: 'worker' });
+      expect(fromArchive.stderr).toContain('/packages/core/dist/scan/hash-aside-worker.js');
+      const fromLayout = await cli(BIN, ['-q', '--no-cache', 'sbom', '--format', 'json', `oci:${join(debianNode ?? '', 'oci')}`], { NODE_DEBUG: 'worker' });
+      // The layout's layer is gzip (~130 MB): the walk hashes it.
+      expect(fromLayout.stderr).not.toContain('hash-aside-worker');
+      expect(packages(fromArchive.stdout)).toEqual(packages(fromLayout.stdout));
+      expect(packages(fromArchive.stdout).length).toBeGreaterThan(2000);
+    },
+    240_000,
+  );
 
   it('runs the server: migrations applied to a new SQLite store, the dashboard served', async () => {
     const child = spawn(process.execPath, [BIN, 'server', '--database', `sqlite:${join(dir, 'server.db')}`, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
