@@ -56,7 +56,7 @@ describe('buildInventory: files OS packages installed', () => {
     name,
     version: '1.0',
     type,
-    purl: type === 'deb' ? undefined : `pkg:${type}/${name}@1.0`,
+    purl: type === 'deb' ? null : `pkg:${type}/${name}@1.0`,
     licenses: [],
     evidence,
     source: null,
