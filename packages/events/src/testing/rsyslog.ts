@@ -96,11 +96,15 @@ export async function startRsyslog(dir: string, tls: RsyslogTls | null, ports?: 
     udpPort,
     tcpPort,
     tlsPort,
-    received: () =>
-      readFileSync(out, 'utf8')
+    // Complete lines only: rsyslogd may be part-way through writing the last one.
+    received: () => {
+      const text = readFileSync(out, 'utf8');
+      return text
+        .slice(0, text.lastIndexOf('\n') + 1)
         .split('\n')
         .filter((line) => line.trim() !== '')
-        .map((line) => JSON.parse(line) as ReceivedSyslog),
+        .map((line) => JSON.parse(line) as ReceivedSyslog);
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
