@@ -10,8 +10,9 @@ import type { AsideReply, AsideRequest } from './hash-aside.js';
 const READ_BYTES = 1024 * 1024;
 
 function hashRange(request: AsideRequest): AsideReply {
-  // Not followed if the file became a symlink since it was looked at.
-  const fd = openSync(request.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  // The path may be a symlink the user gave (an archive's); what binds the read to the bytes the
+  // walk reads is the inode check: the file opened is the one whose state was recorded.
+  const fd = openSync(request.path, constants.O_RDONLY);
   try {
     const info = fstatSync(fd, { bigint: true });
     if (info.dev !== request.dev || info.ino !== request.ino) return { error: `${request.path} was replaced` };

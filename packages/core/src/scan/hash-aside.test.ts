@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rename, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -56,6 +56,22 @@ describe('hashLayerAside', () => {
     expect(aside).not.toBeNull();
     expect(await aside?.digest).toBe(sha256(bytes));
     await expect(aside?.checkUnchanged()).resolves.toBeUndefined();
+  });
+
+  it('reads a file given through a symlink (an archive named by a link), bound to it by its inode', async () => {
+    const bytes = Buffer.from('through a link');
+    await writeFile(join(dir, 'target'), bytes);
+    await symlink(join(dir, 'target'), join(dir, 'link'));
+    const info = await stat(join(dir, 'target'), { bigint: true });
+    const located = { path: join(dir, 'link'), file: { dev: info.dev, ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, ctimeNs: info.ctimeNs }, offset: 0, length: bytes.length };
+    const layer: LayerRef = { index: 0, digest: null, diffId: null, mediaType: null, size: null, createdBy: null, locateBlob: () => Promise.resolve(located) };
+    runAheadOfFiles();
+    expect(await (await hashLayerAside(layer, 1))?.digest).toBe(sha256(bytes));
+    // The link now leads to another file: refused, whatever its bytes.
+    await writeFile(join(dir, 'other-target'), bytes);
+    await rm(join(dir, 'link'));
+    await symlink(join(dir, 'other-target'), join(dir, 'link'));
+    await expect((await hashLayerAside(layer, 1))?.digest).rejects.toMatchObject({ code: 'SOURCE_INVALID' });
   });
 
   it('leaves to the walk a file changed moments ago, a small file, and a blob that is no local file', async () => {
