@@ -82,9 +82,8 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
   let result: LayerDigests | null = null;
   // A source that checks the digest itself ends in an INTEGRITY_* error before its last byte
   // unless the bytes are those of `expectedDigest`: hashing them again here is work done twice.
-  const sourceChecked = options.sourceChecksDigest === true && expectedDigest?.startsWith('sha256:') === true ? expectedDigest : null;
-  // The stored bytes' digest when something other than this stream measures it.
-  const knownDigest = sourceChecked !== null ? Promise.resolve(sourceChecked) : (options.storedDigest ?? null);
+  // Or something else measures the stored bytes (scan/hash-aside.ts): either way, their digest.
+  const knownDigest = options.sourceChecksDigest === true && expectedDigest?.startsWith('sha256:') === true ? Promise.resolve(expectedDigest) : (options.storedDigest ?? null);
   const hashStored = knownDigest === null;
   async function* run(): AsyncGenerator<Buffer> {
     const compressedHash = createHash('sha256');

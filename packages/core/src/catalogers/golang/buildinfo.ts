@@ -51,10 +51,10 @@ function findAligned(buf: Buffer, base: number, end: number): number {
 
 /**
  * Locate the header: Go's data section first, as Go does; then, only where the section table is
- * unreadable, stripped or places no section in the file, a scan of the whole file. An executable whose table reads fine and holds
- * no header where Go looks is not a Go executable to Go's own reader either (debug/buildinfo), and
- * scanning each such file whole (every shared library and C executable of an image) cost a `dir:`
- * scan of the distroless fixture ~70 of its ~950 ms.
+ * unreadable, stripped or places no section in the file, a scan of the whole file. An executable
+ * whose table reads fine and holds no header where Go looks is not a Go executable to Go's own
+ * reader either (debug/buildinfo), and scanning each such file whole (every shared library and C
+ * executable of an image) cost a `dir:` scan of the distroless fixture ~70 of its ~950 ms.
  */
 function locateHeader(buf: Buffer, image: ExeImage | null): { at: number; end: number } {
   if (image) {
