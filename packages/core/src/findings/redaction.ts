@@ -1,5 +1,5 @@
 import type { Report } from '@sekisho/model';
-import { compileRules, HIT_SPACING, PreparedRules, resolveCandidates, ruleAppliesToPath, scanWithRules } from '../analyzers/secrets/engine.js';
+import { compileRules, HIT_SPACING, mayHaveCandidates, PreparedRules, resolveCandidates, ruleAppliesToPath, scanWithRules } from '../analyzers/secrets/engine.js';
 import type { CompiledRules } from '../analyzers/secrets/engine.js';
 import { redact } from '../analyzers/secrets/redact.js';
 import type { SecretsOptions } from '../analyzers/secrets/types.js';
@@ -79,10 +79,22 @@ function hideValue(value: string): string {
   return value === '' || ALREADY.test(value) ? value : redact(value);
 }
 
+/** isSensitiveKey of assignment names, which repeat (`arch=`, `distro=` in every package URL of a report). */
+const sensitiveNames = new Map<string, boolean>();
+
+function isSensitiveName(name: string): boolean {
+  let answer = sensitiveNames.get(name);
+  if (answer === undefined) {
+    answer = isSensitiveKey(name);
+    if (sensitiveNames.size < 10_000) sensitiveNames.set(name, answer);
+  }
+  return answer;
+}
+
 function redactAssignments(text: string): string {
   if (!text.includes('=')) return text;
   return text.replace(ASSIGNMENT, (whole, name: string, value: string) => {
-    if (!isSensitiveKey(name) || value.includes('…(')) return whole;
+    if (!isSensitiveName(name) || value.includes('…(')) return whole;
     const quote = value.startsWith('"') || value.startsWith("'") ? (value[0] ?? '') : '';
     const inner = quote === '' ? value : value.slice(1, -1);
     return inner === '' ? whole : `${name}=${quote}${redact(inner)}${quote}`;
@@ -108,6 +120,8 @@ const OUTPUT_PATH = 'sekisho:output';
 
 /** `text` with every rule's match hidden; the caller has seen a keyword in it (containsAny). */
 function redactRules(rules: CompiledRules, applicable: PreparedRules, text: string): string {
+  const keywordIds = rules.keywords.keywordIdsIn(text);
+  if (keywordIds !== null && !mayHaveCandidates(applicable, text, keywordIds)) return text;
   const bytes = Buffer.from(text, 'utf8');
   const hits = rules.keywords.scan(bytes, HIT_SPACING);
   if (hits.size === 0) return text;

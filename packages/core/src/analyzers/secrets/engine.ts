@@ -158,11 +158,20 @@ function selectBuiltins(choice: SecretsOptions['builtinRules']): readonly Secret
   return BUILTIN_RULES.filter((rule) => wanted.has(rule.id));
 }
 
+/** Glob lists compiled, by list: ~120 built-in rules share one list of third-party paths. */
+const compiledGlobs = new WeakMap<readonly string[], (path: string) => boolean>();
+
 /** Compiled on first use: a process that only redacts its output never asks most rules about a path. */
 function pathMatcher(globs: readonly string[] | undefined): ((path: string) => boolean) | null {
   if (globs === undefined || globs.length === 0) return null;
   let matcher: ((path: string) => boolean) | null = null;
-  return (path) => (matcher ??= picomatch([...globs], { dot: true }))(path);
+  return (path) => {
+    if (matcher === null) {
+      matcher = compiledGlobs.get(globs) ?? picomatch([...globs], { dot: true });
+      compiledGlobs.set(globs, matcher);
+    }
+    return matcher(path);
+  };
 }
 
 /** Compile the built-in rules plus `extraRules`, minus `disabledRules`; throws CONFIG_INVALID on a bad rule. */
@@ -437,6 +446,36 @@ export class PreparedRules {
     if (answer === undefined) this.#answers.set(compiled, (answer = this.#applies(compiled)));
     return answer;
   }
+}
+
+/**
+ * Bytes up to which every window windowsFor cuts from a text is the whole text, for every kind of
+ * rule: a line window reaches LINE_WINDOW_BEFORE/AFTER either side of a hit, a block window
+ * BLOCK_WINDOW_BEFORE before it, a keyword-less rule's WHOLE_FILE_WINDOW from the start.
+ */
+export const ONE_WINDOW_BYTES = Math.min(LINE_WINDOW_BEFORE, LINE_WINDOW_AFTER, BLOCK_WINDOW_BEFORE, WHOLE_FILE_WINDOW);
+
+/**
+ * Whether scanWithRules could find a candidate in `text`, a string holding the keywords
+ * `keywordIds`: false only when it provably finds none. A text of at most ONE_WINDOW_BYTES whose
+ * UTF-8 bytes decode back to itself (no surrogate) is one window of every rule, so a rule whose
+ * regex has no non-empty match in the text has none in its window. The output redactor answers
+ * most of a report's keyword-holding strings (URLs, `lists.debian.org` addresses) with this,
+ * without encoding them, scanning their bytes again and cutting windows.
+ */
+export function mayHaveCandidates(applicable: PreparedRules, text: string, keywordIds: ReadonlySet<number>): boolean {
+  if (Buffer.byteLength(text, 'utf8') > ONE_WINDOW_BYTES || /[\uD800-\uDFFF]/.test(text)) return true;
+  const hits = new Map<number, readonly number[]>();
+  for (const id of keywordIds) hits.set(id, []);
+  for (const compiled of applicable.withHits(hits)) {
+    const re = compiled.regex;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length > 0) return true;
+      re.lastIndex++;
+    }
+  }
+  return false;
 }
 
 /** Run every applicable rule over one file's bytes; returns filtered candidates. */

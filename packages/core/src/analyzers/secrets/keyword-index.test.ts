@@ -101,3 +101,20 @@ describe('KeywordIndex.scan', () => {
     expect(withHits).toBeGreaterThan(100);
   });
 });
+
+describe('KeywordIndex.keywordIdsIn', () => {
+  it('names the keywords the byte scan finds, for ASCII and other characters', () => {
+    const index = new KeywordIndex(['token', 'ghp_', 'akia', 'secret_key', 'ken', '://']);
+    for (const text of ['', 'TOKEN ghp_x', 'to€ken', 'é token://akia', '\u{1F511}secret_KEY and akiA', 'https://x', 'tokentoken']) {
+      const expected = [...index.scan(Buffer.from(text, 'utf8'), 1).keys()].sort((a, b) => a - b);
+      expect(
+        [...(index.keywordIdsIn(text) ?? [])].sort((a, b) => a - b),
+        text,
+      ).toEqual(expected);
+    }
+  });
+
+  it('answers null when a keyword is not ASCII', () => {
+    expect(new KeywordIndex(['clé']).keywordIdsIn('une clé')).toBeNull();
+  });
+});

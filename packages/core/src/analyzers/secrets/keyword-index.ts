@@ -105,6 +105,23 @@ export class KeywordIndex {
   }
 
   /**
+   * The ids of the keywords `text` holds, read as containsAny reads it (no encoding); null when a
+   * keyword is not ASCII, for which only `scan` of the UTF-8 bytes answers.
+   */
+  keywordIdsIn(text: string): Set<number> | null {
+    if (!this.asciiKeywords) return null;
+    const { delta, out, outLink, classes, width } = this;
+    const ids = new Set<number>();
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      state = delta[state * width + (code < 0x80 ? (classes[code] ?? 0) : 0)] ?? 0;
+      for (let s = out[state] !== -1 ? state : (outLink[state] ?? -1); s !== -1; s = outLink[s] ?? -1) ids.add(out[s] ?? -1);
+    }
+    return ids;
+  }
+
+  /**
    * Start offsets of keyword hits, per keyword id. A hit closer than `spacing` bytes to the previous
    * recorded hit of the same keyword is not recorded (its window is already covered), which bounds
    * the number of windows on pathological files.

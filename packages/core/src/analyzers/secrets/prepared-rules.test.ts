@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, HIT_SPACING, PreparedRules, ruleAppliesToPath, rulesForPath, scanWithRules } from './engine.js';
+import { FALSE_POSITIVES, TRUE_POSITIVES } from './__fixtures__/samples.js';
+import { compileRules, HIT_SPACING, mayHaveCandidates, ONE_WINDOW_BYTES, PreparedRules, ruleAppliesToPath, rulesForPath, scanWithRules } from './engine.js';
 
 const rules = compileRules();
 const texts = [
@@ -53,5 +54,47 @@ describe('PreparedRules', () => {
       expect([...asked.values()].every((n) => n === 1)).toBe(true);
       expect(asked.size).toBeLessThan(rules.rules.length / 4);
     }
+  });
+});
+
+describe('mayHaveCandidates (the output redactor skips a short string it answers false for)', () => {
+  const output = 'sekisho:output';
+  const prepared = new PreparedRules(rulesForPath(rules, output, false));
+  const candidatesIn = (text: string): number => {
+    const bytes = Buffer.from(text, 'utf8');
+    return scanWithRules(rules, prepared, { bytes, path: output, binary: false, lines: false }, rules.keywords.scan(bytes, HIT_SPACING)).length;
+  };
+  const idsOf = (text: string): Set<number> => rules.keywords.keywordIdsIn(text) ?? new Set();
+  // Every sample's text, its lines, and pieces cut at seeded places: secrets whole, cut short, and gone.
+  const pieces = (text: string): string[] => {
+    const out = [text, ...text.split('\n')];
+    for (let cut = 7; cut < text.length; cut += 13) out.push(text.slice(0, cut), text.slice(cut));
+    return out;
+  };
+  const corpus = [...texts, ...TRUE_POSITIVES.map((s) => s.text), ...FALSE_POSITIVES.map((s) => s.text)].flatMap(pieces);
+
+  it('is true for every text in which scanWithRules finds a candidate', () => {
+    let withCandidates = 0;
+    for (const text of corpus) {
+      if (candidatesIn(text) === 0) continue;
+      withCandidates++;
+      expect(mayHaveCandidates(prepared, text, idsOf(text)), text).toBe(true);
+    }
+    expect(withCandidates).toBeGreaterThan(100);
+  });
+
+  it('is false for short texts that hold a keyword and no secret: URLs, mail addresses', () => {
+    for (const text of ['https://github.com/npm/cli', 'Debian Adduser Developers <adduser@packages.debian.org>', 'git+ssh://git@github.com/a/b.git']) {
+      expect(idsOf(text).size, text).toBeGreaterThan(0);
+      expect(candidatesIn(text)).toBe(0);
+      expect(mayHaveCandidates(prepared, text, idsOf(text)), text).toBe(false);
+    }
+  });
+
+  it('leaves to the full scan a text longer than one window, or one holding a surrogate', () => {
+    const url = 'https://github.com/npm/cli';
+    expect(mayHaveCandidates(prepared, `${url} ${'x'.repeat(ONE_WINDOW_BYTES)}`, idsOf(url))).toBe(true);
+    expect(mayHaveCandidates(prepared, `${url} \u{1F511}`, idsOf(url))).toBe(true);
+    expect(mayHaveCandidates(prepared, `${url} \uD800`, idsOf(url))).toBe(true);
   });
 });
