@@ -16,7 +16,7 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'no
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cliArgv } from './peers.mjs';
+import { cliArgv, cliEnv } from './peers.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PINNED = join(ROOT, 'node_modules/.bin/node');
@@ -99,7 +99,7 @@ async function writeSbom(file, count) {
 function run(args) {
   const command = TIME ? [TIME, '-f', '%e %M %U %S', NODE, ...args] : [NODE, ...args];
   const started = process.hrtime.bigint();
-  const r = spawnSync(command[0], command.slice(1), { encoding: 'utf8', maxBuffer: 1 << 26, timeout: TIMEOUT * 1000, killSignal: 'SIGKILL' });
+  const r = spawnSync(command[0], command.slice(1), { env: { ...process.env, ...(args.includes(CLI) ? cliEnv(CLI) : {}) }, encoding: 'utf8', maxBuffer: 1 << 26, timeout: TIMEOUT * 1000, killSignal: 'SIGKILL' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const lines = (r.stderr ?? '').trim().split('\n');
   const last = (lines.at(-1) ?? '').split(' ').map(Number);

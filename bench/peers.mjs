@@ -21,8 +21,23 @@ const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
  * line passes (packages/cli/bin/sekisho.js), then the file. Another build's main.js has none.
  */
 export function cliArgv(cli) {
-  const flags = /^":" \/\/; exec node (.*) "\$0" "\$@"$/m.exec(readFileSync(cli, 'utf8'))?.[1];
+  const flags = LAUNCH_LINE.exec(readFileSync(cli, 'utf8'))?.[2];
   return [...(flags === undefined ? [] : flags.split(' ')), cli];
+}
+
+/** `VAR=${VAR:-value} … exec node FLAGS "$0" "$@"`: the launcher's shell line (packages/cli/bin/sekisho.js). */
+const LAUNCH_LINE = /^":" \/\/; ((?:[A-Z_]+=\$\{[A-Z_]+:-[^}\s]*\} )*)exec node (.*) "\$0" "\$@"$/m;
+
+/**
+ * The environment the installed command's shell line gives Node (a value already set wins, as
+ * `${VAR:-default}` does); another build's main.js has none. Measured runs of `cli` take it, so
+ * they run as the installed command runs.
+ */
+export function cliEnv(cli) {
+  const assignments = LAUNCH_LINE.exec(readFileSync(cli, 'utf8'))?.[1] ?? '';
+  const env = {};
+  for (const [, name, value] of assignments.matchAll(/([A-Z_]+)=\$\{[A-Z_]+:-([^}\s]*)\}/g)) env[name] = process.env[name] ?? value;
+  return env;
 }
 
 /**
@@ -79,6 +94,7 @@ export function fixtureImages(root) {
  * `trivy` is the peer binary or null.
  */
 export function measureImage(image, { node, cli, floorScript, trivy, rounds }) {
+  const env = cliEnv(cli);
   const work = mkdtempSync(join(tmpdir(), `sekisho-peers-${image.name}-`));
   const rootfs = join(work, 'rootfs');
   const cache = join(work, 'cache');
@@ -87,18 +103,18 @@ export function measureImage(image, { node, cli, floorScript, trivy, rounds }) {
   const trivyArgs = ['rootfs', '--quiet', '--format', 'cyclonedx', '--pkg-types', 'os', '--cache-dir', trivyCache, '--output', join(work, 'trivy.cdx.json'), rootfs];
   try {
     unpack(image.layout, rootfs);
-    timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache])); // primes the cache for the warm runs
+    timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache]), { env }); // primes the cache for the warm runs
     const m = { floor: [], cold: [], coldRss: [], coldCpu: [], warm: [], warmCpu: [], dir: [], dirRss: [], dirCpu: [], trivy: [], trivyRss: [], trivyCpu: [] };
     for (let i = 0; i < rounds; i += 1) {
       m.floor.push(timed(node, [floorScript, image.layout]).seconds);
-      const cold = timed(node, sbom(`docker-archive:${image.archive}`, ['--no-cache']));
+      const cold = timed(node, sbom(`docker-archive:${image.archive}`, ['--no-cache']), { env });
       m.cold.push(cold.seconds);
       m.coldRss.push(cold.rssMb);
       m.coldCpu.push(cold.cpu);
-      const warm = timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache]));
+      const warm = timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache]), { env });
       m.warm.push(warm.seconds);
       m.warmCpu.push(warm.cpu);
-      const dir = timed(node, sbom(`dir:${rootfs}`, ['--no-cache']));
+      const dir = timed(node, sbom(`dir:${rootfs}`, ['--no-cache']), { env });
       m.dir.push(dir.seconds);
       m.dirRss.push(dir.rssMb);
       m.dirCpu.push(dir.cpu);
@@ -109,7 +125,7 @@ export function measureImage(image, { node, cli, floorScript, trivy, rounds }) {
         m.trivyCpu.push(peer.cpu);
       }
     }
-    const packages = JSON.parse(timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache])).stdout).packages.length;
+    const packages = JSON.parse(timed(node, sbom(`docker-archive:${image.archive}`, ['--cache-dir', cache]), { env }).stdout).packages.length;
     return {
       name: image.name,
       packages,
@@ -135,8 +151,8 @@ export function measureStartup({ node, cli, rounds }) {
     bare = [];
   for (let i = 0; i < rounds * 5; i += 1) {
     bare.push(timed(node, ['-e', '0'], { time: false }).seconds);
-    version.push(timed(node, [...cliArgv(cli), '--version'], { time: false }).seconds);
-    help.push(timed(node, [...cliArgv(cli), '--help'], { time: false }).seconds);
+    version.push(timed(node, [...cliArgv(cli), '--version'], { env: cliEnv(cli), time: false }).seconds);
+    help.push(timed(node, [...cliArgv(cli), '--help'], { env: cliEnv(cli), time: false }).seconds);
   }
   return { node: Math.min(...bare), version: Math.min(...version), help: Math.min(...help) };
 }

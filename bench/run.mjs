@@ -12,7 +12,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cliArgv, defaultPeersCache, fixtureImages, installTrivy, measureImage, measureStartup, printPeers } from './peers.mjs';
+import { cliArgv, cliEnv, defaultPeersCache, fixtureImages, installTrivy, measureImage, measureStartup, printPeers } from './peers.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // The pinned Node 24 (node_modules/.bin/node) even when this script was started by another node.
@@ -21,6 +21,7 @@ const NODE = existsSync(PINNED) ? PINNED : process.execPath;
 // SEKISHO_BENCH_CLI: another build's main.js (e.g. before/after a change), measured the same way.
 const CLI = process.env.SEKISHO_BENCH_CLI ?? join(ROOT, 'packages/cli/bin/sekisho.js');
 const CLI_ARGV = cliArgv(CLI);
+const CLI_ENV = cliEnv(CLI);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const IMAGES = process.env.SEKISHO_FIXTURES_DIR ?? join(ROOT, '.fixtures/images');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -28,7 +29,7 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 function run(args, env = {}) {
   const command = TIME ? [TIME, '-f', '%e %M', NODE, ...args] : [NODE, ...args];
   const started = process.hrtime.bigint();
-  const result = spawnSync(command[0], command.slice(1), { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync(command[0], command.slice(1), { env: { ...process.env, ...(args.includes(CLI) ? CLI_ENV : {}), ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr.slice(-2000)}`);
   const rssKb = TIME ? Number(result.stderr.trim().split('\n').at(-1).split(' ')[1]) : NaN;
@@ -73,7 +74,7 @@ function coldScans(layout, n) {
       { length: n },
       () =>
         new Promise((resolve, reject) => {
-          const child = spawn(NODE, [...CLI_ARGV, '--no-cache', '--quiet', 'sbom', `oci:${layout}`, '--format', 'json', '-o', '/dev/null'], { stdio: 'ignore' });
+          const child = spawn(NODE, [...CLI_ARGV, '--no-cache', '--quiet', 'sbom', `oci:${layout}`, '--format', 'json', '-o', '/dev/null'], { stdio: 'ignore', env: { ...process.env, ...CLI_ENV } });
           child.on('error', reject);
           child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sbom exited ${code}`))));
         }),

@@ -100,9 +100,13 @@ describe.skipIf(!built)('the bundled CLI', () => {
   it('the installed command starts Node through its shell line, with the memory flags and every argument as given', async () => {
     const fake = join(dir, 'fake-bin');
     await mkdir(fake, { recursive: true });
-    await writeFile(join(fake, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
-    const shown = await run(BIN, ['image', 'a b', '--x=$HOME'], { env: { ...process.env, PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
-    expect(shown.stdout.split('\n').slice(0, 6)).toEqual(['--max-semi-space-size=4', '--expose-gc', BIN, 'image', 'a b', '--x=$HOME']);
+    await writeFile(join(fake, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@" "arenas=$MALLOC_ARENA_MAX"\n', { mode: 0o755 });
+    const { MALLOC_ARENA_MAX: _unset, ...env } = process.env;
+    const shown = await run(BIN, ['image', 'a b', '--x=$HOME'], { env: { ...env, PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
+    expect(shown.stdout.split('\n').slice(0, 7)).toEqual(['--max-semi-space-size=4', '--expose-gc', BIN, 'image', 'a b', '--x=$HOME', 'arenas=1']);
+    // A value the user set is theirs.
+    const theirs = await run(BIN, ['--version'], { env: { ...env, MALLOC_ARENA_MAX: '4', PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
+    expect(theirs.stdout.split('\n')).toContain('arenas=4');
     // With the real Node first on PATH, as npx and npm scripts put it.
     const real = await run(BIN, ['--version'], { env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` } });
     expect(real.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
