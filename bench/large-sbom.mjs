@@ -99,7 +99,13 @@ async function writeSbom(file, count) {
 function run(args) {
   const command = TIME ? [TIME, '-f', '%e %M %U %S', NODE, ...args] : [NODE, ...args];
   const started = process.hrtime.bigint();
-  const r = spawnSync(command[0], command.slice(1), { env: { ...process.env, ...(args.includes(CLI) ? cliEnv(CLI) : {}) }, encoding: 'utf8', maxBuffer: 1 << 26, timeout: TIMEOUT * 1000, killSignal: 'SIGKILL' });
+  const r = spawnSync(command[0], command.slice(1), {
+    env: { ...process.env, ...(args.includes(CLI) ? cliEnv(CLI) : {}) },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    timeout: TIMEOUT * 1000,
+    killSignal: 'SIGKILL',
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const lines = (r.stderr ?? '').trim().split('\n');
   const last = (lines.at(-1) ?? '').split(' ').map(Number);
