@@ -1,18 +1,15 @@
-import { createRedactor, NO_REDACTION, reporterChunks } from '@sekisho/core/startup';
+import { defaultRedactor, NO_REDACTION, reporterChunks } from '@sekisho/core/startup';
 import type { Redactor, RenderOptions, Reporter } from '@sekisho/core/startup';
 import type { Report } from '@sekisho/model';
-
-let shared: Redactor | null = null;
 
 /**
  * The redactor for everything the CLI writes (reports in every format, SBOMs, warnings, error
  * messages): the secret rules plus sensitive names (core findings/redaction.ts). `--show-secrets`
- * is the only way to turn it off. Built once per process (compiling the rules costs a few ms).
+ * is the only way to turn it off. Built once per process (compiling the rules costs a few ms), and
+ * the one the image cache asks whether a report's packages need redacting.
  */
 export function outputRedactor(showSecrets: boolean): Redactor {
-  if (showSecrets) return NO_REDACTION;
-  shared ??= createRedactor();
-  return shared;
+  return showSecrets ? NO_REDACTION : defaultRedactor();
 }
 
 /** Whether the command line asks for secrets in full (`--show-secrets` anywhere before `--`). */

@@ -66,7 +66,7 @@ export type { DeploymentContext } from './findings/priority.js';
 export { SBOM_INPUT_LIMITS, reportFromSbom } from './findings/sbom-input.js';
 export { VULN_SCANNER, gateDecision } from './findings/gate.js';
 export type { GateInput } from './findings/gate.js';
-export { NO_REDACTION, createRedactor } from './findings/redaction.js';
+export { NO_REDACTION, createRedactor, defaultRedactor } from './findings/redaction.js';
 export type { Redactor } from './findings/redaction.js';
 
 // Policy: one engine for the CLI, the server and the admission webhook (the decision type, PolicyDecision, is in @sekisho/model)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, isSensitiveKey, NO_REDACTION } from './redaction.js';
+import { createRedactor, defaultRedactor, isSensitiveKey, NO_REDACTION, trustRedacted, vouchRedacted } from './redaction.js';
 
 const PAT = `ghp_R8kT2vN5qW7zX1cY4bH6jM9pL3sD0fG2aE5u`;
 
@@ -67,5 +67,35 @@ describe('createRedactor', () => {
 
   it('NO_REDACTION (--show-secrets) changes nothing', () => {
     expect(NO_REDACTION.text(`TOKEN=${PAT}`)).toBe(`TOKEN=${PAT}`);
+  });
+});
+
+describe('vouchRedacted / trustRedacted (a value known to need no redaction is not walked again)', () => {
+  const acme = { id: 'acme-token', title: 'ACME token', description: 'd', severity: 'high' as const, regex: '(?<secret>acme_[a-z0-9]{24})', keywords: ['acme_'] };
+
+  it('vouches for a value the redactor leaves unchanged, under its fingerprint, and for none it changes', () => {
+    const redactor = createRedactor();
+    const clean = [{ name: 'openssl', homepage: 'https://www.openssl.org/' }];
+    const fingerprint = vouchRedacted(redactor, clean);
+    expect(fingerprint).toMatch(/^redaction:[0-9a-f]{64}$/);
+    expect(vouchRedacted(createRedactor(), clean)).toBe(fingerprint); // the same rules: the same fingerprint
+    expect(vouchRedacted(createRedactor({ extraRules: [acme] }), clean)).not.toBe(fingerprint);
+    expect(vouchRedacted(redactor, [{ name: 'leaky', homepage: `https://deploy:${PAT}@example.com/` }])).toBeNull();
+    expect(vouchRedacted(NO_REDACTION, clean)).toBeNull();
+  });
+
+  it('a redactor returns a value trusted under its own fingerprint as it is, and walks it under any other', () => {
+    const fingerprint = vouchRedacted(defaultRedactor(), []);
+    expect(fingerprint).not.toBeNull();
+    // Trust is taken, not checked: what the image cache records is believed (its key binds the code and content).
+    const trusted = [{ steps: [`echo ${PAT}`] }];
+    trustRedacted(trusted, fingerprint ?? '');
+    expect(defaultRedactor().value(trusted)).toBe(trusted);
+    expect(defaultRedactor().report({ packages: trusted, image: null } as never)).toMatchObject({ packages: trusted });
+    const other = createRedactor({ extraRules: [acme] });
+    expect(JSON.stringify(other.value(trusted))).not.toContain(PAT);
+    const wrong = [{ steps: [`echo ${PAT}`] }];
+    trustRedacted(wrong, 'redaction:other-rules');
+    expect(JSON.stringify(defaultRedactor().value(wrong))).not.toContain(PAT);
   });
 });

@@ -145,17 +145,50 @@ function envEntry(entry: string, text: (value: string) => string): string {
 }
 
 /**
+ * Values that redaction under a fingerprint's rules leaves unchanged: a redactor found so
+ * (vouchRedacted) or a cache entry written by one says so (trustRedacted). A redactor with that
+ * fingerprint returns them without walking them. Values are never mutated once built, so the
+ * answer stays true for as long as the value lives.
+ */
+const unchangedBy = new WeakMap<object, string>();
+/** The fingerprint of each redactor createRedactor made: its rules and options. */
+const fingerprints = new WeakMap<Redactor, string>();
+
+/**
+ * Whether `redactor` leaves `value` unchanged, as the fingerprint under which that holds (null: it
+ * changes something, or the redactor has no fingerprint). When it does, later redactions under the
+ * same fingerprint return `value` as it is: the image cache keeps the answer beside a report's
+ * packages, so a warm rescan does not redact again the thousands of strings it redacted before.
+ */
+export function vouchRedacted(redactor: Redactor, value: object): string | null {
+  const fingerprint = fingerprints.get(redactor);
+  if (fingerprint === undefined || redactor.value(value) !== value) return null;
+  unchangedBy.set(value, fingerprint);
+  return fingerprint;
+}
+
+/**
+ * Take the word of a record that redaction under `fingerprint` leaves `value` unchanged (an image
+ * cache entry whose key binds the code, the verified content and the options that made it).
+ */
+export function trustRedacted(value: object, fingerprint: string): void {
+  unchangedBy.set(value, fingerprint);
+}
+
+/**
  * `value` with every string through `text`. Arrays and plain objects in which nothing changed are
  * returned as they are, not copied: a report of 20,000 packages is mostly strings no rule touches,
- * and copying it all cost more than the scans (reports are never mutated once built).
+ * and copying it all cost more than the scans (reports are never mutated once built). Those known
+ * to be unchanged under `fingerprint` are not walked.
  */
-function deep(value: unknown, text: (value: string) => string): unknown {
+function deep(value: unknown, text: (value: string) => string, fingerprint: string): unknown {
   if (typeof value === 'string') return text(value);
+  if (value !== null && typeof value === 'object' && unchangedBy.get(value) === fingerprint) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i += 1) {
       const before: unknown = value[i];
-      const after = deep(before, text);
+      const after = deep(before, text, fingerprint);
       if (out === null && after !== before) out = value.slice(0, i);
       out?.push(after);
     }
@@ -171,7 +204,7 @@ function deep(value: unknown, text: (value: string) => string): unknown {
     for (let i = 0; i < keys.length; i += 1) {
       const key = keys[i] as string;
       const before = record[key];
-      const after = deep(before, text);
+      const after = deep(before, text, fingerprint);
       if (out === null && after !== before) {
         out = {};
         for (const earlier of keys.slice(0, i)) defineKey(out, earlier, record[earlier]);
@@ -212,11 +245,12 @@ export function createRedactor(options: SecretsOptions = {}): Redactor {
     if (cache.size < 100_000) cache.set(value, result);
     return result;
   };
-  return {
+  const fingerprint = `redaction:${rules.fingerprint}`;
+  const redactor: Redactor = {
     text,
-    value: <T>(value: T): T => deep(value, text) as T,
+    value: <T>(value: T): T => deep(value, text, fingerprint) as T,
     report(report) {
-      const copy = deep(report, text) as Report;
+      const copy = deep(report, text, fingerprint) as Report;
       if (report.image === null || copy.image === null) return copy;
       const config = report.image.config;
       const labels: Record<string, string> = {};
@@ -227,6 +261,16 @@ export function createRedactor(options: SecretsOptions = {}): Redactor {
       };
     },
   };
+  fingerprints.set(redactor, fingerprint);
+  return redactor;
+}
+
+let sharedDefault: Redactor | null = null;
+
+/** createRedactor() with the built-in rules, made once per process: what the CLI's output goes through. */
+export function defaultRedactor(): Redactor {
+  sharedDefault ??= createRedactor();
+  return sharedDefault;
 }
 
 /** `--show-secrets`: everything as it is. */

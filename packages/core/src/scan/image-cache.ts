@@ -27,6 +27,8 @@ export interface CachedImage {
   /** Per layer, in order: the blob whose content was verified when the entry was written. */
   readonly blobs: readonly VerifiedBlob[];
   readonly report: Report;
+  /** The fingerprint of a redactor found to leave the report's packages unchanged (findings/redaction.ts vouchRedacted), or null. */
+  readonly packagesRedactedBy: string | null;
   /** The rest of the inventory, decompressed and read when first asked for (most commands need only the report). */
   readonly merged: () => MergedLayers;
 }
@@ -35,6 +37,7 @@ interface StoredHead {
   readonly schema: typeof IMAGE_RESULT_SCHEMA;
   readonly blobs: readonly VerifiedBlob[];
   readonly report: Report;
+  readonly packagesRedactedBy?: string | null;
 }
 
 /** sha256 over the stored parts, each with its length: any change to any of them shows. */
@@ -98,13 +101,17 @@ export class ImageCache {
     return {
       blobs: stored.blobs,
       report: stored.report as Report,
+      packagesRedactedBy: typeof stored.packagesRedactedBy === 'string' ? stored.packagesRedactedBy : null,
       merged: once(() => decodeCacheValue(merged) as MergedLayers),
     };
   }
 
-  /** Store an image; only when every layer's blob was shown in this run to be the one given for it. */
-  put(key: string, blobs: readonly VerifiedBlob[], inventory: ImageInventory): void {
-    const head: StoredHead = { schema: IMAGE_RESULT_SCHEMA, blobs, report: inventory.report };
+  /**
+   * Store an image; only when every layer's blob was shown in this run to be the one given for it.
+   * `packagesRedactedBy`: the fingerprint of a redactor that leaves the report's packages unchanged.
+   */
+  put(key: string, blobs: readonly VerifiedBlob[], inventory: ImageInventory, packagesRedactedBy: string | null = null): void {
+    const head: StoredHead = { schema: IMAGE_RESULT_SCHEMA, blobs, report: inventory.report, packagesRedactedBy };
     const parts = [encodeCacheValue(head), encodeCacheValue(inventory.merged)] as const;
     this.#put.run(key, ...parts, checksumOf(parts), Date.now());
   }

@@ -30,6 +30,7 @@ import type { VerifiedBlob, VerifiedFiles } from './verified-files.js';
 import { distroSupport } from '../inventory/eol.js';
 import type { LayerResult } from '../overlay/layer-result.js';
 import { createHash } from 'node:crypto';
+import { defaultRedactor, trustRedacted, vouchRedacted } from '../findings/redaction.js';
 import type { PathSkip } from '../source/rootfs/path-skip.js';
 
 export interface ScanLimits extends LayerLimits {
@@ -205,7 +206,12 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
         options.includeDevDeps === true,
       );
       const blobs = layers.map((l) => l.blob);
-      if (imageKey !== null && blobs.every((b): b is VerifiedBlob => b !== null)) cache?.images.put(imageKey, blobs, withReport(inventory, withoutConfig(inventory.report)));
+      if (imageKey !== null && cache !== null && blobs.every((b): b is VerifiedBlob => b !== null)) {
+        // Asked now, of the packages the output will hold: the answer spares this run's output and
+        // every warm rescan's a walk of their strings (the packages hold nothing from the config).
+        const packagesRedactedBy = vouchRedacted(defaultRedactor(), inventory.report.packages);
+        cache.images.put(imageKey, blobs, withReport(inventory, withoutConfig(inventory.report)), packagesRedactedBy);
+      }
     }
     const scan = withConfigFindings(inventory, configFindings(handle.config, options.configAnalyzers ?? []));
     const skip = options.skip;
@@ -241,6 +247,7 @@ async function cachedInventory(
     return blob !== undefined && (await holdsVerifiedBlob(run.guarded(layer), blob, cache.files));
   });
   if (!held.every(Boolean)) return null;
+  if (entry.packagesRedactedBy !== null) trustRedacted(entry.report.packages, entry.packagesRedactedBy);
   for (const layer of handle.layers) run.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: true });
   const report = withConfig(entry.report, handle);
   const distro = report.distro === null ? null : { ...report.distro, eol: distroSupport(report.distro.id, report.distro.versionId, run.now) };

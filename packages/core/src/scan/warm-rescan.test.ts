@@ -8,6 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { scanImage } from './scan-image.js';
 import type { ImageScan, ScanOptions } from './scan-image.js';
 import { setupScanners, withPostScanFindings } from './scanners.js';
+import { defaultRedactor } from '../findings/redaction.js';
+import { decodeCacheValue } from './cache-codec.js';
 import type { ScannerSetup } from './scanners.js';
 
 /**
@@ -235,5 +237,59 @@ describe('warm rescan of a copy', () => {
     expect(warm.cached).toEqual([true, true]);
     expect(warm.scan.report.target.reference).toBe(copy);
     expect(warm.json).toBe(cold.json);
+  });
+});
+
+describe('the output redactor on a warm rescan', () => {
+  const CREDENTIAL = 'hunter2-prod-7Qx';
+  const withPackage = (homepage: string): ImageSpec => ({
+    ...SPEC,
+    layers: [
+      ...SPEC.layers,
+      {
+        compression: 'none',
+        entries: [{ name: 'app/node_modules/leaky/package.json', content: JSON.stringify({ name: 'leaky', version: '1.0.0', homepage }) }],
+      },
+    ],
+  });
+  const headOf = (cacheDir: string): unknown => {
+    const [row] = rows(cacheDir, 'SELECT head FROM image_inventories') as { head: Uint8Array }[];
+    return decodeCacheValue(row?.head ?? new Uint8Array());
+  };
+  const rendered = (scan: ImageScan): string => JSON.stringify(defaultRedactor().report(scan.report));
+
+  it('does not walk packages it found clean when they were cached, and prints what the cold scan prints', async () => {
+    const path = join(dir, `clean-${counter++}`);
+    await writeOciLayout(path, withPackage('https://example.com/leaky'), { tag: 'v1' });
+    const cacheDir = join(dir, `cache-${counter++}`);
+    const cold = await scan(`oci:${path}`, null);
+    await scan(`oci:${path}`, cacheDir);
+    expect(headOf(cacheDir)).toMatchObject({ packagesRedactedBy: expect.stringMatching(/^redaction:/) as unknown });
+    const warm = await scan(`oci:${path}`, cacheDir);
+    expect(warm.cached).toEqual([true, true, true]);
+    expect(rendered(warm.scan)).toBe(rendered(cold.scan));
+    // Not walked: shown by what no real report does, a package added to the array afterwards
+    // (reports are never changed once built, which is what makes the answer stay true).
+    const late = { name: 'late', homepage: `https://deploy:${CREDENTIAL}@registry.example.com/late` };
+    (warm.scan.report.packages as unknown[]).push(late);
+    expect(JSON.stringify(defaultRedactor().value(warm.scan.report.packages))).toContain(CREDENTIAL);
+    // The cold scan's packages too, with nothing cached: walked, and the late one redacted.
+    (cold.scan.report.packages as unknown[]).push(late);
+    expect(JSON.stringify(defaultRedactor().value(cold.scan.report.packages))).not.toContain(CREDENTIAL);
+  });
+
+  it('redacts, cold and warm, a credential in a package, and records no answer for those packages', async () => {
+    const path = join(dir, `leaky-${counter++}`);
+    await writeOciLayout(path, withPackage(`https://deploy:${CREDENTIAL}@registry.example.com/leaky`), { tag: 'v1' });
+    const cacheDir = join(dir, `cache-${counter++}`);
+    const prime = await scan(`oci:${path}`, cacheDir);
+    expect(JSON.stringify(prime.scan.report.packages)).toContain(CREDENTIAL); // the scan keeps what it read: output is redacted
+    expect(headOf(cacheDir)).toMatchObject({ packagesRedactedBy: null });
+    const warm = await scan(`oci:${path}`, cacheDir);
+    expect(warm.cached).toEqual([true, true, true]);
+    for (const output of [rendered(prime.scan), rendered(warm.scan)]) {
+      expect(output).not.toContain(CREDENTIAL);
+      expect(output).toContain('https://deploy:hunt…(16 chars)@registry.example.com/leaky');
+    }
   });
 });
