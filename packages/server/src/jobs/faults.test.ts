@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { repoRoot, requiredTestData } from '@sekisho/testkit';
@@ -45,6 +45,28 @@ function startChild(url: string, cacheDir: string): { child: ChildProcess; ready
   return { child, ready, exited };
 }
 
+/** The largest blob of an OCI layout: the layer a scan of it spends longest reading. */
+function largestBlob(layout: string): string {
+  const dir = join(layout, 'blobs', 'sha256');
+  const sized = readdirSync(dir).map((name) => ({ path: join(dir, name), size: statSync(join(dir, name)).size }));
+  return sized.reduce((a, b) => (b.size > a.size ? b : a)).path;
+}
+
+/** Whether process `pid` has `file` open (Linux /proc): it is reading that layer now. */
+function holdsOpen(pid: number, file: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+      } catch {
+        return false; // closed meanwhile
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
 async function count(url: string, table: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -72,7 +94,13 @@ describe.skipIf(database === null)('queue faults on PostgreSQL', () => {
           children.push(first.child);
           await first.ready;
           await settledAs(queue, job.id, 'active', 30_000);
-          await new Promise((r) => setTimeout(r, 1000));
+          // Killed while it reads the largest layer: mid-scan however fast the machine (a fixed
+          // wait let a fast one finish the scan first).
+          const layer = largestBlob(fixture as string);
+          for (const end = Date.now() + 30_000; !holdsOpen(first.child.pid ?? -1, layer);) {
+            if (Date.now() > end) throw new Error(`the worker never opened ${layer}`);
+            await new Promise((r) => setTimeout(r, 2));
+          }
           first.child.kill('SIGKILL');
           expect(await first.exited).toBeNull();
           // The scan was running: not one row of it was written.
