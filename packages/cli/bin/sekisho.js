@@ -1,5 +1,5 @@
 #!/bin/sh
-":" //; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} exec node --max-semi-space-size=4 --expose-gc "$0" "$@"
+":" //; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} exec node --max-semi-space-size=4 "$0" "$@"
 // The installed command: a shell line that starts Node with the flags below, then this module.
 //
 // --max-semi-space-size=4 caps V8's young generation at 4 MiB per semi-space. Left to itself V8
@@ -18,10 +18,13 @@
 // 146 → 131, distroless 102 → 96; two arenas about half that) with no change in time
 // (`/usr/bin/time`, five interleaved rounds each). Child processes inherit it.
 //
-// --expose-gc lets a scan ask for a minor collection every 16 MiB of inflated layer bytes
-// (packages/core/src/util/buffer-reaper.ts): the buffers zlib hands out die young, and without it
-// they pile up until V8 runs full collections for them. Nothing else calls gc(); scanned content
-// is never run, so nothing else can.
+// No --expose-gc, though a scan asks for a minor collection every 16 MiB of inflated layer bytes
+// (packages/core/src/util/buffer-reaper.ts: the buffers zlib hands out die young, and without it
+// they pile up until V8 runs full collections for them). On the command line that flag changes
+// V8's flag hash, which refuses the code cache of Node's own modules built into the binary: every
+// start compiled them again (`--version` 53 → 71 ms); --max-semi-space-size does not count. The
+// CLI exposes gc at run time instead, when a layer first needs it (main.ts, allowRuntimeGc).
+// Nothing else calls gc(); scanned content is never run, so nothing else can.
 //
 // npm links a package's bin when the package is installed, which in this repository is before
 // `npm run build` has written dist/: a link to dist/main.js would be skipped and `npx sekisho`

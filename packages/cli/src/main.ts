@@ -19,5 +19,9 @@ for (const stream of [process.stdout, process.stderr]) {
 // Temp directories go on every way out: normal exit, process.exit, SIGINT/SIGTERM/SIGHUP.
 const { installCleanupHandlers } = await import('./signals.js');
 installCleanupHandlers();
+// Layer inflation may ask V8 for minor collections; gc is exposed when first needed, not by a
+// flag on Node's command line (core util/buffer-reaper.ts says why).
+const { allowRuntimeGc } = await import('@sekisho/core/startup');
+allowRuntimeGc();
 const { runCli } = await import('./run.js');
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,5 +1,7 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import type { PerformanceEntry } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bufferReaper } from './buffer-reaper.js';
+import { allowRuntimeGc, bufferReaper } from './buffer-reaper.js';
 
 const global = globalThis as { gc?: unknown };
 const exposed = global.gc;
@@ -24,5 +26,34 @@ describe('bufferReaper', () => {
       reap(10);
       reap(10);
     }).not.toThrow();
+  });
+
+  // Last: allowing is for the rest of the process.
+  it('once allowed, exposes gc when a collection is first needed and collects the young generation', async () => {
+    global.gc = undefined;
+    const forced: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const detail = (entry as { detail?: { kind?: number; flags?: number } }).detail;
+        if (detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR && ((detail.flags ?? 0) & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0) forced.push(entry);
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    try {
+      const before = bufferReaper(100);
+      before(1000); // not allowed yet: nothing
+      allowRuntimeGc();
+      const reap = bufferReaper(100);
+      reap(60);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(forced).toHaveLength(0);
+      reap(60);
+      reap(120);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(forced).toHaveLength(2);
+      expect(global.gc).toBeUndefined(); // taken from a context of its own, not put on this one
+    } finally {
+      observer.disconnect();
+    }
   });
 });
