@@ -158,7 +158,7 @@ function selectBuiltins(choice: SecretsOptions['builtinRules']): readonly Secret
   return BUILTIN_RULES.filter((rule) => wanted.has(rule.id));
 }
 
-/** Glob lists compiled, by list: ~120 built-in rules share one list of third-party paths. */
+/** Glob lists compiled, by list: built-in rules share them (23 rules name 7 lists, one of third-party paths for 12). */
 const compiledGlobs = new WeakMap<readonly string[], (path: string) => boolean>();
 
 /** Compiled on first use: a process that only redacts its output never asks most rules about a path. */
