@@ -1,6 +1,6 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { PerformanceEntry } from 'node:perf_hooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { allowRuntimeGc, bufferReaper } from './buffer-reaper.js';
 
 const global = globalThis as { gc?: unknown };
@@ -26,6 +26,25 @@ describe('bufferReaper', () => {
       reap(10);
       reap(10);
     }).not.toThrow();
+  });
+
+  it('goes on without collections where gc cannot be exposed, and does not try again', async () => {
+    vi.resetModules();
+    const fresh = await import('./buffer-reaper.js');
+    global.gc = undefined;
+    const refused = vi.spyOn(process, 'getBuiltinModule').mockImplementation(() => {
+      throw new Error('no flags here');
+    });
+    try {
+      fresh.allowRuntimeGc();
+      const reap = fresh.bufferReaper(10);
+      expect(() => {
+        for (let i = 0; i < 5; i += 1) reap(20);
+      }).not.toThrow();
+      expect(refused).toHaveBeenCalledTimes(1);
+    } finally {
+      refused.mockRestore();
+    }
   });
 
   // Last: allowing is for the rest of the process.

@@ -25,22 +25,28 @@ type ExposedGc = (options: { readonly type: 'minor' }) => void;
 
 export const REAP_EVERY_BYTES = 16 * 1024 * 1024;
 
-/** undefined: not allowed; null: allowed, not needed yet. */
-let runtimeGc: ExposedGc | null | undefined;
+/** undefined: not allowed; null: allowed, not needed yet; false: exposing it failed, never tried again. */
+let runtimeGc: ExposedGc | false | null | undefined;
 
 /** Let reapers expose V8's `gc` at run time, the first time one needs a collection (see above). */
 export function allowRuntimeGc(): void {
   runtimeGc ??= null;
 }
 
+/** The `gc` to call, or undefined. Exposing it is an optimisation: where it fails, scans go on without. */
 function exposedGc(): ExposedGc | undefined {
   const global = (globalThis as { gc?: ExposedGc }).gc;
-  if (global !== undefined || runtimeGc === undefined) return global;
+  if (global !== undefined || runtimeGc === undefined || runtimeGc === false) return global;
   if (runtimeGc === null) {
-    process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
-    runtimeGc = process.getBuiltinModule('node:vm').runInNewContext('gc') as ExposedGc;
+    try {
+      process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
+      const gc: unknown = process.getBuiltinModule('node:vm').runInNewContext('gc');
+      runtimeGc = typeof gc === 'function' ? (gc as ExposedGc) : false;
+    } catch {
+      runtimeGc = false;
+    }
   }
-  return runtimeGc;
+  return runtimeGc === false ? undefined : runtimeGc;
 }
 
 /** Count bytes of short-lived buffers; every `everyBytes` of them, a minor collection (when `gc` is exposed or may be). */
