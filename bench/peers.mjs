@@ -149,10 +149,12 @@ export function measureStartup({ node, cli, rounds }) {
   const version = [],
     help = [],
     bare = [];
+  const argv = cliArgv(cli);
+  const env = cliEnv(cli);
   for (let i = 0; i < rounds * 5; i += 1) {
     bare.push(timed(node, ['-e', '0'], { time: false }).seconds);
-    version.push(timed(node, [...cliArgv(cli), '--version'], { env: cliEnv(cli), time: false }).seconds);
-    help.push(timed(node, [...cliArgv(cli), '--help'], { env: cliEnv(cli), time: false }).seconds);
+    version.push(timed(node, [...argv, '--version'], { env, time: false }).seconds);
+    help.push(timed(node, [...argv, '--help'], { env, time: false }).seconds);
   }
   return { node: Math.min(...bare), version: Math.min(...version), help: Math.min(...help) };
 }

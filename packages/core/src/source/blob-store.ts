@@ -51,7 +51,11 @@ export interface FileState {
 
 /** Where a blob's bytes lie: a byte range of a local file, and the state of that file when looked at. */
 export interface StoredRange {
-  /** The file, as opened to read the blob (a symlink there is not followed). */
+  /**
+   * The path the store reads the blob from: a layout's blob file (lstat: a symlink there is no file
+   * and gives no range), or an archive as the user named it, which may be a symlink; `file` is the
+   * state of the file it names, and a second reader must check it opened that one (device, inode).
+   */
   readonly path: string;
   readonly file: FileState;
   readonly offset: number;
