@@ -97,6 +97,21 @@ describe.skipIf(!built)('the bundled CLI', () => {
     expect(JSON.stringify(report.findings)).toContain('EICAR');
   }, 240_000);
 
+  it('is ASCII only, so V8 keeps its sources as one-byte strings, and keeps the licence comments of the libraries it inlines', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const files = (await readdir(BUNDLE)).filter((name) => name.endsWith('.js'));
+    expect(files.length).toBeGreaterThan(10);
+    const wide: string[] = [];
+    let legal = 0;
+    for (const name of files) {
+      const text = await readFile(join(BUNDLE, name), 'latin1');
+      if (/[^\x00-\x7f]/.test(text)) wide.push(name);
+      legal += (text.match(/@license|\/\*!/g) ?? []).length;
+    }
+    expect(wide).toEqual([]);
+    expect(legal).toBeGreaterThan(0);
+  });
+
   it('the installed command starts Node through its shell line, with the memory flags and every argument as given', async () => {
     const fake = join(dir, 'fake-bin');
     await mkdir(fake, { recursive: true });
