@@ -9,11 +9,11 @@
 // it loads ~40 files and takes ~0.20 s (`/usr/bin/time node bin/sekisho.js -q sbom …`, warm cache).
 // Code split at every dynamic import keeps commands and heavy libraries loaded only when used.
 //
-// The output is ASCII (non-ASCII characters in strings and regexes escaped, JSDoc comments, which
-// hold most of them, dropped; licence comments kept): one non-ASCII character makes V8 decode a
-// whole module as UTF-8 into a two-byte string. Decoding the 610 KB scan chunk took 10 ms that way
-// against 2.3 ms as ASCII; importing it 159 → 151 ms, a warm `sbom` of debian-node 312 → 307 ms
-// (hyperfine, 30 runs each, on a machine where `node -e 0` takes 80 ms).
+// The output is ASCII (non-ASCII characters in strings and regexes escaped; JSDoc comments, which
+// hold most of them, and bundler annotations dropped; licence comments kept): one non-ASCII
+// character makes V8 decode a whole module as UTF-8 into a two-byte string. Decoding the 610 KB
+// scan chunk took 10 ms that way against 2.3 ms as ASCII; importing it 159 → 151 ms, a warm `sbom`
+// of debian-node 312 → 307 ms (hyperfine, 30 runs each, on a machine where `node -e 0` takes 80 ms).
 //
 // Modules that find files beside themselves (`import.meta.url` / `import.meta.dirname`: YARA
 // rules, SQL migrations, the build fingerprint, the command table, `createRequire` for lazily

@@ -6,7 +6,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -98,7 +98,6 @@ describe.skipIf(!built)('the bundled CLI', () => {
   }, 240_000);
 
   it('is ASCII only, so V8 keeps its sources as one-byte strings, and keeps the licence comments of the libraries it inlines', async () => {
-    const { readdir } = await import('node:fs/promises');
     const files = (await readdir(BUNDLE)).filter((name) => name.endsWith('.js'));
     expect(files.length).toBeGreaterThan(10);
     const wide: string[] = [];
