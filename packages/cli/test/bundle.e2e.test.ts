@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { repoRoot, requiredTestData } from '@sekisho/testkit';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildImage, repoRoot, requiredTestData } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -32,7 +34,8 @@ import { registerHooks } from 'node:module';
 import { writeFileSync } from 'node:fs';
 const seen = new Set();
 registerHooks({ load(url, context, next) { seen.add(url); return next(url, context); } });
-process.on('exit', () => writeFileSync(process.env.LOADS_FILE, [...seen].join('\\n')));
+// Built-in modules too: Node's internal copy of undici shows only here.
+process.on('exit', () => writeFileSync(process.env.LOADS_FILE, [...seen, ...process.moduleLoadList].join('\\n')));
 `;
 
 describe.skipIf(!built)('the bundled CLI', () => {
@@ -76,6 +79,39 @@ describe.skipIf(!built)('the bundled CLI', () => {
       if (pass === 'warm') expect(files.filter((u) => u.includes('/node_modules/'))).toEqual([]);
     }
   }, 240_000);
+
+  it("reaches a registry without a proxy over node:http, loading neither undici nor Node's own copy of it", async () => {
+    const image = buildImage({ layers: [{ entries: [{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }] }] });
+    const blobs = new Map([image.config, ...image.layers].map((b) => [`/v2/app/blobs/${b.digest}`, b.bytes]));
+    const registry = createServer((req, res) => {
+      const blob = blobs.get(req.url ?? '');
+      if (req.url === '/v2/') res.writeHead(200).end('{}');
+      else if (req.url === '/v2/app/manifests/1')
+        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': image.manifest.digest }).end(image.manifest.bytes);
+      else if (blob !== undefined) res.writeHead(200, { 'content-length': blob.length }).end(blob);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((ready) => registry.listen(0, '127.0.0.1', ready));
+    const host = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
+    try {
+      const hook = join(dir, 'record-loads.mjs');
+      await writeFile(hook, RECORD_LOADS);
+      const loads = join(dir, 'loads-registry.txt');
+      const { HTTP_PROXY: _a, http_proxy: _b, HTTPS_PROXY: _c, https_proxy: _d, ...env } = process.env;
+      const { stdout } = await run(process.execPath, ['--import', hook, BIN, '-q', '--no-cache', 'sbom', '--insecure-registry', host, '-f', 'json', `${host}/app:1`], {
+        env: { ...env, LOADS_FILE: loads },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      });
+      expect((JSON.parse(stdout) as { target: { manifestDigest: string } }).target.manifestDigest).toBe(image.manifest.digest);
+      const loaded = (await readFile(loads, 'utf8')).split('\n');
+      expect(loaded).toContain('NativeModule http');
+      expect(loaded.filter((u) => u.includes('undici'))).toEqual([]);
+    } finally {
+      registry.closeAllConnections();
+      await new Promise((closed) => registry.close(closed));
+    }
+  }, 120_000);
 
   it('prints exactly what the unbundled CLI prints: the SBOM, and an image report with YARA rules, secrets and hardening', async () => {
     const app = join(dir, 'rootfs', 'app');

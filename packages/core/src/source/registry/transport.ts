@@ -1,30 +1,41 @@
 import { readFileSync } from 'node:fs';
+import type * as HttpModule from 'node:http';
+import type * as HttpsModule from 'node:https';
 import type * as TlsModule from 'node:tls';
-import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type * as UndiciModule from 'undici';
-
-/**
- * undici and node:tls are loaded on the first request: most scans never talk to a registry, and
- * loading them costs start-up (undici ~0.2 s; node:tls and what it pulls in ~11 ms).
- */
-interface Network {
-  readonly undici: typeof UndiciModule;
-  readonly tls: typeof TlsModule;
-}
-let network: Network | null = null;
-async function loadNetwork(): Promise<Network> {
-  network ??= { undici: await import('undici'), tls: await import('node:tls') };
-  return network;
-}
 import { SekishoError } from '../../errors.js';
 import { deadlineError, isDeadline } from '../../util/deadline.js';
+import { nodeExchange } from './node-exchange.js';
+import type { Exchange } from './node-exchange.js';
 import type { RegistryOptions, RegistryRequestKind } from './options.js';
 
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: Readable & { dump(opts?: { limit: number }): Promise<void> };
+/*
+ * Network modules are loaded on the first request that needs them: most scans never talk to a
+ * registry. node:tls and what it pulls in cost ~11 ms; undici, which only a proxied request uses,
+ * 70-100 ms. node:http comes through process.getBuiltinModule, not import(): an ES import of
+ * node:http reads every export for its namespace, and one of them loads Node's internal copy of
+ * undici (33 ms against 4 ms).
+ */
+let tlsModule: typeof TlsModule | null = null;
+async function loadTls(): Promise<typeof TlsModule> {
+  tlsModule ??= await import('node:tls');
+  return tlsModule;
+}
+let undiciModule: typeof UndiciModule | null = null;
+async function loadUndici(): Promise<typeof UndiciModule> {
+  undiciModule ??= await import('undici');
+  return undiciModule;
+}
+const httpModule = (): typeof HttpModule => process.getBuiltinModule('node:http');
+const httpsModule = (): typeof HttpsModule => process.getBuiltinModule('node:https');
+
+/** Whether `env` names a proxy: requests then go through undici's EnvHttpProxyAgent, which applies NO_PROXY. */
+export function proxyConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+  return ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'].some((name) => (env[name] ?? '') !== '');
+}
+
+export interface HttpResponse extends Exchange {
   /** The URL that answered (after redirects). */
   readonly url: URL;
 }
@@ -91,17 +102,24 @@ export function hostKey(url: URL): string {
   return url.host.toLowerCase();
 }
 
+/** The TLS a kind of connection needs: none for plain HTTP, else one secure context (verified or not). */
+type TlsSettings = { readonly secureContext: TlsModule.SecureContext; readonly rejectUnauthorized: boolean } | null;
+
 /**
- * HTTP for registries over undici: TLS per the options (system + extra CAs, client certificates,
- * verification off only for `--insecure-registry` hosts), proxies from HTTP(S)_PROXY/NO_PROXY,
- * retries with backoff on 429/5xx/dropped connections honouring Retry-After, redirects followed
- * by hand so the Authorization header is recomputed for every hop.
+ * HTTP for registries: node:http, or undici when a proxy is configured (node-exchange.ts says
+ * why); TLS per the options (system + extra CAs, client certificates, verification off only for
+ * `--insecure-registry` hosts), proxies from HTTP(S)_PROXY/NO_PROXY, retries with backoff on
+ * 429/5xx/dropped connections honouring Retry-After, redirects followed by hand so the
+ * Authorization header is recomputed for every hop.
  */
 export class Transport {
   readonly options: RegistryOptions;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #insecure: Set<string>;
-  /** One dispatcher per kind of connection, made when first needed. */
+  readonly #proxied: boolean;
+  /** One TLS setting, and one agent or dispatcher, per kind of connection, made when first needed. */
+  readonly #tls = new Map<ConnectionKind, TlsSettings>();
+  readonly #agents = new Map<ConnectionKind, HttpModule.Agent>();
   readonly #dispatchers = new Map<ConnectionKind, Dispatcher>();
 
   constructor(options: RegistryOptions, deps: TransportDeps = {}) {
@@ -115,6 +133,7 @@ export class Transport {
           .replace(/\/.*$/, ''),
       ),
     );
+    this.#proxied = proxyConfigured(options.env ?? process.env);
   }
 
   /** Whether `host` (host:port) was named with --insecure-registry (with or without its port). */
@@ -125,33 +144,63 @@ export class Transport {
     return colon > 0 && !h.endsWith(']') && this.#insecure.has(h.slice(0, colon));
   }
 
-  #dispatcher(url: URL, { undici: lib, tls }: Network): Dispatcher {
-    const kind: ConnectionKind = url.protocol !== 'https:' ? 'plain' : this.isInsecure(hostKey(url)) ? 'unverified' : 'verified';
-    const made = this.#dispatchers.get(kind);
+  #kind(url: URL): ConnectionKind {
+    return url.protocol !== 'https:' ? 'plain' : this.isInsecure(hostKey(url)) ? 'unverified' : 'verified';
+  }
+
+  get #timeoutMs(): number {
+    return this.options.timeoutMs ?? 30_000;
+  }
+
+  async #tlsFor(kind: ConnectionKind): Promise<TlsSettings> {
+    const made = this.#tls.get(kind);
     if (made !== undefined) return made;
+    // Plain HTTP (a registry named with http://, or a redirect to one) never uses a TLS context:
+    // reading the system's CA store and parsing every root costs ~75 ms, so only TLS pays for it.
+    if (kind === 'plain') {
+      this.#tls.set(kind, null);
+      return null;
+    }
     const o = this.options;
-    const timeout = o.timeoutMs ?? 30_000;
     const context: TlsModule.SecureContextOptions = {};
     if (o.clientCertFile !== undefined || o.clientKeyFile !== undefined) {
       if (o.clientCertFile === undefined || o.clientKeyFile === undefined) throw new SekishoError('USAGE_INVALID', 'a client certificate needs its key and the other way round');
       context.cert = readPem(o.clientCertFile, 'client certificate');
       context.key = readPem(o.clientKeyFile, 'client key');
     }
-    // Plain HTTP (a registry named with http://, or a redirect to one) never uses a TLS context:
-    // reading the system's CA store and parsing every root costs ~75 ms, so only TLS pays for it.
-    let connect: TlsModule.ConnectionOptions & { timeout: number } = { timeout };
-    if (kind !== 'plain') {
-      if (kind === 'verified') context.ca = [...trustedRoots(tls), ...(o.caCertFiles ?? []).map((f) => readPem(f, 'CA certificate'))];
-      let secureContext: TlsModule.SecureContext;
-      try {
-        // One context per dispatcher: passing `ca` per connection would parse every root each time.
-        secureContext = tls.createSecureContext(context);
-      } catch (error) {
-        throw new SekishoError('USAGE_INVALID', `invalid TLS material: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      }
-      connect = { timeout, secureContext, ...(kind === 'verified' ? {} : { rejectUnauthorized: false }) };
+    const tls = await loadTls();
+    // Unverified (--insecure-registry) needs no roots: an empty list spares loading the default
+    // store (~12 ms), which a context without `ca` reads whether or not it verifies.
+    context.ca = kind === 'verified' ? [...trustedRoots(tls), ...(o.caCertFiles ?? []).map((f) => readPem(f, 'CA certificate'))] : [];
+    let secureContext: TlsModule.SecureContext;
+    try {
+      // One context per kind: passing `ca` per connection would parse every root each time.
+      secureContext = tls.createSecureContext(context);
+    } catch (error) {
+      throw new SekishoError('USAGE_INVALID', `invalid TLS material: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const env = o.env ?? process.env;
+    const settings = { secureContext, rejectUnauthorized: kind === 'verified' };
+    this.#tls.set(kind, settings);
+    return settings;
+  }
+
+  async #agent(kind: ConnectionKind): Promise<HttpModule.Agent> {
+    const made = this.#agents.get(kind);
+    if (made !== undefined) return made;
+    const tls = await this.#tlsFor(kind);
+    const agent = tls === null ? new (httpModule().Agent)({ keepAlive: true }) : new (httpsModule().Agent)({ keepAlive: true, ...tls });
+    this.#agents.set(kind, agent);
+    return agent;
+  }
+
+  async #dispatcher(kind: ConnectionKind): Promise<Dispatcher> {
+    const made = this.#dispatchers.get(kind);
+    if (made !== undefined) return made;
+    const tls = await this.#tlsFor(kind);
+    const lib = await loadUndici();
+    const timeout = this.#timeoutMs;
+    const connect = tls === null ? { timeout } : { timeout, secureContext: tls.secureContext, ...(tls.rejectUnauthorized ? {} : { rejectUnauthorized: false }) };
+    const env = this.options.env ?? process.env;
     const dispatcher = new lib.EnvHttpProxyAgent({
       httpProxy: env['http_proxy'] ?? env['HTTP_PROXY'] ?? '',
       httpsProxy: env['https_proxy'] ?? env['HTTPS_PROXY'] ?? '',
@@ -164,6 +213,25 @@ export class Transport {
     });
     this.#dispatchers.set(kind, dispatcher);
     return dispatcher;
+  }
+
+  /** One request and its response headers, over node:http or (through a proxy) undici. */
+  async #exchange(url: URL, method: string, headers: Record<string, string>, body: Buffer | string | undefined): Promise<Exchange> {
+    const signal = this.options.signal;
+    const kind = this.#kind(url);
+    if (!this.#proxied) {
+      const agent = await this.#agent(kind);
+      return nodeExchange(url, method, headers, body, {
+        request: kind === 'plain' ? httpModule().request : httpsModule().request,
+        agent,
+        timeoutMs: this.#timeoutMs,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    }
+    const dispatcher = await this.#dispatcher(kind);
+    const lib = await loadUndici();
+    const res = await lib.request(url, { method, headers, body, dispatcher, ...(signal === undefined ? {} : { signal }) });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 
   /** Wait before the next attempt of something (a resumed blob read). */
@@ -203,6 +271,8 @@ export class Transport {
   }
 
   async close(): Promise<void> {
+    for (const agent of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
     const open = [...this.#dispatchers.values()];
     this.#dispatchers.clear();
     await Promise.all(open.map((d) => d.close()));
@@ -256,13 +326,11 @@ export class Transport {
       // Bodies are only sent to the URL asked for; a redirected upload is re-sent by the caller.
       const body = hop === 0 ? req.body : undefined;
       const method = hop > 0 && req.method === 'POST' ? 'GET' : req.method;
-      const lib = await loadNetwork();
-      const signal = this.options.signal;
-      const res = await lib.undici.request(url, { method, headers, body, dispatcher: this.#dispatcher(url, lib), ...(signal === undefined ? {} : { signal }) });
-      this.options.onRequest?.({ method, url: `${url.origin}${url.pathname}`, status: res.statusCode, kind: req.kind, attempt });
+      const res = await this.#exchange(url, method, headers, body);
+      this.options.onRequest?.({ method, url: `${url.origin}${url.pathname}`, status: res.status, kind: req.kind, attempt });
       const location = res.headers['location'];
-      if (res.statusCode < 300 || res.statusCode >= 400 || res.statusCode === 304 || typeof location !== 'string' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-        return { status: res.statusCode, headers: res.headers, body: res.body, url };
+      if (res.status < 300 || res.status >= 400 || res.status === 304 || typeof location !== 'string' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+        return { ...res, url };
       }
       await res.body.dump({ limit: MAX_ERROR_BODY }).catch(() => undefined);
       let next: URL;
@@ -311,6 +379,7 @@ function networkError(error: unknown, url: URL): SekishoError {
   if (error instanceof SekishoError) return error;
   const code = (error as { code?: string }).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ETIMEDOUT') return new SekishoError('LIMIT_TIMEOUT', `${describe(url)}: timed out (${message})`, { cause: error });
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new SekishoError('LIMIT_TIMEOUT', `${describe(url)}: timed out (${code})`, { cause: error });
   }
