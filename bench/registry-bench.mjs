@@ -107,7 +107,8 @@ async function main() {
     const warmLayerRequests = events.filter(isLayer).length;
 
     // Fresh CLI processes, interleaved; the registry's own CPU (on the same cores) is not counted.
-    const cli = (target, extra = []) => timedCommand(process.execPath, [...cliArgv(CLI), '--no-cache', '--quiet', 'sbom', ...extra, target, '--format', 'json', '-o', '/dev/null'], { env: cliEnv(CLI) });
+    const cli = (target, extra = []) =>
+      timedCommand(process.execPath, [...cliArgv(CLI), '--no-cache', '--quiet', 'sbom', ...extra, target, '--format', 'json', '-o', '/dev/null'], { env: cliEnv(CLI) });
     const cliDisk = [];
     const cliPulled = [];
     cli(local);

@@ -113,6 +113,23 @@ describe.skipIf(!built)('the bundled CLI', () => {
     }
   }, 120_000);
 
+  it("orders a report the same under every locale: by code units, not by the user's collation", async () => {
+    // Unreadable manifests become unknowns, listed by path; Swedish collation puts "ä" after "z",
+    // English before it.
+    const root = join(dir, 'locale-root');
+    for (const name of ['z', 'ä', 'a', 'I', 'ı']) {
+      await mkdir(join(root, 'app', name), { recursive: true });
+      await writeFile(join(root, 'app', name, 'package.json'), '{"name": "broken');
+    }
+    const outputs = new Map<string, string>();
+    for (const locale of ['C.UTF-8', 'en_US.UTF-8', 'sv_SE.UTF-8', 'tr_TR.UTF-8']) {
+      outputs.set(locale, (await cli(BIN, ['-q', '--no-cache', 'sbom', '-f', 'json', `dir:${root}`], { LANG: locale, LC_ALL: locale })).stdout);
+    }
+    const paths = (JSON.parse(outputs.get('C.UTF-8') ?? '{}') as { unknowns: { location: { path: string } }[] }).unknowns.map((u) => u.location.path);
+    expect(paths).toEqual(['/app/I/package.json', '/app/a/package.json', '/app/z/package.json', '/app/ä/package.json', '/app/ı/package.json']);
+    for (const [locale, output] of outputs) expect(output, locale).toBe(outputs.get('C.UTF-8'));
+  }, 120_000);
+
   it('prints exactly what the unbundled CLI prints: the SBOM, and an image report with YARA rules, secrets and hardening', async () => {
     const app = join(dir, 'rootfs', 'app');
     await mkdir(app, { recursive: true });

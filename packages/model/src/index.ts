@@ -11,3 +11,4 @@ export * from './event.js';
 export * from './incident.js';
 export * from './api.js';
 export * from './workload.js';
+export * from './order.js';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { SEVERITIES } from '@sekisho/model';
+import { SEVERITIES, compareText } from '@sekisho/model';
 import type { Severity } from '@sekisho/model';
 import { RegistryClient, SekishoError, exitCodeFor, parseRegistryTarget, scanDeadline, scanImage } from '@sekisho/core/scanning';
 import type { RegistryOptions } from '@sekisho/core';
@@ -203,7 +203,7 @@ export function registryCommand(io: CliIo = processIo, input: () => Promise<stri
         }
       })),
     );
-    rows.sort((a, b) => a.reference.localeCompare(b.reference));
+    rows.sort((a, b) => compareText(a.reference, b.reference));
     // error messages of images that failed go through the same redactor as reports
     const shown = outputRedactor(false).value(rows);
     const text2 = flags.format === 'json' ? `${JSON.stringify({ registry: target.registry, repository: target.repository, images: shown }, null, 2)}\n` : renderTable(target.registry, shown);

@@ -1,5 +1,6 @@
 import { normalizePackageName } from './namespaces.js';
 import type { Advisory, AdvisoryHit, AdvisoryStore, CveFacts, DbMetadata } from './types.js';
+import { compareText } from '@sekisho/model';
 
 export const ADVISORY_DB_SCHEMA_VERSION = 1;
 
@@ -32,7 +33,7 @@ export function advisoryStoreFromRecords(advisories: Iterable<Advisory>, cveFact
   const metadata: DbMetadata = {
     schemaVersion: ADVISORY_DB_SCHEMA_VERSION,
     built: options.built ?? new Date(0).toISOString(),
-    sources: [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([id, records]) => ({ id, records, skipped: 0, fetched: null })),
+    sources: [...counts].sort(([a], [b]) => compareText(a, b)).map(([id, records]) => ({ id, records, skipped: 0, fetched: null })),
   };
   let closed = false;
   const open = (): void => {

@@ -1,5 +1,5 @@
 import type { Finding, Package, PackageType, PolicyDecision, Report, VulnerabilityFinding } from '@sekisho/model';
-import { severityRank } from '@sekisho/model';
+import { severityRank, compareText } from '@sekisho/model';
 import { versionSchemeOfPackageType } from '../versioning/registry.js';
 
 export interface ComparedSide {
@@ -195,7 +195,7 @@ function comparePackages(before: Report, after: Report): ReportComparison['packa
     }
   }
   const byName = (p: { type: string; name: string; version?: string; to?: string }, q: { type: string; name: string; version?: string; to?: string }): number =>
-    p.type.localeCompare(q.type) || p.name.localeCompare(q.name) || (p.version ?? p.to ?? '').localeCompare(q.version ?? q.to ?? '');
+    compareText(p.type, q.type) || compareText(p.name, q.name) || compareText(p.version ?? p.to ?? '', q.version ?? q.to ?? '');
   return { added: added.sort(byName), removed: removed.sort(byName), changed: changed.sort(byName), unchanged };
 }
 
@@ -216,8 +216,8 @@ function vulnRef(f: VulnerabilityFinding): VulnerabilityRef {
 
 const bySeverity = (a: { severity: string; id?: string; ruleId?: string; packageName?: string }, b: { severity: string; id?: string; ruleId?: string; packageName?: string }): number =>
   severityRank(b.severity as Parameters<typeof severityRank>[0]) - severityRank(a.severity as Parameters<typeof severityRank>[0]) ||
-  (a.id ?? a.ruleId ?? '').localeCompare(b.id ?? b.ruleId ?? '') ||
-  (a.packageName ?? '').localeCompare(b.packageName ?? '');
+  compareText(a.id ?? a.ruleId ?? '', b.id ?? b.ruleId ?? '') ||
+  compareText(a.packageName ?? '', b.packageName ?? '');
 
 function compareVulnerabilities(before: Report, after: Report): ReportComparison['vulnerabilities'] {
   const vulns = (r: Report): Map<string, VulnerabilityFinding> => new Map(r.findings.filter((f): f is VulnerabilityFinding => f.kind === 'vulnerability').map((f) => [vulnKey(f), f]));

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Distro, LayerInfo, Location, Package, Relationship, Unknown } from '@sekisho/model';
-import { isOsPackageType } from '@sekisho/model';
+import { isOsPackageType, compareText } from '@sekisho/model';
 import { normalizeLicenses } from '../licenses/normalize.js';
 import { resolveInRoot } from '../overlay/apply-layers.js';
 import type { MergedLayers } from '../overlay/apply-layers.js';
@@ -130,8 +130,8 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
   const unknowns: Unknown[] = merged.unknowns.map((u) => ({ location: location(u.path, u.layer, layers), foundBy: u.foundBy, reason: u.reason }));
   return {
     packages: packages.sort(comparePackages),
-    relationships: dedupeRelationships(relationships).sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.type.localeCompare(b.type)),
-    unknowns: unknowns.sort((a, b) => a.location.path.localeCompare(b.location.path) || a.reason.localeCompare(b.reason)),
+    relationships: dedupeRelationships(relationships).sort((a, b) => compareText(a.from, b.from) || compareText(a.to, b.to) || compareText(a.type, b.type)),
+    unknowns: unknowns.sort((a, b) => compareText(a.location.path, b.location.path) || compareText(a.reason, b.reason)),
   };
 }
 
@@ -167,7 +167,7 @@ function dedupeRelationships(list: Relationship[]): Relationship[] {
 }
 
 export function comparePackages(a: Package, b: Package): number {
-  return a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version) || a.id.localeCompare(b.id);
+  return compareText(a.type, b.type) || compareText(a.name, b.name) || compareText(a.version, b.version) || compareText(a.id, b.id);
 }
 
 /**

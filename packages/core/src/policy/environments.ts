@@ -5,6 +5,7 @@ import { globsMatch, namesMatch, normaliseImageName } from './subject.js';
 import { ruleKind } from './rules/registry.js';
 import type { AnyRuleKind } from './rules/types.js';
 import type { PolicyAction } from '@sekisho/model';
+import { compareText } from '@sekisho/model';
 
 /** A rule of an environment once inheritance is applied and its fields validated against its kind. */
 export interface ResolvedRule {
@@ -61,7 +62,7 @@ export function resolveEnvironment(policy: PolicyDocument, name: string): Resolv
   for (const env of lineage) allowIncomplete = policy.environments[env]?.allowIncomplete ?? allowIncomplete;
 
   const rules: ResolvedRule[] = [];
-  for (const [id, { entry, from }] of [...merged].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, { entry, from }] of [...merged].sort(([a], [b]) => compareText(a, b))) {
     if (entry.enabled === false) continue;
     if (entry.kind === undefined) throw policyError('a rule needs a kind (in the base rules or the environment that first names it)', from);
     const kind = ruleKind(entry.kind);

@@ -1,5 +1,5 @@
 import type { Finding, PolicyDecision, PolicyOutcome, Report, RuleResult } from '@sekisho/model';
-import { DECISION_SCHEMA } from '@sekisho/model';
+import { DECISION_SCHEMA, compareText } from '@sekisho/model';
 import { resolveEnvironment } from './environments.js';
 import { ExceptionBook } from './exceptions.js';
 import { healthGrade, healthScore } from './grade.js';
@@ -47,7 +47,7 @@ export function evaluatePolicy(report: Report, policy: PolicyDocument, environme
       excepted: verdict.excepted,
     };
   });
-  rules.sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] || a.id.localeCompare(b.id));
+  rules.sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome] || compareText(a.id, b.id));
 
   const result = rules.some((r) => r.outcome === 'fail') ? 'fail' : rules.some((r) => r.outcome === 'warn') ? 'warn' : 'pass';
   const score = healthScore(rules);

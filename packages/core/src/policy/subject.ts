@@ -1,6 +1,7 @@
 import type { ScanTarget } from '@sekisho/model';
 import picomatch from 'picomatch';
 import { parseImageReference } from '../source/registry/reference.js';
+import { compareText } from '@sekisho/model';
 
 /** An image name in Docker's normalised form: `docker.io/library/nginx` and `docker.io/library/nginx:1.25`. */
 export interface ImageName {
@@ -35,7 +36,7 @@ export function imageNames(target: ScanTarget): ImageName[] {
     const name = normaliseImageName(text);
     if (name !== null) seen.set(name.full, name);
   }
-  return [...seen.values()].sort((a, b) => a.full.localeCompare(b.full));
+  return [...seen.values()].sort((a, b) => compareText(a.full, b.full));
 }
 
 /** Whether any of `names` matches any glob, in its repository or full form. */

@@ -1,5 +1,5 @@
 import type { Report, Severity, VulnerabilityFinding } from '@sekisho/model';
-import { SEVERITIES, reportCompleteness, severityRank } from '@sekisho/model';
+import { SEVERITIES, reportCompleteness, severityRank, compareText } from '@sekisho/model';
 import type { LayerAttribution } from '../findings/attribution.js';
 import { layerOrigin } from '../findings/attribution.js';
 
@@ -89,7 +89,7 @@ export function recommendBaseImage(current: Report, attribution: LayerAttributio
       score,
     };
   });
-  options.sort((a, b) => b.score - a.score || a.introduces - b.introduces || a.reference.localeCompare(b.reference));
+  options.sort((a, b) => b.score - a.score || a.introduces - b.introduces || compareText(a.reference, b.reference));
   const best = options.find((o) => !o.incomplete && o.score > 0) ?? null;
   return {
     currentName: current.image?.config.labels?.[BASE_NAME] ?? null,

@@ -1,5 +1,5 @@
 import type { Package, PackageType, Report, Severity, VulnerabilityFinding } from '@sekisho/model';
-import { severityRank } from '@sekisho/model';
+import { severityRank, compareText } from '@sekisho/model';
 import type { LayerAttribution } from '../findings/attribution.js';
 import { layerOrigin } from '../findings/attribution.js';
 import { getVersionScheme, isVersionSchemeId, versionSchemeOfPackageType } from '../versioning/registry.js';
@@ -76,7 +76,7 @@ export function minimalUpgrades(report: Report, attribution: LayerAttribution | 
       if (target === null || scheme.compare(fix, target) > 0) target = fix;
     }
     if (target === null) continue;
-    clears.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.vulnerabilityId.localeCompare(b.vulnerabilityId));
+    clears.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || compareText(a.vulnerabilityId, b.vulnerabilityId));
     const layer = pkg?.locations[0]?.layerIndex ?? null;
     upgrades.push({
       packageId,
@@ -91,5 +91,5 @@ export function minimalUpgrades(report: Report, attribution: LayerAttribution | 
       origin: attribution === null ? null : layerOrigin(layer, attribution),
     });
   }
-  return upgrades.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.clears.length - a.clears.length || a.name.localeCompare(b.name));
+  return upgrades.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.clears.length - a.clears.length || compareText(a.name, b.name));
 }

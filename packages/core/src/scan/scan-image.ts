@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import type { Finding, ImageConfigFacts, LayerInfo, Report } from '@sekisho/model';
-import { REPORT_SCHEMA, isFileTreeSource, severityRank } from '@sekisho/model';
+import { REPORT_SCHEMA, isFileTreeSource, severityRank, compareText } from '@sekisho/model';
 import { baseAnalyzerPlugins } from '../analyzers/registry.js';
 import type { ImageConfigAnalyzer, ImageConfigStrings } from '../analyzers/plugin.js';
 import type { AnalyzerFinding, LayerAnalyzer } from '../layers/layer-analyzer.js';
@@ -415,7 +415,7 @@ function targetOf(handle: ImageHandle): Report['target'] {
 
 /** The one order of findings in a report: most severe first, then rule, path, id. */
 function compareFindings(a: Finding, b: Finding): number {
-  return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id);
+  return severityRank(b.severity) - severityRank(a.severity) || compareText(a.ruleId, b.ruleId) || compareText(a.location?.path ?? '', b.location?.path ?? '') || compareText(a.id, b.id);
 }
 
 /** The report of what the layers hold (overlay replay, distro, inventory, layer findings): what the image cache keeps. */

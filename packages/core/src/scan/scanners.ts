@@ -3,7 +3,7 @@ import type { AnalyzerScanner } from '../analyzers/registry.js';
 import type { ImageConfigAnalyzer, PostScanCheck, ScannerOptions } from '../analyzers/plugin.js';
 import type { LayerAnalyzer } from '../layers/layer-analyzer.js';
 import type { Finding, Report, Unknown } from '@sekisho/model';
-import { severityRank } from '@sekisho/model';
+import { severityRank, compareText } from '@sekisho/model';
 import type { ImageScan } from './scan-image.js';
 
 export type { PostScanCheck, PostScanResult, ScannerOptions } from '../analyzers/plugin.js';
@@ -58,13 +58,13 @@ export function withPostScanFindings(scan: ImageScan, setup: ScannerSetup, now: 
 
 /** The one order of unknowns in every report (as the inventory sorts them): path, then reason. */
 function sortUnknowns(unknowns: readonly Unknown[]): Unknown[] {
-  return [...unknowns].sort((a, b) => a.location.path.localeCompare(b.location.path) || a.reason.localeCompare(b.reason));
+  return [...unknowns].sort((a, b) => compareText(a.location.path, b.location.path) || compareText(a.reason, b.reason));
 }
 
 /** The one order of findings in every report: most severe first, then rule, path, id. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || (a.location?.path ?? '').localeCompare(b.location?.path ?? '') || a.id.localeCompare(b.id),
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || compareText(a.ruleId, b.ruleId) || compareText(a.location?.path ?? '', b.location?.path ?? '') || compareText(a.id, b.id),
   );
 }
 

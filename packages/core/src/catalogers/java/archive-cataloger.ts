@@ -7,6 +7,7 @@ import { isResolved, parseArchiveFileName, parseManifest, parsePom, parsePropert
 import type { JavaManifest } from './java-metadata.js';
 import { openZip, readEntry } from '../../util/zip-reader.js';
 import type { InflateBudget, ZipEntry } from '../../util/zip-reader.js';
+import { compareText } from '@sekisho/model';
 
 export const JAVA_ARCHIVE_SUFFIXES = ['.jar', '.war', '.ear', '.jpi', '.hpi'] as const;
 
@@ -65,7 +66,7 @@ function readPoms(buf: Buffer, entries: readonly ZipEntry[], walk: Walk, where: 
   const byDir = new Map<string, Identity>();
   const allPoms = entries
     .filter((e) => e.name.startsWith('META-INF/maven/') && (e.name.endsWith('/pom.properties') || e.name.endsWith('/pom.xml')))
-    .sort((a, b) => (a.name.endsWith('.properties') === b.name.endsWith('.properties') ? a.name.localeCompare(b.name) : a.name.endsWith('.properties') ? -1 : 1));
+    .sort((a, b) => (a.name.endsWith('.properties') === b.name.endsWith('.properties') ? compareText(a.name, b.name) : a.name.endsWith('.properties') ? -1 : 1));
   if (allPoms.length > MAX_POMS_PER_ARCHIVE) {
     walk.unknowns.push({ path: walk.topPath, reason: `${where}: ${allPoms.length - MAX_POMS_PER_ARCHIVE} Maven pom files past the limit of ${MAX_POMS_PER_ARCHIVE} per archive were not read` });
   }

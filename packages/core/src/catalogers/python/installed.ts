@@ -2,6 +2,7 @@ import { asRecord, decodeText, isRecord, nonEmpty, parseJson } from '../lang-com
 import { basename, dirname, guarded, languagePackage, MiB, normalizePath, output } from '../lang-common/output.js';
 import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 import { normalizePythonName, pypiPurl, requirementName } from './python-names.js';
+import { compareText } from '@sekisho/model';
 
 const MAX_HEADER_BYTES = 1 * MiB;
 const MAX_FILES = 100_000;
@@ -234,7 +235,7 @@ function mergeDistributions(packages: readonly CatalogedPackage[], siteOf: (ref:
   const rank = (p: CatalogedPackage): number => (p.ref.toLowerCase().endsWith('dist-info') ? 0 : 1);
   const byKey = new Map<string, CatalogedPackage>();
   const alias = new Map<string, string>();
-  for (const pkg of [...packages].sort((a, b) => rank(a) - rank(b) || a.ref.localeCompare(b.ref))) {
+  for (const pkg of [...packages].sort((a, b) => rank(a) - rank(b) || compareText(a.ref, b.ref))) {
     const key = `${siteOf(pkg.ref)}\0${pkg.name}\0${pkg.version}`;
     const first = byKey.get(key);
     // Only an egg-info joins a dist-info: two folders of one kind are two installs (Syft counts both).

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isFileTreeSource, reportCompleteness } from '@sekisho/model';
+import { isFileTreeSource, reportCompleteness, compareText } from '@sekisho/model';
 import type { Package, Report } from '@sekisho/model';
 import { jsonChunks } from '../chunks.js';
 import { combinedExpression } from '../license.js';
@@ -127,7 +127,7 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
     ...(extracted.size > 0
       ? {
           hasExtractedLicensingInfos: [...extracted]
-            .sort(([a], [b]) => a.localeCompare(b))
+            .sort(([a], [b]) => compareText(a, b))
             .map(([licenseId, name]) => ({
               licenseId,
               extractedText: licenseId.startsWith('LicenseRef-sekisho-') ? name : `The licence the package's metadata names ${name}; its text was not extracted.`,

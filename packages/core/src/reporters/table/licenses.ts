@@ -1,5 +1,6 @@
 import type { Report } from '@sekisho/model';
 import { boxTableLines } from './box-table.js';
+import { compareText } from '@sekisho/model';
 
 /** The summary shows the most frequent licences; the package list below names them all. */
 const SUMMARY_ROWS = 25;
@@ -20,7 +21,7 @@ export function* licenseLines(report: Report): Generator<string> {
   yield `Licences: ${stated} of ${total} packages state one${total > stated ? ` (${total - stated} state none)` : ''}`;
   if (total === 0) return;
   if (counts.size > 0) {
-    const rows = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([license, n]) => [license, String(n)]);
+    const rows = [...counts].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0])).map(([license, n]) => [license, String(n)]);
     yield* boxTableLines(rows.slice(0, SUMMARY_ROWS), { head: ['LICENCE', 'PACKAGES'], widths: [60, 10] });
     if (rows.length > SUMMARY_ROWS) yield `… and ${rows.length - SUMMARY_ROWS} more licences (every package's are listed below)`;
   }

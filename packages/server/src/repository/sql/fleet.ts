@@ -5,7 +5,7 @@
  * subqueries), as every query of this store.
  */
 import type { FleetFilter, FleetOverview, HealthGrade, ImageSummary, Page, PageRequest, PriorityLevel, ScanRecord, Severity } from '@sekisho/model';
-import { SEVERITIES } from '@sekisho/model';
+import { SEVERITIES, compareText } from '@sekisho/model';
 import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
 import { str } from './row.js';
 import type { SqlExecutor, SqlRow, SqlValue } from './driver.js';
@@ -185,7 +185,7 @@ export async function fleetOverview(db: SqlExecutor, filter: FleetFilter, now: D
     kev,
     pastSla,
     slaDays,
-    environments: [...environments.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    environments: [...environments.values()].sort((a, b) => compareText(a.name, b.name)),
   };
 }
 
