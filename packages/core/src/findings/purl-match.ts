@@ -1,4 +1,5 @@
-import { PackageURL } from 'packageurl-js';
+import type { PackageURL } from 'packageurl-js';
+import { parsePackageUrl } from '../util/package-url.js';
 import { normalizePypiName } from '../matchers/namespace.js';
 
 const MAX_PURL = 2048;
@@ -6,7 +7,7 @@ const MAX_PURL = 2048;
 export function parsePurl(text: string): PackageURL | null {
   if (!text.startsWith('pkg:') || text.length > MAX_PURL) return null;
   try {
-    return PackageURL.fromString(text);
+    return parsePackageUrl(text);
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 import type { Package, PackageType } from '@sekisho/model';
-import { PackageURL } from 'packageurl-js';
+import { parsePackageUrl } from '../../util/package-url.js';
 import type { VersionSchemeId } from '../../versioning/index.js';
 import { getVersionScheme, withGoPrefix } from '../../versioning/index.js';
 import type { VersionMapper } from '../evaluate.js';
@@ -23,7 +23,7 @@ interface EcosystemRule {
 function purlParts(pkg: Package): { namespace: string | null; name: string } | null {
   if (!pkg.purl.startsWith('pkg:')) return null;
   try {
-    const p = PackageURL.fromString(pkg.purl);
+    const p = parsePackageUrl(pkg.purl);
     return { namespace: p.namespace ?? null, name: p.name };
   } catch {
     return null;
