@@ -23,64 +23,79 @@ export class KeywordIndex {
   /** Every keyword is ASCII: `containsAny` may read a string's UTF-16 units for its UTF-8 bytes. */
   private readonly asciiKeywords: boolean;
 
+  /**
+   * Built once per process (every output is redacted), so in the interpreter, before V8 has
+   * compiled any of it: the trie is flat typed arrays (a child table, and each state's children as a
+   * linked list for the breadth-first pass) rather than a Map per state, and a state's row starts as
+   * a native copy of its failure state's. For the secret rules' 423 keywords: 7-13 ms → ~2 ms.
+   */
   constructor(keywords: readonly string[]) {
     this.keywords = keywords;
-    this.asciiKeywords = keywords.every((keyword) => !/[^\p{ASCII}]/u.test(keyword));
-    const bytes = keywords.map((keyword) => {
-      const word = new Uint8Array(keyword.length);
-      for (let i = 0; i < keyword.length; i++) word[i] = lower(keyword.charCodeAt(i) & 0xff);
-      return word;
-    });
+    let ascii = true;
+    let length = 0;
     const classes = new Uint8Array(256);
     // At most 230 classes besides 0: case-folded, no letter takes two.
     let width = 1;
-    for (const word of bytes) for (const byte of word) if (classes[byte] === 0) classes[byte] = width++;
+    for (const keyword of keywords) {
+      length += keyword.length;
+      for (let i = 0; i < keyword.length; i++) {
+        const code = keyword.charCodeAt(i);
+        if (code >= 0x80) ascii = false;
+        const byte = lower(code & 0xff);
+        if (classes[byte] === 0) classes[byte] = width++;
+      }
+    }
     for (let byte = 0x41; byte <= 0x5a; byte++) classes[byte] = classes[byte + 0x20] ?? 0;
+    this.asciiKeywords = ascii;
     this.classes = classes;
     this.width = width;
-    const goto: Map<number, number>[] = [new Map()];
-    const ends: number[] = [-1];
-    bytes.forEach((word, id) => {
+    // The trie: a state per distinct keyword prefix, numbered in the order the prefixes first occur.
+    const most = length + 1;
+    const child = new Int32Array(most * width).fill(-1);
+    const firstChild = new Int32Array(most).fill(-1);
+    const sibling = new Int32Array(most).fill(-1);
+    const symbolOf = new Int32Array(most);
+    const ends = new Int32Array(most).fill(-1);
+    let count = 1;
+    for (let id = 0; id < keywords.length; id++) {
+      const keyword = keywords[id] ?? '';
       let state = 0;
-      for (const byte of word) {
-        const symbol = classes[byte] ?? 0;
-        let next = goto[state]!.get(symbol);
-        if (next === undefined) {
-          next = goto.length;
-          goto.push(new Map());
-          ends.push(-1);
-          goto[state]!.set(symbol, next);
+      for (let i = 0; i < keyword.length; i++) {
+        const symbol = classes[lower(keyword.charCodeAt(i) & 0xff)] ?? 0;
+        let next = child[state * width + symbol] ?? -1;
+        if (next === -1) {
+          next = count++;
+          child[state * width + symbol] = next;
+          symbolOf[next] = symbol;
+          sibling[next] = firstChild[state] ?? -1;
+          firstChild[state] = next;
         }
         state = next;
       }
       if (ends[state] === -1) ends[state] = id;
-    });
-    const count = goto.length;
+    }
     const delta = new Int32Array(count * width);
     this.delta = delta;
-    this.out = Int32Array.from(ends);
+    this.out = ends.slice(0, count);
     this.outLink = new Int32Array(count).fill(-1);
     const fail = new Int32Array(count);
-    const queue: number[] = [];
-    for (let symbol = 0; symbol < width; symbol++) {
-      const next = goto[0]!.get(symbol);
-      if (next === undefined) delta[symbol] = 0;
-      else {
-        delta[symbol] = next;
-        fail[next] = 0;
-        queue.push(next);
-      }
+    const queue = new Int32Array(count);
+    let tail = 0;
+    for (let next = firstChild[0] ?? -1; next !== -1; next = sibling[next] ?? -1) {
+      delta[symbolOf[next] ?? 0] = next;
+      queue[tail++] = next;
     }
-    for (let head = 0; head < queue.length; head++) {
-      const state = queue[head]!;
-      const f = fail[state]!;
-      this.outLink[state] = this.out[f]! !== -1 ? f : this.outLink[f]!;
-      // The failure state's row (complete: it is shallower, so done earlier), then this state's own edges.
-      for (let symbol = 0; symbol < width; symbol++) delta[state * width + symbol] = delta[f * width + symbol] ?? 0;
-      for (const [symbol, next] of goto[state]!) {
-        fail[next] = delta[f * width + symbol]!;
+    // Breadth first: a failure state is shallower, so its row is complete before it is copied.
+    for (let head = 0; head < tail; head++) {
+      const state = queue[head] ?? 0;
+      const f = fail[state] ?? 0;
+      this.outLink[state] = this.out[f] !== -1 ? f : (this.outLink[f] ?? -1);
+      delta.copyWithin(state * width, f * width, f * width + width);
+      for (let next = firstChild[state] ?? -1; next !== -1; next = sibling[next] ?? -1) {
+        const symbol = symbolOf[next] ?? 0;
+        fail[next] = delta[f * width + symbol] ?? 0;
         delta[state * width + symbol] = next;
-        queue.push(next);
+        queue[tail++] = next;
       }
     }
   }
