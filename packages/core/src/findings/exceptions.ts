@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { SekishoError } from '../errors.js';
 import { lazyModule } from '../util/lazy-module.js';
+import { PARSE_ONCE } from '../util/parse-once.js';
 
 const yaml = lazyModule<typeof import('yaml')>('yaml');
 
@@ -67,7 +68,7 @@ export function parseIgnoreFile(text: string, source: string): IgnoreRule[] {
   } catch (error) {
     throw new SekishoError('CONFIG_INVALID', 'ignore file is not valid YAML', { where: { file: source }, cause: error });
   }
-  const parsed = fileSchema.safeParse(data ?? {});
+  const parsed = fileSchema.safeParse(data ?? {}, PARSE_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new SekishoError('CONFIG_INVALID', `invalid ignore file at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`, { where: { file: source } });

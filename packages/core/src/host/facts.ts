@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { HostFacts } from '../checks/isolation/profile.js';
 import { SekishoError } from '../errors.js';
 import { compareVersions } from '../kernel-catalog/versions.js';
+import { PARSE_ONCE } from '../util/parse-once.js';
 
 /**
  * What a host audit learned about the machine, as `sekisho host --facts-out` writes it and
@@ -135,7 +136,7 @@ export function parseHostFactsDocument(bytes: Uint8Array, file: string): HostFac
   } catch (error) {
     throw new SekishoError('CONFIG_INVALID', `host facts file is not JSON: ${(error as Error).message}`, { where: { file }, cause: error });
   }
-  const parsed = hostFactsSchema.safeParse(json);
+  const parsed = hostFactsSchema.safeParse(json, PARSE_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new SekishoError('CONFIG_INVALID', `host facts file is not a ${HOST_FACTS_SCHEMA} document: ${issue === undefined ? 'invalid' : `${issue.path.join('.') || '(root)'}: ${issue.message}`}`, {

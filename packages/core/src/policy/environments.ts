@@ -6,6 +6,7 @@ import { ruleKind } from './rules/registry.js';
 import type { AnyRuleKind } from './rules/types.js';
 import type { PolicyAction } from '@sekisho/model';
 import { compareText } from '@sekisho/model';
+import { PARSE_ONCE } from '../util/parse-once.js';
 
 /** A rule of an environment once inheritance is applied and its fields validated against its kind. */
 export interface ResolvedRule {
@@ -68,7 +69,7 @@ export function resolveEnvironment(policy: PolicyDocument, name: string): Resolv
     const kind = ruleKind(entry.kind);
     if (kind === undefined) throw policyError(`unknown rule kind "${entry.kind}"`, `${from}.kind`);
     const own = Object.fromEntries(Object.entries(entry).filter(([key]) => !COMMON_FIELDS.has(key)));
-    const parsed = kind.params.safeParse(own);
+    const parsed = kind.params.safeParse(own, PARSE_ONCE);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw policyError(issue?.message ?? 'invalid', `${from}${issue !== undefined && issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}`);

@@ -5,6 +5,7 @@ import { resolveEnvironment } from './environments.js';
 import type { PolicyDocument } from './schema.js';
 import { policyDocumentSchema } from './schema.js';
 import { lazyModule } from '../util/lazy-module.js';
+import { PARSE_ONCE } from '../util/parse-once.js';
 
 const yaml = lazyModule<typeof import('yaml')>('yaml');
 
@@ -18,7 +19,7 @@ export function parsePolicy(text: string, source: string): PolicyDocument {
   if (Buffer.byteLength(text) > MAX_POLICY_BYTES) throw new SekishoError('CONFIG_INVALID', `policy ${source}: larger than ${MAX_POLICY_BYTES} bytes`, { where: { file: source } });
   const doc = yaml().parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) throw new SekishoError('CONFIG_INVALID', `policy ${source}: not valid YAML: ${doc.errors[0]?.message ?? ''}`, { where: { file: source } });
-  const parsed = policyDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  const parsed = policyDocumentSchema.safeParse(doc.toJS({ maxAliasCount: 100 }), PARSE_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue === undefined ? '' : issue.path.join('.');

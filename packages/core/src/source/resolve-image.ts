@@ -7,6 +7,7 @@ import { configPlatform, formatPlatform, parsePlatform, platformMatches } from '
 import { ImageConfig, ImageIndex, ImageManifest, MEDIA_TYPES } from './schema.js';
 import type { Descriptor } from './schema.js';
 import type { LayerRef } from './types.js';
+import { PARSE_ONCE } from '../util/parse-once.js';
 
 const ManifestKind = z.looseObject({ mediaType: z.string().optional(), manifests: z.unknown().optional() }).describe('manifest');
 
@@ -34,7 +35,7 @@ export function parseJson<T>(bytes: Buffer, schema: z.ZodType<T>, what: string, 
   if (typeof value === 'object' && value !== null && (value as { schemaVersion?: unknown }).schemaVersion === 1) {
     throw schema1(image, what);
   }
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, PARSE_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue === undefined ? '' : ` at ${issue.path.join('.') || '(root)'}: ${issue.message}`;

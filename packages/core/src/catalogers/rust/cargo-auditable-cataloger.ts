@@ -5,6 +5,7 @@ import type { CatalogFile, CatalogOutput, CatalogedPackage, CatalogedRelationshi
 import { detectExeFormat, findSection, parseExe } from '../binary/exe-format.js';
 import { EXECUTABLE_SELECTOR } from '../binary/exe-selector.js';
 import { cargoPurl, rustMetadata } from './cargo-lock-cataloger.js';
+import { PARSE_ONCE } from '../../util/parse-once.js';
 
 /**
  * Dependency lists embedded by `cargo auditable` (https://github.com/rust-secure-code/cargo-auditable,
@@ -48,7 +49,7 @@ export function readCargoAuditable(buf: Buffer, path: string): AuditResult {
   } catch {
     return { kind: 'corrupt', reason: '.dep-v0 is not valid JSON' };
   }
-  const audit = AuditSchema.safeParse(doc);
+  const audit = AuditSchema.safeParse(doc, PARSE_ONCE);
   if (!audit.success) return { kind: 'corrupt', reason: `.dep-v0 has an unexpected structure: ${audit.error.issues[0]?.message ?? ''}` };
   const list = audit.data.packages;
   const packages: CatalogedPackage[] = list.map((p, i) => ({

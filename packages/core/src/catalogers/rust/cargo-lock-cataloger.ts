@@ -5,6 +5,7 @@ import { EMPTY_OUTPUT } from '../types.js';
 import type { CatalogFile, CatalogOutput, CatalogedPackage, CatalogedRelationship, Cataloger } from '../types.js';
 import type * as SmolToml from 'smol-toml';
 import { lazyModule } from '../../util/lazy-module.js';
+import { PARSE_ONCE } from '../../util/parse-once.js';
 
 const smolToml = lazyModule<typeof SmolToml>('smol-toml');
 
@@ -59,7 +60,7 @@ export function parseCargoLock(text: string, path: string): CatalogOutput {
   } catch (err) {
     return { ...EMPTY_OUTPUT, unknowns: [{ path, reason: `Cargo.lock: invalid TOML: ${(err as Error).message.split('\n')[0] ?? ''}` }] };
   }
-  const lock = LockSchema.safeParse(doc);
+  const lock = LockSchema.safeParse(doc, PARSE_ONCE);
   if (!lock.success) return { ...EMPTY_OUTPUT, unknowns: [{ path, reason: `Cargo.lock: unexpected structure: ${lock.error.issues[0]?.message ?? ''}` }] };
   const entries = lock.data.package ?? [];
   const packages: CatalogedPackage[] = entries.map((p, i) => ({

@@ -7,6 +7,7 @@
 import { SekishoError } from '../../errors.js';
 import type { BindMount, DockerRunSettings, Located, PublishedPort } from './run-settings.js';
 import { InspectContainer } from './schema.js';
+import { PARSE_ONCE } from '../../util/parse-once.js';
 
 export interface InspectLimits {
   readonly maxBytes: number;
@@ -48,7 +49,7 @@ export function parseDockerInspect(content: string, limits: Partial<InspectLimit
   const containers: InspectedContainer[] = [];
   const skipped: { index: number; reason: string }[] = [];
   items.forEach((item, index) => {
-    const r = InspectContainer.safeParse(item);
+    const r = InspectContainer.safeParse(item, PARSE_ONCE);
     if (!r.success) {
       const issue = r.error.issues[0];
       skipped.push({ index, reason: `not a container (${issue === undefined ? 'invalid' : `${issue.path.join('.')}: ${issue.message}`})` });

@@ -6,6 +6,7 @@ import { SekishoError } from '../../errors.js';
 import { runCredentialHelper } from './credential-helper.js';
 import type { RegistryOptions } from './options.js';
 import { DOCKER_HUB, DOCKER_HUB_AUTH_KEY } from './reference.js';
+import { PARSE_ONCE } from '../../util/parse-once.js';
 
 /** What to present to a registry: a user and password (basic, or exchanged for a token) or an identity (refresh) token. */
 export type Credentials =
@@ -66,7 +67,7 @@ async function loadDockerConfig(path: string): Promise<DockerConfig | null> {
   } catch (error) {
     throw new SekishoError('REGISTRY_AUTH', `${path} is not valid JSON`, { cause: error, where: { file: path } });
   }
-  const parsed = DockerConfig.safeParse(json);
+  const parsed = DockerConfig.safeParse(json, PARSE_ONCE);
   if (!parsed.success) throw new SekishoError('REGISTRY_AUTH', `${path} is not a valid Docker config file`, { where: { file: path } });
   return parsed.data;
 }

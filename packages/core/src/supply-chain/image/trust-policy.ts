@@ -30,6 +30,7 @@ import { loadTrustedRoot } from '../sigstore/trusted-root.js';
 import { predicateTypeFor } from './payload.js';
 import { verifyImage } from './verify-image.js';
 import { lazyModule } from '../../util/lazy-module.js';
+import { PARSE_ONCE } from '../../util/parse-once.js';
 
 const yaml = lazyModule<typeof import('yaml')>('yaml');
 
@@ -126,7 +127,7 @@ export async function parseTrustPolicy(text: string, baseDir: string): Promise<T
   } catch (error) {
     policyInput('not valid YAML or JSON', error);
   }
-  const parsed = trustPolicySchema.safeParse(json ?? {});
+  const parsed = trustPolicySchema.safeParse(json ?? {}, PARSE_ONCE);
   if (!parsed.success) policyInput(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const input = parsed.data;
   const trustedRoot = input.trustedRoot === undefined ? EMPTY_TRUSTED_ROOT : await loadTrustedRoot(resolve(baseDir, input.trustedRoot));

@@ -1,5 +1,6 @@
 import { SekishoError } from '../../errors.js';
 import { IN_TOTO_PAYLOAD_TYPE, inTotoStatementSchema, type InTotoStatement } from './schema.js';
+import { PARSE_ONCE } from '../../util/parse-once.js';
 
 /** Parses a DSSE payload as an in-toto Statement; throws VERIFY_FAILED when it is not one. */
 export function parseStatement(payloadType: string, payload: Uint8Array): InTotoStatement {
@@ -12,7 +13,7 @@ export function parseStatement(payloadType: string, payload: Uint8Array): InToto
   } catch (error) {
     throw new SekishoError('VERIFY_FAILED', 'DSSE payload is not JSON', { cause: error });
   }
-  const parsed = inTotoStatementSchema.safeParse(json);
+  const parsed = inTotoStatementSchema.safeParse(json, PARSE_ONCE);
   if (!parsed.success) {
     throw new SekishoError('VERIFY_FAILED', 'DSSE payload is not a valid in-toto statement', { cause: parsed.error });
   }

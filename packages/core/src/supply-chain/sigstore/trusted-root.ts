@@ -10,6 +10,7 @@ import { SekishoError } from '../../errors.js';
 import { lazyModule } from '../../util/lazy-module.js';
 import { decodeBase64, parseCertificate } from './certificate.js';
 import { trustedRootSchema, type CertificateAuthorityJson, type ParsedTrustedRootJson, type TransparencyLogInstanceJson, type TrustedRootJson } from './schema.js';
+import { PARSE_ONCE } from '../../util/parse-once.js';
 
 export type { TrustedRootJson } from './schema.js';
 
@@ -64,7 +65,7 @@ function toCertAuthority(ca: CertificateAuthorityJson, where: string): CertAutho
 
 /** Validates a TrustedRoot JSON object; throws VERIFY_INPUT when it is malformed. */
 export function parseTrustedRoot(json: unknown): ParsedTrustedRootJson {
-  const parsed = trustedRootSchema.safeParse(json);
+  const parsed = trustedRootSchema.safeParse(json, PARSE_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     fail(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, parsed.error);
