@@ -32,7 +32,6 @@ const OUT = join(ROOT, 'packages/cli/dist/bundle');
 const BUNDLED_LIBRARIES = new Set([
   'zod',
   'yaml',
-  'packageurl-js',
   'smol-toml',
   'commander',
   'picomatch',

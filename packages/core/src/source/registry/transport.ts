@@ -31,7 +31,7 @@ const httpModule = (): typeof HttpModule => process.getBuiltinModule('node:http'
 const httpsModule = (): typeof HttpsModule => process.getBuiltinModule('node:https');
 
 /** Whether `env` names a proxy: requests then go through undici's EnvHttpProxyAgent, which applies NO_PROXY. */
-export function proxyConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+function proxyConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
   return ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'].some((name) => (env[name] ?? '') !== '');
 }
 
