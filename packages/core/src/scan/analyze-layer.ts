@@ -6,6 +6,7 @@ import type { EntryHeader } from '../layers/entry.js';
 import { SETGID, SETUID } from '../layers/entry.js';
 import { openLayerStream } from '../layers/layer-stream.js';
 import { hashLayerAside } from './hash-aside.js';
+import { withReadRings } from '../source/read-rings.js';
 import type { LayerStreamLimits } from '../layers/layer-stream.js';
 import { baseName, parentDir } from '../layers/normalize-path.js';
 import { walkTar } from '../layers/tar-walker.js';
@@ -225,13 +226,17 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       stats = await layer.walk(visitor);
     } else if (layer.openBlob) {
       const aside = layer.digestBound === true ? null : await hashLayerAside(layer, options.hashAsideMinBytes);
+      const openBlob = layer.openBlob.bind(layer);
       try {
-        const stream = openLayerStream(layer.openBlob(), limits, layer.digest, { sourceChecksDigest: layer.digestBound === true, ...(aside === null ? {} : { storedDigest: aside.digest }) });
-        stats = await walkTar(stream.chunks, visitor, limits);
-        await aside?.checkUnchanged();
-        const digests = stream.digests();
-        verifyLayerDigests(layer, digests, where);
-        blob = { digest: digests.digest, size: digests.compressedBytes, diffId: digests.diffId };
+        // Read buffers go back for the next layer only once this one was read to its end.
+        ({ stats, blob } = await withReadRings(async () => {
+          const stream = openLayerStream(openBlob(), limits, layer.digest, { sourceChecksDigest: layer.digestBound === true, ...(aside === null ? {} : { storedDigest: aside.digest }) });
+          const walked = await walkTar(stream.chunks, visitor, limits);
+          await aside?.checkUnchanged();
+          const digests = stream.digests();
+          verifyLayerDigests(layer, digests, where);
+          return { stats: walked, blob: { digest: digests.digest, size: digests.compressedBytes, diffId: digests.diffId } };
+        }));
       } finally {
         aside?.cancel();
       }

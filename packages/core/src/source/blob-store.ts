@@ -9,6 +9,7 @@ import { SekishoError } from '../errors.js';
 import { parseHeaderBlock } from '../layers/tar-walker.js';
 import { DEFAULT_STREAM_LIMITS, INFLATE_CHUNK_BYTES, sniffCompression } from '../layers/layer-stream.js';
 import type { LayerStreamLimits } from '../layers/layer-stream.js';
+import { RING_BUFFER_BYTES, takeRing } from './read-rings.js';
 
 const READ_CHUNK = 1024 * 1024;
 
@@ -98,13 +99,13 @@ const NO_CHECK = (): void => undefined;
  * fills: a cold `sbom` of the uncompressed debian-java archive peaked at 162-163 MB RSS reading
  * through fresh buffers and at 99 MB through these, and ran 5-20% faster (`/usr/bin/time`,
  * interleaved). The third buffer is what lets a consumer hold the previous chunk while it asks
- * for the next (a tar header read across two chunks, zlib still inflating the last write).
+ * for the next (a tar header read across two chunks, zlib still inflating the last write). The
+ * ring comes from read-rings.ts: one a layer read to its end gave back, or a new one.
  */
 async function* readLent(file: string, flags: number, offset: number, length: number): AsyncGenerator<Buffer> {
   if (length <= 0) return;
   const handle = await open(file, flags);
-  const size = Math.min(READ_CHUNK, length);
-  const ring = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+  const ring = takeRing(Math.min(RING_BUFFER_BYTES, length));
   let position = 0;
   let turn = 0;
   const readNext = async (): Promise<Buffer> => {
