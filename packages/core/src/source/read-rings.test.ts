@@ -6,6 +6,7 @@ import type { ImageSpec } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanImage } from '../scan/scan-image.js';
 import { RING_BUFFER_BYTES, idleRingCount, takeRing, withReadRings } from './read-rings.js';
+import { fakeServer } from './registry/test-registry.js';
 
 /** Take every idle ring, so that a test starts from none. */
 function drain(): void {
@@ -78,5 +79,29 @@ describe('layers read through rings given back by the layers before them', () =>
       ).toEqual(expectedDiffIds);
     }
     expect(idleRingCount()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('and from a registry, whose blobs are gathered into two buffers of a ring', async () => {
+    const image = buildImage(spec);
+    const blobs = new Map([image.config, ...image.layers].map((b) => [`/v2/app/blobs/${b.digest}`, b.bytes]));
+    const fake = await fakeServer();
+    fake.handle = (req, res) => {
+      const blob = blobs.get(req.url ?? '');
+      if (req.url === '/v2/') res.writeHead(200).end('{}');
+      else if (req.url === '/v2/app/manifests/1')
+        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': image.manifest.digest }).end(image.manifest.bytes);
+      else if (blob !== undefined) res.writeHead(200, { 'content-length': blob.length }).end(blob);
+      else res.writeHead(404).end();
+    };
+    try {
+      const registry = { insecureRegistries: [fake.host], dockerConfig: null, env: {} };
+      for (let pass = 0; pass < 2; pass++) {
+        const { report } = await scanImage(`${fake.host}/app:1`, { cacheDir: null, registry });
+        expect(report.packages.map((p) => p.purl).sort()).toEqual(Array.from({ length: 6 }, (_, k) => `pkg:npm/pkg${k}@1.0.${k}`));
+        expect(report.image?.layers.map((l) => l.diffId)).toEqual(image.layers.map((l) => l.diffId));
+      }
+    } finally {
+      await fake.close();
+    }
   }, 60_000);
 });

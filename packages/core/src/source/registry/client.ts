@@ -10,6 +10,7 @@ import { findCredentials } from './credentials.js';
 import type { RegistryOptions, RegistryRequestKind } from './options.js';
 import { Transport, describe, failure, header, readBounded } from './transport.js';
 import type { HttpResponse, TransportDeps } from './transport.js';
+import { RING_BUFFER_BYTES, takeRing } from '../read-rings.js';
 
 /*
  * An OCI Distribution client (github.com/opencontainers/distribution-spec spec.md, v1.1):
@@ -25,7 +26,8 @@ const MAX_LIST_BYTES = 4 * 1024 * 1024;
 const MAX_PAGES = 10_000;
 const PAGE_SIZE = 1000;
 const MAX_RESUMES = 5;
-const COALESCE_BYTES = 1024 * 1024;
+/** The size of the read rings' buffers (read-rings.ts), so that a finished layer's ring serves the next. */
+const COALESCE_BYTES = RING_BUFFER_BYTES;
 
 export interface FetchedManifest {
   readonly bytes: Buffer;
@@ -236,13 +238,16 @@ export class RegistryClient {
       pendingBytes = 0;
       return out;
     };
-    // Lent chunks: a buffer is filled only when the consumer asks for the next chunk, so two used
-    // in turn keep the loan's promise.
-    const ring: Buffer[] = [];
+    // Lent chunks: a buffer is filled only when the consumer asks for the next chunk, so two of a
+    // read ring's three, used in turn, keep the loan's promise.
+    let ring: readonly Buffer[] | null = null;
     let turn = 0;
     let slot: Buffer | null = null;
     let filled = 0;
-    const nextSlot = (): Buffer => (ring[turn++ % 2] ??= Buffer.allocUnsafeSlow(COALESCE_BYTES));
+    const nextSlot = (): Buffer => {
+      ring ??= takeRing(COALESCE_BYTES);
+      return ring[turn++ % 2] as Buffer;
+    };
     for (let attempt = 0; ; attempt++) {
       const res = await this.request({
         method: 'GET',
