@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildImage, repoRoot, requiredTestData } from '@sekisho/testkit';
+import { buildImage, imageRegistryHandler, repoRoot, requiredTestData } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -82,15 +82,7 @@ describe.skipIf(!built)('the bundled CLI', () => {
 
   it("reaches a registry without a proxy over node:http, loading neither undici nor Node's own copy of it", async () => {
     const image = buildImage({ layers: [{ entries: [{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }] }] });
-    const blobs = new Map([image.config, ...image.layers].map((b) => [`/v2/app/blobs/${b.digest}`, b.bytes]));
-    const registry = createServer((req, res) => {
-      const blob = blobs.get(req.url ?? '');
-      if (req.url === '/v2/') res.writeHead(200).end('{}');
-      else if (req.url === '/v2/app/manifests/1')
-        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': image.manifest.digest }).end(image.manifest.bytes);
-      else if (blob !== undefined) res.writeHead(200, { 'content-length': blob.length }).end(blob);
-      else res.writeHead(404).end();
-    });
+    const registry = createServer(imageRegistryHandler(image));
     await new Promise<void>((ready) => registry.listen(0, '127.0.0.1', ready));
     const host = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
     try {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImage, noiseBytes, writeDockerArchive, writeOciLayout } from '@sekisho/testkit';
+import { buildImage, imageRegistryHandler, noiseBytes, writeDockerArchive, writeOciLayout } from '@sekisho/testkit';
 import type { ImageSpec } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanImage } from '../scan/scan-image.js';
@@ -83,16 +83,8 @@ describe('layers read through rings given back by the layers before them', () =>
 
   it('and from a registry, whose blobs are gathered into two buffers of a ring', async () => {
     const image = buildImage(spec);
-    const blobs = new Map([image.config, ...image.layers].map((b) => [`/v2/app/blobs/${b.digest}`, b.bytes]));
     const fake = await fakeServer();
-    fake.handle = (req, res) => {
-      const blob = blobs.get(req.url ?? '');
-      if (req.url === '/v2/') res.writeHead(200).end('{}');
-      else if (req.url === '/v2/app/manifests/1')
-        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': image.manifest.digest }).end(image.manifest.bytes);
-      else if (blob !== undefined) res.writeHead(200, { 'content-length': blob.length }).end(blob);
-      else res.writeHead(404).end();
-    };
+    fake.handle = imageRegistryHandler(image);
     try {
       const registry = { insecureRegistries: [fake.host], dockerConfig: null, env: {} };
       for (let pass = 0; pass < 2; pass++) {
