@@ -4,6 +4,6 @@
  * reports, SBOMs and cached results sorted with it came out differently on different machines; it
  * also pages in ICU's collation data.
  */
-export function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): -1 | 0 | 1 {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import { FEED_IMPORTERS } from './feeds/registry.js';
 import type { FeedContext, FeedImporter } from './feeds/types.js';
 import { errorMessage } from './feeds/types.js';
 import { feedFile } from './feeds/util/feed-file.js';
+import { compareText } from '@sekisho/model';
 
 export interface BuildAdvisoryDbOptions {
   /** The database file to (re)place. */
@@ -170,7 +171,7 @@ export async function buildAdvisoryDb(options: BuildAdvisoryDbOptions): Promise<
     if (files === 0) {
       throw new SekishoError('DB_BUILD', `no feed files recognized under ${options.from.join(', ')}`);
     }
-    const sources = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const sources = [...counts].sort(([a], [b]) => compareText(a, b));
     writer.finish({
       built,
       sources: sources.map(([id, c]) => ({ id, records: c.records, skipped: c.skipped, fetched: options.fetched?.[id] ?? null })),

@@ -1,3 +1,5 @@
+import { compareText } from '@sekisho/model';
+
 /** Helpers shared by the version schemes. */
 
 /**
@@ -18,7 +20,7 @@ export function sign(n: number): Sign {
 
 /** Plain string order by UTF-16 code units (identical strings are equal). */
 export function compareStrings(a: string, b: string): Sign {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareText(a, b);
 }
 
 /**

@@ -9,9 +9,8 @@ export class KeywordIndex {
   /**
    * Byte → class: bytes no keyword holds share class 0, and a letter its other case's class, so a
    * row of the table is as wide as the keywords' alphabet instead of 256. For the ~2,600 states of
-   * the secret rules that is 2.6 MB → ~0.4 MB, and building it (once per process: every output is
-   * redacted) 7-8 ms → ~1 ms; the scan reads one table for a byte's class, as it read one to fold
-   * its case.
+   * the secret rules that is 2.6 MB → ~0.4 MB; the scan reads one table for a byte's class, as it
+   * read one to fold its case.
    */
   private readonly classes: Uint8Array;
   private readonly width: number;

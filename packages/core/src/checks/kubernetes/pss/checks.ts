@@ -10,6 +10,7 @@
  * `capabilities_restricted` replaces `capabilities_baseline` at restricted level from v1.22).
  */
 import type { ContainerView, PodSpecView } from '../pod-spec.js';
+import { compareText } from '@sekisho/model';
 
 export type PssLevel = 'baseline' | 'restricted';
 
@@ -139,7 +140,7 @@ const appArmorProfile: CheckFn = (pod) => {
     const t = c.securityContext?.appArmorProfile?.type;
     if (t !== undefined && !appArmorTypeAllowed(t)) out.push(v(c, containerScPath(c, 'appArmorProfile.type'), `container "${c.name}" sets AppArmor profile type "${t}"`));
   }
-  for (const [key, value] of Object.entries(pod.annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  for (const [key, value] of Object.entries(pod.annotations).sort(([a], [b]) => compareText(a, b)))
     if (key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !appArmorAnnotationAllowed(value)) out.push(v(null, `${pod.metadataPath}.annotations["${key}"]`, `annotation ${key}="${value}"`));
   return out;
 };
