@@ -33,10 +33,8 @@ describe('read rings', () => {
     takeRing(RING_BUFFER_BYTES);
     await withReadRings(() => Promise.resolve(takeRing(4096)));
     expect(idleRingCount()).toBe(0);
-    await withReadRings(async () => {
-      // Rings of layers read side by side, each in work of its own.
-      await Promise.all([1, 2, 3, 4, 5].map(() => withReadRings(() => Promise.resolve(takeRing(RING_BUFFER_BYTES)))));
-    });
+    // Rings of five layers read side by side, each in work of its own.
+    await Promise.all([1, 2, 3, 4, 5].map(() => withReadRings(() => Promise.resolve(takeRing(RING_BUFFER_BYTES)))));
     expect(idleRingCount()).toBe(3);
     drain();
   });
