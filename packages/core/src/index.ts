@@ -17,6 +17,7 @@ export type { Scanner, ScannerSetup } from './scan/scanners.js';
 export { DEFAULT_SCAN_TIMEOUT_MS, scanDeadline } from './util/deadline.js';
 export { removeTempDirsSync } from './util/temp-dirs.js';
 export { allowRuntimeGc } from './util/buffer-reaper.js';
+export { deferOptimizingTiers } from './util/optimizing-tiers.js';
 export { openImage } from './source/registry.js';
 export { parseReference } from './source/reference.js';
 export type { ImageHandle, LayerRef } from './source/types.js';

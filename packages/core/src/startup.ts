@@ -9,6 +9,7 @@ export * from './errors.js';
 export { TOOL_VERSION } from './version.js';
 export { removeTempDirsSync } from './util/temp-dirs.js';
 export { allowRuntimeGc } from './util/buffer-reaper.js';
+export { deferOptimizingTiers } from './util/optimizing-tiers.js';
 export { createRedactor, defaultRedactor, NO_REDACTION } from './findings/redaction.js';
 export type { Redactor } from './findings/redaction.js';
 export { reporterChunks } from './reporters/chunks.js';

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { deferOptimizingTiers } from '@sekisho/core/startup';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../global-options.js';
 import { addScanOptions, runScan, writeReport } from './scan-common.js';
@@ -24,6 +25,8 @@ export function sbomCommand(io: CliIo): Command {
   command.option('--show-secrets', 'print secret values (Env, labels, build steps) in full (default: redacted in every format)');
   command.action(async (reference: string, flags: ScanFlags, cmd: Command) => {
     const global = cmd.optsWithGlobals<GlobalOptions>();
+    // An inventory of a small image is done before optimized code would pay (core util/optimizing-tiers.ts).
+    deferOptimizingTiers();
     const { report } = await runScan(reference, flags, global, io);
     await writeReport(report, flags, io);
   });

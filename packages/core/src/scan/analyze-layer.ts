@@ -10,6 +10,7 @@ import { withReadRings } from '../source/read-rings.js';
 import type { LayerStreamLimits } from '../layers/layer-stream.js';
 import { baseName, parentDir } from '../layers/normalize-path.js';
 import { walkTar } from '../layers/tar-walker.js';
+import { countEntry } from '../util/optimizing-tiers.js';
 import type { TarLimits } from '../layers/tar-walker.js';
 import type { DirectoryVisitor, LayerRef } from '../source/types.js';
 import { SelectorIndex } from '../util/file-selector.js';
@@ -119,6 +120,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     },
     entry(header, body, truncated) {
       const selected = selections.get(header);
+      countEntry(header.size, selected !== undefined);
       if (selected !== undefined) selections.delete(header);
       const name = baseName(header.path);
       if (name.startsWith(WHITEOUT)) {

@@ -32,6 +32,7 @@ import type { LayerResult } from '../overlay/layer-result.js';
 import { createHash } from 'node:crypto';
 import { defaultRedactor, trustRedacted, vouchRedacted } from '../findings/redaction.js';
 import type { PathSkip } from '../source/rootfs/path-skip.js';
+import { expectLayers, resumeOptimizingTiers } from '../util/optimizing-tiers.js';
 
 export interface ScanLimits extends LayerLimits {
   readonly maxNestedDepth: number;
@@ -174,6 +175,9 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
   const concurrency = options.concurrency ?? 2;
   const guarded = (layer: LayerRef): LayerRef => (options.signal === undefined ? layer : untilSignal(layer, options.signal, handle.reference));
   options.onProgress?.({ type: 'image', layers: handle.layers.length, bytes: totalBytes });
+  // Analyzers beyond the inventory (secrets, malware) run byte loops that need optimized code.
+  if (options.analyzers !== undefined && options.analyzers.length > 0) resumeOptimizingTiers();
+  else expectLayers(handle.layers.map((l) => ({ size: l.walk === undefined ? l.size : null, mediaType: l.mediaType })));
   try {
     const imageKey = cache === null ? null : imageCacheKey(handle, layerInfos(handle), plugins, analyzerOptions, options.includeDevDeps === true);
     let inventory =

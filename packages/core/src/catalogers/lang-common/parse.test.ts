@@ -10,6 +10,13 @@ describe('bounded parsers', () => {
     expect(jsonDepthExceeds('[[[[1]]]]', 3)).toBe(true);
   });
 
+  it('measures depth, not the number of brackets', () => {
+    expect(jsonDepthExceeds('[[[1]]]', 3)).toBe(false);
+    expect(jsonDepthExceeds(`[${'{},'.repeat(20)}{"a":[]}]`, 3)).toBe(false);
+    expect(jsonDepthExceeds(`[${'{},'.repeat(20)}{"a":[{"b":[]}]}]`, 3)).toBe(true);
+    expect(jsonDepthExceeds(`{"a":"${'['.repeat(20)}","b":{"c":{"d":[]}}}`, 3)).toBe(true);
+  });
+
   it('reports invalid JSON as a reason, not an exception', () => {
     const result = parseJson(Buffer.from('{"a": '));
     expect(result).toMatchObject({ ok: false });
