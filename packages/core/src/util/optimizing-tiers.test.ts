@@ -60,7 +60,7 @@ describe('optimizing tiers', () => {
 
     const u = await fresh();
     u.deferOptimizingTiers();
-    u.countEntry(u.OPTIMIZE_PAST_WORK / u.READ_BYTE_WORK, true);
+    u.countEntry(u.OPTIMIZE_PAST_WORK, true);
     expect(u.optimizingTiersDeferred()).toBe(false);
   });
 

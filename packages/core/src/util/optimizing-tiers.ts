@@ -38,7 +38,6 @@ const setFlagsFromString = (flags: string): void => process.getBuiltinModule('no
 
 export const OPTIMIZE_PAST_WORK = 192 * 1024 * 1024;
 export const ENTRY_WORK = 12 * 1024;
-export const READ_BYTE_WORK = 1;
 export const DEFERRAL_LIMIT_MS = 1000;
 /** How much larger than its stored size a compressed layer is taken to be. */
 const INFLATION_ESTIMATE = 3;
@@ -97,6 +96,6 @@ export function expectLayers(layers: readonly { readonly size: number | null; re
  */
 export function countEntry(size: number, read: boolean): void {
   if (!deferred) return;
-  work += read ? ENTRY_WORK + size * READ_BYTE_WORK : ENTRY_WORK;
+  work += read ? ENTRY_WORK + size : ENTRY_WORK;
   if (work > OPTIMIZE_PAST_WORK) resumeOptimizingTiers();
 }
