@@ -5,6 +5,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(`sekisho: error: Node.js ${process.versions.node} is too old; Sekisho needs Node.js 22.18 or newer (24 LTS recommended)\n`);
   process.exit(2);
 }
+const { dropSqliteExperimentalNotice } = await import('./node-warnings.js');
+dropSqliteExperimentalNotice();
 // Compiled code is cached on disk between runs (Node's compile cache): start-up is most of a warm scan.
 const nodeModule = await import('node:module');
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();

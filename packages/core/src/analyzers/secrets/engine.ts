@@ -10,6 +10,7 @@ import { BUILTIN_RULES, GLOBAL_ALLOW_PATHS, GLOBAL_ALLOW_REGEXES, GLOBAL_STOPWOR
 import { GLOBAL_ALLOWLIST_IDS, SECRET_VALIDATORS } from './types.js';
 import type { GlobalAllowlistId, SecretAllowlist, SecretAnalyzerFinding, SecretRule, SecretsOptions } from './types.js';
 import { VALIDATORS } from './validators.js';
+import { ruleRegExp } from './rule-regexp.js';
 
 /** Bytes of a line window before and after a keyword hit: regexes never see more than 4 KiB. */
 export const LINE_WINDOW_BEFORE = 2048;
@@ -213,7 +214,7 @@ export function compileRules(options: SecretsOptions = {}): CompiledRules {
     return {
       rule,
       index,
-      regex: new RegExp(rule.regex, `gdm${rule.flags ?? ''}`),
+      regex: ruleRegExp(rule.regex, `gdm${rule.flags ?? ''}`),
       keywordIds: ids,
       onlyPaths: pathMatcher(rule.paths),
       allowPaths: pathMatcher(rule.allow?.paths),

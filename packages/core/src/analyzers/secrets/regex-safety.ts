@@ -21,6 +21,7 @@
  * subset it accepts. Rules run on bounded windows as well (see engine.ts), so the two together
  * bound the work per file.
  */
+import { ruleRegExp } from './rule-regexp.js';
 
 export type RegexSafetyIssueKind = 'unbounded-quantifier' | 'nested-quantifier' | 'ambiguous-alternation' | 'adjacent-overlap' | 'too-large' | 'unsupported';
 
@@ -533,7 +534,7 @@ export function checkRegexSafety(source: string, flags = ''): RegexSafetyIssue[]
   let root: Node;
   try {
     root = parser.parse();
-    new RegExp(source, flags);
+    ruleRegExp(source, flags);
   } catch (error) {
     return [{ kind: 'unsupported', message: error instanceof Error ? error.message : String(error) }];
   }

@@ -104,7 +104,12 @@ interface AssignedSpec {
   readonly keywords: readonly string[];
   readonly entropy?: number;
   readonly references?: readonly string[];
-  /** Match `names` as written (`[Ss]umo|SUMO`, so `sumOfExposures` is not Sumo Logic); the rest stays case-insensitive. */
+  /**
+   * Match `names` as written (`[Ss]umo|SUMO`, so `sumOfExposures` is not Sumo Logic), and the rest
+   * as the rule's own classes say: no flag `i`. (The characters between name and assignment,
+   * `[\w.\-]`, are the same in either case; a `(?i:…)` group around them was a no-op that Node 22's
+   * V8 refuses as a syntax error.)
+   */
   readonly caseSensitiveNames?: boolean;
   readonly stopwords?: readonly string[];
 }
@@ -117,10 +122,7 @@ function assigned(spec: AssignedSpec): SecretRule {
     title: spec.title,
     description: spec.description,
     severity: spec.severity ?? 'high',
-    regex:
-      spec.caseSensitiveNames === true
-        ? String.raw`(?:${spec.names})(?i:[\w.\-]{0,32}?)${ASSIGN_ANY}(?<secret>${spec.value})(?![A-Za-z0-9_\-])`
-        : String.raw`(?:${spec.names})${rest}(?![A-Za-z0-9_\-])`,
+    regex: String.raw`(?:${spec.names})${rest}(?![A-Za-z0-9_\-])`,
     ...(spec.caseSensitiveNames === true ? {} : { flags: 'i' as const }),
     keywords: spec.keywords,
     entropy: spec.entropy ?? 3,

@@ -1,0 +1,74 @@
+/**
+ * The oldest Node.js the project supports (package.json "engines") runs the installed command and
+ * prints what the pinned Node prints. The tests themselves run on the pinned Node, which accepts
+ * what the oldest refuses: JavaScript and regular-expression syntax its V8 does not know (a group
+ * name used twice, `(?i:…)`) fails only there, and only when that code runs. CI installs it
+ * (scripts/install-oldest-node.sh) and names it in SEKISHO_OLDEST_NODE.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { requiredTool } from '@sekisho/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../../..');
+const BIN = join(ROOT, 'packages/cli/bin/sekisho.js');
+const EXAMPLE = join(ROOT, 'examples/hello-app.oci.tar');
+const OLDEST = process.env['SEKISHO_OLDEST_NODE'] ?? '';
+const available = requiredTool(OLDEST !== '' && existsSync(OLDEST), 'the oldest supported Node.js', 'SEKISHO_OLDEST_NODE=$(scripts/install-oldest-node.sh)');
+const built = existsSync(join(ROOT, 'packages/cli/dist/bundle/main.js'));
+
+describe.skipIf(!available || !built)('the CLI on the oldest supported Node.js', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sekisho-oldest-node-'));
+  });
+  afterAll(async () => {
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+  });
+
+  const cli = (node: string, args: readonly string[]) =>
+    run(node, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', SOURCE_DATE_EPOCH: '1700000000' }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+
+  it('is the version package.json names as the minimum', async () => {
+    const engines = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const { stdout } = await run(OLDEST, ['--version']);
+    expect(`>=${stdout.trim().slice(1)}`).toBe(engines.replace(/\s/g, ''));
+  });
+
+  it('prints what the pinned Node prints, and nothing on standard error with --quiet', async () => {
+    const secrets = join(dir, 'project');
+    await mkdir(secrets, { recursive: true });
+    // Rules whose regex names the secret in several alternatives, and a plain one.
+    await writeFile(
+      join(secrets, 'deploy.sh'),
+      [
+        'curl -H "Authorization: Bearer Zq8xW3rT7yP2mK9vB4nL6cF1hJ5dG0sA" https://example.test/',
+        'curl --header "X-Api-Key: Zq8xW3rT7yP2mK9vB4nL6cF1hJ5dG0sA" https://example.test/',
+        `GITHUB_TOKEN=${'ghp_'}Zq8xW3rT7yP2mK9vB4nL6cF1hJ5dG0sA2eR8`,
+        '',
+      ].join('\n'),
+    );
+    const cache = join(dir, 'cache');
+    const cases: (readonly string[])[] = [
+      ['--version'],
+      ['-q', '--no-cache', 'sbom', '-f', 'cyclonedx-json', `oci-archive:${EXAMPLE}`],
+      ['-q', '--cache-dir', cache, 'sbom', '-f', 'json', `oci-archive:${EXAMPLE}`],
+      ['-q', '--cache-dir', cache, 'sbom', '-f', 'json', `oci-archive:${EXAMPLE}`],
+      ['-q', '--no-cache', 'image', '--scanners', 'secret,malware,hardening', '-f', 'json', `oci-archive:${EXAMPLE}`],
+      ['-q', 'fs', '--scanners', 'secret', '-f', 'json', secrets],
+    ];
+    for (const args of cases) {
+      const oldest = await cli(OLDEST, args);
+      const pinned = await cli(process.execPath, args);
+      expect(oldest.stderr, args.join(' ')).toBe('');
+      expect(oldest.stdout, args.join(' ')).toBe(pinned.stdout);
+    }
+    const report = JSON.parse((await cli(OLDEST, cases[5] ?? [])).stdout) as { findings: { title?: string }[] };
+    expect(report.findings.map((f) => f.title)).toEqual(expect.arrayContaining(['Credential in a curl header']));
+  }, 240_000);
+});
