@@ -53,6 +53,13 @@ describe.skipIf(!available || !built)('the CLI on the oldest supported Node.js',
         '',
       ].join('\n'),
     );
+    // A user rule in RE2 syntax whose (?i) becomes a modifier group, or spelled-out case on Node 22.
+    const config = join(dir, 'gitleaks.toml');
+    await writeFile(
+      config,
+      ['[extend]', 'useDefault = true', '', '[[rules]]', 'id = "acme-token"', String.raw`regex = '''(?i)acme[_-]?token\s*=\s*(?P<secret>[a-z0-9]{16})'''`, 'keywords = ["acme"]', ''].join('\n'),
+    );
+    await writeFile(join(secrets, 'acme.env'), 'ACME_TOKEN = Ab12Cd34Ef56Gh78\n');
     const cache = join(dir, 'cache');
     const cases: (readonly string[])[] = [
       ['--version'],
@@ -61,6 +68,7 @@ describe.skipIf(!available || !built)('the CLI on the oldest supported Node.js',
       ['-q', '--cache-dir', cache, 'sbom', '-f', 'json', `oci-archive:${EXAMPLE}`],
       ['-q', '--no-cache', 'image', '--scanners', 'secret,malware,hardening', '-f', 'json', `oci-archive:${EXAMPLE}`],
       ['-q', 'fs', '--scanners', 'secret', '-f', 'json', secrets],
+      ['-q', 'fs', '--scanners', 'secret', '--secret-config', config, '-f', 'json', secrets],
     ];
     for (const args of cases) {
       const oldest = await cli(OLDEST, args);
@@ -70,5 +78,7 @@ describe.skipIf(!available || !built)('the CLI on the oldest supported Node.js',
     }
     const report = JSON.parse((await cli(OLDEST, cases[5] ?? [])).stdout) as { findings: { title?: string }[] };
     expect(report.findings.map((f) => f.title)).toEqual(expect.arrayContaining(['Credential in a curl header']));
+    const withUserRule = JSON.parse((await cli(OLDEST, cases[6] ?? [])).stdout) as { findings: { ruleId?: string; title?: string }[] };
+    expect(JSON.stringify(withUserRule.findings)).toContain('acme-token');
   }, 240_000);
 });

@@ -11,6 +11,9 @@
  *   windows of at most a few KiB, so the bound changes no match there, and the regex-safety
  *   check requires one.
  * - POSIX classes inside brackets (`[[:alnum:]]`) become ranges.
+ * - Where the engine has no modifier groups (V8 before 12.5: Node 22), case-insensitive parts are
+ *   spelled out instead: an ASCII letter becomes `[aA]` and a character class gains the other case
+ *   of every ASCII letter it holds (non-ASCII letters keep their case there).
  * Refused, with a message: `\Q…\E`, Unicode classes (`\p{…}`), `\C`, the ungreedy flag `U`.
  */
 
@@ -49,24 +52,38 @@ interface Frame {
   /** Inline-flag wrappers opened in this group: each is `(?i:` or `(?-i:` and needs a `)`. */
   wrappers: string[];
   dotAll: boolean;
+  /** Case-insensitive here (used only where the engine has no modifier groups). */
+  caseless: boolean;
 }
+
+const ENGINE_HAS_MODIFIERS = ((): boolean => {
+  try {
+    new RegExp('(?i:a)');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const ASCII_LETTER = /^[A-Za-z]$/;
 
 class Unsupported extends Error {}
 
-export function translateGoRegex(source: string): GoRegexResult {
+/** `modifiers`: emit `(?i:…)` groups (the engine has them), or spell case-insensitivity out. */
+export function translateGoRegex(source: string, modifiers: boolean = ENGINE_HAS_MODIFIERS): GoRegexResult {
   try {
-    return translate(source);
+    return translate(source, modifiers);
   } catch (error) {
     if (error instanceof Unsupported) return { ok: false, error: error.message };
     throw error;
   }
 }
 
-function translate(src: string): GoRegexResult {
+function translate(src: string, modifiers: boolean): GoRegexResult {
   let out = '';
   let groups = 0;
   const names = new Map<string, number>();
-  const frames: Frame[] = [{ wrappers: [], dotAll: false }];
+  const frames: Frame[] = [{ wrappers: [], dotAll: false, caseless: false }];
   const top = (): Frame => frames[frames.length - 1] as Frame;
   let i = 0;
 
@@ -131,7 +148,7 @@ function translate(src: string): GoRegexResult {
         names.set(named[1] as string, groups);
         out += `(?<${named[1]}>`;
         i += named[0].length;
-        frames.push({ wrappers: [], dotAll: top().dotAll });
+        frames.push({ wrappers: [], dotAll: top().dotAll, caseless: top().caseless });
       } else if (inline !== null) {
         const on = inline[1] ?? '';
         const off = inline[2] ?? '';
@@ -139,7 +156,9 @@ function translate(src: string): GoRegexResult {
         const frame = top();
         if (on.includes('s')) frame.dotAll = true;
         if (off.includes('s')) frame.dotAll = false;
-        const wrapper = on.includes('i') ? '(?i:' : off.includes('i') ? '(?-i:' : null;
+        if (on.includes('i')) frame.caseless = true;
+        if (off.includes('i')) frame.caseless = false;
+        const wrapper = !modifiers ? null : on.includes('i') ? '(?i:' : off.includes('i') ? '(?-i:' : null;
         if (wrapper !== null) {
           frame.wrappers.push(wrapper);
           out += wrapper;
@@ -150,21 +169,22 @@ function translate(src: string): GoRegexResult {
         const off = modifier[2] ?? '';
         if (on.includes('U') || off.includes('U')) throw new Unsupported('the ungreedy flag U is not supported');
         const dotAll = on.includes('s') ? true : off.includes('s') ? false : top().dotAll;
-        out += on.includes('i') ? '(?i:' : off.includes('i') ? '(?-i:' : '(?:';
+        const caseless = on.includes('i') ? true : off.includes('i') ? false : top().caseless;
+        out += !modifiers ? '(?:' : on.includes('i') ? '(?i:' : off.includes('i') ? '(?-i:' : '(?:';
         i += modifier[0].length;
-        frames.push({ wrappers: [], dotAll });
+        frames.push({ wrappers: [], dotAll, caseless });
       } else if (rest.startsWith('(?=') || rest.startsWith('(?!') || rest.startsWith('(?<=') || rest.startsWith('(?<!')) {
         const head = rest.startsWith('(?<') ? 4 : 3;
         out += rest.slice(0, head);
         i += head;
-        frames.push({ wrappers: [], dotAll: top().dotAll });
+        frames.push({ wrappers: [], dotAll: top().dotAll, caseless: top().caseless });
       } else if (rest.startsWith('(?')) {
         throw new Unsupported(`unsupported group syntax '${rest.slice(0, 6)}'`);
       } else {
         groups++;
         out += '(';
         i++;
-        frames.push({ wrappers: [], dotAll: top().dotAll });
+        frames.push({ wrappers: [], dotAll: top().dotAll, caseless: top().caseless });
       }
       continue;
     }
@@ -196,7 +216,7 @@ function translate(src: string): GoRegexResult {
       continue;
     }
     if (c === '*' || c === '+' || c === '?') throw new Unsupported(`nothing to repeat at offset ${i}`);
-    out += c;
+    out += !modifiers && top().caseless && ASCII_LETTER.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
     i++;
     if (c !== '^' && c !== '$') quantifier();
   }
@@ -243,6 +263,30 @@ function translate(src: string): GoRegexResult {
       body += c === ']' || c === '[' ? `\\${c}` : c;
       i++;
     }
+    if (!modifiers && top().caseless) body = literalTrailingDash(body) + otherCases(body);
     return `[${negate ? '^' : ''}${body}]`;
   }
+}
+
+/** The ASCII letters whose other case the class body `body` lacks, asked of the engine itself. */
+function otherCases(body: string): string {
+  const members = new RegExp(`[${body}]`);
+  let missing = '';
+  for (let code = 0x41; code <= 0x5a; code += 1) {
+    const upper = String.fromCharCode(code);
+    const lower = upper.toLowerCase();
+    const hasUpper = members.test(upper);
+    const hasLower = members.test(lower);
+    if (hasUpper && !hasLower) missing += lower;
+    if (hasLower && !hasUpper) missing += upper;
+  }
+  return missing;
+}
+
+/** A class body whose last character is an unescaped `-` gets it escaped, so that text appended after it is no range. */
+function literalTrailingDash(body: string): string {
+  if (!body.endsWith('-')) return body;
+  let backslashes = 0;
+  for (let k = body.length - 2; k >= 0 && body[k] === '\\'; k -= 1) backslashes += 1;
+  return backslashes % 2 === 0 ? `${body.slice(0, -1)}\\-` : body;
 }

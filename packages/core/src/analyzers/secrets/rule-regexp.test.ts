@@ -13,7 +13,17 @@ function matches(regex: RegExp, text: string): unknown[] {
   return out;
 }
 
-// Node 22's V8 refuses a group name used twice; there the renamed form runs (rule-regexp.ts).
+// Node 22's V8 refuses a group name used twice; there the renamed form runs (rule-regexp.ts). The
+// tests that take the engine's own repeated names as the reference need an engine that has them.
+const engineRepeatsNames = ((): boolean => {
+  try {
+    new RegExp('(?<a>x)|(?<a>y)');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 describe('rule RegExps on engines without repeated group names', () => {
   it('renames the second and later groups of a name, outside escapes and character classes', () => {
     expect(renameRepeatedGroups('(?<a>x)|(?<a>y)|(?<b>z)|(?<a>w)')).toEqual({
@@ -24,7 +34,7 @@ describe('rule RegExps on engines without repeated group names', () => {
     expect(renameRepeatedGroups('(?<a>x)|(?<a$2>y)|(?<a>z)')?.source).toBe('(?<a>x)|(?<a$2>y)|(?<a$3>z)');
   });
 
-  it('reads every built-in rule that repeats a name exactly as the engine that allows it does', () => {
+  it.skipIf(!engineRepeatsNames)('reads every built-in rule that repeats a name exactly as the engine that allows it does', () => {
     let repeated = 0;
     let found = 0;
     for (const rule of BUILTIN_RULES) {
@@ -45,7 +55,7 @@ describe('rule RegExps on engines without repeated group names', () => {
     expect(found).toBeGreaterThan(0);
   });
 
-  it('puts the value and span of whichever renamed group took part under the shared name', () => {
+  it.skipIf(!engineRepeatsNames)('puts the value and span of whichever renamed group took part under the shared name', () => {
     const renamed = renameRepeatedGroups('k=(?<secret>[a-z]+)|t:(?<secret>[0-9]+)');
     if (renamed === null) throw new Error('expected a rename');
     const regex = new AliasedGroupsRegExp(renamed.source, 'gd', renamed.aliases);
@@ -57,7 +67,7 @@ describe('rule RegExps on engines without repeated group names', () => {
     ]);
   });
 
-  it('builds the same RegExp as the engine where names may repeat', () => {
+  it.skipIf(!engineRepeatsNames)('builds the same RegExp as the engine where names may repeat', () => {
     expect(ruleRegExp('(?<a>x)|(?<a>y)', 'g').source).toBe('(?<a>x)|(?<a>y)');
   });
 
