@@ -16,6 +16,7 @@
  *   of every ASCII letter it holds (non-ASCII letters keep their case there).
  * Refused, with a message: `\Q…\E`, Unicode classes (`\p{…}`), `\C`, the ungreedy flag `U`.
  */
+import { ENGINE_HAS_MODIFIER_GROUPS } from './regex-features.js';
 
 /** Upper bound given to `*`, `+` and `{n,}`. */
 export const UNBOUNDED_AS = 4096;
@@ -56,21 +57,12 @@ interface Frame {
   caseless: boolean;
 }
 
-const ENGINE_HAS_MODIFIERS = ((): boolean => {
-  try {
-    new RegExp('(?i:a)');
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 const ASCII_LETTER = /^[A-Za-z]$/;
 
 class Unsupported extends Error {}
 
 /** `modifiers`: emit `(?i:…)` groups (the engine has them), or spell case-insensitivity out. */
-export function translateGoRegex(source: string, modifiers: boolean = ENGINE_HAS_MODIFIERS): GoRegexResult {
+export function translateGoRegex(source: string, modifiers: boolean = ENGINE_HAS_MODIFIER_GROUPS): GoRegexResult {
   try {
     return translate(source, modifiers);
   } catch (error) {

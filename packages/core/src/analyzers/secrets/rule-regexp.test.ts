@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_RULES } from './rules.js';
+import { ENGINE_REPEATS_GROUP_NAMES } from './regex-features.js';
 import { AliasedGroupsRegExp, renameRepeatedGroups, ruleRegExp } from './rule-regexp.js';
 
 /** Every match of `regex` in `text`, as what a rule reads of it. */
@@ -15,14 +16,6 @@ function matches(regex: RegExp, text: string): unknown[] {
 
 // Node 22's V8 refuses a group name used twice; there the renamed form runs (rule-regexp.ts). The
 // tests that take the engine's own repeated names as the reference need an engine that has them.
-const engineRepeatsNames = ((): boolean => {
-  try {
-    new RegExp('(?<a>x)|(?<a>y)');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('rule RegExps on engines without repeated group names', () => {
   it('renames the second and later groups of a name, outside escapes and character classes', () => {
@@ -34,7 +27,7 @@ describe('rule RegExps on engines without repeated group names', () => {
     expect(renameRepeatedGroups('(?<a>x)|(?<a$2>y)|(?<a>z)')?.source).toBe('(?<a>x)|(?<a$2>y)|(?<a$3>z)');
   });
 
-  it.skipIf(!engineRepeatsNames)('reads every built-in rule that repeats a name exactly as the engine that allows it does', () => {
+  it.skipIf(!ENGINE_REPEATS_GROUP_NAMES)('reads every built-in rule that repeats a name exactly as the engine that allows it does', () => {
     let repeated = 0;
     let found = 0;
     for (const rule of BUILTIN_RULES) {
@@ -55,7 +48,7 @@ describe('rule RegExps on engines without repeated group names', () => {
     expect(found).toBeGreaterThan(0);
   });
 
-  it.skipIf(!engineRepeatsNames)('puts the value and span of whichever renamed group took part under the shared name', () => {
+  it.skipIf(!ENGINE_REPEATS_GROUP_NAMES)('puts the value and span of whichever renamed group took part under the shared name', () => {
     const renamed = renameRepeatedGroups('k=(?<secret>[a-z]+)|t:(?<secret>[0-9]+)');
     if (renamed === null) throw new Error('expected a rename');
     const regex = new AliasedGroupsRegExp(renamed.source, 'gd', renamed.aliases);
@@ -67,7 +60,7 @@ describe('rule RegExps on engines without repeated group names', () => {
     ]);
   });
 
-  it.skipIf(!engineRepeatsNames)('builds the same RegExp as the engine where names may repeat', () => {
+  it.skipIf(!ENGINE_REPEATS_GROUP_NAMES)('builds the same RegExp as the engine where names may repeat', () => {
     expect(ruleRegExp('(?<a>x)|(?<a>y)', 'g').source).toBe('(?<a>x)|(?<a>y)');
   });
 

@@ -6,18 +6,10 @@
  * second and later groups of a name are renamed, and `exec` puts whichever of them took part back
  * under the shared name (in `groups` and in `indices.groups`), so a match reads the same on both.
  */
-
-const DUPLICATE_NAMES = ((): boolean => {
-  try {
-    new RegExp('(?<a>x)|(?<a>y)');
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { ENGINE_REPEATS_GROUP_NAMES } from './regex-features.js';
 
 export function ruleRegExp(source: string, flags: string): RegExp {
-  if (DUPLICATE_NAMES) return new RegExp(source, flags);
+  if (ENGINE_REPEATS_GROUP_NAMES) return new RegExp(source, flags);
   const renamed = renameRepeatedGroups(source);
   return renamed === null ? new RegExp(source, flags) : new AliasedGroupsRegExp(renamed.source, flags, renamed.aliases);
 }
