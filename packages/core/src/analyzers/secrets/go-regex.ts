@@ -262,7 +262,12 @@ function translate(src: string, modifiers: boolean): GoRegexResult {
 
 /** The ASCII letters whose other case the class body `body` lacks, asked of the engine itself. */
 function otherCases(body: string): string {
-  const members = new RegExp(`[${body}]`);
+  let members: RegExp;
+  try {
+    members = new RegExp(`[${body}]`);
+  } catch (error) {
+    throw new Unsupported(`invalid character class [${body}]: ${error instanceof Error ? error.message : String(error)}`);
+  }
   let missing = '';
   for (let code = 0x41; code <= 0x5a; code += 1) {
     const upper = String.fromCharCode(code);

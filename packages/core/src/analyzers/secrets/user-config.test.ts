@@ -53,6 +53,10 @@ describe('translateGoRegex', () => {
     expect(result.ok && result.source).toBe(js);
   });
 
+  it('refuses a class the engine cannot read, with a message, when it spells the case out', () => {
+    expect(translateGoRegex('(?i)[z-a]', false)).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid character class/) as unknown });
+  });
+
   it.skipIf(!ENGINE_HAS_MODIFIER_GROUPS)('matches the same text with modifier groups and with the case spelled out', () => {
     const patterns = [
       '(?i)abc',
