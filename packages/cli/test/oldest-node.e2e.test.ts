@@ -11,7 +11,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { requiredTool } from '@sekisho/testkit';
+import zlib from 'node:zlib';
+import { requiredTool, sha256, writeOciLayout, writeTar } from '@sekisho/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -81,4 +82,24 @@ describe.skipIf(!available || !built)('the CLI on the oldest supported Node.js',
     const withUserRule = JSON.parse((await cli(OLDEST, cases[6] ?? [])).stdout) as { findings: { ruleId?: string; title?: string }[] };
     expect(JSON.stringify(withUserRule.findings)).toContain('acme-token');
   }, 240_000);
+
+  it('refuses a zstd layer cut short, as the pinned Node does, though its decoder ends without an error', async () => {
+    // Only the frame's checksum is cut: every byte of the tar decodes, and the manifest and config
+    // name the bytes as they are, so nothing but the zstd frame itself shows the cut.
+    const tar = writeTar([{ name: 'etc/os-release', content: Buffer.from('ID=debian\nVERSION_ID="12"\n') }]);
+    const zst = zlib.zstdCompressSync(tar, { params: { [zlib.constants.ZSTD_c_checksumFlag]: 1 } });
+    const layout = join(dir, 'cut-zstd');
+    await writeOciLayout(layout, { layers: [{ entries: [], raw: zst.subarray(0, zst.length - 4), compression: 'zstd' }], diffIds: [sha256(tar)] });
+    const args = ['-q', '--no-cache', 'sbom', '-f', 'json', `oci:${layout}`];
+    const outcome = (node: string) =>
+      cli(node, args).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? '' }),
+      );
+    const [oldest, pinned] = [await outcome(OLDEST), await outcome(process.execPath)];
+    expect(pinned.code).not.toBe(0);
+    expect(pinned.stderr).toMatch(/truncated/);
+    expect(oldest.code).toBe(pinned.code);
+    expect(oldest.stderr).toMatch(/truncated/);
+  }, 60_000);
 });

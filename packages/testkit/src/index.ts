@@ -4,3 +4,4 @@ export * from './zip-writer.js';
 export * from './shared-data.js';
 export * from './lent-chunks.js';
 export * from './serve-image.js';
+export * from './quiet-zstd.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { SekishoError } from '../errors.js';
 import { bufferReaper } from '../util/buffer-reaper.js';
+import { ZstdFrameTracker } from './zstd-frames.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -94,9 +95,12 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
     const first = await iterator.next();
     const head = first.done === true ? Buffer.alloc(0) : first.value;
     const compression = sniffCompression(head);
+    // Some decoders end quietly where a zstd stream is cut short (zstd-frames.ts): its frames say so.
+    const frames = compression === 'zstd' ? new ZstdFrameTracker() : null;
 
     async function* stored(): AsyncGenerator<Buffer> {
       if (head.length > 0) {
+        frames?.push(head);
         if (hashStored) compressedHash.update(head);
         compressedBytes += head.length;
         yield head;
@@ -104,6 +108,7 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
       for (;;) {
         const next = await iterator.next();
         if (next.done === true) return;
+        frames?.push(next.value);
         if (hashStored) compressedHash.update(next.value);
         compressedBytes += next.value.length;
         yield next.value;
@@ -128,6 +133,8 @@ export function openLayerStream(source: AsyncIterable<Buffer>, limits: LayerStre
         yield chunk;
         reap?.(chunk.length);
       }
+      const cut = frames?.incomplete() ?? null;
+      if (cut !== null) throw new SekishoError('LAYER_TRUNCATED', `zstd stream is truncated: ${cut}`);
     } catch (error) {
       if (decoding !== null && expectedDigest?.startsWith('sha256:') === true && error instanceof SekishoError && (error.code === 'LAYER_TRUNCATED' || error.code === 'LAYER_CORRUPT')) {
         // The pump has stopped feeding the decoder once this resolves: the iterator is ours alone.

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { SekishoError } from '../errors.js';
 import { parseHeaderBlock } from '../layers/tar-walker.js';
+import { ZstdFrameTracker } from '../layers/zstd-frames.js';
 import { DEFAULT_STREAM_LIMITS, INFLATE_CHUNK_BYTES, sniffCompression } from '../layers/layer-stream.js';
 import type { LayerStreamLimits } from '../layers/layer-stream.js';
 import { RING_BUFFER_BYTES, takeRing } from './read-rings.js';
@@ -358,9 +359,12 @@ async function inflateBounded(archive: string, compression: 'gzip' | 'zstd', fil
   const decoder = compression === 'gzip' ? zlib.createGunzip({ chunkSize: INFLATE_CHUNK_BYTES }) : zlib.createZstdDecompress({ chunkSize: INFLATE_CHUNK_BYTES });
   let stored = 0;
   let inflated = 0;
+  // Some decoders end quietly where a zstd stream is cut short (layers/zstd-frames.ts): its frames say so.
+  const frames = compression === 'zstd' ? new ZstdFrameTracker() : null;
   async function* counted(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
       stored += chunk.length;
+      frames?.push(chunk);
       yield chunk;
     }
   }
@@ -381,6 +385,8 @@ async function inflateBounded(archive: string, compression: 'gzip' | 'zstd', fil
   }
   try {
     await pipeline(createReadStream(archive, { highWaterMark: READ_CHUNK }), counted, decoder, bounded, createWriteStream(file, { mode: 0o600 }));
+    const cut = frames?.incomplete() ?? null;
+    if (cut !== null) throw new SekishoError('SOURCE_INVALID', `cannot decompress archive: zstd stream is truncated: ${cut}`, { where: { image: archive } });
   } catch (error) {
     if (error instanceof SekishoError) throw error;
     throw new SekishoError('SOURCE_INVALID', `cannot decompress archive: ${String(error)}`, { where: { image: archive }, cause: error });
