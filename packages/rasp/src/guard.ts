@@ -131,6 +131,11 @@ export function createGuard(config: RaspConfig): Guard {
       if (res !== null && !res.headersSent && !res.writableEnded) {
         res.statusCode = 403;
         res.setHeader('content-type', 'text/plain; charset=utf-8');
+        // The error thrown below reaches the framework's error handler after the answer is sent, and
+        // Express's (finalhandler) then destroys the socket: a keep-alive client that sent its next
+        // request on it meanwhile saw "other side closed". Closing after the answer, said in the
+        // answer, keeps clients from reusing the connection of a blocked request.
+        res.setHeader('connection', 'close');
         res.end('Forbidden: blocked by in-app protection\n');
       }
       throw new RaspBlockedError(rule, sink);

@@ -79,12 +79,15 @@ class App {
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     await res.text();
+    // A blocked request's connection is closed after the answer, and the answer says so.
+    if (res.status === 403) expect(res.headers.get('connection')).toBe('close');
     return res.status;
   }
 
   async post(path: string, body: string): Promise<number> {
     const res = await fetch(`http://127.0.0.1:${this.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
     await res.text();
+    if (res.status === 403) expect(res.headers.get('connection')).toBe('close');
     return res.status;
   }
 
@@ -156,6 +159,16 @@ for (const script of ['express-app.mjs', 'fastify-app.mjs']) {
         expect(new Set(events.map((e) => e.details.rule))).toEqual(
           new Set(['command-injection', 'path-traversal', 'ssrf', 'prototype-pollution', ...(script === 'express-app.mjs' ? ['sql-injection', 'code-injection'] : [])]),
         );
+      } finally {
+        await app.stop();
+      }
+    }, 60_000);
+
+    it('block mode: blocked and honest requests in turn, several at once, all get their answer', async () => {
+      const app = await App.start(script, 'block');
+      try {
+        const round = () => Promise.all([app.get('/file', { name: '../../../../etc/passwd' }), app.get('/file', { name: 'readme.txt' }), app.get('/file', { name: 'readme.txt' })]);
+        for (let i = 0; i < 25; i++) expect(await round()).toEqual([403, 200, 200]);
       } finally {
         await app.stop();
       }
