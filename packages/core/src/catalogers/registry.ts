@@ -5,7 +5,7 @@ import { dpkgCataloger, dpkgCopyrightCataloger } from './dpkg/index.js';
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
 import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
-import { phpComposerInstalledCataloger, phpComposerLockCataloger } from './php/index.js';
+import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
 import { rpmCataloger } from './rpm/index.js';
 import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
@@ -26,6 +26,7 @@ export const catalogers: readonly Cataloger[] = [
   rubyGemfileCataloger,
   phpComposerInstalledCataloger,
   phpComposerLockCataloger,
+  phpPearRegistryCataloger,
   dotnetDepsCataloger,
   dotnetPackagesLockCataloger,
   javaArchiveCataloger,

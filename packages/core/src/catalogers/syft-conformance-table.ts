@@ -5,7 +5,7 @@ import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
 import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
-import { phpComposerInstalledCataloger, phpComposerLockCataloger } from './php/index.js';
+import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
 import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
 import { cargoAuditableBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
@@ -34,7 +34,8 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'ruby-installed-gemspec-cataloger': { catalogers: [rubyInstalledGemspecCataloger], scans: ['directory', 'image'] },
   'php-composer-lock-cataloger': { catalogers: [phpComposerLockCataloger], scans: ['directory'] },
   'php-composer-installed-cataloger': { catalogers: [phpComposerInstalledCataloger], scans: ['image'] },
-  'php catalogers': { catalogers: [phpComposerLockCataloger, phpComposerInstalledCataloger], scans: [] },
+  'php-pear-serialized-cataloger': { catalogers: [phpPearRegistryCataloger], scans: ['directory', 'image'] },
+  'php catalogers': { catalogers: [phpComposerLockCataloger, phpComposerInstalledCataloger, phpPearRegistryCataloger], scans: [] },
   'dotnet-deps-binary-cataloger': { catalogers: [dotnetDepsCataloger], scans: ['directory', 'image'] },
   'dotnet-packages-lock-cataloger': { catalogers: [dotnetPackagesLockCataloger], scans: ['directory'] },
   'dotnet catalogers': { catalogers: [dotnetDepsCataloger, dotnetPackagesLockCataloger], scans: [] },
@@ -55,6 +56,7 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   python: 'pypi',
   gem: 'gem',
   'php-composer': 'composer',
+  'php-pear': 'php-pear',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',
@@ -102,11 +104,6 @@ export const SYFT_EXPECTED_DISAGREEMENTS: readonly SyftDisagreement[] = [
     kind: 'missing DocuSign.eSign@6.8.0.0',
     reason: 'input not in the fixture copy: Syft reads it from a .NET assembly (.dll) of the image, which was not copied (built binary).',
     inputMissing: true,
-  },
-  {
-    fixture: 'syft/pkg/cataloger/php/testdata/glob-paths',
-    kind: 'not selected php/.registry/.channel.pecl.php.net/memcached.reg',
-    reason: 'unsupported input: PEAR/PECL registry files are outside the PHP scope (composer only).',
   },
   {
     fixture: 'syft/pkg/cataloger/rust/testdata/glob-paths',

@@ -203,6 +203,7 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   cargo: 'cargo',
   gem: 'gem',
   composer: 'composer',
+  pear: 'php-pear',
   nuget: 'nuget',
 };
 

@@ -1,6 +1,6 @@
 import type { PackageType } from '@sekisho/model';
 import { distroMatcher } from './distro/index.js';
-import { binaryMatcher, languageMatcher } from './language/index.js';
+import { binaryMatcher, languageMatcher, pearMatcher } from './language/index.js';
 import type { Matcher } from './types.js';
 
 const pypiMatcher = languageMatcher('pypi');
@@ -13,7 +13,7 @@ const composerMatcher = languageMatcher('composer');
 const nugetMatcher = languageMatcher('nuget');
 
 /** Every matcher, one line each. */
-export const matchers: readonly Matcher[] = [distroMatcher, pypiMatcher, npmMatcher, mavenMatcher, golangMatcher, cargoMatcher, gemMatcher, composerMatcher, nugetMatcher, binaryMatcher];
+export const matchers: readonly Matcher[] = [distroMatcher, pypiMatcher, npmMatcher, mavenMatcher, golangMatcher, cargoMatcher, gemMatcher, composerMatcher, pearMatcher, nugetMatcher, binaryMatcher];
 
 /** The matcher for each package type: a new package type fails to compile until it has one. */
 export const MATCHER_BY_PACKAGE_TYPE = {
@@ -27,6 +27,7 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   cargo: cargoMatcher,
   gem: gemMatcher,
   composer: composerMatcher,
+  'php-pear': pearMatcher,
   nuget: nugetMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

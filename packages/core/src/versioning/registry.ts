@@ -56,6 +56,8 @@ const SCHEME_OF_PACKAGE_TYPE = {
   cargo: 'cargo',
   gem: 'gem',
   composer: 'composer',
+  // PEAR and PECL versions are ordered by PHP's version_compare, as Composer's are.
+  'php-pear': 'composer',
   nuget: 'nuget',
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;

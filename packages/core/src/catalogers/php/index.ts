@@ -1,1 +1,2 @@
 export { phpComposerInstalledCataloger, phpComposerLockCataloger } from './composer.js';
+export { phpPearRegistryCataloger } from './pear-registry.js';

@@ -9,7 +9,7 @@ import type { AdvisoryMatch, Matcher, MatchContext, PackageMatchResult } from '.
 
 export const version = 1;
 
-export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary'>;
+export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear'>;
 
 interface EcosystemRule {
   /** OSV ecosystem name, used as the advisory namespace. */
@@ -110,4 +110,16 @@ export const binaryMatcher: Matcher = {
     }
     return { matches: [], search: null, unknown: null };
   },
+};
+
+/**
+ * PEAR and PECL packages (PHP extensions such as redis or imagick installed with `pecl`): no
+ * advisory feed covers them (OSV has no PEAR or PECL ecosystem), so none is searched and they are
+ * counted as not searchable, as binaries without a language purl are.
+ */
+export const pearMatcher: Matcher = {
+  id: 'php-pear-matcher',
+  version,
+  packageTypes: ['php-pear'],
+  match: () => ({ matches: [], search: null, unknown: null }),
 };
