@@ -8,6 +8,7 @@ import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index
 import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
 import { rpmCataloger } from './rpm/index.js';
+import { cocoapodsCataloger, swiftPackageManagerCataloger } from './swift/index.js';
 import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
 import { cargoAuditableBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
 import type { Cataloger } from './types.js';
@@ -29,6 +30,8 @@ export const catalogers: readonly Cataloger[] = [
   phpPearRegistryCataloger,
   dotnetDepsCataloger,
   dotnetPackagesLockCataloger,
+  swiftPackageManagerCataloger,
+  cocoapodsCataloger,
   javaArchiveCataloger,
   javaPomCataloger,
   javaGradleLockfileCataloger,

@@ -9,6 +9,7 @@ import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistr
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
 import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
 import { cargoAuditableBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
+import { cocoapodsCataloger, swiftPackageManagerCataloger } from './swift/index.js';
 
 /**
  * How Sekisho answers each Syft cataloger named in `../shared/conformance/syft/expected.json`
@@ -47,6 +48,10 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'go-module-binary-cataloger': { catalogers: [goModuleBinaryCataloger], scans: ['directory', 'image'] },
   'rust-cargo-lock-cataloger': { catalogers: [rustCargoLockCataloger], scans: ['directory'] },
   'cargo-auditable-binary-cataloger': { catalogers: [cargoAuditableBinaryCataloger], scans: ['directory', 'image'] },
+  'swift-package-manager-cataloger': { catalogers: [swiftPackageManagerCataloger], scans: ['directory'] },
+  'cocoapods-cataloger': { catalogers: [cocoapodsCataloger], scans: ['directory'] },
+  // expected.json names the pair 'swift-package-manager / cocoapods-cataloger'.
+  'swift-package-manager': { catalogers: [swiftPackageManagerCataloger], scans: [] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 
@@ -57,6 +62,8 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   gem: 'gem',
   'php-composer': 'composer',
   'php-pear': 'php-pear',
+  swift: 'swift',
+  pod: 'cocoapods',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',

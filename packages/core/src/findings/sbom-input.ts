@@ -204,6 +204,8 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   gem: 'gem',
   composer: 'composer',
   pear: 'php-pear',
+  swift: 'swift',
+  cocoapods: 'cocoapods',
   nuget: 'nuget',
 };
 

@@ -1,6 +1,6 @@
 import type { PackageType } from '@sekisho/model';
 import { distroMatcher } from './distro/index.js';
-import { binaryMatcher, languageMatcher, pearMatcher } from './language/index.js';
+import { binaryMatcher, languageMatcher, unsearchableMatcher } from './language/index.js';
 import type { Matcher } from './types.js';
 
 const pypiMatcher = languageMatcher('pypi');
@@ -11,9 +11,26 @@ const cargoMatcher = languageMatcher('cargo');
 const gemMatcher = languageMatcher('gem');
 const composerMatcher = languageMatcher('composer');
 const nugetMatcher = languageMatcher('nuget');
+const swiftMatcher = languageMatcher('swift');
+const pearMatcher = unsearchableMatcher('php-pear');
+const cocoapodsMatcher = unsearchableMatcher('cocoapods');
 
 /** Every matcher, one line each. */
-export const matchers: readonly Matcher[] = [distroMatcher, pypiMatcher, npmMatcher, mavenMatcher, golangMatcher, cargoMatcher, gemMatcher, composerMatcher, pearMatcher, nugetMatcher, binaryMatcher];
+export const matchers: readonly Matcher[] = [
+  distroMatcher,
+  pypiMatcher,
+  npmMatcher,
+  mavenMatcher,
+  golangMatcher,
+  cargoMatcher,
+  gemMatcher,
+  composerMatcher,
+  pearMatcher,
+  nugetMatcher,
+  swiftMatcher,
+  cocoapodsMatcher,
+  binaryMatcher,
+];
 
 /** The matcher for each package type: a new package type fails to compile until it has one. */
 export const MATCHER_BY_PACKAGE_TYPE = {
@@ -29,5 +46,7 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   composer: composerMatcher,
   'php-pear': pearMatcher,
   nuget: nugetMatcher,
+  swift: swiftMatcher,
+  cocoapods: cocoapodsMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

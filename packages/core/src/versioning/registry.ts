@@ -59,6 +59,9 @@ const SCHEME_OF_PACKAGE_TYPE = {
   // PEAR and PECL versions are ordered by PHP's version_compare, as Composer's are.
   'php-pear': 'composer',
   nuget: 'nuget',
+  // Swift Package Manager and CocoaPods resolve semantic-version tags.
+  swift: 'semver',
+  cocoapods: 'semver',
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 

@@ -9,7 +9,7 @@ import type { AdvisoryMatch, Matcher, MatchContext, PackageMatchResult } from '.
 
 export const version = 1;
 
-export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear'>;
+export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear' | 'cocoapods'>;
 
 interface EcosystemRule {
   /** OSV ecosystem name, used as the advisory namespace. */
@@ -53,6 +53,8 @@ export const ECOSYSTEM_RULES = {
   gem: { namespace: 'RubyGems', scheme: 'gem', name: (p) => p.name },
   composer: { namespace: 'Packagist', scheme: 'composer', name: (p) => slashName(p).toLowerCase() },
   nuget: { namespace: 'NuGet', scheme: 'nuget', name: (p) => p.name },
+  // OSV names Swift packages by their URL without scheme: github.com/apple/swift-nio.
+  swift: { namespace: 'SwiftURL', scheme: 'semver', name: (p) => slashName(p) },
 } as const satisfies Record<LanguagePackageType, EcosystemRule>;
 
 /** A matcher for one language ecosystem: search `<ecosystem>` by normalized name, compare with the ecosystem's scheme. */
@@ -113,13 +115,9 @@ export const binaryMatcher: Matcher = {
 };
 
 /**
- * PEAR and PECL packages (PHP extensions such as redis or imagick installed with `pecl`): no
- * advisory feed covers them (OSV has no PEAR or PECL ecosystem), so none is searched and they are
- * counted as not searchable, as binaries without a language purl are.
+ * Package types no advisory feed covers (OSV has no PEAR, PECL or CocoaPods ecosystem): none is
+ * searched, and their packages are counted as not searchable, as binaries without a language purl are.
  */
-export const pearMatcher: Matcher = {
-  id: 'php-pear-matcher',
-  version,
-  packageTypes: ['php-pear'],
-  match: () => ({ matches: [], search: null, unknown: null }),
-};
+export function unsearchableMatcher(type: Exclude<PackageType, LanguagePackageType | 'deb' | 'apk' | 'rpm' | 'binary'>): Matcher {
+  return { id: `${type}-matcher`, version, packageTypes: [type], match: () => ({ matches: [], search: null, unknown: null }) };
+}

@@ -1,0 +1,2 @@
+export { swiftPackageManagerCataloger } from './package-resolved.js';
+export { cocoapodsCataloger } from './podfile-lock.js';
