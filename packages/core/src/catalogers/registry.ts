@@ -1,4 +1,5 @@
 import { apkCataloger } from './apk/index.js';
+import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { binaryClassifierCataloger } from './binary/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
 import { dpkgCataloger, dpkgCopyrightCataloger } from './dpkg/index.js';
@@ -32,6 +33,8 @@ export const catalogers: readonly Cataloger[] = [
   dotnetPackagesLockCataloger,
   swiftPackageManagerCataloger,
   cocoapodsCataloger,
+  dartPubspecLockCataloger,
+  dartPubspecCataloger,
   javaArchiveCataloger,
   javaPomCataloger,
   javaGradleLockfileCataloger,

@@ -1,6 +1,7 @@
 import type { PackageType } from '@sekisho/model';
 import type { Cataloger } from './types.js';
 import { binaryClassifierCataloger } from './binary/index.js';
+import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
 import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
@@ -52,6 +53,9 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'cocoapods-cataloger': { catalogers: [cocoapodsCataloger], scans: ['directory'] },
   // expected.json names the pair 'swift-package-manager / cocoapods-cataloger'.
   'swift-package-manager': { catalogers: [swiftPackageManagerCataloger], scans: [] },
+  'dart-pubspec-lock-cataloger': { catalogers: [dartPubspecLockCataloger], scans: ['directory'] },
+  'dart-pubspec-cataloger': { catalogers: [dartPubspecCataloger], scans: ['directory'] },
+  'dart-pubspec(-lock)-cataloger': { catalogers: [dartPubspecLockCataloger, dartPubspecCataloger], scans: [] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 
@@ -64,6 +68,7 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   'php-pear': 'php-pear',
   swift: 'swift',
   pod: 'cocoapods',
+  'dart-pub': 'pub',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',

@@ -206,6 +206,7 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   pear: 'php-pear',
   swift: 'swift',
   cocoapods: 'cocoapods',
+  pub: 'pub',
   nuget: 'nuget',
 };
 

@@ -12,6 +12,7 @@ const gemMatcher = languageMatcher('gem');
 const composerMatcher = languageMatcher('composer');
 const nugetMatcher = languageMatcher('nuget');
 const swiftMatcher = languageMatcher('swift');
+const pubMatcher = languageMatcher('pub');
 const pearMatcher = unsearchableMatcher('php-pear');
 const cocoapodsMatcher = unsearchableMatcher('cocoapods');
 
@@ -29,6 +30,7 @@ export const matchers: readonly Matcher[] = [
   nugetMatcher,
   swiftMatcher,
   cocoapodsMatcher,
+  pubMatcher,
   binaryMatcher,
 ];
 
@@ -48,5 +50,6 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   nuget: nugetMatcher,
   swift: swiftMatcher,
   cocoapods: cocoapodsMatcher,
+  pub: pubMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

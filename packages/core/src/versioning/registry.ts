@@ -62,6 +62,7 @@ const SCHEME_OF_PACKAGE_TYPE = {
   // Swift Package Manager and CocoaPods resolve semantic-version tags.
   swift: 'semver',
   cocoapods: 'semver',
+  pub: 'semver',
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 

@@ -55,6 +55,7 @@ export const ECOSYSTEM_RULES = {
   nuget: { namespace: 'NuGet', scheme: 'nuget', name: (p) => p.name },
   // OSV names Swift packages by their URL without scheme: github.com/apple/swift-nio.
   swift: { namespace: 'SwiftURL', scheme: 'semver', name: (p) => slashName(p) },
+  pub: { namespace: 'Pub', scheme: 'semver', name: (p) => p.name },
 } as const satisfies Record<LanguagePackageType, EcosystemRule>;
 
 /** A matcher for one language ecosystem: search `<ecosystem>` by normalized name, compare with the ecosystem's scheme. */

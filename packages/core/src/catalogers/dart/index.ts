@@ -1,0 +1,1 @@
+export { dartPubspecCataloger, dartPubspecLockCataloger } from './pubspec.js';
