@@ -1,4 +1,5 @@
 import { apkCataloger } from './apk/index.js';
+import { condaMetaCataloger } from './conda/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { binaryClassifierCataloger } from './binary/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
@@ -24,6 +25,7 @@ export const catalogers: readonly Cataloger[] = [
   javascriptLockCataloger,
   pythonInstalledPackageCataloger,
   pythonPackageCataloger,
+  condaMetaCataloger,
   rubyInstalledGemspecCataloger,
   rubyGemfileCataloger,
   phpComposerInstalledCataloger,

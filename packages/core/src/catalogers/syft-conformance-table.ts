@@ -1,6 +1,7 @@
 import type { PackageType } from '@sekisho/model';
 import type { Cataloger } from './types.js';
 import { binaryClassifierCataloger } from './binary/index.js';
+import { condaMetaCataloger } from './conda/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
@@ -56,6 +57,7 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'dart-pubspec-lock-cataloger': { catalogers: [dartPubspecLockCataloger], scans: ['directory'] },
   'dart-pubspec-cataloger': { catalogers: [dartPubspecCataloger], scans: ['directory'] },
   'dart-pubspec(-lock)-cataloger': { catalogers: [dartPubspecLockCataloger, dartPubspecCataloger], scans: [] },
+  'conda-meta-cataloger': { catalogers: [condaMetaCataloger], scans: ['directory', 'image'] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 
@@ -69,6 +71,7 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   swift: 'swift',
   pod: 'cocoapods',
   'dart-pub': 'pub',
+  conda: 'conda',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',

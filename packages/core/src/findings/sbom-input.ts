@@ -207,6 +207,7 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   swift: 'swift',
   cocoapods: 'cocoapods',
   pub: 'pub',
+  conda: 'conda',
   nuget: 'nuget',
 };
 

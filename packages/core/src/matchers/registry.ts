@@ -15,6 +15,7 @@ const swiftMatcher = languageMatcher('swift');
 const pubMatcher = languageMatcher('pub');
 const pearMatcher = unsearchableMatcher('php-pear');
 const cocoapodsMatcher = unsearchableMatcher('cocoapods');
+const condaMatcher = unsearchableMatcher('conda');
 
 /** Every matcher, one line each. */
 export const matchers: readonly Matcher[] = [
@@ -31,6 +32,7 @@ export const matchers: readonly Matcher[] = [
   swiftMatcher,
   cocoapodsMatcher,
   pubMatcher,
+  condaMatcher,
   binaryMatcher,
 ];
 
@@ -51,5 +53,6 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   swift: swiftMatcher,
   cocoapods: cocoapodsMatcher,
   pub: pubMatcher,
+  conda: condaMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

@@ -63,6 +63,8 @@ const SCHEME_OF_PACKAGE_TYPE = {
   swift: 'semver',
   cocoapods: 'semver',
   pub: 'semver',
+  // conda orders versions its own way (VersionOrder), which no scheme here implements.
+  conda: null,
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 

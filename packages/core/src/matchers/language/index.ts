@@ -9,7 +9,7 @@ import type { AdvisoryMatch, Matcher, MatchContext, PackageMatchResult } from '.
 
 export const version = 1;
 
-export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear' | 'cocoapods'>;
+export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear' | 'cocoapods' | 'conda'>;
 
 interface EcosystemRule {
   /** OSV ecosystem name, used as the advisory namespace. */
@@ -116,7 +116,7 @@ export const binaryMatcher: Matcher = {
 };
 
 /**
- * Package types no advisory feed covers (OSV has no PEAR, PECL or CocoaPods ecosystem): none is
+ * Package types no advisory feed covers (OSV has no PEAR, PECL, CocoaPods or conda ecosystem): none is
  * searched, and their packages are counted as not searchable, as binaries without a language purl are.
  */
 export function unsearchableMatcher(type: Exclude<PackageType, LanguagePackageType | 'deb' | 'apk' | 'rpm' | 'binary'>): Matcher {

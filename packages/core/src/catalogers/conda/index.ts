@@ -1,0 +1,1 @@
+export { condaMetaCataloger } from './conda-meta.js';
