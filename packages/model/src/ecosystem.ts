@@ -3,7 +3,26 @@
  * tables checked with `satisfies`) to a purl type, a version scheme and a matcher, so a
  * new member fails to compile until all three exist.
  */
-export const PACKAGE_TYPES = ['deb', 'apk', 'rpm', 'npm', 'pypi', 'maven', 'golang', 'cargo', 'gem', 'composer', 'php-pear', 'nuget', 'swift', 'cocoapods', 'pub', 'conda', 'binary'] as const;
+export const PACKAGE_TYPES = [
+  'deb',
+  'apk',
+  'rpm',
+  'npm',
+  'pypi',
+  'maven',
+  'golang',
+  'cargo',
+  'gem',
+  'composer',
+  'php-pear',
+  'nuget',
+  'swift',
+  'cocoapods',
+  'pub',
+  'conda',
+  'bitnami',
+  'binary',
+] as const;
 export type PackageType = (typeof PACKAGE_TYPES)[number];
 
 export function isPackageType(value: string): value is PackageType {

@@ -2,6 +2,7 @@ import { apkCataloger } from './apk/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { binaryClassifierCataloger } from './binary/index.js';
+import { bitnamiCataloger } from './bitnami/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
 import { dpkgCataloger, dpkgCopyrightCataloger } from './dpkg/index.js';
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
@@ -21,6 +22,7 @@ export const catalogers: readonly Cataloger[] = [
   dpkgCopyrightCataloger,
   apkCataloger,
   rpmCataloger,
+  bitnamiCataloger,
   javascriptPackageCataloger,
   javascriptLockCataloger,
   pythonInstalledPackageCataloger,

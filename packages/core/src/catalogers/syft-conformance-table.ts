@@ -1,6 +1,7 @@
 import type { PackageType } from '@sekisho/model';
 import type { Cataloger } from './types.js';
 import { binaryClassifierCataloger } from './binary/index.js';
+import { bitnamiCataloger } from './bitnami/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
@@ -26,6 +27,12 @@ export interface SyftConformanceEntry {
    * its image scan (installed evidence only).
    */
   readonly scans: readonly ('directory' | 'image')[];
+  /**
+   * The cataloger selects by absolute image paths (`/opt/bitnami/…`), so a directory fixture is
+   * scanned as an image root; others are scanned from the fixture's parent, its name the first
+   * path segment.
+   */
+  readonly imageRoot?: boolean;
 }
 
 export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
@@ -58,6 +65,7 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'dart-pubspec-cataloger': { catalogers: [dartPubspecCataloger], scans: ['directory'] },
   'dart-pubspec(-lock)-cataloger': { catalogers: [dartPubspecLockCataloger, dartPubspecCataloger], scans: [] },
   'conda-meta-cataloger': { catalogers: [condaMetaCataloger], scans: ['directory', 'image'] },
+  'bitnami-cataloger': { catalogers: [bitnamiCataloger], scans: ['directory', 'image'], imageRoot: true },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 
@@ -72,6 +80,7 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   pod: 'cocoapods',
   'dart-pub': 'pub',
   conda: 'conda',
+  bitnami: 'bitnami',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',

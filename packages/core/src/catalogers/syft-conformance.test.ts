@@ -115,9 +115,9 @@ async function runZipped(root: string, fixture: string, catalogers: readonly Cat
 }
 
 /** Catalog the fixture folder from its parent, so folder names that carry meaning (`x.dist-info`) stay in the paths. */
-async function runDirectory(root: string, fixture: string, catalogers: readonly Cataloger[]) {
-  const prefix = `/${basename(fixture)}/`;
-  const results = await Promise.all(catalogers.map((c) => catalogDirectory(c, join(root, dirname(fixture)))));
+async function runDirectory(root: string, fixture: string, catalogers: readonly Cataloger[], imageRoot = false) {
+  const prefix = imageRoot ? '/' : `/${basename(fixture)}/`;
+  const results = await Promise.all(catalogers.map((c) => catalogDirectory(c, imageRoot ? join(root, fixture) : join(root, dirname(fixture)))));
   return {
     packages: results.flatMap((r) => r.packages.filter((p) => (p.paths[0] ?? '').startsWith(prefix))),
     unknowns: results.flatMap((r) => r.unknowns.filter((u) => u.path.startsWith(prefix))),
@@ -214,7 +214,12 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
                 unknowns: outs.flatMap((o) => o.unknowns),
                 relationships: outs.flatMap((o) => o.relationships),
               }))
-            : await runDirectory(root, fixture, catalogers);
+            : await runDirectory(
+                root,
+                fixture,
+                catalogers,
+                entries.some((e) => e.imageRoot === true),
+              );
         if (expectation.expect_error) {
           tally.expected++;
           if (run.unknowns.length > 0 && run.packages.length === 0) tally.matched++;

@@ -208,6 +208,7 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   cocoapods: 'cocoapods',
   pub: 'pub',
   conda: 'conda',
+  bitnami: 'bitnami',
   nuget: 'nuget',
 };
 

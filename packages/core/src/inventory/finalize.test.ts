@@ -93,6 +93,28 @@ describe('buildInventory: files OS packages installed', () => {
     ]);
   });
 
+  it('drops a binary hit on the component a Bitnami SPDX document describes, inside that component’s folder only', () => {
+    const spdx = '/opt/bitnami/redis/.spdx-redis.spdx';
+    const inventory = buildInventory(
+      image(
+        [
+          pkg('redis', 'bitnami', 'installed', spdx),
+          pkg('redis', 'binary', 'binary', '/opt/bitnami/redis/bin/redis-server'),
+          pkg('openssl', 'binary', 'binary', '/opt/bitnami/redis/bin/openssl'),
+          pkg('redis', 'binary', 'binary', '/usr/local/bin/redis-server'),
+        ],
+        [],
+      ),
+      null,
+      [],
+    );
+    expect(inventory.packages.map((p) => [p.type, p.name, p.locations[0]?.path])).toEqual([
+      ['binary', 'openssl', '/opt/bitnami/redis/bin/openssl'],
+      ['binary', 'redis', '/usr/local/bin/redis-server'],
+      ['bitnami', 'redis', spdx],
+    ]);
+  });
+
   it('relates a language package to the OS package that installed its evidence; the last package listing a file owns it', () => {
     const metadata = '/usr/lib/python3/dist-packages/urllib3-1.26.dist-info/METADATA';
     const inventory = buildInventory(

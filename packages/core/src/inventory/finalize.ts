@@ -109,10 +109,14 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
       if (resolved !== file && asked.has(resolved)) ownerOf.set(resolved, p.id);
     }
   }
-  // A binary classifier hit on a file an OS package installed repeats that package (Syft drops these too).
+  // A binary classifier hit on a file an OS package installed repeats that package (Syft drops these too),
+  // as does a hit on the component a Bitnami image describes inside that component's folder
+  // (redis-server under /opt/bitnami/redis/ is the bitnami redis package).
+  const bitnamiIn = bitnamiComponents(packages);
+  const repeatsBitnami = (p: Package): boolean => p.locations.some((l) => bitnamiIn.get(p.name.toLowerCase())?.some((folder) => l.path.startsWith(folder)) === true);
   for (let i = packages.length - 1; i >= 0; i -= 1) {
     const p = packages[i];
-    if (p?.evidence === 'binary' && p.type === 'binary' && p.locations.some((l) => ownerOf.has(l.path) || ownerOf.has(canonical(l.path)))) packages.splice(i, 1);
+    if (p?.evidence === 'binary' && p.type === 'binary' && (p.locations.some((l) => ownerOf.has(l.path) || ownerOf.has(canonical(l.path))) || repeatsBitnami(p))) packages.splice(i, 1);
   }
   const relationships = dedupeRelationships(
     merged.relationships.flatMap((r) => {
@@ -150,6 +154,19 @@ function attachLicenseFacts(packages: Package[], facts: MergedLayers['licenseFac
     const found = byPath.get(path) ?? byPath.get(canonical(path));
     if (found !== undefined && found.length > 0) packages[i] = { ...p, licenses: normalizeLicenses(found) };
   });
+}
+
+/** Bitnami package name (lower case) → the folders of the SPDX documents that describe it (`/opt/bitnami/redis/`). */
+function bitnamiComponents(packages: readonly Package[]): Map<string, string[]> {
+  const folders = new Map<string, string[]>();
+  for (const p of packages) {
+    if (p.type !== 'bitnami') continue;
+    const document = p.locations[0]?.path;
+    if (document === undefined) continue;
+    const key = p.name.toLowerCase();
+    folders.set(key, [...(folders.get(key) ?? []), `${document.slice(0, document.lastIndexOf('/'))}/`]);
+  }
+  return folders;
 }
 
 function rankEvidence(evidence: Package['evidence']): number {

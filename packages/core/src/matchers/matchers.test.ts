@@ -150,9 +150,26 @@ describe('language ecosystems', () => {
     ['pkg:maven/org.apache.logging.log4j/log4j-core@2.0-beta8', 'log4j-core', '2.0-beta8', []],
     ['pkg:composer/guzzlehttp/guzzle@7.4.4', 'guzzlehttp/guzzle', '7.4.4', ['GHSA-php1-aaaa-bbbb']],
     ['pkg:composer/guzzlehttp/guzzle@7.4.5', 'guzzlehttp/guzzle', '7.4.5', []],
+    ['pkg:swift/github.com/apple/swift-nio@2.29.0', 'swift-nio', '2.29.0', ['GHSA-swf1-aaaa-bbbb']],
+    ['pkg:swift/github.com/apple/swift-nio@2.29.1', 'swift-nio', '2.29.1', []],
+    ['pkg:swift/github.com/other/swift-nio@2.29.0', 'swift-nio', '2.29.0', []],
+    ['pkg:pub/http@0.13.2', 'http', '0.13.2', ['GHSA-pub1-aaaa-bbbb']],
+    ['pkg:pub/http@0.13.3', 'http', '0.13.3', []],
+    // A Bitnami package revision is not a pre-release: 7.4.1-0 is 7.4.1, the fixed version.
+    ['pkg:bitnami/redis@7.4.0-2?arch=amd64&distro=debian-12', 'redis', '7.4.0-2', ['BIT-redis-2024-0001']],
+    ['pkg:bitnami/redis@7.4.1-0?arch=amd64&distro=debian-12', 'redis', '7.4.1-0', []],
   ] as const)('%s', (purl, name, version, expected) => {
-    const type = purl.slice(4, purl.indexOf('/')) as 'npm' | 'maven' | 'composer';
+    const type = purl.slice(4, purl.indexOf('/')) as 'npm' | 'maven' | 'composer' | 'swift' | 'pub' | 'bitnami';
     expect(matchIds(pkg(type, name, version, { purl }))).toEqual(expected);
+  });
+
+  it.each([
+    ['php-pear', 'pkg:pear/pecl.php.net/redis@5.3.7'],
+    ['cocoapods', 'pkg:cocoapods/Alamofire@5.8.1'],
+    ['conda', 'pkg:conda/openssl@3.0.0?channel=conda-forge'],
+  ] as const)('%s packages have no advisory feed: not searched, not an unknown', (type, purl) => {
+    const result = MATCHER_BY_PACKAGE_TYPE[type].match(pkg(type, 'x', '1.0', { purl }), { distro: null, store });
+    expect(result).toEqual({ matches: [], search: null, unknown: null });
   });
 
   it('language advisories never apply to OS packages of the same name, and vice versa', () => {

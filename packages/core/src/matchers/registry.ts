@@ -13,6 +13,7 @@ const composerMatcher = languageMatcher('composer');
 const nugetMatcher = languageMatcher('nuget');
 const swiftMatcher = languageMatcher('swift');
 const pubMatcher = languageMatcher('pub');
+const bitnamiMatcher = languageMatcher('bitnami');
 const pearMatcher = unsearchableMatcher('php-pear');
 const cocoapodsMatcher = unsearchableMatcher('cocoapods');
 const condaMatcher = unsearchableMatcher('conda');
@@ -33,6 +34,7 @@ export const matchers: readonly Matcher[] = [
   cocoapodsMatcher,
   pubMatcher,
   condaMatcher,
+  bitnamiMatcher,
   binaryMatcher,
 ];
 
@@ -54,5 +56,6 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   cocoapods: cocoapodsMatcher,
   pub: pubMatcher,
   conda: condaMatcher,
+  bitnami: bitnamiMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

@@ -65,6 +65,8 @@ const SCHEME_OF_PACKAGE_TYPE = {
   pub: 'semver',
   // conda orders versions its own way (VersionOrder), which no scheme here implements.
   conda: null,
+  // Bitnami's `7.4.0-0` is the upstream version and a package revision (matching strips the revision).
+  bitnami: 'semver',
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 

@@ -56,6 +56,8 @@ export const ECOSYSTEM_RULES = {
   // OSV names Swift packages by their URL without scheme: github.com/apple/swift-nio.
   swift: { namespace: 'SwiftURL', scheme: 'semver', name: (p) => slashName(p) },
   pub: { namespace: 'Pub', scheme: 'semver', name: (p) => p.name },
+  // Bitnami's vulnerability database (OSV's Bitnami ecosystem) states upstream versions: `7.4.0-0` is 7.4.0, revision 0.
+  bitnami: { namespace: 'Bitnami', scheme: 'semver', name: (p) => p.name, mapVersion: (v) => v.replace(/-\d+$/, '') },
 } as const satisfies Record<LanguagePackageType, EcosystemRule>;
 
 /** A matcher for one language ecosystem: search `<ecosystem>` by normalized name, compare with the ecosystem's scheme. */

@@ -1,0 +1,1 @@
+export { bitnamiCataloger } from './bitnami-spdx.js';
