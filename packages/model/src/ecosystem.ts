@@ -21,6 +21,8 @@ export const PACKAGE_TYPES = [
   'pub',
   'conda',
   'bitnami',
+  'hex',
+  'erlang-otp',
   'binary',
 ] as const;
 export type PackageType = (typeof PACKAGE_TYPES)[number];

@@ -3,6 +3,8 @@ import { condaMetaCataloger } from './conda/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { binaryClassifierCataloger } from './binary/index.js';
 import { bitnamiCataloger } from './bitnami/index.js';
+import { elixirMixLockCataloger } from './elixir/index.js';
+import { erlangOtpApplicationCataloger, erlangRebarLockCataloger } from './erlang/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
 import { dpkgCataloger, dpkgCopyrightCataloger } from './dpkg/index.js';
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
@@ -28,6 +30,9 @@ export const catalogers: readonly Cataloger[] = [
   pythonInstalledPackageCataloger,
   pythonPackageCataloger,
   condaMetaCataloger,
+  elixirMixLockCataloger,
+  erlangRebarLockCataloger,
+  erlangOtpApplicationCataloger,
   rubyInstalledGemspecCataloger,
   rubyGemfileCataloger,
   phpComposerInstalledCataloger,

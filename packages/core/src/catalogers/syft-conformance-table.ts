@@ -3,6 +3,8 @@ import type { Cataloger } from './types.js';
 import { binaryClassifierCataloger } from './binary/index.js';
 import { bitnamiCataloger } from './bitnami/index.js';
 import { condaMetaCataloger } from './conda/index.js';
+import { elixirMixLockCataloger } from './elixir/index.js';
+import { erlangOtpApplicationCataloger, erlangRebarLockCataloger } from './erlang/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
@@ -66,6 +68,11 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'dart-pubspec(-lock)-cataloger': { catalogers: [dartPubspecLockCataloger, dartPubspecCataloger], scans: [] },
   'conda-meta-cataloger': { catalogers: [condaMetaCataloger], scans: ['directory', 'image'] },
   'bitnami-cataloger': { catalogers: [bitnamiCataloger], scans: ['directory', 'image'], imageRoot: true },
+  'elixir-mix-lock-cataloger': { catalogers: [elixirMixLockCataloger], scans: ['directory'] },
+  'erlang-rebar-lock-cataloger': { catalogers: [erlangRebarLockCataloger], scans: ['directory'] },
+  // expected.json names the pair 'erlang-rebar-lock / erlang-otp-application-cataloger'.
+  'erlang-rebar-lock': { catalogers: [erlangRebarLockCataloger], scans: [] },
+  'erlang-otp-application-cataloger': { catalogers: [erlangOtpApplicationCataloger], scans: ['directory', 'image'] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 
@@ -81,6 +88,8 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   'dart-pub': 'pub',
   conda: 'conda',
   bitnami: 'bitnami',
+  hex: 'hex',
+  'erlang-otp': 'erlang-otp',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',
@@ -128,6 +137,11 @@ export const SYFT_EXPECTED_DISAGREEMENTS: readonly SyftDisagreement[] = [
     kind: 'missing DocuSign.eSign@6.8.0.0',
     reason: 'input not in the fixture copy: Syft reads it from a .NET assembly (.dll) of the image, which was not copied (built binary).',
     inputMissing: true,
+  },
+  {
+    fixture: 'syft/pkg/cataloger/elixir/testdata/mix.lock',
+    kind: 'missing local_dep@',
+    reason: 'Syft reports a path dependency with an empty version; it is the project\'s own code (`{:path, "../local_dep", []}`), names no version and cannot be matched, so Sekisho reports none.',
   },
   {
     fixture: 'syft/pkg/cataloger/rust/testdata/glob-paths',

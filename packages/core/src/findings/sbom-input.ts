@@ -209,6 +209,8 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   pub: 'pub',
   conda: 'conda',
   bitnami: 'bitnami',
+  hex: 'hex',
+  otp: 'erlang-otp',
   nuget: 'nuget',
 };
 

@@ -155,11 +155,13 @@ describe('language ecosystems', () => {
     ['pkg:swift/github.com/other/swift-nio@2.29.0', 'swift-nio', '2.29.0', []],
     ['pkg:pub/http@0.13.2', 'http', '0.13.2', ['GHSA-pub1-aaaa-bbbb']],
     ['pkg:pub/http@0.13.3', 'http', '0.13.3', []],
+    ['pkg:hex/plug@1.14.0', 'plug', '1.14.0', ['GHSA-hex1-aaaa-bbbb']],
+    ['pkg:hex/plug@1.14.2', 'plug', '1.14.2', []],
     // A Bitnami package revision is not a pre-release: 7.4.1-0 is 7.4.1, the fixed version.
     ['pkg:bitnami/redis@7.4.0-2?arch=amd64&distro=debian-12', 'redis', '7.4.0-2', ['BIT-redis-2024-0001']],
     ['pkg:bitnami/redis@7.4.1-0?arch=amd64&distro=debian-12', 'redis', '7.4.1-0', []],
   ] as const)('%s', (purl, name, version, expected) => {
-    const type = purl.slice(4, purl.indexOf('/')) as 'npm' | 'maven' | 'composer' | 'swift' | 'pub' | 'bitnami';
+    const type = purl.slice(4, purl.indexOf('/')) as 'npm' | 'maven' | 'composer' | 'swift' | 'pub' | 'bitnami' | 'hex';
     expect(matchIds(pkg(type, name, version, { purl }))).toEqual(expected);
   });
 
@@ -167,6 +169,7 @@ describe('language ecosystems', () => {
     ['php-pear', 'pkg:pear/pecl.php.net/redis@5.3.7'],
     ['cocoapods', 'pkg:cocoapods/Alamofire@5.8.1'],
     ['conda', 'pkg:conda/openssl@3.0.0?channel=conda-forge'],
+    ['erlang-otp', 'pkg:otp/rabbit@3.12.10'],
   ] as const)('%s packages have no advisory feed: not searched, not an unknown', (type, purl) => {
     const result = MATCHER_BY_PACKAGE_TYPE[type].match(pkg(type, 'x', '1.0', { purl }), { distro: null, store });
     expect(result).toEqual({ matches: [], search: null, unknown: null });

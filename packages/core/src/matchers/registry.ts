@@ -14,6 +14,8 @@ const nugetMatcher = languageMatcher('nuget');
 const swiftMatcher = languageMatcher('swift');
 const pubMatcher = languageMatcher('pub');
 const bitnamiMatcher = languageMatcher('bitnami');
+const hexMatcher = languageMatcher('hex');
+const otpMatcher = unsearchableMatcher('erlang-otp');
 const pearMatcher = unsearchableMatcher('php-pear');
 const cocoapodsMatcher = unsearchableMatcher('cocoapods');
 const condaMatcher = unsearchableMatcher('conda');
@@ -35,6 +37,8 @@ export const matchers: readonly Matcher[] = [
   pubMatcher,
   condaMatcher,
   bitnamiMatcher,
+  hexMatcher,
+  otpMatcher,
   binaryMatcher,
 ];
 
@@ -57,5 +61,7 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   pub: pubMatcher,
   conda: condaMatcher,
   bitnami: bitnamiMatcher,
+  hex: hexMatcher,
+  'erlang-otp': otpMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

@@ -67,6 +67,9 @@ const SCHEME_OF_PACKAGE_TYPE = {
   conda: null,
   // Bitnami's `7.4.0-0` is the upstream version and a package revision (matching strips the revision).
   bitnami: 'semver',
+  hex: 'semver',
+  // OTP applications' versions (3.12.10, 8.3.2.1) are dotted numbers that semver does not always accept.
+  'erlang-otp': null,
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 

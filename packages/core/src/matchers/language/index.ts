@@ -9,7 +9,7 @@ import type { AdvisoryMatch, Matcher, MatchContext, PackageMatchResult } from '.
 
 export const version = 1;
 
-export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear' | 'cocoapods' | 'conda'>;
+export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear' | 'cocoapods' | 'conda' | 'erlang-otp'>;
 
 interface EcosystemRule {
   /** OSV ecosystem name, used as the advisory namespace. */
@@ -56,6 +56,7 @@ export const ECOSYSTEM_RULES = {
   // OSV names Swift packages by their URL without scheme: github.com/apple/swift-nio.
   swift: { namespace: 'SwiftURL', scheme: 'semver', name: (p) => slashName(p) },
   pub: { namespace: 'Pub', scheme: 'semver', name: (p) => p.name },
+  hex: { namespace: 'Hex', scheme: 'semver', name: (p) => p.name },
   // Bitnami's vulnerability database (OSV's Bitnami ecosystem) states upstream versions: `7.4.0-0` is 7.4.0, revision 0.
   bitnami: { namespace: 'Bitnami', scheme: 'semver', name: (p) => p.name, mapVersion: (v) => v.replace(/-\d+$/, '') },
 } as const satisfies Record<LanguagePackageType, EcosystemRule>;
@@ -118,7 +119,7 @@ export const binaryMatcher: Matcher = {
 };
 
 /**
- * Package types no advisory feed covers (OSV has no PEAR, PECL, CocoaPods or conda ecosystem): none is
+ * Package types no advisory feed covers (OSV has no PEAR, PECL, CocoaPods, conda or OTP application ecosystem): none is
  * searched, and their packages are counted as not searchable, as binaries without a language purl are.
  */
 export function unsearchableMatcher(type: Exclude<PackageType, LanguagePackageType | 'deb' | 'apk' | 'rpm' | 'binary'>): Matcher {

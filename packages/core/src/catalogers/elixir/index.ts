@@ -1,0 +1,1 @@
+export { elixirMixLockCataloger } from './mix-lock.js';

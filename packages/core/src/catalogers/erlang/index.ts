@@ -1,0 +1,2 @@
+export { erlangOtpApplicationCataloger } from './otp-app.js';
+export { erlangRebarLockCataloger } from './rebar-lock.js';
