@@ -23,6 +23,7 @@ export const PACKAGE_TYPES = [
   'bitnami',
   'hex',
   'erlang-otp',
+  'R-package',
   'binary',
 ] as const;
 export type PackageType = (typeof PACKAGE_TYPES)[number];

@@ -12,6 +12,7 @@ import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, ja
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
 import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
+import { rPackageCataloger } from './r/index.js';
 import { rpmCataloger } from './rpm/index.js';
 import { cocoapodsCataloger, swiftPackageManagerCataloger } from './swift/index.js';
 import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
@@ -33,6 +34,7 @@ export const catalogers: readonly Cataloger[] = [
   elixirMixLockCataloger,
   erlangRebarLockCataloger,
   erlangOtpApplicationCataloger,
+  rPackageCataloger,
   rubyInstalledGemspecCataloger,
   rubyGemfileCataloger,
   phpComposerInstalledCataloger,

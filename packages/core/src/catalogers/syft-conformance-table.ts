@@ -11,6 +11,7 @@ import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.j
 import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
 import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
+import { rPackageCataloger } from './r/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
 import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
 import { cargoAuditableBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
@@ -73,6 +74,7 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   // expected.json names the pair 'erlang-rebar-lock / erlang-otp-application-cataloger'.
   'erlang-rebar-lock': { catalogers: [erlangRebarLockCataloger], scans: [] },
   'erlang-otp-application-cataloger': { catalogers: [erlangOtpApplicationCataloger], scans: ['directory', 'image'] },
+  'r-package-cataloger': { catalogers: [rPackageCataloger], scans: ['directory', 'image'] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 
@@ -90,6 +92,7 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   bitnami: 'bitnami',
   hex: 'hex',
   'erlang-otp': 'erlang-otp',
+  'R-package': 'R-package',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',

@@ -211,6 +211,7 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   bitnami: 'bitnami',
   hex: 'hex',
   otp: 'erlang-otp',
+  cran: 'R-package',
   nuget: 'nuget',
 };
 

@@ -16,6 +16,7 @@ const pubMatcher = languageMatcher('pub');
 const bitnamiMatcher = languageMatcher('bitnami');
 const hexMatcher = languageMatcher('hex');
 const otpMatcher = unsearchableMatcher('erlang-otp');
+const rMatcher = unsearchableMatcher('R-package');
 const pearMatcher = unsearchableMatcher('php-pear');
 const cocoapodsMatcher = unsearchableMatcher('cocoapods');
 const condaMatcher = unsearchableMatcher('conda');
@@ -39,6 +40,7 @@ export const matchers: readonly Matcher[] = [
   bitnamiMatcher,
   hexMatcher,
   otpMatcher,
+  rMatcher,
   binaryMatcher,
 ];
 
@@ -63,5 +65,6 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   bitnami: bitnamiMatcher,
   hex: hexMatcher,
   'erlang-otp': otpMatcher,
+  'R-package': rMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

@@ -70,6 +70,8 @@ const SCHEME_OF_PACKAGE_TYPE = {
   hex: 'semver',
   // OTP applications' versions (3.12.10, 8.3.2.1) are dotted numbers that semver does not always accept.
   'erlang-otp': null,
+  // R orders versions by numeric components split at '.' and '-', which no scheme here implements.
+  'R-package': null,
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 

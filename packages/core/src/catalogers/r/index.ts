@@ -1,0 +1,1 @@
+export { rPackageCataloger } from './description.js';
