@@ -24,6 +24,7 @@ export const PACKAGE_TYPES = [
   'hex',
   'erlang-otp',
   'R-package',
+  'lua-rocks',
   'binary',
 ] as const;
 export type PackageType = (typeof PACKAGE_TYPES)[number];

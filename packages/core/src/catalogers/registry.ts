@@ -12,6 +12,7 @@ import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, ja
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
 import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
+import { luaRockCataloger } from './lua/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { rpmCataloger } from './rpm/index.js';
 import { cocoapodsCataloger, swiftPackageManagerCataloger } from './swift/index.js';
@@ -35,6 +36,7 @@ export const catalogers: readonly Cataloger[] = [
   erlangRebarLockCataloger,
   erlangOtpApplicationCataloger,
   rPackageCataloger,
+  luaRockCataloger,
   rubyInstalledGemspecCataloger,
   rubyGemfileCataloger,
   phpComposerInstalledCataloger,

@@ -11,6 +11,7 @@ import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.j
 import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
 import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
+import { luaRockCataloger } from './lua/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
 import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
@@ -75,6 +76,7 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'erlang-rebar-lock': { catalogers: [erlangRebarLockCataloger], scans: [] },
   'erlang-otp-application-cataloger': { catalogers: [erlangOtpApplicationCataloger], scans: ['directory', 'image'] },
   'r-package-cataloger': { catalogers: [rPackageCataloger], scans: ['directory', 'image'] },
+  'lua-rock-cataloger': { catalogers: [luaRockCataloger], scans: ['directory', 'image'] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 
@@ -93,6 +95,7 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   hex: 'hex',
   'erlang-otp': 'erlang-otp',
   'R-package': 'R-package',
+  'lua-rocks': 'lua-rocks',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',

@@ -212,6 +212,7 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   hex: 'hex',
   otp: 'erlang-otp',
   cran: 'R-package',
+  luarocks: 'lua-rocks',
   nuget: 'nuget',
 };
 

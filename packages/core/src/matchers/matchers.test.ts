@@ -171,6 +171,7 @@ describe('language ecosystems', () => {
     ['conda', 'pkg:conda/openssl@3.0.0?channel=conda-forge'],
     ['erlang-otp', 'pkg:otp/rabbit@3.12.10'],
     ['R-package', 'pkg:cran/stringr@1.5.1'],
+    ['lua-rocks', 'pkg:luarocks/kong@3.7.0-0'],
   ] as const)('%s packages have no advisory feed: not searched, not an unknown', (type, purl) => {
     const result = MATCHER_BY_PACKAGE_TYPE[type].match(pkg(type, 'x', '1.0', { purl }), { distro: null, store });
     expect(result).toEqual({ matches: [], search: null, unknown: null });

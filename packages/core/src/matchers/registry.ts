@@ -17,6 +17,7 @@ const bitnamiMatcher = languageMatcher('bitnami');
 const hexMatcher = languageMatcher('hex');
 const otpMatcher = unsearchableMatcher('erlang-otp');
 const rMatcher = unsearchableMatcher('R-package');
+const luaMatcher = unsearchableMatcher('lua-rocks');
 const pearMatcher = unsearchableMatcher('php-pear');
 const cocoapodsMatcher = unsearchableMatcher('cocoapods');
 const condaMatcher = unsearchableMatcher('conda');
@@ -41,6 +42,7 @@ export const matchers: readonly Matcher[] = [
   hexMatcher,
   otpMatcher,
   rMatcher,
+  luaMatcher,
   binaryMatcher,
 ];
 
@@ -66,5 +68,6 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   hex: hexMatcher,
   'erlang-otp': otpMatcher,
   'R-package': rMatcher,
+  'lua-rocks': luaMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

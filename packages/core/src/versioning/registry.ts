@@ -72,6 +72,8 @@ const SCHEME_OF_PACKAGE_TYPE = {
   'erlang-otp': null,
   // R orders versions by numeric components split at '.' and '-', which no scheme here implements.
   'R-package': null,
+  // LuaRocks versions are the upstream version and a rockspec revision (3.7.0-0), ordered by LuaRocks' own rules.
+  'lua-rocks': null,
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 

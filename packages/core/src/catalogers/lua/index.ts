@@ -1,0 +1,1 @@
+export { luaRockCataloger } from './rockspec.js';
