@@ -1,6 +1,6 @@
-import { EntryBudget, guarded, languagePackage, MiB, output, purl } from '../lang-common/output.js';
+import { dependsOnEdges, EntryBudget, guarded, languagePackage, MiB, output, purl } from '../lang-common/output.js';
 import { decodeText } from '../lang-common/parse.js';
-import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger, CatalogUnknown } from '../types.js';
+import type { CatalogedPackage, CatalogFile, CatalogOutput, Cataloger, CatalogUnknown } from '../types.js';
 
 const MAX_PACKAGES = 100_000;
 
@@ -63,14 +63,7 @@ export function parseMixLock(path: string, content: Buffer): CatalogOutput {
       [...line.slice(hex[0].length).matchAll(DEPENDENCY)].map((m) => m[2] ?? ''),
     );
   }
-  const refByName = new Map(packages.map((p) => [p.name, p.ref]));
-  const relationships: CatalogedRelationship[] = [];
-  for (const [fromRef, names] of requires) {
-    for (const dep of names) {
-      const toRef = refByName.get(dep);
-      if (toRef !== undefined && toRef !== fromRef) relationships.push({ fromRef, toRef, type: 'depends-on' });
-    }
-  }
+  const relationships = dependsOnEdges(packages, requires);
   const unknowns: CatalogUnknown[] = [...budget.unknowns(path)];
   if (notHex > 0) unknowns.push({ path, reason: `${notHex} dependenc(ies) neither from Hex nor pinned to a git commit were not read` });
   if (unread > 0) unknowns.push({ path, reason: `${unread} Hex entr(ies) not of the form {:hex, :name, "version", "checksum", …} were not read` });

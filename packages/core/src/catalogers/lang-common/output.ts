@@ -132,6 +132,23 @@ export function dedupePackages(packages: readonly CatalogedPackage[], relationsh
   return { packages: [...keep.values()], relationships: rels };
 }
 
+/**
+ * `depends-on` edges from each package (by ref) to the packages of the same file it requires by
+ * name; `key` folds names the ecosystem treats as equal (Composer's are case-insensitive). A name
+ * no package of the file has, and a package requiring itself, make no edge.
+ */
+export function dependsOnEdges(packages: readonly CatalogedPackage[], requires: ReadonlyMap<string, readonly string[]>, key: (name: string) => string = (name) => name): CatalogedRelationship[] {
+  const refByName = new Map(packages.map((p) => [key(p.name), p.ref]));
+  const relationships: CatalogedRelationship[] = [];
+  for (const [fromRef, names] of requires) {
+    for (const dep of names) {
+      const toRef = refByName.get(key(dep));
+      if (toRef !== undefined && toRef !== fromRef) relationships.push({ fromRef, toRef, type: 'depends-on' });
+    }
+  }
+  return relationships;
+}
+
 /** The package marked as needed only for development (`dev: true`), or unchanged. */
 export function markDev(pkg: CatalogedPackage): CatalogedPackage {
   return pkg.dev === true ? pkg : { ...pkg, dev: true };

@@ -1,6 +1,6 @@
 import { asArray, asRecord, isRecord, nonEmpty, parseJson } from '../lang-common/parse.js';
-import { dedupePackages, EntryBudget, guarded, languagePackage, MiB, output, purl, unknownOutput } from '../lang-common/output.js';
-import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
+import { dedupePackages, dependsOnEdges, EntryBudget, guarded, languagePackage, MiB, output, purl, unknownOutput } from '../lang-common/output.js';
+import type { CatalogedPackage, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 
 const MAX_ENTRIES = 100_000;
 
@@ -51,15 +51,10 @@ function composerPackages(path: string, source: string, evidence: 'installed' | 
       Object.keys(asRecord(entry['require'])).filter((r) => !isPlatformRequirement(r)),
     );
   }
-  const refByName = new Map(packages.map((p) => [p.name.toLowerCase(), p.ref]));
-  const relationships: CatalogedRelationship[] = [];
-  for (const [fromRef, names] of requires) {
-    for (const dep of names) {
-      const toRef = refByName.get(dep.toLowerCase());
-      if (toRef !== undefined) relationships.push({ fromRef, toRef, type: 'depends-on' });
-    }
-  }
-  const deduped = dedupePackages(packages, relationships);
+  const deduped = dedupePackages(
+    packages,
+    dependsOnEdges(packages, requires, (name) => name.toLowerCase()),
+  );
   return output(deduped.packages, deduped.relationships, budget.unknowns(path));
 }
 

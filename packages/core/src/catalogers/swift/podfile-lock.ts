@@ -1,6 +1,6 @@
 import { asArray, asRecord, isRecord, nonEmpty, parseYaml } from '../lang-common/parse.js';
-import { EntryBudget, guarded, languagePackage, MiB, output, purl, unknownOutput } from '../lang-common/output.js';
-import type { CatalogedPackage, CatalogedRelationship, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
+import { dependsOnEdges, EntryBudget, guarded, languagePackage, MiB, output, purl, unknownOutput } from '../lang-common/output.js';
+import type { CatalogedPackage, CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 
 const MAX_PODS = 100_000;
 
@@ -64,14 +64,7 @@ export function parsePodfileLock(path: string, content: Buffer): CatalogOutput {
       );
     }
   }
-  const refByName = new Map(packages.map((p) => [p.name, p.ref]));
-  const relationships: CatalogedRelationship[] = [];
-  for (const [fromRef, names] of requires) {
-    for (const dep of names) {
-      const toRef = refByName.get(dep);
-      if (toRef !== undefined && toRef !== fromRef) relationships.push({ fromRef, toRef, type: 'depends-on' });
-    }
-  }
+  const relationships = dependsOnEdges(packages, requires);
   const unknowns = [...budget.unknowns(path), ...(malformed === 0 ? [] : [{ path, reason: `${malformed} PODS entr(ies) not of the form 'Name (version)' were not read` }])];
   return output(packages, relationships, unknowns);
 }
