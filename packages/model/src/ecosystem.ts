@@ -25,6 +25,7 @@ export const PACKAGE_TYPES = [
   'erlang-otp',
   'R-package',
   'lua-rocks',
+  'hackage',
   'binary',
 ] as const;
 export type PackageType = (typeof PACKAGE_TYPES)[number];

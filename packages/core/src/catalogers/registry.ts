@@ -12,6 +12,7 @@ import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, ja
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
 import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
+import { haskellCabalFreezeCataloger, haskellStackCataloger, haskellStackLockCataloger } from './haskell/index.js';
 import { luaRockCataloger } from './lua/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { rpmCataloger } from './rpm/index.js';
@@ -37,6 +38,9 @@ export const catalogers: readonly Cataloger[] = [
   erlangOtpApplicationCataloger,
   rPackageCataloger,
   luaRockCataloger,
+  haskellStackLockCataloger,
+  haskellStackCataloger,
+  haskellCabalFreezeCataloger,
   rubyInstalledGemspecCataloger,
   rubyGemfileCataloger,
   phpComposerInstalledCataloger,

@@ -11,6 +11,7 @@ import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.j
 import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
 import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
+import { haskellCabalFreezeCataloger, haskellStackCataloger, haskellStackLockCataloger } from './haskell/index.js';
 import { luaRockCataloger } from './lua/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
@@ -77,6 +78,7 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'erlang-otp-application-cataloger': { catalogers: [erlangOtpApplicationCataloger], scans: ['directory', 'image'] },
   'r-package-cataloger': { catalogers: [rPackageCataloger], scans: ['directory', 'image'] },
   'lua-rock-cataloger': { catalogers: [luaRockCataloger], scans: ['directory', 'image'] },
+  'haskell-cataloger': { catalogers: [haskellStackCataloger, haskellStackLockCataloger, haskellCabalFreezeCataloger], scans: ['directory'] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 
@@ -96,6 +98,7 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   'erlang-otp': 'erlang-otp',
   'R-package': 'R-package',
   'lua-rocks': 'lua-rocks',
+  hackage: 'hackage',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',

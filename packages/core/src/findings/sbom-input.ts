@@ -213,6 +213,7 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   otp: 'erlang-otp',
   cran: 'R-package',
   luarocks: 'lua-rocks',
+  hackage: 'hackage',
   nuget: 'nuget',
 };
 

@@ -172,6 +172,7 @@ describe('language ecosystems', () => {
     ['erlang-otp', 'pkg:otp/rabbit@3.12.10'],
     ['R-package', 'pkg:cran/stringr@1.5.1'],
     ['lua-rocks', 'pkg:luarocks/kong@3.7.0-0'],
+    ['hackage', 'pkg:hackage/ShellCheck@0.8.0'],
   ] as const)('%s packages have no advisory feed: not searched, not an unknown', (type, purl) => {
     const result = MATCHER_BY_PACKAGE_TYPE[type].match(pkg(type, 'x', '1.0', { purl }), { distro: null, store });
     expect(result).toEqual({ matches: [], search: null, unknown: null });

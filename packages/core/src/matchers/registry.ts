@@ -18,6 +18,7 @@ const hexMatcher = languageMatcher('hex');
 const otpMatcher = unsearchableMatcher('erlang-otp');
 const rMatcher = unsearchableMatcher('R-package');
 const luaMatcher = unsearchableMatcher('lua-rocks');
+const hackageMatcher = unsearchableMatcher('hackage');
 const pearMatcher = unsearchableMatcher('php-pear');
 const cocoapodsMatcher = unsearchableMatcher('cocoapods');
 const condaMatcher = unsearchableMatcher('conda');
@@ -43,6 +44,7 @@ export const matchers: readonly Matcher[] = [
   otpMatcher,
   rMatcher,
   luaMatcher,
+  hackageMatcher,
   binaryMatcher,
 ];
 
@@ -69,5 +71,6 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   'erlang-otp': otpMatcher,
   'R-package': rMatcher,
   'lua-rocks': luaMatcher,
+  hackage: hackageMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

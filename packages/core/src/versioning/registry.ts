@@ -74,6 +74,8 @@ const SCHEME_OF_PACKAGE_TYPE = {
   'R-package': null,
   // LuaRocks versions are the upstream version and a rockspec revision (3.7.0-0), ordered by LuaRocks' own rules.
   'lua-rocks': null,
+  // Hackage versions follow the PVP (any number of numeric components, 1.0 < 1.0.0), which no scheme here implements.
+  hackage: null,
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 

@@ -9,7 +9,7 @@ import type { AdvisoryMatch, Matcher, MatchContext, PackageMatchResult } from '.
 
 export const version = 1;
 
-export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear' | 'cocoapods' | 'conda' | 'erlang-otp' | 'R-package' | 'lua-rocks'>;
+export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear' | 'cocoapods' | 'conda' | 'erlang-otp' | 'R-package' | 'lua-rocks' | 'hackage'>;
 
 interface EcosystemRule {
   /** OSV ecosystem name, used as the advisory namespace. */
@@ -119,7 +119,7 @@ export const binaryMatcher: Matcher = {
 };
 
 /**
- * Package types no advisory feed covers (OSV has no PEAR, PECL, CocoaPods, conda, LuaRocks or OTP application ecosystem; CRAN's holds a handful of advisories in R's own version order, not implemented here): none is
+ * Package types no advisory feed covers (OSV has no PEAR, PECL, CocoaPods, conda, LuaRocks or OTP application ecosystem; CRAN's and Hackage's hold a handful of advisories in version orders not implemented here): none is
  * searched, and their packages are counted as not searchable, as binaries without a language purl are.
  */
 export function unsearchableMatcher(type: Exclude<PackageType, LanguagePackageType | 'deb' | 'apk' | 'rpm' | 'binary'>): Matcher {

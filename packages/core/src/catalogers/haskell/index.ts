@@ -1,0 +1,1 @@
+export { haskellCabalFreezeCataloger, haskellStackCataloger, haskellStackLockCataloger } from './haskell.js';
