@@ -32,3 +32,11 @@ describe('elixir-mix-lock-cataloger', () => {
     expect((await catalogFile(elixirMixLockCataloger, '/mix.lock', 'bogus')).unknowns[0]?.reason).toContain('not a mix.lock');
   });
 });
+
+describe('elixir-mix-lock-cataloger on hostile input', () => {
+  it('a huge line of unclosed dependency lists is read in linear time', async () => {
+    const line = `  "x": {:hex, :x, "1.0.0", "ab", [:mix], [${'{:a, "1", ['.repeat(300_000)}`;
+    const out = await catalogFile(elixirMixLockCataloger, '/mix.lock', `%{\n${line}\n}\n`);
+    expect(out.packages.map((p) => p.name)).toEqual(['x']);
+  });
+});

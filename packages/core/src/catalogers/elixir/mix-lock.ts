@@ -10,8 +10,24 @@ const ENTRY = /^\s*"([^"]+)"\s*:\s*\{\s*:(\w+)/;
 const HEX = /^\s*"([^"]+)"\s*:\s*\{\s*:hex\s*,\s*:"?([\w.-]+)"?\s*,\s*"([^"]+)"\s*,\s*"([0-9A-Fa-f]*)"/;
 /** `{:git, "url", "commit"` — a dependency fetched from git, at the commit the lock pins. */
 const GIT = /^\s*"([^"]+)"\s*:\s*\{\s*:git\s*,\s*"([^"]+)"\s*,\s*"([0-9A-Fa-f]{7,64})"/;
-/** A dependency of an entry: `{:cowlib, "2.11.0", [hex: :cowlib, …]}` (the requirement may be `nil`). */
-const DEPENDENCY = /\{\s*:"?([\w.-]+)"?\s*,\s*(?:"[^"]*"|nil)\s*,\s*\[[^\]]*?\bhex:\s*:"?([\w.-]+)"?/g;
+/**
+ * A dependency of an entry, read from the text after one `{:`: `cowlib, "2.11.0", [hex: :cowlib, …]`
+ * (the requirement may be `nil`). Each piece is matched on its first few hundred characters
+ * only, so a hostile line costs linear time.
+ */
+const DEPENDENCY = /^"?([\w.-]+)"?\s*,\s*(?:"[^"]{0,200}"|nil)\s*,\s*\[[^\]]{0,300}?\bhex:\s*:"?([\w.-]+)"?/;
+const DEPENDENCY_WINDOW = 640;
+
+/** The Hex names of the dependencies listed after an entry's head. */
+function dependencyNames(rest: string): string[] {
+  return rest
+    .split('{:')
+    .slice(1)
+    .flatMap((piece) => {
+      const hex = DEPENDENCY.exec(piece.slice(0, DEPENDENCY_WINDOW))?.[2];
+      return hex === undefined ? [] : [hex];
+    });
+}
 
 /**
  * `mix.lock`, written by Mix: an Elixir map of every dependency resolved, one per line. Hex
@@ -58,10 +74,7 @@ export function parseMixLock(path: string, content: Buffer): CatalogOutput {
     if (!budget.take()) continue;
     const ref = `${path}#${name}@${version}`;
     packages.push(languagePackage({ ref, name, version, type: 'hex', purl: purl('hex', null, name, version), evidence: 'declared', source: 'mix.lock', fields: { checksum }, paths: [path] }));
-    requires.set(
-      ref,
-      [...line.slice(hex[0].length).matchAll(DEPENDENCY)].map((m) => m[2] ?? ''),
-    );
+    requires.set(ref, dependencyNames(line.slice(hex[0].length)));
   }
   const relationships = dependsOnEdges(packages, requires);
   const unknowns: CatalogUnknown[] = [...budget.unknowns(path)];

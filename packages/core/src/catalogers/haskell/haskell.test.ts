@@ -63,3 +63,12 @@ index-state: hackage.haskell.org 2022-03-05T19:08:40Z
     expect((await catalogFile(haskellCabalFreezeCataloger, '/cabal.project.freeze', 'nothing here')).unknowns[0]?.reason).toContain('no constraints');
   });
 });
+
+describe('haskell catalogers on hostile input', () => {
+  it('a huge identifier is not a package, and costs no quadratic split', async () => {
+    const stack = `extra-deps:\n  - ${'a-1'.repeat(400_000)}x\n  - ok-1.0\n`;
+    const out = await catalogFile(haskellStackCataloger, '/stack.yaml', stack);
+    expect(ids(out)).toEqual(['ok@1.0']);
+    expect(out.unknowns[0]?.reason).toContain('1 entr(ies)');
+  });
+});

@@ -7,8 +7,11 @@ const MAX_PACKAGES = 100_000;
 /** `name-1.2.3[@sha256:hash,size]`: a Hackage package identifier as Stack writes it (names may hold `-`). */
 const PACKAGE_ID = /^([A-Za-z0-9][A-Za-z0-9-]*?)-(\d+(?:\.\d+)*)(?:@(sha256:[0-9a-f]{64})(?:,(\d+))?)?$/;
 
+/** Longer identifiers are no package's: the pattern's split of name and version would cost their square. */
+const MAX_ID_LENGTH = 512;
+
 function hackagePackage(path: string, source: string, id: string, snapshot: string | null = null): CatalogedPackage | null {
-  const match = PACKAGE_ID.exec(id.trim());
+  const match = id.length > MAX_ID_LENGTH ? null : PACKAGE_ID.exec(id.trim());
   if (match === null) return null;
   const [, name = '', version = '', hash = null, size = null] = match;
   return languagePackage({
