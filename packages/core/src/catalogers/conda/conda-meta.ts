@@ -76,7 +76,8 @@ export const condaMetaCataloger: Cataloger = {
   version: 1,
   packageTypes: ['conda'],
   selector: { globs: ['**/conda-meta/*.json'] },
-  // A record lists every file of its package: large packages' records reach a few megabytes.
-  maxFileSize: 64 * MiB,
+  // A record lists every file of its package, with a hash per file: the largest (CUDA toolkits)
+  // reach ~20 MB; parsed, a record takes several times its size, so no more than other lockfiles.
+  maxFileSize: 32 * MiB,
   parse: (file: CatalogFile) => guarded(file.path, () => parseCondaMeta(file.path, file.content)),
 };
