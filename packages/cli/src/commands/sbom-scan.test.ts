@@ -291,6 +291,26 @@ describe('runVulnerabilityScan', () => {
     }
   });
 
+  it('says on stderr which packages were not checked because no advisory feed covers their type', async () => {
+    const withConda: Report = {
+      ...inventory,
+      packages: [
+        ...inventory.packages,
+        pkgOf('p-z', 'conda', 'zlib', '1.2.11', 'pkg:conda/zlib@1.2.11'),
+        pkgOf('p-r', 'php-pear', 'redis', '5.3.7', 'pkg:pear/pecl.php.net/redis@5.3.7'),
+        pkgOf('p-b', 'binary', 'busybox', '1.36.1', 'pkg:generic/busybox@1.36.1'),
+      ],
+    };
+    const { io: warnIo, lines } = io();
+    const r = await runVulnerabilityScan(withConda, { db }, warnIo, { openStore: store, now: new Date('2025-06-03T00:00:00Z') });
+    expect(r.findings).toHaveLength(2);
+    // Binary classifier hits follow their own rule (a language purl, never CPEs) and are not listed.
+    expect(lines.join('')).toContain('packages of types no advisory feed covers were not checked for vulnerabilities: conda 1, php-pear 1\n');
+    const { io: plainIo, lines: none } = io();
+    await runVulnerabilityScan(inventory, { db }, plainIo, { openStore: store, now: new Date('2025-06-03T00:00:00Z') });
+    expect(none.join('')).not.toContain('no advisory feed covers');
+  });
+
   it('warns when the database is older than --db-max-age, and scans anyway', async () => {
     const { io: warnIo, lines } = io();
     const r = await runVulnerabilityScan(inventory, { db: db, dbMaxAge: '1' }, warnIo, { openStore: store, now: new Date('2025-06-10T00:00:00Z') });

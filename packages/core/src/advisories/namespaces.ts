@@ -117,6 +117,7 @@ export function schemeForNamespace(namespace: AdvisoryNamespace): VersionSchemeI
     case 'Pub':
     case 'SwiftURL':
     case 'GitHub Actions':
+    case 'Bitnami': // upstream semantic versions (an image's revision, `-0`, is the matcher's to strip)
       return 'semver';
     default:
       return null;

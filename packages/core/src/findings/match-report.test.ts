@@ -80,4 +80,10 @@ describe('matchVulnerabilities', () => {
     const f = matchVulnerabilities(labelled, store).findings.find((x) => x.vulnerabilityId === 'CVE-2024-1001')!;
     expect(f.priority?.factors).toContain('internet-facing ×1.25');
   });
+
+  it('counts the packages no matcher could search, by type', () => {
+    const inventory = report([pkg('conda', 'zlib', '1.2.11', { id: 'c1' }), pkg('conda', 'openssl', '3.0.0', { id: 'c2' }), pkg('php-pear', 'redis', '5.3.7', { id: 'p1' }), pyPkg], null);
+    const result = matchVulnerabilities(inventory, store);
+    expect(result.stats).toMatchObject({ searched: 1, notSearchable: 3, notSearchableByType: { conda: 2, 'php-pear': 1 } });
+  });
 });

@@ -29,8 +29,10 @@ export interface MatchStats {
   readonly searched: number;
   /** Language packages judged through their OS package (not searched in language feeds). */
   readonly osOwnedSkipped: number;
-  /** Packages no matcher could search without CPEs (binary classifier hits). */
+  /** Packages no matcher could search: binary classifier hits without a language purl, types no advisory feed covers. */
   readonly notSearchable: number;
+  /** notSearchable by package type. */
+  readonly notSearchableByType: Readonly<Partial<Record<PackageType, number>>>;
   readonly advisoryMatches: number;
 }
 
@@ -104,6 +106,7 @@ export function matchVulnerabilities(report: Report, store: AdvisoryStore, optio
   const unknowns: MatchUnknown[] = [];
   let osOwnedSkipped = 0;
   let notSearchable = 0;
+  const notSearchableByType: Partial<Record<PackageType, number>> = {};
   let searched = 0;
   const groups = new AliasGroups();
 
@@ -116,7 +119,10 @@ export function matchVulnerabilities(report: Report, store: AdvisoryStore, optio
     const result = table[pkg.type].match(pkg, ctx);
     if (result.unknown !== null) unknowns.push(result.unknown);
     if (result.search === null) {
-      if (result.unknown === null) notSearchable++;
+      if (result.unknown === null) {
+        notSearchable++;
+        notSearchableByType[pkg.type] = (notSearchableByType[pkg.type] ?? 0) + 1;
+      }
       continue;
     }
     searched++;
@@ -148,7 +154,7 @@ export function matchVulnerabilities(report: Report, store: AdvisoryStore, optio
   findings.sort((a, b) => (a.packageId < b.packageId ? -1 : a.packageId > b.packageId ? 1 : compareIds(a.vulnerabilityId, b.vulnerabilityId)));
   unknowns.sort((a, b) => (a.packageId < b.packageId ? -1 : a.packageId > b.packageId ? 1 : 0));
   const advisoryMatches = matched.reduce((n, e) => n + e.result.matches.length, 0);
-  return { findings, unknowns, stats: { packages: report.packages.length, searched, osOwnedSkipped, notSearchable, advisoryMatches } };
+  return { findings, unknowns, stats: { packages: report.packages.length, searched, osOwnedSkipped, notSearchable, notSearchableByType, advisoryMatches } };
 }
 
 function buildFinding(report: Report, entry: PackageMatches, matches: readonly AdvisoryMatch[], facts: ReadonlyMap<string, CveFacts>, context: DeploymentContext | null): VulnerabilityFinding {

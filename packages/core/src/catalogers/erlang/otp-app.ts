@@ -2,6 +2,7 @@ import { guarded, languagePackage, MiB, output, purl } from '../lang-common/outp
 import { decodeText } from '../lang-common/parse.js';
 import type { CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 import { ErlangTermError, parseErlangTerms, propList, termItems, termText } from './erlang-terms.js';
+import type { ErlangTerm } from './erlang-terms.js';
 
 /**
  * An OTP application resource file (`<app>/ebin/<app>.app`): `{application, Name, [{vsn, V}, …]}`,
@@ -10,7 +11,7 @@ import { ErlangTermError, parseErlangTerms, propList, termItems, termText } from
  * Other files named `*.app` (it is a common extension) are not read as one: nothing is reported.
  */
 export function parseOtpApp(path: string, content: Buffer): CatalogOutput {
-  let terms;
+  let terms: ErlangTerm[];
   try {
     terms = parseErlangTerms(decodeText(content));
   } catch (error) {

@@ -111,6 +111,20 @@ describe('OSV importer', () => {
     expect(advisory.severity).toContainEqual({ source: 'ghsa', type: 'vendor', score: 'MODERATE' });
   });
 
+  it("keeps ECOSYSTEM ranges of the ecosystems Sekisho matches with semantic versions (Bitnami's among them)", () => {
+    const advisory = normalizeOsvRecord({
+      id: 'BIT-redis-2024-31449',
+      affected: [
+        { package: { ecosystem: 'Bitnami', name: 'redis' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '7.0.0' }, { fixed: '7.2.6' }] }] },
+        { package: { ecosystem: 'Hex', name: 'plug' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.14.2' }] }] },
+      ],
+    });
+    expect(advisory.affected.map((a) => [a.namespace, a.packageName, a.ranges[0]?.scheme, a.fixedVersions])).toEqual([
+      ['Bitnami', 'redis', 'semver', ['7.2.6']],
+      ['Hex', 'plug', 'semver', ['1.14.2']],
+    ]);
+  });
+
   it('skips malformed records with a reason', async () => {
     for (const [name, text, reason] of [
       ['bad.json', '{"id": "X-1", "affected": [{"package": {"ecosystem": "PyPI", "name": "a"}, "ranges": [{"type": "ECOSYSTEM", "events": [{}]}]}], "modified": ""}', /no introduced/],
