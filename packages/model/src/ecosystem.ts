@@ -26,6 +26,17 @@ export const PACKAGE_TYPES = [
   'R-package',
   'lua-rocks',
   'hackage',
+  'alpm',
+  'portage',
+  'nix',
+  'conan',
+  'github-action',
+  'github-action-workflow',
+  'opam',
+  'terraform',
+  'homebrew',
+  'wordpress-plugin',
+  'swiplpack',
   'binary',
 ] as const;
 export type PackageType = (typeof PACKAGE_TYPES)[number];
@@ -35,7 +46,7 @@ export function isPackageType(value: string): value is PackageType {
 }
 
 /** OS package types: matched only against their distribution's advisories. */
-export const OS_PACKAGE_TYPES = ['deb', 'apk', 'rpm'] as const satisfies readonly PackageType[];
+export const OS_PACKAGE_TYPES = ['deb', 'apk', 'rpm', 'alpm', 'portage'] as const satisfies readonly PackageType[];
 export type OsPackageType = (typeof OS_PACKAGE_TYPES)[number];
 
 export function isOsPackageType(type: PackageType): type is OsPackageType {

@@ -22,6 +22,17 @@ const hackageMatcher = unsearchableMatcher('hackage');
 const pearMatcher = unsearchableMatcher('php-pear');
 const cocoapodsMatcher = unsearchableMatcher('cocoapods');
 const condaMatcher = unsearchableMatcher('conda');
+const alpmMatcher = unsearchableMatcher('alpm');
+const portageMatcher = unsearchableMatcher('portage');
+const nixMatcher = unsearchableMatcher('nix');
+const conanMatcher = unsearchableMatcher('conan');
+const githubActionMatcher = unsearchableMatcher('github-action');
+const githubActionWorkflowMatcher = unsearchableMatcher('github-action-workflow');
+const opamMatcher = unsearchableMatcher('opam');
+const terraformMatcher = unsearchableMatcher('terraform');
+const homebrewMatcher = unsearchableMatcher('homebrew');
+const wordpressPluginMatcher = unsearchableMatcher('wordpress-plugin');
+const swiplpackMatcher = unsearchableMatcher('swiplpack');
 
 /** Every matcher, one line each. */
 export const matchers: readonly Matcher[] = [
@@ -45,6 +56,17 @@ export const matchers: readonly Matcher[] = [
   rMatcher,
   luaMatcher,
   hackageMatcher,
+  alpmMatcher,
+  portageMatcher,
+  nixMatcher,
+  conanMatcher,
+  githubActionMatcher,
+  githubActionWorkflowMatcher,
+  opamMatcher,
+  terraformMatcher,
+  homebrewMatcher,
+  wordpressPluginMatcher,
+  swiplpackMatcher,
   binaryMatcher,
 ];
 
@@ -72,5 +94,16 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   'R-package': rMatcher,
   'lua-rocks': luaMatcher,
   hackage: hackageMatcher,
+  alpm: alpmMatcher,
+  portage: portageMatcher,
+  nix: nixMatcher,
+  conan: conanMatcher,
+  'github-action': githubActionMatcher,
+  'github-action-workflow': githubActionWorkflowMatcher,
+  opam: opamMatcher,
+  terraform: terraformMatcher,
+  homebrew: homebrewMatcher,
+  'wordpress-plugin': wordpressPluginMatcher,
+  swiplpack: swiplpackMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

@@ -76,6 +76,19 @@ const SCHEME_OF_PACKAGE_TYPE = {
   'lua-rocks': null,
   // Hackage versions follow the PVP (any number of numeric components, 1.0 < 1.0.0), which no scheme here implements.
   hackage: null,
+  // pacman's vercmp compares epoch:pkgver-pkgrel with rpm's algorithm (libalpm's alpm_pkg_vercmp is rpmvercmp).
+  alpm: 'rpm',
+  // Gentoo's order (1.2.3_rc1-r2: suffixes and revisions) is its own; no scheme here implements it.
+  portage: null,
+  nix: null,
+  conan: null,
+  'github-action': null,
+  'github-action-workflow': null,
+  opam: null,
+  terraform: null,
+  homebrew: null,
+  'wordpress-plugin': null,
+  swiplpack: null,
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 
