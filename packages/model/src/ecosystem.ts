@@ -37,6 +37,8 @@ export const PACKAGE_TYPES = [
   'homebrew',
   'wordpress-plugin',
   'swiplpack',
+  'apple-app-bundle',
+  'model',
   'binary',
 ] as const;
 export type PackageType = (typeof PACKAGE_TYPES)[number];

@@ -33,6 +33,8 @@ const terraformMatcher = unsearchableMatcher('terraform');
 const homebrewMatcher = unsearchableMatcher('homebrew');
 const wordpressPluginMatcher = unsearchableMatcher('wordpress-plugin');
 const swiplpackMatcher = unsearchableMatcher('swiplpack');
+const appleAppBundleMatcher = unsearchableMatcher('apple-app-bundle');
+const modelMatcher = unsearchableMatcher('model');
 
 /** Every matcher, one line each. */
 export const matchers: readonly Matcher[] = [
@@ -67,6 +69,8 @@ export const matchers: readonly Matcher[] = [
   homebrewMatcher,
   wordpressPluginMatcher,
   swiplpackMatcher,
+  appleAppBundleMatcher,
+  modelMatcher,
   binaryMatcher,
 ];
 
@@ -105,5 +109,7 @@ export const MATCHER_BY_PACKAGE_TYPE = {
   homebrew: homebrewMatcher,
   'wordpress-plugin': wordpressPluginMatcher,
   swiplpack: swiplpackMatcher,
+  'apple-app-bundle': appleAppBundleMatcher,
+  model: modelMatcher,
   binary: binaryMatcher,
 } as const satisfies Record<PackageType, Matcher>;

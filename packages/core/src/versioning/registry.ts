@@ -89,6 +89,9 @@ const SCHEME_OF_PACKAGE_TYPE = {
   homebrew: null,
   'wordpress-plugin': null,
   swiplpack: null,
+  'apple-app-bundle': null,
+  // AI models (GGUF): a model's version is a label, not an ordered version.
+  model: null,
   binary: null,
 } as const satisfies Record<PackageType, VersionSchemeId | null>;
 
