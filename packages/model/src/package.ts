@@ -34,6 +34,20 @@ export interface RpmDbEntry {
   readonly modularityLabel: string | null;
 }
 
+export interface AlpmDbEntry {
+  readonly type: 'alpm-db-entry';
+  readonly architecture: string | null;
+  readonly packager: string | null;
+  readonly installedSize: number | null;
+  /** The package base (`%BASE%`): the PKGBUILD several split packages come from. */
+  readonly basePackage: string | null;
+  readonly url: string | null;
+  /** How pacman validated the package when installing it (`pgp`, `sha256`, `none`). */
+  readonly validation: string | null;
+  /** 0: installed explicitly; 1: installed as a dependency. */
+  readonly reason: number | null;
+}
+
 /** Metadata of language and binary packages: a small, typed bag per ecosystem parser. */
 export interface LanguagePackageEntry {
   readonly type: 'language-package';
@@ -43,7 +57,7 @@ export interface LanguagePackageEntry {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-export type PackageMetadata = DpkgDbEntry | ApkDbEntry | RpmDbEntry | LanguagePackageEntry;
+export type PackageMetadata = DpkgDbEntry | ApkDbEntry | RpmDbEntry | AlpmDbEntry | LanguagePackageEntry;
 
 export interface SourcePackage {
   readonly name: string;

@@ -1,3 +1,4 @@
+import { alpmDbCataloger } from './alpm/index.js';
 import { apkCataloger } from './apk/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
@@ -12,6 +13,8 @@ import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, ja
 import { javascriptLockCataloger, javascriptPackageCataloger } from './npm/index.js';
 import { phpComposerInstalledCataloger, phpComposerLockCataloger, phpPearRegistryCataloger } from './php/index.js';
 import { pythonInstalledPackageCataloger, pythonPackageCataloger } from './python/index.js';
+import { portageCataloger } from './gentoo/index.js';
+import { nixStoreCataloger } from './nix/index.js';
 import { haskellCabalFreezeCataloger, haskellStackCataloger, haskellStackLockCataloger } from './haskell/index.js';
 import { luaRockCataloger } from './lua/index.js';
 import { rPackageCataloger } from './r/index.js';
@@ -27,6 +30,9 @@ export const catalogers: readonly Cataloger[] = [
   dpkgCopyrightCataloger,
   apkCataloger,
   rpmCataloger,
+  alpmDbCataloger,
+  portageCataloger,
+  nixStoreCataloger,
   bitnamiCataloger,
   javascriptPackageCataloger,
   javascriptLockCataloger,

@@ -1,6 +1,9 @@
 import type { PackageType } from '@sekisho/model';
 import type { Cataloger } from './types.js';
+import { alpmDbCataloger } from './alpm/index.js';
 import { binaryClassifierCataloger } from './binary/index.js';
+import { portageCataloger } from './gentoo/index.js';
+import { nixStoreCataloger } from './nix/index.js';
 import { bitnamiCataloger } from './bitnami/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
@@ -79,6 +82,11 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'r-package-cataloger': { catalogers: [rPackageCataloger], scans: ['directory', 'image'] },
   'lua-rock-cataloger': { catalogers: [luaRockCataloger], scans: ['directory', 'image'] },
   'haskell-cataloger': { catalogers: [haskellStackCataloger, haskellStackLockCataloger, haskellCabalFreezeCataloger], scans: ['directory'] },
+  'alpm-db-cataloger': { catalogers: [alpmDbCataloger], scans: ['directory', 'image'] },
+  'portage-cataloger': { catalogers: [portageCataloger], scans: ['directory', 'image'] },
+  'nix-store-cataloger': { catalogers: [nixStoreCataloger], scans: ['directory', 'image'] },
+  // expected.json names the pair 'nix-cataloger / nix-store-cataloger'.
+  'nix-cataloger': { catalogers: [nixStoreCataloger], scans: [] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 
@@ -99,6 +107,9 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   'R-package': 'R-package',
   'lua-rocks': 'lua-rocks',
   hackage: 'hackage',
+  alpm: 'alpm',
+  portage: 'portage',
+  nix: 'nix',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',

@@ -20,7 +20,7 @@ export interface CatalogedPackage {
   readonly version: string;
   readonly type: PackageType;
   /**
-   * The purl for language packages (build it with packageurl-js). OS packages (deb/apk/rpm) leave it
+   * The purl for language packages (build it with packageurl-js). OS packages (deb/apk/rpm/alpm) leave it
    * null: core adds the distro qualifier once the OS is known.
    */
   readonly purl: string | null;
@@ -104,6 +104,12 @@ export interface Cataloger {
   readonly selector: FileSelector;
   /** Files larger than this are not parsed; they become unknowns. */
   readonly maxFileSize: number;
+  /**
+   * Whether the cataloger reads a selected file's content (default: always). A cataloger that
+   * needs only some files' paths and modes (Nix store paths are named by their folders) answers
+   * false for those: their content is never read, `content` is empty and `maxFileSize` does not apply.
+   */
+  readonly readsContent?: (path: string) => boolean;
   parse(file: CatalogFile, ctx: CatalogContext): CatalogOutput | Promise<CatalogOutput>;
   finish?(outputs: readonly CatalogOutput[], ctx: CatalogContext): CatalogOutput;
 }

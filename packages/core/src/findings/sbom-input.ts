@@ -214,6 +214,9 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   cran: 'R-package',
   luarocks: 'lua-rocks',
   hackage: 'hackage',
+  alpm: 'alpm',
+  ebuild: 'portage',
+  nix: 'nix',
   nuget: 'nuget',
 };
 

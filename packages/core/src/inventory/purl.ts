@@ -20,6 +20,7 @@ function namespaceFor(type: OsPackageType, distro: Distro | null): string {
     return vendors[id] ?? (id || 'rpm');
   }
   if (type === 'apk') return id || 'alpine';
+  if (type === 'alpm') return id || 'arch';
   return id || 'debian';
 }
 
@@ -28,6 +29,8 @@ function namespaceFor(type: OsPackageType, distro: Distro | null): string {
  * `pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64&distro=debian-12`.
  */
 export function osPackagePurl(pkg: CatalogedPackage, type: OsPackageType, distro: Distro | null): string {
+  // Gentoo's purl (`pkg:ebuild/category%2Fname@version`) names no distribution: the cataloger writes it.
+  if (type === 'portage') return pkg.purl ?? '';
   const qualifiers: Record<string, string> = {};
   const metadata = pkg.metadata;
   let version = pkg.version;
@@ -36,10 +39,14 @@ export function osPackagePurl(pkg: CatalogedPackage, type: OsPackageType, distro
     version = `${metadata.version}-${metadata.release}`;
     if (metadata.epoch !== null && metadata.epoch > 0) qualifiers['epoch'] = String(metadata.epoch);
     if (metadata.sourceRpm) qualifiers['upstream'] = metadata.sourceRpm;
+  } else if (metadata?.type === 'alpm-db-entry') {
+    // Syft states the package base as `upstream` whenever the record has one.
+    if (metadata.basePackage !== null) qualifiers['upstream'] = metadata.basePackage;
   } else if (pkg.source && pkg.source.name !== pkg.name) {
     qualifiers['upstream'] = pkg.source.version !== pkg.version ? `${pkg.source.name}@${pkg.source.version}` : pkg.source.name;
   }
   if (distro !== null && distro.versionId !== '') qualifiers['distro'] = `${distro.id}-${distro.versionId}`;
   else if (distro !== null && distro.codename) qualifiers['distro'] = `${distro.id}-${distro.codename}`;
+  else if (distro !== null && type === 'alpm') qualifiers['distro'] = distro.id;
   return purlText(type, namespaceFor(type, distro), pkg.name, version, qualifiers, undefined);
 }

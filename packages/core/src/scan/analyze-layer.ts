@@ -25,6 +25,7 @@ export interface LayerPlugins {
 }
 
 const WHITEOUT = '.wh.';
+const EMPTY_BODY = Buffer.alloc(0);
 const OPAQUE = '.wh..wh..opq';
 /** Symlinks kept per layer (path resolution); past it, one unknown names how many were not kept. */
 const MAX_SYMLINKS = 500_000;
@@ -107,7 +108,7 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       let want = 0;
       const catalogers = header.kind === 'file' ? dispatch.select(header.path) : [];
       for (const cataloger of catalogers) {
-        if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
+        if ((cataloger.readsContent?.(header.path) ?? true) && header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
       }
       const analyzers: LayerAnalyzer[] = [];
       for (const analyzer of plugins.analyzers) {
@@ -150,6 +151,10 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     for (const cataloger of catalogers) {
       let list = outputs.get(cataloger);
       if (list === undefined) outputs.set(cataloger, (list = []));
+      if (cataloger.readsContent?.(header.path) === false) {
+        list.push(await cataloger.parse({ path: header.path, content: EMPTY_BODY, mode: header.mode, layerIndex }, ctx));
+        continue;
+      }
       if (body === null || header.size > cataloger.maxFileSize || body.length < Math.min(header.size, cataloger.maxFileSize)) {
         list.push({
           packages: [],

@@ -40,6 +40,10 @@ export async function catalogDirectory(cataloger: Cataloger, dir: string, ctx: C
     if (!selects(path)) continue;
     selectedPaths.push(path);
     const info = await lstat(full);
+    if (cataloger.readsContent?.(path) === false) {
+      outputs.push(await cataloger.parse({ path, content: Buffer.alloc(0), mode: info.mode & 0o7777, layerIndex: 0 }, ctx));
+      continue;
+    }
     if (info.size > cataloger.maxFileSize) {
       outputs.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path, reason: `file larger than ${cataloger.maxFileSize} bytes` }] });
       continue;

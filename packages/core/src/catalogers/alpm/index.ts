@@ -1,0 +1,1 @@
+export { alpmDbCataloger } from './pacman-db.js';

@@ -1,0 +1,1 @@
+export { portageCataloger } from './portage-db.js';

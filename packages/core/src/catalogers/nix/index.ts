@@ -1,0 +1,1 @@
+export { nixStoreCataloger } from './nix-store.js';
