@@ -20,11 +20,11 @@ interface SbomScanFlags extends VulnerabilityFlags, GateFlags, PolicyFlags, Pick
   readonly output?: string;
 }
 
-/** `sekisho sbom-scan FILE`: re-match a stored SBOM (CycloneDX JSON, SPDX JSON or a Sekisho JSON report) without the image. */
+/** `sekisho sbom-scan FILE`: re-match a stored SBOM (CycloneDX JSON, SPDX JSON, Syft JSON or a Sekisho JSON report) without the image. */
 export function sbomScanCommand(io: CliIo = processIo, deps: Pick<VulnerabilityScanOptions, 'openStore' | 'now' | 'cwd'> = {}): Command {
   const command = new Command('sbom-scan')
-    .description('Match the packages of a stored SBOM (CycloneDX JSON, SPDX JSON, or a Sekisho JSON report) against the advisory database, without the image')
-    .argument('<file>', 'the SBOM: CycloneDX or SPDX JSON from Sekisho or another tool (purls), or `sekisho image --format json` output')
+    .description('Match the packages of a stored SBOM (CycloneDX JSON, SPDX JSON, Syft JSON, or a Sekisho JSON report) against the advisory database, without the image')
+    .argument('<file>', 'the SBOM: CycloneDX or SPDX JSON from Sekisho or another tool (purls), Syft JSON, or `sekisho image --format json` output')
     .addOption(new Option('-f, --format <format>', 'output format').choices(VULNERABILITY_FORMATS).default('table'))
     .option('-o, --output <file>', 'write the output to FILE (atomically) instead of standard output')
     .addOption(

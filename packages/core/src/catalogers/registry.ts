@@ -19,6 +19,7 @@ import { haskellCabalFreezeCataloger, haskellStackCataloger, haskellStackLockCat
 import { luaRockCataloger } from './lua/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { rpmCataloger } from './rpm/index.js';
+import { sbomCataloger } from './sbom/index.js';
 import { cocoapodsCataloger, swiftPackageManagerCataloger } from './swift/index.js';
 import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
 import { cargoAuditableBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
@@ -66,5 +67,6 @@ export const catalogers: readonly Cataloger[] = [
   goModuleFileCataloger,
   cargoAuditableBinaryCataloger,
   rustCargoLockCataloger,
+  sbomCataloger,
   binaryClassifierCataloger,
 ];

@@ -4,6 +4,7 @@ import { alpmDbCataloger } from './alpm/index.js';
 import { binaryClassifierCataloger } from './binary/index.js';
 import { portageCataloger } from './gentoo/index.js';
 import { nixStoreCataloger } from './nix/index.js';
+import { sbomCataloger } from './sbom/index.js';
 import { bitnamiCataloger } from './bitnami/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
@@ -87,6 +88,7 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'nix-store-cataloger': { catalogers: [nixStoreCataloger], scans: ['directory', 'image'] },
   // expected.json names the pair 'nix-cataloger / nix-store-cataloger'.
   'nix-cataloger': { catalogers: [nixStoreCataloger], scans: [] },
+  'sbom-cataloger': { catalogers: [sbomCataloger], scans: ['directory', 'image'] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
 

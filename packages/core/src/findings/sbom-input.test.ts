@@ -179,4 +179,55 @@ describe('OS ownership travels with the SBOM: the same inventory gives the same 
     expect(plain.stats.osOwnedSkipped).toBe(2);
     expect(matchVulnerabilities(input.report, store, { matchOsOwned: true }).findings.filter((f) => f.osOwner?.packageId === 'SPDXRef-deb')).toHaveLength(2);
   });
+
+  it('Syft JSON: artifacts by purl, licences old and new, dependency-of and file-overlap ownership, the distro', () => {
+    const doc = {
+      artifacts: [
+        {
+          id: 'a1',
+          name: 'python3-urllib3',
+          version: '1.26.12-1',
+          type: 'deb',
+          foundBy: 'dpkg-db-cataloger',
+          purl: 'pkg:deb/debian/python3-urllib3@1.26.12-1?upstream=python-urllib3',
+          licenses: ['MIT'],
+          cpes: ['cpe:2.3:a:x:y:1:*:*:*:*:*:*:*'],
+          locations: [{ path: '/var/lib/dpkg/status', layerID: `sha256:${'a'.repeat(64)}` }],
+        },
+        {
+          id: 'a2',
+          name: 'urllib3',
+          version: '1.26.12',
+          type: 'python',
+          purl: 'pkg:pypi/urllib3@1.26.12',
+          licenses: [{ value: 'MIT', spdxExpression: 'MIT', type: 'declared' }],
+          cpes: [{ cpe: 'cpe:2.3:a:python:urllib3:1.26.12:*:*:*:*:*:*:*', source: 'nvd-cpe-dictionary' }],
+        },
+        { id: 'a3', name: 'six', version: '1.16.0', type: 'python', purl: 'pkg:pypi/six@1.16.0' },
+        { id: 'a4', name: 'local', version: '', type: 'python' },
+      ],
+      artifactRelationships: [
+        { parent: 'a1', child: 'a2', type: 'ownership-by-file-overlap' },
+        { parent: 'a3', child: 'a2', type: 'dependency-of' },
+        { parent: 'a2', child: 'file-1', type: 'contains' },
+      ],
+      distro: { id: 'debian', versionID: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' },
+      descriptor: { name: 'syft', version: '1.20.0' },
+      schema: { version: '16.0.24', url: 'https://raw.githubusercontent.com/anchore/syft/main/schema/json/schema-16.0.24.json' },
+    };
+    const input = reportFromSbom(JSON.stringify(doc), 'image.syft.json');
+    expect(input.format).toBe('syft-json');
+    expect(input.skipped).toEqual(['artifact local: no purl']);
+    expect(input.report.distro).toMatchObject({ id: 'debian', versionId: '12' });
+    expect(input.report.packages.map((p) => [p.id, p.type, p.name, p.licenses, p.cpes.length, p.source?.name ?? null, p.locations[0]?.diffId ?? null])).toEqual([
+      ['a1', 'deb', 'python3-urllib3', ['MIT'], 1, 'python-urllib3', `sha256:${'a'.repeat(64)}`],
+      ['a3', 'pypi', 'six', [], 0, null, null],
+      ['a2', 'pypi', 'urllib3', ['MIT'], 1, null, null],
+    ]);
+    expect(input.report.relationships).toEqual([
+      { from: 'a1', to: 'a2', type: 'contains' },
+      { from: 'a2', to: 'a3', type: 'depends-on' },
+    ]);
+    expect(codeOf(() => reportFromSbom(JSON.stringify({ artifacts: [] }), 'x.json'))).toBe('CONFIG_UNSUPPORTED');
+  });
 });

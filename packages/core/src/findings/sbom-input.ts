@@ -30,12 +30,12 @@ export interface SbomInput {
   readonly report: Report;
   /** Components or packages that could not be used, with why. */
   readonly skipped: readonly string[];
-  readonly format: 'sekisho-json' | 'cyclonedx-json' | 'spdx-json';
+  readonly format: 'sekisho-json' | 'cyclonedx-json' | 'spdx-json' | 'syft-json';
 }
 
 /**
  * Read an SBOM for re-matching without the image: a Sekisho JSON report (`--format json`), a
- * CycloneDX JSON document or an SPDX 2 JSON document, Sekisho's own (`sekisho:*` properties, OS
+ * CycloneDX JSON document, an SPDX 2 JSON document or a Syft JSON document, Sekisho's own (`sekisho:*` properties, OS
  * ownership) or another tool's (purl type → package type, `distro` qualifier → distribution,
  * `upstream` qualifier → source package). OS ownership (a language package installed by an OS
  * package) arrives as it left: the same inventory gives the same findings as the image scan.
@@ -54,7 +54,8 @@ export function reportFromSbom(text: string, source: string, bounds: Partial<Sbo
   if (root?.['schema'] === REPORT_SCHEMA) return fromSekishoReport(root, source, limits);
   if (root?.['bomFormat'] === 'CycloneDX') return fromCycloneDx(root, source, limits);
   if (typeof root?.['spdxVersion'] === 'string' && root['spdxVersion'].startsWith('SPDX-2.')) return fromSpdx(root, source, limits);
-  throw new SekishoError('CONFIG_UNSUPPORTED', 'not a CycloneDX JSON document, an SPDX 2 JSON document or a Sekisho JSON report', { where: { file: source } });
+  if (root !== null && isSyftJson(root)) return fromSyftJson(root, source, limits);
+  throw new SekishoError('CONFIG_UNSUPPORTED', 'not a CycloneDX JSON document, an SPDX 2 JSON document, a Syft JSON document or a Sekisho JSON report', { where: { file: source } });
 }
 
 /** Occurrences of `needle` in `text`, counting no further than `stop`. */
@@ -542,4 +543,106 @@ function fromSpdx(root: Json, source: string, limits: SbomInputLimits): SbomInpu
     notChecked: [],
   };
   return { report, skipped, format: 'spdx-json' };
+}
+
+function isSyftJson(root: Json): boolean {
+  const descriptor = obj(root['descriptor']);
+  const schemaUrl = str(obj(root['schema'])?.['url']) ?? '';
+  return Array.isArray(root['artifacts']) && (descriptor?.['name'] === 'syft' || /anchore\/syft/.test(schemaUrl));
+}
+
+/** Syft's licence entries: strings (schema < 8) or objects with `spdxExpression` or `value`. */
+function syftLicenses(value: unknown): string[] {
+  return arr(value)
+    .slice(0, MAX_LICENSES)
+    .flatMap((l) => {
+      if (typeof l === 'string') return [l];
+      const entry = obj(l);
+      const text = str(entry?.['spdxExpression']) || str(entry?.['value']);
+      return text === null || text === '' ? [] : [text];
+    });
+}
+
+/**
+ * A Syft JSON document (`syft -o json`): artifacts by purl as other tools' SBOMs are read;
+ * `dependency-of` (parent is a dependency of child) and `ownership-by-file-overlap` (an OS package
+ * owns the files of another) relationships kept; the distro from its `distro` object.
+ */
+function fromSyftJson(root: Json, source: string, limits: SbomInputLimits): SbomInput {
+  const skipped: string[] = [];
+  const list = arr(root['artifacts']);
+  if (list.length > limits.maxComponents) throw tooMany(limits, source);
+  const d = obj(root['distro']);
+  const distroId = str(d?.['id']);
+  let distro: Distro | null = distroId === null || distroId === '' ? null : distroOf(distroId, str(d?.['versionID']) ?? '');
+  const packages: Package[] = [];
+  const idOf = new Map<string, string>();
+  list.forEach((raw, i) => {
+    const a = obj(raw);
+    const name = str(a?.['name']) ?? `artifacts[${i}]`;
+    const purlText = str(a?.['purl']);
+    if (a === null || purlText === null || purlText === '') {
+      skipped.push(`artifact ${name}: no purl`);
+      return;
+    }
+    const layer = (l: Json | null): string | null => {
+      const id = str(l?.['layerID']);
+      return id !== null && /^sha256:[0-9a-f]{64}$/.test(id) ? id : null;
+    };
+    const made = packageFrom({
+      id: str(a['id']) ?? createHash('sha256').update(`${i}:${purlText}`).digest('hex').slice(0, 16),
+      purlText,
+      version: str(a['version']),
+      declaredType: null,
+      sourceText: null,
+      cpes: arr(a['cpes'])
+        .slice(0, 100)
+        .flatMap((c) => {
+          const text = typeof c === 'string' ? c : str(obj(c)?.['cpe']);
+          return text === null ? [] : [text];
+        }),
+      licenses: syftLicenses(a['licenses']),
+      locations: arr(a['locations'])
+        .slice(0, 100)
+        .map(obj)
+        .flatMap((l) => {
+          const path = str(l?.['path']);
+          return path === null ? [] : [{ path, layerDigest: null, diffId: layer(l), layerIndex: null }];
+        }),
+      foundBy: str(a['foundBy']),
+    });
+    if (made === null) {
+      skipped.push(`artifact ${name}: purl does not parse`);
+      return;
+    }
+    if (distro === null && made.distroQualifier !== null) distro = distroFromQualifier(made.distroQualifier);
+    const syftId = str(a['id']);
+    if (syftId !== null) idOf.set(syftId, made.pkg.id);
+    packages.push(made.pkg);
+  });
+  const dependencies: Relationship[] = [];
+  const owned: { owner: string; to: string }[] = [];
+  for (const raw of arr(root['artifactRelationships']).slice(0, limits.maxComponents * 4)) {
+    const r = obj(raw);
+    const parent = idOf.get(str(r?.['parent']) ?? '');
+    const child = idOf.get(str(r?.['child']) ?? '');
+    if (parent === undefined || child === undefined || parent === child) continue;
+    if (r?.['type'] === 'dependency-of') dependencies.push({ from: child, to: parent, type: 'depends-on' });
+    else if (r?.['type'] === 'ownership-by-file-overlap') owned.push({ owner: parent, to: child });
+  }
+  const relationships = ownership(owned, packages);
+  for (const r of dependencies) relationships.push(r);
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'sekisho', version: TOOL_VERSION },
+    target: { reference: str(obj(root['source'])?.['name']) ?? source, sourceType: 'sbom', manifestDigest: null, configDigest: null, platform: null, repoTags: [] },
+    image: null,
+    distro,
+    packages: packages.sort(comparePackages),
+    relationships,
+    findings: [],
+    unknowns: [],
+    notChecked: [],
+  };
+  return { report, skipped, format: 'syft-json' };
 }

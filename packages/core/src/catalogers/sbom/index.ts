@@ -1,0 +1,1 @@
+export { sbomCataloger } from './embedded-sbom.js';
