@@ -86,4 +86,12 @@ describe('matchVulnerabilities', () => {
     const result = matchVulnerabilities(inventory, store);
     expect(result.stats).toMatchObject({ searched: 1, notSearchable: 3, notSearchableByType: { conda: 2, 'php-pear': 1 } });
   });
+
+  it('matches the language packages pacman installed themselves: no feed covers Arch, so nothing judges them through their owner', () => {
+    const arch = pkg('alpm', 'python-urllib3', '1.26.12-1', { id: 'arch-urllib3' });
+    const inventory = report([arch, pyPkg], distro('arch', ''), [{ from: 'arch-urllib3', to: 'py-urllib3', type: 'contains' }]);
+    const result = matchVulnerabilities(inventory, store);
+    expect(result.stats).toMatchObject({ osOwnedSkipped: 0, notSearchableByType: { alpm: 1 } });
+    expect(result.findings.filter((f) => f.packageName === 'urllib3').map((f) => f.osOwner)).toEqual([null]);
+  });
 });

@@ -50,6 +50,13 @@ function hash(parts: readonly string[]): string {
   return digestOf('sha256', parts.join('\u0000'), 'hex').slice(0, 16);
 }
 
+/**
+ * OS package types whose distributions' advisories judge the language packages they install.
+ * pacman and Portage packages are OS packages too, but no feed here covers them: the language
+ * packages they install are matched themselves, never skipped in their owner's name.
+ */
+const ADVISORY_OWNER_TYPES: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);
+
 /** OS package id for each language package an OS package installed (`contains` from an OS package). */
 export function osOwners(report: Report): Map<string, Package> {
   const byId = new Map(report.packages.map((p) => [p.id, p]));
@@ -58,7 +65,7 @@ export function osOwners(report: Report): Map<string, Package> {
     if (rel.type !== 'contains') continue;
     const from = byId.get(rel.from);
     const to = byId.get(rel.to);
-    if (from === undefined || to === undefined || !isOsPackageType(from.type) || isOsPackageType(to.type)) continue;
+    if (from === undefined || to === undefined || !ADVISORY_OWNER_TYPES.has(from.type) || isOsPackageType(to.type)) continue;
     if (!owners.has(to.id)) owners.set(to.id, from);
   }
   return owners;
