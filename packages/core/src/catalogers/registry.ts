@@ -1,4 +1,13 @@
+import { ggufCataloger } from './ai/index.js';
 import { alpmDbCataloger } from './alpm/index.js';
+import { appleAppBundleCataloger } from './apple/index.js';
+import { conanCataloger, conanInfoCataloger } from './cpp/index.js';
+import { githubActionsUsageCataloger, githubActionWorkflowUsageCataloger } from './githubactions/index.js';
+import { homebrewCataloger } from './homebrew/index.js';
+import { opamCataloger } from './ocaml/index.js';
+import { wordpressPluginsCataloger } from './wordpress/index.js';
+import { swiplPackCataloger } from './swipl/index.js';
+import { terraformLockCataloger } from './terraform/index.js';
 import { apkCataloger } from './apk/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
@@ -20,6 +29,7 @@ import { luaRockCataloger } from './lua/index.js';
 import { rPackageCataloger } from './r/index.js';
 import { rpmCataloger } from './rpm/index.js';
 import { sbomCataloger } from './sbom/index.js';
+import { snapCataloger } from './snap/index.js';
 import { cocoapodsCataloger, swiftPackageManagerCataloger } from './swift/index.js';
 import { rubyGemfileCataloger, rubyInstalledGemspecCataloger } from './ruby/index.js';
 import { cargoAuditableBinaryCataloger, rustCargoLockCataloger } from './rust/index.js';
@@ -34,6 +44,7 @@ export const catalogers: readonly Cataloger[] = [
   alpmDbCataloger,
   portageCataloger,
   nixStoreCataloger,
+  snapCataloger,
   bitnamiCataloger,
   javascriptPackageCataloger,
   javascriptLockCataloger,
@@ -67,6 +78,17 @@ export const catalogers: readonly Cataloger[] = [
   goModuleFileCataloger,
   cargoAuditableBinaryCataloger,
   rustCargoLockCataloger,
+  conanCataloger,
+  conanInfoCataloger,
+  opamCataloger,
+  swiplPackCataloger,
+  terraformLockCataloger,
+  githubActionsUsageCataloger,
+  githubActionWorkflowUsageCataloger,
+  homebrewCataloger,
+  wordpressPluginsCataloger,
+  appleAppBundleCataloger,
+  ggufCataloger,
   sbomCataloger,
   binaryClassifierCataloger,
 ];

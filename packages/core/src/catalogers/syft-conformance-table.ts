@@ -1,15 +1,28 @@
 import type { PackageType } from '@sekisho/model';
 import type { Cataloger } from './types.js';
+import { ggufCataloger } from './ai/index.js';
 import { alpmDbCataloger } from './alpm/index.js';
+import { appleAppBundleCataloger } from './apple/index.js';
+import { conanCataloger, conanInfoCataloger } from './cpp/index.js';
+import { githubActionsUsageCataloger, githubActionWorkflowUsageCataloger } from './githubactions/index.js';
+import { homebrewCataloger } from './homebrew/index.js';
+import { opamCataloger } from './ocaml/index.js';
+import { wordpressPluginsCataloger } from './wordpress/index.js';
+import { swiplPackCataloger } from './swipl/index.js';
+import { terraformLockCataloger } from './terraform/index.js';
 import { binaryClassifierCataloger } from './binary/index.js';
 import { portageCataloger } from './gentoo/index.js';
 import { nixStoreCataloger } from './nix/index.js';
 import { sbomCataloger } from './sbom/index.js';
+import { snapCataloger } from './snap/index.js';
 import { bitnamiCataloger } from './bitnami/index.js';
 import { condaMetaCataloger } from './conda/index.js';
 import { elixirMixLockCataloger } from './elixir/index.js';
 import { erlangOtpApplicationCataloger, erlangRebarLockCataloger } from './erlang/index.js';
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
+import { dpkgCataloger } from './dpkg/index.js';
+import { apkCataloger } from './apk/index.js';
+import { rpmCataloger } from './rpm/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
 import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
@@ -88,6 +101,25 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'nix-store-cataloger': { catalogers: [nixStoreCataloger], scans: ['directory', 'image'] },
   // expected.json names the pair 'nix-cataloger / nix-store-cataloger'.
   'nix-cataloger': { catalogers: [nixStoreCataloger], scans: [] },
+  'apk-db-cataloger': { catalogers: [apkCataloger], scans: ['directory', 'image'] },
+  'rpm-db-cataloger': { catalogers: [rpmCataloger], scans: ['directory', 'image'] },
+  'dpkg-db-cataloger': { catalogers: [dpkgCataloger], scans: ['directory', 'image'] },
+  'snap-cataloger': { catalogers: [snapCataloger], scans: ['directory', 'image'] },
+  'conan-cataloger': { catalogers: [conanCataloger], scans: ['directory'] },
+  'conan-info-cataloger': { catalogers: [conanInfoCataloger], scans: ['directory', 'image'] },
+  // expected.json names the pair 'conan / vcpkg catalogers'.
+  conan: { catalogers: [conanCataloger, conanInfoCataloger], scans: [] },
+  'opam-cataloger': { catalogers: [opamCataloger], scans: ['directory', 'image'] },
+  'swipl-pack-cataloger': { catalogers: [swiplPackCataloger], scans: ['directory', 'image'] },
+  'terraform-lock-cataloger': { catalogers: [terraformLockCataloger], scans: ['directory'] },
+  'apple-app-bundle-cataloger': { catalogers: [appleAppBundleCataloger], scans: ['directory', 'image'] },
+  'gguf-cataloger': { catalogers: [ggufCataloger], scans: ['directory', 'image'] },
+  'github-actions-usage-cataloger': { catalogers: [githubActionsUsageCataloger], scans: ['directory'] },
+  'github-action-workflow-usage-cataloger': { catalogers: [githubActionWorkflowUsageCataloger], scans: ['directory'] },
+  // expected.json names the pair 'github-actions-usage / github-action-workflow-usage-cataloger'.
+  'github-actions-usage': { catalogers: [githubActionsUsageCataloger], scans: [] },
+  'homebrew-cataloger': { catalogers: [homebrewCataloger], scans: ['directory', 'image'] },
+  'wordpress-plugins-cataloger': { catalogers: [wordpressPluginsCataloger], scans: ['directory', 'image'] },
   'sbom-cataloger': { catalogers: [sbomCataloger], scans: ['directory', 'image'] },
   'binary-classifier-cataloger': { catalogers: [binaryClassifierCataloger], scans: ['directory', 'image'] },
 };
@@ -112,6 +144,19 @@ export const SYFT_TYPES: Readonly<Record<string, PackageType>> = {
   alpm: 'alpm',
   portage: 'portage',
   nix: 'nix',
+  conan: 'conan',
+  opam: 'opam',
+  swiplpack: 'swiplpack',
+  terraform: 'terraform',
+  'apple-app-bundle': 'apple-app-bundle',
+  model: 'model',
+  'github-action': 'github-action',
+  'github-action-workflow': 'github-action-workflow',
+  homebrew: 'homebrew',
+  'wordpress-plugin': 'wordpress-plugin',
+  deb: 'deb',
+  apk: 'apk',
+  rpm: 'rpm',
   dotnet: 'nuget',
   'java-archive': 'maven',
   'go-module': 'golang',
@@ -182,6 +227,41 @@ export const SYFT_EXPECTED_DISAGREEMENTS: readonly SyftDisagreement[] = [
     kind: 'missing joda-time@2.9.2',
     reason: 'input not in the fixture copy: nested in the same jar Syft builds at test time (not_copied in expected.json).',
     inputMissing: true,
+  },
+  {
+    fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',
+    kind: 'extra libc-utils@0.7.2-r0',
+    reason: "input not in the fixture copy: Syft's image case is an image its Dockerfile builds from part of the folder (one apk database); the folder itself holds two.",
+    inputMissing: true,
+  },
+  {
+    fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',
+    kind: 'extra musl-utils@1.1.24-r2',
+    reason: "input not in the fixture copy: Syft's image case is an image its Dockerfile builds from part of the folder (one apk database); the folder itself holds two.",
+    inputMissing: true,
+  },
+  {
+    fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',
+    kind: 'missing hdt@0.5.2',
+    reason: 'input not in the fixture copy: it comes from swipl/pack/hdt/pack.pl, which was not copied (Prolog source).',
+    inputMissing: true,
+  },
+  {
+    fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',
+    kind: 'missing afflib@1.2.3',
+    reason: 'input not in the fixture copy: it comes from pkgs/homebrew/Cellar/afflib/1.2.3/.brew/afflib.rb, which was not copied (Ruby source).',
+    inputMissing: true,
+  },
+  {
+    fixture: 'cmd/syft/internal/test/integration/testdata/image-pkg-coverage',
+    kind: 'missing Akismet Anti-spam: Spam Protection@5.3',
+    reason: "input not in the fixture copy: it comes from the plugin's akismet.php, which was not copied (PHP source).",
+    inputMissing: true,
+  },
+  {
+    fixture: 'syft/pkg/cataloger/githubactions/testdata/workflow-with-version-comments.yaml',
+    kind: 'extra octo-org/this-repo/.github/workflows/workflow-1.yml@v1.0.0',
+    reason: "Syft's test runs only the action-usage parser on this file; its job-level reusable-workflow call is what github-action-workflow-usage-cataloger reports, in Sekisho's scans as in Syft's.",
   },
 ];
 

@@ -1,6 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { PackageURL } from 'packageurl-js';
+import { isOsPackageType } from '@sekisho/model';
+import type { Distro } from '@sekisho/model';
+import { detectDistro } from '../inventory/detect-distro.js';
+import { osPackagePurl } from '../inventory/purl.js';
 import { describe, expect, it } from 'vitest';
 import { catalogDirectory, catalogFile } from '../testing/catalog-tester.js';
 import { sharedDir } from '../testing/shared-data.js';
@@ -81,8 +85,16 @@ function ecosystemOf(fixture: string, cataloger: string): string {
   return match ? match[1]! : cataloger.split('-')[0]!;
 }
 
-function toFound(pkg: CatalogedPackage): Found {
-  return { name: pkg.name, version: pkg.version, type: pkg.type, purl: pkg.purl };
+/** An OS package's purl as the scan writes it once the OS is known (from the fixture's own os-release, when it has one). */
+function toFound(pkg: CatalogedPackage, distro: Distro | null = null): Found {
+  const purl = isOsPackageType(pkg.type) && pkg.purl === null ? osPackagePurl(pkg, pkg.type, distro) : pkg.purl;
+  return { name: pkg.name, version: pkg.version, type: pkg.type, purl };
+}
+
+function fixtureDistro(dir: string): Distro | null {
+  const osRelease = join(dir, 'etc', 'os-release');
+  if (!existsSync(osRelease) || !statSync(osRelease).isFile()) return null;
+  return detectDistro({ files: new Map([['/etc/os-release', readFileSync(osRelease, 'utf8')]]), distroless: false, today: new Date('2026-01-01') });
 }
 
 async function runFile(root: string, fixture: string, catalogers: readonly Cataloger[]): Promise<CatalogOutput[]> {
@@ -151,7 +163,7 @@ function compare(expected: readonly ExpectedPackage[], found: readonly Found[], 
     const got = unmatched.splice(index, 1)[0]!;
     const wrong: string[] = [];
     if (want.type !== undefined && (SYFT_TYPES[want.type] ?? want.type) !== got.type) wrong.push(`type ${got.type} (Syft ${want.type})`);
-    if (want.purl !== undefined && (want.purl === '' ? got.purl !== null : !samePurl(got.purl, want.purl))) wrong.push(`purl ${got.purl} (Syft ${want.purl})`);
+    if (want.purl !== undefined && (want.purl === '' ? got.purl !== null && got.purl !== '' : !samePurl(got.purl, want.purl))) wrong.push(`purl ${got.purl} (Syft ${want.purl})`);
     if (wrong.length > 0) differences.push(`${label}: ${wrong.join(', ')}`);
     else tally.matched++;
   }
@@ -247,14 +259,29 @@ describe.skipIf(syftDir === null)('Syft cataloger fixtures (../shared/conformanc
         const wanted = expectation.variants?.[DEFAULT_VARIANT] ?? expectation.packages;
         if (wanted.length === 0) continue;
         const partial = SYFT_PARTIAL_FIXTURES.has(fixture);
+        const distro = isFile ? null : fixtureDistro(join(root, fixture));
         // Catalogers mark dev-only packages; the scan drops them by default (includeDevDeps=false).
-        report(fixture, ecosystem, compare(wanted, run.packages.filter((p) => p.dev !== true).map(toFound), partial, tally));
+        report(
+          fixture,
+          ecosystem,
+          compare(
+            wanted,
+            run.packages.filter((p) => p.dev !== true).map((p) => toFound(p, distro)),
+            partial,
+            tally,
+          ),
+        );
         // The test's own packages are those of IncludeDevDependencies=true: every package, dev ones included.
         if (expectation.variants?.[DEFAULT_VARIANT] !== undefined) {
           report(
             fixture,
             ecosystem,
-            compare(expectation.packages, run.packages.map(toFound), partial, tally).map((d) => `with dev dependencies: ${d}`),
+            compare(
+              expectation.packages,
+              run.packages.map((p) => toFound(p, distro)),
+              partial,
+              tally,
+            ).map((d) => `with dev dependencies: ${d}`),
           );
         }
         for (const forbidden of expectation.must_not_contain ?? []) {
@@ -313,7 +340,7 @@ async function compareCoverage(
     for (const coverage of cases) {
       const type = SYFT_TYPES[coverage.type];
       if (type === undefined || !covered.has(type)) continue;
-      const found = run.packages.filter((p) => p.type === type).map(toFound);
+      const found = run.packages.filter((p) => p.type === type).map((p) => toFound(p));
       const ecosystem = ecosystemName(coverage.type);
       report(fixture, ecosystem, compare(coverage.packages, dedupe(found, coverage.duplicates), false, tallyOf(ecosystem)));
     }

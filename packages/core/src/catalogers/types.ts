@@ -10,6 +10,8 @@ export interface CatalogFile {
   readonly mode: number;
   /** Layer index in the image, or null for a root-fs directory. */
   readonly layerIndex: number | null;
+  /** Set when `content` is only the start of the file (a cataloger's `readsPrefix`): the file's whole size. */
+  readonly size?: number;
 }
 
 /** A package as a parser sees it. Core turns it into a model `Package` (id, locations, OS purl qualifiers) after the layers are merged. */
@@ -21,7 +23,8 @@ export interface CatalogedPackage {
   readonly type: PackageType;
   /**
    * The purl for language packages (build it with packageurl-js). OS packages (deb/apk/rpm/alpm) leave it
-   * null: core adds the distro qualifier once the OS is known.
+   * null: core adds the distro qualifier once the OS is known. An OS package whose purl does not
+   * depend on the image's OS (a snap's Ubuntu packages, a document's own purl) states it here.
    */
   readonly purl: string | null;
   readonly cpes?: readonly string[];
@@ -110,6 +113,11 @@ export interface Cataloger {
    * false for those: their content is never read, `content` is empty and `maxFileSize` does not apply.
    */
   readonly readsContent?: (path: string) => boolean;
+  /**
+   * Files larger than `maxFileSize` are then read from their start, this many bytes, instead of
+   * becoming unknowns (a model file's header, gigabytes before its end); `size` says the whole size.
+   */
+  readonly readsPrefix?: number;
   parse(file: CatalogFile, ctx: CatalogContext): CatalogOutput | Promise<CatalogOutput>;
   finish?(outputs: readonly CatalogOutput[], ctx: CatalogContext): CatalogOutput;
 }

@@ -218,6 +218,11 @@ const PURL_TYPES: Readonly<Record<string, PackageType>> = {
   alpm: 'alpm',
   ebuild: 'portage',
   nix: 'nix',
+  conan: 'conan',
+  opam: 'opam',
+  swiplpack: 'swiplpack',
+  brew: 'homebrew',
+  github: 'github-action',
   nuget: 'nuget',
 };
 
@@ -316,7 +321,7 @@ function packageFrom(f: PackageFields): { pkg: Package; distroQualifier: string 
   const q = (purl.qualifiers ?? {}) as Record<string, string | undefined>;
   let version = f.version ?? purl.version ?? '';
   if (type === 'rpm' && q['epoch'] !== undefined && q['epoch'] !== '0' && !version.includes(':')) version = `${q['epoch']}:${version}`;
-  const name = purl.namespace && (type === 'npm' || type === 'golang' || type === 'composer') ? `${purl.namespace}/${purl.name}` : purl.name;
+  const name = purl.namespace && (type === 'npm' || type === 'golang' || type === 'composer' || type === 'github-action') ? `${purl.namespace}/${purl.name}` : purl.name;
   let sourcePkg: Package['source'] = null;
   const upstream = q['upstream'];
   if (f.sourceText !== null) {

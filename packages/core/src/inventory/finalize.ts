@@ -43,7 +43,9 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
   const ordered = [...wanted].sort((a, b) => rankEvidence(a.pkg.evidence) - rankEvidence(b.pkg.evidence) || a.introducedIn - b.introducedIn);
   for (const entry of ordered) {
     const { pkg } = entry;
-    const purl = isOsPackageType(pkg.type) ? osPackagePurl(pkg, pkg.type, distro) : (pkg.purl ?? '');
+    // An OS package's purl names the image's distribution unless its cataloger wrote one (a snap's
+    // own Ubuntu packages, an embedded SBOM's, Gentoo's distro-less ebuild purls).
+    const purl = isOsPackageType(pkg.type) && pkg.purl === null ? osPackagePurl(pkg, pkg.type, distro) : (pkg.purl ?? '');
     const locations = pkg.paths.map((path, i) => location(path, i === 0 ? entry.introducedIn : entry.evidenceLayer, layers));
     const existing = purl !== '' && !isOsPackageType(pkg.type) ? byPurl.get(purl) : undefined;
     if (existing !== undefined && existing.evidence === 'installed' && pkg.evidence === 'declared') {

@@ -17,11 +17,10 @@ function namespaceFor(type: OsPackageType, distro: Distro | null): string {
       sles: 'suse',
       'opensuse-leap': 'opensuse',
     };
-    return vendors[id] ?? (id || 'rpm');
+    // Without a known distribution there is no vendor to name: no namespace, as Syft writes it.
+    return vendors[id] ?? id;
   }
-  if (type === 'apk') return id || 'alpine';
-  if (type === 'alpm') return id || 'arch';
-  return id || 'debian';
+  return id;
 }
 
 /**
@@ -29,6 +28,9 @@ function namespaceFor(type: OsPackageType, distro: Distro | null): string {
  * `pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64&distro=debian-12`.
  */
 export function osPackagePurl(pkg: CatalogedPackage, type: OsPackageType, distro: Distro | null): string {
+  // Without a known distribution a deb, apk or alpm purl would have to guess its namespace: none
+  // is written, as Syft writes none (an rpm purl names no vendor instead).
+  if (distro === null && (type === 'deb' || type === 'apk' || type === 'alpm')) return '';
   // Gentoo's purl (`pkg:ebuild/category%2Fname@version`) names no distribution: the cataloger writes it.
   if (type === 'portage') return pkg.purl ?? '';
   const qualifiers: Record<string, string> = {};
@@ -48,5 +50,5 @@ export function osPackagePurl(pkg: CatalogedPackage, type: OsPackageType, distro
   if (distro !== null && distro.versionId !== '') qualifiers['distro'] = `${distro.id}-${distro.versionId}`;
   else if (distro !== null && distro.codename) qualifiers['distro'] = `${distro.id}-${distro.codename}`;
   else if (distro !== null && type === 'alpm') qualifiers['distro'] = distro.id;
-  return purlText(type, namespaceFor(type, distro), pkg.name, version, qualifiers, undefined);
+  return purlText(type, namespaceFor(type, distro) || undefined, pkg.name, version, qualifiers, undefined);
 }

@@ -1,5 +1,5 @@
 import type { AnalyzerFinding, LayerAnalyzer, PathFact } from '../layers/layer-analyzer.js';
-import type { CatalogContext, CatalogOutput, Cataloger } from '../catalogers/types.js';
+import type { CatalogContext, CatalogFile, CatalogOutput, Cataloger } from '../catalogers/types.js';
 import { mergeOutputs } from '../catalogers/types.js';
 import { SekishoError } from '../errors.js';
 import type { EntryHeader } from '../layers/entry.js';
@@ -108,7 +108,9 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       let want = 0;
       const catalogers = header.kind === 'file' ? dispatch.select(header.path) : [];
       for (const cataloger of catalogers) {
-        if ((cataloger.readsContent?.(header.path) ?? true) && header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
+        if (!(cataloger.readsContent?.(header.path) ?? true)) continue;
+        if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
+        else if (cataloger.readsPrefix !== undefined) want = Math.max(want, Math.min(header.size, cataloger.readsPrefix), 1);
       }
       const analyzers: LayerAnalyzer[] = [];
       for (const analyzer of plugins.analyzers) {
@@ -147,29 +149,28 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
     },
   };
 
+  async function parseSelected(cataloger: Cataloger, file: CatalogFile): Promise<CatalogOutput> {
+    try {
+      return await cataloger.parse(file, ctx);
+    } catch (error) {
+      if (error instanceof SekishoError && error.code.startsWith('LIMIT_')) throw error.withWhere({ image, layer: layer.digest ?? undefined, path: file.path });
+      return { packages: [], relationships: [], ownership: [], unknowns: [{ path: file.path, reason: `${cataloger.id} failed: ${error instanceof Error ? error.message : String(error)}` }] };
+    }
+  }
+
   async function dispatchEntry(header: EntryHeader, body: Buffer | null, truncated: boolean, catalogers: readonly Cataloger[], analyzersForEntry: readonly LayerAnalyzer[]): Promise<void> {
+    const { path, mode, size } = header;
     for (const cataloger of catalogers) {
       let list = outputs.get(cataloger);
       if (list === undefined) outputs.set(cataloger, (list = []));
-      if (cataloger.readsContent?.(header.path) === false) {
-        list.push(await cataloger.parse({ path: header.path, content: EMPTY_BODY, mode: header.mode, layerIndex }, ctx));
-        continue;
-      }
-      if (body === null || header.size > cataloger.maxFileSize || body.length < Math.min(header.size, cataloger.maxFileSize)) {
-        list.push({
-          packages: [],
-          relationships: [],
-          ownership: [],
-          unknowns: [{ path: header.path, reason: `file of ${header.size} bytes exceeds the ${cataloger.maxFileSize}-byte limit of ${cataloger.id}` }],
-        });
-        continue;
-      }
-      const content = body.length > header.size ? body.subarray(0, header.size) : body;
-      try {
-        list.push(await cataloger.parse({ path: header.path, content, mode: header.mode, layerIndex }, ctx));
-      } catch (error) {
-        if (error instanceof SekishoError && error.code.startsWith('LIMIT_')) throw error.withWhere({ image, layer: layer.digest ?? undefined, path: header.path });
-        list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path: header.path, reason: `${cataloger.id} failed: ${error instanceof Error ? error.message : String(error)}` }] });
+      if (cataloger.readsContent?.(path) === false) {
+        list.push(await parseSelected(cataloger, { path, content: EMPTY_BODY, mode, layerIndex }));
+      } else if (body !== null && size <= cataloger.maxFileSize && body.length >= size) {
+        list.push(await parseSelected(cataloger, { path, content: body.length > size ? body.subarray(0, size) : body, mode, layerIndex }));
+      } else if (body !== null && size > cataloger.maxFileSize && cataloger.readsPrefix !== undefined && body.length >= Math.min(size, cataloger.readsPrefix)) {
+        list.push(await parseSelected(cataloger, { path, content: body.subarray(0, Math.min(size, cataloger.readsPrefix)), mode, layerIndex, size }));
+      } else {
+        list.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path, reason: `file of ${size} bytes exceeds the ${cataloger.maxFileSize}-byte limit of ${cataloger.id}` }] });
       }
     }
     for (const analyzer of analyzersForEntry) {

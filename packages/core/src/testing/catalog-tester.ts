@@ -44,6 +44,11 @@ export async function catalogDirectory(cataloger: Cataloger, dir: string, ctx: C
       outputs.push(await cataloger.parse({ path, content: Buffer.alloc(0), mode: info.mode & 0o7777, layerIndex: 0 }, ctx));
       continue;
     }
+    if (info.size > cataloger.maxFileSize && cataloger.readsPrefix !== undefined) {
+      const content = (await readFile(full)).subarray(0, cataloger.readsPrefix);
+      outputs.push(await cataloger.parse({ path, content, mode: info.mode & 0o7777, layerIndex: 0, size: info.size }, ctx));
+      continue;
+    }
     if (info.size > cataloger.maxFileSize) {
       outputs.push({ packages: [], relationships: [], ownership: [], unknowns: [{ path, reason: `file larger than ${cataloger.maxFileSize} bytes` }] });
       continue;

@@ -16,7 +16,8 @@ export const apkCataloger: Cataloger = {
   id: 'apk-db-cataloger',
   version: 3,
   packageTypes: ['apk'],
-  selector: { paths: ['/lib/apk/db/installed'] },
+  // Any root, as Syft reads it: a nested root's files are listed under its prefix.
+  selector: { paths: ['/lib/apk/db/installed'], globs: ['**/lib/apk/db/installed'] },
   maxFileSize: 128 * 1024 * 1024,
   parse(file) {
     const packages: CatalogedPackage[] = [];
@@ -27,6 +28,7 @@ export const apkCataloger: Cataloger = {
     let deps: string[] = [];
     let folder = '';
     let totalFiles = 0;
+    const root = file.path.slice(0, file.path.length - '/lib/apk/db/installed'.length);
     let skippedPackages = 0;
     const flush = (): void => {
       const name = record['P'];
@@ -74,7 +76,7 @@ export const apkCataloger: Cataloger = {
       const value = line.slice(2);
       if (key === 'F') folder = value;
       else if (key === 'R') {
-        if (++totalFiles <= MAX_FILES) files.push(`/${folder ? `${folder}/` : ''}${value}`);
+        if (++totalFiles <= MAX_FILES) files.push(`${root}/${folder ? `${folder}/` : ''}${value}`);
       } else if (key === 'D') deps = value.split(/\s+/).filter((d) => d !== '' && !d.startsWith('!'));
       else if (!(key in record)) record[key] = value;
     }

@@ -8,6 +8,13 @@ const MAX_DPKG_OWNED_FILES = 1_000_000;
 const STATUS = '/var/lib/dpkg/status';
 const STATUS_D = '/var/lib/dpkg/status.d/';
 const INFO = '/var/lib/dpkg/info/';
+const DPKG_DIR = '/var/lib/dpkg/';
+
+/** The root a dpkg database belongs to: '' for the image's own, `/srv/chroot` for `/srv/chroot/var/lib/dpkg/…` (as Syft, any depth). */
+function dpkgRootOf(path: string): string {
+  const at = path.lastIndexOf(DPKG_DIR);
+  return at <= 0 ? '' : path.slice(0, at);
+}
 
 /**
  * Debian packages from dpkg's database: `/var/lib/dpkg/status`, the per-package files of
@@ -19,11 +26,12 @@ export const dpkgCataloger: Cataloger = {
   id: 'dpkg-db-cataloger',
   version: 4,
   packageTypes: ['deb'],
-  selector: { paths: [STATUS], globs: [`${STATUS_D}*`, `${INFO}*.list`] },
+  selector: { paths: [STATUS], globs: [`${STATUS_D}*`, `${INFO}*.list`, `**${STATUS}`, `**${STATUS_D}*`, `**${INFO}*.list`] },
   maxFileSize: 64 * 1024 * 1024,
   parse(file) {
-    if (file.path.startsWith(INFO)) return parseListFile(file);
-    if (file.path.startsWith(STATUS_D) && file.path.endsWith('.md5sums')) return parseMd5sums(file);
+    const inRoot = file.path.slice(dpkgRootOf(file.path).length);
+    if (inRoot.startsWith(INFO)) return parseListFile(file);
+    if (inRoot.startsWith(STATUS_D) && inRoot.endsWith('.md5sums')) return parseMd5sums(file);
     return parseStatus(file);
   },
 };
@@ -33,13 +41,15 @@ function empty(): CatalogOutput {
 }
 
 function parseListFile(file: CatalogFile): CatalogOutput {
-  const base = file.path.slice(INFO.length, -'.list'.length);
+  const root = dpkgRootOf(file.path);
+  const base = file.path.slice(root.length + INFO.length, -'.list'.length);
   const [name = base, arch] = base.split(':');
   const all = file.content
     .toString('utf8')
     .split('\n')
     .filter((line) => line.startsWith('/') && line !== '/.');
-  const files = all.length > MAX_DPKG_OWNED_FILES ? all.slice(0, MAX_DPKG_OWNED_FILES) : all;
+  const kept = all.length > MAX_DPKG_OWNED_FILES ? all.slice(0, MAX_DPKG_OWNED_FILES) : all;
+  const files = root === '' ? kept : kept.map((f) => root + f);
   const ownership: FileOwnership = { path: file.path, packageType: 'deb', packageName: arch ? `${name}:${arch}` : name, files };
   return { ...empty(), ownership: [ownership], unknowns: ownedFilesOverflow(file.path, all.length - files.length) };
 }
@@ -54,13 +64,14 @@ function ownedFilesOverflow(path: string, skipped: number): CatalogOutput['unkno
  * lines) is the only record of the files a package installed.
  */
 function parseMd5sums(file: CatalogFile): CatalogOutput {
-  const name = file.path.slice(STATUS_D.length, -'.md5sums'.length);
+  const root = dpkgRootOf(file.path);
+  const name = file.path.slice(root.length + STATUS_D.length, -'.md5sums'.length);
   const files: string[] = [];
   let skipped = 0;
   for (const line of file.content.toString('utf8').split('\n')) {
     const match = /^[0-9a-f]{32}\s+(\S.*)$/.exec(line);
     if (!match?.[1]) continue;
-    if (files.length < MAX_DPKG_OWNED_FILES) files.push(`/${match[1].replace(/^\.?\//, '')}`);
+    if (files.length < MAX_DPKG_OWNED_FILES) files.push(`${root}/${match[1].replace(/^\.?\//, '')}`);
     else skipped += 1;
   }
   return { ...empty(), ownership: [{ path: file.path, packageType: 'deb', packageName: name, files }], unknowns: ownedFilesOverflow(file.path, skipped) };

@@ -40,3 +40,31 @@ describe('rpm-db-cataloger', () => {
     expect(sourceOf(text)).toEqual(expected);
   });
 });
+
+describe('CBL-Mariner container manifest', () => {
+  const line = (fields: string[]) => fields.join('\t');
+  it('reads container-manifest-2: epochs, source RPMs, vendor; malformed lines counted in an unknown', async () => {
+    const text = [
+      line(['glibc', '2.35-2.cm2', '1653816591', '1653628955', 'Microsoft Corporation', '(none)', '10855265', 'x86_64', '0', 'glibc-2.35-2.cm2.src.rpm']),
+      line(['vim', '9.0-1.cm2', '1653816591', '1653753130', 'Microsoft Corporation', '2', '45000', 'x86_64', '2', 'vim-9.0-1.cm2.src.rpm']),
+      line(['broken', 'noversion']),
+      '',
+    ].join('\n');
+    const out = await catalogFile(rpmCataloger, '/var/lib/rpmmanifest/container-manifest-2', text);
+    expect(out.packages.map((p) => [p.name, p.version, p.source?.name, p.metadata])).toEqual([
+      [
+        'glibc',
+        '2.35-2.cm2',
+        'glibc',
+        { type: 'rpm-db-entry', epoch: 0, version: '2.35', release: '2.cm2', architecture: 'x86_64', vendor: 'Microsoft Corporation', sourceRpm: 'glibc-2.35-2.cm2.src.rpm', modularityLabel: null },
+      ],
+      [
+        'vim',
+        '2:9.0-1.cm2',
+        'vim',
+        { type: 'rpm-db-entry', epoch: 2, version: '9.0', release: '1.cm2', architecture: 'x86_64', vendor: 'Microsoft Corporation', sourceRpm: 'vim-9.0-1.cm2.src.rpm', modularityLabel: null },
+      ],
+    ]);
+    expect(out.unknowns.map((u) => u.reason)).toEqual(['1 manifest line(s) not of the form name, version-release, …, source RPM (10 tab-separated fields)']);
+  });
+});

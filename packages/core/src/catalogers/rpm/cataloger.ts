@@ -1,22 +1,28 @@
 import type { CatalogOutput, CatalogedPackage, Cataloger } from '../types.js';
+import { CONTAINER_MANIFEST, parseContainerManifest } from './container-manifest.js';
 import { detectRpmDbFormat, parseRpmDb, RPM_DB_PATHS } from './rpm-db.js';
+import { sourceOf } from './source-rpm.js';
 
 /**
  * RPM packages from the rpm database in any of its three formats (SQLite, NDB, BerkeleyDB),
- * at the paths rpm uses across distributions. `gpg-pubkey` entries are imported signing keys,
+ * at the paths rpm uses across distributions, and from CBL-Mariner's container manifest. `gpg-pubkey` entries are imported signing keys,
  * not packages, and are skipped. A WAL file beside `rpmdb.sqlite` is not merged: rpm
  * checkpoints it when it closes the database, so images carry it empty.
  */
 export const rpmCataloger: Cataloger = {
   id: 'rpm-db-cataloger',
-  version: 1,
+  version: 2,
   packageTypes: ['rpm'],
-  selector: { paths: RPM_DB_PATHS.map((p) => `/${p}`) },
+  // Any root, as Syft reads them: a nested root's files are listed under its prefix.
+  selector: { paths: [...RPM_DB_PATHS, CONTAINER_MANIFEST].map((p) => `/${p}`), globs: [...RPM_DB_PATHS, CONTAINER_MANIFEST].map((p) => `**/${p}`) },
   maxFileSize: 512 * 1024 * 1024,
   parse(file): CatalogOutput {
+    if (file.path.endsWith('/container-manifest-2')) return parseContainerManifest(file);
     const format = detectRpmDbFormat(file.path, file.content);
     if (format === null) return { packages: [], relationships: [], ownership: [], unknowns: [{ path: file.path, reason: 'not an rpm database' }] };
     const { entries, errors } = parseRpmDb(file.content, format);
+    const dbPath = RPM_DB_PATHS.find((p) => file.path.endsWith(`/${p}`));
+    const root = dbPath === undefined ? '' : file.path.slice(0, file.path.length - dbPath.length - 1);
     const packages: CatalogedPackage[] = [];
     for (const entry of entries) {
       if (entry.name === 'gpg-pubkey') continue;
@@ -41,7 +47,7 @@ export const rpmCataloger: Cataloger = {
           modularityLabel: entry.modularityLabel,
         },
         paths: [file.path],
-        files: entry.files,
+        files: root === '' ? entry.files : entry.files.map((f) => root + f),
       });
     }
     return {
@@ -52,11 +58,3 @@ export const rpmCataloger: Cataloger = {
     };
   },
 };
-
-/** `openssl-3.0.7-27.el9.src.rpm` → name `openssl`, version `3.0.7-27.el9`. */
-export function sourceOf(sourceRpm: string | null): { name: string; version: string } | null {
-  if (sourceRpm === null) return null;
-  const match = /^(.+)-([^-]+)-([^-]+)\.(?:no)?src\.rpm$/.exec(sourceRpm);
-  if (!match?.[1]) return null;
-  return { name: match[1], version: `${match[2]}-${match[3]}` };
-}

@@ -1,0 +1,1 @@
+export { ggufCataloger } from './gguf-cataloger.js';

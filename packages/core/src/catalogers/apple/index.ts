@@ -1,0 +1,1 @@
+export { appleAppBundleCataloger } from './info-plist.js';

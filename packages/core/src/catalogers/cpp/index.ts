@@ -1,0 +1,1 @@
+export { conanCataloger, conanInfoCataloger } from './catalogers.js';

@@ -1,0 +1,1 @@
+export { githubActionsUsageCataloger, githubActionWorkflowUsageCataloger } from './catalogers.js';

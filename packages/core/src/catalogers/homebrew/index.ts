@@ -1,0 +1,1 @@
+export { homebrewCataloger } from './formula.js';

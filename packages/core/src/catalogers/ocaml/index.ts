@@ -1,0 +1,1 @@
+export { opamCataloger } from './opam.js';

@@ -1,0 +1,1 @@
+export { snapCataloger } from './snap-manifests.js';

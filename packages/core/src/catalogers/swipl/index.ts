@@ -1,0 +1,1 @@
+export { swiplPackCataloger } from './pack-pl.js';

@@ -1,0 +1,1 @@
+export { terraformLockCataloger } from './lock.js';

@@ -1,0 +1,1 @@
+export { wordpressPluginsCataloger } from './plugin-header.js';
