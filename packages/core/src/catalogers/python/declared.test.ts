@@ -77,4 +77,27 @@ describe('python-package-cataloger', () => {
     expect((await run('/src/Pipfile.lock', '{]')).unknowns).toHaveLength(1);
     expect((await run('/src/Pipfile.lock', '[]')).unknowns).toHaveLength(1);
   });
+
+  it('setup.py: exact pins in string literals, read line by line, never run', async () => {
+    const setup = [
+      'from setuptools import setup',
+      'setup(',
+      "    name='example',",
+      '    install_requires=[\'pathlib3==2.2.0;python_version<"3.6"\', "mypy==v0.770", " mypy2 == v0.770", \' mypy3== v0.770\',',
+      "        'requests>=2.0', 'six', f'{name}==1.0', VERSION_PIN],",
+      ')',
+      '',
+    ].join('\n');
+    const out = await catalogFile(pythonPackageCataloger, '/src/app/setup.py', setup);
+    expect(out.unknowns).toEqual([]);
+    expect(out.packages.map((p) => [p.name, p.version, p.purl, p.evidence])).toEqual([
+      ['pathlib3', '2.2.0', 'pkg:pypi/pathlib3@2.2.0', 'declared'],
+      ['mypy', 'v0.770', 'pkg:pypi/mypy@v0.770', 'declared'],
+      ['mypy2', 'v0.770', 'pkg:pypi/mypy2@v0.770', 'declared'],
+      ['mypy3', 'v0.770', 'pkg:pypi/mypy3@v0.770', 'declared'],
+    ]);
+    expect((await catalogFile(pythonPackageCataloger, '/setup.py', '\u0001\u0002binary')).unknowns[0]?.reason).toBe('setup.py is binary');
+    const hostile = `'${'a'.repeat(200_000)}${"'a".repeat(100_000)}`;
+    expect((await catalogFile(pythonPackageCataloger, '/setup.py', hostile)).packages).toEqual([]);
+  });
 });

@@ -190,6 +190,28 @@ export function parseRequirements(path: string, content: Buffer): CatalogOutput 
 }
 
 /**
+ * setup.py is Python source and is never run. As Syft reads it, only string literals that hold an
+ * exact pin are taken, line by line: `"mypy==v0.770"`, `'pathlib3==2.2.0;python_version<"3.6"'`,
+ * `" mypy2 == v0.770"`. Ranges, variables and computed requirements name no version and are skipped.
+ */
+export function parseSetupPy(path: string, content: Buffer): CatalogOutput {
+  const text = decodeText(content);
+  if (BINARY_CONTROL.test(text)) return unknownOutput(path, 'setup.py is binary');
+  const entries: LockEntry[] = [];
+  for (const line of text.split('\n')) {
+    for (const match of line.matchAll(/['"]\W?(\w+\W?==\W?[\w.]*)/g)) {
+      const parts = (match[1] ?? '').split('==');
+      if (parts.length !== 2) continue;
+      const name = (parts[0] ?? '').replace(/^['"\s]+|['"\s]+$/g, '');
+      const version = (parts[1] ?? '').replace(/^['"\s]+/, '');
+      // A template (`f'{name}==1.0'`, `'%s==1.0'`) names no package.
+      if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && version !== '') entries.push({ name, version, deps: [] });
+    }
+  }
+  return lockOutput(path, 'setup.py', entries);
+}
+
+/**
  * A VCS requirement pinned to a ref, as pip writes it: `[-e ]git+https://host/org/repo@REF#egg=NAME`
  * or PEP 508's `NAME @ git+https://host/org/repo@REF`. The ref (a tag such as `v0.770`) is the
  * version, as Syft reports it; an unpinned VCS URL names no version and is skipped. The URL itself
@@ -221,15 +243,16 @@ function parserFor(path: string): ((path: string, content: Buffer) => CatalogOut
   if (name === 'pdm.lock') return parsePdmLock;
   if (name === 'Pipfile.lock') return parsePipfileLock;
   if (name.endsWith('.txt') && name.includes('requirements')) return parseRequirements;
+  if (name === 'setup.py') return parseSetupPy;
   return null;
 }
 
 export const pythonPackageCataloger: Cataloger = {
   id: 'python-package-cataloger',
-  version: 3,
+  version: 4,
   packageTypes: ['pypi'],
   selector: {
-    basenames: ['poetry.lock', 'uv.lock', 'pdm.lock', 'Pipfile.lock'],
+    basenames: ['poetry.lock', 'uv.lock', 'pdm.lock', 'Pipfile.lock', 'setup.py'],
     suffixes: ['.py.lock'],
     globs: ['/**/*requirements*.txt'],
   },
