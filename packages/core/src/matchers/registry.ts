@@ -1,6 +1,6 @@
 import type { PackageType } from '@sekisho/model';
 import { distroMatcher } from './distro/index.js';
-import { binaryMatcher, languageMatcher, unsearchableMatcher } from './language/index.js';
+import { binaryMatcher, languageMatcher, uncoveredOsMatcher, unsearchableMatcher } from './language/index.js';
 import type { Matcher } from './types.js';
 
 const pypiMatcher = languageMatcher('pypi');
@@ -22,9 +22,9 @@ const hackageMatcher = unsearchableMatcher('hackage');
 const pearMatcher = unsearchableMatcher('php-pear');
 const cocoapodsMatcher = unsearchableMatcher('cocoapods');
 const condaMatcher = unsearchableMatcher('conda');
-const alpmMatcher = unsearchableMatcher('alpm');
-const portageMatcher = unsearchableMatcher('portage');
-const nixMatcher = unsearchableMatcher('nix');
+const alpmMatcher = uncoveredOsMatcher('alpm', 'Arch Linux (pacman) packages');
+const portageMatcher = uncoveredOsMatcher('portage', 'Gentoo (Portage) packages');
+const nixMatcher = uncoveredOsMatcher('nix', 'Nix store packages');
 const conanMatcher = unsearchableMatcher('conan');
 const githubActionMatcher = unsearchableMatcher('github-action');
 const githubActionWorkflowMatcher = unsearchableMatcher('github-action-workflow');

@@ -132,3 +132,19 @@ export const binaryMatcher: Matcher = {
 export function unsearchableMatcher(type: Exclude<PackageType, LanguagePackageType | 'deb' | 'apk' | 'rpm' | 'binary'>): Matcher {
   return { id: `${type}-matcher`, version, packageTypes: [type], match: () => ({ matches: [], search: null, unknown: null }) };
 }
+
+/**
+ * Package types that make up an image's operating system but that no advisory feed here covers
+ * (pacman, Portage, the Nix store): each is an unknown, so the report says it is incomplete and a
+ * gate does not pass an Arch, Gentoo or Nix image as clean. (Language ecosystems without a feed
+ * are only counted as not searchable: the OS beside them is still judged.)
+ */
+export function uncoveredOsMatcher(type: 'alpm' | 'portage' | 'nix', what: string): Matcher {
+  const id = `${type}-matcher`;
+  return {
+    id,
+    version,
+    packageTypes: [type],
+    match: (pkg) => ({ matches: [], search: null, unknown: { packageId: pkg.id, packageName: pkg.name, version: pkg.version, matcher: id, reason: `not checked for vulnerabilities: no advisory feed here covers ${what}` } }),
+  };
+}
