@@ -145,6 +145,10 @@ export function uncoveredOsMatcher(type: 'alpm' | 'portage' | 'nix', what: strin
     id,
     version,
     packageTypes: [type],
-    match: (pkg) => ({ matches: [], search: null, unknown: { packageId: pkg.id, packageName: pkg.name, version: pkg.version, matcher: id, reason: `not checked for vulnerabilities: no advisory feed here covers ${what}` } }),
+    match: (pkg) => ({
+      matches: [],
+      search: null,
+      unknown: { packageId: pkg.id, packageName: pkg.name, version: pkg.version, matcher: id, reason: `not checked for vulnerabilities: no advisory feed here covers ${what}` },
+    }),
   };
 }
