@@ -65,7 +65,7 @@ export { loadVexFile } from './findings/vex/index.js';
 export type { VexDocument } from './findings/vex/types.js';
 export { toOpenVex } from './findings/write-openvex.js';
 export type { DeploymentContext } from './findings/priority.js';
-export { SBOM_INPUT_LIMITS, reportFromSbom } from './findings/sbom-input.js';
+export { SBOM_INPUT_LIMITS, reportFromSbom } from './sbom-input/sbom-input.js';
 export { VULN_SCANNER, gateDecision } from './findings/gate.js';
 export type { GateInput } from './findings/gate.js';
 export { NO_REDACTION, createRedactor, defaultRedactor } from './findings/redaction.js';

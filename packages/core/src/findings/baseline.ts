@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Finding, Report } from '@sekisho/model';
 import { SekishoError } from '../errors.js';
 import { normalizeId } from './aliases.js';
-import { purlIdentity } from './purl-match.js';
+import { purlIdentity } from '../sbom-input/purl-match.js';
 
 const MAX_BASELINE_BYTES = 512 * 1024 * 1024;
 

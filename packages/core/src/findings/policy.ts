@@ -3,7 +3,7 @@ import { normalizeId } from './aliases.js';
 import { baselineKeys, isInBaseline } from './baseline.js';
 import type { IgnoreRule } from './exceptions.js';
 import { isExpired } from './exceptions.js';
-import { parsePurl, purlMatches } from './purl-match.js';
+import { parsePurl, purlMatches } from '../sbom-input/purl-match.js';
 import type { VexDocument, VexStatement } from './vex/types.js';
 
 export interface PolicyInputs {

@@ -12,7 +12,7 @@ import { fixtureImage } from '../testing/fixture-images.js';
 import { sharedDir } from '../testing/shared-data.js';
 import { matchVulnerabilities } from './match-report.js';
 import { getScanReporter } from '../reporters/registry.js';
-import { reportFromSbom } from './sbom-input.js';
+import { reportFromSbom } from '../sbom-input/sbom-input.js';
 
 /*
  * One inventory, one answer: `sekisho image` of a real fixture image (scripts/build-fixture-images.sh)

@@ -1,7 +1,7 @@
 import type { ExceptionNote, Finding, Report } from '@sekisho/model';
 import { normalizeId } from '../findings/aliases.js';
 import { isExpired } from '../findings/exceptions.js';
-import { purlMatches } from '../findings/purl-match.js';
+import { purlMatches } from '../sbom-input/purl-match.js';
 import type { PolicyException } from './schema.js';
 import { imageNames, namesMatch } from './subject.js';
 

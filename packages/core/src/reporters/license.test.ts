@@ -4,7 +4,7 @@ import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { reportFromSbom } from '../findings/sbom-input.js';
+import { reportFromSbom } from '../sbom-input/sbom-input.js';
 import { getReporter } from './registry.js';
 
 const options = { now: new Date('2026-01-02T03:04:05Z'), color: false };

@@ -32,7 +32,7 @@ async function parseEmbeddedSbom(file: CatalogFile): Promise<CatalogOutput> {
   const text = decodeText(file.content);
   if (text.trim() === '') return output([]);
   if (!text.trimStart().startsWith('{')) return unknownOutput(file.path, `SBOM not read: ${sniffUnread(text)}`);
-  const { reportFromSbom } = await import('../../findings/sbom-input.js');
+  const { reportFromSbom } = await import('../../sbom-input/sbom-input.js');
   let input: ReturnType<typeof reportFromSbom>;
   try {
     input = reportFromSbom(text, file.path);

@@ -3,7 +3,7 @@ import type { Package, Report } from '@sekisho/model';
 import { isOsPackageType } from '@sekisho/model';
 import type { Models, Serialize } from '@cyclonedx/cyclonedx-library';
 import { parsePackageUrl } from '../../util/package-url.js';
-import { OS_OWNER_PROPERTY } from '../../findings/cyclonedx-properties.js';
+import { OS_OWNER_PROPERTY } from '../../sbom-input/cyclonedx-properties.js';
 import { jsonChunks } from '../chunks.js';
 import { combinedExpression, isSpdxExpression, isSpdxId } from '../license.js';
 import type { Reporter, ReporterPlugin } from '../types.js';
@@ -51,7 +51,7 @@ function properties(pkg: Package): Models.PropertyRepository {
   return props;
 }
 
-export { OS_OWNER_PROPERTY } from '../../findings/cyclonedx-properties.js';
+export { OS_OWNER_PROPERTY } from '../../sbom-input/cyclonedx-properties.js';
 
 /** The purl as a string, only when it parses (the library's component model stores purls as strings). */
 function safePurl(text: string): string | undefined {

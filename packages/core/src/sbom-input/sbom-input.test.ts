@@ -6,7 +6,7 @@ import { isSekishoError } from '../errors.js';
 import { distro, pkg, report } from '../matchers/__fixtures__/inventory.js';
 import { getReporter } from '../reporters/registry.js';
 import { advisoryStoreFromYaml } from '../testing/advisory-store.js';
-import { matchVulnerabilities } from './match-report.js';
+import { matchVulnerabilities } from '../findings/match-report.js';
 import { reportFromSbom, SBOM_INPUT_LIMITS } from './sbom-input.js';
 
 // Small CycloneDX documents written for these tests.
