@@ -349,6 +349,22 @@ function packageFrom(f: PackageFields): { pkg: Package; distroQualifier: string 
   return { pkg, distroQualifier: isOsPackageType(type) ? (q['distro'] ?? null) : null };
 }
 
+/** The report an SBOM document stands for: its packages and relationships, nothing scanned. */
+function sbomReport(reference: string, manifestDigest: string | null, distro: Distro | null, packages: Package[], relationships: Relationship[]): Report {
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'sekisho', version: TOOL_VERSION },
+    target: { reference, sourceType: 'sbom', manifestDigest, configDigest: null, platform: null, repoTags: [] },
+    image: null,
+    distro,
+    packages: packages.sort(comparePackages),
+    relationships,
+    findings: [],
+    unknowns: [],
+    notChecked: [],
+  };
+}
+
 function comparePackages(a: Package, b: Package): number {
   return a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -425,25 +441,8 @@ function fromCycloneDx(root: Json, source: string, limits: SbomInputLimits): Sbo
     for (const to of arr(d?.['dependsOn'])) if (typeof to === 'string' && ids.has(to)) relationships.push({ from, to, type: 'depends-on' });
   }
   const subject = obj(obj(root['metadata'])?.['component']);
-  const report: Report = {
-    schema: REPORT_SCHEMA,
-    tool: { name: 'sekisho', version: TOOL_VERSION },
-    target: {
-      reference: str(subject?.['name']) ?? source,
-      sourceType: 'sbom',
-      manifestDigest: str(subject?.['version'])?.startsWith('sha256:') ? str(subject?.['version']) : null,
-      configDigest: null,
-      platform: null,
-      repoTags: [],
-    },
-    image: null,
-    distro,
-    packages: packages.sort(comparePackages),
-    relationships,
-    findings: [],
-    unknowns: [],
-    notChecked: [],
-  };
+  const manifestDigest = str(subject?.['version']);
+  const report = sbomReport(str(subject?.['name']) ?? source, manifestDigest?.startsWith('sha256:') === true ? manifestDigest : null, distro, packages, relationships);
   return { report, skipped, format: 'cyclonedx-json' };
 }
 
@@ -534,20 +533,7 @@ function fromSpdx(root: Json, source: string, limits: SbomInputLimits): SbomInpu
   }
   const relationships = ownership(owned, packages);
   for (const r of dependencies) relationships.push(r);
-  const name = str(root['name']) ?? source;
-  const report: Report = {
-    schema: REPORT_SCHEMA,
-    tool: { name: 'sekisho', version: TOOL_VERSION },
-    target: { reference: name, sourceType: 'sbom', manifestDigest: null, configDigest: null, platform: null, repoTags: [] },
-    image: null,
-    distro,
-    packages: packages.sort(comparePackages),
-    relationships,
-    findings: [],
-    unknowns: [],
-    notChecked: [],
-  };
-  return { report, skipped, format: 'spdx-json' };
+  return { report: sbomReport(str(root['name']) ?? source, null, distro, packages, relationships), skipped, format: 'spdx-json' };
 }
 
 function isSyftJson(root: Json): boolean {
@@ -637,17 +623,5 @@ function fromSyftJson(root: Json, source: string, limits: SbomInputLimits): Sbom
   }
   const relationships = ownership(owned, packages);
   for (const r of dependencies) relationships.push(r);
-  const report: Report = {
-    schema: REPORT_SCHEMA,
-    tool: { name: 'sekisho', version: TOOL_VERSION },
-    target: { reference: str(obj(root['source'])?.['name']) ?? source, sourceType: 'sbom', manifestDigest: null, configDigest: null, platform: null, repoTags: [] },
-    image: null,
-    distro,
-    packages: packages.sort(comparePackages),
-    relationships,
-    findings: [],
-    unknowns: [],
-    notChecked: [],
-  };
-  return { report, skipped, format: 'syft-json' };
+  return { report: sbomReport(str(obj(root['source'])?.['name']) ?? source, null, distro, packages, relationships), skipped, format: 'syft-json' };
 }
