@@ -27,7 +27,7 @@ import { nixStoreCataloger } from './nix/index.js';
 import { haskellCabalFreezeCataloger, haskellStackCataloger, haskellStackLockCataloger } from './haskell/index.js';
 import { luaRockCataloger } from './lua/index.js';
 import { rPackageCataloger } from './r/index.js';
-import { rpmCataloger } from './rpm/index.js';
+import { rpmArchiveCataloger, rpmCataloger } from './rpm/index.js';
 import { sbomCataloger } from './sbom/index.js';
 import { snapCataloger } from './snap/index.js';
 import { cocoapodsCataloger, swiftPackageManagerCataloger } from './swift/index.js';
@@ -41,6 +41,7 @@ export const catalogers: readonly Cataloger[] = [
   dpkgCopyrightCataloger,
   apkCataloger,
   rpmCataloger,
+  rpmArchiveCataloger,
   alpmDbCataloger,
   portageCataloger,
   nixStoreCataloger,

@@ -22,7 +22,7 @@ import { erlangOtpApplicationCataloger, erlangRebarLockCataloger } from './erlan
 import { dartPubspecCataloger, dartPubspecLockCataloger } from './dart/index.js';
 import { dpkgCataloger } from './dpkg/index.js';
 import { apkCataloger } from './apk/index.js';
-import { rpmCataloger } from './rpm/index.js';
+import { rpmArchiveCataloger, rpmCataloger } from './rpm/index.js';
 import { dotnetDepsCataloger, dotnetPackagesLockCataloger } from './dotnet/index.js';
 import { goModuleBinaryCataloger, goModuleFileCataloger } from './golang/index.js';
 import { javaArchiveCataloger, javaGradleLockfileCataloger, javaJvmCataloger, javaPomCataloger } from './java/index.js';
@@ -103,6 +103,7 @@ export const SYFT_CATALOGERS: Readonly<Record<string, SyftConformanceEntry>> = {
   'nix-cataloger': { catalogers: [nixStoreCataloger], scans: [] },
   'apk-db-cataloger': { catalogers: [apkCataloger], scans: ['directory', 'image'] },
   'rpm-db-cataloger': { catalogers: [rpmCataloger], scans: ['directory', 'image'] },
+  'rpm-archive-cataloger': { catalogers: [rpmArchiveCataloger], scans: ['directory', 'image'] },
   'dpkg-db-cataloger': { catalogers: [dpkgCataloger], scans: ['directory', 'image'] },
   'snap-cataloger': { catalogers: [snapCataloger], scans: ['directory', 'image'] },
   'conan-cataloger': { catalogers: [conanCataloger], scans: ['directory'] },
