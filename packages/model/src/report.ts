@@ -1,4 +1,5 @@
 import type { Distro } from './distro.js';
+import type { PackageType } from './ecosystem.js';
 import type { Finding } from './finding.js';
 import type { LayerInfo } from './location.js';
 import type { Package, Relationship, Unknown } from './package.js';
@@ -73,6 +74,13 @@ export interface Report {
   /** The policy decision when the scan was given `--policy FILE` (docs/policy.md): rendered in every format. */
   readonly policy?: PolicyDecision;
   /**
+   * Packages the vulnerability scan listed but could not search, by type, because no advisory feed
+   * covers their ecosystem (conda, CocoaPods, LuaRocks…). Set when matching ran. Unlike unknowns
+   * they do not make the report incomplete (the rest of the target was judged), but every format
+   * says so, so no reader takes them for checked and clean.
+   */
+  readonly notSearchable?: Readonly<Partial<Record<PackageType, number>>>;
+  /**
    * Paths the user chose not to scan (`--skip-dirs`, `--skip-files`, a repository's `.gitignore`):
    * never read, by choice. Unlike unknowns they do not make the report incomplete.
    */
@@ -104,16 +112,23 @@ export interface ReportCompleteness {
   readonly status: ReportStatus;
   /** Human-readable reasons, one per cause (unknowns are summarised by count). */
   readonly reasons: readonly string[];
+  /** What was listed but not judged without making the report incomplete (`notSearchable`), one line per cause. */
+  readonly notes: readonly string[];
 }
 
 /**
  * A report is complete only when every file was read and every scanner asked for ran. Gates
  * (`--fail-on`, policies) fail an incomplete report unless the user explicitly allows it.
  */
-export function reportCompleteness(report: Pick<Report, 'unknowns' | 'notChecked'>): ReportCompleteness {
+export function reportCompleteness(report: Pick<Report, 'unknowns' | 'notChecked' | 'notSearchable'>): ReportCompleteness {
   const reasons: string[] = report.notChecked.map((n) => `${n.scanner} not checked: ${n.reason}`);
   if (report.unknowns.length > 0) reasons.push(`${report.unknowns.length} file(s) or entries could not be read (see unknowns)`);
-  return { status: reasons.length === 0 ? 'complete' : 'incomplete', reasons };
+  const unsearched = Object.entries(report.notSearchable ?? {})
+    .filter(([type, n]) => type !== 'binary' && n > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([type, n]) => `${type} ${n}`);
+  const notes = unsearched.length === 0 ? [] : [`not checked for vulnerabilities, no advisory feed covers their type: ${unsearched.join(', ')} package(s)`];
+  return { status: reasons.length === 0 ? 'complete' : 'incomplete', reasons, notes };
 }
 
 /**
@@ -123,13 +138,17 @@ export function reportCompleteness(report: Pick<Report, 'unknowns' | 'notChecked
 export interface ReportDocument extends Report {
   readonly status: ReportStatus;
   readonly statusReasons: readonly string[];
+  /** Present when there is something to note (see ReportCompleteness.notes). */
+  readonly statusNotes?: readonly string[];
 }
 
 /** The JSON form of a report, with `status` and `statusReasons` after `tool`. */
 export function toReportDocument(report: Report): ReportDocument {
   const { schema, tool, ...rest } = report;
   const completeness = reportCompleteness(report);
-  const document = { schema, tool, status: completeness.status, statusReasons: completeness.reasons, ...rest };
+  const notes = completeness.notes.length === 0 ? {} : { statusNotes: completeness.notes };
   // an input that already carried a status (a report read back from JSON) gets the fresh one
-  return { ...document, status: completeness.status, statusReasons: completeness.reasons };
+  const { statusNotes: _stale, ...body } = rest as typeof rest & { readonly statusNotes?: unknown };
+  const document = { schema, tool, status: completeness.status, statusReasons: completeness.reasons, ...notes, ...body };
+  return { ...document, status: completeness.status, statusReasons: completeness.reasons, ...notes };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { Package, Report } from '@sekisho/model';
-import { REPORT_SCHEMA } from '@sekisho/model';
+import { REPORT_SCHEMA, reportCompleteness } from '@sekisho/model';
 import { advisoryStoreFromRecords, cyclonedxVulnerabilityReporter, isSekishoError } from '@sekisho/core';
 import type { Advisory, AdvisoryStore } from '@sekisho/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -306,9 +306,13 @@ describe('runVulnerabilityScan', () => {
     expect(r.findings).toHaveLength(2);
     // Binary classifier hits follow their own rule (a language purl, never CPEs) and are not listed.
     expect(lines.join('')).toContain('packages of types no advisory feed covers were not checked for vulnerabilities: conda 1, php-pear 1\n');
+    // The report itself says so too, in every format, without being incomplete.
+    expect(r.notSearchable).toEqual({ conda: 1, 'php-pear': 1, binary: 1 });
+    expect(reportCompleteness(r)).toMatchObject({ status: 'complete', notes: ['not checked for vulnerabilities, no advisory feed covers their type: conda 1, php-pear 1 package(s)'] });
     const { io: plainIo, lines: none } = io();
-    await runVulnerabilityScan(inventory, { db }, plainIo, { openStore: store, now: new Date('2025-06-03T00:00:00Z') });
+    const plain = await runVulnerabilityScan(inventory, { db }, plainIo, { openStore: store, now: new Date('2025-06-03T00:00:00Z') });
     expect(none.join('')).not.toContain('no advisory feed covers');
+    expect(plain.notSearchable).toBeUndefined();
   });
 
   it('warns when the database is older than --db-max-age, and scans anyway', async () => {

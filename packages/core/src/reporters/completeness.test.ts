@@ -77,6 +77,13 @@ describe('every format says whether the report is complete', () => {
     expect(xml).toMatch(/<testsuites [^>]*errors="2"/);
   });
 
+  const UNSEARCHED: Report = { ...COMPLETE, notSearchable: { conda: 12, 'php-pear': 1, binary: 3 } };
+  it.each(SCAN_FORMATS.filter((f) => f !== 'template'))('%s says which package types no advisory feed covers, and stays complete', (format) => {
+    const text = render(format, UNSEARCHED);
+    expect(text).toContain('no advisory feed covers their type: conda 12, php-pear 1 package(s)');
+    expect(text).not.toMatch(/incomplete/i);
+  });
+
   it('cyclonedx-json and spdx-json carry the status and stay schema-valid', async () => {
     const cdx = render('cyclonedx-json', NO_DB);
     expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(cdx)).toBeNull();

@@ -38,7 +38,7 @@ function findingRow(f: Finding): Row {
 
 function* rows(report: Report): Generator<Row> {
   const completeness = reportCompleteness(report);
-  yield { ...EMPTY, record: 'status', status: completeness.status, title: completeness.reasons.join('; ') };
+  yield { ...EMPTY, record: 'status', status: completeness.status, title: [...completeness.reasons, ...completeness.notes].join('; ') };
   for (const n of report.notChecked) yield { ...EMPTY, record: 'not-checked', id: n.scanner, status: 'not checked', title: n.reason, fix: n.fix ?? '' };
   for (const u of report.unknowns)
     yield { ...EMPTY, record: 'not-read', id: u.foundBy, path: u.location.path, layer: u.location.layerIndex === null ? '' : String(u.location.layerIndex), title: u.reason };

@@ -77,6 +77,7 @@ export function toCycloneDx(report: Report): Models.Bom {
   const completeness = reportCompleteness(report);
   bom.metadata.properties.add(new Models.Property('sekisho:status', completeness.status));
   for (const reason of completeness.reasons) bom.metadata.properties.add(new Models.Property('sekisho:status:reason', reason));
+  for (const note of completeness.notes) bom.metadata.properties.add(new Models.Property('sekisho:status:note', note));
   for (const n of report.notChecked) bom.metadata.properties.add(new Models.Property(`sekisho:notChecked:${n.scanner}`, n.fix === null ? n.reason : `${n.reason} (fix: ${n.fix})`));
   const refs = new Map<string, Models.Component>();
   if (report.distro) {

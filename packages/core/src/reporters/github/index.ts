@@ -106,6 +106,7 @@ export function toGithubSnapshot(report: Report, now: Date, env: GithubEnvironme
   const completeness = reportCompleteness(report);
   metadata['sekisho:status'] = completeness.status;
   if (completeness.reasons.length > 0) metadata['sekisho:status_reasons'] = completeness.reasons.join('; ');
+  if (completeness.notes.length > 0) metadata['sekisho:status_notes'] = completeness.notes.join('; ');
   const fixes = report.notChecked.flatMap((n) => (n.fix === null ? [] : [n.fix]));
   if (fixes.length > 0) metadata['sekisho:status_fix'] = [...new Set(fixes)].join('; ');
   return {

@@ -75,6 +75,7 @@ export function toJunit(report: Report): string {
     '    <properties>',
     `      <property name="status" value="${completeness.status}"/>`,
     ...completeness.reasons.map((r) => `      <property name="statusReason" value="${escapeXml(r)}"/>`),
+    ...completeness.notes.map((r) => `      <property name="statusNote" value="${escapeXml(r)}"/>`),
     '    </properties>',
     ...errored.flatMap((e) => [
       `    <testcase classname="sekisho" name="${escapeXml(e.name)}">`,

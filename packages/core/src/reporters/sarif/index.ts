@@ -127,7 +127,7 @@ export interface SarifOptions {
   /** Problems with inputs (unreadable files…), reported as tool execution notifications. */
   readonly notifications?: readonly { readonly file: string | null; readonly message: string; readonly level?: 'error' | 'warning' }[];
   /** Whether the report is complete: written to the run's `properties` (`status`, `statusReasons`). */
-  readonly completeness?: { readonly status: string; readonly reasons: readonly string[] };
+  readonly completeness?: { readonly status: string; readonly reasons: readonly string[]; readonly notes: readonly string[] };
   /** A policy decision: a result per rule that is violated or not judged (`policy/<rule id>`), and its result and grade in the run's properties. */
   readonly policy?: PolicyDecision;
 }
@@ -227,7 +227,10 @@ export function toSarif(findings: readonly Finding[], tool: SarifToolInfo, optio
       },
     ];
   const runProperties: Record<string, unknown> = {};
-  if (options.completeness !== undefined) Object.assign(runProperties, { status: options.completeness.status, statusReasons: [...options.completeness.reasons] });
+  if (options.completeness !== undefined) {
+    Object.assign(runProperties, { status: options.completeness.status, statusReasons: [...options.completeness.reasons] });
+    if (options.completeness.notes.length > 0) Object.assign(runProperties, { statusNotes: [...options.completeness.notes] });
+  }
   if (options.policy !== undefined) {
     const d = options.policy;
     Object.assign(runProperties, { policy: d.policy, policyEnvironment: d.environment, policyResult: d.result, policyGrade: d.grade, policyScore: d.score });

@@ -104,7 +104,8 @@ export function toSpdx(report: Report, now: Date): Record<string, unknown> {
   }
   // Completeness travels with the SBOM: in the creation comment always, as an annotation when incomplete.
   const completeness = reportCompleteness(report);
-  const statusText = completeness.status === 'complete' ? 'sekisho status: complete' : `sekisho status: incomplete — ${completeness.reasons.join('; ')}`;
+  const noted = completeness.notes.length === 0 ? '' : ` (${completeness.notes.join('; ')})`;
+  const statusText = `${completeness.status === 'complete' ? 'sekisho status: complete' : `sekisho status: incomplete — ${completeness.reasons.join('; ')}`}${noted}`;
   const notChecked = report.notChecked.map((n) => `${n.scanner} not checked: ${n.reason}${n.fix === null ? '' : ` (fix: ${n.fix})`}`);
   return {
     spdxVersion: 'SPDX-2.3',

@@ -134,11 +134,12 @@ export function* tableLines(report: Report, options: TableOptions = {}): Generat
  * not checked and how to fix it, so a reader never takes a partial scan for a clean one.
  */
 export function completenessLine(report: Report): string {
-  const { status } = reportCompleteness(report);
-  if (status === 'complete') return 'Status: complete';
+  const { status, notes } = reportCompleteness(report);
+  const noted = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
+  if (status === 'complete') return `Status: complete${noted}`;
   const parts = report.notChecked.map((n) => `${n.scanner} NOT CHECKED (${n.reason}${n.fix === null ? '' : `; fix: ${n.fix}`})`);
   if (report.unknowns.length > 0) parts.push(`${report.unknowns.length} file(s) not read`);
-  return `Status: INCOMPLETE — ${parts.join('; ')}`;
+  return `Status: INCOMPLETE — ${parts.join('; ')}${noted}`;
 }
 
 function* tableWithStatus(report: Report, color: boolean): Generator<string> {
