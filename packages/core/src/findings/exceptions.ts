@@ -64,7 +64,7 @@ export function parseIgnoreFile(text: string, source: string): IgnoreRule[] {
   if (text.length > MAX_IGNORE_FILE_BYTES) throw new SekishoError('LIMIT_JSON_SIZE', `ignore file larger than ${MAX_IGNORE_FILE_BYTES} bytes`, { where: { file: source } });
   let data: unknown;
   try {
-    data = yaml().parse(text, { maxAliasCount: 100 });
+    data = yaml().parse(text, { maxAliasCount: 100, prettyErrors: false, logLevel: 'error' });
   } catch (error) {
     throw new SekishoError('CONFIG_INVALID', 'ignore file is not valid YAML', { where: { file: source }, cause: error });
   }

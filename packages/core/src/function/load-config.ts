@@ -38,7 +38,7 @@ const CFN_TAGS: (ScalarTag | CollectionTag)[] = CFN_FUNCTIONS.flatMap((name) => 
 function parseDocument(file: string, text: string): JsonObject {
   const trimmed = text.trimStart();
   try {
-    const value: unknown = trimmed.startsWith('{') ? JSON.parse(text) : parseYaml(text, { customTags: CFN_TAGS, maxAliasCount: 100, uniqueKeys: false });
+    const value: unknown = trimmed.startsWith('{') ? JSON.parse(text) : parseYaml(text, { customTags: CFN_TAGS, maxAliasCount: 100, uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
     if (!isObject(value)) throw new Error('the document is not a mapping');
     return value;
   } catch (error) {

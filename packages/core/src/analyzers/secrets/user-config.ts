@@ -264,7 +264,7 @@ export function parseTrivySecretConfig(text: string): ParsedSecretConfig {
   const problems: SecretConfigProblem[] = [];
   let doc: unknown;
   try {
-    doc = yaml().parse(text, { maxAliasCount: 100 });
+    doc = yaml().parse(text, { maxAliasCount: 100, prettyErrors: false, logLevel: 'error' });
   } catch (error) {
     return { format: 'trivy', config: {}, problems: [{ ruleId: null, message: `not valid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
   }

@@ -189,7 +189,7 @@ function forEachJob(reader: Reader, root: YamlNode, each: (job: YamlNode, where:
 
 /** The first YAML document of the file (as yaml.v3 reads it), or why it could not be read. */
 function firstDocument(text: string): { doc: Document.Parsed | null } | { error: string } {
-  const docs = yaml().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, strict: false });
+  const docs = yaml().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false });
   if (!Array.isArray(docs)) return { doc: null };
   const doc = docs[0];
   if (doc === undefined) return { doc: null };

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { jsonDepthExceeds, jsoncToJson, parseJson, parseJsonc, parseToml, parseYaml } from './parse.js';
+import { describe, expect, it, vi } from 'vitest';
+import { jsonDepthExceeds, jsoncToJson, parseJson, parseJsonc, parseToml, parseYaml, parseYamlStream } from './parse.js';
 
 describe('bounded parsers', () => {
   it('rejects JSON nested deeper than the limit without walking it', () => {
@@ -43,5 +43,18 @@ describe('bounded parsers', () => {
 
   it('reports invalid TOML as a reason', () => {
     expect(parseToml(Buffer.from('[[package]\nname = '))).toMatchObject({ ok: false });
+  });
+
+  it('YAML: errors are not located by rescanning the text (quadratic), and warnings never reach stderr', () => {
+    // 200,000 quotes are 100,000 errors: with yaml's pretty errors this took 72 s.
+    expect(parseYaml(Buffer.from('"'.repeat(200_000)))).toMatchObject({ ok: false, reason: expect.stringContaining('invalid YAML') as string });
+    expect(parseYamlStream(Buffer.from('"'.repeat(200_000)))).toMatchObject({ ok: false });
+    const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      parseYaml(Buffer.from(`${'%NAME%\n'.repeat(1000)}a: b\n`));
+      expect(emitWarning).not.toHaveBeenCalled();
+    } finally {
+      emitWarning.mockRestore();
+    }
   });
 });

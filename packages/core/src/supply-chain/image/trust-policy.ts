@@ -123,7 +123,7 @@ export async function parseTrustPolicy(text: string, baseDir: string): Promise<T
   if (text.length > MAX_POLICY_BYTES) policyInput(`larger than ${MAX_POLICY_BYTES} bytes`);
   let json: unknown;
   try {
-    json = yaml().parse(text, { maxAliasCount: 100 });
+    json = yaml().parse(text, { maxAliasCount: 100, prettyErrors: false, logLevel: 'error' });
   } catch (error) {
     policyInput('not valid YAML or JSON', error);
   }

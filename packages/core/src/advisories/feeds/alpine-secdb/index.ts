@@ -99,7 +99,7 @@ export function* secdbAdvisories(doc: unknown, where: string, context: FeedConte
 
 async function readDoc(file: FeedFile): Promise<unknown> {
   const text = await file.text(MAX_SECDB_BYTES);
-  return /\.ya?ml$/i.test(file.relative) ? yaml().parse(text, { maxAliasCount: 100, schema: 'failsafe' }) : JSON.parse(text);
+  return /\.ya?ml$/i.test(file.relative) ? yaml().parse(text, { maxAliasCount: 100, schema: 'failsafe', prettyErrors: false, logLevel: 'error' }) : JSON.parse(text);
 }
 
 export const alpineSecdbImporter: FeedImporter = {
