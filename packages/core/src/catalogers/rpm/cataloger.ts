@@ -1,7 +1,7 @@
 import type { CatalogOutput, CatalogedPackage, Cataloger } from '../types.js';
 import { CONTAINER_MANIFEST, parseContainerManifest } from './container-manifest.js';
 import { detectRpmDbFormat, parseRpmDb, RPM_DB_PATHS } from './rpm-db.js';
-import { sourceOf } from './source-rpm.js';
+import { rpmEvr, rpmPackage } from './rpm-package.js';
 
 /**
  * RPM packages from the rpm database in any of its three formats (SQLite, NDB, BerkeleyDB),
@@ -26,29 +26,8 @@ export const rpmCataloger: Cataloger = {
     const packages: CatalogedPackage[] = [];
     for (const entry of entries) {
       if (entry.name === 'gpg-pubkey') continue;
-      const evr = `${entry.epoch !== null && entry.epoch > 0 ? `${entry.epoch}:` : ''}${entry.version}-${entry.release}`;
-      packages.push({
-        ref: `${entry.name}:${evr}:${entry.arch ?? ''}`,
-        name: entry.name,
-        version: evr,
-        type: 'rpm',
-        purl: null,
-        licenses: entry.license ? [entry.license] : [],
-        evidence: 'installed',
-        source: sourceOf(entry.sourceRpm),
-        metadata: {
-          type: 'rpm-db-entry',
-          epoch: entry.epoch,
-          version: entry.version,
-          release: entry.release,
-          architecture: entry.arch,
-          vendor: entry.vendor,
-          sourceRpm: entry.sourceRpm,
-          modularityLabel: entry.modularityLabel,
-        },
-        paths: [file.path],
-        files: root === '' ? entry.files : entry.files.map((f) => root + f),
-      });
+      const files = root === '' ? entry.files : entry.files.map((f) => root + f);
+      packages.push(rpmPackage(entry, file.path, 'installed', `${entry.name}:${rpmEvr(entry)}:${entry.arch ?? ''}`, files));
     }
     return {
       packages,

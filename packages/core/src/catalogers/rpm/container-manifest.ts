@@ -1,7 +1,7 @@
 import { EntryBudget } from '../lang-common/output.js';
 import { decodeText } from '../lang-common/parse.js';
 import type { CatalogFile, CatalogOutput, CatalogedPackage } from '../types.js';
-import { sourceOf } from './source-rpm.js';
+import { rpmEvr, rpmPackage } from './rpm-package.js';
 
 /*
  * CBL-Mariner / Azure Linux distroless images keep no rpm database, only
@@ -28,30 +28,19 @@ export function parseContainerManifest(file: CatalogFile): CatalogOutput {
       continue;
     }
     const epoch = /^\d+$/.test(epochText) ? Number(epochText) : null;
-    const version = versionRelease.slice(0, dash);
-    const release = versionRelease.slice(dash + 1);
-    const evr = `${epoch !== null && epoch > 0 ? `${epoch}:` : ''}${version}-${release}`;
-    packages.push({
-      ref: `${name}:${evr}:${arch}`,
+    const known = (field: string): string | null => (field === '' || field === '(none)' ? null : field);
+    const record = {
       name,
-      version: evr,
-      type: 'rpm',
-      purl: null,
-      licenses: [],
-      evidence: 'installed',
-      source: sourceOf(sourceRpm === '' || sourceRpm === '(none)' ? null : sourceRpm),
-      metadata: {
-        type: 'rpm-db-entry',
-        epoch,
-        version,
-        release,
-        architecture: arch === '' || arch === '(none)' ? null : arch,
-        vendor: vendor === '' || vendor === '(none)' ? null : vendor,
-        sourceRpm: sourceRpm === '' || sourceRpm === '(none)' ? null : sourceRpm,
-        modularityLabel: null,
-      },
-      paths: [file.path],
-    });
+      version: versionRelease.slice(0, dash),
+      release: versionRelease.slice(dash + 1),
+      epoch,
+      arch: known(arch),
+      vendor: known(vendor),
+      sourceRpm: known(sourceRpm),
+      license: null,
+      modularityLabel: null,
+    };
+    packages.push(rpmPackage(record, file.path, 'installed', `${name}:${rpmEvr(record)}:${arch}`));
   }
   const unknowns = budget.unknowns(file.path);
   if (malformed > 0) unknowns.push({ path: file.path, reason: `${malformed} manifest line(s) not of the form name, version-release, …, source RPM (10 tab-separated fields)` });

@@ -1,7 +1,7 @@
 import { MiB } from '../lang-common/output.js';
 import type { CatalogFile, CatalogOutput, Cataloger } from '../types.js';
 import { parseRpmHeaderBlob } from './rpm-header.js';
-import { sourceOf } from './source-rpm.js';
+import { rpmPackage } from './rpm-package.js';
 
 /*
  * A package file, `*.rpm` (a local repository, a build's output, a leftover in /tmp): a 96-byte
@@ -43,32 +43,8 @@ export function parseRpmArchive(file: CatalogFile): CatalogOutput {
   }
   const header = parseRpmHeaderBlob(bytes.subarray(main + 8, end));
   if (!header.ok) return unknown(header.error);
-  const entry = header.entry;
-  const evr = `${entry.epoch !== null && entry.epoch > 0 ? `${entry.epoch}:` : ''}${entry.version}-${entry.release}`;
   return {
-    packages: [
-      {
-        ref: `${file.path}#${entry.name}`,
-        name: entry.name,
-        version: evr,
-        type: 'rpm',
-        purl: null,
-        licenses: entry.license ? [entry.license] : [],
-        evidence: 'declared',
-        source: sourceOf(entry.sourceRpm),
-        metadata: {
-          type: 'rpm-db-entry',
-          epoch: entry.epoch,
-          version: entry.version,
-          release: entry.release,
-          architecture: entry.arch,
-          vendor: entry.vendor,
-          sourceRpm: entry.sourceRpm,
-          modularityLabel: entry.modularityLabel,
-        },
-        paths: [file.path],
-      },
-    ],
+    packages: [rpmPackage(header.entry, file.path, 'declared', `${file.path}#${header.entry.name}`)],
     relationships: [],
     ownership: [],
     unknowns: [],
