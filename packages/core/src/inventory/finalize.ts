@@ -33,9 +33,14 @@ export interface InventoryOptions {
   readonly includeDevDeps?: boolean;
 }
 
+/** The cataloger of SBOMs shipped in the image (catalogers/sbom): its packages defer to installed records. */
+const EMBEDDED_SBOM_CATALOGER = 'sbom-cataloger';
+const identityOf = (p: { readonly type: string; readonly name: string; readonly version: string }): string => `${p.type}\u0000${p.name}\u0000${p.version}`;
+
 export function buildInventory(merged: MergedLayers, distro: Distro | null, layers: readonly LayerInfo[], options: InventoryOptions = {}): Inventory {
   const idByKey = new Map<string, string>();
   const byPurl = new Map<string, Package>();
+  const installedByIdentity = new Map<string, Package>();
   const packages: Package[] = [];
   const ownedFiles = new Map<string, readonly string[]>();
   // Dev-only lockfile packages are cataloged always (cache entries do not depend on the option) and dropped here.
@@ -47,12 +52,16 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
     // own Ubuntu packages, an embedded SBOM's, Gentoo's distro-less ebuild purls).
     const purl = isOsPackageType(pkg.type) && pkg.purl === null ? osPackagePurl(pkg, pkg.type, distro) : (pkg.purl ?? '');
     const locations = pkg.paths.map((path, i) => location(path, i === 0 ? entry.introducedIn : entry.evidenceLayer, layers));
-    const existing = purl !== '' && !isOsPackageType(pkg.type) ? byPurl.get(purl) : undefined;
+    // An SBOM shipped in the image lists packages a package database already records (Wolfi keeps
+    // one per apk package): the database's record wins, the SBOM becomes an extra location.
+    const sameInstalled = pkg.foundBy === EMBEDDED_SBOM_CATALOGER ? installedByIdentity.get(identityOf(pkg)) : undefined;
+    const existing = sameInstalled ?? (purl !== '' && !isOsPackageType(pkg.type) ? byPurl.get(purl) : undefined);
     if (existing !== undefined && existing.evidence === 'installed' && pkg.evidence === 'declared') {
       idByKey.set(entry.key, existing.id);
       const merged: Package = { ...existing, locations: [...existing.locations, ...locations.filter((l) => !existing.locations.some((e) => e.path === l.path))] };
       packages[packages.indexOf(existing)] = merged;
-      byPurl.set(purl, merged);
+      if (byPurl.get(existing.purl) === existing) byPurl.set(existing.purl, merged);
+      if (installedByIdentity.get(identityOf(existing)) === existing) installedByIdentity.set(identityOf(existing), merged);
       continue;
     }
     const id = shortHash([pkg.type, pkg.name, pkg.version, purl, pkg.paths[0] ?? '', String(entry.introducedIn)]);
@@ -75,6 +84,7 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
     };
     packages.push(model);
     if (purl !== '' && existing === undefined) byPurl.set(purl, model);
+    if (model.evidence === 'installed' && !installedByIdentity.has(identityOf(model))) installedByIdentity.set(identityOf(model), model);
     if (pkg.files && pkg.files.length > 0) ownedFiles.set(id, pkg.files);
   }
   // dpkg lists files in info/<name>[:arch].list, apart from the package record.

@@ -75,4 +75,41 @@ describe('scans of Arch, Gentoo and Nix images', () => {
       ['portage', 'sys-libs/zlib', '1.3-r4', 'pkg:ebuild/sys-libs%2Fzlib@1.3-r4'],
     ]);
   });
+
+  it('Wolfi: the SPDX document kept per apk package is a second location of that package, not a second package', async () => {
+    const spdx = (name: string, version: string): string =>
+      JSON.stringify({
+        spdxVersion: 'SPDX-2.3',
+        SPDXID: 'SPDXRef-DOCUMENT',
+        name: `apk-${name}-${version}`,
+        packages: [
+          {
+            SPDXID: `SPDXRef-Package-${name}`,
+            name,
+            versionInfo: version,
+            externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:apk/wolfi/${name}@${version}?arch=x86_64` }],
+          },
+        ],
+      });
+    const spec: ImageSpec = {
+      layers: [
+        {
+          entries: [
+            { name: 'etc/os-release', content: 'ID=wolfi\nNAME="Wolfi"\nVERSION_ID=20230201\n' },
+            { name: 'lib/apk/db/installed', content: 'P:zlib\nV:1.3.1-r0\nA:x86_64\n\nP:libssl3\nV:3.3.0-r1\nA:x86_64\n\n' },
+            { name: 'var/lib/db/sbom/zlib-1.3.1-r0.spdx.json', content: spdx('zlib', '1.3.1-r0') },
+            { name: 'var/lib/db/sbom/libssl3-3.3.0-r1.spdx.json', content: spdx('libssl3', '3.3.0-r1') },
+            { name: 'var/lib/db/sbom/only-in-sbom-1.0-r0.spdx.json', content: spdx('only-in-sbom', '1.0-r0') },
+          ],
+        },
+      ],
+    };
+    await writeDockerArchive(join(dir, 'wolfi.tar'), spec);
+    const { report } = await scan(join(dir, 'wolfi.tar'));
+    expect(report.packages.map((p) => [p.name, p.foundBy, p.locations.map((l) => l.path)])).toEqual([
+      ['libssl3', 'apk-db-cataloger', ['/lib/apk/db/installed', '/var/lib/db/sbom/libssl3-3.3.0-r1.spdx.json']],
+      ['only-in-sbom', 'sbom-cataloger', ['/var/lib/db/sbom/only-in-sbom-1.0-r0.spdx.json']],
+      ['zlib', 'apk-db-cataloger', ['/lib/apk/db/installed', '/var/lib/db/sbom/zlib-1.3.1-r0.spdx.json']],
+    ]);
+  });
 });
