@@ -33,8 +33,6 @@ export interface InventoryOptions {
   readonly includeDevDeps?: boolean;
 }
 
-/** The cataloger of SBOMs shipped in the image (catalogers/sbom): its packages defer to installed records. */
-const EMBEDDED_SBOM_CATALOGER = 'sbom-cataloger';
 const identityOf = (p: { readonly type: string; readonly name: string; readonly version: string }): string => `${p.type}\u0000${p.name}\u0000${p.version}`;
 
 export function buildInventory(merged: MergedLayers, distro: Distro | null, layers: readonly LayerInfo[], options: InventoryOptions = {}): Inventory {
@@ -52,9 +50,11 @@ export function buildInventory(merged: MergedLayers, distro: Distro | null, laye
     // own Ubuntu packages, an embedded SBOM's, Gentoo's distro-less ebuild purls).
     const purl = isOsPackageType(pkg.type) && pkg.purl === null ? osPackagePurl(pkg, pkg.type, distro) : (pkg.purl ?? '');
     const locations = pkg.paths.map((path, i) => location(path, i === 0 ? entry.introducedIn : entry.evidenceLayer, layers));
-    // An SBOM shipped in the image lists packages a package database already records (Wolfi keeps
-    // one per apk package): the database's record wins, the SBOM becomes an extra location.
-    const sameInstalled = pkg.foundBy === EMBEDDED_SBOM_CATALOGER ? installedByIdentity.get(identityOf(pkg)) : undefined;
+    // A declared package that an installed record already lists (a lockfile entry; an SBOM shipped
+    // in the image, which Wolfi keeps per apk package; a package file of an installed rpm) is that
+    // package: the installed record wins, the declaring file becomes an extra location. The purl
+    // match below finds most; the identity finds those whose purl another document wrote.
+    const sameInstalled = pkg.evidence === 'declared' ? installedByIdentity.get(identityOf(pkg)) : undefined;
     const existing = sameInstalled ?? (purl !== '' && !isOsPackageType(pkg.type) ? byPurl.get(purl) : undefined);
     if (existing !== undefined && existing.evidence === 'installed' && pkg.evidence === 'declared') {
       idByKey.set(entry.key, existing.id);

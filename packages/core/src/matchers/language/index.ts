@@ -10,13 +10,10 @@ import type { AdvisoryMatch, Matcher, MatchContext, PackageMatchResult } from '.
 export const version = 1;
 
 /** Types catalogued for inventory whose ecosystems no advisory feed here covers. */
-type UnsearchableNewType =
+type NoFeedType =
   'alpm' | 'portage' | 'nix' | 'conan' | 'github-action' | 'github-action-workflow' | 'opam' | 'terraform' | 'homebrew' | 'wordpress-plugin' | 'swiplpack' | 'apple-app-bundle' | 'model';
 
-export type LanguagePackageType = Exclude<
-  PackageType,
-  'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear' | 'cocoapods' | 'conda' | 'erlang-otp' | 'R-package' | 'lua-rocks' | 'hackage' | UnsearchableNewType
->;
+export type LanguagePackageType = Exclude<PackageType, 'deb' | 'apk' | 'rpm' | 'binary' | 'php-pear' | 'cocoapods' | 'conda' | 'erlang-otp' | 'R-package' | 'lua-rocks' | 'hackage' | NoFeedType>;
 
 interface EcosystemRule {
   /** OSV ecosystem name, used as the advisory namespace. */
