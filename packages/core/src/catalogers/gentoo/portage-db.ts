@@ -67,7 +67,7 @@ function parsePart(file: CatalogFile): CatalogOutput {
   const kind = file.path.slice(file.path.lastIndexOf('/') + 1) as PartKind;
   if (kind !== 'CONTENTS') {
     const out = output([]);
-    parts.set(out, { kind, path: file.path, text: decodeText(file.content).slice(0, 4096), files: [] });
+    parts.set(out, { kind, path: file.path, text: decodeText(file.content.subarray(0, 4096)), files: [] });
     return out;
   }
   const budget = new EntryBudget(MAX_CONTENTS_LINES, 'CONTENTS entries');
