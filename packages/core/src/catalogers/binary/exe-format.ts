@@ -42,57 +42,33 @@ export function detectExeFormat(buf: Uint8Array): ExeFormat | null {
   return null;
 }
 
-/**
- * Reads through a DataView: its accessors are built into V8, so they stay fast while a scan keeps
- * its code in the interpreter (util/optimizing-tiers.ts), where Buffer's readUInt32LE, itself
- * JavaScript, is a call per field. Out-of-range reads throw RangeError either way (parseExe).
- */
 class Reader {
-  readonly #view: DataView;
   constructor(
     readonly buf: Buffer,
     readonly le: boolean,
-  ) {
-    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
+  ) {}
   has(off: number, len: number): boolean {
     return Number.isSafeInteger(off) && off >= 0 && len >= 0 && off + len <= this.buf.length;
   }
   u8(off: number): number {
-    return this.#view.getUint8(off);
+    return this.buf.readUInt8(off);
   }
   u16(off: number): number {
-    return this.#view.getUint16(off, this.le);
+    return this.le ? this.buf.readUInt16LE(off) : this.buf.readUInt16BE(off);
   }
   u32(off: number): number {
-    return this.#view.getUint32(off, this.le);
+    return this.le ? this.buf.readUInt32LE(off) : this.buf.readUInt32BE(off);
   }
   u64(off: number): bigint {
-    return this.#view.getBigUint64(off, this.le);
+    return this.le ? this.buf.readBigUInt64LE(off) : this.buf.readBigUInt64BE(off);
   }
-  /** A 64-bit offset or size as a number (toNumber's clamp past 2^53), without making a BigInt. */
-  u64Number(off: number): number {
-    const low = this.#view.getUint32(this.le ? off : off + 4, this.le);
-    const high = this.#view.getUint32(this.le ? off + 4 : off, this.le);
-    return high >= HIGH_WORD_LIMIT ? Number.MAX_SAFE_INTEGER : high * 0x1_0000_0000 + low;
-  }
-  /** The low 32 bits of a 64-bit field (flag words whose low bits are all that is read). */
-  u64Low(off: number): number {
-    return this.#view.getUint32(this.le ? off : off + 4, this.le);
-  }
-  /** The NUL-terminated string at `off`, at most `max` bytes (found by a native search, not a byte loop). */
   cstr(off: number, max: number): string {
-    const start = Math.max(0, off);
+    let end = off;
     const limit = Math.min(this.buf.length, off + max);
-    if (start >= limit) return '';
-    // Searched within the limit only: a file without NULs is not scanned once per section.
-    const nul = this.buf.subarray(start, limit).indexOf(0);
-    return this.buf.toString('latin1', start, nul === -1 ? limit : start + nul);
+    while (end < limit && this.buf[end] !== 0) end++;
+    return this.buf.toString('latin1', off, end);
   }
 }
-
-/** A high word from which a 64-bit value no longer fits a safe integer (2^53 / 2^32). */
-const HIGH_WORD_LIMIT = 0x20_0000;
 
 function toNumber(v: bigint): number {
   return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
@@ -126,21 +102,18 @@ function parseElf(buf: Buffer): ExeResult {
   interface Raw {
     nameOff: number;
     type: number;
-    /** The low word of sh_flags: SHF_WRITE is bit 0. */
-    flags: number;
+    flags: bigint;
     addr: bigint;
     offset: number;
     size: number;
   }
-  // Offsets, sizes and flags are read as numbers: a BigInt for each was most of the cost of
-  // parsing the ~400 executables of a Debian image, each parsed by the Go and Rust catalogers.
   const raw: Raw[] = [];
   for (let i = 0; i < shnum; i++) {
     const o = shoff + i * shentsize;
     raw.push(
       is64
-        ? { nameOff: r.u32(o), type: r.u32(o + 4), flags: r.u64Low(o + 8), addr: r.u64(o + 0x10), offset: r.u64Number(o + 0x18), size: r.u64Number(o + 0x20) }
-        : { nameOff: r.u32(o), type: r.u32(o + 4), flags: r.u32(o + 8), addr: BigInt(r.u32(o + 0xc)), offset: r.u32(o + 0x10), size: r.u32(o + 0x14) },
+        ? { nameOff: r.u32(o), type: r.u32(o + 4), flags: r.u64(o + 8), addr: r.u64(o + 0x10), offset: toNumber(r.u64(o + 0x18)), size: toNumber(r.u64(o + 0x20)) }
+        : { nameOff: r.u32(o), type: r.u32(o + 4), flags: BigInt(r.u32(o + 8)), addr: BigInt(r.u32(o + 0xc)), offset: r.u32(o + 0x10), size: r.u32(o + 0x14) },
     );
   }
   const strtab = raw[shstrndx];
@@ -150,7 +123,7 @@ function parseElf(buf: Buffer): ExeResult {
     const nobits = s.type === 8;
     const inFile = !nobits && r.has(s.offset, s.size);
     const name = strOk && strtab && s.nameOff < strtab.size ? r.cstr(strtab.offset + s.nameOff, strtab.size - s.nameOff) : '';
-    sections.push({ name, offset: inFile ? s.offset : 0, size: inFile ? s.size : 0, addr: s.addr, writable: (s.flags & 1) !== 0 });
+    sections.push({ name, offset: inFile ? s.offset : 0, size: inFile ? s.size : 0, addr: s.addr, writable: (s.flags & 1n) !== 0n });
   }
   return { ok: true, image: { format: 'elf', littleEndian: r.le, ptrSize: is64 ? 8 : 4, sections } };
 }
