@@ -1,5 +1,8 @@
+import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, defaultRedactor, isSensitiveKey, NO_REDACTION, trustRedacted, vouchRedacted } from './redaction.js';
+import { compileRules } from '../analyzers/secrets/engine.js';
+import { GLOBAL_ALLOW_PATHS } from '../analyzers/secrets/rules.js';
+import { createRedactor, defaultRedactor, isSensitiveKey, NO_REDACTION, OUTPUT_PATH, trustRedacted, vouchRedacted } from './redaction.js';
 
 const PAT = `ghp_R8kT2vN5qW7zX1cY4bH6jM9pL3sD0fG2aE5u`;
 
@@ -26,6 +29,24 @@ describe('isSensitiveKey', () => {
   });
   it.each(['PATH', 'HOME', 'PWD', 'OLDPWD', 'TOKENIZERS_PARALLELISM', 'KEYBOARD_LAYOUT', 'MONKEY', 'org.opencontainers.image.authors', 'NODE_VERSION', 'LANG'])('%s is not', (name) => {
     expect(isSensitiveKey(name)).toBe(false);
+  });
+});
+
+describe('the output path (what the redactor tells the rules its strings come from)', () => {
+  it('no path of the global allowlist matches it: every rule stays in force for output', () => {
+    expect(GLOBAL_ALLOW_PATHS.length).toBeGreaterThan(0);
+    expect(GLOBAL_ALLOW_PATHS.filter((glob) => picomatch(glob, { dot: true })(OUTPUT_PATH))).toEqual([]);
+  });
+
+  it('no built-in rule without keywords applies to it (the redactor pre-filters strings by keyword)', () => {
+    const keywordless = compileRules().rules.filter((compiled) => compiled.keywordIds.length === 0);
+    expect(keywordless.filter((compiled) => compiled.onlyPaths === null || compiled.onlyPaths(OUTPUT_PATH)).map((compiled) => compiled.rule.id)).toEqual([]);
+  });
+
+  it('a user rule without keywords whose paths take in the output is refused by the redactor', () => {
+    const rule = { id: 'no-keywords', description: 'x', regex: 'secret-[a-z]{12}', keywords: [], paths: ['*'] };
+    expect(() => compileRules({ extraRules: [rule] })).not.toThrow();
+    expect(() => createRedactor({ extraRules: [rule] })).toThrow(/without keywords applies to any path/);
   });
 });
 

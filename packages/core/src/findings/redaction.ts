@@ -1,5 +1,5 @@
 import type { Report } from '@sekisho/model';
-import { compileRules, HIT_SPACING, mayHaveCandidates, PreparedRules, resolveCandidates, ruleAppliesToPath, scanWithRules } from '../analyzers/secrets/engine.js';
+import { compileRules, HIT_SPACING, isBuiltinRule, mayHaveCandidates, PreparedRules, resolveCandidates, ruleAppliesToPath, scanWithRules } from '../analyzers/secrets/engine.js';
 import type { CompiledRules } from '../analyzers/secrets/engine.js';
 import { redact } from '../analyzers/secrets/redact.js';
 import type { SecretsOptions } from '../analyzers/secrets/types.js';
@@ -115,8 +115,12 @@ function ruleSpans(rules: CompiledRules, applicable: PreparedRules, bytes: Buffe
   return merged;
 }
 
-/** Where scanBytes says these strings come from: no path-limited rule applies to it. */
-const OUTPUT_PATH = 'sekisho:output';
+/**
+ * Where scanBytes says these strings come from: no path-limited rule applies to it, and no path of
+ * the global allowlist matches it (redaction.test.ts checks both for the built-in rules, so that
+ * no process compiles those globs only to learn it again: 10-15 ms of every command that prints).
+ */
+export const OUTPUT_PATH = 'sekisho:output';
 
 /** `text` with every rule's match hidden; the caller has seen a keyword in it (containsAny). */
 function redactRules(rules: CompiledRules, applicable: PreparedRules, text: string): string {
@@ -224,14 +228,14 @@ function defineKey(target: Record<string, unknown>, key: string, value: unknown)
 /** A redactor driven by the secret rules (built-in rules plus `options.extraRules`, minus disabled ones). */
 export function createRedactor(options: SecretsOptions = {}): Redactor {
   const rules = compileRules({ ...options, showSecrets: false });
-  // The keyword pre-filter in redactRules is only sound while no keyword-less rule applies to output text.
-  if (rules.rules.some((r) => r.keywordIds.length === 0 && (r.onlyPaths === null || r.onlyPaths(OUTPUT_PATH)))) {
+  // The keyword pre-filter in redactRules is only sound while no keyword-less rule applies to
+  // output text (the built-in rules are checked by a test: see OUTPUT_PATH).
+  if (rules.rules.some((r) => r.keywordIds.length === 0 && !isBuiltinRule(r.rule) && (r.onlyPaths === null || r.onlyPaths(OUTPUT_PATH)))) {
     throw new Error('a secret rule without keywords applies to any path: the output redactor cannot pre-filter by keyword');
   }
   // The rules for output text: each rule's path test is answered once, when a string first hits
-  // one of its keywords (PreparedRules); the global allowlist's, when any rule is first asked.
-  let allowedPath: boolean | null = null;
-  const applicable = new PreparedRules(rules.rules, (compiled) => !(allowedPath ??= rules.globalAllowPath(OUTPUT_PATH)) && ruleAppliesToPath(compiled, OUTPUT_PATH, false));
+  // one of its keywords (PreparedRules). The global allowlist's paths never match OUTPUT_PATH.
+  const applicable = new PreparedRules(rules.rules, (compiled) => ruleAppliesToPath(compiled, OUTPUT_PATH, false));
   const cache = new Map<string, string>();
   const text = (value: string): string => {
     if (value.length < 6) return value;

@@ -150,6 +150,11 @@ function allowlistDrops(allowlist: CompiledAllowlist, input: AllowInput): boolea
 
 const BUILTIN_SET: ReadonlySet<SecretRule> = new Set(BUILTIN_RULES);
 
+/** Whether `rule` is one of Sekisho's own (checked by tests once, not by every process that compiles it). */
+export function isBuiltinRule(rule: SecretRule): boolean {
+  return BUILTIN_SET.has(rule);
+}
+
 function selectBuiltins(choice: SecretsOptions['builtinRules']): readonly SecretRule[] {
   if (choice === undefined || choice === 'all') return BUILTIN_RULES;
   if (choice === 'none') return [];
