@@ -39,6 +39,8 @@ const MAX_SPECIAL_PER_KIND = 100_000;
 const SPECIAL_KINDS = ['setuid/setgid files', 'world-writable entries', 'device nodes'] as const;
 type SpecialKind = (typeof SPECIAL_KINDS)[number];
 const LAYER_ANALYSIS = 'layer-analysis';
+const NO_CATALOGERS: readonly Cataloger[] = Object.freeze([]);
+const NO_ANALYZERS: readonly LayerAnalyzer[] = Object.freeze([]);
 
 /** The dispatch index of a cataloger list, compiled once per list rather than once per layer. */
 const dispatchIndexes = new WeakMap<readonly Cataloger[], SelectorIndex<Cataloger>>();
@@ -106,19 +108,20 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       const name = baseName(header.path);
       if (name.startsWith(WHITEOUT)) return 0;
       let want = 0;
-      const catalogers = header.kind === 'file' ? dispatch.select(header.path) : [];
+      const catalogers = header.kind === 'file' ? dispatch.select(header.path) : NO_CATALOGERS;
       for (const cataloger of catalogers) {
         if (!(cataloger.readsContent?.(header.path) ?? true)) continue;
         if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
         else if (cataloger.readsPrefix !== undefined) want = Math.max(want, Math.min(header.size, cataloger.readsPrefix), 1);
       }
-      const analyzers: LayerAnalyzer[] = [];
+      // Made only for an entry some analyzer selects: this runs for every entry of every layer.
+      let analyzers: LayerAnalyzer[] | null = null;
       for (const analyzer of plugins.analyzers) {
         if (!analyzer.selects(header)) continue;
-        analyzers.push(analyzer);
+        (analyzers ??= []).push(analyzer);
         if (header.kind === 'file' && analyzer.wantsBody(header)) want = Math.max(want, Math.min(header.size, analyzer.maxBodySize), 1);
       }
-      if (catalogers.length > 0 || analyzers.length > 0) selections.set(header, { catalogers, analyzers });
+      if (catalogers.length > 0 || analyzers !== null) selections.set(header, { catalogers, analyzers: analyzers ?? NO_ANALYZERS });
       return want;
     },
     entry(header, body, truncated) {

@@ -216,8 +216,8 @@ export class SelectorIndex<T> {
     this.#endLengths = [...endLengths].sort();
   }
 
-  /** Plugins selecting `path`, in no particular order, each once. */
-  select(path: string): T[] {
+  /** Plugins selecting `path`, in no particular order, each once (most paths: one shared empty list). */
+  select(path: string): readonly T[] {
     const nameStart = path.lastIndexOf('/') + 1;
     const name = path.slice(nameStart);
     let out: T[] | null = null;
@@ -252,7 +252,7 @@ export class SelectorIndex<T> {
       if (globs !== undefined) out = this.#matching(globs, path, name, out);
     }
     if (this.#globsAnyName.length > 0) out = this.#matching(this.#globsAnyName, path, name, out);
-    return out ?? [];
+    return out ?? NONE_SELECTED;
   }
 
   #matching(globs: readonly IndexedGlob<T>[], path: string, name: string, found: T[] | null): T[] | null {
@@ -267,6 +267,7 @@ export class SelectorIndex<T> {
 }
 
 const SLASH = 0x2f;
+const NONE_SELECTED: readonly never[] = Object.freeze([]);
 
 function pushOne<T>(out: T[] | null, plugin: T): T[] {
   if (out === null) return [plugin];
