@@ -80,6 +80,16 @@ describe('Debian copyright files', () => {
     expect(parseCopyright(file('x', 'Copyright 2001 X. Permission is granted to use this.')).licenseFacts).toEqual([]);
   });
 
+  it('DEP-5 paragraphs end at blank lines of spaces or tabs, with any line ending; a License with neither Files nor Format counts for nothing', () => {
+    const expected = ['GPL-3.0-or-later', 'GPL-2.0-or-later', 'GPL-3.0-or-later WITH Autoconf-exception-3.0', 'MIT OR BSD-3-Clause'];
+    for (const text of [BASH.replace(/\n/g, '\r\n'), BASH.replace(/\n/g, '\r'), BASH.replace(/\n\n/g, '\n \t\n'), BASH.replace(/\n\n/g, '\n\n\n')]) {
+      expect(parseCopyright(file('bash', text)).licenseFacts?.[0]?.licenses).toEqual(expected);
+    }
+    // Without the blank line, `Files: b/*` joins the stand-alone License paragraph: its licence is the last one given.
+    const joined = 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nLicense: MIT\n text\nFiles: b/*\nLicense: Zlib\n\nLicense: GPL-2\n';
+    expect(parseCopyright(file('x', joined)).licenseFacts?.[0]?.licenses).toEqual(['Zlib']);
+  });
+
   it('names a file defines itself become LicenseRef-Debian-…', () => {
     const text = 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: public-domain\n\nFiles: a/*\nLicense: GPL-2 with OpenSSL exception\n';
     expect(parseCopyright(file('x', text)).licenseFacts?.[0]?.licenses).toEqual(['LicenseRef-Debian-public-domain', 'GPL-2 with OpenSSL exception']);
