@@ -109,14 +109,18 @@ export async function analyzeLayer(layer: LayerRef, plugins: LayerPlugins, limit
       if (name.startsWith(WHITEOUT)) return 0;
       let want = 0;
       const catalogers = header.kind === 'file' ? dispatch.select(header.path) : NO_CATALOGERS;
-      for (const cataloger of catalogers) {
+      // Indexed loops here and below: this runs for every entry, often before V8 optimizes it,
+      // and an iterator over an array is an object per loop and per step in the interpreter.
+      for (let i = 0; i < catalogers.length; i += 1) {
+        const cataloger = catalogers[i] as Cataloger;
         if (!(cataloger.readsContent?.(header.path) ?? true)) continue;
         if (header.size <= cataloger.maxFileSize) want = Math.max(want, header.size, 1);
         else if (cataloger.readsPrefix !== undefined) want = Math.max(want, Math.min(header.size, cataloger.readsPrefix), 1);
       }
       // Made only for an entry some analyzer selects: this runs for every entry of every layer.
       let analyzers: LayerAnalyzer[] | null = null;
-      for (const analyzer of plugins.analyzers) {
+      for (let i = 0; i < plugins.analyzers.length; i += 1) {
+        const analyzer = plugins.analyzers[i] as LayerAnalyzer;
         if (!analyzer.selects(header)) continue;
         (analyzers ??= []).push(analyzer);
         if (header.kind === 'file' && analyzer.wantsBody(header)) want = Math.max(want, Math.min(header.size, analyzer.maxBodySize), 1);

@@ -225,9 +225,14 @@ export class SelectorIndex<T> {
     if (exact !== undefined) out = pushAll(out, exact);
     const named = this.#byName.get(name);
     if (named !== undefined) out = pushAll(out, named);
+    // Indexed loops: select runs for every entry, often in the interpreter, where iterating an
+    // array allocates an iterator and a result per step.
     const suffixes = this.#suffixes.get(path.slice(-1));
     if (suffixes !== undefined) {
-      for (const { suffix, plugin } of suffixes) if (path.endsWith(suffix)) out = pushOne(out, plugin);
+      for (let i = 0; i < suffixes.length; i += 1) {
+        const { suffix, plugin } = suffixes[i] as { suffix: string; plugin: T };
+        if (path.endsWith(suffix)) out = pushOne(out, plugin);
+      }
     }
     if (path.charCodeAt(0) === SLASH) {
       // Down the prefix tree, one segment at a time, while a child names the next segment.
@@ -241,12 +246,14 @@ export class SelectorIndex<T> {
         start = end === -1 ? path.length + 1 : end + 1;
       }
     }
-    for (const length of this.#startLengths) {
+    for (let i = 0; i < this.#startLengths.length; i += 1) {
+      const length = this.#startLengths[i] as number;
       if (name.length < length) break;
       const globs = this.#anywhereByStart.get(charsKey(name, 0, length));
       if (globs !== undefined) out = this.#matching(globs, path, name, out);
     }
-    for (const length of this.#endLengths) {
+    for (let i = 0; i < this.#endLengths.length; i += 1) {
+      const length = this.#endLengths[i] as number;
       if (name.length < length) break;
       const globs = this.#anywhereByEnd.get(charsKey(name, name.length - length, length));
       if (globs !== undefined) out = this.#matching(globs, path, name, out);
@@ -257,7 +264,8 @@ export class SelectorIndex<T> {
 
   #matching(globs: readonly IndexedGlob<T>[], path: string, name: string, found: T[] | null): T[] | null {
     let out = found;
-    for (const { glob, plugin } of globs) {
+    for (let i = 0; i < globs.length; i += 1) {
+      const { glob, plugin } = globs[i] as IndexedGlob<T>;
       if (!mayMatch(glob, path, name)) continue;
       if (out !== null && out.includes(plugin)) continue;
       if (glob.test(path)) out = pushOne(out, plugin);
@@ -277,7 +285,7 @@ function pushOne<T>(out: T[] | null, plugin: T): T[] {
 
 function pushAll<T>(out: T[] | null, plugins: readonly T[]): T[] | null {
   let result = out;
-  for (const plugin of plugins) result = pushOne(result, plugin);
+  for (let i = 0; i < plugins.length; i += 1) result = pushOne(result, plugins[i] as T);
   return result;
 }
 
@@ -308,7 +316,8 @@ function mayMatch(glob: CompiledGlob, path: string, name: string): boolean {
   if (glob.base !== '' && !path.startsWith(glob.base)) return false;
   if (glob.noDotInName && name.includes('.')) return false;
   if (!name.startsWith(glob.namePrefix) || !name.endsWith(glob.nameSuffix)) return false;
-  for (const segment of glob.segments) {
+  for (let i = 0; i < glob.segments.length; i += 1) {
+    const segment = glob.segments[i] as RequiredSegment;
     if (!path.includes(segment.inner) && (segment.last === null || !path.endsWith(segment.last))) return false;
   }
   return true;
