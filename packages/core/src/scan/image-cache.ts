@@ -23,12 +23,21 @@ export interface ImageInventory {
   readonly merged: MergedLayers;
 }
 
+/**
+ * Per part of a cached report, the fingerprint of a redactor found to leave it unchanged
+ * (findings/redaction.ts vouchRedacted), or null: the largest parts, which a warm rescan then
+ * does not walk again to redact its output.
+ */
+export interface RedactedParts {
+  readonly packages: string | null;
+  readonly relationships: string | null;
+}
+
 export interface CachedImage {
   /** Per layer, in order: the blob whose content was verified when the entry was written. */
   readonly blobs: readonly VerifiedBlob[];
   readonly report: Report;
-  /** The fingerprint of a redactor found to leave the report's packages unchanged (findings/redaction.ts vouchRedacted), or null. */
-  readonly packagesRedactedBy: string | null;
+  readonly redactedBy: RedactedParts;
   /** The rest of the inventory, decompressed and read when first asked for (most commands need only the report). */
   readonly merged: () => MergedLayers;
 }
@@ -38,6 +47,7 @@ interface StoredHead {
   readonly blobs: readonly VerifiedBlob[];
   readonly report: Report;
   readonly packagesRedactedBy?: string | null;
+  readonly relationshipsRedactedBy?: string | null;
 }
 
 /** sha256 over the stored parts, each with its length: any change to any of them shows. */
@@ -101,17 +111,26 @@ export class ImageCache {
     return {
       blobs: stored.blobs,
       report: stored.report as Report,
-      packagesRedactedBy: typeof stored.packagesRedactedBy === 'string' ? stored.packagesRedactedBy : null,
+      redactedBy: {
+        packages: typeof stored.packagesRedactedBy === 'string' ? stored.packagesRedactedBy : null,
+        relationships: typeof stored.relationshipsRedactedBy === 'string' ? stored.relationshipsRedactedBy : null,
+      },
       merged: once(() => decodeCacheValue(merged) as MergedLayers),
     };
   }
 
   /**
    * Store an image; only when every layer's blob was shown in this run to be the one given for it.
-   * `packagesRedactedBy`: the fingerprint of a redactor that leaves the report's packages unchanged.
+   * `redactedBy`: the fingerprints of redactors that leave parts of the report unchanged.
    */
-  put(key: string, blobs: readonly VerifiedBlob[], inventory: ImageInventory, packagesRedactedBy: string | null = null): void {
-    const head: StoredHead = { schema: IMAGE_RESULT_SCHEMA, blobs, report: inventory.report, packagesRedactedBy };
+  put(key: string, blobs: readonly VerifiedBlob[], inventory: ImageInventory, redactedBy: RedactedParts = { packages: null, relationships: null }): void {
+    const head: StoredHead = {
+      schema: IMAGE_RESULT_SCHEMA,
+      blobs,
+      report: inventory.report,
+      packagesRedactedBy: redactedBy.packages,
+      relationshipsRedactedBy: redactedBy.relationships,
+    };
     const parts = [encodeCacheValue(head), encodeCacheValue(inventory.merged)] as const;
     this.#put.run(key, ...parts, checksumOf(parts), Date.now());
   }

@@ -211,10 +211,10 @@ async function scanHandle(handle: ImageHandle, options: ScanOptions): Promise<Im
       );
       const blobs = layers.map((l) => l.blob);
       if (imageKey !== null && cache !== null && blobs.every((b): b is VerifiedBlob => b !== null)) {
-        // Asked now, of the packages the output will hold: the answer spares this run's output and
-        // every warm rescan's a walk of their strings (the packages hold nothing from the config).
-        const packagesRedactedBy = vouchRedacted(defaultRedactor(), inventory.report.packages);
-        cache.images.put(imageKey, blobs, withReport(inventory, withoutConfig(inventory.report)), packagesRedactedBy);
+        // Asked now, of the packages and relationships the output will hold: the answer spares this
+        // run's output and every warm rescan's a walk of their strings (they hold nothing from the config).
+        const redactedBy = { packages: vouchRedacted(defaultRedactor(), inventory.report.packages), relationships: vouchRedacted(defaultRedactor(), inventory.report.relationships) };
+        cache.images.put(imageKey, blobs, withReport(inventory, withoutConfig(inventory.report)), redactedBy);
       }
     }
     const scan = withConfigFindings(inventory, configFindings(handle.config, options.configAnalyzers ?? []));
@@ -251,7 +251,8 @@ async function cachedInventory(
     return blob !== undefined && (await holdsVerifiedBlob(run.guarded(layer), blob, cache.files));
   });
   if (!held.every(Boolean)) return null;
-  if (entry.packagesRedactedBy !== null) trustRedacted(entry.report.packages, entry.packagesRedactedBy);
+  if (entry.redactedBy.packages !== null) trustRedacted(entry.report.packages, entry.redactedBy.packages);
+  if (entry.redactedBy.relationships !== null) trustRedacted(entry.report.relationships, entry.redactedBy.relationships);
   for (const layer of handle.layers) run.onProgress?.({ type: 'layer-done', index: layer.index, bytes: layer.size ?? 0, cached: true });
   const report = withConfig(entry.report, handle);
   const distro = report.distro === null ? null : { ...report.distro, eol: distroSupport(report.distro.id, report.distro.versionId, run.now) };

@@ -264,7 +264,7 @@ describe('the output redactor on a warm rescan', () => {
     const cacheDir = join(dir, `cache-${counter++}`);
     const cold = await scan(`oci:${path}`, null);
     await scan(`oci:${path}`, cacheDir);
-    expect(headOf(cacheDir)).toMatchObject({ packagesRedactedBy: expect.stringMatching(/^redaction:/) as unknown });
+    expect(headOf(cacheDir)).toMatchObject({ packagesRedactedBy: expect.stringMatching(/^redaction:/) as unknown, relationshipsRedactedBy: expect.stringMatching(/^redaction:/) as unknown });
     const warm = await scan(`oci:${path}`, cacheDir);
     expect(warm.cached).toEqual([true, true, true]);
     expect(rendered(warm.scan)).toBe(rendered(cold.scan));
@@ -273,6 +273,8 @@ describe('the output redactor on a warm rescan', () => {
     const late = { name: 'late', homepage: `https://deploy:${CREDENTIAL}@registry.example.com/late` };
     (warm.scan.report.packages as unknown[]).push(late);
     expect(JSON.stringify(defaultRedactor().value(warm.scan.report.packages))).toContain(CREDENTIAL);
+    (warm.scan.report.relationships as unknown[]).push(late);
+    expect(JSON.stringify(defaultRedactor().value(warm.scan.report.relationships))).toContain(CREDENTIAL);
     // The cold scan's packages too, with nothing cached: walked, and the late one redacted.
     (cold.scan.report.packages as unknown[]).push(late);
     expect(JSON.stringify(defaultRedactor().value(cold.scan.report.packages))).not.toContain(CREDENTIAL);
