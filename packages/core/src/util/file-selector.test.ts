@@ -57,6 +57,8 @@ describe('compileSelector and SelectorIndex pre-checks agree with the plain glob
     '/usr/share/doc/*/copyright',
     '**/python[0-9]*.so',
     '**/*.cdx.json',
+    '/{a,b}/{c,d}/{e,f}/{g,h}/{i,j}/{k,l}/{m,n}/x',
+    '/{a,b}/{c,d}/y*',
   ];
   const paths = [
     '/usr/bin/python3.11',
@@ -113,6 +115,10 @@ describe('compileSelector and SelectorIndex pre-checks agree with the plain glob
     '/app/bom.cdx.json',
     '/app/.json',
     '/',
+    '/b/d/f/h/j/l/n/x',
+    '/a/c/e/g/i/k/m/y',
+    '/b/c/yes',
+    '/b/c/no',
   ];
   it.each(globs)('%s', (glob) => {
     const plain = picomatch(glob, { dot: true });

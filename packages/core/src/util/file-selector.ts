@@ -105,21 +105,30 @@ function lazyMatcher(glob: string): (path: string) => boolean {
 /**
  * Brace groups in a glob's static directory part, expanded: `/usr/{bin,sbin}/**` → `/usr/bin/**`,
  * `/usr/sbin/**`; `/usr/lib/go{,-*}/bin/**` → `/usr/lib/go/bin/**` and the same with `go-` and a
- * wildcard. A group hides the static prefix (both would be indexed under `/usr`, `/usr/lib`, and tested against
- * every path there). Only a group of an absolute glob, before any other wildcard, with a comma and
- * nothing nested, is expanded: that is plain alternation, which matches exactly what the
- * alternatives match.
+ * wildcard. A group hides the static prefix: both would be indexed under `/usr` or `/usr/lib`
+ * and tested against every path there. Only a group of an absolute glob, before any other
+ * wildcard, with a comma and nothing nested, is expanded: that is plain alternation, which matches
+ * exactly what the alternatives match. Past MAX_EXPANDED globs, the glob stays as it is.
  */
 function expandPrefixBraces(glob: string): string[] {
-  const open = glob.search(GLOB_CHARS);
-  if (open === -1 || glob[open] !== '{' || !glob.startsWith('/')) return [glob];
-  const close = glob.indexOf('}', open);
-  const body = close === -1 ? '' : glob.slice(open + 1, close);
-  if (close === -1 || body.includes('{') || !body.includes(',')) return [glob];
-  const head = glob.slice(0, open);
-  const tail = glob.slice(close + 1);
-  return body.split(',').flatMap((alternative) => expandPrefixBraces(`${head}${alternative}${tail}`));
+  const out: string[] = [];
+  const expand = (pattern: string): void => {
+    if (out.length > MAX_EXPANDED) return;
+    const open = pattern.search(GLOB_CHARS);
+    const close = open === -1 || pattern[open] !== '{' || !pattern.startsWith('/') ? -1 : pattern.indexOf('}', open);
+    const body = close === -1 ? '' : pattern.slice(open + 1, close);
+    if (close === -1 || body.includes('{') || !body.includes(',')) {
+      out.push(pattern);
+      return;
+    }
+    for (const alternative of body.split(',')) expand(`${pattern.slice(0, open)}${alternative}${pattern.slice(close + 1)}`);
+  };
+  expand(glob);
+  return out.length > MAX_EXPANDED ? [glob] : out;
 }
+
+/** The most globs one selector glob is expanded into (expandPrefixBraces). */
+const MAX_EXPANDED = 64;
 
 interface IndexedGlob<T> {
   readonly glob: CompiledGlob;
@@ -162,9 +171,9 @@ export class SelectorIndex<T> {
   /** Globs with no static prefix, by charsKey of their name's literal start, or else of its literal end. */
   readonly #anywhereByStart = new Map<number, IndexedGlob<T>[]>();
   readonly #anywhereByEnd = new Map<number, IndexedGlob<T>[]>();
-  /** Lengths (1 to KEY_CHARS) under which globs are keyed in the two maps above. */
-  #startLengths: number[] = [];
-  #endLengths: number[] = [];
+  /** Lengths (1 to KEY_CHARS, ascending) under which globs are keyed in the two maps above. */
+  readonly #startLengths: readonly number[];
+  readonly #endLengths: readonly number[];
   readonly #globsAnyName: IndexedGlob<T>[] = [];
 
   constructor(entries: readonly { readonly selector: FileSelector; readonly plugin: T }[]) {
@@ -212,14 +221,13 @@ export class SelectorIndex<T> {
         }
       }
     }
-    this.#startLengths = [...startLengths].sort();
-    this.#endLengths = [...endLengths].sort();
+    this.#startLengths = [...startLengths].sort((a, b) => a - b);
+    this.#endLengths = [...endLengths].sort((a, b) => a - b);
   }
 
   /** Plugins selecting `path`, in no particular order, each once (most paths: one shared empty list). */
   select(path: string): readonly T[] {
-    const nameStart = path.lastIndexOf('/') + 1;
-    const name = path.slice(nameStart);
+    const name = path.slice(path.lastIndexOf('/') + 1);
     let out: T[] | null = null;
     const exact = this.#byPath.get(path);
     if (exact !== undefined) out = pushAll(out, exact);
