@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../analyzers/secrets/engine.js';
 import { GLOBAL_ALLOW_PATHS } from '../analyzers/secrets/rules.js';
+import type { SecretRule } from '../analyzers/secrets/types.js';
 import { createRedactor, defaultRedactor, isSensitiveKey, NO_REDACTION, OUTPUT_PATH, trustRedacted, vouchRedacted } from './redaction.js';
 
 const PAT = `ghp_R8kT2vN5qW7zX1cY4bH6jM9pL3sD0fG2aE5u`;
@@ -44,7 +45,7 @@ describe('the output path (what the redactor tells the rules its strings come fr
   });
 
   it('a user rule without keywords whose paths take in the output is refused by the redactor', () => {
-    const rule = { id: 'no-keywords', description: 'x', regex: 'secret-[a-z]{12}', keywords: [], paths: ['*'] };
+    const rule: SecretRule = { id: 'no-keywords', title: 'No keywords', description: 'x', severity: 'high', regex: 'secret-[a-z]{12}', keywords: [], paths: ['*'] };
     expect(() => compileRules({ extraRules: [rule] })).not.toThrow();
     expect(() => createRedactor({ extraRules: [rule] })).toThrow(/without keywords applies to any path/);
   });
