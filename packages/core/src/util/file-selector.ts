@@ -29,7 +29,40 @@ interface CompiledGlob {
   readonly noDotInName: boolean;
   // Literal whole segments past the static prefix that every match contains (`bin` in `/app/**/bin/**`).
   readonly segments: readonly RequiredSegment[];
+  /** How many `/` every match has, when the glob fixes it (no `**`, no `/` inside a group); else -1. */
+  readonly slashes: number;
   readonly test: (path: string) => boolean;
+}
+
+/**
+ * The number of `/` in every path `glob` matches, or -1 when it varies: a glob without `**` and
+ * without a `/` inside a `{…}`, `(…)` or `[…]` group matches exactly one path segment per
+ * segment of its own (`/!(*.*)` only names in the root). Checked before the regex: that glob
+ * otherwise ran on every name without a dot, at any depth.
+ */
+function fixedSlashes(glob: string): number {
+  if (glob.includes('**')) return -1;
+  let depth = 0;
+  let slashes = 0;
+  for (const char of glob) {
+    if (char === '{' || char === '(' || char === '[') depth += 1;
+    else if ((char === '}' || char === ')' || char === ']') && depth > 0) depth -= 1;
+    else if (char === '/') {
+      if (depth > 0) return -1;
+      slashes += 1;
+    }
+  }
+  return slashes;
+}
+
+/** Whether `path` holds exactly `count` slashes (found by a native search, stopping past the count). */
+function hasSlashes(path: string, count: number): boolean {
+  let at = -1;
+  for (let seen = 0; seen <= count; seen += 1) {
+    at = path.indexOf('/', at + 1);
+    if (at === -1) return seen === count;
+  }
+  return false;
 }
 
 interface RequiredSegment {
@@ -88,6 +121,7 @@ function compileGlob(glob: string): CompiledGlob {
     nameSuffix,
     noDotInName: last === '!(*.*)',
     segments: requiredSegments(glob),
+    slashes: fixedSlashes(glob),
     test: lazyMatcher(glob),
   };
 }
@@ -324,6 +358,7 @@ function mayMatch(glob: CompiledGlob, path: string, name: string): boolean {
   if (glob.base !== '' && !path.startsWith(glob.base)) return false;
   if (glob.noDotInName && name.includes('.')) return false;
   if (!name.startsWith(glob.namePrefix) || !name.endsWith(glob.nameSuffix)) return false;
+  if (glob.slashes !== -1 && !hasSlashes(path, glob.slashes)) return false;
   for (let i = 0; i < glob.segments.length; i += 1) {
     const segment = glob.segments[i] as RequiredSegment;
     if (!path.includes(segment.inner) && (segment.last === null || !path.endsWith(segment.last))) return false;
