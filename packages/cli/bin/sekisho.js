@@ -1,15 +1,20 @@
 #!/bin/sh
-":" //; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} exec node --max-semi-space-size=4 "$0" "$@"
+":" //; MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} exec node --max-semi-space-size=2 "$0" "$@"
 // The installed command: a shell line that starts Node with the flags below, then this module.
 //
-// --max-semi-space-size=4 caps V8's young generation at 4 MiB per semi-space. Left to itself V8
+// --max-semi-space-size=2 caps V8's young generation at 2 MiB per semi-space. Left to itself V8
 // grows it while a scan allocates fast, and the pages stay resident: peak RSS of a cold `sbom` of
 // the 200,000-file bench image was 311-325 MB with the default and 222-232 MB with a cap of 8, of
 // the debian-node fixture 223 MB and 155-200 MB, in the same time (`/usr/bin/time`, interleaved).
 // 4 instead of 8 took 3-10 MB more off every fixture image (debian-node 149-152 → 141-143 MB,
-// distroless 108 → 104) at the same times; 2 cost the 200,000-file image 9 MB more than it saved. V8
-// takes it only on the command line, and a `#!/usr/bin/env -S node …` line is not portable
-// (BusyBox env has no -S), hence the shell line; `node bin/sekisho.js` runs without it.
+// distroless 108 → 104) at the same times. 2 instead of 4, once a scan allocated less per tar entry
+// (fewer minor collections left dead buffers resident longer): the small images, whose peak RSS is
+// what nears three times Trivy's, distroless 81 → 74-77 MB, debian-jars-go 105-107 → 101-102,
+// compare-after 74-75 → 71; the large ones, far from it, debian-node 125-129 → 130 and the
+// 200,000-file image 196-199 → 202-208 MB; times within the noise (medians of six alternating
+// runs: 200,000 files 1.96 → 1.84 s, the gzip bench image 1.62 → 1.65 s). V8 takes it only on the
+// command line, and a `#!/usr/bin/env -S node …` line is not portable (BusyBox env has no -S),
+// hence the shell line; `node bin/sekisho.js` runs without it.
 //
 // MALLOC_ARENA_MAX=1 (glibc; other C libraries ignore it, and a value the user set is kept): glibc
 // gives each thread that allocates its own malloc arena, and a scan runs several (the thread pool

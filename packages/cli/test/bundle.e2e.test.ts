@@ -162,7 +162,7 @@ describe.skipIf(!built)('the bundled CLI', () => {
     await writeFile(join(fake, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@" "arenas=$MALLOC_ARENA_MAX"\n', { mode: 0o755 });
     const { MALLOC_ARENA_MAX: _unset, ...env } = process.env;
     const shown = await run(BIN, ['image', 'a b', '--x=$HOME'], { env: { ...env, PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
-    expect(shown.stdout.split('\n').slice(0, 6)).toEqual(['--max-semi-space-size=4', BIN, 'image', 'a b', '--x=$HOME', 'arenas=1']);
+    expect(shown.stdout.split('\n').slice(0, 6)).toEqual(['--max-semi-space-size=2', BIN, 'image', 'a b', '--x=$HOME', 'arenas=1']);
     // A value the user set is theirs.
     const theirs = await run(BIN, ['--version'], { env: { ...env, MALLOC_ARENA_MAX: '4', PATH: `${fake}:${process.env['PATH'] ?? ''}` } });
     expect(theirs.stdout.split('\n')).toContain('arenas=4');
