@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { catalogDirectory, catalogFile } from '../../testing/catalog-tester.js';
+import { catalogDirectory, catalogFile, TEST_CATALOG_CONTEXT as CTX } from '../../testing/catalog-tester.js';
 import { sharedDir } from '../../testing/shared-data.js';
 import type { CatalogOutput } from '../types.js';
 import { githubActionsUsageCataloger, githubActionWorkflowUsageCataloger } from './index.js';
 import { commentVersion, dockerPurl, githubPurl, parseUse } from './uses.js';
+import { parsedWorkflow } from './workflow.js';
 
 const WORKFLOW = '/src/app/.github/workflows/validations.yaml';
 const COMPOSITE = '/src/app/.github/actions/bootstrap/action.yaml';
@@ -307,6 +308,20 @@ describe('github-action-workflow-usage-cataloger (reusable workflow calls)', () 
 
   it('does not read composite actions', () => {
     expect(githubActionWorkflowUsageCataloger.selector.globs?.some((g) => g.includes('actions/'))).toBe(false);
+  });
+
+  it('the two catalogers share one parse of the buffer the walk hands both; changed bytes are parsed again', () => {
+    const content = Buffer.from('jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n  b:\n    uses: octo/repo/.github/workflows/w.yml@v1\n');
+    const first = parsedWorkflow(content);
+    expect(parsedWorkflow(content)).toBe(first);
+    const file = { path: '/src/.github/workflows/ci.yml', content, mode: 0o644, layerIndex: 0 };
+    const steps = githubActionsUsageCataloger.parse(file, CTX) as CatalogOutput;
+    const calls = githubActionWorkflowUsageCataloger.parse(file, CTX) as CatalogOutput;
+    expect(steps.packages.map((p) => p.name)).toEqual(['actions/checkout']);
+    expect(calls.packages.map((p) => p.name)).toEqual(['octo/repo/.github/workflows/w.yml']);
+    content.write('x', content.indexOf('checkout'));
+    expect(parsedWorkflow(content)).not.toBe(first);
+    expect((githubActionsUsageCataloger.parse(file, CTX) as CatalogOutput).packages.map((p) => p.name)).toEqual(['actions/xheckout']);
   });
 });
 

@@ -187,8 +187,26 @@ function forEachJob(reader: Reader, root: YamlNode, each: (job: YamlNode, where:
   }
 }
 
+type FirstDocument = { doc: Document.Parsed | null } | { error: string };
+
+/**
+ * The last workflow parsed, by the buffer it came from and its text: a workflow is selected by two
+ * catalogers (Syft's two ids: step uses, job-level workflow calls), which the walk hands the same
+ * buffer one after the other, and the YAML parse was most of what each did. The text is compared
+ * too, so a buffer whose bytes changed is parsed again; the document is only read, never changed.
+ */
+let lastParsed: { readonly content: Buffer; readonly text: string; readonly first: FirstDocument } | null = null;
+
+/** The text of a workflow or composite action, and its first YAML document. */
+export function parsedWorkflow(content: Buffer): { readonly text: string; readonly first: FirstDocument } {
+  const text = decodeText(content);
+  if (lastParsed?.content === content && lastParsed.text === text) return lastParsed;
+  lastParsed = { content, text, first: firstDocument(text) };
+  return lastParsed;
+}
+
 /** The first YAML document of the file (as yaml.v3 reads it), or why it could not be read. */
-function firstDocument(text: string): { doc: Document.Parsed | null } | { error: string } {
+function firstDocument(text: string): FirstDocument {
   const docs = yaml().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false });
   if (!Array.isArray(docs)) return { doc: null };
   const doc = docs[0];
@@ -203,8 +221,7 @@ function firstDocument(text: string): { doc: Document.Parsed | null } | { error:
  * statement with the same comment is one package), with unknowns for what was not read.
  */
 export function readUses(path: string, content: Buffer, walk: Walk, what: string, source: string): CatalogOutput {
-  const text = decodeText(content);
-  const first = firstDocument(text);
+  const { text, first } = parsedWorkflow(content);
   if ('error' in first) return unknownOutput(path, first.error);
   const root = first.doc?.contents ?? null;
   if (first.doc === null || root === null) return output([]);
