@@ -5,11 +5,10 @@
 //
 // Why: on this project's 2-core VMs the same warm rescan measured 133 ms and 230 ms an hour apart.
 // hyperfine runs each command's runs together, and a drift between the blocks once showed a 22%
-// "gain" that alternating runs put at 2%. Commands run through /bin/sh (pipes and variables work);
-// with /usr/bin/time present, peak RSS and CPU seconds are read from it. A command that fails stops
-// the comparison: a failing build must not look fast.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// "gain" that alternating runs put at 2%. Commands run through /bin/sh (pipes and variables work),
+// timed as the peers bench times its runs (peers.mjs timed: peak RSS and CPU from /usr/bin/time
+// when present). A command that fails stops the comparison: a failing build must not look fast.
+import { timed } from './peers.mjs';
 
 const args = process.argv.slice(2);
 let runs = 10;
@@ -23,25 +22,21 @@ if (commands.length < 2 || !Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const samples = commands.map(() => ({ wall: [], rssMb: [], cpu: [] }));
-
 for (let round = 0; round < runs; round += 1) {
   for (const [i, command] of commands.entries()) {
-    const argv = TIME === null ? ['/bin/sh', '-c', command] : [TIME, '-f', '%M %U %S', '/bin/sh', '-c', command];
-    const started = process.hrtime.bigint();
-    const result = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (result.status !== 0) {
-      process.stderr.write(`failed (${result.status}): ${command}\n${(result.stderr ?? '').slice(-2000)}\n`);
+    let measured;
+    try {
+      measured = timed('/bin/sh', ['-c', command]);
+    } catch (error) {
+      // timed (peers.mjs) throws on a non-zero exit, naming the command and its stderr.
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(1);
     }
+    const { seconds, rssMb, cpu } = measured;
     samples[i].wall.push(seconds);
-    if (TIME !== null) {
-      const [rssKb, user, system] = result.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-      samples[i].rssMb.push(rssKb / 1024);
-      samples[i].cpu.push(user + system);
-    }
+    samples[i].rssMb.push(rssMb);
+    samples[i].cpu.push(cpu);
   }
 }
 
@@ -55,7 +50,7 @@ for (const [i, command] of commands.entries()) {
   const median = at(s.wall, 0.5);
   console.log(
     `${String.fromCharCode(65 + i)}: wall ${fmt(median)} s (${fmt(at(s.wall, 0.25))}–${fmt(at(s.wall, 0.75))}) · ${fmt(median / base, 2)}× A` +
-      (s.cpu.length > 0 ? ` · CPU ${fmt(at(s.cpu, 0.5), 2)} s · peak RSS ${fmt(at(s.rssMb, 0.5), 0)} MB (max ${fmt(Math.max(...s.rssMb), 0)})` : ''),
+      ` · CPU ${fmt(at(s.cpu, 0.5), 2)} s · peak RSS ${fmt(at(s.rssMb, 0.5), 0)} MB (max ${fmt(Math.max(...s.rssMb), 0)})`,
   );
   console.log(`   ${command}`);
 }
